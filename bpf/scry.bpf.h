@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Everything the BPF programs share: includes, the loader's knobs and every map, defined once.
+ * Each .bpf.c includes this header; the definitions are __weak so that `bpftool gen object`
+ * merges them into one set when it links the objects.
+ */
+#ifndef SCRY_BPF_H
+#define SCRY_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "scry/event.h"
+
+/* --- inputs: rodata set by the loader before load ------------------------------------------ */
+const volatile __u32 self_tgid __weak;		/* scry itself: never traced */
+const volatile __u64 wakeup_bytes __weak = 1 << 20; /* wake the consumer past this backlog */
+const volatile bool cgroup_v1 __weak;		/* no cgroup2 mount: take ids from a v1 hierarchy */
+const volatile __u32 cgroup_v1_subsys __weak;	/* enum cgroup_subsys_id of that hierarchy */
+const volatile bool want_syscalls __weak = true; /* stream sys_enter/sys_exit records */
+
+/* --- maps ----------------------------------------------------------------------------------- */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);	/* resized by the loader */
+} rb SEC(".maps") __weak;
+
+/*
+ * Slot 0 counts for the tracepoint programs, slot 1 for the perf-event tick. The tick runs from
+ * a timer interrupt and can land in the middle of a tracepoint program on the same CPU, so each
+ * kind of context owns its slot and plain increments stay exact without atomics.
+ */
+#define STATS_TP	0
+#define STATS_TICK	1
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct scry_cpu_stats);
+} stats SEC(".maps") __weak;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCRY_NR_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct scry_sysarg);
+} sysargs SEC(".maps") __weak;
+
+/* Builds variable-length records (exec, exits with a path); only tracepoint context uses it. */
+struct scratch {
+	__u8 buf[SCRY_REC_MAX];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps") __weak;
+
+/*
+ * The task on each CPU and its se.sum_exec_runtime when we last charged it (switch-in or tick).
+ * Written by sched_switch (IRQs off) and by the tick (in IRQ), never concurrently on one CPU.
+ */
+struct oncpu {
+	__u32 tid;
+	__u32 valid;
+	__u64 sum;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct oncpu);
+} oncpu SEC(".maps") __weak;
+
+#endif /* SCRY_BPF_H */

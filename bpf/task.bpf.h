@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CO-RE reads from task_struct and pt_regs that several programs need. */
+#ifndef SCRY_TASK_BPF_H
+#define SCRY_TASK_BPF_H
+
+#include "scry.bpf.h"
+
+/*
+ * The task's cgroup id. On cgroup v2 it is the inode of the task's directory on the cgroup2
+ * mount (what bpf_get_current_cgroup_id() returns for current); on v1-only machines it is the
+ * inode of its directory in the hierarchy of the loader's chosen controller.
+ */
+static __always_inline __u64 task_cgid(struct task_struct *t)
+{
+	if (cgroup_v1) {
+		struct cgroup_subsys_state *css;
+		struct css_set *cs = BPF_CORE_READ(t, cgroups);
+
+		if (bpf_core_read(&css, sizeof(css), &cs->subsys[cgroup_v1_subsys & 15]))
+			return 0;
+		return BPF_CORE_READ(css, cgroup, kn, id);
+	}
+	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
+}
+
+static __always_inline __u64 current_cgid(void)
+{
+	if (cgroup_v1)
+		return task_cgid(bpf_get_current_task_btf());
+	return bpf_get_current_cgroup_id();
+}
+
+/* Id of `p` in the innermost pid namespace it lives in (what the container sees). */
+static __always_inline __u32 pid_nr_inner(struct pid *p)
+{
+	unsigned int level = BPF_CORE_READ(p, level);
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &p->numbers[level & 31]);
+	return up.nr;
+}
+
+static __always_inline __u32 task_vtid(struct task_struct *t)
+{
+	return pid_nr_inner(BPF_CORE_READ(t, thread_pid));
+}
+
+static __always_inline __u32 task_vpid(struct task_struct *t)
+{
+	return pid_nr_inner(BPF_CORE_READ(t, group_leader, thread_pid));
+}
+
+/* Kind of the file behind `fd` in `t` (S_IFMT >> 12), SCRY_FD_NONE if there is none. */
+static __always_inline __u8 task_fd_kind(struct task_struct *t, __u64 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+	__u16 mode;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return SCRY_FD_NONE;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_core_read(&f, sizeof(f), &fds[fd]) || !f)
+		return SCRY_FD_NONE;
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	return (mode >> 12) ? (mode >> 12) & 15 : SCRY_FD_ANON;
+}
+
+/* Syscall argument i (0-5) as the user passed it, from the pt_regs saved at kernel entry. */
+static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
+{
+#if defined(__TARGET_ARCH_x86)
+	switch (i) {
+	case 0: return BPF_CORE_READ(regs, di);
+	case 1: return BPF_CORE_READ(regs, si);
+	case 2: return BPF_CORE_READ(regs, dx);
+	case 3: return BPF_CORE_READ(regs, r10);
+	case 4: return BPF_CORE_READ(regs, r8);
+	default: return BPF_CORE_READ(regs, r9);
+	}
+#elif defined(__TARGET_ARCH_arm64)
+	struct user_pt_regs *u = (struct user_pt_regs *)regs;
+
+	if (i == 0)
+		return BPF_CORE_READ(regs, orig_x0);
+	return BPF_CORE_READ(u, regs[i & 7]);
+#else
+#error "scry: syscall argument registers are not known for this architecture"
+#endif
+}
+
+static __always_inline __u32 sys_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#else
+	return BPF_CORE_READ(regs, syscallno);
+#endif
+}
+
+#endif /* SCRY_TASK_BPF_H */

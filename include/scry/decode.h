@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw record -> struct scry_event, the one in-memory form every consumer reads (printer, JSON,
+ * views, capture writer, filter). Decoding validates every length against the record's size,
+ * so a damaged capture can never make a consumer read out of bounds, and allocates nothing.
+ */
+#ifndef SCRY_DECODE_H
+#define SCRY_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scry/event.h"
+
+struct scry_thread;
+struct scry_proc;
+struct scry_container;
+
+union scry_rec {
+	struct scry_hdr h;
+	struct scry_rec_sys_enter enter;
+	struct scry_rec_sys_exit exit;
+	struct scry_rec_fork fork;
+	struct scry_rec_exec exec;
+	struct scry_rec_exit pexit;
+	struct scry_rec_switch sw;
+	struct scry_rec_cputick tick;
+	struct scry_rec_rename rename;
+};
+
+struct scry_event {
+	uint64_t num;			/* evt.num: 1, 2, ... over the events that reach the sinks */
+	const union scry_rec *rec;	/* the raw record; valid while the event is dispatched */
+	uint32_t size;			/* its size in bytes */
+	uint16_t type;			/* enum scry_rec_type */
+	char dir;			/* '>' enter (and instant events), '<' exit */
+	uint32_t nr;			/* syscall number (enter and exit) */
+	int64_t res;			/* exit: return value */
+	uint64_t latency;		/* exit: ns since its enter, 0 if the enter was not seen */
+	uint64_t runtime_ns;		/* switch, cputick: on-CPU time charged to the task */
+	/* Filled by the state layer: the task and process the record is about. */
+	struct scry_thread *thread;
+	struct scry_proc *proc;
+	struct scry_container *container;
+};
+
+/* Fills `ev` from a raw record; 0, or -EINVAL if the record is malformed. */
+int decode__record(const void *raw, uint32_t size, struct scry_event *ev);
+
+/* --- event_table.c ---------------------------------------------------------------------------- */
+struct evt_desc {
+	const char *name;	/* evt.type for non-syscall events */
+	uint16_t min_size;	/* fixed part; the record may be longer only if `variable` */
+	bool variable;
+	bool hidden;		/* bookkeeping: feeds the state and views, not the event stream */
+};
+extern const struct evt_desc evt_table[SCRY_REC__MAX];
+/* evt.type of an event: the syscall name, or the event table's name. */
+const char *evt_type_name(const struct scry_event *ev);
+/* Record type for an evt.type name, or the syscall number through *nr; -1 if unknown. */
+int evt_type_lookup(const char *name, uint32_t *nr);
+
+/* --- info.c: evt.info, the human-readable arguments of an event --------------------------- */
+struct sbuf;
+void evt_info(const struct scry_event *ev, struct sbuf *b);
+/* "ENOENT" style name for a failed syscall's result, or NULL if res is not an error. */
+const char *evt_res_errno(const struct scry_event *ev);
+/* Kind letter of an fd as in sysdig's fd.type abbreviations: f d p c b s a l, '?' unknown. */
+char fd_kind_char(uint8_t kind);
+const char *fd_kind_name(uint8_t kind);
+
+/* --- syscalls.c ------------------------------------------------------------------------------ */
+enum arg_fmt {
+	ARG_U = 'U',		/* unsigned decimal */
+	ARG_D = 'D',		/* signed decimal */
+	ARG_X = 'X',		/* hex (flags, pointers) */
+	ARG_O = 'O',		/* octal (modes) */
+	ARG_F = 'F',		/* fd */
+	ARG_S = 'S',		/* user path, copied by BPF */
+};
+
+enum io_class {
+	IO_NONE = 0,
+	IO_READ,		/* bytes = res, from the file at fd_a */
+	IO_WRITE,		/* bytes = res, to the file at fd_a */
+	IO_XFER,		/* sendfile/splice/copy_file_range: res bytes read from fd_b, written to fd_a */
+};
+
+struct syscall_desc {
+	const char *name;	/* NULL if the number is unused */
+	uint8_t nargs;
+	uint8_t fd_a, fd_b, path;	/* 1 + argument index, 0 = none (same convention as BPF) */
+	uint8_t io;		/* enum io_class */
+	char fmt[SCRY_NARGS];	/* enum arg_fmt per argument */
+	char argname[SCRY_NARGS][16];
+};
+
+int syscalls__init(void);
+/* NULL for numbers the architecture does not define. */
+const struct syscall_desc *syscall_desc(uint32_t nr);
+const char *syscall_name(uint32_t nr);
+int syscall_lookup(const char *name);	/* number, or -1 */
+uint32_t syscall_count(void);	/* highest number + 1 */
+/* Fill the BPF `sysargs` rules from the table (nargs == 0: short exit record). */
+void syscalls__bpf_rules(struct scry_sysarg *rules, uint32_t n);
+
+/* --- errnos.c -------------------------------------------------------------------------------- */
+const char *errno_name(int err);	/* "ENOENT", or NULL */
+int errno_lookup(const char *name);	/* 2 for "ENOENT", -1 if unknown */
+
+#endif /* SCRY_DECODE_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one ABI between the BPF programs and userspace: every record that crosses the ring buffer
+ * is defined here, with fixed-width types and explicit padding, so that clang -target bpf and the
+ * host compiler agree on every offset. Userspace pins the sizes with _Static_assert (decode.c).
+ *
+ * Every record begins with struct scry_hdr. The header describes the task the record is about
+ * (for fork: the child; for switch: the task switched out), so the collector can update its tables
+ * from the header alone.
+ *
+ * Time is CLOCK_BOOTTIME in ns (bpf_ktime_get_boot_ns): it keeps counting across suspend, so a
+ * capture converts it to wall-clock time with the boot time recorded in its header.
+ */
+#ifndef SCRY_EVENT_H
+#define SCRY_EVENT_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define SCRY_COMM_LEN	16
+#define SCRY_NARGS	6
+/* Bounds on variable-length payloads; the BPF side truncates and sets a flag. */
+#define SCRY_EXE_MAX	1024
+#define SCRY_ARGS_MAX	4096
+#define SCRY_PATH_MAX	256
+/* The largest record any program emits (exec: header + payload + exe + args). */
+#define SCRY_REC_MAX	(128 + SCRY_EXE_MAX + SCRY_ARGS_MAX)
+
+enum scry_rec_type {
+	SCRY_REC_NONE = 0,
+	SCRY_REC_SYS_ENTER = 1,	/* raw_syscalls:sys_enter */
+	SCRY_REC_SYS_EXIT = 2,	/* raw_syscalls:sys_exit, with the arguments the table asks for */
+	SCRY_REC_FORK = 3,	/* sched:sched_process_fork; header = child */
+	SCRY_REC_EXEC = 4,	/* sched:sched_process_exec; exe path and argv */
+	SCRY_REC_EXIT = 5,	/* sched:sched_process_exit; one per thread */
+	SCRY_REC_SWITCH = 6,	/* sched:sched_switch; header = prev, with its on-CPU time */
+	SCRY_REC_CPUTICK = 7,	/* periodic on-CPU time of a task that has not switched out */
+	SCRY_REC_RENAME = 8,	/* task:task_rename (prctl PR_SET_NAME, /proc/.../comm) */
+	SCRY_REC__MAX
+};
+
+/* scry_hdr.flags */
+enum scry_hdr_flags {
+	SCRY_HF_TRUNC = 1 << 0,	/* a variable-length payload was cut at its bound */
+};
+
+struct scry_hdr {
+	__u16 type;		/* enum scry_rec_type */
+	__u16 size;		/* whole record, header included */
+	__u16 cpu;
+	__u16 flags;		/* enum scry_hdr_flags */
+	__u32 pid;		/* tgid in the initial pid namespace */
+	__u32 tid;
+	__u64 ts;		/* CLOCK_BOOTTIME, ns */
+	__u64 cgid;		/* cgroup id (v2 inode, or v1 hierarchy inode: see loader) */
+	char comm[SCRY_COMM_LEN];
+};
+
+struct scry_rec_sys_enter {
+	struct scry_hdr h;
+	__u32 nr;
+	__u32 __pad;
+};
+
+/* scry_rec_sys_exit.fd_kind[]: S_IFMT >> 12 of the file behind an fd argument, 0 if none. */
+enum scry_fd_kind {
+	SCRY_FD_NONE = 0,
+	SCRY_FD_FIFO = 1,
+	SCRY_FD_CHR = 2,
+	SCRY_FD_DIR = 4,
+	SCRY_FD_BLK = 6,
+	SCRY_FD_REG = 8,
+	SCRY_FD_LNK = 10,
+	SCRY_FD_SOCK = 12,
+	SCRY_FD_ANON = 15,	/* anon inode (eventfd, epoll, timerfd...): i_mode 0 */
+};
+
+/*
+ * Exit record. The short form (no arguments) ends after `ret`; the long form carries the
+ * syscall's arguments as read from pt_regs at exit (the kernel does not change them), the kind of
+ * file behind up to two fd arguments, and optionally a NUL-terminated path read from user memory.
+ * `size` in the header tells which form arrived.
+ */
+struct scry_rec_sys_exit {
+	struct scry_hdr h;
+	__u16 nr;
+	__u8 nargs;		/* number of valid args[] (0 in the short form) */
+	__u8 fd_kind[2];	/* enum scry_fd_kind of the table's fd arguments */
+	__u8 __pad;
+	__u16 path_len;		/* bytes of path[] including NUL, 0 if none */
+	__s64 ret;
+	__u64 args[SCRY_NARGS];
+	char path[SCRY_PATH_MAX];
+};
+#define SCRY_SYS_EXIT_SHORT	(__builtin_offsetof(struct scry_rec_sys_exit, args))
+#define SCRY_SYS_EXIT_ARGS	(__builtin_offsetof(struct scry_rec_sys_exit, path))
+
+enum scry_fork_flags {
+	SCRY_FORK_THREAD = 1 << 0,	/* child shares the parent's thread group */
+};
+
+struct scry_rec_fork {
+	struct scry_hdr h;	/* the child */
+	__u32 parent_pid;
+	__u32 parent_tid;
+	__u32 ppid;		/* child's real parent tgid */
+	__u32 vpid;		/* child's tgid/tid in its own pid namespace */
+	__u32 vtid;
+	__u32 uid;
+	__u32 gid;
+	__u32 fork_flags;	/* enum scry_fork_flags */
+};
+
+struct scry_rec_exec {
+	struct scry_hdr h;
+	__u32 old_tid;		/* tid before exec (a non-leader thread becomes the leader) */
+	__u32 ppid;
+	__u32 vpid;
+	__u32 vtid;
+	__u32 uid;
+	__u32 gid;
+	__u16 exe_len;		/* bytes of exe in data[] (no NUL) */
+	__u16 args_len;		/* bytes of argv in data[] after exe, NUL-separated */
+	__u32 __pad;
+	char data[SCRY_EXE_MAX + SCRY_ARGS_MAX];
+};
+#define SCRY_EXEC_FIXED	(__builtin_offsetof(struct scry_rec_exec, data))
+
+enum scry_exit_flags {
+	SCRY_EXIT_GROUP_DEAD = 1 << 0,	/* last thread of the process */
+};
+
+struct scry_rec_exit {
+	struct scry_hdr h;
+	__s32 exit_code;	/* task->exit_code: status << 8 | signal */
+	__u32 exit_flags;	/* enum scry_exit_flags */
+};
+
+/*
+ * On-CPU time of `h` (prev) for the slice that just ended: the growth of its
+ * se.sum_exec_runtime, the figure the scheduler charges to the cgroup's cpu usage.
+ */
+struct scry_rec_switch {
+	struct scry_hdr h;	/* prev */
+	__u64 runtime_ns;
+	__u32 next_pid;
+	__u32 next_tid;
+	__u32 prev_state;
+	__u32 __pad;
+};
+
+/* Same accounting for a task still running when the periodic tick samples it. */
+struct scry_rec_cputick {
+	struct scry_hdr h;
+	__u64 runtime_ns;
+};
+
+struct scry_rec_rename {
+	struct scry_hdr h;	/* comm = the new name */
+	char old_comm[SCRY_COMM_LEN];
+};
+
+/* Per-CPU counters in the `stats` map; userspace sums them. */
+struct scry_cpu_stats {
+	__u64 seen;		/* records the programs tried to emit */
+	__u64 dropped;		/* records that found no room in the ring buffer */
+	__u64 wakeups;		/* forced consumer wakeups */
+	__u64 __pad;
+};
+
+/*
+ * Per-syscall argument rules (the `sysargs` map, filled by userspace from its syscall table).
+ * Argument positions are stored as index + 1 so that 0 means "none".
+ */
+struct scry_sysarg {
+	__u8 nargs;		/* arguments to copy into the exit record */
+	__u8 fd_a;		/* 1 + index of an fd argument whose file kind to record */
+	__u8 fd_b;		/* 1 + index of a second fd argument */
+	__u8 path;		/* 1 + index of a user path argument */
+};
+
+#define SCRY_NR_SYSCALLS	512
+
+#endif /* SCRY_EVENT_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Load, attach and consume the BPF programs; count what they saw and dropped. */
+#ifndef SCRY_PROBE_H
+#define SCRY_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct probe_opts {
+	bool syscalls;		/* attach raw_syscalls sys_enter/sys_exit */
+	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
+	unsigned int ring_mb;	/* ring buffer size, a power of two */
+	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
+	bool cgroup_v1;		/* take cgroup ids from a v1 hierarchy */
+	uint32_t cgroup_v1_subsys;	/* its enum cgroup_subsys_id */
+};
+
+/* Receives each raw record; a non-zero return stops the current consume call. */
+typedef int (*probe_record_fn)(void *ctx, void *data, size_t size);
+
+struct probe;
+
+/*
+ * Checks privileges and BTF, opens and loads the programs, and disables (with one warning
+ * each) those whose tracepoint the kernel lacks. On failure prints one line that says what is
+ * wrong and what to do, and returns NULL with errno set.
+ */
+struct probe *probe__open(const struct probe_opts *opts);
+int probe__attach(struct probe *p, probe_record_fn fn, void *ctx);
+/* An fd that polls readable when records are waiting (the ring buffer's epoll fd). */
+int probe__fd(struct probe *p);
+/* Consume every waiting record; returns how many, or the callback's non-zero code. */
+int probe__consume(struct probe *p);
+/* Detach every program: no record is produced after this returns. */
+void probe__detach(struct probe *p);
+void probe__free(struct probe *p);
+
+struct probe_stats {
+	uint64_t seen;		/* records the programs tried to emit */
+	uint64_t dropped;	/* of which found the ring buffer full */
+	uint64_t wakeups;	/* forced consumer wakeups */
+};
+int probe__stats(struct probe *p, struct probe_stats *out);
+
+/* The libbpf log: silent unless verbose; kept so that a failure can say what happened. */
+void probe__set_verbose(bool verbose);
+
+#endif /* SCRY_PROBE_H */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pipeline after the ring buffer: raw record -> decode -> state -> filter -> sinks.
+ * The same pipeline runs live and on replay, so every consumer sees the same events either way.
+ * A consumer (printer, JSON, view, capture writer) plugs in as a sink without touching the
+ * code that produces records.
+ */
+#ifndef SCRY_SINK_H
+#define SCRY_SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scry/decode.h"
+#include "scry/util.h"
+
+struct proctab;
+struct filter;
+struct containers;
+
+enum sink_flags {
+	SINK_HIDDEN = 1 << 0,		/* also bookkeeping events (cputick) */
+	SINK_UNFILTERED = 1 << 1,	/* every event, whatever the filter says */
+};
+
+/* Return codes of the callbacks: 0 go on, SINK_DONE end the run normally, < 0 error. */
+#define SINK_DONE 1
+
+struct sink_ops {
+	const char *name;
+	uint32_t flags;		/* enum sink_flags */
+	/* `matched` tells an unfiltered sink whether the filter accepted the event. */
+	int (*event)(void *ctx, const struct scry_event *ev, bool matched);
+	/* Periodically (every interval), with the time of the newest event. */
+	int (*tick)(void *ctx, uint64_t ts);
+	/* End of the run: flush, print totals. */
+	int (*finish)(void *ctx);
+	void (*free)(void *ctx);
+};
+
+#define PIPELINE_MAX_SINKS 8
+
+struct pipeline {
+	struct proctab *procs;
+	struct containers *containers;	/* may be NULL */
+	struct filter *filter;		/* NULL: accept all */
+	struct {
+		const struct sink_ops *ops;
+		void *ctx;
+	} sinks[PIPELINE_MAX_SINKS];
+	int nsinks;
+	uint64_t limit;		/* -n: end after this many events matched the filter (0: none) */
+	uint64_t num;		/* last evt.num given */
+	uint64_t matched;	/* events that passed the filter */
+	uint64_t records;	/* records decoded */
+	uint64_t malformed;	/* records that failed to decode */
+	uint64_t last_ts;	/* time of the newest record */
+	int status;		/* 0 running, SINK_DONE, or < 0 */
+};
+
+int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx);
+/* Feed one raw record; returns pl->status (non-zero ends the run). */
+int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size);
+int pipeline__tick(struct pipeline *pl);
+/* Finish every sink; returns the first error. */
+int pipeline__finish(struct pipeline *pl);
+void pipeline__free_sinks(struct pipeline *pl);
+
+/* --- printer.c / json.c ------------------------------------------------------------------------ */
+struct printer_opts {
+	bool json;		/* -j */
+	bool containers;	/* -pc */
+	const char *format;	/* -p: "%field ..." template, NULL for the default line */
+	int fd;			/* output */
+};
+/* Returns the sink's context or NULL (with an error printed). */
+void *printer__new(const struct printer_opts *o);
+extern const struct sink_ops printer_ops;
+/* True once the reader of the output has gone away. */
+bool printer__broken(void *ctx);
+
+#endif /* SCRY_SINK_H */

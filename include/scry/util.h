@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small shared pieces: logging, one hash map for every table, a buffered output stream. */
+#ifndef SCRY_UTIL_H
+#define SCRY_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- log.c: every message goes to stderr, prefixed "scry: " ---------------------------------- */
+extern int log_verbose;
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Warn once per distinct `key` (a static string naming the condition). */
+void log_warn_once(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- hashmap.c: open addressing, u64 keys, pointer values ----------------------------------- */
+struct hashmap;
+struct hashmap *hashmap__new(size_t hint);
+void hashmap__free(struct hashmap *m);
+void *hashmap__find(const struct hashmap *m, uint64_t key);
+/* Insert or replace; returns 0 or -ENOMEM. */
+int hashmap__set(struct hashmap *m, uint64_t key, void *val);
+/* Remove; returns the old value or NULL. */
+void *hashmap__del(struct hashmap *m, uint64_t key);
+size_t hashmap__size(const struct hashmap *m);
+/* Iterate: start with *pos = 0; returns false when done. */
+bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val);
+
+/* --- obuf.c: buffered writes to an fd, quiet end on a closed pipe --------------------------- */
+struct obuf {
+	int fd;
+	bool broken;		/* the reader went away (EPIPE): stop producing output */
+	int err;		/* first write error other than EPIPE (-errno) */
+	size_t len;
+	char buf[1 << 16];
+};
+void obuf__init(struct obuf *o, int fd);
+void obuf__flush(struct obuf *o);
+void obuf__write(struct obuf *o, const void *p, size_t n);
+static inline void obuf__reserve(struct obuf *o, size_t n)
+{
+	if (o->len + n > sizeof(o->buf))
+		obuf__flush(o);
+}
+static inline void obuf__putc(struct obuf *o, char c)
+{
+	obuf__reserve(o, 1);
+	o->buf[o->len++] = c;
+}
+void obuf__puts(struct obuf *o, const char *s);
+void obuf__u64(struct obuf *o, uint64_t v);
+void obuf__s64(struct obuf *o, int64_t v);
+void obuf__hex(struct obuf *o, uint64_t v);
+void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON string literal, quotes included, escaped per RFC 8259. */
+void obuf__json_str(struct obuf *o, const char *s, size_t n);
+
+/* --- sbuf.c: formatting into a fixed buffer, truncating at its end ------------------------- */
+struct sbuf {
+	char *buf;
+	size_t len, cap;	/* buf[len] is kept NUL; cap includes the NUL */
+};
+static inline void sbuf__init(struct sbuf *b, char *buf, size_t cap)
+{
+	b->buf = buf;
+	b->cap = cap;
+	b->len = 0;
+	buf[0] = '\0';
+}
+void sbuf__write(struct sbuf *b, const char *s, size_t n);
+void sbuf__puts(struct sbuf *b, const char *s);
+void sbuf__putc(struct sbuf *b, char c);
+void sbuf__u64(struct sbuf *b, uint64_t v);
+void sbuf__s64(struct sbuf *b, int64_t v);
+void sbuf__hex(struct sbuf *b, uint64_t v);
+void sbuf__oct(struct sbuf *b, uint64_t v);
+/* Printable copy: control bytes become '.', NULs (argv separators) become `sep`. */
+void sbuf__printable(struct sbuf *b, const char *s, size_t n, char sep);
+
+/* --- time.c ---------------------------------------------------------------------------------- */
+uint64_t now_boot_ns(void);
+uint64_t now_mono_ns(void);
+/* Wall-clock ns at boot: CLOCK_REALTIME - CLOCK_BOOTTIME, to turn event times into dates. */
+uint64_t boot_to_wall_offset(void);
+/* The offset the output uses: measured live, or taken from a capture's header. */
+void clock__set_wall_offset(uint64_t off);
+uint64_t clock__wall_offset(void);
+
+/* --- parse.c --------------------------------------------------------------------------------- */
+/* Whole-string unsigned / double parse with range check; 0 or -EINVAL/-ERANGE. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int parse_seconds(const char *s, double min, double max, double *out);
+
+#endif /* SCRY_UTIL_H */

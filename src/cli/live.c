@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live loop: one epoll over the ring buffer, a timer and the signals. The BPF side wakes
+ * us only when a burst builds up; otherwise the timer polls, starting at 1 ms after a busy round
+ * and backing off to 50 ms while the system is quiet, so an idle scry costs nothing and a busy
+ * one is never woken per event.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "scry/cli.h"
+#include "scry/probe.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+#include "scry/util.h"
+
+#define POLL_MIN_MS 1
+#define POLL_MAX_MS 50
+#define TICK_NS 100000000ULL	/* sinks' tick: flush output, views' intervals, reaping */
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	return pipeline__record(ctx, data, size);
+}
+
+static int block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	signal(SIGPIPE, SIG_IGN);	/* a closed output pipe shows up as EPIPE */
+	return sigprocmask(SIG_BLOCK, set, NULL) ? -errno : 0;
+}
+
+static void summary(const struct probe_stats *st, const struct pipeline *pl, double secs)
+{
+	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
+
+	fprintf(stderr, "scry: %llu events captured, %llu dropped (%.2f%%), %.2f s\n",
+		(unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
+		pct, secs);
+	if (pl->malformed)
+		fprintf(stderr, "scry: %llu malformed records skipped\n",
+			(unsigned long long)pl->malformed);
+}
+
+int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls)
+{
+	struct probe_opts po = {
+		.syscalls = want_syscalls,
+		.tick_hz = o->tick_hz,
+		.ring_mb = o->ring_mb,
+		.btf_path = o->btf_path,
+	};
+	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
+	struct probe_stats st;
+	struct probe *p = NULL;
+	uint64_t start, deadline = 0, next_tick;
+	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc;
+	bool stop = false;
+	sigset_t set;
+
+	probe__set_verbose(o->verbose);
+	if ((err = block_signals(&set)))
+		return err;
+	p = probe__open(&po);
+	if (!p)
+		return -errno ? -errno : -EINVAL;
+	err = probe__attach(p, on_record, pl);
+	if (err)
+		goto out;
+	/* Seed after attaching: whatever starts in between is both in /proc and in the stream. */
+	if (pl->procs && (n = proctab__seed(pl->procs)) < 0)
+		log_warn("cannot read /proc (%s): processes are learnt from events only", strerror(-n));
+	clock__set_wall_offset(boot_to_wall_offset());
+
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sigfd < 0 || epfd < 0) {
+		err = -errno;
+		log_err("cannot set up the event loop (%s)", strerror(-err));
+		goto out;
+	}
+	ev.data.fd = sigfd;
+	epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev);
+	ev.data.fd = probe__fd(p);
+	epoll_ctl(epfd, EPOLL_CTL_ADD, probe__fd(p), &ev);
+
+	log_debug("tracing (%zu processes known); stop with Ctrl-C",
+		  pl->procs ? proctab__nprocs(pl->procs) : 0);
+	start = now_mono_ns();
+	next_tick = start + TICK_NS;
+	if (o->max_secs > 0)
+		deadline = start + (uint64_t)(o->max_secs * 1e9);
+
+	while (!pl->status && !stop) {
+		uint64_t now;
+
+		n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.fd == sigfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sigfd, &si, sizeof(si)) == sizeof(si))
+					log_debug("stopping on signal %u", si.ssi_signo);
+				stop = true;
+			}
+		}
+		rc = probe__consume(p);
+		if (rc < 0 && !pl->status) {
+			err = rc;
+			log_err("reading the ring buffer failed (%s)", strerror(-rc));
+			break;
+		}
+		timeout = rc > 0 ? POLL_MIN_MS : (timeout * 2 > POLL_MAX_MS ? POLL_MAX_MS : timeout * 2);
+		now = now_mono_ns();
+		if (now >= next_tick) {
+			pipeline__tick(pl);
+			next_tick = now + TICK_NS;
+		}
+		if (deadline && now >= deadline)
+			stop = true;
+	}
+	/* Stop the flow, then take what is already in the ring, unless a sink has ended the run. */
+	probe__detach(p);
+	if (!pl->status)
+		probe__consume(p);
+	if (pl->status < 0 && !err)
+		err = pl->status;
+	rc = pipeline__finish(pl);
+	if (rc < 0 && !err)
+		err = rc;
+	if (!probe__stats(p, &st))
+		summary(&st, pl, (now_mono_ns() - start) / 1e9);
+out:
+	if (epfd >= 0)
+		close(epfd);
+	if (sigfd >= 0)
+		close(sigfd);
+	probe__free(p);
+	return err;
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/cli.h"
+#include "scry/filter.h"
+#include "scry/util.h"
+
+static const char usage[] =
+"Usage: scry [OPTIONS] [FILTER]\n"
+"\n"
+"See inside containers from the host: every syscall, process and CPU slice, attributed to\n"
+"its process, with sysdig's flags and field names.\n"
+"\n"
+"Options:\n"
+"  -n, --numevents N     stop after N events\n"
+"  -M SECS               stop after SECS seconds\n"
+"  -j, --json            one JSON object per event; keys are field names (evt.num, proc.name...)\n"
+"  -p, --print FORMAT    print each event with a template of %%field names (see -l)\n"
+"      -pc               container-friendly line: container name and id, tid:vtid\n"
+"  -l, --list            list the fields that filters, -p and -j know\n"
+"  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
+"      --btf FILE        kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
+"      --ring-mb N       ring buffer size in MiB, a power of two (default 16)\n"
+"      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
+"  -h, --help            show this help\n"
+"      --version         show the version\n"
+"\n"
+"FILTER is an expression over fields, e.g.\n"
+"  proc.name=nginx and evt.type in (read, write)\n"
+"  evt.failed=1 and not proc.pid=1\n"
+"\n"
+"Examples:\n"
+"  scry -n 20                      the next 20 events\n"
+"  scry -j -M 5 proc.name=curl     five seconds of curl's events as JSON\n"
+"  scry -p '%%evt.time %%proc.name %%evt.type %%evt.res' evt.failed=1\n"
+"\n"
+"scry needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n";
+
+void cli__usage(void)
+{
+	printf(usage);
+}
+
+enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ };
+
+static const struct option longopts[] = {
+	{ "numevents", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "print", required_argument, NULL, 'p' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "ring-mb", required_argument, NULL, OPT_RING_MB },
+	{ "tick-hz", required_argument, NULL, OPT_TICK_HZ },
+	{ 0 }
+};
+
+static int bad_number(const char *opt, const char *arg, const char *what)
+{
+	log_err("%s '%s': expected %s; see scry --help", opt, arg, what);
+	return -EINVAL;
+}
+
+int cli__parse(int argc, char **argv, struct scry_opts *o)
+{
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->command = "stream";
+	o->ring_mb = 16;
+	o->tick_hz = 100;
+	opterr = 0;
+	optind = 1;
+	/* "+": stop at the first positional word, which starts the filter. */
+	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
+				return bad_number("-n", optarg, "a number of events >= 1");
+			break;
+		case 'M':
+			if (parse_seconds(optarg, 0.001, 1e9, &o->max_secs))
+				return bad_number("-M", optarg, "a number of seconds > 0");
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'p':
+			if (!strcmp(optarg, "c") || !strcmp(optarg, "container"))
+				o->containers = true;
+			else
+				o->format = optarg;
+			break;
+		case 'l':
+			o->list_fields = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			log_verbose = 1;
+			break;
+		case 'h':
+			cli__usage();
+			return 1;
+		case OPT_VERSION:
+			printf("scry %s\n", SCRY_VERSION);
+			return 1;
+		case OPT_BTF:
+			o->btf_path = optarg;
+			break;
+		case OPT_RING_MB:
+			if (parse_u64(optarg, 1, 4096, &v) || (v & (v - 1)))
+				return bad_number("--ring-mb", optarg, "a power of two from 1 to 4096");
+			o->ring_mb = v;
+			break;
+		case OPT_TICK_HZ:
+			if (parse_u64(optarg, 0, 10000, &v))
+				return bad_number("--tick-hz", optarg, "0 to 10000");
+			o->tick_hz = v;
+			break;
+		case ':':
+			log_err("option %s needs a value; see scry --help", argv[optind - 1]);
+			return -EINVAL;
+		case '?':
+		default:
+			if (optopt)
+				log_err("unknown option -%c; see scry --help", optopt);
+			else
+				log_err("unknown option '%s'; see scry --help", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		o->filter = filter__join(argc - optind, argv + optind);
+		if (!o->filter) {
+			log_err("out of memory");
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void cli__free(struct scry_opts *o)
+{
+	free(o->filter);
+	o->filter = NULL;
+}

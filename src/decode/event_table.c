@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "scry/decode.h"
+
+#define FIXED(T) sizeof(T), false
+#define VAR(off) (off), true
+
+const struct evt_desc evt_table[SCRY_REC__MAX] = {
+	[SCRY_REC_NONE] = { "none", 0, false, true },
+	[SCRY_REC_SYS_ENTER] = { "syscall", FIXED(struct scry_rec_sys_enter), false },
+	[SCRY_REC_SYS_EXIT] = { "syscall", VAR(SCRY_SYS_EXIT_SHORT), false },
+	[SCRY_REC_FORK] = { "procfork", FIXED(struct scry_rec_fork), false },
+	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false },
+	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false },
+	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false },
+	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true },
+	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false },
+};
+
+/* Adding a record type without describing it here fails the build. */
+_Static_assert(SCRY_REC__MAX == 9, "describe every record type in evt_table");
+
+const char *evt_type_name(const struct scry_event *ev)
+{
+	if (ev->type == SCRY_REC_SYS_ENTER || ev->type == SCRY_REC_SYS_EXIT) {
+		const char *n = syscall_name(ev->nr);
+
+		return n ? n : "syscall";
+	}
+	return evt_table[ev->type].name;
+}
+
+int evt_type_lookup(const char *name, uint32_t *nr)
+{
+	int i, n;
+
+	for (i = SCRY_REC_FORK; i < SCRY_REC__MAX; i++)
+		if (!strcmp(evt_table[i].name, name))
+			return i;
+	n = syscall_lookup(name);
+	if (n < 0)
+		return -1;
+	*nr = n;
+	return SCRY_REC_SYS_ENTER;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall number <-> name for the build architecture (generated from the C library's headers),
+ * and the rules for the syscalls whose arguments are worth carrying: one table keyed by name,
+ * so the same rules serve every architecture.
+ *
+ * An argument spec is a space-separated list of name:fmt, one per argument in order, where fmt
+ * is an enum arg_fmt letter. The first two F arguments become fd_a and fd_b (their file kind is
+ * recorded by BPF), the S argument is copied as a path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "scry/decode.h"
+#include "scry/util.h"
+
+#define SCRY_SYSCALL(n) [__NR_##n] = #n,
+static const char *const names[] = {
+#include "syscall_list.h"
+};
+#undef SCRY_SYSCALL
+
+_Static_assert(ARRAY_SIZE(names) <= SCRY_NR_SYSCALLS, "raise SCRY_NR_SYSCALLS");
+
+struct arg_rule {
+	const char *name;
+	const char *spec;
+	enum io_class io;
+};
+
+static const struct arg_rule rules[] = {
+	/* file I/O: the fd kind tells regular files from pipes and sockets */
+	{ "read", "fd:F buf:X size:U", IO_READ },
+	{ "write", "fd:F buf:X size:U", IO_WRITE },
+	{ "pread64", "fd:F buf:X size:U pos:D", IO_READ },
+	{ "pwrite64", "fd:F buf:X size:U pos:D", IO_WRITE },
+	{ "readv", "fd:F iov:X iovcnt:U", IO_READ },
+	{ "writev", "fd:F iov:X iovcnt:U", IO_WRITE },
+	{ "preadv", "fd:F iov:X iovcnt:U pos:D", IO_READ },
+	{ "pwritev", "fd:F iov:X iovcnt:U pos:D", IO_WRITE },
+	{ "preadv2", "fd:F iov:X iovcnt:U pos:D flags:X", IO_READ },
+	{ "pwritev2", "fd:F iov:X iovcnt:U pos:D flags:X", IO_WRITE },
+	{ "sendfile", "out_fd:F in_fd:F offset:X count:U", IO_XFER },
+	{ "splice", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER },
+	{ "copy_file_range", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER },
+	{ "lseek", "fd:F offset:D whence:U" },
+	{ "fsync", "fd:F" },
+	{ "fdatasync", "fd:F" },
+	{ "ftruncate", "fd:F length:D" },
+	{ "fstat", "fd:F statbuf:X" },
+	{ "newfstatat", "dirfd:D path:S statbuf:X flags:X" },
+	{ "statx", "dirfd:D path:S flags:X mask:X statxbuf:X" },
+	{ "close", "fd:D" },
+	{ "dup", "fd:F" },
+	{ "dup2", "oldfd:F newfd:D" },
+	{ "dup3", "oldfd:F newfd:D flags:X" },
+	{ "fcntl", "fd:F cmd:U arg:X" },
+	{ "ioctl", "fd:F request:X arg:X" },
+	{ "getdents64", "fd:F dirp:X count:U" },
+	/* paths */
+	{ "open", "path:S flags:X mode:O" },
+	{ "openat", "dirfd:D path:S flags:X mode:O" },
+	{ "openat2", "dirfd:D path:S how:X size:U" },
+	{ "creat", "path:S mode:O" },
+	{ "stat", "path:S statbuf:X" },
+	{ "lstat", "path:S statbuf:X" },
+	{ "access", "path:S mode:O" },
+	{ "faccessat", "dirfd:D path:S mode:O" },
+	{ "faccessat2", "dirfd:D path:S mode:O flags:X" },
+	{ "readlink", "path:S buf:X size:U" },
+	{ "readlinkat", "dirfd:D path:S buf:X size:U" },
+	{ "unlink", "path:S" },
+	{ "unlinkat", "dirfd:D path:S flags:X" },
+	{ "mkdir", "path:S mode:O" },
+	{ "mkdirat", "dirfd:D path:S mode:O" },
+	{ "rmdir", "path:S" },
+	{ "rename", "oldpath:S newpath:X" },
+	{ "renameat", "olddirfd:D oldpath:S newdirfd:D newpath:X" },
+	{ "renameat2", "olddirfd:D oldpath:S newdirfd:D newpath:X flags:X" },
+	{ "chdir", "path:S" },
+	{ "chmod", "path:S mode:O" },
+	{ "fchmodat", "dirfd:D path:S mode:O" },
+	{ "chown", "path:S uid:D gid:D" },
+	{ "truncate", "path:S length:D" },
+	{ "mount", "source:X target:S fstype:X flags:X data:X" },
+	{ "umount2", "target:S flags:X" },
+	/* network */
+	{ "socket", "domain:U type:X protocol:U" },
+	{ "connect", "fd:F addr:X addrlen:U" },
+	{ "bind", "fd:F addr:X addrlen:U" },
+	{ "listen", "fd:F backlog:D" },
+	{ "accept", "fd:F addr:X addrlen:X" },
+	{ "accept4", "fd:F addr:X addrlen:X flags:X" },
+	{ "sendto", "fd:F buf:X size:U flags:X addr:X addrlen:U" },
+	{ "recvfrom", "fd:F buf:X size:U flags:X addr:X addrlen:X" },
+	{ "sendmsg", "fd:F msg:X flags:X" },
+	{ "recvmsg", "fd:F msg:X flags:X" },
+	{ "sendmmsg", "fd:F msgvec:X vlen:U flags:X" },
+	{ "recvmmsg", "fd:F msgvec:X vlen:U flags:X timeout:X" },
+	{ "shutdown", "fd:F how:U" },
+	{ "setsockopt", "fd:F level:U optname:U optval:X optlen:U" },
+	{ "getsockopt", "fd:F level:U optname:U optval:X optlen:X" },
+	/* processes and memory */
+	{ "kill", "pid:D sig:U" },
+	{ "tkill", "tid:D sig:U" },
+	{ "tgkill", "tgid:D tid:D sig:U" },
+	{ "clone", "flags:X stack:X parent_tid:X child_tid:X tls:X" },
+	{ "clone3", "args:X size:U" },
+	{ "wait4", "pid:D status:X options:X rusage:X" },
+	{ "setuid", "uid:D" },
+	{ "setgid", "gid:D" },
+	{ "setns", "fd:F nstype:X" },
+	{ "unshare", "flags:X" },
+	{ "prctl", "option:U arg2:X arg3:X arg4:X arg5:X" },
+	{ "mmap", "addr:X length:U prot:X flags:X fd:D offset:D" },
+	{ "munmap", "addr:X length:U" },
+	{ "mprotect", "addr:X length:U prot:X" },
+	{ "brk", "addr:X" },
+	{ "nanosleep", "req:X rem:X" },
+	{ "clock_nanosleep", "clockid:U flags:X req:X rem:X" },
+	{ "futex", "uaddr:X op:X val:U" },
+	{ "epoll_wait", "epfd:F events:X maxevents:U timeout:D" },
+	{ "epoll_pwait", "epfd:F events:X maxevents:U timeout:D sigmask:X" },
+	{ "epoll_ctl", "epfd:F op:U fd:D event:X" },
+	{ "poll", "fds:X nfds:U timeout:D" },
+	{ "ppoll", "fds:X nfds:U tsp:X sigmask:X" },
+	{ "pipe2", "fds:X flags:X" },
+	{ "eventfd2", "initval:U flags:X" },
+	{ "bpf", "cmd:U attr:X size:U" },
+};
+
+static struct syscall_desc table[SCRY_NR_SYSCALLS];
+static uint32_t nr_count;
+
+static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
+{
+	char buf[256], *save = NULL, *tok;
+	int i = 0;
+
+	snprintf(buf, sizeof(buf), "%s", r->spec);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
+		char *colon = strchr(tok, ':');
+		if (i >= SCRY_NARGS || !colon || !strchr("UDXOFS", colon[1]) || colon[2])
+			return -EINVAL;
+		*colon = '\0';
+		if (strlen(tok) >= sizeof(d->argname[i]))
+			return -EINVAL;
+		strcpy(d->argname[i], tok);
+		d->fmt[i] = colon[1];
+		if (colon[1] == ARG_F) {
+			if (!d->fd_a)
+				d->fd_a = i + 1;
+			else if (!d->fd_b)
+				d->fd_b = i + 1;
+		} else if (colon[1] == ARG_S && !d->path) {
+			d->path = i + 1;
+		}
+	}
+	d->nargs = i;
+	d->io = r->io;
+	return 0;
+}
+
+int syscalls__init(void)
+{
+	size_t i;
+	int nr, err;
+
+	if (nr_count)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		table[i].name = names[i];
+		if (names[i])
+			nr_count = i + 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		nr = syscall_lookup(rules[i].name);
+		if (nr < 0)
+			continue;	/* not on this architecture (open, stat on arm64...) */
+		err = parse_spec(&table[nr], &rules[i]);
+		if (err) {
+			log_err("internal: bad argument spec for %s", rules[i].name);
+			return err;
+		}
+	}
+	return 0;
+}
+
+const struct syscall_desc *syscall_desc(uint32_t nr)
+{
+	if (nr >= nr_count || !table[nr].name)
+		return NULL;
+	return &table[nr];
+}
+
+const char *syscall_name(uint32_t nr)
+{
+	return nr < ARRAY_SIZE(names) ? names[nr] : NULL;
+}
+
+int syscall_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+uint32_t syscall_count(void)
+{
+	return nr_count;
+}
+
+void syscalls__bpf_rules(struct scry_sysarg *out, uint32_t n)
+{
+	uint32_t i;
+
+	memset(out, 0, n * sizeof(*out));
+	for (i = 0; i < n && i < nr_count; i++) {
+		out[i].nargs = table[i].nargs;
+		out[i].fd_a = table[i].fd_a;
+		out[i].fd_b = table[i].fd_b;
+		out[i].path = table[i].path;
+	}
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The field table. Names follow sysdig's where a field means the same thing, so that filters and
+ * jq scripts written for sysdig carry over (proc.exe is argv[0], proc.exepath the executable).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "scry/filter.h"
+#include "scry/state.h"
+
+#define U(val) (v->type = FT_U64, v->u = (val), true)
+#define S(val) (v->type = FT_S64, v->s = (val), true)
+
+static bool str_val(struct field_val *v, const char *s, size_t n)
+{
+	v->type = FT_STR;
+	v->str = s;
+	v->len = n;
+	return true;
+}
+
+static bool cstr(struct field_val *v, const char *s)
+{
+	return str_val(v, s, strlen(s));
+}
+
+static bool is_syscall(const struct scry_event *ev)
+{
+	return ev->type == SCRY_REC_SYS_ENTER || ev->type == SCRY_REC_SYS_EXIT;
+}
+
+static bool get_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->num);
+}
+
+static bool get_rawtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->rec->h.ts + clock__wall_offset());
+}
+
+/* HH:MM:SS.nnnnnnnnn in local time; the date part is computed once per second. */
+static bool get_time(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static __thread time_t last_sec = -1;
+	static __thread char hms[16];
+	uint64_t t = ev->rec->h.ts + clock__wall_offset();
+	time_t sec = t / 1000000000ULL;
+	uint64_t ns = t % 1000000000ULL;
+	int i;
+
+	if (sec != last_sec) {
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		strftime(hms, sizeof(hms), "%H:%M:%S.", &tm);
+		last_sec = sec;
+	}
+	sbuf__puts(b, hms);
+	for (i = 100000000; i; i /= 10)
+		sbuf__putc(b, '0' + (ns / i) % 10);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_datetime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint64_t t = ev->rec->h.ts + clock__wall_offset();
+	time_t sec = t / 1000000000ULL;
+	char tmp[32];
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%d %H:%M:%S.", &tm);
+	sbuf__puts(b, tmp);
+	snprintf(tmp, sizeof(tmp), "%09llu", (unsigned long long)(t % 1000000000ULL));
+	sbuf__puts(b, tmp);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_cpu(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->rec->h.cpu);
+}
+
+static bool get_dir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return str_val(v, ev->dir == '<' ? "<" : ">", 1);
+}
+
+static bool get_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, evt_type_name(ev));
+}
+
+static bool get_category(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, is_syscall(ev) ? "syscall" : ev->type == SCRY_REC_SWITCH ||
+			   ev->type == SCRY_REC_CPUTICK ? "scheduler" : "process");
+}
+
+static bool get_res(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const char *en;
+
+	if (ev->type != SCRY_REC_SYS_EXIT)
+		return false;
+	if (ev->res >= 0)
+		return cstr(v, "SUCCESS");
+	en = evt_res_errno(ev);
+	if (en)
+		return cstr(v, en);
+	sbuf__s64(b, ev->res);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_rawres(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->type == SCRY_REC_SYS_EXIT && S(ev->res);
+}
+
+static bool get_failed(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->type == SCRY_REC_SYS_EXIT && U(evt_res_errno(ev) != NULL);
+}
+
+static bool get_latency(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->type == SCRY_REC_SYS_EXIT && U(ev->latency);
+}
+
+static bool get_info(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	evt_info(ev, b);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_proc_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const char *c = ev->proc ? ev->proc->comm : ev->rec->h.comm;
+
+	return str_val(v, c, strnlen(c, SCRY_COMM_LEN));
+}
+
+static bool get_thread_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return str_val(v, ev->rec->h.comm, strnlen(ev->rec->h.comm, SCRY_COMM_LEN));
+}
+
+static bool get_pid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->rec->h.pid);
+}
+
+static bool get_tid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->rec->h.tid);
+}
+
+static bool get_ppid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->proc && U(ev->proc->ppid);
+}
+
+static bool get_vpid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->proc && U(ev->proc->vpid);
+}
+
+static bool get_vtid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->thread && U(ev->thread->vtid);
+}
+
+static bool get_exepath(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->proc && cstr(v, ev->proc->exe);
+}
+
+/* argv[0] */
+static bool get_exe(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!ev->proc)
+		return false;
+	return str_val(v, ev->proc->args, strnlen(ev->proc->args, ev->proc->args_len));
+}
+
+/* Arguments after argv[0], space-separated. */
+static bool get_args(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_proc *p = ev->proc;
+	size_t a0;
+
+	if (!p)
+		return false;
+	a0 = strnlen(p->args, p->args_len);
+	if (a0 < p->args_len)
+		sbuf__printable(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
+	return str_val(v, b->buf, b->len);
+}
+
+/* proc.name followed by the arguments, as sysdig's proc.cmdline. */
+static bool get_cmdline(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_proc *p = ev->proc;
+	size_t a0;
+
+	if (!p)
+		return false;
+	sbuf__puts(b, p->comm);
+	a0 = strnlen(p->args, p->args_len);
+	if (a0 < p->args_len) {
+		sbuf__putc(b, ' ');
+		sbuf__printable(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
+	}
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_uid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->proc && U(ev->proc->uid);
+}
+
+static bool get_gid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->proc && U(ev->proc->gid);
+}
+
+static bool get_cgid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return U(ev->rec->h.cgid);
+}
+
+static bool get_syscall_nr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return is_syscall(ev) && U(ev->nr);
+}
+
+static bool get_runtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return (ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) && U(ev->runtime_ns);
+}
+
+static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct syscall_desc *d;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || !ev->rec->exit.nargs)
+		return false;
+	d = syscall_desc(ev->nr);
+	if (!d || !d->fd_a)
+		return false;
+	return S((int32_t)ev->rec->exit.args[d->fd_a - 1]);
+}
+
+static bool get_fd_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (ev->type != SCRY_REC_SYS_EXIT || !ev->rec->exit.fd_kind[0])
+		return false;
+	return cstr(v, fd_kind_name(ev->rec->exit.fd_kind[0]));
+}
+
+static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || !x->path_len)
+		return false;
+	return str_val(v, x->path, x->path_len - 1);
+}
+
+const struct field_desc field_table[] = {
+	{ "evt.num", FT_U64, FF_JSON, "event number, from 1", get_num },
+	{ "evt.time", FT_STR, FF_JSON, "time of the event, HH:MM:SS.nnnnnnnnn local", get_time },
+	{ "evt.datetime", FT_STR, 0, "date and time of the event, local", get_datetime },
+	{ "evt.rawtime", FT_U64, 0, "time of the event, ns since the epoch", get_rawtime },
+	{ "evt.cpu", FT_U64, FF_JSON, "CPU the event happened on", get_cpu },
+	{ "evt.dir", FT_STR, FF_JSON, "'>' enter (and instant events), '<' exit", get_dir },
+	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename", get_type },
+	{ "evt.category", FT_STR, 0, "syscall, process or scheduler", get_category },
+	{ "evt.info", FT_STR, FF_JSON, "the event's arguments as name=value pairs", get_info },
+	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res },
+	{ "evt.rawres", FT_S64, FF_JSON, "syscall exit: the return value", get_rawres },
+	{ "evt.failed", FT_U64, 0, "syscall exit: 1 if it returned an error", get_failed },
+	{ "evt.latency", FT_U64, FF_JSON, "syscall exit: ns since its enter (0 if unseen)", get_latency },
+	{ "evt.runtime", FT_U64, 0, "switch: on-CPU ns of the task switched out", get_runtime },
+	{ "syscall.nr", FT_U64, 0, "syscall number", get_syscall_nr },
+	{ "proc.name", FT_STR, FF_JSON, "process name (comm of its main thread)", get_proc_name },
+	{ "proc.pid", FT_U64, FF_JSON, "process id (host)", get_pid },
+	{ "proc.ppid", FT_U64, FF_JSON, "parent process id (host)", get_ppid },
+	{ "proc.vpid", FT_U64, 0, "process id in its pid namespace (as the container sees it)", get_vpid },
+	{ "proc.exe", FT_STR, 0, "argv[0]", get_exe },
+	{ "proc.exepath", FT_STR, 0, "executable path as exec'd", get_exepath },
+	{ "proc.args", FT_STR, 0, "arguments after argv[0]", get_args },
+	{ "proc.cmdline", FT_STR, 0, "proc.name and proc.args", get_cmdline },
+	{ "thread.tid", FT_U64, FF_JSON, "thread id (host)", get_tid },
+	{ "thread.vtid", FT_U64, 0, "thread id in its pid namespace", get_vtid },
+	{ "thread.name", FT_STR, 0, "thread name (comm)", get_thread_name },
+	{ "user.uid", FT_U64, 0, "effective user id", get_uid },
+	{ "group.gid", FT_U64, 0, "effective group id", get_gid },
+	{ "cgroup.id", FT_U64, 0, "cgroup id of the task", get_cgid },
+	{ "fd.num", FT_S64, 0, "syscall exit: the fd argument", get_fd_num },
+	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type },
+	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...)", get_fd_name },
+};
+const size_t field_count = ARRAY_SIZE(field_table);
+
+const struct field_desc *field_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < field_count; i++)
+		if (!strcmp(field_table[i].name, name))
+			return &field_table[i];
+	return NULL;
+}

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/* scry: parse the options, run the command. */
+#include "scry/cli.h"
+
+int main(int argc, char **argv)
+{
+	struct scry_opts o;
+	int rc;
+
+	rc = cli__parse(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	rc = cmd_run(&o);
+	cli__free(&o);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Skeleton open -> knobs -> autoload fallbacks -> load -> attach, with one clear line for each
+ * way a hostile environment can refuse us: no privileges, no BTF, a verifier that says no.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "scry.skel.h"
+#include "scry/decode.h"
+#include "scry/probe.h"
+#include "scry/util.h"
+
+#define SYSFS_BTF "/sys/kernel/btf/vmlinux"
+
+struct probe {
+	struct scry_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **tick_links;
+	int *tick_fds;
+	int ncpus;
+	unsigned int tick_hz;
+};
+
+/* Programs and the tracepoints they need; a missing tracepoint disables just that program. */
+static const struct prog_desc {
+	const char *prog;
+	const char *tp;		/* the kernel has it if BTF holds typedef btf_trace_<tp> */
+	const char *loss;	/* what the user loses without it */
+	bool syscall;		/* only when syscalls are traced */
+} progs[] = {
+	{ "scry_sys_enter", "sys_enter", "syscall enter events", true },
+	{ "scry_sys_exit", "sys_exit", "syscall exit events", true },
+	{ "scry_sched_switch", "sched_switch", "CPU time and switch events", false },
+	{ "scry_sched_fork", "sched_process_fork", "fork events (new processes are learnt late)", false },
+	{ "scry_sched_exec", "sched_process_exec", "exec events (new executables are learnt late)", false },
+	{ "scry_sched_exit", "sched_process_exit", "exit events", false },
+	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)", false },
+};
+
+/* --- libbpf log ------------------------------------------------------------------------------ */
+static bool verbose;
+
+void probe__set_verbose(bool v)
+{
+	verbose = v;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* --- environment checks ---------------------------------------------------------------------- */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+static bool privileged(void)
+{
+	if (have_cap(CAP_SYS_ADMIN))
+		return true;
+	return have_cap(CAP_BPF) && have_cap(CAP_PERFMON);
+}
+
+static void err_privileges(void)
+{
+	log_err("tracing needs root, or the capabilities CAP_BPF and CAP_PERFMON "
+		"(CAP_SYS_ADMIN before Linux 5.8): run scry with sudo");
+}
+
+static struct btf *load_kernel_btf(const char *custom)
+{
+	struct btf *btf;
+
+	if (custom) {
+		btf = btf__parse(custom, NULL);
+		if (!btf)
+			log_err("--btf %s: not a readable BTF file (%s)", custom, strerror(errno));
+		return btf;
+	}
+	if (access(SYSFS_BTF, R_OK)) {
+		log_err("this kernel exposes no BTF (%s: %s): scry needs a kernel built with "
+			"CONFIG_DEBUG_INFO_BTF=y, or --btf FILE with this kernel's BTF", SYSFS_BTF,
+			strerror(errno));
+		errno = ENOENT;
+		return NULL;
+	}
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		log_err("cannot read the kernel's BTF from %s (%s)", SYSFS_BTF, strerror(errno));
+	return btf;
+}
+
+static bool kernel_has_tp(const struct btf *btf, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* --- load -------------------------------------------------------------------------------------- */
+
+static int fill_sysargs(struct probe *p)
+{
+	struct scry_sysarg rules[SCRY_NR_SYSCALLS];
+	int fd = bpf_map__fd(p->skel->maps.sysargs);
+	uint32_t i;
+
+	syscalls__bpf_rules(rules, SCRY_NR_SYSCALLS);
+	for (i = 0; i < SCRY_NR_SYSCALLS; i++) {
+		if (!rules[i].nargs)
+			continue;
+		if (bpf_map_update_elem(fd, &i, &rules[i], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static void err_load(struct probe *p, int err)
+{
+	struct bpf_program *prog;
+
+	if (err == -EPERM || err == -EACCES) {
+		if (!privileged()) {
+			err_privileges();
+			return;
+		}
+	}
+	/* libbpf does not say which program failed through its API; name the first unloaded. */
+	bpf_object__for_each_program(prog, p->skel->obj) {
+		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
+			log_err("the kernel refused to load BPF program %s (%s)%s",
+				bpf_program__name(prog), strerror(-err),
+				verbose ? "" : "; run with -v to see the verifier's reason");
+			return;
+		}
+	}
+	log_err("the kernel refused to load scry's BPF programs (%s)%s", strerror(-err),
+		verbose ? "" : "; run with -v to see why");
+}
+
+struct probe *probe__open(const struct probe_opts *o)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct probe *p = NULL;
+	struct btf *btf = NULL;
+	size_t i;
+	int err;
+
+	libbpf_set_print(libbpf_print);
+	if (!privileged()) {
+		err_privileges();
+		errno = EPERM;
+		return NULL;
+	}
+	btf = load_kernel_btf(o->btf_path);
+	if (!btf)
+		return NULL;
+	if (syscalls__init()) {
+		err = -EINVAL;
+		goto fail;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	oo.btf_custom_path = o->btf_path;
+	p->skel = scry_bpf__open_opts(&oo);
+	if (!p->skel) {
+		err = -errno;
+		log_err("cannot open scry's BPF object (%s)", strerror(-err));
+		goto fail;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(progs); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj,
+									     progs[i].prog);
+
+		if (!prog)
+			continue;
+		if (progs[i].syscall && !o->syscalls) {
+			bpf_program__set_autoload(prog, false);
+		} else if (!kernel_has_tp(btf, progs[i].tp)) {
+			bpf_program__set_autoload(prog, false);
+			log_warn("this kernel has no tracepoint %s: scry runs without %s",
+				 progs[i].tp, progs[i].loss);
+		}
+	}
+	p->tick_hz = o->tick_hz;
+	if (!o->tick_hz)
+		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
+
+	p->skel->rodata->self_tgid = getpid();
+	p->skel->rodata->cgroup_v1 = o->cgroup_v1;
+	p->skel->rodata->cgroup_v1_subsys = o->cgroup_v1_subsys;
+	/* Wake the consumer early only when a burst has filled an eighth of the ring. */
+	p->skel->rodata->wakeup_bytes = ((uint64_t)o->ring_mb << 20) / 8;
+	err = bpf_map__set_max_entries(p->skel->maps.rb, o->ring_mb << 20);
+	if (err) {
+		log_err("cannot size the ring buffer to %u MiB (%s)", o->ring_mb, strerror(-err));
+		goto fail;
+	}
+
+	err = scry_bpf__load(p->skel);
+	if (err) {
+		err_load(p, err);
+		goto fail;
+	}
+	err = fill_sysargs(p);
+	if (err) {
+		log_err("cannot fill the syscall argument table (%s)", strerror(-err));
+		goto fail;
+	}
+	btf__free(btf);
+	return p;
+fail:
+	btf__free(btf);
+	probe__free(p);
+	errno = -err;
+	return NULL;
+}
+
+static int attach_ticks(struct probe *p, unsigned int hz)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.size = sizeof(attr),
+		.sample_freq = hz,
+		.freq = 1,
+	};
+	int cpu, attached = 0;
+
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0)
+		return -EINVAL;
+	p->tick_fds = calloc(p->ncpus, sizeof(int));
+	p->tick_links = calloc(p->ncpus, sizeof(*p->tick_links));
+	if (!p->tick_fds || !p->tick_links)
+		return -ENOMEM;
+	for (cpu = 0; cpu < p->ncpus; cpu++) {
+		p->tick_fds[cpu] = syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+		if (p->tick_fds[cpu] < 0)
+			continue;	/* offline CPU */
+		p->tick_links[cpu] = bpf_program__attach_perf_event(p->skel->progs.scry_cpu_tick,
+								    p->tick_fds[cpu]);
+		if (!p->tick_links[cpu]) {
+			close(p->tick_fds[cpu]);
+			p->tick_fds[cpu] = -1;
+			continue;
+		}
+		attached++;
+	}
+	return attached ? 0 : -ENODEV;
+}
+
+int probe__attach(struct probe *p, probe_record_fn fn, void *ctx)
+{
+	int err;
+
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.rb), (ring_buffer_sample_fn)fn, ctx,
+				 NULL);
+	if (!p->rb) {
+		err = -errno;
+		log_err("cannot map the ring buffer (%s)", strerror(-err));
+		return err;
+	}
+	err = scry_bpf__attach(p->skel);
+	if (err) {
+		log_err("cannot attach scry's BPF programs (%s)", strerror(-err));
+		return err;
+	}
+	if (bpf_program__autoload(p->skel->progs.scry_cpu_tick)) {
+		err = attach_ticks(p, p->tick_hz);
+		if (err)
+			log_warn("no per-CPU clock events (%s): the CPU time of a task that never "
+				 "switches out is charged only when it does", strerror(-err));
+	}
+	return 0;
+}
+
+int probe__fd(struct probe *p)
+{
+	return ring_buffer__epoll_fd(p->rb);
+}
+
+int probe__consume(struct probe *p)
+{
+	return ring_buffer__consume(p->rb);
+}
+
+void probe__detach(struct probe *p)
+{
+	int cpu;
+
+	if (!p)
+		return;
+	for (cpu = 0; p->tick_links && cpu < p->ncpus; cpu++) {
+		bpf_link__destroy(p->tick_links[cpu]);
+		p->tick_links[cpu] = NULL;
+		if (p->tick_fds[cpu] > 0)
+			close(p->tick_fds[cpu]);
+		p->tick_fds[cpu] = -1;
+	}
+	if (p->skel)
+		scry_bpf__detach(p->skel);
+}
+
+void probe__free(struct probe *p)
+{
+	if (!p)
+		return;
+	probe__detach(p);
+	ring_buffer__free(p->rb);
+	scry_bpf__destroy(p->skel);
+	free(p->tick_fds);
+	free(p->tick_links);
+	free(p);
+}
+
+int probe__stats(struct probe *p, struct probe_stats *out)
+{
+	int n = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu;
+	struct scry_cpu_stats *vals;
+	uint32_t slot;
+
+	memset(out, 0, sizeof(*out));
+	if (n <= 0)
+		return -EINVAL;
+	vals = calloc(n, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (slot = 0; slot < 2; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, vals))
+			continue;
+		for (cpu = 0; cpu < n; cpu++) {
+			out->seen += vals[cpu].seen;
+			out->dropped += vals[cpu].dropped;
+			out->wakeups += vals[cpu].wakeups;
+		}
+	}
+	free(vals);
+	return 0;
+}

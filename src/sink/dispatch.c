@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+
+#include "scry/filter.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+
+int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx)
+{
+	if (pl->nsinks == PIPELINE_MAX_SINKS)
+		return -ENOSPC;
+	pl->sinks[pl->nsinks].ops = ops;
+	pl->sinks[pl->nsinks].ctx = ctx;
+	pl->nsinks++;
+	return 0;
+}
+
+static void set_status(struct pipeline *pl, int rc)
+{
+	if (rc && !pl->status)
+		pl->status = rc;
+}
+
+int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
+{
+	struct scry_event ev;
+	bool hidden, matched;
+	int i;
+
+	if (pl->status)
+		return pl->status;
+	if (decode__record(raw, size, &ev)) {
+		pl->malformed++;
+		return 0;
+	}
+	pl->records++;
+	if (ev.rec->h.ts > pl->last_ts)
+		pl->last_ts = ev.rec->h.ts;
+	if (pl->procs)
+		proctab__apply(pl->procs, &ev);
+	hidden = evt_table[ev.type].hidden;
+	if (!hidden)
+		ev.num = ++pl->num;
+	matched = filter__match(pl->filter, &ev);
+
+	for (i = 0; i < pl->nsinks && !pl->status; i++) {
+		const struct sink_ops *ops = pl->sinks[i].ops;
+
+		if (hidden && !(ops->flags & SINK_HIDDEN))
+			continue;
+		if (!matched && !(ops->flags & SINK_UNFILTERED))
+			continue;
+		set_status(pl, ops->event(pl->sinks[i].ctx, &ev, matched));
+	}
+	if (matched && !hidden && ++pl->matched == pl->limit)
+		set_status(pl, SINK_DONE);
+	return pl->status;
+}
+
+int pipeline__tick(struct pipeline *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks && !pl->status; i++)
+		if (pl->sinks[i].ops->tick)
+			set_status(pl, pl->sinks[i].ops->tick(pl->sinks[i].ctx, pl->last_ts));
+	/* Exited tasks stay one second (event time) for their last switch-out to find them. */
+	if (pl->procs)
+		proctab__reap(pl->procs, pl->last_ts, 1000000000ULL);
+	return pl->status;
+}
+
+int pipeline__finish(struct pipeline *pl)
+{
+	int i, rc, first = 0;
+
+	for (i = 0; i < pl->nsinks; i++) {
+		if (!pl->sinks[i].ops->finish)
+			continue;
+		rc = pl->sinks[i].ops->finish(pl->sinks[i].ctx);
+		if (rc < 0 && !first)
+			first = rc;
+	}
+	return first;
+}
+
+void pipeline__free_sinks(struct pipeline *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->nsinks; i++)
+		if (pl->sinks[i].ops->free)
+			pl->sinks[i].ops->free(pl->sinks[i].ctx);
+	pl->nsinks = 0;
+}

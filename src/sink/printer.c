@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event stream, in three shapes: sysdig's default line, a -p template, or -j JSON (one object
+ * per line whose keys are field names). Everything is formatted into one output buffer that
+ * leaves in large writes; nothing is allocated per event.
+ *
+ * Default line:  %evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info
+ * With -pc:      ... %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) ...
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/filter.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+
+#define MAX_SEGS 64
+
+struct seg {
+	const struct field_desc *field;	/* NULL: literal */
+	char *lit;
+	size_t len;
+};
+
+struct printer {
+	struct obuf out;
+	bool json;
+	bool containers;
+	const struct field_desc *ftime;
+	const struct field_desc *cname, *cid;	/* -pc columns */
+	const struct field_desc *json_fields[128];
+	size_t njson;
+	struct seg segs[MAX_SEGS];
+	size_t nsegs;
+	char scratch[8192];
+};
+
+static void put_val(struct obuf *o, const struct field_val *v, bool json)
+{
+	switch (v->type) {
+	case FT_U64:
+		obuf__u64(o, v->u);
+		break;
+	case FT_S64:
+		obuf__s64(o, v->s);
+		break;
+	default:
+		if (json)
+			obuf__json_str(o, v->str, v->len);
+		else
+			obuf__write(o, v->str, v->len);
+	}
+}
+
+static void put_field(struct printer *pr, const struct field_desc *f,
+		      const struct scry_event *ev, const char *missing)
+{
+	struct field_val v;
+	struct sbuf b;
+
+	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	if (f && f->get(ev, &v, &b))
+		put_val(&pr->out, &v, false);
+	else
+		obuf__puts(&pr->out, missing);
+}
+
+static void print_line(struct printer *pr, const struct scry_event *ev)
+{
+	struct obuf *o = &pr->out;
+	const struct scry_proc *p = ev->proc;
+	const char *comm = p ? p->comm : ev->rec->h.comm;
+	struct field_val v;
+	struct sbuf b;
+
+	obuf__u64(o, ev->num);
+	obuf__putc(o, ' ');
+	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	pr->ftime->get(ev, &v, &b);
+	obuf__write(o, v.str, v.len);
+	obuf__putc(o, ' ');
+	obuf__u64(o, ev->rec->h.cpu);
+	obuf__putc(o, ' ');
+	if (pr->containers) {
+		put_field(pr, pr->cname, ev, "host");
+		obuf__write(o, " (", 2);
+		put_field(pr, pr->cid, ev, "host");
+		obuf__write(o, ") ", 2);
+	}
+	obuf__write(o, comm, strnlen(comm, SCRY_COMM_LEN));
+	obuf__write(o, " (", 2);
+	obuf__u64(o, ev->rec->h.tid);
+	if (pr->containers) {
+		obuf__putc(o, ':');
+		obuf__u64(o, ev->thread ? ev->thread->vtid : ev->rec->h.tid);
+	}
+	obuf__write(o, ") ", 2);
+	obuf__putc(o, ev->dir);
+	obuf__putc(o, ' ');
+	obuf__puts(o, evt_type_name(ev));
+	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	evt_info(ev, &b);
+	if (b.len) {
+		obuf__putc(o, ' ');
+		obuf__write(o, b.buf, b.len);
+	}
+	obuf__putc(o, '\n');
+}
+
+static void print_json(struct printer *pr, const struct scry_event *ev)
+{
+	struct obuf *o = &pr->out;
+	bool first = true;
+	size_t i;
+
+	obuf__putc(o, '{');
+	for (i = 0; i < pr->njson; i++) {
+		const struct field_desc *f = pr->json_fields[i];
+		struct field_val v;
+		struct sbuf b;
+
+		sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+		if (!f->get(ev, &v, &b))
+			continue;
+		if (!first)
+			obuf__putc(o, ',');
+		first = false;
+		obuf__json_str(o, f->name, strlen(f->name));
+		obuf__putc(o, ':');
+		put_val(o, &v, true);
+	}
+	obuf__write(o, "}\n", 2);
+}
+
+static void print_format(struct printer *pr, const struct scry_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < pr->nsegs; i++) {
+		if (pr->segs[i].field)
+			put_field(pr, pr->segs[i].field, ev, "<NA>");
+		else
+			obuf__write(&pr->out, pr->segs[i].lit, pr->segs[i].len);
+	}
+	obuf__putc(&pr->out, '\n');
+}
+
+static int printer_event(void *ctx, const struct scry_event *ev, bool matched)
+{
+	struct printer *pr = ctx;
+
+	if (pr->json)
+		print_json(pr, ev);
+	else if (pr->nsegs)
+		print_format(pr, ev);
+	else
+		print_line(pr, ev);
+	if (pr->out.broken)
+		return pr->out.err ? pr->out.err : SINK_DONE;
+	return 0;
+}
+
+/* Flush at every interval too, so that a quiet stream still shows up promptly. */
+static int printer_tick(void *ctx, uint64_t ts)
+{
+	struct printer *pr = ctx;
+
+	obuf__flush(&pr->out);
+	if (pr->out.broken)
+		return pr->out.err ? pr->out.err : SINK_DONE;
+	return 0;
+}
+
+static int printer_finish(void *ctx)
+{
+	struct printer *pr = ctx;
+
+	obuf__flush(&pr->out);
+	return pr->out.err;
+}
+
+static void printer_free(void *ctx)
+{
+	struct printer *pr = ctx;
+	size_t i;
+
+	if (!pr)
+		return;
+	for (i = 0; i < pr->nsegs; i++)
+		free(pr->segs[i].lit);
+	free(pr);
+}
+
+const struct sink_ops printer_ops = {
+	.name = "printer",
+	.event = printer_event,
+	.tick = printer_tick,
+	.finish = printer_finish,
+	.free = printer_free,
+};
+
+bool printer__broken(void *ctx)
+{
+	return ((struct printer *)ctx)->out.broken;
+}
+
+static int add_seg(struct printer *pr, const struct field_desc *f, const char *lit, size_t len)
+{
+	struct seg *s;
+
+	if (pr->nsegs == MAX_SEGS) {
+		log_err("-p: too many fields in the format (at most %d pieces)", MAX_SEGS);
+		return -E2BIG;
+	}
+	s = &pr->segs[pr->nsegs++];
+	s->field = f;
+	s->len = len;
+	s->lit = NULL;
+	if (!f && lit) {
+		s->lit = strndup(lit, len);
+		if (!s->lit)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* "%evt.num %proc.name: %evt.type" -> literal and field pieces, once. */
+static int compile_format(struct printer *pr, const char *fmt)
+{
+	const char *p = fmt, *lit = fmt;
+	int err;
+
+	while (*p) {
+		const char *start;
+		char name[128];
+		size_t n;
+
+		if (*p != '%') {
+			p++;
+			continue;
+		}
+		if (p > lit && (err = add_seg(pr, NULL, lit, p - lit)))
+			return err;
+		start = ++p;
+		while (isalnum((unsigned char)*p) || *p == '.' || *p == '_')
+			p++;
+		while (p > start && p[-1] == '.')	/* "%proc.name." ends a sentence */
+			p--;
+		n = p - start;
+		if (!n || n >= sizeof(name)) {
+			log_err("-p: expected a field name after '%%' at column %d", (int)(start - fmt));
+			return -EINVAL;
+		}
+		memcpy(name, start, n);
+		name[n] = '\0';
+		if (!field_lookup(name)) {
+			log_err("-p: unknown field '%s' (scry -l lists the fields)", name);
+			return -EINVAL;
+		}
+		if ((err = add_seg(pr, field_lookup(name), NULL, 0)))
+			return err;
+		lit = p;
+	}
+	if (p > lit)
+		return add_seg(pr, NULL, lit, p - lit);
+	return 0;
+}
+
+void *printer__new(const struct printer_opts *o)
+{
+	struct printer *pr = calloc(1, sizeof(*pr));
+	size_t i;
+
+	if (!pr) {
+		log_err("out of memory");
+		return NULL;
+	}
+	obuf__init(&pr->out, o->fd);
+	pr->json = o->json;
+	pr->containers = o->containers;
+	pr->ftime = field_lookup("evt.time");
+	pr->cname = field_lookup("container.name");
+	pr->cid = field_lookup("container.id");
+	for (i = 0; i < field_count && pr->njson < ARRAY_SIZE(pr->json_fields); i++) {
+		uint32_t fl = field_table[i].flags;
+
+		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER)))
+			pr->json_fields[pr->njson++] = &field_table[i];
+	}
+	if (o->format && compile_format(pr, o->format)) {
+		printer_free(pr);
+		return NULL;
+	}
+	return pr;
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffered output for the event stream: formatting goes into one 64 KiB buffer and leaves in
+ * large writes. A reader that goes away (`scry | head`) sets `broken`, which ends scry quietly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scry/util.h"
+
+void obuf__init(struct obuf *o, int fd)
+{
+	o->fd = fd;
+	o->broken = false;
+	o->err = 0;
+	o->len = 0;
+}
+
+void obuf__flush(struct obuf *o)
+{
+	size_t off = 0;
+
+	while (off < o->len && !o->broken) {
+		ssize_t n = write(o->fd, o->buf + off, o->len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EPIPE && !o->err)
+				o->err = -errno;
+			o->broken = true;
+			break;
+		}
+		off += n;
+	}
+	o->len = 0;
+}
+
+void obuf__write(struct obuf *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n) {
+		size_t room = sizeof(o->buf) - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (o->len == sizeof(o->buf))
+			obuf__flush(o);
+	}
+}
+
+void obuf__puts(struct obuf *o, const char *s)
+{
+	obuf__write(o, s, strlen(s));
+}
+
+void obuf__u64(struct obuf *o, uint64_t v)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	obuf__write(o, tmp + i, sizeof(tmp) - i);
+}
+
+void obuf__s64(struct obuf *o, int64_t v)
+{
+	if (v < 0) {
+		obuf__putc(o, '-');
+		obuf__u64(o, -(uint64_t)v);
+	} else {
+		obuf__u64(o, v);
+	}
+}
+
+void obuf__hex(struct obuf *o, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[18];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	obuf__write(o, tmp + i, sizeof(tmp) - i);
+}
+
+void obuf__printf(struct obuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	obuf__reserve(o, 512);
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(o->buf) - o->len) {
+		/* Longer than the room left: format again into a buffer of its own. */
+		char big[8192];
+
+		va_start(ap, fmt);
+		n = vsnprintf(big, sizeof(big), fmt, ap);
+		va_end(ap);
+		obuf__write(o, big, (size_t)n < sizeof(big) ? (size_t)n : sizeof(big) - 1);
+		return;
+	}
+	o->len += n;
+}
+
+void obuf__json_str(struct obuf *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	obuf__putc(o, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
+			obuf__putc(o, c);
+			continue;
+		}
+		switch (c) {
+		case '"': obuf__write(o, "\\\"", 2); break;
+		case '\\': obuf__write(o, "\\\\", 2); break;
+		case '\n': obuf__write(o, "\\n", 2); break;
+		case '\t': obuf__write(o, "\\t", 2); break;
+		case '\r': obuf__write(o, "\\r", 2); break;
+		default:
+			if (c >= 0x80) {
+				/* Pass valid UTF-8 through; escape stray bytes as U+00XX. */
+				size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+					     c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+				size_t k;
+
+				for (k = 1; len && k < len; k++)
+					if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) != 0x80)
+						len = 0;
+				if (len) {
+					obuf__write(o, s + i, len);
+					i += len - 1;
+					break;
+				}
+			}
+			obuf__write(o, "\\u00", 4);
+			obuf__putc(o, hex[c >> 4]);
+			obuf__putc(o, hex[c & 15]);
+		}
+	}
+	obuf__putc(o, '"');
+}
