@@ -50,9 +50,12 @@ need_pc = $(if $(shell pkg-config --exists $(1) && echo y),,$(error library $(1)
 $(call need_pc,libbpf,libbpf-dev)
 $(call need_pc,zlib,zlib1g-dev)
 $(call need_pc,libelf,libelf-dev)
+$(call need_pc,libcurl,libcurl4-openssl-dev)
+$(call need_pc,json-c,libjson-c-dev)
+$(call need_pc,ncursesw,libncurses-dev)
 endif
 
-PKGS := libbpf libelf zlib
+PKGS := libbpf libelf zlib libcurl json-c ncursesw
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wstrict-prototypes -Wformat=2

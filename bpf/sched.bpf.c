@@ -54,93 +54,93 @@ static __always_inline __u64 charge(struct oncpu *s, __u32 tid, __u64 sum, __u32
 SEC("tp_btf/sched_switch")
 int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct oncpu *s = oncpu_slot();
+	struct pending_enter *p = pending_slot();
+	struct oncpu *o = oncpu_slot();
 	struct scry_rec_switch *r;
-	__u32 prev_tid, prev_pid;
+	struct scry_stage *s = stage_get();
 	__u64 delta;
 
-	if (!s)
+	if (!o || !p || !s)
 		return 0;
-	prev_tid = BPF_CORE_READ(prev, pid);
-	prev_pid = BPF_CORE_READ(prev, tgid);
-	delta = charge(s, prev_tid, BPF_CORE_READ(prev, se.sum_exec_runtime),
-		       BPF_CORE_READ(next, pid), BPF_CORE_READ(next, se.sum_exec_runtime));
+	delta = charge(o, prev->pid, prev->se.sum_exec_runtime, next->pid,
+		       next->se.sum_exec_runtime);
+	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */
+	if (p->valid) {
+		if (prev->tgid != self_tgid)
+			stage_enter(s, p, prev);
+		p->valid = 0;
+	}
 	/* The idle task and scry itself are not reported. */
-	if (prev_tid == 0 || prev_pid == self_tgid)
-		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TP);
-	if (!r)
-		return 0;
-	hdr_task(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, bpf_ktime_get_boot_ns());
-	r->runtime_ns = delta;
-	r->next_pid = BPF_CORE_READ(next, tgid);
-	r->next_tid = BPF_CORE_READ(next, pid);
-	r->prev_state = task_state(prev);
-	r->__pad = 0;
-	emit_submit(r, STATS_TP);
+	if (prev->pid != 0 && prev->tgid != self_tgid) {
+		r = stage_reserve(s, sizeof(*r), STATS_TP);
+		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, bpf_ktime_get_boot_ns());
+		r->runtime_ns = delta;
+		r->next_pid = next->tgid;
+		r->next_tid = next->pid;
+		r->prev_state = task_state(prev);
+		r->__pad = 0;
+		stage_commit(s, sizeof(*r), STATS_TP);
+	}
+	/* Whatever prev did here is in the ring before it can run on another CPU. */
+	stage_flush(s, STATS_TP);
 	return 0;
 }
 
 /*
  * A task that never switches out (a busy loop alone on a CPU) would be charged only when it
- * does. The loader attaches this to a per-CPU cpu-clock perf event so that its time is charged
- * at least every tick period. It runs in IRQ context, hence its own stats slot.
+ * does, and a quiet CPU's stage would wait for its next switch. The loader attaches this to a
+ * per-CPU cpu-clock perf event so both happen at least every tick. It runs in IRQ context and
+ * may interrupt a tracepoint program on this CPU: then it leaves the stage alone.
  */
 SEC("perf_event")
 int scry_cpu_tick(void *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct oncpu *s = oncpu_slot();
-	struct scry_rec_cputick *r;
-	__u32 tid = BPF_CORE_READ(t, pid);
-	__u64 sum = BPF_CORE_READ(t, se.sum_exec_runtime), delta;
+	struct oncpu *o = oncpu_slot();
+	struct scry_stage *s = stage_get();
+	struct scry_rec_cputick rec, *r;
+	__u32 tid = t->pid;
+	__u64 sum = t->se.sum_exec_runtime, delta = 0;
 
-	if (!s || tid == 0)
+	if (!o || !s)
 		return 0;
-	delta = charge(s, tid, sum, tid, sum);
-	if (!delta || BPF_CORE_READ(t, tgid) == self_tgid)
-		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TICK);
-	if (!r)
-		return 0;
-	hdr_task(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
-	r->runtime_ns = delta;
-	emit_submit(r, STATS_TICK);
+	if (tid != 0)
+		delta = charge(o, tid, sum, tid, sum);
+	if (delta && t->tgid != self_tgid) {
+		r = s->busy ? &rec : stage_reserve(s, sizeof(*r), STATS_TICK);
+		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
+		r->runtime_ns = delta;
+		if (r == &rec)
+			emit_direct(NULL, &rec, sizeof(rec), STATS_TICK);
+		else
+			stage_commit(s, sizeof(*r), STATS_TICK);
+	}
+	if (!s->busy)
+		stage_flush(s, STATS_TICK);
 	return 0;
-}
-
-static __always_inline __u32 task_uid(struct task_struct *t)
-{
-	return BPF_CORE_READ(t, cred, euid.val);
-}
-
-static __always_inline __u32 task_gid(struct task_struct *t)
-{
-	return BPF_CORE_READ(t, cred, egid.val);
 }
 
 /* TP_PROTO(struct task_struct *parent, struct task_struct *child) */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct scry_rec_fork *r;
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	struct scry_rec_fork r;
+	struct scry_stage *s;
 
-	if (ptgid == self_tgid)
+	if (parent->tgid == self_tgid)
 		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TP);
-	if (!r)
-		return 0;
-	hdr_task(&r->h, SCRY_REC_FORK, sizeof(*r), child, bpf_ktime_get_boot_ns());
-	r->parent_pid = ptgid;
-	r->parent_tid = BPF_CORE_READ(parent, pid);
-	r->ppid = BPF_CORE_READ(child, real_parent, tgid);
-	r->vpid = task_vpid(child);
-	r->vtid = task_vtid(child);
-	r->uid = task_uid(child);
-	r->gid = task_gid(child);
-	r->fork_flags = r->h.pid == ptgid ? SCRY_FORK_THREAD : 0;
-	emit_submit(r, STATS_TP);
+	hdr_fill(&r.h, SCRY_REC_FORK, sizeof(r), child, bpf_ktime_get_boot_ns());
+	r.parent_pid = parent->tgid;
+	r.parent_tid = parent->pid;
+	r.ppid = BPF_CORE_READ(child, real_parent, tgid);
+	r.vpid = task_vpid(child);
+	r.vtid = task_vtid(child);
+	r.uid = BPF_CORE_READ(child, cred, euid.val);
+	r.gid = BPF_CORE_READ(child, cred, egid.val);
+	r.fork_flags = child->tgid == parent->tgid ? SCRY_FORK_THREAD : 0;
+	s = stage_get();
+	stage_current_enter(s);
+	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
 
@@ -149,18 +149,20 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct scry_rec_exec *r = scratch_buf();
+	struct scry_stage *s;
 	unsigned long arg_start, arg_end;
-	long n;
 	__u32 exe_len, args_len, size;
+	__u16 flags = 0;
+	long n;
 
-	if (!r || BPF_CORE_READ(p, tgid) == self_tgid)
+	if (!r || p->tgid == self_tgid)
 		return 0;
 	r->old_tid = old_pid;
 	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	r->vpid = task_vpid(p);
 	r->vtid = task_vtid(p);
-	r->uid = task_uid(p);
-	r->gid = task_gid(p);
+	r->uid = BPF_CORE_READ(p, cred, euid.val);
+	r->gid = BPF_CORE_READ(p, cred, egid.val);
 	r->__pad = 0;
 
 	n = bpf_probe_read_kernel_str(r->data, SCRY_EXE_MAX, BPF_CORE_READ(bprm, filename));
@@ -172,10 +174,9 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	arg_start = BPF_CORE_READ(p, mm, arg_start);
 	arg_end = BPF_CORE_READ(p, mm, arg_end);
 	args_len = arg_end > arg_start ? arg_end - arg_start : 0;
-	r->h.flags = 0;
 	if (args_len > SCRY_ARGS_MAX) {
 		args_len = SCRY_ARGS_MAX;
-		r->h.flags = SCRY_HF_TRUNC;
+		flags = SCRY_HF_TRUNC;
 	}
 	if (args_len && bpf_probe_read_user(r->data + (exe_len & (SCRY_EXE_MAX - 1)), args_len,
 					    (void *)arg_start))
@@ -183,13 +184,11 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	r->exe_len = exe_len;
 	r->args_len = args_len;
 	size = SCRY_EXEC_FIXED + exe_len + args_len;
-	{
-		__u16 flags = r->h.flags;
-
-		hdr_task(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
-		r->h.flags = flags;
-	}
-	emit_output(r, size);
+	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
+	r->h.flags = flags;
+	s = stage_get();
+	stage_current_enter(s);
+	emit_direct(s, r, size, STATS_TP);
 	return 0;
 }
 
@@ -197,18 +196,18 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(scry_sched_exit, struct task_struct *p)
 {
-	struct scry_rec_exit *r;
+	struct scry_rec_exit r;
+	struct scry_stage *s;
 
-	if (BPF_CORE_READ(p, tgid) == self_tgid)
+	if (p->tgid == self_tgid)
 		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TP);
-	if (!r)
-		return 0;
-	hdr_task(&r->h, SCRY_REC_EXIT, sizeof(*r), p, bpf_ktime_get_boot_ns());
-	r->exit_code = BPF_CORE_READ(p, exit_code);
+	hdr_fill(&r.h, SCRY_REC_EXIT, sizeof(r), p, bpf_ktime_get_boot_ns());
+	r.exit_code = p->exit_code;
 	/* signal->live has already been decremented for this thread by do_exit(). */
-	r->exit_flags = BPF_CORE_READ(p, signal, live.counter) == 0 ? SCRY_EXIT_GROUP_DEAD : 0;
-	emit_submit(r, STATS_TP);
+	r.exit_flags = BPF_CORE_READ(p, signal, live.counter) == 0 ? SCRY_EXIT_GROUP_DEAD : 0;
+	s = stage_get();
+	stage_current_enter(s);
+	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
 
@@ -216,19 +215,19 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 SEC("tp_btf/task_rename")
 int BPF_PROG(scry_task_rename, struct task_struct *task, const char *comm)
 {
-	struct scry_rec_rename *r;
+	struct scry_rec_rename r;
+	struct scry_stage *s;
 
-	if (BPF_CORE_READ(task, tgid) == self_tgid)
+	if (task->tgid == self_tgid)
 		return 0;
 	/* exec renames the task too; its exec record already carries the new name. */
 	if (bpf_core_field_exists(task->in_execve) && BPF_CORE_READ_BITFIELD_PROBED(task, in_execve))
 		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TP);
-	if (!r)
-		return 0;
-	hdr_task(&r->h, SCRY_REC_RENAME, sizeof(*r), task, bpf_ktime_get_boot_ns());
-	BPF_CORE_READ_STR_INTO(&r->old_comm, task, comm);
-	bpf_probe_read_kernel_str(r->h.comm, sizeof(r->h.comm), comm);
-	emit_submit(r, STATS_TP);
+	hdr_fill(&r.h, SCRY_REC_RENAME, sizeof(r), task, bpf_ktime_get_boot_ns());
+	__builtin_memcpy(r.old_comm, task->comm, sizeof(r.old_comm));
+	bpf_probe_read_kernel_str(r.h.comm, sizeof(r.h.comm), comm);
+	s = stage_get();
+	stage_current_enter(s);
+	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }

@@ -18,7 +18,8 @@ const volatile __u32 self_tgid __weak;		/* scry itself: never traced */
 const volatile __u64 wakeup_bytes __weak = 1 << 20; /* wake the consumer past this backlog */
 const volatile bool cgroup_v1 __weak;		/* no cgroup2 mount: take ids from a v1 hierarchy */
 const volatile __u32 cgroup_v1_subsys __weak;	/* enum cgroup_subsys_id of that hierarchy */
-const volatile bool want_syscalls __weak = true; /* stream sys_enter/sys_exit records */
+/* Park enters per CPU and fold them into their exits; needs sched_switch to flush them. */
+const volatile bool fold_enters __weak = true;
 
 /* --- maps ----------------------------------------------------------------------------------- */
 struct {
@@ -73,5 +74,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct oncpu);
 } oncpu SEC(".maps") __weak;
+
+/*
+ * The enter parked on each CPU until its exit or the thread's switch-out (see event.h). It needs
+ * no owner: between a sys_enter and a sys_exit on one CPU, only a context switch can change the
+ * current task, and the switch flushes the slot.
+ */
+struct pending_enter {
+	__u32 valid;
+	__u32 nr;
+	__u64 ts;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pending_enter);
+} pending SEC(".maps") __weak;
 
 #endif /* SCRY_BPF_H */

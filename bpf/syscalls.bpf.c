@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * raw_syscalls:sys_enter / sys_exit. One generic pair of programs for every syscall: the enter
- * record carries only the number (latency is exit.ts - enter.ts, paired in userspace per
- * thread); the exit record carries the result and, for the syscalls the `sysargs` table names,
+ * raw_syscalls:sys_enter / sys_exit. One generic pair of programs for every syscall. The enter
+ * is parked per CPU and folded into the exit record when the thread stays on the CPU (most
+ * syscalls), which halves the records per syscall (see event.h); the exit record carries the
+ * result and, for the syscalls the `sysargs` table names,
  * the arguments (read back from pt_regs, which the kernel leaves as the user set them), the kind
  * of file behind fd arguments and a path.
  */
@@ -16,26 +17,49 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("tp_btf/sys_enter")
 int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct scry_rec_sys_enter *r;
+	struct pending_enter *p = pending_slot();
+	struct task_struct *t;
+	struct scry_stage *s;
 
-	if ((__u32)(pid_tgid >> 32) == self_tgid)
+	if (!p)
 		return 0;
-	r = emit_reserve(sizeof(*r), STATS_TP);
-	if (!r)
-		return 0;
-	hdr_current(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), pid_tgid, bpf_ktime_get_boot_ns());
-	r->nr = id;
-	r->__pad = 0;
-	emit_submit(r, STATS_TP);
+	if (!fold_enters || p->valid) {
+		/* Not folding, or the last enter here never returned: stage it on its own. */
+		t = bpf_get_current_task_btf();
+		s = stage_get();
+		if (t->tgid == self_tgid || !s) {
+			p->valid = 0;
+			return 0;
+		}
+		if (p->valid)
+			stage_enter(s, p, t);
+		if (!fold_enters) {
+			p->valid = 1;
+			p->nr = id;
+			p->ts = bpf_ktime_get_boot_ns();
+			stage_enter(s, p, t);
+			return 0;
+		}
+	}
+	/* The hot path: no helper call but the clock. scry's own enters are dropped at exit. */
+	p->valid = 1;
+	p->nr = id;
+	p->ts = bpf_ktime_get_boot_ns();
 	return 0;
 }
 
-static __always_inline __u32 read_path(char *dst, __u64 uptr)
+/* The enter folded into this exit, if it is still parked on this CPU. */
+static __always_inline __u64 take_enter(__u32 nr)
 {
-	long n = bpf_probe_read_user_str(dst, SCRY_PATH_MAX, (const void *)uptr);
+	struct pending_enter *p = pending_slot();
+	__u64 ts = 0;
 
-	return n > 0 ? n : 0;
+	if (!p)
+		return 0;
+	if (p->valid && p->nr == nr)
+		ts = p->ts;
+	p->valid = 0;
+	return ts;
 }
 
 /* Argument at a table position (1 + index). */
@@ -46,71 +70,89 @@ static __always_inline __u64 arg_at(const struct scry_rec_sys_exit *r, __u8 pos)
 	return i < SCRY_NARGS ? r->args[i] : 0;
 }
 
-/* The long form: built in scratch so that its size can follow the path's length. */
-static __always_inline void emit_exit_args(struct pt_regs *regs, __u32 nr, long ret,
-					   const struct scry_sysarg *sa, __u64 pid_tgid, __u64 ts)
+static __always_inline void fill_exit(struct scry_rec_sys_exit *r, __u32 nr, long ret,
+				      __u64 enter_ts)
 {
-	struct scry_rec_sys_exit *r = scratch_buf();
-	struct task_struct *t;
-	__u32 size = SCRY_SYS_EXIT_ARGS, plen = 0;
+	r->nr = nr;
+	r->nargs = 0;
+	r->fd_kind[0] = r->fd_kind[1] = SCRY_FD_NONE;
+	r->__pad = 0;
+	r->path_len = 0;
+	r->ret = ret;
+	r->enter_ts = enter_ts;
+}
+
+static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_struct *t,
+				      struct pt_regs *regs, const struct scry_sysarg *sa)
+{
 	int i;
 
-	if (!r)
-		return;
-	r->nr = nr;
-	r->__pad = 0;
-	r->ret = ret;
 	r->nargs = sa->nargs > SCRY_NARGS ? SCRY_NARGS : sa->nargs;
 	for (i = 0; i < SCRY_NARGS; i++)
 		r->args[i] = i < r->nargs ? sys_arg(regs, i) : 0;
-	r->fd_kind[0] = r->fd_kind[1] = SCRY_FD_NONE;
-	if (sa->fd_a || sa->fd_b) {
-		t = bpf_get_current_task_btf();
-		if (sa->fd_a)
-			r->fd_kind[0] = task_fd_kind(t, arg_at(r, sa->fd_a));
-		if (sa->fd_b)
-			r->fd_kind[1] = task_fd_kind(t, arg_at(r, sa->fd_b));
-	}
-	if (sa->path)
-		plen = read_path(r->path, arg_at(r, sa->path));
+	r->fd_kind[0] = sa->fd_a ? task_fd_kind(t, arg_at(r, sa->fd_a)) : SCRY_FD_NONE;
+	r->fd_kind[1] = sa->fd_b ? task_fd_kind(t, arg_at(r, sa->fd_b)) : SCRY_FD_NONE;
+}
+
+/* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
+static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
+					   struct pt_regs *regs, __u32 nr, long ret,
+					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
+{
+	struct scry_rec_sys_exit *r = scratch_buf();
+	long plen;
+	__u32 size;
+
+	if (!r)
+		return;
+	fill_exit(r, nr, ret, enter_ts);
+	fill_args(r, t, regs, sa);
+	plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX, (const void *)arg_at(r, sa->path));
+	if (plen < 0)
+		plen = 0;
 	if (plen > SCRY_PATH_MAX)
 		plen = SCRY_PATH_MAX;
 	r->path_len = plen;
-	size += plen;
-	hdr_current(&r->h, SCRY_REC_SYS_EXIT, size, pid_tgid, ts);
+	size = SCRY_SYS_EXIT_ARGS + plen;
+	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
-	emit_output(r, size);
+	emit_direct(s, r, size, STATS_TP);
 }
 
 /* TP_PROTO(struct pt_regs *regs, long ret) */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 ts = bpf_ktime_get_boot_ns();
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 ts = bpf_ktime_get_boot_ns(), enter_ts;
 	struct scry_rec_sys_exit *r;
 	struct scry_sysarg *sa;
+	struct scry_stage *s;
 	__u32 nr;
 
-	if ((__u32)(pid_tgid >> 32) == self_tgid)
-		return 0;
 	nr = sys_nr(regs);
+	enter_ts = take_enter(nr);
+	if (t->tgid == self_tgid)
+		return 0;
+	s = stage_get();
+	if (!s)
+		return 0;
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
-	if (sa && sa->nargs) {
-		emit_exit_args(regs, nr, ret, sa, pid_tgid, ts);
-		return 0;
+	if (sa && sa->path) {
+		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
+	} else if (sa && sa->nargs) {
+		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
+		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
+		fill_exit(r, nr, ret, enter_ts);
+		fill_args(r, t, regs, sa);
+		stage_commit(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
+	} else {
+		/* The short form stops before args[]. */
+		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
+		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
+		fill_exit(r, nr, ret, enter_ts);
+		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 	}
-	r = emit_reserve(SCRY_SYS_EXIT_SHORT, STATS_TP);
-	if (!r)
-		return 0;
-	hdr_current(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, pid_tgid, ts);
-	r->nr = nr;
-	r->nargs = 0;
-	r->__pad = 0;
-	r->fd_kind[0] = r->fd_kind[1] = SCRY_FD_NONE;
-	r->path_len = 0;
-	r->ret = ret;
-	emit_submit(r, STATS_TP);
 	return 0;
 }

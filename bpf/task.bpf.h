@@ -14,20 +14,13 @@ static __always_inline __u64 task_cgid(struct task_struct *t)
 {
 	if (cgroup_v1) {
 		struct cgroup_subsys_state *css;
-		struct css_set *cs = BPF_CORE_READ(t, cgroups);
 
-		if (bpf_core_read(&css, sizeof(css), &cs->subsys[cgroup_v1_subsys & 15]))
+		if (bpf_core_read(&css, sizeof(css), &t->cgroups->subsys[cgroup_v1_subsys & 15]))
 			return 0;
 		return BPF_CORE_READ(css, cgroup, kn, id);
 	}
-	return BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
-}
-
-static __always_inline __u64 current_cgid(void)
-{
-	if (cgroup_v1)
-		return task_cgid(bpf_get_current_task_btf());
-	return bpf_get_current_cgroup_id();
+	/* Direct loads through the task's BTF pointer: no helper call on the hot path. */
+	return t->cgroups->dfl_cgrp->kn->id;
 }
 
 /* Id of `p` in the innermost pid namespace it lives in (what the container sees). */
@@ -53,15 +46,14 @@ static __always_inline __u32 task_vpid(struct task_struct *t)
 /* Kind of the file behind `fd` in `t` (S_IFMT >> 12), SCRY_FD_NONE if there is none. */
 static __always_inline __u8 task_fd_kind(struct task_struct *t, __u64 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = t->files->fdt;
 	struct file *f = NULL;
 	__u16 mode;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd >= fdt->max_fds)
 		return SCRY_FD_NONE;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_core_read(&f, sizeof(f), &fds[fd]) || !f)
+	/* A variable index cannot go through a BTF pointer: read the slot. */
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]) || !f)
 		return SCRY_FD_NONE;
 	mode = BPF_CORE_READ(f, f_inode, i_mode);
 	return (mode >> 12) ? (mode >> 12) & 15 : SCRY_FD_ANON;
@@ -72,19 +64,17 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
 {
 #if defined(__TARGET_ARCH_x86)
 	switch (i) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	default: return BPF_CORE_READ(regs, r9);
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
 	}
 #elif defined(__TARGET_ARCH_arm64)
-	struct user_pt_regs *u = (struct user_pt_regs *)regs;
-
 	if (i == 0)
-		return BPF_CORE_READ(regs, orig_x0);
-	return BPF_CORE_READ(u, regs[i & 7]);
+		return regs->orig_x0;
+	return regs->regs[i & 7];
 #else
 #error "scry: syscall argument registers are not known for this architecture"
 #endif
@@ -93,9 +83,9 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
 static __always_inline __u32 sys_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
 #else
-	return BPF_CORE_READ(regs, syscallno);
+	return regs->syscallno;
 #endif
 }
 

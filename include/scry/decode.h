@@ -30,6 +30,7 @@ union scry_rec {
 
 struct scry_event {
 	uint64_t num;			/* evt.num: 1, 2, ... over the events that reach the sinks */
+	uint64_t ts;			/* CLOCK_BOOTTIME ns */
 	const union scry_rec *rec;	/* the raw record; valid while the event is dispatched */
 	uint32_t size;			/* its size in bytes */
 	uint16_t type;			/* enum scry_rec_type */
@@ -44,8 +45,12 @@ struct scry_event {
 	struct scry_container *container;
 };
 
-/* Fills `ev` from a raw record; 0, or -EINVAL if the record is malformed. */
-int decode__record(const void *raw, uint32_t size, struct scry_event *ev);
+/*
+ * Fills ev[] from a raw record: one event, or two for an exit record that carries its folded
+ * enter (ev[0] the enter, ev[1] the exit). Returns the number of events, or -EINVAL if the
+ * record is malformed.
+ */
+int decode__record(const void *raw, uint32_t size, struct scry_event ev[2]);
 
 /* --- event_table.c ---------------------------------------------------------------------------- */
 struct evt_desc {
@@ -72,7 +77,8 @@ const char *fd_kind_name(uint8_t kind);
 /* --- syscalls.c ------------------------------------------------------------------------------ */
 enum arg_fmt {
 	ARG_U = 'U',		/* unsigned decimal */
-	ARG_D = 'D',		/* signed decimal */
+	ARG_D = 'D',		/* int: signed decimal of the low 32 bits */
+	ARG_L = 'L',		/* long: signed decimal */
 	ARG_X = 'X',		/* hex (flags, pointers) */
 	ARG_O = 'O',		/* octal (modes) */
 	ARG_F = 'F',		/* fd */
@@ -91,6 +97,7 @@ struct syscall_desc {
 	uint8_t nargs;
 	uint8_t fd_a, fd_b, path;	/* 1 + argument index, 0 = none (same convention as BPF) */
 	uint8_t io;		/* enum io_class */
+	char ret;		/* enum arg_fmt of the return value (ARG_L or ARG_X) */
 	char fmt[SCRY_NARGS];	/* enum arg_fmt per argument */
 	char argname[SCRY_NARGS][16];
 };

@@ -29,7 +29,7 @@
 
 enum scry_rec_type {
 	SCRY_REC_NONE = 0,
-	SCRY_REC_SYS_ENTER = 1,	/* raw_syscalls:sys_enter */
+	SCRY_REC_SYS_ENTER = 1,	/* raw_syscalls:sys_enter (when not folded into its exit) */
 	SCRY_REC_SYS_EXIT = 2,	/* raw_syscalls:sys_exit, with the arguments the table asks for */
 	SCRY_REC_FORK = 3,	/* sched:sched_process_fork; header = child */
 	SCRY_REC_EXEC = 4,	/* sched:sched_process_exec; exe path and argv */
@@ -38,6 +38,23 @@ enum scry_rec_type {
 	SCRY_REC_CPUTICK = 7,	/* periodic on-CPU time of a task that has not switched out */
 	SCRY_REC_RENAME = 8,	/* task:task_rename (prctl PR_SET_NAME, /proc/.../comm) */
 	SCRY_REC__MAX
+};
+
+/*
+ * Transport framing, not an event: the BPF side stages small records per CPU and moves them into
+ * the ring buffer in batches (one ring record holding many event records back to back), which
+ * saves a ring reservation per event and keeps CPUs off the ring's lock. The tag sits where a
+ * record's type would, outside the range of event types.
+ */
+#define SCRY_BATCH_TAG	0xba7c
+#define SCRY_STAGE_BYTES 8192	/* records of one CPU gathered before a batch must go out */
+
+struct scry_batch {
+	__u16 tag;		/* SCRY_BATCH_TAG */
+	__u16 __pad;
+	__u32 size;		/* bytes of records after this header */
+	__u32 count;		/* records in the batch */
+	__u32 __pad2;
 };
 
 /* scry_hdr.flags */
@@ -77,10 +94,17 @@ enum scry_fd_kind {
 };
 
 /*
- * Exit record. The short form (no arguments) ends after `ret`; the long form carries the
+ * Exit record. The short form (no arguments) ends after `enter_ts`; the long form carries the
  * syscall's arguments as read from pt_regs at exit (the kernel does not change them), the kind of
  * file behind up to two fd arguments, and optionally a NUL-terminated path read from user memory.
  * `size` in the header tells which form arrived.
+ *
+ * Folded enters: sys_enter does not emit a record; it parks (tid, nr, ts) in a per-CPU slot. If
+ * the same thread reaches sys_exit on that CPU without having been switched out, the exit record
+ * carries the enter's time in `enter_ts` and stands for both events. If the thread leaves the
+ * CPU first (it blocks, is preempted or migrates), sched_switch emits the parked enter as a
+ * SCRY_REC_SYS_ENTER record right then, so a blocked syscall shows its enter while it blocks,
+ * and the later exit has enter_ts 0. Either way every enter is reported exactly once, in order.
  */
 struct scry_rec_sys_exit {
 	struct scry_hdr h;
@@ -90,11 +114,24 @@ struct scry_rec_sys_exit {
 	__u8 __pad;
 	__u16 path_len;		/* bytes of path[] including NUL, 0 if none */
 	__s64 ret;
+	__u64 enter_ts;		/* the folded enter's time, 0 if it was emitted on its own */
 	__u64 args[SCRY_NARGS];
 	char path[SCRY_PATH_MAX];
 };
 #define SCRY_SYS_EXIT_SHORT	(__builtin_offsetof(struct scry_rec_sys_exit, args))
 #define SCRY_SYS_EXIT_ARGS	(__builtin_offsetof(struct scry_rec_sys_exit, path))
+
+/*
+ * The per-CPU stage (map `stage`): records wait here for their batch. Userspace reads what is
+ * left in every CPU's stage when scry stops, after the programs are detached.
+ */
+#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_ARGS	/* larger records go out on their own */
+struct scry_stage {
+	__u32 busy;		/* a tracepoint program is writing: the tick must not flush */
+	__u32 __pad;
+	struct scry_batch b;	/* the batch header, right before its records */
+	__u8 buf[SCRY_STAGE_BYTES + SCRY_STAGE_REC_MAX];
+};
 
 enum scry_fork_flags {
 	SCRY_FORK_THREAD = 1 << 0,	/* child shares the parent's thread group */

@@ -34,6 +34,8 @@ int probe__fd(struct probe *p);
 int probe__consume(struct probe *p);
 /* Detach every program: no record is produced after this returns. */
 void probe__detach(struct probe *p);
+/* After detaching: consume the ring, then the records still staged on every CPU. */
+int probe__drain(struct probe *p);
 void probe__free(struct probe *p);
 
 struct probe_stats {

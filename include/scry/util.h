@@ -42,12 +42,25 @@ struct obuf {
 };
 void obuf__init(struct obuf *o, int fd);
 void obuf__flush(struct obuf *o);
-void obuf__write(struct obuf *o, const void *p, size_t n);
+void obuf__write_slow(struct obuf *o, const void *p, size_t n);
+static inline void obuf__write(struct obuf *o, const void *p, size_t n)
+{
+	if (o->len + n <= sizeof(o->buf)) {
+		__builtin_memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return;
+	}
+	obuf__write_slow(o, p, n);
+}
 static inline void obuf__reserve(struct obuf *o, size_t n)
 {
 	if (o->len + n > sizeof(o->buf))
 		obuf__flush(o);
 }
+/* Decimal digits of v into the end of buf[20]; returns where they start. */
+char *fmt_u64(char buf[20], uint64_t v);
+/* Exactly `width` digits of v, zero-padded (v < 10^width). */
+void fmt_fixed(char *out, uint64_t v, int width);
 static inline void obuf__putc(struct obuf *o, char c)
 {
 	obuf__reserve(o, 1);

@@ -135,7 +135,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 	/* Stop the flow, then take what is already in the ring, unless a sink has ended the run. */
 	probe__detach(p);
 	if (!pl->status)
-		probe__consume(p);
+		probe__drain(p);
 	if (pl->status < 0 && !err)
 		err = pl->status;
 	rc = pipeline__finish(pl);

@@ -7,8 +7,8 @@
 /* The ABI must come out the same for clang -target bpf and for this compiler. */
 _Static_assert(sizeof(struct scry_hdr) == 48, "scry_hdr layout");
 _Static_assert(sizeof(struct scry_rec_sys_enter) == 56, "sys_enter layout");
-_Static_assert(SCRY_SYS_EXIT_SHORT == 64, "sys_exit short layout");
-_Static_assert(SCRY_SYS_EXIT_ARGS == 112, "sys_exit args layout");
+_Static_assert(SCRY_SYS_EXIT_SHORT == 72, "sys_exit short layout");
+_Static_assert(SCRY_SYS_EXIT_ARGS == 120, "sys_exit args layout");
 _Static_assert(sizeof(struct scry_rec_fork) == 80, "fork layout");
 _Static_assert(SCRY_EXEC_FIXED == 80, "exec layout");
 _Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
 _Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");
 
-int decode__record(const void *raw, uint32_t size, struct scry_event *ev)
+int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 {
 	const union scry_rec *r = raw;
 	const struct evt_desc *d;
@@ -31,6 +31,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event *ev)
 		return -EINVAL;
 
 	ev->rec = r;
+	ev->ts = r->h.ts;
 	ev->size = size;
 	ev->type = r->h.type;
 	ev->dir = '>';
@@ -50,6 +51,8 @@ int decode__record(const void *raw, uint32_t size, struct scry_event *ev)
 		ev->dir = '<';
 		ev->nr = r->exit.nr;
 		ev->res = r->exit.ret;
+		if (r->exit.enter_ts > r->h.ts)
+			return -EINVAL;
 		if (r->exit.nargs > SCRY_NARGS || r->exit.path_len > SCRY_PATH_MAX)
 			return -EINVAL;
 		if (r->exit.nargs == 0 && r->exit.path_len == 0) {
@@ -75,5 +78,15 @@ int decode__record(const void *raw, uint32_t size, struct scry_event *ev)
 	default:
 		break;
 	}
-	return 0;
+	if (ev->type == SCRY_REC_SYS_EXIT && r->exit.enter_ts) {
+		/* The folded enter comes first, with its own time; the exit knows its latency. */
+		ev[1] = ev[0];
+		ev[1].latency = r->h.ts - r->exit.enter_ts;
+		ev[0].type = SCRY_REC_SYS_ENTER;
+		ev[0].dir = '>';
+		ev[0].res = 0;
+		ev[0].ts = r->exit.enter_ts;
+		return 2;
+	}
+	return 1;
 }

@@ -40,10 +40,14 @@ const char *evt_res_errno(const struct scry_event *ev)
 
 static void put_res(const struct scry_event *ev, struct sbuf *b)
 {
+	const struct syscall_desc *d = syscall_desc(ev->nr);
 	const char *en = evt_res_errno(ev);
 
 	sbuf__puts(b, "res=");
-	sbuf__s64(b, ev->res);
+	if (d && d->ret == ARG_X && !en)
+		sbuf__hex(b, ev->res);
+	else
+		sbuf__s64(b, ev->res);
 	if (en) {
 		sbuf__putc(b, '(');
 		sbuf__puts(b, en);
@@ -86,6 +90,9 @@ static void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 				sbuf__hex(b, v);
 			break;
 		case ARG_D:
+			sbuf__s64(b, (int32_t)v);
+			break;
+		case ARG_L:
 			sbuf__s64(b, (int64_t)v);
 			break;
 		case ARG_X:
@@ -98,6 +105,20 @@ static void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 			sbuf__u64(b, v);
 		}
 	}
+}
+
+/* ps(1)'s letter for a task state as sched_switch reports prev's (R: preempted while runnable). */
+static char state_letter(uint32_t st)
+{
+	static const char letters[] = "SDTtXZPX";
+	int i;
+
+	if ((st & 0x2) && (st & 0x400))		/* TASK_IDLE = UNINTERRUPTIBLE | NOLOAD */
+		return 'I';
+	for (i = 0; i < 8; i++)
+		if (st & (1u << i))
+			return letters[i];
+	return 'R';
 }
 
 static void exit_info(const struct scry_rec_exit *x, struct sbuf *b)
@@ -157,7 +178,7 @@ void evt_info(const struct scry_event *ev, struct sbuf *b)
 		sbuf__puts(b, " runtime=");
 		sbuf__u64(b, r->sw.runtime_ns);
 		sbuf__puts(b, " state=");
-		sbuf__u64(b, r->sw.prev_state);
+		sbuf__putc(b, state_letter(r->sw.prev_state));
 		break;
 	case SCRY_REC_CPUTICK:
 		sbuf__puts(b, "runtime=");

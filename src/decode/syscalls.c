@@ -28,27 +28,28 @@ struct arg_rule {
 	const char *name;
 	const char *spec;
 	enum io_class io;
+	char ret;		/* ARG_X for calls that return addresses; default signed decimal */
 };
 
 static const struct arg_rule rules[] = {
 	/* file I/O: the fd kind tells regular files from pipes and sockets */
 	{ "read", "fd:F buf:X size:U", IO_READ },
 	{ "write", "fd:F buf:X size:U", IO_WRITE },
-	{ "pread64", "fd:F buf:X size:U pos:D", IO_READ },
-	{ "pwrite64", "fd:F buf:X size:U pos:D", IO_WRITE },
+	{ "pread64", "fd:F buf:X size:U pos:L", IO_READ },
+	{ "pwrite64", "fd:F buf:X size:U pos:L", IO_WRITE },
 	{ "readv", "fd:F iov:X iovcnt:U", IO_READ },
 	{ "writev", "fd:F iov:X iovcnt:U", IO_WRITE },
-	{ "preadv", "fd:F iov:X iovcnt:U pos:D", IO_READ },
-	{ "pwritev", "fd:F iov:X iovcnt:U pos:D", IO_WRITE },
-	{ "preadv2", "fd:F iov:X iovcnt:U pos:D flags:X", IO_READ },
-	{ "pwritev2", "fd:F iov:X iovcnt:U pos:D flags:X", IO_WRITE },
+	{ "preadv", "fd:F iov:X iovcnt:U pos:L", IO_READ },
+	{ "pwritev", "fd:F iov:X iovcnt:U pos:L", IO_WRITE },
+	{ "preadv2", "fd:F iov:X iovcnt:U pos:L flags:X", IO_READ },
+	{ "pwritev2", "fd:F iov:X iovcnt:U pos:L flags:X", IO_WRITE },
 	{ "sendfile", "out_fd:F in_fd:F offset:X count:U", IO_XFER },
 	{ "splice", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER },
 	{ "copy_file_range", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER },
-	{ "lseek", "fd:F offset:D whence:U" },
+	{ "lseek", "fd:F offset:L whence:U" },
 	{ "fsync", "fd:F" },
 	{ "fdatasync", "fd:F" },
-	{ "ftruncate", "fd:F length:D" },
+	{ "ftruncate", "fd:F length:L" },
 	{ "fstat", "fd:F statbuf:X" },
 	{ "newfstatat", "dirfd:D path:S statbuf:X flags:X" },
 	{ "statx", "dirfd:D path:S flags:X mask:X statxbuf:X" },
@@ -83,7 +84,7 @@ static const struct arg_rule rules[] = {
 	{ "chmod", "path:S mode:O" },
 	{ "fchmodat", "dirfd:D path:S mode:O" },
 	{ "chown", "path:S uid:D gid:D" },
-	{ "truncate", "path:S length:D" },
+	{ "truncate", "path:S length:L" },
 	{ "mount", "source:X target:S fstype:X flags:X data:X" },
 	{ "umount2", "target:S flags:X" },
 	/* network */
@@ -114,10 +115,11 @@ static const struct arg_rule rules[] = {
 	{ "setns", "fd:F nstype:X" },
 	{ "unshare", "flags:X" },
 	{ "prctl", "option:U arg2:X arg3:X arg4:X arg5:X" },
-	{ "mmap", "addr:X length:U prot:X flags:X fd:D offset:D" },
+	{ "mmap", "addr:X length:U prot:X flags:X fd:D offset:L", IO_NONE, ARG_X },
 	{ "munmap", "addr:X length:U" },
 	{ "mprotect", "addr:X length:U prot:X" },
-	{ "brk", "addr:X" },
+	{ "brk", "addr:X", IO_NONE, ARG_X },
+	{ "mremap", "old_addr:X old_size:U new_size:U flags:X new_addr:X", IO_NONE, ARG_X },
 	{ "nanosleep", "req:X rem:X" },
 	{ "clock_nanosleep", "clockid:U flags:X req:X rem:X" },
 	{ "futex", "uaddr:X op:X val:U" },
@@ -142,7 +144,7 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	snprintf(buf, sizeof(buf), "%s", r->spec);
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
 		char *colon = strchr(tok, ':');
-		if (i >= SCRY_NARGS || !colon || !strchr("UDXOFS", colon[1]) || colon[2])
+		if (i >= SCRY_NARGS || !colon || !strchr("UDLXOFS", colon[1]) || colon[2])
 			return -EINVAL;
 		*colon = '\0';
 		if (strlen(tok) >= sizeof(d->argname[i]))
@@ -160,6 +162,7 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	}
 	d->nargs = i;
 	d->io = r->io;
+	d->ret = r->ret ? r->ret : ARG_L;
 	return 0;
 }
 
@@ -172,6 +175,7 @@ int syscalls__init(void)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		table[i].name = names[i];
+		table[i].ret = ARG_L;
 		if (names[i])
 			nr_count = i + 1;
 	}

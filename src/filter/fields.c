@@ -38,18 +38,17 @@ static bool get_num(const struct scry_event *ev, struct field_val *v, struct sbu
 
 static bool get_rawtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return U(ev->rec->h.ts + clock__wall_offset());
+	return U(ev->ts + clock__wall_offset());
 }
 
 /* HH:MM:SS.nnnnnnnnn in local time; the date part is computed once per second. */
 static bool get_time(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	static __thread time_t last_sec = -1;
-	static __thread char hms[16];
-	uint64_t t = ev->rec->h.ts + clock__wall_offset();
+	static __thread char hms[10];
+	uint64_t t = ev->ts + clock__wall_offset();
 	time_t sec = t / 1000000000ULL;
-	uint64_t ns = t % 1000000000ULL;
-	int i;
+	char out[18];
 
 	if (sec != last_sec) {
 		struct tm tm;
@@ -58,15 +57,15 @@ static bool get_time(const struct scry_event *ev, struct field_val *v, struct sb
 		strftime(hms, sizeof(hms), "%H:%M:%S.", &tm);
 		last_sec = sec;
 	}
-	sbuf__puts(b, hms);
-	for (i = 100000000; i; i /= 10)
-		sbuf__putc(b, '0' + (ns / i) % 10);
+	memcpy(out, hms, 9);
+	fmt_fixed(out + 9, t % 1000000000ULL, 9);
+	sbuf__write(b, out, sizeof(out));
 	return str_val(v, b->buf, b->len);
 }
 
 static bool get_datetime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	uint64_t t = ev->rec->h.ts + clock__wall_offset();
+	uint64_t t = ev->ts + clock__wall_offset();
 	time_t sec = t / 1000000000ULL;
 	char tmp[32];
 	struct tm tm;

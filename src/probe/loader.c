@@ -18,6 +18,7 @@
 
 #include "scry.skel.h"
 #include "scry/decode.h"
+#include "scry/event.h"
 #include "scry/probe.h"
 #include "scry/util.h"
 
@@ -26,6 +27,9 @@
 struct probe {
 	struct scry_bpf *skel;
 	struct ring_buffer *rb;
+	probe_record_fn fn;
+	void *fn_ctx;
+	uint64_t bad_batches;
 	struct bpf_link **tick_links;
 	int *tick_fds;
 	int ncpus;
@@ -99,9 +103,17 @@ static struct btf *load_kernel_btf(const char *custom)
 	struct btf *btf;
 
 	if (custom) {
+		if (access(custom, R_OK)) {
+			log_err("--btf %s: %s", custom, strerror(errno));
+			return NULL;
+		}
 		btf = btf__parse(custom, NULL);
-		if (!btf)
-			log_err("--btf %s: not a readable BTF file (%s)", custom, strerror(errno));
+		if (!btf) {
+			char msg[128];
+
+			libbpf_strerror(errno, msg, sizeof(msg));
+			log_err("--btf %s: not a kernel BTF file (%s)", custom, msg);
+		}
 		return btf;
 	}
 	if (access(SYSFS_BTF, R_OK)) {
@@ -219,6 +231,8 @@ struct probe *probe__open(const struct probe_opts *o)
 		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
 
 	p->skel->rodata->self_tgid = getpid();
+	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
+	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
 	p->skel->rodata->cgroup_v1 = o->cgroup_v1;
 	p->skel->rodata->cgroup_v1_subsys = o->cgroup_v1_subsys;
 	/* Wake the consumer early only when a burst has filled an eighth of the ring. */
@@ -282,12 +296,48 @@ static int attach_ticks(struct probe *p, unsigned int hz)
 	return attached ? 0 : -ENODEV;
 }
 
+/* Hand each record of a batch (or a lone record) to the consumer's callback. */
+static int unbatch(struct probe *p, const void *data, size_t size)
+{
+	const struct scry_batch *b = data;
+	const uint8_t *rec, *end;
+	int rc;
+
+	if (size < sizeof(*b) || b->tag != SCRY_BATCH_TAG)
+		return p->fn(p->fn_ctx, (void *)data, size);
+	if (b->size > size - sizeof(*b)) {
+		p->bad_batches++;
+		return 0;
+	}
+	rec = (const uint8_t *)(b + 1);
+	end = rec + b->size;
+	while (rec + sizeof(struct scry_hdr) <= end) {
+		uint16_t n = ((const struct scry_hdr *)rec)->size;
+
+		if (n < sizeof(struct scry_hdr) || n > end - rec) {
+			p->bad_batches++;
+			return 0;
+		}
+		rc = p->fn(p->fn_ctx, (void *)rec, n);
+		if (rc)
+			return rc;
+		rec += n;
+	}
+	return 0;
+}
+
+static int on_ring(void *ctx, void *data, size_t size)
+{
+	return unbatch(ctx, data, size);
+}
+
 int probe__attach(struct probe *p, probe_record_fn fn, void *ctx)
 {
 	int err;
 
-	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.rb), (ring_buffer_sample_fn)fn, ctx,
-				 NULL);
+	p->fn = fn;
+	p->fn_ctx = ctx;
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.rb), on_ring, p, NULL);
 	if (!p->rb) {
 		err = -errno;
 		log_err("cannot map the ring buffer (%s)", strerror(-err));
@@ -305,6 +355,35 @@ int probe__attach(struct probe *p, probe_record_fn fn, void *ctx)
 				 "switches out is charged only when it does", strerror(-err));
 	}
 	return 0;
+}
+
+int probe__drain(struct probe *p)
+{
+	int n = libbpf_num_possible_cpus(), cpu, rc = 0;
+	struct scry_stage *st;
+	uint32_t zero = 0;
+
+	if (n <= 0)
+		return -EINVAL;
+	rc = probe__consume(p);
+	if (rc < 0)
+		return rc;
+	st = calloc(n, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stage), &zero, st)) {
+		rc = -errno;
+		goto out;
+	}
+	for (cpu = 0; cpu < n && !rc; cpu++)
+		if (st[cpu].b.count)
+			rc = unbatch(p, &st[cpu].b, sizeof(st[cpu].b) + st[cpu].b.size);
+out:
+	free(st);
+	if (p->bad_batches)
+		log_warn("%llu damaged batches from the ring buffer were skipped",
+			 (unsigned long long)p->bad_batches);
+	return rc;
 }
 
 int probe__fd(struct probe *p)

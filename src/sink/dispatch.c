@@ -21,28 +21,17 @@ static void set_status(struct pipeline *pl, int rc)
 		pl->status = rc;
 }
 
-int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
+static void dispatch(struct pipeline *pl, struct scry_event *ev)
 {
-	struct scry_event ev;
 	bool hidden, matched;
 	int i;
 
-	if (pl->status)
-		return pl->status;
-	if (decode__record(raw, size, &ev)) {
-		pl->malformed++;
-		return 0;
-	}
-	pl->records++;
-	if (ev.rec->h.ts > pl->last_ts)
-		pl->last_ts = ev.rec->h.ts;
 	if (pl->procs)
-		proctab__apply(pl->procs, &ev);
-	hidden = evt_table[ev.type].hidden;
+		proctab__apply(pl->procs, ev);
+	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
-		ev.num = ++pl->num;
-	matched = filter__match(pl->filter, &ev);
-
+		ev->num = ++pl->num;
+	matched = filter__match(pl->filter, ev);
 	for (i = 0; i < pl->nsinks && !pl->status; i++) {
 		const struct sink_ops *ops = pl->sinks[i].ops;
 
@@ -50,10 +39,29 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 			continue;
 		if (!matched && !(ops->flags & SINK_UNFILTERED))
 			continue;
-		set_status(pl, ops->event(pl->sinks[i].ctx, &ev, matched));
+		set_status(pl, ops->event(pl->sinks[i].ctx, ev, matched));
 	}
 	if (matched && !hidden && ++pl->matched == pl->limit)
 		set_status(pl, SINK_DONE);
+}
+
+int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
+{
+	struct scry_event ev[2];
+	int n, i;
+
+	if (pl->status)
+		return pl->status;
+	n = decode__record(raw, size, ev);
+	if (n < 0) {
+		pl->malformed++;
+		return 0;
+	}
+	pl->records++;
+	if (ev[n - 1].ts > pl->last_ts)
+		pl->last_ts = ev[n - 1].ts;
+	for (i = 0; i < n && !pl->status; i++)
+		dispatch(pl, &ev[i]);
 	return pl->status;
 }
 

@@ -227,10 +227,22 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	return off;
 }
 
+/* The line of a status file that starts with `key`, just after the key; NULL if none. */
+static const char *status_line(const char *status, const char *key)
+{
+	size_t n = strlen(key);
+	const char *l;
+
+	for (l = status; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, key, n))
+			return l + n;
+	return NULL;
+}
+
 /* Last number of a "Key:\t1\t2\t3" line in a status file (the innermost namespace's id). */
 static int status_last(const char *status, const char *key, uint32_t *out)
 {
-	const char *l = strstr(status, key), *end;
+	const char *l = status_line(status, key), *end;
 	unsigned long v = 0;
 	bool any = false;
 
@@ -239,7 +251,7 @@ static int status_last(const char *status, const char *key, uint32_t *out)
 	end = strchr(l, '\n');
 	if (!end)
 		end = l + strlen(l);
-	for (l += strlen(key); l < end; l++) {
+	for (; l < end; l++) {
 		if (isdigit((unsigned char)*l)) {
 			if (!any || isspace((unsigned char)l[-1]))
 				v = 0;
@@ -256,14 +268,13 @@ static int status_last(const char *status, const char *key, uint32_t *out)
 /* The n-th (0-based) number after "Key:" (Uid: real effective saved fs). */
 static int status_nth(const char *status, const char *key, int nth, uint32_t *out)
 {
-	const char *l = strstr(status, key);
+	const char *l = status_line(status, key);
 	unsigned long v;
 	char *end;
 	int i;
 
 	if (!l)
 		return -ENOENT;
-	l += strlen(key);
 	for (i = 0; i <= nth; i++) {
 		v = strtoul(l, &end, 10);
 		if (end == l)
@@ -293,16 +304,16 @@ static struct scry_proc *seed_proc(struct proctab *pt, uint32_t pid)
 	n = rp - strchr(buf, '(') - 1;
 	memcpy(tmpl.comm, strchr(buf, '(') + 1, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);
 	/* ppid is field 4, starttime field 22 (clock ticks after boot). */
-	if (sscanf(rp + 2, "%*c %lu %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+	if (sscanf(rp + 2, "%*c %lu %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
 		   &ppid, &start) >= 1)
 		tmpl.ppid = ppid;
 	tmpl.start_ts = start * (1000000000ULL / pt->clk_tck);
 
 	snprintf(path, sizeof(path), "%s/%u/status", pt->procfs, pid);
 	if (read_file(path, buf, sizeof(buf)) > 0) {
-		status_nth(buf, "\nUid:", 1, &tmpl.uid);
-		status_nth(buf, "\nGid:", 1, &tmpl.gid);
-		if (status_last(buf, "\nNStgid:", &tmpl.vpid))
+		status_nth(buf, "Uid:", 1, &tmpl.uid);
+		status_nth(buf, "Gid:", 1, &tmpl.gid);
+		if (status_last(buf, "NStgid:", &tmpl.vpid))
 			tmpl.vpid = pid;
 	}
 	snprintf(path, sizeof(path), "%s/%u/exe", pt->procfs, pid);
@@ -330,7 +341,7 @@ static struct scry_thread *seed_thread(struct proctab *pt, struct scry_proc *p, 
 		buf[n - 1] = '\0';
 	memcpy(comm, buf, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);
 	snprintf(path, sizeof(path), "%s/%u/task/%u/status", pt->procfs, p->pid, tid);
-	if (read_file(path, buf, sizeof(buf)) > 0 && status_last(buf, "\nNSpid:", &vtid))
+	if (read_file(path, buf, sizeof(buf)) > 0 && status_last(buf, "NSpid:", &vtid))
 		vtid = tid;
 	return proctab__add_thread(pt, tid, vtid, comm, p);
 }
@@ -504,12 +515,13 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 
 	switch (ev->type) {
 	case SCRY_REC_SYS_ENTER:
-		t->enter_ts = r->h.ts;
-		t->enter_nr = r->enter.nr;
+		t->enter_ts = ev->ts;
+		t->enter_nr = ev->nr;
 		break;
 	case SCRY_REC_SYS_EXIT:
-		if (t->enter_ts && t->enter_nr == ev->nr && r->h.ts >= t->enter_ts)
-			ev->latency = r->h.ts - t->enter_ts;
+		/* A folded exit knows its latency; one whose enter came on its own pairs here. */
+		if (!ev->latency && t->enter_ts && t->enter_nr == ev->nr && ev->ts >= t->enter_ts)
+			ev->latency = ev->ts - t->enter_ts;
 		t->enter_ts = 0;
 		break;
 	case SCRY_REC_EXEC:

@@ -42,16 +42,18 @@ static void put_base(struct sbuf *b, uint64_t v, unsigned int base)
 
 void sbuf__u64(struct sbuf *b, uint64_t v)
 {
-	put_base(b, v, 10);
+	char tmp[20], *p = fmt_u64(tmp, v);
+
+	sbuf__write(b, p, tmp + 20 - p);
 }
 
 void sbuf__s64(struct sbuf *b, int64_t v)
 {
 	if (v < 0) {
 		sbuf__putc(b, '-');
-		put_base(b, -(uint64_t)v, 10);
+		sbuf__u64(b, -(uint64_t)v);
 	} else {
-		put_base(b, v, 10);
+		sbuf__u64(b, v);
 	}
 }
 

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The process table: seeding from a procfs tree and upkeep from fork/exec/exit/switch records. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "scry/decode.h"
+#include "scry/state.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *data, size_t len)
+{
+	char path[256], *slash;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+#define PUTS(rel, s) put(rel, s, sizeof(s) - 1)
+
+/* A fake /proc with one two-threaded process whose comm has a space and a parenthesis. */
+static int make_procfs(void **state)
+{
+	char link[256];
+
+	strcpy(root, "/tmp/scry-procfs-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	PUTS("300/stat", "300 (my (app) x) S 1 300 300 0 -1 4194560 1 0 0 0 5 6 0 0 20 0 2 0 4200 "
+			 "1000 100 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n");
+	PUTS("300/status", "Name:\tmy (app) x\nUid:\t1000\t1001\t1001\t1001\nGid:\t50\t51\t51\t51\n"
+			   "NStgid:\t300\t7\nNSpid:\t300\t7\n");
+	PUTS("300/cmdline", "/usr/bin/app\0--flag\0value\0");
+	PUTS("300/task/300/comm", "my (app) x\n");
+	PUTS("300/task/300/status", "NSpid:\t300\t7\n");
+	PUTS("300/task/301/comm", "worker\n");
+	PUTS("300/task/301/status", "NSpid:\t301\t8\n");
+	snprintf(link, sizeof(link), "%s/300/exe", root);
+	assert_int_equal(symlink("/usr/bin/app", link), 0);
+	return syscalls__init();
+}
+
+static int rm_procfs(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	return system(cmd);
+}
+
+static void seed_reads_everything(void **state)
+{
+	struct proctab *pt = proctab__new(root);
+	struct scry_proc *p;
+	struct scry_thread *t;
+
+	assert_int_equal(proctab__seed(pt), 1);
+	p = proctab__proc(pt, 300);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "my (app) x");
+	assert_int_equal(p->ppid, 1);
+	assert_int_equal(p->uid, 1001);	/* effective */
+	assert_int_equal(p->gid, 51);
+	assert_int_equal(p->vpid, 7);
+	assert_string_equal(p->exe, "/usr/bin/app");
+	assert_int_equal(p->args_len, sizeof("/usr/bin/app\0--flag\0value") - 1);
+	assert_memory_equal(p->args, "/usr/bin/app\0--flag\0value", p->args_len);
+	assert_int_equal(p->start_ts, 4200ULL * (1000000000ULL / sysconf(_SC_CLK_TCK)));
+	assert_int_equal(p->nthreads, 2);
+	t = proctab__thread(pt, 301);
+	assert_non_null(t);
+	assert_string_equal(t->comm, "worker");
+	assert_int_equal(t->vtid, 8);
+	assert_ptr_equal(t->proc, p);
+	proctab__free(pt);
+}
+
+static void hdr(struct scry_hdr *h, uint16_t type, uint16_t size, uint32_t pid, uint32_t tid,
+		const char *comm, uint64_t ts)
+{
+	memset(h, 0, sizeof(*h));
+	h->type = type;
+	h->size = size;
+	h->pid = pid;
+	h->tid = tid;
+	h->ts = ts;
+	h->cgid = 9;
+	strncpy(h->comm, comm, sizeof(h->comm) - 1);
+}
+
+static void apply(struct proctab *pt, const void *rec, uint32_t size, struct scry_event *ev)
+{
+	struct scry_event evs[2];
+	int n = decode__record(rec, size, evs), i;
+
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		proctab__apply(pt, &evs[i]);
+	*ev = evs[n - 1];
+}
+
+static void fork_exec_exit(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);	/* replay mode: no /proc */
+	static struct scry_rec_exec ex;
+	struct scry_rec_fork fk;
+	struct scry_rec_switch sw;
+	struct scry_rec_exit px;
+	struct scry_rec_sys_enter en;
+	struct scry_rec_sys_exit sx;
+	struct scry_event ev;
+	struct scry_proc *p;
+	const char args[] = "ls\0-l";
+
+	/* a parent first seen through a syscall: built from the header alone */
+	hdr(&en.h, SCRY_REC_SYS_ENTER, sizeof(en), 500, 500, "bash", 1000);
+	en.nr = SYS_getppid;
+	apply(pt, &en, sizeof(en), &ev);
+	assert_non_null(ev.proc);
+	assert_string_equal(ev.proc->comm, "bash");
+	memset(&sx, 0, sizeof(sx));
+	hdr(&sx.h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, 500, 500, "bash", 1500);
+	sx.nr = SYS_getppid;
+	apply(pt, &sx, SCRY_SYS_EXIT_SHORT, &ev);
+	assert_int_equal(ev.latency, 500);
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 501, 501, "bash", 2000);
+	fk.parent_pid = 500;
+	fk.parent_tid = 500;
+	fk.ppid = 500;
+	fk.vpid = 501;
+	fk.vtid = 501;
+	apply(pt, &fk, sizeof(fk), &ev);
+	p = proctab__proc(pt, 501);
+	assert_non_null(p);
+	assert_int_equal(p->ppid, 500);
+	assert_int_equal(p->start_ts, 2000);
+	assert_string_equal(p->comm, "bash");
+
+	memset(&ex, 0, sizeof(ex));
+	ex.exe_len = 7;
+	memcpy(ex.data, "/bin/ls", 7);
+	ex.args_len = sizeof(args);
+	memcpy(ex.data + 7, args, sizeof(args));
+	ex.old_tid = 501;
+	ex.ppid = 500;
+	ex.vpid = 501;
+	ex.vtid = 501;
+	hdr(&ex.h, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 7 + sizeof(args), 501, 501, "ls", 3000);
+	apply(pt, &ex, ex.h.size, &ev);
+	assert_string_equal(p->exe, "/bin/ls");
+	assert_string_equal(p->comm, "ls");
+	assert_int_equal(p->args_len, sizeof(args) - 1);
+	assert_memory_equal(p->args, args, sizeof(args) - 1);
+
+	memset(&px, 0, sizeof(px));
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 501, 501, "ls", 4000);
+	px.exit_flags = SCRY_EXIT_GROUP_DEAD;
+	apply(pt, &px, sizeof(px), &ev);
+	assert_true(p->dead);
+
+	/* the last switch-out after exit still finds the process and charges it */
+	memset(&sw, 0, sizeof(sw));
+	hdr(&sw.h, SCRY_REC_SWITCH, sizeof(sw), 501, 501, "ls", 4100);
+	sw.runtime_ns = 777;
+	apply(pt, &sw, sizeof(sw), &ev);
+	assert_ptr_equal(ev.proc, p);
+	assert_int_equal(p->cpu_ns, 777);
+
+	/* within the grace period nothing is freed; after it, the entry goes */
+	proctab__reap(pt, 4200, 1000);
+	assert_non_null(proctab__proc(pt, 501));
+	proctab__reap(pt, 10000, 1000);
+	assert_null(proctab__proc(pt, 501));
+	assert_null(proctab__thread(pt, 501));
+	assert_non_null(proctab__proc(pt, 500));
+	proctab__free(pt);
+}
+
+static void threads_and_pid_reuse(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct scry_rec_fork fk;
+	struct scry_rec_exit px;
+	struct scry_event ev;
+	struct scry_proc *p, *p2;
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 600, 600, "srv", 100);
+	fk.parent_pid = 1;
+	fk.ppid = 1;
+	apply(pt, &fk, sizeof(fk), &ev);
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 600, 601, "srv-io", 110);
+	fk.parent_pid = 600;
+	fk.parent_tid = 600;
+	fk.fork_flags = SCRY_FORK_THREAD;
+	apply(pt, &fk, sizeof(fk), &ev);
+	p = proctab__proc(pt, 600);
+	assert_int_equal(p->nthreads, 2);
+	assert_ptr_equal(proctab__thread(pt, 601)->proc, p);
+
+	memset(&px, 0, sizeof(px));
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 600, 601, "srv-io", 200);
+	apply(pt, &px, sizeof(px), &ev);
+	assert_false(p->dead);
+	assert_int_equal(p->nthreads, 1);
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 600, 600, "srv", 210);
+	px.exit_flags = SCRY_EXIT_GROUP_DEAD;
+	apply(pt, &px, sizeof(px), &ev);
+	assert_true(p->dead);
+
+	/* pid 600 comes back before the grace period ends: a new entry, the old one kept for
+	 * thread 601 which still points at it, then both freed without use-after-free */
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 600, 600, "new", 300);
+	fk.parent_pid = 1;
+	fk.ppid = 1;
+	apply(pt, &fk, sizeof(fk), &ev);
+	p2 = proctab__proc(pt, 600);
+	assert_ptr_not_equal(p2, NULL);
+	assert_string_equal(p2->comm, "new");
+	assert_false(p2->dead);
+	assert_string_equal(proctab__thread(pt, 601)->proc->comm, "srv");
+	proctab__reap(pt, 100000, 1000);
+	assert_null(proctab__thread(pt, 601));
+	assert_ptr_equal(proctab__proc(pt, 600), p2);
+	proctab__free(pt);
+}
+
+static void rename_updates_comm(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct scry_rec_rename rn;
+	struct scry_event ev;
+
+	memset(&rn, 0, sizeof(rn));
+	hdr(&rn.h, SCRY_REC_RENAME, sizeof(rn), 700, 700, "newname", 10);
+	strcpy(rn.old_comm, "oldname");
+	apply(pt, &rn, sizeof(rn), &ev);
+	assert_string_equal(proctab__proc(pt, 700)->comm, "newname");
+	assert_string_equal(proctab__thread(pt, 700)->comm, "newname");
+	proctab__free(pt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seed_reads_everything),
+		cmocka_unit_test(fork_exec_exit),
+		cmocka_unit_test(threads_and_pid_reuse),
+		cmocka_unit_test(rename_updates_comm),
+	};
+
+	return cmocka_run_group_tests_name("proctab", tests, make_procfs, rm_procfs);
+}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs what scry needs to build, run and test on Debian 12 (needs root; the test machines
+# run as root). Installs only what is missing, so it is cheap to run again.
+set -eu
+pkgs="make gcc clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
+libcurl4-openssl-dev libjson-c-dev libncurses-dev libcmocka-dev
+python3 docker.io busybox-static strace util-linux iproute2 procps"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: need root to install:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
