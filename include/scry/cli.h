@@ -20,6 +20,7 @@ struct scry_opts {
 	unsigned int ring_mb;	/* --ring-mb */
 	unsigned int tick_hz;	/* --tick-hz */
 	bool verbose;		/* -v */
+	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
 	char *filter;		/* positional words joined */
 };
 
@@ -34,5 +35,8 @@ int cmd_run(struct scry_opts *o);
 /* live.c: run the pipeline on the BPF programs until -n/-M/a signal/a sink ends it. */
 struct pipeline;
 int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls);
+/* The process table and container registry of a live run (pipeline.procs/.containers). */
+int live__setup(const struct scry_opts *o, struct pipeline *pl);
+void live__teardown(struct pipeline *pl);
 
 #endif /* SCRY_CLI_H */

@@ -12,8 +12,7 @@ struct probe_opts {
 	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
-	bool cgroup_v1;		/* take cgroup ids from a v1 hierarchy */
-	uint32_t cgroup_v1_subsys;	/* its enum cgroup_subsys_id */
+	const char *cgroup_v1;	/* take cgroup ids from this v1 controller's hierarchy, or NULL */
 };
 
 /* Receives each raw record; a non-zero return stops the current consume call. */

@@ -58,6 +58,8 @@ struct pipeline {
 	int status;		/* 0 running, SINK_DONE, or < 0 */
 };
 
+/* After setting procs and containers: wires their lifetimes together. */
+void pipeline__init(struct pipeline *pl);
 int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx);
 /* Feed one raw record; returns pl->status (non-zero ends the run). */
 int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size);

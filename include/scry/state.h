@@ -26,7 +26,9 @@ struct scry_proc {
 	int32_t exit_code;
 	bool dead;
 	uint64_t dead_ts;
-	void *container;	/* owned by the container registry */
+	struct scry_container *container;	/* NULL: the host; owned by the registry */
+	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
+	bool ctr_known;
 	/* private to proctab: thread entries pointing here, and the list of replaced entries */
 	uint32_t refs;
 	struct scry_proc *zombie_next;

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scry/cli.h"
+#include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
@@ -22,6 +25,110 @@ static int list_fields(void)
 		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
 	}
 	return 0;
+}
+
+/* "since": the runtime's start time, else when scry first saw the container. */
+static void since(const struct scry_container *c, char *buf, size_t len)
+{
+	uint64_t ns = c->meta.started_ns ? c->meta.started_ns : c->first_ts + clock__wall_offset();
+	time_t sec = ns / 1000000000ULL;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Live processes of each container, from the process table. */
+static uint32_t live_procs(struct proctab *pt, const struct scry_container *c)
+{
+	struct scry_proc *p;
+	size_t pos = 0;
+	uint32_t n = 0;
+
+	while ((p = proctab__next_proc(pt, &pos)))
+		n += !p->dead && p->container == c;
+	return n;
+}
+
+static int print_containers(const struct scry_opts *o, struct pipeline *pl)
+{
+	struct obuf *out = malloc(sizeof(*out));
+	struct scry_container *c;
+	char when[32];
+	size_t pos = 0;
+	bool first = true;
+
+	if (!out)
+		return -ENOMEM;
+	obuf__init(out, STDOUT_FILENO);
+	if (o->json)
+		obuf__putc(out, '[');
+	else
+		obuf__printf(out, "%-12s %-24s %-32s %-10s %5s  %s\n", "CONTAINER.ID", "NAME", "IMAGE",
+			     "TYPE", "PROCS", "SINCE");
+	while ((c = containers__next(pl->containers, &pos))) {
+		uint32_t n = live_procs(pl->procs, c);
+		const char *img = c->meta.image ? c->meta.image : "";
+
+		since(c, when, sizeof(when));
+		if (!o->json) {
+			obuf__printf(out, "%-12s %-24s %-32s %-10s %5u  %s\n", c->short_id, ctr_name(c),
+				     img, ctr_runtime_name(c->runtime), n, when);
+			continue;
+		}
+		obuf__puts(out, first ? "\n{" : ",\n{");
+		first = false;
+		obuf__puts(out, "\"container.id\":");
+		obuf__json_str(out, c->short_id, strlen(c->short_id));
+		obuf__puts(out, ",\"container.full_id\":");
+		obuf__json_str(out, c->id, strlen(c->id));
+		obuf__puts(out, ",\"container.name\":");
+		obuf__json_str(out, ctr_name(c), strlen(ctr_name(c)));
+		obuf__puts(out, ",\"container.image\":");
+		obuf__json_str(out, img, strlen(img));
+		obuf__puts(out, ",\"container.type\":");
+		obuf__json_str(out, ctr_runtime_name(c->runtime), strlen(ctr_runtime_name(c->runtime)));
+		obuf__printf(out, ",\"procs\":%u,\"since\":", n);
+		obuf__json_str(out, when, strlen(when));
+		obuf__putc(out, '}');
+	}
+	if (o->json)
+		obuf__puts(out, "\n]\n");
+	obuf__flush(out);
+	free(out);
+	return 0;
+}
+
+/*
+ * The containers running now (from /proc at start) and those seen while scry runs: a short
+ * look (one second unless -M or -n says otherwise), then one table.
+ */
+static int cmd_lscontainers(struct scry_opts *o)
+{
+	struct pipeline pl = { .limit = o->max_events };
+	struct scry_opts run = *o;
+	char errbuf[256];
+	int err;
+
+	if (syscalls__init())
+		return -EINVAL;
+	pl.filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
+	if (!pl.filter) {
+		log_err("%s", errbuf);
+		return -EINVAL;
+	}
+	if (!run.max_secs && !run.max_events)
+		run.max_secs = 1;
+	err = live__setup(&run, &pl);
+	if (!err)
+		err = live__run(&run, &pl, false);
+	if (!err) {
+		containers__settle(pl.containers, 3000);
+		err = print_containers(o, &pl);
+	}
+	live__teardown(&pl);
+	filter__free(pl.filter);
+	return err;
 }
 
 static int cmd_stream(struct scry_opts *o)
@@ -47,16 +154,12 @@ static int cmd_stream(struct scry_opts *o)
 		goto out;
 	}
 	pipeline__add_sink(&pl, &printer_ops, pr);
-	pl.procs = proctab__new("/proc");
-	if (!pl.procs) {
-		err = -ENOMEM;
-		log_err("out of memory");
-		goto out;
-	}
-	err = live__run(o, &pl, true);
+	err = live__setup(o, &pl);
+	if (!err)
+		err = live__run(o, &pl, true);
 out:
 	pipeline__free_sinks(&pl);
-	proctab__free(pl.procs);
+	live__teardown(&pl);
 	filter__free(pl.filter);
 	return err;
 }
@@ -65,5 +168,11 @@ int cmd_run(struct scry_opts *o)
 {
 	if (o->list_fields)
 		return list_fields();
+	if (o->view && !strcmp(o->view, "lscontainers"))
+		return cmd_lscontainers(o);
+	if (o->view) {
+		log_err("unknown view '%s'; scry -L lists the views", o->view);
+		return -EINVAL;
+	}
 	return cmd_stream(o);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "scry/cli.h"
+#include "scry/container.h"
 #include "scry/probe.h"
 #include "scry/sink.h"
 #include "scry/state.h"
@@ -51,13 +52,40 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 			(unsigned long long)pl->malformed);
 }
 
+int live__setup(const struct scry_opts *o, struct pipeline *pl)
+{
+	struct containers_opts co = { .resolve = true, .v1_controller = o->cgroup_v1 };
+
+	pl->procs = proctab__new("/proc");
+	if (!pl->procs) {
+		log_err("out of memory");
+		return -ENOMEM;
+	}
+	pl->containers = containers__new(&co, true);
+	if (!pl->containers)
+		return -ENOENT;
+	pipeline__init(pl);
+	return 0;
+}
+
+void live__teardown(struct pipeline *pl)
+{
+	/* Processes first: freeing them drops their references to containers. */
+	proctab__free(pl->procs);
+	pl->procs = NULL;
+	containers__free(pl->containers);
+	pl->containers = NULL;
+}
+
 int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls)
 {
+	const struct cgroup_fs *cg = pl->containers ? containers__cgroup_fs(pl->containers) : NULL;
 	struct probe_opts po = {
 		.syscalls = want_syscalls,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
+		.cgroup_v1 = cg ? cgroup_fs__controller(cg) : NULL,
 	};
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
 	struct probe_stats st;
@@ -79,6 +107,8 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 	/* Seed after attaching: whatever starts in between is both in /proc and in the stream. */
 	if (pl->procs && (n = proctab__seed(pl->procs)) < 0)
 		log_warn("cannot read /proc (%s): processes are learnt from events only", strerror(-n));
+	if (pl->procs && pl->containers)
+		containers__attach_procs(pl->containers, pl->procs, "/proc");
 	clock__set_wall_offset(boot_to_wall_offset());
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);

@@ -23,7 +23,10 @@ static const char usage[] =
 "      -pc               container-friendly line: container name and id, tid:vtid\n"
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
+"  -c VIEW              run a view instead of the stream: lscontainers\n"
 "      --btf FILE        kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
+"      --cgroup-v1 CTRL  attribute by the cgroup v1 hierarchy of CTRL (e.g. memory); automatic\n"
+"                        when no cgroup2 filesystem is mounted\n"
 "      --ring-mb N       ring buffer size in MiB, a power of two (default 16)\n"
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
 "  -h, --help            show this help\n"
@@ -37,6 +40,8 @@ static const char usage[] =
 "  scry -n 20                      the next 20 events\n"
 "  scry -j -M 5 proc.name=curl     five seconds of curl's events as JSON\n"
 "  scry -p '%%evt.time %%proc.name %%evt.type %%evt.res' evt.failed=1\n"
+"  scry -pc container.name=web    the events of container web, with container columns\n"
+"  scry -c lscontainers            the containers running now, with their images\n"
 "\n"
 "scry needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n";
 
@@ -45,7 +50,7 @@ void cli__usage(void)
 	printf(usage);
 }
 
-enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1 };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -58,6 +63,8 @@ static const struct option longopts[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "ring-mb", required_argument, NULL, OPT_RING_MB },
 	{ "tick-hz", required_argument, NULL, OPT_TICK_HZ },
+	{ "cgroup-v1", required_argument, NULL, OPT_CGROUP_V1 },
+	{ "chisel", required_argument, NULL, 'c' },
 	{ 0 }
 };
 
@@ -79,7 +86,7 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first positional word, which starts the filter. */
-	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvhc:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
@@ -113,6 +120,12 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 			return 1;
 		case OPT_BTF:
 			o->btf_path = optarg;
+			break;
+		case OPT_CGROUP_V1:
+			o->cgroup_v1 = optarg;
+			break;
+		case 'c':
+			o->view = optarg;
 			break;
 		case OPT_RING_MB:
 			if (parse_u64(optarg, 1, 4096, &v) || (v & (v - 1)))

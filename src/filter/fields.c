@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/state.h"
 
@@ -269,6 +270,69 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 	return str_val(v, x->path, x->path_len - 1);
 }
 
+/* --- containers: the host reads "host" for id and name, as in sysdig --------------------- */
+
+static bool get_ctr_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, ev->container ? ev->container->short_id : "host");
+}
+
+static bool get_ctr_full_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, ev->container ? ev->container->id : "host");
+}
+
+static bool get_ctr_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, ev->container ? ctr_name(ev->container) : "host");
+}
+
+static bool get_ctr_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return cstr(v, ctr_runtime_name(ev->container ? ev->container->runtime : CTR_HOST));
+}
+
+static bool get_ctr_image(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->container && ev->container->meta.image && cstr(v, ev->container->meta.image);
+}
+
+/* "key:value, key:value" as sysdig prints them */
+static bool get_ctr_labels(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct ctr_meta *m;
+	size_t i;
+
+	if (!ev->container)
+		return false;
+	m = &ev->container->meta;
+	for (i = 0; i < m->nlabels; i++) {
+		if (i)
+			sbuf__puts(b, ", ");
+		sbuf__puts(b, m->labels[i].key);
+		sbuf__putc(b, ':');
+		sbuf__puts(b, m->labels[i].val);
+	}
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_pod_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->container && ev->container->meta.pod_name &&
+	       cstr(v, ev->container->meta.pod_name);
+}
+
+static bool get_pod_ns(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->container && ev->container->meta.pod_ns && cstr(v, ev->container->meta.pod_ns);
+}
+
+static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->container && ev->container->meta.k8s_container &&
+	       cstr(v, ev->container->meta.k8s_container);
+}
+
 const struct field_desc field_table[] = {
 	{ "evt.num", FT_U64, FF_JSON, "event number, from 1", get_num },
 	{ "evt.time", FT_STR, FF_JSON, "time of the event, HH:MM:SS.nnnnnnnnn local", get_time },
@@ -288,13 +352,13 @@ const struct field_desc field_table[] = {
 	{ "proc.name", FT_STR, FF_JSON, "process name (comm of its main thread)", get_proc_name },
 	{ "proc.pid", FT_U64, FF_JSON, "process id (host)", get_pid },
 	{ "proc.ppid", FT_U64, FF_JSON, "parent process id (host)", get_ppid },
-	{ "proc.vpid", FT_U64, 0, "process id in its pid namespace (as the container sees it)", get_vpid },
+	{ "proc.vpid", FT_U64, FF_CONTAINER, "process id in its pid namespace (as the container sees it)", get_vpid },
 	{ "proc.exe", FT_STR, 0, "argv[0]", get_exe },
 	{ "proc.exepath", FT_STR, 0, "executable path as exec'd", get_exepath },
 	{ "proc.args", FT_STR, 0, "arguments after argv[0]", get_args },
 	{ "proc.cmdline", FT_STR, 0, "proc.name and proc.args", get_cmdline },
 	{ "thread.tid", FT_U64, FF_JSON, "thread id (host)", get_tid },
-	{ "thread.vtid", FT_U64, 0, "thread id in its pid namespace", get_vtid },
+	{ "thread.vtid", FT_U64, FF_CONTAINER, "thread id in its pid namespace", get_vtid },
 	{ "thread.name", FT_STR, 0, "thread name (comm)", get_thread_name },
 	{ "user.uid", FT_U64, 0, "effective user id", get_uid },
 	{ "group.gid", FT_U64, 0, "effective group id", get_gid },
@@ -302,6 +366,15 @@ const struct field_desc field_table[] = {
 	{ "fd.num", FT_S64, 0, "syscall exit: the fd argument", get_fd_num },
 	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type },
 	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...)", get_fd_name },
+	{ "container.id", FT_STR, FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
+	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },
+	{ "container.name", FT_STR, FF_CONTAINER, "container name from its runtime (its id until known)", get_ctr_name },
+	{ "container.image", FT_STR, FF_CONTAINER, "container image", get_ctr_image },
+	{ "container.type", FT_STR, 0, "runtime: docker, containerd, cri-o, podman, lxc, host", get_ctr_type },
+	{ "container.labels", FT_STR, FF_CONTAINER, "container labels, key:value, ...", get_ctr_labels },
+	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
+	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },
+	{ "k8s.container.name", FT_STR, 0, "Kubernetes container name", get_k8s_ctr },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

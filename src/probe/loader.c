@@ -137,6 +137,25 @@ static bool kernel_has_tp(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/* enum cgroup_subsys_id's value for a controller ("memory" -> memory_cgrp_id), or -1. */
+static int cgroup_subsys_id(const struct btf *btf, const char *ctrl)
+{
+	int id = btf__find_by_name_kind(btf, "cgroup_subsys_id", BTF_KIND_ENUM), i;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	char want[64];
+
+	if (id <= 0)
+		return -1;
+	snprintf(want, sizeof(want), "%s_cgrp_id", ctrl);
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(btf, e->name_off), want))
+			return e->val;
+	return -1;
+}
+
 /* --- load -------------------------------------------------------------------------------------- */
 
 static int fill_sysargs(struct probe *p)
@@ -233,8 +252,17 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->skel->rodata->self_tgid = getpid();
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
-	p->skel->rodata->cgroup_v1 = o->cgroup_v1;
-	p->skel->rodata->cgroup_v1_subsys = o->cgroup_v1_subsys;
+	if (o->cgroup_v1) {
+		int id = cgroup_subsys_id(btf, o->cgroup_v1);
+
+		if (id < 0) {
+			log_err("this kernel has no cgroup controller '%s'", o->cgroup_v1);
+			err = -ENOENT;
+			goto fail;
+		}
+		p->skel->rodata->cgroup_v1 = true;
+		p->skel->rodata->cgroup_v1_subsys = id;
+	}
 	/* Wake the consumer early only when a burst has filled an eighth of the ring. */
 	p->skel->rodata->wakeup_bytes = ((uint64_t)o->ring_mb << 20) / 8;
 	err = bpf_map__set_max_entries(p->skel->maps.rb, o->ring_mb << 20);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 
+#include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
@@ -21,6 +22,36 @@ static void set_status(struct pipeline *pl, int rc)
 		pl->status = rc;
 }
 
+/* The event's container, cached on its process for as long as the cgroup does not change. */
+static void attribute(struct pipeline *pl, struct scry_event *ev)
+{
+	uint64_t cgid = ev->rec->h.cgid;
+	struct scry_proc *p = ev->proc;
+	struct scry_container *c;
+
+	if (p && p->ctr_known && p->ctr_cgid == cgid) {
+		c = p->container;
+	} else {
+		c = containers__of_cgroup(pl->containers, cgid, ev->ts);
+		if (p)
+			containers__bind(p, c, cgid);
+	}
+	if (c)
+		c->last_ts = ev->ts;
+	ev->container = c;
+}
+
+static void proc_freed(void *ctx, struct scry_proc *p)
+{
+	containers__unbind(p);
+}
+
+void pipeline__init(struct pipeline *pl)
+{
+	if (pl->procs && pl->containers)
+		proctab__on_free(pl->procs, proc_freed, NULL);
+}
+
 static void dispatch(struct pipeline *pl, struct scry_event *ev)
 {
 	bool hidden, matched;
@@ -28,6 +59,8 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev)
 
 	if (pl->procs)
 		proctab__apply(pl->procs, ev);
+	if (pl->containers)
+		attribute(pl, ev);
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;
@@ -75,6 +108,10 @@ int pipeline__tick(struct pipeline *pl)
 	/* Exited tasks stay one second (event time) for their last switch-out to find them. */
 	if (pl->procs)
 		proctab__reap(pl->procs, pl->last_ts, 1000000000ULL);
+	if (pl->containers) {
+		containers__poll(pl->containers);
+		containers__reap(pl->containers, pl->last_ts, 60000000000ULL);
+	}
 	return pl->status;
 }
 

@@ -134,6 +134,8 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->args = empty;
 	p->args_len = 0;
 	p->container = NULL;
+	p->ctr_known = false;
+	p->ctr_cgid = 0;
 	p->refs = 0;
 	p->nthreads = 0;
 	p->zombie_next = NULL;

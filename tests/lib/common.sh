@@ -17,9 +17,9 @@ cleanup_all() {
 fails=0
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; fails=$((fails + 1)); }
-check() { # check DESCRIPTION COMMAND...
+check() { # check DESCRIPTION COMMAND...: returns non-zero on failure, for "|| show details"
 	d=$1; shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
+	if "$@"; then ok "$d"; else not_ok "$d"; return 1; fi
 }
 finish() { exit "$fails"; }
 

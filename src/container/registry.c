@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The containers scry has seen: cgroup id -> container, and the container's metadata from its
+ * runtime. The consumer thread learns a new cgroup's path with one local syscall and never waits
+ * for a runtime: names, images and labels are asked for by a resolver thread and applied by the
+ * consumer when it polls. Until then a container is shown by its short id.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scry/container.h"
+#include "scry/state.h"
+#include "scry/util.h"
+
+#define QUEUE_LEN 256
+
+struct cg_entry {
+	struct scry_container *ctr;	/* NULL: the host */
+	uint64_t last_ts;
+};
+
+struct request {
+	char id[CTR_ID_MAX];
+	enum ctr_runtime rt;
+};
+
+struct answer {
+	char id[CTR_ID_MAX];
+	struct ctr_meta meta;
+	bool ok;
+};
+
+struct resolver {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;		/* new request, or stop */
+	pthread_cond_t idle;		/* the queue ran dry */
+	struct request reqs[QUEUE_LEN];
+	unsigned int req_head, req_len;
+	struct answer *answers;		/* growable, taken by the consumer */
+	size_t nanswers, cap;
+	bool busy, stop;
+	/* only the resolver thread touches these */
+	struct docker_client *docker, *podman;
+	const char *docker_sock, *podman_sock, *oci_root;
+};
+
+struct containers {
+	struct cgroup_fs *cg;		/* NULL on replay */
+	struct hashmap *by_cgid;	/* cgid -> struct cg_entry */
+	struct scry_container **list;
+	size_t n, cap;
+	struct resolver *res;		/* NULL unless resolving */
+	uint64_t unresolvable;		/* cgroups gone before their path was read */
+};
+
+/* --- resolver thread ------------------------------------------------------------------------ */
+
+static const char *why(int err)
+{
+	switch (err) {
+	case -EHOSTDOWN: return "no daemon listens there";
+	case -EACCES: return "permission denied";
+	case -ETIMEDOUT: return "it did not answer in time";
+	case -EPROTO: return "its answer was not the expected JSON";
+	default: return strerror(-err);
+	}
+}
+
+/* One warning per source and kind of failure; a missing container (-ENOENT) is not a failure. */
+static void warn_source(const char *what, const char *where, int err)
+{
+	static char key[8][64];
+	static int nkeys;
+	char k[64];
+
+	if (err == -ENOENT || err == -EINVAL)
+		return;
+	snprintf(k, sizeof(k), "%s:%d", what, err);
+	for (int i = 0; i < nkeys; i++)
+		if (!strcmp(key[i], k))
+			return;
+	if (nkeys < 8)
+		strcpy(key[nkeys++], k);
+	log_warn("cannot ask %s at %s for container names (%s): containers are shown by id",
+		 what, where, why(err));
+}
+
+static int ask_engine(struct docker_client **cl, const char *what, const char *sock,
+		      const char *id, struct ctr_meta *m)
+{
+	int err;
+
+	if (!*cl)
+		*cl = docker__new(sock, 0);
+	if (!*cl)
+		return -ENOMEM;
+	err = docker__inspect(*cl, id, m);
+	if (err)
+		warn_source(what, sock, err);
+	return err;
+}
+
+static int ask_oci(struct resolver *r, const char *id, struct ctr_meta *m)
+{
+	char path[4096];
+	int err = oci__find_config(r->oci_root, id, path, sizeof(path));
+
+	if (!err)
+		err = oci__read_config(path, m);
+	if (err && err != -ENOENT)
+		warn_source("the OCI runtime state", path, err);
+	return err;
+}
+
+/* The sources worth asking for each runtime, best first. */
+static bool resolve_one(struct resolver *r, const struct request *q, struct ctr_meta *m)
+{
+	switch (q->rt) {
+	case CTR_DOCKER:
+		return !ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
+	case CTR_PODMAN:
+		if (!ask_engine(&r->podman, "Podman", r->podman_sock, q->id, m))
+			return true;
+		return !ask_oci(r, q->id, m);
+	case CTR_CONTAINERD:
+	case CTR_CRIO:
+		if (!ask_oci(r, q->id, m))
+			return true;
+		/* Kubernetes on Docker (cri-dockerd) writes the cgroupfs layout without a prefix. */
+		return !ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
+	case CTR_LXC:
+		m->name = strdup(q->id);
+		return m->name != NULL;
+	default:
+		return false;
+	}
+}
+
+static void *resolver_main(void *arg)
+{
+	struct resolver *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		struct request q;
+		struct answer a = {};
+
+		while (!r->req_len && !r->stop) {
+			r->busy = false;
+			pthread_cond_broadcast(&r->idle);
+			pthread_cond_wait(&r->wake, &r->lock);
+		}
+		if (r->stop)
+			break;
+		r->busy = true;
+		q = r->reqs[r->req_head];
+		r->req_head = (r->req_head + 1) % QUEUE_LEN;
+		r->req_len--;
+		pthread_mutex_unlock(&r->lock);
+
+		memcpy(a.id, q.id, sizeof(a.id));
+		a.ok = resolve_one(r, &q, &a.meta);
+
+		pthread_mutex_lock(&r->lock);
+		if (r->nanswers == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 16;
+			struct answer *n = realloc(r->answers, cap * sizeof(*n));
+
+			if (!n) {
+				ctr_meta__free(&a.meta);
+				continue;
+			}
+			r->answers = n;
+			r->cap = cap;
+		}
+		r->answers[r->nanswers++] = a;
+	}
+	r->busy = false;
+	pthread_cond_broadcast(&r->idle);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+static const char *podman_socket(void)
+{
+	const char *h = getenv("CONTAINER_HOST");
+
+	if (h && !strncmp(h, "unix://", 7))
+		return h + 7;
+	return "/run/podman/podman.sock";
+}
+
+static struct resolver *resolver_start(const struct containers_opts *o)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+	sigset_t all, old;
+	int err;
+
+	if (!r)
+		return NULL;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->wake, NULL);
+	pthread_cond_init(&r->idle, NULL);
+	r->docker_sock = o->docker_sock ? o->docker_sock : docker__socket_path();
+	r->podman_sock = o->podman_sock ? o->podman_sock : podman_socket();
+	r->oci_root = o->oci_root ? o->oci_root : "/";
+	/* Signals are the consumer's business: the resolver thread never takes one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&r->thread, NULL, resolver_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void resolver_stop(struct resolver *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	for (i = 0; i < r->nanswers; i++)
+		ctr_meta__free(&r->answers[i].meta);
+	free(r->answers);
+	docker__free(r->docker);
+	docker__free(r->podman);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->wake);
+	pthread_cond_destroy(&r->idle);
+	free(r);
+}
+
+static void resolver_ask(struct resolver *r, const struct scry_container *c)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->req_len < QUEUE_LEN) {
+		struct request *q = &r->reqs[(r->req_head + r->req_len) % QUEUE_LEN];
+
+		memcpy(q->id, c->id, sizeof(q->id));
+		q->rt = c->runtime;
+		r->req_len++;
+		r->busy = true;
+		pthread_cond_signal(&r->wake);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* --- the registry ---------------------------------------------------------------------------- */
+
+struct containers *containers__new(const struct containers_opts *o, bool live)
+{
+	struct containers *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->by_cgid = hashmap__new(256);
+	if (!c->by_cgid)
+		goto fail;
+	if (live) {
+		c->cg = cgroup_fs__open(o->mountinfo, o->v1_controller);
+		if (!c->cg) {
+			if (o->v1_controller)
+				log_err("no cgroup v1 hierarchy with the controller '%s' is mounted",
+					o->v1_controller);
+			else
+				log_warn("no cgroup filesystem is mounted: every event is shown as host");
+		}
+	}
+	if (live && o->resolve && c->cg) {
+		c->res = resolver_start(o);
+		if (!c->res)
+			log_warn("cannot start the container name resolver: containers are shown by id");
+	}
+	if (live && o->v1_controller && !c->cg)
+		goto fail;
+	return c;
+fail:
+	containers__free(c);
+	return NULL;
+}
+
+static void container_free(struct scry_container *ctr)
+{
+	ctr_meta__free(&ctr->meta);
+	free(ctr);
+}
+
+void containers__free(struct containers *c)
+{
+	size_t pos = 0, i;
+	void *v;
+
+	if (!c)
+		return;
+	resolver_stop(c->res);
+	if (c->by_cgid) {
+		while (hashmap__next(c->by_cgid, &pos, NULL, &v))
+			free(v);
+		hashmap__free(c->by_cgid);
+	}
+	for (i = 0; i < c->n; i++)
+		container_free(c->list[i]);
+	free(c->list);
+	cgroup_fs__free(c->cg);
+	free(c);
+}
+
+const struct cgroup_fs *containers__cgroup_fs(const struct containers *c)
+{
+	return c->cg;
+}
+
+static struct scry_container *find_id(struct containers *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->list[i]->id, id))
+			return c->list[i];
+	return NULL;
+}
+
+static struct scry_container *new_container(struct containers *c, const char *id,
+					    enum ctr_runtime rt, uint64_t ts)
+{
+	struct scry_container *ctr;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 32;
+		struct scry_container **l = realloc(c->list, cap * sizeof(*l));
+
+		if (!l)
+			return NULL;
+		c->list = l;
+		c->cap = cap;
+	}
+	ctr = calloc(1, sizeof(*ctr));
+	if (!ctr)
+		return NULL;
+	snprintf(ctr->id, sizeof(ctr->id), "%s", id);
+	snprintf(ctr->short_id, sizeof(ctr->short_id), "%.*s", CTR_SHORT_ID, id);
+	ctr->runtime = rt;
+	ctr->first_ts = ctr->last_ts = ts;
+	c->list[c->n++] = ctr;
+	return ctr;
+}
+
+static struct cg_entry *map_cgroup(struct containers *c, uint64_t cgid, struct scry_container *ctr,
+				   uint64_t ts)
+{
+	struct cg_entry *e = malloc(sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->ctr = ctr;
+	e->last_ts = ts;
+	if (hashmap__set(c->by_cgid, cgid, e)) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts)
+{
+	struct cg_entry *e = hashmap__find(c->by_cgid, cgid);
+	struct scry_container *ctr = NULL;
+	char path[4096], id[CTR_ID_MAX];
+	enum ctr_runtime rt;
+	int err;
+
+	if (e) {
+		e->last_ts = ts;
+		if (e->ctr)
+			e->ctr->last_ts = ts;
+		return e->ctr;
+	}
+	if (!c->cg || !cgid)
+		return NULL;	/* replay knows only what the capture says; 0 is no cgroup */
+	err = cgroup_fs__path(c->cg, cgid, path, sizeof(path));
+	if (err) {
+		/* Gone before we looked (a short-lived cgroup): remember as host, and count it. */
+		c->unresolvable++;
+		log_debug("cgroup %llu: no path (%s)", (unsigned long long)cgid, strerror(-err));
+	} else if (cgroup_path_container(path, &rt, id)) {
+		ctr = find_id(c, id);
+		if (!ctr) {
+			ctr = new_container(c, id, rt, ts);
+			if (ctr && c->res)
+				resolver_ask(c->res, ctr);
+		}
+	}
+	if (ctr)
+		ctr->last_ts = ts;
+	map_cgroup(c, cgid, ctr, ts);
+	return ctr;
+}
+
+void containers__poll(struct containers *c)
+{
+	struct answer *a;
+	size_t n, i;
+
+	if (!c->res)
+		return;
+	pthread_mutex_lock(&c->res->lock);
+	a = c->res->answers;
+	n = c->res->nanswers;
+	c->res->answers = NULL;
+	c->res->nanswers = c->res->cap = 0;
+	pthread_mutex_unlock(&c->res->lock);
+	for (i = 0; i < n; i++) {
+		struct scry_container *ctr = find_id(c, a[i].id);
+
+		if (!ctr || !a[i].ok) {
+			ctr_meta__free(&a[i].meta);
+			continue;
+		}
+		ctr_meta__free(&ctr->meta);
+		ctr->meta = a[i].meta;
+		ctr->resolved = true;
+	}
+	free(a);
+}
+
+void containers__settle(struct containers *c, long timeout_ms)
+{
+	struct timespec dl;
+
+	if (!c->res)
+		return;
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += timeout_ms / 1000;
+	dl.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&c->res->lock);
+	while (c->res->busy)
+		if (pthread_cond_timedwait(&c->res->idle, &c->res->lock, &dl))
+			break;
+	pthread_mutex_unlock(&c->res->lock);
+	containers__poll(c);
+}
+
+void containers__bind(struct scry_proc *p, struct scry_container *ctr, uint64_t cgid)
+{
+	if (p->ctr_known && p->container == ctr) {
+		p->ctr_cgid = cgid;
+		return;
+	}
+	containers__unbind(p);
+	p->container = ctr;
+	p->ctr_cgid = cgid;
+	p->ctr_known = true;
+	if (ctr)
+		ctr->procs++;
+}
+
+void containers__unbind(struct scry_proc *p)
+{
+	if (p->container && p->container->procs)
+		p->container->procs--;
+	p->container = NULL;
+	p->ctr_known = false;
+}
+
+void containers__attach_procs(struct containers *c, struct proctab *pt, const char *procfs)
+{
+	char path[64], text[4096], cgpath[4096];
+	uint64_t now = now_boot_ns();
+	struct scry_proc *p;
+	size_t pos = 0;
+
+	if (!c->cg)
+		return;
+	while ((p = proctab__next_proc(pt, &pos))) {
+		FILE *f;
+		size_t n;
+		uint64_t cgid;
+
+		if (p->ctr_known)
+			continue;
+		snprintf(path, sizeof(path), "%s/%u/cgroup", procfs, p->pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		if (cgroup_fs__proc_path(c->cg, text, cgpath, sizeof(cgpath)))
+			continue;
+		cgid = cgroup_fs__id(c->cg, cgpath);
+		if (!cgid)
+			continue;
+		if (!p->cgid)
+			p->cgid = cgid;
+		containers__bind(p, containers__of_cgroup(c, cgid, now), cgid);
+	}
+}
+
+void containers__reap(struct containers *c, uint64_t now_ts, uint64_t idle_ns)
+{
+	size_t pos = 0, i, j;
+	uint64_t key;
+	void *v;
+
+	if (!c->cg)
+		return;	/* replay: the capture's table stays whole */
+	/* Forget cgroups not seen for a while (they are learnt again if they come back). */
+	while (hashmap__next(c->by_cgid, &pos, &key, &v)) {
+		struct cg_entry *e = v;
+
+		if (e->last_ts + idle_ns < now_ts && (!e->ctr || !e->ctr->procs)) {
+			hashmap__del(c->by_cgid, key);
+			free(e);
+			pos = pos ? pos - 1 : 0;
+		}
+	}
+	for (i = j = 0; i < c->n; i++) {
+		struct scry_container *ctr = c->list[i];
+		bool mapped = false;
+
+		if (!ctr->procs && ctr->last_ts + idle_ns < now_ts) {
+			pos = 0;
+			while (!mapped && hashmap__next(c->by_cgid, &pos, NULL, &v))
+				mapped = ((struct cg_entry *)v)->ctr == ctr;
+			if (!mapped) {
+				container_free(ctr);
+				continue;
+			}
+		}
+		c->list[j++] = ctr;
+	}
+	c->n = j;
+}
+
+struct scry_container *containers__add(struct containers *c, uint64_t cgid, const char *id,
+				       enum ctr_runtime rt, struct ctr_meta *meta)
+{
+	struct scry_container *ctr = find_id(c, id);
+
+	if (!ctr) {
+		ctr = new_container(c, id, rt, 0);
+		if (!ctr)
+			return NULL;
+	}
+	if (meta) {
+		ctr_meta__free(&ctr->meta);
+		ctr->meta = *meta;
+		memset(meta, 0, sizeof(*meta));
+		ctr->resolved = ctr->meta.name != NULL;
+	}
+	if (cgid && !hashmap__find(c->by_cgid, cgid))
+		map_cgroup(c, cgid, ctr, 0);
+	return ctr;
+}
+
+struct scry_container *containers__next(struct containers *c, size_t *pos)
+{
+	return *pos < c->n ? c->list[(*pos)++] : NULL;
+}
+
+size_t containers__count(const struct containers *c)
+{
+	return c->n;
+}
