@@ -6,9 +6,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct pipeline;
+
 struct scry_opts {
 	const char *command;	/* "stream" (default), "top", or a -c view */
 	const char *view;	/* -c VIEW */
+	double interval;	/* --interval SECS for views; 0: one table for the whole run */
+	unsigned int top;	/* --top N rows of a view table */
+	const char *write_path;	/* -w FILE */
+	const char **read_paths;	/* -r FILE (repeatable) */
+	int nread;
+	uint64_t rotate_mb;	/* -C MB */
+	uint64_t rotate_secs;	/* -G SECS */
+	unsigned int rotate_keep;	/* -W N */
 	uint64_t max_events;	/* -n */
 	double max_secs;	/* -M, 0 = until stopped */
 	bool json;		/* -j */
@@ -31,9 +41,14 @@ void cli__free(struct scry_opts *o);
 
 /* commands.c */
 int cmd_run(struct scry_opts *o);
+/*
+ * Compile the filter into pl->filter and add the sink the options ask for (the event printer,
+ * or a view): the same for a live run and a replay. Errors are printed.
+ */
+int output__setup(const struct scry_opts *o, struct pipeline *pl);
+void output__teardown(struct pipeline *pl);
 
 /* live.c: run the pipeline on the BPF programs until -n/-M/a signal/a sink ends it. */
-struct pipeline;
 int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls);
 /* The process table and container registry of a live run (pipeline.procs/.containers). */
 int live__setup(const struct scry_opts *o, struct pipeline *pl);

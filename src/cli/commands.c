@@ -14,6 +14,12 @@
 #include "scry/state.h"
 #include "scry/util.h"
 
+static int list_views(const struct scry_opts *o)
+{
+	printf("%-24s %s\n", "lscontainers", "containers running and seen: id, name, image, processes, since");
+	return 0;
+}
+
 static int list_fields(void)
 {
 	size_t i;
@@ -131,36 +137,47 @@ static int cmd_lscontainers(struct scry_opts *o)
 	return err;
 }
 
-static int cmd_stream(struct scry_opts *o)
+int output__setup(const struct scry_opts *o, struct pipeline *pl)
 {
 	struct printer_opts po = {
 		.json = o->json, .containers = o->containers, .format = o->format, .fd = STDOUT_FILENO,
 	};
-	struct pipeline pl = { .limit = o->max_events };
 	char errbuf[256];
 	void *pr;
-	int err;
 
 	if (syscalls__init())
 		return -EINVAL;
-	pl.filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
-	if (!pl.filter) {
+	pl->limit = o->max_events;
+	pl->filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
+	if (!pl->filter) {
 		log_err("%s", errbuf);
 		return -EINVAL;
 	}
 	pr = printer__new(&po);
-	if (!pr) {
-		err = -EINVAL;
-		goto out;
-	}
-	pipeline__add_sink(&pl, &printer_ops, pr);
-	err = live__setup(o, &pl);
+	if (!pr)
+		return -EINVAL;
+	return pipeline__add_sink(pl, &printer_ops, pr);
+}
+
+void output__teardown(struct pipeline *pl)
+{
+	pipeline__free_sinks(pl);
+	filter__free(pl->filter);
+	pl->filter = NULL;
+}
+
+static int cmd_stream(struct scry_opts *o)
+{
+	struct pipeline pl = {};
+	int err;
+
+	err = output__setup(o, &pl);
+	if (!err)
+		err = live__setup(o, &pl);
 	if (!err)
 		err = live__run(o, &pl, true);
-out:
-	pipeline__free_sinks(&pl);
+	output__teardown(&pl);
 	live__teardown(&pl);
-	filter__free(pl.filter);
 	return err;
 }
 
@@ -168,6 +185,8 @@ int cmd_run(struct scry_opts *o)
 {
 	if (o->list_fields)
 		return list_fields();
+	if (o->list_views)
+		return list_views(o);
 	if (o->view && !strcmp(o->view, "lscontainers"))
 		return cmd_lscontainers(o);
 	if (o->view) {

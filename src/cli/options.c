@@ -23,7 +23,15 @@ static const char usage[] =
 "      -pc               container-friendly line: container name and id, tid:vtid\n"
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
-"  -c VIEW              run a view instead of the stream: lscontainers\n"
+"  -c VIEW              run a view instead of the stream (scry -L lists them)\n"
+"  -L                    list the views\n"
+"      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end)\n"
+"      --top N           rows per view table (default 10)\n"
+"  -w FILE               record the events to a capture file instead of printing them\n"
+"  -r FILE               replay a capture file (repeat -r for several; no root needed)\n"
+"  -C MB                 with -w: start a new file every MB megabytes (FILE0, FILE1, ...)\n"
+"  -G SECS               with -w: start a new file every SECS seconds\n"
+"  -W N                  with -C/-G: keep only the last N files\n"
 "      --btf FILE        kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 "      --cgroup-v1 CTRL  attribute by the cgroup v1 hierarchy of CTRL (e.g. memory); automatic\n"
 "                        when no cgroup2 filesystem is mounted\n"
@@ -50,7 +58,7 @@ void cli__usage(void)
 	printf(usage);
 }
 
-enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1 };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -65,6 +73,11 @@ static const struct option longopts[] = {
 	{ "tick-hz", required_argument, NULL, OPT_TICK_HZ },
 	{ "cgroup-v1", required_argument, NULL, OPT_CGROUP_V1 },
 	{ "chisel", required_argument, NULL, 'c' },
+	{ "list-chisels", no_argument, NULL, 'L' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "write", required_argument, NULL, 'w' },
+	{ "read", required_argument, NULL, 'r' },
 	{ 0 }
 };
 
@@ -83,10 +96,12 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	o->command = "stream";
 	o->ring_mb = 16;
 	o->tick_hz = 100;
+	o->interval = 1;
+	o->top = 10;
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first positional word, which starts the filter. */
-	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvhc:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvhc:Lw:r:C:G:W:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
@@ -127,6 +142,46 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		case 'c':
 			o->view = optarg;
 			break;
+		case 'L':
+			o->list_views = true;
+			break;
+		case OPT_INTERVAL:
+			if (parse_seconds(optarg, 0, 86400, &o->interval) ||
+			    (o->interval > 0 && o->interval < 0.01))
+				return bad_number("--interval", optarg, "0, or seconds from 0.01 to 86400");
+			break;
+		case OPT_TOP:
+			if (parse_u64(optarg, 1, 100000, &v))
+				return bad_number("--top", optarg, "a number of rows from 1");
+			o->top = v;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
+		case 'r': {
+			const char **r = realloc(o->read_paths, (o->nread + 1) * sizeof(*r));
+
+			if (!r) {
+				log_err("out of memory");
+				return -ENOMEM;
+			}
+			o->read_paths = r;
+			o->read_paths[o->nread++] = optarg;
+			break;
+		}
+		case 'C':
+			if (parse_u64(optarg, 1, 1 << 20, &o->rotate_mb))
+				return bad_number("-C", optarg, "megabytes from 1");
+			break;
+		case 'G':
+			if (parse_u64(optarg, 1, 86400 * 366, &o->rotate_secs))
+				return bad_number("-G", optarg, "seconds from 1");
+			break;
+		case 'W':
+			if (parse_u64(optarg, 1, 100000, &v))
+				return bad_number("-W", optarg, "a number of files from 1");
+			o->rotate_keep = v;
+			break;
 		case OPT_RING_MB:
 			if (parse_u64(optarg, 1, 4096, &v) || (v & (v - 1)))
 				return bad_number("--ring-mb", optarg, "a power of two from 1 to 4096");
@@ -149,6 +204,18 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 			return -EINVAL;
 		}
 	}
+	if ((o->rotate_mb || o->rotate_secs || o->rotate_keep) && !o->write_path) {
+		log_err("-C, -G and -W go with -w FILE; see scry --help");
+		return -EINVAL;
+	}
+	if (o->rotate_keep && !o->rotate_mb && !o->rotate_secs) {
+		log_err("-W N needs -C MB or -G SECS to know when to start a new file");
+		return -EINVAL;
+	}
+	if (o->write_path && o->nread) {
+		log_err("-w and -r together are not supported yet: replay and record separately");
+		return -EINVAL;
+	}
 	if (optind < argc) {
 		o->filter = filter__join(argc - optind, argv + optind);
 		if (!o->filter) {
@@ -163,4 +230,6 @@ void cli__free(struct scry_opts *o)
 {
 	free(o->filter);
 	o->filter = NULL;
+	free(o->read_paths);
+	o->read_paths = NULL;
 }

@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 
 #include "scry/container.h"
+#include "internal.h"
 #include "scry/util.h"
 
 #define DOCKER_SOCK "/var/run/docker.sock"
@@ -42,25 +43,6 @@ struct docker_client {
 	bool too_big;
 	char errbuf[CURL_ERROR_SIZE];
 };
-
-void ctr_meta__free(struct ctr_meta *m)
-{
-	size_t i;
-
-	if (!m)
-		return;
-	for (i = 0; i < m->nlabels; i++) {
-		free(m->labels[i].key);
-		free(m->labels[i].val);
-	}
-	free(m->labels);
-	free(m->name);
-	free(m->image);
-	free(m->pod_name);
-	free(m->pod_ns);
-	free(m->k8s_container);
-	memset(m, 0, sizeof(*m));
-}
 
 const char *docker__socket_path(void)
 {
@@ -186,27 +168,6 @@ static int transfer_error(struct docker_client *d, CURLcode rc)
 	}
 }
 
-/* The whole buffer as one JSON value (whitespace may follow); NULL if it is anything else. */
-static struct json_object *parse_json(const char *buf, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *obj;
-	size_t end;
-
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, buf, len);
-	end = json_tokener_get_parse_end(tok);
-	while (end < len && buf[end] && strchr(" \t\r\n", buf[end]))
-		end++;
-	if (obj && (json_tokener_get_error(tok) != json_tokener_success || end < len)) {
-		json_object_put(obj);
-		obj = NULL;
-	}
-	json_tokener_free(tok);
-	return obj;
-}
-
 /* GET `path`; 0 and the parsed answer of a 200, or -errno as documented in container.h. */
 static int docker_get(struct docker_client *d, const char *path, struct json_object **out)
 {
@@ -239,7 +200,7 @@ static int docker_get(struct docker_client *d, const char *path, struct json_obj
 		goto cleanup;
 	}
 	/* An allocation failure in json-c reads as -EPROTO here: rare, and retried later. */
-	*out = parse_json(d->body ? d->body : "", d->len);
+	*out = ctr_json_parse(d->body ? d->body : "", d->len);
 	if (!*out) {
 		snprintf(d->errbuf, sizeof(d->errbuf), "not JSON, %zu bytes", d->len);
 		err = -EPROTO;
@@ -363,29 +324,6 @@ static uint64_t rfc3339_ns(const char *s)
 	return (uint64_t)sec * 1000000000ull + (uint64_t)frac;
 }
 
-static int copy_labels(struct json_object *labels, struct ctr_meta *m)
-{
-	size_t n = json_object_object_length(labels);
-
-	if (!n)
-		return 0;
-	m->labels = calloc(n, sizeof(*m->labels));
-	if (!m->labels)
-		return -ENOMEM;
-	json_object_object_foreach(labels, key, val) {
-		struct ctr_label *l = &m->labels[m->nlabels];
-
-		if (!json_object_is_type(val, json_type_string))
-			return -EPROTO;
-		l->key = strdup(key);
-		l->val = strdup(json_object_get_string(val));
-		m->nlabels++;
-		if (!l->key || !l->val)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
 static const char *label(const struct ctr_meta *m, const char *key)
 {
 	size_t i;
@@ -418,7 +356,7 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 		name++;
 	err = dup_str(&m->name, name);
 	err = err ?: dup_str(&m->image, image);
-	err = err ?: (labels ? copy_labels(labels, m) : 0);
+	err = err ?: (labels ? ctr_json_labels(labels, m) : 0);
 	/* Kubernetes labels set by dockershim and cri-dockerd, the same keys CRI-O annotates. */
 	err = err ?: dup_str(&m->pod_name, label(m, "io.kubernetes.pod.name"));
 	err = err ?: dup_str(&m->pod_ns, label(m, "io.kubernetes.pod.namespace"));

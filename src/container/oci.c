@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "scry/container.h"
+#include "internal.h"
 #include "scry/util.h"
 
 /* Real ones are 5-40 KiB; the bound keeps a corrupt or hostile file from costing memory. */
@@ -121,26 +122,6 @@ cleanup:
 	return err;
 }
 
-static struct json_object *parse_json(const char *buf, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *obj;
-	size_t end;
-
-	if (!tok)
-		return NULL;
-	obj = json_tokener_parse_ex(tok, buf, len);
-	end = json_tokener_get_parse_end(tok);
-	while (end < len && buf[end] && strchr(" \t\r\n", buf[end]))
-		end++;
-	if (obj && (json_tokener_get_error(tok) != json_tokener_success || end < len)) {
-		json_object_put(obj);
-		obj = NULL;
-	}
-	json_tokener_free(tok);
-	return obj;
-}
-
 static const char *annotation(struct json_object *ann, const char *key)
 {
 	struct json_object *v;
@@ -160,30 +141,14 @@ static int set_once(char **field, const char *val)
 
 static int meta_from_annotations(struct json_object *ann, struct ctr_meta *m)
 {
-	size_t i, n = json_object_object_length(ann);
+	size_t i;
 	const char *type;
 	int err;
 
-	/* Every value is checked before anything is read: a non-string is a corrupt file. */
-	json_object_object_foreach(ann, key, val) {
-		(void)key;
-		if (!json_object_is_type(val, json_type_string))
-			return -EPROTO;
-	}
-	if (n) {
-		m->labels = calloc(n, sizeof(*m->labels));
-		if (!m->labels)
-			return -ENOMEM;
-	}
-	json_object_object_foreach(ann, k, v) {
-		struct ctr_label *l = &m->labels[m->nlabels++];
-
-		l->key = strdup(k);
-		l->val = strdup(json_object_get_string(v));
-		if (!l->key || !l->val)
-			return -ENOMEM;
-	}
-
+	/* All annotations are labels; a non-string value means a corrupt file. */
+	err = ctr_json_labels(ann, m);
+	if (err)
+		return err;
 	for (i = 0; i < ARRAY_SIZE(oci_fields); i++) {
 		err = set_once((char **)((char *)m + oci_fields[i].off),
 			       annotation(ann, oci_fields[i].key));
@@ -219,7 +184,7 @@ int oci__read_config(const char *path, struct ctr_meta *out)
 	err = read_file(path, &buf, &len);
 	if (err)
 		goto cleanup;
-	root = parse_json(buf, len);
+	root = ctr_json_parse(buf, len);
 	/* ociVersion is REQUIRED by the runtime spec: without it this is some other JSON. */
 	if (!root || !json_object_is_type(root, json_type_object) ||
 	    !json_object_object_get_ex(root, "ociVersion", &ver) ||
