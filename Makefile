@@ -171,3 +171,6 @@ clean:
 .PHONY: all tests test bench install clean
 
 -include $(OBJS:.o=.d)
+
+# Fuzz targets (libFuzzer) live in their own fragment.
+-include tests/fuzz/fuzz.mk
