@@ -119,9 +119,11 @@ struct scry_container {
 	enum ctr_runtime runtime;
 	struct ctr_meta meta;		/* empty until resolved (meta.name NULL) */
 	bool resolved;			/* metadata came from the runtime */
+	bool pending;			/* the resolver has not answered yet */
 	uint64_t first_ts;		/* boot ns of the first event seen */
 	uint64_t last_ts;		/* boot ns of the latest event seen */
 	uint32_t procs;			/* processes pointing here (live and dead) */
+	uint32_t pins;			/* view rows pointing here */
 };
 
 /* container.name: the runtime's name, or the short id until it is known. */
@@ -152,8 +154,8 @@ const struct cgroup_fs *containers__cgroup_fs(const struct containers *c);
  * the background. Never blocks on a runtime.
  */
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts);
-/* Apply the resolver's answers (call periodically from the consumer's thread). */
-void containers__poll(struct containers *c);
+/* Apply the resolver's answers (call often from the consumer's thread); returns how many. */
+int containers__poll(struct containers *c);
 /* Wait until no request is pending, or `timeout_ms`; then poll. For short runs that list. */
 void containers__settle(struct containers *c, long timeout_ms);
 /* Drop containers no process points to and not seen for `idle_ns` (event time). */

@@ -89,7 +89,8 @@ enum io_class {
 	IO_NONE = 0,
 	IO_READ,		/* bytes = res, from the file at fd_a */
 	IO_WRITE,		/* bytes = res, to the file at fd_a */
-	IO_XFER,		/* sendfile/splice/copy_file_range: res bytes read from fd_b, written to fd_a */
+	IO_XFER,		/* sendfile: res bytes read from fd_b (in), written to fd_a (out) */
+	IO_XFER_AB,		/* splice, copy_file_range: read from fd_a (in), written to fd_b (out) */
 };
 
 struct syscall_desc {

@@ -55,6 +55,15 @@ struct pipeline {
 	uint64_t records;	/* records decoded */
 	uint64_t malformed;	/* records that failed to decode */
 	uint64_t last_ts;	/* time of the newest record */
+	uint64_t start_ts;	/* boot ns when the recording began (live: attach; replay: header) */
+	bool live;		/* ticks may run ahead of the events, by the wall clock */
+	/* Records of containers whose names are still being fetched (live only, see dispatch.c). */
+	struct hashmap *held;
+	uint64_t held_bytes;
+	bool releasing;
+	uint64_t last_cgid;		/* one-entry cache of the last record's container */
+	struct scry_container *last_ctr;
+	bool last_valid;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
 };
 
@@ -64,6 +73,8 @@ int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ct
 /* Feed one raw record; returns pl->status (non-zero ends the run). */
 int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size);
 int pipeline__tick(struct pipeline *pl);
+/* Live: apply container names that arrived and let their held records through; `all` at the end. */
+void pipeline__release(struct pipeline *pl, bool all);
 /* Finish every sink; returns the first error. */
 int pipeline__finish(struct pipeline *pl);
 void pipeline__free_sinks(struct pipeline *pl);

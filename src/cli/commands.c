@@ -13,10 +13,39 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
+#include "scry/view.h"
 
+/* -L: one line per view; -L VIEW: its columns and JSON keys. */
 static int list_views(const struct scry_opts *o)
 {
-	printf("%-24s %s\n", "lscontainers", "containers running and seen: id, name, image, processes, since");
+	const struct view_desc *v;
+	const uint8_t *f;
+	size_t i;
+
+	if (!o->filter) {
+		for (i = 0; i < view_count; i++)
+			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
+		printf("%-24s %s\n", "lscontainers", "containers running and seen: id, name, image, "
+		       "processes, since");
+		return 0;
+	}
+	v = view_lookup(o->filter);
+	if (!v) {
+		log_err("unknown view '%s'; scry -L lists the views", o->filter);
+		return -EINVAL;
+	}
+	printf("%s: %s\n\nusage: scry -c %s [--interval SECS] [--top N] [-j] [FILTER]\n\n"
+	       "figures (JSON key, column, meaning); sorted by %s:\n", v->name, v->desc, v->name,
+	       figure_table[v->sort].key);
+	for (f = v->figures; *f != FIG__MAX; f++)
+		printf("  %-18s %-12s %s\n", figure_table[*f].key, figure_table[*f].header,
+		       figure_table[*f].desc);
+	printf("\nkeys: %s\n", v->key == KEY_SYSCALL ? "evt.type" : v->key == KEY_CONTAINER ?
+	       "container.id, container.name, container.image" :
+	       "container.id, container.name, container.image, proc.pid, proc.ppid, proc.name, "
+	       "user.uid, user.name, proc.cmdline");
+	printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"seconds\", "
+	       "\"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
 	return 0;
 }
 
@@ -153,6 +182,23 @@ int output__setup(const struct scry_opts *o, struct pipeline *pl)
 		log_err("%s", errbuf);
 		return -EINVAL;
 	}
+	if (o->view) {
+		struct view_sink_opts vo = {
+			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
+			.json = o->json, .fd = STDOUT_FILENO,
+		};
+
+		if (!vo.view) {
+			log_err("unknown view '%s'; scry -L lists the views", o->view);
+			return -EINVAL;
+		}
+		pr = view_sink__new(&vo, pl);
+		if (!pr) {
+			log_err("out of memory");
+			return -ENOMEM;
+		}
+		return pipeline__add_sink(pl, &view_sink_ops, pr);
+	}
 	pr = printer__new(&po);
 	if (!pr)
 		return -EINVAL;
@@ -168,14 +214,16 @@ void output__teardown(struct pipeline *pl)
 
 static int cmd_stream(struct scry_opts *o)
 {
+	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
 	struct pipeline pl = {};
 	int err;
 
 	err = output__setup(o, &pl);
 	if (!err)
 		err = live__setup(o, &pl);
+	/* A view that needs no syscalls leaves the syscall probes off: it costs them nothing. */
 	if (!err)
-		err = live__run(o, &pl, true);
+		err = live__run(o, &pl, !v || (v->needs & NEED_SYSCALLS));
 	output__teardown(&pl);
 	live__teardown(&pl);
 	return err;
@@ -189,9 +237,5 @@ int cmd_run(struct scry_opts *o)
 		return list_views(o);
 	if (o->view && !strcmp(o->view, "lscontainers"))
 		return cmd_lscontainers(o);
-	if (o->view) {
-		log_err("unknown view '%s'; scry -L lists the views", o->view);
-		return -EINVAL;
-	}
 	return cmd_stream(o);
 }

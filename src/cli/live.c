@@ -70,6 +70,7 @@ int live__setup(const struct scry_opts *o, struct pipeline *pl)
 
 void live__teardown(struct pipeline *pl)
 {
+	pipeline__release(pl, true);	/* frees what a stopped pipeline still held */
 	/* Processes first: freeing them drops their references to containers. */
 	proctab__free(pl->procs);
 	pl->procs = NULL;
@@ -110,6 +111,8 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 	if (pl->procs && pl->containers)
 		containers__attach_procs(pl->containers, pl->procs, "/proc");
 	clock__set_wall_offset(boot_to_wall_offset());
+	pl->live = true;
+	pl->start_ts = now_boot_ns();
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -154,6 +157,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 			break;
 		}
 		timeout = rc > 0 ? POLL_MIN_MS : (timeout * 2 > POLL_MAX_MS ? POLL_MAX_MS : timeout * 2);
+		pipeline__release(pl, false);
 		now = now_mono_ns();
 		if (now >= next_tick) {
 			pipeline__tick(pl);
@@ -166,6 +170,10 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 	probe__detach(p);
 	if (!pl->status)
 		probe__drain(p);
+	if (!pl->status && pl->containers) {
+		containers__settle(pl->containers, 1000);
+		pipeline__release(pl, true);
+	}
 	if (pl->status < 0 && !err)
 		err = pl->status;
 	rc = pipeline__finish(pl);

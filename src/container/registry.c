@@ -244,8 +244,10 @@ static void resolver_stop(struct resolver *r)
 	free(r);
 }
 
-static void resolver_ask(struct resolver *r, const struct scry_container *c)
+static bool resolver_ask(struct resolver *r, const struct scry_container *c)
 {
+	bool queued = false;
+
 	pthread_mutex_lock(&r->lock);
 	if (r->req_len < QUEUE_LEN) {
 		struct request *q = &r->reqs[(r->req_head + r->req_len) % QUEUE_LEN];
@@ -254,9 +256,11 @@ static void resolver_ask(struct resolver *r, const struct scry_container *c)
 		q->rt = c->runtime;
 		r->req_len++;
 		r->busy = true;
+		queued = true;
 		pthread_cond_signal(&r->wake);
 	}
 	pthread_mutex_unlock(&r->lock);
+	return queued;
 }
 
 /* --- the registry ---------------------------------------------------------------------------- */
@@ -401,7 +405,7 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 		if (!ctr) {
 			ctr = new_container(c, id, rt, ts);
 			if (ctr && c->res)
-				resolver_ask(c->res, ctr);
+				ctr->pending = resolver_ask(c->res, ctr);
 		}
 	}
 	if (ctr)
@@ -410,13 +414,13 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 	return ctr;
 }
 
-void containers__poll(struct containers *c)
+int containers__poll(struct containers *c)
 {
 	struct answer *a;
 	size_t n, i;
 
 	if (!c->res)
-		return;
+		return 0;
 	pthread_mutex_lock(&c->res->lock);
 	a = c->res->answers;
 	n = c->res->nanswers;
@@ -426,6 +430,8 @@ void containers__poll(struct containers *c)
 	for (i = 0; i < n; i++) {
 		struct scry_container *ctr = find_id(c, a[i].id);
 
+		if (ctr)
+			ctr->pending = false;
 		if (!ctr || !a[i].ok) {
 			ctr_meta__free(&a[i].meta);
 			continue;
@@ -435,6 +441,7 @@ void containers__poll(struct containers *c)
 		ctr->resolved = true;
 	}
 	free(a);
+	return n;
 }
 
 void containers__settle(struct containers *c, long timeout_ms)
@@ -526,7 +533,7 @@ void containers__reap(struct containers *c, uint64_t now_ts, uint64_t idle_ns)
 	while (hashmap__next(c->by_cgid, &pos, &key, &v)) {
 		struct cg_entry *e = v;
 
-		if (e->last_ts + idle_ns < now_ts && (!e->ctr || !e->ctr->procs)) {
+		if (e->last_ts + idle_ns < now_ts && (!e->ctr || (!e->ctr->procs && !e->ctr->pins))) {
 			hashmap__del(c->by_cgid, key);
 			free(e);
 			pos = pos ? pos - 1 : 0;
@@ -536,7 +543,7 @@ void containers__reap(struct containers *c, uint64_t now_ts, uint64_t idle_ns)
 		struct scry_container *ctr = c->list[i];
 		bool mapped = false;
 
-		if (!ctr->procs && ctr->last_ts + idle_ns < now_ts) {
+		if (!ctr->procs && !ctr->pins && ctr->last_ts + idle_ns < now_ts) {
 			pos = 0;
 			while (!mapped && hashmap__next(c->by_cgid, &pos, NULL, &v))
 				mapped = ((struct cg_entry *)v)->ctr == ctr;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "scry/container.h"
 #include "scry/filter.h"
@@ -78,6 +80,111 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev)
 		set_status(pl, SINK_DONE);
 }
 
+/*
+ * Names on every event: the records of a container first seen live wait here, in order, while
+ * the resolver asks its runtime for the name (a few ms), and then go through the pipeline as if
+ * they had just arrived. Other containers and the host are not delayed. A container whose runtime
+ * does not answer within HOLD_MAX_NS, or more than HOLD_MAX_BYTES held in all, lets its records
+ * through with the id as the name. Replays never hold: their names are known from the start.
+ */
+#define HOLD_MAX_NS 1000000000ULL
+#define HOLD_MAX_BYTES (16u << 20)
+
+struct held_rec {
+	struct held_rec *next;
+	uint32_t size;
+	uint64_t data[];	/* 8-byte aligned, as records are in the ring */
+};
+
+struct hold {
+	struct scry_container *ctr;
+	struct held_rec *head, **tail;
+	uint64_t since;		/* monotonic ns of the first held record */
+};
+
+static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
+{
+	const struct scry_hdr *h = raw;
+	struct scry_container *c;
+	struct held_rec *r;
+	struct hold *hl;
+
+	if (!pl->live || !pl->containers || pl->releasing || size < sizeof(*h))
+		return false;
+	/* Most records come in runs from one cgroup: skip the lookup for those. */
+	if (pl->last_valid && pl->last_cgid == h->cgid) {
+		c = pl->last_ctr;
+	} else {
+		c = containers__of_cgroup(pl->containers, h->cgid, h->ts);
+		pl->last_cgid = h->cgid;
+		pl->last_ctr = c;
+		pl->last_valid = true;
+	}
+	if (!c || !c->pending || pl->held_bytes + size > HOLD_MAX_BYTES)
+		return false;
+	if (!pl->held && !(pl->held = hashmap__new(16)))
+		return false;
+	hl = hashmap__find(pl->held, (uintptr_t)c);
+	if (!hl) {
+		hl = calloc(1, sizeof(*hl));
+		if (!hl || hashmap__set(pl->held, (uintptr_t)c, hl)) {
+			free(hl);
+			return false;
+		}
+		hl->ctr = c;
+		hl->tail = &hl->head;
+		hl->since = now_mono_ns();
+		c->pins++;	/* not reaped while its records wait */
+	}
+	r = malloc(sizeof(*r) + size);
+	if (!r)
+		return false;
+	r->next = NULL;
+	r->size = size;
+	memcpy(r->data, raw, size);
+	*hl->tail = r;
+	hl->tail = &r->next;
+	pl->held_bytes += size;
+	return true;
+}
+
+void pipeline__release(struct pipeline *pl, bool all)
+{
+	uint64_t now = now_mono_ns();
+	size_t pos = 0;
+	uint64_t key;
+	void *v;
+
+	if (pl->containers)
+		containers__poll(pl->containers);
+	if (!pl->held)
+		return;
+	while (hashmap__next(pl->held, &pos, &key, &v)) {
+		struct hold *hl = v;
+		struct held_rec *r, *next;
+
+		if (!all && hl->ctr->pending && now - hl->since < HOLD_MAX_NS)
+			continue;
+		hashmap__del(pl->held, key);
+		pos = pos ? pos - 1 : 0;
+		pl->releasing = true;
+		for (r = hl->head; r; r = next) {
+			next = r->next;
+			pipeline__record(pl, r->data, r->size);
+			pl->held_bytes -= r->size;
+			free(r);
+		}
+		pl->releasing = false;
+		if (hl->ctr->pins)
+			hl->ctr->pins--;
+		free(hl);
+	}
+	if (all) {
+		hashmap__free(pl->held);
+		pl->held = NULL;
+	}
+}
+
 int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 {
 	struct scry_event ev[2];
@@ -85,6 +192,8 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 
 	if (pl->status)
 		return pl->status;
+	if (hold(pl, raw, size))
+		return 0;
 	n = decode__record(raw, size, ev);
 	if (n < 0) {
 		pl->malformed++;
@@ -98,19 +207,32 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 	return pl->status;
 }
 
+/*
+ * How far behind the wall clock a live tick assumes the events may still be: records wait up to
+ * a tick period in the per-CPU stages and up to a poll period in the ring.
+ */
+#define LIVE_LAG_NS 200000000ULL
+
 int pipeline__tick(struct pipeline *pl)
 {
+	uint64_t ts = pl->last_ts;
 	int i;
 
+	if (pl->live) {
+		uint64_t now = now_boot_ns();
+
+		if (now > LIVE_LAG_NS && now - LIVE_LAG_NS > ts)
+			ts = now - LIVE_LAG_NS;
+	}
 	for (i = 0; i < pl->nsinks && !pl->status; i++)
 		if (pl->sinks[i].ops->tick)
-			set_status(pl, pl->sinks[i].ops->tick(pl->sinks[i].ctx, pl->last_ts));
+			set_status(pl, pl->sinks[i].ops->tick(pl->sinks[i].ctx, ts));
 	/* Exited tasks stay one second (event time) for their last switch-out to find them. */
 	if (pl->procs)
 		proctab__reap(pl->procs, pl->last_ts, 1000000000ULL);
 	if (pl->containers) {
-		containers__poll(pl->containers);
 		containers__reap(pl->containers, pl->last_ts, 60000000000ULL);
+		pl->last_valid = false;	/* the cached container may be gone */
 	}
 	return pl->status;
 }

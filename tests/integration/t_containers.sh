@@ -11,12 +11,11 @@ before=scrytest-before-$tag after=scrytest-after-$tag
 "$DOCKER" run -d --name "$before" --network none "$IMAGE" sleep 600 >/dev/null
 before_id=$("$DOCKER" inspect -f '{{.Id}}' "$before" | cut -c1-12)
 
-start_scry "$TMP/out" "$TMP/err" -j -pc "container.type=docker and evt.type=getppid and proc.name=getppid_loop" ||
-	{ not_ok "scry starts"; finish; }
-# The container started before scry runs a known number of getppid calls...
+start_scry "$TMP/out" "$TMP/err" -j -pc "container.type=docker" || { not_ok "scry starts"; finish; }
+# The container started before scry runs a known number of getppid calls, and so does one
+# started after scry, from its very first instruction.
 "$DOCKER" exec "$before" /h/getppid_loop 30000 >/dev/null
-# ...and one started after scry, after a moment for its name to be asked for.
-"$DOCKER" run --name "$after" --network none "$IMAGE" sh -c 'sleep 1; /h/getppid_loop 50000' >/dev/null
+"$DOCKER" run --name "$after" --network none "$IMAGE" /h/getppid_loop 50000 >/dev/null
 after_id=$("$DOCKER" inspect -f '{{.Id}}' "$after" | cut -c1-12)
 sleep 0.3
 stop_scry INT
@@ -25,10 +24,17 @@ py "
 import json, collections
 want = {'$before': ('$before_id', 30000), '$after': ('$after_id', 50000)}
 seen = collections.Counter()
+named = 0
 for line in open('$TMP/out'):
     e = json.loads(line)
-    assert e['proc.name'] == 'getppid_loop', e
+    # every event of the new container, from its first, carries its name and image
+    if e['container.id'] == '$after_id':
+        assert e['container.name'] == '$after' and e['container.image'] == '$IMAGE', e
+        named += 1
+    if e['proc.name'] != 'getppid_loop' or e['evt.type'] != 'getppid':
+        continue
     seen[(e['container.name'], e['container.id'], e['container.image'], e['evt.dir'])] += 1
+assert named > 100000, named
 for name, (cid, n) in want.items():
     for d in '<>':
         got = seen.pop((name, cid, '$IMAGE', d), 0)
@@ -36,7 +42,7 @@ for name, (cid, n) in want.items():
 assert not seen, ('events attributed elsewhere', seen)
 print('ok')
 " >"$TMP/res" 2>&1
-check "getppid loops in two containers: exactly 30000 and 50000 enters and exits each, by name and image, none elsewhere" \
+check "getppid loops in two containers: exactly 30000 and 50000 enters and exits each, by name and image, none elsewhere; every event of the new container named" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 check "no warning while the engine answers" [ "$(grep -c warning "$TMP/err")" -eq 0 ]
 

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rows of figures for a view, computed from events. Every view's rows carry the same figures;
+ * a view only chooses which to show, so one aggregator serves the tables, JSON and the top UI.
+ * Events a view does not count are dropped by type before any lookup, which keeps CPU views
+ * cheap on captures full of syscalls.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/container.h"
+#include "scry/filter.h"
+#include "scry/state.h"
+#include "scry/view.h"
+
+#define ERRNO_SLOTS 256
+
+struct aggr {
+	const struct view_desc *v;
+	struct hashmap *rows;		/* key -> struct view_row */
+	struct view_row **sorted;
+	size_t cap;
+	enum figure sort_by;		/* for the comparator */
+};
+
+struct aggr *aggr__new(const struct view_desc *v)
+{
+	struct aggr *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->v = v;
+	a->rows = hashmap__new(256);
+	if (!a->rows) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void row_free(struct view_row *r)
+{
+	if (r->container && r->container->pins)
+		r->container->pins--;
+	free(r->cmdline);
+	free(r->errnos);
+	free(r);
+}
+
+void aggr__reset(struct aggr *a)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap__next(a->rows, &pos, NULL, &v))
+		row_free(v);
+	hashmap__free(a->rows);
+	a->rows = hashmap__new(256);
+}
+
+void aggr__free(struct aggr *a)
+{
+	size_t pos = 0;
+	void *v;
+
+	if (!a)
+		return;
+	while (a->rows && hashmap__next(a->rows, &pos, NULL, &v))
+		row_free(v);
+	hashmap__free(a->rows);
+	free(a->sorted);
+	free(a);
+}
+
+/* proc.cmdline: name and arguments after argv[0], as the field table prints it. */
+static char *cmdline_of(const struct scry_proc *p)
+{
+	char buf[1024];
+	struct sbuf b;
+	size_t a0;
+
+	sbuf__init(&b, buf, sizeof(buf));
+	sbuf__puts(&b, p->comm);
+	a0 = strnlen(p->args, p->args_len);
+	if (a0 < p->args_len) {
+		sbuf__putc(&b, ' ');
+		sbuf__printable(&b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
+	}
+	return strdup(buf);
+}
+
+static void set_proc(struct view_row *r, const struct scry_proc *p)
+{
+	r->pid = p->pid;
+	r->ppid = p->ppid;
+	r->uid = p->uid;
+	r->start_ts = p->start_ts;
+	memcpy(r->comm, p->comm, SCRY_COMM_LEN);
+	free(r->cmdline);
+	r->cmdline = cmdline_of(p);
+}
+
+static void set_container(struct view_row *r, struct scry_container *c)
+{
+	if (r->container == c)
+		return;
+	if (r->container && r->container->pins)
+		r->container->pins--;
+	r->container = c;
+	if (c)
+		c->pins++;
+}
+
+/* A process is one row for its whole life, even if its pid is reused within the interval. */
+static uint64_t proc_key(const struct scry_proc *p)
+{
+	return p->pid ^ (p->start_ts * 0x9e3779b97f4a7c15ULL);
+}
+
+static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
+{
+	struct view_row *r;
+	uint64_t key;
+
+	switch (a->v->key) {
+	case KEY_CONTAINER:
+		key = (uintptr_t)ev->container;
+		break;
+	case KEY_PROC:
+		if (!ev->proc)
+			return NULL;
+		key = proc_key(ev->proc);
+		break;
+	case KEY_SYSCALL:
+		key = ev->nr;
+		break;
+	default:
+		return NULL;
+	}
+	r = hashmap__find(a->rows, key);
+	if (r)
+		return r;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->key = key;
+	r->nr = ev->nr;
+	set_container(r, ev->container);
+	if (a->v->key == KEY_PROC)
+		set_proc(r, ev->proc);
+	if (hashmap__set(a->rows, key, r)) {
+		row_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void count_error(struct view_row *r, int64_t res)
+{
+	r->errors++;
+	if (!r->errnos)
+		r->errnos = calloc(ERRNO_SLOTS, sizeof(*r->errnos));
+	if (r->errnos && -res < ERRNO_SLOTS)
+		r->errnos[-res]++;
+}
+
+/* Bytes moved on regular files by a successful read/write-family call. */
+static void count_io(struct view_row *r, const struct scry_event *ev)
+{
+	const struct syscall_desc *d = syscall_desc(ev->nr);
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	bool a_reg, b_reg;
+
+	if (!d || !d->io || ev->res <= 0 || !x->nargs)
+		return;
+	a_reg = x->fd_kind[0] == SCRY_FD_REG;
+	b_reg = x->fd_kind[1] == SCRY_FD_REG;
+	switch (d->io) {
+	case IO_READ:
+		r->read += a_reg ? ev->res : 0;
+		break;
+	case IO_WRITE:
+		r->written += a_reg ? ev->res : 0;
+		break;
+	case IO_XFER:		/* fd_a out, fd_b in */
+		r->read += b_reg ? ev->res : 0;
+		r->written += a_reg ? ev->res : 0;
+		break;
+	case IO_XFER_AB:	/* fd_a in, fd_b out */
+		r->read += a_reg ? ev->res : 0;
+		r->written += b_reg ? ev->res : 0;
+		break;
+	}
+}
+
+void aggr__event(struct aggr *a, const struct scry_event *ev)
+{
+	uint32_t needs = a->v->needs;
+	struct view_row *r;
+
+	switch (ev->type) {
+	case SCRY_REC_SWITCH:
+	case SCRY_REC_CPUTICK:
+		if (!(needs & NEED_SCHED) || !ev->runtime_ns)
+			return;
+		if ((r = row_for(a, ev)))
+			r->cpu_ns += ev->runtime_ns;
+		return;
+	case SCRY_REC_SYS_ENTER:
+		if ((needs & NEED_SYSCALLS) && (r = row_for(a, ev)))
+			r->syscalls++;
+		return;
+	case SCRY_REC_SYS_EXIT:
+		if (!(needs & NEED_SYSCALLS) || !(r = row_for(a, ev)))
+			return;
+		if (ev->res < 0 && ev->res >= -4095)
+			count_error(r, ev->res);
+		if (ev->latency) {
+			r->lat_ns += ev->latency;
+			r->lat_n++;
+		}
+		count_io(r, ev);
+		return;
+	case SCRY_REC_EXEC:
+		/* A process row shows the command it runs now. */
+		if (a->v->key == KEY_PROC && ev->proc && (r = hashmap__find(a->rows, proc_key(ev->proc))))
+			set_proc(r, ev->proc);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ps: the live processes, each with the CPU time scry has charged it. */
+void aggr__from_proctab(struct aggr *a, struct proctab *pt, const struct filter *filter)
+{
+	struct scry_proc *p;
+	size_t pos = 0;
+
+	aggr__reset(a);
+	while ((p = proctab__next_proc(pt, &pos))) {
+		union scry_rec rec = {};
+		struct scry_event ev = {};
+		struct view_row *r;
+
+		if (p->dead)
+			continue;
+		/* The filter reads fields of an event: give it one about this process. */
+		rec.h.pid = rec.h.tid = p->pid;
+		rec.h.cgid = p->cgid;
+		memcpy(rec.h.comm, p->comm, SCRY_COMM_LEN);
+		ev.rec = &rec;
+		ev.proc = p;
+		ev.container = p->container;
+		if (filter && !filter__match(filter, &ev))
+			continue;
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return;
+		r->key = proc_key(p);
+		set_proc(r, p);
+		set_container(r, p->container);
+		r->cpu_ns = p->cpu_ns;
+		if (hashmap__set(a->rows, r->key, r))
+			row_free(r);
+	}
+}
+
+void aggr__count_procs(struct aggr *a, struct proctab *pt)
+{
+	struct scry_proc *p;
+	struct view_row *r;
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap__next(a->rows, &pos, NULL, &v))
+		((struct view_row *)v)->procs = 0;
+	pos = 0;
+	while ((p = proctab__next_proc(pt, &pos))) {
+		uint64_t key = (uintptr_t)p->container;
+
+		if (p->dead || !p->ctr_known)
+			continue;
+		r = hashmap__find(a->rows, key);
+		if (!r) {
+			r = calloc(1, sizeof(*r));
+			if (!r)
+				return;
+			r->key = key;
+			set_container(r, p->container);
+			if (hashmap__set(a->rows, key, r)) {
+				row_free(r);
+				return;
+			}
+		}
+		r->procs++;
+	}
+}
+
+double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
+{
+	double secs = dur_ns ? dur_ns / 1e9 : 0;
+
+	switch (f) {
+	case FIG_CPU: return dur_ns ? 100.0 * r->cpu_ns / dur_ns : 0;
+	case FIG_CPU_NS: return r->cpu_ns;
+	case FIG_SYSCALLS: return r->syscalls;
+	case FIG_SYSCALLS_PS: return secs ? r->syscalls / secs : 0;
+	case FIG_ERRORS: return r->errors;
+	case FIG_ERRORS_PS: return secs ? r->errors / secs : 0;
+	case FIG_LAT_TOTAL: return r->lat_ns;
+	case FIG_LAT_MEAN: return r->lat_n ? (double)r->lat_ns / r->lat_n : 0;
+	case FIG_READ: return r->read;
+	case FIG_WRITE: return r->written;
+	case FIG_FILE_TOTAL: return r->read + r->written;
+	case FIG_FILE_PS: return secs ? (r->read + r->written) / secs : 0;
+	case FIG_PROCS: return r->procs;
+	default: return 0;
+	}
+}
+
+void row_top_errnos(const struct view_row *r, char *buf, size_t len)
+{
+	uint32_t shown[TOP_ERRNOS] = {};
+	struct sbuf b;
+	int k, e;
+
+	sbuf__init(&b, buf, len);
+	if (!r->errnos)
+		return;
+	for (k = 0; k < TOP_ERRNOS; k++) {
+		int best = 0;
+
+		for (e = 1; e < ERRNO_SLOTS; e++) {
+			bool used = false;
+
+			for (int j = 0; j < k; j++)
+				used |= shown[j] == (uint32_t)e;
+			if (!used && r->errnos[e] > (best ? r->errnos[best] : 0))
+				best = e;
+		}
+		if (!best)
+			break;
+		shown[k] = best;
+		if (k)
+			sbuf__putc(&b, ' ');
+		sbuf__puts(&b, errno_name(best) ? errno_name(best) : "E?");
+		sbuf__putc(&b, ':');
+		sbuf__u64(&b, r->errnos[best]);
+	}
+}
+
+static const struct aggr *cmp_ctx;
+
+/* Descending by the figure; ties in a stable order (never by address) for repeatable output. */
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct view_row *a = *(const struct view_row *const *)pa;
+	const struct view_row *b = *(const struct view_row *const *)pb;
+	double fa = figure_value(cmp_ctx->sort_by, a, 1000000000ULL);
+	double fb = figure_value(cmp_ctx->sort_by, b, 1000000000ULL);
+	int c;
+
+	if (fa != fb)
+		return fa > fb ? -1 : 1;
+	switch (cmp_ctx->v->key) {
+	case KEY_CONTAINER:
+		if (!a->container || !b->container)
+			return !a->container ? -1 : !b->container;
+		return strcmp(a->container->id, b->container->id);
+	case KEY_SYSCALL:
+		return a->nr < b->nr ? -1 : a->nr > b->nr;
+	default:
+		if (a->pid != b->pid)
+			return a->pid < b->pid ? -1 : 1;
+		c = a->start_ts < b->start_ts ? -1 : a->start_ts > b->start_ts;
+		return c;
+	}
+}
+
+struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n)
+{
+	size_t pos = 0, i = 0, len = hashmap__size(a->rows);
+	void *v;
+
+	if (len > a->cap) {
+		struct view_row **s = realloc(a->sorted, len * sizeof(*s));
+
+		if (!s) {
+			*n = 0;
+			return NULL;
+		}
+		a->sorted = s;
+		a->cap = len;
+	}
+	while (hashmap__next(a->rows, &pos, NULL, &v))
+		a->sorted[i++] = v;
+	a->sort_by = sort;
+	cmp_ctx = a;
+	qsort(a->sorted, i, sizeof(*a->sorted), cmp_rows);
+	*n = i;
+	return a->sorted;
+}
+
+void aggr__totals(struct aggr *a, struct view_row *t)
+{
+	size_t pos = 0;
+	void *v;
+
+	memset(t, 0, sizeof(*t));
+	while (hashmap__next(a->rows, &pos, NULL, &v)) {
+		const struct view_row *r = v;
+
+		t->cpu_ns += r->cpu_ns;
+		t->syscalls += r->syscalls;
+		t->errors += r->errors;
+		t->lat_ns += r->lat_ns;
+		t->lat_n += r->lat_n;
+		t->read += r->read;
+		t->written += r->written;
+		t->procs += r->procs;
+	}
+}
