@@ -16,6 +16,8 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* While a full-screen UI owns the terminal, messages go to `hook` instead (NULL: stderr). */
+void log_set_hook(void (*hook)(const char *line));
 /* Warn once per distinct `key` (a static string naming the condition). */
 void log_warn_once(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

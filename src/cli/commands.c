@@ -235,6 +235,8 @@ int cmd_run(struct scry_opts *o)
 		return list_fields();
 	if (o->list_views)
 		return list_views(o);
+	if (!strcmp(o->command, "top"))
+		return top_ui__run(o);
 	if (o->view && !strcmp(o->view, "lscontainers"))
 		return cmd_lscontainers(o);
 	return cmd_stream(o);

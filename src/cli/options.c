@@ -11,6 +11,7 @@
 
 static const char usage[] =
 "Usage: scry [OPTIONS] [FILTER]\n"
+"       scry top [OPTIONS] [FILTER]   interactive top of containers and processes\n"
 "\n"
 "See inside containers from the host: every syscall, process and CPU slice, attributed to\n"
 "its process, with sysdig's flags and field names.\n"
@@ -100,6 +101,13 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	o->top = 10;
 	opterr = 0;
 	optind = 1;
+	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
+	if (argc > 1 && !strcmp(argv[1], "top")) {
+		o->command = "top";
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	/* "+": stop at the first positional word, which starts the filter. */
 	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvhc:Lw:r:C:G:W:", longopts, NULL)) != -1) {
 		switch (c) {

@@ -6,6 +6,12 @@
 #include "scry/util.h"
 
 int log_verbose;
+static void (*log_hook)(const char *line);
+
+void log_set_hook(void (*hook)(const char *line))
+{
+	log_hook = hook;
+}
 
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
@@ -16,11 +22,15 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	n = snprintf(line, sizeof(line), "scry: %s", level);
 	if (n < (int)sizeof(line))
 		n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	if (n >= (int)sizeof(line) - 1)
-		n = sizeof(line) - 2;
+	if (n >= (int)sizeof(line) - 2)
+		n = sizeof(line) - 3;
 	if (n > 0 && line[n - 1] != '\n')
 		line[n++] = '\n';
-	fwrite(line, 1, n, stderr);
+	line[n] = '\0';
+	if (log_hook)
+		log_hook(line);
+	else
+		fwrite(line, 1, n, stderr);
 }
 
 void log_err(const char *fmt, ...)

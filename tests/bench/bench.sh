@@ -51,6 +51,8 @@ for r in $(seq "$ROUNDS"); do
 	scry_run stream "proc.name=nothing"
 	scry_run stream_all
 	scry_run json -j
+	scry_run view_cpu -c topcontainers_cpu
+	scry_run view_sys -c topcontainers_syscalls
 done
 
 # Shared machines are noisy: report the median and the minimum of the rounds; the minimum is
@@ -74,6 +76,8 @@ table "counting on sys_enter and sys_exit" floor2
 table "scry, text, filter matches nothing" stream "$(drops stream)"
 table "scry, text to /dev/null, every event" stream_all "$(drops stream_all)"
 table "scry -j to /dev/null, every event" json "$(drops json)"
+table "scry -c topcontainers_cpu" view_cpu "$(drops view_cpu)"
+table "scry -c topcontainers_syscalls" view_sys "$(drops view_sys)"
 
 # Sustained throughput of the consumer (one core for scry, one for the loop): the loop offers
 # more events than a text printer can take; report what scry consumed per second and dropped.

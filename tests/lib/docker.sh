@@ -24,7 +24,8 @@ dockerd_stop() {
 	pid=$(cat "$DK/docker.pid")
 	kill "$pid" 2>/dev/null
 	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$pid" 2>/dev/null
 	rm -f "$DK/docker.pid"
 }
 
@@ -34,6 +35,8 @@ docker_cleanup() {
 	ids=$("$DOCKER" ps -aq 2>/dev/null)
 	[ -n "$ids" ] && "$DOCKER" rm -f $ids >/dev/null 2>&1
 	dockerd_stop
+	# Whatever of this engine is left (its containerd, shims) goes too.
+	pkill -KILL -f -- "$DK/" 2>/dev/null
 	grep " $DK/" /proc/mounts | awk '{ print $2 }' | sort -r | while read -r m; do umount "$m"; done
 }
 EXTRA_CLEANUP=docker_cleanup

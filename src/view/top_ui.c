@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scry top: the views as a full-screen table that refreshes every second, in the spirit of
+ * htop and csysdig. It is a pipeline sink like the text views: the aggregator computes the
+ * figures, this file only reads keys and draws. It runs inside the live loop's tick (every
+ * 100 ms), so keys are read with nodelay and never block the event path.
+ *
+ * Keys: arrows/PgUp/PgDn select, Enter drills into a container's processes, Backspace goes back,
+ * 1-9 and v switch views, < and > change the sort column, / edits the filter, q quits.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scry/cli.h"
+#include "scry/container.h"
+#include "scry/filter.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+#include "scry/util.h"
+#include "scry/view.h"
+
+#define REFRESH_NS 1000000000ULL
+#define MAX_DEPTH 4
+
+/* One screen: a view, its own filter and sort, and where the selection is. */
+struct screen {
+	const struct view_desc *v;
+	char filter_text[256];
+	struct filter *filter;
+	int sort_col;		/* index into v->figures */
+	int sel, scroll;
+	char sel_key[CTR_ID_MAX];	/* keeps the selection on the same row across refreshes */
+};
+
+struct top {
+	struct pipeline *pl;
+	struct aggr *a;			/* collecting the current second */
+	struct aggr *shown;		/* the last complete second, on screen; rows point into it */
+	uint64_t shown_dur;
+	struct screen stack[MAX_DEPTH];
+	int depth;
+	uint64_t period_start;
+	struct view_row **rows;
+	size_t nrows;
+	char msg[256];		/* one-line message at the bottom (filter errors...) */
+	bool editing;
+	char edit[256];
+	size_t edit_len;
+	bool curses;
+};
+
+static struct screen *cur(struct top *t)
+{
+	return &t->stack[t->depth];
+}
+
+static enum figure sort_fig(const struct screen *s)
+{
+	return s->v->figures[s->sort_col];
+}
+
+static void row_key(const struct screen *s, const struct view_row *r, char *buf, size_t len)
+{
+	if (s->v->key == KEY_CONTAINER)
+		snprintf(buf, len, "%s", r->container ? r->container->id : "host");
+	else if (s->v->key == KEY_SYSCALL)
+		snprintf(buf, len, "%u", r->nr);
+	else
+		snprintf(buf, len, "%u:%llu", r->pid, (unsigned long long)r->start_ts);
+}
+
+static int set_view(struct top *t, const struct view_desc *v)
+{
+	struct aggr *a = aggr__new(v);
+
+	if (!a)
+		return -ENOMEM;
+	aggr__free(t->a);
+	aggr__free(t->shown);
+	t->a = a;
+	t->shown = NULL;
+	t->rows = NULL;
+	t->nrows = 0;
+	cur(t)->v = v;
+	cur(t)->sort_col = 0;
+	cur(t)->sel = cur(t)->scroll = 0;
+	cur(t)->sel_key[0] = '\0';
+	return 0;
+}
+
+static int set_filter(struct top *t, const char *text)
+{
+	struct screen *s = cur(t);
+	struct filter *f;
+	char err[256];
+
+	f = filter__compile(text, err, sizeof(err));
+	if (!f) {
+		snprintf(t->msg, sizeof(t->msg), "%s", err);
+		return -EINVAL;
+	}
+	filter__free(s->filter);
+	s->filter = f;
+	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
+	t->msg[0] = '\0';
+	return 0;
+}
+
+/* --- messages while curses owns the terminal --------------------------------------------------- */
+
+/* The last few messages: the newest on the status line, all of them on stderr after endwin. */
+#define KEPT_MSGS 8
+static char kept[KEPT_MSGS][256];
+static int nkept;
+
+static void keep_message(const char *line)
+{
+	if (nkept == KEPT_MSGS) {
+		memmove(kept[0], kept[1], sizeof(kept[0]) * (KEPT_MSGS - 1));
+		nkept--;
+	}
+	snprintf(kept[nkept++], sizeof(kept[0]), "%s", line);
+}
+
+static void flush_messages(void)
+{
+	int i;
+
+	for (i = 0; i < nkept; i++)
+		fputs(kept[i], stderr);
+	nkept = 0;
+}
+
+/* --- drawing --------------------------------------------------------------------------------- */
+
+static void human(double v, char *buf, size_t len)
+{
+	static const char units[] = " KMGT";
+	int u = 0;
+
+	while (v >= 10000 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	if (u)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+static void draw_cell(enum figure f, const struct view_row *r, uint64_t dur, char *buf, size_t len)
+{
+	if (f == FIG_TOP_ERRNOS)
+		row_top_errnos(r, buf, len);
+	else if (f == FIG_CPU)
+		snprintf(buf, len, "%.1f", figure_value(f, r, dur));
+	else
+		human(figure_value(f, r, dur), buf, len);
+}
+
+static void draw_key(const struct screen *s, const struct view_row *r, char *buf, size_t len)
+{
+	const struct scry_container *c = r->container;
+	const char *name = c ? ctr_name(c) : "host";
+
+	switch (s->v->key) {
+	case KEY_CONTAINER:
+		snprintf(buf, len, "%-12s %-20.20s %s", c ? c->short_id : "host", name,
+			 c && c->meta.image ? c->meta.image : "");
+		break;
+	case KEY_SYSCALL:
+		snprintf(buf, len, "%s", syscall_name(r->nr) ? syscall_name(r->nr) : "?");
+		break;
+	default:
+		snprintf(buf, len, "%7u %-15.15s %-16.16s %s", r->pid, r->comm, name,
+			 r->cmdline ? r->cmdline : "");
+	}
+}
+
+static const char *key_header(const struct screen *s)
+{
+	switch (s->v->key) {
+	case KEY_CONTAINER: return "CONTAINER.ID CONTAINER.NAME       IMAGE";
+	case KEY_SYSCALL: return "SYSCALL";
+	default: return "    PID PROC.NAME       CONTAINER        CMDLINE";
+	}
+}
+
+static void draw(struct top *t)
+{
+	uint64_t dur = t->shown_dur;
+	struct screen *s = cur(t);
+	int rows = LINES - 4, i, x;
+	const uint8_t *f;
+	char buf[512], when[16];
+	struct view_row tot;
+	time_t now = time(NULL);
+
+	erase();
+	if (t->shown)
+		aggr__totals(t->shown, &tot);
+	else
+		memset(&tot, 0, sizeof(tot));
+	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	attron(A_BOLD);
+	mvprintw(0, 0, "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
+	attroff(A_BOLD);
+	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, s->filter_text[0] ? s->filter_text : "(none)");
+	attron(A_REVERSE);
+	move(2, 0);
+	for (f = s->v->figures, x = 0; *f != FIG__MAX; f++, x++) {
+		if (x == s->sort_col)
+			attron(A_UNDERLINE);
+		printw(*f == FIG_TOP_ERRNOS ? "%-22s" : "%9s", figure_table[*f].header);
+		if (x == s->sort_col)
+			attroff(A_UNDERLINE);
+		printw(" ");
+	}
+	printw("%s", key_header(s));
+	for (x = getcurx(stdscr); x < COLS; x++)
+		addch(' ');
+	attroff(A_REVERSE);
+
+	if (s->sel >= (int)t->nrows)
+		s->sel = t->nrows ? t->nrows - 1 : 0;
+	if (s->sel < s->scroll)
+		s->scroll = s->sel;
+	if (rows > 0 && s->sel >= s->scroll + rows)
+		s->scroll = s->sel - rows + 1;
+	for (i = 0; i < rows && s->scroll + i < (int)t->nrows; i++) {
+		const struct view_row *r = t->rows[s->scroll + i];
+
+		if (s->scroll + i == s->sel)
+			attron(A_REVERSE);
+		move(3 + i, 0);
+		for (f = s->v->figures; *f != FIG__MAX; f++) {
+			draw_cell(*f, r, dur, buf, sizeof(buf));
+			printw(*f == FIG_TOP_ERRNOS ? "%-22.22s " : "%9s ", buf);
+		}
+		draw_key(s, r, buf, sizeof(buf));
+		addnstr(buf, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
+		if (s->scroll + i == s->sel) {
+			for (x = getcurx(stdscr); x < COLS && getcury(stdscr) == 3 + i; x++)
+				addch(' ');
+			attroff(A_REVERSE);
+		}
+	}
+	move(LINES - 1, 0);
+	if (t->editing) {
+		printw("filter: %s", t->edit);
+	} else if (t->msg[0] || nkept) {
+		attron(A_BOLD);
+		addnstr(t->msg[0] ? t->msg : kept[nkept - 1], COLS - 1);
+		attroff(A_BOLD);
+	} else {
+		addnstr("Enter:drill  Bksp:back  1-9/v:view  </>:sort  /:filter  q:quit", COLS - 1);
+	}
+	refresh();
+}
+
+/* The period that just ended goes on screen; the one before it is recycled for collecting. */
+static void snapshot(struct top *t, uint64_t dur)
+{
+	struct screen *s = cur(t);
+	struct aggr *done = t->a;
+
+	if (s->v->key == KEY_PS)
+		aggr__from_proctab(done, t->pl->procs, s->filter);
+	else if (s->v->key == KEY_CONTAINER && t->pl->procs)
+		aggr__count_procs(done, t->pl->procs);
+	t->a = t->shown ? t->shown : aggr__new(s->v);
+	if (t->a)
+		aggr__reset(t->a);
+	else
+		t->a = done;	/* out of memory: keep collecting into the same rows */
+	t->shown = t->a == done ? NULL : done;
+	t->shown_dur = dur;
+}
+
+/* Sort the rows on screen and keep the selection on its row. */
+static void sort_shown(struct top *t)
+{
+	struct screen *s = cur(t);
+	char key[CTR_ID_MAX];
+	size_t i;
+
+	t->nrows = 0;
+	t->rows = t->shown ? aggr__sorted(t->shown, sort_fig(s), &t->nrows) : NULL;
+	for (i = 0; s->sel_key[0] && i < t->nrows; i++) {
+		row_key(s, t->rows[i], key, sizeof(key));
+		if (!strcmp(key, s->sel_key)) {
+			s->sel = i;
+			break;
+		}
+	}
+}
+
+/* --- keys ------------------------------------------------------------------------------------- */
+
+static void remember_selection(struct top *t)
+{
+	struct screen *s = cur(t);
+
+	if (s->sel < (int)t->nrows)
+		row_key(s, t->rows[s->sel], s->sel_key, sizeof(s->sel_key));
+}
+
+/* Enter on a container: its processes, in a new screen that Backspace leaves. */
+static void drill(struct top *t)
+{
+	struct screen *s = cur(t);
+	const struct view_row *r;
+	char expr[256];
+
+	if (s->v->key != KEY_CONTAINER || s->sel >= (int)t->nrows || t->depth + 1 >= MAX_DEPTH)
+		return;
+	r = t->rows[s->sel];
+	snprintf(expr, sizeof(expr), "container.id=%s", r->container ? r->container->short_id : "host");
+	t->depth++;
+	memset(cur(t), 0, sizeof(*cur(t)));
+	if (set_view(t, view_lookup("procs")) || set_filter(t, expr))
+		t->depth--;
+}
+
+static void back(struct top *t)
+{
+	if (!t->depth)
+		return;
+	filter__free(cur(t)->filter);
+	t->depth--;
+	set_view(t, cur(t)->v);
+}
+
+static void edit_key(struct top *t, int ch)
+{
+	if (ch == '\n' || ch == KEY_ENTER) {
+		t->editing = false;
+		set_filter(t, t->edit);
+	} else if (ch == 27) {
+		t->editing = false;
+	} else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && t->edit_len) {
+		t->edit[--t->edit_len] = '\0';
+	} else if (ch >= 32 && ch < 127 && t->edit_len + 1 < sizeof(t->edit)) {
+		t->edit[t->edit_len++] = ch;
+		t->edit[t->edit_len] = '\0';
+	}
+}
+
+/* Returns true when the user asked to quit. */
+static bool handle_key(struct top *t, int ch)
+{
+	struct screen *s = cur(t);
+	int nfig = 0;
+
+	while (s->v->figures[nfig] != FIG__MAX)
+		nfig++;
+	if (t->editing) {
+		edit_key(t, ch);
+		return false;
+	}
+	t->msg[0] = '\0';
+	switch (ch) {
+	case 'q': case 'Q':
+		return true;
+	case KEY_UP: s->sel = s->sel > 0 ? s->sel - 1 : 0; break;
+	case KEY_DOWN: s->sel++; break;
+	case KEY_PPAGE: s->sel = s->sel > LINES - 4 ? s->sel - (LINES - 4) : 0; break;
+	case KEY_NPAGE: s->sel += LINES - 4; break;
+	case KEY_HOME: s->sel = 0; break;
+	case '\n': case KEY_ENTER: drill(t); return false;
+	case KEY_BACKSPACE: case 127: case 8: back(t); return false;
+	case '<': s->sort_col = (s->sort_col + nfig - 1) % nfig; break;
+	case '>': s->sort_col = (s->sort_col + 1) % nfig; break;
+	case 'v': set_view(t, &view_table[(s->v - view_table + 1) % view_count]); break;
+	case '/':
+		t->editing = true;
+		snprintf(t->edit, sizeof(t->edit), "%s", s->filter_text);
+		t->edit_len = strlen(t->edit);
+		break;
+	default:
+		if (ch >= '1' && ch <= '9' && (size_t)(ch - '1') < view_count)
+			set_view(t, &view_table[ch - '1']);
+		break;
+	}
+	if (s->sel >= (int)t->nrows)
+		s->sel = t->nrows ? t->nrows - 1 : 0;
+	remember_selection(t);
+	return false;
+}
+
+/* --- the sink ----------------------------------------------------------------------------------- */
+
+/* The terminal is restored however scry ends: a normal quit, a signal, or an error exit. */
+static void restore_terminal(void)
+{
+	if (stdscr && !isendwin()) {
+		endwin();
+		log_set_hook(NULL);
+		flush_messages();
+	}
+}
+
+static int top_event(void *ctx, const struct scry_event *ev, bool matched)
+{
+	struct top *t = ctx;
+
+	if (!t->period_start)
+		t->period_start = ev->ts;
+	if (filter__match(cur(t)->filter, ev))
+		aggr__event(t->a, ev);
+	return 0;
+}
+
+/* curses starts with the first tick: by then the probes are loaded, and any error before it
+ * was printed on a plain terminal. */
+static int start_curses(struct top *t)
+{
+	if (!initscr())
+		return -ENOTTY;
+	t->curses = true;
+	atexit(restore_terminal);
+	log_set_hook(keep_message);
+	cbreak();
+	noecho();
+	nodelay(stdscr, TRUE);
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	mvprintw(0, 0, "scry top: collecting the first second...");
+	refresh();
+	return 0;
+}
+
+static int top_tick(void *ctx, uint64_t ts)
+{
+	struct top *t = ctx;
+	bool dirty = false;
+	int ch;
+
+	if (!t->curses && start_curses(t))
+		return -ENOTTY;
+	while ((ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE) {
+			dirty = true;
+			continue;
+		}
+		if (handle_key(t, ch))
+			return SINK_DONE;
+		dirty = true;
+	}
+	if (!t->period_start)
+		t->period_start = ts;
+	if (ts >= t->period_start + REFRESH_NS) {
+		snapshot(t, ts - t->period_start);
+		t->period_start = ts;
+		dirty = true;
+	}
+	if (dirty) {
+		sort_shown(t);
+		draw(t);
+	}
+	return 0;
+}
+
+static void top_end_curses(struct top *t)
+{
+	if (t->curses) {
+		endwin();
+		t->curses = false;
+		log_set_hook(NULL);
+		flush_messages();
+	}
+}
+
+static int top_finish(void *ctx)
+{
+	top_end_curses(ctx);
+	return 0;
+}
+
+static void top_free(void *ctx)
+{
+	struct top *t = ctx;
+	int i;
+
+	if (!t)
+		return;
+	top_end_curses(t);
+	for (i = 0; i <= t->depth; i++)
+		filter__free(t->stack[i].filter);
+	aggr__free(t->a);
+	aggr__free(t->shown);
+	free(t);
+}
+
+static const struct sink_ops top_ops = {
+	.name = "top",
+	.flags = SINK_HIDDEN | SINK_UNFILTERED,
+	.event = top_event,
+	.tick = top_tick,
+	.finish = top_finish,
+	.free = top_free,
+};
+
+
+int top_ui__run(struct scry_opts *o)
+{
+	struct pipeline pl = {};
+	struct top *t;
+	int err;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		log_err("scry top needs a terminal; for scripts use scry -c VIEW");
+		return -ENOTTY;
+	}
+	if (syscalls__init())
+		return -EINVAL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->pl = &pl;
+	if ((err = set_view(t, view_lookup("containers"))) ||
+	    (err = set_filter(t, o->filter ? o->filter : ""))) {
+		if (err == -EINVAL)
+			log_err("%s", t->msg);
+		top_free(t);
+		return err;
+	}
+	err = live__setup(o, &pl);
+	if (err)
+		goto out;
+	pipeline__add_sink(&pl, &top_ops, t);
+	t = NULL;	/* owned by the pipeline now */
+	err = live__run(o, &pl, true);
+out:
+	pipeline__free_sinks(&pl);
+	live__teardown(&pl);
+	if (t)
+		top_free(t);
+	return err;
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# scry top in a real terminal (tmux, 80x24): the containers screen with a busy container on top,
+# Enter drills into its processes, Backspace comes back, / sets a filter (errors shown, not
+# fatal), q quits with status 0 and the terminal restored, and so does SIGINT.
+. tests/lib/common.sh
+. tests/lib/docker.sh
+
+dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
+name=top-$$
+"$DOCKER" run -d --name "$name" --network none "$IMAGE" sh -c 'while :; do :; done' >/dev/null
+sess=scrytop$$
+EXTRA_CLEANUP="tmux kill-session -t $sess 2>/dev/null; $EXTRA_CLEANUP"
+tmux new-session -d -s "$sess" -x 80 -y 24 "'$SCRY' top; echo EXIT=\$?; sleep 60"
+screen() { tmux capture-pane -t "$sess" -p; }
+wait_for() { # wait_for PATTERN: until the screen shows it (10 s)
+	i=0
+	until screen | grep -q -- "$1"; do i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1; done
+}
+
+wait_for "$name" && ok "containers screen lists the container by name" ||
+	{ not_ok "containers screen lists the container by name"; screen | sed 's/^/#   /'; }
+check "the busy container is the first row (sorted by CPU)" \
+	sh -c "tmux capture-pane -t '$sess' -p | sed -n 4p | grep -q '$name'"
+check "fits 80 columns" [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 80 ]
+tmux send-keys -t "$sess" Enter
+wait_for "filter: container.id=" && ok "Enter drills into the container's processes" ||
+	not_ok "Enter drills into the container's processes"
+wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
+tmux send-keys -t "$sess" BSpace
+wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+tmux send-keys -t "$sess" / 'proc.nme=x' Enter
+wait_for "unknown field 'proc.nme'" && ok "a bad filter is reported on the status line" ||
+	not_ok "a bad filter is reported on the status line"
+tmux send-keys -t "$sess" q
+wait_for "EXIT=0" && ok "q quits with status 0" || not_ok "q quits with status 0"
+check "the terminal is restored (the table is gone)" sh -c "! tmux capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
+
+# SIGINT restores the terminal too.
+tmux kill-session -t "$sess"
+tmux new-session -d -s "$sess" -x 80 -y 24 "'$SCRY' top; echo EXIT=\$?; sleep 60"
+wait_for "CONTAINER.ID" || not_ok "scry top starts again"
+pkill -INT -f "$SCRY top"
+wait_for "EXIT=0" && ok "SIGINT ends scry top with status 0" || not_ok "SIGINT ends scry top with status 0"
+check "SIGINT: the terminal is restored" sh -c "! tmux capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
+check "without a terminal: one clear line" sh -c "'$SCRY' top </dev/null 2>&1 >/dev/null | grep -q 'needs a terminal'"
+finish
