@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ struct printer {
 	const struct field_desc *ftime;
 	const struct field_desc *cname, *cid;	/* -pc columns */
 	const struct field_desc *json_fields[128];
+	char json_keys[128][40];	/* "\"evt.num\":" once, not escaped per event */
+	uint8_t json_key_len[128];
 	size_t njson;
 	struct seg segs[MAX_SEGS];
 	size_t nsegs;
@@ -127,8 +130,7 @@ static void print_json(struct printer *pr, const struct scry_event *ev)
 		if (!first)
 			obuf__putc(o, ',');
 		first = false;
-		obuf__json_str(o, f->name, strlen(f->name));
-		obuf__putc(o, ':');
+		obuf__write(o, pr->json_keys[i], pr->json_key_len[i]);
 		put_val(o, &v, true);
 	}
 	obuf__write(o, "}\n", 2);
@@ -286,8 +288,13 @@ void *printer__new(const struct printer_opts *o)
 	for (i = 0; i < field_count && pr->njson < ARRAY_SIZE(pr->json_fields); i++) {
 		uint32_t fl = field_table[i].flags;
 
-		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER)))
+		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER))) {
+			int n = snprintf(pr->json_keys[pr->njson], sizeof(pr->json_keys[0]), "\"%s\":",
+					 field_table[i].name);
+
+			pr->json_key_len[pr->njson] = n;
 			pr->json_fields[pr->njson++] = &field_table[i];
+		}
 	}
 	if (o->format && compile_format(pr, o->format)) {
 		printer_free(pr);

@@ -156,19 +156,30 @@ void obuf__printf(struct obuf *o, const char *fmt, ...)
 	o->len += n;
 }
 
+/* Bytes that a JSON string can carry as they are (printable ASCII but '"' and '\\'). */
+static inline bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 void obuf__json_str(struct obuf *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i = 0, run;
 
 	obuf__putc(o, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+	while (i < n) {
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f) {
-			obuf__putc(o, c);
+		/* Copy the longest run that needs no escaping in one go. */
+		for (run = i; run < n && json_plain(s[run]); run++)
+			;
+		if (run > i) {
+			obuf__write(o, s + i, run - i);
+			i = run;
 			continue;
 		}
+		c = s[i];
 		switch (c) {
 		case '"': obuf__write(o, "\\\"", 2); break;
 		case '\\': obuf__write(o, "\\\\", 2); break;
@@ -187,14 +198,15 @@ void obuf__json_str(struct obuf *o, const char *s, size_t n)
 						len = 0;
 				if (len) {
 					obuf__write(o, s + i, len);
-					i += len - 1;
-					break;
+					i += len;
+					continue;
 				}
 			}
 			obuf__write(o, "\\u00", 4);
 			obuf__putc(o, hex[c >> 4]);
 			obuf__putc(o, hex[c & 15]);
 		}
+		i++;
 	}
 	obuf__putc(o, '"');
 }
