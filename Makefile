@@ -172,5 +172,6 @@ clean:
 
 -include $(OBJS:.o=.d)
 
-# Fuzz targets (libFuzzer) live in their own fragment.
+# Fuzz targets (libFuzzer) and the capture benchmark live in their own fragments.
 -include tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk

@@ -41,6 +41,12 @@ else
 	done
 fi
 rm -f "$log" "$log.tap"
+# A test that died before its cleanup must not leave a Docker engine behind for the next run.
+if pgrep -f '/tmp/scry-test\.[A-Za-z0-9]*/docker/' >/dev/null 2>&1; then
+	echo "# cleaning up after a test: engines left running"
+	pkill -KILL -f '/tmp/scry-test\.[A-Za-z0-9]*/docker/'
+	grep ' /tmp/scry-test\.' /proc/mounts | awk '{ print $2 }' | sort -r | xargs -r umount 2>/dev/null
+fi
 [ -n "$failures" ] && echo "failed in:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

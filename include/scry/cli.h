@@ -48,6 +48,10 @@ int cmd_run(struct scry_opts *o);
 int output__setup(const struct scry_opts *o, struct pipeline *pl);
 void output__teardown(struct pipeline *pl);
 
+/* capture_cmd.c: -w FILE records a live run; -r FILE... replays captures through output__setup. */
+int cmd_write(struct scry_opts *o);
+int cmd_read(struct scry_opts *o);
+
 /* live.c: run the pipeline on the BPF programs until -n/-M/a signal/a sink ends it. */
 int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls);
 /* The process table and container registry of a live run (pipeline.procs/.containers). */

@@ -64,6 +64,8 @@ struct scry_proc *proctab__proc(struct proctab *pt, uint32_t pid);
 /* Iterate processes: *pos = 0 to start; NULL at the end. */
 struct scry_proc *proctab__next_proc(struct proctab *pt, size_t *pos);
 size_t proctab__nprocs(struct proctab *pt);
+/* Iterate threads (dead ones in their grace period included): *pos = 0 to start; NULL at the end. */
+struct scry_thread *proctab__next_thread(struct proctab *pt, size_t *pos);
 
 /*
  * Insert a process (from a capture's table, or a test). `args` holds args_len bytes.

@@ -131,6 +131,10 @@ struct view_sink_opts {
 extern const struct sink_ops view_sink_ops;
 void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl);
 
+/* --- lscontainers.c: the containers known at the end of a run ---------------------------------- */
+extern const struct sink_ops lscontainers_ops;
+void *lscontainers__new(struct pipeline *pl, bool json, int fd);
+
 /* --- top_ui.c: the interactive top ------------------------------------------------------------- */
 struct scry_opts;
 int top_ui__run(struct scry_opts *o);

@@ -62,110 +62,6 @@ static int list_fields(void)
 	return 0;
 }
 
-/* "since": the runtime's start time, else when scry first saw the container. */
-static void since(const struct scry_container *c, char *buf, size_t len)
-{
-	uint64_t ns = c->meta.started_ns ? c->meta.started_ns : c->first_ts + clock__wall_offset();
-	time_t sec = ns / 1000000000ULL;
-	struct tm tm;
-
-	localtime_r(&sec, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-/* Live processes of each container, from the process table. */
-static uint32_t live_procs(struct proctab *pt, const struct scry_container *c)
-{
-	struct scry_proc *p;
-	size_t pos = 0;
-	uint32_t n = 0;
-
-	while ((p = proctab__next_proc(pt, &pos)))
-		n += !p->dead && p->container == c;
-	return n;
-}
-
-static int print_containers(const struct scry_opts *o, struct pipeline *pl)
-{
-	struct obuf *out = malloc(sizeof(*out));
-	struct scry_container *c;
-	char when[32];
-	size_t pos = 0;
-	bool first = true;
-
-	if (!out)
-		return -ENOMEM;
-	obuf__init(out, STDOUT_FILENO);
-	if (o->json)
-		obuf__putc(out, '[');
-	else
-		obuf__printf(out, "%-12s %-24s %-32s %-10s %5s  %s\n", "CONTAINER.ID", "NAME", "IMAGE",
-			     "TYPE", "PROCS", "SINCE");
-	while ((c = containers__next(pl->containers, &pos))) {
-		uint32_t n = live_procs(pl->procs, c);
-		const char *img = c->meta.image ? c->meta.image : "";
-
-		since(c, when, sizeof(when));
-		if (!o->json) {
-			obuf__printf(out, "%-12s %-24s %-32s %-10s %5u  %s\n", c->short_id, ctr_name(c),
-				     img, ctr_runtime_name(c->runtime), n, when);
-			continue;
-		}
-		obuf__puts(out, first ? "\n{" : ",\n{");
-		first = false;
-		obuf__puts(out, "\"container.id\":");
-		obuf__json_str(out, c->short_id, strlen(c->short_id));
-		obuf__puts(out, ",\"container.full_id\":");
-		obuf__json_str(out, c->id, strlen(c->id));
-		obuf__puts(out, ",\"container.name\":");
-		obuf__json_str(out, ctr_name(c), strlen(ctr_name(c)));
-		obuf__puts(out, ",\"container.image\":");
-		obuf__json_str(out, img, strlen(img));
-		obuf__puts(out, ",\"container.type\":");
-		obuf__json_str(out, ctr_runtime_name(c->runtime), strlen(ctr_runtime_name(c->runtime)));
-		obuf__printf(out, ",\"procs\":%u,\"since\":", n);
-		obuf__json_str(out, when, strlen(when));
-		obuf__putc(out, '}');
-	}
-	if (o->json)
-		obuf__puts(out, "\n]\n");
-	obuf__flush(out);
-	free(out);
-	return 0;
-}
-
-/*
- * The containers running now (from /proc at start) and those seen while scry runs: a short
- * look (one second unless -M or -n says otherwise), then one table.
- */
-static int cmd_lscontainers(struct scry_opts *o)
-{
-	struct pipeline pl = { .limit = o->max_events };
-	struct scry_opts run = *o;
-	char errbuf[256];
-	int err;
-
-	if (syscalls__init())
-		return -EINVAL;
-	pl.filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
-	if (!pl.filter) {
-		log_err("%s", errbuf);
-		return -EINVAL;
-	}
-	if (!run.max_secs && !run.max_events)
-		run.max_secs = 1;
-	err = live__setup(&run, &pl);
-	if (!err)
-		err = live__run(&run, &pl, false);
-	if (!err) {
-		containers__settle(pl.containers, 3000);
-		err = print_containers(o, &pl);
-	}
-	live__teardown(&pl);
-	filter__free(pl.filter);
-	return err;
-}
-
 int output__setup(const struct scry_opts *o, struct pipeline *pl)
 {
 	struct printer_opts po = {
@@ -181,6 +77,14 @@ int output__setup(const struct scry_opts *o, struct pipeline *pl)
 	if (!pl->filter) {
 		log_err("%s", errbuf);
 		return -EINVAL;
+	}
+	if (o->view && !strcmp(o->view, "lscontainers")) {
+		pr = lscontainers__new(pl, o->json, STDOUT_FILENO);
+		if (!pr) {
+			log_err("out of memory");
+			return -ENOMEM;
+		}
+		return pipeline__add_sink(pl, &lscontainers_ops, pr);
 	}
 	if (o->view) {
 		struct view_sink_opts vo = {
@@ -215,15 +119,20 @@ void output__teardown(struct pipeline *pl)
 static int cmd_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
+	bool ls = o->view && !strcmp(o->view, "lscontainers");
+	struct scry_opts run = *o;
 	struct pipeline pl = {};
 	int err;
 
-	err = output__setup(o, &pl);
+	/* lscontainers is a short look (one second unless -M or -n say otherwise), then a table. */
+	if (ls && !run.max_secs && !run.max_events)
+		run.max_secs = 1;
+	err = output__setup(&run, &pl);
 	if (!err)
-		err = live__setup(o, &pl);
+		err = live__setup(&run, &pl);
 	/* A view that needs no syscalls leaves the syscall probes off: it costs them nothing. */
 	if (!err)
-		err = live__run(o, &pl, !v || (v->needs & NEED_SYSCALLS));
+		err = live__run(&run, &pl, !ls && (!v || (v->needs & NEED_SYSCALLS)));
 	output__teardown(&pl);
 	live__teardown(&pl);
 	return err;
@@ -235,9 +144,11 @@ int cmd_run(struct scry_opts *o)
 		return list_fields();
 	if (o->list_views)
 		return list_views(o);
+	if (o->write_path)
+		return cmd_write(o);
+	if (o->nread)
+		return cmd_read(o);
 	if (!strcmp(o->command, "top"))
 		return top_ui__run(o);
-	if (o->view && !strcmp(o->view, "lscontainers"))
-		return cmd_lscontainers(o);
 	return cmd_stream(o);
 }

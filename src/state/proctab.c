@@ -208,6 +208,13 @@ struct scry_proc *proctab__next_proc(struct proctab *pt, size_t *pos)
 	return hashmap__next(pt->procs, pos, NULL, &v) ? v : NULL;
 }
 
+struct scry_thread *proctab__next_thread(struct proctab *pt, size_t *pos)
+{
+	void *v;
+
+	return hashmap__next(pt->threads, pos, NULL, &v) ? v : NULL;
+}
+
 size_t proctab__nprocs(struct proctab *pt)
 {
 	return hashmap__size(pt->procs);

@@ -92,3 +92,6 @@ for mode in text json; do
 	sed -n 's/^scry: \([0-9]*\) events captured, \([0-9]*\) dropped (\([0-9.]*\)%), \([0-9.]*\) s/\1 \2 \3 \4/p' "$TMP/flood" |
 		awk -v m=$mode '{ printf "flood, %s to /dev/null: %.2f M events/s delivered to the consumer, %.2f M/s offered, %s%% dropped\n", m, $1 / $4 / 1e6, ($1 + $2) / $4 / 1e6, $3 }'
 done
+
+# Capture files: writing and replaying (issue 5).
+BUILD=$BUILD sh tests/bench/bench_capture.sh

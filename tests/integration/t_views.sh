@@ -42,7 +42,7 @@ row = [r for r in c['rows'] if r['container.name'] == 'cpu-$tag']
 assert len(row) == 1, c
 scry = row[0]['cpu.ns']
 print('# container: scry %d ns, cgroup v2 usage_usec %d ns, cgroup v1 cpuacct.usage %d ns' % (scry, $usage_ns, $v1_ns))
-assert $usage_ns > 4.5e9, $usage_ns
+assert $usage_ns > 2.5e9, $usage_ns  # 5 s of spinning, less on a loaded machine
 assert abs(scry - $usage_ns) <= 0.01 * $usage_ns, (scry, $usage_ns)  # the issue asks 3%; scheduler accounting is exact
 if $v1_ns:
     assert abs(scry - $v1_ns) <= 0.03 * $v1_ns, (scry, $v1_ns)

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Capture files: `scry -w FILE` records what the pipeline decoded, `scry -r FILE` feeds it back
+ * through the same pipeline, so the printer, filters and views behave as they do live.
+ *
+ * A file is a header and a sequence of independent blocks (deflate + CRC32): the process table
+ * and the containers as they were when the file started, the event records, and container
+ * metadata as it becomes known. The format is in docs/capture-format.md.
+ *
+ * Writing never blocks the consumer: blocks are built on its thread without allocation and
+ * handed to a writer thread that compresses and writes them; when it falls behind, events are
+ * dropped and counted (lifecycle records last), never queued without bound.
+ */
+#ifndef SCRY_CAPTURE_H
+#define SCRY_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scry/sink.h"
+
+struct proctab;
+struct containers;
+
+/* --- writer.c ------------------------------------------------------------------------------- */
+struct capture_writer_opts {
+	const char *path;		/* -w FILE */
+	uint64_t rotate_bytes;		/* -C: a new file after this many bytes (0: never) */
+	uint64_t rotate_ns;		/* -G: a new file after this long, wall-clock (0: never) */
+	unsigned int keep;		/* -W: keep only the last N files (0: all) */
+	const char *filter;		/* the filter the recording used, kept in the header */
+	int level;			/* deflate level 1..9, 0 to store blocks uncompressed, -1 default */
+	unsigned int pool_blocks;	/* event blocks in flight (memory bound); 0: default */
+	size_t block_bytes;		/* an event block's payload; 0: 256 KiB (tests use less) */
+};
+
+struct capture_stats {
+	uint64_t records;		/* records written */
+	uint64_t events;		/* events they stand for (a folded syscall is two) */
+	uint64_t dropped_records;	/* not written because the writer fell behind */
+	uint64_t dropped_events;
+	uint64_t bytes;			/* on disk, every file of the recording */
+	uint64_t raw_bytes;		/* the same blocks before compression */
+	unsigned int files;		/* files started */
+	int err;			/* first write error (-errno), 0 if none */
+};
+
+/*
+ * Creates the first file (mode 0600) and starts the writer thread. `pl` is the pipeline whose
+ * process table and container registry the capture describes (either may be NULL). The file
+ * header and the table snapshot are written when the first event arrives (or at the first tick),
+ * that is once the live run has seeded its tables. NULL on error, with a message printed.
+ */
+struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
+					   struct pipeline *pl);
+/* The sink (SINK_HIDDEN | SINK_UNFILTERED); its context is the writer. */
+extern const struct sink_ops capture_sink_ops;
+/* Write what is pending and the end marker, stop the thread. 0 or the first write error. */
+int capture_writer__close(struct capture_writer *w);
+void capture_writer__stats(struct capture_writer *w, struct capture_stats *st);
+/* True once the header was written: something was recorded (else the caller may unlink). */
+bool capture_writer__started(const struct capture_writer *w);
+/* The first (or last) file's name: FILE, or FILE0, FILE1... with -C/-G. */
+const char *capture_writer__path(const struct capture_writer *w, bool last);
+/* Closes if needed; accepts NULL. */
+void capture_writer__free(struct capture_writer *w);
+
+/* --- merge.c: reading a set of files ----------------------------------------------------- */
+struct capture_read_stats {
+	uint64_t records;		/* records returned */
+	uint64_t blocks;		/* event blocks read */
+	uint64_t damaged_blocks;	/* skipped: CRC mismatch, bad header, undecodable */
+	uint64_t lost_bytes;		/* bytes skipped over (damage, incomplete tail) */
+	uint64_t lost_records;		/* records known to be in skipped blocks */
+	uint64_t writer_dropped;	/* events the recorder dropped (from its loss markers) */
+	unsigned int truncated;		/* files cut short (no end marker) */
+	unsigned int files;		/* files read */
+};
+
+/*
+ * Opens every file and checks its header: one error line and NULL (errno set) for a file that
+ * is missing, not a capture, or of a newer format. A file whose header is cut short or damaged
+ * is skipped with a warning, unless no file is usable at all (then an error and NULL).
+ */
+struct capture_reader *capture_reader__open(const char *const *paths, int n);
+/*
+ * Loads the container metadata of every file (a pre-scan that skips event blocks) into `c`,
+ * sets the wall-clock offset for the output, and keeps `pt` to seed it from the files' process
+ * tables as replay reaches them. 0 or -errno.
+ */
+int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct containers *c);
+/* Boot-time ns at which the (earliest) recording started: -M counts from here. */
+uint64_t capture_reader__start_ts(const struct capture_reader *r);
+/*
+ * The next record in time order across the files: 1 and the record (valid until the next
+ * call), 0 at the end, -errno on a read error. Damage is reported as it is met, once.
+ */
+int capture_reader__next(struct capture_reader *r, const void **rec, uint32_t *size);
+void capture_reader__stats(const struct capture_reader *r, struct capture_read_stats *st);
+void capture_reader__free(struct capture_reader *r);
+
+#endif /* SCRY_CAPTURE_H */

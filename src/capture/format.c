@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture format, field by field: the file header and block headers in fixed little-endian
+ * layout, event records as compact items (a mask of header fields unchanged since the previous
+ * record, the time as a delta, every number as a LEB128 varint) and the state items. Event
+ * records are described by one table of field offsets, widths and encodings; nothing here ever
+ * copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The file's record tags are the ABI's record types; a renumbering must map them here. */
+_Static_assert(SCRY_REC_SYS_ENTER == 1 && SCRY_REC_SYS_EXIT == 2 && SCRY_REC_FORK == 3 &&
+	       SCRY_REC_EXEC == 4 && SCRY_REC_EXIT == 5 && SCRY_REC_SWITCH == 6 &&
+	       SCRY_REC_CPUTICK == 7 && SCRY_REC_RENAME == 8 && SCRY_REC__MAX == 9,
+	       "capture tags 1..8 are the record types: describe a new one in rec_desc[]");
+_Static_assert(SCRY_REC__MAX <= CAP_TAG_LENGTH_PREFIXED, "record tags below the prefixed ones");
+
+/* --- little-endian and varint primitives ----------------------------------------------------- */
+
+static inline void le16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
+static inline void le32(uint8_t *p, uint32_t v) { le16(p, v); le16(p + 2, v >> 16); }
+static inline void le64(uint8_t *p, uint64_t v) { le32(p, v); le32(p + 4, v >> 32); }
+static inline uint16_t rd16(const uint8_t *p) { return p[0] | (uint16_t)p[1] << 8; }
+static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
+static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+/* --- file header ------------------------------------------------------------------------------ */
+
+static uint8_t *put_hstr(uint8_t *p, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	le16(p, n);
+	memcpy(p + 2, s, n);
+	return p + 2 + n;
+}
+
+size_t cap_header_encode(const struct cap_header *h, uint8_t *out)
+{
+	uint8_t *b = out + CAP_PREAMBLE, *p;
+	size_t body;
+
+	memcpy(out, CAP_MAGIC, CAP_MAGIC_LEN);
+	le16(out + 8, CAP_MAJOR);
+	le16(out + 10, CAP_MINOR);
+	le64(b, h->session);
+	le32(b + 8, h->seq);
+	le32(b + 12, h->ncpus);
+	le64(b + 16, h->boot_wall);
+	le64(b + 24, h->start_ts);
+	le64(b + 32, h->file_ts);
+	le32(b + 40, h->flags);
+	memcpy(b + 44, h->boot_id, 16);
+	p = b + CAP_HDR_FIXED;
+	p = put_hstr(p, h->version, sizeof(h->version) - 1);
+	p = put_hstr(p, h->hostname, sizeof(h->hostname) - 1);
+	p = put_hstr(p, h->release, sizeof(h->release) - 1);
+	p = put_hstr(p, h->machine, sizeof(h->machine) - 1);
+	p = put_hstr(p, h->filter, sizeof(h->filter) - 1);
+	body = p - b;
+	le32(out + 12, body);
+	le32(p, cap_crc32(out, CAP_PREAMBLE + body));
+	return CAP_PREAMBLE + body + 4;
+}
+
+int cap_preamble_decode(const uint8_t in[CAP_PREAMBLE], struct cap_header *h, uint32_t *body_len)
+{
+	if (memcmp(in, CAP_MAGIC, CAP_MAGIC_LEN))
+		return -EPROTO;
+	h->major = rd16(in + 8);
+	h->minor = rd16(in + 10);
+	*body_len = rd32(in + 12);
+	if (h->major > CAP_MAJOR)
+		return -ERANGE;
+	if (h->major == 0 || *body_len < CAP_HDR_FIXED + 10 || *body_len > CAP_HDR_BODY_MAX)
+		return -EBADMSG;
+	return 0;
+}
+
+static const uint8_t *get_hstr(const uint8_t *p, const uint8_t *end, char *dst, size_t cap)
+{
+	size_t n;
+
+	if (!p || end - p < 2)
+		return NULL;
+	n = rd16(p);
+	p += 2;
+	if ((size_t)(end - p) < n)
+		return NULL;
+	/* Longer than our buffer (a newer writer's limit): keep what fits. */
+	memcpy(dst, p, n < cap ? n : cap - 1);
+	dst[n < cap ? n : cap - 1] = '\0';
+	return p + n;
+}
+
+int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
+{
+	const uint8_t *p, *end = b + len;
+
+	if (len < CAP_HDR_FIXED)
+		return -EBADMSG;
+	h->session = rd64(b);
+	h->seq = rd32(b + 8);
+	h->ncpus = rd32(b + 12);
+	h->boot_wall = rd64(b + 16);
+	h->start_ts = rd64(b + 24);
+	h->file_ts = rd64(b + 32);
+	h->flags = rd32(b + 40);
+	memcpy(h->boot_id, b + 44, 16);
+	p = get_hstr(b + CAP_HDR_FIXED, end, h->version, sizeof(h->version));
+	p = get_hstr(p, end, h->hostname, sizeof(h->hostname));
+	p = get_hstr(p, end, h->release, sizeof(h->release));
+	p = get_hstr(p, end, h->machine, sizeof(h->machine));
+	p = get_hstr(p, end, h->filter, sizeof(h->filter));
+	/* Bytes after the known fields belong to a newer minor version: ignored. */
+	return p ? 0 : -EBADMSG;
+}
+
+/* --- block header ------------------------------------------------------------------------------ */
+
+void cap_block_hdr_encode(const struct cap_block_hdr *b, uint8_t out[CAP_BLOCK_HDR])
+{
+	le32(out, CAP_BLOCK_MAGIC);
+	out[4] = b->kind;
+	out[5] = b->codec;
+	le16(out + 6, b->flags);
+	le32(out + 8, b->seq);
+	le32(out + 12, b->nitems);
+	le32(out + 16, b->raw_len);
+	le32(out + 20, b->stored_len);
+	le64(out + 24, b->first_ts);
+	le64(out + 32, b->last_ts);
+	le32(out + 40, b->payload_crc);
+	le32(out + 44, cap_crc32(out, 44));
+}
+
+int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *b)
+{
+	if (rd32(in) != CAP_BLOCK_MAGIC)
+		return -EPROTO;
+	if (!CAP_CRC_OK(rd32(in + 44), cap_crc32(in, 44)))
+		return -EBADMSG;
+	b->kind = in[4];
+	b->codec = in[5];
+	b->flags = rd16(in + 6);
+	b->seq = rd32(in + 8);
+	b->nitems = rd32(in + 12);
+	b->raw_len = rd32(in + 16);
+	b->stored_len = rd32(in + 20);
+	b->first_ts = rd64(in + 24);
+	b->last_ts = rd64(in + 32);
+	b->payload_crc = rd32(in + 40);
+	if (b->raw_len > CAP_RAW_MAX || b->stored_len > CAP_STORED_MAX)
+		return -E2BIG;
+	if (b->codec == CAP_CODEC_STORED && b->stored_len != b->raw_len)
+		return -EBADMSG;
+	return 0;
+}
+
+/* --- event records ---------------------------------------------------------------------------- */
+
+/*
+ * The fields after the common header, per record type, in file order: (struct, member, how).
+ *   U      unsigned varint (a value too large for the member is an error)
+ *   S      zigzag varint of the signed value
+ *   TSREL  a time not after the record's: 0 for none, else ts - value + 1
+ *   COMM   a length byte (0..16) and the bytes before the NUL
+ * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv).
+ * The encoder and the decoder are both generated from these lists, so they cannot disagree.
+ */
+#define F_SYS_ENTER(X)	X(struct scry_rec_sys_enter, nr, U)
+#define F_SYS_EXIT(X)	X(struct scry_rec_sys_exit, nr, U) X(struct scry_rec_sys_exit, ret, S) \
+			X(struct scry_rec_sys_exit, enter_ts, TSREL)
+#define F_FORK(X)	X(struct scry_rec_fork, parent_pid, U) X(struct scry_rec_fork, parent_tid, U) \
+			X(struct scry_rec_fork, ppid, U) X(struct scry_rec_fork, vpid, U) \
+			X(struct scry_rec_fork, vtid, U) X(struct scry_rec_fork, uid, U) \
+			X(struct scry_rec_fork, gid, U) X(struct scry_rec_fork, fork_flags, U)
+#define F_EXEC(X)	X(struct scry_rec_exec, old_tid, U) X(struct scry_rec_exec, ppid, U) \
+			X(struct scry_rec_exec, vpid, U) X(struct scry_rec_exec, vtid, U) \
+			X(struct scry_rec_exec, uid, U) X(struct scry_rec_exec, gid, U) \
+			X(struct scry_rec_exec, exe_len, U) X(struct scry_rec_exec, args_len, U)
+#define F_EXIT(X)	X(struct scry_rec_exit, exit_code, S) X(struct scry_rec_exit, exit_flags, U)
+#define F_SWITCH(X)	X(struct scry_rec_switch, runtime_ns, U) X(struct scry_rec_switch, next_pid, U) \
+			X(struct scry_rec_switch, next_tid, U) X(struct scry_rec_switch, prev_state, U)
+#define F_CPUTICK(X)	X(struct scry_rec_cputick, runtime_ns, U)
+#define F_RENAME(X)	X(struct scry_rec_rename, old_comm, COMM)
+
+/* (type, fields, size without the tail) */
+#define RECORDS(X)								\
+	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter))		\
+	X(SYS_EXIT, F_SYS_EXIT, SCRY_SYS_EXIT_SHORT)				\
+	X(FORK, F_FORK, sizeof(struct scry_rec_fork))				\
+	X(EXEC, F_EXEC, SCRY_EXEC_FIXED)					\
+	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit))				\
+	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch))			\
+	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick))			\
+	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename))
+
+#define FIXED_ENTRY(type, fields, fixed) [SCRY_REC_##type] = fixed,
+static const uint16_t rec_fixed[SCRY_REC__MAX] = { RECORDS(FIXED_ENTRY) };
+
+/* The decoder zeroes this much of every record (padding included): a constant, so inline. */
+#define REC_FIXED_MAX 80
+#define CHECK_FIXED(type, fields, fixed) _Static_assert(fixed <= REC_FIXED_MAX, #type);
+RECORDS(CHECK_FIXED)
+
+/* The header mask: which common fields are the same as in the previous record of the block. */
+enum {
+	M_CPU = 1 << 0,
+	M_TASK = 1 << 1,	/* pid and tid */
+	M_CGROUP = 1 << 2,
+	M_COMM = 1 << 3,
+	M_FLAGS = 1 << 4,	/* h.flags follows (absent: 0) */
+	M_ALL = 0x1f,
+};
+
+/* sys_exit's shape: how many arguments, and which optional parts follow. */
+enum {
+	SH_NARGS = 0x07,
+	SH_FD0 = 1 << 3,	/* fd_kind[0] follows */
+	SH_FD1 = 1 << 4,	/* fd_kind[1] follows */
+	SH_PATH = 1 << 5,	/* path_len and the path follow */
+	SH_ALL = 0x3f,
+};
+
+static inline uint8_t *put_comm(uint8_t *p, const char *comm)
+{
+	size_t n = strnlen(comm, SCRY_COMM_LEN);
+
+	*p++ = n;
+	memcpy(p, comm, n);
+	return p + n;
+}
+
+static inline void set_comm(char *dst, const char *src)
+{
+	size_t n = strnlen(src, SCRY_COMM_LEN);
+
+	memcpy(dst, src, n);
+	memset(dst + n, 0, SCRY_COMM_LEN - n);
+}
+
+static inline uint8_t *enc_U(uint8_t *p, uint64_t v, const union scry_rec *r)
+{
+	return put_uv(p, v);
+}
+
+static inline uint8_t *enc_S(uint8_t *p, int64_t v, const union scry_rec *r)
+{
+	return put_uv(p, zz(v));
+}
+
+static inline uint8_t *enc_TSREL(uint8_t *p, uint64_t v, const union scry_rec *r)
+{
+	return put_uv(p, v ? r->h.ts - v + 1 : 0);
+}
+
+static inline uint8_t *enc_COMM(uint8_t *p, const char *v, const union scry_rec *r)
+{
+	return put_comm(p, v);
+}
+
+static uint8_t *put_hdr(struct cap_ctx *c, uint8_t *out, const struct scry_hdr *h)
+{
+	uint8_t *p = out + 2, mask = 0;
+
+	out[0] = h->type;
+	p = put_uv(p, zz((int64_t)(h->ts - c->ts)));
+	if (h->cpu == c->cpu)
+		mask |= M_CPU;
+	else
+		p = put_uv(p, h->cpu);
+	if (h->pid == c->pid && h->tid == c->tid) {
+		mask |= M_TASK;
+	} else {
+		p = put_uv(p, h->pid);
+		p = put_uv(p, h->tid);
+	}
+	if (h->cgid == c->cgid)
+		mask |= M_CGROUP;
+	else
+		p = put_uv(p, h->cgid);
+	if (!strncmp(h->comm, c->comm, SCRY_COMM_LEN)) {
+		mask |= M_COMM;
+	} else {
+		p = put_comm(p, h->comm);
+		set_comm(c->comm, h->comm);
+	}
+	if (h->flags) {
+		mask |= M_FLAGS;
+		p = put_uv(p, h->flags);
+	}
+	out[1] = mask;
+	c->ts = h->ts;
+	c->cpu = h->cpu;
+	c->pid = h->pid;
+	c->tid = h->tid;
+	c->cgid = h->cgid;
+	return p;
+}
+
+static uint8_t *put_exit_tail(uint8_t *p, const struct scry_rec_sys_exit *x)
+{
+	unsigned int i;
+
+	*p++ = x->nargs | (x->fd_kind[0] ? SH_FD0 : 0) | (x->fd_kind[1] ? SH_FD1 : 0) |
+	       (x->path_len ? SH_PATH : 0);
+	if (x->fd_kind[0])
+		*p++ = x->fd_kind[0];
+	if (x->fd_kind[1])
+		*p++ = x->fd_kind[1];
+	if (x->path_len)
+		p = put_uv(p, x->path_len);
+	/* Zigzag: fd arguments such as AT_FDCWD (-100) take one byte, not ten. */
+	for (i = 0; i < x->nargs; i++)
+		p = put_uv(p, zz((int64_t)x->args[i]));
+	memcpy(p, x->path, x->path_len);
+	return p + x->path_len;
+}
+
+size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r)
+{
+	uint8_t *p = put_hdr(c, out, &r->h);
+
+#define ENC_FIELD(T, m, how) p = enc_##how(p, ((const T *)r)->m, r);
+#define ENC_CASE(type, fields, fixed) case SCRY_REC_##type: fields(ENC_FIELD) break;
+	switch (r->h.type) {
+	RECORDS(ENC_CASE)
+	}
+	if (r->h.type == SCRY_REC_SYS_EXIT) {
+		p = put_exit_tail(p, &r->exit);
+	} else if (r->h.type == SCRY_REC_EXEC) {
+		size_t n = r->exec.exe_len + r->exec.args_len;
+
+		memcpy(p, r->exec.data, n);
+		p += n;
+	}
+	return p - out;
+}
+
+/* A value read for a member of `width` bytes must fit it. */
+static inline bool fits(uint64_t v, size_t width)
+{
+	return width >= 8 || !(v >> (8 * width));
+}
+
+static inline bool fits_signed(int64_t v, size_t width)
+{
+	return width >= 8 || (v >= -(INT64_C(1) << (8 * width - 1)) &&
+			      v < (INT64_C(1) << (8 * width - 1)));
+}
+
+#define DEC_U(T, m)								\
+	do {									\
+		uint64_t v_;							\
+		if (!get_uv(&p, end, &v_) || !fits(v_, sizeof(((T *)0)->m)))	\
+			return -EBADMSG;					\
+		((T *)out)->m = v_;						\
+	} while (0)
+#define DEC_S(T, m)								\
+	do {									\
+		uint64_t v_;							\
+		if (!get_uv(&p, end, &v_) || !fits_signed(unzz(v_), sizeof(((T *)0)->m))) \
+			return -EBADMSG;					\
+		((T *)out)->m = unzz(v_);					\
+	} while (0)
+#define DEC_TSREL(T, m)								\
+	do {									\
+		uint64_t v_;							\
+		if (!get_uv(&p, end, &v_) || (v_ && v_ - 1 > out->h.ts))	\
+			return -EBADMSG;					\
+		((T *)out)->m = v_ ? out->h.ts - (v_ - 1) : 0;			\
+	} while (0)
+#define DEC_COMM(T, m)								\
+	do {									\
+		if (!get_comm(&p, end, ((T *)out)->m))				\
+			return -EBADMSG;					\
+	} while (0)
+
+static inline bool get_comm(const uint8_t **pp, const uint8_t *end, char *dst)
+{
+	const uint8_t *p = *pp;
+	size_t n;
+
+	if (p >= end || *p > SCRY_COMM_LEN || (size_t)(end - p - 1) < *p)
+		return false;
+	n = *p++;
+	memcpy(dst, p, n);
+	memset(dst + n, 0, SCRY_COMM_LEN - n);
+	*pp = p + n;
+	return true;
+}
+
+static bool get_hdr(struct cap_ctx *c, const uint8_t **pp, const uint8_t *end, uint8_t mask,
+		    struct scry_hdr *h)
+{
+	uint64_t v, w;
+
+	if (!get_uv(pp, end, &v))
+		return false;
+	h->ts = c->ts + (uint64_t)unzz(v);
+	if (!(mask & M_CPU)) {
+		if (!get_uv(pp, end, &v) || v > UINT16_MAX)
+			return false;
+		c->cpu = v;
+	}
+	if (!(mask & M_TASK)) {
+		if (!get_uv(pp, end, &v) || !get_uv(pp, end, &w) || v > UINT32_MAX || w > UINT32_MAX)
+			return false;
+		c->pid = v;
+		c->tid = w;
+	}
+	if (!(mask & M_CGROUP) && !get_uv(pp, end, &c->cgid))
+		return false;
+	if (!(mask & M_COMM) && !get_comm(pp, end, c->comm))
+		return false;
+	v = 0;
+	if ((mask & M_FLAGS) && (!get_uv(pp, end, &v) || v > UINT16_MAX))
+		return false;
+	h->flags = v;
+	c->ts = h->ts;
+	h->cpu = c->cpu;
+	h->pid = c->pid;
+	h->tid = c->tid;
+	h->cgid = c->cgid;
+	memcpy(h->comm, c->comm, SCRY_COMM_LEN);
+	return true;
+}
+
+/* sys_exit's tail; returns the record's size, or 0 if the item is malformed. */
+static uint32_t get_exit_tail(const uint8_t **pp, const uint8_t *end, struct scry_rec_sys_exit *x)
+{
+	const uint8_t *p = *pp;
+	unsigned int i, shape;
+	uint64_t v;
+
+	if (p >= end || (*p & ~SH_ALL) || (*p & SH_NARGS) > SCRY_NARGS)
+		return 0;
+	shape = *p++;
+	x->nargs = shape & SH_NARGS;
+	if ((shape & SH_FD0) && (p >= end || !(x->fd_kind[0] = *p++)))
+		return 0;
+	if ((shape & SH_FD1) && (p >= end || !(x->fd_kind[1] = *p++)))
+		return 0;
+	if (shape & SH_PATH) {
+		if (!get_uv(&p, end, &v) || !v || v > SCRY_PATH_MAX)
+			return 0;
+		x->path_len = v;
+	}
+	*pp = p;
+	if (!x->nargs && !x->path_len)
+		return SCRY_SYS_EXIT_SHORT;
+	memset(x->args, 0, sizeof(x->args));
+	for (i = 0; i < x->nargs; i++) {
+		if (!get_uv(pp, end, &v))
+			return 0;
+		x->args[i] = unzz(v);
+	}
+	if ((size_t)(end - *pp) < x->path_len)
+		return 0;
+	memcpy(x->path, *pp, x->path_len);
+	*pp += x->path_len;
+	return SCRY_SYS_EXIT_ARGS + x->path_len;
+}
+
+static uint32_t get_exec_tail(const uint8_t **pp, const uint8_t *end, struct scry_rec_exec *e)
+{
+	size_t n = (size_t)e->exe_len + e->args_len;
+
+	if (e->exe_len > SCRY_EXE_MAX || e->args_len > SCRY_ARGS_MAX || (size_t)(end - *pp) < n)
+		return 0;
+	memcpy(e->data, *pp, n);
+	*pp += n;
+	return SCRY_EXEC_FIXED + n;
+}
+
+int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
+		   uint32_t *size)
+{
+	const uint8_t *p = in + 2, *end = in + len;
+	uint32_t sz;
+
+	if (len < 2 || in[0] == SCRY_REC_NONE || in[0] >= SCRY_REC__MAX || (in[1] & ~M_ALL))
+		return -EBADMSG;
+	memset(out, 0, REC_FIXED_MAX);
+	out->h.type = in[0];
+	if (!get_hdr(c, &p, end, in[1], &out->h))
+		return -EBADMSG;
+#define DEC_FIELD(T, m, how) DEC_##how(T, m);
+#define DEC_CASE(type, fields, fixed) case SCRY_REC_##type: fields(DEC_FIELD) break;
+	switch (in[0]) {
+	RECORDS(DEC_CASE)
+	}
+	if (in[0] == SCRY_REC_SYS_EXIT)
+		sz = get_exit_tail(&p, end, &out->exit);
+	else if (in[0] == SCRY_REC_EXEC)
+		sz = get_exec_tail(&p, end, &out->exec);
+	else
+		sz = rec_fixed[in[0]];
+	if (!sz)
+		return -EBADMSG;
+	out->h.size = sz;
+	*size = sz;
+	return p - in;
+}

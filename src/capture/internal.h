@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The capture format's pieces, shared by the writer, the reader, the unit tests and the fuzzer.
+ * docs/capture-format.md is the specification; the constants here must match it.
+ */
+#ifndef SCRY_CAPTURE_INTERNAL_H
+#define SCRY_CAPTURE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scry/container.h"
+#include "scry/decode.h"
+#include "scry/state.h"
+
+/*
+ * Fuzzing builds accept any CRC, so that mutations reach the code behind the checks (the usual
+ * libFuzzer convention); every other build checks them.
+ */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define CAP_CRC_OK(want, got) ((void)(want), (void)(got), 1)
+#else
+#define CAP_CRC_OK(want, got) ((want) == (got))
+#endif
+
+/* --- varints: LEB128, 7 bits a byte, low group first; zigzag for signed values ------------ */
+static inline uint8_t *put_uv(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)v | 0x80;
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+static inline size_t uv_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* At most 10 bytes; a 10th byte above 1 would overflow 64 bits. */
+static inline bool get_uv(const uint8_t **pp, const uint8_t *end, uint64_t *out)
+{
+	const uint8_t *p = *pp;
+	uint64_t v = 0;
+	unsigned int shift;
+
+	/* Most values (deltas, counts, small numbers) take one or two bytes. */
+	if (end - p >= 2) {
+		if (p[0] < 0x80) {
+			*out = p[0];
+			*pp = p + 1;
+			return true;
+		}
+		if (p[1] < 0x80) {
+			*out = (p[0] & 0x7f) | (uint64_t)p[1] << 7;
+			*pp = p + 2;
+			return true;
+		}
+	}
+	for (shift = 0; p < end && shift < 64; shift += 7) {
+		uint8_t b = *p++;
+
+		if (shift == 63 && b > 1)
+			return false;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			*pp = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+static inline uint64_t zz(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t unzz(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* --- file header ---------------------------------------------------------------------------- */
+#define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
+#define CAP_MAGIC_LEN		8
+#define CAP_MAJOR		1	/* a reader refuses a file of a higher major version */
+#define CAP_MINOR		0	/* minor versions only add what older readers may skip */
+#define CAP_PREAMBLE		16	/* magic, major, minor, header length */
+#define CAP_HDR_BODY_MAX	65536
+#define CAP_HDR_FIXED		60	/* body bytes before the strings */
+#define CAP_STR_MAX		4096	/* each header string */
+
+enum cap_file_flags {
+	CAP_FF_FILTERED = 1 << 0,	/* recorded with a filter: only matching events + lifecycle */
+	CAP_FF_ROTATING = 1 << 1,	/* one file of a set started by -C/-G */
+};
+
+struct cap_header {
+	uint16_t major, minor;
+	uint64_t session;		/* random id shared by the files of one recording */
+	uint32_t seq;			/* file number within the recording, from 0 */
+	uint32_t ncpus;
+	uint64_t boot_wall;		/* wall-clock ns at boot: event time + this = epoch ns */
+	uint64_t start_ts;		/* boot ns when the recording started */
+	uint64_t file_ts;		/* boot ns when this file started */
+	uint32_t flags;			/* enum cap_file_flags */
+	uint8_t boot_id[16];		/* the kernel's boot id; zero if unknown */
+	char version[64];
+	char hostname[256];
+	char release[256];		/* uname -r */
+	char machine[72];		/* uname -m: syscall numbers depend on it */
+	char filter[CAP_STR_MAX];
+};
+
+/* Preamble + body + CRC into out (at least CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4). */
+size_t cap_header_encode(const struct cap_header *h, uint8_t *out);
+/* The preamble: 0, -EPROTO not a capture, -ERANGE newer major; sets major/minor, *body_len. */
+int cap_preamble_decode(const uint8_t in[CAP_PREAMBLE], struct cap_header *h, uint32_t *body_len);
+/* The body (after its CRC was checked): 0 or -EBADMSG. */
+int cap_header_body_decode(const uint8_t *in, size_t len, struct cap_header *h);
+
+/* --- blocks --------------------------------------------------------------------------------- */
+#define CAP_BLOCK_MAGIC		0xb1424353u	/* "SCB\xb1" as stored (little-endian) */
+#define CAP_BLOCK_HDR		48
+#define CAP_RAW_MAX		(4u << 20)	/* largest payload a reader accepts */
+#define CAP_STORED_MAX		(CAP_RAW_MAX + (CAP_RAW_MAX >> 4) + 4096)
+
+enum cap_block_kind {
+	CAP_BLK_EVENTS = 1,	/* event records (and loss markers) */
+	CAP_BLK_STATE = 2,	/* the process table and containers when the file started */
+	CAP_BLK_META = 3,	/* container metadata learnt while recording */
+	CAP_BLK_END = 4,	/* the end marker: the file was closed properly */
+};
+
+enum cap_codec {
+	CAP_CODEC_STORED = 0,
+	CAP_CODEC_DEFLATE = 1,	/* raw deflate, RFC 1951 */
+};
+
+struct cap_block_hdr {
+	uint8_t kind;
+	uint8_t codec;
+	uint16_t flags;
+	uint32_t seq;		/* block number within the file, from 0 */
+	uint32_t nitems;
+	uint32_t raw_len;
+	uint32_t stored_len;
+	uint64_t first_ts, last_ts;	/* range of record times (event blocks), else 0 */
+	uint32_t payload_crc;
+};
+
+void cap_block_hdr_encode(const struct cap_block_hdr *b, uint8_t out[CAP_BLOCK_HDR]);
+/* 0, -EPROTO wrong magic, -EBADMSG header CRC mismatch, -E2BIG lengths beyond the limits. */
+int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *b);
+
+/* --- items ---------------------------------------------------------------------------------- */
+/*
+ * Tags 1..8 are event records (the values of enum scry_rec_type) and carry no length. Tags from
+ * 0x40 carry a varint length, so that a reader skips those it does not know.
+ */
+enum cap_tag {
+	CAP_TAG_LOSS = 0x40,
+	CAP_TAG_PROC = 0x41,
+	CAP_TAG_THREAD = 0x42,
+	CAP_TAG_CONTAINER = 0x43,
+	CAP_TAG_END = 0x44,
+};
+#define CAP_TAG_LENGTH_PREFIXED	0x40
+
+/* Delta context of the event records in one block; zeroed at each block's start. */
+struct cap_ctx {
+	uint64_t ts;
+	uint64_t cgid;
+	uint32_t pid, tid;
+	uint16_t cpu;
+	char comm[SCRY_COMM_LEN];
+};
+
+/* Encode a valid record (one decode__record accepted); out has cap_rec_bound(r) bytes. */
+size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
+/*
+ * Decode the event item at in[0] (its tag) into `out` (SCRY_REC_MAX bytes, 8-aligned).
+ * Returns the bytes consumed and sets *size, or -EBADMSG.
+ */
+int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
+		   uint32_t *size);
+/* An upper bound of a record's encoded size (varints take at most 5/4 of their field). */
+static inline size_t cap_rec_bound(const union scry_rec *r)
+{
+	return r->h.size + r->h.size / 4 + 32;
+}
+/* Events a record stands for: 2 for an exit that carries its folded enter. */
+static inline unsigned int cap_rec_events(const union scry_rec *r)
+{
+	return 1 + (r->h.type == SCRY_REC_SYS_EXIT && r->exit.enter_ts != 0);
+}
+
+/* A growable byte buffer for the rare items (state, containers); err latches -ENOMEM. */
+struct cap_buf {
+	uint8_t *p;
+	size_t len, cap;
+	int err;
+};
+void cap_buf__free(struct cap_buf *b);
+
+struct cap_loss {
+	uint64_t records, events;
+	uint64_t first_ts, last_ts;
+};
+
+struct cap_end {
+	uint64_t records, events;	/* written to this file */
+	uint64_t lost_records, lost_events;
+	uint64_t continues;		/* 1: the recording goes on in the next file */
+};
+
+/* Process and thread entries of a snapshot; strings point into the payload when decoded. */
+struct cap_proc {
+	struct scry_proc p;		/* pid ... dead_ts; exe/args below */
+	const char *exe;
+	uint32_t exe_len;
+	const char *args;
+	uint32_t args_len;
+};
+
+struct cap_thread {
+	uint32_t tid, pid, vtid;
+	char comm[SCRY_COMM_LEN];
+	uint64_t cpu_ns, dead_ts, enter_ts;
+	uint32_t enter_nr;
+	bool dead;
+};
+
+/* Container metadata; decoding allocates `meta` (the caller frees it or hands it over). */
+struct cap_ctr {
+	char id[CTR_ID_MAX];
+	enum ctr_runtime runtime;
+	bool resolved;
+	struct ctr_meta meta;
+	const uint8_t *cgids;		/* decoded: varints, ncgids of them */
+	size_t cgids_len;
+	uint32_t ncgids;
+};
+
+void cap_put_loss(struct cap_buf *b, const struct cap_loss *l);
+void cap_put_end(struct cap_buf *b, const struct cap_end *e);
+void cap_put_proc(struct cap_buf *b, const struct scry_proc *p);
+void cap_put_thread(struct cap_buf *b, const struct scry_thread *t, uint32_t pid);
+void cap_put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64_t *cgids,
+		 uint32_t ncgids);
+/* Loss markers are also written into the fixed event blocks (needs 64 bytes). */
+size_t cap_loss_encode(uint8_t *out, const struct cap_loss *l);
+
+/*
+ * The length-prefixed item at in[0]: its tag and body. Returns the bytes the item spans, or
+ * -EBADMSG if it runs past `len`.
+ */
+int cap_item_span(const uint8_t *in, size_t len, uint8_t *tag, const uint8_t **body,
+		  size_t *body_len);
+int cap_get_loss(const uint8_t *b, size_t len, struct cap_loss *l);
+int cap_get_end(const uint8_t *b, size_t len, struct cap_end *e);
+int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *p);
+int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
+int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);	/* allocates c->meta */
+/* The next cgid of a decoded container (*pos from 0); false at the end. */
+bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
+
+/* --- tables.c: what a capture records of the process table and the containers --------- */
+struct cap_tables;
+
+struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
+void cap_tables__free(struct cap_tables *t);
+
+struct cap_tables_fast {
+	uint64_t cgid;
+	const struct scry_container *ctr;
+	bool resolved;
+};
+
+void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
+/*
+ * A written record's cgroup and container: records the container's metadata the first time
+ * the cgroup is met and when the container's name becomes known. The common case (the same
+ * cgroup as the previous record) costs two compares.
+ */
+static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast *f,
+				   uint64_t cgid, const struct scry_container *c)
+{
+	if (cgid == f->cgid && c == f->ctr && (!c || c->resolved == f->resolved))
+		return;
+	cap_tables__see_slow(t, cgid, c);
+	f->cgid = cgid;
+	f->ctr = c;
+	f->resolved = c && c->resolved;
+}
+/* Containers whose name arrived since they were recorded (call at every tick). */
+void cap_tables__poll(struct cap_tables *t);
+/* Container items waiting to be written: moved into `out` (which must be empty). */
+uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out);
+/*
+ * The process table and every container as STATE items. `first` is the event whose record
+ * the tables already include but the new file will carry (the first of a recording): its
+ * effect on CPU time and on a pending syscall enter is taken back, so that replaying the record
+ * from the snapshot arrives at the same state as live. Returns the number of items.
+ */
+uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
+			      const struct scry_event *first);
+
+/* --- deflate.c ------------------------------------------------------------------------------ */
+struct cap_zip;
+struct cap_zip *cap_zip__new(int level);	/* level 1..9; NULL with errno */
+void cap_zip__free(struct cap_zip *z);
+/* Compress in -> out (cap bytes); the size, or 0 if it did not fit (store the block instead). */
+size_t cap_zip__deflate(struct cap_zip *z, const uint8_t *in, size_t len, uint8_t *out,
+			size_t cap);
+/* Inflate exactly `raw_len` bytes; 0 or -EBADMSG. */
+int cap_zip__inflate(struct cap_zip *z, const uint8_t *in, size_t len, uint8_t *out,
+		     size_t raw_len);
+uint32_t cap_crc32(const uint8_t *p, size_t len);
+uint32_t cap_crc32_more(uint32_t crc, const uint8_t *p, size_t len);	/* continue a CRC */
+
+/* --- rotate.c ------------------------------------------------------------------------------- */
+struct cap_names;
+/*
+ * File names of a recording: `base` alone, or with -C/-G base + index as sysdig does: FILE0,
+ * FILE1, ...; with -W N the index wraps at N and is zero-padded to N's digits (FILE00..FILE09
+ * for -W 10). With -G and a '%' in the name, the name goes through strftime at the file's start.
+ */
+struct cap_names *cap_names__new(const char *base, bool by_size, bool timed, unsigned int keep);
+void cap_names__free(struct cap_names *n);
+/* The name of file number `idx` (0, 1, ...), started at wall-clock `when`. */
+const char *cap_names__get(struct cap_names *n, unsigned int idx, int64_t when);
+/* With -W and strftime names: the name to delete before file `idx` starts, or NULL. */
+const char *cap_names__evict(struct cap_names *n, unsigned int idx);
+/* Open for writing, 0600 whatever the umask or an old file's mode; fd or -errno. */
+int cap_open_output(const char *path);
+
+/* --- reader.c: one file ------------------------------------------------------------------- */
+struct cap_file;
+
+enum cap_open_err {
+	CAP_OPEN_OK = 0,
+	CAP_OPEN_SYS,		/* open/read failed: errno */
+	CAP_OPEN_NOT_CAPTURE,
+	CAP_OPEN_NEWER,
+	CAP_OPEN_CUT,		/* cut short inside its header (or empty) */
+	CAP_OPEN_DAMAGED,	/* header CRC mismatch */
+};
+
+/* Opens and checks the header; *why says what went wrong (message in msg). */
+struct cap_file *cap_file__open(const char *path, enum cap_open_err *why, char *msg,
+				size_t msglen);
+/* An in-memory file (the fuzzer); `data` must outlive the handle. */
+struct cap_file *cap_file__open_mem(const uint8_t *data, size_t len, enum cap_open_err *why,
+				    char *msg, size_t msglen);
+void cap_file__free(struct cap_file *f);
+const struct cap_header *cap_file__header(const struct cap_file *f);
+const char *cap_file__path(const struct cap_file *f);
+/* Back to the first block; quiet: do not report damage (the pre-scan). */
+void cap_file__rewind(struct cap_file *f, bool quiet);
+/* Done with it for now: its descriptor and buffers go (the next block reopens it). */
+void cap_file__close(struct cap_file *f);
+
+struct cap_block {
+	struct cap_block_hdr h;
+	const uint8_t *raw;	/* the payload, decompressed; NULL when skipped */
+	size_t len;
+	uint32_t lost_blocks;	/* blocks missing before this one (sequence gap) */
+};
+
+/*
+ * The next intact block. Event blocks are skipped without reading when `skip_events` (the
+ * pre-scan). Returns 1, 0 at the end of the file, or -errno on a read error. Damage is skipped
+ * and accounted; `lost` reports what was skipped (see cap_file__damage).
+ */
+int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_events);
+
+struct cap_damage {
+	uint64_t damaged_blocks;	/* CRC mismatch, bad codec data */
+	uint64_t lost_records;		/* records in those, when their header was intact */
+	uint64_t lost_bytes;		/* skipped bytes (damage, resync, incomplete tail) */
+	bool clean_end;			/* the end marker was read */
+	bool cut;			/* the file ends inside a block */
+	struct cap_end end;		/* the end marker's totals */
+	uint64_t last_ts;		/* latest record time of the intact blocks */
+};
+const struct cap_damage *cap_file__damage(const struct cap_file *f);
+/* Report, once, how the file ended if it was not closed properly. */
+void cap_file__report_end(struct cap_file *f);
+/* "15:04:05.123" (local time) for messages. */
+void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
+
+#endif /* SCRY_CAPTURE_INTERNAL_H */

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture's length-prefixed items: loss markers, end markers, and the process table and
+ * container snapshots, each field a varint or a length-prefixed string, in a fixed order that a
+ * newer minor version may only extend at the end. docs/capture-format.md is the specification.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void cap_buf__free(struct cap_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static bool buf_room(struct cap_buf *b, size_t n)
+{
+	size_t cap;
+	uint8_t *p;
+
+	if (b->err)
+		return false;
+	if (b->len + n <= b->cap)
+		return true;
+	for (cap = b->cap ? b->cap : 4096; cap < b->len + n; cap *= 2)
+		;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->err = -ENOMEM;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+static void buf_uv(struct cap_buf *b, uint64_t v)
+{
+	if (buf_room(b, 10))
+		b->len = put_uv(b->p + b->len, v) - b->p;
+}
+
+static void buf_str(struct cap_buf *b, const char *s, size_t n)
+{
+	buf_uv(b, n);
+	if (buf_room(b, n)) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	}
+}
+
+/* Optional string: 0 for none, else its length + 1. */
+static void buf_optstr(struct cap_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	buf_uv(b, s ? n + 1 : 0);
+	if (n && buf_room(b, n)) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	}
+}
+
+/* An item's tag and room for its length; item_end() writes the length and closes the gap. */
+static size_t item_begin(struct cap_buf *b, uint8_t tag)
+{
+	size_t at = b->len;
+
+	if (buf_room(b, 6)) {
+		b->p[b->len] = tag;
+		b->len += 6;
+	}
+	return at;
+}
+
+static void item_end(struct cap_buf *b, size_t at)
+{
+	size_t body, n;
+
+	if (b->err)
+		return;
+	body = b->len - at - 6;
+	n = uv_len(body);
+	put_uv(b->p + at + 1, body);
+	memmove(b->p + at + 1 + n, b->p + at + 6, body);
+	b->len -= 5 - n;
+}
+
+size_t cap_loss_encode(uint8_t *out, const struct cap_loss *l)
+{
+	uint8_t body[40], *p = body;
+
+	p = put_uv(p, l->records);
+	p = put_uv(p, l->events);
+	p = put_uv(p, l->first_ts);
+	p = put_uv(p, l->last_ts);
+	out[0] = CAP_TAG_LOSS;
+	out[1] = p - body;	/* < 128: one byte */
+	memcpy(out + 2, body, p - body);
+	return 2 + (p - body);
+}
+
+void cap_put_loss(struct cap_buf *b, const struct cap_loss *l)
+{
+	if (buf_room(b, 64))
+		b->len += cap_loss_encode(b->p + b->len, l);
+}
+
+void cap_put_end(struct cap_buf *b, const struct cap_end *e)
+{
+	size_t at = item_begin(b, CAP_TAG_END);
+
+	buf_uv(b, e->records);
+	buf_uv(b, e->events);
+	buf_uv(b, e->lost_records);
+	buf_uv(b, e->lost_events);
+	buf_uv(b, e->continues);
+	item_end(b, at);
+}
+
+void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
+{
+	size_t at = item_begin(b, CAP_TAG_PROC);
+
+	buf_uv(b, p->pid);
+	buf_uv(b, p->ppid);
+	buf_uv(b, p->vpid);
+	buf_uv(b, p->uid);
+	buf_uv(b, p->gid);
+	buf_uv(b, p->cgid);
+	buf_uv(b, p->start_ts);
+	buf_uv(b, p->cpu_ns);
+	buf_uv(b, p->dead ? 1 : 0);
+	buf_uv(b, zz(p->exit_code));
+	buf_uv(b, p->dead_ts);
+	buf_str(b, p->comm, strnlen(p->comm, SCRY_COMM_LEN));
+	buf_str(b, p->exe, strlen(p->exe));
+	buf_str(b, p->args, p->args_len);
+	item_end(b, at);
+}
+
+void cap_put_thread(struct cap_buf *b, const struct scry_thread *t, uint32_t pid)
+{
+	size_t at = item_begin(b, CAP_TAG_THREAD);
+
+	buf_uv(b, t->tid);
+	buf_uv(b, pid);
+	buf_uv(b, t->vtid);
+	buf_uv(b, t->cpu_ns);
+	buf_uv(b, t->dead ? 1 : 0);
+	buf_uv(b, t->dead_ts);
+	buf_uv(b, t->enter_ts);
+	buf_uv(b, t->enter_nr);
+	buf_str(b, t->comm, strnlen(t->comm, SCRY_COMM_LEN));
+	item_end(b, at);
+}
+
+/* The file's runtime codes, independent of enum ctr_runtime's values. */
+static const uint8_t rt_code[CTR_RUNTIME__MAX] = {
+	[CTR_HOST] = 0, [CTR_DOCKER] = 1, [CTR_CONTAINERD] = 2, [CTR_CRIO] = 3,
+	[CTR_PODMAN] = 4, [CTR_LXC] = 5,
+};
+_Static_assert(CTR_RUNTIME__MAX == 6, "give a new runtime a code in rt_code[] and the docs");
+
+void cap_put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64_t *cgids,
+		 uint32_t ncgids)
+{
+	const struct ctr_meta *m = &c->meta;
+	size_t at = item_begin(b, CAP_TAG_CONTAINER), i;
+
+	buf_str(b, c->id, strnlen(c->id, CTR_ID_MAX - 1));
+	buf_uv(b, rt_code[c->runtime < CTR_RUNTIME__MAX ? c->runtime : 0]);
+	buf_uv(b, c->resolved ? 1 : 0);
+	buf_uv(b, m->started_ns);
+	buf_optstr(b, m->name);
+	buf_optstr(b, m->image);
+	buf_optstr(b, m->pod_name);
+	buf_optstr(b, m->pod_ns);
+	buf_optstr(b, m->k8s_container);
+	buf_uv(b, m->nlabels);
+	for (i = 0; i < m->nlabels; i++) {
+		buf_str(b, m->labels[i].key, strlen(m->labels[i].key));
+		buf_str(b, m->labels[i].val, strlen(m->labels[i].val));
+	}
+	buf_uv(b, ncgids);
+	for (i = 0; i < ncgids; i++)
+		buf_uv(b, cgids[i]);
+	item_end(b, at);
+}
+
+int cap_item_span(const uint8_t *in, size_t len, uint8_t *tag, const uint8_t **body,
+		  size_t *body_len)
+{
+	const uint8_t *p = in + 1, *end = in + len;
+	uint64_t n;
+
+	if (len < 2 || !get_uv(&p, end, &n) || n > (uint64_t)(end - p))
+		return -EBADMSG;
+	*tag = in[0];
+	*body = p;
+	*body_len = n;
+	return (p - in) + n;
+}
+
+/* A cursor over an item's body; `bad` latches on the first field that does not fit. */
+struct rd {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+static uint64_t rd_uv(struct rd *r, uint64_t max)
+{
+	uint64_t v = 0;
+
+	if (!r->bad && (!get_uv(&r->p, r->end, &v) || v > max))
+		r->bad = true;
+	return r->bad ? 0 : v;
+}
+
+static const char *rd_str(struct rd *r, size_t max, size_t *len)
+{
+	uint64_t n = rd_uv(r, max);
+	const char *s = (const char *)r->p;
+
+	if (r->bad || n > (uint64_t)(r->end - r->p)) {
+		r->bad = true;
+		*len = 0;
+		return "";
+	}
+	r->p += n;
+	*len = n;
+	return s;
+}
+
+int cap_get_loss(const uint8_t *b, size_t len, struct cap_loss *l)
+{
+	struct rd r = { b, b + len, false };
+
+	l->records = rd_uv(&r, UINT64_MAX);
+	l->events = rd_uv(&r, UINT64_MAX);
+	l->first_ts = rd_uv(&r, UINT64_MAX);
+	l->last_ts = rd_uv(&r, UINT64_MAX);
+	return r.bad ? -EBADMSG : 0;
+}
+
+int cap_get_end(const uint8_t *b, size_t len, struct cap_end *e)
+{
+	struct rd r = { b, b + len, false };
+
+	e->records = rd_uv(&r, UINT64_MAX);
+	e->events = rd_uv(&r, UINT64_MAX);
+	e->lost_records = rd_uv(&r, UINT64_MAX);
+	e->lost_events = rd_uv(&r, UINT64_MAX);
+	e->continues = rd_uv(&r, 1);
+	return r.bad ? -EBADMSG : 0;
+}
+
+int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
+{
+	struct rd r = { b, b + len, false };
+	struct scry_proc *p = &cp->p;
+	const char *comm;
+	size_t n;
+
+	memset(cp, 0, sizeof(*cp));
+	p->pid = rd_uv(&r, UINT32_MAX);
+	p->ppid = rd_uv(&r, UINT32_MAX);
+	p->vpid = rd_uv(&r, UINT32_MAX);
+	p->uid = rd_uv(&r, UINT32_MAX);
+	p->gid = rd_uv(&r, UINT32_MAX);
+	p->cgid = rd_uv(&r, UINT64_MAX);
+	p->start_ts = rd_uv(&r, UINT64_MAX);
+	p->cpu_ns = rd_uv(&r, UINT64_MAX);
+	p->dead = rd_uv(&r, UINT64_MAX) & 1;
+	p->exit_code = unzz(rd_uv(&r, UINT32_MAX));
+	p->dead_ts = rd_uv(&r, UINT64_MAX);
+	comm = rd_str(&r, SCRY_COMM_LEN, &n);
+	memcpy(p->comm, comm, n < SCRY_COMM_LEN ? n : SCRY_COMM_LEN - 1);
+	cp->exe = rd_str(&r, 4096, &n);
+	cp->exe_len = n;
+	cp->args = rd_str(&r, 1 << 20, &n);
+	cp->args_len = n;
+	return r.bad || !p->pid ? -EBADMSG : 0;
+}
+
+int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t)
+{
+	struct rd r = { b, b + len, false };
+	const char *comm;
+	size_t n;
+
+	memset(t, 0, sizeof(*t));
+	t->tid = rd_uv(&r, UINT32_MAX);
+	t->pid = rd_uv(&r, UINT32_MAX);
+	t->vtid = rd_uv(&r, UINT32_MAX);
+	t->cpu_ns = rd_uv(&r, UINT64_MAX);
+	t->dead = rd_uv(&r, UINT64_MAX) & 1;
+	t->dead_ts = rd_uv(&r, UINT64_MAX);
+	t->enter_ts = rd_uv(&r, UINT64_MAX);
+	t->enter_nr = rd_uv(&r, UINT32_MAX);
+	comm = rd_str(&r, SCRY_COMM_LEN, &n);
+	memcpy(t->comm, comm, n < SCRY_COMM_LEN ? n : SCRY_COMM_LEN - 1);
+	return r.bad || !t->tid || !t->pid ? -EBADMSG : 0;
+}
+
+static char *rd_dup(struct rd *r, bool optional, int *err)
+{
+	uint64_t n = rd_uv(r, 1 << 20);
+	char *s;
+
+	if (r->bad)
+		return NULL;
+	if (optional) {
+		if (!n)
+			return NULL;
+		n--;
+	}
+	if (n > (uint64_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	s = strndup((const char *)r->p, n);
+	if (!s)
+		*err = -ENOMEM;
+	r->p += n;
+	return s;
+}
+
+static int get_labels(struct rd *r, struct ctr_meta *m)
+{
+	uint64_t n = rd_uv(r, (r->end - r->p) / 2);	/* a label takes at least two bytes */
+	int err = 0;
+
+	if (r->bad || !n)
+		return 0;
+	m->labels = calloc(n, sizeof(*m->labels));
+	if (!m->labels)
+		return -ENOMEM;
+	for (; m->nlabels < n && !r->bad && !err; m->nlabels++) {
+		m->labels[m->nlabels].key = rd_dup(r, false, &err);
+		m->labels[m->nlabels].val = rd_dup(r, false, &err);
+		if (!m->labels[m->nlabels].key || !m->labels[m->nlabels].val)
+			err = err ? err : -EBADMSG;
+	}
+	return err;
+}
+
+int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c)
+{
+	struct rd r = { b, b + len, false };
+	struct ctr_meta *m = &c->meta;
+	const char *id;
+	uint64_t code, i;
+	size_t n;
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	id = rd_str(&r, CTR_ID_MAX - 1, &n);
+	memcpy(c->id, id, n);
+	code = rd_uv(&r, UINT64_MAX);
+	for (i = 1; i < CTR_RUNTIME__MAX; i++)
+		if (rt_code[i] == code)
+			c->runtime = i;	/* unknown codes (a newer runtime) read as host */
+	c->resolved = rd_uv(&r, UINT64_MAX) & 1;
+	m->started_ns = rd_uv(&r, UINT64_MAX);
+	m->name = rd_dup(&r, true, &err);
+	m->image = rd_dup(&r, true, &err);
+	m->pod_name = rd_dup(&r, true, &err);
+	m->pod_ns = rd_dup(&r, true, &err);
+	m->k8s_container = rd_dup(&r, true, &err);
+	if (!err)
+		err = get_labels(&r, m);
+	c->ncgids = rd_uv(&r, UINT32_MAX);
+	c->cgids = r.p;
+	for (i = 0; i < c->ncgids && !r.bad; i++)
+		rd_uv(&r, UINT64_MAX);
+	c->cgids_len = r.p - c->cgids;
+	if (!err && (r.bad || !c->id[0]))
+		err = -EBADMSG;
+	if (err)
+		ctr_meta__free(m);
+	return err;
+}
+
+bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid)
+{
+	const uint8_t *p = c->cgids + *pos;
+
+	if (*pos >= c->cgids_len || !get_uv(&p, c->cgids + c->cgids_len, cgid))
+		return false;
+	*pos = p - c->cgids;
+	return true;
+}

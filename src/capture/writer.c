@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The capture writer. The consumer thread (the pipeline's sink callback) encodes each record
+ * into a fixed event block from a preallocated pool; full blocks go through a queue to the
+ * writer thread, which compresses, checksums and writes them and returns them to the pool.
+ * The consumer never waits and never allocates per event: when the pool is empty (the disk
+ * or the compressor is behind) records are dropped and counted, and a loss marker in the
+ * stream says where. Process lifecycle records (fork, exec, exit, rename) have a reserve at
+ * the end of the current block so that process names survive a short stall.
+ *
+ * Files: the first is opened by capture_writer__new (so that a bad path fails before the BPF
+ * programs load); the header and the table snapshot go out with the first event. Rotation
+ * (-C/-G) is decided by the consumer at a record boundary, where a snapshot of the tables is
+ * exact, and carried out by the writer thread when it reaches that block.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scry/util.h"
+#include "writer.h"
+
+static bool lifecycle(uint16_t type)
+{
+	return type == SCRY_REC_FORK || type == SCRY_REC_EXEC || type == SCRY_REC_EXIT ||
+	       type == SCRY_REC_RENAME;
+}
+
+/* --- the consumer side ------------------------------------------------------------------------- */
+
+static void enqueue(struct capture_writer *w, struct job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&w->lock);
+	if (w->qtail)
+		w->qtail->next = j;
+	else
+		w->qhead = j;
+	w->qtail = j;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static struct job *take_free(struct capture_writer *w)
+{
+	struct job *j;
+
+	if (!atomic_load(&w->nfree))
+		return NULL;
+	pthread_mutex_lock(&w->lock);
+	j = w->free;
+	if (j) {
+		w->free = j->next;
+		atomic_fetch_sub(&w->nfree, 1);
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (j) {
+		j->len = 0;
+		j->nitems = 0;
+		j->records = j->events = j->lost_records = j->lost_events = 0;
+		j->first_ts = UINT64_MAX;
+		j->last_ts = 0;
+		j->newfile = false;
+		memset(&j->ctx, 0, sizeof(j->ctx));
+	}
+	return j;
+}
+
+/* Hand the current block over if another is free; false when the pool is empty. */
+static bool handoff(struct capture_writer *w)
+{
+	struct job *next = take_free(w), *j = w->cur;
+
+	if (!next)
+		return false;
+	if (j->first_ts == UINT64_MAX)
+		j->first_ts = 0;
+	w->file_raw += j->len;
+	enqueue(w, j);
+	w->cur = next;
+	return true;
+}
+
+/* A malloc'd job that takes over `b`'s memory. */
+static int enqueue_buf(struct capture_writer *w, uint8_t kind, struct cap_buf *b, uint32_t n,
+		       bool newfile, uint64_t file_ts)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j || b->err) {
+		free(j);
+		cap_buf__free(b);
+		return -ENOMEM;
+	}
+	j->kind = kind;
+	j->buf = b->p;
+	j->len = b->len;
+	j->nitems = n;
+	j->newfile = newfile;
+	j->file_ts = file_ts;
+	if (kind == CAP_BLK_STATE)
+		atomic_fetch_add(&w->state_pending, 1);
+	w->file_raw += b->len;
+	memset(b, 0, sizeof(*b));
+	enqueue(w, j);
+	return 0;
+}
+
+static void flush_meta(struct capture_writer *w, bool with_loss)
+{
+	struct cap_buf b;
+	uint32_t n = cap_tables__take_meta(w->tables, &b);
+
+	/* At the end, a loss that found no room in a block is still reported. */
+	if (with_loss && w->loss.records) {
+		cap_put_loss(&b, &w->loss);
+		memset(&w->loss, 0, sizeof(w->loss));
+		n++;
+	}
+	if (n)
+		enqueue_buf(w, CAP_BLK_META, &b, n, false, 0);
+	else
+		cap_buf__free(&b);
+}
+
+/* A new file starts here: its snapshot of the tables, queued behind everything before. */
+static int new_file(struct capture_writer *w, const struct scry_event *first)
+{
+	struct cap_buf b = {};
+	uint32_t n;
+
+	flush_meta(w, false);
+	n = cap_tables__snapshot(w->tables, &b, first);
+	w->file_raw = 0;
+	w->file_since = now_mono_ns();
+	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, now_boot_ns());
+}
+
+static uint64_t rec_first_ts(const union scry_rec *r)
+{
+	return r->h.type == SCRY_REC_SYS_EXIT && r->exit.enter_ts ? r->exit.enter_ts : r->h.ts;
+}
+
+static void drop(struct capture_writer *w, const union scry_rec *r)
+{
+	unsigned int n = cap_rec_events(r);
+
+	if (!w->loss.records || rec_first_ts(r) < w->loss.first_ts)
+		w->loss.first_ts = rec_first_ts(r);
+	if (r->h.ts > w->loss.last_ts)
+		w->loss.last_ts = r->h.ts;
+	w->loss.records++;
+	w->loss.events += n;
+	w->dropped_records++;
+	w->dropped_events += n;
+}
+
+/* One record into the current block, or counted as dropped when there is no room. */
+static void put(struct capture_writer *w, const struct scry_event *ev)
+{
+	const union scry_rec *r = ev->rec;
+	size_t room = w->block_raw + (lifecycle(r->h.type) ? BLOCK_RESERVE : 0);
+	size_t need = cap_rec_bound(r) + LOSS_ITEM_MAX;
+	struct job *j = w->cur;
+
+	if (!j || (j->len + need > room && (!handoff(w) || !(j = w->cur)))) {
+		drop(w, r);
+		return;
+	}
+	if (!j->nitems)
+		w->cur_since = now_mono_ns();
+	if (w->loss.records) {
+		j->len += cap_loss_encode(j->buf + j->len, &w->loss);
+		j->nitems++;
+		j->lost_records += w->loss.records;
+		j->lost_events += w->loss.events;
+		memset(&w->loss, 0, sizeof(w->loss));
+	}
+	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->container);
+	j->len += cap_rec_encode(&j->ctx, j->buf + j->len, r);
+	j->nitems++;
+	j->records++;
+	j->events += cap_rec_events(r);
+	if (rec_first_ts(r) < j->first_ts)
+		j->first_ts = rec_first_ts(r);
+	if (r->h.ts > j->last_ts)
+		j->last_ts = r->h.ts;
+}
+
+/* Size of the current file so far, from the compression ratio of what was written. */
+static uint64_t file_estimate(struct capture_writer *w)
+{
+	uint64_t raw = atomic_load(&w->raw_bytes), disk = atomic_load(&w->bytes);
+
+	return raw ? (uint64_t)((double)w->file_raw * disk / raw) : w->file_raw / 3;
+}
+
+/* At a record boundary (or a tick): start the next file if -C or -G says so. */
+static int maybe_rotate(struct capture_writer *w)
+{
+	bool due;
+
+	if ((!w->o.rotate_bytes && !w->o.rotate_ns) || atomic_load(&w->state_pending))
+		return 0;
+	due = (w->o.rotate_bytes && file_estimate(w) >= w->o.rotate_bytes) ||
+	      (w->o.rotate_ns && now_mono_ns() - w->file_since >= w->o.rotate_ns);
+	/* The records of the current block belong to the old file: it must go first. */
+	if (!due || (w->cur && w->cur->nitems && !handoff(w)))
+		return 0;
+	return new_file(w, NULL);
+}
+
+/* After each complete record: pass a full block on. */
+static int settle(struct capture_writer *w)
+{
+	int err = atomic_load(&w->err);
+
+	if (w->cur && w->cur->len + w->block_raw / 16 > w->block_raw && handoff(w) && !err)
+		err = maybe_rotate(w);
+	return err;
+}
+
+static int start(struct capture_writer *w, const struct scry_event *first)
+{
+	/* The live run has set the offset by now; replay prints times with this very offset. */
+	w->hdr.boot_wall = clock__wall_offset() ? clock__wall_offset() : boot_to_wall_offset();
+	w->hdr.start_ts = w->pl && w->pl->start_ts ? w->pl->start_ts : now_boot_ns();
+	w->started = true;
+	w->cur = take_free(w);
+	return new_file(w, first);
+}
+
+static int cap_event(void *ctx, const struct scry_event *ev, bool matched)
+{
+	struct capture_writer *w = ctx;
+	const union scry_rec *r = ev->rec;
+	bool first_half = ev->type == SCRY_REC_SYS_ENTER && r->h.type == SCRY_REC_SYS_EXIT;
+	int err;
+
+	if (!w->started && (err = start(w, ev)))
+		return err;
+	/* A folded syscall is one record and two events: write it once, if either matched. */
+	if (w->pair == r && ev->type == SCRY_REC_SYS_EXIT) {
+		w->pair = NULL;
+		if (!w->pair_written && matched)
+			put(w, ev);
+		return settle(w);
+	}
+	w->pair = first_half ? r : NULL;
+	w->pair_written = matched || lifecycle(r->h.type);
+	/* A filtered capture keeps every process's lifecycle, so that names stay right. */
+	if (w->pair_written)
+		put(w, ev);
+	return first_half ? 0 : settle(w);
+}
+
+static int cap_tick(void *ctx, uint64_t ts)
+{
+	struct capture_writer *w = ctx;
+	int err;
+
+	if (!w->started && (err = start(w, NULL)))
+		return err;
+	cap_tables__poll(w->tables);
+	if (w->cur && w->cur->nitems && now_mono_ns() - w->cur_since >= FLUSH_NS)
+		handoff(w);
+	flush_meta(w, false);
+	err = atomic_load(&w->err);
+	return err ? err : maybe_rotate(w);
+}
+
+/* Everything pending goes to the writer thread; later records (none are expected) drop. */
+static int cap_finish(void *ctx)
+{
+	struct capture_writer *w = ctx;
+	int err;
+
+	if (!w->started && (err = start(w, NULL)))
+		return err;
+	cap_tables__poll(w->tables);
+	if (w->cur && w->cur->nitems) {
+		struct job *j = w->cur;
+
+		if (j->first_ts == UINT64_MAX)
+			j->first_ts = 0;
+		w->cur = NULL;
+		enqueue(w, j);
+		w->cur = take_free(w);
+	}
+	flush_meta(w, true);
+	return atomic_load(&w->err);
+}
+
+int capture_writer__close(struct capture_writer *w)
+{
+	if (w->closed)
+		return atomic_load(&w->err);
+	/* Not started: the run never traced, and the caller removes the empty file. */
+	if (w->started)
+		cap_finish(w);
+	w->closed = true;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	if (w->thread_ok)
+		pthread_join(w->thread, NULL);
+	w->thread_ok = false;
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	return atomic_load(&w->err);
+}
+
+static void cap_free(void *ctx)
+{
+	capture_writer__free(ctx);
+}
+
+const struct sink_ops capture_sink_ops = {
+	.name = "capture",
+	.flags = SINK_HIDDEN | SINK_UNFILTERED,
+	.event = cap_event,
+	.tick = cap_tick,
+	.finish = cap_finish,
+	.free = cap_free,
+};
+
+void capture_writer__stats(struct capture_writer *w, struct capture_stats *st)
+{
+	st->records = atomic_load(&w->records);
+	st->events = atomic_load(&w->events);
+	st->dropped_records = w->dropped_records + atomic_load(&w->lost_records);
+	st->dropped_events = w->dropped_events + atomic_load(&w->lost_events);
+	st->bytes = atomic_load(&w->bytes);
+	st->raw_bytes = atomic_load(&w->raw_bytes);
+	st->files = atomic_load(&w->files);
+	st->err = atomic_load(&w->err);
+}
+
+bool capture_writer__started(const struct capture_writer *w)
+{
+	return w->started;
+}
+
+const char *capture_writer__path(const struct capture_writer *w, bool last)
+{
+	return last && w->last_name ? w->last_name : w->first_name;
+}
+
+/* --- setup ----------------------------------------------------------------------------------- */
+
+static void read_boot_id(uint8_t id[16])
+{
+	char text[64];
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	int i = 0;
+
+	memset(id, 0, 16);
+	if (!f)
+		return;
+	if (fgets(text, sizeof(text), f))
+		for (char *p = text; *p && i < 32; p++)
+			if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))
+				id[i / 2] |= (*p <= '9' ? *p - '0' : *p - 'a' + 10) << (i % 2 ? 0 : 4),
+					i++;
+	fclose(f);
+}
+
+static void fill_header(struct capture_writer *w)
+{
+	struct cap_header *h = &w->hdr;
+	struct utsname u;
+
+	if (getrandom(&h->session, sizeof(h->session), GRND_NONBLOCK) != sizeof(h->session))
+		h->session = now_boot_ns() ^ ((uint64_t)getpid() << 32);
+	h->ncpus = get_nprocs_conf();
+	if (w->o.filter && *w->o.filter)
+		h->flags |= CAP_FF_FILTERED;
+	if (w->o.rotate_bytes || w->o.rotate_ns)
+		h->flags |= CAP_FF_ROTATING;
+	read_boot_id(h->boot_id);
+	snprintf(h->version, sizeof(h->version), "%s", SCRY_VERSION);
+	if (!uname(&u)) {
+		snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
+		snprintf(h->release, sizeof(h->release), "%s", u.release);
+		snprintf(h->machine, sizeof(h->machine), "%s", u.machine);
+	}
+	snprintf(h->filter, sizeof(h->filter), "%s", w->o.filter ? w->o.filter : "");
+}
+
+static int make_pool(struct capture_writer *w, unsigned int n)
+{
+	size_t sz = w->block_raw + BLOCK_RESERVE;
+	unsigned int i;
+
+	w->pool = n;
+	w->pool_mem = calloc(n, sizeof(*w->pool_mem));
+	/* Pages are touched as blocks fill: an idle recording does not cost the whole pool. */
+	w->pool_buf = malloc((size_t)n * sz);
+	if (!w->pool_mem || !w->pool_buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		w->pool_mem[i].pooled = true;
+		w->pool_mem[i].kind = CAP_BLK_EVENTS;
+		w->pool_mem[i].buf = w->pool_buf + i * sz;
+		w->pool_mem[i].next = w->free;
+		w->free = &w->pool_mem[i];
+	}
+	atomic_store(&w->nfree, n);
+	return 0;
+}
+
+static int start_thread(struct capture_writer *w)
+{
+	sigset_t all, old;
+	int err;
+
+	/* Signals are the consumer's business: the writer thread never takes one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&w->thread, NULL, cap_writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	w->thread_ok = !err;
+	return -err;
+}
+
+struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
+					   struct pipeline *pl)
+{
+	struct capture_writer *w = calloc(1, sizeof(*w));
+	int level = o->level < 0 ? DEFAULT_LEVEL : o->level, err = -ENOMEM;
+	const char *name;
+
+	if (!w)
+		goto fail;
+	w->fd = -1;
+	w->o = *o;
+	w->pl = pl;
+	w->block_raw = o->block_bytes ? o->block_bytes : BLOCK_RAW;
+	if (w->block_raw < 1024)
+		w->block_raw = 1024;	/* room for the largest non-lifecycle record */
+	if (w->block_raw > CAP_RAW_MAX - BLOCK_RESERVE)
+		w->block_raw = CAP_RAW_MAX - BLOCK_RESERVE;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	/* Room for a deflated event block (else it is stored) and for the file header. */
+	w->zcap = CAP_BLOCK_HDR + w->block_raw + BLOCK_RESERVE + (w->block_raw >> 4) + 4096;
+	if (w->zcap < CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4)
+		w->zcap = CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4;
+	w->zbuf = malloc(w->zcap);
+	w->tables = cap_tables__new(pl ? pl->procs : NULL, pl ? pl->containers : NULL);
+	w->names = cap_names__new(o->path, o->rotate_bytes, o->rotate_ns, o->keep);
+	if (!w->zbuf || !w->tables || !w->names || make_pool(w, o->pool_blocks ?: POOL_DEFAULT))
+		goto fail;
+	if (level > 0 && !(w->zip = cap_zip__new(level > 9 ? 9 : level)))
+		goto fail;
+	fill_header(w);
+	name = cap_names__get(w->names, 0, time(NULL));
+	cap_names__evict(w->names, 0);
+	w->first_name = strdup(name);
+	if (!w->first_name)
+		goto fail;
+	w->fd = cap_open_output(name);
+	if (w->fd < 0) {
+		err = w->fd;
+		log_err("cannot create %s: %s", name, strerror(-err));
+		capture_writer__free(w);
+		errno = -err;
+		return NULL;
+	}
+	err = start_thread(w);
+	if (!err)
+		return w;
+fail:
+	log_err("cannot set up the capture writer (%s)", strerror(-err));
+	capture_writer__free(w);
+	errno = -err;
+	return NULL;
+}
+
+void capture_writer__free(struct capture_writer *w)
+{
+	struct job *j;
+
+	if (!w)
+		return;
+	if (w->thread_ok)
+		capture_writer__close(w);
+	while ((j = w->qhead)) {	/* never written: the thread did not start */
+		w->qhead = j->next;
+		if (!j->pooled) {
+			free(j->buf);
+			free(j);
+		}
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	cap_tables__free(w->tables);
+	cap_zip__free(w->zip);
+	cap_names__free(w->names);
+	free(w->pool_mem);
+	free(w->pool_buf);
+	free(w->zbuf);
+	free(w->first_name);
+	free(w->last_name);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}

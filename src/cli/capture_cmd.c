@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -w FILE: a live run whose only sink is the capture writer. -r FILE...: the files' records
+ * through the same pipeline and output (printer, -j, -p, views) as a live run, with the
+ * pipeline's ticks driven by event time, so a replay prints what the live run printed, and the
+ * same bytes every time. Replay needs no root, no BPF and no container runtime.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scry/capture.h"
+#include "scry/cli.h"
+#include "scry/container.h"
+#include "scry/filter.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+#include "scry/util.h"
+
+#define TICK_NS 100000000ULL	/* as live: flush output, views' intervals, reaping */
+
+static void size_str(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= 10000000)
+		snprintf(buf, len, "%.1f MB", bytes / 1e6);
+	else if (bytes >= 10000)
+		snprintf(buf, len, "%.1f kB", bytes / 1e3);
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
+}
+
+static void write_summary(struct capture_writer *w, const struct scry_opts *o)
+{
+	struct capture_stats st;
+	char size[32], files[64];
+	double per = 0;
+
+	capture_writer__stats(w, &st);
+	if (st.events)
+		per = (double)st.bytes / st.events;
+	size_str(st.bytes, size, sizeof(size));
+	if (st.files > 1)
+		snprintf(files, sizeof(files), "%u files", st.files);
+	else
+		snprintf(files, sizeof(files), "1 file");
+	fprintf(stderr, "scry: wrote %llu events to %s%s%s (%s, %s, %.1f bytes/event), %llu dropped "
+		"by the writer\n", (unsigned long long)st.events, capture_writer__path(w, false),
+		st.files > 1 ? " .. " : "", st.files > 1 ? capture_writer__path(w, true) : "",
+		files, size, per, (unsigned long long)st.dropped_events);
+}
+
+int cmd_write(struct scry_opts *o)
+{
+	struct capture_writer_opts wo = {
+		.path = o->write_path, .rotate_bytes = o->rotate_mb * 1000000ULL,
+		.rotate_ns = o->rotate_secs * 1000000000ULL, .keep = o->rotate_keep,
+		.filter = o->filter, .level = -1,
+	};
+	struct capture_writer *w = NULL;
+	struct pipeline pl = {};
+	char errbuf[256];
+	int err, cerr;
+
+	if (o->json || o->format || o->containers || o->view) {
+		log_err("-j, -p and -c format events for reading: record with -w, then use them when "
+			"replaying with -r");
+		return -EINVAL;
+	}
+	if (syscalls__init())
+		return -EINVAL;
+	pl.limit = o->max_events;
+	pl.filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
+	if (!pl.filter) {
+		log_err("%s", errbuf);
+		return -EINVAL;
+	}
+	err = live__setup(o, &pl);
+	if (err)
+		goto out;
+	w = capture_writer__new(&wo, &pl);
+	if (!w) {
+		err = -errno;
+		goto out;
+	}
+	err = pipeline__add_sink(&pl, &capture_sink_ops, w);
+	if (err) {
+		capture_writer__free(w);
+		goto out;
+	}
+	err = live__run(o, &pl, true);
+	cerr = capture_writer__close(w);
+	if (!capture_writer__started(w)) {
+		/* Nothing was traced (no root, no BPF): leave no empty file behind. */
+		unlink(capture_writer__path(w, false));
+	} else {
+		write_summary(w, o);
+		if (cerr)
+			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-cerr));
+	}
+	if (!err)
+		err = cerr;
+out:
+	pipeline__free_sinks(&pl);	/* frees the writer */
+	filter__free(pl.filter);
+	live__teardown(&pl);
+	return err;
+}
+
+/* Replay every record up to -M (event time after the recording began), -n or the end. */
+static int replay(const struct scry_opts *o, struct capture_reader *r, struct pipeline *pl)
+{
+	uint64_t deadline = UINT64_MAX, next_tick = pl->start_ts + TICK_NS;
+	const void *rec;
+	uint32_t size;
+	int rc;
+
+	if (o->max_secs > 0)
+		deadline = pl->start_ts + (uint64_t)(o->max_secs * 1e9);
+	while ((rc = capture_reader__next(r, &rec, &size)) > 0) {
+		uint64_t ts = ((const struct scry_hdr *)rec)->ts;
+
+		if (ts > deadline)
+			break;
+		if (ts >= next_tick) {
+			/* One tick per boundary crossed: they all see the same last_ts anyway. */
+			if (pipeline__tick(pl))
+				break;
+			next_tick += ((ts - next_tick) / TICK_NS + 1) * TICK_NS;
+		}
+		if (pipeline__record(pl, rec, size))
+			break;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int cmd_read(struct scry_opts *o)
+{
+	struct containers_opts co = {};
+	struct capture_read_stats st;
+	struct capture_reader *r;
+	struct pipeline pl = {};
+	int err, rc;
+
+	r = capture_reader__open((const char *const *)o->read_paths, o->nread);
+	if (!r)
+		return -EINVAL;
+	pl.procs = proctab__new(NULL);
+	pl.containers = containers__new(&co, false);
+	if (!pl.procs || !pl.containers) {
+		log_err("out of memory");
+		err = -ENOMEM;
+		goto out;
+	}
+	pipeline__init(&pl);
+	err = output__setup(o, &pl);
+	if (!err)
+		err = capture_reader__load(r, pl.procs, pl.containers);
+	if (err)
+		goto out;
+	pl.start_ts = capture_reader__start_ts(r);
+	log_debug("replaying a recording that began at %llu ns after the epoch",
+		  (unsigned long long)(pl.start_ts + clock__wall_offset()));
+	err = replay(o, r, &pl);
+	if (pl.status < 0 && !err)
+		err = pl.status;
+	rc = pipeline__finish(&pl);
+	if (rc < 0 && !err)
+		err = rc;
+	if (pl.malformed)
+		log_warn("%llu records of the capture could not be decoded and were skipped",
+			 (unsigned long long)pl.malformed);
+	capture_reader__stats(r, &st);
+	log_debug("replayed %llu records from %u files; %llu damaged blocks, %llu bytes lost",
+		  (unsigned long long)st.records, st.files, (unsigned long long)st.damaged_blocks,
+		  (unsigned long long)st.lost_bytes);
+out:
+	output__teardown(&pl);
+	/* Processes first: freeing them drops their references to containers. */
+	proctab__free(pl.procs);
+	containers__free(pl.containers);
+	capture_reader__free(r);
+	return err;
+}

@@ -1,0 +1,7 @@
+# The capture benchmark's synthetic generator and replayer (tests/bench/bench_capture.sh),
+# built with `make bench`. The Makefile includes this fragment.
+$(BUILD)/bench_capture: tests/bench/bench_capture.c $(BUILD)/libscry.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libscry.a $(LIBS) -o $@
+
+bench: $(BUILD)/bench_capture

@@ -1,0 +1,1272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Capture files: every record type and state item through the encoder and back; a recording of
+ * a synthetic workload replayed into the same tables; truncation at every offset and every
+ * single-byte corruption of a small file (never a crash, always reported, only whole blocks
+ * lost); files of a newer version, not captures, rotation, merging, and a writer that stalls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../src/capture/internal.h"
+#include "scry/capture.h"
+#include "scry/container.h"
+#include "scry/sink.h"
+#include "scry/state.h"
+#include "scry/util.h"
+
+/* --- a list of records ---------------------------------------------------------------------- */
+
+#define MAXREC 8192
+
+struct recs {
+	uint64_t *arena;	/* 8-aligned records back to back */
+	size_t used, cap;	/* in u64 */
+	size_t off[MAXREC];
+	uint32_t size[MAXREC];
+	int n;
+};
+
+static struct recs *recs_new(void)
+{
+	return calloc(1, sizeof(struct recs));
+}
+
+static void recs_free(struct recs *r)
+{
+	free(r->arena);
+	free(r);
+}
+
+static union scry_rec *rec_at(struct recs *r, int i)
+{
+	return (union scry_rec *)(r->arena + r->off[i]);
+}
+
+static union scry_rec *add(struct recs *r, uint16_t type, uint32_t size, uint32_t pid,
+			   uint32_t tid, const char *comm, uint64_t ts, uint64_t cgid)
+{
+	union scry_rec *rec;
+
+	assert_true(r->n < MAXREC);
+	r->off[r->n] = r->used;
+	r->size[r->n] = size;
+	r->used += (size + 7) / 8;
+	if (r->used > r->cap) {
+		r->cap = r->used * 2 + 1024;
+		r->arena = realloc(r->arena, r->cap * 8);
+	}
+	rec = rec_at(r, r->n++);
+	memset(rec, 0, size);
+	rec->h.type = type;
+	rec->h.size = size;
+	rec->h.pid = pid;
+	rec->h.tid = tid;
+	rec->h.ts = ts;
+	rec->h.cgid = cgid;
+	rec->h.cpu = tid % 2;
+	memcpy(rec->h.comm, comm, strnlen(comm, SCRY_COMM_LEN));	/* 16 bytes: no NUL */
+	return rec;
+}
+
+static void add_exit(struct recs *r, uint32_t pid, uint32_t tid, const char *comm, uint64_t ts,
+		     uint64_t cgid, uint16_t nr, int64_t ret, uint64_t enter_ts, int nargs,
+		     const char *path)
+{
+	uint16_t plen = path ? strlen(path) + 1 : 0;
+	uint32_t size = nargs || plen ? SCRY_SYS_EXIT_ARGS + plen : SCRY_SYS_EXIT_SHORT;
+	union scry_rec *x = add(r, SCRY_REC_SYS_EXIT, size, pid, tid, comm, ts, cgid);
+	int i;
+
+	x->exit.nr = nr;
+	x->exit.ret = ret;
+	x->exit.enter_ts = enter_ts;
+	x->exit.nargs = nargs;
+	x->exit.path_len = plen;
+	x->exit.fd_kind[0] = nargs ? SCRY_FD_REG : 0;
+	for (i = 0; i < nargs; i++)
+		x->exit.args[i] = i == 1 ? 0x7ffd12345678ULL : (uint64_t)i * 1000003;
+	if (plen)
+		memcpy(x->exit.path, path, plen);
+}
+
+static void add_exec(struct recs *r, uint32_t pid, const char *comm, uint64_t ts, uint64_t cgid,
+		     const char *exe, const char *args, uint16_t args_len)
+{
+	uint16_t elen = strlen(exe);
+	union scry_rec *e = add(r, SCRY_REC_EXEC, SCRY_EXEC_FIXED + elen + args_len, pid, pid,
+				comm, ts, cgid);
+
+	e->exec.old_tid = pid;
+	e->exec.ppid = 1;
+	e->exec.vpid = pid;
+	e->exec.vtid = pid;
+	e->exec.exe_len = elen;
+	e->exec.args_len = args_len;
+	memcpy(e->exec.data, exe, elen);
+	memcpy(e->exec.data + elen, args, args_len);
+}
+
+/* Every record type and the corners of its fields. */
+static void all_kinds(struct recs *r)
+{
+	static char exe[SCRY_EXE_MAX + 1], args[SCRY_ARGS_MAX], path[SCRY_PATH_MAX];
+	union scry_rec *x;
+	uint64_t ts = 5000000000ULL;
+
+	memset(exe, 'e', SCRY_EXE_MAX);
+	exe[0] = '/';
+	for (int i = 0; i < SCRY_ARGS_MAX; i++)
+		args[i] = i % 7 ? 'a' + i % 26 : '\0';
+	memset(path, 'p', SCRY_PATH_MAX - 1);
+	path[0] = '/';
+	x = add(r, SCRY_REC_SYS_ENTER, sizeof(struct scry_rec_sys_enter), 10, 10, "a", ts, 1);
+	x->enter.nr = 0;
+	x = add(r, SCRY_REC_SYS_ENTER, sizeof(struct scry_rec_sys_enter), 10, 11, "a", ts + 1, 1);
+	x->enter.nr = UINT32_MAX;
+	x->h.flags = SCRY_HF_TRUNC;
+	x->h.cpu = UINT16_MAX;
+	add_exit(r, 10, 11, "a", ts + 2, 1, 110, 10, ts + 1, 0, NULL);
+	add_exit(r, 10, 11, "a", ts + 2, 1, 110, 10, ts + 2, 0, NULL);	/* latency 0 */
+	add_exit(r, 10, 11, "a", ts - 7, 1, UINT16_MAX, INT64_MIN, 0, 0, NULL);	/* backwards */
+	add_exit(r, 10, 11, "0123456789abcde", ts, UINT64_MAX, 0, INT64_MAX, 1, 6, NULL);
+	add_exit(r, UINT32_MAX, UINT32_MAX, "0123456789abcdef", ts, 2, 257, -2, 0, 3, "/etc/hosts");
+	add_exit(r, 12, 12, "", 0, 0, 2, -13, 0, 0, "/x");	/* a path, no arguments */
+	add_exit(r, 12, 12, "", UINT64_MAX, 0, 2, 3, UINT64_MAX, 2, path);	/* longest path */
+	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 13, 14, "f", ts, 3);
+	x->fork.parent_pid = 12;
+	x->fork.parent_tid = 12;
+	x->fork.ppid = 12;
+	x->fork.vpid = 1;
+	x->fork.vtid = UINT32_MAX;
+	x->fork.uid = 65534;
+	x->fork.gid = 0;
+	x->fork.fork_flags = SCRY_FORK_THREAD;
+	add_exec(r, 13, "ls", ts + 5, 3, "/bin/ls", "ls\0-l\0", 6);
+	add_exec(r, 13, "ls", ts + 6, 3, exe, args, SCRY_ARGS_MAX);	/* the largest record */
+	add_exec(r, 13, "ls", ts + 6, 3, "", "", 0);
+	x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), 13, 13, "ls", ts + 7, 3);
+	x->pexit.exit_code = -1;
+	x->pexit.exit_flags = SCRY_EXIT_GROUP_DEAD;
+	x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), 13, 13, "ls", ts + 7, 3);
+	x->pexit.exit_code = INT32_MIN;
+	x = add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 13, 13, "ls", ts + 8, 3);
+	x->sw.runtime_ns = UINT64_MAX;
+	x->sw.next_pid = 0;
+	x->sw.next_tid = 7;
+	x->sw.prev_state = 0x402;
+	x = add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 13, 13, "ls", ts + 9, 3);
+	x->tick.runtime_ns = 1234567;
+	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "worker-1", ts + 9, 3);
+	strcpy(x->rename.old_comm, "ls");
+	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcdef",
+		ts + 9, 3);
+	memcpy(x->rename.old_comm, "fedcba9876543210", SCRY_COMM_LEN);
+}
+
+static void records_round_trip(void **state)
+{
+	struct recs *r = recs_new();
+	uint8_t *buf = malloc(MAXREC * 64), *p = buf;
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	struct cap_ctx ec = {}, dc = {};
+	struct scry_event ev[2];
+	bool seen[SCRY_REC__MAX] = {};
+	int i, n;
+
+	all_kinds(r);
+	for (i = 0; i < r->n; i++) {
+		size_t len = cap_rec_encode(&ec, p, rec_at(r, i));
+
+		assert_true(len <= cap_rec_bound(rec_at(r, i)));
+		assert_true(decode__record(rec_at(r, i), r->size[i], ev) > 0);
+		p += len;
+	}
+	for (i = 0, n = 0; i < r->n; i++, n++) {
+		uint32_t size;
+		int used = cap_rec_decode(&dc, buf + n, p - buf - n, &out.rec, &size);
+
+		assert_true(used > 0);
+		n += used - 1;
+		assert_int_equal(size, r->size[i]);
+		assert_memory_equal(&out.rec, rec_at(r, i), size);
+		assert_true(decode__record(&out.rec, size, ev) > 0);
+		seen[out.rec.h.type] = true;
+	}
+	assert_ptr_equal(buf + n, p);
+	for (i = 1; i < SCRY_REC__MAX; i++)
+		assert_true(seen[i]);
+	free(buf);
+	recs_free(r);
+}
+
+/* Every prefix of every item, and items with a field out of range, are refused cleanly. */
+static void records_reject_damage(void **state)
+{
+	struct recs *r = recs_new();
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	uint8_t buf[8192], bad[64];
+	struct cap_ctx c;
+	uint32_t size;
+	size_t len, cut;
+	int i;
+
+	all_kinds(r);
+	for (i = 0; i < r->n; i++) {
+		memset(&c, 0, sizeof(c));
+		len = cap_rec_encode(&c, buf, rec_at(r, i));
+		for (cut = 0; cut < len; cut++) {
+			memset(&c, 0, sizeof(c));
+			assert_int_equal(cap_rec_decode(&c, buf, cut, &out.rec, &size), -EBADMSG);
+		}
+	}
+	/* tag, mask bits, an 11-byte varint, a comm of 17, nr of a u16 field above 65535 */
+	memcpy(bad, (uint8_t[]){ 0, 0, 0, 0 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, 4, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 9, 0x1f, 0, 0 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, 4, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 1, 0x20, 0, 0 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, 4, &out.rec, &size), -EBADMSG);
+	memset(bad, 0xff, sizeof(bad));
+	bad[0] = 1;
+	bad[1] = 0x1f;
+	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 17 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 0x80, 0x80, 0x04 }, 6);	/* nr = 65536 */
+	assert_int_equal(cap_rec_decode(&c, bad, 6, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 1, 0, 0, 7 }, 7);	/* shape: 7 arguments */
+	assert_int_equal(cap_rec_decode(&c, bad, 7, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 1, 0, 0, 0x40 }, 7);	/* shape: unknown bit */
+	assert_int_equal(cap_rec_decode(&c, bad, 7, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 1, 0, 0, 0x20, 0x81, 0x02 }, 9);	/* path of 257 */
+	assert_int_equal(cap_rec_decode(&c, bad, 9, &out.rec, &size), -EBADMSG);
+	memset(&c, 0, sizeof(c));	/* enter 5 ns before a record at time 2 */
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 4, 1, 0, 6, 0 }, 7);
+	assert_int_equal(cap_rec_decode(&c, bad, 7, &out.rec, &size), -EBADMSG);
+	memset(&c, 0, sizeof(c));	/* the same, well formed, decodes */
+	memcpy(bad, (uint8_t[]){ 2, 0x0f, 4, 1, 0, 2, 0 }, 7);
+	assert_int_equal(cap_rec_decode(&c, bad, 7, &out.rec, &size), 7);
+	assert_int_equal(out.rec.exit.enter_ts, 1);
+	recs_free(r);
+}
+
+/* The worked example of docs/capture-format.md, byte for byte. */
+static void documented_example(void **state)
+{
+	static const uint8_t doc[] = { 0x02, 0x0f, 0xf8, 0x0a, 0x6e, 0xa4, 0x42, 0xad, 0x02, 0x00 };
+	struct recs *r = recs_new();
+	struct cap_ctx c = {};
+	uint8_t buf[64];
+
+	add_exit(r, 7, 7, "app", 5000, 3, 110, 0, 0, 0, NULL);	/* the previous record */
+	add_exit(r, 7, 7, "app", 5700, 3, 110, 4242, 5400, 0, NULL);
+	cap_rec_encode(&c, buf, rec_at(r, 0));
+	assert_int_equal(cap_rec_encode(&c, buf, rec_at(r, 1)), sizeof(doc));
+	assert_memory_equal(buf, doc, sizeof(doc));
+	recs_free(r);
+}
+
+static void state_items_round_trip(void **state)
+{
+	static const char args[] = "/usr/bin/app\0--flag\0\0value";
+	struct scry_proc p = { .pid = 300, .ppid = 1, .vpid = 7, .uid = 1000, .gid = 50,
+			       .cgid = 99, .start_ts = 42, .cpu_ns = 1234, .dead = true,
+			       .exit_code = -9, .dead_ts = 77 };
+	struct scry_thread t = { .tid = 301, .vtid = 8, .cpu_ns = 5, .enter_ts = 40,
+				 .enter_nr = 2, .dead = true, .dead_ts = 78 };
+	struct ctr_label labels[2] = { { "app", "web" }, { "tier", "" } };
+	struct scry_container c = { .id = "0123456789abcdef0123", .runtime = CTR_PODMAN,
+				    .resolved = true };
+	uint64_t cgids[3] = { 5, 1ULL << 40, UINT64_MAX }, cg;
+	struct cap_loss loss = { 10, 20, 30, 40 }, l2;
+	struct cap_end end = { 1, 2, 3, 4, 1 }, e2;
+	struct cap_buf b = {};
+	struct cap_proc cp;
+	struct cap_thread ct;
+	struct cap_ctr cc;
+	const uint8_t *body;
+	size_t off = 0, blen, pos = 0;
+	uint8_t tag;
+	int span;
+
+	strcpy(p.comm, "my (app) x");
+	p.exe = "/usr/bin/app";
+	p.args = (char *)args;
+	p.args_len = sizeof(args) - 1;
+	strcpy(t.comm, "worker");
+	c.meta.name = "web-1";
+	c.meta.image = "nginx:1.25";
+	c.meta.labels = labels;
+	c.meta.nlabels = 2;
+	c.meta.pod_ns = "prod";
+	c.meta.started_ns = 1700000000000000000ULL;
+	cap_put_proc(&b, &p);
+	cap_put_thread(&b, &t, 300);
+	cap_put_ctr(&b, &c, cgids, 3);
+	cap_put_loss(&b, &loss);
+	cap_put_end(&b, &end);
+	assert_int_equal(b.err, 0);
+
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_PROC);
+	off += span;
+	assert_int_equal(cap_get_proc(body, blen, &cp), 0);
+	assert_int_equal(cp.p.pid, 300);
+	assert_int_equal(cp.p.vpid, 7);
+	assert_int_equal(cp.p.uid, 1000);
+	assert_int_equal(cp.p.cgid, 99);
+	assert_int_equal(cp.p.cpu_ns, 1234);
+	assert_true(cp.p.dead);
+	assert_int_equal(cp.p.exit_code, -9);
+	assert_string_equal(cp.p.comm, "my (app) x");
+	assert_int_equal(cp.exe_len, strlen(p.exe));
+	assert_memory_equal(cp.exe, p.exe, cp.exe_len);
+	assert_int_equal(cp.args_len, p.args_len);
+	assert_memory_equal(cp.args, args, cp.args_len);
+
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_THREAD);
+	off += span;
+	assert_int_equal(cap_get_thread(body, blen, &ct), 0);
+	assert_int_equal(ct.tid, 301);
+	assert_int_equal(ct.pid, 300);
+	assert_int_equal(ct.vtid, 8);
+	assert_int_equal(ct.enter_ts, 40);
+	assert_int_equal(ct.enter_nr, 2);
+	assert_true(ct.dead);
+	assert_string_equal(ct.comm, "worker");
+
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_CONTAINER);
+	off += span;
+	assert_int_equal(cap_get_ctr(body, blen, &cc), 0);
+	assert_string_equal(cc.id, c.id);
+	assert_int_equal(cc.runtime, CTR_PODMAN);
+	assert_true(cc.resolved);
+	assert_string_equal(cc.meta.name, "web-1");
+	assert_string_equal(cc.meta.image, "nginx:1.25");
+	assert_null(cc.meta.pod_name);
+	assert_string_equal(cc.meta.pod_ns, "prod");
+	assert_int_equal(cc.meta.started_ns, c.meta.started_ns);
+	assert_int_equal(cc.meta.nlabels, 2);
+	assert_string_equal(cc.meta.labels[1].key, "tier");
+	assert_string_equal(cc.meta.labels[1].val, "");
+	for (int i = 0; i < 3; i++) {
+		assert_true(cap_ctr_next_cgid(&cc, &pos, &cg));
+		assert_int_equal(cg, cgids[i]);
+	}
+	assert_false(cap_ctr_next_cgid(&cc, &pos, &cg));
+	ctr_meta__free(&cc.meta);
+
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_LOSS);
+	off += span;
+	assert_int_equal(cap_get_loss(body, blen, &l2), 0);
+	assert_memory_equal(&l2, &loss, sizeof(loss));
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_END);
+	off += span;
+	assert_int_equal(cap_get_end(body, blen, &e2), 0);
+	assert_memory_equal(&e2, &end, sizeof(end));
+	assert_int_equal(off, b.len);
+
+	/* Every truncation of every item body is refused, never read past. */
+	for (off = 0; off < b.len; off += span) {
+		span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+		for (size_t cut = 0; cut < blen; cut++) {
+			uint8_t *copy = malloc(cut ? cut : 1);	/* ASan sees any overread */
+
+			memcpy(copy, body, cut);
+			if (tag == CAP_TAG_PROC)
+				assert_int_not_equal(cap_get_proc(copy, cut, &cp), 0);
+			if (tag == CAP_TAG_THREAD)
+				assert_int_not_equal(cap_get_thread(copy, cut, &ct), 0);
+			if (tag == CAP_TAG_CONTAINER)
+				assert_int_not_equal(cap_get_ctr(copy, cut, &cc), 0);
+			free(copy);
+		}
+	}
+	cap_buf__free(&b);
+}
+
+/* --- recording a synthetic workload ------------------------------------------------------------ */
+
+#define T0 1000000000000ULL
+#define ID_A "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000001"
+#define ID_B "bbbbbbbbbbbb0000000000000000000000000000000000000000000000000002"
+
+static char tmpdir[64];
+
+/* A path in the test directory; the last 64 stay valid. */
+static const char *tmp(const char *name)
+{
+	static char path[64][256];
+	static int k;
+
+	k = (k + 1) % 64;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", tmpdir, name);
+	return path[k];
+}
+
+/* Messages of thousands of damaged files are not worth reading in the test log. */
+static int saved_stderr = -1;
+
+static void quiet(bool on)
+{
+	if (on) {
+		int null = open("/dev/null", O_WRONLY);
+
+		fflush(stderr);
+		saved_stderr = dup(2);
+		dup2(null, 2);
+		close(null);
+	} else if (saved_stderr >= 0) {
+		fflush(stderr);
+		dup2(saved_stderr, 2);
+		close(saved_stderr);
+		saved_stderr = -1;
+	}
+}
+
+static int setup_dir(void **state)
+{
+	strcpy(tmpdir, "/tmp/scry-capture-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	clock__set_wall_offset(1700000000000000000ULL - T0);
+	return syscalls__init();
+}
+
+static int rm_dir(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
+struct live {
+	struct pipeline pl;
+	struct capture_writer *w;
+};
+
+static struct scry_proc *seed(struct proctab *pt, uint32_t pid, const char *comm, const char *exe,
+			      uint64_t cgid)
+{
+	struct scry_proc tmpl = { .pid = pid, .ppid = 1, .vpid = pid, .uid = pid, .gid = 5,
+				  .cgid = cgid, .start_ts = 77 };
+	struct scry_proc *p;
+
+	snprintf(tmpl.comm, sizeof(tmpl.comm), "%s", comm);
+	p = proctab__add_proc(pt, &tmpl, exe, exe, strlen(exe));
+	assert_non_null(proctab__add_thread(pt, pid, pid, tmpl.comm, p));
+	return p;
+}
+
+static void live_new(struct live *L, const struct capture_writer_opts *o)
+{
+	struct containers_opts co = {};
+	struct ctr_meta ma = {};
+	struct scry_container *a, *b;
+	struct scry_proc *p;
+
+	memset(L, 0, sizeof(*L));
+	L->pl.procs = proctab__new(NULL);
+	L->pl.containers = containers__new(&co, false);
+	seed(L->pl.procs, 100, "bash", "/bin/bash", 1);
+	p = seed(L->pl.procs, 200, "app", "/app", 77);
+	assert_non_null(proctab__add_thread(L->pl.procs, 201, 8, (char[SCRY_COMM_LEN]){ "worker" }, p));
+	ma.name = strdup("web");
+	ma.image = strdup("nginx:1");
+	a = containers__add(L->pl.containers, 77, ID_A, CTR_DOCKER, &ma);
+	b = containers__add(L->pl.containers, 88, ID_B, CTR_CONTAINERD, NULL);
+	containers__bind(p, a, 77);
+	containers__bind(seed(L->pl.procs, 300, "svc", "/svc", 88), b, 88);
+	pipeline__init(&L->pl);
+	L->pl.start_ts = T0;
+	L->w = capture_writer__new(o, &L->pl);
+	assert_non_null(L->w);
+	assert_int_equal(pipeline__add_sink(&L->pl, &capture_sink_ops, L->w), 0);
+}
+
+static void live_close(struct live *L, struct capture_stats *st)
+{
+	assert_int_equal(pipeline__finish(&L->pl), 0);
+	assert_int_equal(capture_writer__close(L->w), 0);
+	if (st)
+		capture_writer__stats(L->w, st);
+	pipeline__free_sinks(&L->pl);
+	proctab__free(L->pl.procs);
+	containers__free(L->pl.containers);
+}
+
+/* Resolving container B halfway: its name must reach the records written before. */
+static void resolve_b(struct live *L)
+{
+	struct ctr_meta mb = {};
+
+	mb.name = strdup("db");
+	mb.image = strdup("postgres:16");
+	containers__add(L->pl.containers, 88, ID_B, CTR_CONTAINERD, &mb);
+}
+
+/* Syscalls folded and not, paths, CPU time, and processes that fork, exec and exit. */
+static void workload(struct recs *r, int n, uint64_t t)
+{
+	union scry_rec *x;
+	int i;
+
+	x = add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 200, 201, "worker", t, 77);
+	x->sw.runtime_ns = 1000;
+	for (i = 0; i < n; i++) {
+		t += 1000;
+		add_exit(r, 200, 200, "app", t, 77, 110, 1, t - 300, 0, NULL);
+		x = add(r, SCRY_REC_SYS_ENTER, sizeof(struct scry_rec_sys_enter), 200, 201, "worker",
+			t + 100, 77);
+		x->enter.nr = 0;
+		add_exit(r, 200, 201, "worker", t + 200, 77, 0, i, 0, 3, NULL);
+		if (i % 10 == 0)
+			add_exit(r, 300, 300, "svc", t + 300, 88, 257, i % 20 ? 3 : -2, t + 250, 4,
+				 "/etc/hosts");
+		if (i % 7 == 0) {
+			x = add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 200, 200, "app",
+				t + 400, 77);
+			x->tick.runtime_ns = 500 + i;
+		}
+		if (i % 25 == 5) {
+			uint32_t child = 1000 + i;
+
+			x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), child, child, "bash",
+				t + 500, 1);
+			x->fork.parent_pid = x->fork.parent_tid = x->fork.ppid = 100;
+			x->fork.vpid = x->fork.vtid = child;
+			add_exec(r, child, "true", t + 600, 1, "/bin/true", "true\0--x\0", 9);
+			x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), child, child, "true",
+				t + 700, 1);
+			x->pexit.exit_flags = SCRY_EXIT_GROUP_DEAD;
+			x = add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), child, child,
+				"true", t + 800, 1);
+			x->sw.runtime_ns = 42;
+		}
+	}
+}
+
+/* Feed records [from, to) through the live pipeline, ticking now and then. */
+static void feed(struct live *L, struct recs *r, int from, int to, int tick_every, int sleep_us)
+{
+	int i;
+
+	for (i = from; i < to; i++) {
+		assert_int_equal(pipeline__record(&L->pl, rec_at(r, i), r->size[i]), 0);
+		if (tick_every && i % tick_every == 0) {
+			pipeline__tick(&L->pl);
+			if (sleep_us)
+				usleep(sleep_us);
+		}
+	}
+}
+
+static void record(const char *path, struct recs *r, int n, const struct capture_writer_opts *x,
+		   struct capture_stats *st)
+{
+	struct capture_writer_opts o = { .path = path, .level = -1 };
+	struct live L;
+
+	if (x)
+		o = *x;
+	workload(r, n, T0 + 1000);
+	live_new(&L, &o);
+	feed(&L, r, 0, r->n / 2, 50, 0);
+	resolve_b(&L);
+	feed(&L, r, r->n / 2, r->n, 50, 0);
+	live_close(&L, st);
+}
+
+struct replayed {
+	struct recs *r;
+	struct proctab *pt;
+	struct containers *ct;
+	struct capture_read_stats st;
+	bool opened;
+};
+
+/* Read files back; with `pipeline`, through a pipeline that rebuilds the tables. */
+static void replay(const char *const *paths, int n, struct replayed *out, bool pipeline)
+{
+	struct containers_opts co = {};
+	struct pipeline pl = {};
+	struct capture_reader *rd = capture_reader__open(paths, n);
+	const void *rec;
+	uint32_t size;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->r = recs_new();
+	out->opened = rd != NULL;
+	if (!rd)
+		return;
+	out->pt = proctab__new(NULL);
+	out->ct = containers__new(&co, false);
+	pl.procs = out->pt;
+	pl.containers = out->ct;
+	pipeline__init(&pl);
+	assert_int_equal(capture_reader__load(rd, out->pt, out->ct), 0);
+	while ((rc = capture_reader__next(rd, &rec, &size)) > 0) {
+		const union scry_rec *x = rec;
+		union scry_rec *c = add(out->r, x->h.type, size, 0, 0, "", 0, 0);
+
+		memcpy(c, rec, size);
+		if (pipeline)
+			pipeline__record(&pl, rec, size);
+	}
+	assert_int_equal(rc, 0);
+	capture_reader__stats(rd, &out->st);
+	capture_reader__free(rd);
+}
+
+static void replayed_free(struct replayed *o)
+{
+	proctab__free(o->pt);
+	containers__free(o->ct);
+	recs_free(o->r);
+}
+
+/* out's records are r's records [from, from + out->n). */
+static void assert_same(struct recs *r, int from, struct recs *out)
+{
+	int i;
+
+	assert_true(from + out->n <= r->n);
+	for (i = 0; i < out->n; i++) {
+		assert_int_equal(out->size[i], r->size[from + i]);
+		assert_memory_equal(rec_at(out, i), rec_at(r, from + i), r->size[from + i]);
+	}
+}
+
+/* Offsets where the blocks of a file end, and the records in event blocks up to each. */
+struct layout {
+	size_t body_off;
+	int n;
+	size_t end[512];
+	uint32_t kind[512];
+	uint32_t records[512];	/* in this block */
+};
+
+static size_t read_whole(const char *path, uint8_t **data)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &sb), 0);
+	*data = malloc(sb.st_size);
+	assert_int_equal(read(fd, *data, sb.st_size), sb.st_size);
+	close(fd);
+	return sb.st_size;
+}
+
+static void write_whole(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+/* `make fuzz` seeds its corpus with the files these tests write. */
+static void seed_corpus(const char *path, const char *name)
+{
+	const char *dir = getenv("SCRY_FUZZ_CORPUS");
+	char dst[512];
+	uint8_t *d;
+	size_t len;
+
+	if (!dir)
+		return;
+	len = read_whole(path, &d);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	write_whole(dst, d, len);
+	free(d);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void layout_of(const uint8_t *d, size_t len, struct layout *l)
+{
+	size_t off;
+
+	memset(l, 0, sizeof(*l));
+	l->body_off = 16 + le32(d + 12) + 4;
+	for (off = l->body_off; off < len; l->n++) {
+		assert_true(l->n < 512);
+		l->kind[l->n] = d[off + 4];
+		l->records[l->n] = d[off + 4] == CAP_BLK_EVENTS ? le32(d + off + 12) : 0;
+		off += CAP_BLOCK_HDR + le32(d + off + 20);
+		l->end[l->n] = off;
+	}
+	assert_int_equal(off, len);
+}
+
+static void assert_tables_equal(struct proctab *live, struct proctab *rp, const uint32_t *tids,
+				int ntids)
+{
+	struct scry_proc *p, *q;
+	size_t pos = 0;
+	int i;
+
+	while ((p = proctab__next_proc(live, &pos))) {
+		q = proctab__proc(rp, p->pid);
+		assert_non_null(q);
+		assert_string_equal(q->comm, p->comm);
+		assert_string_equal(q->exe, p->exe);
+		assert_int_equal(q->args_len, p->args_len);
+		assert_memory_equal(q->args, p->args, p->args_len);
+		assert_int_equal(q->ppid, p->ppid);
+		assert_int_equal(q->vpid, p->vpid);
+		assert_int_equal(q->uid, p->uid);
+		assert_int_equal(q->cpu_ns, p->cpu_ns);
+		assert_int_equal(q->dead, p->dead);
+		assert_int_equal(q->nthreads, p->nthreads);
+	}
+	assert_int_equal(proctab__nprocs(rp), proctab__nprocs(live));
+	for (i = 0; i < ntids; i++) {
+		struct scry_thread *t = proctab__thread(live, tids[i]), *u = proctab__thread(rp, tids[i]);
+
+		assert_non_null(t);
+		assert_non_null(u);
+		assert_int_equal(u->vtid, t->vtid);
+		assert_string_equal(u->comm, t->comm);
+		assert_int_equal(u->cpu_ns, t->cpu_ns);
+		assert_int_equal(u->enter_ts, t->enter_ts);
+		assert_int_equal(u->proc->pid, t->proc->pid);
+	}
+}
+
+/* A recording replays into the same records, process table and container names as live. */
+static void replay_matches_live(void **state)
+{
+	struct capture_writer_opts o = { .path = tmp("live.scry"), .level = -1 };
+	static const uint32_t tids[] = { 100, 200, 201, 300, 1005, 1030 };
+	const char *paths[] = { o.path };
+	struct recs *r = recs_new();
+	struct capture_stats st;
+	struct replayed out;
+	struct scry_container *c;
+	struct stat sb;
+	struct live L;
+
+	workload(r, 400, T0 + 1000);
+	live_new(&L, &o);
+	feed(&L, r, 0, r->n / 2, 50, 0);
+	resolve_b(&L);
+	feed(&L, r, r->n / 2, r->n, 50, 0);
+	assert_int_equal(pipeline__finish(&L.pl), 0);
+	assert_int_equal(capture_writer__close(L.w), 0);
+	capture_writer__stats(L.w, &st);
+	assert_int_equal(st.records, r->n);
+	assert_int_equal(st.dropped_events, 0);
+	assert_int_equal(st.files, 1);
+	assert_int_equal(stat(o.path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	{
+		struct layout lay;
+		uint8_t *d;
+		size_t len = read_whole(o.path, &d);
+
+		layout_of(d, len, &lay);
+		assert_int_equal(st.bytes, len);	/* every byte counted */
+		assert_int_equal(lay.kind[0], CAP_BLK_STATE);
+		assert_int_equal(lay.kind[lay.n - 1], CAP_BLK_END);
+		free(d);
+	}
+
+	replay(paths, 1, &out, true);
+	assert_true(out.opened);
+	assert_int_equal(out.r->n, r->n);
+	assert_same(r, 0, out.r);
+	assert_int_equal(out.st.damaged_blocks + out.st.truncated + out.st.lost_bytes, 0);
+	assert_tables_equal(L.pl.procs, out.pt, tids, 6);
+	/* B's name came after its first records: the replay has it for all of them. */
+	c = containers__of_cgroup(out.ct, 88, 0);
+	assert_non_null(c);
+	assert_string_equal(ctr_name(c), "db");
+	assert_string_equal(c->meta.image, "postgres:16");
+	assert_int_equal(c->runtime, CTR_CONTAINERD);
+	c = containers__of_cgroup(out.ct, 77, 0);
+	assert_non_null(c);
+	assert_string_equal(ctr_name(c), "web");
+	assert_null(containers__of_cgroup(out.ct, 1, 0));
+	/* the process seeded in container A is attributed before any record of it */
+	assert_ptr_equal(proctab__proc(out.pt, 200)->container, c);
+	replayed_free(&out);
+
+	pipeline__free_sinks(&L.pl);
+	proctab__free(L.pl.procs);
+	containers__free(L.pl.containers);
+	recs_free(r);
+}
+
+static void small_file(const char *path, struct recs *r, int level)
+{
+	struct capture_writer_opts o = { .path = path, .level = level,
+					 .block_bytes = 1024 };
+
+	record(path, r, 120, &o, NULL);
+}
+
+/* Cut at every offset: a clear refusal inside the header, else exactly the whole blocks. */
+static void truncation_at_every_offset(void **state)
+{
+	const char *path = tmp("small.scry"), *cut = tmp("cut.scry");
+	const char *paths[] = { cut };
+	struct recs *r = recs_new();
+	struct replayed out;
+	struct layout l;
+	uint8_t *d;
+	size_t len, at;
+
+	small_file(path, r, -1);
+	seed_corpus(path, "small-deflate");
+	len = read_whole(path, &d);
+	layout_of(d, len, &l);
+	assert_true(l.n >= 5);	/* state, several event blocks, metadata, end */
+	quiet(true);
+	for (at = 0; at < len; at++) {
+		int expect = 0, i;
+
+		write_whole(cut, d, at);
+		replay(paths, 1, &out, false);
+		if (at < l.body_off) {
+			assert_false(out.opened);	/* cut inside its header: nothing to replay */
+			recs_free(out.r);
+			continue;
+		}
+		for (i = 0; i < l.n && l.end[i] <= at; i++)
+			expect += l.records[i];
+		assert_true(out.opened);
+		assert_int_equal(out.r->n, expect);
+		assert_same(r, 0, out.r);
+		assert_int_equal(out.st.truncated, 1);	/* said once, for the one file */
+		assert_int_equal(out.st.damaged_blocks, 0);
+		replayed_free(&out);
+	}
+	quiet(false);
+	write_whole(cut, d, len);
+	replay(paths, 1, &out, false);
+	assert_int_equal(out.r->n, r->n);
+	assert_int_equal(out.st.truncated, 0);
+	replayed_free(&out);
+	free(d);
+	recs_free(r);
+}
+
+/* Flip every byte: never a crash, always reported, and only the hit block's records lost. */
+static void corruption_of_every_byte(void **state)
+{
+	const char *path = tmp("small2.scry"), *bad = tmp("bad.scry");
+	const char *paths[] = { bad };
+	struct recs *r = recs_new();
+	struct replayed out;
+	struct layout l;
+	uint8_t *d;
+	size_t len, at;
+	int level;
+
+	for (level = -1; level <= 0; level++) {	/* deflated blocks, then stored ones */
+		r->n = r->used = 0;
+		small_file(path, r, level);
+		seed_corpus(path, level ? "small-deflate-2" : "small-stored");
+		len = read_whole(path, &d);
+		layout_of(d, len, &l);
+		quiet(true);
+		for (at = 0; at < len; at++) {
+			int lost = 0, i;
+
+			d[at] ^= 0x5a;
+			write_whole(bad, d, len);
+			d[at] ^= 0x5a;
+			replay(paths, 1, &out, false);
+			if (at < l.body_off) {
+				assert_false(out.opened);
+				recs_free(out.r);
+				continue;
+			}
+			for (i = 0; l.end[i] <= at; i++)
+				;
+			lost = l.records[i];
+			assert_true(out.opened);
+			assert_int_equal(out.r->n, r->n - lost);
+			/* the records before and after the damaged block, in order */
+			for (int k = 0, skip = 0; k < out.r->n; k++) {
+				int before = 0;
+
+				for (int j = 0; j < i; j++)
+					before += l.records[j];
+				skip = k < before ? 0 : lost;
+				assert_memory_equal(rec_at(out.r, k), rec_at(r, k + skip), r->size[k + skip]);
+			}
+			assert_true(out.st.damaged_blocks + out.st.truncated > 0);
+			replayed_free(&out);
+		}
+		quiet(false);
+		free(d);
+	}
+	recs_free(r);
+}
+
+static void open_fails(const char *path, enum cap_open_err want, const char *msg_part)
+{
+	enum cap_open_err why;
+	char msg[512];
+	struct cap_file *f = cap_file__open(path, &why, msg, sizeof(msg));
+
+	assert_null(f);
+	assert_int_equal(why, want);
+	assert_non_null(strstr(msg, msg_part));
+}
+
+static void not_a_capture(void **state)
+{
+	const char *text = tmp("notes.txt");
+	const char *paths[] = { text };
+
+	write_whole(text, (const uint8_t *)"hello, this is not a capture\n", 29);
+	open_fails(text, CAP_OPEN_NOT_CAPTURE, "is not a scry capture file");
+	write_whole(text, (const uint8_t *)"\x89SCRY", 5);
+	open_fails(text, CAP_OPEN_CUT, "cut short inside its header");
+	write_whole(text, (const uint8_t *)"", 0);
+	open_fails(text, CAP_OPEN_CUT, "is empty");
+	open_fails(tmp("nonexistent"), CAP_OPEN_SYS, "No such file or directory");
+	open_fails(tmpdir, CAP_OPEN_SYS, "is a directory");
+	/* the set as a whole: not a capture is an error, no reader */
+	quiet(true);
+	assert_null(capture_reader__open(paths, 1));
+	quiet(false);
+}
+
+/* Append a block (stored) with the given payload. */
+static size_t put_block(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
+			uint32_t nitems)
+{
+	struct cap_block_hdr h = { .kind = kind, .codec = CAP_CODEC_STORED, .seq = seq,
+				   .nitems = nitems, .raw_len = len, .stored_len = len,
+				   .payload_crc = cap_crc32(p, len) };
+
+	cap_block_hdr_encode(&h, out);
+	memcpy(out + CAP_BLOCK_HDR, p, len);
+	return CAP_BLOCK_HDR + len;
+}
+
+/*
+ * A newer major version is refused with a clear message; a newer minor version's additions
+ * (header fields, block kinds, item kinds) are skipped and the rest reads.
+ */
+static void newer_versions(void **state)
+{
+	const char *path = tmp("v.scry"), *newer = tmp("newer.scry");
+	const char *paths[] = { newer };
+	struct recs *r = recs_new();
+	uint8_t *d, *o, payload[256], *p = payload;
+	struct replayed out;
+	struct cap_ctx c = {};
+	size_t len, body, n;
+	uint32_t crc;
+
+	small_file(path, r, 0);
+	len = read_whole(path, &d);
+	d[8] = CAP_MAJOR + 1;
+	write_whole(newer, d, len);
+	open_fails(newer, CAP_OPEN_NEWER, "written by a newer scry");
+	quiet(true);
+	assert_null(capture_reader__open(paths, 1));
+	quiet(false);
+	d[8] = CAP_MAJOR;
+
+	/* minor + 1: 8 more header bytes, an unknown block, an unknown item before a record */
+	o = malloc(len + 1024);
+	body = le32(d + 12);
+	memcpy(o, d, 16 + body);
+	o[10] = CAP_MINOR + 1;
+	memset(o + 16 + body, 0xee, 8);
+	o[12] = body + 8;
+	crc = cap_crc32(o, 16 + body + 8);
+	memcpy(o + 16 + body + 8, &crc, 4);	/* little-endian host */
+	n = 16 + body + 8 + 4;
+	n += put_block(o + n, 0x77, 0, (const uint8_t *)"future", 6, 1);
+	*p++ = 0x5a;	/* an item kind this reader does not know, then a record */
+	*p++ = 3;
+	*p++ = 1;
+	*p++ = 2;
+	*p++ = 3;
+	p += cap_rec_encode(&c, p, rec_at(r, 0));
+	n += put_block(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2);
+	memcpy(o + n, d + 16 + body + 4, len - (16 + body + 4));
+	n += len - (16 + body + 4);
+	write_whole(newer, o, n);
+	seed_corpus(newer, "newer-minor");
+	replay(paths, 1, &out, false);
+	assert_true(out.opened);
+	assert_int_equal(out.r->n, r->n + 1);
+	assert_memory_equal(rec_at(out.r, 0), rec_at(r, 0), r->size[0]);
+	replayed_free(&out);
+	free(o);
+	free(d);
+	recs_free(r);
+}
+
+static void rotation_names(void **state)
+{
+	struct cap_names *n = cap_names__new("cap", false, false, 0);
+
+	assert_string_equal(cap_names__get(n, 0, 0), "cap");
+	cap_names__free(n);
+	n = cap_names__new("cap", true, false, 0);
+	assert_string_equal(cap_names__get(n, 0, 0), "cap0");
+	assert_string_equal(cap_names__get(n, 11, 0), "cap11");
+	cap_names__free(n);
+	n = cap_names__new("cap", true, false, 3);
+	assert_string_equal(cap_names__get(n, 2, 0), "cap2");
+	assert_string_equal(cap_names__get(n, 3, 0), "cap0");	/* wraps: overwrites the oldest */
+	assert_null(cap_names__evict(n, 3));
+	cap_names__free(n);
+	n = cap_names__new("cap", false, true, 10);
+	assert_string_equal(cap_names__get(n, 0, 0), "cap00");	/* padded to -W's digits */
+	assert_string_equal(cap_names__get(n, 19, 0), "cap09");
+	cap_names__free(n);
+	/* -G with a strftime name: -W removes the file from N files ago */
+	setenv("TZ", "UTC", 1);
+	n = cap_names__new("cap-%H%M%S", false, true, 2);
+	assert_string_equal(cap_names__get(n, 0, 0), "cap-000000");
+	assert_null(cap_names__evict(n, 0));
+	assert_string_equal(cap_names__get(n, 1, 60), "cap-000100");
+	assert_null(cap_names__evict(n, 1));
+	assert_string_equal(cap_names__get(n, 2, 120), "cap-000200");
+	assert_string_equal(cap_names__evict(n, 2), "cap-000000");
+	cap_names__free(n);
+}
+
+/* -C with -W 3: exactly three files, each complete alone, together the newest records. */
+static void rotation_keeps_last_files(void **state)
+{
+	char base[256];
+	struct capture_writer_opts o = { .level = -1, .block_bytes = 1024,
+					 .rotate_bytes = 1500, .keep = 3 };
+	const char *paths[3];
+	struct recs *r = recs_new();
+	struct capture_stats st;
+	struct replayed out;
+	struct stat sb;
+	struct live L;
+	int i, total = 0, first;
+
+	snprintf(base, sizeof(base), "%s", tmp("rot.scry"));
+	o.path = base;
+	workload(r, 1500, T0 + 1000);
+	live_new(&L, &o);
+	feed(&L, r, 0, r->n, 20, 300);	/* time for the writer between blocks */
+	live_close(&L, &st);
+	assert_true(st.files >= 4);	/* more than -W keeps, whatever the machine's load */
+	for (i = 0; i < 4; i++) {
+		char name[300];
+
+		snprintf(name, sizeof(name), "%s%d", base, i);
+		assert_int_equal(stat(name, &sb), i < 3 ? 0 : -1);
+	}
+	for (i = 0; i < 3; i++) {
+		char *name = malloc(300);
+
+		snprintf(name, 300, "%s%d", base, i);
+		paths[i] = name;
+		replay(&paths[i], 1, &out, true);
+		seed_corpus(name, i ? "rotated-2" : "rotated-1");
+		assert_true(out.opened);
+		assert_true(out.r->n > 0);
+		assert_int_equal(out.st.truncated + out.st.damaged_blocks, 0);
+		/* each file carries the table: the seeded process has its exe without the others */
+		assert_string_equal(proctab__proc(out.pt, 200)->exe, "/app");
+		total += out.r->n;
+		replayed_free(&out);
+	}
+	/* all three, named in any order: the newest records, contiguous and in order */
+	replay((const char *[]){ paths[2], paths[0], paths[1] }, 3, &out, false);
+	assert_int_equal(out.r->n, total);
+	first = r->n - total;
+	assert_same(r, first, out.r);
+	replayed_free(&out);
+	for (i = 0; i < 3; i++)
+		free((char *)paths[i]);
+	recs_free(r);
+}
+
+#include <pthread.h>
+#include <time.h>
+
+struct drain {
+	int fd;
+	uint8_t *buf;
+	size_t len, cap;
+};
+
+static void *drain_main(void *arg)
+{
+	struct drain *d = arg;
+	ssize_t n;
+
+	for (;;) {
+		if (d->len == d->cap) {
+			d->cap = d->cap ? d->cap * 2 : 1 << 20;
+			d->buf = realloc(d->buf, d->cap);
+		}
+		n = read(d->fd, d->buf + d->len, d->cap - d->len);
+		if (n <= 0)
+			break;
+		d->len += n;
+	}
+	return NULL;
+}
+
+/*
+ * A writer that cannot write (a full pipe): the consumer never waits, drops and counts, keeps
+ * every process lifecycle record, and the file says where events were lost.
+ */
+static void stalled_writer_drops(void **state)
+{
+	const char *fifo = tmp("fifo"), *copy = tmp("drained.scry");
+	struct capture_writer_opts o = { .path = fifo, .level = 0,
+					 .block_bytes = 1024, .pool_blocks = 4 };
+	const char *paths[] = { copy };
+	struct recs *r = recs_new();
+	struct drain dr = {};
+	struct capture_stats st;
+	struct replayed out;
+	struct timespec t0, t1;
+	pthread_t th;
+	uint8_t junk[4096];
+	struct live L;
+	int i, want = 0, got = 0, wfd;
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	dr.fd = open(fifo, O_RDONLY | O_NONBLOCK);
+	wfd = open(fifo, O_WRONLY);
+	assert_true(dr.fd >= 0 && wfd >= 0);
+	fcntl(wfd, F_SETPIPE_SZ, 4096);
+	memset(junk, 'j', sizeof(junk));
+	fcntl(wfd, F_SETFL, O_NONBLOCK);
+	while (write(wfd, junk, sizeof(junk)) > 0)
+		;	/* the pipe is full: the writer thread blocks on its first write */
+	workload(r, 1200, T0 + 1000);
+	live_new(&L, &o);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	feed(&L, r, 0, r->n, 50, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);	/* never waited for the writer */
+	close(wfd);
+	fcntl(dr.fd, F_SETFL, 0);
+	pthread_create(&th, NULL, drain_main, &dr);
+	live_close(&L, &st);
+	pthread_join(th, NULL);
+	close(dr.fd);
+	assert_true(st.dropped_records > 0);
+	assert_true(st.records > 0);
+	assert_int_equal(st.records + st.dropped_records, r->n);
+
+	/* what reached the pipe after the junk is a capture with loss markers */
+	assert_true(dr.len > sizeof(junk));
+	i = 0;
+	while (dr.buf[i] == 'j')
+		i++;
+	write_whole(copy, dr.buf + i, dr.len - i);
+	seed_corpus(copy, "with-losses");
+	quiet(true);
+	replay(paths, 1, &out, false);
+	quiet(false);
+	assert_true(out.opened);
+	assert_int_equal(out.r->n, st.records);
+	assert_int_equal(out.st.writer_dropped, st.dropped_events);
+	for (i = 0; i < r->n; i++) {
+		uint16_t t = rec_at(r, i)->h.type;
+
+		want += t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT;
+	}
+	for (i = 0; i < out.r->n; i++) {
+		uint16_t t = rec_at(out.r, i)->h.type;
+
+		got += t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT;
+	}
+	assert_int_equal(got, want);
+	replayed_free(&out);
+	free(dr.buf);
+	recs_free(r);
+}
+
+/* Two recordings of the same boot, named in any order: one stream in time order. */
+static void merge_recordings(void **state)
+{
+	struct capture_writer_opts o = { .level = -1 };
+	const char *a = tmp("a.scry"), *b = tmp("b.scry");
+	struct recs *ra = recs_new(), *rb = recs_new();
+	struct replayed out;
+	struct live L;
+	uint64_t prev = 0;
+	int i;
+
+	workload(ra, 200, T0 + 1000);
+	workload(rb, 200, T0 + 1500);	/* interleaved with a's */
+	o.path = a;
+	live_new(&L, &o);
+	feed(&L, ra, 0, ra->n, 50, 0);
+	live_close(&L, NULL);
+	o.path = b;
+	live_new(&L, &o);
+	feed(&L, rb, 0, rb->n, 50, 0);
+	live_close(&L, NULL);
+	replay((const char *[]){ b, a }, 2, &out, true);
+	assert_int_equal(out.r->n, ra->n + rb->n);
+	for (i = 0; i < out.r->n; i++) {
+		const union scry_rec *x = rec_at(out.r, i);
+
+		/* heads are taken earliest first; records of one file keep their order */
+		if (i && x->h.ts < prev)
+			assert_true(prev - x->h.ts < 1000);
+		prev = x->h.ts;
+	}
+	assert_int_equal(out.st.files, 2);
+	replayed_free(&out);
+	recs_free(ra);
+	recs_free(rb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(records_round_trip),
+		cmocka_unit_test(records_reject_damage),
+		cmocka_unit_test(documented_example),
+		cmocka_unit_test(state_items_round_trip),
+		cmocka_unit_test(replay_matches_live),
+		cmocka_unit_test(truncation_at_every_offset),
+		cmocka_unit_test(corruption_of_every_byte),
+		cmocka_unit_test(not_a_capture),
+		cmocka_unit_test(newer_versions),
+		cmocka_unit_test(rotation_names),
+		cmocka_unit_test(rotation_keeps_last_files),
+		cmocka_unit_test(stalled_writer_drops),
+		cmocka_unit_test(merge_recordings),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, rm_dir);
+}
