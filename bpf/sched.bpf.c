@@ -32,18 +32,37 @@ static __always_inline struct oncpu *oncpu_slot(void)
 	return bpf_map_lookup_elem(&oncpu, &zero);
 }
 
+/* SCHED_NORMAL, SCHED_BATCH, SCHED_IDLE: the classes whose se.prev_sum_exec_runtime is kept. */
+static __always_inline bool fair_policy(struct task_struct *t)
+{
+	unsigned int pol = t->policy;
+
+	return pol == 0 || pol == 3 || pol == 5;
+}
+
 /*
  * Runtime of `t` since we last charged it on this CPU, and re-arm the slot for `next_tid` at
- * `next_sum`. A task we never saw switch in (running when scry attached) is charged from its
+ * `next_sum`. A task running when scry attached (the slot not yet armed) is charged from its
  * current sum on, so time before attach is never counted.
+ *
+ * A slot armed for another task means this one was switched in by a switch no program saw:
+ * some kernels hide their own agent's tasks from tracing (seen on Firecracker guests), so the
+ * switch back from such a task never fires. The scheduler itself kept the sum at which a fair
+ * task was last picked (set_next_entity), so its slice is still charged exactly.
  */
-static __always_inline __u64 charge(struct oncpu *s, __u32 tid, __u64 sum, __u32 next_tid,
-				    __u64 next_sum)
+static __always_inline __u64 charge(struct oncpu *s, struct task_struct *t, __u64 sum,
+				    __u32 next_tid, __u64 next_sum)
 {
-	__u64 delta = 0;
+	__u64 delta = 0, picked;
 
-	if (s->valid && s->tid == tid && sum >= s->sum)
-		delta = sum - s->sum;
+	if (s->valid && s->tid == t->pid) {
+		if (sum >= s->sum)
+			delta = sum - s->sum;
+	} else if (s->valid && fair_policy(t)) {
+		picked = t->se.prev_sum_exec_runtime;
+		if (sum >= picked)
+			delta = sum - picked;
+	}
 	s->tid = next_tid;
 	s->sum = next_sum;
 	s->valid = 1;
@@ -62,8 +81,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 
 	if (!o || !p || !s)
 		return 0;
-	delta = charge(o, prev->pid, prev->se.sum_exec_runtime, next->pid,
-		       next->se.sum_exec_runtime);
+	delta = charge(o, prev, prev->se.sum_exec_runtime, next->pid, next->se.sum_exec_runtime);
 	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */
 	if (p->valid) {
 		if (prev->tgid != self_tgid)
@@ -105,7 +123,7 @@ int scry_cpu_tick(void *ctx)
 	if (!o || !s)
 		return 0;
 	if (tid != 0)
-		delta = charge(o, tid, sum, tid, sum);
+		delta = charge(o, t, sum, tid, sum);
 	if (delta && t->tgid != self_tgid) {
 		r = s->busy ? &rec : stage_reserve(s, sizeof(*r), STATS_TICK);
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());

@@ -19,7 +19,9 @@ view() {
 }
 stop_view() { eval "kill -INT \$PID_$1; wait \$PID_$1"; }
 
-# --- CPU: a 5 s busy loop in a container --------------------------------------------------------
+# --- CPU: a 5 s busy loop in a container, preempted by two hogs -----------------------------------
+"$DOCKER" run -d --name "hog1-$tag" --network none "$IMAGE" sh -c 'while :; do :; done' >/dev/null
+"$DOCKER" run -d --name "hog2-$tag" --network none "$IMAGE" sh -c 'while :; do :; done' >/dev/null
 view cpu_c -c topcontainers_cpu || { not_ok "scry starts"; finish; }
 view cpu_p -c topprocs_cpu "container.name=cpu-$tag" || { not_ok "scry starts"; finish; }
 "$DOCKER" run -d --name "cpu-$tag" --network none "$IMAGE" sh -c '/h/busy_loop 5; sleep 600' >/dev/null
@@ -35,6 +37,7 @@ v1_ns=$(cat "/sys/fs/cgroup/cpuacct$v1path/cpuacct.usage" 2>/dev/null || echo 0)
 sleep 0.5
 stop_view cpu_c
 stop_view cpu_p
+"$DOCKER" rm -f "hog1-$tag" "hog2-$tag" >/dev/null
 py "
 import json
 c = json.load(open('$TMP/cpu_c.out'))
@@ -42,21 +45,22 @@ row = [r for r in c['rows'] if r['container.name'] == 'cpu-$tag']
 assert len(row) == 1, c
 scry = row[0]['cpu.ns']
 print('# container: scry %d ns, cgroup v2 usage_usec %d ns, cgroup v1 cpuacct.usage %d ns' % (scry, $usage_ns, $v1_ns))
-assert $usage_ns > 2.5e9, $usage_ns  # 5 s of spinning, less on a loaded machine
-assert abs(scry - $usage_ns) <= 0.01 * $usage_ns, (scry, $usage_ns)  # the issue asks 3%; scheduler accounting is exact
+assert $usage_ns > 1.5e9, $usage_ns  # 5 s of spinning against two hogs on two CPUs
+# The issue asks for 3%; the scheduler's own accounting is exact, so hold it to 0.1%.
+assert abs(scry - $usage_ns) <= 0.001 * $usage_ns, (scry, $usage_ns)
 if $v1_ns:
-    assert abs(scry - $v1_ns) <= 0.03 * $v1_ns, (scry, $v1_ns)
+    assert abs(scry - $v1_ns) <= 0.001 * $v1_ns, (scry, $v1_ns)
 p = json.load(open('$TMP/cpu_p.out'))
 loop = [r for r in p['rows'] if r['proc.name'] == 'busy_loop']
 assert len(loop) == 1, p
 print('# busy_loop process: scry %d ns, its schedstat %d ns' % (loop[0]['cpu.ns'], $loop_ns))
-assert abs(loop[0]['cpu.ns'] - $loop_ns) <= 0.005 * $loop_ns, (loop[0], $loop_ns)
+assert abs(loop[0]['cpu.ns'] - $loop_ns) <= 0.001 * $loop_ns, (loop[0], $loop_ns)
 total = sum(r['cpu.ns'] for r in p['rows'])
 assert abs(total - scry) <= 0.001 * scry, ('processes add up to the container', total, scry)
 print('ok')
 " >"$TMP/res" 2>&1
 grep '^#' "$TMP/res"
-check "CPU: container within 1% of its cgroup's cpu.stat (and cpuacct.usage), process within 0.5% of schedstat, processes add up" \
+check "CPU under contention: container within 0.1% of its cgroup's cpu.stat and cpuacct.usage, process within 0.1% of schedstat, processes add up" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- syscalls: dd bs=1 count=100000, against strace -c ---------------------------------------------
