@@ -21,6 +21,7 @@
 
 struct proctab;
 struct containers;
+struct capture_reader;
 
 /* --- writer.c ------------------------------------------------------------------------------- */
 struct capture_writer_opts {
@@ -32,6 +33,12 @@ struct capture_writer_opts {
 	int level;			/* deflate level 1..9, 0 to store blocks uncompressed, -1 default */
 	unsigned int pool_blocks;	/* event blocks in flight (memory bound); 0: default */
 	size_t block_bytes;		/* an event block's payload; 0: 256 KiB (tests use less) */
+	/*
+	 * -r with -w: the replay being re-recorded. The files then describe the recorded host
+	 * (hostname, kernel, CPUs, boot), the source's loss reports carry over, and the consumer
+	 * waits for the writer instead of dropping: a replay has no kernel to keep up with.
+	 */
+	struct capture_reader *source;
 };
 
 struct capture_stats {

@@ -57,8 +57,11 @@ static int write_block(struct capture_writer *w, uint8_t kind, const uint8_t *ra
 	size_t n = 0;
 	int err;
 
-	/* Behind: store rather than deflate, so that a slow compressor does not cost events. */
-	if (len && w->zip && atomic_load(&w->nfree) >= w->pool / 4)
+	/*
+	 * Behind: store rather than deflate, so that a slow compressor does not cost events. A
+	 * re-recorded replay is never behind in that sense: its producer waits.
+	 */
+	if (len && w->zip && (w->o.source || atomic_load(&w->nfree) >= w->pool / 4))
 		n = cap_zip__deflate(w->zip, raw, len, w->zbuf + CAP_BLOCK_HDR, w->zcap - CAP_BLOCK_HDR);
 	if (n && n < len) {
 		h.codec = CAP_CODEC_DEFLATE;
@@ -204,6 +207,7 @@ static void release(struct capture_writer *w, struct job *j)
 	j->next = w->free;
 	w->free = j;
 	atomic_fetch_add(&w->nfree, 1);
+	pthread_cond_signal(&w->freed);
 	pthread_mutex_unlock(&w->lock);
 }
 

@@ -401,4 +401,12 @@ void cap_file__report_end(struct cap_file *f);
 /* "15:04:05.123" (local time) for messages. */
 void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
 
+/* merge.c, for a writer that re-records a replay (-r with -w). */
+struct capture_reader;
+typedef void cap_loss_fn(void *ctx, const struct cap_loss *l);
+/* The header of the earliest recording: the host the events come from. */
+const struct cap_header *capture_reader__origin(const struct capture_reader *r);
+/* Called with every loss marker met while replaying, in the reference clock. */
+void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ctx);
+
 #endif /* SCRY_CAPTURE_INTERNAL_H */

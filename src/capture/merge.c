@@ -57,6 +57,8 @@ struct capture_reader {
 	uint64_t boot_wall;		/* of the reference boot */
 	uint64_t start_ts;
 	struct capture_read_stats st;
+	cap_loss_fn *on_loss;		/* -r with -w: the recorder's losses go on into the new file */
+	void *loss_ctx;
 };
 
 static void free_files(struct cap_file **f, int n)
@@ -436,6 +438,11 @@ static void add_loss(struct capture_reader *r, struct stream *s, const uint8_t *
 	s->loss.records += l.records;
 	s->loss.events += l.events;
 	r->st.writer_dropped += l.events;
+	if (r->on_loss) {
+		l.first_ts += s->delta;
+		l.last_ts += s->delta;
+		r->on_loss(r->loss_ctx, &l);
+	}
 }
 
 /* The current file is done: say what it lost, go on with the next of the recording. */
@@ -585,6 +592,17 @@ int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct co
 			return rc;
 	}
 	return 0;
+}
+
+const struct cap_header *capture_reader__origin(const struct capture_reader *r)
+{
+	return cap_file__header(r->streams[0].files[0]);
+}
+
+void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ctx)
+{
+	r->on_loss = fn;
+	r->loss_ctx = ctx;
 }
 
 uint64_t capture_reader__start_ts(const struct capture_reader *r)

@@ -54,9 +54,12 @@ static struct job *take_free(struct capture_writer *w)
 {
 	struct job *j;
 
-	if (!atomic_load(&w->nfree))
+	if (!atomic_load(&w->nfree) && !w->o.source)
 		return NULL;
 	pthread_mutex_lock(&w->lock);
+	/* Re-recording a replay: wait for the writer thread, which always gives blocks back. */
+	while (w->o.source && !w->free && w->thread_ok)
+		pthread_cond_wait(&w->freed, &w->lock);
 	j = w->free;
 	if (j) {
 		w->free = j->next;
@@ -132,6 +135,16 @@ static void flush_meta(struct capture_writer *w, bool with_loss)
 		cap_buf__free(&b);
 }
 
+/* When a file starts, on the recorded host's clock: a replay's is its events' time. */
+static uint64_t file_ts(const struct capture_writer *w, const struct scry_event *first)
+{
+	if (!w->o.source)
+		return now_boot_ns();
+	if (first)
+		return first->rec->h.ts;
+	return w->pl && w->pl->last_ts ? w->pl->last_ts : w->hdr.start_ts;
+}
+
 /* A new file starts here: its snapshot of the tables, queued behind everything before. */
 static int new_file(struct capture_writer *w, const struct scry_event *first)
 {
@@ -142,7 +155,7 @@ static int new_file(struct capture_writer *w, const struct scry_event *first)
 	n = cap_tables__snapshot(w->tables, &b, first);
 	w->file_raw = 0;
 	w->file_since = now_mono_ns();
-	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, now_boot_ns());
+	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, file_ts(w, first));
 }
 
 static uint64_t rec_first_ts(const union scry_rec *r)
@@ -271,7 +284,8 @@ static int cap_tick(void *ctx, uint64_t ts)
 	if (!w->started && (err = start(w, NULL)))
 		return err;
 	cap_tables__poll(w->tables);
-	if (w->cur && w->cur->nitems && now_mono_ns() - w->cur_since >= FLUSH_NS)
+	/* A block waits at most FLUSH_NS live; a re-recorded replay just fills its blocks. */
+	if (!w->o.source && w->cur && w->cur->nitems && now_mono_ns() - w->cur_since >= FLUSH_NS)
 		handoff(w);
 	flush_meta(w, false);
 	err = atomic_load(&w->err);
@@ -376,6 +390,40 @@ static void read_boot_id(uint8_t id[16])
 	fclose(f);
 }
 
+/* Re-recording: the host, kernel and boot are those of the recording replayed. */
+static void take_origin(struct cap_header *h, const struct cap_header *src, const char *filter)
+{
+	h->ncpus = src->ncpus;
+	memcpy(h->boot_id, src->boot_id, sizeof(h->boot_id));
+	memcpy(h->hostname, src->hostname, sizeof(h->hostname));
+	memcpy(h->release, src->release, sizeof(h->release));
+	memcpy(h->machine, src->machine, sizeof(h->machine));
+	/* What the file holds passed both filters. */
+	if (src->flags & CAP_FF_FILTERED) {
+		h->flags |= CAP_FF_FILTERED;
+		if (filter && *filter) {
+			if (snprintf(h->filter, sizeof(h->filter), "(%s) and (%s)", src->filter,
+				     filter) >= (int)sizeof(h->filter))
+				log_warn("the two filters are too long to keep in the header: it "
+					 "shows them cut short");
+		} else
+			memcpy(h->filter, src->filter, sizeof(h->filter));
+	}
+}
+
+/* A loss marker of the replayed recording: the new file says it too. */
+static void inherit_loss(void *ctx, const struct cap_loss *l)
+{
+	struct capture_writer *w = ctx;
+
+	if (!w->loss.records || l->first_ts < w->loss.first_ts)
+		w->loss.first_ts = l->first_ts;
+	if (l->last_ts > w->loss.last_ts)
+		w->loss.last_ts = l->last_ts;
+	w->loss.records += l->records;
+	w->loss.events += l->events;
+}
+
 static void fill_header(struct capture_writer *w)
 {
 	struct cap_header *h = &w->hdr;
@@ -396,6 +444,8 @@ static void fill_header(struct capture_writer *w)
 		snprintf(h->machine, sizeof(h->machine), "%s", u.machine);
 	}
 	snprintf(h->filter, sizeof(h->filter), "%s", w->o.filter ? w->o.filter : "");
+	if (w->o.source)
+		take_origin(h, capture_reader__origin(w->o.source), w->o.filter);
 }
 
 static int make_pool(struct capture_writer *w, unsigned int n)
@@ -453,6 +503,7 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 		w->block_raw = CAP_RAW_MAX - BLOCK_RESERVE;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->freed, NULL);
 	/* Room for a deflated event block (else it is stored) and for the file header. */
 	w->zcap = CAP_BLOCK_HDR + w->block_raw + BLOCK_RESERVE + (w->block_raw >> 4) + 4096;
 	if (w->zcap < CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4)
@@ -479,8 +530,11 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 		return NULL;
 	}
 	err = start_thread(w);
-	if (!err)
+	if (!err) {
+		if (o->source)
+			capture_reader__on_loss(o->source, inherit_loss, w);
 		return w;
+	}
 fail:
 	log_err("cannot set up the capture writer (%s)", strerror(-err));
 	capture_writer__free(w);
@@ -496,6 +550,8 @@ void capture_writer__free(struct capture_writer *w)
 		return;
 	if (w->thread_ok)
 		capture_writer__close(w);
+	if (w->o.source)
+		capture_reader__on_loss(w->o.source, NULL, NULL);
 	while ((j = w->qhead)) {	/* never written: the thread did not start */
 		w->qhead = j->next;
 		if (!j->pooled) {
@@ -515,5 +571,6 @@ void capture_writer__free(struct capture_writer *w)
 	free(w->last_name);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->wake);
+	pthread_cond_destroy(&w->freed);
 	free(w);
 }

@@ -53,6 +53,7 @@ struct capture_writer {
 	/* shared */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t freed;		/* a pool block came back (waited on when re-recording) */
 	struct job *qhead, *qtail;	/* jobs for the writer thread */
 	struct job *free;		/* the pool's idle event blocks */
 	atomic_uint nfree;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scry/capture.h"
@@ -67,6 +68,8 @@ int cmd_write(struct scry_opts *o)
 			"replaying with -r");
 		return -EINVAL;
 	}
+	if (o->nread)
+		return cmd_read(o);
 	if (syscalls__init())
 		return -EINVAL;
 	pl.limit = o->max_events;
@@ -134,9 +137,66 @@ static int replay(const struct scry_opts *o, struct capture_reader *r, struct pi
 	return rc < 0 ? rc : 0;
 }
 
+/* The same file as one being read: writing it would truncate what is being replayed. */
+static bool reads_file(const struct scry_opts *o, const char *path)
+{
+	struct stat a, b;
+	int i;
+
+	if (stat(path, &a))
+		return false;
+	for (i = 0; i < o->nread; i++)
+		if (!stat(o->read_paths[i], &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return true;
+	return false;
+}
+
+/*
+ * -r with -w: the replay goes into a new capture (filtered, cut with -n/-M, or rotated with
+ * -C), as `sysdig -r in -w out FILTER` does. The writer waits rather than drops here.
+ */
+static int rewrite_setup(struct scry_opts *o, struct capture_reader *r, struct pipeline *pl,
+			 struct capture_writer **out)
+{
+	struct capture_writer_opts wo = {
+		.path = o->write_path, .rotate_bytes = o->rotate_mb * 1000000ULL,
+		.keep = o->rotate_keep, .filter = o->filter, .level = -1, .source = r,
+	};
+	char first[4096];
+	struct capture_writer *w;
+	char errbuf[256];
+	int err;
+
+	snprintf(first, sizeof(first), "%s%s", o->write_path, o->rotate_mb ? "0" : "");
+	if (reads_file(o, o->write_path) || reads_file(o, first)) {
+		log_err("-w %s would overwrite a file being replayed: write to another file",
+			o->write_path);
+		return -EINVAL;
+	}
+	if (syscalls__init())
+		return -EINVAL;
+	pl->limit = o->max_events;
+	pl->filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
+	if (!pl->filter) {
+		log_err("%s", errbuf);
+		return -EINVAL;
+	}
+	w = capture_writer__new(&wo, pl);
+	if (!w)
+		return -errno;
+	err = pipeline__add_sink(pl, &capture_sink_ops, w);
+	if (err) {
+		capture_writer__free(w);
+		return err;
+	}
+	*out = w;
+	return 0;
+}
+
 int cmd_read(struct scry_opts *o)
 {
 	struct containers_opts co = {};
+	struct capture_writer *w = NULL;
 	struct capture_read_stats st;
 	struct capture_reader *r;
 	struct pipeline pl = {};
@@ -153,7 +213,8 @@ int cmd_read(struct scry_opts *o)
 		goto out;
 	}
 	pipeline__init(&pl);
-	err = output__setup(o, &pl);
+	/* The writer first: it must hear of the losses that loading the first blocks meets. */
+	err = o->write_path ? rewrite_setup(o, r, &pl, &w) : output__setup(o, &pl);
 	if (!err)
 		err = capture_reader__load(r, pl.procs, pl.containers);
 	if (err)
@@ -167,6 +228,17 @@ int cmd_read(struct scry_opts *o)
 	rc = pipeline__finish(&pl);
 	if (rc < 0 && !err)
 		err = rc;
+	if (w) {
+		rc = capture_writer__close(w);
+		if (capture_writer__started(w))
+			write_summary(w, o);
+		else
+			unlink(capture_writer__path(w, false));	/* nothing matched: no empty file */
+		if (rc)
+			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-rc));
+		if (!err)
+			err = rc;
+	}
 	if (pl.malformed)
 		log_warn("%llu records of the capture could not be decoded and were skipped",
 			 (unsigned long long)pl.malformed);
@@ -175,7 +247,7 @@ int cmd_read(struct scry_opts *o)
 		  (unsigned long long)st.records, st.files, (unsigned long long)st.damaged_blocks,
 		  (unsigned long long)st.lost_bytes);
 out:
-	output__teardown(&pl);
+	output__teardown(&pl);	/* frees the writer too, if any */
 	/* Processes first: freeing them drops their references to containers. */
 	proctab__free(pl.procs);
 	containers__free(pl.containers);

@@ -29,6 +29,7 @@ static const char usage[] =
 "      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end)\n"
 "      --top N           rows per view table (default 10)\n"
 "  -w FILE               record the events to a capture file instead of printing them\n"
+"                        (with -r: write the replayed events that match FILTER to FILE)\n"
 "  -r FILE               replay a capture file (repeat -r for several; no root needed)\n"
 "  -C MB                 with -w: start a new file every MB megabytes (FILE0, FILE1, ...)\n"
 "  -G SECS               with -w: start a new file every SECS seconds\n"
@@ -220,8 +221,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		log_err("-W N needs -C MB or -G SECS to know when to start a new file");
 		return -EINVAL;
 	}
-	if (o->write_path && o->nread) {
-		log_err("-w and -r together are not supported yet: replay and record separately");
+	if (o->write_path && o->nread && o->rotate_secs) {
+		log_err("-G rotates by the clock while recording: with -r, rotate by size with -C");
 		return -EINVAL;
 	}
 	if (optind < argc) {

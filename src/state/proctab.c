@@ -508,6 +508,18 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 
 		if (old)
 			thread_free(old);
+		/*
+		 * de_thread() waited for the old leader to exit, so its EXIT came first and marked
+		 * the leader's entry dead: it lives on as the one thread of the process.
+		 */
+		t = hashmap__find(pt->threads, r->h.tid);
+		if (t && t->dead) {
+			t->dead = false;
+			t->dead_ts = 0;
+			t->proc->dead = false;
+			t->proc->dead_ts = 0;
+			t->proc->nthreads = 1;
+		}
 	}
 	t = thread_for(pt, &r->h);
 	if (!t)

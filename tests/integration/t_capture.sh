@@ -168,6 +168,35 @@ check "filtered capture: the loop's 40000 events carry its name and command line
 check "filtered capture: only matching events besides process lifecycle" \
 	[ "$("$SCRY" -r "$TMP/f.scry" -p '%evt.type' 2>/dev/null | grep -vc '^\(getppid\|procfork\|procexec\|procexit\|procrename\)$')" -eq 0 ]
 
+# --- -r with -w: a replay re-recorded, filtered, still with names (the engine is stopped) ----------------
+"$SCRY" -r "$cap" -w "$TMP/re.scry" "container.name=$name" >"$TMP/re.out" 2>"$TMP/re.err"
+rc=$?
+checkall "-r FILE -w FILE2 FILTER: exit 0, 0 dropped by the writer, nothing on stdout" \
+	'[ $rc -eq 0 ] && [ ! -s "$TMP/re.out" ] &&
+	 grep -q "^scry: wrote [0-9]* events to $TMP/re.scry (1 file, .*), 0 dropped by the writer\$" "$TMP/re.err"' ||
+	sed 's/^/#   /' "$TMP/re.err" | tail -3
+fmt='%evt.rawtime %thread.tid %thread.vtid %evt.dir %evt.type %evt.res %proc.name %proc.cmdline %container.name %container.image'
+"$SCRY" -r "$cap" -p "$fmt" "container.name=$name" >"$TMP/re.want" 2>/dev/null
+"$SCRY" -r "$TMP/re.scry" -p "$fmt" "container.name=$name" >"$TMP/re.got" 2>"$TMP/re.rerr"
+nloop=$(grep -c " getppid .* getppid_loop 30000 $name $IMAGE\$" "$TMP/re.got")
+checkall "the re-recorded file holds exactly the container's events ($nloop of its loop's 60000), by name and image (engine stopped)" \
+	'[ "$nloop" -eq 60000 ] && [ ! -s "$TMP/re.rerr" ] && cmp -s "$TMP/re.want" "$TMP/re.got"' ||
+	{ wc -l "$TMP/re.want" "$TMP/re.got" | sed 's/^/#   /'; head -2 "$TMP/re.rerr" | sed 's/^/#   /'; }
+start0=$("$SCRY" -v -r "$cap" -n 1 2>&1 >/dev/null | sed -n 's/^scry: replaying a recording that began at \([0-9]*\) ns.*/\1/p')
+start1=$("$SCRY" -v -r "$TMP/re.scry" -n 1 2>&1 >/dev/null | sed -n 's/^scry: replaying a recording that began at \([0-9]*\) ns.*/\1/p')
+check "the re-recorded file keeps the recording's start and clock ($start1)" [ -n "$start0" -a "$start0" = "$start1" ]
+one_line() { # one_line NAME WANT_RC PATTERN CMD...
+	n=$1 want=$2 pat=$3; shift 3
+	"$@" >"$TMP/o" 2>"$TMP/e"
+	rc=$?
+	checkall "$n (rc=$rc)" '[ $rc -eq "$want" ] && [ "$(wc -l <"$TMP/e")" -eq 1 ] && [ ! -s "$TMP/o" ] &&
+		grep -q "$pat" "$TMP/e"' || sed 's/^/#   /' "$TMP/e" | head -3
+}
+cp "$cap" "$TMP/same.scry"
+one_line "-r FILE -w FILE: refused, the replayed file is left whole" 1 "would overwrite a file being replayed" \
+	"$SCRY" -r "$TMP/same.scry" -w "$TMP/same.scry"
+check "... and left whole" cmp -s "$cap" "$TMP/same.scry"
+
 # --- rotation ----------------------------------------------------------------------------------------------
 start_scry "$TMP/rot.out" "$TMP/rot.err" -w "$TMP/rot" -C 1 -W 3 || { not_ok "scry -C -W starts"; finish; }
 "$HELPERS/getppid_loop" 3000000 >/dev/null
@@ -194,8 +223,9 @@ start_scry "$TMP/k.out" "$TMP/k.err" -w "$TMP/k.scry" || { not_ok "scry -w start
 sleep 2	# a partial block goes out within a second
 kill -KILL "$SCRY_PID"; wait "$SCRY_PID" 2>/dev/null; SCRY_PID=
 "$SCRY" -r "$TMP/k.scry" -p '%evt.type %proc.name' >"$TMP/k.p" 2>"$TMP/k.rerr"
-check "killed with SIGKILL: replays, exit 0, one warning saying where it ends" \
-	[ $? -eq 0 -a "$(wc -l <"$TMP/k.rerr")" -eq 1 ] && grep -q 'ends without its end marker\|cut short' "$TMP/k.rerr" ||
+rc=$?
+checkall "killed with SIGKILL: replays, exit 0, one warning saying where it ends" \
+	'[ $rc -eq 0 ] && [ "$(wc -l <"$TMP/k.rerr")" -eq 1 ] && grep -q "ends without its end marker\|cut short" "$TMP/k.rerr"' ||
 	sed 's/^/#   /' "$TMP/k.rerr"
 check "killed with SIGKILL: the loop's 40000 events written a second before are all there" \
 	[ "$(grep -c '^getppid getppid_loop$' "$TMP/k.p")" -eq 40000 ]
@@ -236,13 +266,6 @@ elif [ "$BUILD" != build-san ]; then
 fi
 
 # --- bad files, bad options, no root -------------------------------------------------------------------
-one_line() { # one_line NAME WANT_RC PATTERN CMD...
-	n=$1 want=$2 pat=$3; shift 3
-	"$@" >"$TMP/o" 2>"$TMP/e"
-	rc=$?
-	check "$n (rc=$rc)" [ $rc -eq "$want" -a "$(wc -l <"$TMP/e")" -eq 1 -a ! -s "$TMP/o" ] &&
-		grep -q "$pat" "$TMP/e" || sed 's/^/#   /' "$TMP/e" | head -3
-}
 one_line "-r of a file that is not a capture: one clear line" 1 "is not a scry capture file" "$SCRY" -r /etc/hostname
 cp "$cap" "$TMP/newer.scry"
 printf '\002' | dd of="$TMP/newer.scry" bs=1 seek=8 conv=notrunc 2>/dev/null

@@ -21,6 +21,12 @@ check() { # check DESCRIPTION COMMAND...: returns non-zero on failure, for "|| s
 	d=$1; shift
 	if "$@"; then ok "$d"; else not_ok "$d"; return 1; fi
 }
+# checkall DESCRIPTION 'CONDITION': like check, for a condition of several commands (&&, ||),
+# all of which decide the result. The condition is eval'd: quote it once.
+checkall() {
+	d=$1; shift
+	if eval "$1"; then ok "$d"; else not_ok "$d"; return 1; fi
+}
 finish() { exit "$fails"; }
 
 # start_scry OUT ERR ARGS...: run scry in the background until it says it is tracing.

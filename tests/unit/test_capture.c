@@ -21,6 +21,7 @@
 #include "../../src/capture/internal.h"
 #include "scry/capture.h"
 #include "scry/container.h"
+#include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
@@ -1140,6 +1141,51 @@ static void *drain_main(void *arg)
 }
 
 /*
+ * -r with -w: a replay re-recorded through the pipeline into a writer with a tiny pool, which
+ * must wait rather than drop. Returns the source's header in *origin.
+ */
+static void rewrite(const char *src, const char *dst, const char *filter,
+		    struct capture_stats *st, struct cap_header *origin)
+{
+	const char *paths[] = { src };
+	struct capture_reader *rd = capture_reader__open(paths, 1);
+	struct capture_writer_opts o = { .path = dst, .level = -1, .block_bytes = 1024,
+					 .pool_blocks = 2, .filter = filter };
+	struct containers_opts co = {};
+	struct pipeline pl = {};
+	struct capture_writer *w;
+	char err[128];
+	const void *rec;
+	uint32_t size;
+	int rc;
+
+	assert_non_null(rd);
+	*origin = *capture_reader__origin(rd);
+	o.source = rd;
+	pl.procs = proctab__new(NULL);
+	pl.containers = containers__new(&co, false);
+	pipeline__init(&pl);
+	pl.filter = filter__compile(filter, err, sizeof(err));
+	assert_non_null(pl.filter);
+	w = capture_writer__new(&o, &pl);
+	assert_non_null(w);
+	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
+	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	pl.start_ts = capture_reader__start_ts(rd);
+	while ((rc = capture_reader__next(rd, &rec, &size)) > 0)
+		assert_int_equal(pipeline__record(&pl, rec, size), 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(pipeline__finish(&pl), 0);
+	assert_int_equal(capture_writer__close(w), 0);
+	capture_writer__stats(w, st);
+	pipeline__free_sinks(&pl);
+	filter__free(pl.filter);
+	proctab__free(pl.procs);
+	containers__free(pl.containers);
+	capture_reader__free(rd);
+}
+
+/*
  * A writer that cannot write (a full pipe): the consumer never waits, drops and counts, keeps
  * every process lifecycle record, and the file says where events were lost.
  */
@@ -1208,8 +1254,93 @@ static void stalled_writer_drops(void **state)
 		got += t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT;
 	}
 	assert_int_equal(got, want);
+
+	/* re-recorded, the file still says what its recorder lost, and where */
+	{
+		const char *again = tmp("drained-again.scry"), *apaths[] = { again };
+		struct capture_stats st2;
+		struct cap_header origin;
+		struct replayed out2;
+
+		quiet(true);
+		rewrite(copy, again, "", &st2, &origin);
+		replay(apaths, 1, &out2, false);
+		quiet(false);
+		assert_int_equal(st2.dropped_events, 0);	/* the re-recorder waited */
+		assert_int_equal(out2.st.writer_dropped, st.dropped_events);
+		assert_int_equal(out2.r->n, out.r->n);
+		assert_same(out.r, 0, out2.r);
+		replayed_free(&out2);
+	}
 	replayed_free(&out);
 	free(dr.buf);
+	recs_free(r);
+}
+
+/*
+ * Re-recording: every record again, in order, through a writer that cannot keep up, with the
+ * source's host and boot in the header and its loss reports carried over; with a filter, the
+ * matching records and every process's lifecycle.
+ */
+static void rewrite_keeps_everything(void **state)
+{
+	const char *src = tmp("rw-src.scry"), *dst = tmp("rw-dst.scry"), *fdst = tmp("rw-f.scry");
+	const char *paths[] = { dst }, *fpaths[] = { fdst }, *spaths[] = { src };
+	struct capture_writer_opts o = { .path = src, .level = 1, .block_bytes = 4096 };
+	struct cap_header origin, h;
+	struct capture_stats st, st2;
+	enum cap_open_err why;
+	char msg[256];
+	struct replayed a, b;
+	struct recs *r = recs_new();
+	struct cap_file *f;
+	int i, calls = 0, lifecycle = 0, other = 0;
+
+	record(src, r, 1500, &o, &st);
+	assert_int_equal(st.dropped_events, 0);
+	rewrite(src, dst, "", &st2, &origin);
+	assert_int_equal(st2.dropped_events, 0);
+	assert_int_equal(st2.records, st.records);
+	assert_int_equal(st2.events, st.events);
+	replay(spaths, 1, &a, false);
+	replay(paths, 1, &b, false);
+	assert_int_equal(b.r->n, a.r->n);
+	assert_same(a.r, 0, b.r);
+	f = cap_file__open(dst, &why, msg, sizeof(msg));
+	assert_non_null(f);
+	h = *cap_file__header(f);
+	cap_file__free(f);
+	assert_string_equal(h.hostname, origin.hostname);
+	assert_string_equal(h.release, origin.release);
+	assert_int_equal(h.boot_wall, origin.boot_wall);
+	assert_int_equal(h.start_ts, origin.start_ts);
+	assert_int_equal(h.ncpus, origin.ncpus);
+	assert_memory_equal(h.boot_id, origin.boot_id, 16);
+	assert_int_not_equal(h.session, origin.session);
+	replayed_free(&b);
+
+	rewrite(src, fdst, "evt.type=openat", &st2, &origin);
+	replay(fpaths, 1, &b, false);
+	for (i = 0; i < a.r->n; i++) {
+		const union scry_rec *x = rec_at(a.r, i);
+
+		calls += x->h.type == SCRY_REC_SYS_EXIT && x->exit.nr == 257;
+	}
+	for (i = 0; i < b.r->n; i++) {
+		uint16_t t = rec_at(b.r, i)->h.type;
+
+		if (t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT ||
+		    t == SCRY_REC_RENAME)
+			lifecycle++;
+		else if (t != SCRY_REC_SYS_EXIT || rec_at(b.r, i)->exit.nr != 257)
+			other++;
+	}
+	assert_int_equal(calls, 150);
+	assert_int_equal(b.r->n - lifecycle, calls);
+	assert_int_equal(other, 0);
+	assert_true(lifecycle > 0);
+	replayed_free(&b);
+	replayed_free(&a);
 	recs_free(r);
 }
 
@@ -1266,6 +1397,7 @@ int main(void)
 		cmocka_unit_test(rotation_keeps_last_files),
 		cmocka_unit_test(stalled_writer_drops),
 		cmocka_unit_test(merge_recordings),
+		cmocka_unit_test(rewrite_keeps_everything),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, rm_dir);

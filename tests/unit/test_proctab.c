@@ -247,6 +247,67 @@ static void threads_and_pid_reuse(void **state)
 	proctab__free(pt);
 }
 
+/*
+ * execve from a non-leader thread: de_thread() waits for the old leader to exit, so its EXIT
+ * arrives before the EXEC, which carries the leader's tid. The process lives on as one thread.
+ */
+static void exec_from_a_thread(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	static struct scry_rec_exec ex;
+	struct scry_rec_fork fk;
+	struct scry_rec_exit px;
+	struct scry_event ev;
+	struct scry_proc *p;
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 800, 800, "app", 100);
+	fk.parent_pid = 1;
+	fk.ppid = 1;
+	apply(pt, &fk, sizeof(fk), &ev);
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 800, 801, "app", 110);
+	fk.parent_pid = 800;
+	fk.parent_tid = 800;
+	fk.fork_flags = SCRY_FORK_THREAD;
+	apply(pt, &fk, sizeof(fk), &ev);
+	p = proctab__proc(pt, 800);
+
+	memset(&px, 0, sizeof(px));
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 800, 800, "app", 200);	/* killed by de_thread */
+	apply(pt, &px, sizeof(px), &ev);
+	memset(&ex, 0, sizeof(ex));
+	ex.exe_len = 4;
+	memcpy(ex.data, "/new", 4);
+	ex.old_tid = 801;
+	ex.ppid = 1;
+	ex.vpid = ex.vtid = 800;
+	hdr(&ex.h, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 4, 800, 800, "new", 210);
+	apply(pt, &ex, ex.h.size, &ev);
+	assert_ptr_equal(ev.proc, p);
+	assert_false(p->dead);
+	assert_int_equal(p->nthreads, 1);
+	assert_false(proctab__thread(pt, 800)->dead);
+	assert_null(proctab__thread(pt, 801));
+	assert_string_equal(p->exe, "/new");
+
+	/* a short-lived thread of the new image does not end the process */
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 800, 802, "new", 300);
+	apply(pt, &fk, sizeof(fk), &ev);
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 800, 802, "new", 310);
+	apply(pt, &px, sizeof(px), &ev);
+	assert_false(p->dead);
+	proctab__reap(pt, 100000, 1000);
+	assert_ptr_equal(proctab__proc(pt, 800), p);
+	assert_non_null(proctab__thread(pt, 800));
+
+	/* and its real exit is seen */
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), 800, 800, "new", 400);
+	px.exit_flags = SCRY_EXIT_GROUP_DEAD;
+	apply(pt, &px, sizeof(px), &ev);
+	assert_true(p->dead);
+	proctab__free(pt);
+}
+
 static void rename_updates_comm(void **state)
 {
 	struct proctab *pt = proctab__new(NULL);
@@ -268,6 +329,7 @@ int main(void)
 		cmocka_unit_test(seed_reads_everything),
 		cmocka_unit_test(fork_exec_exit),
 		cmocka_unit_test(threads_and_pid_reuse),
+		cmocka_unit_test(exec_from_a_thread),
 		cmocka_unit_test(rename_updates_comm),
 	};
 
