@@ -35,6 +35,21 @@ struct {
 	__type(value, struct scry_stage);
 } stage SEC(".maps") __weak;
 
+/*
+ * The stage's `busy` flag tells the tick (an interrupt on this CPU) to keep off. The compiler
+ * must not move the stage's loads and stores across the flag's stores, hence the barriers.
+ */
+#define stage_barrier() asm volatile("" ::: "memory")
+
+static __always_inline void stage_busy(struct scry_stage *s, __u32 on)
+{
+	if (!on)
+		stage_barrier();
+	*(volatile __u32 *)&s->busy = on;
+	if (on)
+		stage_barrier();
+}
+
 static __always_inline struct scry_cpu_stats *stats_slot(__u32 slot)
 {
 	return bpf_map_lookup_elem(&stats, &slot);
@@ -81,7 +96,7 @@ static __always_inline void *stage_reserve(struct scry_stage *s, __u32 size, __u
 {
 	__u32 off;
 
-	s->busy = 1;
+	stage_busy(s, 1);
 	if (s->b.size > SCRY_STAGE_BYTES - size)
 		stage_flush(s, slot);
 	off = s->b.size & (SCRY_STAGE_BYTES - 1);	/* already < STAGE_BYTES: proof for the verifier */
@@ -96,7 +111,7 @@ static __always_inline void stage_commit(struct scry_stage *s, __u32 size, __u32
 	s->b.count++;
 	if (st)
 		st->seen++;
-	s->busy = 0;
+	stage_busy(s, 0);
 }
 
 /* A record that does not go through the stage: flush the stage first to keep the order. */
@@ -105,9 +120,9 @@ static __always_inline void emit_direct(struct scry_stage *s, void *rec, __u32 s
 	struct scry_cpu_stats *st = stats_slot(slot);
 
 	if (s) {
-		s->busy = 1;	/* the tick must not flush the same stage under us */
+		stage_busy(s, 1);	/* the tick must not flush the same stage under us */
 		stage_flush(s, slot);
-		s->busy = 0;
+		stage_busy(s, 0);
 	}
 	if (st)
 		st->seen++;

@@ -185,8 +185,10 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 
 	n = bpf_probe_read_kernel_str(r->data, SCRY_EXE_MAX, BPF_CORE_READ(bprm, filename));
 	exe_len = n > 1 ? n - 1 : 0;	/* without the NUL */
-	if (exe_len >= SCRY_EXE_MAX)
+	if (exe_len >= SCRY_EXE_MAX - 1) {	/* filled the buffer: the path may go on */
 		exe_len = SCRY_EXE_MAX - 1;
+		flags = SCRY_HF_TRUNC;
+	}
 
 	/* argv as the new image sees it: NUL-separated strings between arg_start and arg_end. */
 	arg_start = BPF_CORE_READ(p, mm, arg_start);
@@ -197,8 +199,10 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 		flags = SCRY_HF_TRUNC;
 	}
 	if (args_len && bpf_probe_read_user(r->data + (exe_len & (SCRY_EXE_MAX - 1)), args_len,
-					    (void *)arg_start))
+					    (void *)arg_start)) {
 		args_len = 0;
+		flags = exe_len == SCRY_EXE_MAX - 1 ? SCRY_HF_TRUNC : 0;
+	}
 	r->exe_len = exe_len;
 	r->args_len = args_len;
 	size = SCRY_EXEC_FIXED + exe_len + args_len;

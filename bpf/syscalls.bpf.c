@@ -48,18 +48,24 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* The enter folded into this exit, if it is still parked on this CPU. */
-static __always_inline __u64 take_enter(__u32 nr)
+/*
+ * The enter folded into this exit, if it is still parked on this CPU; its time, or 0. A parked
+ * enter of another syscall is staged on its own rather than lost. rt_sigreturn (and arm64's
+ * sigreturn) exits with the syscall number forgotten (orig_ax = -1): the parked enter names it.
+ */
+static __always_inline __u64 take_enter(struct scry_stage *s, struct task_struct *t, __u32 *nr)
 {
 	struct pending_enter *p = pending_slot();
-	__u64 ts = 0;
 
-	if (!p)
+	if (!p || !p->valid)
 		return 0;
-	if (p->valid && p->nr == nr)
-		ts = p->ts;
-	p->valid = 0;
-	return ts;
+	if (p->nr == *nr || *nr == (__u32)-1) {
+		*nr = p->nr;
+		p->valid = 0;
+		return p->ts;
+	}
+	stage_enter(s, p, t);
+	return 0;
 }
 
 /* Argument at a table position (1 + index). */
@@ -132,12 +138,15 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	__u32 nr;
 
 	nr = sys_nr(regs);
-	enter_ts = take_enter(nr);
-	if (t->tgid == self_tgid)
-		return 0;
 	s = stage_get();
-	if (!s)
+	if (t->tgid == self_tgid || !s) {
+		struct pending_enter *p = pending_slot();
+
+		if (p)
+			p->valid = 0;
 		return 0;
+	}
+	enter_ts = take_enter(s, t, &nr);
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);

@@ -120,6 +120,8 @@ struct scry_container {
 	struct ctr_meta meta;		/* empty until resolved (meta.name NULL) */
 	bool resolved;			/* metadata came from the runtime */
 	bool pending;			/* the resolver has not answered yet */
+	bool unasked;			/* its queue was full: asked again at the next poll */
+	uint64_t asked_mono;		/* monotonic ns when the resolver was asked */
 	uint64_t first_ts;		/* boot ns of the first event seen */
 	uint64_t last_ts;		/* boot ns of the latest event seen */
 	uint32_t procs;			/* processes pointing here (live and dead) */

@@ -56,6 +56,7 @@ struct containers {
 	struct scry_container **list;
 	size_t n, cap;
 	struct resolver *res;		/* NULL unless resolving */
+	size_t nunasked;		/* containers whose request found the queue full */
 	uint64_t unresolvable;		/* cgroups gone before their path was read */
 };
 
@@ -168,17 +169,7 @@ static void *resolver_main(void *arg)
 		a.ok = resolve_one(r, &q, &a.meta);
 
 		pthread_mutex_lock(&r->lock);
-		if (r->nanswers == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 16;
-			struct answer *n = realloc(r->answers, cap * sizeof(*n));
-
-			if (!n) {
-				ctr_meta__free(&a.meta);
-				continue;
-			}
-			r->answers = n;
-			r->cap = cap;
-		}
+		/* resolver_ask made room for every answer it asked for: no allocation here. */
 		r->answers[r->nanswers++] = a;
 	}
 	r->busy = false;
@@ -249,6 +240,21 @@ static bool resolver_ask(struct resolver *r, const struct scry_container *c)
 	bool queued = false;
 
 	pthread_mutex_lock(&r->lock);
+	/*
+	 * Room for the answers of everything queued, in flight and this request, so that the
+	 * thread never drops an answer (which would leave the container pending for ever).
+	 */
+	if (r->cap < r->nanswers + r->req_len + 2) {
+		size_t cap = 2 * (r->nanswers + r->req_len + 2) + 16;
+		struct answer *n = realloc(r->answers, cap * sizeof(*n));
+
+		if (!n) {
+			pthread_mutex_unlock(&r->lock);
+			return false;
+		}
+		r->answers = n;
+		r->cap = cap;
+	}
 	if (r->req_len < QUEUE_LEN) {
 		struct request *q = &r->reqs[(r->req_head + r->req_len) % QUEUE_LEN];
 
@@ -379,6 +385,19 @@ static struct cg_entry *map_cgroup(struct containers *c, uint64_t cgid, struct s
 	return e;
 }
 
+/* A queue that is full now is asked again at the next poll: no name is given up on. */
+static void ask(struct containers *c, struct scry_container *ctr)
+{
+	bool was_unasked = ctr->unasked;
+
+	ctr->pending = resolver_ask(c->res, ctr);
+	ctr->unasked = !ctr->pending;
+	if (ctr->pending)
+		ctr->asked_mono = now_mono_ns();
+	if (ctr->unasked != was_unasked)
+		c->nunasked += ctr->unasked ? 1 : -1;
+}
+
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts)
 {
 	struct cg_entry *e = hashmap__find(c->by_cgid, cgid);
@@ -405,7 +424,7 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 		if (!ctr) {
 			ctr = new_container(c, id, rt, ts);
 			if (ctr && c->res)
-				ctr->pending = resolver_ask(c->res, ctr);
+				ask(c, ctr);
 		}
 	}
 	if (ctr)
@@ -421,12 +440,14 @@ int containers__poll(struct containers *c)
 
 	if (!c->res)
 		return 0;
+	/*
+	 * Taken in place, under the lock (a few pointer moves): the array keeps the room that
+	 * resolver_ask reserved for the answers still to come.
+	 */
 	pthread_mutex_lock(&c->res->lock);
 	a = c->res->answers;
 	n = c->res->nanswers;
-	c->res->answers = NULL;
-	c->res->nanswers = c->res->cap = 0;
-	pthread_mutex_unlock(&c->res->lock);
+	c->res->nanswers = 0;
 	for (i = 0; i < n; i++) {
 		struct scry_container *ctr = find_id(c, a[i].id);
 
@@ -440,7 +461,10 @@ int containers__poll(struct containers *c)
 		ctr->meta = a[i].meta;
 		ctr->resolved = true;
 	}
-	free(a);
+	pthread_mutex_unlock(&c->res->lock);
+	for (i = 0; c->nunasked && i < c->n; i++)
+		if (c->list[i]->unasked)
+			ask(c, c->list[i]);
 	return n;
 }
 
@@ -548,6 +572,8 @@ void containers__reap(struct containers *c, uint64_t now_ts, uint64_t idle_ns)
 			while (!mapped && hashmap__next(c->by_cgid, &pos, NULL, &v))
 				mapped = ((struct cg_entry *)v)->ctr == ctr;
 			if (!mapped) {
+				if (ctr->unasked)
+					c->nunasked--;
 				container_free(ctr);
 				continue;
 			}

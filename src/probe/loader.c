@@ -403,9 +403,17 @@ int probe__drain(struct probe *p)
 		rc = -errno;
 		goto out;
 	}
-	for (cpu = 0; cpu < n && !rc; cpu++)
-		if (st[cpu].b.count)
-			rc = unbatch(p, &st[cpu].b, sizeof(st[cpu].b) + st[cpu].b.size);
+	for (cpu = 0; cpu < n && !rc; cpu++) {
+		if (!st[cpu].b.count)
+			continue;
+		/* A stage that never went out has no tag yet: it is a batch all the same. */
+		st[cpu].b.tag = SCRY_BATCH_TAG;
+		if (st[cpu].b.size > sizeof(st[cpu].buf)) {
+			p->bad_batches++;
+			continue;
+		}
+		rc = unbatch(p, &st[cpu].b, sizeof(st[cpu].b) + st[cpu].b.size);
+	}
 out:
 	free(st);
 	if (p->bad_batches)

@@ -102,6 +102,25 @@ struct hold {
 	uint64_t since;		/* monotonic ns of the first held record */
 };
 
+/* A container's held records go through the pipeline, in order, and its hold ends. */
+static void release_hold(struct pipeline *pl, struct hold *hl)
+{
+	struct held_rec *r, *next;
+
+	hashmap__del(pl->held, (uintptr_t)hl->ctr);
+	pl->releasing = true;
+	for (r = hl->head; r; r = next) {
+		next = r->next;
+		pipeline__record(pl, r->data, r->size);
+		pl->held_bytes -= r->size;
+		free(r);
+	}
+	pl->releasing = false;
+	if (hl->ctr->pins)
+		hl->ctr->pins--;
+	free(hl);
+}
+
 static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
 {
 	const struct scry_hdr *h = raw;
@@ -120,11 +139,17 @@ static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
 		pl->last_ctr = c;
 		pl->last_valid = true;
 	}
-	if (!c || !c->pending || pl->held_bytes + size > HOLD_MAX_BYTES)
+	if (!c || !c->pending)
 		return false;
+	hl = pl->held ? hashmap__find(pl->held, (uintptr_t)c) : NULL;
+	/*
+	 * Over the bound (or out of memory): this record goes on with the id for a name, and
+	 * the container's earlier records go before it, so that nothing overtakes its past.
+	 */
+	if (pl->held_bytes + size > HOLD_MAX_BYTES || now_mono_ns() - c->asked_mono >= HOLD_MAX_NS)
+		goto give_up;
 	if (!pl->held && !(pl->held = hashmap__new(16)))
 		return false;
-	hl = hashmap__find(pl->held, (uintptr_t)c);
 	if (!hl) {
 		hl = calloc(1, sizeof(*hl));
 		if (!hl || hashmap__set(pl->held, (uintptr_t)c, hl)) {
@@ -138,7 +163,7 @@ static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
 	}
 	r = malloc(sizeof(*r) + size);
 	if (!r)
-		return false;
+		goto give_up;
 	r->next = NULL;
 	r->size = size;
 	memcpy(r->data, raw, size);
@@ -146,6 +171,10 @@ static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
 	hl->tail = &r->next;
 	pl->held_bytes += size;
 	return true;
+give_up:
+	if (hl)
+		release_hold(pl, hl);
+	return false;
 }
 
 void pipeline__release(struct pipeline *pl, bool all)
@@ -161,23 +190,11 @@ void pipeline__release(struct pipeline *pl, bool all)
 		return;
 	while (hashmap__next(pl->held, &pos, &key, &v)) {
 		struct hold *hl = v;
-		struct held_rec *r, *next;
 
 		if (!all && hl->ctr->pending && now - hl->since < HOLD_MAX_NS)
 			continue;
-		hashmap__del(pl->held, key);
-		pos = pos ? pos - 1 : 0;
-		pl->releasing = true;
-		for (r = hl->head; r; r = next) {
-			next = r->next;
-			pipeline__record(pl, r->data, r->size);
-			pl->held_bytes -= r->size;
-			free(r);
-		}
-		pl->releasing = false;
-		if (hl->ctr->pins)
-			hl->ctr->pins--;
-		free(hl);
+		pos = pos ? pos - 1 : 0;	/* its slot is about to be freed */
+		release_hold(pl, hl);
 	}
 	if (all) {
 		hashmap__free(pl->held);

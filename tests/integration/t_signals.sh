@@ -1,0 +1,35 @@
+#!/bin/sh
+# A signal handler returns through rt_sigreturn, which leaves the kernel with the syscall number
+# forgotten (orig_ax = -1): its enter must still be folded into its exit, by name, exactly once.
+# A helper signals itself N times: exactly N tgkill and N rt_sigreturn enters and exits.
+. tests/lib/common.sh
+
+N=20000
+start_scry "$TMP/out" "$TMP/err" -j proc.name=signal_loop || { not_ok "scry starts"; finish; }
+set -- $("$HELPERS/signal_loop" $N)
+pid=$1 tid=$2 handled=$3
+sleep 0.3
+stop_scry INT
+check "scry exits 0 on SIGINT" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/err" | tail -5
+check "the helper's handler ran $N times (got $handled)" [ "$handled" = $N ]
+
+py "
+import json, collections
+c = collections.Counter()
+for line in open('$TMP/out'):
+    e = json.loads(line)
+    if e['thread.tid'] != $tid:
+        continue
+    c[(e['evt.type'], e['evt.dir'])] += 1
+    if e['evt.type'] == 'rt_sigreturn' and e['evt.dir'] == '<':
+        assert e['evt.latency'] > 0, e
+want = {('tgkill', '>'): $N, ('tgkill', '<'): $N, ('rt_sigreturn', '>'): $N, ('rt_sigreturn', '<'): $N}
+got = {k: c[k] for k in want}
+assert got == want, got
+assert not [k for k in c if k[0] in ('syscall', '') or k[0].startswith('syscall_')], c
+print('ok')
+" >"$TMP/res" 2>&1
+check "exactly $N tgkill and $N rt_sigreturn enters and exits for tid $tid, none nameless" \
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
+check "0 events dropped (got $(dropped "$TMP/err"))" [ "$(dropped "$TMP/err")" = 0 ]
+finish
