@@ -48,6 +48,7 @@ struct resolver {
 	/* only the resolver thread touches these */
 	struct docker_client *docker, *podman;
 	const char *docker_sock, *podman_sock, *oci_root;
+	bool docker_host_set;		/* DOCKER_HOST names an engine (maybe Podman's socket) */
 };
 
 struct containers {
@@ -92,18 +93,39 @@ static void warn_source(const char *what, const char *where, int err)
 		 what, where, why(err));
 }
 
-static int ask_engine(struct docker_client **cl, const char *what, const char *sock,
-		      const char *id, struct ctr_meta *m)
+static int ask_engine_quietly(struct docker_client **cl, const char *sock, const char *id,
+			      struct ctr_meta *m)
 {
-	int err;
-
 	if (!*cl)
 		*cl = docker__new(sock, 0);
 	if (!*cl)
 		return -ENOMEM;
-	err = docker__inspect(*cl, id, m);
+	return docker__inspect(*cl, id, m);
+}
+
+static int ask_engine(struct docker_client **cl, const char *what, const char *sock,
+		      const char *id, struct ctr_meta *m)
+{
+	int err = ask_engine_quietly(cl, sock, id, m);
+
 	if (err)
 		warn_source(what, sock, err);
+	return err;
+}
+
+/*
+ * Podman's own socket first; users who point DOCKER_HOST at Podman's Docker-compatible socket
+ * (and set no CONTAINER_HOST) are answered there. Warn only when neither knows the container.
+ */
+static int ask_podman(struct resolver *r, const char *id, struct ctr_meta *m)
+{
+	int err = ask_engine_quietly(&r->podman, r->podman_sock, id, m);
+
+	if (err && r->docker_host_set && strcmp(r->docker_sock, r->podman_sock) &&
+	    !ask_engine_quietly(&r->docker, r->docker_sock, id, m))
+		return 0;
+	if (err)
+		warn_source("Podman", r->podman_sock, err);
 	return err;
 }
 
@@ -126,7 +148,7 @@ static bool resolve_one(struct resolver *r, const struct request *q, struct ctr_
 	case CTR_DOCKER:
 		return !ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
 	case CTR_PODMAN:
-		if (!ask_engine(&r->podman, "Podman", r->podman_sock, q->id, m))
+		if (!ask_podman(r, q->id, m))
 			return true;
 		return !ask_oci(r, q->id, m);
 	case CTR_CONTAINERD:
@@ -199,6 +221,7 @@ static struct resolver *resolver_start(const struct containers_opts *o)
 	pthread_cond_init(&r->wake, NULL);
 	pthread_cond_init(&r->idle, NULL);
 	r->docker_sock = o->docker_sock ? o->docker_sock : docker__socket_path();
+	r->docker_host_set = o->docker_sock || getenv("DOCKER_HOST");
 	r->podman_sock = o->podman_sock ? o->podman_sock : podman_socket();
 	r->oci_root = o->oci_root ? o->oci_root : "/";
 	/* Signals are the consumer's business: the resolver thread never takes one. */
