@@ -207,10 +207,15 @@ cleanup:
 	return err;
 }
 
-/* Directories holding <namespace>/<id>/config.json: containerd's v2 shims, and v1's on 1.x. */
+/*
+ * Directories holding <namespace>/<id>/config.json: containerd's v2 shims, v1's on 1.x, and the
+ * containerd that k3s and MicroK8s embed with state directories of their own.
+ */
 static const char *const containerd_dirs[] = {
 	"run/containerd/io.containerd.runtime.v2.task",
 	"run/containerd/io.containerd.runtime.v1.linux",
+	"run/k3s/containerd/io.containerd.runtime.v2.task",
+	"var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task",
 };
 
 /* containers/storage (CRI-O, Podman): <id>/userdata/config.json, in runroot, then graphroot. */

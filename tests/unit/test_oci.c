@@ -262,6 +262,11 @@ static void find_configs(void **state)
 		  "5eb42eba28b2a780d1021df5b20702347ff2a3692e2e21427a692748689e07cc"
 		  "/userdata/config.json",
 		  NULL },
+		/* k3s's embedded containerd keeps its own state directory. */
+		{ "3c1e0b2a9f8d7c6b5a4938271605f4e3d2c1b0a99887766554433221100ffeed",
+		  "run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/"
+		  "3c1e0b2a9f8d7c6b5a4938271605f4e3d2c1b0a99887766554433221100ffeed/config.json",
+		  "coredns" },
 		/* A task directory whose config.json runc has not written yet. */
 		{ "8259e595073db48a318f7f910ee571d28962a9887fdd33faf7851c1f34a73323", NULL, NULL },
 		{ "961bafac325ee9af85c4daaefb8beba75476aff90b6a00d9c87c7be0dcf252af", NULL, NULL },

@@ -22,6 +22,8 @@ CTRD_PID=
 CG_CREATED=				# kubepods, kubepods/besteffort if this test made them
 ctr_() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
 skip() { echo "# skipped: $*"; finish; }
+# stopped SIGNAL: stop_scry, and a not ok if scry did not exit cleanly (a crash loses its output).
+stopped() { stop_scry "$1" || not_ok "scry exits cleanly on SIG$1 (status $rc)"; }
 hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 ctrd_cleanup() {
@@ -36,7 +38,7 @@ ctrd_cleanup() {
 	# Whatever outlived that: shims of this containerd (their command line names its socket),
 	# then the processes left in this test's pod cgroup.
 	for p in /proc/[0-9]*; do
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$SOCK" && kill -KILL "${p#/proc/}" 2>/dev/null
+		{ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$SOCK" && kill -KILL "${p#/proc/}" 2>/dev/null
 	done
 	if [ -n "${POD:-}" ]; then
 		cat /sys/fs/cgroup/*/"$POD"/*/cgroup.procs 2>/dev/null | sort -u | while read -r p; do
@@ -119,8 +121,8 @@ if ! kube "$PROBE_ID" container probe --rm -- /bin/cat /proc/self/cgroup >"$TMP/
 	sed 's/^/#   /' "$TMP/probe.err" | tail -3
 	skip "containerd cannot run a container here"
 fi
-check "runc puts the container in /$POD/<id> on cgroup2 and the v1 memory hierarchy" \
-	sh -c "grep -qx '0::/$POD/$PROBE_ID' '$TMP/probe' && grep -qx '[0-9]*:memory:/$POD/$PROBE_ID' '$TMP/probe'" ||
+checkall "runc puts the container in /$POD/<id> on cgroup2 and the v1 memory hierarchy" \
+	'grep -qx "0::/$POD/$PROBE_ID" "$TMP/probe" && grep -qx "[0-9]*:memory:/$POD/$PROBE_ID" "$TMP/probe"' ||
 	sed 's/^/#   /' "$TMP/probe"
 
 # The pod's sandbox and an app container, started before scry.
@@ -146,10 +148,12 @@ start_scry "$TMP/out" "$TMP/err" -j -pc "proc.name=$LOOP or container.id=$new or
 	{ not_ok "scry starts"; finish; }
 # The container started before scry runs a known number of getppid calls (an exec, as
 # kubectl exec does), and so does one created after scry, from its very first instruction.
-ctr_ task exec --fifo-dir "$TMP/fifo" --exec-id "loop-$tag" "$APP_ID" "/h/$LOOP" 30000 >/dev/null
-kube "$NEW_ID" container loop --rm -- "/h/$LOOP" 20000 >/dev/null
+ctr_ task exec --fifo-dir "$TMP/fifo" --exec-id "loop-$tag" "$APP_ID" "/h/$LOOP" 30000 >"$TMP/l1" 2>&1
+kube "$NEW_ID" container loop --rm -- "/h/$LOOP" 20000 >"$TMP/l2" 2>&1
 sleep 0.3
-stop_scry INT
+stopped INT
+checkall "the loops ran: ctr task exec into the app container, ctr run of a new one" \
+	'grep -qx "[0-9]* [0-9]*" "$TMP/l1" && grep -qx "1 1" "$TMP/l2"' || cat "$TMP/l1" "$TMP/l2" | sed 's/^/#   /'
 
 py "
 import json, collections
@@ -175,7 +179,7 @@ assert list(other) == [('$new', 'loop', '$IMG') + pod] and sum(other.values()) >
 print('ok')
 " >"$TMP/res" 2>&1
 check "getppid loops in two pod containers: exactly 30000 and 20000 enters and exits, by name, image, pod and namespace, none elsewhere; every event of the new container named" \
-	grep -qx ok "$TMP/res" || { sed 's/^/#   /' "$TMP/res" | tail -3; [ -n "${WIP_KEEP:-}" ] && cp "$TMP/out" "$TMP/err" "$WIP_KEEP/"; }
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 check "no warning about the OCI runtime state" [ "$(grep -c 'OCI runtime state' "$TMP/err")" -eq 0 ] ||
 	sed 's/^/#   /' "$TMP/err"
 
@@ -184,7 +188,7 @@ start_scry "$TMP/p" "$TMP/perr" -p '%container.type %container.full_id %k8s.cont
 	"evt.type=getppid and proc.name=$LOOP" || { not_ok "scry starts"; finish; }
 ctr_ task exec --fifo-dir "$TMP/fifo" --exec-id "loop2-$tag" "$APP_ID" "/h/$LOOP" 10000 >/dev/null
 sleep 0.3
-stop_scry INT
+stopped INT
 check "-p: exactly 20000 events as 'containerd <full id> app $PODNAME $PODNS'" \
 	[ "$(grep -cx "containerd $APP_ID app $PODNAME $PODNS" "$TMP/p")" -eq 20000 ] ||
 	{ sort "$TMP/p" | uniq -c | head -3 | sed 's/^/#   /'; }
@@ -213,7 +217,7 @@ start_scry "$TMP/v1" "$TMP/v1err" --cgroup-v1 memory -j -pc "container.name=app 
 	{ not_ok "scry starts with --cgroup-v1 memory"; finish; }
 ctr_ task exec --fifo-dir "$TMP/fifo" --exec-id "loop3-$tag" "$APP_ID" "/h/$LOOP" 20000 >/dev/null
 sleep 0.3
-stop_scry INT
+stopped INT
 check "--cgroup-v1 memory: exactly 40000 events of the loop in app, with its pod" \
 	[ "$(grep -c "\"proc.name\":\"$LOOP\".*\"k8s.pod.name\":\"$PODNAME\"" "$TMP/v1")" -eq 40000 ]
 finish
