@@ -214,6 +214,25 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	return 0;
 }
 
+/*
+ * Exit-only mode: a thread leaving through exit or exit_group never reaches sys_exit, so its
+ * call is reported here, as the enter it was (a thread killed by a signal made no such call).
+ */
+static __always_inline void stage_exit_call(struct scry_stage *s, struct task_struct *t, __u64 ts)
+{
+	struct pending_enter pe = { .valid = 1, .ts = ts };
+	__u32 nr;
+
+	/* bpf_task_pt_regs came in 5.15: on older kernels this branch is dead code at load. */
+	if (!s || !bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return;
+	nr = sys_nr((struct pt_regs *)bpf_task_pt_regs(t));
+	if (nr != SCRY_NR_EXIT && nr != SCRY_NR_EXIT_GROUP)
+		return;
+	pe.nr = nr;
+	stage_enter(s, &pe, t);
+}
+
 /* TP_PROTO(struct task_struct *p[, bool group_dead]) */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(scry_sched_exit, struct task_struct *p)
@@ -228,7 +247,10 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 	/* signal->live has already been decremented for this thread by do_exit(). */
 	r.exit_flags = BPF_CORE_READ(p, signal, live.counter) == 0 ? SCRY_EXIT_GROUP_DEAD : 0;
 	s = stage_get();
-	stage_current_enter(s);
+	if (exit_only)
+		stage_exit_call(s, p, r.h.ts);
+	else
+		stage_current_enter(s);
 	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }

@@ -20,6 +20,12 @@ const volatile bool cgroup_v1 __weak;		/* no cgroup2 mount: take ids from a v1 h
 const volatile __u32 cgroup_v1_subsys __weak;	/* enum cgroup_subsys_id of that hierarchy */
 /* Park enters per CPU and fold them into their exits; needs sched_switch to flush them. */
 const volatile bool fold_enters __weak = true;
+/*
+ * Views that need no latency trace only syscall exits: no sys_enter program, no clock read at
+ * enter. Each exit record then says SCRY_HF_NOENTER, and exit/exit_group, which never return,
+ * are reported by an enter record at the thread's exit.
+ */
+const volatile bool exit_only __weak;
 
 /* --- maps ----------------------------------------------------------------------------------- */
 struct {

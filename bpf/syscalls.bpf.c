@@ -123,6 +123,8 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
+	if (exit_only)
+		r->h.flags |= SCRY_HF_NOENTER;
 	emit_direct(s, r, size, STATS_TP);
 }
 
@@ -146,13 +148,21 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 			p->valid = 0;
 		return 0;
 	}
-	enter_ts = take_enter(s, t, &nr);
+	if (exit_only) {
+		/* sigreturn forgets its number (orig_ax = -1); no parked enter says it here. */
+		if (nr == (__u32)-1)
+			nr = SCRY_NR_RT_SIGRETURN;
+		enter_ts = 0;
+	} else {
+		enter_ts = take_enter(s, t, &nr);
+	}
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
+		r->h.flags = exit_only ? SCRY_HF_NOENTER : 0;
 		fill_exit(r, nr, ret, enter_ts);
 		fill_args(r, t, regs, sa);
 		stage_commit(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
@@ -160,6 +170,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		/* The short form stops before args[]. */
 		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
+		r->h.flags = exit_only ? SCRY_HF_NOENTER : 0;
 		fill_exit(r, nr, ret, enter_ts);
 		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 	}

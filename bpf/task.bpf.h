@@ -80,6 +80,17 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
 #endif
 }
 
+/* Syscall numbers the BPF side needs by name (asm/unistd_64.h, asm-generic/unistd.h). */
+#if defined(__TARGET_ARCH_x86)
+#define SCRY_NR_RT_SIGRETURN	15
+#define SCRY_NR_EXIT		60
+#define SCRY_NR_EXIT_GROUP	231
+#else
+#define SCRY_NR_RT_SIGRETURN	139
+#define SCRY_NR_EXIT		93
+#define SCRY_NR_EXIT_GROUP	94
+#endif
+
 static __always_inline __u32 sys_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)

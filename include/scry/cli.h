@@ -52,8 +52,15 @@ void output__teardown(struct pipeline *pl);
 int cmd_write(struct scry_opts *o);
 int cmd_read(struct scry_opts *o);
 
+/* What a live run traces of syscalls. */
+enum syscall_mode {
+	SYSCALLS_OFF,		/* views of CPU time and processes only */
+	SYSCALLS_EXITS,		/* exits alone: counts, errors, bytes, but no latency */
+	SYSCALLS_ALL,		/* enters and exits */
+};
+
 /* live.c: run the pipeline on the BPF programs until -n/-M/a signal/a sink ends it. */
-int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls);
+int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode mode);
 /* The process table and container registry of a live run (pipeline.procs/.containers). */
 int live__setup(const struct scry_opts *o, struct pipeline *pl);
 void live__teardown(struct pipeline *pl);

@@ -54,6 +54,8 @@ struct filter;
 struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen);
 bool filter__match(const struct filter *f, const struct scry_event *ev);
 void filter__free(struct filter *f);
+/* Whether the expression reads any of these fields (a NULL-terminated list). */
+bool filter__uses(const struct filter *f, const char *const *fields);
 
 /* Join argv words into one expression ("container.name=web and proc.name=nginx"). */
 char *filter__join(int argc, char *const argv[]);

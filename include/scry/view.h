@@ -49,6 +49,7 @@ enum figure {
 enum view_needs {
 	NEED_SCHED = 1 << 0,
 	NEED_SYSCALLS = 1 << 1,
+	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
 };
 
 struct view_desc {

@@ -91,7 +91,7 @@ int cmd_write(struct scry_opts *o)
 		capture_writer__free(w);
 		goto out;
 	}
-	err = live__run(o, &pl, true);
+	err = live__run(o, &pl, SYSCALLS_ALL);
 	cerr = capture_writer__close(w);
 	if (!capture_writer__started(w)) {
 		/* Nothing was traced (no root, no BPF): leave no empty file behind. */

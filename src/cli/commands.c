@@ -116,6 +116,22 @@ void output__teardown(struct pipeline *pl)
 	pl->filter = NULL;
 }
 
+/*
+ * A view traces only what it shows: no syscalls for CPU views, only their exits (one tracepoint
+ * instead of two, no clock read at enter) for views without latency, unless the filter asks
+ * about enters. The event stream gets everything.
+ */
+static enum syscall_mode syscall_mode(const struct view_desc *v, bool ls, const struct filter *f)
+{
+	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
+
+	if (ls || (v && !(v->needs & NEED_SYSCALLS)))
+		return SYSCALLS_OFF;
+	if (!v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields))
+		return SYSCALLS_ALL;
+	return SYSCALLS_EXITS;
+}
+
 static int cmd_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
@@ -130,9 +146,8 @@ static int cmd_stream(struct scry_opts *o)
 	err = output__setup(&run, &pl);
 	if (!err)
 		err = live__setup(&run, &pl);
-	/* A view that needs no syscalls leaves the syscall probes off: it costs them nothing. */
 	if (!err)
-		err = live__run(&run, &pl, !ls && (!v || (v->needs & NEED_SYSCALLS)));
+		err = live__run(&run, &pl, syscall_mode(v, ls, pl.filter));
 	output__teardown(&pl);
 	live__teardown(&pl);
 	return err;

@@ -78,11 +78,12 @@ void live__teardown(struct pipeline *pl)
 	pl->containers = NULL;
 }
 
-int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls)
+int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode mode)
 {
 	const struct cgroup_fs *cg = pl->containers ? containers__cgroup_fs(pl->containers) : NULL;
 	struct probe_opts po = {
-		.syscalls = want_syscalls,
+		.syscalls = mode != SYSCALLS_OFF,
+		.exit_only = mode == SYSCALLS_EXITS,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
@@ -97,6 +98,9 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, bool want_syscalls
 	sigset_t set;
 
 	probe__set_verbose(o->verbose);
+	log_debug("syscalls: %s", mode == SYSCALLS_OFF ? "not traced (the output needs none)" :
+		  mode == SYSCALLS_EXITS ? "exits only (the output needs no latency)" :
+		  "enters and exits");
 	if ((err = block_signals(&set)))
 		return err;
 	p = probe__open(&po);

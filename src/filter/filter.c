@@ -471,6 +471,24 @@ static bool eval(const struct node *n, const struct scry_event *ev)
 	}
 }
 
+static bool node_uses(const struct node *n, const char *const *fields)
+{
+	size_t i;
+
+	if (!n)
+		return false;
+	if (n->field)
+		for (i = 0; fields[i]; i++)
+			if (!strcmp(n->field->name, fields[i]))
+				return true;
+	return node_uses(n->a, fields) || node_uses(n->b, fields);
+}
+
+bool filter__uses(const struct filter *f, const char *const *fields)
+{
+	return f && node_uses(f->root, fields);
+}
+
 bool filter__match(const struct filter *f, const struct scry_event *ev)
 {
 	return !f || eval(f->root, ev);

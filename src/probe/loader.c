@@ -249,6 +249,10 @@ struct probe *probe__open(const struct probe_opts *o)
 	if (!o->tick_hz)
 		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
 
+	if (o->syscalls && o->exit_only) {
+		bpf_program__set_autoload(p->skel->progs.scry_sys_enter, false);
+		p->skel->rodata->exit_only = true;
+	}
 	p->skel->rodata->self_tgid = getpid();
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);

@@ -214,6 +214,9 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 	case SCRY_REC_SYS_EXIT:
 		if (!(needs & NEED_SYSCALLS) || !(r = row_for(a, ev)))
 			return;
+		/* Traced without its enter (exit-only mode): the call is counted here. */
+		if (ev->rec->h.flags & SCRY_HF_NOENTER)
+			r->syscalls++;
 		if (ev->res < 0 && ev->res >= -4095)
 			count_error(r, ev->res);
 		if (ev->latency) {

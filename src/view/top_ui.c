@@ -534,7 +534,7 @@ int top_ui__run(struct scry_opts *o)
 		goto out;
 	pipeline__add_sink(&pl, &top_ops, t);
 	t = NULL;	/* owned by the pipeline now */
-	err = live__run(o, &pl, true);
+	err = live__run(o, &pl, SYSCALLS_ALL);
 out:
 	pipeline__free_sinks(&pl);
 	live__teardown(&pl);

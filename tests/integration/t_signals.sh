@@ -5,12 +5,36 @@
 . tests/lib/common.sh
 
 N=20000
+# Alongside, a view that traces only syscall exits (no sys_enter program at all).
+start_scry "$TMP/view" "$TMP/verr" -c topprocs_syscalls --interval 0 -j proc.name=signal_loop ||
+	{ not_ok "scry -c starts"; finish; }
+VIEW_PID=$SCRY_PID
+EXTRA_CLEANUP="kill -KILL $VIEW_PID 2>/dev/null; $EXTRA_CLEANUP"
 start_scry "$TMP/out" "$TMP/err" -j proc.name=signal_loop || { not_ok "scry starts"; finish; }
 set -- $("$HELPERS/signal_loop" $N)
 pid=$1 tid=$2 handled=$3
 sleep 0.3
 stop_scry INT
 check "scry exits 0 on SIGINT" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/err" | tail -5
+kill -INT "$VIEW_PID"
+wait "$VIEW_PID"
+check "the view exits 0 on SIGINT" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/verr" | tail -5
+grep -q '^scry: syscalls: exits only' "$TMP/verr" || not_ok "the view traced syscall exits only"
+py "
+import json
+exits = exit_group = 0
+for line in open('$TMP/out'):
+    e = json.loads(line)
+    if e['proc.pid'] != $pid:
+        continue
+    exits += e['evt.dir'] == '<'
+    exit_group += (e['evt.type'], e['evt.dir']) == ('exit_group', '>')
+rows = [r for r in json.load(open('$TMP/view'))['rows'] if r['proc.pid'] == $pid]
+assert exit_group == 1 and len(rows) == 1 and rows[0]['syscalls'] == exits + 1, (exits, exit_group, rows)
+print('ok', exits + 1)
+" >"$TMP/vres" 2>&1
+check "exit-only view: the helper's syscalls are the stream's exits plus its exit_group ($(cut -d' ' -f2 "$TMP/vres"))" \
+	grep -q '^ok' "$TMP/vres" || sed 's/^/#   /' "$TMP/vres" | tail -3
 check "the helper's handler ran $N times (got $handled)" [ "$handled" = $N ]
 
 py "

@@ -155,5 +155,18 @@ check "ps: the container's processes with pid, ppid and command line, as docker 
 "$SCRY" -c topcontainers_cpu -M 3.5 >"$TMP/tables" 2>/dev/null
 check "text: one table per second, each with its header" [ "$(grep -c '^--- topcontainers_cpu ' "$TMP/tables")" -ge 3 ]
 check "-L VIEW documents the JSON keys" sh -c "'$SCRY' -L topcontainers_cpu | grep -q 'cpu.pct'"
-check "unknown view: one clear line" sh -c "! '$SCRY' -c nosuchview 2>&1 | grep -q \"unknown view 'nosuchview'\" && false || true"
+out=$("$SCRY" -c nosuchview 2>&1)
+rc=$?
+checkall "unknown view: one clear line, exit non-zero (rc=$rc)" \
+	'[ $rc -ne 0 ] && [ "$(printf "%s\n" "$out" | wc -l)" -eq 1 ] && printf "%s\n" "$out" | grep -q "unknown view .nosuchview."' ||
+	printf '%s\n' "$out" | sed 's/^/#   /'
+
+# --- each view traces only what it shows ------------------------------------------------------------
+mode() { "$SCRY" -v -M 0.3 -c "$@" 2>&1 >/dev/null | sed -n 's/^scry: syscalls: //p'; }
+checkall "CPU views trace no syscalls, count/error/file views only their exits, topscalls both" \
+	'[ "$(mode topcontainers_cpu)" = "not traced (the output needs none)" ] &&
+	 [ "$(mode topprocs_syscalls)" = "exits only (the output needs no latency)" ] &&
+	 [ "$(mode topcontainers_file)" = "exits only (the output needs no latency)" ] &&
+	 [ "$(mode topscalls)" = "enters and exits" ] &&
+	 [ "$(mode topprocs_syscalls evt.dir=">")" = "enters and exits" ]'
 finish
