@@ -149,7 +149,9 @@ start_scry "$TMP/out" "$TMP/err" -j -pc "proc.name=$LOOP or container.id=$new or
 # The container started before scry runs a known number of getppid calls (an exec, as
 # kubectl exec does), and so does one created after scry, from its very first instruction.
 ctr_ task exec --fifo-dir "$TMP/fifo" --exec-id "loop-$tag" "$APP_ID" "/h/$LOOP" 30000 >"$TMP/l1" 2>&1
-kube "$NEW_ID" container loop --rm -- "/h/$LOOP" 20000 >"$TMP/l2" 2>&1
+# It lives a second before its loop, as a real workload does: ctr deletes the bundle (and with
+# it the config.json that names the container) the moment the task exits.
+kube "$NEW_ID" container loop --rm -- /bin/sh -c "/bin/sleep 1; exec /h/$LOOP 20000" >"$TMP/l2" 2>&1
 sleep 0.3
 stopped INT
 checkall "the loops ran: ctr task exec into the app container, ctr run of a new one" \
