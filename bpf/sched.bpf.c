@@ -275,3 +275,37 @@ int BPF_PROG(scry_task_rename, struct task_struct *task, const char *comm)
 	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
+
+/*
+ * TP_PROTO(struct cgroup *cgrp, const char *path). A new cgroup of the hierarchy events are
+ * attributed by (cgroup2's, or the chosen v1 controller's): its id and path, ahead of anything
+ * that runs in it.
+ */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(scry_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	struct scry_ctl_cgroup *r = scratch_buf();
+	struct cgroup_root *root = cgrp->root;
+	long n;
+	__u32 len;
+
+	if (!r)
+		return 0;
+	if (cgroup_v1) {
+		if (!((BPF_CORE_READ(root, subsys_mask) >> (cgroup_v1_subsys & 15)) & 1))
+			return 0;
+	} else if (BPF_CORE_READ(root, hierarchy_id) != 0) {	/* 0: the default hierarchy */
+		return 0;
+	}
+	n = bpf_probe_read_kernel_str(r->path, SCRY_CGPATH_MAX, path);
+	if (n <= 1 || n >= SCRY_CGPATH_MAX)
+		return 0;	/* a path too long to keep is looked up by id later, as before */
+	len = n - 1;
+	r->id = BPF_CORE_READ(cgrp, kn, id);
+	r->path_len = len;
+	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
+	hdr_fill(&r->h, SCRY_CTL_CGROUP, SCRY_CTL_CGROUP_FIXED + len,
+		 bpf_get_current_task_btf(), bpf_ktime_get_boot_ns());
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), STATS_TP);
+	return 0;
+}

@@ -199,6 +199,26 @@ struct scry_rec_rename {
 	char old_comm[SCRY_COMM_LEN];
 };
 
+/*
+ * Control records: for the collector itself, never events, never in captures; their types lie
+ * beyond SCRY_REC__MAX.
+ *
+ * cgroup:cgroup_mkdir in the hierarchy scry attributes by: the new cgroup's id and path, which
+ * reach the collector before any event from inside it. A container that lives a few ms would
+ * otherwise have its cgroup removed before the collector could read the path of its id, and its
+ * events would fall to the host.
+ */
+#define SCRY_CTL_CGROUP		64
+#define SCRY_CGPATH_MAX		512
+struct scry_ctl_cgroup {
+	struct scry_hdr h;	/* the task that made it */
+	__u64 id;
+	__u16 path_len;		/* bytes of path (no NUL) */
+	__u16 __pad[3];
+	char path[SCRY_CGPATH_MAX];
+};
+#define SCRY_CTL_CGROUP_FIXED	(__builtin_offsetof(struct scry_ctl_cgroup, path))
+
 /* Per-CPU counters in the `stats` map; userspace sums them. */
 struct scry_cpu_stats {
 	__u64 seen;		/* records the programs tried to emit */

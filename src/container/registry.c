@@ -58,6 +58,7 @@ struct containers {
 	size_t n, cap;
 	struct resolver *res;		/* NULL unless resolving */
 	size_t nunasked;		/* containers whose request found the queue full */
+	struct hashmap *born;		/* cgid -> path: container cgroups made, not yet seen */
 	uint64_t unresolvable;		/* cgroups gone before their path was read */
 };
 
@@ -345,6 +346,10 @@ void containers__free(struct containers *c)
 			free(v);
 		hashmap__free(c->by_cgid);
 	}
+	pos = 0;
+	while (c->born && hashmap__next(c->born, &pos, NULL, &v))
+		free(v);
+	hashmap__free(c->born);
 	for (i = 0; i < c->n; i++)
 		container_free(c->list[i]);
 	free(c->list);
@@ -421,6 +426,47 @@ static void ask(struct containers *c, struct scry_container *ctr)
 		c->nunasked += ctr->unasked ? 1 : -1;
 }
 
+/*
+ * Bounds the paths kept for container cgroups that no event has come from yet (every container
+ * runs something, so they are taken soon); past it, new ones are looked up by id as before.
+ */
+#define BORN_MAX 4096
+
+void containers__cgroup_made(struct containers *c, uint64_t cgid, const char *path, size_t len)
+{
+	char id[CTR_ID_MAX], *p;
+	enum ctr_runtime rt;
+
+	if (!c->cg || !cgid || hashmap__find(c->by_cgid, cgid))
+		return;
+	p = strndup(path, len);
+	/* Only containers' cgroups are worth keeping: any other one is the host's anyway. */
+	if (!p || !cgroup_path_container(p, &rt, id) ||
+	    (!c->born && !(c->born = hashmap__new(64))) || hashmap__size(c->born) >= BORN_MAX) {
+		free(p);
+		return;
+	}
+	free(hashmap__find(c->born, cgid));	/* an id reused: the newest path wins */
+	if (hashmap__set(c->born, cgid, p))
+		free(p);
+}
+
+/* The path a cgroup_mkdir record gave for `cgid`, taken out of the table. */
+static int born_path(struct containers *c, uint64_t cgid, char *path, size_t len)
+{
+	char *p = c->born ? hashmap__del(c->born, cgid) : NULL;
+	int err = 0;
+
+	if (!p)
+		return -ENOENT;
+	if (strlen(p) >= len)
+		err = -ENAMETOOLONG;
+	else
+		strcpy(path, p);
+	free(p);
+	return err;
+}
+
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts)
 {
 	struct cg_entry *e = hashmap__find(c->by_cgid, cgid);
@@ -437,7 +483,9 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 	}
 	if (!c->cg || !cgid)
 		return NULL;	/* replay knows only what the capture says; 0 is no cgroup */
-	err = cgroup_fs__path(c->cg, cgid, path, sizeof(path));
+	err = born_path(c, cgid, path, sizeof(path));
+	if (err)
+		err = cgroup_fs__path(c->cg, cgid, path, sizeof(path));
 	if (err) {
 		/* Gone before we looked (a short-lived cgroup): remember as host, and count it. */
 		c->unresolvable++;

@@ -50,6 +50,8 @@ static const struct prog_desc {
 	{ "scry_sched_exec", "sched_process_exec", "exec events (new executables are learnt late)", false },
 	{ "scry_sched_exit", "sched_process_exit", "exit events", false },
 	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)", false },
+	{ "scry_cgroup_mkdir", "cgroup_mkdir",
+	  "early paths of new cgroups (a container gone within ms may show as the host)", false },
 };
 
 /* --- libbpf log ------------------------------------------------------------------------------ */

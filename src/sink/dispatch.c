@@ -209,6 +209,13 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 
 	if (pl->status)
 		return pl->status;
+	if (size >= SCRY_CTL_CGROUP_FIXED && ((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP) {
+		const struct scry_ctl_cgroup *cg = raw;
+
+		if (pl->containers && cg->path_len <= size - SCRY_CTL_CGROUP_FIXED)
+			containers__cgroup_made(pl->containers, cg->id, cg->path, cg->path_len);
+		return 0;
+	}
 	if (hold(pl, raw, size))
 		return 0;
 	n = decode__record(raw, size, ev);
