@@ -103,7 +103,8 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 /* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
 static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
 					   struct pt_regs *regs, __u32 nr, long ret,
-					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
+					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts,
+					   __u16 noenter)
 {
 	struct scry_rec_sys_exit *r = scratch_buf();
 	long plen;
@@ -123,8 +124,7 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
-	if (exit_only)
-		r->h.flags |= SCRY_HF_NOENTER;
+	r->h.flags |= noenter;
 	emit_direct(s, r, size, STATS_TP);
 }
 
@@ -137,6 +137,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	struct scry_rec_sys_exit *r;
 	struct scry_sysarg *sa;
 	struct scry_stage *s;
+	__u16 noenter = exit_only ? SCRY_HF_NOENTER : 0;
 	__u32 nr;
 
 	nr = sys_nr(regs);
@@ -158,11 +159,11 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	}
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
-		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
+		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts, noenter);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
-		r->h.flags = exit_only ? SCRY_HF_NOENTER : 0;
+		r->h.flags = noenter;
 		fill_exit(r, nr, ret, enter_ts);
 		fill_args(r, t, regs, sa);
 		stage_commit(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
@@ -170,7 +171,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		/* The short form stops before args[]. */
 		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
-		r->h.flags = exit_only ? SCRY_HF_NOENTER : 0;
+		r->h.flags = noenter;
 		fill_exit(r, nr, ret, enter_ts);
 		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 	}

@@ -91,6 +91,7 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
 #define SCRY_NR_EXIT_GROUP	94
 #endif
 
+
 static __always_inline __u32 sys_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)

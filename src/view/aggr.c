@@ -18,6 +18,7 @@
 
 struct aggr {
 	const struct view_desc *v;
+	int nr_exit, nr_exit_group, nr_clone[4];	/* -1 where the architecture has none */
 	struct hashmap *rows;		/* key -> struct view_row */
 	struct view_row **sorted;
 	size_t cap;
@@ -31,6 +32,12 @@ struct aggr *aggr__new(const struct view_desc *v)
 	if (!a)
 		return NULL;
 	a->v = v;
+	a->nr_exit = syscall_lookup("exit");
+	a->nr_exit_group = syscall_lookup("exit_group");
+	a->nr_clone[0] = syscall_lookup("clone");
+	a->nr_clone[1] = syscall_lookup("clone3");
+	a->nr_clone[2] = syscall_lookup("fork");
+	a->nr_clone[3] = syscall_lookup("vfork");
 	a->rows = hashmap__new(256);
 	if (!a->rows) {
 		free(a);
@@ -194,6 +201,16 @@ static void count_io(struct view_row *r, const struct scry_event *ev)
 	}
 }
 
+static bool is_clone(const struct aggr *a, uint32_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(a->nr_clone); i++)
+		if (a->nr_clone[i] >= 0 && (uint32_t)a->nr_clone[i] == nr)
+			return true;
+	return false;
+}
+
 void aggr__event(struct aggr *a, const struct scry_event *ev)
 {
 	uint32_t needs = a->v->needs;
@@ -208,14 +225,20 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 			r->cpu_ns += ev->runtime_ns;
 		return;
 	case SCRY_REC_SYS_ENTER:
-		if ((needs & NEED_SYSCALLS) && (r = row_for(a, ev)))
+		/* Only calls that never return are counted at their enter. */
+		if ((needs & NEED_SYSCALLS) && ((int)ev->nr == a->nr_exit || (int)ev->nr == a->nr_exit_group) &&
+		    (r = row_for(a, ev)))
 			r->syscalls++;
 		return;
 	case SCRY_REC_SYS_EXIT:
 		if (!(needs & NEED_SYSCALLS) || !(r = row_for(a, ev)))
 			return;
-		/* Traced without its enter (exit-only mode): the call is counted here. */
-		if (ev->rec->h.flags & SCRY_HF_NOENTER)
+		/*
+		 * A call is counted at its exit, by the process and container it returns to (the
+		 * same whether its enter was traced or not, live or replayed), except a fork child's
+		 * first return: that call is its parent's.
+		 */
+		if (!(ev->res == 0 && is_clone(a, ev->nr)))
 			r->syscalls++;
 		if (ev->res < 0 && ev->res >= -4095)
 			count_error(r, ev->res);

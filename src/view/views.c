@@ -11,7 +11,7 @@
 const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)" },
 	[FIG_CPU_NS] = { "cpu.ns", "CPU_NS", "on-CPU time in ns, from the scheduler (exact, not sampled)" },
-	[FIG_SYSCALLS] = { "syscalls", "SYSCALLS", "syscalls entered (enter and exit count once)" },
+	[FIG_SYSCALLS] = { "syscalls", "SYSCALLS", "syscalls made, counted once at their return (exit and exit_group at their enter)" },
 	[FIG_SYSCALLS_PS] = { "syscalls.ps", "SYSC/S", "syscalls per second" },
 	[FIG_ERRORS] = { "errors", "ERRORS", "syscalls that returned an error" },
 	[FIG_ERRORS_PS] = { "errors.ps", "ERR/S", "errors per second" },
