@@ -78,7 +78,7 @@ SRCS := $(shell find src -name '*.c' | sort)
 OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 
-GEN := $(BUILD)/gen/syscall_list.h $(BUILD)/gen/errno_list.h
+GEN := $(BUILD)/gen/syscall_list.h $(BUILD)/gen/syscall_list32.h $(BUILD)/gen/errno_list.h
 
 all: $(BUILD)/scry
 
@@ -110,6 +110,11 @@ $(BUILD)/floor.skel.h: $(BUILD)/bpf/floor.bpf.o
 # --- generated tables ---------------------------------------------------------------------------
 # Syscall and errno names come from the C library's headers for this architecture, at build time.
 $(BUILD)/gen/syscall_list.h: tools/gen-syscalls.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)CC="$(CC)" sh $< > $@
+
+$(BUILD)/gen/syscall_list32.h: tools/gen-syscalls32.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)CC="$(CC)" sh $< > $@

@@ -168,7 +168,7 @@ static __always_inline void stage_enter(struct scry_stage *s, struct pending_ent
 	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), STATS_TP);
 
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
-	r->nr = p->nr;
+	r->nr = task_compat(t) ? SCRY_NR_COMPAT_BASE + p->nr : p->nr;
 	r->__pad = 0;
 	stage_commit(s, sizeof(*r), STATS_TP);
 	p->valid = 0;

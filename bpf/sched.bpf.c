@@ -227,7 +227,8 @@ static __always_inline void stage_exit_call(struct scry_stage *s, struct task_st
 	if (!s || !bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
 		return;
 	nr = sys_nr((struct pt_regs *)bpf_task_pt_regs(t));
-	if (nr != SCRY_NR_EXIT && nr != SCRY_NR_EXIT_GROUP)
+	if (task_compat(t) ? nr != SCRY_NR32_EXIT && nr != SCRY_NR32_EXIT_GROUP :
+			     nr != SCRY_NR_EXIT && nr != SCRY_NR_EXIT_GROUP)
 		return;
 	pe.nr = nr;
 	stage_enter(s, &pe, t);

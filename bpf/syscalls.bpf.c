@@ -138,6 +138,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	struct scry_sysarg *sa;
 	struct scry_stage *s;
 	__u16 noenter = exit_only ? SCRY_HF_NOENTER : 0;
+	bool compat;
 	__u32 nr;
 
 	nr = sys_nr(regs);
@@ -149,14 +150,17 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 			p->valid = 0;
 		return 0;
 	}
+	compat = task_compat(t);
 	if (exit_only) {
 		/* sigreturn forgets its number (orig_ax = -1); no parked enter says it here. */
 		if (nr == (__u32)-1)
-			nr = SCRY_NR_RT_SIGRETURN;
+			nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
 		enter_ts = 0;
 	} else {
 		enter_ts = take_enter(s, t, &nr);
 	}
+	if (compat && nr < SCRY_NR_COMPAT_BASE)
+		nr += SCRY_NR_COMPAT_BASE;	/* no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts, noenter);

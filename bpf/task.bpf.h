@@ -80,6 +80,25 @@ static __always_inline __u64 sys_arg(struct pt_regs *regs, int i)
 #endif
 }
 
+/* i386 numbers of the calls the BPF side needs by name, for 32-bit callers (asm/unistd_32.h). */
+#define SCRY_NR32_EXIT		1
+#define SCRY_NR32_RT_SIGRETURN	173
+#define SCRY_NR32_EXIT_GROUP	252
+
+/*
+ * The current syscall of `t` is a 32-bit one (int $0x80, sysenter, a 32-bit process): x86's
+ * in_ia32_syscall(), TS_COMPAT in thread_info.status, set at entry and cleared only on the way
+ * back to user mode, after sys_exit has fired.
+ */
+static __always_inline bool task_compat(struct task_struct *t)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (bpf_core_field_exists(t->thread_info.status))
+		return t->thread_info.status & 0x0002;	/* TS_COMPAT */
+#endif
+	return false;
+}
+
 /* Syscall numbers the BPF side needs by name (asm/unistd_64.h, asm-generic/unistd.h). */
 #if defined(__TARGET_ARCH_x86)
 #define SCRY_NR_RT_SIGRETURN	15

@@ -108,6 +108,8 @@ int syscalls__init(void);
 const struct syscall_desc *syscall_desc(uint32_t nr);
 const char *syscall_name(uint32_t nr);
 int syscall_lookup(const char *name);	/* number, or -1 */
+/* A record's syscall number as events carry it: a 32-bit call as its native namesake. */
+uint32_t syscall_native(uint32_t raw);
 uint32_t syscall_count(void);	/* highest number + 1 */
 /* Fill the BPF `sysargs` rules from the table (nargs == 0: short exit record). */
 void syscalls__bpf_rules(struct scry_sysarg *rules, uint32_t n);

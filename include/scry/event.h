@@ -239,5 +239,11 @@ struct scry_sysarg {
 };
 
 #define SCRY_NR_SYSCALLS	512
+/*
+ * Records carry a 32-bit (ia32) syscall of a 64-bit x86 kernel as SCRY_NR_COMPAT_BASE + its
+ * i386 number, so that int $0x80 getpid (20) is not taken for writev (20 on x86_64). Their
+ * arguments are not captured (the sysargs table is the native ABI's).
+ */
+#define SCRY_NR_COMPAT_BASE	1024
 
 #endif /* SCRY_EVENT_H */

@@ -45,11 +45,11 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 
 	switch (r->h.type) {
 	case SCRY_REC_SYS_ENTER:
-		ev->nr = r->enter.nr;
+		ev->nr = syscall_native(r->enter.nr);
 		break;
 	case SCRY_REC_SYS_EXIT:
 		ev->dir = '<';
-		ev->nr = r->exit.nr;
+		ev->nr = syscall_native(r->exit.nr);
 		ev->res = r->exit.ret;
 		if (r->exit.enter_ts > r->h.ts)
 			return -EINVAL;

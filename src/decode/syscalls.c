@@ -24,6 +24,17 @@ static const char *const names[] = {
 
 _Static_assert(ARRAY_SIZE(names) <= SCRY_NR_SYSCALLS, "raise SCRY_NR_SYSCALLS");
 
+/* The 32-bit x86 ABI's calls (empty elsewhere): records carry them as COMPAT_BASE + number. */
+#define SCRY_SYSCALL32(n, num) { #n, num },
+static const struct {
+	const char *name;
+	uint32_t nr;
+} names32[] = {
+#include "syscall_list32.h"
+	{ NULL, 0 }
+};
+#undef SCRY_SYSCALL32
+
 struct arg_rule {
 	const char *name;
 	const char *spec;
@@ -135,6 +146,23 @@ static const struct arg_rule rules[] = {
 
 static struct syscall_desc table[SCRY_NR_SYSCALLS];
 static uint32_t nr_count;
+/*
+ * A 32-bit call is shown as the native call of the same name (its count, errors and filters
+ * merge with it); one with no native namesake (socketcall, stat64, _llseek...) keeps its own
+ * number above SCRY_NR_COMPAT_BASE, and its name here.
+ */
+static uint32_t native_of32[SCRY_NR_SYSCALLS];
+static struct syscall_desc table32[SCRY_NR_SYSCALLS];
+
+static int native_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return -1;
+}
 
 static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 {
@@ -179,8 +207,23 @@ int syscalls__init(void)
 		if (names[i])
 			nr_count = i + 1;
 	}
+	for (i = 0; i < SCRY_NR_SYSCALLS; i++)
+		native_of32[i] = SCRY_NR_COMPAT_BASE + i;
+	for (i = 0; names32[i].name; i++) {
+		uint32_t n32 = names32[i].nr;
+
+		if (n32 >= SCRY_NR_SYSCALLS)
+			continue;
+		nr = native_lookup(names32[i].name);
+		if (nr >= 0) {
+			native_of32[n32] = nr;
+		} else {
+			table32[n32].name = names32[i].name;
+			table32[n32].ret = ARG_L;
+		}
+	}
 	for (i = 0; i < ARRAY_SIZE(rules); i++) {
-		nr = syscall_lookup(rules[i].name);
+		nr = native_lookup(rules[i].name);
 		if (nr < 0)
 			continue;	/* not on this architecture (open, stat on arm64...) */
 		err = parse_spec(&table[nr], &rules[i]);
@@ -194,6 +237,10 @@ int syscalls__init(void)
 
 const struct syscall_desc *syscall_desc(uint32_t nr)
 {
+	if (nr >= SCRY_NR_COMPAT_BASE) {
+		nr -= SCRY_NR_COMPAT_BASE;
+		return nr < SCRY_NR_SYSCALLS && table32[nr].name ? &table32[nr] : NULL;
+	}
 	if (nr >= nr_count || !table[nr].name)
 		return NULL;
 	return &table[nr];
@@ -201,17 +248,33 @@ const struct syscall_desc *syscall_desc(uint32_t nr)
 
 const char *syscall_name(uint32_t nr)
 {
+	if (nr >= SCRY_NR_COMPAT_BASE) {
+		nr -= SCRY_NR_COMPAT_BASE;
+		return nr < SCRY_NR_SYSCALLS ? table32[nr].name : NULL;
+	}
 	return nr < ARRAY_SIZE(names) ? names[nr] : NULL;
 }
 
 int syscall_lookup(const char *name)
 {
 	size_t i;
+	int nr = native_lookup(name);
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i] && !strcmp(names[i], name))
-			return i;
+	if (nr >= 0)
+		return nr;
+	for (i = 0; i < SCRY_NR_SYSCALLS; i++)
+		if (table32[i].name && !strcmp(table32[i].name, name))
+			return SCRY_NR_COMPAT_BASE + i;
 	return -1;
+}
+
+uint32_t syscall_native(uint32_t raw)
+{
+	uint32_t n32 = raw - SCRY_NR_COMPAT_BASE;
+
+	if (raw < SCRY_NR_COMPAT_BASE || n32 >= SCRY_NR_SYSCALLS || !nr_count)
+		return raw;
+	return native_of32[n32];
 }
 
 uint32_t syscall_count(void)

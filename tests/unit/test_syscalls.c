@@ -86,6 +86,29 @@ static void bpf_rules_follow_table(void **state)
 	assert_int_equal(rules[SYS_getppid].nargs, 0);
 }
 
+/* 32-bit x86 calls: shown as their native namesake, or by their own i386 name. */
+static void compat_numbers(void **state)
+{
+#if defined(__x86_64__)
+	int sc = syscall_lookup("socketcall");
+
+	assert_int_equal(syscall_native(SCRY_NR_COMPAT_BASE + 20), SYS_getpid);	/* not writev */
+	assert_int_equal(syscall_native(SCRY_NR_COMPAT_BASE + 3), SYS_read);
+	assert_int_equal(syscall_native(SCRY_NR_COMPAT_BASE + 252), SYS_exit_group);
+	assert_int_equal(syscall_native(SYS_writev), SYS_writev);
+	assert_true(sc >= SCRY_NR_COMPAT_BASE);
+	assert_int_equal(syscall_native(SCRY_NR_COMPAT_BASE + 102), sc);
+	assert_string_equal(syscall_name(sc), "socketcall");
+	assert_non_null(syscall_desc(sc));
+	assert_int_equal(syscall_desc(sc)->nargs, 0);
+	assert_string_equal(syscall_name(syscall_lookup("_llseek")), "_llseek");
+	/* a number the i386 table does not have stays nameless */
+	assert_null(syscall_name(syscall_native(SCRY_NR_COMPAT_BASE + 511)));
+#else
+	skip();
+#endif
+}
+
 static void errno_names(void **state)
 {
 	assert_string_equal(errno_name(ENOENT), "ENOENT");
@@ -106,6 +129,7 @@ int main(void)
 		cmocka_unit_test(every_name_round_trips),
 		cmocka_unit_test(argument_rules),
 		cmocka_unit_test(bpf_rules_follow_table),
+		cmocka_unit_test(compat_numbers),
 		cmocka_unit_test(errno_names),
 	};
 

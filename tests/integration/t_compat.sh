@@ -1,0 +1,54 @@
+#!/bin/sh
+# 32-bit syscalls (int $0x80) from a 64-bit process: i386's getpid is number 20, x86_64's writev.
+# Each must be reported by its own name, exactly as many as made, never as the native call of
+# the same number; a 32-bit call with no native namesake (socketcall) by its i386 name, with its
+# errors counted (also by a view that traces syscall exits only).
+. tests/lib/common.sh
+
+N=10000 M=300
+"$HELPERS/int80_loop" 1 1 >/dev/null 2>&1
+[ $? -eq 77 ] && { echo "# skipped: no 32-bit x86 syscalls on this architecture"; finish; }
+start_scry "$TMP/view" "$TMP/verr" -c topprocs_errors --interval 0 -j proc.name=int80_loop ||
+	{ not_ok "scry -c starts"; finish; }
+VIEW_PID=$SCRY_PID
+EXTRA_CLEANUP="kill -KILL $VIEW_PID 2>/dev/null; $EXTRA_CLEANUP"
+start_scry "$TMP/out" "$TMP/err" -j proc.name=int80_loop || { not_ok "scry starts"; finish; }
+set -- $("$HELPERS/int80_loop" $N $M)
+pid=$1 tid=$2 einval=$3
+sleep 0.3
+stop_scry INT
+check "scry exits 0" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/err" | tail -3
+kill -INT "$VIEW_PID"
+wait "$VIEW_PID"
+check "the helper made $M socketcalls that failed with EINVAL (got ${einval:-none})" [ "$einval" = $M ]
+
+py "
+import json, collections
+c = collections.Counter()
+for line in open('$TMP/out'):
+    e = json.loads(line)
+    if e['thread.tid'] != $tid:
+        continue
+    c[(e['evt.type'], e['evt.dir'])] += 1
+    if (e['evt.type'], e['evt.dir']) == ('getpid', '<'):
+        assert e['evt.rawres'] == $pid, e
+    if (e['evt.type'], e['evt.dir']) == ('socketcall', '<'):
+        assert e['evt.res'] == 'EINVAL', e
+# two native getpid calls of the helper's own (its check and its output) besides the 32-bit ones
+want = {('getpid', '>'): $N + 2, ('getpid', '<'): $N + 2, ('socketcall', '>'): $M, ('socketcall', '<'): $M,
+        ('writev', '>'): 0, ('writev', '<'): 0}
+got = {k: c[k] for k in want}
+assert got == want, got
+assert not [k for k in c if k[0] == 'syscall'], c
+print('ok')
+" >"$TMP/res" 2>&1
+check "exactly $N 32-bit getpid and $M socketcall enters and exits by name, no writev" \
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
+py "
+import json
+rows = [r for r in json.load(open('$TMP/view'))['rows'] if r['proc.pid'] == $pid]
+assert len(rows) == 1 and rows[0]['errors'] == $M and rows[0]['errnos'].startswith('EINVAL:$M'), rows
+print('ok')
+" >"$TMP/vres" 2>&1
+check "an exit-only errors view: $M EINVAL for the helper" grep -qx ok "$TMP/vres" || sed 's/^/#   /' "$TMP/vres" | tail -3
+finish
