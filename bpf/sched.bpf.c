@@ -116,25 +116,26 @@ int scry_cpu_tick(void *ctx)
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct oncpu *o = oncpu_slot();
 	struct scry_stage *s = stage_get();
-	struct scry_rec_cputick rec, *r;
+	struct scry_rec_cputick *r;
 	__u32 tid = t->pid;
 	__u64 sum = t->se.sum_exec_runtime, delta = 0;
 
-	if (!o || !s)
+	/*
+	 * A tracepoint program on this CPU is writing the stage: leave it and the charge alone.
+	 * The time stays with the task and goes out with the next switch or tick, after the
+	 * records staged before it, so this CPU's records stay in time order.
+	 */
+	if (!o || !s || s->busy)
 		return 0;
 	if (tid != 0)
 		delta = charge(o, t, sum, tid, sum);
 	if (delta && t->tgid != self_tgid) {
-		r = s->busy ? &rec : stage_reserve(s, sizeof(*r), STATS_TICK);
+		r = stage_reserve(s, sizeof(*r), STATS_TICK);
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
-		if (r == &rec)
-			emit_direct(NULL, &rec, sizeof(rec), STATS_TICK);
-		else
-			stage_commit(s, sizeof(*r), STATS_TICK);
+		stage_commit(s, sizeof(*r), STATS_TICK);
 	}
-	if (!s->busy)
-		stage_flush(s, STATS_TICK);
+	stage_flush(s, STATS_TICK);
 	return 0;
 }
 
