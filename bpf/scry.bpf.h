@@ -25,7 +25,8 @@ const volatile bool fold_enters __weak = true;
  * enter. Each exit record then says SCRY_HF_NOENTER, and exit/exit_group, which never return,
  * are reported by an enter record at the thread's exit.
  */
-const volatile bool exit_only __weak;
+/* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
+volatile bool exit_only __weak;
 
 /* --- maps ----------------------------------------------------------------------------------- */
 struct {

@@ -10,6 +10,7 @@
 struct probe_opts {
 	bool syscalls;		/* attach raw_syscalls sys_enter/sys_exit */
 	bool exit_only;		/* with syscalls: sys_exit alone (no latency, half the cost) */
+	bool switch_enters;	/* keep sys_enter loaded so that probe__set_exit_only can switch */
 	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
@@ -32,6 +33,8 @@ int probe__attach(struct probe *p, probe_record_fn fn, void *ctx);
 int probe__fd(struct probe *p);
 /* Consume every waiting record; returns how many, or the callback's non-zero code. */
 int probe__consume(struct probe *p);
+/* Switch between exits only and enters and exits (with opts.switch_enters); 0 or -errno. */
+int probe__set_exit_only(struct probe *p, bool on);
 /* Detach every program: no record is produced after this returns. */
 void probe__detach(struct probe *p);
 /* After detaching: consume the ring, then the records still staged on every CPU. */

@@ -57,6 +57,9 @@ struct pipeline {
 	uint64_t last_ts;	/* time of the newest record */
 	uint64_t start_ts;	/* boot ns when the recording began (live: attach; replay: header) */
 	bool live;		/* ticks may run ahead of the events, by the wall clock */
+	/* Live, set by a sink that changes views (scry top): 1 trace syscall enters, 0 exits only,
+	 * -1 (the default after pipeline__init) the mode stays as the run began. */
+	int want_enters;
 	/* Records of containers whose names are still being fetched (live only, see dispatch.c). */
 	struct hashmap *held;
 	uint64_t held_bytes;

@@ -64,6 +64,10 @@ struct view_desc {
 extern const struct view_desc view_table[];
 extern const size_t view_count;
 const struct view_desc *view_lookup(const char *name);
+struct filter;
+/* Whether a view (or the event stream, v NULL) with this filter needs syscall enters traced:
+ * latency, or a filter on evt.dir, evt.latency or evt.num. */
+bool view_needs_enters(const struct view_desc *v, const struct filter *f);
 
 struct figure_desc {
 	const char *key;	/* JSON key */

@@ -123,13 +123,9 @@ void output__teardown(struct pipeline *pl)
  */
 static enum syscall_mode syscall_mode(const struct view_desc *v, bool ls, const struct filter *f)
 {
-	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
-
 	if (ls || (v && !(v->needs & NEED_SYSCALLS)))
 		return SYSCALLS_OFF;
-	if (!v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields))
-		return SYSCALLS_ALL;
-	return SYSCALLS_EXITS;
+	return view_needs_enters(v, f) ? SYSCALLS_ALL : SYSCALLS_EXITS;
 }
 
 static int cmd_stream(struct scry_opts *o)

@@ -84,6 +84,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	struct probe_opts po = {
 		.syscalls = mode != SYSCALLS_OFF,
 		.exit_only = mode == SYSCALLS_EXITS,
+		.switch_enters = mode != SYSCALLS_OFF && pl->want_enters >= 0,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
@@ -94,6 +95,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	struct probe *p = NULL;
 	uint64_t start, deadline = 0, next_tick;
 	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc;
+	int enters = mode == SYSCALLS_ALL;
 	bool stop = false;
 	sigset_t set;
 
@@ -161,6 +163,16 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 			break;
 		}
 		timeout = rc > 0 ? POLL_MIN_MS : (timeout * 2 > POLL_MAX_MS ? POLL_MAX_MS : timeout * 2);
+		if (po.switch_enters && pl->want_enters != enters) {
+			rc = probe__set_exit_only(p, !pl->want_enters);
+			if (rc)
+				log_warn("cannot %s syscall enters (%s)", pl->want_enters ? "trace" :
+					 "stop tracing", strerror(-rc));
+			else
+				log_debug("syscalls: %s", pl->want_enters ? "enters and exits" :
+					  "exits only (the output needs no latency)");
+			enters = pl->want_enters;	/* asked once, whatever came of it */
+		}
 		pipeline__release(pl, false);
 		now = now_mono_ns();
 		if (now >= next_tick) {

@@ -34,6 +34,7 @@ struct probe {
 	int *tick_fds;
 	int ncpus;
 	unsigned int tick_hz;
+	bool exit_only;		/* sys_exit alone (sys_enter loaded but detached, or not loaded) */
 };
 
 /* Programs and the tracepoints they need; a missing tracepoint disables just that program. */
@@ -252,8 +253,11 @@ struct probe *probe__open(const struct probe_opts *o)
 		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
 
 	if (o->syscalls && o->exit_only) {
-		bpf_program__set_autoload(p->skel->progs.scry_sys_enter, false);
-		p->skel->rodata->exit_only = true;
+		/* Kept loaded (not attached) when the mode may change at run time. */
+		if (!o->switch_enters)
+			bpf_program__set_autoload(p->skel->progs.scry_sys_enter, false);
+		p->skel->bss->exit_only = true;
+		p->exit_only = true;
 	}
 	p->skel->rodata->self_tgid = getpid();
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
@@ -382,6 +386,10 @@ int probe__attach(struct probe *p, probe_record_fn fn, void *ctx)
 		log_err("cannot attach scry's BPF programs (%s)", strerror(-err));
 		return err;
 	}
+	if (p->exit_only && p->skel->links.scry_sys_enter) {
+		bpf_link__destroy(p->skel->links.scry_sys_enter);	/* loaded for later */
+		p->skel->links.scry_sys_enter = NULL;
+	}
 	if (bpf_program__autoload(p->skel->progs.scry_cpu_tick)) {
 		err = attach_ticks(p, p->tick_hz);
 		if (err)
@@ -436,6 +444,55 @@ int probe__fd(struct probe *p)
 int probe__consume(struct probe *p)
 {
 	return ring_buffer__consume(p->rb);
+}
+
+/* Forget every parked enter: none may be folded into an exit long after it was made. */
+static int clear_parked(struct probe *p)
+{
+	int n = libbpf_num_possible_cpus(), err = 0;
+	uint32_t zero = 0;
+	void *vals;
+
+	if (n <= 0)
+		return -EINVAL;
+	vals = calloc(n, bpf_map__value_size(p->skel->maps.pending));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.pending), &zero, vals, BPF_ANY))
+		err = -errno;
+	free(vals);
+	return err;
+}
+
+int probe__set_exit_only(struct probe *p, bool on)
+{
+	struct bpf_program *enter = p->skel->progs.scry_sys_enter;
+	struct bpf_link *l;
+	int err;
+
+	if (on == p->exit_only)
+		return 0;
+	if (bpf_program__fd(enter) < 0)
+		return -EOPNOTSUPP;	/* not loaded: this run's mode is fixed */
+	if (on) {
+		/* Exits stop folding first, then enters stop: no exit waits for an enter. */
+		p->skel->bss->exit_only = true;
+		bpf_link__destroy(p->skel->links.scry_sys_enter);
+		p->skel->links.scry_sys_enter = NULL;
+		err = clear_parked(p);
+	} else {
+		err = clear_parked(p);
+		p->skel->bss->exit_only = false;
+		l = bpf_program__attach(enter);
+		if (!l) {
+			err = -errno;
+			p->skel->bss->exit_only = true;
+			return err;
+		}
+		p->skel->links.scry_sys_enter = l;
+	}
+	p->exit_only = on;
+	return err;
 }
 
 void probe__detach(struct probe *p)

@@ -50,6 +50,7 @@ static void proc_freed(void *ctx, struct scry_proc *p)
 
 void pipeline__init(struct pipeline *pl)
 {
+	pl->want_enters = -1;
 	if (pl->procs && pl->containers)
 		proctab__on_free(pl->procs, proc_freed, NULL);
 }

@@ -86,6 +86,7 @@ static int set_view(struct top *t, const struct view_desc *v)
 	t->rows = NULL;
 	t->nrows = 0;
 	cur(t)->v = v;
+	t->pl->want_enters = view_needs_enters(v, cur(t)->filter);
 	cur(t)->sort_col = 0;
 	cur(t)->sel = cur(t)->scroll = 0;
 	cur(t)->sel_key[0] = '\0';
@@ -105,6 +106,7 @@ static int set_filter(struct top *t, const char *text)
 	}
 	filter__free(s->filter);
 	s->filter = f;
+	t->pl->want_enters = view_needs_enters(s->v, f);
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
 	t->msg[0] = '\0';
 	return 0;
@@ -322,8 +324,10 @@ static void drill(struct top *t)
 	snprintf(expr, sizeof(expr), "container.id=%s", r->container ? r->container->short_id : "host");
 	t->depth++;
 	memset(cur(t), 0, sizeof(*cur(t)));
-	if (set_view(t, view_lookup("procs")) || set_filter(t, expr))
+	if (set_view(t, view_lookup("procs")) || set_filter(t, expr)) {
 		t->depth--;
+		t->pl->want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
+	}
 }
 
 static void back(struct top *t)
@@ -509,6 +513,7 @@ static const struct sink_ops top_ops = {
 int top_ui__run(struct scry_opts *o)
 {
 	struct pipeline pl = {};
+	enum syscall_mode mode;
 	struct top *t;
 	int err;
 
@@ -533,8 +538,11 @@ int top_ui__run(struct scry_opts *o)
 	if (err)
 		goto out;
 	pipeline__add_sink(&pl, &top_ops, t);
+	/* Enters are traced only while a screen needs them (topscalls' latency). */
+	pl.want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
+	mode = pl.want_enters ? SYSCALLS_ALL : SYSCALLS_EXITS;
 	t = NULL;	/* owned by the pipeline now */
-	err = live__run(o, &pl, SYSCALLS_ALL);
+	err = live__run(o, &pl, mode);
 out:
 	pipeline__free_sinks(&pl);
 	live__teardown(&pl);

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "scry/filter.h"
 #include "scry/util.h"
 #include "scry/view.h"
 
@@ -69,4 +70,11 @@ const struct view_desc *view_lookup(const char *name)
 		if (!strcmp(view_table[i].name, name))
 			return &view_table[i];
 	return NULL;
+}
+
+bool view_needs_enters(const struct view_desc *v, const struct filter *f)
+{
+	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
+
+	return !v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # scry top in a real terminal (tmux, 80x24): the containers screen with a busy container on top,
-# Enter drills into its processes, Backspace comes back, / sets a filter (errors shown, not
-# fatal), q quits with status 0 and the terminal restored, and so does SIGINT.
+# Enter drills into its processes, Backspace comes back, sys_enter is attached only while a
+# screen shows latency, / sets a filter (errors shown, not fatal), q quits with status 0 and the
+# terminal restored, and so does SIGINT.
 . tests/lib/common.sh
 . tests/lib/docker.sh
 
@@ -30,6 +31,34 @@ wait_for "filter: container.id=" && ok "Enter drills into the container's proces
 wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+# Enters are traced only while a screen needs them: topscalls (key 5) shows latency.
+enter_links() { # scry's sys_enter programs attached now
+	bpftool -j link show 2>/dev/null | py "
+import json, subprocess, sys
+n = 0
+for l in json.load(sys.stdin):
+    if l.get('tp_name') == 'sys_enter':
+        p = json.loads(subprocess.run(['bpftool', '-j', 'prog', 'show', 'id', str(l['prog_id'])],
+                                      capture_output=True, text=True).stdout or '{}')
+        n += p.get('name') == 'scry_sys_enter'
+print(n)"
+}
+until_links() { # until_links N: wait (5 s) until N sys_enter programs of scry are attached
+	i=0
+	while [ "$(enter_links)" != "$1" ]; do i=$((i + 1)); [ $i -gt 50 ] && return 1; sleep 0.1; done
+}
+until_links 0 && ok "the containers screen traces syscall exits only (no sys_enter attached)" ||
+	not_ok "the containers screen traces syscall exits only (got $(enter_links) sys_enter)"
+tmux send-keys -t "$sess" 5
+wait_for "LAT_MEAN" && until_links 1 && ok "topscalls (latency) attaches sys_enter" ||
+	{ not_ok "topscalls (latency) attaches sys_enter (got $(enter_links))"; screen | sed 's/^/#   /'; }
+sleep 1.2
+lat=$(screen | awk '$NF == "read" || $NF == "close" || $NF == "write" { print $4; exit }')
+checkall "topscalls shows a mean latency (got ${lat:-none})" \
+	'[ -n "$lat" ] && [ "$lat" != 0 ] && [ "$lat" != "0.0" ]' || screen | sed 's/^/#   /'
+tmux send-keys -t "$sess" 1
+wait_for "CPU%" && until_links 0 && ok "back on a screen without latency, sys_enter is detached again" ||
+	not_ok "back on a screen without latency, sys_enter is detached again (got $(enter_links))"
 tmux send-keys -t "$sess" / 'proc.nme=x' Enter
 wait_for "unknown field 'proc.nme'" && ok "a bad filter is reported on the status line" ||
 	not_ok "a bad filter is reported on the status line"
