@@ -162,16 +162,39 @@ static __always_inline struct pending_enter *pending_slot(void)
 }
 
 /* Stage the enter parked in `p` as a record of its own, about task `t`, and clear the slot. */
-static __always_inline void stage_enter(struct scry_stage *s, struct pending_enter *p,
-					struct task_struct *t)
+static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_enter *p,
+					   struct task_struct *t, bool compat)
 {
 	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), STATS_TP);
 
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
-	r->nr = task_compat(t) ? SCRY_NR_COMPAT_BASE + p->nr : p->nr;
+	r->nr = compat ? SCRY_NR_COMPAT_BASE + p->nr : p->nr;
 	r->__pad = 0;
 	stage_commit(s, sizeof(*r), STATS_TP);
 	p->valid = 0;
+}
+
+static __always_inline void stage_enter(struct scry_stage *s, struct pending_enter *p,
+					struct task_struct *t)
+{
+	stage_enter_as(s, p, t, task_compat(t));
+}
+
+/*
+ * The ABI of an execve whose enter is staged at sched_process_exec: the new image's personality
+ * is already in place (a 64-bit process exec'ing a 32-bit program reads as compat), so the
+ * number says it: execve/execveat are 59/322 natively and 11/358 for i386, and neither pair's
+ * other meaning (munmap, oldolduname...) can exec.
+ */
+static __always_inline bool exec_enter_compat(struct task_struct *t, __u32 nr)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (nr == 59 || nr == 322)
+		return false;
+	if (nr == 11 || nr == 358)
+		return true;
+#endif
+	return task_compat(t);
 }
 
 /*
@@ -179,7 +202,7 @@ static __always_inline void stage_enter(struct scry_stage *s, struct pending_ent
  * execve, exit from exit_group, rename from prctl): stage that syscall's parked enter, so the
  * stream reads "> execve", "procexec", "< execve".
  */
-static __always_inline void stage_current_enter(struct scry_stage *s)
+static __always_inline void stage_current_enter(struct scry_stage *s, bool exec)
 {
 	struct pending_enter *p = pending_slot();
 	struct task_struct *t;
@@ -188,7 +211,7 @@ static __always_inline void stage_current_enter(struct scry_stage *s)
 		return;
 	t = bpf_get_current_task_btf();
 	if (t->tgid != self_tgid)
-		stage_enter(s, p, t);
+		stage_enter_as(s, p, t, exec ? exec_enter_compat(t, p->nr) : task_compat(t));
 	p->valid = 0;
 }
 

@@ -158,7 +158,7 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	r.gid = BPF_CORE_READ(child, cred, egid.val);
 	r.fork_flags = child->tgid == parent->tgid ? SCRY_FORK_THREAD : 0;
 	s = stage_get();
-	stage_current_enter(s);
+	stage_current_enter(s, false);
 	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
@@ -210,7 +210,7 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
 	r->h.flags = flags;
 	s = stage_get();
-	stage_current_enter(s);
+	stage_current_enter(s, true);
 	emit_direct(s, r, size, STATS_TP);
 	return 0;
 }
@@ -252,7 +252,7 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 	if (exit_only)
 		stage_exit_call(s, p, r.h.ts);
 	else
-		stage_current_enter(s);
+		stage_current_enter(s, false);
 	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
@@ -273,32 +273,34 @@ int BPF_PROG(scry_task_rename, struct task_struct *task, const char *comm)
 	__builtin_memcpy(r.old_comm, task->comm, sizeof(r.old_comm));
 	bpf_probe_read_kernel_str(r.h.comm, sizeof(r.h.comm), comm);
 	s = stage_get();
-	stage_current_enter(s);
+	stage_current_enter(s, false);
 	emit_direct(s, &r, sizeof(r), STATS_TP);
 	return 0;
 }
 
+/* A cgroup of the hierarchy events are attributed by (cgroup2's, or the chosen v1 one's). */
+static __always_inline bool our_hierarchy(struct cgroup *cgrp)
+{
+	struct cgroup_root *root = cgrp->root;
+
+	if (cgroup_v1)
+		return (BPF_CORE_READ(root, subsys_mask) >> (cgroup_v1_subsys & 15)) & 1;
+	return BPF_CORE_READ(root, hierarchy_id) == 0;	/* 0: the default hierarchy */
+}
+
 /*
- * TP_PROTO(struct cgroup *cgrp, const char *path). A new cgroup of the hierarchy events are
- * attributed by (cgroup2's, or the chosen v1 controller's): its id and path, ahead of anything
- * that runs in it.
+ * TP_PROTO(struct cgroup *cgrp, const char *path). A new cgroup: its id and path, ahead of
+ * anything that runs in it.
  */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(scry_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
 	struct scry_ctl_cgroup *r = scratch_buf();
-	struct cgroup_root *root = cgrp->root;
 	long n;
 	__u32 len;
 
-	if (!r)
+	if (!r || !our_hierarchy(cgrp))
 		return 0;
-	if (cgroup_v1) {
-		if (!((BPF_CORE_READ(root, subsys_mask) >> (cgroup_v1_subsys & 15)) & 1))
-			return 0;
-	} else if (BPF_CORE_READ(root, hierarchy_id) != 0) {	/* 0: the default hierarchy */
-		return 0;
-	}
 	n = bpf_probe_read_kernel_str(r->path, SCRY_CGPATH_MAX, path);
 	if (n <= 1 || n >= SCRY_CGPATH_MAX)
 		return 0;	/* a path too long to keep is looked up by id later, as before */
@@ -309,5 +311,22 @@ int BPF_PROG(scry_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	hdr_fill(&r->h, SCRY_CTL_CGROUP, SCRY_CTL_CGROUP_FIXED + len,
 		 bpf_get_current_task_btf(), bpf_ktime_get_boot_ns());
 	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), STATS_TP);
+	return 0;
+}
+
+/* TP_PROTO(struct cgroup *cgrp, const char *path). The collector may forget its path. */
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(scry_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	struct scry_ctl_cgroup *r = scratch_buf();
+
+	if (!r || !our_hierarchy(cgrp))
+		return 0;
+	r->id = BPF_CORE_READ(cgrp, kn, id);
+	r->path_len = 0;
+	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
+	hdr_fill(&r->h, SCRY_CTL_CGROUP_RMDIR, SCRY_CTL_CGROUP_FIXED, bpf_get_current_task_btf(),
+		 bpf_ktime_get_boot_ns());
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED, STATS_TP);
 	return 0;
 }

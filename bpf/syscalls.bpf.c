@@ -158,6 +158,9 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		enter_ts = 0;
 	} else {
 		enter_ts = take_enter(s, t, &nr);
+		/* sigreturn whose enter went out on its own (switched out meanwhile): name it too. */
+		if (nr == (__u32)-1)
+			nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
 	}
 	if (compat && nr < SCRY_NR_COMPAT_BASE)
 		nr += SCRY_NR_COMPAT_BASE;	/* no sysargs entry: no arguments */

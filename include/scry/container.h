@@ -158,6 +158,8 @@ const struct cgroup_fs *containers__cgroup_fs(const struct containers *c);
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts);
 /* A cgroup was just made (a cgroup_mkdir record): its path, should its id be met after it died. */
 void containers__cgroup_made(struct containers *c, uint64_t cgid, const char *path, size_t len);
+/* It was removed (a cgroup_rmdir record): a path no event has asked for is forgotten soon. */
+void containers__cgroup_removed(struct containers *c, uint64_t cgid);
 /* Apply the resolver's answers (call often from the consumer's thread); returns how many. */
 int containers__poll(struct containers *c);
 /* Wait until no request is pending, or `timeout_ms`; then poll. For short runs that list. */

@@ -209,6 +209,7 @@ struct scry_rec_rename {
  * events would fall to the host.
  */
 #define SCRY_CTL_CGROUP		64
+#define SCRY_CTL_CGROUP_RMDIR	65	/* the same header and id, no path */
 #define SCRY_CGPATH_MAX		512
 struct scry_ctl_cgroup {
 	struct scry_hdr h;	/* the task that made it */

@@ -406,6 +406,11 @@ struct capture_reader;
 typedef void cap_loss_fn(void *ctx, const struct cap_loss *l);
 /* The header of the earliest recording: the host the events come from. */
 const struct cap_header *capture_reader__origin(const struct capture_reader *r);
+/*
+ * Whether any of the files was recorded with a filter, and their distinct filters joined with
+ * "or" in `out`; *mixed when the files come from several hosts or boots.
+ */
+bool capture_reader__filters(const struct capture_reader *r, char *out, size_t len, bool *mixed);
 /* Called with every loss marker met while replaying, in the reference clock. */
 void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ctx);
 

@@ -599,6 +599,33 @@ const struct cap_header *capture_reader__origin(const struct capture_reader *r)
 	return cap_file__header(r->streams[0].files[0]);
 }
 
+bool capture_reader__filters(const struct capture_reader *r, char *out, size_t len, bool *mixed)
+{
+	const struct cap_header *first = capture_reader__origin(r);
+	bool filtered = false;
+	size_t used = 0;
+	int i, j;
+
+	*out = '\0';
+	*mixed = false;
+	for (i = 0; i < r->nfiles; i++) {
+		const struct cap_header *h = cap_file__header(r->files[i]);
+		bool seen = false;
+
+		if (strcmp(h->hostname, first->hostname) || memcmp(h->boot_id, first->boot_id, 16))
+			*mixed = true;
+		if (!(h->flags & CAP_FF_FILTERED))
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = (cap_file__header(r->files[j])->flags & CAP_FF_FILTERED) &&
+			       !strcmp(cap_file__header(r->files[j])->filter, h->filter);
+		filtered = true;
+		if (!seen && used < len)
+			used += snprintf(out + used, len - used, "%s(%s)", used ? " or " : "", h->filter);
+	}
+	return filtered;
+}
+
 void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ctx)
 {
 	r->on_loss = fn;

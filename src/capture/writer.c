@@ -390,25 +390,35 @@ static void read_boot_id(uint8_t id[16])
 	fclose(f);
 }
 
-/* Re-recording: the host, kernel and boot are those of the recording replayed. */
-static void take_origin(struct cap_header *h, const struct cap_header *src, const char *filter)
+/*
+ * Re-recording: the host, kernel and boot are those of the recording replayed (the earliest, if
+ * several), and what the file holds passed the sources' filters and this one.
+ */
+static void take_origin(struct cap_header *h, struct capture_reader *r, const char *filter)
 {
+	const struct cap_header *src = capture_reader__origin(r);
+	static char srcf[CAP_STR_MAX];
+	bool mixed;
+
 	h->ncpus = src->ncpus;
 	memcpy(h->boot_id, src->boot_id, sizeof(h->boot_id));
 	memcpy(h->hostname, src->hostname, sizeof(h->hostname));
 	memcpy(h->release, src->release, sizeof(h->release));
 	memcpy(h->machine, src->machine, sizeof(h->machine));
-	/* What the file holds passed both filters. */
-	if (src->flags & CAP_FF_FILTERED) {
+	if (capture_reader__filters(r, srcf, sizeof(srcf), &mixed)) {
 		h->flags |= CAP_FF_FILTERED;
 		if (filter && *filter) {
-			if (snprintf(h->filter, sizeof(h->filter), "(%s) and (%s)", src->filter,
+			if (snprintf(h->filter, sizeof(h->filter), "%s and (%s)", srcf,
 				     filter) >= (int)sizeof(h->filter))
-				log_warn("the two filters are too long to keep in the header: it "
-					 "shows them cut short");
-		} else
-			memcpy(h->filter, src->filter, sizeof(h->filter));
+				log_warn("the filters are too long to keep in the header: it shows "
+					 "them cut short");
+		} else {
+			snprintf(h->filter, sizeof(h->filter), "%s", srcf);
+		}
 	}
+	if (mixed)
+		log_warn("the replayed files come from several hosts or boots: the new file's header "
+			 "names %s's (events keep their order and times)", src->hostname);
 }
 
 /* A loss marker of the replayed recording: the new file says it too. */
@@ -445,7 +455,7 @@ static void fill_header(struct capture_writer *w)
 	}
 	snprintf(h->filter, sizeof(h->filter), "%s", w->o.filter ? w->o.filter : "");
 	if (w->o.source)
-		take_origin(h, capture_reader__origin(w->o.source), w->o.filter);
+		take_origin(h, w->o.source, w->o.filter);
 }
 
 static int make_pool(struct capture_writer *w, unsigned int n)

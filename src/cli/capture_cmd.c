@@ -6,7 +6,9 @@
  * same bytes every time. Replay needs no root, no BPF and no container runtime.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -137,18 +139,55 @@ static int replay(const struct scry_opts *o, struct capture_reader *r, struct pi
 	return rc < 0 ? rc : 0;
 }
 
-/* The same file as one being read: writing it would truncate what is being replayed. */
-static bool reads_file(const struct scry_opts *o, const char *path)
+/*
+ * Whether writing FILE (and, when rotating, FILE0, FILE1, ...) could reach a file being
+ * replayed: the same file by device and inode, or any input that sits in FILE's directory under
+ * FILE's name followed by digits (a rotated name, existing or to come). Writing would truncate
+ * it, and -W would delete it.
+ */
+static bool may_overwrite_input(const struct scry_opts *o)
 {
+	char *wcopy = strdup(o->write_path), *wdir, *wbase, dirbuf[PATH_MAX], in[PATH_MAX];
+	size_t blen;
 	struct stat a, b;
+	bool hit = false;
 	int i;
 
-	if (stat(path, &a))
-		return false;
-	for (i = 0; i < o->nread; i++)
-		if (!stat(o->read_paths[i], &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-			return true;
-	return false;
+	if (!wcopy)
+		return true;
+	wbase = strrchr(wcopy, '/');
+	if (wbase) {
+		*wbase++ = '\0';
+		wdir = *wcopy ? wcopy : "/";
+	} else {
+		wbase = wcopy;
+		wdir = ".";
+	}
+	blen = strlen(wbase);
+	if (!realpath(wdir, dirbuf))
+		dirbuf[0] = '\0';	/* the writer will say the directory is missing */
+	for (i = 0; i < o->nread && !hit; i++) {
+		const char *base;
+		size_t k;
+
+		if (!stat(o->write_path, &a) && !stat(o->read_paths[i], &b) &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			hit = true;
+			break;
+		}
+		if (!o->rotate_mb || !dirbuf[0] || !realpath(o->read_paths[i], in))
+			continue;
+		base = strrchr(in, '/');
+		if (!base || (size_t)(base - in) != strlen(dirbuf) ||
+		    strncmp(in, dirbuf, base - in) || strncmp(base + 1, wbase, blen))
+			continue;
+		base += 1 + blen;
+		for (k = 0; base[k] >= '0' && base[k] <= '9'; k++)
+			;
+		hit = k > 0 && !base[k];
+	}
+	free(wcopy);
+	return hit;
 }
 
 /*
@@ -162,13 +201,11 @@ static int rewrite_setup(struct scry_opts *o, struct capture_reader *r, struct p
 		.path = o->write_path, .rotate_bytes = o->rotate_mb * 1000000ULL,
 		.keep = o->rotate_keep, .filter = o->filter, .level = -1, .source = r,
 	};
-	char first[4096];
 	struct capture_writer *w;
 	char errbuf[256];
 	int err;
 
-	snprintf(first, sizeof(first), "%s%s", o->write_path, o->rotate_mb ? "0" : "");
-	if (reads_file(o, o->write_path) || reads_file(o, first)) {
+	if (may_overwrite_input(o)) {
 		log_err("-w %s would overwrite a file being replayed: write to another file",
 			o->write_path);
 		return -EINVAL;

@@ -58,9 +58,13 @@ struct containers {
 	size_t n, cap;
 	struct resolver *res;		/* NULL unless resolving */
 	size_t nunasked;		/* containers whose request found the queue full */
-	struct hashmap *born;		/* cgid -> path: container cgroups made, not yet seen */
+	struct hashmap *born;		/* cgid -> struct born: container cgroups made, not yet seen */
+	size_t nborn_dead;		/* of those, removed already (freed BORN_LINGER_NS later) */
 	uint64_t unresolvable;		/* cgroups gone before their path was read */
 };
+
+struct born;
+static void born_free(struct containers *c, struct born *b);
 
 /* --- resolver thread ------------------------------------------------------------------------ */
 
@@ -348,7 +352,7 @@ void containers__free(struct containers *c)
 	}
 	pos = 0;
 	while (c->born && hashmap__next(c->born, &pos, NULL, &v))
-		free(v);
+		born_free(c, v);
 	hashmap__free(c->born);
 	for (i = 0; i < c->n; i++)
 		container_free(c->list[i]);
@@ -431,39 +435,94 @@ static void ask(struct containers *c, struct scry_container *ctr)
  * runs something, so they are taken soon); past it, new ones are looked up by id as before.
  */
 #define BORN_MAX 4096
+/*
+ * A removed cgroup's path is kept this long after its cgroup_rmdir record: records of it that
+ * another CPU staged before the removal may still be on their way.
+ */
+#define BORN_LINGER_NS 2000000000ULL
+
+struct born {
+	uint64_t dead_mono;	/* monotonic ns of its removal, 0 while it exists */
+	char path[];
+};
+
+static void born_free(struct containers *c, struct born *b)
+{
+	if (b && b->dead_mono)
+		c->nborn_dead--;
+	free(b);
+}
 
 void containers__cgroup_made(struct containers *c, uint64_t cgid, const char *path, size_t len)
 {
-	char id[CTR_ID_MAX], *p;
+	char id[CTR_ID_MAX];
 	enum ctr_runtime rt;
+	struct born *b;
 
 	if (!c->cg || !cgid || hashmap__find(c->by_cgid, cgid))
 		return;
-	p = strndup(path, len);
+	b = calloc(1, sizeof(*b) + len + 1);
+	if (!b)
+		return;
+	memcpy(b->path, path, len);
 	/* Only containers' cgroups are worth keeping: any other one is the host's anyway. */
-	if (!p || !cgroup_path_container(p, &rt, id) ||
-	    (!c->born && !(c->born = hashmap__new(64))) || hashmap__size(c->born) >= BORN_MAX) {
-		free(p);
+	if (!cgroup_path_container(b->path, &rt, id) ||
+	    (!c->born && !(c->born = hashmap__new(64)))) {
+		free(b);
 		return;
 	}
-	free(hashmap__find(c->born, cgid));	/* an id reused: the newest path wins */
-	if (hashmap__set(c->born, cgid, p))
-		free(p);
+	if (hashmap__size(c->born) >= BORN_MAX) {
+		log_debug("%u container cgroups made and not yet seen: %s is looked up by id",
+			  BORN_MAX, b->path);
+		free(b);
+		return;
+	}
+	born_free(c, hashmap__find(c->born, cgid));	/* an id reused: the newest path wins */
+	if (hashmap__set(c->born, cgid, b))
+		free(b);
+}
+
+void containers__cgroup_removed(struct containers *c, uint64_t cgid)
+{
+	struct born *b = c->born ? hashmap__find(c->born, cgid) : NULL;
+
+	if (b && !b->dead_mono) {
+		b->dead_mono = now_mono_ns();
+		c->nborn_dead++;
+	}
+}
+
+/* Removed cgroups whose path no record asked for within BORN_LINGER_NS. */
+static void born_prune(struct containers *c)
+{
+	uint64_t now = now_mono_ns(), key;
+	size_t pos = 0;
+	void *v;
+
+	while (c->nborn_dead && hashmap__next(c->born, &pos, &key, &v)) {
+		struct born *b = v;
+
+		if (b->dead_mono && now - b->dead_mono > BORN_LINGER_NS) {
+			hashmap__del(c->born, key);
+			pos = pos ? pos - 1 : 0;
+			born_free(c, b);
+		}
+	}
 }
 
 /* The path a cgroup_mkdir record gave for `cgid`, taken out of the table. */
 static int born_path(struct containers *c, uint64_t cgid, char *path, size_t len)
 {
-	char *p = c->born ? hashmap__del(c->born, cgid) : NULL;
+	struct born *b = c->born ? hashmap__del(c->born, cgid) : NULL;
 	int err = 0;
 
-	if (!p)
+	if (!b)
 		return -ENOENT;
-	if (strlen(p) >= len)
+	if (strlen(b->path) >= len)
 		err = -ENAMETOOLONG;
 	else
-		strcpy(path, p);
-	free(p);
+		strcpy(path, b->path);
+	born_free(c, b);
 	return err;
 }
 
@@ -536,6 +595,8 @@ int containers__poll(struct containers *c)
 	for (i = 0; c->nunasked && i < c->n; i++)
 		if (c->list[i]->unasked)
 			ask(c, c->list[i]);
+	if (c->nborn_dead)
+		born_prune(c);
 	return n;
 }
 

@@ -53,6 +53,7 @@ static const struct prog_desc {
 	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)", false },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", false },
+	{ "scry_cgroup_rmdir", "cgroup_rmdir", "forgetting the early paths of removed cgroups", false },
 };
 
 /* --- libbpf log ------------------------------------------------------------------------------ */

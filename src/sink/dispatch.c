@@ -210,11 +210,16 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 
 	if (pl->status)
 		return pl->status;
-	if (size >= SCRY_CTL_CGROUP_FIXED && ((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP) {
+	if (size >= SCRY_CTL_CGROUP_FIXED && (((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP ||
+					      ((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP_RMDIR)) {
 		const struct scry_ctl_cgroup *cg = raw;
 
-		if (pl->containers && cg->path_len <= size - SCRY_CTL_CGROUP_FIXED)
+		if (!pl->containers || cg->path_len > size - SCRY_CTL_CGROUP_FIXED)
+			return 0;
+		if (cg->h.type == SCRY_CTL_CGROUP)
 			containers__cgroup_made(pl->containers, cg->id, cg->path, cg->path_len);
+		else
+			containers__cgroup_removed(pl->containers, cg->id);
 		return 0;
 	}
 	if (hold(pl, raw, size))

@@ -216,6 +216,10 @@ done
 check "each rotated file replays alone, without a warning" [ $ok_alone -eq 3 ]
 "$SCRY" -r "$TMP/rot2" -r "$TMP/rot0" -r "$TMP/rot1" -p '%evt.rawtime' >"$TMP/rot.all" 2>"$TMP/rot.rerr"
 check "the 3 files together replay as one, without a warning" [ -s "$TMP/rot.all" -a ! -s "$TMP/rot.rerr" ]
+size1=$(stat -c %s "$TMP/rot1")
+one_line "-r rot1 -w rot -C 1: refused, its rotated names could reach the input" 1 "would overwrite a file being replayed" \
+	"$SCRY" -r "$TMP/rot1" -w "$TMP/rot" -C 1
+check "... and rot1 is left whole" [ "$(stat -c %s "$TMP/rot1")" = "$size1" ]
 
 # --- a killed recorder -------------------------------------------------------------------------------------
 start_scry "$TMP/k.out" "$TMP/k.err" -w "$TMP/k.scry" || { not_ok "scry -w starts"; finish; }

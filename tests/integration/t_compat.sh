@@ -12,7 +12,10 @@ start_scry "$TMP/view" "$TMP/verr" -c topprocs_errors --interval 0 -j proc.name=
 	{ not_ok "scry -c starts"; finish; }
 VIEW_PID=$SCRY_PID
 EXTRA_CLEANUP="kill -KILL $VIEW_PID 2>/dev/null; $EXTRA_CLEANUP"
-start_scry "$TMP/out" "$TMP/err" -j proc.name=int80_loop || { not_ok "scry starts"; finish; }
+start_scry "$TMP/out" "$TMP/err" -j "proc.name in (int80_loop, true)" || { not_ok "scry starts"; finish; }
+# A 32-bit execve (number 11, x86_64's munmap) of a 64-bit program: by exec time the process has
+# the new image's ABI, and its enter must still read execve.
+"$HELPERS/int80_loop" exec /bin/true
 set -- $("$HELPERS/int80_loop" $N $M)
 pid=$1 tid=$2 einval=$3
 sleep 0.3
@@ -50,5 +53,24 @@ rows = [r for r in json.load(open('$TMP/view'))['rows'] if r['proc.pid'] == $pid
 assert len(rows) == 1 and rows[0]['errors'] == $M and rows[0]['errnos'].startswith('EINVAL:$M'), rows
 print('ok')
 " >"$TMP/vres" 2>&1
+py "
+import json, collections
+c = collections.defaultdict(collections.Counter)
+exec_pid = None
+for line in open('$TMP/out'):
+    e = json.loads(line)
+    c[e['proc.pid']][(e['evt.type'], e['evt.dir'])] += 1
+    if e['evt.type'] == 'procexec' and e['evt.info'].startswith('exe=/bin/true') or e['evt.info'].startswith('exe=/usr/bin/true'):
+        exec_pid = e['proc.pid']
+k = c[exec_pid]
+# Two execs in this pid: the shell's (whose enter carries the shell's name, filtered out, unless
+# it went out during the exec) and the helper's 32-bit one, whose enter must read execve, never
+# munmap (number 11 natively).
+assert exec_pid and 1 <= k[('execve', '>')] <= 2 and k[('execve', '<')] == 2, (exec_pid, dict(k))
+assert k[('munmap', '>')] == k[('munmap', '<')], dict(k)
+print('ok')
+" >"$TMP/xres" 2>&1
+check "a 32-bit execve of a 64-bit program: one execve enter and exit, no stray munmap" \
+	grep -qx ok "$TMP/xres" || sed 's/^/#   /' "$TMP/xres" | tail -3
 check "an exit-only errors view: $M EINVAL for the helper" grep -qx ok "$TMP/vres" || sed 's/^/#   /' "$TMP/vres" | tail -3
 finish
