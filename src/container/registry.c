@@ -316,6 +316,11 @@ struct containers *containers__new(const struct containers_opts *o, bool live)
 					o->v1_controller);
 			else
 				log_warn("no cgroup filesystem is mounted: every event is shown as host");
+		} else if (cgroup_fs__controller(c->cg)) {
+			log_debug("cgroups: the v1 hierarchy of '%s' at %s", cgroup_fs__controller(c->cg),
+				  cgroup_fs__mount(c->cg));
+		} else {
+			log_debug("cgroups: cgroup2 at %s", cgroup_fs__mount(c->cg));
 		}
 	}
 	if (live && o->resolve && c->cg) {
