@@ -121,7 +121,7 @@ static __always_inline void emit_direct(struct scry_stage *s, void *rec, __u32 s
 
 	if (s) {
 		stage_busy(s, 1);	/* the tick must not flush the same stage under us */
-		stage_flush(s, slot);
+		stage_flush(s, slot == STATS_CTL ? STATS_TP : slot);	/* staged ones are events */
 		stage_busy(s, 0);
 	}
 	if (st)

@@ -310,7 +310,7 @@ int BPF_PROG(scry_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
 	hdr_fill(&r->h, SCRY_CTL_CGROUP, SCRY_CTL_CGROUP_FIXED + len,
 		 bpf_get_current_task_btf(), bpf_ktime_get_boot_ns());
-	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), STATS_TP);
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), STATS_CTL);
 	return 0;
 }
 
@@ -327,6 +327,6 @@ int BPF_PROG(scry_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
 	hdr_fill(&r->h, SCRY_CTL_CGROUP_RMDIR, SCRY_CTL_CGROUP_FIXED, bpf_get_current_task_btf(),
 		 bpf_ktime_get_boot_ns());
-	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED, STATS_TP);
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED, STATS_CTL);
 	return 0;
 }

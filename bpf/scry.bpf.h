@@ -41,9 +41,10 @@ struct {
  */
 #define STATS_TP	0
 #define STATS_TICK	1
+#define STATS_CTL	2	/* control records (cgroup made/removed): not events */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, struct scry_cpu_stats);
 } stats SEC(".maps") __weak;

@@ -45,6 +45,8 @@ struct probe_stats {
 	uint64_t seen;		/* records the programs tried to emit */
 	uint64_t dropped;	/* of which found the ring buffer full */
 	uint64_t wakeups;	/* forced consumer wakeups */
+	uint64_t ctl_seen;	/* control records (cgroup made/removed), not counted above */
+	uint64_t ctl_dropped;
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 

@@ -50,6 +50,10 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	if (pl->malformed)
 		fprintf(stderr, "scry: %llu malformed records skipped\n",
 			(unsigned long long)pl->malformed);
+	if (st->ctl_dropped)
+		fprintf(stderr, "scry: %llu notices of cgroups made or removed were lost (the ring was "
+			"full): containers that lived only milliseconds may show as the host\n",
+			(unsigned long long)st->ctl_dropped);
 }
 
 int live__setup(const struct scry_opts *o, struct pipeline *pl)

@@ -537,12 +537,12 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 	vals = calloc(n, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	for (slot = 0; slot < 2; slot++) {
+	for (slot = 0; slot < 3; slot++) {
 		if (bpf_map_lookup_elem(fd, &slot, vals))
 			continue;
 		for (cpu = 0; cpu < n; cpu++) {
-			out->seen += vals[cpu].seen;
-			out->dropped += vals[cpu].dropped;
+			*(slot == 2 ? &out->ctl_seen : &out->seen) += vals[cpu].seen;
+			*(slot == 2 ? &out->ctl_dropped : &out->dropped) += vals[cpu].dropped;
 			out->wakeups += vals[cpu].wakeups;
 		}
 	}
