@@ -46,6 +46,8 @@ int cmd_run(struct scry_opts *o);
  * or a view): the same for a live run and a replay. Errors are printed.
  */
 int output__setup(const struct scry_opts *o, struct pipeline *pl);
+/* The part every run shares: the syscall table, -n, and FILTER compiled (one error line). */
+int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl);
 void output__teardown(struct pipeline *pl);
 
 /* capture_cmd.c: -w FILE records a live run; -r FILE... replays captures through output__setup. */

@@ -62,7 +62,6 @@ int cmd_write(struct scry_opts *o)
 	};
 	struct capture_writer *w = NULL;
 	struct pipeline pl = {};
-	char errbuf[256];
 	int err, cerr;
 
 	if (o->json || o->format || o->containers || o->view) {
@@ -72,14 +71,9 @@ int cmd_write(struct scry_opts *o)
 	}
 	if (o->nread)
 		return cmd_read(o);
-	if (syscalls__init())
-		return -EINVAL;
-	pl.limit = o->max_events;
-	pl.filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
-	if (!pl.filter) {
-		log_err("%s", errbuf);
-		return -EINVAL;
-	}
+	err = pipeline__setup_filter(o, &pl);
+	if (err)
+		return err;
 	err = live__setup(o, &pl);
 	if (err)
 		goto out;
@@ -202,7 +196,6 @@ static int rewrite_setup(struct scry_opts *o, struct capture_reader *r, struct p
 		.keep = o->rotate_keep, .filter = o->filter, .level = -1, .source = r,
 	};
 	struct capture_writer *w;
-	char errbuf[256];
 	int err;
 
 	if (may_overwrite_input(o)) {
@@ -210,14 +203,9 @@ static int rewrite_setup(struct scry_opts *o, struct capture_reader *r, struct p
 			o->write_path);
 		return -EINVAL;
 	}
-	if (syscalls__init())
-		return -EINVAL;
-	pl->limit = o->max_events;
-	pl->filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
-	if (!pl->filter) {
-		log_err("%s", errbuf);
-		return -EINVAL;
-	}
+	err = pipeline__setup_filter(o, pl);
+	if (err)
+		return err;
 	w = capture_writer__new(&wo, pl);
 	if (!w)
 		return -errno;

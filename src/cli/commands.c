@@ -62,13 +62,9 @@ static int list_fields(void)
 	return 0;
 }
 
-int output__setup(const struct scry_opts *o, struct pipeline *pl)
+int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl)
 {
-	struct printer_opts po = {
-		.json = o->json, .containers = o->containers, .format = o->format, .fd = STDOUT_FILENO,
-	};
 	char errbuf[256];
-	void *pr;
 
 	if (syscalls__init())
 		return -EINVAL;
@@ -78,6 +74,19 @@ int output__setup(const struct scry_opts *o, struct pipeline *pl)
 		log_err("%s", errbuf);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int output__setup(const struct scry_opts *o, struct pipeline *pl)
+{
+	struct printer_opts po = {
+		.json = o->json, .containers = o->containers, .format = o->format, .fd = STDOUT_FILENO,
+	};
+	void *pr;
+	int err = pipeline__setup_filter(o, pl);
+
+	if (err)
+		return err;
 	if (o->view && !strcmp(o->view, "lscontainers")) {
 		pr = lscontainers__new(pl, o->json, STDOUT_FILENO);
 		if (!pr) {
