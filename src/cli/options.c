@@ -24,7 +24,7 @@ static const char usage[] =
 "      -pc               container-friendly line: container name and id, tid:vtid\n"
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
-"  -c VIEW              run a view instead of the stream (scry -L lists them)\n"
+"  -c VIEW               run a view instead of the stream (scry -L lists them)\n"
 "  -L                    list the views\n"
 "      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end)\n"
 "      --top N           rows per view table (default 10)\n"
@@ -50,8 +50,11 @@ static const char usage[] =
 "  scry -n 20                      the next 20 events\n"
 "  scry -j -M 5 proc.name=curl     five seconds of curl's events as JSON\n"
 "  scry -p '%%evt.time %%proc.name %%evt.type %%evt.res' evt.failed=1\n"
-"  scry -pc container.name=web    the events of container web, with container columns\n"
+"  scry -pc container.name=web     the events of container web, with container columns\n"
 "  scry -c lscontainers            the containers running now, with their images\n"
+"  scry -c topprocs_cpu container.name=web   CPU per process of container web\n"
+"  scry -w cap.scry -M 60          record a minute; replay anywhere with scry -r cap.scry\n"
+"  scry -r cap.scry -w web.scry container.name=web   cut a capture down to one container\n"
 "\n"
 "scry needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n";
 
