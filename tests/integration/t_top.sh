@@ -10,7 +10,11 @@ dockerd_start && image_build || { not_ok "private dockerd and test image"; finis
 name=top-$$
 "$DOCKER" run -d --name "$name" --network none "$IMAGE" sh -c 'while :; do :; done' >/dev/null
 sess=scrytop$$
-EXTRA_CLEANUP="tmux kill-session -t $sess 2>/dev/null; $EXTRA_CLEANUP"
+# Each session on a server (socket) of its own: a new session never meets a server that is still
+# exiting ("server exited unexpectedly"), and the user's tmux is never touched.
+sock=scrytop$$-1
+tmux() { command tmux -L "$sock" "$@"; }
+EXTRA_CLEANUP="command tmux -L scrytop$$-1 kill-server 2>/dev/null; command tmux -L scrytop$$-2 kill-server 2>/dev/null; rm -f \"\${TMUX_TMPDIR:-/tmp}/tmux-\$(id -u)\"/scrytop$$-*; $EXTRA_CLEANUP"
 tmux new-session -d -s "$sess" -x 80 -y 24 "'$SCRY' top; echo EXIT=\$?; sleep 60"
 screen() { tmux capture-pane -t "$sess" -p; }
 wait_for() { # wait_for PATTERN: until the screen shows it (10 s)
@@ -23,7 +27,7 @@ wait_for "$name" && ok "containers screen lists the container by name" ||
 sleep 1.2	# a full second of figures
 cpu=$(screen | awk -v n="$name" '$0 ~ n { print int($1); exit }')
 check "the busy container shows about one CPU (got ${cpu}%)" [ "${cpu:-0}" -ge 85 -a "${cpu:-0}" -le 110 ]
-check "rows are sorted by CPU" sh -c "tmux capture-pane -t '$sess' -p | sed -n '4,20p' | awk 'NF && \$1 ~ /^[0-9.]+\$/ { if (p != \"\" && \$1 + 0 > p + 0) bad = 1; p = \$1 } END { exit bad }'"
+check "rows are sorted by CPU" sh -c "tmux -L '$sock' capture-pane -t '$sess' -p | sed -n '4,20p' | awk 'NF && \$1 ~ /^[0-9.]+\$/ { if (p != \"\" && \$1 + 0 > p + 0) bad = 1; p = \$1 } END { exit bad }'"
 check "fits 80 columns" [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 80 ]
 tmux send-keys -t "$sess" Enter
 wait_for "filter: container.id=" && ok "Enter drills into the container's processes" ||
@@ -64,14 +68,15 @@ wait_for "unknown field 'proc.nme'" && ok "a bad filter is reported on the statu
 	not_ok "a bad filter is reported on the status line"
 tmux send-keys -t "$sess" q
 wait_for "EXIT=0" && ok "q quits with status 0" || not_ok "q quits with status 0"
-check "the terminal is restored (the table is gone)" sh -c "! tmux capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
+check "the terminal is restored (the table is gone)" sh -c "! tmux -L '$sock' capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
 
 # SIGINT restores the terminal too.
-tmux kill-session -t "$sess"
+tmux kill-server
+sock=scrytop$$-2
 tmux new-session -d -s "$sess" -x 80 -y 24 "'$SCRY' top; echo EXIT=\$?; sleep 60"
 wait_for "CONTAINER.ID" || not_ok "scry top starts again"
 pkill -INT -f "$SCRY top"
 wait_for "EXIT=0" && ok "SIGINT ends scry top with status 0" || not_ok "SIGINT ends scry top with status 0"
-check "SIGINT: the terminal is restored" sh -c "! tmux capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
+check "SIGINT: the terminal is restored" sh -c "! tmux -L '$sock' capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
 check "without a terminal: one clear line" sh -c "'$SCRY' top </dev/null 2>&1 >/dev/null | grep -q 'needs a terminal'"
 finish
