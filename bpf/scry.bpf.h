@@ -22,8 +22,8 @@ const volatile __u32 cgroup_v1_subsys __weak;	/* enum cgroup_subsys_id of that h
 const volatile bool fold_enters __weak = true;
 /*
  * Views that need no latency trace only syscall exits: no sys_enter program, no clock read at
- * enter. Each exit record then says SCRY_HF_NOENTER, and exit/exit_group, which never return,
- * are reported by an enter record at the thread's exit.
+ * enter. Exit records then carry no enter time, and exit/exit_group, which never return, are
+ * reported by an enter record at the thread's exit (userspace counts every call at its return).
  */
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;

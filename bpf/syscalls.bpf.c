@@ -103,8 +103,7 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 /* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
 static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
 					   struct pt_regs *regs, __u32 nr, long ret,
-					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts,
-					   __u16 noenter)
+					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
 {
 	struct scry_rec_sys_exit *r = scratch_buf();
 	long plen;
@@ -124,7 +123,6 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
-	r->h.flags |= noenter;
 	emit_direct(s, r, size, STATS_TP);
 }
 
@@ -137,7 +135,6 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	struct scry_rec_sys_exit *r;
 	struct scry_sysarg *sa;
 	struct scry_stage *s;
-	__u16 noenter = exit_only ? SCRY_HF_NOENTER : 0;
 	bool compat;
 	__u32 nr;
 
@@ -166,11 +163,10 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		nr += SCRY_NR_COMPAT_BASE;	/* no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
-		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts, noenter);
+		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
-		r->h.flags = noenter;
 		fill_exit(r, nr, ret, enter_ts);
 		fill_args(r, t, regs, sa);
 		stage_commit(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
@@ -178,7 +174,6 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		/* The short form stops before args[]. */
 		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
-		r->h.flags = noenter;
 		fill_exit(r, nr, ret, enter_ts);
 		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 	}

@@ -60,7 +60,6 @@ struct scry_batch {
 /* scry_hdr.flags */
 enum scry_hdr_flags {
 	SCRY_HF_TRUNC = 1 << 0,	/* a variable-length payload was cut at its bound */
-	SCRY_HF_NOENTER = 1 << 1,	/* sys_exit: no enter was traced (exit-only mode) */
 };
 
 struct scry_hdr {
