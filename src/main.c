@@ -9,8 +9,10 @@ int main(int argc, char **argv)
 
 	rc = cli__parse(argc, argv, &o);
 	if (rc)
-		return rc > 0 ? 0 : 2;
+		return rc > 0 ? SCRY_EXIT_OK : SCRY_EXIT_USAGE;
 	rc = cmd_run(&o);
 	cli__free(&o);
-	return rc ? 1 : 0;
+	if (rc < 0)
+		return SCRY_EXIT_ERROR;
+	return rc;
 }

@@ -34,6 +34,17 @@ struct scry_opts {
 	char *filter;		/* positional words joined */
 };
 
+/*
+ * Exit statuses (documented in --help and the README). Commands return 0, a negative errno
+ * (SCRY_EXIT_ERROR), or one of these directly.
+ */
+enum scry_exit {
+	SCRY_EXIT_OK = 0,
+	SCRY_EXIT_ERROR = 1,	/* something failed: tracing, reading, writing */
+	SCRY_EXIT_USAGE = 2,	/* a bad option, filter, field, view or format: nothing was run */
+	SCRY_EXIT_DAMAGED = 3,	/* a replay went through, but its input was damaged or incomplete */
+};
+
 /* 0 to run, 1 when done (help, version), < 0 on a bad option (message printed). */
 int cli__parse(int argc, char **argv, struct scry_opts *o);
 void cli__usage(void);

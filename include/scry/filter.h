@@ -44,6 +44,9 @@ struct field_desc {
 extern const struct field_desc field_table[];
 extern const size_t field_count;
 const struct field_desc *field_lookup(const char *name);
+struct scry_proc;
+/* proc.cmdline of a process: its name and the arguments after argv[0], as they are. */
+void proc_cmdline(const struct scry_proc *p, struct sbuf *b);
 
 /* --- filter.c ------------------------------------------------------------------------------- */
 struct filter;

@@ -73,21 +73,51 @@ void obuf__u64(struct obuf *o, uint64_t v);
 void obuf__s64(struct obuf *o, int64_t v);
 void obuf__hex(struct obuf *o, uint64_t v);
 void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string literal, quotes included, escaped per RFC 8259. */
+/*
+ * --- escape.c: untrusted strings on their way out -------------------------------------------
+ * Every comm, argv, path, container name, image, label or capture string reaches a terminal or
+ * a JSON consumer through these, and nothing else: printable text as it is, a backslash as \\,
+ * controls (C0, DEL, C1), bidirectional controls, line separators and bytes that are not strict
+ * UTF-8 as \xNN. The escaping is lossless (it can be undone) and its output is valid UTF-8.
+ */
+void obuf__text(struct obuf *o, const char *s, size_t n);
+/* A JSON string literal, quotes included: the escaped text, JSON-encoded (RFC 8259). */
 void obuf__json_str(struct obuf *o, const char *s, size_t n);
+/* Into a buffer of `cap` bytes (NUL-terminated, an escape never cut); returns the length. */
+size_t esc_text(char *out, size_t cap, const char *s, size_t n);
+/* Terminal columns of escaped text (one per character). */
+size_t esc_columns(const char *s, size_t n);
+/* A table cell: escaped, cut to `max` columns (0: no limit), padded with spaces to `width`. */
+void obuf__text_col(struct obuf *o, const char *s, size_t n, size_t width, size_t max);
+size_t esc_col(char *out, size_t cap, const char *s, size_t n, size_t width, size_t max);
 
-/* --- sbuf.c: formatting into a fixed buffer, truncating at its end ------------------------- */
+/*
+ * --- sbuf.c: formatting into a buffer -------------------------------------------------------
+ * A fixed buffer truncates at its end. A buffer from an sbuf_mem grows (kept for the next use,
+ * so nothing is allocated per event once it is large enough) up to SBUF_GROW_MAX: field values
+ * are built in these, so that a filter and every output see the same whole value.
+ */
+#define SBUF_MEM_INIT	8192
+#define SBUF_GROW_MAX	(16u << 20)
+struct sbuf_mem {
+	char *buf;
+	size_t cap;
+};
 struct sbuf {
 	char *buf;
 	size_t len, cap;	/* buf[len] is kept NUL; cap includes the NUL */
+	struct sbuf_mem *mem;	/* NULL: a fixed buffer */
 };
 static inline void sbuf__init(struct sbuf *b, char *buf, size_t cap)
 {
 	b->buf = buf;
 	b->cap = cap;
 	b->len = 0;
+	b->mem = NULL;
 	buf[0] = '\0';
 }
+void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m);
+void sbuf_mem__free(struct sbuf_mem *m);
 void sbuf__write(struct sbuf *b, const char *s, size_t n);
 void sbuf__puts(struct sbuf *b, const char *s);
 void sbuf__putc(struct sbuf *b, char c);
@@ -95,8 +125,10 @@ void sbuf__u64(struct sbuf *b, uint64_t v);
 void sbuf__s64(struct sbuf *b, int64_t v);
 void sbuf__hex(struct sbuf *b, uint64_t v);
 void sbuf__oct(struct sbuf *b, uint64_t v);
-/* Printable copy: control bytes become '.', NULs (argv separators) become `sep`. */
-void sbuf__printable(struct sbuf *b, const char *s, size_t n, char sep);
+/* NUL-separated strings (argv) joined with `sep`; other bytes as they are. */
+void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep);
+/* Escaped (see escape.c). */
+void sbuf__text(struct sbuf *b, const char *s, size_t n);
 
 /* --- time.c ---------------------------------------------------------------------------------- */
 uint64_t now_boot_ns(void);

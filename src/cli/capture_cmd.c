@@ -47,10 +47,10 @@ static void write_summary(struct capture_writer *w, const struct scry_opts *o)
 		snprintf(files, sizeof(files), "%u files", st.files);
 	else
 		snprintf(files, sizeof(files), "1 file");
-	fprintf(stderr, "scry: wrote %llu events to %s%s%s (%s, %s, %.1f bytes/event), %llu dropped "
-		"by the writer\n", (unsigned long long)st.events, capture_writer__path(w, false),
-		st.files > 1 ? " .. " : "", st.files > 1 ? capture_writer__path(w, true) : "",
-		files, size, per, (unsigned long long)st.dropped_events);
+	log_info("wrote %llu events to %s%s%s (%s, %s, %.1f bytes/event), %llu dropped by the writer",
+		 (unsigned long long)st.events, capture_writer__path(w, false),
+		 st.files > 1 ? " .. " : "", st.files > 1 ? capture_writer__path(w, true) : "",
+		 files, size, per, (unsigned long long)st.dropped_events);
 }
 
 int cmd_write(struct scry_opts *o)

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* evt.info: what an event says, as name=value pairs in the style of sysdig's event lines. */
+/*
+ * evt.info: what an event says, as name=value pairs in the style of sysdig's event lines. Strings
+ * (paths, argv, comms) go in as they are: every output escapes the value (util/escape.c), and a
+ * filter sees the same bytes.
+ */
 #include <signal.h>
 #include <string.h>
 
@@ -85,7 +89,7 @@ static void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 			break;
 		case ARG_S:
 			if (i + 1 == d->path && x->path_len)
-				sbuf__printable(b, x->path, x->path_len - 1, ' ');
+				sbuf__write(b, x->path, x->path_len - 1);
 			else
 				sbuf__hex(b, v);
 			break;
@@ -163,11 +167,11 @@ void evt_info(const struct scry_event *ev, struct sbuf *b)
 		break;
 	case SCRY_REC_EXEC:
 		sbuf__puts(b, "exe=");
-		sbuf__printable(b, r->exec.data, r->exec.exe_len, ' ');
+		sbuf__write(b, r->exec.data, r->exec.exe_len);
 		sbuf__puts(b, " args=");
-		sbuf__printable(b, r->exec.data + r->exec.exe_len,
-				r->exec.args_len && !r->exec.data[r->exec.exe_len + r->exec.args_len - 1]
-					? r->exec.args_len - 1 : r->exec.args_len, ' ');
+		sbuf__join(b, r->exec.data + r->exec.exe_len,
+			   r->exec.args_len && !r->exec.data[r->exec.exe_len + r->exec.args_len - 1]
+				   ? r->exec.args_len - 1 : r->exec.args_len, ' ');
 		break;
 	case SCRY_REC_EXIT:
 		exit_info(&r->pexit, b);
@@ -186,9 +190,9 @@ void evt_info(const struct scry_event *ev, struct sbuf *b)
 		break;
 	case SCRY_REC_RENAME:
 		sbuf__puts(b, "old=");
-		sbuf__printable(b, r->rename.old_comm, strnlen(r->rename.old_comm, SCRY_COMM_LEN), ' ');
+		sbuf__write(b, r->rename.old_comm, strnlen(r->rename.old_comm, SCRY_COMM_LEN));
 		sbuf__puts(b, " new=");
-		sbuf__printable(b, r->h.comm, strnlen(r->h.comm, SCRY_COMM_LEN), ' ');
+		sbuf__write(b, r->h.comm, strnlen(r->h.comm, SCRY_COMM_LEN));
 		break;
 	default:
 		break;

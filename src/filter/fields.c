@@ -196,24 +196,27 @@ static bool get_args(const struct scry_event *ev, struct field_val *v, struct sb
 		return false;
 	a0 = strnlen(p->args, p->args_len);
 	if (a0 < p->args_len)
-		sbuf__printable(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
+		sbuf__join(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
 	return str_val(v, b->buf, b->len);
 }
 
 /* proc.name followed by the arguments, as sysdig's proc.cmdline. */
-static bool get_cmdline(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+void proc_cmdline(const struct scry_proc *p, struct sbuf *b)
 {
-	const struct scry_proc *p = ev->proc;
-	size_t a0;
+	size_t a0 = strnlen(p->args, p->args_len);
 
-	if (!p)
-		return false;
-	sbuf__puts(b, p->comm);
-	a0 = strnlen(p->args, p->args_len);
+	sbuf__write(b, p->comm, strnlen(p->comm, SCRY_COMM_LEN));
 	if (a0 < p->args_len) {
 		sbuf__putc(b, ' ');
-		sbuf__printable(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
+		sbuf__join(b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
 	}
+}
+
+static bool get_cmdline(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!ev->proc)
+		return false;
+	proc_cmdline(ev->proc, b);
 	return str_val(v, b->buf, b->len);
 }
 

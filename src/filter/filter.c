@@ -56,6 +56,9 @@ struct node {
 
 struct filter {
 	struct node *root;
+	/* Field values, whole, in a buffer of the same kind as the outputs': a check sees what
+	 * they show, whatever its length. */
+	struct sbuf_mem *scratch;
 };
 
 struct parser {
@@ -355,14 +358,17 @@ struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen)
 	struct parser ps = { .src = expr, .p = expr, .err = errbuf, .errlen = errlen };
 	struct filter *f = calloc(1, sizeof(*f));
 
-	if (!f) {
+	if (f)
+		f->scratch = calloc(1, sizeof(*f->scratch));
+	if (!f || !f->scratch) {
+		free(f);
 		snprintf(errbuf, errlen, "filter: out of memory");
 		return NULL;
 	}
 	if (!expr || !*expr) {
 		f->root = node_new(&ps, N_TRUE, NULL, NULL);
 		if (!f->root) {
-			free(f);
+			filter__free(f);
 			return NULL;
 		}
 		return f;
@@ -377,7 +383,7 @@ struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen)
 		}
 	}
 	if (!f->root) {
-		free(f);
+		filter__free(f);
 		return NULL;
 	}
 	return f;
@@ -388,6 +394,9 @@ void filter__free(struct filter *f)
 	if (!f)
 		return;
 	node_free(f->root);
+	if (f->scratch)
+		sbuf_mem__free(f->scratch);
+	free(f->scratch);
 	free(f);
 }
 
@@ -430,14 +439,13 @@ static bool str_cmp(enum op op, const struct field_val *v, const struct operand 
 	 (op) == OP_LT ? (a) < (b) : (op) == OP_LE ? (a) <= (b) : (op) == OP_GT ? (a) > (b) :      \
 	 (op) == OP_GE ? (a) >= (b) : false)
 
-static bool check(const struct node *n, const struct scry_event *ev)
+static bool check(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
 {
-	char scratch[4096];
 	struct sbuf b;
 	struct field_val v;
 	size_t i;
 
-	sbuf__init(&b, scratch, sizeof(scratch));
+	sbuf__init_mem(&b, scratch);
 	if (!n->field->get(ev, &v, &b))
 		return false;
 	if (n->op == OP_EXISTS)
@@ -460,13 +468,13 @@ static bool check(const struct node *n, const struct scry_event *ev)
 	return false;
 }
 
-static bool eval(const struct node *n, const struct scry_event *ev)
+static bool eval(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
 {
 	switch (n->kind) {
-	case N_AND: return eval(n->a, ev) && eval(n->b, ev);
-	case N_OR: return eval(n->a, ev) || eval(n->b, ev);
-	case N_NOT: return !eval(n->a, ev);
-	case N_CHECK: return check(n, ev);
+	case N_AND: return eval(n->a, ev, scratch) && eval(n->b, ev, scratch);
+	case N_OR: return eval(n->a, ev, scratch) || eval(n->b, ev, scratch);
+	case N_NOT: return !eval(n->a, ev, scratch);
+	case N_CHECK: return check(n, ev, scratch);
 	default: return true;
 	}
 }
@@ -491,7 +499,7 @@ bool filter__uses(const struct filter *f, const char *const *fields)
 
 bool filter__match(const struct filter *f, const struct scry_event *ev)
 {
-	return !f || eval(f->root, ev);
+	return !f || eval(f->root, ev, f->scratch);
 }
 
 char *filter__join(int argc, char *const argv[])

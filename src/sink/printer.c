@@ -2,7 +2,8 @@
 /*
  * The event stream, in three shapes: sysdig's default line, a -p template, or -j JSON (one object
  * per line whose keys are field names). Everything is formatted into one output buffer that
- * leaves in large writes; nothing is allocated per event.
+ * leaves in large writes; nothing is allocated per event. Every string value is escaped on its
+ * way out (util/escape.c): a process cannot write to the terminal through its name or argv.
  *
  * Default line:  %evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info
  * With -pc:      ... %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) ...
@@ -37,7 +38,7 @@ struct printer {
 	size_t njson;
 	struct seg segs[MAX_SEGS];
 	size_t nsegs;
-	char scratch[8192];
+	struct sbuf_mem scratch;	/* field values, whole: as the filter sees them */
 };
 
 static void put_val(struct obuf *o, const struct field_val *v, bool json)
@@ -53,7 +54,7 @@ static void put_val(struct obuf *o, const struct field_val *v, bool json)
 		if (json)
 			obuf__json_str(o, v->str, v->len);
 		else
-			obuf__write(o, v->str, v->len);
+			obuf__text(o, v->str, v->len);
 	}
 }
 
@@ -63,7 +64,7 @@ static void put_field(struct printer *pr, const struct field_desc *f,
 	struct field_val v;
 	struct sbuf b;
 
-	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	sbuf__init_mem(&b, &pr->scratch);
 	if (f && f->get(ev, &v, &b))
 		put_val(&pr->out, &v, false);
 	else
@@ -80,7 +81,7 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 
 	obuf__u64(o, ev->num);
 	obuf__putc(o, ' ');
-	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	sbuf__init_mem(&b, &pr->scratch);
 	pr->ftime->get(ev, &v, &b);
 	obuf__write(o, v.str, v.len);
 	obuf__putc(o, ' ');
@@ -92,7 +93,7 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 		put_field(pr, pr->cid, ev, "host");
 		obuf__write(o, ") ", 2);
 	}
-	obuf__write(o, comm, strnlen(comm, SCRY_COMM_LEN));
+	obuf__text(o, comm, strnlen(comm, SCRY_COMM_LEN));
 	obuf__write(o, " (", 2);
 	obuf__u64(o, ev->rec->h.tid);
 	if (pr->containers) {
@@ -103,11 +104,11 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	obuf__putc(o, ev->dir);
 	obuf__putc(o, ' ');
 	obuf__puts(o, evt_type_name(ev));
-	sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+	sbuf__init_mem(&b, &pr->scratch);
 	evt_info(ev, &b);
 	if (b.len) {
 		obuf__putc(o, ' ');
-		obuf__write(o, b.buf, b.len);
+		obuf__text(o, b.buf, b.len);
 	}
 	obuf__putc(o, '\n');
 }
@@ -124,7 +125,7 @@ static void print_json(struct printer *pr, const struct scry_event *ev)
 		struct field_val v;
 		struct sbuf b;
 
-		sbuf__init(&b, pr->scratch, sizeof(pr->scratch));
+		sbuf__init_mem(&b, &pr->scratch);
 		if (!f->get(ev, &v, &b))
 			continue;
 		if (!first)
@@ -192,6 +193,7 @@ static void printer_free(void *ctx)
 		return;
 	for (i = 0; i < pr->nsegs; i++)
 		free(pr->segs[i].lit);
+	sbuf_mem__free(&pr->scratch);
 	free(pr);
 }
 

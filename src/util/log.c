@@ -6,31 +6,44 @@
 #include "scry/util.h"
 
 int log_verbose;
+/* The hook and the writes are serialised: messages come from the resolver thread too. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*log_hook)(const char *line);
 
 void log_set_hook(void (*hook)(const char *line))
 {
+	pthread_mutex_lock(&log_lock);
 	log_hook = hook;
+	pthread_mutex_unlock(&log_lock);
 }
 
+/*
+ * One line per message, escaped as a whole: a message may quote a file name, a capture's host
+ * name or a user's expression, and none of them may reach the terminal raw. Our own text is
+ * printable, so escaping it changes nothing.
+ */
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n = 0;
+	char raw[2048], line[2048 + 8];
+	int n;
+	size_t len;
 
-	/* One write per message, so that lines from several threads never interleave. */
-	n = snprintf(line, sizeof(line), "scry: %s", level);
-	if (n < (int)sizeof(line))
-		n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	if (n >= (int)sizeof(line) - 2)
-		n = sizeof(line) - 3;
-	if (n > 0 && line[n - 1] != '\n')
-		line[n++] = '\n';
-	line[n] = '\0';
+	n = snprintf(raw, sizeof(raw), "scry: %s", level);
+	if (n < (int)sizeof(raw))
+		n += vsnprintf(raw + n, sizeof(raw) - n, fmt, ap);
+	if (n >= (int)sizeof(raw))
+		n = sizeof(raw) - 1;
+	while (n > 0 && raw[n - 1] == '\n')
+		n--;	/* the line's own end, not part of the text */
+	len = esc_text(line, sizeof(line) - 1, raw, n);
+	line[len++] = '\n';
+	line[len] = '\0';
+	pthread_mutex_lock(&log_lock);
 	if (log_hook)
 		log_hook(line);
 	else
-		fwrite(line, 1, n, stderr);
+		fwrite(line, 1, len, stderr);
+	pthread_mutex_unlock(&log_lock);
 }
 
 void log_err(const char *fmt, ...)

@@ -1,12 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 
 #include "scry/util.h"
+
+/* Enlarge a growable buffer to hold `need` bytes; false when it may not grow (any further). */
+static bool sbuf_grow(struct sbuf *b, size_t need)
+{
+	struct sbuf_mem *m = b->mem;
+	size_t cap;
+	char *p;
+
+	if (!m || need > SBUF_GROW_MAX)
+		return false;
+	for (cap = m->cap ? m->cap : SBUF_MEM_INIT; cap < need; cap *= 2)
+		;
+	p = realloc(m->buf, cap);
+	if (!p)
+		return false;
+	m->buf = b->buf = p;
+	m->cap = b->cap = cap;
+	return true;
+}
+
+void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
+{
+	if (!m->buf) {
+		m->buf = malloc(SBUF_MEM_INIT);
+		m->cap = m->buf ? SBUF_MEM_INIT : 0;
+	}
+	if (!m->buf) {
+		/* Out of memory: an empty value rather than a crash. */
+		static char none[1];
+
+		b->buf = none;
+		b->cap = 1;
+		b->len = 0;
+		b->mem = NULL;
+		return;
+	}
+	sbuf__init(b, m->buf, m->cap);
+	b->mem = m;
+}
+
+void sbuf_mem__free(struct sbuf_mem *m)
+{
+	free(m->buf);
+	m->buf = NULL;
+	m->cap = 0;
+}
 
 void sbuf__write(struct sbuf *b, const char *s, size_t n)
 {
 	size_t room = b->cap - 1 - b->len;
 
+	if (n > room && sbuf_grow(b, b->len + n + 1))
+		room = b->cap - 1 - b->len;
 	if (n > room)
 		n = room;
 	memcpy(b->buf + b->len, s, n);
@@ -21,7 +70,7 @@ void sbuf__puts(struct sbuf *b, const char *s)
 
 void sbuf__putc(struct sbuf *b, char c)
 {
-	if (b->len + 1 < b->cap) {
+	if (b->len + 1 < b->cap || sbuf_grow(b, b->len + 2)) {
 		b->buf[b->len++] = c;
 		b->buf[b->len] = '\0';
 	}
@@ -69,14 +118,15 @@ void sbuf__oct(struct sbuf *b, uint64_t v)
 	put_base(b, v, 8);
 }
 
-void sbuf__printable(struct sbuf *b, const char *s, size_t n, char sep)
+void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep)
 {
-	size_t i;
+	const char *nul;
 
-	for (i = 0; i < n && b->len + 1 < b->cap; i++) {
-		unsigned char c = s[i];
-
-		b->buf[b->len++] = c == '\0' ? sep : (c < 0x20 || c == 0x7f) ? '.' : c;
+	while (n && (nul = memchr(s, '\0', n))) {
+		sbuf__write(b, s, nul - s);
+		sbuf__putc(b, sep);
+		n -= nul - s + 1;
+		s = nul + 1;
 	}
-	b->buf[b->len] = '\0';
+	sbuf__write(b, s, n);
 }

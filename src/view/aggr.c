@@ -80,21 +80,15 @@ void aggr__free(struct aggr *a)
 	free(a);
 }
 
-/* proc.cmdline: name and arguments after argv[0], as the field table prints it. */
+/* proc.cmdline, kept with the row (display: cut at 1 KiB). */
 static char *cmdline_of(const struct scry_proc *p)
 {
 	char buf[1024];
 	struct sbuf b;
-	size_t a0;
 
 	sbuf__init(&b, buf, sizeof(buf));
-	sbuf__puts(&b, p->comm);
-	a0 = strnlen(p->args, p->args_len);
-	if (a0 < p->args_len) {
-		sbuf__putc(&b, ' ');
-		sbuf__printable(&b, p->args + a0 + 1, p->args_len - a0 - 1, ' ');
-	}
-	return strdup(buf);
+	proc_cmdline(p, &b);
+	return strndup(buf, b.len);
 }
 
 static void set_proc(struct view_row *r, const struct scry_proc *p)

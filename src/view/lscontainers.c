@@ -66,8 +66,12 @@ static int print_containers(struct ls_sink *ls, struct pipeline *pl)
 
 		since(c, when, sizeof(when));
 		if (!ls->json) {
-			obuf__printf(out, "%-12s %-24s %-32s %-10s %5u  %s\n", c->short_id, ctr_name(c),
-				     img, ctr_runtime_name(c->runtime), n, when);
+			obuf__text_col(out, c->short_id, strlen(c->short_id), 12, 0);
+			obuf__putc(out, ' ');
+			obuf__text_col(out, ctr_name(c), strlen(ctr_name(c)), 24, 0);
+			obuf__putc(out, ' ');
+			obuf__text_col(out, img, strlen(img), 32, 0);
+			obuf__printf(out, " %-10s %5u  %s\n", ctr_runtime_name(c->runtime), n, when);
 			continue;
 		}
 		obuf__puts(out, first ? "\n{" : ",\n{");

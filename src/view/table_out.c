@@ -124,6 +124,13 @@ static void json_keys(struct obuf *o, const struct view_desc *v, const struct vi
 	json_strf(o, "proc.cmdline", r->cmdline, first);
 }
 
+/* A string column of a text table: escaped, cut and padded by terminal columns. */
+static void cell(struct obuf *o, const char *s, size_t width, size_t max)
+{
+	obuf__putc(o, ' ');
+	obuf__text_col(o, s ? s : "", s ? strlen(s) : 0, width, max);
+}
+
 /* The key columns of a row, as text; the command line, of any length, comes last. */
 static void text_keys(struct obuf *o, const struct view_desc *v, const struct view_row *r)
 {
@@ -133,19 +140,23 @@ static void text_keys(struct obuf *o, const struct view_desc *v, const struct vi
 
 	switch (v->key) {
 	case KEY_SYSCALL:
-		obuf__printf(o, " %s", syscall_name(r->nr) ? syscall_name(r->nr) : "?");
+		cell(o, syscall_name(r->nr) ? syscall_name(r->nr) : "?", 0, 0);
 		break;
 	case KEY_CONTAINER:
-		obuf__printf(o, " %-12s %s", c ? c->short_id : "host", cname);
+		cell(o, c ? c->short_id : "host", 12, 0);
+		cell(o, cname, 0, 0);
 		break;
 	case KEY_PROC:
-		obuf__printf(o, " %7u %-15s %-20.20s %.*s", r->pid, r->comm, cname, CMDLINE_TEXT,
-			     r->cmdline ? r->cmdline : "");
+		obuf__printf(o, " %7u", r->pid);
+		cell(o, r->comm, 15, 0);
+		cell(o, cname, 20, 20);
+		cell(o, r->cmdline, 0, CMDLINE_TEXT);
 		break;
 	case KEY_PS:
-		obuf__printf(o, " %7u %7u %-8.8s %-20.20s %.*s", r->pid, r->ppid,
-			     user_name(r->uid, user, sizeof(user)), cname, CMDLINE_TEXT,
-			     r->cmdline ? r->cmdline : "");
+		obuf__printf(o, " %7u %7u", r->pid, r->ppid);
+		cell(o, user_name(r->uid, user, sizeof(user)), 8, 8);
+		cell(o, cname, 20, 20);
+		cell(o, r->cmdline, 0, CMDLINE_TEXT);
 		break;
 	}
 }

@@ -10,6 +10,8 @@
  */
 #include <curses.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +33,10 @@ struct screen {
 	const struct view_desc *v;
 	char filter_text[256];
 	struct filter *filter;
+	/* A drill-down: only this container's events, by its full id (short ids may clash). */
+	bool drilled;
+	bool drilled_host;
+	char drilled_id[CTR_ID_MAX];
 	int sort_col;		/* index into v->figures */
 	int sel, scroll;
 	char sel_key[CTR_ID_MAX];	/* keeps the selection on the same row across refreshes */
@@ -114,27 +120,54 @@ static int set_filter(struct top *t, const char *text)
 
 /* --- messages while curses owns the terminal --------------------------------------------------- */
 
-/* The last few messages: the newest on the status line, all of them on stderr after endwin. */
+/*
+ * The last few messages: the newest on the status line, all of them on stderr after endwin.
+ * The resolver thread logs too, so the list has a lock of its own.
+ */
 #define KEPT_MSGS 8
 static char kept[KEPT_MSGS][256];
 static int nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void keep_message(const char *line)
 {
+	size_t n;
+
+	pthread_mutex_lock(&kept_lock);
 	if (nkept == KEPT_MSGS) {
 		memmove(kept[0], kept[1], sizeof(kept[0]) * (KEPT_MSGS - 1));
 		nkept--;
 	}
-	snprintf(kept[nkept++], sizeof(kept[0]), "%s", line);
+	snprintf(kept[nkept], sizeof(kept[0]), "%s", line);
+	n = strlen(kept[nkept]);
+	if (n && kept[nkept][n - 1] == '\n')
+		kept[nkept][n - 1] = '\0';	/* a status line, not a line break */
+	nkept++;
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* The newest message, copied; false if there is none. */
+static bool last_message(char *buf, size_t len)
+{
+	bool any;
+
+	pthread_mutex_lock(&kept_lock);
+	any = nkept > 0;
+	if (any)
+		snprintf(buf, len, "%s", kept[nkept - 1]);
+	pthread_mutex_unlock(&kept_lock);
+	return any;
 }
 
 static void flush_messages(void)
 {
 	int i;
 
+	pthread_mutex_lock(&kept_lock);
 	for (i = 0; i < nkept; i++)
-		fputs(kept[i], stderr);
+		fprintf(stderr, "%s\n", kept[i]);
 	nkept = 0;
+	pthread_mutex_unlock(&kept_lock);
 }
 
 /* --- drawing --------------------------------------------------------------------------------- */
@@ -164,22 +197,39 @@ static void draw_cell(enum figure f, const struct view_row *r, uint64_t dur, cha
 		human(figure_value(f, r, dur), buf, len);
 }
 
+/* Cells of untrusted text, escaped (no string may break a row or reach the terminal raw). */
+static size_t put_cell(char *buf, size_t len, size_t at, const char *s, size_t width, size_t max)
+{
+	if (at + 1 >= len)
+		return at;
+	at += esc_col(buf + at, len - at, s, strlen(s), width, max);
+	if (at + 1 < len && (width || max)) {
+		buf[at++] = ' ';
+		buf[at] = '\0';
+	}
+	return at;
+}
+
 static void draw_key(const struct screen *s, const struct view_row *r, char *buf, size_t len)
 {
 	const struct scry_container *c = r->container;
 	const char *name = c ? ctr_name(c) : "host";
+	size_t at;
 
 	switch (s->v->key) {
 	case KEY_CONTAINER:
-		snprintf(buf, len, "%-12s %-20.20s %s", c ? c->short_id : "host", name,
-			 c && c->meta.image ? c->meta.image : "");
+		at = put_cell(buf, len, 0, c ? c->short_id : "host", 12, 12);
+		at = put_cell(buf, len, at, name, 20, 20);
+		put_cell(buf, len, at, c && c->meta.image ? c->meta.image : "", 0, 0);
 		break;
 	case KEY_SYSCALL:
 		snprintf(buf, len, "%s", syscall_name(r->nr) ? syscall_name(r->nr) : "?");
 		break;
 	default:
-		snprintf(buf, len, "%7u %-15.15s %-16.16s %s", r->pid, r->comm, name,
-			 r->cmdline ? r->cmdline : "");
+		at = snprintf(buf, len, "%7u ", r->pid);
+		at = put_cell(buf, len, at < len ? at : len - 1, r->comm, 15, 15);
+		at = put_cell(buf, len, at, name, 16, 16);
+		put_cell(buf, len, at, r->cmdline ? r->cmdline : "", 0, 0);
 	}
 }
 
@@ -211,7 +261,12 @@ static void draw(struct top *t)
 	attron(A_BOLD);
 	mvprintw(0, 0, "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
 	attroff(A_BOLD);
-	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, s->filter_text[0] ? s->filter_text : "(none)");
+	esc_text(buf, sizeof(buf), s->filter_text, strlen(s->filter_text));
+	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, buf[0] ? buf : "(none)");
+	if (s->drilled) {
+		esc_text(buf, sizeof(buf), s->drilled_id, strlen(s->drilled_id));
+		printw("  container: %s", buf);
+	}
 	attron(A_REVERSE);
 	move(2, 0);
 	for (f = s->v->figures, x = 0; *f != FIG__MAX; f++, x++) {
@@ -254,9 +309,11 @@ static void draw(struct top *t)
 	move(LINES - 1, 0);
 	if (t->editing) {
 		printw("filter: %s", t->edit);
-	} else if (t->msg[0] || nkept) {
+	} else if (t->msg[0] || last_message(buf, sizeof(buf))) {
+		if (t->msg[0])
+			esc_text(buf, sizeof(buf), t->msg, strlen(t->msg));
 		attron(A_BOLD);
-		addnstr(t->msg[0] ? t->msg : kept[nkept - 1], COLS - 1);
+		addnstr(buf, COLS - 1);
 		attroff(A_BOLD);
 	} else {
 		addnstr("Enter:drill  Bksp:back  1-9/v:view  </>:sort  /:filter  q:quit", COLS - 1);
@@ -311,23 +368,36 @@ static void remember_selection(struct top *t)
 		row_key(s, t->rows[s->sel], s->sel_key, sizeof(s->sel_key));
 }
 
-/* Enter on a container: its processes, in a new screen that Backspace leaves. */
+/*
+ * Enter on a container: its processes, in a new screen that Backspace leaves. The screen keeps
+ * the container's full id: short ids (and LXC names cut to 12) can be shared by two containers.
+ */
 static void drill(struct top *t)
 {
 	struct screen *s = cur(t);
 	const struct view_row *r;
-	char expr[256];
 
 	if (s->v->key != KEY_CONTAINER || s->sel >= (int)t->nrows || t->depth + 1 >= MAX_DEPTH)
 		return;
 	r = t->rows[s->sel];
-	snprintf(expr, sizeof(expr), "container.id=%s", r->container ? r->container->short_id : "host");
 	t->depth++;
 	memset(cur(t), 0, sizeof(*cur(t)));
-	if (set_view(t, view_lookup("procs")) || set_filter(t, expr)) {
+	cur(t)->drilled = true;
+	cur(t)->drilled_host = !r->container;
+	snprintf(cur(t)->drilled_id, sizeof(cur(t)->drilled_id), "%s",
+		 r->container ? r->container->id : "host");
+	if (set_view(t, view_lookup("procs")) || set_filter(t, "")) {
 		t->depth--;
 		t->pl->want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
 	}
+}
+
+static bool in_screen(const struct screen *s, const struct scry_event *ev)
+{
+	if (s->drilled && (ev->container ? s->drilled_host || strcmp(ev->container->id, s->drilled_id)
+					 : !s->drilled_host))
+		return false;
+	return filter__match(s->filter, ev);
 }
 
 static void back(struct top *t)
@@ -414,7 +484,7 @@ static int top_event(void *ctx, const struct scry_event *ev, bool matched)
 
 	if (!t->period_start)
 		t->period_start = ev->ts;
-	if (filter__match(cur(t)->filter, ev))
+	if (in_screen(cur(t), ev))
 		aggr__event(t->a, ev);
 	return 0;
 }

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The output buffer: numbers, and JSON strings that a real JSON parser reads back exactly. */
+/*
+ * The output buffer and the escaping of untrusted strings: every hostile byte comes out as
+ * printable text that can be undone, and JSON that a strict parser reads back.
+ */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +47,109 @@ struct str {
 	size_t n;
 };
 
+/* Undo the text escaping: \\ and \xNN; anything else as it is. */
+static size_t unescape(const char *s, size_t n, char *out)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == '\\') {
+			out[k++] = '\\';
+			i += 2;
+		} else if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x') {
+			char hex[3] = { s[i + 2], s[i + 3], 0 };
+
+			out[k++] = (char)strtoul(hex, NULL, 16);
+			i += 4;
+		} else {
+			out[k++] = s[i++];
+		}
+	}
+	return k;
+}
+
+/* Strict UTF-8 (RFC 3629), written apart from escape.c's decoder on purpose. */
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		uint32_t cp;
+		size_t len, k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (!len || i + len > n)
+			return false;
+		cp = c & (0x7f >> len);
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* Inputs and their escaped text: what a terminal shows of them. */
+#define B(lit) lit, sizeof(lit) - 1
+static const struct {
+	const char *in;
+	size_t n;
+	const char *want;
+} esc_cases[] = {
+	{ B("plain text"), "plain text" },
+	{ B("quote\" slash/"), "quote\" slash/" },
+	{ B("back\\slash"), "back\\\\slash" },
+	{ B("\x1b[31mEVIL"), "\\x1b[31mEVIL" },
+	{ B("two\nlines\r"), "two\\x0alines\\x0d" },
+	{ B("nul\0inside"), "nul\\x00inside" },
+	{ B("del\x7f"), "del\\x7f" },
+	{ B("c1 raw \x9b" "31m"), "c1 raw \\x9b31m" },
+	{ B("c1 utf8 \xc2\x9b" "31m \xc2\x85"), "c1 utf8 \\xc2\\x9b31m \\xc2\\x85" },
+	{ B("utf8 \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"), "utf8 \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+	{ B("y\xc3\xbf vs \xff"), "y\xc3\xbf vs \\xff" },
+	{ B("overlong \xc0\xaf \xe0\x80\xaf"), "overlong \\xc0\\xaf \\xe0\\x80\\xaf" },
+	{ B("surrogate \xed\xa0\x80"), "surrogate \\xed\\xa0\\x80" },
+	{ B("too big \xf4\x90\x80\x80"), "too big \\xf4\\x90\\x80\\x80" },
+	{ B("cut \xe2\x82"), "cut \\xe2\\x82" },
+	{ B("bidi \xe2\x80\xae" "txt"), "bidi \\xe2\\x80\\xaetxt" },
+	{ B("ls \xe2\x80\xa8"), "ls \\xe2\\x80\\xa8" },
+	{ B("lit \\x41"), "lit \\\\x41" },
+};
+
+static void text_escaping(void **state)
+{
+	char out[256], back[256];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		n = esc_text(out, sizeof(out), esc_cases[i].in, esc_cases[i].n);
+		assert_string_equal(out, esc_cases[i].want);
+		assert_true(valid_utf8((unsigned char *)out, n));
+		/* Lossless: the escaping undoes to the very bytes. */
+		assert_int_equal(unescape(out, n, back), esc_cases[i].n);
+		assert_memory_equal(back, esc_cases[i].in, esc_cases[i].n);
+	}
+}
+
+/* An escape is never cut in half at the end of a buffer. */
+static void text_escaping_cut(void **state)
+{
+	char out[8];
+
+	assert_int_equal(esc_text(out, sizeof(out), "ab\x1b\x1b", 4), 6);
+	assert_string_equal(out, "ab\\x1b");
+}
+
 static void put_json(struct obuf *b, const void *arg)
 {
 	const struct str *s = arg;
@@ -49,38 +157,37 @@ static void put_json(struct obuf *b, const void *arg)
 	obuf__json_str(b, s->s, s->n);
 }
 
-static void json_round_trip(void **state)
+/* JSON strings are the escaped text: strict UTF-8, and a JSON parser gets that text back. */
+static void json_is_the_escaped_text(void **state)
 {
-	static const struct str cases[] = {
-		{ "plain", 5 },
-		{ "quote\" backslash\\ slash/", 25 },
-		{ "tab\tnl\ncr\r", 10 },
-		{ "nul\0inside", 10 },
-		{ "ctl\x01\x1f\x7f", 6 },
-		{ "utf8 \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 14 },
-	};
-	char out[512];
+	char out[512], want[256];
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		struct str in = { esc_cases[i].in, esc_cases[i].n };
 		struct json_object *j;
+		size_t n = capture(put_json, &in, out, sizeof(out));
 
-		capture(put_json, &cases[i], out, sizeof(out));
+		assert_true(valid_utf8((unsigned char *)out, n));
 		j = json_tokener_parse(out);
 		assert_non_null(j);
-		assert_int_equal(json_object_get_string_len(j), cases[i].n);
-		assert_memory_equal(json_object_get_string(j), cases[i].s, cases[i].n);
+		esc_text(want, sizeof(want), in.s, in.n);
+		assert_string_equal(json_object_get_string(j), want);
 		json_object_put(j);
 	}
 }
 
-static void invalid_utf8_is_escaped(void **state)
+/* A table cell: cut and padded by columns, escapes counted as what they show. */
+static void cells(void **state)
 {
-	static const struct str bad = { "a\xff\xc3(", 4 };
 	char out[64];
 
-	capture(put_json, &bad, out, sizeof(out));
-	assert_string_equal(out, "\"a\\u00ff\\u00c3(\"");
+	esc_col(out, sizeof(out), "ab", 2, 4, 0);
+	assert_string_equal(out, "ab  ");
+	esc_col(out, sizeof(out), "a\nbcdef", 7, 4, 4);
+	assert_string_equal(out, "a\\x0");
+	esc_col(out, sizeof(out), "\xc3\xa9t\xc3\xa9", 5, 4, 0);
+	assert_string_equal(out, "\xc3\xa9t\xc3\xa9 ");
 }
 
 static void put_nums(struct obuf *b, const void *arg)
@@ -127,8 +234,10 @@ static void larger_than_buffer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(json_round_trip),
-		cmocka_unit_test(invalid_utf8_is_escaped),
+		cmocka_unit_test(text_escaping),
+		cmocka_unit_test(text_escaping_cut),
+		cmocka_unit_test(json_is_the_escaped_text),
+		cmocka_unit_test(cells),
 		cmocka_unit_test(numbers),
 		cmocka_unit_test(larger_than_buffer),
 	};
