@@ -161,6 +161,17 @@ static __always_inline struct pending_enter *pending_slot(void)
 	return bpf_map_lookup_elem(&pending, &zero);
 }
 
+/*
+ * A syscall number as records carry it: a 32-bit call above SCRY_NR_COMPAT_BASE, and a number no
+ * table of this ABI can hold (syscall(-1)) as SCRY_NR_INVALID.
+ */
+static __always_inline __u32 rec_nr(__u32 nr, bool compat)
+{
+	if (nr >= (compat ? SCRY_NR_SYSCALLS : SCRY_NR_COMPAT_BASE))
+		return SCRY_NR_INVALID;
+	return compat ? SCRY_NR_COMPAT_BASE + nr : nr;
+}
+
 /* Stage the enter parked in `p` as a record of its own, about task `t`, and clear the slot. */
 static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_enter *p,
 					   struct task_struct *t, bool compat)
@@ -168,7 +179,7 @@ static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_
 	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), STATS_TP);
 
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
-	r->nr = compat ? SCRY_NR_COMPAT_BASE + p->nr : p->nr;
+	r->nr = rec_nr(p->nr, compat);
 	r->__pad = 0;
 	stage_commit(s, sizeof(*r), STATS_TP);
 	p->valid = 0;

@@ -51,7 +51,8 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 /*
  * The enter folded into this exit, if it is still parked on this CPU; its time, or 0. A parked
  * enter of another syscall is staged on its own rather than lost. rt_sigreturn (and arm64's
- * sigreturn) exits with the syscall number forgotten (orig_ax = -1): the parked enter names it.
+ * sigreturn) exits with the syscall number forgotten (orig_ax = -1): the parked enter names it
+ * (and a parked -1 says the call was syscall(-1)).
  */
 static __always_inline __u64 take_enter(struct scry_stage *s, struct task_struct *t, __u32 *nr)
 {
@@ -148,19 +149,15 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	compat = task_compat(t);
-	if (exit_only) {
-		/* sigreturn forgets its number (orig_ax = -1); no parked enter says it here. */
-		if (nr == (__u32)-1)
-			nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
-		enter_ts = 0;
-	} else {
-		enter_ts = take_enter(s, t, &nr);
-		/* sigreturn whose enter went out on its own (switched out meanwhile): name it too. */
-		if (nr == (__u32)-1)
-			nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
-	}
-	if (compat && nr < SCRY_NR_COMPAT_BASE)
-		nr += SCRY_NR_COMPAT_BASE;	/* no sysargs entry: no arguments */
+	enter_ts = exit_only ? 0 : take_enter(s, t, &nr);
+	/*
+	 * No parked enter names a call whose number is forgotten (exit-only mode, or its enter went
+	 * out on its own): rt_sigreturn restored the interrupted registers, orig_ax -1 included,
+	 * and returns whatever they held; a call of number -1 always fails with ENOSYS.
+	 */
+	if (nr == (__u32)-1 && !enter_ts && ret != -38 /* -ENOSYS */)
+		nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
+	nr = rec_nr(nr, compat);	/* a 32-bit call has no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);

@@ -245,5 +245,10 @@ struct scry_sysarg {
  * arguments are not captured (the sysargs table is the native ABI's).
  */
 #define SCRY_NR_COMPAT_BASE	1024
+/*
+ * A call of a number the kernel does not know (syscall(-1), syscall(5000)): it fails with ENOSYS
+ * and records carry it as this number, which no syscall table names.
+ */
+#define SCRY_NR_INVALID		0xffff
 
 #endif /* SCRY_EVENT_H */

@@ -243,7 +243,8 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		count_io(r, ev);
 		return;
 	case SCRY_REC_EXEC:
-		/* A process row shows the command it runs now. */
+	case SCRY_REC_RENAME:
+		/* A process row shows the name and command it runs now. */
 		if (a->v->key == KEY_PROC && ev->proc && (r = hashmap__find(a->rows, proc_key(ev->proc))))
 			set_proc(r, ev->proc);
 		return;
