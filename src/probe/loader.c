@@ -178,6 +178,19 @@ static int fill_sysargs(struct probe *p)
 	return 0;
 }
 
+/* After a failed load: whether the kernel would create a ring buffer of this size at all. */
+static bool ring_fits(uint64_t bytes, int *err)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (uint32_t)bytes, NULL);
+
+	if (fd < 0) {
+		*err = -errno;
+		return *err == -EPERM;	/* not the size's fault: err_load says what is */
+	}
+	close(fd);
+	return true;
+}
+
 static void err_load(struct probe *p, int err)
 {
 	struct bpf_program *prog;
@@ -206,8 +219,9 @@ struct probe *probe__open(const struct probe_opts *o)
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct probe *p = NULL;
 	struct btf *btf = NULL;
+	uint64_t ring_bytes;
 	size_t i;
-	int err;
+	int err, rerr;
 
 	libbpf_set_print(libbpf_print);
 	if (!privileged()) {
@@ -274,15 +288,30 @@ struct probe *probe__open(const struct probe_opts *o)
 		p->skel->rodata->cgroup_v1 = true;
 		p->skel->rodata->cgroup_v1_subsys = id;
 	}
+	/*
+	 * A BPF ring buffer's size is a u32 power of two: 2048 MiB at most (in 64 bits here, so that
+	 * 4096 cannot wrap to 0 and come back as a verifier error).
+	 */
+	ring_bytes = (uint64_t)o->ring_mb << 20;
+	if (!ring_bytes || ring_bytes > (1ULL << 31) || (ring_bytes & (ring_bytes - 1))) {
+		log_err("--ring-mb %u: a ring buffer is a power of two from 1 to 2048 MiB", o->ring_mb);
+		err = -EINVAL;
+		goto fail;
+	}
 	/* Wake the consumer early only when a burst has filled an eighth of the ring. */
-	p->skel->rodata->wakeup_bytes = ((uint64_t)o->ring_mb << 20) / 8;
-	err = bpf_map__set_max_entries(p->skel->maps.rb, o->ring_mb << 20);
+	p->skel->rodata->wakeup_bytes = ring_bytes / 8;
+	err = bpf_map__set_max_entries(p->skel->maps.rb, (uint32_t)ring_bytes);
 	if (err) {
 		log_err("cannot size the ring buffer to %u MiB (%s)", o->ring_mb, strerror(-err));
 		goto fail;
 	}
 
 	err = scry_bpf__load(p->skel);
+	if (err && !ring_fits(ring_bytes, &rerr)) {
+		log_err("the kernel refused a ring buffer of %u MiB (%s): try a smaller --ring-mb",
+			o->ring_mb, strerror(-rerr));
+		goto fail;
+	}
 	if (err) {
 		err_load(p, err);
 		goto fail;

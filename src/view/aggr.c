@@ -417,10 +417,12 @@ struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n)
 	}
 	while (hashmap__next(a->rows, &pos, NULL, &v))
 		a->sorted[i++] = v;
+	*n = i;
+	if (!i)
+		return a->sorted;	/* maybe NULL: qsort must not see it (UBSan: nonnull) */
 	a->sort_by = sort;
 	cmp_ctx = a;
 	qsort(a->sorted, i, sizeof(*a->sorted), cmp_rows);
-	*n = i;
 	return a->sorted;
 }
 
