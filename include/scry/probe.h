@@ -29,6 +29,8 @@ struct probe;
  */
 struct probe *probe__open(const struct probe_opts *opts);
 int probe__attach(struct probe *p, probe_record_fn fn, void *ctx);
+/* CPUs whose records can arrive (possible CPUs: a record's h.cpu is below this). */
+unsigned int probe__ncpus(struct probe *p);
 /* An fd that polls readable when records are waiting (the ring buffer's epoll fd). */
 int probe__fd(struct probe *p);
 /* Consume every waiting record; returns how many, or the callback's non-zero code. */

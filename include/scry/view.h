@@ -99,6 +99,8 @@ struct aggr *aggr__new(const struct view_desc *v);
 void aggr__free(struct aggr *a);
 /* Add one event (a cheap no-op for events this view does not count). */
 void aggr__event(struct aggr *a, const struct scry_event *ev);
+/* Charge `ns` of a CPU slice event (switch, cputick) to its row: a part of the slice. */
+void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns);
 /* Forget the rows (the start of an interval). */
 void aggr__reset(struct aggr *a);
 /* ps: rebuild the rows from the process table (those matching `filter`, if any). */
@@ -115,6 +117,27 @@ void aggr__totals(struct aggr *a, struct view_row *out);
 double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns);
 /* The top errno names of a row, "ENOENT:95 EAGAIN:3". */
 void row_top_errnos(const struct view_row *r, char *buf, size_t len);
+
+/*
+ * --- intervals.c: a view's intervals of event time ----------------------------------------------
+ * Events go to the interval they happened in; a CPU slice is split across the intervals it spans.
+ * An interval is complete `grace_ns` after its end (slices reported later may reach back into it).
+ */
+struct intervals;
+struct intervals *intervals__new(const struct view_desc *v, uint64_t ival_ns);
+void intervals__free(struct intervals *iv);
+/* The first interval starts at `origin` (the first call counts); 0 or -ENOMEM. */
+int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns);
+void intervals__event(struct intervals *iv, const struct scry_event *ev);
+/* Whether the oldest interval is complete at event time `now`. */
+bool intervals__due(const struct intervals *iv, uint64_t now);
+/*
+ * The oldest interval if it is complete at `now` (any open one with `all`, the last cut at
+ * `now`): its rows go to *out (whose previous rows are dropped and its aggregator reused), with
+ * the interval's [start, end). False when there is none.
+ */
+bool intervals__take(struct intervals *iv, uint64_t now, bool all, struct aggr **out,
+		     uint64_t *start, uint64_t *end);
 
 /* --- table_out.c: text and JSON ---------------------------------------------------------------- */
 struct table_opts {

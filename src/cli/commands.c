@@ -44,8 +44,8 @@ static int list_views(const struct scry_opts *o)
 	       "container.id, container.name, container.image" :
 	       "container.id, container.name, container.image, proc.pid, proc.ppid, proc.name, "
 	       "user.uid, user.name, proc.cmdline");
-	printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"seconds\", "
-	       "\"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
+	printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"start_ns\", \"end_ns\", "
+	       "\"seconds\", \"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
 	return 0;
 }
 

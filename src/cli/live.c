@@ -25,6 +25,18 @@
 #define POLL_MAX_MS 50
 #define TICK_NS 100000000ULL	/* sinks' tick: flush output, views' intervals, reaping */
 
+/*
+ * How long a record may wait in a CPU's stage before the tick sends it (a tick skipped because
+ * it interrupted a program that was writing the stage makes two), plus room for a virtual CPU
+ * that its host paused: the reorder stage waits this long for older records (at 100 Hz, 50 ms).
+ * Without a tick, a record waits for its CPU's next context switch: longer. Either way the
+ * stage waits longer once records have come late (see dispatch.c), and says so.
+ */
+static uint64_t order_lag(unsigned int tick_hz)
+{
+	return tick_hz ? 3 * (1000000000ULL / tick_hz) + 20000000ULL : 100000000ULL;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	return pipeline__record(ctx, data, size);
@@ -43,6 +55,7 @@ static int block_signals(sigset_t *set)
 static void summary(const struct probe_stats *st, const struct pipeline *pl, double secs)
 {
 	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
+	struct reorder_stats ro;
 
 	fprintf(stderr, "scry: %llu events captured, %llu dropped (%.2f%%), %.2f s\n",
 		(unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
@@ -50,6 +63,11 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	if (pl->malformed)
 		fprintf(stderr, "scry: %llu malformed records skipped\n",
 			(unsigned long long)pl->malformed);
+	pipeline__order_stats(pl, &ro);
+	if (ro.late)
+		fprintf(stderr, "scry: %llu events reached scry up to %.1f ms after newer ones had been "
+			"shown: they were shown out of time order\n", (unsigned long long)ro.late,
+			ro.late_max_ns / 1e6);
 	if (st->ctl_dropped)
 		fprintf(stderr, "scry: %llu notices of cgroups made or removed were lost (the ring was "
 			"full): containers that lived only milliseconds may show as the host\n",
@@ -74,7 +92,7 @@ int live__setup(const struct scry_opts *o, struct pipeline *pl)
 
 void live__teardown(struct pipeline *pl)
 {
-	pipeline__release(pl, true);	/* frees what a stopped pipeline still held */
+	pipeline__fini(pl);	/* frees what a stopped pipeline still held */
 	/* Processes first: freeing them drops their references to containers. */
 	proctab__free(pl->procs);
 	pl->procs = NULL;
@@ -112,6 +130,13 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	p = probe__open(&po);
 	if (!p)
 		return -errno ? -errno : -EINVAL;
+	/* A slice is charged at least every tick (two if one found the stage busy). */
+	pl->slice_ns = o->tick_hz ? 3 * (1000000000ULL / o->tick_hz) + 10000000ULL : PIPELINE_SLICE_NS;
+	err = pipeline__order(pl, probe__ncpus(p), order_lag(o->tick_hz));
+	if (err) {
+		log_err("out of memory");
+		goto out;
+	}
 	err = probe__attach(p, on_record, pl);
 	if (err)
 		goto out;
@@ -144,7 +169,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 		deadline = start + (uint64_t)(o->max_secs * 1e9);
 
 	while (!pl->status && !stop) {
-		uint64_t now;
+		uint64_t now, arrived;
 
 		n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout);
 		if (n < 0 && errno != EINTR) {
@@ -160,6 +185,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 				stop = true;
 			}
 		}
+		arrived = now_boot_ns();	/* what was flushed before this is in the ring now */
 		rc = probe__consume(p);
 		if (rc < 0 && !pl->status) {
 			err = rc;
@@ -177,7 +203,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 					  "exits only (the output needs no latency)");
 			enters = pl->want_enters;	/* asked once, whatever came of it */
 		}
-		pipeline__release(pl, false);
+		pipeline__release(pl, arrived);
 		now = now_mono_ns();
 		if (now >= next_tick) {
 			pipeline__tick(pl);
@@ -190,9 +216,10 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	probe__detach(p);
 	if (!pl->status)
 		probe__drain(p);
-	if (!pl->status && pl->containers) {
-		containers__settle(pl->containers, 1000);
-		pipeline__release(pl, true);
+	if (!pl->status) {
+		if (pl->containers)
+			containers__settle(pl->containers, 1000);
+		pipeline__release(pl, PIPELINE_ALL);
 	}
 	if (pl->status < 0 && !err)
 		err = pl->status;

@@ -466,6 +466,13 @@ out:
 	return rc;
 }
 
+unsigned int probe__ncpus(struct probe *p)
+{
+	int n = libbpf_num_possible_cpus();
+
+	return n > 0 ? n : 1;
+}
+
 int probe__fd(struct probe *p)
 {
 	return ring_buffer__epoll_fd(p->rb);

@@ -7,6 +7,7 @@
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
+#include "reorder.h"
 
 int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx)
 {
@@ -81,149 +82,12 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev)
 		set_status(pl, SINK_DONE);
 }
 
-/*
- * Names on every event: the records of a container first seen live wait here, in order, while
- * the resolver asks its runtime for the name (a few ms), and then go through the pipeline as if
- * they had just arrived. Other containers and the host are not delayed. A container whose runtime
- * does not answer within HOLD_MAX_NS, or more than HOLD_MAX_BYTES held in all, lets its records
- * through with the id as the name. Replays never hold: their names are known from the start.
- */
-#define HOLD_MAX_NS 1000000000ULL
-#define HOLD_MAX_BYTES (16u << 20)
-
-struct held_rec {
-	struct held_rec *next;
-	uint32_t size;
-	uint64_t data[];	/* 8-byte aligned, as records are in the ring */
-};
-
-struct hold {
-	struct scry_container *ctr;
-	struct held_rec *head, **tail;
-	uint64_t since;		/* monotonic ns of the first held record */
-};
-
-/* A container's held records go through the pipeline, in order, and its hold ends. */
-static void release_hold(struct pipeline *pl, struct hold *hl)
-{
-	struct held_rec *r, *next;
-
-	hashmap__del(pl->held, (uintptr_t)hl->ctr);
-	pl->releasing = true;
-	for (r = hl->head; r; r = next) {
-		next = r->next;
-		pipeline__record(pl, r->data, r->size);
-		pl->held_bytes -= r->size;
-		free(r);
-	}
-	pl->releasing = false;
-	if (hl->ctr->pins)
-		hl->ctr->pins--;
-	free(hl);
-}
-
-static bool hold(struct pipeline *pl, const void *raw, uint32_t size)
-{
-	const struct scry_hdr *h = raw;
-	struct scry_container *c;
-	struct held_rec *r;
-	struct hold *hl;
-
-	if (!pl->live || !pl->containers || pl->releasing || size < sizeof(*h))
-		return false;
-	/* Most records come in runs from one cgroup: skip the lookup for those. */
-	if (pl->last_valid && pl->last_cgid == h->cgid) {
-		c = pl->last_ctr;
-	} else {
-		c = containers__of_cgroup(pl->containers, h->cgid, h->ts);
-		pl->last_cgid = h->cgid;
-		pl->last_ctr = c;
-		pl->last_valid = true;
-	}
-	if (!c || !c->pending)
-		return false;
-	hl = pl->held ? hashmap__find(pl->held, (uintptr_t)c) : NULL;
-	/*
-	 * Over the bound (or out of memory): this record goes on with the id for a name, and
-	 * the container's earlier records go before it, so that nothing overtakes its past.
-	 */
-	if (pl->held_bytes + size > HOLD_MAX_BYTES || now_mono_ns() - c->asked_mono >= HOLD_MAX_NS)
-		goto give_up;
-	if (!pl->held && !(pl->held = hashmap__new(16)))
-		return false;
-	if (!hl) {
-		hl = calloc(1, sizeof(*hl));
-		if (!hl || hashmap__set(pl->held, (uintptr_t)c, hl)) {
-			free(hl);
-			return false;
-		}
-		hl->ctr = c;
-		hl->tail = &hl->head;
-		hl->since = now_mono_ns();
-		c->pins++;	/* not reaped while its records wait */
-	}
-	r = malloc(sizeof(*r) + size);
-	if (!r)
-		goto give_up;
-	r->next = NULL;
-	r->size = size;
-	memcpy(r->data, raw, size);
-	*hl->tail = r;
-	hl->tail = &r->next;
-	pl->held_bytes += size;
-	return true;
-give_up:
-	if (hl)
-		release_hold(pl, hl);
-	return false;
-}
-
-void pipeline__release(struct pipeline *pl, bool all)
-{
-	uint64_t now = now_mono_ns();
-	size_t pos = 0;
-	uint64_t key;
-	void *v;
-
-	if (pl->containers)
-		containers__poll(pl->containers);
-	if (!pl->held)
-		return;
-	while (hashmap__next(pl->held, &pos, &key, &v)) {
-		struct hold *hl = v;
-
-		if (!all && hl->ctr->pending && now - hl->since < HOLD_MAX_NS)
-			continue;
-		pos = pos ? pos - 1 : 0;	/* its slot is about to be freed */
-		release_hold(pl, hl);
-	}
-	if (all) {
-		hashmap__free(pl->held);
-		pl->held = NULL;
-	}
-}
-
-int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
+/* Decode one record and hand its events to the state layer, the filter and the sinks. */
+static int deliver(struct pipeline *pl, const void *raw, uint32_t size)
 {
 	struct scry_event ev[2];
 	int n, i;
 
-	if (pl->status)
-		return pl->status;
-	if (size >= SCRY_CTL_CGROUP_FIXED && (((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP ||
-					      ((const struct scry_hdr *)raw)->type == SCRY_CTL_CGROUP_RMDIR)) {
-		const struct scry_ctl_cgroup *cg = raw;
-
-		if (!pl->containers || cg->path_len > size - SCRY_CTL_CGROUP_FIXED)
-			return 0;
-		if (cg->h.type == SCRY_CTL_CGROUP)
-			containers__cgroup_made(pl->containers, cg->id, cg->path, cg->path_len);
-		else
-			containers__cgroup_removed(pl->containers, cg->id);
-		return 0;
-	}
-	if (hold(pl, raw, size))
-		return 0;
 	n = decode__record(raw, size, ev);
 	if (n < 0) {
 		pl->malformed++;
@@ -238,22 +102,212 @@ int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 }
 
 /*
- * How far behind the wall clock a live tick assumes the events may still be: records wait up to
- * a tick period in the per-CPU stages and up to a poll period in the ring.
+ * Live, records wait in the reorder stage (reorder.h) until every older record has arrived, and
+ * leave in time order. The same stage gives every event its container's name: while the
+ * resolver asks a new container's runtime for it (a few ms), nothing from that container's first
+ * record on leaves, and so, time order oblige, nothing after it either. A runtime that does not
+ * answer within HOLD_MAX_NS, or more than ORDER_MAX_BYTES waiting, ends the wait: the records go
+ * on with the id as the name. Replays need neither: their records come in order and their names
+ * are known from the start.
  */
-#define LIVE_LAG_NS 200000000ULL
+#define HOLD_MAX_NS 1000000000ULL
+#define ORDER_MAX_BYTES (64u << 20)
+/* The most the release may trail the clock, whatever late records suggest. */
+#define LAG_MAX_NS 1000000000ULL
+
+struct hold {
+	struct scry_container *ctr;	/* pinned while it holds */
+	uint64_t first;			/* its oldest record waiting */
+};
+
+int pipeline__order(struct pipeline *pl, unsigned int ncpus, uint64_t lag_ns)
+{
+	pl->order = reorder__new(ncpus);
+	pl->holds = hashmap__new(16);
+	if (!pl->order || !pl->holds)
+		return -ENOMEM;
+	pl->lag_ns = lag_ns;
+	return 0;
+}
+
+static void hold_end(struct pipeline *pl, struct hold *hl)
+{
+	hashmap__del(pl->holds, (uintptr_t)hl->ctr);
+	if (hl->ctr->pins)
+		hl->ctr->pins--;
+	free(hl);
+}
+
+/* A record of a container whose name is on its way: it and all that follows wait for it. */
+static void hold(struct pipeline *pl, const void *raw, uint32_t size)
+{
+	const struct scry_hdr *h = raw;
+	uint64_t key = rec_first_ts(raw, size);
+	struct scry_container *c;
+	struct hold *hl;
+
+	if (!pl->containers)
+		return;
+	/* Most records come in runs from one cgroup: skip the lookup for those. */
+	if (pl->last_valid && pl->last_cgid == h->cgid) {
+		c = pl->last_ctr;
+	} else {
+		c = containers__of_cgroup(pl->containers, h->cgid, h->ts);
+		pl->last_cgid = h->cgid;
+		pl->last_ctr = c;
+		pl->last_valid = true;
+	}
+	if (!c || !c->pending || now_mono_ns() - c->asked_mono >= HOLD_MAX_NS)
+		return;
+	hl = hashmap__find(pl->holds, (uintptr_t)c);
+	if (hl) {
+		if (key < hl->first)
+			hl->first = key;
+		return;
+	}
+	hl = malloc(sizeof(*hl));
+	if (!hl || hashmap__set(pl->holds, (uintptr_t)c, hl)) {
+		free(hl);	/* out of memory: this one goes by its id */
+		return;
+	}
+	hl->ctr = c;
+	hl->first = key;
+	c->pins++;	/* not reaped while its records wait */
+}
+
+/* The time before which records may leave: the holds' oldest records stay. */
+static uint64_t holds_barrier(struct pipeline *pl, bool give_up)
+{
+	uint64_t now = now_mono_ns(), barrier = UINT64_MAX;
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap__next(pl->holds, &pos, NULL, &v)) {
+		struct hold *hl = v;
+
+		if (give_up || !hl->ctr->pending || now - hl->ctr->asked_mono >= HOLD_MAX_NS) {
+			hold_end(pl, hl);
+			pos = pos ? pos - 1 : 0;	/* backward shift may have moved an entry here */
+			continue;
+		}
+		if (hl->first < barrier)
+			barrier = hl->first;
+	}
+	return barrier;
+}
+
+/* Records that came late once say how long the release must wait: up to LAG_MAX_NS. */
+static void adapt_lag(struct pipeline *pl)
+{
+	struct reorder_stats st;
+	uint64_t want;
+
+	reorder__stats(pl->order, &st);
+	if (st.late_max_ns <= pl->late_max_ns)
+		return;
+	pl->late_max_ns = st.late_max_ns;
+	want = st.late_max_ns * 2 + 1000000;
+	if (want > pl->lag_ns) {
+		pl->lag_ns = want < LAG_MAX_NS ? want : LAG_MAX_NS;
+		log_debug("records came up to %.3f ms late: events now wait %.1f ms for their order",
+			  st.late_max_ns / 1e6, pl->lag_ns / 1e6);
+	}
+}
+
+void pipeline__release(struct pipeline *pl, uint64_t arrived)
+{
+	struct reorder_stats st;
+	uint64_t upto;
+	const void *rec;
+	uint32_t size;
+
+	if (pl->containers)
+		containers__poll(pl->containers);
+	if (!pl->order)
+		return;
+	reorder__stats(pl->order, &st);
+	if (st.bytes > ORDER_MAX_BYTES) {
+		/* Too much waiting (a runtime slow to answer under a flood): let the oldest go. */
+		log_warn_once("order-bound", "more than %u MiB of events waited for container names: "
+			      "some events show container ids instead of names", ORDER_MAX_BYTES >> 20);
+		holds_barrier(pl, true);
+		while (!pl->status && st.bytes > ORDER_MAX_BYTES / 2 &&
+		       reorder__pop(pl->order, UINT64_MAX, &rec, &size)) {
+			deliver(pl, rec, size);
+			reorder__stats(pl->order, &st);
+		}
+	}
+	upto = arrived == PIPELINE_ALL ? PIPELINE_ALL : arrived > pl->lag_ns ? arrived - pl->lag_ns : 0;
+	if (arrived != PIPELINE_ALL) {
+		uint64_t barrier = holds_barrier(pl, false);
+
+		if (barrier <= upto)
+			upto = barrier ? barrier - 1 : 0;
+	}
+	while (!pl->status && reorder__pop(pl->order, upto, &rec, &size))
+		deliver(pl, rec, size);
+	if (upto != PIPELINE_ALL && upto > pl->released_ts)
+		pl->released_ts = upto;
+	adapt_lag(pl);
+}
+
+void pipeline__order_stats(const struct pipeline *pl, struct reorder_stats *st)
+{
+	if (pl->order)
+		reorder__stats(pl->order, st);
+	else
+		memset(st, 0, sizeof(*st));
+}
+
+void pipeline__fini(struct pipeline *pl)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (pl->holds && hashmap__next(pl->holds, &pos, NULL, &v)) {
+		hold_end(pl, v);
+		pos = pos ? pos - 1 : 0;
+	}
+	hashmap__free(pl->holds);
+	pl->holds = NULL;
+	reorder__free(pl->order);
+	pl->order = NULL;
+}
+
+int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
+{
+	const struct scry_hdr *h = raw;
+
+	if (pl->status)
+		return pl->status;
+	if (size >= SCRY_CTL_CGROUP_FIXED &&
+	    (h->type == SCRY_CTL_CGROUP || h->type == SCRY_CTL_CGROUP_RMDIR)) {
+		const struct scry_ctl_cgroup *cg = raw;
+
+		/* Not events: they go ahead of the stage, before any record of the new cgroup. */
+		if (!pl->containers || cg->path_len > size - SCRY_CTL_CGROUP_FIXED)
+			return 0;
+		if (cg->h.type == SCRY_CTL_CGROUP)
+			containers__cgroup_made(pl->containers, cg->id, cg->path, cg->path_len);
+		else
+			containers__cgroup_removed(pl->containers, cg->id);
+		return 0;
+	}
+	if (pl->order && size >= sizeof(*h) && h->size == size) {
+		hold(pl, raw, size);
+		if (!reorder__push(pl->order, raw, size))
+			return 0;
+		/* Out of memory: this record goes now, out of order rather than lost. */
+	}
+	return deliver(pl, raw, size);
+}
 
 int pipeline__tick(struct pipeline *pl)
 {
-	uint64_t ts = pl->last_ts;
+	/* Live, every event before the release point has been delivered: intervals may close. */
+	uint64_t ts = pl->released_ts > pl->last_ts ? pl->released_ts : pl->last_ts;
 	int i;
 
-	if (pl->live) {
-		uint64_t now = now_boot_ns();
-
-		if (now > LIVE_LAG_NS && now - LIVE_LAG_NS > ts)
-			ts = now - LIVE_LAG_NS;
-	}
 	for (i = 0; i < pl->nsinks && !pl->status; i++)
 		if (pl->sinks[i].ops->tick)
 			set_status(pl, pl->sinks[i].ops->tick(pl->sinks[i].ctx, ts));

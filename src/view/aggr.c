@@ -205,6 +205,14 @@ static bool is_clone(const struct aggr *a, uint32_t nr)
 	return false;
 }
 
+void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns)
+{
+	struct view_row *r;
+
+	if ((a->v->needs & NEED_SCHED) && ns && (r = row_for(a, ev)))
+		r->cpu_ns += ns;
+}
+
 void aggr__event(struct aggr *a, const struct scry_event *ev)
 {
 	uint32_t needs = a->v->needs;
@@ -213,10 +221,7 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 	switch (ev->type) {
 	case SCRY_REC_SWITCH:
 	case SCRY_REC_CPUTICK:
-		if (!(needs & NEED_SCHED) || !ev->runtime_ns)
-			return;
-		if ((r = row_for(a, ev)))
-			r->cpu_ns += ev->runtime_ns;
+		aggr__charge(a, ev, ev->runtime_ns);
 		return;
 	case SCRY_REC_SYS_ENTER:
 		/* Only calls that never return are counted at their enter. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A view as a pipeline sink: events feed the aggregator, and a table goes out at the end of each
- * interval of event time, or once at the end of the run with --interval 0. Intervals are cut by
- * the events' own timestamps, so a replay prints the same tables as the live run did.
+ * A view as a pipeline sink: events feed the view's intervals (intervals.c), and a table goes
+ * out for each interval of event time once no event can change it any more, or once at the end
+ * of the run with --interval 0. Intervals are cut by the events' own timestamps, so a replay
+ * prints the same tables as the live run did.
  */
 #include <stdlib.h>
 
@@ -10,50 +11,44 @@
 #include "scry/state.h"
 #include "scry/view.h"
 
-/* Printing more empty tables than this after a gap (a capture set with holes) helps no one. */
-#define MAX_EMPTY_INTERVALS 1000
-
 struct view_sink {
 	const struct view_desc *v;
-	struct aggr *a;
+	struct intervals *iv;
+	struct aggr *done;	/* the interval being rendered */
 	struct pipeline *pl;
 	struct table_opts topts;
-	uint64_t ival;		/* ns; 0: one table for the run */
-	uint64_t bucket;	/* start of the current interval, 0 until the first event */
+	bool rendered;
 	struct obuf out;
 };
 
 static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
 	if (s->v->key == KEY_PS && s->pl->procs)
-		aggr__from_proctab(s->a, s->pl->procs, s->pl->filter);
+		aggr__from_proctab(s->done, s->pl->procs, s->pl->filter);
 	else if (s->v->key == KEY_CONTAINER && s->pl->procs)
-		aggr__count_procs(s->a, s->pl->procs);
-	table__render(&s->out, s->v, s->a, &s->topts, start, end);
+		aggr__count_procs(s->done, s->pl->procs);
+	table__render(&s->out, s->v, s->done, &s->topts, start, end);
 	obuf__flush(&s->out);
-	aggr__reset(s->a);
+	s->rendered = true;
 }
 
-static void start_at(struct view_sink *s, uint64_t ts)
+/* Every interval complete at `now` (every one, at the end), in order. */
+static int flush_until(struct view_sink *s, uint64_t now, bool all)
 {
-	if (!s->bucket)
-		s->bucket = s->pl->start_ts && s->pl->start_ts <= ts ? s->pl->start_ts : ts;
-}
+	uint64_t start, end;
 
-/* Close every interval that ended before `ts`. */
-static int flush_until(struct view_sink *s, uint64_t ts)
-{
-	if (!s->ival || !s->bucket)
-		return 0;
-	if (ts >= s->bucket + s->ival * MAX_EMPTY_INTERVALS) {
-		render(s, s->bucket, s->bucket + s->ival);
-		s->bucket += (ts - s->bucket) / s->ival * s->ival;
-	}
-	while (ts >= s->bucket + s->ival) {
-		render(s, s->bucket, s->bucket + s->ival);
-		s->bucket += s->ival;
-	}
+	while (!s->out.broken && intervals__take(s->iv, now, all, &s->done, &start, &end))
+		render(s, start, end);
 	return s->out.broken ? SINK_DONE : 0;
+}
+
+/* The first interval starts with the recording, or with the first event if that is earlier. */
+static int start(struct view_sink *s, uint64_t ts)
+{
+	const struct pipeline *pl = s->pl;
+
+	return intervals__start(s->iv, pl->start_ts && pl->start_ts <= ts ? pl->start_ts : ts,
+				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
 }
 
 static int view_event(void *ctx, const struct scry_event *ev, bool matched)
@@ -61,10 +56,11 @@ static int view_event(void *ctx, const struct scry_event *ev, bool matched)
 	struct view_sink *s = ctx;
 	int rc;
 
-	start_at(s, ev->ts);
-	if (ev->ts >= s->bucket + s->ival && s->ival && (rc = flush_until(s, ev->ts)))
+	if ((rc = start(s, ev->ts)))
 		return rc;
-	aggr__event(s->a, ev);
+	if (intervals__due(s->iv, ev->ts) && (rc = flush_until(s, ev->ts, false)))
+		return rc;
+	intervals__event(s->iv, ev);
 	return 0;
 }
 
@@ -72,7 +68,7 @@ static int view_tick(void *ctx, uint64_t ts)
 {
 	struct view_sink *s = ctx;
 
-	return flush_until(s, ts);
+	return flush_until(s, ts, false);
 }
 
 static int view_finish(void *ctx)
@@ -80,11 +76,14 @@ static int view_finish(void *ctx)
 	struct view_sink *s = ctx;
 	uint64_t end = s->pl->last_ts;
 
-	start_at(s, end ? end : 1);
-	if (!s->ival)
-		render(s, s->bucket, end > s->bucket ? end : s->bucket);
-	else if (end > s->bucket)
-		render(s, s->bucket, end);	/* the last, partial interval */
+	start(s, end);
+	flush_until(s, end, true);
+	if (!s->rendered) {
+		/* Nothing happened that the view counts: still one (empty) table. */
+		s->done = s->done ? s->done : aggr__new(s->v);
+		if (s->done)
+			render(s, end, end);
+	}
 	obuf__flush(&s->out);
 	return s->out.err;
 }
@@ -95,7 +94,8 @@ static void view_free(void *ctx)
 
 	if (!s)
 		return;
-	aggr__free(s->a);
+	intervals__free(s->iv);
+	aggr__free(s->done);
 	free(s);
 }
 
@@ -116,14 +116,13 @@ void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
 		return NULL;
 	s->v = o->view;
 	s->pl = pl;
-	s->a = aggr__new(o->view);
-	if (!s->a) {
+	s->iv = intervals__new(o->view, (uint64_t)(o->interval * 1e9));
+	if (!s->iv) {
 		free(s);
 		return NULL;
 	}
 	s->topts.json = o->json;
 	s->topts.top = o->top;
-	s->ival = (uint64_t)(o->interval * 1e9);
 	obuf__init(&s->out, o->fd);
 	return s;
 }

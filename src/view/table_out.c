@@ -197,6 +197,11 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 	obuf__json_str(o, from, strlen(from));
 	obuf__puts(o, ",\"end\":");
 	obuf__json_str(o, to, strlen(to));
+	/* The interval exactly, ns since the epoch, for programs that line it up with other clocks. */
+	obuf__puts(o, ",\"start_ns\":");
+	obuf__u64(o, start + clock__wall_offset());
+	obuf__puts(o, ",\"end_ns\":");
+	obuf__u64(o, end + clock__wall_offset());
 	obuf__printf(o, ",\"seconds\":%.3f,\"totals\":{", dur / 1e9);
 	for (f = v->figures; *f != FIG__MAX; f++) {
 		if (*f == FIG_TOP_ERRNOS)

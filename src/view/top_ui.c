@@ -44,12 +44,11 @@ struct screen {
 
 struct top {
 	struct pipeline *pl;
-	struct aggr *a;			/* collecting the current second */
+	struct intervals *iv;		/* collecting the seconds (a slice split between two) */
 	struct aggr *shown;		/* the last complete second, on screen; rows point into it */
 	uint64_t shown_dur;
 	struct screen stack[MAX_DEPTH];
 	int depth;
-	uint64_t period_start;
 	struct view_row **rows;
 	size_t nrows;
 	char msg[256];		/* one-line message at the bottom (filter errors...) */
@@ -81,13 +80,13 @@ static void row_key(const struct screen *s, const struct view_row *r, char *buf,
 
 static int set_view(struct top *t, const struct view_desc *v)
 {
-	struct aggr *a = aggr__new(v);
+	struct intervals *iv = intervals__new(v, REFRESH_NS);
 
-	if (!a)
+	if (!iv)
 		return -ENOMEM;
-	aggr__free(t->a);
+	intervals__free(t->iv);
 	aggr__free(t->shown);
-	t->a = a;
+	t->iv = iv;
 	t->shown = NULL;
 	t->rows = NULL;
 	t->nrows = 0;
@@ -321,23 +320,29 @@ static void draw(struct top *t)
 	refresh();
 }
 
-/* The period that just ended goes on screen; the one before it is recycled for collecting. */
-static void snapshot(struct top *t, uint64_t dur)
+/* The newest complete second goes on screen (its rows replace the ones shown). */
+static bool snapshot(struct top *t, uint64_t now)
 {
 	struct screen *s = cur(t);
-	struct aggr *done = t->a;
+	uint64_t start, end;
+	bool any = false;
 
+	while (intervals__take(t->iv, now, false, &t->shown, &start, &end)) {
+		t->shown_dur = end - start;
+		any = true;
+	}
+	if (!any)
+		return false;
 	if (s->v->key == KEY_PS)
-		aggr__from_proctab(done, t->pl->procs, s->filter);
+		aggr__from_proctab(t->shown, t->pl->procs, s->filter);
 	else if (s->v->key == KEY_CONTAINER && t->pl->procs)
-		aggr__count_procs(done, t->pl->procs);
-	t->a = t->shown ? t->shown : aggr__new(s->v);
-	if (t->a)
-		aggr__reset(t->a);
-	else
-		t->a = done;	/* out of memory: keep collecting into the same rows */
-	t->shown = t->a == done ? NULL : done;
-	t->shown_dur = dur;
+		aggr__count_procs(t->shown, t->pl->procs);
+	return true;
+}
+
+static int start_intervals(struct top *t, uint64_t ts)
+{
+	return intervals__start(t->iv, ts, t->pl->slice_ns ? t->pl->slice_ns : PIPELINE_SLICE_NS);
 }
 
 /* Sort the rows on screen and keep the selection on its row. */
@@ -482,10 +487,10 @@ static int top_event(void *ctx, const struct scry_event *ev, bool matched)
 {
 	struct top *t = ctx;
 
-	if (!t->period_start)
-		t->period_start = ev->ts;
+	if (start_intervals(t, ev->ts))
+		return -ENOMEM;
 	if (in_screen(cur(t), ev))
-		aggr__event(t->a, ev);
+		intervals__event(t->iv, ev);
 	return 0;
 }
 
@@ -525,13 +530,10 @@ static int top_tick(void *ctx, uint64_t ts)
 			return SINK_DONE;
 		dirty = true;
 	}
-	if (!t->period_start)
-		t->period_start = ts;
-	if (ts >= t->period_start + REFRESH_NS) {
-		snapshot(t, ts - t->period_start);
-		t->period_start = ts;
+	if (start_intervals(t, ts))
+		return -ENOMEM;
+	if (snapshot(t, ts))
 		dirty = true;
-	}
 	if (dirty) {
 		sort_shown(t);
 		draw(t);
@@ -565,7 +567,7 @@ static void top_free(void *ctx)
 	top_end_curses(t);
 	for (i = 0; i <= t->depth; i++)
 		filter__free(t->stack[i].filter);
-	aggr__free(t->a);
+	intervals__free(t->iv);
 	aggr__free(t->shown);
 	free(t);
 }

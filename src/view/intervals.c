@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A view's intervals of event time. Events arrive in time order; an event goes to the interval
+ * it happened in, but a CPU slice is reported when it ends (a switch, or the tick charging a task
+ * that keeps running) and covers [ts - runtime, ts]: the part of it before an interval boundary
+ * belongs to the interval before. So an interval stays open for GRACE_NS after its end, the
+ * longest a slice can reach back (the tick charges running tasks every 10 ms by default), and
+ * each slice is split at the boundaries it spans. No interval then shows more CPU than it lasted
+ * times the CPUs, and each shows the time its tasks ran in it, as the cgroup counted it.
+ *
+ * A slice reaching back past every open interval (ticks turned off, a task that ran for seconds
+ * without a switch) is charged to the oldest one still open, so that the totals stay exact.
+ * Arithmetic never adds to a time that a capture may have set near 2^64: it compares differences.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/view.h"
+
+/* Printing more empty tables than this after a gap (a capture set with holes) helps no one. */
+#define MAX_EMPTY_INTERVALS 1000
+
+struct intervals {
+	const struct view_desc *v;
+	uint64_t ival;		/* ns; 0: one interval for the whole run */
+	uint64_t grace;
+	bool started;
+	uint64_t first;		/* start of the oldest open interval */
+	struct aggr **open;	/* consecutive intervals from `first`, oldest first */
+	uint64_t **used;	/* per open interval, the CPU time charged per CPU */
+	unsigned int nopen, cap;
+	unsigned int ncpus;	/* entries of each used[] */
+	struct aggr **spare;	/* emptied aggregators for reuse */
+	unsigned int nspare;
+};
+
+struct intervals *intervals__new(const struct view_desc *v, uint64_t ival_ns)
+{
+	struct intervals *iv = calloc(1, sizeof(*iv));
+
+	if (!iv)
+		return NULL;
+	iv->v = v;
+	iv->ival = ival_ns;
+	return iv;
+}
+
+void intervals__free(struct intervals *iv)
+{
+	unsigned int i;
+
+	if (!iv)
+		return;
+	for (i = 0; iv->open && i < iv->nopen; i++)
+		aggr__free(iv->open[i]);
+	for (i = 0; iv->used && i < iv->cap; i++)
+		free(iv->used[i]);
+	free(iv->used);
+	for (i = 0; iv->spare && i < iv->nspare; i++)
+		aggr__free(iv->spare[i]);
+	free(iv->open);
+	free(iv->spare);
+	free(iv);
+}
+
+int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns)
+{
+	if (iv->started)
+		return 0;
+	/* The intervals a slice can reach back over, the one it ends in, and one to grow into. */
+	iv->cap = iv->ival ? grace_ns / iv->ival + 3 : 1;
+	iv->open = calloc(iv->cap, sizeof(*iv->open));
+	iv->spare = calloc(iv->cap, sizeof(*iv->spare));
+	iv->used = calloc(iv->cap, sizeof(*iv->used));
+	if (!iv->open || !iv->spare || !iv->used)
+		return -ENOMEM;
+	iv->grace = grace_ns;
+	iv->first = origin;
+	iv->started = true;
+	return 0;
+}
+
+/* The open interval number k (from the oldest), opening it and those before it as needed. */
+static struct aggr *interval(struct intervals *iv, unsigned int k)
+{
+	while (iv->nopen <= k) {
+		struct aggr *a = iv->nspare ? iv->spare[--iv->nspare] : aggr__new(iv->v);
+
+		if (!a)
+			return iv->nopen ? iv->open[iv->nopen - 1] : NULL;	/* out of memory */
+		iv->open[iv->nopen++] = a;
+	}
+	return iv->open[k];
+}
+
+/* Index of the open interval holding time ts (0 for anything before the oldest). */
+static unsigned int index_of(const struct intervals *iv, uint64_t ts)
+{
+	uint64_t k;
+
+	if (!iv->ival || ts <= iv->first)
+		return 0;
+	k = (ts - iv->first) / iv->ival;
+	return k < iv->cap - 1 ? (unsigned int)k : iv->cap - 1;
+}
+
+/* Room for the CPU time of `cpu` in every open interval's account; false when out of memory. */
+static bool cpu_room(struct intervals *iv, unsigned int cpu)
+{
+	unsigned int n = iv->ncpus ? iv->ncpus : 64, i;
+
+	if (cpu < iv->ncpus)
+		return true;
+	while (n <= cpu)
+		n *= 2;
+	for (i = 0; i < iv->cap; i++) {
+		uint64_t *u = realloc(iv->used[i], n * sizeof(*u));
+
+		if (!u)
+			return false;
+		memset(u + iv->ncpus, 0, (n - iv->ncpus) * sizeof(*u));
+		iv->used[i] = u;
+	}
+	iv->ncpus = n;
+	return true;
+}
+
+/*
+ * A slice [ts - runtime, ts] of one CPU, split over the open intervals it covers. A CPU gives
+ * an interval at most the part of it that has passed (all of it, once it is over): a tick's
+ * charge ends at the scheduler's last update of the task, up to a scheduler tick before the
+ * record's time, so what would overflow an interval belongs to the one before.
+ */
+static void charge_slice(struct intervals *iv, const struct scry_event *ev)
+{
+	uint64_t end = ev->ts, left = ev->runtime_ns;
+	unsigned int k = index_of(iv, end), cpu = ev->rec->h.cpu;
+	bool account = cpu_room(iv, cpu);
+
+	for (;;) {
+		uint64_t istart = iv->first + (uint64_t)k * iv->ival, part = left, *used;
+		struct aggr *a = interval(iv, k);
+
+		used = account && k < iv->nopen ? &iv->used[k][cpu] : NULL;
+		/* The part after this interval's start; the oldest takes whatever is left. */
+		if (k) {
+			uint64_t passed = ev->ts - istart < iv->ival ? ev->ts - istart : iv->ival;
+
+			part = end > istart ? end - istart : 0;
+			if (used)
+				part = part < passed - *used ? part : passed - *used;
+			part = part < left ? part : left;
+		}
+		if (part && a) {
+			aggr__charge(a, ev, part);
+			if (used)
+				*used += part;
+		}
+		left -= part;
+		if (!left || !k)
+			break;
+		end = istart;
+		k--;
+	}
+}
+
+void intervals__event(struct intervals *iv, const struct scry_event *ev)
+{
+	struct aggr *a;
+
+	if ((ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) && iv->ival) {
+		charge_slice(iv, ev);
+		return;
+	}
+	a = interval(iv, index_of(iv, ev->ts));
+	if (a)
+		aggr__event(a, ev);
+}
+
+bool intervals__due(const struct intervals *iv, uint64_t now)
+{
+	/* The oldest interval ends at first + ival, and can change until grace after that. */
+	return iv->started && iv->ival && now > iv->first &&
+	       now - iv->first >= iv->ival && now - iv->first - iv->ival >= iv->grace;
+}
+
+bool intervals__take(struct intervals *iv, uint64_t now, bool all, struct aggr **out,
+		     uint64_t *start, uint64_t *end)
+{
+	struct aggr *a;
+	uint64_t *used;
+	unsigned int i;
+
+	if (!iv->started || (!all && !intervals__due(iv, now)))
+		return false;
+	if (all && !iv->nopen)
+		return false;
+	a = interval(iv, 0);
+	if (!a)
+		return false;
+	*start = iv->first;
+	if (!iv->ival)
+		*end = now > iv->first ? now : iv->first;
+	else if (now > iv->first && now - iv->first < iv->ival)
+		*end = now;	/* the last interval of the run, cut where the events end */
+	else
+		*end = iv->first + iv->ival;
+	/* Hand the rows over; the receiver's empty aggregator takes the slot's place. */
+	used = iv->used[0];
+	for (i = 1; i < iv->cap; i++) {
+		if (i < iv->nopen)
+			iv->open[i - 1] = iv->open[i];
+		iv->used[i - 1] = iv->used[i];
+	}
+	iv->used[iv->cap - 1] = used;
+	if (used)
+		memset(used, 0, iv->ncpus * sizeof(*used));
+	iv->nopen--;
+	if (*out) {
+		aggr__reset(*out);
+		iv->spare[iv->nspare++] = *out;
+	}
+	*out = a;
+	if (iv->ival) {
+		/* A long gap (a capture set with holes): skip ahead rather than print it all. */
+		if (!iv->nopen && now > iv->first && (now - iv->first) / iv->ival > MAX_EMPTY_INTERVALS)
+			iv->first += (now - iv->first) / iv->ival * iv->ival - iv->ival;
+		else
+			iv->first += iv->ival;
+	}
+	return true;
+}

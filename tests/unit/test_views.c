@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A view's intervals: a CPU slice is split at the interval bounds it spans, no interval gets
+ * more of a CPU than has passed of it, time jumps near 2^64 end in a few tables, and an empty
+ * view renders (under UBSan too).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scry/decode.h"
+#include "scry/view.h"
+
+static union scry_rec rec;
+
+static struct scry_event slice(uint16_t cpu, uint64_t ts, uint64_t runtime)
+{
+	struct scry_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.h.type = SCRY_REC_SWITCH;
+	rec.h.size = sizeof(struct scry_rec_switch);
+	rec.h.cpu = cpu;
+	rec.h.ts = ts;
+	rec.sw.runtime_ns = runtime;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_SWITCH;
+	ev.ts = ts;
+	ev.runtime_ns = runtime;
+	return ev;
+}
+
+static uint64_t cpu_of(struct aggr *a)
+{
+	struct view_row t;
+
+	aggr__totals(a, &t);
+	return t.cpu_ns;
+}
+
+/* Takes every interval complete at `now` (all of them with `all`): their CPU totals. */
+static size_t take(struct intervals *iv, uint64_t now, bool all, uint64_t *cpu, size_t max,
+		   struct aggr **out)
+{
+	uint64_t start, end;
+	size_t n = 0;
+
+	while (n < max && intervals__take(iv, now, all, out, &start, &end))
+		cpu[n++] = cpu_of(*out);
+	return n;
+}
+
+static void slice_split_at_bounds(void **state)
+{
+	struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), 1000);
+	struct aggr *out = NULL;
+	struct scry_event ev;
+	uint64_t cpu[8];
+
+	assert_int_equal(intervals__start(iv, 0, 100), 0);
+	ev = slice(0, 1500, 1000);	/* [500, 1500]: half in each interval */
+	intervals__event(iv, &ev);
+	assert_false(intervals__due(iv, 1099));
+	assert_int_equal(take(iv, 1100, false, cpu, 8, &out), 1);
+	assert_int_equal(cpu[0], 500);
+	ev = slice(0, 2600, 1000);	/* [1600, 2600] */
+	intervals__event(iv, &ev);
+	assert_int_equal(take(iv, 2600, true, cpu, 8, &out), 2);
+	assert_int_equal(cpu[0], 500 + 400);
+	assert_int_equal(cpu[1], 600);
+	aggr__free(out);
+	intervals__free(iv);
+}
+
+/*
+ * Two CPUs busy all the time, every other slice reported 4 us late (a tick's charge is up to a
+ * scheduler tick old), so that by their report times slices overlap: no interval gets more
+ * than 2 CPUs' worth, and the total stays exact.
+ */
+static void never_more_than_the_cpus(void **state)
+{
+	struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), 50000);
+	struct aggr *out = NULL;
+	uint64_t cpu[64], t, total = 0, want = 0, worst = 0;
+	struct scry_event ev;
+	size_t n, i;
+
+	assert_int_equal(intervals__start(iv, 0, 20000), 0);
+	for (t = 10000; t <= 1000000; t += 10000) {
+		uint64_t ts = t + (t / 10000 % 2 ? 4000 : 0);
+		int c;
+
+		for (c = 0; c < 2; c++) {
+			ev = slice(c, ts, 10000);
+			want += ev.runtime_ns;
+			intervals__event(iv, &ev);
+		}
+		n = take(iv, ts, false, cpu, 64, &out);
+		for (i = 0; i < n; i++) {
+			worst = cpu[i] > worst ? cpu[i] : worst;
+			total += cpu[i];
+		}
+	}
+	n = take(iv, t, true, cpu, 64, &out);
+	for (i = 0; i < n; i++)
+		total += cpu[i];
+	assert_true(worst <= 2 * 50000);
+	assert_int_equal(total, want);
+	aggr__free(out);
+	intervals__free(iv);
+}
+
+/*
+ * The last, short interval of a run gets no more than what passed of it: two slices reported
+ * late overlap in [50000, 53500) by their report times.
+ */
+static void short_last_interval(void **state)
+{
+	struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), 50000);
+	struct aggr *out = NULL;
+	uint64_t start, end;
+	struct scry_event ev;
+
+	assert_int_equal(intervals__start(iv, 0, 20000), 0);
+	ev = slice(0, 40000, 40000);
+	intervals__event(iv, &ev);
+	ev = slice(0, 53000, 10000);
+	intervals__event(iv, &ev);
+	ev = slice(0, 53500, 3000);
+	intervals__event(iv, &ev);
+	assert_true(intervals__take(iv, 53500, true, &out, &start, &end));
+	assert_int_equal(cpu_of(out), 49500);
+	assert_true(intervals__take(iv, 53500, true, &out, &start, &end));
+	assert_int_equal(start, 50000);
+	assert_int_equal(end, 53500);
+	assert_int_equal(cpu_of(out), 3500);
+	aggr__free(out);
+	intervals__free(iv);
+}
+
+/* A time near 2^64 (a forged capture) ends in a handful of tables, not in an endless loop. */
+static void time_jump_near_max(void **state)
+{
+	struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), 1000000000);
+	struct aggr *out = NULL;
+	uint64_t cpu[2048];
+	struct scry_event ev;
+
+	assert_int_equal(intervals__start(iv, 1000, 250000000), 0);
+	ev = slice(0, 2000, 100);
+	intervals__event(iv, &ev);
+	assert_true(take(iv, UINT64_MAX - 10, false, cpu, 2048, &out) <= 3);
+	ev = slice(0, UINT64_MAX - 5, 100);
+	intervals__event(iv, &ev);
+	assert_true(take(iv, UINT64_MAX - 1, true, cpu, 2048, &out) <= 3);
+	aggr__free(out);
+	intervals__free(iv);
+}
+
+static void empty_view_renders(void **state)
+{
+	struct aggr *a = aggr__new(view_lookup("topcontainers_file"));
+	size_t n = 1;
+
+	assert_non_null(a);
+	aggr__sorted(a, FIG_FILE_TOTAL, &n);
+	assert_int_equal(n, 0);
+	aggr__free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(slice_split_at_bounds),
+		cmocka_unit_test(never_more_than_the_cpus),
+		cmocka_unit_test(short_last_interval),
+		cmocka_unit_test(time_jump_near_max),
+		cmocka_unit_test(empty_view_renders),
+	};
+
+	syscalls__init();
+	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
+}
