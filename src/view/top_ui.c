@@ -37,6 +37,7 @@ struct screen {
 	bool drilled;
 	bool drilled_host;
 	char drilled_id[CTR_ID_MAX];
+	char drilled_label[160];	/* "name (short id)" for the header */
 	int sort_col;		/* index into v->figures */
 	int sel, scroll;
 	char sel_key[CTR_ID_MAX];	/* keeps the selection on the same row across refreshes */
@@ -263,7 +264,7 @@ static void draw(struct top *t)
 	esc_text(buf, sizeof(buf), s->filter_text, strlen(s->filter_text));
 	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, buf[0] ? buf : "(none)");
 	if (s->drilled) {
-		esc_text(buf, sizeof(buf), s->drilled_id, strlen(s->drilled_id));
+		esc_text(buf, sizeof(buf), s->drilled_label, strlen(s->drilled_label));
 		printw("  container: %s", buf);
 	}
 	attron(A_REVERSE);
@@ -391,6 +392,9 @@ static void drill(struct top *t)
 	cur(t)->drilled_host = !r->container;
 	snprintf(cur(t)->drilled_id, sizeof(cur(t)->drilled_id), "%s",
 		 r->container ? r->container->id : "host");
+	snprintf(cur(t)->drilled_label, sizeof(cur(t)->drilled_label), "%s (%s)",
+		 r->container ? ctr_name(r->container) : "host",
+		 r->container ? r->container->short_id : "host");
 	if (set_view(t, view_lookup("procs")) || set_filter(t, "")) {
 		t->depth--;
 		t->pl->want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);

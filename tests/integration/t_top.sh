@@ -30,7 +30,7 @@ check "the busy container shows about one CPU (got ${cpu}%)" [ "${cpu:-0}" -ge 8
 check "rows are sorted by CPU" sh -c "tmux -L '$sock' capture-pane -t '$sess' -p | sed -n '4,20p' | awk 'NF && \$1 ~ /^[0-9.]+\$/ { if (p != \"\" && \$1 + 0 > p + 0) bad = 1; p = \$1 } END { exit bad }'"
 check "fits 80 columns" [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 80 ]
 tmux send-keys -t "$sess" Enter
-wait_for "filter: container.id=" && ok "Enter drills into the container's processes" ||
+wait_for "container: $name (" && ok "Enter drills into the container's processes" ||
 	not_ok "Enter drills into the container's processes"
 wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
 tmux send-keys -t "$sess" BSpace
@@ -79,4 +79,37 @@ pkill -INT -f "$SCRY top"
 wait_for "EXIT=0" && ok "SIGINT ends scry top with status 0" || not_ok "SIGINT ends scry top with status 0"
 check "SIGINT: the terminal is restored" sh -c "! tmux -L '$sock' capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
 check "without a terminal: one clear line" sh -c "'$SCRY' top </dev/null 2>&1 >/dev/null | grep -q 'needs a terminal'"
+
+# Two LXC containers whose names share their first 12 characters (their short ids): drilling
+# into one shows its processes only. The other runs processes with hostile names: escaped on
+# screen, no row broken.
+tmux kill-server
+cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+mkdir "$cg/lxc.payload.webserver-prod-1" "$cg/lxc.payload.webserver-prod-2"
+EXTRA_CLEANUP="kill -KILL \$(cat '$cg/lxc.payload.webserver-prod-1/cgroup.procs' '$cg/lxc.payload.webserver-prod-2/cgroup.procs' 2>/dev/null) 2>/dev/null; sleep 0.2; rmdir '$cg/lxc.payload.webserver-prod-1' '$cg/lxc.payload.webserver-prod-2' 2>/dev/null; $EXTRA_CLEANUP"
+sh -c "echo \$\$ > '$cg/lxc.payload.webserver-prod-1/cgroup.procs' && exec '$HELPERS/busy_loop' 60" >/dev/null &
+esc=$(printf '\033[31mEVIL' | od -An -tx1 -v | tr -d ' \n')
+nl=$(printf 'x\nFORGED' | od -An -tx1 -v | tr -d ' \n')
+sh -c "echo \$\$ > '$cg/lxc.payload.webserver-prod-2/cgroup.procs' && while :; do '$HELPERS/hostile' comm $esc 20000; '$HELPERS/hostile' comm $nl 20000; sleep 0.05; done" >/dev/null &
+sock=scrytop$$-3
+EXTRA_CLEANUP="command tmux -L scrytop$$-3 kill-server 2>/dev/null; $EXTRA_CLEANUP"
+tmux new-session -d -s "$sess" -x 120 -y 30 "'$SCRY' top; echo EXIT=\$?; sleep 60"
+wait_for "webserver-prod-2" || { not_ok "the LXC containers are listed"; screen | sed 's/^/#   /'; }
+sleep 1.2
+# Select its row (rows start on line 4; the selection follows its row when they re-sort).
+row=$(screen | awk '/webserver-prod-1/ { print NR - 4; exit }')
+while [ "${row:-0}" -gt 0 ]; do tmux send-keys -t "$sess" Down; row=$((row - 1)); done
+tmux send-keys -t "$sess" Enter
+wait_for "container: webserver-prod-1 (" || not_ok "drilled into webserver-prod-1"
+sleep 2.2
+checkall "drilled into webserver-prod-1: its busy loop, not webserver-prod-2's processes" \
+	"screen | grep -q busy_loop && ! screen | grep -q -e 'EVIL' -e 'FORGED' -e hostile" ||
+	screen | sed 's/^/#   /'
+tmux send-keys -t "$sess" BSpace 2
+wait_for 'x\\x0aFORGED' || sleep 2
+checkall "hostile names are shown escaped on screen, one row each" \
+	"screen | grep -qF -e '\\x1b[31mEVIL' && screen | grep -qF -e 'x\\x0aFORGED' && ! screen | grep -q '^FORGED'" ||
+	screen | sed 's/^/#   /'
+tmux send-keys -t "$sess" q
+wait_for "EXIT=0" || not_ok "q quits"
 finish
