@@ -298,8 +298,7 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	while (optind < argc) {
 		i = optind;
 		if (!strcmp(argv[i], "--")) {
-			while (++i < argc)
-				words[nwords++] = argv[i];
+			optind++;
 			break;
 		}
 		if (filter_word(argv[i])) {
@@ -314,6 +313,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		if (err)
 			goto out;
 	}
+	while (optind < argc)	/* after "--" */
+		words[nwords++] = argv[optind++];
 	err = conflicts(o);
 	if (!err && nwords) {
 		o->filter = filter__join(nwords, words);
