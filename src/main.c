@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* scry: parse the options, run the command. */
+#include <errno.h>
+
 #include "scry/cli.h"
 
 int main(int argc, char **argv)
@@ -8,11 +10,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	rc = cli__parse(argc, argv, &o);
-	if (rc)
-		return rc > 0 ? SCRY_EXIT_OK : SCRY_EXIT_USAGE;
-	rc = cmd_run(&o);
+	if (!rc)
+		rc = cmd_run(&o);
+	else if (rc > 0)
+		rc = SCRY_EXIT_OK;	/* --help, --version */
+	else if (rc != -ENOMEM)
+		rc = SCRY_EXIT_USAGE;
 	cli__free(&o);
-	if (rc < 0)
-		return SCRY_EXIT_ERROR;
-	return rc;
+	return rc < 0 ? SCRY_EXIT_ERROR : rc;
 }

@@ -45,7 +45,10 @@ enum scry_exit {
 	SCRY_EXIT_DAMAGED = 3,	/* a replay went through, but its input was damaged or incomplete */
 };
 
-/* 0 to run, 1 when done (help, version), < 0 on a bad option (message printed). */
+/*
+ * 0 to run, 1 when done (help, version), < 0 on a bad option or options that conflict (message
+ * printed). Options may come before, between or after the filter's words; "--" ends them.
+ */
 int cli__parse(int argc, char **argv, struct scry_opts *o);
 void cli__usage(void);
 void cli__free(struct scry_opts *o);
@@ -57,7 +60,10 @@ int cmd_run(struct scry_opts *o);
  * or a view): the same for a live run and a replay. Errors are printed.
  */
 int output__setup(const struct scry_opts *o, struct pipeline *pl);
-/* The part every run shares: the syscall table, -n, and FILTER compiled (one error line). */
+/*
+ * The part every run shares: the syscall table, -n, and FILTER compiled; a bad filter is shown
+ * (message, expression, caret) and returns SCRY_EXIT_USAGE.
+ */
 int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl);
 void output__teardown(struct pipeline *pl);
 

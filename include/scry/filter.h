@@ -32,6 +32,21 @@ enum field_flags {
 	FF_CONTAINER = 1 << 1,	/* added to -j by -pc (container.*, k8s.*) */
 };
 
+/*
+ * The values of a field that has a closed set of them (evt.type, evt.dir, fd.type...): a filter's
+ * operand for =, != and `in` must be one, so that a typo is refused with a suggestion instead of
+ * matching nothing. Substring operators take any text.
+ */
+struct field_values {
+	/* The i-th value, "" for a hole, NULL past the last: the members, and the candidates of
+	 * a "did you mean". */
+	const char *(*nth)(size_t i);
+	/* Membership when it is not just the list (evt.res also takes a number); NULL: the list. */
+	bool (*valid)(const char *s);
+	/* What the values are, for the message; NULL: the list itself. */
+	const char *what;
+};
+
 struct field_desc {
 	const char *name;
 	enum field_type type;
@@ -39,6 +54,7 @@ struct field_desc {
 	const char *desc;
 	/* false when the field does not apply to this event (evt.res on an enter...). */
 	bool (*get)(const struct scry_event *ev, struct field_val *v, struct sbuf *scratch);
+	const struct field_values *values;	/* NULL: any value of its type */
 };
 
 extern const struct field_desc field_table[];
@@ -48,11 +64,35 @@ struct scry_proc;
 /* proc.cmdline of a process: its name and the arguments after argv[0], as they are. */
 void proc_cmdline(const struct scry_proc *p, struct sbuf *b);
 
-/* --- filter.c ------------------------------------------------------------------------------- */
+/* Whether `s` is one of a closed set's values. */
+bool field_values__has(const struct field_values *fv, const char *s);
+
+/* --- filter.c: the language (grammar and rules in docs/filters.md) --------------------------- */
 struct filter;
+
+/* Parentheses and `not` nest this deep at most; `and`/`or` chains are flat, of any length. */
+#define FILTER_MAX_DEPTH 100
+
+struct filter_error {
+	char msg[256];		/* what is wrong and what to do, one line, no position */
+	size_t pos, len;	/* the offending token: bytes [pos, pos + len) of the expression */
+};
+
 /*
- * Compile an expression; NULL on error with a one-line message in errbuf (naming the
- * offending token and its column). An empty or NULL expression compiles to "accept all".
+ * Compile an expression. An empty or NULL expression compiles to "accept all". On error: NULL,
+ * errno EINVAL (a mistake in the expression, described in *err) or ENOMEM.
+ */
+struct filter *filter__new(const char *expr, struct filter_error *err);
+/*
+ * A compile error as the command line shows it, in three log lines: the message, the
+ * expression (escaped; around the token when it is long), and `^~~~` under the token.
+ */
+void filter_error__log(const char *expr, const struct filter_error *err);
+/* Columns of bytes [0, n) of s once escaped (util/escape.c): where a caret goes. */
+size_t filter__columns(const char *s, size_t n);
+/*
+ * filter__new with a one-line message in errbuf (for a status line): the message and the
+ * column of the offending token.
  */
 struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen);
 bool filter__match(const struct filter *f, const struct scry_event *ev);

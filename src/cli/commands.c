@@ -32,7 +32,7 @@ static int list_views(const struct scry_opts *o)
 	v = view_lookup(o->filter);
 	if (!v) {
 		log_err("unknown view '%s'; scry -L lists the views", o->filter);
-		return -EINVAL;
+		return SCRY_EXIT_USAGE;
 	}
 	printf("%s: %s\n\nusage: scry -c %s [--interval SECS] [--top N] [-j] [FILTER]\n\n"
 	       "figures (JSON key, column, meaning); sorted by %s:\n", v->name, v->desc, v->name,
@@ -62,18 +62,59 @@ static int list_fields(void)
 	return 0;
 }
 
+/* The filter compiled, or its error shown (three lines) and SCRY_EXIT_USAGE. */
+static int compile_filter(const char *expr, struct filter **out)
+{
+	struct filter_error e;
+
+	*out = filter__new(expr, &e);
+	if (*out)
+		return 0;
+	if (errno == ENOMEM) {
+		log_err("out of memory");
+		return -ENOMEM;
+	}
+	filter_error__log(expr, &e);
+	return SCRY_EXIT_USAGE;
+}
+
 int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl)
 {
-	char errbuf[256];
-
 	if (syscalls__init())
 		return -EINVAL;
 	pl->limit = o->max_events;
-	pl->filter = filter__compile(o->filter, errbuf, sizeof(errbuf));
-	if (!pl->filter) {
-		log_err("%s", errbuf);
+	return compile_filter(o->filter, &pl->filter);
+}
+
+/*
+ * Usage errors, found before anything runs whichever command follows (scry top included): the
+ * filter, the view's name, the -p template. Each is SCRY_EXIT_USAGE with its message.
+ */
+static int check_usage(const struct scry_opts *o)
+{
+	struct printer_opts po = { .format = o->format, .fd = -1 };
+	struct filter *f;
+	void *pr;
+	int err;
+
+	if (syscalls__init())
 		return -EINVAL;
+	err = compile_filter(o->filter, &f);
+	filter__free(f);
+	if (err)
+		return err;
+	if (o->view && strcmp(o->view, "lscontainers") && !view_lookup(o->view)) {
+		log_err("unknown view '%s'; scry -L lists the views", o->view);
+		return SCRY_EXIT_USAGE;
 	}
+	if (!o->format)
+		return 0;
+	/* The printer's own parser judges the template, so this check and the run agree. */
+	errno = 0;
+	pr = printer__new(&po);
+	if (!pr)
+		return errno == ENOMEM ? -ENOMEM : SCRY_EXIT_USAGE;
+	printer_ops.free(pr);
 	return 0;
 }
 
@@ -160,10 +201,15 @@ static int cmd_stream(struct scry_opts *o)
 
 int cmd_run(struct scry_opts *o)
 {
+	int err;
+
 	if (o->list_fields)
 		return list_fields();
 	if (o->list_views)
 		return list_views(o);
+	err = check_usage(o);
+	if (err)
+		return err;
 	if (o->write_path)
 		return cmd_write(o);
 	if (o->nread)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -37,24 +38,33 @@ static const char usage[] =
 "      --btf FILE        kernel BTF to use when /sys/kernel/btf/vmlinux is missing\n"
 "      --cgroup-v1 CTRL  attribute by the cgroup v1 hierarchy of CTRL (e.g. memory); automatic\n"
 "                        when no cgroup2 filesystem is mounted\n"
-"      --ring-mb N       ring buffer size in MiB, a power of two (default 16)\n"
+"      --ring-mb N       ring buffer size in MiB, a power of two up to 2048, the kernel's\n"
+"                        largest BPF ring buffer (default 16)\n"
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
-"FILTER is an expression over fields, e.g.\n"
+"FILTER is an expression over fields (scry -l lists them), e.g.\n"
 "  proc.name=nginx and evt.type in (read, write)\n"
 "  evt.failed=1 and not proc.pid=1\n"
+"Options may come before, between or after its words; after --, every word is the filter's.\n"
 "\n"
 "Examples:\n"
 "  scry -n 20                      the next 20 events\n"
 "  scry -j -M 5 proc.name=curl     five seconds of curl's events as JSON\n"
 "  scry -p '%%evt.time %%proc.name %%evt.type %%evt.res' evt.failed=1\n"
 "  scry -pc container.name=web     the events of container web, with container columns\n"
+"  scry container.name=web -M 5    options after the filter, as with sysdig\n"
 "  scry -c lscontainers            the containers running now, with their images\n"
 "  scry -c topprocs_cpu container.name=web   CPU per process of container web\n"
 "  scry -w cap.scry -M 60          record a minute; replay anywhere with scry -r cap.scry\n"
 "  scry -r cap.scry -w web.scry container.name=web   cut a capture down to one container\n"
+"\n"
+"Exit status:\n"
+"  0  done\n"
+"  1  something failed while running: tracing, reading or writing a file\n"
+"  2  usage error: a bad option, number, view, -p template or filter; nothing was run\n"
+"  3  a replay went through, but its input was damaged or incomplete\n"
 "\n"
 "scry needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF.\n";
 
@@ -62,6 +72,9 @@ void cli__usage(void)
 {
 	printf(usage);
 }
+
+/* --ring-mb: 2048 MiB is 2^31 bytes, the largest power of two a u32 max_entries holds. */
+#define RING_MB_MAX 2048
 
 enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP };
 
@@ -92,130 +105,128 @@ static int bad_number(const char *opt, const char *arg, const char *what)
 	return -EINVAL;
 }
 
-int cli__parse(int argc, char **argv, struct scry_opts *o)
+/*
+ * One option (getopt's c, with optarg); `word` is the argument it came from. 0, or -errno
+ * with the message printed; 1 when the option was the whole job (--help, --version).
+ */
+static int option(struct scry_opts *o, int c, char **argv, int word)
 {
 	uint64_t v;
-	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->command = "stream";
-	o->ring_mb = 16;
-	o->tick_hz = 100;
-	o->interval = 1;
-	o->top = 10;
-	opterr = 0;
-	optind = 1;
-	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
-	if (argc > 1 && !strcmp(argv[1], "top")) {
-		o->command = "top";
-		argv[1] = argv[0];
-		argv++;
-		argc--;
-	}
-	/* "+": stop at the first positional word, which starts the filter. */
-	while ((c = getopt_long(argc, argv, "+:n:M:jp:lvhc:Lw:r:C:G:W:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
-				return bad_number("-n", optarg, "a number of events >= 1");
-			break;
-		case 'M':
-			if (parse_seconds(optarg, 0.001, 1e9, &o->max_secs))
-				return bad_number("-M", optarg, "a number of seconds > 0");
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'p':
-			if (!strcmp(optarg, "c") || !strcmp(optarg, "container"))
-				o->containers = true;
-			else
-				o->format = optarg;
-			break;
-		case 'l':
-			o->list_fields = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			log_verbose = 1;
-			break;
-		case 'h':
-			cli__usage();
-			return 1;
-		case OPT_VERSION:
-			printf("scry %s\n", SCRY_VERSION);
-			return 1;
-		case OPT_BTF:
-			o->btf_path = optarg;
-			break;
-		case OPT_CGROUP_V1:
-			o->cgroup_v1 = optarg;
-			break;
-		case 'c':
-			o->view = optarg;
-			break;
-		case 'L':
-			o->list_views = true;
-			break;
-		case OPT_INTERVAL:
-			if (parse_seconds(optarg, 0, 86400, &o->interval) ||
-			    (o->interval > 0 && o->interval < 0.01))
-				return bad_number("--interval", optarg, "0, or seconds from 0.01 to 86400");
-			break;
-		case OPT_TOP:
-			if (parse_u64(optarg, 1, 100000, &v))
-				return bad_number("--top", optarg, "a number of rows from 1");
-			o->top = v;
-			break;
-		case 'w':
-			o->write_path = optarg;
-			break;
-		case 'r': {
-			const char **r = realloc(o->read_paths, (o->nread + 1) * sizeof(*r));
+	switch (c) {
+	case 'n':
+		if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
+			return bad_number("-n", optarg, "a number of events >= 1");
+		break;
+	case 'M':
+		if (parse_seconds(optarg, 0.001, 1e9, &o->max_secs))
+			return bad_number("-M", optarg, "a number of seconds > 0");
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'p':
+		if (!strcmp(optarg, "c") || !strcmp(optarg, "container"))
+			o->containers = true;
+		else
+			o->format = optarg;
+		break;
+	case 'l':
+		o->list_fields = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		log_verbose = 1;
+		break;
+	case 'h':
+		cli__usage();
+		return 1;
+	case OPT_VERSION:
+		printf("scry %s\n", SCRY_VERSION);
+		return 1;
+	case OPT_BTF:
+		o->btf_path = optarg;
+		break;
+	case OPT_CGROUP_V1:
+		o->cgroup_v1 = optarg;
+		break;
+	case 'c':
+		o->view = optarg;
+		break;
+	case 'L':
+		o->list_views = true;
+		break;
+	case OPT_INTERVAL:
+		if (parse_seconds(optarg, 0, 86400, &o->interval) ||
+		    (o->interval > 0 && o->interval < 0.01))
+			return bad_number("--interval", optarg, "0, or seconds from 0.01 to 86400");
+		break;
+	case OPT_TOP:
+		if (parse_u64(optarg, 1, 100000, &v))
+			return bad_number("--top", optarg, "a number of rows from 1");
+		o->top = v;
+		break;
+	case 'w':
+		o->write_path = optarg;
+		break;
+	case 'r': {
+		const char **r = realloc(o->read_paths, (o->nread + 1) * sizeof(*r));
 
-			if (!r) {
-				log_err("out of memory");
-				return -ENOMEM;
-			}
-			o->read_paths = r;
-			o->read_paths[o->nread++] = optarg;
-			break;
+		if (!r) {
+			log_err("out of memory");
+			return -ENOMEM;
 		}
-		case 'C':
-			if (parse_u64(optarg, 1, 1 << 20, &o->rotate_mb))
-				return bad_number("-C", optarg, "megabytes from 1");
-			break;
-		case 'G':
-			if (parse_u64(optarg, 1, 86400 * 366, &o->rotate_secs))
-				return bad_number("-G", optarg, "seconds from 1");
-			break;
-		case 'W':
-			if (parse_u64(optarg, 1, 100000, &v))
-				return bad_number("-W", optarg, "a number of files from 1");
-			o->rotate_keep = v;
-			break;
-		case OPT_RING_MB:
-			if (parse_u64(optarg, 1, 4096, &v) || (v & (v - 1)))
-				return bad_number("--ring-mb", optarg, "a power of two from 1 to 4096");
-			o->ring_mb = v;
-			break;
-		case OPT_TICK_HZ:
-			if (parse_u64(optarg, 0, 10000, &v))
-				return bad_number("--tick-hz", optarg, "0 to 10000");
-			o->tick_hz = v;
-			break;
-		case ':':
-			log_err("option %s needs a value; see scry --help", argv[optind - 1]);
-			return -EINVAL;
-		case '?':
-		default:
-			if (optopt)
-				log_err("unknown option -%c; see scry --help", optopt);
-			else
-				log_err("unknown option '%s'; see scry --help", argv[optind - 1]);
-			return -EINVAL;
-		}
+		o->read_paths = r;
+		o->read_paths[o->nread++] = optarg;
+		break;
 	}
+	case 'C':
+		if (parse_u64(optarg, 1, 1 << 20, &o->rotate_mb))
+			return bad_number("-C", optarg, "megabytes from 1");
+		break;
+	case 'G':
+		if (parse_u64(optarg, 1, 86400 * 366, &o->rotate_secs))
+			return bad_number("-G", optarg, "seconds from 1");
+		break;
+	case 'W':
+		if (parse_u64(optarg, 1, 100000, &v))
+			return bad_number("-W", optarg, "a number of files from 1");
+		o->rotate_keep = v;
+		break;
+	case OPT_RING_MB:
+		/* The kernel's limit: a ring's max_entries is a u32 power of two (2^31 bytes). */
+		if (parse_u64(optarg, 1, RING_MB_MAX, &v) || (v & (v - 1)))
+			return bad_number("--ring-mb", optarg, "a power of two from 1 to 2048 (MiB, the "
+					  "largest BPF ring buffer the kernel makes)");
+		o->ring_mb = v;
+		break;
+	case OPT_TICK_HZ:
+		if (parse_u64(optarg, 0, 10000, &v))
+			return bad_number("--tick-hz", optarg, "0 to 10000");
+		o->tick_hz = v;
+		break;
+	case ':':
+		if (!strncmp(argv[word], "--", 2))
+			log_err("option %s needs a value; see scry --help", argv[word]);
+		else
+			log_err("option -%c needs a value; see scry --help", optopt);
+		return -EINVAL;
+	default:
+		if (optopt && strlen(argv[word]) > 2)
+			log_err("unknown option -%c in '%s'; see scry --help (a filter value that "
+				"starts with '-' goes after --)", optopt, argv[word]);
+		else if (optopt)
+			log_err("unknown option -%c; see scry --help", optopt);
+		else
+			log_err("unknown option '%s'; see scry --help", argv[word]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Options that cannot go together: one line saying why, before anything runs. */
+static int conflicts(const struct scry_opts *o)
+{
 	if ((o->rotate_mb || o->rotate_secs || o->rotate_keep) && !o->write_path) {
 		log_err("-C, -G and -W go with -w FILE; see scry --help");
 		return -EINVAL;
@@ -228,14 +239,93 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		log_err("-G rotates by the clock while recording: with -r, rotate by size with -C");
 		return -EINVAL;
 	}
-	if (optind < argc) {
-		o->filter = filter__join(argc - optind, argv + optind);
-		if (!o->filter) {
-			log_err("out of memory");
-			return -ENOMEM;
-		}
+	if (o->write_path && (o->json || o->format || o->containers || o->view)) {
+		log_err("-j, -p and -c format events for reading: record with -w, then use them when "
+			"replaying with -r");
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "top") && (o->write_path || o->nread || o->view || o->json ||
+					    o->format || o->containers)) {
+		log_err("scry top is live and interactive: -w, -r, -c, -j and -p go with scry "
+			"[OPTIONS] [FILTER]");
+		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Not an option: a word without a leading '-', a lone "-", or a negative number (-2). */
+static bool filter_word(const char *w)
+{
+	return w[0] != '-' || !w[1] || isdigit((unsigned char)w[1]);
+}
+
+/*
+ * Options go anywhere, before, between and after the words of the filter, as sysdig users
+ * type them ("scry container.name=web -M 5"); "--" ends the options. getopt runs in order
+ * ("+") on the options alone: the words of the filter are taken out here, so that a value such
+ * as -2 in "evt.rawres = -2" is never read as an option.
+ */
+int cli__parse(int argc, char **argv, struct scry_opts *o)
+{
+	static const char optstring[] = "+:n:M:jp:lvhc:Lw:r:C:G:W:";
+	char *reset[] = { argv[0], NULL };
+	char **words;
+	int c, i, nwords = 0, err;
+
+	memset(o, 0, sizeof(*o));
+	o->command = "stream";
+	o->ring_mb = 16;
+	o->tick_hz = 100;
+	o->interval = 1;
+	o->top = 10;
+	opterr = 0;
+	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
+	if (argc > 1 && !strcmp(argv[1], "top")) {
+		o->command = "top";
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	words = calloc(argc, sizeof(*words));
+	if (!words) {
+		log_err("out of memory");
+		return -ENOMEM;
+	}
+	/* A fresh getopt: optind 0 makes glibc forget any earlier scan (a cluster half read). */
+	optind = 0;
+	getopt_long(1, reset, optstring, longopts, NULL);
+	optind = 1;
+	while (optind < argc) {
+		i = optind;
+		if (!strcmp(argv[i], "--")) {
+			optind++;
+			break;
+		}
+		if (filter_word(argv[i])) {
+			words[nwords++] = argv[i];
+			optind++;
+			continue;
+		}
+		c = getopt_long(argc, argv, optstring, longopts, NULL);
+		if (c == -1)
+			break;
+		err = option(o, c, argv, i);
+		if (err)
+			goto out;
+	}
+	while (optind < argc)	/* after "--" */
+		words[nwords++] = argv[optind++];
+	err = conflicts(o);
+	if (!err && nwords) {
+		o->filter = filter__join(nwords, words);
+		if (!o->filter) {
+			log_err("out of memory");
+			err = -ENOMEM;
+		}
+	}
+out:
+	free(words);
+	return err;
 }
 
 void cli__free(struct scry_opts *o)

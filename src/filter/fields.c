@@ -336,17 +336,126 @@ static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct
 	       cstr(v, ev->container->meta.k8s_container);
 }
 
+/* --- closed sets: the values =, != and in may compare these fields with --------------------- */
+
+#define LIST_NTH(fn, list)                                                                         \
+	static const char *fn(size_t i)                                                            \
+	{                                                                                          \
+		return i < ARRAY_SIZE(list) ? list[i] : NULL;                                      \
+	}
+
+/* The strings get_dir and get_category return. */
+static const char *const dirs[] = { "<", ">" };
+static const char *const categories[] = { "syscall", "process", "scheduler" };
+LIST_NTH(dir_nth, dirs)
+LIST_NTH(category_nth, categories)
+
+/* Syscalls of this architecture (the 32-bit-only ones included), then scry's own events. */
+static const char *evt_type_nth(size_t i)
+{
+	const char *n;
+
+	if (syscalls__init())
+		return NULL;
+	if (i < SCRY_REC__MAX)
+		return i >= SCRY_REC_FORK && !evt_table[i].hidden ? evt_table[i].name : "";
+	i -= SCRY_REC__MAX;
+	if (i < syscall_count()) {
+		n = syscall_name(i);
+		return n ? n : "";
+	}
+	i -= syscall_count();
+	if (i < SCRY_NR_SYSCALLS) {
+		n = syscall_name(SCRY_NR_COMPAT_BASE + i);
+		return n ? n : "";
+	}
+	return NULL;
+}
+
+static bool evt_type_valid(const char *s)
+{
+	uint32_t nr;
+
+	/* "syscall": how an event shows a number its table has no name for */
+	return !syscalls__init() && (evt_type_lookup(s, &nr) >= 0 || !strcmp(s, "syscall"));
+}
+
+static const char *res_nth(size_t i)
+{
+	const char *n;
+
+	if (!i)
+		return "SUCCESS";
+	if (i > 4095)
+		return NULL;
+	n = errno_name(i);
+	return n ? n : "";
+}
+
+/* get_res: SUCCESS, an errno name, or the return value in decimal when it has no name. */
+static bool res_valid(const char *s)
+{
+	const char *d = s + (*s == '-');
+
+	if (!strcmp(s, "SUCCESS") || errno_lookup(s) >= 0)
+		return true;
+	if (!*d)
+		return false;
+	while (*d >= '0' && *d <= '9')
+		d++;
+	return !*d;
+}
+
+static const char *fd_type_nth(size_t i)
+{
+	return i < 16 ? fd_kind_name(i) : NULL;
+}
+
+static const char *ctr_type_nth(size_t i)
+{
+	return i < CTR_RUNTIME__MAX ? ctr_runtime_name(i) : NULL;
+}
+
+static const struct field_values evt_type_values = {
+	evt_type_nth, evt_type_valid,
+	"a syscall name of this machine, or procfork, procexec, procexit, procrename, switch",
+};
+static const struct field_values dir_values = { dir_nth };
+static const struct field_values category_values = { category_nth };
+static const struct field_values res_values = {
+	res_nth, res_valid, "SUCCESS, an errno name (ENOENT, EACCES...) or a number",
+};
+static const struct field_values fd_type_values = { fd_type_nth };
+static const struct field_values ctr_type_values = { ctr_type_nth };
+
+bool field_values__has(const struct field_values *fv, const char *s)
+{
+	const char *c;
+	size_t i;
+
+	if (fv->valid)
+		return fv->valid(s);
+	for (i = 0; (c = fv->nth(i)); i++)
+		if (*c && !strcmp(c, s))
+			return true;
+	return false;
+}
+
 const struct field_desc field_table[] = {
 	{ "evt.num", FT_U64, FF_JSON, "event number, from 1", get_num },
 	{ "evt.time", FT_STR, FF_JSON, "time of the event, HH:MM:SS.nnnnnnnnn local", get_time },
 	{ "evt.datetime", FT_STR, 0, "date and time of the event, local", get_datetime },
 	{ "evt.rawtime", FT_U64, 0, "time of the event, ns since the epoch", get_rawtime },
 	{ "evt.cpu", FT_U64, FF_JSON, "CPU the event happened on", get_cpu },
-	{ "evt.dir", FT_STR, FF_JSON, "'>' enter (and instant events), '<' exit", get_dir },
-	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename", get_type },
-	{ "evt.category", FT_STR, 0, "syscall, process or scheduler", get_category },
+	{ "evt.dir", FT_STR, FF_JSON, "'>' enter (and instant events), '<' exit", get_dir,
+	  &dir_values },
+	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename", get_type,
+	  &evt_type_values },
+	{ "evt.category", FT_STR, 0, "syscall, process or scheduler", get_category,
+	  &category_values },
 	{ "evt.info", FT_STR, FF_JSON, "the event's arguments as name=value pairs", get_info },
-	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res },
+	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res,
+	  &res_values },
 	{ "evt.rawres", FT_S64, FF_JSON, "syscall exit: the return value", get_rawres },
 	{ "evt.failed", FT_U64, 0, "syscall exit: 1 if it returned an error", get_failed },
 	{ "evt.latency", FT_U64, FF_JSON, "syscall exit: ns since its enter (0 if unseen)", get_latency },
@@ -367,13 +476,15 @@ const struct field_desc field_table[] = {
 	{ "group.gid", FT_U64, 0, "effective group id", get_gid },
 	{ "cgroup.id", FT_U64, 0, "cgroup id of the task", get_cgid },
 	{ "fd.num", FT_S64, 0, "syscall exit: the fd argument", get_fd_num },
-	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type },
+	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type,
+	  &fd_type_values },
 	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...)", get_fd_name },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
 	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },
 	{ "container.name", FT_STR, FF_JSON | FF_CONTAINER, "container name from its runtime (its id until known)", get_ctr_name },
 	{ "container.image", FT_STR, FF_CONTAINER, "container image", get_ctr_image },
-	{ "container.type", FT_STR, 0, "runtime: docker, containerd, cri-o, podman, lxc, host", get_ctr_type },
+	{ "container.type", FT_STR, 0, "runtime: docker, containerd, cri-o, podman, lxc, host", get_ctr_type,
+	  &ctr_type_values },
 	{ "container.labels", FT_STR, FF_CONTAINER, "container labels, key:value, ...", get_ctr_labels },
 	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
 	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },

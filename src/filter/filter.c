@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The filter language, in the style of sysdig's:
+ * The filter language, in the style of sysdig's (docs/filters.md has the rules and examples):
  *
- *   expr    = and { "or" and } ;
+ *   filter  = [ or ] ;
+ *   or      = and { "or" and } ;
  *   and     = unary { "and" unary } ;
- *   unary   = "not" unary | "(" expr ")" | check ;
- *   check   = FIELD ( OP VALUE | "exists" | "in" "(" VALUE { "," VALUE } ")" ) ;
- *   OP      = "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "icontains"
+ *   unary   = "not" unary | "(" or ")" | check ;
+ *   check   = FIELD ( CMP VALUE | "in" "(" VALUE { "," VALUE } ")" | "exists" ) ;
+ *   CMP     = "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "icontains"
  *           | "startswith" | "endswith" ;
- *   VALUE   = WORD | "'" chars "'" | '"' chars '"' ;
+ *   FIELD   = fchar { fchar } ;                 fchar = letter | digit | "." | "_" | "[" | "]"
+ *   VALUE   = WORD | "'" { char - "'" } "'" | '"' { char - '"' } '"' ;
+ *   WORD    = wchar { wchar } ;                 wchar = char - space - "(" - ")" - ","
  *
- * An expression compiles once into a tree whose numeric operands are already parsed, so that
- * evaluating it per event allocates nothing. A field that does not apply to an event (evt.res
- * on an enter) makes its check false.
+ * Keywords are whole words. Everything is decided here, once: the field exists, the operator
+ * fits its type (no substring test on a number), a number is decimal and in range, a value of a
+ * field with a closed set of them (evt.type...) is one of them. Then evaluating allocates
+ * nothing and cannot fail. An error names the token it is about (its bytes, for the caret).
+ *
+ * Nesting is limited to FILTER_MAX_DEPTH levels of parentheses and `not`, and `and`/`or` build
+ * one node per chain (internal.h): the parser's recursion and the tree's depth stay bounded
+ * whatever the expression's length.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,13 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "scry/filter.h"
-
-enum node_kind { N_AND, N_OR, N_NOT, N_CHECK, N_TRUE };
-enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_ICONTAINS, OP_STARTS,
-	  OP_ENDS, OP_EXISTS, OP_IN };
+#include "internal.h"
 
 static const struct {
 	const char *text;
@@ -38,50 +41,51 @@ static const struct {
 	{ "in", OP_IN },
 };
 
-struct operand {
-	char *str;
-	size_t len;
-	uint64_t u;
-	int64_t s;
-};
-
-struct node {
-	enum node_kind kind;
-	struct node *a, *b;		/* AND/OR: both; NOT: a */
-	const struct field_desc *field;
-	enum op op;
-	struct operand *vals;		/* one, or several for "in" */
-	size_t nvals;
-};
-
-struct filter {
-	struct node *root;
-	/* Field values, whole, in a buffer of the same kind as the outputs': a check sees what
-	 * they show, whatever its length. */
-	struct sbuf_mem *scratch;
-};
+#define NUM_OPS "=, !=, <, <=, >, >=, in or exists"
 
 struct parser {
 	const char *src, *p;
-	char *err;
-	size_t errlen;
+	unsigned int depth;	/* parentheses and `not` around the current point */
+	struct filter_error *err;
 	bool failed;
+	bool nomem;
 };
 
-static void perr(struct parser *ps, const char *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void perr(struct parser *ps, const char *at, const char *fmt, ...)
+/* A token in a message: at most this many bytes of it, then "...". */
+#define QUOTE_MAX 48
+
+static int quote_len(const char *s, size_t n)
 {
-	char msg[256];
+	if (n <= QUOTE_MAX)
+		return n;
+	n = QUOTE_MAX;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;	/* not in the middle of a UTF-8 sequence */
+	return n;
+}
+
+#define QUOTE(s, n) quote_len(s, n), (s), ((size_t)quote_len(s, n) < (n) ? "..." : "")
+
+static void perr(struct parser *ps, const char *at, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void perr(struct parser *ps, const char *at, size_t len, const char *fmt, ...)
+{
 	va_list ap;
 
 	if (ps->failed)
 		return;
 	ps->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(ps->err->msg, sizeof(ps->err->msg), fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->errlen, "filter: %s (at column %d)", msg, (int)(at - ps->src) + 1);
+	ps->err->pos = at - ps->src;
+	ps->err->len = len;
+}
+
+static void nomem(struct parser *ps)
+{
+	perr(ps, ps->p, 0, "out of memory");
+	ps->nomem = true;
 }
 
 static void skip_ws(struct parser *ps)
@@ -95,6 +99,36 @@ static bool is_field_char(char c)
 	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '[' || c == ']';
 }
 
+static bool is_word_end(char c)
+{
+	return !c || isspace((unsigned char)c) || c == '(' || c == ')' || c == ',';
+}
+
+/* Length of the token at p, for pointing at it: a quoted string, a word, or one character. */
+static size_t token_len(const char *p)
+{
+	const char *e;
+	size_t n = 0;
+
+	if (!*p)
+		return 0;
+	if (*p == '(' || *p == ')' || *p == ',')
+		return 1;
+	if (*p == '\'' || *p == '"') {
+		e = strchr(p + 1, *p);
+		return e ? (size_t)(e - p + 1) : strlen(p);
+	}
+	while (!is_word_end(p[n]))
+		n++;
+	return n;
+}
+
+/* "found 'x'" or "found the end", for messages about what came instead of what was expected. */
+#define FOUND_FMT "%s%.*s%s%s"
+#define FOUND(p) (*(p) ? "found '" : "found the end of the expression"), \
+	quote_len(p, token_len(p)), (p), \
+	((size_t)quote_len(p, token_len(p)) < token_len(p) ? "..." : ""), (*(p) ? "'" : "")
+
 /* A keyword matches only as a whole word. */
 static bool keyword(struct parser *ps, const char *kw)
 {
@@ -107,416 +141,445 @@ static bool keyword(struct parser *ps, const char *kw)
 	return true;
 }
 
-static void node_free(struct node *n)
-{
-	size_t i;
-
-	if (!n)
-		return;
-	node_free(n->a);
-	node_free(n->b);
-	for (i = 0; i < n->nvals; i++)
-		free(n->vals[i].str);
-	free(n->vals);
-	free(n);
-}
-
-static struct node *node_new(struct parser *ps, enum node_kind k, struct node *a, struct node *b)
+static struct node *node_new(struct parser *ps, enum node_kind k)
 {
 	struct node *n = calloc(1, sizeof(*n));
 
-	if (!n) {
-		perr(ps, ps->p, "out of memory");
-		node_free(a);
-		node_free(b);
-		return NULL;
-	}
-	n->kind = k;
-	n->a = a;
-	n->b = b;
+	if (!n)
+		nomem(ps);
+	else
+		n->kind = k;
 	return n;
 }
 
-/* A bare word ends at space, parenthesis or comma; quoted strings may hold anything. */
-static char *value(struct parser *ps, size_t *len)
+/* Append a term to an AND/OR/NOT node; *cap is its array's size. Frees t on failure. */
+static bool add_kid(struct parser *ps, struct node *n, size_t *cap, struct node *t)
 {
-	const char *start;
+	if (n->nkids == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 2;
+		struct node **k = realloc(n->kids, ncap * sizeof(*k));
+
+		if (!k) {
+			nomem(ps);
+			node__free(t);
+			return false;
+		}
+		n->kids = k;
+		*cap = ncap;
+	}
+	n->kids[n->nkids++] = t;
+	return true;
+}
+
+struct token {
+	const char *at;		/* where it starts in the expression (a quote included) */
+	size_t len;		/* its bytes in the expression */
+};
+
+/* A bare word ends at space, parenthesis or comma; quoted strings may hold anything. */
+static char *value(struct parser *ps, const char *after, struct token *t, size_t *len)
+{
 	char *out;
 
 	skip_ws(ps);
-	start = ps->p;
+	t->at = ps->p;
 	if (*ps->p == '\'' || *ps->p == '"') {
-		char q = *ps->p++;
-		const char *end = strchr(ps->p, q);
+		const char *end = strchr(ps->p + 1, *ps->p);
 
 		if (!end) {
-			perr(ps, start, "unterminated string");
+			perr(ps, t->at, strlen(t->at), "unterminated string: no closing %c", *ps->p);
 			return NULL;
 		}
-		*len = end - ps->p;
-		out = strndup(ps->p, *len);
+		*len = end - ps->p - 1;
+		out = strndup(ps->p + 1, *len);
 		ps->p = end + 1;
 	} else {
-		while (*ps->p && !isspace((unsigned char)*ps->p) && !strchr("(),", *ps->p))
+		while (!is_word_end(*ps->p))
 			ps->p++;
-		if (ps->p == start) {
-			perr(ps, start, "expected a value");
+		if (ps->p == t->at) {
+			perr(ps, t->at, token_len(t->at), "expected a value after %s, " FOUND_FMT,
+			     after, FOUND(t->at));
 			return NULL;
 		}
-		*len = ps->p - start;
-		out = strndup(start, *len);
+		*len = ps->p - t->at;
+		out = strndup(t->at, *len);
 	}
+	t->len = ps->p - t->at;
 	if (!out)
-		perr(ps, start, "out of memory");
+		nomem(ps);
 	return out;
 }
 
-/* Parse the operand for the field's type once, so evaluation compares numbers directly. */
-static bool typed(struct parser *ps, const char *at, const struct field_desc *f, struct operand *o)
+/* Decimal only, as the outputs print numbers: no base prefix, no '+', a '-' for signed fields. */
+static bool number(struct parser *ps, const struct token *t, const struct field_desc *f,
+		   struct operand *o)
 {
-	char *end;
+	bool neg = f->type == FT_S64 && o->str[0] == '-';
+	const char *d = o->str + neg;
+	uint64_t v = 0;
 
-	if (f->type == FT_STR)
-		return true;
-	errno = 0;
-	if (f->type == FT_U64) {
-		if (o->str[0] == '-')
+	if (!*d)
+		goto bad;
+	for (; *d; d++) {
+		unsigned int k = *d - '0';
+
+		if (k > 9)
 			goto bad;
-		o->u = strtoull(o->str, &end, 0);
-	} else {
-		o->s = strtoll(o->str, &end, 0);
+		if (v > (UINT64_MAX - k) / 10)
+			goto range;
+		v = v * 10 + k;
 	}
-	if (!*end && end != o->str && !errno)
+	if (f->type == FT_U64) {
+		o->u = v;
 		return true;
+	}
+	if (v > (uint64_t)INT64_MAX + neg)
+		goto range;
+	o->s = neg ? -(int64_t)(v - 1) - 1 : (int64_t)v;
+	return true;
 bad:
-	perr(ps, at, "%s takes a number, not '%s'", f->name, o->str);
+	perr(ps, t->at, t->len, "%s takes a decimal number%s, not '%.*s%s'", f->name,
+	     f->type == FT_U64 ? " (0 or more)" : "", QUOTE(o->str, o->len));
+	return false;
+range:
+	perr(ps, t->at, t->len, "%.*s%s is out of range for %s (%s)", QUOTE(o->str, o->len), f->name,
+	     f->type == FT_U64 ? "0 to 18446744073709551615" :
+	     "-9223372036854775808 to 9223372036854775807");
 	return false;
 }
 
-static bool add_value(struct parser *ps, struct node *n)
+/* A value of a field with a closed set of them: one of them, or an error with a suggestion. */
+static bool member(struct parser *ps, const struct token *t, const struct field_desc *f,
+		   const struct operand *o)
 {
-	const char *at;
-	struct operand *o, *vals;
+	const struct field_values *fv = f->values;
+	char list[160];
+	struct suggest sg;
+	const char *c;
+	size_t i, n = 0;
 
-	skip_ws(ps);
-	at = ps->p;
-	vals = realloc(n->vals, (n->nvals + 1) * sizeof(*vals));
-	if (!vals) {
-		perr(ps, at, "out of memory");
+	if (field_values__has(fv, o->str))
+		return true;
+	suggest__init(&sg, o->str);
+	for (i = 0; (c = fv->nth(i)); i++)
+		if (*c)
+			suggest__try(&sg, c);
+	if (sg.best) {
+		perr(ps, t->at, t->len, "unknown %s '%.*s%s': did you mean %s?", f->name,
+		     QUOTE(o->str, o->len), sg.best);
 		return false;
 	}
-	n->vals = vals;
-	o = &vals[n->nvals];
+	list[0] = '\0';
+	for (i = 0; !fv->what && (c = fv->nth(i)) && n < sizeof(list); i++)
+		if (*c)
+			n += snprintf(list + n, sizeof(list) - n, "%s%s", n ? ", " : "", c);
+	perr(ps, t->at, t->len, "unknown %s '%.*s%s': expected %s%s", f->name,
+	     QUOTE(o->str, o->len), fv->what ? "" : "one of ", fv->what ? fv->what : list);
+	return false;
+}
+
+/* One more operand; *cap is the size of n->vals, doubled as needed (lists may be long). */
+static bool add_value(struct parser *ps, struct node *n, size_t *cap, const char *after)
+{
+	struct operand *o, *vals;
+	struct token t;
+
+	if (n->nvals == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1;
+
+		vals = realloc(n->vals, ncap * sizeof(*vals));
+		if (!vals) {
+			nomem(ps);
+			return false;
+		}
+		n->vals = vals;
+		*cap = ncap;
+	}
+	o = &n->vals[n->nvals];
 	memset(o, 0, sizeof(*o));
-	o->str = value(ps, &o->len);
+	o->str = value(ps, after, &t, &o->len);
 	if (!o->str)
 		return false;
 	n->nvals++;
-	return typed(ps, at, n->field, o);
+	if (n->field->type != FT_STR)
+		return number(ps, &t, n->field, o);
+	if (n->field->values && (n->op == OP_EQ || n->op == OP_NE || n->op == OP_IN))
+		return member(ps, &t, n->field, o);
+	return true;
 }
 
-static struct node *parse_expr(struct parser *ps);
-
-static struct node *parse_check(struct parser *ps)
+static bool field(struct parser *ps, struct node *n)
 {
-	const char *start;
+	const char *start = ps->p;
+	struct suggest sg;
 	char name[128];
-	struct node *n;
 	size_t len, i;
 
-	skip_ws(ps);
-	start = ps->p;
 	while (is_field_char(*ps->p))
 		ps->p++;
 	len = ps->p - start;
 	if (!len) {
-		if (*start)
-			perr(ps, start, "expected a field name, found '%c'", *start);
-		else
-			perr(ps, start, "expected a field name at the end");
-		return NULL;
+		perr(ps, start, token_len(start), "expected a field name, " FOUND_FMT, FOUND(start));
+		return false;
 	}
-	if (len >= sizeof(name)) {
-		perr(ps, start, "field name too long");
-		return NULL;
+	if (len < sizeof(name)) {
+		memcpy(name, start, len);
+		name[len] = '\0';
+		n->field = field_lookup(name);
+		if (n->field)
+			return true;
+	} else {
+		name[0] = '\0';
 	}
-	memcpy(name, start, len);
-	name[len] = '\0';
-	n = node_new(ps, N_CHECK, NULL, NULL);
-	if (!n)
-		return NULL;
-	n->field = field_lookup(name);
-	if (!n->field) {
-		perr(ps, start, "unknown field '%s' (scry -l lists the fields)", name);
-		goto fail;
-	}
+	suggest__init(&sg, name);
+	for (i = 0; i < field_count && name[0]; i++)
+		suggest__try(&sg, field_table[i].name);
+	perr(ps, start, len, "unknown field '%.*s%s'%s%s%s (scry -l lists the fields)",
+	     QUOTE(start, len), sg.best ? ": did you mean " : "", sg.best ? sg.best : "",
+	     sg.best ? "?" : "");
+	return false;
+}
+
+/* The operator after a field; *text is its spelling, for messages. */
+static bool operator(struct parser *ps, struct node *n, const char **text)
+{
+	struct token t;
+	size_t i, k;
+
 	skip_ws(ps);
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		size_t k = strlen(ops[i].text);
-
+		k = strlen(ops[i].text);
 		if (strncmp(ps->p, ops[i].text, k))
 			continue;
 		if (isalpha((unsigned char)ops[i].text[0]) && is_field_char(ps->p[k]))
 			continue;
+		t.at = ps->p;
+		t.len = k;
 		ps->p += k;
 		n->op = ops[i].op;
+		*text = ops[i].text;
 		break;
 	}
 	if (i == ARRAY_SIZE(ops)) {
-		perr(ps, ps->p, "expected an operator after %s (=, !=, <, >, contains, in, exists...)",
-		     name);
-		goto fail;
+		perr(ps, ps->p, token_len(ps->p), "expected an operator after %s (=, !=, <, <=, >, "
+		     ">=, contains, icontains, startswith, endswith, in, exists), " FOUND_FMT,
+		     n->field->name, FOUND(ps->p));
+		return false;
 	}
+	if (n->field->type != FT_STR && n->op >= OP_CONTAINS) {
+		perr(ps, t.at, t.len, "%s is a number: %s does not apply (use " NUM_OPS ")",
+		     n->field->name, ops[i].text);
+		return false;
+	}
+	return true;
+}
+
+static bool in_list(struct parser *ps, struct node *n)
+{
+	size_t cap = 0;
+
+	skip_ws(ps);
+	if (*ps->p != '(') {
+		perr(ps, ps->p, token_len(ps->p), "expected '(' after in, " FOUND_FMT, FOUND(ps->p));
+		return false;
+	}
+	ps->p++;
+	do {
+		if (!add_value(ps, n, &cap, n->nvals ? "','" : "in ("))
+			return false;
+		skip_ws(ps);
+	} while (*ps->p == ',' && ps->p++);
+	if (*ps->p != ')') {
+		perr(ps, ps->p, token_len(ps->p), "expected ')' to close the list (or ',' and "
+		     "another value), " FOUND_FMT, FOUND(ps->p));
+		return false;
+	}
+	ps->p++;
+	return true;
+}
+
+static struct node *parse_check(struct parser *ps)
+{
+	struct node *n = node_new(ps, N_CHECK);
+	size_t cap = 0;
+	const char *op;
+
+	if (!n)
+		return NULL;
+	skip_ws(ps);
+	if (!field(ps, n) || !operator(ps, n, &op))
+		goto fail;
 	if (n->op == OP_EXISTS)
 		return n;
-	if (n->op == OP_IN) {
-		skip_ws(ps);
-		if (*ps->p != '(') {
-			perr(ps, ps->p, "expected '(' after in");
-			goto fail;
-		}
-		ps->p++;
-		do {
-			if (!add_value(ps, n))
-				goto fail;
-			skip_ws(ps);
-		} while (*ps->p == ',' && ps->p++);
-		if (*ps->p != ')') {
-			perr(ps, ps->p, "expected ')' to close the list");
-			goto fail;
-		}
-		ps->p++;
-		return n;
-	}
-	if (!add_value(ps, n))
+	if (n->op == OP_IN ? !in_list(ps, n) : !add_value(ps, n, &cap, op))
 		goto fail;
 	return n;
 fail:
-	node_free(n);
+	node__free(n);
 	return NULL;
 }
 
+static struct node *parse_or(struct parser *ps);
+
 static struct node *parse_unary(struct parser *ps)
 {
-	struct node *n;
+	struct node *n, *inner;
+	const char *at;
+	size_t cap = 0;
 
-	if (keyword(ps, "not")) {
-		n = parse_unary(ps);
-		return n ? node_new(ps, N_NOT, n, NULL) : NULL;
-	}
 	skip_ws(ps);
-	if (*ps->p == '(') {
-		const char *open = ps->p++;
-
-		n = parse_expr(ps);
-		if (!n)
-			return NULL;
-		skip_ws(ps);
-		if (*ps->p != ')') {
-			perr(ps, open, "unbalanced '('");
-			node_free(n);
-			return NULL;
-		}
+	at = ps->p;
+	if (*at != '(' && !keyword(ps, "not"))
+		return parse_check(ps);
+	if (++ps->depth > FILTER_MAX_DEPTH) {
+		perr(ps, at, *at == '(' ? 1 : 3, "nested too deeply: more than %d levels of "
+		     "parentheses and not (a chain of and/or needs no parentheses)", FILTER_MAX_DEPTH);
+		return NULL;
+	}
+	if (*at == '(') {
 		ps->p++;
+		n = parse_or(ps);
+		skip_ws(ps);
+		if (n && *ps->p != ')') {
+			if (*ps->p)
+				perr(ps, ps->p, token_len(ps->p), "expected and, or or ')', " FOUND_FMT,
+				     FOUND(ps->p));
+			else
+				perr(ps, at, 1, "unbalanced '(': nothing closes it");
+			node__free(n);
+			n = NULL;
+		}
+		if (n)
+			ps->p++;
+	} else {
+		inner = parse_unary(ps);
+		n = inner ? node_new(ps, N_NOT) : NULL;
+		if (inner && !n) {
+			node__free(inner);
+		} else if (n && !add_kid(ps, n, &cap, inner)) {
+			node__free(n);
+			n = NULL;
+		}
+	}
+	ps->depth--;
+	return n;
+}
+
+static struct node *parse_chain(struct parser *ps, enum node_kind kind);
+
+static struct node *parse_term(struct parser *ps, enum node_kind kind)
+{
+	return kind == N_AND ? parse_unary(ps) : parse_chain(ps, N_AND);
+}
+
+/* and = unary { "and" unary }, or = and { "or" and }: one node for the whole chain. */
+static struct node *parse_chain(struct parser *ps, enum node_kind kind)
+{
+	const char *kw = kind == N_AND ? "and" : "or";
+	struct node *t = parse_term(ps, kind), *n;
+	size_t cap = 0;
+
+	if (!t || !keyword(ps, kw))
+		return t;
+	n = node_new(ps, kind);
+	if (!n) {
+		node__free(t);
+		return NULL;
+	}
+	do {
+		if (!add_kid(ps, n, &cap, t))
+			goto fail;
+		t = parse_term(ps, kind);
+		if (!t)
+			goto fail;
+	} while (keyword(ps, kw));
+	if (add_kid(ps, n, &cap, t))
 		return n;
-	}
-	return parse_check(ps);
+fail:
+	node__free(n);
+	return NULL;
 }
 
-static struct node *parse_and(struct parser *ps)
+static struct node *parse_or(struct parser *ps)
 {
-	struct node *n = parse_unary(ps), *r;
-
-	while (n && keyword(ps, "and")) {
-		r = parse_unary(ps);
-		if (!r) {
-			node_free(n);
-			return NULL;
-		}
-		n = node_new(ps, N_AND, n, r);
-	}
-	return n;
-}
-
-static struct node *parse_expr(struct parser *ps)
-{
-	struct node *n = parse_and(ps), *r;
-
-	while (n && keyword(ps, "or")) {
-		r = parse_and(ps);
-		if (!r) {
-			node_free(n);
-			return NULL;
-		}
-		n = node_new(ps, N_OR, n, r);
-	}
-	return n;
-}
-
-struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen)
-{
-	struct parser ps = { .src = expr, .p = expr, .err = errbuf, .errlen = errlen };
-	struct filter *f = calloc(1, sizeof(*f));
-
-	if (f)
-		f->scratch = calloc(1, sizeof(*f->scratch));
-	if (!f || !f->scratch) {
-		free(f);
-		snprintf(errbuf, errlen, "filter: out of memory");
-		return NULL;
-	}
-	if (!expr || !*expr) {
-		f->root = node_new(&ps, N_TRUE, NULL, NULL);
-		if (!f->root) {
-			filter__free(f);
-			return NULL;
-		}
-		return f;
-	}
-	f->root = parse_expr(&ps);
-	if (f->root) {
-		skip_ws(&ps);
-		if (*ps.p) {
-			perr(&ps, ps.p, "unexpected '%s'", ps.p);
-			node_free(f->root);
-			f->root = NULL;
-		}
-	}
-	if (!f->root) {
-		filter__free(f);
-		return NULL;
-	}
-	return f;
+	return parse_chain(ps, N_OR);
 }
 
 void filter__free(struct filter *f)
 {
 	if (!f)
 		return;
-	node_free(f->root);
+	node__free(f->root);
 	if (f->scratch)
 		sbuf_mem__free(f->scratch);
 	free(f->scratch);
 	free(f);
 }
 
-static bool str_cmp(enum op op, const struct field_val *v, const struct operand *o)
+struct filter *filter__new(const char *expr, struct filter_error *err)
 {
-	size_t i;
-	int c;
+	struct parser ps = { .src = expr ? expr : "", .p = expr ? expr : "", .err = err };
+	struct filter *f = calloc(1, sizeof(*f));
 
-	switch (op) {
-	case OP_CONTAINS:
-		return o->len <= v->len && memmem(v->str, v->len, o->str, o->len);
-	case OP_ICONTAINS:
-		for (i = 0; o->len <= v->len && i + o->len <= v->len; i++)
-			if (!strncasecmp(v->str + i, o->str, o->len))
-				return true;
-		return false;
-	case OP_STARTS:
-		return o->len <= v->len && !memcmp(v->str, o->str, o->len);
-	case OP_ENDS:
-		return o->len <= v->len && !memcmp(v->str + v->len - o->len, o->str, o->len);
-	default:
-		break;
+	memset(err, 0, sizeof(*err));
+	if (f)
+		f->scratch = calloc(1, sizeof(*f->scratch));
+	if (!f || !f->scratch) {
+		free(f);
+		nomem(&ps);
+		errno = ENOMEM;
+		return NULL;
 	}
-	c = memcmp(v->str, o->str, v->len < o->len ? v->len : o->len);
-	if (!c)
-		c = v->len < o->len ? -1 : v->len > o->len;
-	switch (op) {
-	case OP_EQ: case OP_IN: return c == 0;
-	case OP_NE: return c != 0;
-	case OP_LT: return c < 0;
-	case OP_LE: return c <= 0;
-	case OP_GT: return c > 0;
-	case OP_GE: return c >= 0;
-	default: return false;
+	skip_ws(&ps);
+	if (!*ps.p) {
+		f->root = node_new(&ps, N_TRUE);	/* nothing: everything matches */
+	} else {
+		f->root = parse_or(&ps);
+		skip_ws(&ps);
+		if (f->root && *ps.p == ')')
+			perr(&ps, ps.p, 1, "unexpected ')': no '(' is open");
+		else if (f->root && *ps.p)
+			perr(&ps, ps.p, token_len(ps.p), "unexpected '%.*s%s' after a complete "
+			     "condition: join conditions with and, or", QUOTE(ps.p, token_len(ps.p)));
 	}
-}
-
-#define NUM_CMP(op, a, b)                                                                          \
-	((op) == OP_EQ || (op) == OP_IN ? (a) == (b) : (op) == OP_NE ? (a) != (b) :                \
-	 (op) == OP_LT ? (a) < (b) : (op) == OP_LE ? (a) <= (b) : (op) == OP_GT ? (a) > (b) :      \
-	 (op) == OP_GE ? (a) >= (b) : false)
-
-static bool check(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
-{
-	struct sbuf b;
-	struct field_val v;
-	size_t i;
-
-	sbuf__init_mem(&b, scratch);
-	if (!n->field->get(ev, &v, &b))
-		return false;
-	if (n->op == OP_EXISTS)
-		return true;
-	for (i = 0; i < n->nvals; i++) {
-		const struct operand *o = &n->vals[i];
-		bool hit;
-
-		if (v.type == FT_STR)
-			hit = str_cmp(n->op, &v, o);
-		else if (n->op >= OP_CONTAINS)	/* substring tests on a number: on its text */
-			hit = false;
-		else if (v.type == FT_U64)
-			hit = NUM_CMP(n->op, v.u, o->u);
-		else
-			hit = NUM_CMP(n->op, v.s, o->s);
-		if (hit)
-			return true;
+	if (ps.failed) {
+		filter__free(f);
+		errno = ps.nomem ? ENOMEM : EINVAL;
+		return NULL;
 	}
-	return false;
+	return f;
 }
 
-static bool eval(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
+struct filter *filter__compile(const char *expr, char *errbuf, size_t errlen)
 {
-	switch (n->kind) {
-	case N_AND: return eval(n->a, ev, scratch) && eval(n->b, ev, scratch);
-	case N_OR: return eval(n->a, ev, scratch) || eval(n->b, ev, scratch);
-	case N_NOT: return !eval(n->a, ev, scratch);
-	case N_CHECK: return check(n, ev, scratch);
-	default: return true;
-	}
+	struct filter_error e;
+	struct filter *f = filter__new(expr, &e);
+
+	if (!f && errlen)
+		snprintf(errbuf, errlen, "filter: %s (at column %zu)", e.msg,
+			 filter__columns(expr ? expr : "", e.pos) + 1);
+	return f;
 }
 
-static bool node_uses(const struct node *n, const char *const *fields)
-{
-	size_t i;
-
-	if (!n)
-		return false;
-	if (n->field)
-		for (i = 0; fields[i]; i++)
-			if (!strcmp(n->field->name, fields[i]))
-				return true;
-	return node_uses(n->a, fields) || node_uses(n->b, fields);
-}
-
-bool filter__uses(const struct filter *f, const char *const *fields)
-{
-	return f && node_uses(f->root, fields);
-}
-
-bool filter__match(const struct filter *f, const struct scry_event *ev)
-{
-	return !f || eval(f->root, ev, f->scratch);
-}
-
+/* One pass: the words' lengths, then one copy each (argv may hold 100000 words). */
 char *filter__join(int argc, char *const argv[])
 {
-	size_t len = 1;
+	size_t len = 1, n, at = 0;
 	char *s;
 	int i;
 
 	for (i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	s = calloc(1, len);
+	s = malloc(len);
 	if (!s)
 		return NULL;
 	for (i = 0; i < argc; i++) {
 		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
+			s[at++] = ' ';
+		n = strlen(argv[i]);
+		memcpy(s + at, argv[i], n);
+		at += n;
 	}
+	s[at] = '\0';
 	return s;
 }

@@ -1,10 +1,18 @@
-# make fuzz [FUZZ_SECS=60]: the capture reader under libFuzzer + AddressSanitizer + UBSan for a
-# bounded time. Seeds are small captures written by the capture unit test (SCRY_FUZZ_CORPUS);
-# the corpus the fuzzer grows stays in $(BUILD)/fuzz/corpus between runs. A crash leaves its
-# input in $(BUILD)/fuzz/ (crash-*): replay it with $(BUILD)/fuzz/fuzz_capture FILE.
+# make fuzz [FUZZ_SECS=60]: the libFuzzer targets under AddressSanitizer + UBSan, one after the
+# other, each for FUZZ_SECS seconds (FUZZ_CAPTURE_SECS, FUZZ_FILTER_SECS to set them apart);
+# make fuzz-capture or fuzz-filter runs one.
+#
+# fuzz_capture: the capture reader. Seeds are small captures written by the capture unit test
+# (SCRY_FUZZ_CORPUS); the corpus it grows stays in $(BUILD)/fuzz/corpus between runs.
+# fuzz_filter: the filter language. Seeds are the expressions of tests/data/filters.test; its
+# corpus stays in $(BUILD)/fuzz/corpus-filter.
+# A crash leaves its input in $(BUILD)/fuzz/ (crash-*, filter-crash-*): replay it with
+# $(BUILD)/fuzz/fuzz_capture FILE or $(BUILD)/fuzz/fuzz_filter FILE.
 FUZZ_SECS ?= 60
+FUZZ_CAPTURE_SECS ?= $(FUZZ_SECS)
+FUZZ_FILTER_SECS ?= $(FUZZ_SECS)
 FUZZ_DIR := $(BUILD)/fuzz
-ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
+ifneq ($(filter fuzz fuzz-capture fuzz-filter,$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)),)
 $(error clang's libFuzzer runtime not found: install the Debian package libclang-rt-14-dev)
 endif
@@ -36,17 +44,38 @@ $(FUZZ_DIR)/fuzz_capture: tests/fuzz/fuzz_capture.c $(FUZZ_DIR)/libscry-fuzz.a
 	$(call msg,LD,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libscry-fuzz.a $(LIBS) -o $@
 
-fuzz: $(FUZZ_DIR)/fuzz_capture $(BUILD)/tests/test_capture
+$(FUZZ_DIR)/fuzz_filter: tests/fuzz/fuzz_filter.c $(FUZZ_DIR)/libscry-fuzz.a
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libscry-fuzz.a $(LIBS) -o $@
+
+# run_fuzzer NAME SECS LOG ARGS...: run it, print its figures; on a crash its log and input.
+run_fuzzer = cd $(FUZZ_DIR) && ./$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 \
+	-print_final_stats=1 $(4) 2>$(3); \
+	rc=$$?; grep -E '^(\#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss)' $(3); \
+	if [ $$rc -ne 0 ]; then tail -40 $(3); ls *crash-* *leak-* *timeout-* 2>/dev/null; exit 1; fi; \
+	echo "fuzz: $(1), $(2) s, no crash"
+
+fuzz: fuzz-capture fuzz-filter
+
+fuzz-capture: $(FUZZ_DIR)/fuzz_capture $(BUILD)/tests/test_capture
 	$(Q)rm -rf $(FUZZ_DIR)/seed && mkdir -p $(FUZZ_DIR)/seed $(FUZZ_DIR)/corpus
 	$(Q)SCRY_FUZZ_CORPUS=$(FUZZ_DIR)/seed $(BUILD)/tests/test_capture >/dev/null 2>&1 || \
 		{ echo "fuzz: the capture unit test failed; run it first" >&2; exit 1; }
-	$(Q)cd $(FUZZ_DIR) && ./fuzz_capture -max_total_time=$(FUZZ_SECS) -timeout=10 \
-		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-		-dict=$(CURDIR)/tests/fuzz/capture.dict corpus seed 2>fuzz.log; \
-		rc=$$?; grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss)' fuzz.log; \
-		if [ $$rc -ne 0 ]; then tail -40 fuzz.log; ls crash-* leak-* timeout-* 2>/dev/null; exit 1; fi; \
-		echo "fuzz: $(FUZZ_SECS) s, no crash"
+	$(Q)$(call run_fuzzer,fuzz_capture,$(FUZZ_CAPTURE_SECS),fuzz.log,-max_len=65536 \
+		-dict=$(CURDIR)/tests/fuzz/capture.dict corpus seed)
 
-.PHONY: fuzz
+# Expressions up to 16 KiB: room for nesting far past the limit, and for long chains.
+fuzz-filter: $(FUZZ_DIR)/fuzz_filter
+	$(Q)rm -rf $(FUZZ_DIR)/seed-filter && mkdir -p $(FUZZ_DIR)/seed-filter $(FUZZ_DIR)/corpus-filter
+	$(Q)awk -F '\t' '!/^#/ && NF > 1 { f = sprintf("%s/row%d", d, NR); printf "%s", $$1 > f; close(f) }' \
+		d=$(FUZZ_DIR)/seed-filter tests/data/filters.test
+	$(Q)awk 'BEGIN { for (i = 0; i < 120; i++) printf "not ("; printf "proc.pid=1";    \
+		for (i = 0; i < 120; i++) printf ")" }' >$(FUZZ_DIR)/seed-filter/deep
+	$(Q)awk 'BEGIN { for (i = 0; i < 250; i++) printf "evt.type=read or (proc.pid>1 and "  \
+		"proc.name contains a) or "; printf "evt.dir=<" }' >$(FUZZ_DIR)/seed-filter/long
+	$(Q)$(call run_fuzzer,fuzz_filter,$(FUZZ_FILTER_SECS),fuzz-filter.log,-max_len=16384 \
+		-artifact_prefix=filter- -dict=$(CURDIR)/tests/fuzz/filter.dict corpus-filter seed-filter)
 
--include $(FUZZ_OBJS:.o=.d) $(FUZZ_DIR)/fuzz_capture.d
+.PHONY: fuzz fuzz-capture fuzz-filter
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_DIR)/fuzz_capture.d $(FUZZ_DIR)/fuzz_filter.d

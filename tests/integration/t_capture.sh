@@ -276,7 +276,7 @@ printf '\002' | dd of="$TMP/newer.scry" bs=1 seek=8 conv=notrunc 2>/dev/null
 one_line "-r of a newer format version: one clear line" 1 "written by a newer scry" "$SCRY" -r "$TMP/newer.scry"
 one_line "-r of a missing file: one clear line" 1 "cannot open $TMP/missing.scry: No such file" "$SCRY" -r "$TMP/missing.scry"
 one_line "-w into a missing directory: one clear line" 1 "cannot create $TMP/no/x.scry" "$SCRY" -w "$TMP/no/x.scry"
-one_line "-w with -j: one clear line" 1 "record with -w, then use them when replaying" "$SCRY" -w "$TMP/x.scry" -j
+one_line "-w with -j: one clear line, a usage error" 2 "record with -w, then use them when replaying" "$SCRY" -w "$TMP/x.scry" -j
 chmod 711 "$TMP"
 cp "$cap" "$TMP/nobody.scry"
 chown 65534 "$TMP/nobody.scry"

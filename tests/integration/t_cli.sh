@@ -1,5 +1,6 @@
 #!/bin/sh
-# The stream's controls: -n, -M, -j, SIGTERM, and a closed output pipe.
+# The stream's controls: -n, -M, -j, SIGTERM, and a closed output pipe; options anywhere around
+# the filter's words, on a small capture recorded here.
 . tests/lib/common.sh
 
 "$SCRY" -n 25 >"$TMP/n" 2>"$TMP/ne" &
@@ -49,4 +50,41 @@ wait $hp
 check "scry | head -n 3: head got 3 lines" [ "$(wc -l <"$TMP/p")" -eq 3 ]
 check "scry | head: scry ends by itself with status 0" [ "$(cat "$TMP/prc" 2>/dev/null)" = 0 ]
 check "scry | head: no error message" [ "$(grep -v 'events captured' "$TMP/pe" | grep -vc 'warning:')" -eq 0 ]
+# --- options before, between and after the filter's words, as sysdig users type them ----------
+cap="$TMP/cli.scry"
+start_scry "$TMP/w" "$TMP/we" -w "$cap" proc.name=getppid_loop || { not_ok "scry -w starts"; finish; }
+"$HELPERS/getppid_loop" 500 >/dev/null
+stop_scry INT
+check "a small capture of getppid_loop recorded" [ $? -eq 0 -a -s "$cap" ]
+"$SCRY" -r "$cap" -n 3 proc.name=getppid_loop >"$TMP/before" 2>"$TMP/e1"
+rc=$?
+check "options before the filter: 3 lines of getppid_loop" \
+	[ $rc -eq 0 -a "$(grep -c ' getppid_loop ' "$TMP/before")" -eq 3 -a "$(wc -l <"$TMP/before")" -eq 3 ]
+"$SCRY" -r "$cap" proc.name=getppid_loop -n 3 >"$TMP/after" 2>"$TMP/e2"
+rc=$?
+checkall "scry -r FILE proc.name=x -n 3: the same 3 lines, exit 0, no message" \
+	'[ $rc -eq 0 ] && [ ! -s "$TMP/e2" ] && cmp -s "$TMP/before" "$TMP/after"' ||
+	sed 's/^/#   /' "$TMP/e2" | head -3
+"$SCRY" proc.name = getppid_loop -r "$cap" and evt.type = getppid -j and evt.dir = '<' -n 4 >"$TMP/mid" 2>"$TMP/e3"
+rc=$?
+py "
+import json
+lines = open('$TMP/mid').read().splitlines()
+assert len(lines) == 4, lines
+for l in lines:
+    e = json.loads(l)
+    assert e['proc.name'] == 'getppid_loop' and e['evt.type'] == 'getppid' and e['evt.dir'] == '<', e
+" && [ $rc -eq 0 ] && ok "options between the filter's words (-r, -j, -n): 4 JSON exits of getppid" ||
+	{ not_ok "options between the filter's words (rc=$rc)"; sed 's/^/#   /' "$TMP/e3" | head -3; }
+# A negative number is a word of the filter, not an option; the -n after it still is one.
+"$SCRY" -r "$cap" evt.type = getppid and evt.rawres '>' -1 -n 2 >"$TMP/neg" 2>"$TMP/e4"
+rc=$?
+check "evt.rawres > -1 -n 2: -1 is the filter's, -n an option (2 exits of getppid)" \
+	[ $rc -eq 0 -a "$(grep -c '< getppid res=' "$TMP/neg")" -eq 2 -a "$(wc -l <"$TMP/neg")" -eq 2 ] ||
+	sed 's/^/#   /' "$TMP/e4" | head -3
+"$SCRY" -r "$cap" -n 2 -- proc.name = getppid_loop >"$TMP/dd" 2>/dev/null
+check "--: the words after it are the filter's" [ $? -eq 0 -a "$(grep -c ' getppid_loop ' "$TMP/dd")" -eq 2 ]
+"$SCRY" -r "$cap" -- proc.name = -n >"$TMP/dn" 2>"$TMP/e5"
+check "--: a filter value that looks like an option (-n) matches nothing, exit 0" \
+	[ $? -eq 0 -a ! -s "$TMP/dn" -a ! -s "$TMP/e5" ]
 finish

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The filter language, driven by tests/data/filters.test (expression, expected outcome). */
+/*
+ * The filter language, driven by tests/data/filters.test (expression, expected outcome); the
+ * nesting limits, the error display, and filters seeing whole values, here.
+ */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "scry/container.h"
 #include "scry/filter.h"
+#include "scry/sink.h"
 #include "scry/state.h"
 
 static struct scry_rec_sys_exit rec;
@@ -61,15 +69,20 @@ static const char *data_path(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Rows: expression <TAB> match | nomatch | error:TEXT | error@COLUMN:TEXT, where TEXT is part
+ * of the message and COLUMN the column of the offending token, counted as the caret does.
+ */
 static void table(void **state)
 {
-	char path[256], line[512], err[256];
+	char path[256], line[512];
 	int rows = 0, lineno = 0, bad = 0;
 	FILE *f = fopen(data_path("filters.test", path, sizeof(path)), "r");
 
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f)) {
 		char *tab = strrchr(line, '\t'), *want;
+		struct filter_error e;
 		struct filter *flt;
 
 		lineno++;
@@ -79,16 +92,20 @@ static void table(void **state)
 		*tab = '\0';
 		want = tab + 1;
 		rows++;
-		err[0] = '\0';
-		flt = filter__compile(line, err, sizeof(err));
-		if (!strncmp(want, "error:", 6)) {
-			if (flt || !strstr(err, want + 6)) {
-				print_error("line %d: '%s': wanted an error with '%s', got '%s'\n",
-					    lineno, line, want + 6, flt ? "(compiled)" : err);
+		flt = filter__new(line, &e);
+		if (!strncmp(want, "error", 5)) {
+			char *text = strchr(want, ':');
+			long col = want[5] == '@' ? strtol(want + 6, NULL, 10) : 0;
+
+			if (flt || !text || !strstr(e.msg, text + 1) ||
+			    (col && (size_t)col != filter__columns(line, e.pos) + 1)) {
+				print_error("line %d: '%s': wanted %s, got '%s' at column %zu\n", lineno,
+					    line, want, flt ? "(compiled)" : e.msg,
+					    filter__columns(line, e.pos) + 1);
 				bad++;
 			}
 		} else if (!flt) {
-			print_error("line %d: '%s' failed to compile: %s\n", lineno, line, err);
+			print_error("line %d: '%s' failed to compile: %s\n", lineno, line, e.msg);
 			bad++;
 		} else if (filter__match(flt, &ev) != !strcmp(want, "match")) {
 			print_error("line %d: '%s': wanted %s\n", lineno, line, want);
@@ -98,7 +115,383 @@ static void table(void **state)
 	}
 	fclose(f);
 	assert_int_equal(bad, 0);
-	assert_true(rows >= 50);
+	assert_true(rows >= 150);
+}
+
+/* --- nesting: bounded recursion whatever the expression ------------------------------------ */
+
+/* An expression of `n` copies of `unit`, between `head` and `tail`. */
+static char *repeat(const char *head, const char *unit, size_t n, const char *mid,
+		    const char *unit2, size_t n2)
+{
+	size_t hl = strlen(head), ul = strlen(unit), ml = strlen(mid), u2 = strlen(unit2), i;
+	char *s = malloc(hl + ul * n + ml + u2 * n2 + 1), *p = s;
+
+	assert_non_null(s);
+	memcpy(p, head, hl);
+	p += hl;
+	for (i = 0; i < n; i++, p += ul)
+		memcpy(p, unit, ul);
+	memcpy(p, mid, ml);
+	p += ml;
+	for (i = 0; i < n2; i++, p += u2)
+		memcpy(p, unit2, u2);
+	*p = '\0';
+	return s;
+}
+
+/* Compile; then its match (0/1), or -1 and the error. */
+static int outcome(const char *expr, struct filter_error *e)
+{
+	struct filter *f = filter__new(expr, e);
+	int m;
+
+	if (!f)
+		return -1;
+	m = filter__match(f, &ev);
+	filter__free(f);
+	return m;
+}
+
+/* cmocka's asserts cannot fail in another thread: the first failed check's line, or 0. */
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: %s (%s)\n", __FILE__, __LINE__, #c, e.msg);        \
+			return (void *)(intptr_t)__LINE__;                                         \
+		}                                                                                  \
+	} while (0)
+
+static void *deep_cases(void *arg)
+{
+	struct filter_error e = {};
+	char *s;
+
+	/* 30000 '(': refused at the 101st, which the error points at */
+	s = repeat("", "(", 30000, "proc.name=cat", ")", 30000);
+	CHECK(outcome(s, &e) == -1);
+	CHECK(strstr(e.msg, "nested too deeply: more than 100 levels"));
+	CHECK(e.pos == FILTER_MAX_DEPTH);
+	CHECK(e.len == 1);
+	free(s);
+	/* 50000 not */
+	s = repeat("", "not ", 50000, "proc.name=cat", "", 0);
+	CHECK(outcome(s, &e) == -1);
+	CHECK(strstr(e.msg, "nested too deeply"));
+	CHECK(e.pos == 4 * FILTER_MAX_DEPTH);
+	CHECK(e.len == 3);
+	free(s);
+	/* at the limit: 100 levels compile and evaluate */
+	s = repeat("", "(", FILTER_MAX_DEPTH, "proc.name=cat", ")", FILTER_MAX_DEPTH);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	s = repeat("", "not (", FILTER_MAX_DEPTH / 2, "proc.name=dog", ")", FILTER_MAX_DEPTH / 2);
+	CHECK(outcome(s, &e) == 0);	/* 50 nots of a false check */
+	free(s);
+	s = repeat("", "not (", FILTER_MAX_DEPTH / 2 - 1, "proc.name=dog", ")",
+		   FILTER_MAX_DEPTH / 2 - 1);
+	CHECK(outcome(s, &e) == 1);	/* 49 */
+	free(s);
+	s = repeat("", "not ", FILTER_MAX_DEPTH + 1, "proc.name=cat", "", 0);
+	CHECK(outcome(s, &e) == -1);
+	free(s);
+	/* 100000 terms of and / or: one level each, any length */
+	s = repeat("", "proc.name=cat and ", 100000, "proc.pid=100", "", 0);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	s = repeat("", "proc.name=cat and ", 100000, "proc.pid=101", "", 0);
+	CHECK(outcome(s, &e) == 0);
+	free(s);
+	s = repeat("", "evt.type=read or ", 100000, "proc.pid=100", "", 0);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	s = repeat("", "(evt.type=read or proc.pid=100) and ", 50000, "not evt.type=write", "", 0);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	s = repeat("", "(proc.pid=1 or (proc.pid=2 and not proc.pid=3)) or ", 30000, "proc.pid=100",
+		   "", 0);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	/* a list of 100000 values */
+	s = repeat("proc.pid in (", "7, ", 100000, "100)", "", 0);
+	CHECK(outcome(s, &e) == 1);
+	free(s);
+	return NULL;
+}
+
+/*
+ * In a thread with a 1 MiB stack: compiling, evaluating and freeing must stay within it
+ * however long or deep the expression (a tree that recursed once per term or per parenthesis
+ * needed megabytes for these).
+ */
+static void depth_limits(void **state)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	void *failed_at;
+
+	assert_int_equal(pthread_attr_init(&a), 0);
+	assert_int_equal(pthread_attr_setstacksize(&a, 1 << 20), 0);
+	assert_int_equal(pthread_create(&t, &a, deep_cases, NULL), 0);
+	assert_int_equal(pthread_join(t, &failed_at), 0);
+	assert_int_equal((intptr_t)failed_at, 0);
+	pthread_attr_destroy(&a);
+}
+
+/* --- the error as the command line shows it ------------------------------------------------ */
+
+static char logged[8][512];
+static int nlogged;
+
+static void keep_line(const char *line)
+{
+	if (nlogged < 8)
+		snprintf(logged[nlogged++], sizeof(logged[0]), "%s", line);
+}
+
+static void shows(const char *expr, const char *l1, const char *l2, const char *l3)
+{
+	struct filter_error e;
+
+	assert_null(filter__new(expr, &e));
+	assert_int_equal(errno, EINVAL);
+	nlogged = 0;
+	log_set_hook(keep_line);
+	filter_error__log(expr, &e);
+	log_set_hook(NULL);
+	assert_int_equal(nlogged, 3);
+	assert_string_equal(logged[0], l1);
+	assert_string_equal(logged[1], l2);
+	assert_string_equal(logged[2], l3);
+}
+
+static void caret(void **state)
+{
+	char *s, *t;
+
+	shows("proc.name=x and evt.type=getppidd",
+	      "scry: filter: unknown evt.type 'getppidd': did you mean getppid?\n",
+	      "scry:   proc.name=x and evt.type=getppidd\n",
+	      "scry:                            ^~~~~~~~\n");
+	shows("proc.nme=cat",
+	      "scry: filter: unknown field 'proc.nme': did you mean proc.name? (scry -l lists the "
+	      "fields)\n",
+	      "scry:   proc.nme=cat\n",
+	      "scry:   ^~~~~~~~\n");
+	/* the end of the expression: after its last character, trailing space or not */
+	shows("proc.name=", "scry: filter: expected a value after =, found the end of the "
+	      "expression\n", "scry:   proc.name=\n", "scry:             ^\n");
+	shows("proc.name= \n", "scry: filter: expected a value after =, found the end of the "
+	      "expression\n", "scry:   proc.name=\n", "scry:             ^\n");
+	/* columns of the escaped text: \x01 and \x1b take 4 each, é one, a backslash two */
+	shows("proc.name='\x01\x1b\xc3\xa9\\' and proc.pid=x",
+	      "scry: filter: proc.pid takes a decimal number (0 or more), not 'x'\n",
+	      "scry:   proc.name='\\x01\\x1bé\\\\' and proc.pid=x\n",
+	      "scry:                                        ^\n");
+	/* an unterminated string: from its quote to the end */
+	shows("proc.name = 'cat", "scry: filter: unterminated string: no closing '\n",
+	      "scry:   proc.name = 'cat\n", "scry:               ^~~~\n");
+	/* a long expression: a window around the token */
+	t = repeat("", "proc.pid=1 or ", 20, "proc.pid contains 1 or ", "proc.pid=2 or ", 20);
+	assert_true(asprintf(&s, "%sproc.pid=3", t) > 0);
+	free(t);
+	shows(s, "scry: filter: proc.pid is a number: contains does not apply (use =, !=, <, <=, "
+	      ">, >=, in or exists)\n",
+	      "scry:   ...or proc.pid=1 or proc.pid=1 or proc.pid contains 1 or proc.pid=2 or "
+	      "proc.pid=2 or proc.p...\n",
+	      "scry:                                              ^~~~~~~~\n");
+	free(s);
+	/* the one-line form, for the top's status line */
+	{
+		char err[256];
+
+		assert_null(filter__compile("proc.name=x and evt.type=getppidd", err, sizeof(err)));
+		assert_string_equal(err, "filter: unknown evt.type 'getppidd': did you mean getppid? "
+				    "(at column 26)");
+	}
+}
+
+/* Every name an event can show in evt.type is one a filter accepts. */
+static void every_event_type(void **state)
+{
+	char expr[128], err[256];
+	struct filter *f;
+	const char *n;
+	uint32_t i;
+	int names = 0;
+
+	for (i = SCRY_REC_FORK; i < SCRY_REC__MAX; i++) {
+		snprintf(expr, sizeof(expr), "evt.type=%s", evt_table[i].name);
+		f = filter__compile(expr, err, sizeof(err));
+		assert_non_null(f);
+		filter__free(f);
+	}
+	for (i = 0; i < SCRY_NR_COMPAT_BASE + SCRY_NR_SYSCALLS; i++) {
+		n = syscall_name(i);
+		if (!n)
+			continue;
+		snprintf(expr, sizeof(expr), "evt.type in (%s, getpid)", n);
+		f = filter__compile(expr, err, sizeof(err));
+		if (!f)
+			print_error("%s: %s\n", expr, err);
+		assert_non_null(f);
+		filter__free(f);
+		names++;
+	}
+	assert_true(names > 300);
+}
+
+/* Every category, direction, fd type and runtime the getters return is in its field's set. */
+static void closed_sets_hold_the_getters_values(void **state)
+{
+	static const uint16_t types[] = { SCRY_REC_SYS_ENTER, SCRY_REC_SYS_EXIT, SCRY_REC_FORK,
+					  SCRY_REC_EXEC, SCRY_REC_EXIT, SCRY_REC_SWITCH,
+					  SCRY_REC_CPUTICK, SCRY_REC_RENAME };
+	const struct field_desc *cat = field_lookup("evt.category"), *dir = field_lookup("evt.dir");
+	const struct field_desc *ct = field_lookup("container.type");
+	char tmp[64], val[64];
+	struct scry_container c = {};
+	struct scry_event e = ev;
+	struct field_val v;
+	struct sbuf b;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		e.type = types[i];
+		e.dir = i % 2 ? '<' : '>';
+		sbuf__init(&b, tmp, sizeof(tmp));
+		assert_true(cat->get(&e, &v, &b));
+		snprintf(val, sizeof(val), "%.*s", (int)v.len, v.str);
+		assert_true(field_values__has(cat->values, val));
+		assert_true(dir->get(&e, &v, &b));
+		snprintf(val, sizeof(val), "%.*s", (int)v.len, v.str);
+		assert_true(field_values__has(dir->values, val));
+	}
+	for (i = 1; i < 16; i++)
+		if (*fd_kind_name(i))
+			assert_true(field_values__has(field_lookup("fd.type")->values,
+						      fd_kind_name(i)));
+	for (i = 0; i < CTR_RUNTIME__MAX; i++) {
+		c.runtime = i;
+		e.container = i ? &c : NULL;
+		sbuf__init(&b, tmp, sizeof(tmp));
+		assert_true(ct->get(&e, &v, &b));
+		snprintf(val, sizeof(val), "%.*s", (int)v.len, v.str);
+		assert_true(field_values__has(ct->values, val));
+	}
+}
+
+/* --- filters see whole values, as the outputs print them ----------------------------------- */
+
+/* What the printer prints for -p FORMAT and this event. */
+static char *printed(const char *format, const struct scry_event *e)
+{
+	struct printer_opts po = { .format = format };
+	size_t cap = 64 << 20, n = 0;
+	char *out = malloc(cap);
+	ssize_t k;
+	void *pr;
+
+	assert_non_null(out);
+	po.fd = memfd_create("printed", 0);
+	assert_true(po.fd >= 0);
+	pr = printer__new(&po);
+	assert_non_null(pr);
+	assert_int_equal(printer_ops.event(pr, e, true), 0);
+	assert_int_equal(printer_ops.finish(pr), 0);
+	printer_ops.free(pr);
+	assert_int_equal(lseek(po.fd, 0, SEEK_SET), 0);
+	while ((k = read(po.fd, out + n, cap - 1 - n)) > 0)
+		n += k;
+	out[n] = '\0';
+	close(po.fd);
+	return out;
+}
+
+static bool matches(const char *expr, const struct scry_event *e)
+{
+	struct filter_error err;
+	struct filter *f = filter__new(expr, &err);
+	bool m;
+
+	if (!f)
+		print_error("%s: %s\n", expr, err.msg);
+	assert_non_null(f);
+	m = filter__match(f, e);
+	filter__free(f);
+	return m;
+}
+
+/*
+ * An exec with the longest exe and argv a record carries: evt.info is past 5 KB (a filter that
+ * looked at 4 KB of it missed the end the printer shows); container labels of megabytes.
+ */
+static void long_values(void **state)
+{
+	static struct scry_rec_exec ex;
+	struct containers_opts co = {};
+	struct ctr_meta meta = {};
+	struct scry_event e[2];
+	struct proctab *pt = proctab__new(NULL);
+	struct containers *cs = containers__new(&co, false);
+	size_t i, size;
+	char *out;
+
+	assert_non_null(pt);
+	assert_non_null(cs);
+	memset(&ex, 0, sizeof(ex));
+	ex.h.type = SCRY_REC_EXEC;
+	ex.h.pid = ex.h.tid = ex.old_tid = 500;
+	strcpy(ex.h.comm, "longargs");
+	ex.exe_len = SCRY_EXE_MAX;
+	memset(ex.data, 'e', ex.exe_len);
+	ex.data[0] = '/';
+	ex.args_len = SCRY_ARGS_MAX;
+	for (i = 0; i < ex.args_len; i++)	/* "longargs aaaa aaaa ... evilmarker" */
+		ex.data[ex.exe_len + i] = i % 5 == 4 ? '\0' : 'a';
+	memcpy(ex.data + ex.exe_len, "longargs", 9);
+	memcpy(ex.data + ex.exe_len + ex.args_len - 12, "\0evilmarker\0", 12);
+	size = SCRY_EXEC_FIXED + ex.exe_len + ex.args_len;
+	ex.h.size = size;
+	assert_int_equal(decode__record(&ex, size, e), 1);
+	proctab__apply(pt, &e[0]);
+	assert_non_null(e[0].proc);
+
+	out = printed("%evt.info", &e[0]);
+	assert_true(strlen(out) > 5000);
+	assert_non_null(strstr(out, "evilmarker"));
+	free(out);
+	assert_true(matches("evt.info contains evilmarker", &e[0]));
+	assert_true(matches("evt.info endswith evilmarker", &e[0]));
+	assert_true(matches("proc.cmdline contains evilmarker", &e[0]));
+	assert_true(matches("proc.args endswith ' evilmarker'", &e[0]));
+	assert_false(matches("evt.info contains evilmarkers", &e[0]));
+
+	/* 3 MB of labels, the marker in the last one's value */
+	meta.name = strdup("huge");
+	meta.nlabels = 3000;
+	meta.labels = calloc(meta.nlabels, sizeof(*meta.labels));
+	assert_non_null(meta.labels);
+	for (i = 0; i < meta.nlabels; i++) {
+		meta.labels[i].key = malloc(24);
+		snprintf(meta.labels[i].key, 24, "k%zu", i);
+		meta.labels[i].val = malloc(1000);
+		memset(meta.labels[i].val, 'v', 999);
+		meta.labels[i].val[999] = '\0';
+	}
+	memcpy(meta.labels[meta.nlabels - 1].val + 999 - 10, "evilmarker", 10);
+	e[0].container = containers__add(cs, 77, "0123456789abcdef0123456789abcdef0123456789abcdef"
+					 "0123456789abcdef", CTR_DOCKER, &meta);
+	assert_non_null(e[0].container);
+	out = printed("%container.labels", &e[0]);
+	assert_true(strlen(out) > 3000000);
+	assert_non_null(strstr(out, "evilmarker"));
+	free(out);
+	assert_true(matches("container.labels contains evilmarker", &e[0]));
+	assert_true(matches("container.labels endswith evilmarker", &e[0]));
+
+	proctab__free(pt);
+	containers__free(cs);
 }
 
 static void join_words(void **state)
@@ -114,6 +507,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(depth_limits),
+		cmocka_unit_test(caret),
+		cmocka_unit_test(every_event_type),
+		cmocka_unit_test(closed_sets_hold_the_getters_values),
+		cmocka_unit_test(long_values),
 		cmocka_unit_test(join_words),
 	};
 

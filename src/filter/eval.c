@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Evaluating a compiled filter against an event: no allocation once the scratch buffer has
+ * grown to the longest value met. Recursion follows the tree, whose depth the parser bounds
+ * (internal.h), so a hostile or generated expression cannot exhaust the stack here.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+static bool str_cmp(enum op op, const struct field_val *v, const struct operand *o)
+{
+	size_t i;
+	int c;
+
+	switch (op) {
+	case OP_CONTAINS:
+		return o->len <= v->len && memmem(v->str, v->len, o->str, o->len);
+	case OP_ICONTAINS:
+		for (i = 0; o->len <= v->len && i + o->len <= v->len; i++)
+			if (!strncasecmp(v->str + i, o->str, o->len))
+				return true;
+		return false;
+	case OP_STARTS:
+		return o->len <= v->len && !memcmp(v->str, o->str, o->len);
+	case OP_ENDS:
+		return o->len <= v->len && !memcmp(v->str + v->len - o->len, o->str, o->len);
+	default:
+		break;
+	}
+	c = memcmp(v->str, o->str, v->len < o->len ? v->len : o->len);
+	if (!c)
+		c = v->len < o->len ? -1 : v->len > o->len;
+	switch (op) {
+	case OP_EQ: case OP_IN: return c == 0;
+	case OP_NE: return c != 0;
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	case OP_GE: return c >= 0;
+	default: return false;
+	}
+}
+
+#define NUM_CMP(op, a, b)                                                                          \
+	((op) == OP_EQ || (op) == OP_IN ? (a) == (b) : (op) == OP_NE ? (a) != (b) :                \
+	 (op) == OP_LT ? (a) < (b) : (op) == OP_LE ? (a) <= (b) : (op) == OP_GT ? (a) > (b) :      \
+	 (op) == OP_GE ? (a) >= (b) : false)
+
+static bool check(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
+{
+	struct sbuf b;
+	struct field_val v;
+	size_t i;
+
+	sbuf__init_mem(&b, scratch);
+	if (!n->field->get(ev, &v, &b))
+		return false;
+	if (n->op == OP_EXISTS)
+		return true;
+	for (i = 0; i < n->nvals; i++) {
+		const struct operand *o = &n->vals[i];
+		bool hit;
+
+		/* The parser lets string operators reach string fields only. */
+		if (v.type == FT_STR)
+			hit = str_cmp(n->op, &v, o);
+		else if (v.type == FT_U64)
+			hit = NUM_CMP(n->op, v.u, o->u);
+		else
+			hit = NUM_CMP(n->op, v.s, o->s);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+bool node__eval(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
+{
+	size_t i;
+
+	switch (n->kind) {
+	case N_AND:
+		for (i = 0; i < n->nkids; i++)
+			if (!node__eval(n->kids[i], ev, scratch))
+				return false;
+		return true;
+	case N_OR:
+		for (i = 0; i < n->nkids; i++)
+			if (node__eval(n->kids[i], ev, scratch))
+				return true;
+		return false;
+	case N_NOT:
+		return !node__eval(n->kids[0], ev, scratch);
+	case N_CHECK:
+		return check(n, ev, scratch);
+	default:
+		return true;
+	}
+}
+
+bool node__uses(const struct node *n, const char *const *fields)
+{
+	size_t i;
+
+	if (n->field)
+		for (i = 0; fields[i]; i++)
+			if (!strcmp(n->field->name, fields[i]))
+				return true;
+	for (i = 0; i < n->nkids; i++)
+		if (node__uses(n->kids[i], fields))
+			return true;
+	return false;
+}
+
+void node__free(struct node *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->nkids; i++)
+		node__free(n->kids[i]);
+	free(n->kids);
+	for (i = 0; i < n->nvals; i++)
+		free(n->vals[i].str);
+	free(n->vals);
+	free(n);
+}
+
+bool filter__uses(const struct filter *f, const char *const *fields)
+{
+	return f && node__uses(f->root, fields);
+}
+
+bool filter__match(const struct filter *f, const struct scry_event *ev)
+{
+	return !f || node__eval(f->root, ev, f->scratch);
+}

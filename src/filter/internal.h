@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A compiled filter: the tree the parser (filter.c) builds and the evaluator (eval.c) walks.
+ * `and` and `or` are n-ary (one node, its terms in an array), so a chain of any length is one
+ * level deep; only parentheses and `not` add levels, and the parser stops at FILTER_MAX_DEPTH.
+ * Walking the tree recursively is therefore bounded (about 2 * FILTER_MAX_DEPTH frames).
+ */
+#ifndef SCRY_FILTER_INTERNAL_H
+#define SCRY_FILTER_INTERNAL_H
+
+#include "scry/filter.h"
+
+enum node_kind { N_TRUE, N_CHECK, N_NOT, N_AND, N_OR };
+
+/* Operators that apply to numbers first: op >= OP_CONTAINS are for strings only. */
+enum op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_EXISTS,
+	  OP_CONTAINS, OP_ICONTAINS, OP_STARTS, OP_ENDS };
+
+struct operand {
+	char *str;		/* as written (quotes removed) */
+	size_t len;
+	uint64_t u;		/* FT_U64 fields: parsed once, at compile time */
+	int64_t s;		/* FT_S64 fields */
+};
+
+struct node {
+	enum node_kind kind;
+	struct node **kids;	/* AND, OR: two or more terms, in order; NOT: one */
+	size_t nkids;
+	const struct field_desc *field;	/* CHECK */
+	enum op op;
+	struct operand *vals;	/* one, or several for "in" */
+	size_t nvals;
+};
+
+struct filter {
+	struct node *root;
+	/* Field values, whole, in a buffer of the same kind as the outputs': a check sees what
+	 * they show, whatever its length. */
+	struct sbuf_mem *scratch;
+};
+
+/* eval.c */
+bool node__eval(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch);
+bool node__uses(const struct node *n, const char *const *fields);
+void node__free(struct node *n);
+
+/* diag.c: the closest candidate to a misspelt word, for "did you mean" (NULL: none close). */
+struct suggest {
+	const char *word;
+	const char *best;
+	unsigned int score;	/* of best: lower is closer */
+};
+void suggest__init(struct suggest *s, const char *word);
+void suggest__try(struct suggest *s, const char *candidate);
+
+#endif /* SCRY_FILTER_INTERNAL_H */
