@@ -282,6 +282,8 @@ struct cap_tables;
 
 struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
 void cap_tables__free(struct cap_tables *t);
+/* Entries it remembers (cgroups and containers): bounded, see tables.c. */
+size_t cap_tables__entries(const struct cap_tables *t);
 
 struct cap_tables_fast {
 	uint64_t cgid;

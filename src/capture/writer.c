@@ -159,6 +159,8 @@ static int new_file(struct capture_writer *w, const struct scry_event *first)
 
 	flush_meta(w, false);
 	n = cap_tables__snapshot(w->tables, &b, first);
+	/* The cache's cgroup may be one the tables forgot: the new file must describe it. */
+	memset(&w->fast, 0, sizeof(w->fast));
 	w->file_raw = 0;
 	w->file_since = now_mono_ns();
 	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, file_ts(w, first));
