@@ -14,7 +14,7 @@
  * Anything else (a symlink, a directory, a FIFO, a socket, a block device, a file of another
  * user) is refused with one line that says what it is and what to do.
  *
- * A file is only ever removed if it is still the very file (device and inode) this run made.
+ * A file is only ever removed if it is still the very file (struct outfile_id) this run made.
  * Functions return 0 or -errno, and say what went wrong in one log line.
  */
 #ifndef SCRY_OUTFILE_H
@@ -24,8 +24,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * A file's identity: device, inode, and birth time where the filesystem keeps one (an inode
+ * number is reused once its file is gone; 0: unknown, then device and inode decide).
+ */
 struct outfile_id {
 	uint64_t dev, ino;
+	uint64_t btime;
 };
 
 struct outfile {

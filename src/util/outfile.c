@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "scry/outfile.h"
@@ -134,13 +135,18 @@ static int open_dir(const char *path, const char **base, bool say)
 		dir[slash - path] = '\0';
 	}
 	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 && say)
-		log_err("cannot create %s: directory %s: %s", path, dir, strerror(errno));
-	return dfd < 0 ? -errno : dfd;
+	if (dfd < 0) {
+		dfd = -errno;
+		if (say)
+			log_err("cannot create %s: directory %s: %s", path, dir, strerror(-dfd));
+	}
+	return dfd;
 }
 
 static int look(int dfd, const char *base, const char *path, struct stat *st)
 {
+	int err;
+
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
 		log_err("refusing to write %s: it names a directory (name a file in it)", path);
 		return -EISDIR;
@@ -149,8 +155,9 @@ static int look(int dfd, const char *base, const char *path, struct stat *st)
 		return judge(st, path);
 	if (errno == ENOENT)
 		return HOLDS_NOTHING;
-	log_err("cannot create %s: %s", path, strerror(errno));
-	return -errno;
+	err = -errno;
+	log_err("cannot create %s: %s", path, strerror(-err));
+	return err;
 }
 
 int outfile__check(const char *path)
@@ -185,25 +192,51 @@ static uint64_t random_u64(void)
 	return now_mono_ns() ^ ((uint64_t)getpid() << 32) ^ ++n;
 }
 
-static void set_id(struct outfile *f, const struct stat *st)
+/* The identity and type of `name` in dfd, not followed ("" with dfd a file: that file). */
+static int get_id(int dfd, const char *name, struct outfile_id *id, mode_t *mode)
 {
-	f->id.dev = st->st_dev;
-	f->id.ino = st->st_ino;
+	struct statx sx;
+
+	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH),
+		  STATX_TYPE | STATX_INO | STATX_BTIME, &sx))
+		return -errno;
+	id->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	id->ino = sx.stx_ino;
+	id->btime = sx.stx_mask & STATX_BTIME ?
+		    (uint64_t)sx.stx_btime.tv_sec * 1000000000ULL + sx.stx_btime.tv_nsec : 0;
+	*mode = sx.stx_mode;
+	return 0;
+}
+
+static bool same_id(const struct outfile_id *a, const struct outfile_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino &&
+	       (!a->btime || !b->btime || a->btime == b->btime);
+}
+
+/* Whether `name` is a regular file and the very file `id`. */
+static bool is_file(int dfd, const char *name, const struct outfile_id *id)
+{
+	struct outfile_id now;
+	mode_t mode;
+
+	return !get_id(dfd, name, &now, &mode) && S_ISREG(mode) && same_id(&now, id);
 }
 
 /* A character device is written as it is: no O_CREAT, no O_TRUNC, never renamed or removed. */
 static int open_device(struct outfile *f, const char *base)
 {
-	struct stat st;
+	mode_t mode;
 	int fd, fl;
 
 	/* O_NONBLOCK: should a FIFO have replaced the device meanwhile, open() must not wait. */
 	fd = openat(f->dfd, base, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		log_err("cannot write to %s: %s", f->path, strerror(errno));
-		return -errno;
+		fd = -errno;
+		log_err("cannot write to %s: %s", f->path, strerror(-fd));
+		return fd;
 	}
-	if (fstat(fd, &st) || !S_ISCHR(st.st_mode)) {
+	if (get_id(fd, "", &f->id, &mode) || !S_ISCHR(mode)) {
 		close(fd);
 		log_err("refusing to write %s: it changed while scry looked at it", f->path);
 		return -EAGAIN;
@@ -212,7 +245,6 @@ static int open_device(struct outfile *f, const char *base)
 	if (fl >= 0)
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	f->fd = fd;
-	set_id(f, &st);
 	f->in_place = f->published = true;
 	close(f->dfd);
 	f->dfd = -1;
@@ -222,7 +254,7 @@ static int open_device(struct outfile *f, const char *base)
 /* A new inode under a hidden name of its own in the directory: ".NAME.<random>". */
 static int make_tmp(struct outfile *f, const char *base)
 {
-	struct stat st;
+	mode_t mode;
 	int fd = -1, i, err;
 
 	for (i = 0; i < TMP_TRIES && fd < 0; i++) {
@@ -240,8 +272,7 @@ static int make_tmp(struct outfile *f, const char *base)
 		return err;
 	}
 	f->fd = fd;
-	if (!fstat(fd, &st))
-		set_id(f, &st);
+	get_id(fd, "", &f->id, &mode);
 	return 0;
 }
 
@@ -319,8 +350,7 @@ int outfile__publish(struct outfile *f, const struct outfile_id *replaces)
 			return renameat(f->dfd, f->tmp, f->dfd, base) ? rename_failed(f) : published(f);
 		}
 		if (replaces) {
-			if (!S_ISREG(st.st_mode) || st.st_dev != replaces->dev ||
-			    st.st_ino != replaces->ino) {
+			if (!is_file(f->dfd, base, replaces)) {
 				log_err("refusing to replace %s: it is no longer the file this recording "
 					"wrote there", f->path);
 				return -ESTALE;
@@ -340,20 +370,12 @@ int outfile__publish(struct outfile *f, const struct outfile_id *replaces)
 	return -EAGAIN;
 }
 
-static bool same_file(int dfd, const char *name, const struct outfile_id *id)
-{
-	struct stat st;
-
-	return !fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode) &&
-	       st.st_dev == id->dev && st.st_ino == id->ino;
-}
-
 void outfile__close(struct outfile *f)
 {
 	if (!f)
 		return;
 	/* Never published: the hidden name goes, if it is still ours. */
-	if (!f->published && f->tmp[0] && f->dfd >= 0 && same_file(f->dfd, f->tmp, &f->id))
+	if (!f->published && f->tmp[0] && f->dfd >= 0 && is_file(f->dfd, f->tmp, &f->id))
 		unlinkat(f->dfd, f->tmp, 0);
 	if (f->fd >= 0)
 		close(f->fd);
@@ -365,16 +387,17 @@ void outfile__close(struct outfile *f)
 
 int outfile__remove(const char *path, const struct outfile_id *id)
 {
+	struct outfile_id now;
 	const char *base;
-	struct stat st;
+	mode_t mode;
 	int dfd, err = 0;
 
 	dfd = open_dir(path, &base, false);
 	if (dfd < 0)
 		return dfd == -ENOENT ? 0 : dfd;
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
+	if (get_id(dfd, base, &now, &mode)) {
 		err = errno == ENOENT ? 0 : -errno;
-	} else if (!S_ISREG(st.st_mode) || st.st_dev != id->dev || st.st_ino != id->ino) {
+	} else if (!S_ISREG(mode) || !same_id(&now, id)) {
 		log_warn("left %s in place: it is no longer the file this recording wrote there",
 			 path);
 		err = -ESTALE;
