@@ -253,18 +253,20 @@ void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry
 	remember_ctr(t, c);
 }
 
-static void push_cgid(uint64_t **l, uint32_t *n, size_t *cap, uint64_t cgid)
+/* False without memory: the item lists fewer cgroups (the caller makes sure they are met again). */
+static bool push_cgid(uint64_t **l, uint32_t *n, size_t *cap, uint64_t cgid)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		uint64_t *nl = realloc(*l, ncap * sizeof(*nl));
 
 		if (!nl)
-			return;	/* the item lists fewer cgroups; the registry keeps working */
+			return false;
 		*l = nl;
 		*cap = ncap;
 	}
 	(*l)[(*n)++] = cgid;
+	return true;
 }
 
 /*
@@ -416,8 +418,9 @@ static uint32_t snapshot_ctrs(struct cap_tables *t, struct cap_buf *out)
 	while (t->ct && (c = containers__next(t->ct, &pos))) {
 		i++;
 		cl.n = 0;
-		while (k < ps.n && ps.p[k].idx == i)
-			push_cgid(&cl.l, &cl.n, &cl.cap, ps.p[k++].cgid);
+		for (; k < ps.n && ps.p[k].idx == i; k++)
+			if (!push_cgid(&cl.l, &cl.n, &cl.cap, ps.p[k].cgid))
+				hashmap__del(t->cgids, ps.p[k].cgid);	/* described when met */
 		put_ctr(out, c, cl.l, cl.n);
 		remember_ctr(t, c);
 		n++;

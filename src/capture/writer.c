@@ -554,6 +554,10 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 	if (!w)
 		goto fail;
 	outfile__init(&w->out);
+	if (o->fd > 0) {
+		w->out.fd = o->fd;
+		w->out.in_place = w->out.published = w->published = true;
+	}
 	w->o = *o;
 	w->pl = pl;
 	w->block_raw = o->block_bytes ? o->block_bytes : BLOCK_RAW;
@@ -580,10 +584,6 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 	w->first_name = strdup(name);
 	if (!w->first_name)
 		goto fail;
-	if (o->fd > 0) {
-		w->out.fd = o->fd;
-		w->out.in_place = w->out.published = w->published = true;
-	}
 	/* Nothing is made yet: only what would be refused later is refused now (and said). */
 	if (o->fd <= 0 && ((err = outfile__check(name)) || (err = cap_names__check(w->names)))) {
 		capture_writer__free(w);

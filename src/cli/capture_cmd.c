@@ -33,7 +33,7 @@ static void size_str(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
 }
 
-/* What was written, or why nothing was; then the write error, unless it was said already. */
+/* What was written, or why nothing was. */
 static void write_summary(struct capture_writer *w, const struct scry_opts *o)
 {
 	struct capture_stats st;
