@@ -33,6 +33,8 @@ struct capture_writer_opts {
 	int level;			/* deflate level 1..9, 0 to store blocks uncompressed, -1 default */
 	unsigned int pool_blocks;	/* event blocks in flight (memory bound); 0: default */
 	size_t block_bytes;		/* an event block's payload; 0: 256 KiB (tests use less) */
+	int fd;				/* > 0: write the first file to this descriptor (tests: a
+					 * pipe), which the writer closes, instead of making `path` */
 	/*
 	 * -r with -w: the replay being re-recorded. The files then describe the recorded host
 	 * (hostname, kernel, CPUs, boot), the source's loss reports carry over, and the consumer
@@ -50,13 +52,20 @@ struct capture_stats {
 	uint64_t raw_bytes;		/* the same blocks before compression */
 	unsigned int files;		/* files started */
 	int err;			/* first write error (-errno), 0 if none */
+	bool err_said;			/* ... and a message has said what it was about */
+	bool discarded;			/* -r with -w: nothing matched, so no file was kept and an
+					 * existing FILE was left as it was */
 };
 
 /*
- * Creates the first file (mode 0600) and starts the writer thread. `pl` is the pipeline whose
+ * Checks the path (and, when rotating, the numbered names that exist already) and starts the
+ * writer thread; nothing is created or changed yet. The first file is made when the recording
+ * starts, at the first event or tick (a live run sees them once its programs are attached), and
+ * replaces an existing FILE then; with `source` (-r -w) only at the first event that matches, so
+ * that a replay that matches nothing leaves FILE as it was. Files are made as scry/outfile.h says
+ * (mode 0600, never through a symlink or into someone else's file). `pl` is the pipeline whose
  * process table and container registry the capture describes (either may be NULL). The file
- * header and the table snapshot are written when the first event arrives (or at the first tick),
- * that is once the live run has seeded its tables. NULL on error, with a message printed.
+ * header and the table snapshot are written at the start. NULL on error, with a message printed.
  */
 struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 					   struct pipeline *pl);
@@ -65,7 +74,11 @@ extern const struct sink_ops capture_sink_ops;
 /* Write what is pending and the end marker, stop the thread. 0 or the first write error. */
 int capture_writer__close(struct capture_writer *w);
 void capture_writer__stats(struct capture_writer *w, struct capture_stats *st);
-/* True once the header was written: something was recorded (else the caller may unlink). */
+/*
+ * True once the recording started (the first event, tick or finish): from then on the writer
+ * decides what happens to the files it made. False: nothing was made. A caller never removes a
+ * file by name: the writer removes what it made and did not keep.
+ */
 bool capture_writer__started(const struct capture_writer *w);
 /* The first (or last) file's name: FILE, or FILE0, FILE1... with -C/-G. */
 const char *capture_writer__path(const struct capture_writer *w, bool last);

@@ -76,7 +76,7 @@ static int write_block(struct capture_writer *w, uint8_t kind, const uint8_t *ra
 		iov[1].iov_len = len;
 	}
 	cap_block_hdr_encode(&h, w->zbuf);
-	err = write_all(w->fd, iov, iov[1].iov_len ? 2 : 1);
+	err = write_all(w->out.fd, iov, iov[1].iov_len ? 2 : 1);
 	if (err)
 		return err;
 	atomic_fetch_add(&w->bytes, CAP_BLOCK_HDR + h.stored_len);
@@ -94,9 +94,48 @@ static int end_file(struct capture_writer *w, bool continues)
 	cap_put_end(&b, &w->file_end);
 	err = b.err ? b.err : write_block(w, CAP_BLK_END, b.p, b.len, 1, 0, 0);
 	cap_buf__free(&b);
-	if (!err && fdatasync(w->fd) && errno != EINVAL && errno != EROFS)
+	if (!err && fdatasync(w->out.fd) && errno != EINVAL && errno != EROFS)
 		err = -errno;
 	return err;
+}
+
+/*
+ * The next file of a rotating recording, made safely (scry/outfile.h) before the current one
+ * ends, so that the current one says truly whether the recording goes on. With -W, the file it
+ * takes the place of goes only if it is still the one this recording made.
+ */
+static int next_file(struct capture_writer *w, unsigned int idx, uint64_t file_ts)
+{
+	const struct cap_past *past;
+	struct outfile next;
+	const char *name;
+	int err, end_err;
+
+	name = cap_names__get(w->names, idx, (w->hdr.boot_wall + file_ts) / 1000000000ULL);
+	past = cap_names__past(w->names, idx);
+	err = outfile__create(&next, name);
+	if (!err)
+		err = outfile__publish(&next, past && !strcmp(past->name, name) ? &past->id : NULL);
+	if (err)
+		atomic_store(&w->err_said, true);	/* outfile said why */
+	if (!err && past && strcmp(past->name, name))
+		outfile__remove(past->name, &past->id);
+	end_err = end_file(w, !err);
+	outfile__close(&w->out);
+	if (!err && end_err) {
+		/* The recording stops here: the empty file just made is not worth keeping. */
+		outfile__remove(next.path, &next.id);
+		err = end_err;
+	}
+	if (err) {
+		outfile__close(&next);
+		return err;
+	}
+	w->out = next;
+	cap_names__created(w->names, idx, name, &next.id);
+	free(w->last_name);
+	w->last_name = strdup(name);
+	return 0;
 }
 
 static int start_file(struct capture_writer *w, uint64_t file_ts)
@@ -107,29 +146,12 @@ static int start_file(struct capture_writer *w, uint64_t file_ts)
 	size_t n;
 	int err;
 
-	if (idx > 0) {
-		const char *name, *old;
-
-		err = end_file(w, true);
-		close(w->fd);
-		w->fd = -1;
-		if (err)
-			return err;
-		name = cap_names__get(w->names, idx,
-				      (w->hdr.boot_wall + file_ts) / 1000000000ULL);
-		old = cap_names__evict(w->names, idx);
-		if (old)
-			unlink(old);
-		w->fd = cap_open_output(name);
-		if (w->fd < 0)
-			return w->fd;
-		free(w->last_name);
-		w->last_name = strdup(name);
-	}
+	if (idx > 0 && (err = next_file(w, idx, file_ts)))
+		return err;
 	h.seq = idx;
 	h.file_ts = file_ts;
 	n = cap_header_encode(&h, hb);
-	err = write_all(w->fd, &(struct iovec){ hb, n }, 1);
+	err = write_all(w->out.fd, &(struct iovec){ hb, n }, 1);
 	if (err)
 		return err;
 	atomic_fetch_add(&w->bytes, n);

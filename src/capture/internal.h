@@ -12,6 +12,7 @@
 
 #include "scry/container.h"
 #include "scry/decode.h"
+#include "scry/outfile.h"
 #include "scry/state.h"
 
 /*
@@ -281,6 +282,8 @@ struct cap_tables;
 
 struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
 void cap_tables__free(struct cap_tables *t);
+/* Entries it remembers (cgroups and containers): bounded, see tables.c. */
+size_t cap_tables__entries(const struct cap_tables *t);
 
 struct cap_tables_fast {
 	uint64_t cgid;
@@ -341,10 +344,24 @@ struct cap_names *cap_names__new(const char *base, bool by_size, bool timed, uns
 void cap_names__free(struct cap_names *n);
 /* The name of file number `idx` (0, 1, ...), started at wall-clock `when`. */
 const char *cap_names__get(struct cap_names *n, unsigned int idx, int64_t when);
-/* With -W and strftime names: the name to delete before file `idx` starts, or NULL. */
-const char *cap_names__evict(struct cap_names *n, unsigned int idx);
-/* Open for writing, 0600 whatever the umask or an old file's mode; fd or -errno. */
-int cap_open_output(const char *path);
+/*
+ * With -W N: the file made for index idx - N, which file `idx` replaces (the same name) or
+ * removes (a strftime name that differs), if it is still that very file; NULL if none.
+ */
+struct cap_past {
+	char *name;
+	struct outfile_id id;
+};
+const struct cap_past *cap_names__past(const struct cap_names *n, unsigned int idx);
+/* File `idx` was made as `id` under `name`: kept with -W. */
+void cap_names__created(struct cap_names *n, unsigned int idx, const char *name,
+			const struct outfile_id *id);
+/*
+ * Before recording: every name of a numbered set that exists already must be one scry may
+ * replace (outfile__check), so that a name planted in a shared directory stops the run before it
+ * starts. 0 or -errno (said).
+ */
+int cap_names__check(const struct cap_names *n);
 
 /* --- reader.c: one file ------------------------------------------------------------------- */
 struct cap_file;

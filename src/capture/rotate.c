@@ -2,21 +2,23 @@
 /*
  * Names of the files of a rotating recording (-C, -G, -W), as sysdig names them: the base name
  * with the file's index appended (FILE0, FILE1, ...). With -W N the index wraps at N, so the
- * oldest file is overwritten and at most N files exist; the index is then zero-padded to the
+ * oldest file is replaced and at most N files exist; the index is then zero-padded to the
  * digits of N (FILE00..FILE09 for -W 10) so that the names sort. With -G and a '%' in the name,
  * the name is strftime'd at the file's start (sysdig's -G convention), and -W removes the file
  * written N files earlier.
+ *
+ * The names are predictable, so what matters is how files are made (scry/outfile.h): -W replaces
+ * or removes only a file this recording made, still the same inode, which it remembers here.
  */
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "scry/outfile.h"
 
 struct cap_names {
 	char *base;
@@ -25,9 +27,8 @@ struct cap_names {
 	bool by_size;		/* -C: several files may start within one strftime name */
 	unsigned int keep;	/* -W */
 	int width;		/* digits of the index with -W */
-	char **past;		/* -W with strftime names: the last `keep` names */
+	struct cap_past *past;	/* -W: the file last made at each index modulo N */
 	char cur[4096];
-	char evicted[4096];
 };
 
 struct cap_names *cap_names__new(const char *base, bool by_size, bool timed, unsigned int keep)
@@ -44,9 +45,9 @@ struct cap_names *cap_names__new(const char *base, bool by_size, bool timed, uns
 	n->keep = n->rotating ? keep : 0;
 	for (k = n->keep; k; k /= 10)
 		n->width++;
-	if (n->keep && n->strftime_names)
+	if (n->keep)
 		n->past = calloc(n->keep, sizeof(*n->past));
-	if (!n->base || (n->keep && n->strftime_names && !n->past)) {
+	if (!n->base || (n->keep && !n->past)) {
 		cap_names__free(n);
 		errno = ENOMEM;
 		return NULL;
@@ -61,7 +62,7 @@ void cap_names__free(struct cap_names *n)
 	if (!n)
 		return;
 	for (i = 0; n->past && i < n->keep; i++)
-		free(n->past[i]);
+		free(n->past[i].name);
 	free(n->past);
 	free(n->base);
 	free(n);
@@ -96,40 +97,64 @@ const char *cap_names__get(struct cap_names *n, unsigned int idx, int64_t when)
 	return n->cur;
 }
 
-const char *cap_names__evict(struct cap_names *n, unsigned int idx)
+const struct cap_past *cap_names__past(const struct cap_names *n, unsigned int idx)
 {
-	char **slot, *name;
-	bool differs;
+	const struct cap_past *p = n->past ? &n->past[idx % n->keep] : NULL;
 
-	if (!n->past)
-		return NULL;
-	/* Called right after cap_names__get(idx): remember its name, return the one it replaces. */
-	slot = &n->past[idx % n->keep];
-	name = strdup(n->cur);
-	if (!name)
-		return NULL;	/* an old file stays behind: better than failing the recording */
-	differs = *slot && strcmp(*slot, name);
-	if (differs)
-		snprintf(n->evicted, sizeof(n->evicted), "%s", *slot);
-	free(*slot);
-	*slot = name;
-	return differs ? n->evicted : NULL;
+	return p && p->name ? p : NULL;
 }
 
-int cap_open_output(const char *path)
+void cap_names__created(struct cap_names *n, unsigned int idx, const char *name,
+			const struct outfile_id *id)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	struct stat st;
+	struct cap_past *p;
 
-	if (fd < 0)
-		return -errno;
-	/* O_CREAT's mode does not apply to a file that existed: make it private anyway. */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 &&
-	    fchmod(fd, 0600)) {
-		int err = -errno;
+	if (!n->past)
+		return;
+	p = &n->past[idx % n->keep];
+	free(p->name);
+	/* Out of memory: that file stays behind, rather than failing the recording. */
+	p->name = strdup(name);
+	p->id = *id;
+}
 
-		close(fd);
-		return err;
+/* Whether `s` (what follows the base name) is an index this recording may give a file. */
+static bool is_index(const struct cap_names *n, const char *s)
+{
+	size_t len = strspn(s, "0123456789");
+
+	if (!len || s[len] || len > 10)
+		return false;
+	if (n->keep)
+		return (int)len == n->width && strtoul(s, NULL, 10) < n->keep;
+	return len == 1 || s[0] != '0';
+}
+
+int cap_names__check(const struct cap_names *n)
+{
+	const char *slash = strrchr(n->base, '/'), *prefix = slash ? slash + 1 : n->base;
+	size_t plen = strlen(prefix);
+	char dir[4096], path[4096 + 256];
+	struct dirent *d;
+	DIR *dp;
+	int err = 0;
+
+	if (!n->rotating || n->strftime_names)
+		return 0;
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == n->base ? 1 : (int)(slash - n->base),
+			 n->base);
+	dp = opendir(dir);
+	if (!dp)
+		return 0;	/* the first file's check says why */
+	while (!err && (d = readdir(dp))) {
+		if (strncmp(d->d_name, prefix, plen) || !is_index(n, d->d_name + plen))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", n->base, d->d_name + plen);
+		err = outfile__check(path);
 	}
-	return fd;
+	closedir(dp);
+	return err;
 }

@@ -8,6 +8,14 @@
  *
  * Container pointers remembered here may outlive the registry's entries (it reaps idle ones):
  * they are only compared, and dereferenced only after being found in the registry's list.
+ *
+ * Memory is bounded: only cgroups of containers are remembered (the host's need no item), and
+ * entries of containers the registry no longer has are pruned as the map grows (amortised: at
+ * twice the size left by the last pruning, at most at CGIDS_MAX); when half of that bound is
+ * still live after pruning, every cgroup is forgotten.
+ * Forgetting is always safe: the map only saves writing a container's item again for a cgroup the
+ * current file has already described, so a forgotten cgroup costs one more item when met again
+ * (a reader adds up the cgroup lists of a container's items).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,11 +26,8 @@
 #include "scry/util.h"
 
 #define CTR_ITEM_SOFT_MAX (256u << 10)	/* labels beyond this are left out of a container item */
-
-struct cg_seen {
-	const struct scry_container *ctr;	/* NULL: the host */
-	bool resolved;
-};
+#define PRUNE_MIN	4096		/* entries before the first look for containers gone */
+#define CGIDS_MAX	65536		/* entries at most (beyond a huge registry): 2 MiB of map */
 
 struct ctr_seen {
 	char id[CTR_ID_MAX];
@@ -32,11 +37,28 @@ struct ctr_seen {
 struct cap_tables {
 	struct proctab *pt;
 	struct containers *ct;
-	struct hashmap *cgids;		/* cgid -> struct cg_seen */
+	struct hashmap *cgids;		/* cgid -> its container, tagged (cg_val) */
 	struct hashmap *ctrs;		/* container address -> struct ctr_seen */
+	size_t prune_at;		/* entries in both maps that make the next pruning */
 	struct cap_buf meta;		/* container items not handed to the writer yet */
 	uint32_t meta_items;
 };
+
+/* A cgroup's entry: its container's address, with bit 0 set when its item had the name. */
+static inline void *cg_val(const struct scry_container *c, bool resolved)
+{
+	return (void *)((uintptr_t)c | resolved);
+}
+
+static inline const struct scry_container *cg_ctr(const void *v)
+{
+	return (const void *)((uintptr_t)v & ~(uintptr_t)1);
+}
+
+static inline bool cg_resolved(const void *v)
+{
+	return (uintptr_t)v & 1;
+}
 
 struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct)
 {
@@ -46,6 +68,7 @@ struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct)
 		return NULL;
 	t->pt = pt;
 	t->ct = ct;
+	t->prune_at = PRUNE_MIN;
 	t->cgids = hashmap__new(256);
 	t->ctrs = hashmap__new(64);
 	if (!t->cgids || !t->ctrs) {
@@ -72,10 +95,108 @@ void cap_tables__free(struct cap_tables *t)
 {
 	if (!t)
 		return;
-	free_values(t->cgids);
+	hashmap__free(t->cgids);	/* its values are tagged addresses, not allocations */
 	free_values(t->ctrs);
 	cap_buf__free(&t->meta);
 	free(t);
+}
+
+size_t cap_tables__entries(const struct cap_tables *t)
+{
+	return hashmap__size(t->cgids) + hashmap__size(t->ctrs);
+}
+
+/* --- bounds ---------------------------------------------------------------------------------- */
+
+/* The registry's containers: address -> 1 + their place in its order. NULL without memory. */
+static struct hashmap *registry_index(struct cap_tables *t)
+{
+	struct hashmap *live = hashmap__new(t->ct ? containers__count(t->ct) : 0);
+	struct scry_container *c;
+	size_t pos = 0;
+	uintptr_t i = 0;
+
+	while (live && t->ct && (c = containers__next(t->ct, &pos)))
+		if (hashmap__set(live, (uintptr_t)c, (void *)++i)) {
+			hashmap__free(live);
+			return NULL;
+		}
+	return live;
+}
+
+/* Every cgroup goes: each is described again in the current file when it is met again. */
+static void forget_cgids(struct cap_tables *t)
+{
+	struct hashmap *fresh = hashmap__new(256);
+	size_t pos = 0;
+	uint64_t key;
+
+	if (fresh) {
+		hashmap__free(t->cgids);
+		t->cgids = fresh;
+		return;
+	}
+	while (hashmap__next(t->cgids, &pos, &key, NULL)) {
+		hashmap__del(t->cgids, key);
+		pos = pos ? pos - 1 : 0;	/* backward shift may have moved an entry here */
+	}
+}
+
+/* Forget containers the registry no longer has (their address may be reused) and their cgroups. */
+static void prune(struct cap_tables *t, struct hashmap *live)
+{
+	size_t pos = 0;
+	uint64_t key;
+	void *v;
+
+	if (!live) {
+		forget_cgids(t);	/* cannot tell the live from the gone: safe anyway */
+		return;
+	}
+	while (hashmap__next(t->cgids, &pos, &key, &v)) {
+		if (!hashmap__find(live, (uintptr_t)cg_ctr(v))) {
+			hashmap__del(t->cgids, key);
+			pos = pos ? pos - 1 : 0;
+		}
+	}
+	pos = 0;
+	while (hashmap__next(t->ctrs, &pos, &key, &v)) {
+		if (!hashmap__find(live, key)) {
+			hashmap__del(t->ctrs, key);
+			free(v);
+			pos = pos ? pos - 1 : 0;
+		}
+	}
+}
+
+/*
+ * After pruning: with half the bound still live, forget them all (else pruning would come
+ * again soon); the next pruning comes at twice what is left, at most at the bound, and never
+ * before PRUNE_MIN more entries, so that its cost is amortised over the entries added.
+ */
+static void next_prune(struct cap_tables *t)
+{
+	size_t n;
+
+	if (hashmap__size(t->cgids) >= CGIDS_MAX / 2)
+		forget_cgids(t);
+	n = cap_tables__entries(t);
+	t->prune_at = 2 * n < CGIDS_MAX ? 2 * n : CGIDS_MAX;
+	if (t->prune_at < n + PRUNE_MIN)
+		t->prune_at = n + PRUNE_MIN;
+}
+
+/* Before an entry is added. */
+static void bound(struct cap_tables *t)
+{
+	struct hashmap *live;
+
+	if (cap_tables__entries(t) < t->prune_at)
+		return;
+	live = registry_index(t);
+	prune(t, live);
+	hashmap__free(live);
+	next_prune(t);
 }
 
 /* --- containers --------------------------------------------------------------------------- */
@@ -113,96 +234,118 @@ static void remember_ctr(struct cap_tables *t, const struct scry_container *c)
 
 void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c)
 {
-	struct cg_seen *e = hashmap__find(t->cgids, cgid);
+	void *v = hashmap__find(t->cgids, cgid);
 
-	if (e && e->ctr == c && (!c || e->resolved == c->resolved))
+	if (!c) {
+		/* The host: nothing to describe, so nothing to remember. */
+		if (v)
+			hashmap__del(t->cgids, cgid);
 		return;
-	if (!e) {
-		e = malloc(sizeof(*e));
-		if (!e || hashmap__set(t->cgids, cgid, e)) {
-			free(e);
-			return;
-		}
 	}
-	e->ctr = c;
-	e->resolved = c && c->resolved;
-	if (!c)
+	if (v && cg_ctr(v) == c && cg_resolved(v) == c->resolved)
 		return;
+	if (!v)
+		bound(t);
+	/* Without memory the item is written all the same, and again next time. */
+	hashmap__set(t->cgids, cgid, cg_val(c, c->resolved));
 	put_ctr(&t->meta, c, &cgid, 1);
 	t->meta_items++;
 	remember_ctr(t, c);
 }
 
-static void push_cgid(uint64_t **l, uint32_t *n, size_t *cap, uint64_t cgid)
+/* False without memory: the item lists fewer cgroups (the caller makes sure they are met again). */
+static bool push_cgid(uint64_t **l, uint32_t *n, size_t *cap, uint64_t cgid)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		uint64_t *nl = realloc(*l, ncap * sizeof(*nl));
 
 		if (!nl)
-			return;	/* the item lists fewer cgroups; the registry keeps working */
+			return false;
 		*l = nl;
 		*cap = ncap;
 	}
 	(*l)[(*n)++] = cgid;
+	return true;
 }
 
-/* Every cgid known to map to `c`, from the records seen and from the process table. */
-static uint32_t cgids_of(struct cap_tables *t, const struct scry_container *c, uint64_t **out,
-			 size_t *cap)
+/*
+ * Processes attributed from /proc at start have no record yet: their cgroups are learnt here,
+ * for `c` only, or for every container in `live` (c NULL). Calls fn for each one added.
+ */
+static void learn_procs(struct cap_tables *t, const struct scry_container *c,
+			struct hashmap *live, void (*fn)(void *ctx, uint64_t cgid, uintptr_t idx),
+			void *ctx)
 {
 	struct scry_proc *p;
 	size_t pos = 0;
-	uint32_t n = 0;
+	void *idx = NULL;
+
+	while (t->pt && (p = proctab__next_proc(t->pt, &pos))) {
+		if (!p->ctr_known || !p->container || hashmap__find(t->cgids, p->ctr_cgid))
+			continue;
+		if (c ? p->container != c : !(idx = hashmap__find(live, (uintptr_t)p->container)))
+			continue;
+		if (hashmap__set(t->cgids, p->ctr_cgid, cg_val(p->container,
+							       p->container->resolved)))
+			continue;
+		fn(ctx, p->ctr_cgid, (uintptr_t)idx);
+	}
+}
+
+struct cgid_list {
+	uint64_t *l;
+	uint32_t n;
+	size_t cap;
+};
+
+static void add_to_list(void *ctx, uint64_t cgid, uintptr_t idx)
+{
+	struct cgid_list *cl = ctx;
+
+	push_cgid(&cl->l, &cl->n, &cl->cap, cgid);
+}
+
+/* Every cgid known to map to `c`, from the records seen and from the process table. */
+static uint32_t cgids_of(struct cap_tables *t, const struct scry_container *c,
+			 struct cgid_list *cl)
+{
+	size_t pos = 0;
 	uint64_t key;
 	void *v;
 
+	cl->n = 0;
 	while (hashmap__next(t->cgids, &pos, &key, &v))
-		if (((struct cg_seen *)v)->ctr == c)
-			push_cgid(out, &n, cap, key);
-	/* Processes attributed from /proc at start have no record yet: learn their cgroups too. */
-	pos = 0;
-	while (t->pt && (p = proctab__next_proc(t->pt, &pos))) {
-		struct cg_seen *e;
-
-		if (!p->ctr_known || p->container != c || hashmap__find(t->cgids, p->ctr_cgid))
-			continue;
-		e = malloc(sizeof(*e));
-		if (!e || hashmap__set(t->cgids, p->ctr_cgid, e)) {
-			free(e);
-			continue;
-		}
-		e->ctr = c;
-		e->resolved = c->resolved;
-		push_cgid(out, &n, cap, p->ctr_cgid);
-	}
-	return n;
+		if (cg_ctr(v) == c)
+			push_cgid(&cl->l, &cl->n, &cl->cap, key);
+	learn_procs(t, c, NULL, add_to_list, cl);
+	return cl->n;
 }
 
 void cap_tables__poll(struct cap_tables *t)
 {
+	struct cgid_list cl = {};
 	struct scry_container *c;
-	uint64_t *cgids = NULL;
-	size_t pos = 0, cap = 0;
+	size_t pos = 0;
 
 	if (!t->ct)
 		return;
+	bound(t);
 	while ((c = containers__next(t->ct, &pos))) {
 		struct ctr_seen *s = hashmap__find(t->ctrs, (uintptr_t)c);
-		size_t cpos = 0;
-		void *v;
+		uint32_t i;
 
 		/* Recorded without its name (or a stale entry for a reused address): write again. */
 		if (!s || !c->resolved || (s->resolved && !strcmp(s->id, c->id)))
 			continue;
-		put_ctr(&t->meta, c, cgids, cgids_of(t, c, &cgids, &cap));
+		put_ctr(&t->meta, c, cl.l, cgids_of(t, c, &cl));
 		t->meta_items++;
 		remember_ctr(t, c);
-		while (hashmap__next(t->cgids, &cpos, NULL, &v))
-			if (((struct cg_seen *)v)->ctr == c)
-				((struct cg_seen *)v)->resolved = true;
+		/* Not while iterating the map: setting a value may grow it. */
+		for (i = 0; i < cl.n; i++)
+			hashmap__set(t->cgids, cl.l[i], cg_val(c, true));
 	}
-	free(cgids);
+	free(cl.l);
 }
 
 uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out)
@@ -215,54 +358,76 @@ uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out)
 	return n;
 }
 
-/* Forget cgroups whose container the registry no longer has (their address may be reused). */
-static void prune_cgids(struct cap_tables *t)
+/* A cgroup and its container's place in the registry, sorted into each container's list. */
+struct ctr_cgid {
+	uintptr_t idx;
+	uint64_t cgid;
+};
+
+struct pairs {
+	struct ctr_cgid *p;
+	size_t n, cap;
+};
+
+static void add_pair(void *ctx, uint64_t cgid, uintptr_t idx)
 {
-	struct hashmap *live = hashmap__new(64);
-	struct scry_container *c;
-	size_t pos = 0;
-	uint64_t key;
-	void *v;
+	struct pairs *ps = ctx;
 
-	if (!live)
-		return;
-	while (t->ct && (c = containers__next(t->ct, &pos)))
-		hashmap__set(live, (uintptr_t)c, c);
-	pos = 0;
-	while (hashmap__next(t->cgids, &pos, &key, &v)) {
-		struct cg_seen *e = v;
-
-		if (e->ctr && !hashmap__find(live, (uintptr_t)e->ctr)) {
-			hashmap__del(t->cgids, key);
-			free(e);
-			pos = pos ? pos - 1 : 0;	/* backward shift may have moved an entry here */
-		}
-	}
-	pos = 0;
-	while (hashmap__next(t->ctrs, &pos, &key, &v)) {
-		if (!hashmap__find(live, key)) {
-			hashmap__del(t->ctrs, key);
-			free(v);
-			pos = pos ? pos - 1 : 0;
-		}
-	}
-	hashmap__free(live);
+	if (ps->n < ps->cap)
+		ps->p[ps->n++] = (struct ctr_cgid){ idx, cgid };
 }
 
+static int by_ctr(const void *a, const void *b)
+{
+	const struct ctr_cgid *x = a, *y = b;
+
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return x->cgid < y->cgid ? -1 : x->cgid > y->cgid;
+}
+
+/*
+ * Every container with the cgroups the map knows for it, in linear time (plus a sort): the new
+ * file must describe each cgroup that its records may reference without a container item.
+ */
 static uint32_t snapshot_ctrs(struct cap_tables *t, struct cap_buf *out)
 {
+	struct hashmap *live = registry_index(t);
+	struct cgid_list cl = {};
+	struct pairs ps = {};
 	struct scry_container *c;
-	uint64_t *cgids = NULL;
-	size_t pos = 0, cap = 0;
+	size_t pos = 0, k = 0;
+	uint64_t key;
+	uintptr_t i = 0;
 	uint32_t n = 0;
+	void *v;
 
-	prune_cgids(t);
+	prune(t, live);
+	next_prune(t);
+	ps.cap = hashmap__size(t->cgids) + (t->pt ? proctab__nprocs(t->pt) : 0);
+	ps.p = live ? malloc((ps.cap + 1) * sizeof(*ps.p)) : NULL;
+	if (!ps.p)
+		forget_cgids(t);	/* the file's records describe their cgroups instead */
+	while (ps.p && hashmap__next(t->cgids, &pos, &key, &v))
+		add_pair(&ps, key, (uintptr_t)hashmap__find(live, (uintptr_t)cg_ctr(v)));
+	if (ps.p)
+		learn_procs(t, NULL, live, add_pair, &ps);
+	if (ps.n)
+		qsort(ps.p, ps.n, sizeof(*ps.p), by_ctr);
+	pos = 0;
 	while (t->ct && (c = containers__next(t->ct, &pos))) {
-		put_ctr(out, c, cgids, cgids_of(t, c, &cgids, &cap));
+		i++;
+		cl.n = 0;
+		for (; k < ps.n && ps.p[k].idx == i; k++)
+			if (!push_cgid(&cl.l, &cl.n, &cl.cap, ps.p[k].cgid))
+				hashmap__del(t->cgids, ps.p[k].cgid);	/* described when met */
+		put_ctr(out, c, cl.l, cl.n);
 		remember_ctr(t, c);
 		n++;
 	}
-	free(cgids);
+	free(cl.l);
+	free(ps.p);
+	hashmap__free(live);
 	return n;
 }
 

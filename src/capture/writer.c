@@ -8,10 +8,15 @@
  * stream says where. Process lifecycle records (fork, exec, exit, rename) have a reserve at
  * the end of the current block so that process names survive a short stall.
  *
- * Files: the first is opened by capture_writer__new (so that a bad path fails before the BPF
- * programs load); the header and the table snapshot go out with the first event. Rotation
- * (-C/-G) is decided by the consumer at a record boundary, where a snapshot of the tables is
- * exact, and carried out by the writer thread when it reaches that block.
+ * Files: capture_writer__new only checks the name (so that a bad one fails before the BPF
+ * programs load, and changes nothing); the first file is made when the recording starts, at the
+ * first event or tick, which a live run sees only once its programs are loaded and attached. So a
+ * run that fails to trace never touches an existing FILE. Files are made as scry/outfile.h says:
+ * new inodes under a hidden name, renamed over FILE. Live, the first file takes its name at once;
+ * a re-recorded replay (-r -w) names it at the first event that matches, and one that matches
+ * nothing leaves FILE as it was. Rotation (-C/-G) is decided by the consumer at a record boundary,
+ * where a snapshot of the tables is exact, and carried out by the writer thread when it reaches
+ * that block.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scry/outfile.h"
 #include "scry/util.h"
 #include "writer.h"
 
@@ -153,6 +159,8 @@ static int new_file(struct capture_writer *w, const struct scry_event *first)
 
 	flush_meta(w, false);
 	n = cap_tables__snapshot(w->tables, &b, first);
+	/* The cache's cgroup may be one the tables forgot: the new file must describe it. */
+	memset(&w->fast, 0, sizeof(w->fast));
 	w->file_raw = 0;
 	w->file_since = now_mono_ns();
 	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, file_ts(w, first));
@@ -222,7 +230,9 @@ static int maybe_rotate(struct capture_writer *w)
 {
 	bool due;
 
-	if ((!w->o.rotate_bytes && !w->o.rotate_ns) || atomic_load(&w->state_pending))
+	/* Not before the first file has its name: the next would be named before it. */
+	if ((!w->o.rotate_bytes && !w->o.rotate_ns) || atomic_load(&w->state_pending) ||
+	    !w->published)
 		return 0;
 	due = (w->o.rotate_bytes && file_estimate(w) >= w->o.rotate_bytes) ||
 	      (w->o.rotate_ns && now_mono_ns() - w->file_since >= w->o.rotate_ns);
@@ -242,12 +252,48 @@ static int settle(struct capture_writer *w)
 	return err;
 }
 
+/* The first file takes its name: the recording is there for everyone to see. */
+static int publish_first(struct capture_writer *w)
+{
+	int err = outfile__publish(&w->out, NULL);
+
+	if (err) {
+		atomic_store(&w->err_said, true);
+		return err;
+	}
+	w->published = true;
+	if (!w->out.in_place)
+		cap_names__created(w->names, 0, w->first_name, &w->out.id);
+	return 0;
+}
+
+static int make_first(struct capture_writer *w)
+{
+	int err;
+
+	if (w->out.fd >= 0)
+		return 0;	/* a descriptor given (opts.fd) */
+	err = outfile__create(&w->out, w->first_name);
+	if (err)
+		atomic_store(&w->err_said, true);
+	else if (!w->o.source)
+		err = publish_first(w);
+	return err;
+}
+
 static int start(struct capture_writer *w, const struct scry_event *first)
 {
+	int err, zero = 0;
+
+	w->started = true;	/* from here on, what the writer makes is its own business */
+	err = make_first(w);
+	if (err) {
+		atomic_compare_exchange_strong(&w->err, &zero, err);
+		return err;
+	}
 	/* The live run has set the offset by now; replay prints times with this very offset. */
 	w->hdr.boot_wall = clock__wall_offset() ? clock__wall_offset() : boot_to_wall_offset();
 	w->hdr.start_ts = w->pl && w->pl->start_ts ? w->pl->start_ts : now_boot_ns();
-	w->started = true;
 	w->cur = take_free(w);
 	return new_file(w, first);
 }
@@ -260,6 +306,8 @@ static int cap_event(void *ctx, const struct scry_event *ev, bool matched)
 	int err;
 
 	if (!w->started && (err = start(w, ev)))
+		return err;
+	if (matched && !w->published && (err = publish_first(w)))
 		return err;
 	/* A folded syscall is one record and two events: write it once, if either matched. */
 	if (w->pair == r && ev->type == SCRY_REC_SYS_EXIT) {
@@ -318,7 +366,7 @@ int capture_writer__close(struct capture_writer *w)
 {
 	if (w->closed)
 		return atomic_load(&w->err);
-	/* Not started: the run never traced, and the caller removes the empty file. */
+	/* Not started: the run never traced, and no file was made. */
 	if (w->started)
 		cap_finish(w);
 	w->closed = true;
@@ -329,9 +377,9 @@ int capture_writer__close(struct capture_writer *w)
 	if (w->thread_ok)
 		pthread_join(w->thread, NULL);
 	w->thread_ok = false;
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
+	/* A replay re-recorded that matched nothing: its file goes, and FILE stays as it was. */
+	w->discarded = !w->published && w->out.tmp[0];
+	outfile__close(&w->out);
 	return atomic_load(&w->err);
 }
 
@@ -359,6 +407,8 @@ void capture_writer__stats(struct capture_writer *w, struct capture_stats *st)
 	st->raw_bytes = atomic_load(&w->raw_bytes);
 	st->files = atomic_load(&w->files);
 	st->err = atomic_load(&w->err);
+	st->err_said = atomic_load(&w->err_said);
+	st->discarded = w->discarded;
 }
 
 bool capture_writer__started(const struct capture_writer *w)
@@ -503,7 +553,11 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 
 	if (!w)
 		goto fail;
-	w->fd = -1;
+	outfile__init(&w->out);
+	if (o->fd > 0) {
+		w->out.fd = o->fd;
+		w->out.in_place = w->out.published = w->published = true;
+	}
 	w->o = *o;
 	w->pl = pl;
 	w->block_raw = o->block_bytes ? o->block_bytes : BLOCK_RAW;
@@ -527,14 +581,11 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 		goto fail;
 	fill_header(w);
 	name = cap_names__get(w->names, 0, time(NULL));
-	cap_names__evict(w->names, 0);
 	w->first_name = strdup(name);
 	if (!w->first_name)
 		goto fail;
-	w->fd = cap_open_output(name);
-	if (w->fd < 0) {
-		err = w->fd;
-		log_err("cannot create %s: %s", name, strerror(-err));
+	/* Nothing is made yet: only what would be refused later is refused now (and said). */
+	if (o->fd <= 0 && ((err = outfile__check(name)) || (err = cap_names__check(w->names)))) {
 		capture_writer__free(w);
 		errno = -err;
 		return NULL;
@@ -569,8 +620,7 @@ void capture_writer__free(struct capture_writer *w)
 			free(j);
 		}
 	}
-	if (w->fd >= 0)
-		close(w->fd);
+	outfile__close(&w->out);
 	cap_tables__free(w->tables);
 	cap_zip__free(w->zip);
 	cap_names__free(w->names);

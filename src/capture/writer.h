@@ -45,6 +45,8 @@ struct capture_writer {
 	const union scry_rec *pair;	/* a folded syscall whose enter half was just seen */
 	bool pair_written;
 	bool started, closed;
+	bool published;			/* the first file has its name (-r -w: at the first match) */
+	bool discarded;			/* ... never had it: it was removed at the end */
 	struct cap_loss loss;		/* dropped since the last loss marker */
 	uint64_t file_raw;		/* raw bytes handed over for the current file */
 	uint64_t file_since;		/* mono ns when the current file started */
@@ -60,13 +62,14 @@ struct capture_writer {
 	atomic_uint state_pending;	/* snapshot jobs queued: one rotation at a time */
 	bool stop;
 	atomic_int err;			/* first write error */
+	atomic_bool err_said;		/* ... already explained in a message */
 	atomic_uint_fast64_t bytes, raw_bytes, records, events, lost_records, lost_events;
 	atomic_uint files;
 
 	/* writer thread */
 	pthread_t thread;
 	bool thread_ok;
-	int fd;
+	struct outfile out;		/* the file being written (the consumer makes the first) */
 	struct cap_names *names;
 	struct cap_zip *zip;
 	uint8_t *zbuf;

@@ -33,6 +33,7 @@ static void size_str(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
 }
 
+/* What was written, or why nothing was. */
 static void write_summary(struct capture_writer *w, const struct scry_opts *o)
 {
 	struct capture_stats st;
@@ -40,6 +41,13 @@ static void write_summary(struct capture_writer *w, const struct scry_opts *o)
 	double per = 0;
 
 	capture_writer__stats(w, &st);
+	if (st.discarded) {
+		log_info("no event matched: %s was not written (a file of that name is left as it "
+			 "was)", capture_writer__path(w, false));
+		return;
+	}
+	if (!st.files)
+		return;	/* the first file could not be made: said already */
 	if (st.events)
 		per = (double)st.bytes / st.events;
 	size_str(st.bytes, size, sizeof(size));
@@ -89,12 +97,13 @@ int cmd_write(struct scry_opts *o)
 	}
 	err = live__run(o, &pl, SYSCALLS_ALL);
 	cerr = capture_writer__close(w);
-	if (!capture_writer__started(w)) {
-		/* Nothing was traced (no root, no BPF): leave no empty file behind. */
-		unlink(capture_writer__path(w, false));
-	} else {
+	/* Not started: nothing was traced (no root, no BPF), and nothing was made or touched. */
+	if (capture_writer__started(w)) {
+		struct capture_stats st;
+
 		write_summary(w, o);
-		if (cerr)
+		capture_writer__stats(w, &st);
+		if (cerr && !st.err_said)
 			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-cerr));
 	}
 	if (!err)

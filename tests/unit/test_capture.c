@@ -1041,8 +1041,11 @@ static void rotation_names(void **state)
 	cap_names__free(n);
 	n = cap_names__new("cap", true, false, 3);
 	assert_string_equal(cap_names__get(n, 2, 0), "cap2");
-	assert_string_equal(cap_names__get(n, 3, 0), "cap0");	/* wraps: overwrites the oldest */
-	assert_null(cap_names__evict(n, 3));
+	assert_null(cap_names__past(n, 0));
+	cap_names__created(n, 0, "cap0", &(struct outfile_id){ 1, 10 });
+	assert_string_equal(cap_names__get(n, 3, 0), "cap0");	/* wraps: replaces the oldest */
+	assert_string_equal(cap_names__past(n, 3)->name, "cap0");	/* if it is still that file */
+	assert_int_equal(cap_names__past(n, 3)->id.ino, 10);
 	cap_names__free(n);
 	n = cap_names__new("cap", false, true, 10);
 	assert_string_equal(cap_names__get(n, 0, 0), "cap00");	/* padded to -W's digits */
@@ -1052,11 +1055,14 @@ static void rotation_names(void **state)
 	setenv("TZ", "UTC", 1);
 	n = cap_names__new("cap-%H%M%S", false, true, 2);
 	assert_string_equal(cap_names__get(n, 0, 0), "cap-000000");
-	assert_null(cap_names__evict(n, 0));
+	assert_null(cap_names__past(n, 0));
+	cap_names__created(n, 0, "cap-000000", &(struct outfile_id){ 1, 20 });
 	assert_string_equal(cap_names__get(n, 1, 60), "cap-000100");
-	assert_null(cap_names__evict(n, 1));
+	assert_null(cap_names__past(n, 1));
+	cap_names__created(n, 1, "cap-000100", &(struct outfile_id){ 1, 21 });
 	assert_string_equal(cap_names__get(n, 2, 120), "cap-000200");
-	assert_string_equal(cap_names__evict(n, 2), "cap-000000");
+	assert_string_equal(cap_names__past(n, 2)->name, "cap-000000");
+	assert_int_equal(cap_names__past(n, 2)->id.ino, 20);
 	cap_names__free(n);
 }
 
@@ -1208,7 +1214,8 @@ static void stalled_writer_drops(void **state)
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	dr.fd = open(fifo, O_RDONLY | O_NONBLOCK);
 	wfd = open(fifo, O_WRONLY);
-	assert_true(dr.fd >= 0 && wfd >= 0);
+	o.fd = open(fifo, O_WRONLY);	/* -w refuses a FIFO: the writer is handed one */
+	assert_true(dr.fd >= 0 && wfd >= 0 && o.fd >= 0);
 	fcntl(wfd, F_SETPIPE_SZ, 4096);
 	memset(junk, 'j', sizeof(junk));
 	fcntl(wfd, F_SETFL, O_NONBLOCK);
