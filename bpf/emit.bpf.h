@@ -181,8 +181,8 @@ static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
 	r->nr = rec_nr(p->nr, compat);
 	r->__pad = 0;
+	p->valid = 0;	/* while the stage is busy: the tick must not stage it a second time */
 	stage_commit(s, sizeof(*r), STATS_TP);
-	p->valid = 0;
 }
 
 static __always_inline void stage_enter(struct scry_stage *s, struct pending_enter *p,
@@ -218,12 +218,16 @@ static __always_inline void stage_current_enter(struct scry_stage *s, bool exec)
 	struct pending_enter *p = pending_slot();
 	struct task_struct *t;
 
-	if (!p || !p->valid || !s)
+	if (!p || !s)
 		return;
-	t = bpf_get_current_task_btf();
-	if (t->tgid != self_tgid)
-		stage_enter_as(s, p, t, exec ? exec_enter_compat(t, p->nr) : task_compat(t));
-	p->valid = 0;
+	stage_busy(s, 1);	/* the tick stages parked enters too: not this one, meanwhile */
+	if (p->valid) {
+		t = bpf_get_current_task_btf();
+		if (t->tgid != self_tgid)
+			stage_enter_as(s, p, t, exec ? exec_enter_compat(t, p->nr) : task_compat(t));
+		p->valid = 0;
+	}
+	stage_busy(s, 0);
 }
 
 #endif /* SCRY_EMIT_BPF_H */

@@ -106,14 +106,19 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 
 /*
  * A task that never switches out (a busy loop alone on a CPU) would be charged only when it
- * does, and a quiet CPU's stage would wait for its next switch. The loader attaches this to a
- * per-CPU cpu-clock perf event so both happen at least every tick. It runs in IRQ context and
- * may interrupt a tracepoint program on this CPU: then it leaves the stage alone.
+ * does, a quiet CPU's stage would wait for its next switch, and a syscall that runs long in the
+ * kernel without switching (bpf() verifying a program, a big read from the page cache) would
+ * keep its enter parked until it returns, long after later events of other CPUs went out. The
+ * loader attaches this to a per-CPU cpu-clock perf event so that all three happen at least every
+ * tick: a record then never waits longer than a tick for its batch, which the reorder stage in
+ * userspace relies on. It runs in IRQ context and may interrupt a tracepoint program on this
+ * CPU: then it leaves the stage, the parked enter and the charge alone.
  */
 SEC("perf_event")
 int scry_cpu_tick(void *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	struct pending_enter *p = pending_slot();
 	struct oncpu *o = oncpu_slot();
 	struct scry_stage *s = stage_get();
 	struct scry_rec_cputick *r;
@@ -125,8 +130,14 @@ int scry_cpu_tick(void *ctx)
 	 * The time stays with the task and goes out with the next switch or tick, after the
 	 * records staged before it, so this CPU's records stay in time order.
 	 */
-	if (!o || !s || s->busy)
+	if (!o || !s || !p || s->busy)
 		return 0;
+	/* The current task is inside a syscall since before this tick: its enter goes out now. */
+	if (p->valid) {
+		if (t->tgid != self_tgid)
+			stage_enter(s, p, t);
+		p->valid = 0;
+	}
 	if (tid != 0)
 		delta = charge(o, t, sum, tid, sum);
 	if (delta && t->tgid != self_tgid) {

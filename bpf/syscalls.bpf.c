@@ -31,20 +31,26 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 			p->valid = 0;
 			return 0;
 		}
+		stage_busy(s, 1);	/* the tick must not stage the parked enter meanwhile */
 		if (p->valid)
 			stage_enter(s, p, t);
 		if (!fold_enters) {
-			p->valid = 1;
 			p->nr = id;
 			p->ts = bpf_ktime_get_boot_ns();
 			stage_enter(s, p, t);
+			stage_busy(s, 0);
 			return 0;
 		}
+		stage_busy(s, 0);
 	}
-	/* The hot path: no helper call but the clock. scry's own enters are dropped at exit. */
-	p->valid = 1;
+	/*
+	 * The hot path: no helper call but the clock. scry's own enters are dropped at exit. The
+	 * tick may stage a parked enter: it must find it whole, so `valid` is set last.
+	 */
 	p->nr = id;
 	p->ts = bpf_ktime_get_boot_ns();
+	stage_barrier();
+	p->valid = 1;
 	return 0;
 }
 
@@ -141,11 +147,16 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 
 	nr = sys_nr(regs);
 	s = stage_get();
-	if (t->tgid == self_tgid || !s) {
+	if (!s)
+		return 0;
+	/* From here on the tick keeps off the stage and the parked enter: this exit takes it. */
+	stage_busy(s, 1);
+	if (t->tgid == self_tgid) {
 		struct pending_enter *p = pending_slot();
 
 		if (p)
 			p->valid = 0;
+		stage_busy(s, 0);
 		return 0;
 	}
 	compat = task_compat(t);
@@ -174,5 +185,6 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		fill_exit(r, nr, ret, enter_ts);
 		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
 	}
+	stage_busy(s, 0);	/* every path, the early returns of emit_exit_path too */
 	return 0;
 }

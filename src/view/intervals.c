@@ -126,43 +126,69 @@ static bool cpu_room(struct intervals *iv, unsigned int cpu)
 	return true;
 }
 
+/* What CPU `cpu` may still give open interval k at event time ts: the part of it that passed. */
+static uint64_t room(struct intervals *iv, unsigned int k, unsigned int cpu, uint64_t ts,
+		     uint64_t **used)
+{
+	uint64_t istart = iv->first + (uint64_t)k * iv->ival, passed;
+
+	interval(iv, k);	/* open it, so that its account exists */
+	*used = k < iv->nopen && cpu < iv->ncpus ? &iv->used[k][cpu] : NULL;
+	if (ts <= istart)
+		return 0;
+	passed = ts - istart < iv->ival ? ts - istart : iv->ival;
+	return !*used ? passed : passed > **used ? passed - **used : 0;
+}
+
+static void charge_part(struct intervals *iv, unsigned int k, const struct scry_event *ev,
+			uint64_t part, uint64_t *used)
+{
+	struct aggr *a = interval(iv, k);
+
+	if (!part || !a)
+		return;
+	aggr__charge(a, ev, part);
+	if (used && k < iv->nopen)
+		*used += part;
+}
+
 /*
- * A slice [ts - runtime, ts] of one CPU, split over the open intervals it covers. A CPU gives
- * an interval at most the part of it that has passed (all of it, once it is over): a tick's
- * charge ends at the scheduler's last update of the task, up to a scheduler tick before the
- * record's time, so what would overflow an interval belongs to the one before.
+ * A slice [ts - runtime, ts] of one CPU, split over the open intervals it covers. A CPU gives an
+ * interval at most the part of it that has passed (all of it, once it is over). A tick's charge
+ * ends at the scheduler's last update of the task, up to a scheduler tick before the record's
+ * time, so by their report times slices overlap a little: what finds no room where its time says
+ * goes to the oldest open intervals that have room (it happened earlier than it says), and only
+ * what finds none anywhere (ticks turned off) to the oldest one regardless, so that the totals
+ * stay exact.
  */
 static void charge_slice(struct intervals *iv, const struct scry_event *ev)
 {
-	uint64_t end = ev->ts, left = ev->runtime_ns;
-	unsigned int k = index_of(iv, end), cpu = ev->rec->h.cpu;
-	bool account = cpu_room(iv, cpu);
+	uint64_t end = ev->ts, left = ev->runtime_ns, part, *used;
+	unsigned int cpu = ev->rec->h.cpu, k = index_of(iv, end), last = k;
 
-	for (;;) {
-		uint64_t istart = iv->first + (uint64_t)k * iv->ival, part = left, *used;
-		struct aggr *a = interval(iv, k);
+	if (!cpu_room(iv, cpu))
+		cpu = UINT32_MAX;	/* out of memory: time placement alone */
+	for (;; k--) {
+		uint64_t istart = iv->first + (uint64_t)k * iv->ival;
+		uint64_t r = room(iv, k, cpu, ev->ts, &used);
 
-		used = account && k < iv->nopen ? &iv->used[k][cpu] : NULL;
-		/* The part after this interval's start; the oldest takes whatever is left. */
-		if (k) {
-			uint64_t passed = ev->ts - istart < iv->ival ? ev->ts - istart : iv->ival;
-
-			part = end > istart ? end - istart : 0;
-			if (used)
-				part = part < passed - *used ? part : passed - *used;
-			part = part < left ? part : left;
-		}
-		if (part && a) {
-			aggr__charge(a, ev, part);
-			if (used)
-				*used += part;
-		}
+		part = end > istart ? end - istart : 0;
+		part = part < r ? part : r;
+		part = part < left ? part : left;
+		charge_part(iv, k, ev, part, used);
 		left -= part;
 		if (!left || !k)
 			break;
 		end = istart;
-		k--;
 	}
+	for (k = 0; left && k <= last; k++) {
+		uint64_t r = room(iv, k, cpu, ev->ts, &used);
+
+		part = r < left ? r : left;
+		charge_part(iv, k, ev, part, used);
+		left -= part;
+	}
+	charge_part(iv, 0, ev, left, NULL);
 }
 
 void intervals__event(struct intervals *iv, const struct scry_event *ev)

@@ -5,3 +5,10 @@ $(BUILD)/bench_capture: tests/bench/bench_capture.c $(BUILD)/libscry.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libscry.a $(LIBS) -o $@
 
 bench: $(BUILD)/bench_capture
+
+# The reorder stage's own cost (tests/bench/bench_reorder.c).
+$(BUILD)/bench_reorder: tests/bench/bench_reorder.c $(BUILD)/libscry.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libscry.a $(LIBS) -o $@
+
+bench: $(BUILD)/bench_reorder

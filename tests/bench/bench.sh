@@ -93,5 +93,8 @@ for mode in text json; do
 		awk -v m=$mode '{ printf "flood, %s to /dev/null: %.2f M events/s delivered to the consumer, %.2f M/s offered, %s%% dropped\n", m, $1 / $4 / 1e6, ($1 + $2) / $4 / 1e6, $3 }'
 done
 
+# The reorder stage that puts the CPUs' records in time order: its own cost per record.
+taskset -c 0 "$BUILD/bench_reorder"
+
 # Capture files: writing and replaying (issue 5).
 BUILD=$BUILD sh tests/bench/bench_capture.sh

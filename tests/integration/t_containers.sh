@@ -81,6 +81,33 @@ check "lscontainers lists running containers with image and process count (as do
 check "lscontainers table has a header and a row per container" \
 	sh -c "head -1 '$TMP/lst' | grep -q '^CONTAINER.ID *NAME *IMAGE' && grep -q ' $before ' '$TMP/lst'"
 
+# An image author's labels reach the output escaped: no screen clearing, no forged line.
+start_scry "$TMP/lab" "$TMP/laberr" -p '%container.name %container.labels' \
+	"container.name=$after-4 and evt.type=getppid and evt.dir=>" || { not_ok "scry starts"; finish; }
+LAB_PID=$SCRY_PID
+start_scry "$TMP/labj" "$TMP/labjerr" -j -pc "container.name=$after-4 and evt.type=getppid and evt.dir=>" ||
+	{ not_ok "scry starts"; finish; }
+"$DOCKER" run --name "$after-4" --label "evil=$(printf '\033[2J\033[31mRED\nFORGED')" \
+	--network none "$IMAGE" /h/getppid_loop 1 >/dev/null
+sleep 0.3
+stop_scry INT
+SCRY_PID=$LAB_PID stop_scry INT
+check "labels are shown escaped: a line per event, no raw escape" \
+	sh -c "[ -s '$TMP/lab' ] && ! grep -qvF -e '$after-4 evil:\\x1b[2J\\x1b[31mRED\\x0aFORGED' '$TMP/lab' && ! grep -q \"\$(printf '\033')\" '$TMP/lab'" ||
+	sed 's/^/#   /' "$TMP/lab"
+py "
+import json
+n = 0
+for raw in open('$TMP/labj', 'rb'):
+    e = json.loads(raw.decode('utf-8', 'strict'))
+    assert r'evil:\x1b[2J\x1b[31mRED\x0aFORGED' in e['container.labels'], e
+    n += 1
+assert n > 0
+print('ok')
+" >"$TMP/res" 2>&1
+check "labels in -j: strict UTF-8 and JSON, the escaped text" grep -qx ok "$TMP/res" ||
+	sed 's/^/#   /' "$TMP/res" | tail -3
+
 # cgroup v1: the same attribution through the memory controller's hierarchy.
 start_scry "$TMP/v1" "$TMP/v1err" --cgroup-v1 memory -j -pc "container.name=$before and evt.type=getppid" ||
 	{ not_ok "scry starts with --cgroup-v1 memory"; finish; }
