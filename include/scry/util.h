@@ -127,8 +127,6 @@ void sbuf__hex(struct sbuf *b, uint64_t v);
 void sbuf__oct(struct sbuf *b, uint64_t v);
 /* NUL-separated strings (argv) joined with `sep`; other bytes as they are. */
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep);
-/* Escaped (see escape.c). */
-void sbuf__text(struct sbuf *b, const char *s, size_t n);
 
 /* --- time.c ---------------------------------------------------------------------------------- */
 uint64_t now_boot_ns(void);

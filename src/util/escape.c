@@ -146,26 +146,6 @@ void obuf__text(struct obuf *o, const char *in, size_t n)
 	}
 }
 
-void sbuf__text(struct sbuf *b, const char *in, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	char step[ESC_STEP_MAX];
-	size_t i = 0, run, used, k;
-
-	while (i < n) {
-		for (run = i; run < n && plain(s[run]); run++)
-			;
-		if (run > i) {
-			sbuf__write(b, in + i, run - i);
-			i = run;
-			continue;
-		}
-		k = esc_step(s + i, n - i, step, &used);
-		sbuf__write(b, step, k);
-		i += used;
-	}
-}
-
 /* JSON (RFC 8259): the escaped text, in which only '"' and '\\' need JSON's own escapes. */
 void obuf__json_str(struct obuf *o, const char *in, size_t n)
 {
