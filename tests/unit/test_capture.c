@@ -76,7 +76,7 @@ static union scry_rec *add(struct recs *r, uint16_t type, uint32_t size, uint32_
 	rec->h.ts = ts;
 	rec->h.cgid = cgid;
 	rec->h.cpu = tid % 2;
-	memcpy(rec->h.comm, comm, strnlen(comm, SCRY_COMM_LEN));	/* 16 bytes: no NUL */
+	memcpy(rec->h.comm, comm, strnlen(comm, SCRY_COMM_LEN));
 	return rec;
 }
 
@@ -141,7 +141,8 @@ static void all_kinds(struct recs *r)
 	add_exit(r, 10, 11, "a", ts + 2, 1, 110, 10, ts + 2, 0, NULL);	/* latency 0 */
 	add_exit(r, 10, 11, "a", ts - 7, 1, UINT16_MAX, INT64_MIN, 0, 0, NULL);	/* backwards */
 	add_exit(r, 10, 11, "0123456789abcde", ts, UINT64_MAX, 0, INT64_MAX, 1, 6, NULL);
-	add_exit(r, UINT32_MAX, UINT32_MAX, "0123456789abcdef", ts, 2, 257, -2, 0, 3, "/etc/hosts");
+	/* the longest comm: 15 bytes, as the kernel's */
+	add_exit(r, UINT32_MAX, UINT32_MAX, "0123456789abcde", ts, 2, 257, -2, 0, 3, "/etc/hosts");
 	add_exit(r, 12, 12, "", 0, 0, 2, -13, 0, 0, "/x");	/* a path, no arguments */
 	add_exit(r, 12, 12, "", UINT64_MAX, 0, 2, 3, UINT64_MAX, 2, path);	/* longest path */
 	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 13, 14, "f", ts, 3);
@@ -170,9 +171,9 @@ static void all_kinds(struct recs *r)
 	x->tick.runtime_ns = 1234567;
 	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "worker-1", ts + 9, 3);
 	strcpy(x->rename.old_comm, "ls");
-	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcdef",
+	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcde",
 		ts + 9, 3);
-	memcpy(x->rename.old_comm, "fedcba9876543210", SCRY_COMM_LEN);
+	memcpy(x->rename.old_comm, "fedcba987654321", SCRY_COMM_LEN - 1);
 }
 
 static void records_round_trip(void **state)
@@ -244,6 +245,18 @@ static void records_reject_damage(void **state)
 	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 17 }, 4);
 	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
+	/* a comm of 16 bytes: the kernel keeps 15 and a NUL, so it is damage (and no C string) */
+	memset(bad, 'A', sizeof(bad));	/* tag, mask (a new comm, flags), ts, comm, flags, nr */
+	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 16 }, 4);
+	bad[20] = bad[21] = 0;
+	assert_int_equal(cap_rec_decode(&c, bad, 22, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 15 }, 4);
+	bad[19] = bad[20] = 0;
+	assert_int_equal(cap_rec_decode(&c, bad, 21, &out.rec, &size), 21);
+	assert_int_equal(strlen(out.rec.h.comm), 15);
+	memset(bad, 'A', sizeof(bad));	/* a rename whose old comm is 16 bytes */
+	memcpy(bad, (uint8_t[]){ 8, 0x0f, 0, 16 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, 20, &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 0x80, 0x80, 0x04 }, 6);	/* nr = 65536 */
 	assert_int_equal(cap_rec_decode(&c, bad, 6, &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 1, 0, 0, 7 }, 7);	/* shape: 7 arguments */
@@ -631,6 +644,7 @@ static void replay(const char *const *paths, int n, struct replayed *out, bool p
 			pipeline__record(&pl, rec, size);
 	}
 	assert_int_equal(rc, 0);
+	capture_reader__finish(rd);
 	capture_reader__stats(rd, &out->st);
 	capture_reader__free(rd);
 }
@@ -959,17 +973,59 @@ static void not_a_capture(void **state)
 	quiet(false);
 }
 
-/* Append a block (stored) with the given payload. */
-static size_t put_block(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
-			uint32_t nitems)
+/* Append a block (stored) with the given payload and time range. */
+static size_t put_block_ts(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
+			   uint32_t nitems, uint64_t first_ts, uint64_t last_ts)
 {
 	struct cap_block_hdr h = { .kind = kind, .codec = CAP_CODEC_STORED, .seq = seq,
 				   .nitems = nitems, .raw_len = len, .stored_len = len,
+				   .first_ts = first_ts, .last_ts = last_ts,
 				   .payload_crc = cap_crc32(p, len) };
 
 	cap_block_hdr_encode(&h, out);
 	memcpy(out + CAP_BLOCK_HDR, p, len);
 	return CAP_BLOCK_HDR + len;
+}
+
+static size_t put_block(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
+			uint32_t nitems)
+{
+	return put_block_ts(out, kind, seq, p, len, nitems, 0, 0);
+}
+
+/*
+ * Copy the blocks of d[from, len) to out, numbered from `seq`, with `more` records (one event
+ * each) added to the end marker's totals; returns the bytes written.
+ */
+static size_t renumber_blocks(uint8_t *out, const uint8_t *d, size_t from, size_t len, uint32_t seq,
+			      uint32_t more)
+{
+	struct cap_block_hdr h;
+	size_t off, n = 0, blen;
+	const uint8_t *body;
+	struct cap_buf b = {};
+	struct cap_end e;
+	uint8_t tag;
+
+	for (off = from; off < len; off += CAP_BLOCK_HDR + h.stored_len) {
+		assert_int_equal(cap_block_hdr_decode(d + off, &h), 0);
+		if (h.kind == CAP_BLK_END) {
+			assert_true(cap_item_span(d + off + CAP_BLOCK_HDR, h.raw_len, &tag, &body,
+						  &blen) > 0);
+			assert_int_equal(cap_get_end(body, blen, &e), 0);
+			e.records += more;
+			e.events += more;
+			cap_put_end(&b, &e);
+			n += put_block(out + n, CAP_BLK_END, seq++, b.p, b.len, 1);
+			cap_buf__free(&b);
+			continue;
+		}
+		h.seq = seq++;
+		cap_block_hdr_encode(&h, out + n);
+		memcpy(out + n + CAP_BLOCK_HDR, d + off + CAP_BLOCK_HDR, h.stored_len);
+		n += CAP_BLOCK_HDR + h.stored_len;
+	}
+	return n;
 }
 
 /*
@@ -1014,13 +1070,15 @@ static void newer_versions(void **state)
 	*p++ = 2;
 	*p++ = 3;
 	p += cap_rec_encode(&c, p, rec_at(r, 0));
-	n += put_block(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2);
-	memcpy(o + n, d + 16 + body + 4, len - (16 + body + 4));
-	n += len - (16 + body + 4);
+	n += put_block_ts(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2, rec_at(r, 0)->h.ts,
+			  rec_at(r, 0)->h.ts);
+	/* the original blocks follow, numbered on: no gap, nothing out of sequence */
+	n += renumber_blocks(o + n, d, 16 + body + 4, len, 2, 1);
 	write_whole(newer, o, n);
 	seed_corpus(newer, "newer-minor");
 	replay(paths, 1, &out, false);
 	assert_true(out.opened);
+	assert_int_equal(out.st.damaged_files, 0);	/* nothing lost: no warning */
 	assert_int_equal(out.r->n, r->n + 1);
 	assert_memory_equal(rec_at(out.r, 0), rec_at(r, 0), r->size[0]);
 	replayed_free(&out);
