@@ -47,11 +47,11 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 				 "are not kept (those containers are shown by id)" },
 	[CAP_LIM_CTR_CGIDS] = { 4096, "cgroups of a container", "are shown as the host" },
 	[CAP_LIM_CGIDS] = { 262144, "container cgroups", "are shown as the host" },
-	[CAP_LIM_PROCS] = { 262144, "processes at once",
+	[CAP_LIM_PROCS] = { 131072, "processes at once",
 			    "are not tracked (their events show no process details)" },
-	[CAP_LIM_THREADS] = { 1048576, "threads at once",
+	[CAP_LIM_THREADS] = { 524288, "threads at once",
 			      "are not tracked (their events show no process details)" },
-	[CAP_LIM_CMD_BYTES] = { 128 << 20, "bytes of executable paths and command lines at once",
+	[CAP_LIM_CMD_BYTES] = { 64 << 20, "bytes of executable paths and command lines at once",
 				"are not kept (those processes show none)" },
 };
 

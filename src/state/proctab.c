@@ -330,9 +330,10 @@ static void set_args(struct proctab *pt, struct scry_proc *p, const char *args, 
 struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *tmpl,
 				    const char *exe, const char *args, uint32_t args_len)
 {
-	struct scry_proc *p, *old;
+	struct scry_proc *p, *old = hashmap__find(pt->procs, tmpl->pid);
 
-	if (full(pt, PROCTAB_PROCS) || !(p = malloc(sizeof(*p))))
+	/* A pid reused replaces its entry (kept as a zombie only while threads point at it). */
+	if ((!old && full(pt, PROCTAB_PROCS)) || !(p = malloc(sizeof(*p))))
 		return NULL;
 	pt->nprocs++;
 	*p = *tmpl;
@@ -350,7 +351,6 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->zombie_next = NULL;
 	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
 	set_args(pt, p, args, args_len);
-	old = hashmap__find(pt->procs, p->pid);
 	if (hashmap__set(pt->procs, p->pid, p)) {
 		proc_free(pt, p);
 		return NULL;

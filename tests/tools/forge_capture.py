@@ -185,13 +185,27 @@ class Events:
                      self.first if first is None else first, self.last if last is None else last)
 
 
+def chunks(items):
+    """Items into payloads of at most 4 MiB: [(payload, nitems)]."""
+    out, cur, size = [], [], 0
+    for it in items:
+        if cur and size + len(it) > RAW_MAX:
+            out.append((b"".join(cur), len(cur)))
+            cur, size = [], 0
+        cur.append(it)
+        size += len(it)
+    out.append((b"".join(cur), len(cur)))
+    return out
+
+
 def recording(session, event_blocks, state=b"", nstate=0, meta=(), start_ts=T0, end=True,
-              cut_out=(), renumber=False, seq0=0, file_seq=0, boot_wall=BOOT_WALL):
-    """Header, one STATE block, META blocks, the event blocks, END with the right totals.
+              cut_out=(), renumber=False, seq0=0, file_seq=0, boot_wall=BOOT_WALL, states=None):
+    """Header, STATE blocks, META blocks, the event blocks, END with the right totals.
     Blocks whose index (among all blocks) is in cut_out are left out; with renumber, the
     blocks after them are numbered as if nothing was missing."""
-    blocks = [(STATE, state, nstate, None)]
-    blocks += [(META, m, 1, None) for m in meta]
+    blocks = [(STATE, p, k, None) for p, k in (states or [(state, nstate)])]
+    blocks += [(META, m[0], m[1], None) if isinstance(m, tuple) else (META, m, 1, None)
+               for m in meta]
     blocks += [(EVENTS, None, 0, e) for e in event_blocks]
     out = [header(session, file_seq, start_ts=start_ts, boot_wall=boot_wall)]
     seq = seq0
@@ -242,15 +256,7 @@ def scenario(name, n):
             cid = "%064x" % (0xC0FFEE0000 + i)
             items.append(ctr_item(cid, [100000 + i], "ctr-%d" % i))
             ev.syscall(T0 + 10000 + i * 100 + 50, 20, "x", 110, 1, T0 + 10000 + i * 100, cgid=100000 + i)
-        metas, cur, size = [], [], 0
-        for it in items:
-            if size + len(it) > RAW_MAX:
-                metas.append(b"".join(cur))
-                cur, size = [], 0
-            cur.append(it)
-            size += len(it)
-        metas.append(b"".join(cur))
-        return recording(0xF2, [ev], meta=metas)
+        return recording(0xF2, [ev], meta=chunks(items))
     if name == "cgids":
         # one container whose cgroup list adds up over several items of up to 500000 ids
         metas, base = [], 1 << 20
@@ -270,10 +276,11 @@ def scenario(name, n):
         blocks.append(ev)
         return recording(0xF4, blocks)
     if name == "procs":
-        state = b"".join(proc_item(1000 + i, "p", "/bin/p", b"p\0" + b"x" * 200) for i in range(n))
+        # a snapshot of n processes with 2 KiB command lines, in as many blocks as it takes
+        items = [proc_item(1000 + i, "p", "/bin/p", b"p\0" + b"x" * 2048) for i in range(n)]
         ev = Events()
         ev.syscall(T0 + 2000, 1000, "p", 110, 1, T0 + 1000)
-        return recording(0xF5, [ev], state=state, nstate=n)
+        return recording(0xF5, [ev], states=chunks(items))
     if name == "bigargs":
         state = proc_item(1000, "big", "/bin/big", b"big\0" + b"A" * (1 << 20))
         state += proc_item(1001, "small", "/bin/small", b"small\0ok")

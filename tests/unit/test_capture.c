@@ -1301,6 +1301,7 @@ static void stalled_writer_drops(void **state)
 	assert_true(out.opened);
 	assert_int_equal(out.r->n, st.records);
 	assert_int_equal(out.st.writer_dropped, st.dropped_events);
+	assert_int_equal(out.st.damaged_files, 0);	/* its end marker agrees with its blocks */
 	for (i = 0; i < r->n; i++) {
 		uint16_t t = rec_at(r, i)->h.type;
 
@@ -1439,6 +1440,414 @@ static void merge_recordings(void **state)
 	recs_free(rb);
 }
 
+/* --- hostile files, forged block by block ---------------------------------------------------- */
+
+#include <dirent.h>
+#include <signal.h>
+
+struct forge {
+	uint8_t *d;
+	size_t len, cap;
+	uint32_t seq;
+	uint64_t records, events;
+};
+
+static void forge_room(struct forge *f, size_t n)
+{
+	if (f->len + n > f->cap) {
+		f->cap = (f->len + n) * 2;
+		f->d = realloc(f->d, f->cap);
+		assert_non_null(f->d);
+	}
+}
+
+static void forge_begin(struct forge *f, uint64_t session, uint64_t start_ts)
+{
+	struct cap_header h = { .session = session, .ncpus = 2, .start_ts = start_ts,
+				.file_ts = start_ts };
+
+	memset(f, 0, sizeof(*f));
+	h.boot_wall = 1700000000000000000ULL - T0;
+	memset(h.boot_id, 0x42, sizeof(h.boot_id));
+	strcpy(h.hostname, "forge");
+	forge_room(f, CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4);
+	f->len = cap_header_encode(&h, f->d);
+}
+
+static void forge_block(struct forge *f, uint8_t kind, const uint8_t *p, size_t len,
+			uint32_t nitems, uint64_t first_ts, uint64_t last_ts)
+{
+	forge_room(f, CAP_BLOCK_HDR + len);
+	f->len += put_block_ts(f->d + f->len, kind, f->seq++, p, len, nitems, first_ts, last_ts);
+}
+
+/* Records [from, to) of r as one event block with their true time range. */
+static void forge_events(struct forge *f, struct recs *r, int from, int to)
+{
+	uint8_t *buf = malloc((to - from) * 64 + 8192), *p = buf;
+	uint64_t first = UINT64_MAX, last = 0;
+	struct cap_ctx c = {};
+	int i;
+
+	for (i = from; i < to; i++) {
+		const union scry_rec *x = rec_at(r, i);
+		uint64_t t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts
+										 : x->h.ts;
+
+		p += cap_rec_encode(&c, p, x);
+		first = t0 < first ? t0 : first;
+		last = x->h.ts > last ? x->h.ts : last;
+		f->records++;
+		f->events += cap_rec_events(x);
+	}
+	forge_block(f, CAP_BLK_EVENTS, buf, p - buf, to - from, first, last);
+	free(buf);
+}
+
+static void forge_end(struct forge *f, const char *path)
+{
+	struct cap_end e = { .records = f->records, .events = f->events };
+	struct cap_buf b = {};
+
+	cap_put_end(&b, &e);
+	forge_block(f, CAP_BLK_END, b.p, b.len, 1, 0, 0);
+	cap_buf__free(&b);
+	write_whole(path, f->d, f->len);
+	free(f->d);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * 300 recordings whose times all overlap: one stream in time order (ties by the recording that
+ * started first), each file opened only while a block of it is read.
+ */
+static void many_recordings(void **state)
+{
+	enum { NREC = 300, PER = 6 };
+	const char *paths[NREC];
+	struct capture_reader *rd;
+	struct recs *r = recs_new();
+	uint64_t prev_ts = 0, prev_pid = 0;
+	const void *rec;
+	uint32_t size;
+	int i, j, n = 0, base, most = 0;
+
+	for (i = 0; i < NREC; i++) {
+		char name[32];
+		struct forge f;
+
+		snprintf(name, sizeof(name), "many%03d.scry", i);
+		paths[i] = strdup(tmp(name));
+		r->n = r->used = 0;
+		for (j = 0; j < PER; j++) {
+			/* recording i's records: i ns apart from i - 1's, the last two at one time */
+			uint64_t t = T0 + 10000 + j * 1000000ULL + (j < PER - 2 ? i : 0);
+			union scry_rec *x = add(r, SCRY_REC_SYS_ENTER, sizeof(struct scry_rec_sys_enter),
+						5000 + i, 5000 + i, "m", t, 0);
+
+			x->enter.nr = 39;
+		}
+		forge_begin(&f, 0xabc000 + i, T0 + i);	/* started in order */
+		forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+		forge_events(&f, r, 0, PER / 2);
+		forge_events(&f, r, PER / 2, PER);
+		forge_end(&f, paths[i]);
+	}
+	base = open_fds();
+	/* named from the last to the first: the order of the names does not matter */
+	for (i = 0; i < NREC / 2; i++) {
+		const char *t = paths[i];
+
+		paths[i] = paths[NREC - 1 - i];
+		paths[NREC - 1 - i] = t;
+	}
+	rd = capture_reader__open(paths, NREC);
+	assert_non_null(rd);
+	assert_int_equal(capture_reader__load(rd, NULL, NULL), 0);
+	while (capture_reader__next(rd, &rec, &size) > 0) {
+		const struct scry_hdr *h = rec;
+
+		assert_true(h->ts >= prev_ts);
+		if (h->ts == prev_ts)
+			assert_true(h->pid > prev_pid);	/* a tie: the earlier recording first */
+		prev_ts = h->ts;
+		prev_pid = h->pid;
+		n++;
+		if (open_fds() - base > most)
+			most = open_fds() - base;
+	}
+	assert_int_equal(n, NREC * PER);
+	assert_true(most <= 0);	/* no descriptor held between blocks */
+	capture_reader__finish(rd);
+	capture_reader__free(rd);
+	for (i = 0; i < NREC; i++)
+		free((char *)paths[i]);
+	recs_free(r);
+}
+
+/* A small whole file's blocks, to cut and alter. */
+struct cut {
+	uint8_t *d;
+	size_t len;
+	struct layout l;
+	int ev;		/* the index of its second event block */
+};
+
+static void cut_load(struct cut *c, const char *path, struct recs *r)
+{
+	int i, k = 0;
+
+	small_file(path, r, 0);
+	c->len = read_whole(path, &c->d);
+	layout_of(c->d, c->len, &c->l);
+	for (i = 0, c->ev = -1; i < c->l.n && c->ev < 0; i++)
+		if (c->l.kind[i] == CAP_BLK_EVENTS && c->l.records[i] && k++ == 1)
+			c->ev = i;
+	assert_true(c->ev > 0);
+}
+
+static size_t block_start(const struct cut *c, int i)
+{
+	return i ? c->l.end[i - 1] : c->l.body_off;
+}
+
+static void replay_quiet(const char *path, struct replayed *out)
+{
+	const char *paths[] = { path };
+
+	quiet(true);
+	replay(paths, 1, out, false);
+	quiet(false);
+	assert_true(out->opened);
+}
+
+/*
+ * Blocks missing from a whole file (a gap in their numbers, or cut out and renumbered so that
+ * only the end marker can tell), impossible times: the rest replays, and the damage is counted
+ * (the exit status and the one warning per file come from these counts).
+ */
+static void missing_blocks_and_bad_times(void **state)
+{
+	const char *path = tmp("whole.scry"), *bad = tmp("holed.scry");
+	struct recs *r = recs_new();
+	struct cap_block_hdr h;
+	struct replayed out;
+	struct cut c;
+	uint8_t *o;
+	size_t a, b, n;
+
+	cut_load(&c, path, r);
+	o = malloc(c.len);
+	a = block_start(&c, c.ev);
+	b = c.l.end[c.ev];
+	/* the second event block cut out: a gap */
+	memcpy(o, c.d, a);
+	memcpy(o + a, c.d + b, c.len - b);
+	write_whole(bad, o, c.len - (b - a));
+	seed_corpus(bad, "block-cut-out");
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.missing_blocks, 1);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* ... and the blocks after it renumbered: the end marker's totals tell */
+	n = a + renumber_blocks(o + a, c.d, b, c.len, c.ev, 0);
+	write_whole(bad, o, n);
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.missing_blocks, 0);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* an event block whose first time is after its last: skipped as damaged */
+	memcpy(o, c.d, c.len);
+	assert_int_equal(cap_block_hdr_decode(o + a, &h), 0);
+	h.first_ts = h.last_ts + 1;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.damaged_blocks, 1);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* its range narrowed to its first record: the next one lies outside, the rest is refused */
+	assert_int_equal(cap_block_hdr_decode(c.d + a, &h), 0);
+	h.last_ts = h.first_ts;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	replay_quiet(bad, &out);
+	assert_true(out.r->n < r->n);
+	assert_true(out.st.bad_items > 0);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* near 2^64: refused whatever the payload says */
+	assert_int_equal(cap_block_hdr_decode(c.d + a, &h), 0);
+	h.first_ts = UINT64_MAX - 1000;
+	h.last_ts = UINT64_MAX;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	seed_corpus(bad, "block-near-2-64");
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.damaged_blocks, 1);
+	replayed_free(&out);
+
+	/* the file whole again: nothing said */
+	replay_quiet(path, &out);
+	assert_int_equal(out.r->n, r->n);
+	assert_int_equal(out.st.damaged_files + out.st.missing_blocks + out.st.bad_items, 0);
+	replayed_free(&out);
+	free(o);
+	free(c.d);
+	recs_free(r);
+}
+
+static void timeout_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("blocked opening a FIFO");
+}
+
+/* Each way a header can be impossible has its own message; a FIFO is refused at once. */
+static void header_messages(void **state)
+{
+	const char *path = tmp("hdr.scry"), *fifo = tmp("replay-fifo");
+	struct cap_header h = { .session = 1, .start_ts = T0, .file_ts = T0 };
+	uint8_t buf[CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4];
+	enum cap_open_err why;
+	struct cap_file *f;
+	char msg[256];
+	size_t n;
+
+	h.boot_wall = 1700000000000000000ULL;
+	n = cap_header_encode(&h, buf);
+	write_whole(path, buf, n);
+	f = cap_file__open(path, &why, msg, sizeof(msg));
+	assert_non_null(f);
+	cap_file__free(f);
+	buf[8] = 0;	/* major 0: not a checksum mismatch */
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "format 0.0, which no scry writes");
+	buf[8] = CAP_MAJOR;
+	buf[12] = 12;	/* an impossible length */
+	buf[13] = 0;
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "gives its length as 12 bytes");
+	buf[12] = (n - 20) & 0xff;
+	buf[13] = (n - 20) >> 8;
+	buf[20] ^= 1;	/* a bit of the body: that is a checksum mismatch */
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "checksum mismatch");
+	h.start_ts = CAP_TS_MAX;	/* a time past 2^62, with a good checksum */
+	n = cap_header_encode(&h, buf);
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "past the year 2116");
+	open_fails("/proc/self/stat", CAP_OPEN_NOT_CAPTURE, "a /proc or /sys file");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	signal(SIGALRM, timeout_alarm);
+	alarm(10);
+	open_fails(fifo, CAP_OPEN_SYS, "is not a regular file");
+	alarm(0);
+}
+
+/* A container item larger than any runtime gives: the replay keeps what its limits allow. */
+static void container_limits(void **state)
+{
+	const char *path = tmp("labels.scry"), *paths[] = { path };
+	struct scry_container c = { .id = ID_A, .runtime = CTR_DOCKER, .resolved = true };
+	enum { NLABELS = 3000, NCG = 5000 };
+	struct ctr_label *labels = calloc(NLABELS, sizeof(*labels));
+	uint64_t *cgids = calloc(NCG, sizeof(*cgids));
+	struct cap_buf b = {};
+	struct replayed out;
+	struct scry_container *got;
+	struct forge f;
+	int i, mapped = 0;
+
+	for (i = 0; i < NLABELS; i++) {
+		labels[i].key = "";
+		labels[i].val = "";
+	}
+	for (i = 0; i < NCG; i++)
+		cgids[i] = 1000 + i;
+	c.meta.name = "big";
+	c.meta.labels = labels;
+	c.meta.nlabels = NLABELS;
+	cap_put_ctr(&b, &c, cgids, NCG);
+	forge_begin(&f, 7, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	forge_block(&f, CAP_BLK_META, b.p, b.len, 1, 0, 0);
+	forge_end(&f, path);
+	cap_buf__free(&b);
+	quiet(true);
+	replay(paths, 1, &out, false);
+	quiet(false);
+	got = containers__of_cgroup(out.ct, 1000, 0);
+	assert_non_null(got);
+	assert_string_equal(ctr_name(got), "big");
+	assert_int_equal(got->meta.nlabels, cap_limits[CAP_LIM_LABELS].max);
+	for (i = 0; i < NCG; i++)
+		mapped += containers__of_cgroup(out.ct, cgids[i], 0) == got;
+	assert_int_equal(mapped, cap_limits[CAP_LIM_CTR_CGIDS].max);
+	assert_int_equal(out.st.limits_hit, 2);
+	assert_int_equal(out.st.damaged_files, 0);	/* a limit is not damage */
+	replayed_free(&out);
+	free(labels);
+	free(cgids);
+}
+
+/* Tens of thousands of containers: each found by its id and cgroup, with its own name. */
+static void many_containers(void **state)
+{
+	const char *path = tmp("ctrs.scry"), *paths[] = { path };
+	enum { NCTR = 20000 };
+	struct cap_buf b = {};
+	struct replayed out;
+	struct forge f;
+	int i;
+
+	for (i = 0; i < NCTR; i++) {
+		struct scry_container c = { .runtime = CTR_CONTAINERD, .resolved = true };
+		char name[32];
+		uint64_t cg = 500000 + i;
+
+		snprintf(c.id, sizeof(c.id), "%064x", i);
+		snprintf(name, sizeof(name), "ctr-%d", i);
+		c.meta.name = name;
+		cap_put_ctr(&b, &c, &cg, 1);
+	}
+	forge_begin(&f, 8, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	forge_block(&f, CAP_BLK_META, b.p, b.len, NCTR, 0, 0);
+	forge_end(&f, path);
+	cap_buf__free(&b);
+	replay(paths, 1, &out, false);
+	assert_int_equal(containers__count(out.ct), NCTR);
+	for (i = 0; i < NCTR; i++) {
+		struct scry_container *c = containers__of_cgroup(out.ct, 500000 + i, 0);
+		char name[32];
+
+		snprintf(name, sizeof(name), "ctr-%d", i);
+		assert_non_null(c);
+		assert_string_equal(ctr_name(c), name);
+	}
+	replayed_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1456,6 +1865,11 @@ int main(void)
 		cmocka_unit_test(stalled_writer_drops),
 		cmocka_unit_test(merge_recordings),
 		cmocka_unit_test(rewrite_keeps_everything),
+		cmocka_unit_test(many_recordings),
+		cmocka_unit_test(missing_blocks_and_bad_times),
+		cmocka_unit_test(header_messages),
+		cmocka_unit_test(container_limits),
+		cmocka_unit_test(many_containers),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, rm_dir);
