@@ -603,8 +603,12 @@ int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_even
 
 	if (!rc)
 		rc = next_block(f, b, skip_events);
-	/* The block is in memory: no descriptor is held until the next one. */
-	close_fd(f);
+	/*
+	 * The block is in memory: no descriptor is held until the next one (the pre-scan reads
+	 * one file at a time, through to cap_file__close).
+	 */
+	if (!f->quiet || rc <= 0)
+		close_fd(f);
 	return rc;
 }
 

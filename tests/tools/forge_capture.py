@@ -15,6 +15,7 @@ Scenarios (OUT is a file, or a directory for `many`):
     containers N   N containers, each with its cgroup, and one event in each
     cgids N        one container with N cgroup ids
     forks N        N fork records of fresh pids, no exits
+    churn N        N processes that live on, then N syscalls 100 ms apart (N ticks of a replay)
     procs N        a snapshot of N processes
     bigargs        a snapshot process whose args are 1 MiB (more than any recorder reads)
     farfuture      a recording whose start and events are near 2^64
@@ -24,7 +25,8 @@ Scenarios (OUT is a file, or a directory for `many`):
     totals         a block cut out and the rest renumbered: only the end marker can tell
     comm16         an exec whose comm is 16 bytes (the kernel's comm is at most 15)
     comm15         the same with a 15-byte comm: valid
-    many N         N small recordings (separate sessions) in the directory OUT
+    many N [PER]   N small recordings (separate sessions, one second each, of PER syscalls: 2 by
+                   default) in the directory OUT
     major0         a header of major version 0
     badlen         a header whose body length is impossible (70 bytes minimum)
 
@@ -45,7 +47,13 @@ BOOT_WALL = 1700000000 * 10**9     # 2023-11-14 22:13:20 UTC
 T0 = 5000 * 10**9                  # boot ns when the recordings start
 
 
+_SMALL = [bytes([v]) for v in range(128)]
+
+
 def uv(v):
+    """unsigned LEB128"""
+    if 0 <= v < 128:
+        return _SMALL[v]
     assert 0 <= v < 1 << 64
     out = bytearray()
     while v >= 0x80:
@@ -161,7 +169,8 @@ class Events:
 
     def fork(self, ts, pid, parent, comm, cgid=0):
         self.hdr(T_FORK, ts, pid, pid, comm, cgid)
-        self.buf += uv(parent) + uv(parent) + uv(parent) + uv(pid) + uv(pid) + uv(0) + uv(0) + uv(0)
+        p, c = uv(parent), uv(pid)
+        self.buf += p + p + p + c + c + b"\0\0\0"
 
     def exec(self, ts, pid, comm, exe, args, cgid=0):
         exe = exe.encode() if isinstance(exe, str) else exe
@@ -267,14 +276,32 @@ def scenario(name, n):
         ev.syscall(T0 + 2000, 10, "inside", 110, 1, T0 + 1000, cgid=base)
         return recording(0xF3, [ev], meta=metas)
     if name == "forks":
+        # n forks of fresh pids, 1 us apart, no exits; items built from one template (fast)
         blocks, ev = [], Events()
-        for i in range(n):
-            if len(ev.buf) > RAW_MAX - 64:
-                blocks.append(ev)
-                ev = Events()
+        pre, mid = bytes([T_FORK, 0]) + zz(1000) + uv(0), uv(0) + bytes([6]) + b"forker"
+        post = uv(1) * 3
+        i = 0
+        while i < n:
+            m = min(n - i, RAW_MAX // 40)
+            ev = Events()
             ev.fork(T0 + 1000 + i * 1000, 100000 + i, 1, "forker")
-        blocks.append(ev)
+            ev.buf += b"".join(pre + P + P + mid + post + P + P + b"\0\0\0"
+                               for P in (uv(100000 + k) for k in range(i + 1, i + m)))
+            ev.n = ev.records = ev.events = m
+            ev.last = T0 + 1000 + (i + m - 1) * 1000
+            blocks.append(ev)
+            i += m
         return recording(0xF4, blocks)
+    if name == "churn":
+        # n processes that live on, then n syscalls 100 ms apart: each a tick of the replay
+        ev = Events()
+        for i in range(n):
+            ev.fork(T0 + 1000 + i * 1000, 100000 + i, 1, "alive")
+        ev2, t = Events(), T0 + 10**9
+        for i in range(n):
+            t += 10**8
+            ev2.syscall(t + 500, 100000 + i % n, "alive", 110, 1, t)
+        return recording(0xFE, [ev, ev2])
     if name == "procs":
         # a snapshot of n processes with 2 KiB command lines, in as many blocks as it takes
         items = [proc_item(1000 + i, "p", "/bin/p", b"p\0" + b"x" * 2048) for i in range(n)]
@@ -327,14 +354,15 @@ def scenario(name, n):
     raise SystemExit("forge_capture.py: unknown scenario %r" % name)
 
 
-def many(outdir, n):
+def many(outdir, n, per=2):
+    """n recordings, one second each, of `per` syscalls (2 events each)."""
     os.makedirs(outdir, exist_ok=True)
     width = len(str(n - 1))
     for k in range(n):
         ev = Events()
         t = T0 + k * 10**9
-        ev.syscall(t + 600, 5000 + k % 7, "hourly", 110, k, t + 100)
-        ev.syscall(t + 900, 5000 + k % 7, "hourly", 110, k, t + 700)
+        for j in range(per):
+            ev.syscall(t + 600 + j * 1000, 5000 + k % 7, "hourly", 110, k, t + 100 + j * 1000)
         data = recording(0xA000_0000 + k, [ev], start_ts=t)
         with open(os.path.join(outdir, "r%0*d.scry" % (width, k)), "wb") as f:
             f.write(data)
@@ -346,7 +374,7 @@ def main():
     name, out = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     if name == "many":
-        many(out, n)
+        many(out, n, int(sys.argv[4]) if len(sys.argv) > 4 else 2)
         return
     data = scenario(name, n)
     with open(out, "wb") as f:

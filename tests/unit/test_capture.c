@@ -983,7 +983,8 @@ static size_t put_block_ts(uint8_t *out, uint8_t kind, uint32_t seq, const uint8
 				   .payload_crc = cap_crc32(p, len) };
 
 	cap_block_hdr_encode(&h, out);
-	memcpy(out + CAP_BLOCK_HDR, p, len);
+	if (len)
+		memcpy(out + CAP_BLOCK_HDR, p, len);
 	return CAP_BLOCK_HDR + len;
 }
 
