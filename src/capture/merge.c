@@ -45,7 +45,7 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 				"are not kept" },
 	[CAP_LIM_META_BYTES] = { 64 << 20, "bytes of names, images and labels of containers",
 				 "are not kept (those containers are shown by id)" },
-	[CAP_LIM_CTR_CGIDS] = { 4096, "cgroups of a container", "are shown as the host" },
+	[CAP_LIM_CTR_CGIDS] = { 131072, "cgroups of a container", "are shown as the host" },
 	[CAP_LIM_CGIDS] = { 262144, "container cgroups", "are shown as the host" },
 	[CAP_LIM_PROCS] = { 131072, "processes at once",
 			    "are not tracked (their events show no process details)" },

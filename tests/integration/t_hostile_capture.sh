@@ -60,6 +60,8 @@ bounded "4 million empty labels in 2 containers, then 16 million in 8" labels 40
 "$SCRY" -r large.scry -p '%container.name' >/dev/null 2>lab.err
 check "... said once: the labels past the limit are not kept" warned lab.err 'keeps at most 1024 labels on a container: the rest are not kept'
 bounded "one container with 250000 cgroups, then 1 million" cgids 250000 4
+"$SCRY" -r large.scry -p '%container.name' >/dev/null 2>cg.err
+check "... said once: the cgroups past the limit are shown as the host" warned cg.err 'keeps at most 131072 cgroups of a container'
 bounded "150000 forks of fresh pids that never exit, then 600000" forks 150000 4
 "$SCRY" -r large.scry -p '%evt.num' >/dev/null 2>forks.err
 check "... said once: processes past the limit are not tracked" warned forks.err 'keeps at most 131072 processes at once'

@@ -1770,14 +1770,15 @@ static void container_limits(void **state)
 {
 	const char *path = tmp("labels.scry"), *paths[] = { path };
 	struct scry_container c = { .id = ID_A, .runtime = CTR_DOCKER, .resolved = true };
-	enum { NLABELS = 3000, NCG = 5000 };
+	enum { NLABELS = 3000 };
+	const uint32_t NCG = cap_limits[CAP_LIM_CTR_CGIDS].max + 1000;
 	struct ctr_label *labels = calloc(NLABELS, sizeof(*labels));
 	uint64_t *cgids = calloc(NCG, sizeof(*cgids));
 	struct cap_buf b = {};
 	struct replayed out;
 	struct scry_container *got;
 	struct forge f;
-	int i, mapped = 0;
+	uint32_t i, mapped = 0;
 
 	for (i = 0; i < NLABELS; i++) {
 		labels[i].key = "";
