@@ -214,12 +214,18 @@ static void proc_free(struct proctab *pt, struct scry_proc *p)
 	free(p);
 }
 
-/* A process entry still in the map goes. */
+/*
+ * A process entry goes: out of the map at once, freed now, or by drain_reapable if it is on that
+ * list already (it may be: parked, revived by a thread, dead again).
+ */
 static void proc_unmap(struct proctab *pt, struct scry_proc *p)
 {
 	if (hashmap__find(pt->procs, p->pid) == p)
 		hashmap__del(pt->procs, p->pid);
-	proc_free(pt, p);
+	if (p->reapable)
+		p->zombie = true;
+	else
+		proc_free(pt, p);
 }
 
 static void thread_free(struct proctab *pt, struct scry_thread *t)

@@ -436,6 +436,31 @@ static void reaping_by_time_of_death(void **state)
 	proctab__free(pt);
 }
 
+/*
+ * A process past its grace period waits for its last thread entry; that entry goes outside a
+ * reap (its tid reused), a new thread joins the process and dies with it: the entry is freed
+ * once, by the reap (ASan sees a use after free otherwise).
+ */
+static void parked_dies_again(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+
+	fork_rec(pt, 700, 700, 1000, false);
+	fork_rec(pt, 700, 701, 1001, true);
+	exit_rec(pt, 700, 700, 1002, true);	/* 701's exit is lost */
+	proctab__reap(pt, 5000, 100);		/* 700 past its grace, 701 still points at it */
+	assert_non_null(proctab__proc(pt, 700));
+	fork_rec(pt, 800, 701, 5001, false);	/* tid 701 reused by a new process */
+	assert_ptr_equal(proctab__thread(pt, 701)->proc, proctab__proc(pt, 800));
+	fork_rec(pt, 700, 702, 5002, true);	/* a record of a thread of 700 still */
+	exit_rec(pt, 700, 702, 5003, true);
+	proctab__reap(pt, 9000, 100);
+	assert_null(proctab__proc(pt, 700));
+	assert_null(proctab__thread(pt, 702));
+	assert_non_null(proctab__proc(pt, 800));
+	proctab__free(pt);
+}
+
 /* Past its bounds the table adds nothing more, and says so each time. */
 static int overs[3];
 
@@ -550,6 +575,7 @@ int main(void)
 		cmocka_unit_test(rename_updates_comm),
 		cmocka_unit_test(comm_always_terminated),
 		cmocka_unit_test(reaping_by_time_of_death),
+		cmocka_unit_test(parked_dies_again),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(reconcile_with_procfs),
 	};
