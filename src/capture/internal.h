@@ -127,6 +127,8 @@ struct cap_limit_desc {
 	const char *rest;	/* what becomes of the rest: "are not kept" */
 };
 extern const struct cap_limit_desc cap_limits[CAP_LIM__MAX];
+/* Say once that a limit was reached (`said` keeps which were): true the first time. */
+bool cap_limit_hit(uint32_t *said, enum cap_limit l);
 
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
@@ -469,6 +471,15 @@ void cap_file__check_totals(struct cap_file *f);
 void cap_file__report(struct cap_file *f);
 /* "15:04:05.123" (local time) for messages. */
 void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
+
+/* --- prescan.c: the containers of every file, before the first record ------------------------ */
+struct cap_ctrs;
+struct cap_ctrs *cap_ctrs__new(void);
+void cap_ctrs__free(struct cap_ctrs *s);
+/* The CONTAINER items of a STATE or META block: 0 or -ENOMEM; limits reached set 1 << l in *hit. */
+int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit);
+/* Every container, with its metadata and its cgroups, into the registry. */
+void cap_ctrs__apply(struct cap_ctrs *s, struct containers *ct);
 
 /* merge.c, for a writer that re-records a replay (-r with -w). */
 struct capture_reader;

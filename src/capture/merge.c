@@ -17,7 +17,7 @@
  * first block is read) when it comes to the top, holds one decompressed block and one record
  * while it runs, and lets them go when it ends. The next record is the heap's top: O(log n).
  *
- * What a replay keeps is bounded whatever the files say: cap_limits[] below, documented in
+ * What a replay keeps is bounded whatever the files say: cap_limits[] (prescan.c), documented in
  * docs/capture-format.md ("Limits of a replay").
  */
 #include <errno.h>
@@ -36,24 +36,6 @@
 #else
 #define BUILD_MACHINE NULL
 #endif
-
-/* The one table of a replay's limits (docs/capture-format.md, "Limits of a replay"). */
-const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
-	[CAP_LIM_CONTAINERS] = { 65536, "containers", "are shown as the host" },
-	[CAP_LIM_LABELS] = { 1024, "labels on a container", "are not kept" },
-	[CAP_LIM_CTR_BYTES] = { 256 << 10, "bytes of names, images and labels of a container",
-				"are not kept" },
-	[CAP_LIM_META_BYTES] = { 64 << 20, "bytes of names, images and labels of containers",
-				 "are not kept (those containers are shown by id)" },
-	[CAP_LIM_CTR_CGIDS] = { 131072, "cgroups of a container", "are shown as the host" },
-	[CAP_LIM_CGIDS] = { 262144, "container cgroups", "are shown as the host" },
-	[CAP_LIM_PROCS] = { 131072, "processes at once",
-			    "are not tracked (their events show no process details)" },
-	[CAP_LIM_THREADS] = { 524288, "threads at once",
-			      "are not tracked (their events show no process details)" },
-	[CAP_LIM_CMD_BYTES] = { 64 << 20, "bytes of executable paths and command lines at once",
-				"are not kept (those processes show none)" },
-};
 
 /* A recording's reading state, allocated only while it runs. */
 struct head {
@@ -99,13 +81,7 @@ struct capture_reader {
 
 static void limit_hit(struct capture_reader *r, enum cap_limit l)
 {
-	if (r->warned & (1u << l))
-		return;
-	r->warned |= 1u << l;
-	r->st.limits_hit++;
-	log_warn("the replay keeps at most %llu %s: the rest %s (see \"Limits of a replay\" in "
-		 "scry's capture format documentation)", (unsigned long long)cap_limits[l].max,
-		 cap_limits[l].what, cap_limits[l].rest);
+	r->st.limits_hit += cap_limit_hit(&r->warned, l);
 }
 
 static void proctab_over(void *ctx, enum proctab_bound what)
@@ -355,186 +331,21 @@ struct capture_reader *capture_reader__open(const char *const *paths, int n)
 	return NULL;
 }
 
-/* --- containers: the pre-scan ------------------------------------------------------------ */
-
-struct ctr_acc {
-	struct cap_ctr c;		/* the best metadata seen: resolved beats not, later beats earlier */
-	bool has_meta;
-	uint64_t *cgids;
-	uint32_t n, cap;
-	uint32_t next;			/* 1 + the next container whose id has the same hash */
-};
-
-struct ctr_set {
-	struct ctr_acc *list;
-	uint32_t n, cap;
-	struct hashmap *by_id;		/* ctr_hash(id) -> 1 + index of the first with that hash */
-	struct hashmap *cgids;		/* cgid -> 1 + index: a cgroup is its first container's */
-	uint64_t meta_bytes, ncgids;
-};
-
-/* The container with this id, new if need be: 0, -ENOSPC past the limit, or -ENOMEM. */
-static int acc_find(struct capture_reader *r, struct ctr_set *set, const char *id,
-		    uint32_t *out)
-{
-	uint64_t h = ctr_hash(id, strlen(id));
-	uintptr_t i = (uintptr_t)hashmap__find(set->by_id, h);
-	struct ctr_acc *a;
-
-	for (; i; i = set->list[i - 1].next) {
-		if (!strcmp(set->list[i - 1].c.id, id)) {
-			*out = i - 1;
-			return 0;
-		}
-	}
-	if (set->n == cap_limits[CAP_LIM_CONTAINERS].max) {
-		limit_hit(r, CAP_LIM_CONTAINERS);
-		return -ENOSPC;
-	}
-	if (set->n == set->cap) {
-		uint32_t ncap = set->cap ? set->cap * 2 : 16;
-		struct ctr_acc *l = realloc(set->list, ncap * sizeof(*l));
-
-		if (!l)
-			return -ENOMEM;
-		set->list = l;
-		set->cap = ncap;
-	}
-	a = &set->list[set->n];
-	memset(a, 0, sizeof(*a));
-	snprintf(a->c.id, sizeof(a->c.id), "%s", id);
-	a->next = (uintptr_t)hashmap__find(set->by_id, h);
-	if (hashmap__set(set->by_id, h, (void *)(uintptr_t)(set->n + 1)))
-		return -ENOMEM;
-	*out = set->n++;
-	return 0;
-}
-
-/* One CONTAINER item into the set: its cgroups add up, its metadata may win (within limits). */
-static int acc_add(struct capture_reader *r, struct ctr_set *set, uint32_t idx, struct cap_ctr *c)
-{
-	struct ctr_acc *a = &set->list[idx];
-	size_t pos = 0;
-	uint64_t cgid;
-	uint32_t l;
-
-	while (cap_ctr_next_cgid(c, &pos, &cgid)) {
-		if (!cgid || hashmap__find(set->cgids, cgid))
-			continue;
-		if (a->n == cap_limits[CAP_LIM_CTR_CGIDS].max) {
-			limit_hit(r, CAP_LIM_CTR_CGIDS);
-			break;
-		}
-		if (set->ncgids == cap_limits[CAP_LIM_CGIDS].max) {
-			limit_hit(r, CAP_LIM_CGIDS);
-			break;
-		}
-		if (a->n == a->cap) {
-			uint32_t ncap = a->cap ? a->cap * 2 : 4;
-			uint64_t *p = realloc(a->cgids, ncap * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			a->cgids = p;
-			a->cap = ncap;
-		}
-		if (hashmap__set(set->cgids, cgid, (void *)(uintptr_t)(idx + 1)))
-			return -ENOMEM;
-		a->cgids[a->n++] = cgid;
-		set->ncgids++;
-	}
-	for (l = 0; l < CAP_LIM__MAX; l++)
-		if (c->cut & (1u << l))
-			limit_hit(r, l);
-	if (a->has_meta && !c->resolved && a->c.resolved)
-		return 0;
-	if (set->meta_bytes - a->c.meta_bytes + c->meta_bytes > cap_limits[CAP_LIM_META_BYTES].max) {
-		limit_hit(r, CAP_LIM_META_BYTES);
-		if (a->has_meta)
-			return 0;	/* it keeps what it had */
-		ctr_meta__free(&c->meta);
-		c->meta_bytes = 0;
-	}
-	set->meta_bytes = set->meta_bytes - a->c.meta_bytes + c->meta_bytes;
-	ctr_meta__free(&a->c.meta);
-	a->c = *c;
-	a->has_meta = true;
-	memset(&c->meta, 0, sizeof(c->meta));
-	return 0;
-}
-
-static int scan_block(struct capture_reader *r, const struct cap_block *b, struct ctr_set *set)
-{
-	size_t off = 0, blen;
-	const uint8_t *body;
-	uint8_t tag;
-	int span, err = 0;
-
-	while (off < b->len && !err) {
-		struct cap_ctr c;
-		uint32_t idx;
-
-		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
-		if (span < 0)
-			break;	/* reported when the replay pass meets it */
-		off += span;
-		if (tag != CAP_TAG_CONTAINER)
-			continue;
-		err = cap_get_ctr(body, blen, &c);
-		if (!err && !(err = acc_find(r, set, c.id, &idx)))
-			err = acc_add(r, set, idx, &c);
-		ctr_meta__free(&c.meta);
-		/* A bad item is said by the replay pass; a limit, once, by limit_hit. */
-		if (err == -EBADMSG || err == -ENOSPC)
-			err = 0;
-	}
-	return err;
-}
-
-static void add_containers(struct capture_reader *r, struct ctr_set *set)
-{
-	uint32_t i, j;
-
-	for (i = 0; i < set->n; i++) {
-		struct ctr_acc *a = &set->list[i];
-
-		containers__add(r->ct, a->n ? a->cgids[0] : 0, a->c.id, a->c.runtime, &a->c.meta);
-		for (j = 1; j < a->n; j++)
-			containers__add(r->ct, a->cgids[j], a->c.id, a->c.runtime, NULL);
-	}
-}
-
-static void ctr_set_free(struct ctr_set *set)
-{
-	uint32_t i;
-
-	for (i = 0; i < set->n; i++) {
-		ctr_meta__free(&set->list[i].c.meta);
-		free(set->list[i].cgids);
-	}
-	free(set->list);
-	hashmap__free(set->by_id);
-	hashmap__free(set->cgids);
-}
-
 /*
- * Every block header of every file: the containers of their state and metadata blocks, and for
- * each recording the earliest time its event blocks claim (its records lie in their blocks'
- * ranges, so none comes before it).
+ * --- the pre-scan ------------------------------------------------------------------------------
+ * Every block header of every file: the containers of their state and metadata blocks
+ * (prescan.c), and for each recording the earliest time its event blocks claim (its records lie
+ * in their blocks' ranges, so none comes before it).
  */
 static int prescan(struct capture_reader *r)
 {
-	struct ctr_set set = {};
+	struct cap_ctrs *set = cap_ctrs__new();
 	struct cap_block b;
-	uint32_t i, k;
+	uint32_t i, k, hit = 0;
 	int rc = 0;
 
-	set.by_id = hashmap__new(64);
-	set.cgids = hashmap__new(64);
-	if (!set.by_id || !set.cgids) {
-		rc = -ENOMEM;
-		goto out;
-	}
+	if (!set)
+		return -ENOMEM;
 	for (i = 0; i < r->nstreams && rc >= 0; i++) {
 		struct stream *s = &r->streams[i];
 		uint64_t first = UINT64_MAX;
@@ -548,7 +359,7 @@ static int prescan(struct capture_reader *r)
 					first = b.h.first_ts;
 				if (r->ct && b.raw && (b.h.kind == CAP_BLK_STATE ||
 						       b.h.kind == CAP_BLK_META) &&
-				    (rc = scan_block(r, &b, &set)))
+				    (rc = cap_ctrs__scan(set, &b, &hit)))
 					break;
 			}
 			cap_file__close(f);
@@ -556,10 +367,12 @@ static int prescan(struct capture_reader *r)
 		/* No events at all: it still runs, last, for its losses and its damage. */
 		s->key = first == UINT64_MAX ? UINT64_MAX : first + s->delta;
 	}
+	for (k = 0; k < CAP_LIM__MAX; k++)
+		if (hit & (1u << k))
+			limit_hit(r, k);
 	if (rc >= 0 && r->ct)
-		add_containers(r, &set);
-out:
-	ctr_set_free(&set);
+		cap_ctrs__apply(set, r->ct);
+	cap_ctrs__free(set);
 	return rc < 0 ? rc : 0;
 }
 

@@ -670,7 +670,7 @@ static void end_clause(struct cap_file *f, char *buf, size_t cap, size_t *n)
 void cap_file__report(struct cap_file *f)
 {
 	const struct cap_damage *d = &f->dmg;
-	char line[1536], t0[32], t1[32];
+	char line[1536] = "", t0[32], t1[32];
 	size_t n = 0;
 
 	if (f->reported || f->quiet || !cap_damage__any(d))
