@@ -101,6 +101,12 @@ struct capture_reader *capture_reader__open(const char *const *paths, int n);
  * tables as replay reaches them. 0 or -errno.
  */
 int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct containers *c);
+/*
+ * Every recording's first snapshot into the process table now, rather than when the recording's
+ * time comes: for re-recording (-r with -w), whose new file's snapshot is taken at its first
+ * event and must name the processes of recordings that start later. 0 or -errno.
+ */
+int capture_reader__snapshots(struct capture_reader *r);
 /* Boot-time ns at which the (earliest) recording started: -M counts from here. */
 uint64_t capture_reader__start_ts(const struct capture_reader *r);
 /*

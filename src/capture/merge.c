@@ -781,6 +781,26 @@ int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct co
 	return 0;
 }
 
+int capture_reader__snapshots(struct capture_reader *r)
+{
+	struct cap_block b;
+	uint32_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->nstreams && r->pt && rc >= 0; i++) {
+		struct stream *s = &r->streams[i];
+		struct cap_file *f = cur_file(r, s);
+
+		/* Quiet: the replay pass reads the file again, and says what it lost. */
+		cap_file__rewind(f, true);
+		s->apply_state = true;
+		while ((rc = cap_file__next_block(f, &b, true)) > 0 && b.h.kind == CAP_BLK_STATE)
+			state_block(r, s, &b);
+		cap_file__close(f);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 const struct cap_header *capture_reader__origin(const struct capture_reader *r)
 {
 	return stream_hdr(r, &r->streams[0]);

@@ -260,6 +260,9 @@ int cmd_read(struct scry_opts *o)
 	err = o->write_path ? rewrite_setup(o, r, &pl, &w) : output__setup(o, &pl);
 	if (!err)
 		err = capture_reader__load(r, pl.procs, pl.containers);
+	/* The new file's snapshot, taken at its first event, names every recording's processes. */
+	if (!err && w)
+		err = capture_reader__snapshots(r);
 	if (err)
 		goto out;
 	pl.start_ts = capture_reader__start_ts(r);

@@ -1230,6 +1230,7 @@ static void rewrite(const char *src, const char *dst, const char *filter,
 	assert_non_null(w);
 	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
 	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(capture_reader__snapshots(rd), 0);	/* as cmd_read does for -w */
 	pl.start_ts = capture_reader__start_ts(rd);
 	while ((rc = capture_reader__next(rd, &rec, &size)) > 0)
 		assert_int_equal(pipeline__record(&pl, rec, size), 0);
@@ -1850,6 +1851,74 @@ static void many_containers(void **state)
 	replayed_free(&out);
 }
 
+/*
+ * Two recordings re-recorded into one file: the second's processes, known from its snapshot
+ * only, are in the new file's snapshot, taken at its first event (before the second began).
+ */
+static void rewrite_two_recordings(void **state)
+{
+	const char *a = tmp("two-a.scry"), *b = tmp("two-b.scry"), *out = tmp("two-out.scry");
+	struct capture_writer_opts o = { .level = -1 };
+	const char *paths[] = { b, a }, *opaths[] = { out };
+	struct recs *ra = recs_new(), *rb = recs_new();
+	struct scry_proc tmpl = { .pid = 4000, .ppid = 1, .vpid = 4000, .start_ts = 77 };
+	struct containers_opts co = {};
+	struct capture_reader *rd;
+	struct capture_writer *w;
+	struct pipeline pl = {};
+	struct replayed res;
+	struct scry_proc *p;
+	const void *rec;
+	uint32_t size;
+	struct live L;
+
+	workload(ra, 100, T0 + 1000);
+	workload(rb, 100, T0 + 5000000);	/* starts after a ends */
+	o.path = a;
+	live_new(&L, &o);
+	feed(&L, ra, 0, ra->n, 50, 0);
+	live_close(&L, NULL);
+	o.path = b;
+	live_new(&L, &o);
+	strcpy(tmpl.comm, "only-b");
+	assert_non_null(proctab__add_thread(L.pl.procs, 4000, 4000, tmpl.comm,
+					    proctab__add_proc(L.pl.procs, &tmpl, "/only-b", "only-b", 6)));
+	feed(&L, rb, 0, rb->n, 50, 0);
+	live_close(&L, NULL);
+
+	rd = capture_reader__open(paths, 2);
+	assert_non_null(rd);
+	pl.procs = proctab__new(NULL);
+	pl.containers = containers__new(&co, false);
+	pipeline__init(&pl);
+	o.path = out;
+	o.source = rd;
+	w = capture_writer__new(&o, &pl);
+	assert_non_null(w);
+	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
+	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(capture_reader__snapshots(rd), 0);
+	pl.start_ts = capture_reader__start_ts(rd);
+	while (capture_reader__next(rd, &rec, &size) > 0)
+		assert_int_equal(pipeline__record(&pl, rec, size), 0);
+	assert_int_equal(pipeline__finish(&pl), 0);
+	assert_int_equal(capture_writer__close(w), 0);
+	pipeline__free_sinks(&pl);
+	proctab__free(pl.procs);
+	containers__free(pl.containers);
+	capture_reader__free(rd);
+
+	replay(opaths, 1, &res, true);
+	assert_int_equal(res.r->n, ra->n + rb->n);
+	p = proctab__proc(res.pt, 4000);
+	assert_non_null(p);
+	assert_string_equal(p->exe, "/only-b");
+	assert_string_equal(p->comm, "only-b");
+	replayed_free(&res);
+	recs_free(ra);
+	recs_free(rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1872,6 +1941,7 @@ int main(void)
 		cmocka_unit_test(header_messages),
 		cmocka_unit_test(container_limits),
 		cmocka_unit_test(many_containers),
+		cmocka_unit_test(rewrite_two_recordings),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, rm_dir);
