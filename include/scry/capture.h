@@ -89,12 +89,17 @@ void capture_writer__free(struct capture_writer *w);
 struct capture_read_stats {
 	uint64_t records;		/* records returned */
 	uint64_t blocks;		/* event blocks read */
-	uint64_t damaged_blocks;	/* skipped: CRC mismatch, bad header, undecodable */
+	uint64_t damaged_blocks;	/* skipped: CRC mismatch, bad header, impossible lengths */
 	uint64_t lost_bytes;		/* bytes skipped over (damage, incomplete tail) */
 	uint64_t lost_records;		/* records known to be in skipped blocks */
+	uint64_t missing_blocks;	/* gaps in the files' block numbers */
+	uint64_t bad_items;		/* items that did not decode, and those skipped after them */
 	uint64_t writer_dropped;	/* events the recorder dropped (from its loss markers) */
 	unsigned int truncated;		/* files cut short (no end marker) */
 	unsigned int files;		/* files read */
+	unsigned int damaged_files;	/* files that lost anything: said once each, in a warning */
+	unsigned int skipped_files;	/* files whose header was cut short or damaged */
+	unsigned int limits_hit;	/* limits of a replay reached (a warning each) */
 };
 
 /*
@@ -109,6 +114,12 @@ struct capture_reader *capture_reader__open(const char *const *paths, int n);
  * tables as replay reaches them. 0 or -errno.
  */
 int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct containers *c);
+/*
+ * Every recording's first snapshot into the process table now, rather than when the recording's
+ * time comes: for re-recording (-r with -w), whose new file's snapshot is taken at its first
+ * event and must name the processes of recordings that start later. 0 or -errno.
+ */
+int capture_reader__snapshots(struct capture_reader *r);
 /* Boot-time ns at which the (earliest) recording started: -M counts from here. */
 uint64_t capture_reader__start_ts(const struct capture_reader *r);
 /*
@@ -116,6 +127,12 @@ uint64_t capture_reader__start_ts(const struct capture_reader *r);
  * call), 0 at the end, -errno on a read error. Damage is reported as it is met, once.
  */
 int capture_reader__next(struct capture_reader *r, const void **rec, uint32_t *size);
+/*
+ * The replay is over (at the end, or stopped early): the damage met in the files it stopped in
+ * is said. Then the stats are final; a replay that met damage has damaged_files or
+ * skipped_files set (the exit status says so).
+ */
+void capture_reader__finish(struct capture_reader *r);
 void capture_reader__stats(const struct capture_reader *r, struct capture_read_stats *st);
 void capture_reader__free(struct capture_reader *r);
 

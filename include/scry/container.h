@@ -126,6 +126,9 @@ struct scry_container {
 	uint64_t last_ts;		/* boot ns of the latest event seen */
 	uint32_t procs;			/* processes pointing here (live and dead) */
 	uint32_t pins;			/* view rows pointing here */
+	/* private to the registry */
+	uint32_t ncgroups;		/* cgroups mapped here */
+	struct scry_container *id_next;	/* the next container whose id has the same hash */
 };
 
 /* container.name: the runtime's name, or the short id until it is known. */
@@ -185,5 +188,12 @@ void containers__attach_procs(struct containers *c, struct proctab *pt, const ch
 /* Iterate: *pos = 0 to start; NULL at the end. */
 struct scry_container *containers__next(struct containers *c, size_t *pos);
 size_t containers__count(const struct containers *c);
+
+/*
+ * A keyed hash (SipHash-2-4, key drawn at random once per process) of `len` bytes: container ids
+ * and other strings a capture or a runtime supplies index hash maps by it, so that no input can
+ * choose ids that all land in one slot. Equal hashes still need a comparison of the strings.
+ */
+uint64_t ctr_hash(const void *data, size_t len);
 
 #endif /* SCRY_CONTAINER_H */

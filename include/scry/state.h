@@ -8,9 +8,22 @@
 #define SCRY_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "scry/decode.h"
+
+/*
+ * Every comm that enters a table or a record goes through here: at most 15 bytes (a record or a
+ * file may fill all 16, the kernel never does), NUL-padded, so that it always ends in a NUL.
+ */
+static inline void scry_comm_set(char dst[SCRY_COMM_LEN], const char *src, size_t n)
+{
+	n = strnlen(src, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);
+	memmove(dst, src, n);
+	memset(dst + n, 0, SCRY_COMM_LEN - n);
+}
 
 struct scry_proc {
 	uint32_t pid, ppid, vpid;
@@ -29,8 +42,12 @@ struct scry_proc {
 	struct scry_container *container;	/* NULL: the host; owned by the registry */
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
-	/* private to proctab: thread entries pointing here, and the list of replaced entries */
+	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
+	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */
+	bool zombie;		/* replaced by a reused pid: freed when no thread points here */
+	bool parked;		/* dead for longer than the grace period: freed when refs drop to 0 */
+	bool reapable;		/* on the list of entries to free at the next reap */
 	struct scry_proc *zombie_next;
 };
 
@@ -43,6 +60,7 @@ struct scry_thread {
 	uint64_t cpu_ns;
 	bool dead;
 	uint64_t dead_ts;
+	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */
 };
 
 struct proctab;
@@ -76,8 +94,39 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 struct scry_thread *proctab__add_thread(struct proctab *pt, uint32_t tid, uint32_t vtid,
 					const char *comm, struct scry_proc *p);
 
-/* Free entries that died more than `grace_ns` before `now_ts` (event time). */
+/*
+ * Free entries that died more than `grace_ns` before `now_ts` (event time). Dead entries wait in
+ * a heap by time of death, so a reap costs what it frees, not the size of the table.
+ */
 void proctab__reap(struct proctab *pt, uint64_t now_ts, uint64_t grace_ns);
+
+/* A thread or process entry died at `ts` (a capture's snapshot says so, or /proc does). */
+void proctab__thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts);
+
+/*
+ * Live tables only: check every process and thread the table believes alive against procfs (gone,
+ * or another process under the same pid, by its start time) and mark those that are not as dead
+ * at the newest event time the table has seen, so that reaping frees them. For after exit records
+ * were lost (ring drops). Returns how many entries it marked, or -EINVAL without procfs.
+ */
+int proctab__reconcile(struct proctab *pt);
+
+/*
+ * Bounds on what the table keeps (a replay sets them; 0 means no bound). Past one, a new process
+ * or thread is not added (its events carry no process), or a process keeps an empty executable
+ * and command line; `over` is called each time with the bound's kind.
+ */
+enum proctab_bound {
+	PROCTAB_PROCS,
+	PROCTAB_THREADS,
+	PROCTAB_CMD_BYTES,	/* executable paths and command lines, in all */
+};
+struct proctab_limits {
+	uint64_t procs, threads, cmd_bytes;
+	void (*over)(void *ctx, enum proctab_bound what);
+	void *ctx;
+};
+void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
 
 /* Called when a process entry is about to be freed (container registry drops its reference). */
 void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc *p), void *ctx);

@@ -76,8 +76,10 @@ int cap_preamble_decode(const uint8_t in[CAP_PREAMBLE], struct cap_header *h, ui
 	*body_len = rd32(in + 12);
 	if (h->major > CAP_MAJOR)
 		return -ERANGE;
-	if (h->major == 0 || *body_len < CAP_HDR_FIXED + 10 || *body_len > CAP_HDR_BODY_MAX)
-		return -EBADMSG;
+	if (h->major == 0)
+		return -EPROTONOSUPPORT;
+	if (*body_len < CAP_HDR_BODY_MIN || *body_len > CAP_HDR_BODY_MAX)
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -117,7 +119,12 @@ int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
 	p = get_hstr(p, end, h->machine, sizeof(h->machine));
 	p = get_hstr(p, end, h->filter, sizeof(h->filter));
 	/* Bytes after the known fields belong to a newer minor version: ignored. */
-	return p ? 0 : -EBADMSG;
+	if (!p)
+		return -EBADMSG;
+	/* Epoch ns below 2^62 reach the year 2116; boot ns, 146 years of uptime. */
+	if (h->boot_wall >= CAP_TS_MAX || h->start_ts >= CAP_TS_MAX || h->file_ts >= CAP_TS_MAX)
+		return -ERANGE;
+	return 0;
 }
 
 /* --- block header ------------------------------------------------------------------------------ */
@@ -158,6 +165,9 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 		return -E2BIG;
 	if (b->codec == CAP_CODEC_STORED && b->stored_len != b->raw_len)
 		return -EBADMSG;
+	/* Its records lie in [first_ts, last_ts] (the replay checks each): a sane range first. */
+	if (b->kind == CAP_BLK_EVENTS && (b->first_ts > b->last_ts || b->last_ts >= CAP_TS_MAX))
+		return -ERANGE;
 	return 0;
 }
 
@@ -168,7 +178,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  *   U      unsigned varint (a value too large for the member is an error)
  *   S      zigzag varint of the signed value
  *   TSREL  a time not after the record's: 0 for none, else ts - value + 1
- *   COMM   a length byte (0..16) and the bytes before the NUL
+ *   COMM   a length byte (0..15: the kernel's comm) and the bytes before the NUL
  * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv).
  * The encoder and the decoder are both generated from these lists, so they cannot disagree.
  */
@@ -381,17 +391,15 @@ static inline bool fits_signed(int64_t v, size_t width)
 			return -EBADMSG;					\
 	} while (0)
 
+/* A comm is at most 15 bytes (the kernel keeps a NUL in its 16): a 16th is damage, not a name. */
 static inline bool get_comm(const uint8_t **pp, const uint8_t *end, char *dst)
 {
 	const uint8_t *p = *pp;
-	size_t n;
 
-	if (p >= end || *p > SCRY_COMM_LEN || (size_t)(end - p - 1) < *p)
+	if (p >= end || *p > CAP_COMM_MAX || (size_t)(end - p - 1) < *p)
 		return false;
-	n = *p++;
-	memcpy(dst, p, n);
-	memset(dst + n, 0, SCRY_COMM_LEN - n);
-	*pp = p + n;
+	scry_comm_set(dst, (const char *)p + 1, *p);
+	*pp = p + 1 + *p;
 	return true;
 }
 

@@ -92,6 +92,45 @@ static inline int64_t unzz(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+/*
+ * --- what a reader accepts -------------------------------------------------------------------
+ * Every boot-time ns a reader takes from a file is below CAP_TS_MAX (2^62; 146 years of uptime),
+ * so that the sum of two (a time and another boot's offset, a time and an interval) never
+ * overflows. The item lengths are the most any scry writes: longer ones are damage.
+ */
+#define CAP_TS_MAX		(1ULL << 62)
+#define CAP_COMM_MAX		(SCRY_COMM_LEN - 1)	/* the kernel's comm: 15 bytes and a NUL */
+#define CAP_EXE_MAX		4096	/* a snapshot's executable path (PATH_MAX) */
+#define CAP_ARGS_MAX		8192	/* a snapshot's argv: what the process table reads of it */
+
+/*
+ * --- limits of a replay ----------------------------------------------------------------------
+ * What a replay keeps whatever its files say, so that its memory is bounded (the table is in
+ * merge.c and docs/capture-format.md, "Limits of a replay"). Past a limit the rest is not kept,
+ * and the reader says so once per limit. Recordings of real hosts stay far below them.
+ */
+enum cap_limit {
+	CAP_LIM_CONTAINERS,	/* containers */
+	CAP_LIM_LABELS,		/* labels of one container */
+	CAP_LIM_CTR_BYTES,	/* metadata bytes of one container: name, image, pod, labels */
+	CAP_LIM_META_BYTES,	/* metadata bytes of all containers */
+	CAP_LIM_CTR_CGIDS,	/* cgroup ids of one container */
+	CAP_LIM_CGIDS,		/* cgroup ids of all containers */
+	CAP_LIM_PROCS,		/* processes in the process table */
+	CAP_LIM_THREADS,	/* threads in the process table */
+	CAP_LIM_CMD_BYTES,	/* executable paths and command lines of all processes */
+	CAP_LIM__MAX
+};
+
+struct cap_limit_desc {
+	uint64_t max;
+	const char *what;	/* "labels per container" */
+	const char *rest;	/* what becomes of the rest: "are not kept" */
+};
+extern const struct cap_limit_desc cap_limits[CAP_LIM__MAX];
+/* Say once that a limit was reached (`said` keeps which were): true the first time. */
+bool cap_limit_hit(uint32_t *said, enum cap_limit l);
+
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
@@ -126,9 +165,13 @@ struct cap_header {
 
 /* Preamble + body + CRC into out (at least CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4). */
 size_t cap_header_encode(const struct cap_header *h, uint8_t *out);
-/* The preamble: 0, -EPROTO not a capture, -ERANGE newer major; sets major/minor, *body_len. */
+/*
+ * The preamble: 0, -EPROTO not a capture, -ERANGE newer major, -EPROTONOSUPPORT major 0,
+ * -EMSGSIZE a body length outside CAP_HDR_BODY_MIN..CAP_HDR_BODY_MAX; sets major/minor, *body_len.
+ */
 int cap_preamble_decode(const uint8_t in[CAP_PREAMBLE], struct cap_header *h, uint32_t *body_len);
-/* The body (after its CRC was checked): 0 or -EBADMSG. */
+#define CAP_HDR_BODY_MIN	(CAP_HDR_FIXED + 10)	/* the fixed fields and 5 empty strings */
+/* The body (after its CRC was checked): 0, -EBADMSG, or -ERANGE a time at or past CAP_TS_MAX. */
 int cap_header_body_decode(const uint8_t *in, size_t len, struct cap_header *h);
 
 /* --- blocks --------------------------------------------------------------------------------- */
@@ -162,7 +205,10 @@ struct cap_block_hdr {
 };
 
 void cap_block_hdr_encode(const struct cap_block_hdr *b, uint8_t out[CAP_BLOCK_HDR]);
-/* 0, -EPROTO wrong magic, -EBADMSG header CRC mismatch, -E2BIG lengths beyond the limits. */
+/*
+ * 0, -EPROTO wrong magic, -EBADMSG header CRC mismatch, -E2BIG lengths beyond the limits,
+ * -ERANGE an event block whose first_ts > last_ts or whose times reach CAP_TS_MAX.
+ */
 int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *b);
 
 /* --- items ---------------------------------------------------------------------------------- */
@@ -252,6 +298,8 @@ struct cap_ctr {
 	const uint8_t *cgids;		/* decoded: varints, ncgids of them */
 	size_t cgids_len;
 	uint32_t ncgids;
+	size_t meta_bytes;		/* bytes of the strings kept in `meta` */
+	uint32_t cut;			/* 1 << CAP_LIM_LABELS, CAP_LIM_CTR_BYTES: what was not kept */
 };
 
 void cap_put_loss(struct cap_buf *b, const struct cap_loss *l);
@@ -273,7 +321,8 @@ int cap_get_loss(const uint8_t *b, size_t len, struct cap_loss *l);
 int cap_get_end(const uint8_t *b, size_t len, struct cap_end *e);
 int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *p);
 int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
-int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);	/* allocates c->meta */
+/* Allocates c->meta, keeping at most cap_limits' labels and bytes per container. */
+int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
 
@@ -404,19 +453,50 @@ struct cap_block {
 int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_events);
 
 struct cap_damage {
-	uint64_t damaged_blocks;	/* CRC mismatch, bad codec data */
+	uint64_t damaged_blocks;	/* skipped: CRC mismatch, bad codec data, bad header */
+	const char *why;		/* the first one's reason */
 	uint64_t lost_records;		/* records in those, when their header was intact */
+	uint64_t lost_first, lost_last;	/* their time range, when their headers say */
+	uint32_t lost_kinds;		/* 1 << kind of the other blocks lost (state, meta) */
 	uint64_t lost_bytes;		/* skipped bytes (damage, resync, incomplete tail) */
+	uint64_t damaged_bytes;		/* of those, passed over to reach an intact block */
+	uint64_t missing_blocks;	/* gaps in the block numbers */
+	uint64_t gap_first, gap_last;	/* the first gap */
+	uint64_t bad_items;		/* items that did not decode (merge.c counts them) */
+	uint64_t skipped_items;		/* event block items after an undecodable one */
+	const char *bad_why;		/* the first one's reason */
 	bool clean_end;			/* the end marker was read */
+	bool end_ok;			/* ... and decoded */
 	bool cut;			/* the file ends inside a block */
+	bool at_end;			/* the replay reached the end of the file */
 	struct cap_end end;		/* the end marker's totals */
 	uint64_t last_ts;		/* latest record time of the intact blocks */
+	/* what the replay read, against the end marker (merge.c counts) */
+	uint64_t read_records, read_events, read_lost_events;
+	bool totals_differ;
 };
-const struct cap_damage *cap_file__damage(const struct cap_file *f);
-/* Report, once, how the file ended if it was not closed properly. */
-void cap_file__report_end(struct cap_file *f);
+/* What the file lost so far; the replay adds what it could not decode and what it read. */
+struct cap_damage *cap_file__damage(struct cap_file *f);
+/* Anything lost: damage, gaps, undecodable items, a difference with the end marker, a cut. */
+bool cap_damage__any(const struct cap_damage *d);
+/* Hold the end marker's totals against what was read (once the whole file was read). */
+void cap_file__check_totals(struct cap_file *f);
+/*
+ * Say, once and in one warning, everything the file lost (how it ended, if the replay reached
+ * its end); nothing for a whole file.
+ */
+void cap_file__report(struct cap_file *f);
 /* "15:04:05.123" (local time) for messages. */
 void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
+
+/* --- prescan.c: the containers of every file, before the first record ------------------------ */
+struct cap_ctrs;
+struct cap_ctrs *cap_ctrs__new(void);
+void cap_ctrs__free(struct cap_ctrs *s);
+/* The CONTAINER items of a STATE or META block: 0 or -ENOMEM; limits reached set 1 << l in *hit. */
+int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit);
+/* Every container, with its metadata and its cgroups, into the registry. */
+void cap_ctrs__apply(struct cap_ctrs *s, struct containers *ct);
 
 /* merge.c, for a writer that re-records a replay (-r with -w). */
 struct capture_reader;

@@ -235,15 +235,16 @@ static const char *rd_str(struct rd *r, size_t max, size_t *len)
 	return s;
 }
 
+/* Times below CAP_TS_MAX, and counts too: sums of them never overflow. */
 int cap_get_loss(const uint8_t *b, size_t len, struct cap_loss *l)
 {
 	struct rd r = { b, b + len, false };
 
-	l->records = rd_uv(&r, UINT64_MAX);
-	l->events = rd_uv(&r, UINT64_MAX);
-	l->first_ts = rd_uv(&r, UINT64_MAX);
-	l->last_ts = rd_uv(&r, UINT64_MAX);
-	return r.bad ? -EBADMSG : 0;
+	l->records = rd_uv(&r, CAP_TS_MAX - 1);
+	l->events = rd_uv(&r, CAP_TS_MAX - 1);
+	l->first_ts = rd_uv(&r, CAP_TS_MAX - 1);
+	l->last_ts = rd_uv(&r, CAP_TS_MAX - 1);
+	return r.bad || l->first_ts > l->last_ts ? -EBADMSG : 0;
 }
 
 int cap_get_end(const uint8_t *b, size_t len, struct cap_end *e)
@@ -272,16 +273,17 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 	p->uid = rd_uv(&r, UINT32_MAX);
 	p->gid = rd_uv(&r, UINT32_MAX);
 	p->cgid = rd_uv(&r, UINT64_MAX);
-	p->start_ts = rd_uv(&r, UINT64_MAX);
+	p->start_ts = rd_uv(&r, CAP_TS_MAX - 1);
 	p->cpu_ns = rd_uv(&r, UINT64_MAX);
 	p->dead = rd_uv(&r, UINT64_MAX) & 1;
 	p->exit_code = unzz(rd_uv(&r, UINT32_MAX));
-	p->dead_ts = rd_uv(&r, UINT64_MAX);
-	comm = rd_str(&r, SCRY_COMM_LEN, &n);
-	memcpy(p->comm, comm, n < SCRY_COMM_LEN ? n : SCRY_COMM_LEN - 1);
-	cp->exe = rd_str(&r, 4096, &n);
+	p->dead_ts = rd_uv(&r, CAP_TS_MAX - 1);
+	comm = rd_str(&r, CAP_COMM_MAX, &n);
+	scry_comm_set(p->comm, comm, n);
+	/* No recorder keeps more: longer is damage, not a command line to hold. */
+	cp->exe = rd_str(&r, CAP_EXE_MAX, &n);
 	cp->exe_len = n;
-	cp->args = rd_str(&r, 1 << 20, &n);
+	cp->args = rd_str(&r, CAP_ARGS_MAX, &n);
 	cp->args_len = n;
 	return r.bad || !p->pid ? -EBADMSG : 0;
 }
@@ -298,18 +300,23 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t)
 	t->vtid = rd_uv(&r, UINT32_MAX);
 	t->cpu_ns = rd_uv(&r, UINT64_MAX);
 	t->dead = rd_uv(&r, UINT64_MAX) & 1;
-	t->dead_ts = rd_uv(&r, UINT64_MAX);
-	t->enter_ts = rd_uv(&r, UINT64_MAX);
+	t->dead_ts = rd_uv(&r, CAP_TS_MAX - 1);
+	t->enter_ts = rd_uv(&r, CAP_TS_MAX - 1);
 	t->enter_nr = rd_uv(&r, UINT32_MAX);
-	comm = rd_str(&r, SCRY_COMM_LEN, &n);
-	memcpy(t->comm, comm, n < SCRY_COMM_LEN ? n : SCRY_COMM_LEN - 1);
+	comm = rd_str(&r, CAP_COMM_MAX, &n);
+	scry_comm_set(t->comm, comm, n);
 	return r.bad || !t->tid || !t->pid ? -EBADMSG : 0;
 }
 
-static char *rd_dup(struct rd *r, bool optional, int *err)
+/*
+ * A string of a container item, kept if the container's metadata has room for it (past the
+ * limit it is read over and c->cut says so). NULL when absent, not kept, or on error.
+ */
+static char *rd_meta(struct rd *r, bool optional, struct cap_ctr *c, int *err)
 {
-	uint64_t n = rd_uv(r, 1 << 20);
-	char *s;
+	uint64_t n = rd_uv(r, UINT32_MAX);
+	const char *p = (const char *)r->p;
+	char *s = NULL;
 
 	if (r->bad)
 		return NULL;
@@ -322,28 +329,54 @@ static char *rd_dup(struct rd *r, bool optional, int *err)
 		r->bad = true;
 		return NULL;
 	}
-	s = strndup((const char *)r->p, n);
+	r->p += n;
+	if (c->meta_bytes + n > cap_limits[CAP_LIM_CTR_BYTES].max) {
+		c->cut |= 1u << CAP_LIM_CTR_BYTES;
+		return NULL;
+	}
+	s = strndup(p, n);
 	if (!s)
 		*err = -ENOMEM;
-	r->p += n;
+	else
+		c->meta_bytes += strlen(s);
 	return s;
 }
 
-static int get_labels(struct rd *r, struct ctr_meta *m)
+/* Labels: at most cap_limits' count and bytes are kept; the item is read through either way. */
+static int get_labels(struct rd *r, struct cap_ctr *c)
 {
-	uint64_t n = rd_uv(r, (r->end - r->p) / 2);	/* a label takes at least two bytes */
+	uint64_t n = rd_uv(r, (r->end - r->p) / 2), i;	/* a label takes at least two bytes */
+	uint64_t keep = cap_limits[CAP_LIM_LABELS].max;
+	struct ctr_meta *m = &c->meta;
 	int err = 0;
 
 	if (r->bad || !n)
 		return 0;
-	m->labels = calloc(n, sizeof(*m->labels));
+	m->labels = calloc(n < keep ? n : keep, sizeof(*m->labels));
 	if (!m->labels)
 		return -ENOMEM;
-	for (; m->nlabels < n && !r->bad && !err; m->nlabels++) {
-		m->labels[m->nlabels].key = rd_dup(r, false, &err);
-		m->labels[m->nlabels].val = rd_dup(r, false, &err);
-		if (!m->labels[m->nlabels].key || !m->labels[m->nlabels].val)
-			err = err ? err : -EBADMSG;
+	for (i = 0; i < n && !r->bad && !err; i++) {
+		struct ctr_label l;
+
+		if (m->nlabels == keep) {
+			c->cut |= 1u << CAP_LIM_LABELS;
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			continue;
+		}
+		l.key = rd_meta(r, false, c, &err);
+		l.val = rd_meta(r, false, c, &err);
+		if (l.key && l.val) {
+			m->labels[m->nlabels++] = l;
+			continue;
+		}
+		/* A label without its key or value (not kept, or no memory) goes whole. */
+		if (l.key)
+			c->meta_bytes -= strlen(l.key);
+		if (l.val)
+			c->meta_bytes -= strlen(l.val);
+		free(l.key);
+		free(l.val);
 	}
 	return err;
 }
@@ -366,19 +399,19 @@ int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c)
 			c->runtime = i;	/* unknown codes (a newer runtime) read as host */
 	c->resolved = rd_uv(&r, UINT64_MAX) & 1;
 	m->started_ns = rd_uv(&r, UINT64_MAX);
-	m->name = rd_dup(&r, true, &err);
-	m->image = rd_dup(&r, true, &err);
-	m->pod_name = rd_dup(&r, true, &err);
-	m->pod_ns = rd_dup(&r, true, &err);
-	m->k8s_container = rd_dup(&r, true, &err);
+	m->name = rd_meta(&r, true, c, &err);
+	m->image = rd_meta(&r, true, c, &err);
+	m->pod_name = rd_meta(&r, true, c, &err);
+	m->pod_ns = rd_meta(&r, true, c, &err);
+	m->k8s_container = rd_meta(&r, true, c, &err);
 	if (!err)
-		err = get_labels(&r, m);
+		err = get_labels(&r, c);
 	c->ncgids = rd_uv(&r, UINT32_MAX);
 	c->cgids = r.p;
 	for (i = 0; i < c->ncgids && !r.bad; i++)
 		rd_uv(&r, UINT64_MAX);
 	c->cgids_len = r.p - c->cgids;
-	if (!err && (r.bad || !c->id[0]))
+	if (!err && (r.bad || !c->id[0] || memchr(c->id, '\0', n)))
 		err = -EBADMSG;
 	if (err)
 		ctr_meta__free(m);

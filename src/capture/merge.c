@@ -8,9 +8,17 @@
  *
  * Before the first record: the container metadata of every file (a pre-scan that reads the
  * small state and metadata blocks and skips event blocks by their length), so that every event
- * shows its container's name even if the recorder learnt it later. The process table is seeded
- * from the snapshot at the start of each recording, and from a later file's snapshot when the
- * file before it is missing or damaged.
+ * shows its container's name even if the recorder learnt it later. The pre-scan also finds, for
+ * each recording, the earliest time its event blocks claim: a lower bound of its first record.
+ *
+ * Thousands of recordings (a year of hourly files) cost memory linear in their number and a
+ * descriptor only while a block is read: a recording waits in a heap, keyed by that lower bound,
+ * holding nothing but its files' headers; it starts (its snapshot seeds the process table, its
+ * first block is read) when it comes to the top, holds one decompressed block and one record
+ * while it runs, and lets them go when it ends. The next record is the heap's top: O(log n).
+ *
+ * What a replay keeps is bounded whatever the files say: cap_limits[] (prescan.c), documented in
+ * docs/capture-format.md ("Limits of a replay").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,57 +37,77 @@
 #define BUILD_MACHINE NULL
 #endif
 
-struct stream {
-	struct cap_file **files;	/* one recording's files, by sequence number */
-	unsigned int nfiles, cur;
-	int64_t delta;			/* added to its times: the reference boot's clock */
+/* A recording's reading state, allocated only while it runs. */
+struct head {
 	struct cap_block blk;
 	const uint8_t *p, *end;		/* items left in the current event block */
+	uint32_t items;			/* items of the block read so far */
 	struct cap_ctx ctx;
-	bool apply_state;		/* the current file's snapshot seeds the tables */
-	bool has_head;
-	uint32_t head_size;
-	struct cap_loss loss;		/* the recorder's losses in the current file */
+	uint32_t size;
 	union {
 		union scry_rec rec;
 		uint8_t bytes[SCRY_REC_MAX];
-	} head;
+	} u;
+};
+
+struct stream {
+	uint32_t first, nfiles, cur;	/* its files: r->files[first ..], by sequence number */
+	uint64_t delta;			/* added to its times: the reference boot's clock */
+	uint64_t start;			/* its recording's start, on that clock: ties go to it */
+	uint64_t key;			/* the head's time; before it starts, a lower bound */
+	bool started;
+	bool apply_state;		/* the current file's snapshot seeds the tables */
+	struct cap_loss loss;		/* the recorder's losses in the current file */
+	struct head *h;			/* NULL unless running */
 };
 
 struct capture_reader {
-	struct cap_file **files;
-	int nfiles;
-	struct stream *streams;
-	int nstreams;
+	struct cap_file **files;	/* grouped by recording, by sequence number */
+	uint32_t nfiles;
+	struct stream *streams;		/* by the time their recordings started */
+	uint32_t nstreams;
+	uint32_t *heap;			/* streams with records to come, by (key, start, index) */
+	uint32_t nheap;
 	int last;			/* the stream whose head was handed out */
 	struct proctab *pt;
 	struct containers *ct;
 	uint64_t boot_wall;		/* of the reference boot */
 	uint64_t start_ts;
+	uint32_t warned;		/* 1 << enum cap_limit: said already */
 	struct capture_read_stats st;
 	cap_loss_fn *on_loss;		/* -r with -w: the recorder's losses go on into the new file */
 	void *loss_ctx;
 };
 
-static void free_files(struct cap_file **f, int n)
+static void limit_hit(struct capture_reader *r, enum cap_limit l)
 {
-	int i;
+	r->st.limits_hit += cap_limit_hit(&r->warned, l);
+}
 
-	for (i = 0; i < n; i++)
-		cap_file__free(f[i]);
-	free(f);
+static void proctab_over(void *ctx, enum proctab_bound what)
+{
+	static const enum cap_limit lim[] = {
+		[PROCTAB_PROCS] = CAP_LIM_PROCS,
+		[PROCTAB_THREADS] = CAP_LIM_THREADS,
+		[PROCTAB_CMD_BYTES] = CAP_LIM_CMD_BYTES,
+	};
+
+	limit_hit(ctx, lim[what]);
 }
 
 void capture_reader__free(struct capture_reader *r)
 {
-	int i;
+	uint32_t i;
 
 	if (!r)
 		return;
 	for (i = 0; i < r->nstreams; i++)
-		free(r->streams[i].files);
+		free(r->streams[i].h);
+	for (i = 0; i < r->nfiles; i++)
+		cap_file__free(r->files[i]);
+	free(r->files);
 	free(r->streams);
-	free_files(r->files, r->nfiles);
+	free(r->heap);
 	free(r);
 }
 
@@ -115,83 +143,150 @@ static int open_all(struct capture_reader *r, const char *const *paths, int n)
 	}
 	if (skipped)
 		log_warn("%s", first);
+	r->st.skipped_files = skipped;
 	return 0;
 }
 
-static int by_recording(const void *a, const void *b)
+static int by_session(const void *a, const void *b)
 {
 	const struct cap_header *x = cap_file__header(*(struct cap_file *const *)a);
 	const struct cap_header *y = cap_file__header(*(struct cap_file *const *)b);
-	uint64_t wx = x->boot_wall + x->start_ts, wy = y->boot_wall + y->start_ts;
 
-	if (x->session != y->session) {
-		if (wx != wy)
-			return wx < wy ? -1 : 1;
+	if (x->session != y->session)
 		return x->session < y->session ? -1 : 1;
-	}
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static bool same_boot(const struct cap_header *a, const struct cap_header *b)
+static const struct cap_header *stream_hdr(const struct capture_reader *r, const struct stream *s)
+{
+	return cap_file__header(r->files[s->first]);
+}
+
+static const struct capture_reader *sort_reader;	/* qsort has no context argument */
+
+/* Recordings in the order they started (wall clock), then by session id. */
+static int by_start(const void *a, const void *b)
+{
+	const struct cap_header *x = stream_hdr(sort_reader, a), *y = stream_hdr(sort_reader, b);
+	uint64_t wx = x->boot_wall + x->start_ts, wy = y->boot_wall + y->start_ts;
+
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	return x->session < y->session ? -1 : x->session > y->session;
+}
+
+static bool has_boot_id(const struct cap_header *h)
 {
 	static const uint8_t zero[16];
 
-	if (memcmp(a->boot_id, zero, 16) || memcmp(b->boot_id, zero, 16))
-		return !memcmp(a->boot_id, b->boot_id, 16);
-	/* No boot id (a foreign writer): the same boot if its clock agrees within a second. */
-	return (a->boot_wall > b->boot_wall ? a->boot_wall - b->boot_wall :
-		b->boot_wall - a->boot_wall) < 1000000000ULL;
+	return memcmp(h->boot_id, zero, 16) != 0;
+}
+
+/*
+ * Boots: recordings with the same boot id, or (without one, a foreign writer) whose boot times
+ * agree within a second. Sorted so that each boot is a run; ties by stream index.
+ */
+static int by_boot(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct cap_header *x = stream_hdr(sort_reader, &sort_reader->streams[i]);
+	const struct cap_header *y = stream_hdr(sort_reader, &sort_reader->streams[j]);
+	int c;
+
+	if (has_boot_id(x) != has_boot_id(y))
+		return has_boot_id(x) ? -1 : 1;
+	if (has_boot_id(x) && (c = memcmp(x->boot_id, y->boot_id, 16)))
+		return c;
+	if (!has_boot_id(x) && x->boot_wall != y->boot_wall)
+		return x->boot_wall < y->boot_wall ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static bool same_boot(const struct cap_header *lead, const struct cap_header *h)
+{
+	if (has_boot_id(lead) || has_boot_id(h))
+		return has_boot_id(lead) && has_boot_id(h) && !memcmp(lead->boot_id, h->boot_id, 16);
+	return h->boot_wall - lead->boot_wall < 1000000000ULL;	/* sorted: h's is not earlier */
+}
+
+/*
+ * Every recording of a boot takes the boot time of the one that started first, so that their
+ * clocks agree exactly; the earliest boot is the reference clock, so every delta is positive.
+ */
+static int align_boots(struct capture_reader *r)
+{
+	uint32_t *idx = malloc(r->nstreams * sizeof(*idx)), i, j, k;
+
+	if (!idx)
+		return -ENOMEM;
+	for (i = 0; i < r->nstreams; i++)
+		idx[i] = i;
+	sort_reader = r;
+	qsort(idx, r->nstreams, sizeof(*idx), by_boot);
+	for (i = 0; i < r->nstreams; i = j) {
+		const struct cap_header *lead = stream_hdr(r, &r->streams[idx[i]]);
+		uint32_t first = idx[i];
+
+		for (j = i + 1; j < r->nstreams && same_boot(lead, stream_hdr(r, &r->streams[idx[j]])); j++)
+			if (idx[j] < first)
+				first = idx[j];
+		for (k = i; k < j; k++)
+			r->streams[idx[k]].delta = stream_hdr(r, &r->streams[first])->boot_wall;
+	}
+	free(idx);
+	for (i = 0; i < r->nstreams; i++)
+		if (!i || r->streams[i].delta < r->boot_wall)
+			r->boot_wall = r->streams[i].delta;
+	for (i = 0; i < r->nstreams; i++) {
+		struct stream *s = &r->streams[i];
+
+		s->delta -= r->boot_wall;	/* headers keep times below 2^62: no overflow */
+		s->start = stream_hdr(r, s)->start_ts + s->delta;
+	}
+	return 0;
 }
 
 /* Streams, one per recording; a file named twice is read once. */
 static int make_streams(struct capture_reader *r)
 {
-	const struct cap_header *prev = NULL;
-	int i, j;
+	uint32_t i, n = 0;
 
-	qsort(r->files, r->nfiles, sizeof(*r->files), by_recording);
-	r->streams = calloc(r->nfiles, sizeof(*r->streams));
-	if (!r->streams)
-		return -ENOMEM;
+	qsort(r->files, r->nfiles, sizeof(*r->files), by_session);
 	for (i = 0; i < r->nfiles; i++) {
 		const struct cap_header *h = cap_file__header(r->files[i]);
-		struct stream *s = &r->streams[r->nstreams - 1];
 
-		if (prev && h->session == prev->session && h->seq == prev->seq) {
+		if (n && h->session == cap_file__header(r->files[n - 1])->session &&
+		    h->seq == cap_file__header(r->files[n - 1])->seq) {
 			log_warn("%s is the same part of a recording as %s: read once",
-				 cap_file__path(r->files[i]), cap_file__path(r->files[i - 1]));
+				 cap_file__path(r->files[i]), cap_file__path(r->files[n - 1]));
+			cap_file__free(r->files[i]);
 			continue;
 		}
-		if (!prev || h->session != prev->session) {
-			s = &r->streams[r->nstreams++];
-			s->files = calloc(r->nfiles, sizeof(*s->files));
-			if (!s->files)
-				return -ENOMEM;
-		}
-		s->files[s->nfiles++] = r->files[i];
-		prev = h;
+		r->files[n++] = r->files[i];
 	}
-	/* The earliest boot is the reference clock, so that every delta is positive. */
-	for (i = 0; i < r->nstreams; i++) {
-		const struct cap_header *h = cap_file__header(r->streams[i].files[0]);
-		uint64_t wall = h->boot_wall;
+	r->nfiles = n;
+	r->streams = calloc(n, sizeof(*r->streams));
+	if (!r->streams)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct stream *s = &r->streams[r->nstreams - 1];
 
-		for (j = 0; j < i; j++)
-			if (same_boot(h, cap_file__header(r->streams[j].files[0])))
-				wall = cap_file__header(r->streams[j].files[0])->boot_wall;
-		r->streams[i].delta = wall;	/* the boot's wall time for now */
-		if (!i || wall < r->boot_wall)
-			r->boot_wall = wall;
+		if (!i || cap_file__header(r->files[i])->session !=
+			  cap_file__header(r->files[i - 1])->session) {
+			s = &r->streams[r->nstreams++];
+			s->first = i;
+		}
+		s->nfiles++;
 	}
-	for (i = 0; i < r->nstreams; i++)
-		r->streams[i].delta -= r->boot_wall;
-	return 0;
+	sort_reader = r;
+	qsort(r->streams, r->nstreams, sizeof(*r->streams), by_start);
+	return align_boots(r);
 }
 
 static void warn_mixed(struct capture_reader *r)
 {
-	const struct cap_header *a = cap_file__header(r->files[0]);
-	int i;
+	const struct cap_header *a = capture_reader__origin(r);
+	uint32_t i;
 
 	for (i = 0; i < r->nfiles; i++) {
 		const struct cap_header *h = cap_file__header(r->files[i]);
@@ -203,13 +298,17 @@ static void warn_mixed(struct capture_reader *r)
 			break;
 		}
 	}
-	for (i = 1; i < r->nfiles; i++) {
+	for (i = 0; i < r->nfiles; i++) {
 		const struct cap_header *h = cap_file__header(r->files[i]);
 
-		if (strcmp(h->hostname, a->hostname) || !same_boot(h, a)) {
+		if (strcmp(h->hostname, a->hostname) ||
+		    (has_boot_id(h) || has_boot_id(a) ? memcmp(h->boot_id, a->boot_id, 16) :
+		     (h->boot_wall > a->boot_wall ? h->boot_wall - a->boot_wall :
+		      a->boot_wall - h->boot_wall) >= 1000000000ULL)) {
 			log_warn("merging recordings of different hosts or boots (%s and %s): times are "
 				 "aligned by the wall clock; process ids of different hosts may clash",
-				 cap_file__path(r->files[0]), cap_file__path(r->files[i]));
+				 cap_file__path(r->files[r->streams[0].first]),
+				 cap_file__path(r->files[i]));
 			break;
 		}
 	}
@@ -232,121 +331,61 @@ struct capture_reader *capture_reader__open(const char *const *paths, int n)
 	return NULL;
 }
 
-/* --- containers: the pre-scan ------------------------------------------------------------ */
-
-struct ctr_acc {
-	struct cap_ctr c;		/* the best metadata seen: resolved beats not, later beats earlier */
-	uint64_t *cgids;
-	size_t n, cap;
-};
-
-static struct ctr_acc *acc_find(struct ctr_acc **list, size_t *n, size_t *cap, const char *id)
+/*
+ * --- the pre-scan ------------------------------------------------------------------------------
+ * Every block header of every file: the containers of their state and metadata blocks
+ * (prescan.c), and for each recording the earliest time its event blocks claim (its records lie
+ * in their blocks' ranges, so none comes before it).
+ */
+static int prescan(struct capture_reader *r)
 {
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (!strcmp((*list)[i].c.id, id))
-			return &(*list)[i];
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct ctr_acc *l = realloc(*list, ncap * sizeof(*l));
-
-		if (!l)
-			return NULL;
-		*list = l;
-		*cap = ncap;
-	}
-	memset(&(*list)[*n], 0, sizeof(**list));
-	return &(*list)[(*n)++];
-}
-
-static int acc_add(struct ctr_acc *a, struct cap_ctr *c)
-{
-	size_t pos = 0;
-	uint64_t cgid;
-
-	while (cap_ctr_next_cgid(c, &pos, &cgid)) {
-		if (a->n == a->cap) {
-			size_t ncap = a->cap ? a->cap * 2 : 8;
-			uint64_t *l = realloc(a->cgids, ncap * sizeof(*l));
-
-			if (!l)
-				return -ENOMEM;
-			a->cgids = l;
-			a->cap = ncap;
-		}
-		a->cgids[a->n++] = cgid;
-	}
-	if (!a->c.id[0] || c->resolved || !a->c.resolved) {
-		ctr_meta__free(&a->c.meta);
-		a->c = *c;
-		memset(&c->meta, 0, sizeof(c->meta));
-	}
-	return 0;
-}
-
-static int scan_block(const struct cap_block *b, struct ctr_acc **list, size_t *n, size_t *cap)
-{
-	size_t off = 0, blen;
-	const uint8_t *body;
-	uint8_t tag;
-	int span, err = 0;
-
-	while (off < b->len && !err) {
-		struct cap_ctr c;
-		struct ctr_acc *a;
-
-		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
-		if (span < 0)
-			break;	/* reported when the replay pass meets it */
-		off += span;
-		if (tag != CAP_TAG_CONTAINER || cap_get_ctr(body, blen, &c))
-			continue;
-		a = acc_find(list, n, cap, c.id);
-		err = a ? acc_add(a, &c) : -ENOMEM;
-		ctr_meta__free(&c.meta);
-	}
-	return err;
-}
-
-static int load_containers(struct capture_reader *r)
-{
-	struct ctr_acc *list = NULL;
-	size_t n = 0, cap = 0, i, j;
+	struct cap_ctrs *set = cap_ctrs__new();
 	struct cap_block b;
-	int k, rc = 0;
+	uint32_t i, k, hit = 0;
+	int rc = 0;
 
-	for (k = 0; k < r->nfiles && rc >= 0; k++) {
-		cap_file__rewind(r->files[k], true);
-		while ((rc = cap_file__next_block(r->files[k], &b, true)) > 0)
-			if (b.raw && (b.h.kind == CAP_BLK_STATE || b.h.kind == CAP_BLK_META) &&
-			    (rc = scan_block(&b, &list, &n, &cap)))
-				break;
-		cap_file__close(r->files[k]);
-	}
-	for (i = 0; i < n; i++) {
-		struct ctr_acc *a = &list[i];
+	if (!set)
+		return -ENOMEM;
+	for (i = 0; i < r->nstreams && rc >= 0; i++) {
+		struct stream *s = &r->streams[i];
+		uint64_t first = UINT64_MAX;
 
-		containers__add(r->ct, a->n ? a->cgids[0] : 0, a->c.id, a->c.runtime, &a->c.meta);
-		for (j = 1; j < a->n; j++)
-			containers__add(r->ct, a->cgids[j], a->c.id, a->c.runtime, NULL);
-		ctr_meta__free(&a->c.meta);
-		free(a->cgids);
+		for (k = 0; k < s->nfiles && rc >= 0; k++) {
+			struct cap_file *f = r->files[s->first + k];
+
+			cap_file__rewind(f, true);
+			while ((rc = cap_file__next_block(f, &b, true)) > 0) {
+				if (b.h.kind == CAP_BLK_EVENTS && b.h.first_ts < first)
+					first = b.h.first_ts;
+				if (r->ct && b.raw && (b.h.kind == CAP_BLK_STATE ||
+						       b.h.kind == CAP_BLK_META) &&
+				    (rc = cap_ctrs__scan(set, &b, &hit)))
+					break;
+			}
+			cap_file__close(f);
+		}
+		/* No events at all: it still runs, last, for its losses and its damage. */
+		s->key = first == UINT64_MAX ? UINT64_MAX : first + s->delta;
 	}
-	free(list);
+	for (k = 0; k < CAP_LIM__MAX; k++)
+		if (hit & (1u << k))
+			limit_hit(r, k);
+	if (rc >= 0 && r->ct)
+		cap_ctrs__apply(set, r->ct);
+	cap_ctrs__free(set);
 	return rc < 0 ? rc : 0;
 }
 
 /* --- the process table from snapshots ------------------------------------------------------- */
 
-static void seed_proc(struct capture_reader *r, struct stream *s, const uint8_t *body,
-		      size_t len, bool replace)
+static void seed_proc(struct capture_reader *r, struct stream *s, const struct cap_proc *in,
+		      bool replace)
 {
-	char exe[4097];
-	struct cap_proc cp;
+	char exe[CAP_EXE_MAX + 1];
+	struct cap_proc cp = *in;
 	struct scry_proc *p;
 
-	if (cap_get_proc(body, len, &cp) || (!replace && proctab__proc(r->pt, cp.p.pid)))
+	if (!replace && proctab__proc(r->pt, cp.p.pid))
 		return;
 	memcpy(exe, cp.exe, cp.exe_len);
 	exe[cp.exe_len] = '\0';
@@ -360,52 +399,77 @@ static void seed_proc(struct capture_reader *r, struct stream *s, const uint8_t 
 		containers__bind(p, containers__of_cgroup(r->ct, p->cgid, 0), p->cgid);
 }
 
-static void seed_thread(struct capture_reader *r, struct stream *s, const uint8_t *body,
-			size_t len, bool replace)
+static void seed_thread(struct capture_reader *r, struct stream *s, const struct cap_thread *ct,
+			bool replace)
 {
 	struct scry_thread *t;
-	struct cap_thread ct;
 	struct scry_proc *p;
 
-	if (cap_get_thread(body, len, &ct) || (!replace && proctab__thread(r->pt, ct.tid)))
+	if (!replace && proctab__thread(r->pt, ct->tid))
 		return;
-	p = proctab__proc(r->pt, ct.pid);
+	p = proctab__proc(r->pt, ct->pid);
 	if (!p)
 		return;
-	t = proctab__add_thread(r->pt, ct.tid, ct.vtid, ct.comm, p);
+	t = proctab__add_thread(r->pt, ct->tid, ct->vtid, ct->comm, p);
 	if (!t)
 		return;
-	t->cpu_ns = ct.cpu_ns;
-	t->enter_nr = ct.enter_nr;
-	t->enter_ts = ct.enter_ts ? ct.enter_ts + s->delta : 0;
-	if (ct.dead) {
-		/* As the process table's own exit handling leaves it. */
-		t->dead = true;
-		t->dead_ts = ct.dead_ts + s->delta;
-		if (p->nthreads)
-			p->nthreads--;
-	}
+	t->cpu_ns = ct->cpu_ns;
+	t->enter_nr = ct->enter_nr;
+	t->enter_ts = ct->enter_ts ? ct->enter_ts + s->delta : 0;
+	if (ct->dead)
+		proctab__thread_died(r->pt, t, ct->dead_ts + s->delta);
 }
 
-static void apply_state(struct capture_reader *r, struct stream *s, const struct cap_block *b)
+static struct cap_file *cur_file(struct capture_reader *r, struct stream *s)
 {
-	/* The first file of a recording adds to what other recordings said; a later one, read
-	 * because the file before it was lost, is more recent than what the table holds. */
-	bool replace = s->cur > 0;
+	return r->files[s->first + s->cur];
+}
+
+/* An item that does not decode: counted against its file, said when the file is done. */
+static void bad_item(struct capture_reader *r, struct stream *s, const char *what)
+{
+	struct cap_damage *d = cap_file__damage(cur_file(r, s));
+
+	if (!d->bad_items++)
+		d->bad_why = what;
+}
+
+/*
+ * A STATE block: every item is checked, whether or not this file's snapshot seeds the tables
+ * (the first file of a recording adds to what other recordings said; a later one, read because
+ * the file before it was lost, is more recent than what the table holds).
+ */
+static void state_block(struct capture_reader *r, struct stream *s, const struct cap_block *b)
+{
+	bool apply = s->apply_state && r->pt, replace = s->cur > 0;
 	size_t off = 0, blen;
 	const uint8_t *body;
 	uint8_t tag;
 	int span;
 
-	while (r->pt && off < b->len) {
+	while (off < b->len) {
+		struct cap_proc cp;
+		struct cap_thread ct;
+		struct cap_ctr cc;
+
 		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
-		if (span < 0)
+		if (span < 0) {
+			bad_item(r, s, "an item that runs past its block");
 			break;
+		}
 		off += span;
-		if (tag == CAP_TAG_PROC)
-			seed_proc(r, s, body, blen, replace);
-		else if (tag == CAP_TAG_THREAD)
-			seed_thread(r, s, body, blen, replace);
+		if (tag == CAP_TAG_PROC && cap_get_proc(body, blen, &cp))
+			bad_item(r, s, "a process of the snapshot");
+		else if (tag == CAP_TAG_PROC && apply)
+			seed_proc(r, s, &cp, replace);
+		else if (tag == CAP_TAG_THREAD && cap_get_thread(body, blen, &ct))
+			bad_item(r, s, "a thread of the snapshot");
+		else if (tag == CAP_TAG_THREAD && apply)
+			seed_thread(r, s, &ct, replace);
+		else if (tag == CAP_TAG_CONTAINER && cap_get_ctr(body, blen, &cc) == -EBADMSG)
+			bad_item(r, s, "a container");
+		else if (tag == CAP_TAG_CONTAINER)
+			ctr_meta__free(&cc.meta);
 	}
 }
 
@@ -425,12 +489,18 @@ static void report_loss(struct stream *s, struct cap_file *f)
 	memset(&s->loss, 0, sizeof(s->loss));
 }
 
-static void add_loss(struct capture_reader *r, struct stream *s, const uint8_t *body, size_t n)
+static void add_loss(struct capture_reader *r, struct stream *s, const uint8_t *body, size_t n,
+		     bool in_events)
 {
 	struct cap_loss l;
 
-	if (cap_get_loss(body, n, &l))
+	if (cap_get_loss(body, n, &l)) {
+		bad_item(r, s, "a loss marker");
 		return;
+	}
+	/* The end marker counts the loss markers of event blocks. */
+	if (in_events)
+		cap_file__damage(cur_file(r, s))->read_lost_events += l.events;
 	if (!s->loss.events || l.first_ts < s->loss.first_ts)
 		s->loss.first_ts = l.first_ts;
 	if (l.last_ts > s->loss.last_ts)
@@ -445,110 +515,148 @@ static void add_loss(struct capture_reader *r, struct stream *s, const uint8_t *
 	}
 }
 
-/* The current file is done: say what it lost, go on with the next of the recording. */
-static bool next_file(struct capture_reader *r, struct stream *s)
+/* A file is done (whole, or where the replay stopped): say what it lost, once. */
+static void file_done(struct capture_reader *r, struct stream *s)
 {
-	struct cap_file *f = s->files[s->cur];
-	const struct cap_damage *d = cap_file__damage(f);
-	bool whole = d->clean_end && !d->damaged_blocks && !d->lost_bytes;
-	uint32_t seq = cap_file__header(f)->seq;
+	struct cap_file *f = cur_file(r, s);
+	struct cap_damage *d = cap_file__damage(f);
 
-	cap_file__report_end(f);
+	if (d->at_end)
+		cap_file__check_totals(f);
+	cap_file__report(f);
 	report_loss(s, f);
 	r->st.damaged_blocks += d->damaged_blocks;
 	r->st.lost_records += d->lost_records;
 	r->st.lost_bytes += d->lost_bytes;
-	r->st.truncated += !d->clean_end;
+	r->st.missing_blocks += d->missing_blocks;
+	r->st.bad_items += d->bad_items + d->skipped_items;
+	r->st.truncated += d->at_end && !d->clean_end;
+	r->st.damaged_files += cap_damage__any(d);
 	r->st.files++;
 	cap_file__close(f);
+}
+
+/* The current file is done: go on with the next of the recording. */
+static bool next_file(struct capture_reader *r, struct stream *s)
+{
+	struct cap_file *f = cur_file(r, s);
+	const struct cap_damage *d = cap_file__damage(f);
+	bool whole = d->clean_end && !d->damaged_blocks && !d->lost_bytes && !d->missing_blocks;
+	uint32_t seq = cap_file__header(f)->seq;
+
+	file_done(r, s);
 	if (++s->cur == s->nfiles)
 		return false;
-	f = s->files[s->cur];
+	f = cur_file(r, s);
 	/* The snapshot matters only if something is missing between the two files. */
 	s->apply_state = !whole || cap_file__header(f)->seq != seq + 1;
 	cap_file__rewind(f, false);
 	return true;
 }
 
-static void bad_item(struct stream *s, const char *what)
+/* The rest of the current event block cannot be read: event items carry no length. */
+static void bad_record(struct capture_reader *r, struct stream *s, const char *what)
 {
-	struct cap_file *f = s->files[s->cur];
+	struct head *h = s->h;
+	struct cap_damage *d = cap_file__damage(cur_file(r, s));
 
-	log_warn("%s: block %u holds %s: the rest of the block was skipped", cap_file__path(f),
-		 s->blk.h.seq, what);
-	s->p = s->end;
+	bad_item(r, s, what);
+	d->skipped_items += h->blk.h.nitems > h->items + 1 ? h->blk.h.nitems - h->items - 1 : 0;
+	h->p = h->end;
 }
 
-/* Rebase a decoded record onto the reference boot's clock. */
+/* Rebase a decoded record onto the reference boot's clock (both below 2^62: no overflow). */
 static void rebase(struct stream *s)
 {
-	union scry_rec *rec = &s->head.rec;
+	union scry_rec *rec = &s->h->u.rec;
 
 	rec->h.ts += s->delta;
 	if (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts)
 		rec->exit.enter_ts += s->delta;
 }
 
-/* One item of the current event block: 1 a record is in head, 0 something else, < 0 bad. */
+/* One item of the current event block: 1 a record is in head, 0 something else or bad. */
 static int next_item(struct capture_reader *r, struct stream *s)
 {
+	struct head *h = s->h;
+	const union scry_rec *rec = &h->u.rec;
 	const uint8_t *body;
+	struct cap_damage *d;
 	size_t blen;
-	uint8_t tag = *s->p;
+	uint8_t tag = *h->p;
 	int n;
 
 	if (tag < CAP_TAG_LENGTH_PREFIXED) {
-		n = cap_rec_decode(&s->ctx, s->p, s->end - s->p, &s->head.rec, &s->head_size);
+		n = cap_rec_decode(&h->ctx, h->p, h->end - h->p, &h->u.rec, &h->size);
 		if (n < 0) {
-			bad_item(s, "an undecodable record");
+			bad_record(r, s, "an event record that does not decode");
 			return 0;
 		}
-		s->p += n;
+		/* Times outside the block's own range are damage, not a jump of the clock. */
+		if (rec->h.ts < h->blk.h.first_ts || rec->h.ts > h->blk.h.last_ts ||
+		    (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts &&
+		     rec->exit.enter_ts < h->blk.h.first_ts)) {
+			bad_record(r, s, "an event record outside its block's time range");
+			return 0;
+		}
+		h->p += n;
+		h->items++;
+		d = cap_file__damage(cur_file(r, s));
+		d->read_records++;
+		d->read_events += cap_rec_events(rec);
 		if (s->delta)
 			rebase(s);
 		return 1;
 	}
-	n = cap_item_span(s->p, s->end - s->p, &tag, &body, &blen);
+	n = cap_item_span(h->p, h->end - h->p, &tag, &body, &blen);
 	if (n < 0) {
-		bad_item(s, "an item that runs past its end");
+		bad_record(r, s, "an item that runs past its block");
 		return 0;
 	}
-	s->p += n;
+	h->p += n;
+	h->items++;
 	if (tag == CAP_TAG_LOSS)
-		add_loss(r, s, body, blen);
+		add_loss(r, s, body, blen, true);
 	return 0;	/* other items: known from the pre-scan, or from a newer version */
 }
 
-static void scan_meta(struct capture_reader *r, struct stream *s)
+static void meta_block(struct capture_reader *r, struct stream *s, const struct cap_block *b)
 {
 	size_t off = 0, blen;
 	const uint8_t *body;
+	struct cap_ctr cc;
 	uint8_t tag;
 	int span;
 
-	while (off < s->blk.len) {
-		span = cap_item_span(s->blk.raw + off, s->blk.len - off, &tag, &body, &blen);
-		if (span < 0)
+	while (off < b->len) {
+		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
+		if (span < 0) {
+			bad_item(r, s, "an item that runs past its block");
 			break;
+		}
 		off += span;
 		if (tag == CAP_TAG_LOSS)
-			add_loss(r, s, body, blen);
+			add_loss(r, s, body, blen, false);
+		else if (tag == CAP_TAG_CONTAINER && cap_get_ctr(body, blen, &cc) == -EBADMSG)
+			bad_item(r, s, "a container");
+		else if (tag == CAP_TAG_CONTAINER)
+			ctr_meta__free(&cc.meta);
 	}
 }
 
 /* Read the stream's next record into its head: 1, 0 at its end, or -errno. */
 static int advance(struct capture_reader *r, struct stream *s)
 {
+	struct head *h = s->h;
 	int rc;
 
-	s->has_head = false;
 	for (;;) {
-		while (s->p < s->end)
+		while (h->p < h->end)
 			if (next_item(r, s))
-				return s->has_head = true;
+				return 1;
 		if (s->cur == s->nfiles)
 			return 0;
-		rc = cap_file__next_block(s->files[s->cur], &s->blk, false);
+		rc = cap_file__next_block(cur_file(r, s), &h->blk, false);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
@@ -556,73 +664,188 @@ static int advance(struct capture_reader *r, struct stream *s)
 				return 0;
 			continue;
 		}
-		if (s->blk.h.kind == CAP_BLK_EVENTS) {
-			s->p = s->blk.raw;
-			s->end = s->blk.raw + s->blk.len;
-			memset(&s->ctx, 0, sizeof(s->ctx));
+		if (h->blk.h.kind == CAP_BLK_EVENTS) {
+			h->p = h->blk.raw;
+			h->end = h->blk.raw + h->blk.len;
+			h->items = 0;
+			memset(&h->ctx, 0, sizeof(h->ctx));
 			r->st.blocks++;
-		} else if (s->blk.h.kind == CAP_BLK_STATE && s->apply_state) {
-			apply_state(r, s, &s->blk);
-		} else if (s->blk.h.kind == CAP_BLK_META) {
-			scan_meta(r, s);
+		} else if (h->blk.h.kind == CAP_BLK_STATE) {
+			state_block(r, s, &h->blk);
+		} else if (h->blk.h.kind == CAP_BLK_META) {
+			meta_block(r, s, &h->blk);
 		}
 	}
 }
 
+/* --- the heap of recordings ------------------------------------------------------------------ */
+
+static bool before(const struct capture_reader *r, uint32_t a, uint32_t b)
+{
+	const struct stream *x = &r->streams[a], *y = &r->streams[b];
+
+	if (x->key != y->key)
+		return x->key < y->key;
+	if (x->start != y->start)
+		return x->start < y->start;
+	return a < b;
+}
+
+static void heap_down(struct capture_reader *r, uint32_t i)
+{
+	uint32_t v = r->heap[i], c;
+
+	while ((c = 2 * i + 1) < r->nheap) {
+		if (c + 1 < r->nheap && before(r, r->heap[c + 1], r->heap[c]))
+			c++;
+		if (!before(r, r->heap[c], v))
+			break;
+		r->heap[i] = r->heap[c];
+		i = c;
+	}
+	r->heap[i] = v;
+}
+
+/* The top stream is done: it gives back its memory and leaves the heap. */
+static void heap_pop(struct capture_reader *r)
+{
+	struct stream *s = &r->streams[r->heap[0]];
+
+	free(s->h);
+	s->h = NULL;
+	r->heap[0] = r->heap[--r->nheap];
+	if (r->nheap)
+		heap_down(r, 0);
+}
+
+/* The top stream's head changed (or it started): 1 it has one, 0 it ended, or -errno. */
+static int settle_top(struct capture_reader *r, int rc)
+{
+	struct stream *s = &r->streams[r->heap[0]];
+
+	if (rc < 0)
+		return rc;
+	if (!rc) {
+		heap_pop(r);
+		return 0;
+	}
+	s->key = s->h->u.rec.h.ts;
+	heap_down(r, 0);
+	return 1;
+}
+
+/* A recording's turn has come: its first file's snapshot, then its first record. */
+static int start(struct capture_reader *r, struct stream *s)
+{
+	s->h = calloc(1, sizeof(*s->h));
+	if (!s->h)
+		return -ENOMEM;
+	s->started = true;
+	s->apply_state = true;
+	cap_file__rewind(cur_file(r, s), false);
+	return advance(r, s);
+}
+
 int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct containers *c)
 {
-	int i, rc;
+	struct proctab_limits lim = {
+		.procs = cap_limits[CAP_LIM_PROCS].max,
+		.threads = cap_limits[CAP_LIM_THREADS].max,
+		.cmd_bytes = cap_limits[CAP_LIM_CMD_BYTES].max,
+		.over = proctab_over, .ctx = r,
+	};
+	uint32_t i;
+	int rc;
 
 	r->pt = pt;
 	r->ct = c;
-	if (c && (rc = load_containers(r)))
+	if (pt)
+		proctab__set_limits(pt, &lim);
+	rc = prescan(r);
+	if (rc)
 		return rc;
 	clock__set_wall_offset(r->boot_wall);
+	r->heap = malloc(r->nstreams * sizeof(*r->heap));
+	if (!r->heap)
+		return -ENOMEM;
 	for (i = 0; i < r->nstreams; i++) {
-		struct stream *s = &r->streams[i];
-		const struct cap_header *h = cap_file__header(s->files[0]);
-		uint64_t start = h->start_ts + s->delta;
+		uint64_t start = r->streams[i].start;
 
 		if (!i || start < r->start_ts)
 			r->start_ts = start;
-		s->apply_state = true;
-		cap_file__rewind(s->files[0], false);
-		rc = advance(r, s);
-		if (rc < 0)
-			return rc;
+		r->heap[i] = i;
 	}
+	r->nheap = r->nstreams;
+	for (i = r->nheap / 2; i-- > 0;)
+		heap_down(r, i);
 	return 0;
+}
+
+int capture_reader__snapshots(struct capture_reader *r)
+{
+	struct cap_block b;
+	uint32_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->nstreams && r->pt && rc >= 0; i++) {
+		struct stream *s = &r->streams[i];
+		struct cap_file *f = cur_file(r, s);
+
+		/* Quiet: the replay pass reads the file again, and says what it lost. */
+		cap_file__rewind(f, true);
+		s->apply_state = true;
+		while ((rc = cap_file__next_block(f, &b, true)) > 0 && b.h.kind == CAP_BLK_STATE)
+			state_block(r, s, &b);
+		cap_file__close(f);
+	}
+	return rc < 0 ? rc : 0;
 }
 
 const struct cap_header *capture_reader__origin(const struct capture_reader *r)
 {
-	return cap_file__header(r->streams[0].files[0]);
+	return stream_hdr(r, &r->streams[0]);
+}
+
+static int by_filter(const void *a, const void *b)
+{
+	const struct cap_file *const *x = a, *const *y = b;
+	int c = strcmp(cap_file__header(*x)->filter, cap_file__header(*y)->filter);
+
+	return c ? c : (x < y ? -1 : x > y);
 }
 
 bool capture_reader__filters(const struct capture_reader *r, char *out, size_t len, bool *mixed)
 {
 	const struct cap_header *first = capture_reader__origin(r);
+	struct cap_file **f = malloc(r->nfiles * sizeof(*f));
 	bool filtered = false;
 	size_t used = 0;
-	int i, j;
+	uint32_t i, n = 0;
 
 	*out = '\0';
 	*mixed = false;
 	for (i = 0; i < r->nfiles; i++) {
 		const struct cap_header *h = cap_file__header(r->files[i]);
-		bool seen = false;
 
 		if (strcmp(h->hostname, first->hostname) || memcmp(h->boot_id, first->boot_id, 16))
 			*mixed = true;
 		if (!(h->flags & CAP_FF_FILTERED))
 			continue;
-		for (j = 0; j < i && !seen; j++)
-			seen = (cap_file__header(r->files[j])->flags & CAP_FF_FILTERED) &&
-			       !strcmp(cap_file__header(r->files[j])->filter, h->filter);
 		filtered = true;
-		if (!seen && used < len)
-			used += snprintf(out + used, len - used, "%s(%s)", used ? " or " : "", h->filter);
+		if (f)
+			f[n++] = r->files[i];
 	}
+	/* Each distinct filter once, sorted rather than compared pairwise. */
+	if (f)
+		qsort(f, n, sizeof(*f), by_filter);
+	for (i = 0; f && i < n && used < len; i++) {
+		const char *flt = cap_file__header(f[i])->filter;
+
+		if (i && !strcmp(flt, cap_file__header(f[i - 1])->filter))
+			continue;
+		used += snprintf(out + used, len - used, "%s(%s)", used ? " or " : "", flt);
+	}
+	free(f);
 	return filtered;
 }
 
@@ -640,27 +863,43 @@ uint64_t capture_reader__start_ts(const struct capture_reader *r)
 int capture_reader__next(struct capture_reader *r, const void **rec, uint32_t *size)
 {
 	struct stream *s;
-	int i, best = -1, rc;
+	int rc;
 
-	if (r->last >= 0 && (rc = advance(r, &r->streams[r->last])) < 0)
-		return rc;
-	if (r->nstreams == 1) {
-		best = r->streams[0].has_head ? 0 : -1;
-	} else {
-		/* Earliest head first; ties go to the recording that started first. */
-		for (i = 0; i < r->nstreams; i++)
-			if (r->streams[i].has_head &&
-			    (best < 0 || r->streams[i].head.rec.h.ts < r->streams[best].head.rec.h.ts))
-				best = i;
+	if (r->last >= 0) {
+		r->last = -1;
+		rc = settle_top(r, advance(r, &r->streams[r->heap[0]]));
+		if (rc < 0)
+			return rc;
 	}
-	r->last = best;
-	if (best < 0)
+	/* A recording whose lower bound comes first starts: its records may come first. */
+	while (r->nheap && !r->streams[r->heap[0]].started) {
+		rc = settle_top(r, start(r, &r->streams[r->heap[0]]));
+		if (rc < 0)
+			return rc;
+	}
+	if (!r->nheap)
 		return 0;
-	s = &r->streams[best];
-	*rec = &s->head.rec;
-	*size = s->head_size;
+	r->last = r->heap[0];
+	s = &r->streams[r->last];
+	*rec = &s->h->u.rec;
+	*size = s->h->size;
 	r->st.records++;
 	return 1;
+}
+
+void capture_reader__finish(struct capture_reader *r)
+{
+	uint32_t i;
+
+	/* Files the replay stopped in (-n, -M, a closed pipe): the damage met so far. */
+	for (i = 0; i < r->nstreams; i++) {
+		struct stream *s = &r->streams[i];
+
+		if (s->started && s->cur < s->nfiles) {
+			file_done(r, s);
+			s->cur = s->nfiles;
+		}
+	}
 }
 
 void capture_reader__stats(const struct capture_reader *r, struct capture_read_stats *st)

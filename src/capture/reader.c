@@ -3,8 +3,12 @@
  * Reading one capture file: the header check, then its blocks one by one. A block whose header
  * or payload fails its CRC is skipped, and after a damaged header the reader scans forward for
  * the next block magic whose header checks out, so one bad byte costs one block. A file that
- * ends inside a block (killed, disk full) reads up to its last complete block. What was lost
- * is said once, in a warning, with the time up to which the file replays.
+ * ends inside a block (killed, disk full) reads up to its last complete block; a gap in the
+ * blocks' numbers says blocks are missing. Everything a file lost is said once, in one warning
+ * when the replay is done with it, with the time up to which it replays.
+ *
+ * The descriptor is open only while a block is read: a replay of thousands of files holds none
+ * between blocks, and a file is reopened only if it is still the one first opened.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -24,6 +28,8 @@
 struct cap_file {
 	char *path;
 	int fd;			/* -1 while closed, or for an in-memory file */
+	dev_t dev;		/* the file first opened: a reopen must find the same one */
+	ino_t ino;
 	const uint8_t *mem;	/* in-memory file (fuzzing) */
 	uint64_t size;		/* what there was to read at open */
 	uint64_t body_off;	/* the first block */
@@ -38,6 +44,7 @@ struct cap_file {
 	struct cap_zip *zip;
 	struct cap_damage dmg;
 	uint64_t cut_records;	/* records in the incomplete last block, if its header was whole */
+	bool reported;		/* its damage was said */
 };
 
 static uint32_t le32_at(const uint8_t *p)
@@ -91,6 +98,7 @@ static int check_header(struct cap_file *f, enum cap_open_err *why, char *msg, s
 	uint8_t pre[CAP_PREAMBLE], *body;
 	uint32_t body_len, crc;
 	ssize_t n = read_at(f, 0, pre, sizeof(pre));
+	bool crc_ok;
 	int rc;
 
 	if (n < 0)
@@ -114,6 +122,16 @@ static int check_header(struct cap_file *f, enum cap_open_err *why, char *msg, s
 				 "%s was written by a newer scry (capture format %u.%u; this scry "
 				 "reads format %u): upgrade scry to read it", f->path, f->hdr.major,
 				 f->hdr.minor, CAP_MAJOR);
+	if (rc == -EPROTONOSUPPORT)
+		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
+				 "%s says capture format %u.%u, which no scry writes (formats start at "
+				 "1.0): it is damaged, or not a scry capture", f->path, f->hdr.major,
+				 f->hdr.minor);
+	if (rc == -EMSGSIZE)
+		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
+				 "%s: its header is damaged (it gives its length as %u bytes; a header "
+				 "has %u to %u): it cannot be replayed", f->path, body_len,
+				 CAP_HDR_BODY_MIN, CAP_HDR_BODY_MAX);
 	if (rc)
 		goto damaged;
 	body = malloc(body_len + 4);
@@ -132,9 +150,17 @@ static int check_header(struct cap_file *f, enum cap_open_err *why, char *msg, s
 				 f->path, CAP_PREAMBLE + n);
 	}
 	crc = cap_crc32_more(cap_crc32(pre, sizeof(pre)), body, body_len);
-	rc = CAP_CRC_OK(le32_at(body + body_len), crc) ?
-	     cap_header_body_decode(body, body_len, &f->hdr) : -EBADMSG;
+	crc_ok = CAP_CRC_OK(le32_at(body + body_len), crc);
+	rc = crc_ok ? cap_header_body_decode(body, body_len, &f->hdr) : -EBADMSG;
 	free(body);
+	if (rc == -ERANGE)
+		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
+				 "%s: its header is damaged (its boot time, start or file time lies "
+				 "past the year 2116): it cannot be replayed", f->path);
+	if (rc && crc_ok)
+		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
+				 "%s: its header is damaged (its strings run past its length): it "
+				 "cannot be replayed", f->path);
 	if (rc)
 		goto damaged;
 	f->body_off = f->off = CAP_PREAMBLE + body_len + 4;
@@ -170,12 +196,14 @@ struct cap_file *cap_file__open(const char *path, enum cap_open_err *why, char *
 {
 	struct cap_file *f = file_new(path, NULL, 0);
 	struct stat st;
+	char probe;
 
 	if (!f) {
 		fail_open(NULL, why, CAP_OPEN_SYS, msg, msglen, "out of memory");
 		return NULL;
 	}
-	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: opening a FIFO must not wait for a writer before its type is checked. */
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (f->fd < 0 || fstat(f->fd, &st)) {
 		fail_open(f, why, CAP_OPEN_SYS, msg, msglen, "cannot open %s: %s", path,
 			  strerror(errno));
@@ -193,6 +221,14 @@ struct cap_file *cap_file__open(const char *path, enum cap_open_err *why, char *
 		goto fail;
 	}
 	f->size = st.st_size;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	/* /proc and /sys files say 0 bytes and have content: not an empty capture. */
+	if (!f->size && pread(f->fd, &probe, 1, 0) > 0) {
+		fail_open(f, why, CAP_OPEN_NOT_CAPTURE, msg, msglen, "%s has content but no size "
+			  "(a /proc or /sys file): it is not a scry capture file", path);
+		goto fail;
+	}
 	if (check_header(f, why, msg, msglen))
 		goto fail;
 	*why = CAP_OPEN_OK;
@@ -222,12 +258,17 @@ struct cap_file *cap_file__open_mem(const uint8_t *data, size_t len, enum cap_op
 	return f;
 }
 
-/* Buffers and the descriptor go when a file is done; rewinding brings them back. */
-static void release(struct cap_file *f)
+static void close_fd(struct cap_file *f)
 {
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+}
+
+/* Buffers and the descriptor go when a file is done; rewinding brings them back. */
+static void release(struct cap_file *f)
+{
+	close_fd(f);
 	free(f->stored);
 	free(f->raw);
 	f->stored = f->raw = NULL;
@@ -255,7 +296,7 @@ const char *cap_file__path(const struct cap_file *f)
 	return f->path;
 }
 
-const struct cap_damage *cap_file__damage(const struct cap_file *f)
+struct cap_damage *cap_file__damage(struct cap_file *f)
 {
 	return &f->dmg;
 }
@@ -265,7 +306,7 @@ void cap_file__rewind(struct cap_file *f, bool quiet)
 	f->off = f->body_off;
 	f->quiet = quiet;
 	f->ended = false;
-	f->end_reported = false;
+	f->reported = false;
 	f->next_seq = 0;
 	f->cut_records = 0;
 	memset(&f->dmg, 0, sizeof(f->dmg));
@@ -340,28 +381,31 @@ static int resync(struct cap_file *f, uint64_t from, uint64_t *found)
 	return n < 0 ? (int)n : 0;
 }
 
-static void warn_block(struct cap_file *f, const struct cap_block_hdr *h, const char *why)
+/* A block whose header is intact and whose content is not: its records are counted lost. */
+static void lost_block(struct cap_file *f, const struct cap_block_hdr *h, const char *why)
 {
-	char t0[32], t1[32];
+	struct cap_damage *d = &f->dmg;
 
-	f->dmg.damaged_blocks++;
-	if (h->kind == CAP_BLK_EVENTS)
-		f->dmg.lost_records += h->nitems;
-	if (f->quiet)
-		return;
+	if (!d->damaged_blocks)
+		d->why = why;
+	d->damaged_blocks++;
 	if (h->kind != CAP_BLK_EVENTS) {
-		log_warn("%s: block %u (%s) is damaged (%s): skipped", f->path, h->seq,
-			 h->kind == CAP_BLK_STATE ? "the process table" :
-			 h->kind == CAP_BLK_META ? "container names" : "the end marker", why);
+		d->lost_kinds |= 1u << (h->kind < 32 ? h->kind : 0);
 		return;
 	}
-	cap_fmt_time(&f->hdr, h->first_ts, t0, sizeof(t0));
-	cap_fmt_time(&f->hdr, h->last_ts, t1, sizeof(t1));
-	log_warn("%s: block %u is damaged (%s): skipped its %u records (%s to %s)", f->path,
-		 h->seq, why, h->nitems, t0, t1);
+	d->lost_records += h->nitems;
+	if (h->first_ts > h->last_ts || h->last_ts >= CAP_TS_MAX)
+		return;	/* its times say nothing */
+	if (!d->lost_last || h->first_ts < d->lost_first)
+		d->lost_first = h->first_ts;
+	if (h->last_ts > d->lost_last)
+		d->lost_last = h->last_ts;
 }
 
-/* The payload of an intact block, decompressed; -EBADMSG when it is not what it says. */
+/*
+ * The payload of an intact block, decompressed; -EBADMSG when it is not what it says. The
+ * stored bytes go once inflated: an active file holds one decompressed block.
+ */
 static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint64_t at,
 			struct cap_block *b)
 {
@@ -375,7 +419,7 @@ static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint6
 	if ((size_t)n < h->stored_len)
 		return -ENODATA;
 	if (!CAP_CRC_OK(h->payload_crc, cap_crc32(f->stored, h->stored_len))) {
-		warn_block(f, h, "checksum mismatch");
+		lost_block(f, h, "checksum mismatch");
 		return -EBADMSG;
 	}
 	if (h->codec == CAP_CODEC_STORED) {
@@ -384,7 +428,7 @@ static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint6
 		return 0;
 	}
 	if (h->codec != CAP_CODEC_DEFLATE) {
-		warn_block(f, h, "unknown compression");
+		lost_block(f, h, "unknown compression");
 		return -EBADMSG;
 	}
 	if (!f->zip && !(f->zip = cap_zip__new(0)))
@@ -392,22 +436,35 @@ static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint6
 	if (grow(&f->raw, &f->raw_cap, h->raw_len ? h->raw_len : 1))
 		return -ENOMEM;
 	if (cap_zip__inflate(f->zip, f->stored, h->stored_len, f->raw, h->raw_len)) {
-		warn_block(f, h, "its compressed data does not inflate");
+		lost_block(f, h, "its compressed data does not inflate");
 		return -EBADMSG;
 	}
+	free(f->stored);
+	f->stored = NULL;
+	f->stored_cap = 0;
 	b->raw = f->raw;
 	b->len = h->raw_len;
 	return 0;
 }
 
+/* Reopened for each block: only if it is still the file that was checked at open. */
 static int open_lazily(struct cap_file *f)
 {
+	struct stat st;
+
 	if (f->mem || f->fd >= 0)
 		return 0;
-	f->fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (f->fd < 0) {
 		log_err("cannot open %s: %s", f->path, strerror(errno));
 		return -errno;
+	}
+	if (fstat(f->fd, &st) || !S_ISREG(st.st_mode) || st.st_dev != f->dev ||
+	    st.st_ino != f->ino) {
+		log_err("%s was replaced while it was being replayed: replay a copy that stays put",
+			f->path);
+		close_fd(f);
+		return -ESTALE;
 	}
 	return 0;
 }
@@ -420,12 +477,13 @@ static void read_end(struct cap_file *f, const struct cap_block *b)
 
 	f->ended = true;
 	f->dmg.clean_end = true;
-	if (b->len && cap_item_span(b->raw, b->len, &tag, &body, &blen) > 0 &&
-	    tag == CAP_TAG_END)
-		cap_get_end(body, blen, &f->dmg.end);
+	f->dmg.end_ok = b->len && cap_item_span(b->raw, b->len, &tag, &body, &blen) > 0 &&
+			tag == CAP_TAG_END && !cap_get_end(body, blen, &f->dmg.end);
+	if (!f->dmg.end_ok && !f->dmg.bad_items++)
+		f->dmg.bad_why = "its end marker";
 }
 
-/* A damaged stretch from `from`: skip to the next intact block and say so. */
+/* A damaged stretch from `from`: skip to the next intact block. */
 static int skip_damage(struct cap_file *f, uint64_t from)
 {
 	uint64_t next;
@@ -435,11 +493,8 @@ static int skip_damage(struct cap_file *f, uint64_t from)
 		return err;
 	f->dmg.lost_bytes += next - from;
 	if (next < f->size) {
+		f->dmg.damaged_bytes += next - from;
 		f->dmg.damaged_blocks++;
-		if (!f->quiet)
-			log_warn("%s: %llu damaged bytes at offset %llu skipped; reading resumes at "
-				 "the next intact block", f->path, (unsigned long long)(next - from),
-				 (unsigned long long)from);
 	} else {
 		f->dmg.cut = true;	/* no intact block after it: reported as the file's end */
 	}
@@ -447,15 +502,32 @@ static int skip_damage(struct cap_file *f, uint64_t from)
 	return 0;
 }
 
-int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_events)
+/* The block numbered `seq` comes next: a gap says blocks were lost or cut out. */
+static bool in_sequence(struct cap_file *f, const struct cap_block_hdr *h, struct cap_block *b)
+{
+	struct cap_damage *d = &f->dmg;
+
+	if (h->seq < f->next_seq) {
+		lost_block(f, h, "out of sequence");
+		return false;
+	}
+	b->lost_blocks = h->seq - f->next_seq;
+	if (b->lost_blocks && !d->missing_blocks) {
+		d->gap_first = f->next_seq;
+		d->gap_last = h->seq - 1;
+	}
+	d->missing_blocks += b->lost_blocks;
+	f->next_seq = (uint64_t)h->seq + 1;
+	return true;
+}
+
+static int next_block(struct cap_file *f, struct cap_block *b, bool skip_events)
 {
 	uint8_t hb[CAP_BLOCK_HDR];
 	struct cap_block_hdr *h = &b->h;
 	ssize_t n;
 	int rc;
 
-	if ((rc = open_lazily(f)))
-		return rc;
 	while (!f->ended && f->off < f->size) {
 		uint64_t at = f->off, end;
 
@@ -484,11 +556,15 @@ int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_even
 			f->off = f->size;
 			break;
 		}
-		b->lost_blocks = h->seq > f->next_seq ? h->seq - f->next_seq : 0;
-		f->next_seq = h->seq + 1;
 		f->off = end;
+		if (!in_sequence(f, h, b))
+			continue;
 		if (rc == -E2BIG) {
-			warn_block(f, h, "larger than this scry reads");
+			lost_block(f, h, "larger than this scry reads");
+			continue;
+		}
+		if (rc == -ERANGE) {
+			lost_block(f, h, "its time range is impossible");
 			continue;
 		}
 		if (h->kind == CAP_BLK_EVENTS && h->last_ts > f->dmg.last_ts)
@@ -517,28 +593,155 @@ int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_even
 		}
 		return 1;
 	}
+	f->dmg.at_end = true;
 	return 0;
 }
 
-void cap_file__report_end(struct cap_file *f)
+int cap_file__next_block(struct cap_file *f, struct cap_block *b, bool skip_events)
 {
+	int rc = open_lazily(f);
+
+	if (!rc)
+		rc = next_block(f, b, skip_events);
+	/*
+	 * The block is in memory: no descriptor is held until the next one (the pre-scan reads
+	 * one file at a time, through to cap_file__close).
+	 */
+	if (!f->quiet || rc <= 0)
+		close_fd(f);
+	return rc;
+}
+
+bool cap_damage__any(const struct cap_damage *d)
+{
+	return d->damaged_blocks || d->missing_blocks || d->bad_items || d->totals_differ ||
+	       (d->at_end && (d->cut || !d->clean_end));
+}
+
+/* Append one clause of the report: "; " between clauses. */
+static void clause(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void clause(char *buf, size_t cap, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*n && *n + 2 < cap) {
+		memcpy(buf + *n, "; ", 3);
+		*n += 2;
+	}
+	if (*n >= cap)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, cap - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + k < cap ? *n + k : cap - 1;
+}
+
+static const char *s_(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* How the file ended, when the replay reached its end without the end marker. */
+static void end_clause(struct cap_file *f, char *buf, size_t cap, size_t *n)
+{
+	const struct cap_damage *d = &f->dmg;
 	char t[32];
 
-	if (f->end_reported || f->quiet || f->dmg.clean_end)
-		return;
-	f->end_reported = true;
-	cap_fmt_time(&f->hdr, f->dmg.last_ts ? f->dmg.last_ts : f->hdr.file_ts, t, sizeof(t));
+	cap_fmt_time(&f->hdr, d->last_ts ? d->last_ts : f->hdr.file_ts, t, sizeof(t));
 	if (f->cut_records)
-		log_warn("%s was cut short (the recording was killed or its disk filled): it replays "
-			 "up to %s; its last block of %llu records (%llu bytes) is incomplete and "
-			 "was lost", f->path, t, (unsigned long long)f->cut_records,
-			 (unsigned long long)f->dmg.lost_bytes);
-	else if (f->dmg.cut)
-		log_warn("%s was cut short (the recording was killed or its disk filled): it replays "
-			 "up to %s; the last %llu bytes hold no complete block and were lost",
-			 f->path, t, (unsigned long long)f->dmg.lost_bytes);
+		clause(buf, cap, n, "it was cut short (the recording was killed or its disk filled) "
+		       "and replays up to %s: its last block of %llu records (%llu bytes) is "
+		       "incomplete and was lost", t, (unsigned long long)f->cut_records,
+		       (unsigned long long)d->lost_bytes);
+	else if (d->cut)
+		clause(buf, cap, n, "it was cut short (the recording was killed or its disk filled) "
+		       "and replays up to %s: the last %llu bytes hold no complete block and were "
+		       "lost", t, (unsigned long long)(d->lost_bytes - d->damaged_bytes));
 	else
-		log_warn("%s ends without its end marker (the recording was killed or its disk "
-			 "filled): it replays up to %s; events not yet written then were lost",
-			 f->path, t);
+		clause(buf, cap, n, "it ends without its end marker (the recording was killed or "
+		       "its disk filled) and replays up to %s: events not yet written then were "
+		       "lost", t);
+}
+
+void cap_file__report(struct cap_file *f)
+{
+	const struct cap_damage *d = &f->dmg;
+	char line[1536] = "", t0[32], t1[32];
+	size_t n = 0;
+
+	if (f->reported || f->quiet || !cap_damage__any(d))
+		return;
+	f->reported = true;
+	if (d->damaged_blocks) {
+		clause(line, sizeof(line), &n, "%llu damaged block%s skipped (%s%s)",
+		       (unsigned long long)d->damaged_blocks, s_(d->damaged_blocks),
+		       d->why ? d->why : "a damaged block header",
+		       d->damaged_blocks > 1 ? ", among others" : "");
+		if (d->lost_records && d->lost_last) {
+			cap_fmt_time(&f->hdr, d->lost_first, t0, sizeof(t0));
+			cap_fmt_time(&f->hdr, d->lost_last, t1, sizeof(t1));
+			clause(line, sizeof(line), &n, "%llu records between %s and %s were lost",
+			       (unsigned long long)d->lost_records, t0, t1);
+		} else if (d->lost_records) {
+			clause(line, sizeof(line), &n, "%llu records were lost",
+			       (unsigned long long)d->lost_records);
+		}
+		if (d->lost_kinds & (1u << CAP_BLK_STATE))
+			clause(line, sizeof(line), &n, "processes that started before it may lack "
+			       "their names");
+		if (d->lost_kinds & (1u << CAP_BLK_META))
+			clause(line, sizeof(line), &n, "containers may be shown by id");
+		if (d->damaged_bytes)
+			clause(line, sizeof(line), &n, "%llu damaged bytes were passed over",
+			       (unsigned long long)d->damaged_bytes);
+	}
+	if (d->missing_blocks == 1)
+		clause(line, sizeof(line), &n, "block %llu is missing (cut out, or lost with damaged "
+		       "bytes)", (unsigned long long)d->gap_first);
+	else if (d->missing_blocks)
+		clause(line, sizeof(line), &n, "%llu blocks are missing (cut out, or lost with "
+		       "damaged bytes; the first gap: blocks %llu to %llu)",
+		       (unsigned long long)d->missing_blocks, (unsigned long long)d->gap_first,
+		       (unsigned long long)d->gap_last);
+	if (d->bad_items)
+		clause(line, sizeof(line), &n, "%llu item%s refused (%s%s)",
+		       (unsigned long long)d->bad_items, d->bad_items == 1 ? " was" : "s were",
+		       d->bad_why ? d->bad_why : "", d->bad_items > 1 ? ", among others" : "");
+	if (d->skipped_items)
+		clause(line, sizeof(line), &n, "the rest of %s (%llu item%s) was skipped",
+		       d->bad_items > 1 ? "their blocks" : "its block",
+		       (unsigned long long)d->skipped_items, s_(d->skipped_items));
+	if (d->totals_differ && d->end.records != d->read_records)
+		clause(line, sizeof(line), &n, "its end marker counts %llu records but %llu were "
+		       "read: blocks were removed or altered", (unsigned long long)d->end.records,
+		       (unsigned long long)d->read_records);
+	else if (d->totals_differ && d->end.events != d->read_events)
+		clause(line, sizeof(line), &n, "its end marker counts %llu events but %llu were read: "
+		       "blocks were altered", (unsigned long long)d->end.events,
+		       (unsigned long long)d->read_events);
+	else if (d->totals_differ)
+		clause(line, sizeof(line), &n, "its end marker counts %llu events dropped by the "
+		       "recorder, its loss markers %llu: blocks were removed or altered",
+		       (unsigned long long)d->end.lost_events,
+		       (unsigned long long)d->read_lost_events);
+	if (d->at_end && (d->cut || !d->clean_end))
+		end_clause(f, line, sizeof(line), &n);
+	log_warn("%s: %s", f->path, line);
+}
+
+/* The end marker's totals against what the replay read, once the whole file was read. */
+void cap_file__check_totals(struct cap_file *f)
+{
+	struct cap_damage *d = &f->dmg;
+
+	/* Other damage explains a difference, and was said already. */
+	if (!d->clean_end || !d->end_ok || d->damaged_blocks || d->missing_blocks || d->bad_items)
+		return;
+	if (d->end.records != d->read_records || d->end.events != d->read_events ||
+	    d->end.lost_events != d->read_lost_events)
+		d->totals_differ = true;
 }

@@ -115,16 +115,34 @@ out:
 	return err;
 }
 
-/* Replay every record up to -M (event time after the recording began), -n or the end. */
+/* a + b, or UINT64_MAX if the sum does not fit. */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* -M SECS in ns from `start`: saturated, whatever the seconds and the file's times. */
+static uint64_t deadline_of(uint64_t start, double secs)
+{
+	double ns = secs * 1e9;
+
+	if (!(secs > 0))
+		return UINT64_MAX;
+	return ns >= 18e18 ? UINT64_MAX : add_sat(start, (uint64_t)ns);
+}
+
+/*
+ * Replay every record up to -M (event time after the recording began), -n or the end. The
+ * reader keeps every time below 2^62, and the sums here saturate anyway.
+ */
 static int replay(const struct scry_opts *o, struct capture_reader *r, struct pipeline *pl)
 {
-	uint64_t deadline = UINT64_MAX, next_tick = pl->start_ts + TICK_NS;
+	uint64_t deadline = deadline_of(pl->start_ts, o->max_secs);
+	uint64_t next_tick = add_sat(pl->start_ts, TICK_NS);
 	const void *rec;
 	uint32_t size;
 	int rc;
 
-	if (o->max_secs > 0)
-		deadline = pl->start_ts + (uint64_t)(o->max_secs * 1e9);
 	while ((rc = capture_reader__next(r, &rec, &size)) > 0) {
 		uint64_t ts = ((const struct scry_hdr *)rec)->ts;
 
@@ -134,7 +152,7 @@ static int replay(const struct scry_opts *o, struct capture_reader *r, struct pi
 			/* One tick per boundary crossed: they all see the same last_ts anyway. */
 			if (pipeline__tick(pl))
 				break;
-			next_tick += ((ts - next_tick) / TICK_NS + 1) * TICK_NS;
+			next_tick = add_sat(next_tick, ((ts - next_tick) / TICK_NS + 1) * TICK_NS);
 		}
 		if (pipeline__record(pl, rec, size))
 			break;
@@ -251,6 +269,9 @@ int cmd_read(struct scry_opts *o)
 	err = o->write_path ? rewrite_setup(o, r, &pl, &w) : output__setup(o, &pl);
 	if (!err)
 		err = capture_reader__load(r, pl.procs, pl.containers);
+	/* The new file's snapshot, taken at its first event, names every recording's processes. */
+	if (!err && w)
+		err = capture_reader__snapshots(r);
 	if (err)
 		goto out;
 	pl.start_ts = capture_reader__start_ts(r);
@@ -276,10 +297,14 @@ int cmd_read(struct scry_opts *o)
 	if (pl.malformed)
 		log_warn("%llu records of the capture could not be decoded and were skipped",
 			 (unsigned long long)pl.malformed);
+	capture_reader__finish(r);
 	capture_reader__stats(r, &st);
 	log_debug("replayed %llu records from %u files; %llu damaged blocks, %llu bytes lost",
 		  (unsigned long long)st.records, st.files, (unsigned long long)st.damaged_blocks,
 		  (unsigned long long)st.lost_bytes);
+	/* What is intact was replayed; the status says that not everything was (README). */
+	if (!err && (st.damaged_files || st.skipped_files || pl.malformed))
+		err = SCRY_EXIT_DAMAGED;
 out:
 	output__teardown(&pl);	/* frees the writer too, if any */
 	/* Processes first: freeing them drops their references to containers. */

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scry/container.h"
 #include "scry/state.h"
@@ -54,6 +56,7 @@ struct resolver {
 struct containers {
 	struct cgroup_fs *cg;		/* NULL on replay */
 	struct hashmap *by_cgid;	/* cgid -> struct cg_entry */
+	struct hashmap *by_id;		/* ctr_hash(id) -> container, more through id_next */
 	struct scry_container **list;
 	size_t n, cap;
 	struct resolver *res;		/* NULL unless resolving */
@@ -297,6 +300,65 @@ static bool resolver_ask(struct resolver *r, const struct scry_container *c)
 	return queued;
 }
 
+/* --- ids: a keyed hash, so that ids chosen by a file or a runtime cannot collide at will ---- */
+
+static uint64_t sip_k0, sip_k1;
+static pthread_once_t sip_once = PTHREAD_ONCE_INIT;
+
+static void sip_init(void)
+{
+	uint64_t k[2];
+
+	if (getrandom(k, sizeof(k), GRND_NONBLOCK) != sizeof(k)) {
+		k[0] = now_mono_ns() ^ (uintptr_t)&k;
+		k[1] = now_boot_ns() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	}
+	sip_k0 = k[0];
+	sip_k1 = k[1];
+}
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND								\
+	do {									\
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+	} while (0)
+
+uint64_t ctr_hash(const void *data, size_t len)
+{
+	const uint8_t *in = data, *end = in + (len & ~(size_t)7);
+	uint64_t v0, v1, v2, v3, m, b = (uint64_t)len << 56;
+	size_t i;
+
+	pthread_once(&sip_once, sip_init);
+	v0 = sip_k0 ^ 0x736f6d6570736575ULL;
+	v1 = sip_k1 ^ 0x646f72616e646f6dULL;
+	v2 = sip_k0 ^ 0x6c7967656e657261ULL;
+	v3 = sip_k1 ^ 0x7465646279746573ULL;
+	for (; in != end; in += 8) {
+		for (m = 0, i = 0; i < 8; i++)
+			m |= (uint64_t)in[i] << (8 * i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (i = 0; i < (len & 7); i++)
+		b |= (uint64_t)in[i] << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 /* --- the registry ---------------------------------------------------------------------------- */
 
 struct containers *containers__new(const struct containers_opts *o, bool live)
@@ -306,7 +368,8 @@ struct containers *containers__new(const struct containers_opts *o, bool live)
 	if (!c)
 		return NULL;
 	c->by_cgid = hashmap__new(256);
-	if (!c->by_cgid)
+	c->by_id = hashmap__new(64);
+	if (!c->by_cgid || !c->by_id)
 		goto fail;
 	if (live) {
 		c->cg = cgroup_fs__open(o->mountinfo, o->v1_controller);
@@ -362,6 +425,7 @@ void containers__free(struct containers *c)
 	for (i = 0; i < c->n; i++)
 		container_free(c->list[i]);
 	free(c->list);
+	hashmap__free(c->by_id);
 	cgroup_fs__free(c->cg);
 	free(c);
 }
@@ -371,20 +435,42 @@ const struct cgroup_fs *containers__cgroup_fs(const struct containers *c)
 	return c->cg;
 }
 
+static uint64_t id_hash(const char *id)
+{
+	return ctr_hash(id, strnlen(id, CTR_ID_MAX - 1));
+}
+
 static struct scry_container *find_id(struct containers *c, const char *id)
 {
-	size_t i;
+	struct scry_container *ctr = hashmap__find(c->by_id, id_hash(id));
 
-	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->list[i]->id, id))
-			return c->list[i];
-	return NULL;
+	while (ctr && strncmp(ctr->id, id, CTR_ID_MAX - 1))
+		ctr = ctr->id_next;
+	return ctr;
+}
+
+/* Out of the id index, before it is freed. */
+static void unindex(struct containers *c, struct scry_container *ctr)
+{
+	uint64_t h = id_hash(ctr->id);
+	struct scry_container *head = hashmap__find(c->by_id, h), **pp = &head;
+
+	while (*pp && *pp != ctr)
+		pp = &(*pp)->id_next;
+	if (!*pp)
+		return;
+	*pp = ctr->id_next;
+	if (head)
+		hashmap__set(c->by_id, h, head);
+	else
+		hashmap__del(c->by_id, h);
 }
 
 static struct scry_container *new_container(struct containers *c, const char *id,
 					    enum ctr_runtime rt, uint64_t ts)
 {
 	struct scry_container *ctr;
+	uint64_t h;
 
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 32;
@@ -402,6 +488,12 @@ static struct scry_container *new_container(struct containers *c, const char *id
 	snprintf(ctr->short_id, sizeof(ctr->short_id), "%.*s", CTR_SHORT_ID, id);
 	ctr->runtime = rt;
 	ctr->first_ts = ctr->last_ts = ts;
+	h = id_hash(ctr->id);
+	ctr->id_next = hashmap__find(c->by_id, h);
+	if (hashmap__set(c->by_id, h, ctr)) {
+		free(ctr);
+		return NULL;
+	}
 	c->list[c->n++] = ctr;
 	return ctr;
 }
@@ -419,6 +511,8 @@ static struct cg_entry *map_cgroup(struct containers *c, uint64_t cgid, struct s
 		free(e);
 		return NULL;
 	}
+	if (ctr)
+		ctr->ncgroups++;
 	return e;
 }
 
@@ -696,24 +790,22 @@ void containers__reap(struct containers *c, uint64_t now_ts, uint64_t idle_ns)
 
 		if (e->last_ts + idle_ns < now_ts && (!e->ctr || (!e->ctr->procs && !e->ctr->pins))) {
 			hashmap__del(c->by_cgid, key);
+			if (e->ctr)
+				e->ctr->ncgroups--;
 			free(e);
 			pos = pos ? pos - 1 : 0;
 		}
 	}
+	/* A container goes with its last cgroup: counted, not searched for. */
 	for (i = j = 0; i < c->n; i++) {
 		struct scry_container *ctr = c->list[i];
-		bool mapped = false;
 
-		if (!ctr->procs && !ctr->pins && ctr->last_ts + idle_ns < now_ts) {
-			pos = 0;
-			while (!mapped && hashmap__next(c->by_cgid, &pos, NULL, &v))
-				mapped = ((struct cg_entry *)v)->ctr == ctr;
-			if (!mapped) {
-				if (ctr->unasked)
-					c->nunasked--;
-				container_free(ctr);
-				continue;
-			}
+		if (!ctr->procs && !ctr->pins && ctr->last_ts + idle_ns < now_ts && !ctr->ncgroups) {
+			if (ctr->unasked)
+				c->nunasked--;
+			unindex(c, ctr);
+			container_free(ctr);
+			continue;
 		}
 		c->list[j++] = ctr;
 	}

@@ -3,6 +3,9 @@
  * Process and thread table. Entries are keyed by host tid/pid in two hash maps. An entry that
  * exits stays in its map for a grace period: the kernel still reports a final context switch
  * (and its CPU time) after sched_process_exit, and views charge that time to the right process.
+ * Dead entries wait in two heaps ordered by their time of death, so that reaping costs what it
+ * frees however large the table; a process outlives its grace period while thread entries still
+ * point at it, and goes when the last of them does.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -16,18 +19,167 @@
 #include "scry/state.h"
 #include "scry/util.h"
 
+/* A binary min-heap of dead entries by time of death; each entry knows its place (dead_idx). */
+struct dheap {
+	struct dslot {
+		uint64_t ts;
+		void *e;
+	} *s;
+	uint32_t n, cap;
+	bool procs;		/* entries are struct scry_proc, else struct scry_thread */
+};
+
 struct proctab {
 	struct hashmap *threads;	/* tid -> struct scry_thread */
 	struct hashmap *procs;		/* pid -> struct scry_proc */
 	char *procfs;			/* NULL: no lookups outside the event stream */
 	uint64_t clk_tck;
-	/* Entries replaced by a reused pid while dead threads still point at them. */
-	struct scry_proc *zombies;
+	struct dheap dead_threads, dead_procs;
+	/* Replaced (zombie) or expired (parked) processes whose last thread entry went. */
+	struct scry_proc *reapable;
+	uint64_t now;			/* the newest event time applied */
+	struct proctab_limits lim;
+	uint64_t nprocs, nthreads;	/* entries allocated, zombies included */
+	uint64_t cmd_bytes;		/* exe and args bytes held */
 	void (*on_free)(void *ctx, struct scry_proc *p);
 	void *on_free_ctx;
 };
 
 static char empty[1];
+
+/* --- dead entries ------------------------------------------------------------------------------ */
+
+static uint32_t *dh_idx(const struct dheap *h, void *e)
+{
+	return h->procs ? &((struct scry_proc *)e)->dead_idx : &((struct scry_thread *)e)->dead_idx;
+}
+
+static void dh_put(struct dheap *h, uint32_t i, struct dslot v)
+{
+	h->s[i] = v;
+	*dh_idx(h, v.e) = i + 1;
+}
+
+static void dh_up(struct dheap *h, uint32_t i)
+{
+	struct dslot v = h->s[i];
+
+	while (i && h->s[(i - 1) / 2].ts > v.ts) {
+		dh_put(h, i, h->s[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	dh_put(h, i, v);
+}
+
+static void dh_down(struct dheap *h, uint32_t i)
+{
+	struct dslot v = h->s[i];
+	uint32_t c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && h->s[c + 1].ts < h->s[c].ts)
+			c++;
+		if (v.ts <= h->s[c].ts)
+			break;
+		dh_put(h, i, h->s[c]);
+		i = c;
+	}
+	dh_put(h, i, v);
+}
+
+static void dh_remove(struct dheap *h, void *e)
+{
+	uint32_t *idx = dh_idx(h, e), i = *idx;
+
+	if (!i)
+		return;
+	*idx = 0;
+	if (--i == --h->n)
+		return;
+	h->s[i] = h->s[h->n];
+	if (i && h->s[(i - 1) / 2].ts > h->s[i].ts)
+		dh_up(h, i);
+	else
+		dh_down(h, i);
+}
+
+/* Out of memory, the entry is not reaped before the table is freed: never a dangling pointer. */
+static void dh_push(struct dheap *h, void *e, uint64_t ts)
+{
+	dh_remove(h, e);
+	if (h->n == h->cap) {
+		uint32_t cap = h->cap ? h->cap * 2 : 256;
+		struct dslot *s = realloc(h->s, cap * sizeof(*s));
+
+		if (!s)
+			return;
+		h->s = s;
+		h->cap = cap;
+	}
+	h->s[h->n] = (struct dslot){ ts, e };
+	dh_up(h, h->n++);
+}
+
+static void make_reapable(struct proctab *pt, struct scry_proc *p)
+{
+	if (p->reapable)
+		return;
+	p->reapable = true;
+	p->zombie_next = pt->reapable;
+	pt->reapable = p;
+}
+
+static void proc_died(struct proctab *pt, struct scry_proc *p, uint64_t ts)
+{
+	p->dead = true;
+	p->dead_ts = ts;
+	p->parked = false;
+	dh_push(&pt->dead_procs, p, ts);
+}
+
+static void proc_revived(struct proctab *pt, struct scry_proc *p)
+{
+	p->dead = false;
+	p->dead_ts = 0;
+	p->parked = false;
+	dh_remove(&pt->dead_procs, p);
+}
+
+/* A thread's exit: its process has one thread fewer. */
+static void thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts)
+{
+	if (!t->dead && t->proc->nthreads)
+		t->proc->nthreads--;
+	t->dead = true;
+	t->dead_ts = ts;
+	dh_push(&pt->dead_threads, t, ts);
+}
+
+void proctab__thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts)
+{
+	thread_died(pt, t, ts);
+}
+
+/* --- limits ------------------------------------------------------------------------------------ */
+
+void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l)
+{
+	pt->lim = *l;
+}
+
+static bool over(struct proctab *pt, enum proctab_bound what)
+{
+	if (pt->lim.over)
+		pt->lim.over(pt->lim.ctx, what);
+	return true;
+}
+
+static bool full(struct proctab *pt, enum proctab_bound what)
+{
+	if (what == PROCTAB_PROCS)
+		return pt->lim.procs && pt->nprocs >= pt->lim.procs && over(pt, what);
+	return pt->lim.threads && pt->nthreads >= pt->lim.threads && over(pt, what);
+}
 
 struct proctab *proctab__new(const char *procfs)
 {
@@ -37,6 +189,7 @@ struct proctab *proctab__new(const char *procfs)
 		return NULL;
 	pt->threads = hashmap__new(4096);
 	pt->procs = hashmap__new(1024);
+	pt->dead_procs.procs = true;
 	pt->procfs = procfs ? strdup(procfs) : NULL;
 	pt->clk_tck = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
 	if (!pt->threads || !pt->procs || (procfs && !pt->procfs)) {
@@ -47,15 +200,63 @@ struct proctab *proctab__new(const char *procfs)
 	return pt;
 }
 
+static void set_exe(struct proctab *pt, struct scry_proc *p, const char *exe, size_t n);
+static void set_args(struct proctab *pt, struct scry_proc *p, const char *args, size_t n);
+
 static void proc_free(struct proctab *pt, struct scry_proc *p)
 {
+	dh_remove(&pt->dead_procs, p);
 	if (pt->on_free)
 		pt->on_free(pt->on_free_ctx, p);
-	if (p->exe != empty)
-		free(p->exe);
-	if (p->args != empty)
-		free(p->args);
+	set_exe(pt, p, NULL, 0);
+	set_args(pt, p, NULL, 0);
+	pt->nprocs--;
 	free(p);
+}
+
+/*
+ * A process entry goes: out of the map at once, freed now, or by drain_reapable if it is on that
+ * list already (it may be: parked, revived by a thread, dead again).
+ */
+static void proc_unmap(struct proctab *pt, struct scry_proc *p)
+{
+	if (hashmap__find(pt->procs, p->pid) == p)
+		hashmap__del(pt->procs, p->pid);
+	if (p->reapable)
+		p->zombie = true;
+	else
+		proc_free(pt, p);
+}
+
+static void thread_free(struct proctab *pt, struct scry_thread *t)
+{
+	struct scry_proc *p = t->proc;
+
+	dh_remove(&pt->dead_threads, t);
+	if (!t->dead && p->nthreads)
+		p->nthreads--;
+	if (!--p->refs && (p->zombie || p->parked))
+		make_reapable(pt, p);
+	pt->nthreads--;
+	free(t);
+}
+
+/* Processes whose last thread entry went: zombies, and dead ones past their grace period. */
+static void drain_reapable(struct proctab *pt)
+{
+	struct scry_proc *p;
+
+	while ((p = pt->reapable)) {
+		pt->reapable = p->zombie_next;
+		p->zombie_next = NULL;
+		p->reapable = false;
+		if (p->refs)
+			continue;	/* a thread came back to it: it waits for that one */
+		if (p->zombie)
+			proc_free(pt, p);
+		else if (p->parked && p->dead)
+			proc_unmap(pt, p);
+	}
 }
 
 void proctab__free(struct proctab *pt)
@@ -65,23 +266,21 @@ void proctab__free(struct proctab *pt)
 
 	if (!pt)
 		return;
+	/* Threads first: their processes' references go with them. */
 	if (pt->threads) {
 		while (hashmap__next(pt->threads, &pos, NULL, &v))
-			free(v);
+			thread_free(pt, v);
 		hashmap__free(pt->threads);
 	}
+	drain_reapable(pt);
 	pos = 0;
 	if (pt->procs) {
 		while (hashmap__next(pt->procs, &pos, NULL, &v))
 			proc_free(pt, v);
 		hashmap__free(pt->procs);
 	}
-	while (pt->zombies) {
-		struct scry_proc *z = pt->zombies;
-
-		pt->zombies = z->zombie_next;
-		proc_free(pt, z);
-	}
+	free(pt->dead_threads.s);
+	free(pt->dead_procs.s);
 	free(pt->procfs);
 	free(pt);
 }
@@ -92,44 +291,59 @@ void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc
 	pt->on_free_ctx = ctx;
 }
 
-/* Copy of `n` bytes plus a NUL, or the shared empty string. */
-static char *dup_bytes(const char *s, size_t n)
+/*
+ * A copy of `n` bytes plus a NUL, or the shared empty string: past the bound on what the table
+ * holds (or out of memory), a process keeps no executable or command line.
+ */
+static char *dup_cmd(struct proctab *pt, const char *s, size_t n)
 {
 	char *d;
 
 	if (!n)
+		return empty;
+	if (pt->lim.cmd_bytes && pt->cmd_bytes + n > pt->lim.cmd_bytes &&
+	    over(pt, PROCTAB_CMD_BYTES))
 		return empty;
 	d = malloc(n + 1);
 	if (!d)
 		return empty;
 	memcpy(d, s, n);
 	d[n] = '\0';
+	pt->cmd_bytes += n;
 	return d;
 }
 
-static void set_exe(struct scry_proc *p, const char *exe, size_t n)
+static void set_exe(struct proctab *pt, struct scry_proc *p, const char *exe, size_t n)
 {
-	if (p->exe != empty)
+	if (p->exe && p->exe != empty) {
+		pt->cmd_bytes -= strlen(p->exe);
 		free(p->exe);
-	p->exe = dup_bytes(exe, n);
+	}
+	/* A path ends at its first NUL: what is kept is what is counted. */
+	p->exe = dup_cmd(pt, exe, exe ? strnlen(exe, n) : 0);
 }
 
-static void set_args(struct scry_proc *p, const char *args, size_t n)
+static void set_args(struct proctab *pt, struct scry_proc *p, const char *args, size_t n)
 {
-	if (p->args != empty)
+	if (p->args && p->args != empty) {
+		pt->cmd_bytes -= p->args_len;
 		free(p->args);
-	p->args = dup_bytes(args, n);
+	}
+	p->args = dup_cmd(pt, args, args ? n : 0);
 	p->args_len = p->args == empty ? 0 : n;
 }
 
 struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *tmpl,
 				    const char *exe, const char *args, uint32_t args_len)
 {
-	struct scry_proc *p = malloc(sizeof(*p)), *old;
+	struct scry_proc *p, *old = hashmap__find(pt->procs, tmpl->pid);
 
-	if (!p)
+	/* A pid reused replaces its entry (kept as a zombie only while threads point at it). */
+	if ((!old && full(pt, PROCTAB_PROCS)) || !(p = malloc(sizeof(*p))))
 		return NULL;
+	pt->nprocs++;
 	*p = *tmpl;
+	scry_comm_set(p->comm, tmpl->comm, SCRY_COMM_LEN);
 	p->exe = empty;
 	p->args = empty;
 	p->args_len = 0;
@@ -138,56 +352,52 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->ctr_cgid = 0;
 	p->refs = 0;
 	p->nthreads = 0;
+	p->dead_idx = 0;
+	p->zombie = p->parked = p->reapable = false;
 	p->zombie_next = NULL;
-	set_exe(p, exe ? exe : "", exe ? strlen(exe) : 0);
-	set_args(p, args, args_len);
-	old = hashmap__find(pt->procs, p->pid);
+	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
+	set_args(pt, p, args, args_len);
 	if (hashmap__set(pt->procs, p->pid, p)) {
 		proc_free(pt, p);
 		return NULL;
 	}
+	if (p->dead)
+		proc_died(pt, p, p->dead_ts);
 	if (old) {
 		/* pid reused before the old entry's grace period ended */
-		if (old->refs) {
-			old->dead = true;
-			old->zombie_next = pt->zombies;
-			pt->zombies = old;
-		} else {
+		dh_remove(&pt->dead_procs, old);
+		old->dead = true;
+		old->parked = false;
+		if (old->refs || old->reapable)
+			old->zombie = true;	/* freed when its last thread entry goes */
+		else
 			proc_free(pt, old);
-		}
 	}
 	return p;
-}
-
-static void thread_free(struct scry_thread *t)
-{
-	if (!t->dead && t->proc->nthreads)
-		t->proc->nthreads--;
-	t->proc->refs--;
-	free(t);
 }
 
 struct scry_thread *proctab__add_thread(struct proctab *pt, uint32_t tid, uint32_t vtid,
 					const char *comm, struct scry_proc *p)
 {
-	struct scry_thread *t = calloc(1, sizeof(*t)), *old;
+	struct scry_thread *t, *old = hashmap__find(pt->threads, tid);
 
-	if (!t)
+	/* A tid reused replaces its entry: no more threads than before. */
+	if ((!old && full(pt, PROCTAB_THREADS)) || !(t = calloc(1, sizeof(*t))))
 		return NULL;
+	pt->nthreads++;
 	t->tid = tid;
 	t->vtid = vtid;
-	memcpy(t->comm, comm, SCRY_COMM_LEN);
-	t->comm[SCRY_COMM_LEN - 1] = '\0';
+	scry_comm_set(t->comm, comm, SCRY_COMM_LEN);
 	t->proc = p;
-	old = hashmap__find(pt->threads, tid);
 	if (hashmap__set(pt->threads, tid, t)) {
+		pt->nthreads--;
 		free(t);
 		return NULL;
 	}
-	if (old)
-		thread_free(old);
 	p->nthreads++;
 	p->refs++;
+	if (old)
+		thread_free(pt, old);
 	return t;
 }
 
@@ -311,7 +521,7 @@ static struct scry_proc *seed_proc(struct proctab *pt, uint32_t pid)
 	if (!rp || !strchr(buf, '('))
 		return NULL;
 	n = rp - strchr(buf, '(') - 1;
-	memcpy(tmpl.comm, strchr(buf, '(') + 1, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);
+	scry_comm_set(tmpl.comm, strchr(buf, '(') + 1, n);
 	/* ppid is field 4, starttime field 22 (clock ticks after boot). */
 	if (sscanf(rp + 2, "%*c %lu %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
 		   &ppid, &start) >= 1)
@@ -348,7 +558,7 @@ static struct scry_thread *seed_thread(struct proctab *pt, struct scry_proc *p, 
 		return NULL;
 	if (buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
-	memcpy(comm, buf, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);
+	scry_comm_set(comm, buf, n);
 	snprintf(path, sizeof(path), "%s/%u/task/%u/status", pt->procfs, p->pid, tid);
 	if (read_file(path, buf, sizeof(buf)) > 0 && status_last(buf, "NSpid:", &vtid))
 		vtid = tid;
@@ -420,8 +630,7 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 	if (!p) {
 		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid };
 
-		memcpy(tmpl.comm, h->comm, SCRY_COMM_LEN);
-		tmpl.comm[SCRY_COMM_LEN - 1] = '\0';
+		scry_comm_set(tmpl.comm, h->comm, SCRY_COMM_LEN);
 		p = proctab__add_proc(pt, &tmpl, NULL, NULL, 0);
 		if (!p)
 			return NULL;
@@ -447,8 +656,7 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 			.gid = f->gid, .cgid = f->h.cgid, .start_ts = ts,
 		};
 
-		memcpy(tmpl.comm, f->h.comm, SCRY_COMM_LEN);
-		tmpl.comm[SCRY_COMM_LEN - 1] = '\0';
+		scry_comm_set(tmpl.comm, f->h.comm, SCRY_COMM_LEN);
 		/* A child runs its parent's image until it execs. */
 		p = proctab__add_proc(pt, &tmpl, parent ? parent->exe : NULL,
 				      parent ? parent->args : NULL, parent ? parent->args_len : 0);
@@ -461,13 +669,15 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const struct scry_rec_exec *e)
 {
 	struct scry_proc *p = t->proc;
+	const char *args = e->data + e->exe_len;
+	size_t n = e->args_len;
 
-	set_exe(p, e->data, e->exe_len);
-	set_args(p, e->data + e->exe_len, e->args_len);
+	set_exe(pt, p, e->data, e->exe_len);
 	/* argv ends with a NUL we do not keep. */
-	if (p->args_len && p->args[p->args_len - 1] == '\0')
-		p->args_len--;
-	memcpy(p->comm, e->h.comm, SCRY_COMM_LEN);
+	if (n && args[n - 1] == '\0')
+		n--;
+	set_args(pt, p, args, n);
+	scry_comm_set(p->comm, e->h.comm, SCRY_COMM_LEN);
 	p->ppid = e->ppid;
 	p->vpid = e->vpid;
 	p->uid = e->uid;
@@ -475,19 +685,16 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	t->vtid = e->vtid;
 }
 
-static void on_thread_exit(struct scry_thread *t, const struct scry_rec_exit *x, uint64_t ts)
+static void on_thread_exit(struct proctab *pt, struct scry_thread *t,
+			   const struct scry_rec_exit *x, uint64_t ts)
 {
 	struct scry_proc *p = t->proc;
 
 	if (t->dead)
 		return;
-	t->dead = true;
-	t->dead_ts = ts;
-	if (p->nthreads)
-		p->nthreads--;
+	thread_died(pt, t, ts);
 	if ((x->exit_flags & SCRY_EXIT_GROUP_DEAD) || !p->nthreads) {
-		p->dead = true;
-		p->dead_ts = ts;
+		proc_died(pt, p, ts);
 		p->exit_code = x->exit_code;
 	}
 }
@@ -503,11 +710,13 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 	 * exec from a non-leader thread: the kernel has already killed the other threads and
 	 * given this one the leader's tid; drop the old thread entry.
 	 */
+	if (ev->ts > pt->now)
+		pt->now = ev->ts;
 	if (ev->type == SCRY_REC_EXEC && r->exec.old_tid != r->h.tid) {
 		struct scry_thread *old = hashmap__del(pt->threads, r->exec.old_tid);
 
 		if (old)
-			thread_free(old);
+			thread_free(pt, old);
 		/*
 		 * de_thread() waited for the old leader to exit, so its EXIT came first and marked
 		 * the leader's entry dead: it lives on as the one thread of the process.
@@ -516,8 +725,8 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		if (t && t->dead) {
 			t->dead = false;
 			t->dead_ts = 0;
-			t->proc->dead = false;
-			t->proc->dead_ts = 0;
+			dh_remove(&pt->dead_threads, t);
+			proc_revived(pt, t->proc);
 			t->proc->nthreads = 1;
 		}
 	}
@@ -526,9 +735,8 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		return;
 	ev->thread = t;
 	ev->proc = t->proc;
-	if (memcmp(t->comm, r->h.comm, SCRY_COMM_LEN)) {
-		memcpy(t->comm, r->h.comm, SCRY_COMM_LEN);
-		t->comm[SCRY_COMM_LEN - 1] = '\0';
+	if (strncmp(t->comm, r->h.comm, SCRY_COMM_LEN)) {
+		scry_comm_set(t->comm, r->h.comm, SCRY_COMM_LEN);
 		if (t->tid == t->proc->pid)
 			memcpy(t->proc->comm, t->comm, SCRY_COMM_LEN);
 	}
@@ -549,7 +757,7 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		on_thread_exec(pt, t, &r->exec);
 		break;
 	case SCRY_REC_EXIT:
-		on_thread_exit(t, &r->pexit, r->h.ts);
+		on_thread_exit(pt, t, &r->pexit, r->h.ts);
 		break;
 	case SCRY_REC_SWITCH:
 	case SCRY_REC_CPUTICK:
@@ -563,37 +771,87 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 
 void proctab__reap(struct proctab *pt, uint64_t now_ts, uint64_t grace_ns)
 {
+	struct dheap *h = &pt->dead_threads;
+
+	/* Threads first: the last one of a process lets the process go. */
+	while (h->n && h->s[0].ts + grace_ns < now_ts) {
+		struct scry_thread *t = h->s[0].e;
+
+		if (hashmap__find(pt->threads, t->tid) == t)
+			hashmap__del(pt->threads, t->tid);
+		thread_free(pt, t);
+	}
+	h = &pt->dead_procs;
+	while (h->n && h->s[0].ts + grace_ns < now_ts) {
+		struct scry_proc *p = h->s[0].e;
+
+		dh_remove(h, p);
+		if (p->refs)
+			p->parked = true;	/* freed when its last thread entry goes */
+		else
+			proc_unmap(pt, p);
+	}
+	drain_reapable(pt);
+}
+
+/* --- reconciling with procfs ------------------------------------------------------------------- */
+
+/*
+ * Whether /proc still has this process: its stat file, not a zombie, and (when the table knows
+ * its start) started when the table says. procfs counts clock ticks, rounded down, from the
+ * task's start; a fork record's time comes a little after that start.
+ */
+static bool proc_alive(struct proctab *pt, const struct scry_proc *p)
+{
+	uint64_t tick = 1000000000ULL / pt->clk_tck, start_ns;
+	unsigned long long start = 0;
+	char path[64], buf[1024], state = 0, *rp;
+
+	snprintf(path, sizeof(path), "%s/%u/stat", pt->procfs, p->pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
+		return false;
+	if (sscanf(rp + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
+		   &state, &start) != 2)
+		return true;	/* a stat line we cannot read: leave it to its exit record */
+	if (state == 'Z' || state == 'X')
+		return false;
+	start_ns = start * tick;
+	/* Another process under this pid started after ours (or well before it). */
+	return !p->start_ts || (start_ns <= p->start_ts && p->start_ts - start_ns < tick + 1000000000ULL);
+}
+
+static bool thread_alive(struct proctab *pt, const struct scry_thread *t)
+{
+	char path[96], buf[1024], state = 0, *rp;
+
+	snprintf(path, sizeof(path), "%s/%u/task/%u/stat", pt->procfs, t->proc->pid, t->tid);
+	if (read_file(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
+		return false;
+	return sscanf(rp + 1, " %c", &state) != 1 || (state != 'Z' && state != 'X');
+}
+
+int proctab__reconcile(struct proctab *pt)
+{
+	struct scry_thread *t;
+	struct scry_proc *p;
 	size_t pos = 0;
-	uint64_t key;
-	void *v;
+	int n = 0;
 
-	while (hashmap__next(pt->threads, &pos, &key, &v)) {
-		struct scry_thread *t = v;
-
-		if (t->dead && t->dead_ts + grace_ns < now_ts) {
-			hashmap__del(pt->threads, key);
-			thread_free(t);
-			pos = pos ? pos - 1 : 0;	/* backward shift may have moved an entry here */
+	if (!pt->procfs)
+		return -EINVAL;
+	while ((p = proctab__next_proc(pt, &pos))) {
+		if (!p->dead && !proc_alive(pt, p)) {
+			proc_died(pt, p, pt->now);
+			n++;
 		}
 	}
+	/* Threads of a process that is gone went with it; the others are looked up one by one. */
 	pos = 0;
-	while (hashmap__next(pt->procs, &pos, &key, &v)) {
-		struct scry_proc *p = v;
-
-		if (p->dead && !p->refs && p->dead_ts + grace_ns < now_ts) {
-			hashmap__del(pt->procs, key);
-			proc_free(pt, p);
-			pos = pos ? pos - 1 : 0;
+	while ((t = proctab__next_thread(pt, &pos))) {
+		if (!t->dead && (t->proc->dead || !thread_alive(pt, t))) {
+			thread_died(pt, t, pt->now);
+			n++;
 		}
 	}
-	for (struct scry_proc **z = &pt->zombies; *z;) {
-		struct scry_proc *p = *z;
-
-		if (p->refs) {
-			z = &p->zombie_next;
-			continue;
-		}
-		*z = p->zombie_next;
-		proc_free(pt, p);
-	}
+	return n;
 }

@@ -76,7 +76,7 @@ static union scry_rec *add(struct recs *r, uint16_t type, uint32_t size, uint32_
 	rec->h.ts = ts;
 	rec->h.cgid = cgid;
 	rec->h.cpu = tid % 2;
-	memcpy(rec->h.comm, comm, strnlen(comm, SCRY_COMM_LEN));	/* 16 bytes: no NUL */
+	memcpy(rec->h.comm, comm, strnlen(comm, SCRY_COMM_LEN));
 	return rec;
 }
 
@@ -141,7 +141,8 @@ static void all_kinds(struct recs *r)
 	add_exit(r, 10, 11, "a", ts + 2, 1, 110, 10, ts + 2, 0, NULL);	/* latency 0 */
 	add_exit(r, 10, 11, "a", ts - 7, 1, UINT16_MAX, INT64_MIN, 0, 0, NULL);	/* backwards */
 	add_exit(r, 10, 11, "0123456789abcde", ts, UINT64_MAX, 0, INT64_MAX, 1, 6, NULL);
-	add_exit(r, UINT32_MAX, UINT32_MAX, "0123456789abcdef", ts, 2, 257, -2, 0, 3, "/etc/hosts");
+	/* the longest comm: 15 bytes, as the kernel's */
+	add_exit(r, UINT32_MAX, UINT32_MAX, "0123456789abcde", ts, 2, 257, -2, 0, 3, "/etc/hosts");
 	add_exit(r, 12, 12, "", 0, 0, 2, -13, 0, 0, "/x");	/* a path, no arguments */
 	add_exit(r, 12, 12, "", UINT64_MAX, 0, 2, 3, UINT64_MAX, 2, path);	/* longest path */
 	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 13, 14, "f", ts, 3);
@@ -170,9 +171,9 @@ static void all_kinds(struct recs *r)
 	x->tick.runtime_ns = 1234567;
 	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "worker-1", ts + 9, 3);
 	strcpy(x->rename.old_comm, "ls");
-	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcdef",
+	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcde",
 		ts + 9, 3);
-	memcpy(x->rename.old_comm, "fedcba9876543210", SCRY_COMM_LEN);
+	memcpy(x->rename.old_comm, "fedcba987654321", SCRY_COMM_LEN - 1);
 }
 
 static void records_round_trip(void **state)
@@ -244,6 +245,18 @@ static void records_reject_damage(void **state)
 	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 17 }, 4);
 	assert_int_equal(cap_rec_decode(&c, bad, sizeof(bad), &out.rec, &size), -EBADMSG);
+	/* a comm of 16 bytes: the kernel keeps 15 and a NUL, so it is damage (and no C string) */
+	memset(bad, 'A', sizeof(bad));	/* tag, mask (a new comm, flags), ts, comm, flags, nr */
+	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 16 }, 4);
+	bad[20] = bad[21] = 0;
+	assert_int_equal(cap_rec_decode(&c, bad, 22, &out.rec, &size), -EBADMSG);
+	memcpy(bad, (uint8_t[]){ 1, 0x17, 0, 15 }, 4);
+	bad[19] = bad[20] = 0;
+	assert_int_equal(cap_rec_decode(&c, bad, 21, &out.rec, &size), 21);
+	assert_int_equal(strlen(out.rec.h.comm), 15);
+	memset(bad, 'A', sizeof(bad));	/* a rename whose old comm is 16 bytes */
+	memcpy(bad, (uint8_t[]){ 8, 0x0f, 0, 16 }, 4);
+	assert_int_equal(cap_rec_decode(&c, bad, 20, &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 0x80, 0x80, 0x04 }, 6);	/* nr = 65536 */
 	assert_int_equal(cap_rec_decode(&c, bad, 6, &out.rec, &size), -EBADMSG);
 	memcpy(bad, (uint8_t[]){ 2, 0x0f, 0, 1, 0, 0, 7 }, 7);	/* shape: 7 arguments */
@@ -631,6 +644,7 @@ static void replay(const char *const *paths, int n, struct replayed *out, bool p
 			pipeline__record(&pl, rec, size);
 	}
 	assert_int_equal(rc, 0);
+	capture_reader__finish(rd);
 	capture_reader__stats(rd, &out->st);
 	capture_reader__free(rd);
 }
@@ -959,17 +973,60 @@ static void not_a_capture(void **state)
 	quiet(false);
 }
 
-/* Append a block (stored) with the given payload. */
-static size_t put_block(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
-			uint32_t nitems)
+/* Append a block (stored) with the given payload and time range. */
+static size_t put_block_ts(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
+			   uint32_t nitems, uint64_t first_ts, uint64_t last_ts)
 {
 	struct cap_block_hdr h = { .kind = kind, .codec = CAP_CODEC_STORED, .seq = seq,
 				   .nitems = nitems, .raw_len = len, .stored_len = len,
+				   .first_ts = first_ts, .last_ts = last_ts,
 				   .payload_crc = cap_crc32(p, len) };
 
 	cap_block_hdr_encode(&h, out);
-	memcpy(out + CAP_BLOCK_HDR, p, len);
+	if (len)
+		memcpy(out + CAP_BLOCK_HDR, p, len);
 	return CAP_BLOCK_HDR + len;
+}
+
+static size_t put_block(uint8_t *out, uint8_t kind, uint32_t seq, const uint8_t *p, size_t len,
+			uint32_t nitems)
+{
+	return put_block_ts(out, kind, seq, p, len, nitems, 0, 0);
+}
+
+/*
+ * Copy the blocks of d[from, len) to out, numbered from `seq`, with `more` records (one event
+ * each) added to the end marker's totals; returns the bytes written.
+ */
+static size_t renumber_blocks(uint8_t *out, const uint8_t *d, size_t from, size_t len, uint32_t seq,
+			      uint32_t more)
+{
+	struct cap_block_hdr h;
+	size_t off, n = 0, blen;
+	const uint8_t *body;
+	struct cap_buf b = {};
+	struct cap_end e;
+	uint8_t tag;
+
+	for (off = from; off < len; off += CAP_BLOCK_HDR + h.stored_len) {
+		assert_int_equal(cap_block_hdr_decode(d + off, &h), 0);
+		if (h.kind == CAP_BLK_END) {
+			assert_true(cap_item_span(d + off + CAP_BLOCK_HDR, h.raw_len, &tag, &body,
+						  &blen) > 0);
+			assert_int_equal(cap_get_end(body, blen, &e), 0);
+			e.records += more;
+			e.events += more;
+			cap_put_end(&b, &e);
+			n += put_block(out + n, CAP_BLK_END, seq++, b.p, b.len, 1);
+			cap_buf__free(&b);
+			continue;
+		}
+		h.seq = seq++;
+		cap_block_hdr_encode(&h, out + n);
+		memcpy(out + n + CAP_BLOCK_HDR, d + off + CAP_BLOCK_HDR, h.stored_len);
+		n += CAP_BLOCK_HDR + h.stored_len;
+	}
+	return n;
 }
 
 /*
@@ -1014,13 +1071,15 @@ static void newer_versions(void **state)
 	*p++ = 2;
 	*p++ = 3;
 	p += cap_rec_encode(&c, p, rec_at(r, 0));
-	n += put_block(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2);
-	memcpy(o + n, d + 16 + body + 4, len - (16 + body + 4));
-	n += len - (16 + body + 4);
+	n += put_block_ts(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2, rec_at(r, 0)->h.ts,
+			  rec_at(r, 0)->h.ts);
+	/* the original blocks follow, numbered on: no gap, nothing out of sequence */
+	n += renumber_blocks(o + n, d, 16 + body + 4, len, 2, 1);
 	write_whole(newer, o, n);
 	seed_corpus(newer, "newer-minor");
 	replay(paths, 1, &out, false);
 	assert_true(out.opened);
+	assert_int_equal(out.st.damaged_files, 0);	/* nothing lost: no warning */
 	assert_int_equal(out.r->n, r->n + 1);
 	assert_memory_equal(rec_at(out.r, 0), rec_at(r, 0), r->size[0]);
 	replayed_free(&out);
@@ -1177,6 +1236,7 @@ static void rewrite(const char *src, const char *dst, const char *filter,
 	assert_non_null(w);
 	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
 	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(capture_reader__snapshots(rd), 0);	/* as cmd_read does for -w */
 	pl.start_ts = capture_reader__start_ts(rd);
 	while ((rc = capture_reader__next(rd, &rec, &size)) > 0)
 		assert_int_equal(pipeline__record(&pl, rec, size), 0);
@@ -1250,6 +1310,7 @@ static void stalled_writer_drops(void **state)
 	assert_true(out.opened);
 	assert_int_equal(out.r->n, st.records);
 	assert_int_equal(out.st.writer_dropped, st.dropped_events);
+	assert_int_equal(out.st.damaged_files, 0);	/* its end marker agrees with its blocks */
 	for (i = 0; i < r->n; i++) {
 		uint16_t t = rec_at(r, i)->h.type;
 
@@ -1388,6 +1449,483 @@ static void merge_recordings(void **state)
 	recs_free(rb);
 }
 
+/* --- hostile files, forged block by block ---------------------------------------------------- */
+
+#include <dirent.h>
+#include <signal.h>
+
+struct forge {
+	uint8_t *d;
+	size_t len, cap;
+	uint32_t seq;
+	uint64_t records, events;
+};
+
+static void forge_room(struct forge *f, size_t n)
+{
+	if (f->len + n > f->cap) {
+		f->cap = (f->len + n) * 2;
+		f->d = realloc(f->d, f->cap);
+		assert_non_null(f->d);
+	}
+}
+
+static void forge_begin(struct forge *f, uint64_t session, uint64_t start_ts)
+{
+	struct cap_header h = { .session = session, .ncpus = 2, .start_ts = start_ts,
+				.file_ts = start_ts };
+
+	memset(f, 0, sizeof(*f));
+	h.boot_wall = 1700000000000000000ULL - T0;
+	memset(h.boot_id, 0x42, sizeof(h.boot_id));
+	strcpy(h.hostname, "forge");
+	forge_room(f, CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4);
+	f->len = cap_header_encode(&h, f->d);
+}
+
+static void forge_block(struct forge *f, uint8_t kind, const uint8_t *p, size_t len,
+			uint32_t nitems, uint64_t first_ts, uint64_t last_ts)
+{
+	forge_room(f, CAP_BLOCK_HDR + len);
+	f->len += put_block_ts(f->d + f->len, kind, f->seq++, p, len, nitems, first_ts, last_ts);
+}
+
+/* Records [from, to) of r as one event block with their true time range. */
+static void forge_events(struct forge *f, struct recs *r, int from, int to)
+{
+	uint8_t *buf = malloc((to - from) * 64 + 8192), *p = buf;
+	uint64_t first = UINT64_MAX, last = 0;
+	struct cap_ctx c = {};
+	int i;
+
+	for (i = from; i < to; i++) {
+		const union scry_rec *x = rec_at(r, i);
+		uint64_t t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts
+										 : x->h.ts;
+
+		p += cap_rec_encode(&c, p, x);
+		first = t0 < first ? t0 : first;
+		last = x->h.ts > last ? x->h.ts : last;
+		f->records++;
+		f->events += cap_rec_events(x);
+	}
+	forge_block(f, CAP_BLK_EVENTS, buf, p - buf, to - from, first, last);
+	free(buf);
+}
+
+static void forge_end(struct forge *f, const char *path)
+{
+	struct cap_end e = { .records = f->records, .events = f->events };
+	struct cap_buf b = {};
+
+	cap_put_end(&b, &e);
+	forge_block(f, CAP_BLK_END, b.p, b.len, 1, 0, 0);
+	cap_buf__free(&b);
+	write_whole(path, f->d, f->len);
+	free(f->d);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * 300 recordings whose times all overlap: one stream in time order (ties by the recording that
+ * started first), each file opened only while a block of it is read.
+ */
+static void many_recordings(void **state)
+{
+	enum { NREC = 300, PER = 6 };
+	const char *paths[NREC];
+	struct capture_reader *rd;
+	struct recs *r = recs_new();
+	uint64_t prev_ts = 0, prev_pid = 0;
+	const void *rec;
+	uint32_t size;
+	int i, j, n = 0, base, most = 0;
+
+	for (i = 0; i < NREC; i++) {
+		char name[32];
+		struct forge f;
+
+		snprintf(name, sizeof(name), "many%03d.scry", i);
+		paths[i] = strdup(tmp(name));
+		r->n = r->used = 0;
+		for (j = 0; j < PER; j++) {
+			/* recording i's records: i ns apart from i - 1's, the last two at one time */
+			uint64_t t = T0 + 10000 + j * 1000000ULL + (j < PER - 2 ? i : 0);
+			union scry_rec *x = add(r, SCRY_REC_SYS_ENTER, sizeof(struct scry_rec_sys_enter),
+						5000 + i, 5000 + i, "m", t, 0);
+
+			x->enter.nr = 39;
+		}
+		forge_begin(&f, 0xabc000 + i, T0 + i);	/* started in order */
+		forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+		forge_events(&f, r, 0, PER / 2);
+		forge_events(&f, r, PER / 2, PER);
+		forge_end(&f, paths[i]);
+	}
+	base = open_fds();
+	/* named from the last to the first: the order of the names does not matter */
+	for (i = 0; i < NREC / 2; i++) {
+		const char *t = paths[i];
+
+		paths[i] = paths[NREC - 1 - i];
+		paths[NREC - 1 - i] = t;
+	}
+	rd = capture_reader__open(paths, NREC);
+	assert_non_null(rd);
+	assert_int_equal(capture_reader__load(rd, NULL, NULL), 0);
+	while (capture_reader__next(rd, &rec, &size) > 0) {
+		const struct scry_hdr *h = rec;
+
+		assert_true(h->ts >= prev_ts);
+		if (h->ts == prev_ts)
+			assert_true(h->pid > prev_pid);	/* a tie: the earlier recording first */
+		prev_ts = h->ts;
+		prev_pid = h->pid;
+		n++;
+		if (open_fds() - base > most)
+			most = open_fds() - base;
+	}
+	assert_int_equal(n, NREC * PER);
+	assert_true(most <= 0);	/* no descriptor held between blocks */
+	capture_reader__finish(rd);
+	capture_reader__free(rd);
+	for (i = 0; i < NREC; i++)
+		free((char *)paths[i]);
+	recs_free(r);
+}
+
+/* A small whole file's blocks, to cut and alter. */
+struct cut {
+	uint8_t *d;
+	size_t len;
+	struct layout l;
+	int ev;		/* the index of its second event block */
+};
+
+static void cut_load(struct cut *c, const char *path, struct recs *r)
+{
+	int i, k = 0;
+
+	small_file(path, r, 0);
+	c->len = read_whole(path, &c->d);
+	layout_of(c->d, c->len, &c->l);
+	for (i = 0, c->ev = -1; i < c->l.n && c->ev < 0; i++)
+		if (c->l.kind[i] == CAP_BLK_EVENTS && c->l.records[i] && k++ == 1)
+			c->ev = i;
+	assert_true(c->ev > 0);
+}
+
+static size_t block_start(const struct cut *c, int i)
+{
+	return i ? c->l.end[i - 1] : c->l.body_off;
+}
+
+static void replay_quiet(const char *path, struct replayed *out)
+{
+	const char *paths[] = { path };
+
+	quiet(true);
+	replay(paths, 1, out, false);
+	quiet(false);
+	assert_true(out->opened);
+}
+
+/*
+ * Blocks missing from a whole file (a gap in their numbers, or cut out and renumbered so that
+ * only the end marker can tell), impossible times: the rest replays, and the damage is counted
+ * (the exit status and the one warning per file come from these counts).
+ */
+static void missing_blocks_and_bad_times(void **state)
+{
+	const char *path = tmp("whole.scry"), *bad = tmp("holed.scry");
+	struct recs *r = recs_new();
+	struct cap_block_hdr h;
+	struct replayed out;
+	struct cut c;
+	uint8_t *o;
+	size_t a, b, n;
+
+	cut_load(&c, path, r);
+	o = malloc(c.len);
+	a = block_start(&c, c.ev);
+	b = c.l.end[c.ev];
+	/* the second event block cut out: a gap */
+	memcpy(o, c.d, a);
+	memcpy(o + a, c.d + b, c.len - b);
+	write_whole(bad, o, c.len - (b - a));
+	seed_corpus(bad, "block-cut-out");
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.missing_blocks, 1);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* ... and the blocks after it renumbered: the end marker's totals tell */
+	n = a + renumber_blocks(o + a, c.d, b, c.len, c.ev, 0);
+	write_whole(bad, o, n);
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.missing_blocks, 0);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* an event block whose first time is after its last: skipped as damaged */
+	memcpy(o, c.d, c.len);
+	assert_int_equal(cap_block_hdr_decode(o + a, &h), 0);
+	h.first_ts = h.last_ts + 1;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.damaged_blocks, 1);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* its range narrowed to its first record: the next one lies outside, the rest is refused */
+	assert_int_equal(cap_block_hdr_decode(c.d + a, &h), 0);
+	h.last_ts = h.first_ts;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	replay_quiet(bad, &out);
+	assert_true(out.r->n < r->n);
+	assert_true(out.st.bad_items > 0);
+	assert_int_equal(out.st.damaged_files, 1);
+	replayed_free(&out);
+
+	/* near 2^64: refused whatever the payload says */
+	assert_int_equal(cap_block_hdr_decode(c.d + a, &h), 0);
+	h.first_ts = UINT64_MAX - 1000;
+	h.last_ts = UINT64_MAX;
+	cap_block_hdr_encode(&h, o + a);
+	write_whole(bad, o, c.len);
+	seed_corpus(bad, "block-near-2-64");
+	replay_quiet(bad, &out);
+	assert_int_equal(out.r->n, r->n - c.l.records[c.ev]);
+	assert_int_equal(out.st.damaged_blocks, 1);
+	replayed_free(&out);
+
+	/* the file whole again: nothing said */
+	replay_quiet(path, &out);
+	assert_int_equal(out.r->n, r->n);
+	assert_int_equal(out.st.damaged_files + out.st.missing_blocks + out.st.bad_items, 0);
+	replayed_free(&out);
+	free(o);
+	free(c.d);
+	recs_free(r);
+}
+
+static void timeout_alarm(int sig)
+{
+	(void)sig;
+	fail_msg("blocked opening a FIFO");
+}
+
+/* Each way a header can be impossible has its own message; a FIFO is refused at once. */
+static void header_messages(void **state)
+{
+	const char *path = tmp("hdr.scry"), *fifo = tmp("replay-fifo");
+	struct cap_header h = { .session = 1, .start_ts = T0, .file_ts = T0 };
+	uint8_t buf[CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4];
+	enum cap_open_err why;
+	struct cap_file *f;
+	char msg[256];
+	size_t n;
+
+	h.boot_wall = 1700000000000000000ULL;
+	n = cap_header_encode(&h, buf);
+	write_whole(path, buf, n);
+	f = cap_file__open(path, &why, msg, sizeof(msg));
+	assert_non_null(f);
+	cap_file__free(f);
+	buf[8] = 0;	/* major 0: not a checksum mismatch */
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "format 0.0, which no scry writes");
+	buf[8] = CAP_MAJOR;
+	buf[12] = 12;	/* an impossible length */
+	buf[13] = 0;
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "gives its length as 12 bytes");
+	buf[12] = (n - 20) & 0xff;
+	buf[13] = (n - 20) >> 8;
+	buf[20] ^= 1;	/* a bit of the body: that is a checksum mismatch */
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "checksum mismatch");
+	h.start_ts = CAP_TS_MAX;	/* a time past 2^62, with a good checksum */
+	n = cap_header_encode(&h, buf);
+	write_whole(path, buf, n);
+	open_fails(path, CAP_OPEN_DAMAGED, "past the year 2116");
+	open_fails("/proc/self/stat", CAP_OPEN_NOT_CAPTURE, "a /proc or /sys file");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	signal(SIGALRM, timeout_alarm);
+	alarm(10);
+	open_fails(fifo, CAP_OPEN_SYS, "is not a regular file");
+	alarm(0);
+}
+
+/* A container item larger than any runtime gives: the replay keeps what its limits allow. */
+static void container_limits(void **state)
+{
+	const char *path = tmp("labels.scry"), *paths[] = { path };
+	struct scry_container c = { .id = ID_A, .runtime = CTR_DOCKER, .resolved = true };
+	enum { NLABELS = 3000 };
+	const uint32_t NCG = cap_limits[CAP_LIM_CTR_CGIDS].max + 1000;
+	struct ctr_label *labels = calloc(NLABELS, sizeof(*labels));
+	uint64_t *cgids = calloc(NCG, sizeof(*cgids));
+	struct cap_buf b = {};
+	struct replayed out;
+	struct scry_container *got;
+	struct forge f;
+	uint32_t i, mapped = 0;
+
+	for (i = 0; i < NLABELS; i++) {
+		labels[i].key = "";
+		labels[i].val = "";
+	}
+	for (i = 0; i < NCG; i++)
+		cgids[i] = 1000 + i;
+	c.meta.name = "big";
+	c.meta.labels = labels;
+	c.meta.nlabels = NLABELS;
+	cap_put_ctr(&b, &c, cgids, NCG);
+	forge_begin(&f, 7, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	forge_block(&f, CAP_BLK_META, b.p, b.len, 1, 0, 0);
+	forge_end(&f, path);
+	cap_buf__free(&b);
+	quiet(true);
+	replay(paths, 1, &out, false);
+	quiet(false);
+	got = containers__of_cgroup(out.ct, 1000, 0);
+	assert_non_null(got);
+	assert_string_equal(ctr_name(got), "big");
+	assert_int_equal(got->meta.nlabels, cap_limits[CAP_LIM_LABELS].max);
+	for (i = 0; i < NCG; i++)
+		mapped += containers__of_cgroup(out.ct, cgids[i], 0) == got;
+	assert_int_equal(mapped, cap_limits[CAP_LIM_CTR_CGIDS].max);
+	assert_int_equal(out.st.limits_hit, 2);
+	assert_int_equal(out.st.damaged_files, 0);	/* a limit is not damage */
+	replayed_free(&out);
+	free(labels);
+	free(cgids);
+}
+
+/* Tens of thousands of containers: each found by its id and cgroup, with its own name. */
+static void many_containers(void **state)
+{
+	const char *path = tmp("ctrs.scry"), *paths[] = { path };
+	enum { NCTR = 20000 };
+	struct cap_buf b = {};
+	struct replayed out;
+	struct forge f;
+	int i;
+
+	for (i = 0; i < NCTR; i++) {
+		struct scry_container c = { .runtime = CTR_CONTAINERD, .resolved = true };
+		char name[32];
+		uint64_t cg = 500000 + i;
+
+		snprintf(c.id, sizeof(c.id), "%064x", i);
+		snprintf(name, sizeof(name), "ctr-%d", i);
+		c.meta.name = name;
+		cap_put_ctr(&b, &c, &cg, 1);
+	}
+	forge_begin(&f, 8, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	forge_block(&f, CAP_BLK_META, b.p, b.len, NCTR, 0, 0);
+	forge_end(&f, path);
+	cap_buf__free(&b);
+	replay(paths, 1, &out, false);
+	assert_int_equal(containers__count(out.ct), NCTR);
+	for (i = 0; i < NCTR; i++) {
+		struct scry_container *c = containers__of_cgroup(out.ct, 500000 + i, 0);
+		char name[32];
+
+		snprintf(name, sizeof(name), "ctr-%d", i);
+		assert_non_null(c);
+		assert_string_equal(ctr_name(c), name);
+	}
+	replayed_free(&out);
+}
+
+/*
+ * Two recordings re-recorded into one file: the second's processes, known from its snapshot
+ * only, are in the new file's snapshot, taken at its first event (before the second began).
+ */
+static void rewrite_two_recordings(void **state)
+{
+	const char *a = tmp("two-a.scry"), *b = tmp("two-b.scry"), *out = tmp("two-out.scry");
+	struct capture_writer_opts o = { .level = -1 };
+	const char *paths[] = { b, a }, *opaths[] = { out };
+	struct recs *ra = recs_new(), *rb = recs_new();
+	struct scry_proc tmpl = { .pid = 4000, .ppid = 1, .vpid = 4000, .start_ts = 77 };
+	struct containers_opts co = {};
+	struct capture_reader *rd;
+	struct capture_writer *w;
+	struct pipeline pl = {};
+	struct replayed res;
+	struct scry_proc *p;
+	const void *rec;
+	uint32_t size;
+	struct live L;
+
+	workload(ra, 100, T0 + 1000);
+	workload(rb, 100, T0 + 5000000);	/* starts after a ends */
+	o.path = a;
+	live_new(&L, &o);
+	feed(&L, ra, 0, ra->n, 50, 0);
+	live_close(&L, NULL);
+	o.path = b;
+	live_new(&L, &o);
+	strcpy(tmpl.comm, "only-b");
+	assert_non_null(proctab__add_thread(L.pl.procs, 4000, 4000, tmpl.comm,
+					    proctab__add_proc(L.pl.procs, &tmpl, "/only-b", "only-b", 6)));
+	feed(&L, rb, 0, rb->n, 50, 0);
+	live_close(&L, NULL);
+
+	rd = capture_reader__open(paths, 2);
+	assert_non_null(rd);
+	pl.procs = proctab__new(NULL);
+	pl.containers = containers__new(&co, false);
+	pipeline__init(&pl);
+	o.path = out;
+	o.source = rd;
+	w = capture_writer__new(&o, &pl);
+	assert_non_null(w);
+	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
+	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(capture_reader__snapshots(rd), 0);
+	pl.start_ts = capture_reader__start_ts(rd);
+	while (capture_reader__next(rd, &rec, &size) > 0)
+		assert_int_equal(pipeline__record(&pl, rec, size), 0);
+	assert_int_equal(pipeline__finish(&pl), 0);
+	assert_int_equal(capture_writer__close(w), 0);
+	pipeline__free_sinks(&pl);
+	proctab__free(pl.procs);
+	containers__free(pl.containers);
+	capture_reader__free(rd);
+
+	replay(opaths, 1, &res, true);
+	assert_int_equal(res.r->n, ra->n + rb->n);
+	p = proctab__proc(res.pt, 4000);
+	assert_non_null(p);
+	assert_string_equal(p->exe, "/only-b");
+	assert_string_equal(p->comm, "only-b");
+	replayed_free(&res);
+	recs_free(ra);
+	recs_free(rb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1405,6 +1943,12 @@ int main(void)
 		cmocka_unit_test(stalled_writer_drops),
 		cmocka_unit_test(merge_recordings),
 		cmocka_unit_test(rewrite_keeps_everything),
+		cmocka_unit_test(many_recordings),
+		cmocka_unit_test(missing_blocks_and_bad_times),
+		cmocka_unit_test(header_messages),
+		cmocka_unit_test(container_limits),
+		cmocka_unit_test(many_containers),
+		cmocka_unit_test(rewrite_two_recordings),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, rm_dir);

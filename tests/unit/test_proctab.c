@@ -323,6 +323,248 @@ static void rename_updates_comm(void **state)
 	proctab__free(pt);
 }
 
+/* An exec record carries a comm of 16 bytes without a NUL: the table keeps 15 and a NUL. */
+static void comm_always_terminated(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	static struct scry_rec_exec ex;
+	struct scry_rec_fork fk;
+	struct scry_event ev;
+	struct scry_proc *p;
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 900, 900, "sh", 100);
+	fk.parent_pid = 1;
+	apply(pt, &fk, sizeof(fk), &ev);
+	memset(&ex, 0, sizeof(ex));
+	ex.exe_len = 4;
+	memcpy(ex.data, "/bin", 4);
+	ex.old_tid = 900;
+	hdr(&ex.h, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 4, 900, 900, "", 200);
+	memcpy(ex.h.comm, "ABCDEFGHIJKLMNOP", SCRY_COMM_LEN);	/* all 16 bytes */
+	apply(pt, &ex, ex.h.size, &ev);
+	p = proctab__proc(pt, 900);
+	assert_int_equal(p->comm[SCRY_COMM_LEN - 1], '\0');
+	assert_string_equal(p->comm, "ABCDEFGHIJKLMNO");
+	assert_string_equal(proctab__thread(pt, 900)->comm, "ABCDEFGHIJKLMNO");
+	proctab__free(pt);
+}
+
+static void fork_rec(struct proctab *pt, uint32_t pid, uint32_t tid, uint64_t ts, bool thread)
+{
+	struct scry_rec_fork fk;
+	struct scry_event ev;
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), pid, tid, "w", ts);
+	fk.parent_pid = thread ? pid : 1;
+	fk.parent_tid = thread ? pid : 1;
+	fk.fork_flags = thread ? SCRY_FORK_THREAD : 0;
+	apply(pt, &fk, sizeof(fk), &ev);
+}
+
+static void exit_rec(struct proctab *pt, uint32_t pid, uint32_t tid, uint64_t ts, bool group)
+{
+	struct scry_rec_exit px;
+	struct scry_event ev;
+
+	memset(&px, 0, sizeof(px));
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), pid, tid, "w", ts);
+	px.exit_flags = group ? SCRY_EXIT_GROUP_DEAD : 0;
+	apply(pt, &px, sizeof(px), &ev);
+}
+
+static size_t count_procs(struct proctab *pt)
+{
+	size_t pos = 0, n = 0;
+
+	while (proctab__next_proc(pt, &pos))
+		n++;
+	return n;
+}
+
+static size_t count_threads(struct proctab *pt)
+{
+	size_t pos = 0, n = 0;
+
+	while (proctab__next_thread(pt, &pos))
+		n++;
+	return n;
+}
+
+/*
+ * Reaping frees exactly the entries dead for longer than the grace period, whatever the order
+ * they died in, and a process only once no thread entry points at it.
+ */
+static void reaping_by_time_of_death(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	uint32_t i;
+
+	/* 1000 one-thread processes dying in a scrambled order of times */
+	for (i = 0; i < 1000; i++)
+		fork_rec(pt, 10000 + i, 10000 + i, 1000, false);
+	for (i = 0; i < 1000; i++) {
+		uint32_t k = (i * 7919) % 1000;
+
+		exit_rec(pt, 10000 + k, 10000 + k, 2000 + k * 10, true);
+	}
+	proctab__reap(pt, 2000 + 500 * 10 + 100, 100);	/* those dead before 2000 + 5000 */
+	for (i = 0; i < 1000; i++) {
+		bool gone = 2000 + i * 10 + 100 < 2000 + 500 * 10 + 100;
+
+		assert_true((proctab__proc(pt, 10000 + i) == NULL) == gone);
+		assert_true((proctab__thread(pt, 10000 + i) == NULL) == gone);
+	}
+	assert_int_equal(count_procs(pt), 500);
+	/* a process whose leader died, with a thread still alive: kept until that thread goes */
+	fork_rec(pt, 500, 500, 100000, false);
+	fork_rec(pt, 500, 501, 100001, true);
+	exit_rec(pt, 500, 500, 100002, true);	/* group dead, 501's exit was lost */
+	proctab__reap(pt, 200000, 100);
+	assert_non_null(proctab__proc(pt, 500));
+	assert_null(proctab__thread(pt, 500));
+	assert_non_null(proctab__thread(pt, 501));
+	exit_rec(pt, 500, 501, 200001, false);
+	proctab__reap(pt, 200050, 100);
+	assert_non_null(proctab__proc(pt, 500));	/* 501 within its grace period */
+	proctab__reap(pt, 300000, 100);
+	assert_null(proctab__proc(pt, 500));
+	assert_null(proctab__thread(pt, 501));
+	assert_int_equal(count_procs(pt), 0);
+	assert_int_equal(count_threads(pt), 0);
+	proctab__free(pt);
+}
+
+/*
+ * A process past its grace period waits for its last thread entry; that entry goes outside a
+ * reap (its tid reused), a new thread joins the process and dies with it: the entry is freed
+ * once, by the reap (ASan sees a use after free otherwise).
+ */
+static void parked_dies_again(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+
+	fork_rec(pt, 700, 700, 1000, false);
+	fork_rec(pt, 700, 701, 1001, true);
+	exit_rec(pt, 700, 700, 1002, true);	/* 701's exit is lost */
+	proctab__reap(pt, 5000, 100);		/* 700 past its grace, 701 still points at it */
+	assert_non_null(proctab__proc(pt, 700));
+	fork_rec(pt, 800, 701, 5001, false);	/* tid 701 reused by a new process */
+	assert_ptr_equal(proctab__thread(pt, 701)->proc, proctab__proc(pt, 800));
+	fork_rec(pt, 700, 702, 5002, true);	/* a record of a thread of 700 still */
+	exit_rec(pt, 700, 702, 5003, true);
+	proctab__reap(pt, 9000, 100);
+	assert_null(proctab__proc(pt, 700));
+	assert_null(proctab__thread(pt, 702));
+	assert_non_null(proctab__proc(pt, 800));
+	proctab__free(pt);
+}
+
+/* Past its bounds the table adds nothing more, and says so each time. */
+static int overs[3];
+
+static void count_over(void *ctx, enum proctab_bound what)
+{
+	overs[what]++;
+}
+
+static void bounded(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct proctab_limits lim = { .procs = 100, .threads = 150, .cmd_bytes = 1000,
+				      .over = count_over };
+	struct scry_proc tmpl = { .pid = 1 };
+	char args[300];
+	uint32_t i;
+
+	memset(overs, 0, sizeof(overs));
+	memset(args, 'a', sizeof(args));
+	proctab__set_limits(pt, &lim);
+	for (i = 0; i < 1000; i++)
+		fork_rec(pt, 20000 + i, 20000 + i, 1000 + i, false);	/* fresh pids, no exits */
+	assert_int_equal(count_procs(pt), 100);
+	assert_true(overs[PROCTAB_PROCS] > 0);
+	for (i = 0; i < 100; i++)
+		fork_rec(pt, 20000, 30000 + i, 5000 + i, true);
+	assert_int_equal(count_threads(pt), 150);
+	assert_true(overs[PROCTAB_THREADS] > 0);
+	/* command lines: 3 of 300 bytes fit in 1000, the fourth is kept without one */
+	for (i = 0; i < 4; i++) {
+		struct scry_proc *p;
+
+		tmpl.pid = 20000 + i;
+		p = proctab__add_proc(pt, &tmpl, "/x", args, sizeof(args));
+		assert_non_null(p);
+		assert_int_equal(p->args_len, i < 3 ? sizeof(args) : 0);
+	}
+	assert_int_equal(overs[PROCTAB_CMD_BYTES], 1);
+	proctab__free(pt);
+}
+
+/*
+ * Exit records lost to ring drops: reconciling with procfs marks dead what is gone or is another
+ * process under the same pid, at the newest event time, and reaping then frees it.
+ */
+static void reconcile_with_procfs(void **state)
+{
+	struct proctab *pt = proctab__new(root), *replay = proctab__new(NULL);
+	uint64_t tick = 1000000000ULL / sysconf(_SC_CLK_TCK);
+	struct scry_proc tmpl = { .pid = 0 };
+	struct scry_proc *p;
+
+	assert_int_equal(proctab__seed(pt), 1);	/* 300 with threads 300 and 301 */
+	PUTS("310/stat", "310 (newer) S 1 310 310 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9000 0\n");
+	PUTS("320/stat", "320 (zomb) Z 1 320 320 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 100 0\n");
+	tmpl.pid = 310;		/* in procfs, but started long before what /proc says */
+	tmpl.start_ts = 100 * tick;
+	assert_non_null(proctab__add_thread(pt, 310, 310, "old", proctab__add_proc(pt, &tmpl,
+					    NULL, NULL, 0)));
+	tmpl.pid = 320;		/* exited, not yet waited for */
+	tmpl.start_ts = 100 * tick;
+	assert_non_null(proctab__add_thread(pt, 320, 320, "zomb", proctab__add_proc(pt, &tmpl,
+					    NULL, NULL, 0)));
+	tmpl.pid = 330;		/* gone */
+	tmpl.start_ts = 0;
+	p = proctab__add_proc(pt, &tmpl, NULL, NULL, 0);
+	assert_non_null(proctab__add_thread(pt, 330, 330, "gone", p));
+	assert_non_null(proctab__add_thread(pt, 331, 331, "gone2", p));
+	/* a thread of 300 that /proc does not have */
+	assert_non_null(proctab__add_thread(pt, 302, 302, "lost", proctab__proc(pt, 300)));
+	fork_rec(pt, 300, 303, 777777, true);	/* the newest event time: 777777 */
+	PUTS("300/task/303/stat", "303 (w) S 1 300 300 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4200 0\n");
+	PUTS("300/task/300/stat", "300 (my (app) x) S 1 300 300 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4200 0\n");
+	PUTS("300/task/301/stat", "301 (worker) S 1 300 300 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4200 0\n");
+
+	/* procs 310, 320, 330; threads 310, 320, 330, 331, 302 */
+	assert_int_equal(proctab__reconcile(pt), 8);
+	assert_false(proctab__proc(pt, 300)->dead);
+	assert_false(proctab__thread(pt, 300)->dead);
+	assert_false(proctab__thread(pt, 301)->dead);
+	assert_false(proctab__thread(pt, 303)->dead);
+	assert_true(proctab__thread(pt, 302)->dead);
+	assert_int_equal(proctab__thread(pt, 302)->dead_ts, 777777);
+	assert_int_equal(proctab__proc(pt, 300)->nthreads, 3);
+	assert_true(proctab__proc(pt, 310)->dead);
+	assert_true(proctab__proc(pt, 320)->dead);
+	assert_true(proctab__proc(pt, 330)->dead);
+	assert_int_equal(proctab__proc(pt, 330)->dead_ts, 777777);
+	assert_true(proctab__thread(pt, 331)->dead);
+	assert_int_equal(proctab__reconcile(pt), 0);	/* nothing more to find */
+	proctab__reap(pt, 777777 + 1000, 100);
+	assert_null(proctab__proc(pt, 310));
+	assert_null(proctab__proc(pt, 320));
+	assert_null(proctab__proc(pt, 330));
+	assert_null(proctab__thread(pt, 331));
+	assert_null(proctab__thread(pt, 302));
+	assert_non_null(proctab__proc(pt, 300));
+	assert_non_null(proctab__thread(pt, 303));
+	/* a replay's table has no procfs to ask */
+	assert_int_equal(proctab__reconcile(replay), -EINVAL);
+	proctab__free(replay);
+	proctab__free(pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +573,11 @@ int main(void)
 		cmocka_unit_test(threads_and_pid_reuse),
 		cmocka_unit_test(exec_from_a_thread),
 		cmocka_unit_test(rename_updates_comm),
+		cmocka_unit_test(comm_always_terminated),
+		cmocka_unit_test(reaping_by_time_of_death),
+		cmocka_unit_test(parked_dies_again),
+		cmocka_unit_test(bounded),
+		cmocka_unit_test(reconcile_with_procfs),
 	};
 
 	return cmocka_run_group_tests_name("proctab", tests, make_procfs, rm_procfs);
