@@ -72,11 +72,6 @@ int cmd_write(struct scry_opts *o)
 	struct pipeline pl = {};
 	int err, cerr;
 
-	if (o->json || o->format || o->containers || o->view) {
-		log_err("-j, -p and -c format events for reading: record with -w, then use them when "
-			"replaying with -r");
-		return -EINVAL;
-	}
 	if (o->nread)
 		return cmd_read(o);
 	err = pipeline__setup_filter(o, &pl);
@@ -284,12 +279,14 @@ int cmd_read(struct scry_opts *o)
 	if (rc < 0 && !err)
 		err = rc;
 	if (w) {
+		struct capture_stats cs;
+
+		/* Not started (an empty input): nothing was made or touched. */
 		rc = capture_writer__close(w);
+		capture_writer__stats(w, &cs);
 		if (capture_writer__started(w))
 			write_summary(w, o);
-		else
-			unlink(capture_writer__path(w, false));	/* nothing matched: no empty file */
-		if (rc)
+		if (rc && !cs.err_said)
 			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-rc));
 		if (!err)
 			err = rc;

@@ -24,6 +24,7 @@
 #define POLL_MIN_MS 1
 #define POLL_MAX_MS 50
 #define TICK_NS 100000000ULL	/* sinks' tick: flush output, views' intervals, reaping */
+#define RECONCILE_NS 1000000000ULL	/* after ring drops, /proc is asked at most this often */
 
 /*
  * How long a record may wait in a CPU's stage before the tick sends it (a tick skipped because
@@ -100,6 +101,25 @@ void live__teardown(struct pipeline *pl)
 	pl->containers = NULL;
 }
 
+/*
+ * Records lost to a full ring may be exit records: their processes would stay in the table until
+ * their pid came back. After a drop, the table is checked against /proc (once a second at most),
+ * and what is gone there is marked dead, to be reaped like any other exit.
+ */
+static void reconcile(struct probe *p, struct pipeline *pl, uint64_t *seen_dropped)
+{
+	struct probe_stats st;
+	int n;
+
+	if (!pl->procs || probe__stats(p, &st) || st.dropped + st.ctl_dropped == *seen_dropped)
+		return;
+	*seen_dropped = st.dropped + st.ctl_dropped;
+	n = proctab__reconcile(pl->procs);
+	if (n > 0)
+		log_debug("records were dropped: %d processes and threads gone from /proc are marked "
+			  "exited", n);
+}
+
 int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode mode)
 {
 	const struct cgroup_fs *cg = pl->containers ? containers__cgroup_fs(pl->containers) : NULL;
@@ -115,7 +135,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
 	struct probe_stats st;
 	struct probe *p = NULL;
-	uint64_t start, deadline = 0, next_tick;
+	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0;
 	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc;
 	int enters = mode == SYSCALLS_ALL;
 	bool stop = false;
@@ -165,6 +185,7 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 		  pl->procs ? proctab__nprocs(pl->procs) : 0);
 	start = now_mono_ns();
 	next_tick = start + TICK_NS;
+	next_reconcile = start + RECONCILE_NS;
 	if (o->max_secs > 0)
 		deadline = start + (uint64_t)(o->max_secs * 1e9);
 
@@ -208,6 +229,10 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 		if (now >= next_tick) {
 			pipeline__tick(pl);
 			next_tick = now + TICK_NS;
+		}
+		if (now >= next_reconcile) {
+			reconcile(p, pl, &seen_dropped);
+			next_reconcile = now + RECONCILE_NS;
 		}
 		if (deadline && now >= deadline)
 			stop = true;
