@@ -7,43 +7,14 @@
  * frees however large the table; a process outlives its grace period while thread entries still
  * point at it, and goes when the last of them does.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "scry/state.h"
+#include "internal.h"
 #include "scry/util.h"
-
-/* A binary min-heap of dead entries by time of death; each entry knows its place (dead_idx). */
-struct dheap {
-	struct dslot {
-		uint64_t ts;
-		void *e;
-	} *s;
-	uint32_t n, cap;
-	bool procs;		/* entries are struct scry_proc, else struct scry_thread */
-};
-
-struct proctab {
-	struct hashmap *threads;	/* tid -> struct scry_thread */
-	struct hashmap *procs;		/* pid -> struct scry_proc */
-	char *procfs;			/* NULL: no lookups outside the event stream */
-	uint64_t clk_tck;
-	struct dheap dead_threads, dead_procs;
-	/* Replaced (zombie) or expired (parked) processes whose last thread entry went. */
-	struct scry_proc *reapable;
-	uint64_t now;			/* the newest event time applied */
-	struct proctab_limits lim;
-	uint64_t nprocs, nthreads;	/* entries allocated, zombies included */
-	uint64_t cmd_bytes;		/* exe and args bytes held */
-	void (*on_free)(void *ctx, struct scry_proc *p);
-	void *on_free_ctx;
-};
 
 static char empty[1];
 
@@ -129,7 +100,7 @@ static void make_reapable(struct proctab *pt, struct scry_proc *p)
 	pt->reapable = p;
 }
 
-static void proc_died(struct proctab *pt, struct scry_proc *p, uint64_t ts)
+void proc_died(struct proctab *pt, struct scry_proc *p, uint64_t ts)
 {
 	p->dead = true;
 	p->dead_ts = ts;
@@ -146,7 +117,7 @@ static void proc_revived(struct proctab *pt, struct scry_proc *p)
 }
 
 /* A thread's exit: its process has one thread fewer. */
-static void thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts)
+void thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts)
 {
 	if (!t->dead && t->proc->nthreads)
 		t->proc->nthreads--;
@@ -430,190 +401,6 @@ size_t proctab__nprocs(struct proctab *pt)
 	return hashmap__size(pt->procs);
 }
 
-/* --- seeding from /proc ------------------------------------------------------------------------ */
-
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n, off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while ((size_t)off < size - 1 && (n = read(fd, buf + off, size - 1 - off)) > 0)
-		off += n;
-	close(fd);
-	buf[off] = '\0';
-	return off;
-}
-
-/* The line of a status file that starts with `key`, just after the key; NULL if none. */
-static const char *status_line(const char *status, const char *key)
-{
-	size_t n = strlen(key);
-	const char *l;
-
-	for (l = status; l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
-		if (!strncmp(l, key, n))
-			return l + n;
-	return NULL;
-}
-
-/* Last number of a "Key:\t1\t2\t3" line in a status file (the innermost namespace's id). */
-static int status_last(const char *status, const char *key, uint32_t *out)
-{
-	const char *l = status_line(status, key), *end;
-	unsigned long v = 0;
-	bool any = false;
-
-	if (!l)
-		return -ENOENT;
-	end = strchr(l, '\n');
-	if (!end)
-		end = l + strlen(l);
-	for (; l < end; l++) {
-		if (isdigit((unsigned char)*l)) {
-			if (!any || isspace((unsigned char)l[-1]))
-				v = 0;
-			v = v * 10 + (*l - '0');
-			any = true;
-		}
-	}
-	if (!any)
-		return -ENOENT;
-	*out = v;
-	return 0;
-}
-
-/* The n-th (0-based) number after "Key:" (Uid: real effective saved fs). */
-static int status_nth(const char *status, const char *key, int nth, uint32_t *out)
-{
-	const char *l = status_line(status, key);
-	unsigned long v;
-	char *end;
-	int i;
-
-	if (!l)
-		return -ENOENT;
-	for (i = 0; i <= nth; i++) {
-		v = strtoul(l, &end, 10);
-		if (end == l)
-			return -ENOENT;
-		l = end;
-	}
-	*out = v;
-	return 0;
-}
-
-static struct scry_proc *seed_proc(struct proctab *pt, uint32_t pid)
-{
-	char path[64], buf[8192], exe[1024];
-	struct scry_proc tmpl = { .pid = pid };
-	unsigned long long start = 0;
-	unsigned long ppid = 0;
-	char *rp;
-	ssize_t n, elen;
-
-	snprintf(path, sizeof(path), "%s/%u/stat", pt->procfs, pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return NULL;
-	/* "pid (comm) S ppid ..." where comm may hold spaces and parentheses. */
-	rp = strrchr(buf, ')');
-	if (!rp || !strchr(buf, '('))
-		return NULL;
-	n = rp - strchr(buf, '(') - 1;
-	scry_comm_set(tmpl.comm, strchr(buf, '(') + 1, n);
-	/* ppid is field 4, starttime field 22 (clock ticks after boot). */
-	if (sscanf(rp + 2, "%*c %lu %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &ppid, &start) >= 1)
-		tmpl.ppid = ppid;
-	tmpl.start_ts = start * (1000000000ULL / pt->clk_tck);
-
-	snprintf(path, sizeof(path), "%s/%u/status", pt->procfs, pid);
-	if (read_file(path, buf, sizeof(buf)) > 0) {
-		status_nth(buf, "Uid:", 1, &tmpl.uid);
-		status_nth(buf, "Gid:", 1, &tmpl.gid);
-		if (status_last(buf, "NStgid:", &tmpl.vpid))
-			tmpl.vpid = pid;
-	}
-	snprintf(path, sizeof(path), "%s/%u/exe", pt->procfs, pid);
-	elen = readlink(path, exe, sizeof(exe) - 1);
-	exe[elen > 0 ? elen : 0] = '\0';
-	snprintf(path, sizeof(path), "%s/%u/cmdline", pt->procfs, pid);
-	n = read_file(path, buf, sizeof(buf));
-	/* cmdline ends with a NUL we do not keep (argv is NUL-separated, not terminated). */
-	if (n > 0 && buf[n - 1] == '\0')
-		n--;
-	return proctab__add_proc(pt, &tmpl, exe, buf, n > 0 ? n : 0);
-}
-
-static struct scry_thread *seed_thread(struct proctab *pt, struct scry_proc *p, uint32_t tid)
-{
-	char path[96], buf[4096], comm[SCRY_COMM_LEN] = "";
-	uint32_t vtid = tid;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/%u/task/%u/comm", pt->procfs, p->pid, tid);
-	n = read_file(path, buf, sizeof(buf));
-	if (n <= 0)
-		return NULL;
-	if (buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	scry_comm_set(comm, buf, n);
-	snprintf(path, sizeof(path), "%s/%u/task/%u/status", pt->procfs, p->pid, tid);
-	if (read_file(path, buf, sizeof(buf)) > 0 && status_last(buf, "NSpid:", &vtid))
-		vtid = tid;
-	return proctab__add_thread(pt, tid, vtid, comm, p);
-}
-
-static void seed_threads(struct proctab *pt, struct scry_proc *p)
-{
-	char path[64];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/%u/task", pt->procfs, p->pid);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		uint64_t tid;
-
-		if (parse_u64(de->d_name, 1, UINT32_MAX, &tid))
-			continue;
-		seed_thread(pt, p, tid);
-	}
-	closedir(d);
-}
-
-int proctab__seed(struct proctab *pt)
-{
-	struct dirent *de;
-	int count = 0;
-	DIR *d;
-
-	if (!pt->procfs)
-		return -EINVAL;
-	d = opendir(pt->procfs);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		struct scry_proc *p;
-		uint64_t pid;
-
-		if (parse_u64(de->d_name, 1, UINT32_MAX, &pid))
-			continue;
-		if (proctab__proc(pt, pid))
-			continue;	/* already known from the event stream */
-		p = seed_proc(pt, pid);
-		if (!p)
-			continue;	/* exited while we looked */
-		seed_threads(pt, p);
-		count++;
-	}
-	closedir(d);
-	return count;
-}
-
 /* --- upkeep from events ------------------------------------------------------------------------ */
 
 /* A thread first seen in a record: ask /proc (live), else build it from the header alone. */
@@ -626,7 +413,7 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 		return t;
 	p = hashmap__find(pt->procs, h->pid);
 	if (!p && pt->procfs)
-		p = seed_proc(pt, h->pid);
+		p = procfs_seed_proc(pt, h->pid);
 	if (!p) {
 		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid };
 
@@ -635,7 +422,7 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 		if (!p)
 			return NULL;
 	}
-	if (pt->procfs && (t = seed_thread(pt, p, h->tid)))
+	if (pt->procfs && (t = procfs_seed_thread(pt, p, h->tid)))
 		return t;
 	return proctab__add_thread(pt, h->tid, h->tid, h->comm, p);
 }
@@ -792,66 +579,4 @@ void proctab__reap(struct proctab *pt, uint64_t now_ts, uint64_t grace_ns)
 			proc_unmap(pt, p);
 	}
 	drain_reapable(pt);
-}
-
-/* --- reconciling with procfs ------------------------------------------------------------------- */
-
-/*
- * Whether /proc still has this process: its stat file, not a zombie, and (when the table knows
- * its start) started when the table says. procfs counts clock ticks, rounded down, from the
- * task's start; a fork record's time comes a little after that start.
- */
-static bool proc_alive(struct proctab *pt, const struct scry_proc *p)
-{
-	uint64_t tick = 1000000000ULL / pt->clk_tck, start_ns;
-	unsigned long long start = 0;
-	char path[64], buf[1024], state = 0, *rp;
-
-	snprintf(path, sizeof(path), "%s/%u/stat", pt->procfs, p->pid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
-		return false;
-	if (sscanf(rp + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu",
-		   &state, &start) != 2)
-		return true;	/* a stat line we cannot read: leave it to its exit record */
-	if (state == 'Z' || state == 'X')
-		return false;
-	start_ns = start * tick;
-	/* Another process under this pid started after ours (or well before it). */
-	return !p->start_ts || (start_ns <= p->start_ts && p->start_ts - start_ns < tick + 1000000000ULL);
-}
-
-static bool thread_alive(struct proctab *pt, const struct scry_thread *t)
-{
-	char path[96], buf[1024], state = 0, *rp;
-
-	snprintf(path, sizeof(path), "%s/%u/task/%u/stat", pt->procfs, t->proc->pid, t->tid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 || !(rp = strrchr(buf, ')')))
-		return false;
-	return sscanf(rp + 1, " %c", &state) != 1 || (state != 'Z' && state != 'X');
-}
-
-int proctab__reconcile(struct proctab *pt)
-{
-	struct scry_thread *t;
-	struct scry_proc *p;
-	size_t pos = 0;
-	int n = 0;
-
-	if (!pt->procfs)
-		return -EINVAL;
-	while ((p = proctab__next_proc(pt, &pos))) {
-		if (!p->dead && !proc_alive(pt, p)) {
-			proc_died(pt, p, pt->now);
-			n++;
-		}
-	}
-	/* Threads of a process that is gone went with it; the others are looked up one by one. */
-	pos = 0;
-	while ((t = proctab__next_thread(pt, &pos))) {
-		if (!t->dead && (t->proc->dead || !thread_alive(pt, t))) {
-			thread_died(pt, t, pt->now);
-			n++;
-		}
-	}
-	return n;
 }
