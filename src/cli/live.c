@@ -150,13 +150,19 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	p = probe__open(&po);
 	if (!p)
 		return -errno ? -errno : -EINVAL;
-	/* A slice is charged at least every tick (two if one found the stage busy). */
-	pl->slice_ns = o->tick_hz ? 3 * (1000000000ULL / o->tick_hz) + 10000000ULL : PIPELINE_SLICE_NS;
+	/*
+	 * A running task is charged at every tick, unless the tick found its CPU's stage busy (a
+	 * program writing it): views keep an interval open for a few such ticks, 100 ms at least.
+	 */
+	pl->slice_ns = o->tick_hz && 4 * (1000000000ULL / o->tick_hz) > 100000000ULL ?
+		       4 * (1000000000ULL / o->tick_hz) : o->tick_hz ? 100000000ULL : PIPELINE_SLICE_NS;
 	err = pipeline__order(pl, probe__ncpus(p), order_lag(o->tick_hz));
 	if (err) {
 		log_err("out of memory");
 		goto out;
 	}
+	/* The recording begins as the programs attach: no CPU slice charged later reaches before. */
+	pl->start_ts = now_boot_ns();
 	err = probe__attach(p, on_record, pl);
 	if (err)
 		goto out;
@@ -167,7 +173,6 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 		containers__attach_procs(pl->containers, pl->procs, "/proc");
 	clock__set_wall_offset(boot_to_wall_offset());
 	pl->live = true;
-	pl->start_ts = now_boot_ns();
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);

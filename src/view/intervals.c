@@ -29,8 +29,10 @@ struct intervals {
 	uint64_t first;		/* start of the oldest open interval */
 	struct aggr **open;	/* consecutive intervals from `first`, oldest first */
 	uint64_t **used;	/* per open interval, the CPU time charged per CPU */
+	uint64_t *placed;	/* per CPU, where its last slice was placed to end */
+	uint64_t horizon;	/* the latest time a slice was placed to (a little past events) */
 	unsigned int nopen, cap;
-	unsigned int ncpus;	/* entries of each used[] */
+	unsigned int ncpus;	/* entries of each used[] and of placed[] */
 	struct aggr **spare;	/* emptied aggregators for reuse */
 	unsigned int nspare;
 };
@@ -57,6 +59,7 @@ void intervals__free(struct intervals *iv)
 	for (i = 0; iv->used && i < iv->cap; i++)
 		free(iv->used[i]);
 	free(iv->used);
+	free(iv->placed);
 	for (i = 0; iv->spare && i < iv->nspare; i++)
 		aggr__free(iv->spare[i]);
 	free(iv->open);
@@ -109,11 +112,17 @@ static unsigned int index_of(const struct intervals *iv, uint64_t ts)
 static bool cpu_room(struct intervals *iv, unsigned int cpu)
 {
 	unsigned int n = iv->ncpus ? iv->ncpus : 64, i;
+	uint64_t *p;
 
 	if (cpu < iv->ncpus)
 		return true;
 	while (n <= cpu)
 		n *= 2;
+	p = realloc(iv->placed, n * sizeof(*p));
+	if (!p)
+		return false;
+	memset(p + iv->ncpus, 0, (n - iv->ncpus) * sizeof(*p));
+	iv->placed = p;
 	for (i = 0; i < iv->cap; i++) {
 		uint64_t *u = realloc(iv->used[i], n * sizeof(*u));
 
@@ -153,24 +162,38 @@ static void charge_part(struct intervals *iv, unsigned int k, const struct scry_
 }
 
 /*
- * A slice [ts - runtime, ts] of one CPU, split over the open intervals it covers. A CPU gives an
- * interval at most the part of it that has passed (all of it, once it is over). A tick's charge
- * ends at the scheduler's last update of the task, up to a scheduler tick before the record's
- * time, so by their report times slices overlap a little: what finds no room where its time says
- * goes to the oldest open intervals that have room (it happened earlier than it says), and only
- * what finds none anywhere (ticks turned off) to the oldest one regardless, so that the totals
+ * A slice of one CPU, split over the open intervals it covers. It ended at its record's time,
+ * ts, and lasted runtime: [ts - runtime, ts]. Not quite: a tick charges a running task with the
+ * time the scheduler had counted at its last update, up to a scheduler tick earlier, so slices
+ * placed that way may overlap, and an interval would get more of a CPU than it lasted. A CPU's
+ * slices are therefore laid end to end: one that would overlap its CPU's previous one starts
+ * where that one ends instead (the sum of a CPU's slices never runs ahead of the clock by more
+ * than the scheduler's last update). Each interval then gets at most its length of every CPU.
+ * What still finds no room (ticks turned off, a slice reaching back past the open intervals)
+ * goes to the oldest open intervals with room, then to the oldest regardless, so that the totals
  * stay exact.
  */
 static void charge_slice(struct intervals *iv, const struct scry_event *ev)
 {
-	uint64_t end = ev->ts, left = ev->runtime_ns, part, *used;
-	unsigned int cpu = ev->rec->h.cpu, k = index_of(iv, end), last = k;
+	uint64_t end = ev->ts, left = ev->runtime_ns, part, *used, horizon;
+	unsigned int cpu = ev->rec->h.cpu, k, last;
 
-	if (!cpu_room(iv, cpu))
+	if (!cpu_room(iv, cpu)) {
 		cpu = UINT32_MAX;	/* out of memory: time placement alone */
+	} else {
+		uint64_t prev = iv->placed[cpu];
+
+		if (prev > end - left && prev - (end - left) < iv->grace)
+			end = prev + left;
+		iv->placed[cpu] = end;
+	}
+	horizon = end > ev->ts ? end : ev->ts;
+	if (horizon > iv->horizon)
+		iv->horizon = horizon;
+	k = last = index_of(iv, end);
 	for (;; k--) {
 		uint64_t istart = iv->first + (uint64_t)k * iv->ival;
-		uint64_t r = room(iv, k, cpu, ev->ts, &used);
+		uint64_t r = room(iv, k, cpu, horizon, &used);
 
 		part = end > istart ? end - istart : 0;
 		part = part < r ? part : r;
@@ -182,7 +205,7 @@ static void charge_slice(struct intervals *iv, const struct scry_event *ev)
 		end = istart;
 	}
 	for (k = 0; left && k <= last; k++) {
-		uint64_t r = room(iv, k, cpu, ev->ts, &used);
+		uint64_t r = room(iv, k, cpu, horizon, &used);
 
 		part = r < left ? r : left;
 		charge_part(iv, k, ev, part, used);
@@ -228,6 +251,8 @@ bool intervals__take(struct intervals *iv, uint64_t now, bool all, struct aggr *
 	*start = iv->first;
 	if (!iv->ival)
 		*end = now > iv->first ? now : iv->first;
+	else if (all && now < iv->horizon && iv->horizon - iv->first < iv->ival)
+		*end = iv->horizon;	/* the last one, to where its last slice was placed */
 	else if (now > iv->first && now - iv->first < iv->ival)
 		*end = now;	/* the last interval of the run, cut where the events end */
 	else

@@ -341,9 +341,17 @@ static bool snapshot(struct top *t, uint64_t now)
 	return true;
 }
 
+/*
+ * The first second starts with the recording (no slice reaches before it); a screen opened later
+ * starts at `ts`.
+ */
 static int start_intervals(struct top *t, uint64_t ts)
 {
-	return intervals__start(t->iv, ts, t->pl->slice_ns ? t->pl->slice_ns : PIPELINE_SLICE_NS);
+	const struct pipeline *pl = t->pl;
+	bool early = pl->start_ts && pl->start_ts <= ts && ts - pl->start_ts < REFRESH_NS;
+
+	return intervals__start(t->iv, early ? pl->start_ts : ts,
+				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
 }
 
 /* Sort the rows on screen and keep the selection on its row. */

@@ -117,8 +117,9 @@ static void never_more_than_the_cpus(void **state)
 }
 
 /*
- * The last, short interval of a run gets no more than what passed of it: two slices reported
- * late overlap in [50000, 53500) by their report times.
+ * The last, short interval of a run gets no more of a CPU than it lasts: two slices reported
+ * late would overlap in [50000, 53500) by their report times; laid end to end, the second ends
+ * at 56000, and so does the last interval.
  */
 static void short_last_interval(void **state)
 {
@@ -135,11 +136,12 @@ static void short_last_interval(void **state)
 	ev = slice(0, 53500, 3000);
 	intervals__event(iv, &ev);
 	assert_true(intervals__take(iv, 53500, true, &out, &start, &end));
-	assert_int_equal(cpu_of(out), 49500);
+	assert_int_equal(cpu_of(out), 47000);
 	assert_true(intervals__take(iv, 53500, true, &out, &start, &end));
 	assert_int_equal(start, 50000);
-	assert_int_equal(end, 53500);
-	assert_int_equal(cpu_of(out), 3500);
+	assert_int_equal(end, 56000);
+	assert_int_equal(cpu_of(out), 6000);
+	assert_false(intervals__take(iv, 53500, true, &out, &start, &end));
 	aggr__free(out);
 	intervals__free(iv);
 }
