@@ -16,8 +16,16 @@ void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* While a full-screen UI owns the terminal, messages go to `hook` instead (NULL: stderr). */
+/* Messages go to `hook` instead of stderr (NULL: stderr again): tests and fuzzers. */
 void log_set_hook(void (*hook)(const char *line));
+/*
+ * While a full-screen UI owns the terminal (on), messages are held back, the newest LOG_HELD of
+ * them; off prints them to stderr. log_last copies the newest (for a status line); false if none.
+ * Safe from any thread.
+ */
+#define LOG_HELD 8
+void log_hold(bool on);
+bool log_last(char *buf, size_t len);
 /* Warn once per distinct `key` (a static string naming the condition). */
 void log_warn_once(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

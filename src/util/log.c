@@ -6,15 +6,62 @@
 #include "scry/util.h"
 
 int log_verbose;
-/* The hook and the writes are serialised: messages come from the resolver thread too. */
+/*
+ * Everything below is under one lock: messages come from the resolver thread too, while a
+ * full-screen UI reads what was held back for its status line.
+ */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*log_hook)(const char *line);
+static bool holding;
+static char held[LOG_HELD][256];	/* the newest last; without their line ends */
+static int nheld;
 
 void log_set_hook(void (*hook)(const char *line))
 {
 	pthread_mutex_lock(&log_lock);
 	log_hook = hook;
 	pthread_mutex_unlock(&log_lock);
+}
+
+void log_hold(bool on)
+{
+	int i;
+
+	pthread_mutex_lock(&log_lock);
+	if (holding && !on) {
+		for (i = 0; i < nheld; i++)
+			fprintf(stderr, "%s\n", held[i]);
+		nheld = 0;
+	}
+	holding = on;
+	pthread_mutex_unlock(&log_lock);
+}
+
+bool log_last(char *buf, size_t len)
+{
+	bool any;
+
+	pthread_mutex_lock(&log_lock);
+	any = nheld > 0;
+	if (any)
+		snprintf(buf, len, "%s", held[nheld - 1]);
+	pthread_mutex_unlock(&log_lock);
+	return any;
+}
+
+/* Under the lock: keep a line (without its end) among the last LOG_HELD. */
+static void hold_line(const char *line, size_t len)
+{
+	if (nheld == LOG_HELD) {
+		memmove(held[0], held[1], sizeof(held[0]) * (LOG_HELD - 1));
+		nheld--;
+	}
+	if (len && line[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(held[0]))
+		len = sizeof(held[0]) - 1;
+	memcpy(held[nheld], line, len);
+	held[nheld++][len] = '\0';
 }
 
 /*
@@ -41,6 +88,8 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	pthread_mutex_lock(&log_lock);
 	if (log_hook)
 		log_hook(line);
+	else if (holding)
+		hold_line(line, len);
 	else
 		fwrite(line, 1, len, stderr);
 	pthread_mutex_unlock(&log_lock);

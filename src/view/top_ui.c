@@ -10,7 +10,6 @@
  */
 #include <curses.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,58 +115,6 @@ static int set_filter(struct top *t, const char *text)
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
 	t->msg[0] = '\0';
 	return 0;
-}
-
-/* --- messages while curses owns the terminal --------------------------------------------------- */
-
-/*
- * The last few messages: the newest on the status line, all of them on stderr after endwin.
- * The resolver thread logs too, so the list has a lock of its own.
- */
-#define KEPT_MSGS 8
-static char kept[KEPT_MSGS][256];
-static int nkept;
-static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void keep_message(const char *line)
-{
-	size_t n;
-
-	pthread_mutex_lock(&kept_lock);
-	if (nkept == KEPT_MSGS) {
-		memmove(kept[0], kept[1], sizeof(kept[0]) * (KEPT_MSGS - 1));
-		nkept--;
-	}
-	snprintf(kept[nkept], sizeof(kept[0]), "%s", line);
-	n = strlen(kept[nkept]);
-	if (n && kept[nkept][n - 1] == '\n')
-		kept[nkept][n - 1] = '\0';	/* a status line, not a line break */
-	nkept++;
-	pthread_mutex_unlock(&kept_lock);
-}
-
-/* The newest message, copied; false if there is none. */
-static bool last_message(char *buf, size_t len)
-{
-	bool any;
-
-	pthread_mutex_lock(&kept_lock);
-	any = nkept > 0;
-	if (any)
-		snprintf(buf, len, "%s", kept[nkept - 1]);
-	pthread_mutex_unlock(&kept_lock);
-	return any;
-}
-
-static void flush_messages(void)
-{
-	int i;
-
-	pthread_mutex_lock(&kept_lock);
-	for (i = 0; i < nkept; i++)
-		fprintf(stderr, "%s\n", kept[i]);
-	nkept = 0;
-	pthread_mutex_unlock(&kept_lock);
 }
 
 /* --- drawing --------------------------------------------------------------------------------- */
@@ -309,7 +256,7 @@ static void draw(struct top *t)
 	move(LINES - 1, 0);
 	if (t->editing) {
 		printw("filter: %s", t->edit);
-	} else if (t->msg[0] || last_message(buf, sizeof(buf))) {
+	} else if (t->msg[0] || log_last(buf, sizeof(buf))) {
 		if (t->msg[0])
 			esc_text(buf, sizeof(buf), t->msg, strlen(t->msg));
 		attron(A_BOLD);
@@ -490,8 +437,7 @@ static void restore_terminal(void)
 {
 	if (stdscr && !isendwin()) {
 		endwin();
-		log_set_hook(NULL);
-		flush_messages();
+		log_hold(false);	/* what was said meanwhile, on the restored terminal */
 	}
 }
 
@@ -514,7 +460,7 @@ static int start_curses(struct top *t)
 		return -ENOTTY;
 	t->curses = true;
 	atexit(restore_terminal);
-	log_set_hook(keep_message);
+	log_hold(true);
 	cbreak();
 	noecho();
 	nodelay(stdscr, TRUE);
@@ -558,8 +504,7 @@ static void top_end_curses(struct top *t)
 	if (t->curses) {
 		endwin();
 		t->curses = false;
-		log_set_hook(NULL);
-		flush_messages();
+		log_hold(false);
 	}
 }
 
