@@ -18,6 +18,12 @@
  * Every comm that enters a table or a record goes through here: at most 15 bytes (a record or a
  * file may fill all 16, the kernel never does), NUL-padded, so that it always ends in a NUL.
  */
+/* Two comms name the same (the bytes after a NUL do not count); mostly one compare of 16 bytes. */
+static inline bool scry_comm_eq(const char a[SCRY_COMM_LEN], const char b[SCRY_COMM_LEN])
+{
+	return !memcmp(a, b, SCRY_COMM_LEN) || !strncmp(a, b, SCRY_COMM_LEN);
+}
+
 static inline void scry_comm_set(char dst[SCRY_COMM_LEN], const char *src, size_t n)
 {
 	n = strnlen(src, n < SCRY_COMM_LEN - 1 ? n : SCRY_COMM_LEN - 1);

@@ -97,6 +97,23 @@ struct view_row {
 struct aggr;
 struct aggr *aggr__new(const struct view_desc *v);
 void aggr__free(struct aggr *a);
+/* Whether an event can change a view's rows (aggr__event ignores the others). */
+static inline bool view_counts(const struct view_desc *v, const struct scry_event *ev)
+{
+	switch (ev->type) {
+	case SCRY_REC_SWITCH:
+	case SCRY_REC_CPUTICK:
+		return v->needs & NEED_SCHED;
+	case SCRY_REC_SYS_ENTER:
+	case SCRY_REC_SYS_EXIT:
+		return v->needs & NEED_SYSCALLS;
+	case SCRY_REC_EXEC:
+	case SCRY_REC_RENAME:
+		return v->key == KEY_PROC;
+	default:
+		return false;
+	}
+}
 /* Add one event (a cheap no-op for events this view does not count). */
 void aggr__event(struct aggr *a, const struct scry_event *ev);
 /* Charge `ns` of a CPU slice event (switch, cputick) to its row: a part of the slice. */

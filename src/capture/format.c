@@ -294,7 +294,7 @@ static uint8_t *put_hdr(struct cap_ctx *c, uint8_t *out, const struct scry_hdr *
 		mask |= M_CGROUP;
 	else
 		p = put_uv(p, h->cgid);
-	if (!strncmp(h->comm, c->comm, SCRY_COMM_LEN)) {
+	if (scry_comm_eq(h->comm, c->comm)) {
 		mask |= M_COMM;
 	} else {
 		p = put_comm(p, h->comm);

@@ -42,6 +42,7 @@ struct head {
 	struct cap_block blk;
 	const uint8_t *p, *end;		/* items left in the current event block */
 	uint32_t items;			/* items of the block read so far */
+	struct cap_damage *dmg;		/* the block's file's account of what was read */
 	struct cap_ctx ctx;
 	uint32_t size;
 	union {
@@ -601,7 +602,7 @@ static int next_item(struct capture_reader *r, struct stream *s)
 		}
 		h->p += n;
 		h->items++;
-		d = cap_file__damage(cur_file(r, s));
+		d = h->dmg;
 		d->read_records++;
 		d->read_events += cap_rec_events(rec);
 		if (s->delta)
@@ -668,6 +669,7 @@ static int advance(struct capture_reader *r, struct stream *s)
 			h->p = h->blk.raw;
 			h->end = h->blk.raw + h->blk.len;
 			h->items = 0;
+			h->dmg = cap_file__damage(cur_file(r, s));
 			memset(&h->ctx, 0, sizeof(h->ctx));
 			r->st.blocks++;
 		} else if (h->blk.h.kind == CAP_BLK_STATE) {
@@ -695,6 +697,8 @@ static void heap_down(struct capture_reader *r, uint32_t i)
 {
 	uint32_t v = r->heap[i], c;
 
+	if (r->nheap < 2)
+		return;	/* one recording: nothing to merge (the common case, per record) */
 	while ((c = 2 * i + 1) < r->nheap) {
 		if (c + 1 < r->nheap && before(r, r->heap[c + 1], r->heap[c]))
 			c++;
@@ -719,7 +723,7 @@ static void heap_pop(struct capture_reader *r)
 }
 
 /* The top stream's head changed (or it started): 1 it has one, 0 it ended, or -errno. */
-static int settle_top(struct capture_reader *r, int rc)
+static inline int settle_top(struct capture_reader *r, int rc)
 {
 	struct stream *s = &r->streams[r->heap[0]];
 
@@ -865,6 +869,22 @@ int capture_reader__next(struct capture_reader *r, const void **rec, uint32_t *s
 	struct stream *s;
 	int rc;
 
+	/* One recording under way and no other waiting: its next record, without the heap. */
+	if (r->last >= 0 && r->nheap == 1) {
+		s = &r->streams[r->last];
+		rc = advance(r, s);
+		if (rc > 0) {
+			*rec = &s->h->u.rec;
+			*size = s->h->size;
+			r->st.records++;
+			return 1;
+		}
+		r->last = -1;
+		if (rc < 0)
+			return rc;
+		heap_pop(r);
+		return 0;
+	}
 	if (r->last >= 0) {
 		r->last = -1;
 		rc = settle_top(r, advance(r, &r->streams[r->heap[0]]));

@@ -218,7 +218,12 @@ void intervals__event(struct intervals *iv, const struct scry_event *ev)
 {
 	struct aggr *a;
 
-	if ((ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) && iv->ival) {
+	if (!iv->ival) {	/* one interval: no bounds to split at */
+		if ((a = iv->nopen ? iv->open[0] : interval(iv, 0)))
+			aggr__event(a, ev);
+		return;
+	}
+	if (ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) {
 		charge_slice(iv, ev);
 		return;
 	}

@@ -17,6 +17,7 @@ struct view_sink {
 	struct aggr *done;	/* the interval being rendered */
 	struct pipeline *pl;
 	struct table_opts topts;
+	bool started;
 	bool rendered;
 	struct obuf out;
 };
@@ -56,8 +57,14 @@ static int view_event(void *ctx, const struct scry_event *ev, bool matched)
 	struct view_sink *s = ctx;
 	int rc;
 
-	if ((rc = start(s, ev->ts)))
-		return rc;
+	/* Most events of a syscall-heavy stream mean nothing to a CPU view: one branch for them. */
+	if (!view_counts(s->v, ev))
+		return 0;
+	if (!s->started) {
+		if ((rc = start(s, ev->ts)))
+			return rc;
+		s->started = true;
+	}
 	if (intervals__due(s->iv, ev->ts) && (rc = flush_until(s, ev->ts, false)))
 		return rc;
 	intervals__event(s->iv, ev);
