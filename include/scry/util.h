@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -88,7 +89,50 @@ void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(pr
  * controls (C0, DEL, C1), bidirectional controls, line separators and bytes that are not strict
  * UTF-8 as \xNN. The escaping is lossless (it can be undone) and its output is valid UTF-8.
  */
-void obuf__text(struct obuf *o, const char *s, size_t n);
+/* Bytes that are copied as they are (printable ASCII but '\\'); the others go through escaping. */
+extern const bool esc_plain_tab[256];
+static inline bool esc_plain(unsigned char c)
+{
+	return esc_plain_tab[c];
+}
+
+/*
+ * Length of the run of plain bytes at the start of s[0..n) (for JSON, '"' ends it too): eight
+ * bytes at a time while they are all printable ASCII (the common case: names, paths,
+ * evt.info), then byte by byte. A word with a byte that may need escaping goes byte by byte.
+ */
+static inline size_t esc_plain_run(const unsigned char *s, size_t n, bool json)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, bs, del, q;
+
+		memcpy(&w, s + i, 8);
+		bs = w ^ (ones * '\\');
+		del = w ^ (ones * 0x7f);
+		q = json ? w ^ (ones * '"') : ~0ULL;
+		/* a byte >= 0x80, < 0x20, equal to '\\', DEL or '"' */
+		if ((w | ((w - ones * 0x20) & ~w) | ((bs - ones) & ~bs) | ((del - ones) & ~del) |
+		     ((q - ones) & ~q)) & highs)
+			break;
+	}
+	while (i < n && esc_plain(s[i]) && (!json || s[i] != '"'))
+		i++;
+	return i;
+}
+
+void obuf__text_slow(struct obuf *o, const char *s, size_t n, size_t plain);
+static inline void obuf__text(struct obuf *o, const char *s, size_t n)
+{
+	size_t run = esc_plain_run((const unsigned char *)s, n, false);
+
+	if (run == n)
+		obuf__write(o, s, n);	/* nothing to escape: the common case */
+	else
+		obuf__text_slow(o, s, n, run);
+}
 /* A JSON string literal, quotes included: the escaped text, JSON-encoded (RFC 8259). */
 void obuf__json_str(struct obuf *o, const char *s, size_t n);
 /* Into a buffer of `cap` bytes (NUL-terminated, an escape never cut); returns the length. */
@@ -124,7 +168,16 @@ static inline void sbuf__init(struct sbuf *b, char *buf, size_t cap)
 	b->mem = NULL;
 	buf[0] = '\0';
 }
-void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m);
+void sbuf__init_mem_slow(struct sbuf *b, struct sbuf_mem *m);
+static inline void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
+{
+	if (!m->buf) {
+		sbuf__init_mem_slow(b, m);	/* its first use: the buffer is made */
+		return;
+	}
+	sbuf__init(b, m->buf, m->cap);
+	b->mem = m;
+}
 void sbuf_mem__free(struct sbuf_mem *m);
 void sbuf__write(struct sbuf *b, const char *s, size_t n);
 void sbuf__puts(struct sbuf *b, const char *s);

@@ -22,11 +22,10 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Bytes that are copied as they are; everything else goes through esc_step(). */
-static inline bool plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '\\';
-}
+const bool esc_plain_tab[256] = {
+	[0x20 ... 0x5b] = true,		/* '\\' (0x5c) is escaped, to keep the escaping lossless */
+	[0x5d ... 0x7e] = true,
+};
 
 /*
  * Length of the strict UTF-8 sequence at s[0..n) (2 to 4), or 0 if it is not one. Rejects
@@ -109,7 +108,7 @@ size_t esc_text(char *out, size_t cap, const char *in, size_t n)
 	if (!cap)
 		return 0;
 	while (i < n) {
-		if (plain(s[i])) {
+		if (esc_plain(s[i])) {
 			if (o + 1 >= cap)
 				break;
 			out[o++] = s[i++];
@@ -126,18 +125,17 @@ size_t esc_text(char *out, size_t cap, const char *in, size_t n)
 	return o;
 }
 
-void obuf__text(struct obuf *o, const char *in, size_t n)
+void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	char step[ESC_STEP_MAX];
-	size_t i = 0, run, used, k;
+	size_t run, used, k;
 
 	while (i < n) {
-		for (run = i; run < n && plain(s[run]); run++)
-			;
-		if (run > i) {
-			obuf__write(o, s + i, run - i);
-			i = run;
+		run = esc_plain_run(s + i, n - i, false);
+		if (run) {
+			obuf__write(o, s + i, run);
+			i += run;
 			continue;
 		}
 		k = esc_step(s + i, n - i, step, &used);
@@ -155,11 +153,10 @@ void obuf__json_str(struct obuf *o, const char *in, size_t n)
 
 	obuf__putc(o, '"');
 	while (i < n) {
-		for (run = i; run < n && plain(s[run]) && s[run] != '"'; run++)
-			;
-		if (run > i) {
-			obuf__write(o, s + i, run - i);
-			i = run;
+		run = esc_plain_run(s + i, n - i, true);
+		if (run) {
+			obuf__write(o, s + i, run);
+			i += run;
 			continue;
 		}
 		if (s[i] == '"') {

@@ -23,7 +23,7 @@ static bool sbuf_grow(struct sbuf *b, size_t need)
 	return true;
 }
 
-void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
+void sbuf__init_mem_slow(struct sbuf *b, struct sbuf_mem *m)
 {
 	if (!m->buf) {
 		m->buf = malloc(SBUF_MEM_INIT);
