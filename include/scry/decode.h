@@ -53,11 +53,35 @@ struct scry_event {
 int decode__record(const void *raw, uint32_t size, struct scry_event ev[2]);
 
 /* --- event_table.c ---------------------------------------------------------------------------- */
+/* evt.category, as sysdig names them. */
+enum evt_category {
+	EVC_PROCESS = 0,
+	EVC_SYSCALL,
+	EVC_SCHEDULER,
+	EVC__MAX
+};
+
+/* enum evt_flags: what a record type means to the layers that keep state from it. */
+enum evt_flags {
+	EVF_HIDDEN = 1 << 0,	/* bookkeeping: feeds the state and views, not the event stream */
+	EVF_LIFECYCLE = 1 << 1,	/* changes a process's identity (fork, exec, exit, rename): a
+				 * capture keeps these even where it may drop others */
+	EVF_CPU = 1 << 2,	/* charges on-CPU time (ev->runtime_ns): switch, cputick */
+	EVF_SYSCALL = 1 << 3,	/* one half of a syscall (ev->nr valid) */
+};
+
+/*
+ * The single description of a record type: everything that is not specific to one consumer.
+ * Adding a type means adding an entry here (and its BPF program); decode, evt.info, the field
+ * table, the capture writer and the views read the entry instead of switching on the type.
+ */
 struct evt_desc {
 	const char *name;	/* evt.type for non-syscall events */
 	uint16_t min_size;	/* fixed part; the record may be longer only if `variable` */
 	bool variable;
-	bool hidden;		/* bookkeeping: feeds the state and views, not the event stream */
+	bool hidden;		/* = flags & EVF_HIDDEN (kept for the dispatcher's hot path) */
+	uint8_t category;	/* enum evt_category */
+	uint8_t flags;		/* enum evt_flags */
 };
 extern const struct evt_desc evt_table[SCRY_REC__MAX];
 /* evt.type of an event: the syscall name, or the event table's name. */

@@ -37,8 +37,7 @@
 
 static bool lifecycle(uint16_t type)
 {
-	return type == SCRY_REC_FORK || type == SCRY_REC_EXEC || type == SCRY_REC_EXIT ||
-	       type == SCRY_REC_RENAME;
+	return type < SCRY_REC__MAX && (evt_table[type].flags & EVF_LIFECYCLE);
 }
 
 /* --- the consumer side ------------------------------------------------------------------------- */

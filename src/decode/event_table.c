@@ -7,15 +7,22 @@
 #define VAR(off) (off), true
 
 const struct evt_desc evt_table[SCRY_REC__MAX] = {
-	[SCRY_REC_NONE] = { "none", 0, false, true },
-	[SCRY_REC_SYS_ENTER] = { "syscall", FIXED(struct scry_rec_sys_enter), false },
-	[SCRY_REC_SYS_EXIT] = { "syscall", VAR(SCRY_SYS_EXIT_SHORT), false },
-	[SCRY_REC_FORK] = { "procfork", FIXED(struct scry_rec_fork), false },
-	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false },
-	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false },
-	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false },
-	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true },
-	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false },
+	[SCRY_REC_NONE] = { "none", 0, false, true, EVC_PROCESS, EVF_HIDDEN },
+	[SCRY_REC_SYS_ENTER] = { "syscall", FIXED(struct scry_rec_sys_enter), false, EVC_SYSCALL,
+				 EVF_SYSCALL },
+	[SCRY_REC_SYS_EXIT] = { "syscall", VAR(SCRY_SYS_EXIT_SHORT), false, EVC_SYSCALL,
+				EVF_SYSCALL },
+	[SCRY_REC_FORK] = { "procfork", FIXED(struct scry_rec_fork), false, EVC_PROCESS,
+			    EVF_LIFECYCLE },
+	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false, EVC_PROCESS, EVF_LIFECYCLE },
+	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false, EVC_PROCESS,
+			    EVF_LIFECYCLE },
+	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false, EVC_SCHEDULER,
+			      EVF_CPU },
+	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true, EVC_SCHEDULER,
+			       EVF_CPU | EVF_HIDDEN },
+	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
+			      EVF_LIFECYCLE },
 };
 
 /* Adding a record type without describing it here fails the build. */

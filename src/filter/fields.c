@@ -96,8 +96,11 @@ static bool get_type(const struct scry_event *ev, struct field_val *v, struct sb
 
 static bool get_category(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return cstr(v, is_syscall(ev) ? "syscall" : ev->type == SCRY_REC_SWITCH ||
-			   ev->type == SCRY_REC_CPUTICK ? "scheduler" : "process");
+	static const char *const names[EVC__MAX] = {
+		[EVC_PROCESS] = "process", [EVC_SYSCALL] = "syscall", [EVC_SCHEDULER] = "scheduler",
+	};
+
+	return cstr(v, names[evt_table[ev->type].category]);
 }
 
 static bool get_res(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
