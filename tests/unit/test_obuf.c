@@ -177,6 +177,35 @@ static void json_is_the_escaped_text(void **state)
 	}
 }
 
+static void put_text(struct obuf *b, const void *arg)
+{
+	const struct str *s = arg;
+
+	obuf__text(b, s->s, s->n);
+}
+
+/*
+ * The output buffer's escaping is esc_text's, whatever plain run precedes the first byte to
+ * escape: runs are scanned 8 bytes at a time, so every case goes in behind 0 to 17 plain bytes.
+ */
+static void obuf_text_is_esc_text(void **state)
+{
+	char in[256], out[1024], want[1024];
+	size_t i, pre;
+
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		for (pre = 0; pre < 18; pre++) {
+			struct str s = { in, pre + esc_cases[i].n };
+
+			memset(in, 'p', pre);
+			memcpy(in + pre, esc_cases[i].in, esc_cases[i].n);
+			esc_text(want, sizeof(want), s.s, s.n);
+			capture(put_text, &s, out, sizeof(out));
+			assert_string_equal(out, want);
+		}
+	}
+}
+
 /* A table cell: cut and padded by columns, escapes counted as what they show. */
 static void cells(void **state)
 {
@@ -236,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_escaping),
 		cmocka_unit_test(text_escaping_cut),
+		cmocka_unit_test(obuf_text_is_esc_text),
 		cmocka_unit_test(json_is_the_escaped_text),
 		cmocka_unit_test(cells),
 		cmocka_unit_test(numbers),
