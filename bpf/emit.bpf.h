@@ -28,12 +28,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scry_stage);
-} stage SEC(".maps") __weak;
+PERCPU_SLOT(stage, struct scry_stage)
 
 /*
  * The stage's `busy` flag tells the tick (an interrupt on this CPU) to keep off. The compiler
@@ -53,13 +48,6 @@ static __always_inline void stage_busy(struct scry_stage *s, __u32 on)
 static __always_inline struct scry_cpu_stats *stats_slot(__u32 slot)
 {
 	return bpf_map_lookup_elem(&stats, &slot);
-}
-
-static __always_inline struct scry_stage *stage_get(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stage, &zero);
 }
 
 static __always_inline __u64 wakeup_flags(struct scry_cpu_stats *st)
@@ -121,7 +109,7 @@ static __always_inline void emit_direct(struct scry_stage *s, void *rec, __u32 s
 
 	if (s) {
 		stage_busy(s, 1);	/* the tick must not flush the same stage under us */
-		stage_flush(s, slot == STATS_CTL ? STATS_TP : slot);	/* staged ones are events */
+		stage_flush(s, slot == SCRY_STATS_CTL ? SCRY_STATS_TP : slot);	/* staged ones are events */
 		stage_busy(s, 0);
 	}
 	if (st)
@@ -134,9 +122,7 @@ static __always_inline void emit_direct(struct scry_stage *s, void *rec, __u32 s
 
 static __always_inline void *scratch_buf(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&scratch, &zero);
+	return scratch_get();
 }
 
 /* Header for a record about task `t` (current, a fork child, a switched-out prev). */
@@ -154,13 +140,6 @@ static __always_inline void hdr_fill(struct scry_hdr *h, __u16 type, __u32 size,
 	__builtin_memcpy(h->comm, t->comm, sizeof(h->comm));
 }
 
-static __always_inline struct pending_enter *pending_slot(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&pending, &zero);
-}
-
 /*
  * A syscall number as records carry it: a 32-bit call above SCRY_NR_COMPAT_BASE, and a number no
  * table of this ABI can hold (syscall(-1)) as SCRY_NR_INVALID.
@@ -176,13 +155,13 @@ static __always_inline __u32 rec_nr(__u32 nr, bool compat)
 static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_enter *p,
 					   struct task_struct *t, bool compat)
 {
-	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), STATS_TP);
+	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
 
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
 	r->nr = rec_nr(p->nr, compat);
 	r->__pad = 0;
 	p->valid = 0;	/* while the stage is busy: the tick must not stage it a second time */
-	stage_commit(s, sizeof(*r), STATS_TP);
+	stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 }
 
 static __always_inline void stage_enter(struct scry_stage *s, struct pending_enter *p,
@@ -215,7 +194,7 @@ static __always_inline bool exec_enter_compat(struct task_struct *t, __u32 nr)
  */
 static __always_inline void stage_current_enter(struct scry_stage *s, bool exec)
 {
-	struct pending_enter *p = pending_slot();
+	struct pending_enter *p = pending_get();
 	struct task_struct *t;
 
 	if (!p || !s)
@@ -228,6 +207,15 @@ static __always_inline void stage_current_enter(struct scry_stage *s, bool exec)
 		p->valid = 0;
 	}
 	stage_busy(s, 0);
+}
+
+/* A record the current task causes from inside a syscall: its enter first, then the record. */
+static __always_inline void emit_caused(void *rec, __u32 size, bool exec)
+{
+	struct scry_stage *s = stage_get();
+
+	stage_current_enter(s, exec);
+	emit_direct(s, rec, size, SCRY_STATS_TP);
 }
 
 #endif /* SCRY_EMIT_BPF_H */

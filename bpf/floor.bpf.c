@@ -13,8 +13,7 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(floor_sys_enter, struct pt_regs *regs, long id)
+static __always_inline int count(void)
 {
 	__u32 zero = 0;
 	__u64 *c = bpf_map_lookup_elem(&counts, &zero);
@@ -24,14 +23,15 @@ int BPF_PROG(floor_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+SEC("tp_btf/sys_enter")
+int BPF_PROG(floor_sys_enter, struct pt_regs *regs, long id)
+{
+	return count();
+}
+
 /* Attached only for the "enter+exit" row: the fixed cost of a second tracepoint. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(floor_sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 zero = 0;
-	__u64 *c = bpf_map_lookup_elem(&counts, &zero);
-
-	if (c)
-		(*c)++;
-	return 0;
+	return count();
 }

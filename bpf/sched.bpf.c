@@ -25,13 +25,6 @@ static __always_inline __u32 task_state(struct task_struct *t)
 	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
 }
 
-static __always_inline struct oncpu *oncpu_slot(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&oncpu, &zero);
-}
-
 /* SCHED_NORMAL, SCHED_BATCH, SCHED_IDLE: the classes whose se.prev_sum_exec_runtime is kept. */
 static __always_inline bool fair_policy(struct task_struct *t)
 {
@@ -73,8 +66,8 @@ static __always_inline __u64 charge(struct oncpu *s, struct task_struct *t, __u6
 SEC("tp_btf/sched_switch")
 int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct pending_enter *p = pending_slot();
-	struct oncpu *o = oncpu_slot();
+	struct pending_enter *p = pending_get();
+	struct oncpu *o = oncpu_get();
 	struct scry_rec_switch *r;
 	struct scry_stage *s = stage_get();
 	__u64 delta;
@@ -90,17 +83,17 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	}
 	/* The idle task and scry itself are not reported. */
 	if (prev->pid != 0 && prev->tgid != self_tgid) {
-		r = stage_reserve(s, sizeof(*r), STATS_TP);
+		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
 		r->next_pid = next->tgid;
 		r->next_tid = next->pid;
 		r->prev_state = task_state(prev);
 		r->__pad = 0;
-		stage_commit(s, sizeof(*r), STATS_TP);
+		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	}
 	/* Whatever prev did here is in the ring before it can run on another CPU. */
-	stage_flush(s, STATS_TP);
+	stage_flush(s, SCRY_STATS_TP);
 	return 0;
 }
 
@@ -118,8 +111,8 @@ SEC("perf_event")
 int scry_cpu_tick(void *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct pending_enter *p = pending_slot();
-	struct oncpu *o = oncpu_slot();
+	struct pending_enter *p = pending_get();
+	struct oncpu *o = oncpu_get();
 	struct scry_stage *s = stage_get();
 	struct scry_rec_cputick *r;
 	__u32 tid = t->pid;
@@ -141,12 +134,12 @@ int scry_cpu_tick(void *ctx)
 	if (tid != 0)
 		delta = charge(o, t, sum, tid, sum);
 	if (delta && t->tgid != self_tgid) {
-		r = stage_reserve(s, sizeof(*r), STATS_TICK);
+		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TICK);
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
-		stage_commit(s, sizeof(*r), STATS_TICK);
+		stage_commit(s, sizeof(*r), SCRY_STATS_TICK);
 	}
-	stage_flush(s, STATS_TICK);
+	stage_flush(s, SCRY_STATS_TICK);
 	return 0;
 }
 
@@ -155,7 +148,6 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct scry_rec_fork r;
-	struct scry_stage *s;
 
 	if (parent->tgid == self_tgid)
 		return 0;
@@ -168,9 +160,7 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	r.uid = BPF_CORE_READ(child, cred, euid.val);
 	r.gid = BPF_CORE_READ(child, cred, egid.val);
 	r.fork_flags = child->tgid == parent->tgid ? SCRY_FORK_THREAD : 0;
-	s = stage_get();
-	stage_current_enter(s, false);
-	emit_direct(s, &r, sizeof(r), STATS_TP);
+	emit_caused(&r, sizeof(r), false);
 	return 0;
 }
 
@@ -179,7 +169,6 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct scry_rec_exec *r = scratch_buf();
-	struct scry_stage *s;
 	unsigned long arg_start, arg_end;
 	__u32 exe_len, args_len, size;
 	__u16 flags = 0;
@@ -220,9 +209,7 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	size = SCRY_EXEC_FIXED + exe_len + args_len;
 	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
 	r->h.flags = flags;
-	s = stage_get();
-	stage_current_enter(s, true);
-	emit_direct(s, r, size, STATS_TP);
+	emit_caused(r, size, true);
 	return 0;
 }
 
@@ -264,7 +251,7 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 		stage_exit_call(s, p, r.h.ts);
 	else
 		stage_current_enter(s, false);
-	emit_direct(s, &r, sizeof(r), STATS_TP);
+	emit_direct(s, &r, sizeof(r), SCRY_STATS_TP);
 	return 0;
 }
 
@@ -273,7 +260,6 @@ SEC("tp_btf/task_rename")
 int BPF_PROG(scry_task_rename, struct task_struct *task, const char *comm)
 {
 	struct scry_rec_rename r;
-	struct scry_stage *s;
 
 	if (task->tgid == self_tgid)
 		return 0;
@@ -283,9 +269,7 @@ int BPF_PROG(scry_task_rename, struct task_struct *task, const char *comm)
 	hdr_fill(&r.h, SCRY_REC_RENAME, sizeof(r), task, bpf_ktime_get_boot_ns());
 	__builtin_memcpy(r.old_comm, task->comm, sizeof(r.old_comm));
 	bpf_probe_read_kernel_str(r.h.comm, sizeof(r.h.comm), comm);
-	s = stage_get();
-	stage_current_enter(s, false);
-	emit_direct(s, &r, sizeof(r), STATS_TP);
+	emit_caused(&r, sizeof(r), false);
 	return 0;
 }
 
@@ -321,7 +305,7 @@ int BPF_PROG(scry_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
 	hdr_fill(&r->h, SCRY_CTL_CGROUP, SCRY_CTL_CGROUP_FIXED + len,
 		 bpf_get_current_task_btf(), bpf_ktime_get_boot_ns());
-	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), STATS_CTL);
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED + (len & (SCRY_CGPATH_MAX - 1)), SCRY_STATS_CTL);
 	return 0;
 }
 
@@ -338,6 +322,6 @@ int BPF_PROG(scry_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 	r->__pad[0] = r->__pad[1] = r->__pad[2] = 0;
 	hdr_fill(&r->h, SCRY_CTL_CGROUP_RMDIR, SCRY_CTL_CGROUP_FIXED, bpf_get_current_task_btf(),
 		 bpf_ktime_get_boot_ns());
-	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED, STATS_CTL);
+	emit_direct(stage_get(), r, SCRY_CTL_CGROUP_FIXED, SCRY_STATS_CTL);
 	return 0;
 }

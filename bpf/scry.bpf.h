@@ -29,43 +29,43 @@ const volatile bool fold_enters __weak = true;
 volatile bool exit_only __weak;
 
 /* --- maps ----------------------------------------------------------------------------------- */
+/* An array of n T indexed by a u32 (BPF_MAP_TYPE_ARRAY or BPF_MAP_TYPE_PERCPU_ARRAY). */
+#define ARRAY_MAP(name, kind, T, n)						\
+	struct {								\
+		__uint(type, kind);						\
+		__uint(max_entries, n);						\
+		__type(key, __u32);						\
+		__type(value, T);						\
+	} name SEC(".maps") __weak
+
+/*
+ * A CPU's private slot of T, and NAME_get() for this CPU's copy (NULL only in theory, but the
+ * verifier insists on the check).
+ */
+#define PERCPU_SLOT(name, T)							\
+	ARRAY_MAP(name, BPF_MAP_TYPE_PERCPU_ARRAY, T, 1);			\
+	static __always_inline T *name##_get(void)				\
+	{									\
+		__u32 zero = 0;							\
+										\
+		return bpf_map_lookup_elem(&name, &zero);			\
+	}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);	/* resized by the loader */
 } rb SEC(".maps") __weak;
 
-/*
- * Slot 0 counts for the tracepoint programs, slot 1 for the perf-event tick. The tick runs from
- * a timer interrupt and can land in the middle of a tracepoint program on the same CPU, so each
- * kind of context owns its slot and plain increments stay exact without atomics.
- */
-#define STATS_TP	0
-#define STATS_TICK	1
-#define STATS_CTL	2	/* control records (cgroup made/removed): not events */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 3);
-	__type(key, __u32);
-	__type(value, struct scry_cpu_stats);
-} stats SEC(".maps") __weak;
+/* One slot per kind of context (enum scry_stats_slot in event.h says why). */
+ARRAY_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, struct scry_cpu_stats, SCRY_STATS__MAX);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SCRY_NR_SYSCALLS);
-	__type(key, __u32);
-	__type(value, struct scry_sysarg);
-} sysargs SEC(".maps") __weak;
+ARRAY_MAP(sysargs, BPF_MAP_TYPE_ARRAY, struct scry_sysarg, SCRY_NR_SYSCALLS);
 
 /* Builds variable-length records (exec, exits with a path); only tracepoint context uses it. */
 struct scratch {
 	__u8 buf[SCRY_REC_MAX];
 };
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct scratch);
-} scratch SEC(".maps") __weak;
+PERCPU_SLOT(scratch, struct scratch)
 
 /*
  * The task on each CPU and its se.sum_exec_runtime when we last charged it (switch-in or tick).
@@ -76,12 +76,7 @@ struct oncpu {
 	__u32 valid;
 	__u64 sum;
 };
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct oncpu);
-} oncpu SEC(".maps") __weak;
+PERCPU_SLOT(oncpu, struct oncpu)
 
 /*
  * The enter parked on each CPU until its exit or the thread's switch-out (see event.h). It needs
@@ -93,11 +88,6 @@ struct pending_enter {
 	__u32 nr;
 	__u64 ts;
 };
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pending_enter);
-} pending SEC(".maps") __weak;
+PERCPU_SLOT(pending, struct pending_enter)
 
 #endif /* SCRY_BPF_H */

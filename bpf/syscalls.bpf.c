@@ -17,7 +17,7 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("tp_btf/sys_enter")
 int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 {
-	struct pending_enter *p = pending_slot();
+	struct pending_enter *p = pending_get();
 	struct task_struct *t;
 	struct scry_stage *s;
 
@@ -62,7 +62,7 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
  */
 static __always_inline __u64 take_enter(struct scry_stage *s, struct task_struct *t, __u32 *nr)
 {
-	struct pending_enter *p = pending_slot();
+	struct pending_enter *p = pending_get();
 
 	if (!p || !p->valid)
 		return 0;
@@ -130,7 +130,7 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
-	emit_direct(s, r, size, STATS_TP);
+	emit_direct(s, r, size, SCRY_STATS_TP);
 }
 
 /* TP_PROTO(struct pt_regs *regs, long ret) */
@@ -152,7 +152,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	/* From here on the tick keeps off the stage and the parked enter: this exit takes it. */
 	stage_busy(s, 1);
 	if (t->tgid == self_tgid) {
-		struct pending_enter *p = pending_slot();
+		struct pending_enter *p = pending_get();
 
 		if (p)
 			p->valid = 0;
@@ -173,17 +173,17 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
-		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
+		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
 		fill_exit(r, nr, ret, enter_ts);
 		fill_args(r, t, regs, sa);
-		stage_commit(s, SCRY_SYS_EXIT_ARGS, STATS_TP);
+		stage_commit(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 	} else {
 		/* The short form stops before args[]. */
-		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
+		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
 		fill_exit(r, nr, ret, enter_ts);
-		stage_commit(s, SCRY_SYS_EXIT_SHORT, STATS_TP);
+		stage_commit(s, SCRY_SYS_EXIT_SHORT, SCRY_STATS_TP);
 	}
 	stage_busy(s, 0);	/* every path, the early returns of emit_exit_path too */
 	return 0;

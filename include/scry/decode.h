@@ -55,8 +55,8 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2]);
 /* --- event_table.c ---------------------------------------------------------------------------- */
 /* evt.category, as sysdig names them. */
 enum evt_category {
-	EVC_PROCESS = 0,
-	EVC_SYSCALL,
+	EVC_SYSCALL = 0,
+	EVC_PROCESS,
 	EVC_SCHEDULER,
 	EVC__MAX
 };
@@ -70,6 +70,18 @@ enum evt_flags {
 	EVF_SYSCALL = 1 << 3,	/* one half of a syscall (ev->nr valid) */
 };
 
+/* enum evt_fields: groups of fields an event of the type has a value for (filter/fields.c). */
+enum evt_fields {
+	EVP_SYSCALL = 1 << 0,	/* syscall.nr (evt.type names the call) */
+	EVP_RESULT = 1 << 1,	/* evt.res, evt.rawres, evt.failed, evt.latency */
+	EVP_FD = 1 << 2,	/* fd.num, fd.type, fd.name: from the call's captured arguments */
+	EVP_RUNTIME = 1 << 3,	/* evt.runtime (thread.cpu_ns grows by it) */
+};
+
+union scry_rec;
+struct scry_event;
+struct sbuf;
+
 /*
  * The single description of a record type: everything that is not specific to one consumer.
  * Adding a type means adding an entry here (and its BPF program); decode, evt.info, the field
@@ -82,15 +94,30 @@ struct evt_desc {
 	bool hidden;		/* = flags & EVF_HIDDEN (kept for the dispatcher's hot path) */
 	uint8_t category;	/* enum evt_category */
 	uint8_t flags;		/* enum evt_flags */
+	uint8_t fields;		/* enum evt_fields */
+	/*
+	 * After the common part of ev[0] is filled from the header: validate what the size check
+	 * could not, fill the type's own members; returns the number of events (a record may
+	 * stand for two), or -EINVAL. NULL: nothing to add, one event.
+	 */
+	int (*decode)(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
+	/* evt.info: name=value pairs, strings unescaped (outputs escape). NULL: empty. */
+	void (*info)(const struct scry_event *ev, struct sbuf *b);
 };
 extern const struct evt_desc evt_table[SCRY_REC__MAX];
 /* evt.type of an event: the syscall name, or the event table's name. */
 const char *evt_type_name(const struct scry_event *ev);
 /* Record type for an evt.type name, or the syscall number through *nr; -1 if unknown. */
 int evt_type_lookup(const char *name, uint32_t *nr);
+/* evt.category names, by enum evt_category. */
+extern const char *const evt_category_name[EVC__MAX];
+/* Does the event have values for a group of fields (enum evt_fields)? */
+static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
+{
+	return evt_table[ev->type].fields & fields;
+}
 
 /* --- info.c: evt.info, the human-readable arguments of an event --------------------------- */
-struct sbuf;
 void evt_info(const struct scry_event *ev, struct sbuf *b);
 /* "ENOENT" style name for a failed syscall's result, or NULL if res is not an error. */
 const char *evt_res_errno(const struct scry_event *ev);

@@ -2,7 +2,7 @@
 /*
  * The one ABI between the BPF programs and userspace: every record that crosses the ring buffer
  * is defined here, with fixed-width types and explicit padding, so that clang -target bpf and the
- * host compiler agree on every offset. Userspace pins the sizes with _Static_assert (decode.c).
+ * host compiler agree on every offset. Both compilers check the layouts (_Static_assert at the end).
  *
  * Every record begins with struct scry_hdr. The header describes the task the record is about
  * (for fork: the child; for switch: the task switched out), so the collector can update its tables
@@ -228,6 +228,21 @@ struct scry_cpu_stats {
 };
 
 /*
+ * Slots of the `stats` map, one per kind of context a program runs in. The tick runs from a timer
+ * interrupt and can land in the middle of a tracepoint program on the same CPU, so each kind of
+ * context owns its slot and plain increments stay exact without atomics. A program that can run
+ * in softirq (network tracepoints) must not share the tracepoint slot or the stage with programs
+ * it can interrupt: give it a slot of its own and emit directly (the program table in
+ * src/probe/programs.c records each program's context).
+ */
+enum scry_stats_slot {
+	SCRY_STATS_TP = 0,	/* tracepoint programs (task context, preemption off) */
+	SCRY_STATS_TICK = 1,	/* the perf-event tick (hard IRQ) */
+	SCRY_STATS_CTL = 2,	/* control records (cgroup made/removed): not events */
+	SCRY_STATS__MAX
+};
+
+/*
  * Per-syscall argument rules (the `sysargs` map, filled by userspace from its syscall table).
  * Argument positions are stored as index + 1 so that 0 means "none".
  */
@@ -250,5 +265,30 @@ struct scry_sysarg {
  * and records carry it as this number, which no syscall table names.
  */
 #define SCRY_NR_INVALID		0xffff
+
+/*
+ * The layouts come out the same for clang -target bpf and for the host compiler: both compile
+ * these checks, so a field added without its padding fails whichever build sees it first.
+ */
+_Static_assert(sizeof(struct scry_hdr) == 48, "scry_hdr layout");
+_Static_assert(sizeof(struct scry_batch) == 16, "scry_batch layout");
+_Static_assert(sizeof(struct scry_rec_sys_enter) == 56, "sys_enter layout");
+_Static_assert(SCRY_SYS_EXIT_SHORT == 72, "sys_exit short layout");
+_Static_assert(SCRY_SYS_EXIT_ARGS == 120, "sys_exit args layout");
+_Static_assert(sizeof(struct scry_rec_fork) == 80, "fork layout");
+_Static_assert(SCRY_EXEC_FIXED == 80, "exec layout");
+_Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
+_Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
+_Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
+_Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
+_Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
+_Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
+_Static_assert(sizeof(struct scry_sysarg) == 4, "sysarg layout");
+/* Every record fits the scratch buffer it is built in, and the ring's u16 size field. */
+_Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
+_Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");
+_Static_assert(sizeof(struct scry_ctl_cgroup) <= SCRY_REC_MAX, "cgroup record fits the scratch");
+_Static_assert(SCRY_REC_MAX < 65536, "record sizes fit scry_hdr.size");
+_Static_assert(SCRY_REC__MAX < SCRY_CTL_CGROUP, "control types lie beyond the event types");
 
 #endif /* SCRY_EVENT_H */

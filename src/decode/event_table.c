@@ -1,32 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "scry/decode.h"
+#include "internal.h"
 
 #define FIXED(T) sizeof(T), false
 #define VAR(off) (off), true
 
+/*
+ * Every record type, by its tag. `hidden` repeats EVF_HIDDEN for the dispatcher's hot path.
+ * Columns: name, size, hidden, category, flags, fields, decoder, evt.info formatter.
+ */
 const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	[SCRY_REC_NONE] = { "none", 0, false, true, EVC_PROCESS, EVF_HIDDEN },
 	[SCRY_REC_SYS_ENTER] = { "syscall", FIXED(struct scry_rec_sys_enter), false, EVC_SYSCALL,
-				 EVF_SYSCALL },
+				 EVF_SYSCALL, EVP_SYSCALL, sys_enter_decode, NULL },
 	[SCRY_REC_SYS_EXIT] = { "syscall", VAR(SCRY_SYS_EXIT_SHORT), false, EVC_SYSCALL,
-				EVF_SYSCALL },
+				EVF_SYSCALL, EVP_SYSCALL | EVP_RESULT | EVP_FD, sys_exit_decode,
+				sys_exit_info },
 	[SCRY_REC_FORK] = { "procfork", FIXED(struct scry_rec_fork), false, EVC_PROCESS,
-			    EVF_LIFECYCLE },
-	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false, EVC_PROCESS, EVF_LIFECYCLE },
+			    EVF_LIFECYCLE, 0, NULL, fork_info },
+	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false, EVC_PROCESS, EVF_LIFECYCLE, 0,
+			    exec_decode, exec_info },
 	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false, EVC_PROCESS,
-			    EVF_LIFECYCLE },
+			    EVF_LIFECYCLE, 0, NULL, exit_info },
 	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false, EVC_SCHEDULER,
-			      EVF_CPU },
+			      EVF_CPU, EVP_RUNTIME, switch_decode, switch_info },
 	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true, EVC_SCHEDULER,
-			       EVF_CPU | EVF_HIDDEN },
+			       EVF_CPU | EVF_HIDDEN, EVP_RUNTIME, cputick_decode, cputick_info },
 	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
-			      EVF_LIFECYCLE },
+			      EVF_LIFECYCLE, 0, NULL, rename_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
 _Static_assert(SCRY_REC__MAX == 9, "describe every record type in evt_table");
+
+const char *const evt_category_name[EVC__MAX] = {
+	[EVC_SYSCALL] = "syscall",
+	[EVC_PROCESS] = "process",
+	[EVC_SCHEDULER] = "scheduler",
+};
 
 const char *evt_type_name(const struct scry_event *ev)
 {

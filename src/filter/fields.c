@@ -27,11 +27,6 @@ static bool cstr(struct field_val *v, const char *s)
 	return str_val(v, s, strlen(s));
 }
 
-static bool is_syscall(const struct scry_event *ev)
-{
-	return ev->type == SCRY_REC_SYS_ENTER || ev->type == SCRY_REC_SYS_EXIT;
-}
-
 static bool get_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return U(ev->num);
@@ -96,18 +91,14 @@ static bool get_type(const struct scry_event *ev, struct field_val *v, struct sb
 
 static bool get_category(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	static const char *const names[EVC__MAX] = {
-		[EVC_PROCESS] = "process", [EVC_SYSCALL] = "syscall", [EVC_SCHEDULER] = "scheduler",
-	};
-
-	return cstr(v, names[evt_table[ev->type].category]);
+	return cstr(v, evt_category_name[evt_table[ev->type].category]);
 }
 
 static bool get_res(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	const char *en;
 
-	if (ev->type != SCRY_REC_SYS_EXIT)
+	if (!evt_has(ev, EVP_RESULT))
 		return false;
 	if (ev->res >= 0)
 		return cstr(v, "SUCCESS");
@@ -120,17 +111,17 @@ static bool get_res(const struct scry_event *ev, struct field_val *v, struct sbu
 
 static bool get_rawres(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return ev->type == SCRY_REC_SYS_EXIT && S(ev->res);
+	return evt_has(ev, EVP_RESULT) && S(ev->res);
 }
 
 static bool get_failed(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return ev->type == SCRY_REC_SYS_EXIT && U(evt_res_errno(ev) != NULL);
+	return evt_has(ev, EVP_RESULT) && U(evt_res_errno(ev) != NULL);
 }
 
 static bool get_latency(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return ev->type == SCRY_REC_SYS_EXIT && U(ev->latency);
+	return evt_has(ev, EVP_RESULT) && U(ev->latency);
 }
 
 static bool get_info(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -240,19 +231,19 @@ static bool get_cgid(const struct scry_event *ev, struct field_val *v, struct sb
 
 static bool get_syscall_nr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return is_syscall(ev) && U(ev->nr);
+	return evt_has(ev, EVP_SYSCALL) && U(ev->nr);
 }
 
 static bool get_runtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return (ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) && U(ev->runtime_ns);
+	return evt_has(ev, EVP_RUNTIME) && U(ev->runtime_ns);
 }
 
 static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	const struct syscall_desc *d;
 
-	if (ev->type != SCRY_REC_SYS_EXIT || !ev->rec->exit.nargs)
+	if (!evt_has(ev, EVP_FD) || !ev->rec->exit.nargs)
 		return false;
 	d = syscall_desc(ev->nr);
 	if (!d || !d->fd_a)
@@ -262,7 +253,7 @@ static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct 
 
 static bool get_fd_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	if (ev->type != SCRY_REC_SYS_EXIT || !ev->rec->exit.fd_kind[0])
+	if (!evt_has(ev, EVP_FD) || !ev->rec->exit.fd_kind[0])
 		return false;
 	return cstr(v, fd_kind_name(ev->rec->exit.fd_kind[0]));
 }
@@ -271,7 +262,7 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 
-	if (ev->type != SCRY_REC_SYS_EXIT || !x->path_len)
+	if (!evt_has(ev, EVP_FD) || !x->path_len)
 		return false;
 	return str_val(v, x->path, x->path_len - 1);
 }
@@ -349,9 +340,8 @@ static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct
 
 /* The strings get_dir and get_category return. */
 static const char *const dirs[] = { "<", ">" };
-static const char *const categories[] = { "syscall", "process", "scheduler" };
 LIST_NTH(dir_nth, dirs)
-LIST_NTH(category_nth, categories)
+LIST_NTH(category_nth, evt_category_name)
 
 /* Syscalls of this architecture (the 32-bit-only ones included), then scry's own events. */
 static const char *evt_type_nth(size_t i)
@@ -361,7 +351,7 @@ static const char *evt_type_nth(size_t i)
 	if (syscalls__init())
 		return NULL;
 	if (i < SCRY_REC__MAX)
-		return i >= SCRY_REC_FORK && !evt_table[i].hidden ? evt_table[i].name : "";
+		return !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ? evt_table[i].name : "";
 	i -= SCRY_REC__MAX;
 	if (i < syscall_count()) {
 		n = syscall_name(i);

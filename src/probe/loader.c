@@ -21,6 +21,7 @@
 #include "scry/event.h"
 #include "scry/probe.h"
 #include "scry/util.h"
+#include "internal.h"
 
 #define SYSFS_BTF "/sys/kernel/btf/vmlinux"
 
@@ -35,25 +36,6 @@ struct probe {
 	int ncpus;
 	unsigned int tick_hz;
 	bool exit_only;		/* sys_exit alone (sys_enter loaded but detached, or not loaded) */
-};
-
-/* Programs and the tracepoints they need; a missing tracepoint disables just that program. */
-static const struct prog_desc {
-	const char *prog;
-	const char *tp;		/* the kernel has it if BTF holds typedef btf_trace_<tp> */
-	const char *loss;	/* what the user loses without it */
-	bool syscall;		/* only when syscalls are traced */
-} progs[] = {
-	{ "scry_sys_enter", "sys_enter", "syscall enter events", true },
-	{ "scry_sys_exit", "sys_exit", "syscall exit events", true },
-	{ "scry_sched_switch", "sched_switch", "CPU time and switch events", false },
-	{ "scry_sched_fork", "sched_process_fork", "fork events (new processes are learnt late)", false },
-	{ "scry_sched_exec", "sched_process_exec", "exec events (new executables are learnt late)", false },
-	{ "scry_sched_exit", "sched_process_exit", "exit events", false },
-	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)", false },
-	{ "scry_cgroup_mkdir", "cgroup_mkdir",
-	  "early paths of new cgroups (a container gone within ms may show as the host)", false },
-	{ "scry_cgroup_rmdir", "cgroup_rmdir", "forgetting the early paths of removed cgroups", false },
 };
 
 /* --- libbpf log ------------------------------------------------------------------------------ */
@@ -249,18 +231,19 @@ struct probe *probe__open(const struct probe_opts *o)
 		goto fail;
 	}
 
-	for (i = 0; i < ARRAY_SIZE(progs); i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj,
-									     progs[i].prog);
+	/* A missing tracepoint disables just the program that needs it. */
+	for (i = 0; i < prog_count; i++) {
+		const struct prog_desc *d = &prog_table[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, d->prog);
 
 		if (!prog)
 			continue;
-		if (progs[i].syscall && !o->syscalls) {
+		if (d->syscall && !o->syscalls) {
 			bpf_program__set_autoload(prog, false);
-		} else if (!kernel_has_tp(btf, progs[i].tp)) {
+		} else if (d->tp && !kernel_has_tp(btf, d->tp)) {
 			bpf_program__set_autoload(prog, false);
-			log_warn("this kernel has no tracepoint %s: scry runs without %s",
-				 progs[i].tp, progs[i].loss);
+			log_warn("this kernel has no tracepoint %s: scry runs without %s", d->tp,
+				 d->loss);
 		}
 	}
 	p->tick_hz = o->tick_hz;
@@ -573,12 +556,14 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 	vals = calloc(n, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	for (slot = 0; slot < 3; slot++) {
+	for (slot = 0; slot < SCRY_STATS__MAX; slot++) {
+		bool ctl = slot == SCRY_STATS_CTL;
+
 		if (bpf_map_lookup_elem(fd, &slot, vals))
 			continue;
 		for (cpu = 0; cpu < n; cpu++) {
-			*(slot == 2 ? &out->ctl_seen : &out->seen) += vals[cpu].seen;
-			*(slot == 2 ? &out->ctl_dropped : &out->dropped) += vals[cpu].dropped;
+			*(ctl ? &out->ctl_seen : &out->seen) += vals[cpu].seen;
+			*(ctl ? &out->ctl_dropped : &out->dropped) += vals[cpu].dropped;
 			out->wakeups += vals[cpu].wakeups;
 		}
 	}

@@ -529,6 +529,11 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 	}
 	t->proc->cgid = r->h.cgid;
 
+	if (evt_table[ev->type].flags & EVF_CPU) {
+		t->cpu_ns += ev->runtime_ns;
+		t->proc->cpu_ns += ev->runtime_ns;
+		return;
+	}
 	switch (ev->type) {
 	case SCRY_REC_SYS_ENTER:
 		t->enter_ts = ev->ts;
@@ -545,11 +550,6 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		break;
 	case SCRY_REC_EXIT:
 		on_thread_exit(pt, t, &r->pexit, r->h.ts);
-		break;
-	case SCRY_REC_SWITCH:
-	case SCRY_REC_CPUTICK:
-		t->cpu_ns += ev->runtime_ns;
-		t->proc->cpu_ns += ev->runtime_ns;
 		break;
 	default:
 		break;

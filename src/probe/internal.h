@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SCRY_PROBE_INTERNAL_H
+#define SCRY_PROBE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The context a program runs in decides what it may share. Programs of one context never
+ * interrupt each other on a CPU, so they share a stats slot and the per-CPU stage; a program that
+ * can interrupt another (the tick in hard IRQ; a network tracepoint in softirq) needs a slot of
+ * its own and, unless it checks the stage's busy flag as the tick does, must emit directly.
+ */
+enum prog_ctx {
+	PCTX_TASK,	/* a tracepoint in task context (syscalls, sched, cgroup) */
+	PCTX_SOFTIRQ,	/* a tracepoint that may also fire in softirq (TCP timers, packet input) */
+	PCTX_TICK,	/* the perf-event tick: hard IRQ, may land inside any PCTX_TASK program */
+};
+
+#define PROG_EMITS(type) (1u << (type))
+
+struct prog_desc {
+	const char *prog;	/* the program's name in the BPF object */
+	const char *tp;		/* the kernel has it if BTF holds typedef btf_trace_<tp>; NULL:
+				 * not a tracepoint (attached by the loader, e.g. perf events) */
+	const char *loss;	/* what the user loses without it */
+	uint32_t emits;		/* PROG_EMITS() of every event record type it can emit */
+	bool control;		/* also emits control records (SCRY_CTL_*) */
+	bool syscall;		/* only when syscalls are traced */
+	uint8_t ctx;		/* enum prog_ctx */
+	uint8_t stats_slot;	/* enum scry_stats_slot its events count in */
+};
+
+extern const struct prog_desc prog_table[];
+extern const size_t prog_count;
+const struct prog_desc *prog_lookup(const char *name);
+
+#endif /* SCRY_PROBE_INTERNAL_H */

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every BPF program scry loads: where it attaches, what it emits, which context it runs in and
+ * what the user loses on a kernel without it. A unit test (test_programs) opens the BPF object
+ * and fails on a program missing here, so the table stays the whole truth.
+ */
+#include <string.h>
+
+#include "scry/event.h"
+#include "internal.h"
+
+#define E(t) PROG_EMITS(SCRY_REC_##t)
+
+const struct prog_desc prog_table[] = {
+	{ "scry_sys_enter", "sys_enter", "syscall enter events", E(SYS_ENTER), false, true,
+	  PCTX_TASK, SCRY_STATS_TP },
+	/* An exit whose parked enter is another call's stages that enter on its own first. */
+	{ "scry_sys_exit", "sys_exit", "syscall exit events", E(SYS_EXIT) | E(SYS_ENTER), false,
+	  true, PCTX_TASK, SCRY_STATS_TP },
+	/* prev's CPU time; the parked enter of a thread leaving the CPU goes out here. */
+	{ "scry_sched_switch", "sched_switch", "CPU time and switch events",
+	  E(SWITCH) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	/* Also stages the enter of a syscall that has run since before the tick. */
+	{ "scry_cpu_tick", NULL, "CPU time of tasks that never switch out, until they do",
+	  E(CPUTICK) | E(SYS_ENTER), false, false, PCTX_TICK, SCRY_STATS_TICK },
+	{ "scry_sched_fork", "sched_process_fork", "fork events (new processes are learnt late)",
+	  E(FORK) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	{ "scry_sched_exec", "sched_process_exec", "exec events (new executables are learnt late)",
+	  E(EXEC) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	/* In exit-only mode, exit/exit_group never return: their enter is reported here. */
+	{ "scry_sched_exit", "sched_process_exit", "exit events", E(EXIT) | E(SYS_ENTER), false,
+	  false, PCTX_TASK, SCRY_STATS_TP },
+	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)",
+	  E(RENAME) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	{ "scry_cgroup_mkdir", "cgroup_mkdir",
+	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
+	  false, PCTX_TASK, SCRY_STATS_CTL },
+	{ "scry_cgroup_rmdir", "cgroup_rmdir", "forgetting the early paths of removed cgroups", 0,
+	  true, false, PCTX_TASK, SCRY_STATS_CTL },
+};
+const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
+
+const struct prog_desc *prog_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < prog_count; i++)
+		if (!strcmp(prog_table[i].prog, name))
+			return &prog_table[i];
+	return NULL;
+}
