@@ -54,6 +54,8 @@ struct ctr_meta {
 };
 
 void ctr_meta__free(struct ctr_meta *m);	/* frees the members, not m; accepts NULL */
+/* The value of label `key`, or NULL. */
+const char *ctr_meta__label(const struct ctr_meta *m, const char *key);
 
 /* docker.c: Docker Engine API (and Podman's compatible API) over a unix socket. */
 struct docker_client;

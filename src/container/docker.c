@@ -220,29 +220,11 @@ cleanup:
 /* Member `key` as a string: 0 with NULL when absent or null, -EPROTO for another type. */
 static int json_str(struct json_object *obj, const char *key, const char **out)
 {
-	struct json_object *v = NULL;
+	struct json_object *v;
+	int err = ctr_json_member(obj, key, json_type_string, &v);
 
-	*out = NULL;
-	if (!json_object_object_get_ex(obj, key, &v) || !v)
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return -EPROTO;
-	*out = json_object_get_string(v);
-	return 0;
-}
-
-/* Member `key` as an object: 0 with NULL when absent or null, -EPROTO for another type. */
-static int json_obj(struct json_object *obj, const char *key, struct json_object **out)
-{
-	struct json_object *v = NULL;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(obj, key, &v) || !v)
-		return 0;
-	if (!json_object_is_type(v, json_type_object))
-		return -EPROTO;
-	*out = v;
-	return 0;
+	*out = v ? json_object_get_string(v) : NULL;
+	return err;
 }
 
 static int dup_str(char **dst, const char *src)
@@ -324,17 +306,6 @@ static uint64_t rfc3339_ns(const char *s)
 	return (uint64_t)sec * 1000000000ull + (uint64_t)frac;
 }
 
-static const char *label(const struct ctr_meta *m, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < m->nlabels; i++) {
-		if (!strcmp(m->labels[i].key, key))
-			return m->labels[i].val;
-	}
-	return NULL;
-}
-
 static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 {
 	struct json_object *config = NULL, *state = NULL, *labels = NULL;
@@ -344,10 +315,10 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 	/* An answer without an Id is not an inspect answer, whatever its status said. */
 	if (!json_object_is_type(root, json_type_object) || json_str(root, "Id", &id) || !id)
 		return -EPROTO;
-	if (json_str(root, "Name", &name) || json_obj(root, "Config", &config) ||
-	    json_obj(root, "State", &state))
+	if (json_str(root, "Name", &name) || ctr_json_member(root, "Config", json_type_object, &config) ||
+	    ctr_json_member(root, "State", json_type_object, &state))
 		return -EPROTO;
-	if (config && (json_str(config, "Image", &image) || json_obj(config, "Labels", &labels)))
+	if (config && (json_str(config, "Image", &image) || ctr_json_member(config, "Labels", json_type_object, &labels)))
 		return -EPROTO;
 	if (state && json_str(state, "StartedAt", &started))
 		return -EPROTO;
@@ -358,9 +329,9 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 	err = err ?: dup_str(&m->image, image);
 	err = err ?: (labels ? ctr_json_labels(labels, m) : 0);
 	/* Kubernetes labels set by dockershim and cri-dockerd, the same keys CRI-O annotates. */
-	err = err ?: dup_str(&m->pod_name, label(m, "io.kubernetes.pod.name"));
-	err = err ?: dup_str(&m->pod_ns, label(m, "io.kubernetes.pod.namespace"));
-	err = err ?: dup_str(&m->k8s_container, label(m, "io.kubernetes.container.name"));
+	err = err ?: dup_str(&m->pod_name, ctr_meta__label(m, "io.kubernetes.pod.name"));
+	err = err ?: dup_str(&m->pod_ns, ctr_meta__label(m, "io.kubernetes.pod.namespace"));
+	err = err ?: dup_str(&m->k8s_container, ctr_meta__label(m, "io.kubernetes.container.name"));
 	m->started_ns = rfc3339_ns(started);
 	return err;
 }

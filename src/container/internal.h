@@ -14,6 +14,8 @@
 /* The whole buffer as one JSON value (trailing whitespace allowed); NULL if it is anything else. */
 struct json_object *ctr_json_parse(const char *buf, size_t len);
 int ctr_json_labels(struct json_object *labels, struct ctr_meta *m);
+/* Member `key` of type `type` (enum json_type): NULL if absent or null, -EPROTO if mistyped. */
+int ctr_json_member(struct json_object *obj, const char *key, int type, struct json_object **out);
 
 /*
  * resolver.c: the thread that asks the runtimes for names. The registry queues requests (never

@@ -28,6 +28,34 @@ void ctr_meta__free(struct ctr_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
+const char *ctr_meta__label(const struct ctr_meta *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlabels; i++) {
+		if (!strcmp(m->labels[i].key, key))
+			return m->labels[i].val;
+	}
+	return NULL;
+}
+
+/*
+ * Member `key` of `obj` if it has JSON type `type`: 0 with *out NULL when absent or null,
+ * -EPROTO when it is there with another type.
+ */
+int ctr_json_member(struct json_object *obj, const char *key, int type, struct json_object **out)
+{
+	struct json_object *v = NULL;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, type))
+		return -EPROTO;
+	*out = v;
+	return 0;
+}
+
 /* The whole buffer as one JSON value (whitespace may follow); NULL if it is anything else. */
 struct json_object *ctr_json_parse(const char *buf, size_t len)
 {

@@ -192,13 +192,9 @@ int oci__read_config(const char *path, struct ctr_meta *out)
 		err = -EPROTO;
 		goto cleanup;
 	}
-	if (!json_object_object_get_ex(root, "annotations", &ann) || !ann)
-		goto cleanup;
-	if (!json_object_is_type(ann, json_type_object)) {
-		err = -EPROTO;
-		goto cleanup;
-	}
-	err = meta_from_annotations(ann, out);
+	err = ctr_json_member(root, "annotations", json_type_object, &ann);
+	if (!err && ann)
+		err = meta_from_annotations(ann, out);
 cleanup:
 	if (err)
 		ctr_meta__free(out);

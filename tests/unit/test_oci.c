@@ -36,17 +36,6 @@ static void read_sample(const char *name, struct ctr_meta *m)
 		fail_msg("%s: %s", path, strerror(-err));
 }
 
-static const char *label(const struct ctr_meta *m, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < m->nlabels; i++) {
-		if (!strcmp(m->labels[i].key, key))
-			return m->labels[i].val;
-	}
-	return NULL;
-}
-
 static void assert_meta_empty(const struct ctr_meta *m)
 {
 	assert_null(m->name);
@@ -102,7 +91,7 @@ static void containerd_sandbox(void **state)
 	assert_string_equal(m.pod_ns, "kube-system");
 	assert_null(m.image);
 	assert_int_equal(m.nlabels, 10);
-	assert_string_equal(label(&m, "io.kubernetes.cri.sandbox-memory"), "178257920");
+	assert_string_equal(ctr_meta__label(&m, "io.kubernetes.cri.sandbox-memory"), "178257920");
 	assert_string_equal(m.labels[0].key, "io.kubernetes.cri.container-type");
 	assert_string_equal(m.labels[0].val, "sandbox");
 	ctr_meta__free(&m);
@@ -126,8 +115,8 @@ static void crio_container(void **state)
 	assert_string_equal(m.labels[32].key, "kubernetes.io/config.source");
 	assert_string_equal(m.labels[32].val, "file");
 	/* Values that are JSON themselves stay verbatim strings. */
-	assert_string_equal(label(&m, "io.kubernetes.cri-o.Metadata"), "{\"name\":\"etcd\"}");
-	assert_string_equal(label(&m, "io.kubernetes.cri-o.Name"),
+	assert_string_equal(ctr_meta__label(&m, "io.kubernetes.cri-o.Metadata"), "{\"name\":\"etcd\"}");
+	assert_string_equal(ctr_meta__label(&m, "io.kubernetes.cri-o.Name"),
 			    "k8s_etcd_etcd-node1_kube-system_5b2e7a4c9d1f3e8a6c0b2d4f6a8c1e3b_0");
 	ctr_meta__free(&m);
 }
@@ -153,7 +142,7 @@ static void nerdctl_bundle(void **state)
 	assert_null(m.pod_ns);
 	assert_null(m.image);
 	assert_int_equal(m.nlabels, 7);
-	assert_string_equal(label(&m, "nerdctl/namespace"), "default");
+	assert_string_equal(ctr_meta__label(&m, "nerdctl/namespace"), "default");
 	ctr_meta__free(&m);
 }
 
