@@ -131,6 +131,7 @@ void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
 	char step[ESC_STEP_MAX];
 	size_t run, used, k;
 
+	obuf__write(o, s, i);	/* the plain run obuf__text found before the first escape */
 	while (i < n) {
 		run = esc_plain_run(s + i, n - i, false);
 		if (run) {
