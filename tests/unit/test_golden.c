@@ -190,7 +190,7 @@ static int add_ctr(struct block *b, const char *s)
 static int add_proc(struct block *b, const char *s)
 {
 	struct scry_proc t = {}, *p;
-	char exe[256] = "", args[1024];
+	char exe[256] = "", args[4096];
 	uint32_t args_len = 0;
 	bool dead = false;
 	struct kv kv;
