@@ -500,10 +500,7 @@ static int do_view(struct block *b, const char *s, int fd)
 	if (!v || !(a = aggr__new(v)))
 		return -EINVAL;
 	err = replay(b, to_aggr, a);
-	if (v->key == KEY_PS)
-		aggr__from_proctab(a, b->pt, NULL);
-	else if (v->key == KEY_CONTAINER)
-		aggr__count_procs(a, b->pt);
+	aggr__fill(a, &(struct view_src){ b->pt, b->ctrs, NULL });
 	obuf__init(&out, fd);
 	table__render(&out, v, a, &o, start, end);
 	obuf__flush(&out);
