@@ -732,6 +732,38 @@ static void printer_file(void **state)
 	run_file("printer.test", 20);
 }
 
+/* Every key column names a field that exists, and every view's figures are described. */
+static void tables_are_whole(void **state)
+{
+	const struct key_col *lists[3];
+	size_t k, l, i;
+	const uint8_t *f;
+
+	for (k = 0; k < KEY__MAX; k++) {
+		lists[0] = key_table[k].json;
+		lists[1] = key_table[k].text;
+		lists[2] = key_table[k].top;
+		assert_non_null(key_table[k].cmp);
+		for (l = 0; l < 3; l++) {
+			const struct key_col *c;
+
+			assert_non_null(lists[l]);
+			for (c = lists[l]; c->field; c++)
+				if (!key_col_field(c))
+					fail_msg("key %s: no field %s", key_table[k].name, c->field);
+		}
+	}
+	for (i = 0; i < view_count; i++) {
+		const struct view_desc *v = &view_table[i];
+
+		assert_true(v->key < KEY__MAX);
+		assert_true(v->sort <= FIG__MAX);
+		for (f = v->figures; *f != FIG__MAX; f++)
+			assert_true(figure_table[*f].key && figure_table[*f].header &&
+				    (figure_table[*f].kind != FK_TEXT || figure_table[*f].text));
+	}
+}
+
 static int setup(void **state)
 {
 	/* Times and dates print in local time: make it the same everywhere. */
@@ -746,6 +778,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(views_file),
 		cmocka_unit_test(printer_file),
+		cmocka_unit_test(tables_are_whole),
 	};
 
 	return cmocka_run_group_tests_name("golden", tests, setup, NULL);
