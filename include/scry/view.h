@@ -277,8 +277,8 @@ struct view_sink_opts {
 extern const struct sink_ops view_sink_ops;
 void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl);
 
-/* lscontainers: the view of that name, at the end of a run (sink.c). */
-extern const struct sink_ops lscontainers_ops;
+/* lscontainers: the view of that name, one list at the end of the run, in a view sink. */
+#define lscontainers_ops view_sink_ops
 void *lscontainers__new(struct pipeline *pl, bool json, int fd);
 
 /* --- top_ui.c: the interactive top ------------------------------------------------------------- */

@@ -142,15 +142,6 @@ void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
 	return s;
 }
 
-/* The same sink under its own name, as it was before lscontainers became a view. */
-const struct sink_ops lscontainers_ops = {
-	.name = "lscontainers",
-	.event = view_event,
-	.tick = view_tick,
-	.finish = view_finish,
-	.free = view_free,
-};
-
 void *lscontainers__new(struct pipeline *pl, bool json, int fd)
 {
 	struct view_sink_opts o = {

@@ -187,6 +187,46 @@ static int add_ctr(struct block *b, const char *s)
 	return 0;
 }
 
+/* Numeric fields of the record types and of processes (type PROC), by name. */
+#define PROC 0xffff
+#define NUM(t, k, m) { t, k, offsetof(union scry_rec, m), sizeof(((union scry_rec *)0)->m) }
+#define PNUM(k, m) { PROC, k, offsetof(struct scry_proc, m), sizeof(((struct scry_proc *)0)->m) }
+static const struct {
+	uint16_t type;
+	const char *key;
+	uint16_t off, size;
+} num_fields[] = {
+	NUM(SCRY_REC_SYS_EXIT, "ret", exit.ret), NUM(SCRY_REC_SYS_EXIT, "enter_ts", exit.enter_ts),
+	NUM(SCRY_REC_FORK, "parent_pid", fork.parent_pid),
+	NUM(SCRY_REC_FORK, "parent_tid", fork.parent_tid), NUM(SCRY_REC_FORK, "ppid", fork.ppid),
+	NUM(SCRY_REC_FORK, "vpid", fork.vpid), NUM(SCRY_REC_FORK, "vtid", fork.vtid),
+	NUM(SCRY_REC_FORK, "uid", fork.uid), NUM(SCRY_REC_FORK, "gid", fork.gid),
+	NUM(SCRY_REC_EXEC, "ppid", exec.ppid), NUM(SCRY_REC_EXEC, "uid", exec.uid),
+	NUM(SCRY_REC_EXIT, "code", pexit.exit_code),
+	NUM(SCRY_REC_SWITCH, "runtime", sw.runtime_ns), NUM(SCRY_REC_CPUTICK, "runtime", tick.runtime_ns),
+	PNUM("pid", pid), PNUM("ppid", ppid), PNUM("vpid", vpid), PNUM("uid", uid), PNUM("gid", gid),
+	PNUM("cgid", cgid), PNUM("start", start_ts), PNUM("cpu", cpu_ns),
+};
+
+static bool num_field(void *base, uint16_t type, const struct kv *kv)
+{
+	uint64_t v = num(kv);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(num_fields); i++) {
+		uint8_t *p = (uint8_t *)base + num_fields[i].off;
+
+		if (num_fields[i].type != type || strcmp(num_fields[i].key, kv->key))
+			continue;
+		if (num_fields[i].size == 8)
+			memcpy(p, &v, 8);
+		else
+			memcpy(p, &(uint32_t){ v }, 4);
+		return true;
+	}
+	return false;
+}
+
 static int add_proc(struct block *b, const char *s)
 {
 	struct scry_proc t = {}, *p;
@@ -196,28 +236,14 @@ static int add_proc(struct block *b, const char *s)
 	struct kv kv;
 
 	while (next_kv(&s, &kv)) {
-		if (!strcmp(kv.key, "pid"))
-			t.pid = num(&kv);
-		else if (!strcmp(kv.key, "ppid"))
-			t.ppid = num(&kv);
-		else if (!strcmp(kv.key, "vpid"))
-			t.vpid = num(&kv);
-		else if (!strcmp(kv.key, "uid"))
-			t.uid = num(&kv);
-		else if (!strcmp(kv.key, "gid"))
-			t.gid = num(&kv);
-		else if (!strcmp(kv.key, "cgid"))
-			t.cgid = num(&kv);
-		else if (!strcmp(kv.key, "comm"))
+		if (num_field(&t, PROC, &kv))
+			continue;
+		if (!strcmp(kv.key, "comm"))
 			memcpy(t.comm, kv.val, kv.len < SCRY_COMM_LEN ? kv.len : SCRY_COMM_LEN - 1);
 		else if (!strcmp(kv.key, "exe"))
 			snprintf(exe, sizeof(exe), "%.255s", kv.val);
 		else if (!strcmp(kv.key, "args") && kv.len <= sizeof(args))
 			memcpy(args, kv.val, args_len = kv.len);
-		else if (!strcmp(kv.key, "start"))
-			t.start_ts = num(&kv);
-		else if (!strcmp(kv.key, "cpu"))
-			t.cpu_ns = num(&kv);
 		else if (!strcmp(kv.key, "dead"))
 			dead = num(&kv);
 		else
@@ -271,98 +297,54 @@ static uint32_t nr_of(const struct kv *kv)
 	return nr >= 0 ? (uint32_t)nr : num(kv);
 }
 
+static void put_args(struct scry_rec_sys_exit *x, const char *a)
+{
+	while (*a && x->nargs < SCRY_NARGS) {
+		x->args[x->nargs++] = *a == '-' ? (uint64_t)strtoll(a, NULL, 0) : strtoull(a, NULL, 0);
+		a += strcspn(a, ",");
+		a += *a == ',';
+	}
+}
+
 /* The fields of one record type; false for a key it does not have. */
 static bool rec_field(union scry_rec *r, const struct kv *kv)
 {
 	const char *k = kv->key;
-	uint64_t v = num(kv);
+	uint16_t t = r->h.type;
 
-	switch (r->h.type) {
-	case SCRY_REC_SYS_ENTER:
-		if (!strcmp(k, "nr"))
-			return r->enter.nr = nr_of(kv), true;
-		return false;
-	case SCRY_REC_SYS_EXIT:
-		if (!strcmp(k, "nr"))
-			return r->exit.nr = nr_of(kv), true;
-		if (!strcmp(k, "ret"))
-			return r->exit.ret = v, true;
-		if (!strcmp(k, "enter_ts"))
-			return r->exit.enter_ts = v, true;
-		if (!strcmp(k, "fd0") || !strcmp(k, "fd1"))
-			return r->exit.fd_kind[k[2] - '0'] = fd_kind(kv->val), true;
-		if (!strcmp(k, "path")) {
-			memcpy(r->exit.path, kv->val, kv->len + 1);
-			return r->exit.path_len = kv->len + 1, true;
-		}
-		if (!strcmp(k, "args")) {
-			const char *a = kv->val;
-
-			while (*a && r->exit.nargs < SCRY_NARGS) {
-				r->exit.args[r->exit.nargs++] = *a == '-' ? (uint64_t)strtoll(a, NULL, 0)
-									  : strtoull(a, NULL, 0);
-				a += strcspn(a, ",");
-				a += *a == ',';
-			}
-			return true;
-		}
-		return false;
-	case SCRY_REC_FORK:
-		if (!strcmp(k, "parent_pid"))
-			return r->fork.parent_pid = v, true;
-		if (!strcmp(k, "parent_tid"))
-			return r->fork.parent_tid = v, true;
-		if (!strcmp(k, "ppid"))
-			return r->fork.ppid = v, true;
-		if (!strcmp(k, "vpid"))
-			return r->fork.vpid = v, true;
-		if (!strcmp(k, "vtid"))
-			return r->fork.vtid = v, true;
-		if (!strcmp(k, "uid"))
-			return r->fork.uid = v, true;
-		if (!strcmp(k, "gid"))
-			return r->fork.gid = v, true;
-		if (!strcmp(k, "thread"))
-			return r->fork.fork_flags = v ? SCRY_FORK_THREAD : 0, true;
-		return false;
-	case SCRY_REC_EXEC:
-		if (!strcmp(k, "ppid"))
-			return r->exec.ppid = v, true;
-		if (!strcmp(k, "uid"))
-			return r->exec.uid = v, true;
-		if (!strcmp(k, "exe")) {
-			memcpy(r->exec.data, kv->val, kv->len);
-			return r->exec.exe_len = kv->len, true;
-		}
-		if (!strcmp(k, "args")) {
-			/* after exe (given first), with the final NUL, as BPF copies argv */
-			memcpy(r->exec.data + r->exec.exe_len, kv->val, kv->len + 1);
-			return r->exec.args_len = kv->len + 1, true;
-		}
-		return false;
-	case SCRY_REC_EXIT:
-		if (!strcmp(k, "code"))
-			return r->pexit.exit_code = v, true;
-		if (!strcmp(k, "last"))
-			return r->pexit.exit_flags = v ? SCRY_EXIT_GROUP_DEAD : 0, true;
-		return false;
-	case SCRY_REC_SWITCH:
-		if (!strcmp(k, "runtime"))
-			return r->sw.runtime_ns = v, true;
-		if (!strcmp(k, "next_tid"))
-			return r->sw.next_tid = r->sw.next_pid = v, true;
-		return false;
-	case SCRY_REC_CPUTICK:
-		if (!strcmp(k, "runtime"))
-			return r->tick.runtime_ns = v, true;
-		return false;
-	case SCRY_REC_RENAME:
-		if (!strcmp(k, "old"))
-			return memcpy(r->rename.old_comm, kv->val,
-				      kv->len < SCRY_COMM_LEN ? kv->len : SCRY_COMM_LEN - 1), true;
+	if (num_field(r, t, kv))
+		return true;
+	if (!strcmp(k, "nr") && (t == SCRY_REC_SYS_ENTER || t == SCRY_REC_SYS_EXIT)) {
+		if (t == SCRY_REC_SYS_ENTER)
+			r->enter.nr = nr_of(kv);
+		else
+			r->exit.nr = nr_of(kv);
+	} else if (t == SCRY_REC_SYS_EXIT && (!strcmp(k, "fd0") || !strcmp(k, "fd1"))) {
+		r->exit.fd_kind[k[2] - '0'] = fd_kind(kv->val);
+	} else if (t == SCRY_REC_SYS_EXIT && !strcmp(k, "path")) {
+		memcpy(r->exit.path, kv->val, kv->len + 1);
+		r->exit.path_len = kv->len + 1;
+	} else if (t == SCRY_REC_SYS_EXIT && !strcmp(k, "args")) {
+		put_args(&r->exit, kv->val);
+	} else if (t == SCRY_REC_FORK && !strcmp(k, "thread")) {
+		r->fork.fork_flags = num(kv) ? SCRY_FORK_THREAD : 0;
+	} else if (t == SCRY_REC_EXEC && !strcmp(k, "exe")) {
+		memcpy(r->exec.data, kv->val, kv->len);
+		r->exec.exe_len = kv->len;
+	} else if (t == SCRY_REC_EXEC && !strcmp(k, "args")) {
+		/* after exe (given first), with the final NUL, as BPF copies argv */
+		memcpy(r->exec.data + r->exec.exe_len, kv->val, kv->len + 1);
+		r->exec.args_len = kv->len + 1;
+	} else if (t == SCRY_REC_EXIT && !strcmp(k, "last")) {
+		r->pexit.exit_flags = num(kv) ? SCRY_EXIT_GROUP_DEAD : 0;
+	} else if (t == SCRY_REC_SWITCH && !strcmp(k, "next_tid")) {
+		r->sw.next_tid = r->sw.next_pid = num(kv);
+	} else if (t == SCRY_REC_RENAME && !strcmp(k, "old")) {
+		memcpy(r->rename.old_comm, kv->val, kv->len < SCRY_COMM_LEN ? kv->len : SCRY_COMM_LEN - 1);
+	} else {
 		return false;
 	}
-	return false;
+	return true;
 }
 
 static uint16_t rec_size(const union scry_rec *r)
