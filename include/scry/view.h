@@ -139,6 +139,9 @@ struct aggr;
 enum key_flags {
 	KF_PROC = 1 << 0,	/* rows keep their process (name, command line, user...) */
 	KF_FOLLOW = 1 << 1,	/* exec and rename update the row's process */
+	/* Rows are the container registry's: nothing to show without one, and names still being
+	 * fetched are worth a short wait. */
+	KF_REGISTRY = 1 << 2,
 };
 struct key_desc {
 	const char *name;

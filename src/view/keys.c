@@ -164,7 +164,7 @@ const struct key_desc key_table[KEY__MAX] = {
 	/* Rows from the process table: no event counts in them. */
 	[KEY_PS] = { "process", NULL, proc_cmp, aggr__from_proctab, KF_PROC,
 		     proc_json, ps_text, proc_top },
-	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, 0,
+	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, KF_REGISTRY,
 			   ctr_list_json, ctr_list_text, ctr_list_text },
 };
 

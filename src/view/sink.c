@@ -29,10 +29,10 @@ static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
 	struct view_src src = { s->pl->procs, s->pl->containers, s->pl->filter };
 
-	if (s->v->key == KEY_CTR_LIST) {
+	if (key_table[s->v->key].flags & KF_REGISTRY) {
 		if (!src.containers)
 			return;
-		/* Names still being fetched are worth a short wait: this table is the whole output. */
+		/* A list of names is the whole output: worth a short wait for those being fetched. */
 		containers__settle(src.containers, 3000);
 	}
 	aggr__fill(s->done, &src);
