@@ -152,7 +152,10 @@ static size_t put_cell(char *buf, size_t len, size_t at, const char *s, size_t n
 	return at;
 }
 
-/* The key columns of a row (r NULL: their headers), each cell followed by a blank if sized. */
+/*
+ * The key columns of a row (r NULL: their headers), each cell followed by a blank if it is
+ * sized; numbers right-aligned.
+ */
 static void draw_key(const struct screen *s, const struct view_row *r, struct sbuf_mem *m,
 		     char *buf, size_t len)
 {
@@ -162,27 +165,29 @@ static void draw_key(const struct screen *s, const struct view_row *r, struct sb
 	buf[0] = '\0';
 	for (c = key_table[s->v->key].top; c->field; c++) {
 		const struct field_desc *f = key_col_field(c);
-		bool num = f && f->type != FT_STR;
 		struct field_val v = { .type = FT_STR, .str = "" };
+		char num[24];
 		struct sbuf b;
 		int n;
 
 		sbuf__init_mem(&b, m);
-		if (!r)
+		if (!r) {
 			v.str = c->header;
-		else if (!key_col_get(c, r, &v, &b))
-			v.type = FT_STR;
-		if (r && num) {
-			n = snprintf(buf + at, len - at, "%*llu%s", c->width,
-				     (unsigned long long)(v.type == FT_U64 ? v.u : (uint64_t)v.s),
-				     c->width || c->max ? " " : "");
-			at += n > 0 && (size_t)n < len - at ? (size_t)n : 0;
-		} else if (!r && num) {
-			n = snprintf(buf + at, len - at, "%*s ", c->width, c->header);
-			at += n > 0 && (size_t)n < len - at ? (size_t)n : 0;
-		} else {
-			at = put_cell(buf, len, at, v.str, r ? v.len : strlen(v.str), c->width, c->max);
+			v.len = strlen(c->header);
+		} else if (key_col_get(c, r, &v, &b) && v.type != FT_STR) {
+			if (v.type == FT_U64)
+				snprintf(num, sizeof(num), "%llu", (unsigned long long)v.u);
+			else
+				snprintf(num, sizeof(num), "%lld", (long long)v.s);
+			v.str = num;
+			v.len = strlen(num);
 		}
+		if (!f || f->type == FT_STR) {
+			at = put_cell(buf, len, at, v.str, v.len, c->width, c->max);
+			continue;
+		}
+		n = snprintf(buf + at, len - at, "%*s%s", c->width, v.str, c->width ? " " : "");
+		at += n > 0 && (size_t)n < len - at ? (size_t)n : 0;
 	}
 }
 
