@@ -3,7 +3,9 @@
  * Views: tables of figures per key (container, process, syscall), refreshed every interval.
  * A view is data: which key it groups by, which figures it shows, which one it sorts by.
  * One aggregator computes the figures from events (the same live and on replay); the text
- * tables, the JSON documents and the interactive top are renderings of its snapshots.
+ * tables, the JSON documents and the interactive top are renderings of its snapshots, and
+ * every renderer loops over three tables: views (views.c), keys (keys.c) and figures (views.c).
+ * A new keyed view is one key_table row (its enum name here) and one view_table row.
  */
 #ifndef SCRY_VIEW_H
 #define SCRY_VIEW_H
@@ -19,11 +21,14 @@ struct scry_container;
 struct proctab;
 struct obuf;
 
+/* Indexes of key_table (keys.c). */
 enum view_key {
 	KEY_CONTAINER,		/* one row per container, the host as one row "host" */
 	KEY_PROC,		/* one row per process, with its container */
 	KEY_SYSCALL,		/* one row per syscall name */
 	KEY_PS,			/* one row per live process: a snapshot of the process table */
+	KEY_CTR_LIST,		/* one row per known container: a snapshot of the registry */
+	KEY__MAX
 };
 
 /* The figures every row carries; a view shows some of them. */
@@ -42,7 +47,9 @@ enum figure {
 	FIG_FILE_TOTAL,		/* read + written */
 	FIG_FILE_PS,		/* bytes per second, read + written */
 	FIG_PROCS,		/* processes seen */
-	FIG__MAX
+	FIG_LIVE_PROCS,		/* lscontainers: live processes */
+	FIG_SINCE,		/* lscontainers: when the container started */
+	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
 /* What a view needs from the kernel: views without syscalls leave the syscall probes off. */
@@ -52,13 +59,20 @@ enum view_needs {
 	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
 };
 
+enum view_flags {
+	VF_ALL_ROWS = 1 << 0,	/* rows that measured nothing are shown too */
+	/* A list, not a table per interval: key columns first, no totals, JSON one array. */
+	VF_LIST = 1 << 1,
+};
+
 struct view_desc {
 	const char *name;
 	const char *desc;
 	enum view_key key;
 	const uint8_t *figures;	/* enum figure list, FIG__MAX-terminated */
-	enum figure sort;
+	enum figure sort;	/* descending, ties by the key's order; FIG__MAX: the key's order */
 	uint32_t needs;
+	uint32_t flags;		/* enum view_flags */
 };
 
 extern const struct view_desc view_table[];
@@ -69,12 +83,88 @@ struct filter;
  * latency, or a filter on evt.dir, evt.latency or evt.num. */
 bool view_needs_enters(const struct view_desc *v, const struct filter *f);
 
+/*
+ * A figure: how its value is computed from a row's counters, and how each renderer shows it.
+ * Value: the counters at `sum` added (offsets into struct view_row, + 1; 0: none), then `per`.
+ */
+enum figure_kind {
+	FK_COUNT,		/* an integer: "%*.0f" in text, an integer in JSON */
+	FK_REAL,		/* "%*.<prec>f" in text, "%.2f" in JSON and totals */
+	FK_TEXT,		/* a string, from `text`; left-aligned; not in totals */
+};
+enum figure_per {
+	PER_NONE,
+	PER_SECOND,		/* per second of the interval */
+	PER_PCT_TIME,		/* ns as % of the interval */
+	PER_CALL,		/* per syscall timed (lat_n) */
+};
+#define FIG_TOP_HUMAN 0xff	/* scry top: 12.3K instead of decimals */
+struct view_row;
 struct figure_desc {
 	const char *key;	/* JSON key */
 	const char *header;	/* table column */
 	const char *desc;
+	uint8_t kind;		/* enum figure_kind */
+	uint8_t width;		/* text tables: columns (numbers right-aligned, text left) */
+	uint8_t prec;		/* FK_REAL in text tables: digits after the point */
+	uint8_t gap;		/* extra blank columns before it */
+	uint8_t top_width;	/* scry top: columns */
+	uint8_t top_prec;	/* scry top: digits after the point, or FIG_TOP_HUMAN */
+	uint8_t per;		/* enum figure_per */
+	uint16_t sum[2];
+	void (*text)(const struct view_row *r, char *buf, size_t len);	/* FK_TEXT */
 };
 extern const struct figure_desc figure_table[FIG__MAX];
+
+/*
+ * --- keys.c: what identifies a row and which columns show it ----------------------------------
+ * A key column is a field: its name is the JSON key and, unless the column brings its own getter
+ * (`own`, for values only views have, as user.name), names the field table's getter, which reads
+ * the row as an event (key_col_get). Text and top columns are cells `width` wide (numbers
+ * right-aligned), cut at `max` columns (0: no limit).
+ */
+enum key_col_flags {
+	COL_ALWAYS = 1 << 0,	/* JSON: "" when the field does not apply (else left out) */
+};
+struct field_desc;
+struct key_col {
+	const char *field;
+	const char *header;
+	uint8_t width, max;
+	uint8_t flags;
+	const struct field_desc *own;
+};
+struct view_src;
+struct aggr;
+enum key_flags {
+	KF_PROC = 1 << 0,	/* rows keep their process (name, command line, user...) */
+	KF_FOLLOW = 1 << 1,	/* exec and rename update the row's process */
+	/* Rows are the container registry's: nothing to show without one, and names still being
+	 * fetched are worth a short wait. */
+	KF_REGISTRY = 1 << 2,
+};
+struct key_desc {
+	const char *name;
+	/* The row an event counts in; false if it has none (no process). */
+	bool (*row_key)(const struct scry_event *ev, uint64_t *key);
+	/* Rows of equal figures, in a stable order (never by address). */
+	int (*cmp)(const struct view_row *a, const struct view_row *b);
+	/* Before rendering: rows or figures from the process table or the registry (NULL: none). */
+	void (*fill)(struct aggr *a, const struct view_src *src);
+	uint32_t flags;				/* enum key_flags */
+	const struct key_col *json, *text, *top;	/* each ends with { NULL } */
+};
+extern const struct key_desc key_table[KEY__MAX];
+/* The field a column shows (NULL: unknown name, a bug the unit tests catch). */
+const struct field_desc *key_col_field(const struct key_col *c);
+/*
+ * A column's value for a row, as the field's getter reads the row seen as an event (its process,
+ * container and syscall); false when the field does not apply. Strings may live in `scratch`.
+ */
+struct field_val;
+struct sbuf;
+bool key_col_get(const struct key_col *c, const struct view_row *r, struct field_val *v,
+		 struct sbuf *scratch);
 
 /* --- aggr.c: rows of figures ----------------------------------------------------------------- */
 #define TOP_ERRNOS 3
@@ -82,17 +172,20 @@ extern const struct figure_desc figure_table[FIG__MAX];
 struct view_row {
 	/* the key */
 	uint64_t key;
+	uint64_t seq;				/* order of arrival (ties of FIG__MAX views) */
 	struct scry_container *container;	/* pinned while the row lives; NULL: host */
 	uint32_t pid, ppid, uid;
 	uint32_t nr;				/* KEY_SYSCALL */
 	char comm[SCRY_COMM_LEN];
-	char *cmdline;				/* KEY_PROC / KEY_PS, malloc'd */
+	char *args;				/* KF_PROC: argv, cut to ROW_CMDLINE_MAX of cmdline */
+	uint32_t args_len;
 	uint64_t start_ts;
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
-	uint64_t proc_seen;			/* KEY_CONTAINER: processes counted (by start key) */
 };
+/* Command lines kept with a row (display: text tables cut them further). */
+#define ROW_CMDLINE_MAX 1023
 
 struct aggr;
 struct aggr *aggr__new(const struct view_desc *v);
@@ -109,7 +202,7 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 		return v->needs & NEED_SYSCALLS;
 	case SCRY_REC_EXEC:
 	case SCRY_REC_RENAME:
-		return v->key == KEY_PROC;
+		return key_table[v->key].flags & KF_FOLLOW;
 	default:
 		return false;
 	}
@@ -120,14 +213,25 @@ void aggr__event(struct aggr *a, const struct scry_event *ev);
 void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns);
 /* Forget the rows (the start of an interval). */
 void aggr__reset(struct aggr *a);
-/* ps: rebuild the rows from the process table (those matching `filter`, if any). */
+/* What a view's rows may be filled from before rendering (key_desc.fill). */
 struct filter;
-void aggr__from_proctab(struct aggr *a, struct proctab *pt, const struct filter *filter);
+struct containers;
+struct view_src {
+	struct proctab *procs;
+	struct containers *containers;	/* may be NULL */
+	const struct filter *filter;	/* NULL: every process */
+};
+/* Whatever the view's key takes from them (nothing for most keys). */
+void aggr__fill(struct aggr *a, const struct view_src *src);
+/* ps: rebuild the rows from the process table (those matching the filter). */
+void aggr__from_proctab(struct aggr *a, const struct view_src *src);
+/* lscontainers: one row per container of the registry, in its order, with its live processes. */
+void aggr__from_containers(struct aggr *a, const struct view_src *src);
 /* The rows, sorted by `sort` (descending, ties broken by key); valid until the next call. */
 struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n);
 /* KEY_CONTAINER: set each row's process count from the process table (live processes), adding
  * rows for containers whose processes did nothing in the interval. */
-void aggr__count_procs(struct aggr *a, struct proctab *pt);
+void aggr__count_procs(struct aggr *a, const struct view_src *src);
 /* Totals over all rows. */
 void aggr__totals(struct aggr *a, struct view_row *out);
 /* The value of a numeric figure for a row over `dur_ns`. */
@@ -176,8 +280,8 @@ struct view_sink_opts {
 extern const struct sink_ops view_sink_ops;
 void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl);
 
-/* --- lscontainers.c: the containers known at the end of a run ---------------------------------- */
-extern const struct sink_ops lscontainers_ops;
+/* lscontainers: the view of that name, one list at the end of the run, in a view sink. */
+#define lscontainers_ops view_sink_ops
 void *lscontainers__new(struct pipeline *pl, bool json, int fd);
 
 /* --- top_ui.c: the interactive top ------------------------------------------------------------- */

@@ -19,14 +19,13 @@
 static int list_views(const struct scry_opts *o)
 {
 	const struct view_desc *v;
+	const struct key_col *c;
 	const uint8_t *f;
 	size_t i;
 
 	if (!o->filter) {
 		for (i = 0; i < view_count; i++)
 			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
-		printf("%-24s %s\n", "lscontainers", "containers running and seen: id, name, image, "
-		       "processes, since");
 		return 0;
 	}
 	v = view_lookup(o->filter);
@@ -36,16 +35,19 @@ static int list_views(const struct scry_opts *o)
 	}
 	printf("%s: %s\n\nusage: scry -c %s [--interval SECS] [--top N] [-j] [FILTER]\n\n"
 	       "figures (JSON key, column, meaning); sorted by %s:\n", v->name, v->desc, v->name,
-	       figure_table[v->sort].key);
+	       v->sort < FIG__MAX ? figure_table[v->sort].key : "none (as found)");
 	for (f = v->figures; *f != FIG__MAX; f++)
 		printf("  %-18s %-12s %s\n", figure_table[*f].key, figure_table[*f].header,
 		       figure_table[*f].desc);
-	printf("\nkeys: %s\n", v->key == KEY_SYSCALL ? "evt.type" : v->key == KEY_CONTAINER ?
-	       "container.id, container.name, container.image" :
-	       "container.id, container.name, container.image, proc.pid, proc.ppid, proc.name, "
-	       "user.uid, user.name, proc.cmdline");
-	printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"start_ns\", \"end_ns\", "
-	       "\"seconds\", \"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
+	printf("\nkeys:");
+	for (c = key_table[v->key].json; c->field; c++)
+		printf("%s %s", c == key_table[v->key].json ? "" : ",", c->field);
+	printf("\n");
+	if (v->flags & VF_LIST)
+		printf("JSON: one array of rows: [{keys and figures}]\n");
+	else
+		printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"start_ns\", "
+		       "\"end_ns\", \"seconds\", \"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
 	return 0;
 }
 

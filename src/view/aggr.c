@@ -22,7 +22,7 @@ struct aggr {
 	struct hashmap *rows;		/* key -> struct view_row */
 	struct view_row **sorted;
 	size_t cap;
-	enum figure sort_by;		/* for the comparator */
+	uint64_t seq;			/* rows made */
 };
 
 struct aggr *aggr__new(const struct view_desc *v)
@@ -50,7 +50,7 @@ static void row_free(struct view_row *r)
 {
 	if (r->container && r->container->pins)
 		r->container->pins--;
-	free(r->cmdline);
+	free(r->args);
 	free(r->errnos);
 	free(r);
 }
@@ -80,26 +80,28 @@ void aggr__free(struct aggr *a)
 	free(a);
 }
 
-/* proc.cmdline, kept with the row (display: cut at 1 KiB). */
-static char *cmdline_of(const struct scry_proc *p)
-{
-	char buf[1024];
-	struct sbuf b;
-
-	sbuf__init(&b, buf, sizeof(buf));
-	proc_cmdline(p, &b);
-	return strndup(buf, b.len);
-}
-
+/*
+ * The process as the row shows it. Its arguments are cut where proc.cmdline (name, space,
+ * arguments, one byte each) reaches ROW_CMDLINE_MAX bytes.
+ */
 static void set_proc(struct view_row *r, const struct scry_proc *p)
 {
+	size_t comm = strnlen(p->comm, SCRY_COMM_LEN);
+	size_t room = ROW_CMDLINE_MAX > comm + 1 ? ROW_CMDLINE_MAX - comm - 1 : 0;
+	size_t a0 = strnlen(p->args, p->args_len), n = p->args_len;
+
 	r->pid = p->pid;
 	r->ppid = p->ppid;
 	r->uid = p->uid;
 	r->start_ts = p->start_ts;
 	memcpy(r->comm, p->comm, SCRY_COMM_LEN);
-	free(r->cmdline);
-	r->cmdline = cmdline_of(p);
+	if (a0 < n && n - a0 - 1 > room)
+		n = a0 + 1 + room;
+	free(r->args);
+	r->args = malloc(n + 1);
+	r->args_len = r->args ? n : 0;
+	if (r->args)
+		memcpy(r->args, p->args, n);
 }
 
 static void set_container(struct view_row *r, struct scry_container *c)
@@ -113,47 +115,40 @@ static void set_container(struct view_row *r, struct scry_container *c)
 		c->pins++;
 }
 
-/* A process is one row for its whole life, even if its pid is reused within the interval. */
-static uint64_t proc_key(const struct scry_proc *p)
+/* A new row for `key` (NULL if memory ran out). */
+static struct view_row *row_add(struct aggr *a, uint64_t key, struct scry_container *c,
+				const struct scry_proc *p)
 {
-	return p->pid ^ (p->start_ts * 0x9e3779b97f4a7c15ULL);
-}
+	struct view_row *r = calloc(1, sizeof(*r));
 
-static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
-{
-	struct view_row *r;
-	uint64_t key;
-
-	switch (a->v->key) {
-	case KEY_CONTAINER:
-		key = (uintptr_t)ev->container;
-		break;
-	case KEY_PROC:
-		if (!ev->proc)
-			return NULL;
-		key = proc_key(ev->proc);
-		break;
-	case KEY_SYSCALL:
-		key = ev->nr;
-		break;
-	default:
-		return NULL;
-	}
-	r = hashmap__find(a->rows, key);
-	if (r)
-		return r;
-	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
 	r->key = key;
-	r->nr = ev->nr;
-	set_container(r, ev->container);
-	if (a->v->key == KEY_PROC)
-		set_proc(r, ev->proc);
+	r->seq = a->seq++;
+	set_container(r, c);
+	if (p)
+		set_proc(r, p);
 	if (hashmap__set(a->rows, key, r)) {
 		row_free(r);
 		return NULL;
 	}
+	return r;
+}
+
+static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
+{
+	const struct key_desc *k = &key_table[a->v->key];
+	struct view_row *r;
+	uint64_t key;
+
+	if (!k->row_key || !k->row_key(ev, &key))
+		return NULL;
+	r = hashmap__find(a->rows, key);
+	if (r)
+		return r;
+	r = row_add(a, key, ev->container, k->flags & KF_PROC ? ev->proc : NULL);
+	if (r)
+		r->nr = ev->nr;
 	return r;
 }
 
@@ -248,27 +243,40 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		count_io(r, ev);
 		return;
 	case SCRY_REC_EXEC:
-	case SCRY_REC_RENAME:
+	case SCRY_REC_RENAME: {
+		const struct key_desc *k = &key_table[a->v->key];
+		uint64_t key;
+
 		/* A process row shows the name and command it runs now. */
-		if (a->v->key == KEY_PROC && ev->proc && (r = hashmap__find(a->rows, proc_key(ev->proc))))
+		if ((k->flags & KF_FOLLOW) && k->row_key(ev, &key) && (r = hashmap__find(a->rows, key)))
 			set_proc(r, ev->proc);
 		return;
+	}
 	default:
 		return;
 	}
 }
 
+void aggr__fill(struct aggr *a, const struct view_src *src)
+{
+	const struct key_desc *k = &key_table[a->v->key];
+
+	if (k->fill && src->procs)
+		k->fill(a, src);
+}
+
 /* ps: the live processes, each with the CPU time scry has charged it. */
-void aggr__from_proctab(struct aggr *a, struct proctab *pt, const struct filter *filter)
+void aggr__from_proctab(struct aggr *a, const struct view_src *src)
 {
 	struct scry_proc *p;
 	size_t pos = 0;
 
 	aggr__reset(a);
-	while ((p = proctab__next_proc(pt, &pos))) {
+	while ((p = proctab__next_proc(src->procs, &pos))) {
 		union scry_rec rec = {};
 		struct scry_event ev = {};
 		struct view_row *r;
+		uint64_t key;
 
 		if (p->dead)
 			continue;
@@ -279,21 +287,18 @@ void aggr__from_proctab(struct aggr *a, struct proctab *pt, const struct filter 
 		ev.rec = &rec;
 		ev.proc = p;
 		ev.container = p->container;
-		if (filter && !filter__match(filter, &ev))
+		if (src->filter && !filter__match(src->filter, &ev))
 			continue;
-		r = calloc(1, sizeof(*r));
+		key_table[KEY_PROC].row_key(&ev, &key);
+		r = row_add(a, key, p->container, p);
 		if (!r)
 			return;
-		r->key = proc_key(p);
-		set_proc(r, p);
-		set_container(r, p->container);
 		r->cpu_ns = p->cpu_ns;
-		if (hashmap__set(a->rows, r->key, r))
-			row_free(r);
 	}
 }
 
-void aggr__count_procs(struct aggr *a, struct proctab *pt)
+/* Live processes per container row; `add`: rows for containers not yet in the table. */
+static void count_procs(struct aggr *a, struct proctab *pt, bool add)
 {
 	struct scry_proc *p;
 	struct view_row *r;
@@ -309,40 +314,49 @@ void aggr__count_procs(struct aggr *a, struct proctab *pt)
 		if (p->dead || !p->ctr_known)
 			continue;
 		r = hashmap__find(a->rows, key);
-		if (!r) {
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				return;
-			r->key = key;
-			set_container(r, p->container);
-			if (hashmap__set(a->rows, key, r)) {
-				row_free(r);
-				return;
-			}
-		}
-		r->procs++;
+		if (!r && add && !(r = row_add(a, key, p->container, NULL)))
+			return;
+		if (r)
+			r->procs++;
 	}
+}
+
+void aggr__count_procs(struct aggr *a, const struct view_src *src)
+{
+	count_procs(a, src->procs, true);
+}
+
+void aggr__from_containers(struct aggr *a, const struct view_src *src)
+{
+	struct scry_container *c;
+	size_t pos = 0;
+
+	aggr__reset(a);
+	if (!src->containers)
+		return;
+	while ((c = containers__next(src->containers, &pos)))
+		if (!row_add(a, (uintptr_t)c, c, NULL))
+			return;
+	count_procs(a, src->procs, false);
 }
 
 double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
 {
+	const struct figure_desc *d = &figure_table[f];
 	double secs = dur_ns ? dur_ns / 1e9 : 0;
+	uint64_t v = 0;
+	size_t i;
 
-	switch (f) {
-	case FIG_CPU: return dur_ns ? 100.0 * r->cpu_ns / dur_ns : 0;
-	case FIG_CPU_NS: return r->cpu_ns;
-	case FIG_SYSCALLS: return r->syscalls;
-	case FIG_SYSCALLS_PS: return secs ? r->syscalls / secs : 0;
-	case FIG_ERRORS: return r->errors;
-	case FIG_ERRORS_PS: return secs ? r->errors / secs : 0;
-	case FIG_LAT_TOTAL: return r->lat_ns;
-	case FIG_LAT_MEAN: return r->lat_n ? (double)r->lat_ns / r->lat_n : 0;
-	case FIG_READ: return r->read;
-	case FIG_WRITE: return r->written;
-	case FIG_FILE_TOTAL: return r->read + r->written;
-	case FIG_FILE_PS: return secs ? (r->read + r->written) / secs : 0;
-	case FIG_PROCS: return r->procs;
-	default: return 0;
+	if (f >= FIG__MAX)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(d->sum); i++)
+		if (d->sum[i])
+			v += *(const uint64_t *)((const char *)r + d->sum[i] - 1);
+	switch (d->per) {
+	case PER_SECOND: return secs ? v / secs : 0;
+	case PER_PCT_TIME: return dur_ns ? 100.0 * v / dur_ns : 0;
+	case PER_CALL: return r->lat_n ? (double)v / r->lat_n : 0;
+	default: return v;
 	}
 }
 
@@ -377,32 +391,23 @@ void row_top_errnos(const struct view_row *r, char *buf, size_t len)
 	}
 }
 
-static const struct aggr *cmp_ctx;
+struct sort_ctx {
+	enum figure by;
+	int (*cmp)(const struct view_row *a, const struct view_row *b);
+};
 
 /* Descending by the figure; ties in a stable order (never by address) for repeatable output. */
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct view_row *a = *(const struct view_row *const *)pa;
 	const struct view_row *b = *(const struct view_row *const *)pb;
-	double fa = figure_value(cmp_ctx->sort_by, a, 1000000000ULL);
-	double fb = figure_value(cmp_ctx->sort_by, b, 1000000000ULL);
-	int c;
+	const struct sort_ctx *s = arg;
+	double fa = figure_value(s->by, a, 1000000000ULL);
+	double fb = figure_value(s->by, b, 1000000000ULL);
 
 	if (fa != fb)
 		return fa > fb ? -1 : 1;
-	switch (cmp_ctx->v->key) {
-	case KEY_CONTAINER:
-		if (!a->container || !b->container)
-			return !a->container ? -1 : !b->container;
-		return strcmp(a->container->id, b->container->id);
-	case KEY_SYSCALL:
-		return a->nr < b->nr ? -1 : a->nr > b->nr;
-	default:
-		if (a->pid != b->pid)
-			return a->pid < b->pid ? -1 : 1;
-		c = a->start_ts < b->start_ts ? -1 : a->start_ts > b->start_ts;
-		return c;
-	}
+	return s->cmp(a, b);
 }
 
 struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n)
@@ -425,9 +430,8 @@ struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n)
 	*n = i;
 	if (!i)
 		return a->sorted;	/* maybe NULL: qsort must not see it (UBSan: nonnull) */
-	a->sort_by = sort;
-	cmp_ctx = a;
-	qsort(a->sorted, i, sizeof(*a->sorted), cmp_rows);
+	qsort_r(a->sorted, i, sizeof(*a->sorted), cmp_rows,
+		&(struct sort_ctx){ sort, key_table[a->v->key].cmp });
 	return a->sorted;
 }
 

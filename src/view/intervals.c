@@ -48,22 +48,26 @@ struct intervals *intervals__new(const struct view_desc *v, uint64_t ival_ns)
 	return iv;
 }
 
+/* `n` aggregators and the array that holds them. */
+static void free_aggrs(struct aggr **a, unsigned int n)
+{
+	while (a && n)
+		aggr__free(a[--n]);
+	free(a);
+}
+
 void intervals__free(struct intervals *iv)
 {
 	unsigned int i;
 
 	if (!iv)
 		return;
-	for (i = 0; iv->open && i < iv->nopen; i++)
-		aggr__free(iv->open[i]);
+	free_aggrs(iv->open, iv->nopen);
+	free_aggrs(iv->spare, iv->nspare);
 	for (i = 0; iv->used && i < iv->cap; i++)
 		free(iv->used[i]);
 	free(iv->used);
 	free(iv->placed);
-	for (i = 0; iv->spare && i < iv->nspare; i++)
-		aggr__free(iv->spare[i]);
-	free(iv->open);
-	free(iv->spare);
 	free(iv);
 }
 

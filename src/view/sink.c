@@ -3,10 +3,13 @@
  * A view as a pipeline sink: events feed the view's intervals (intervals.c), and a table goes
  * out for each interval of event time once no event can change it any more, or once at the end
  * of the run with --interval 0. Intervals are cut by the events' own timestamps, so a replay
- * prints the same tables as the live run did.
+ * prints the same tables as the live run did. lscontainers is such a sink too, whose one table
+ * comes at the end of the run.
  */
+#include <limits.h>
 #include <stdlib.h>
 
+#include "scry/container.h"
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/view.h"
@@ -24,10 +27,15 @@ struct view_sink {
 
 static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
-	if (s->v->key == KEY_PS && s->pl->procs)
-		aggr__from_proctab(s->done, s->pl->procs, s->pl->filter);
-	else if (s->v->key == KEY_CONTAINER && s->pl->procs)
-		aggr__count_procs(s->done, s->pl->procs);
+	struct view_src src = { s->pl->procs, s->pl->containers, s->pl->filter };
+
+	if (key_table[s->v->key].flags & KF_REGISTRY) {
+		if (!src.containers)
+			return;
+		/* A list of names is the whole output: worth a short wait for those being fetched. */
+		containers__settle(src.containers, 3000);
+	}
+	aggr__fill(s->done, &src);
 	table__render(&s->out, s->v, s->done, &s->topts, start, end);
 	obuf__flush(&s->out);
 	s->rendered = true;
@@ -132,4 +140,13 @@ void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
 	s->topts.top = o->top;
 	obuf__init(&s->out, o->fd);
 	return s;
+}
+
+void *lscontainers__new(struct pipeline *pl, bool json, int fd)
+{
+	struct view_sink_opts o = {
+		.view = view_lookup("lscontainers"), .top = UINT_MAX, .json = json, .fd = fd,
+	};
+
+	return view_sink__new(&o, pl);
 }

@@ -2,19 +2,17 @@
 /*
  * A view snapshot as a text table (a header line with the interval and the totals, a column line,
  * the top rows) or as one JSON document per table, one per line, whose keys are field names
- * (container.name, proc.pid...) and figure names (cpu.pct, syscalls...).
+ * (container.name, proc.pid...) and figure names (cpu.pct, syscalls...). A list view (VF_LIST,
+ * lscontainers) is its column line and rows, key columns first, or one JSON array of rows.
+ * Everything here loops over the view's figures and its key's columns.
  */
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "scry/container.h"
+#include "scry/filter.h"
 #include "scry/util.h"
 #include "scry/view.h"
-
-/* Command lines are cut in text tables (JSON has them whole). */
-#define CMDLINE_TEXT 120
 
 static void fmt_time(uint64_t boot_ns, char *buf, size_t len, bool date)
 {
@@ -28,54 +26,36 @@ static void fmt_time(uint64_t boot_ns, char *buf, size_t len, bool date)
 	snprintf(buf + n, len - n, ".%03llu", (unsigned long long)(t % 1000000000ULL / 1000000));
 }
 
-static const char *user_name(uint32_t uid, char *buf, size_t len)
-{
-	struct passwd pw, *res = NULL;
-	char tmp[1024];
-
-	if (!getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) && res)
-		snprintf(buf, len, "%s", pw.pw_name);
-	else
-		snprintf(buf, len, "%u", uid);
-	return buf;
-}
-
-static bool is_int(enum figure f)
-{
-	return f == FIG_CPU_NS || f == FIG_SYSCALLS || f == FIG_ERRORS || f == FIG_LAT_TOTAL ||
-	       f == FIG_READ || f == FIG_WRITE || f == FIG_FILE_TOTAL || f == FIG_PROCS;
-}
-
+/* A figure's value as text tables show it (`json`: as JSON and the totals line show it). */
 static void put_figure(struct obuf *o, enum figure f, const struct view_row *r, uint64_t dur,
 		       bool json)
 {
-	double v = figure_value(f, r, dur);
+	const struct figure_desc *d = &figure_table[f];
 	char buf[128];
+	double v;
 
-	if (f == FIG_TOP_ERRNOS) {
-		row_top_errnos(r, buf, sizeof(buf));
+	if (d->kind == FK_TEXT) {
+		d->text(r, buf, sizeof(buf));
 		if (json)
 			obuf__json_str(o, buf, strlen(buf));
 		else
-			obuf__printf(o, "%-28s", buf);
-	} else if (is_int(f)) {
-		if (json)
-			obuf__u64(o, (uint64_t)v);
-		else
-			obuf__printf(o, f == FIG_CPU_NS ? "%14.0f" : "%12.0f", v);
-	} else {
-		obuf__printf(o, json ? "%.2f" : (f == FIG_CPU ? "%7.2f" : "%12.1f"), v);
+			obuf__printf(o, "%-*s", d->width, buf);
+		return;
 	}
+	v = figure_value(f, r, dur);
+	if (json && d->kind == FK_COUNT)
+		obuf__u64(o, (uint64_t)v);
+	else if (json)
+		obuf__printf(o, "%.2f", v);
+	else
+		obuf__printf(o, "%*.*f", d->width, d->kind == FK_COUNT ? 0 : d->prec, v);
 }
 
 static void put_header(struct obuf *o, enum figure f)
 {
-	const char *h = figure_table[f].header;
+	const struct figure_desc *d = &figure_table[f];
 
-	if (f == FIG_TOP_ERRNOS)
-		obuf__printf(o, "%-28s", h);
-	else
-		obuf__printf(o, f == FIG_CPU ? "%7s" : f == FIG_CPU_NS ? "%14s" : "%12s", h);
+	obuf__printf(o, d->kind == FK_TEXT ? "%-*s" : "%*s", d->width, d->header);
 }
 
 static void json_key(struct obuf *o, const char *k, bool *first)
@@ -87,101 +67,68 @@ static void json_key(struct obuf *o, const char *k, bool *first)
 	obuf__putc(o, ':');
 }
 
-static void json_strf(struct obuf *o, const char *k, const char *v, bool *first)
+/* A row's members: key columns (left out where the field does not apply), then figures. */
+static void json_row(struct obuf *o, const struct view_desc *v, const struct view_row *r,
+		     uint64_t dur, struct sbuf_mem *m)
 {
-	json_key(o, k, first);
-	obuf__json_str(o, v ? v : "", v ? strlen(v) : 0);
-}
+	const struct key_col *c;
+	const uint8_t *f;
+	bool first = true;
 
-static void json_u64(struct obuf *o, const char *k, uint64_t v, bool *first)
-{
-	json_key(o, k, first);
-	obuf__u64(o, v);
-}
+	for (c = key_table[v->key].json; c->field; c++) {
+		struct field_val val;
+		struct sbuf b;
 
-/* The key columns of a row, as JSON members. */
-static void json_keys(struct obuf *o, const struct view_desc *v, const struct view_row *r,
-		      bool *first)
-{
-	const struct scry_container *c = r->container;
-	char user[64];
-
-	if (v->key == KEY_SYSCALL) {
-		json_strf(o, "evt.type", syscall_name(r->nr) ? syscall_name(r->nr) : "?", first);
-		return;
+		sbuf__init_mem(&b, m);
+		if (!key_col_get(c, r, &val, &b)) {
+			if (!(c->flags & COL_ALWAYS))
+				continue;
+			val.type = FT_STR;
+			val.str = "";
+			val.len = 0;
+		}
+		json_key(o, c->field, &first);
+		if (val.type == FT_U64)
+			obuf__u64(o, val.u);
+		else if (val.type == FT_S64)
+			obuf__s64(o, val.s);
+		else
+			obuf__json_str(o, val.str, val.len);
 	}
-	json_strf(o, "container.id", c ? c->short_id : "host", first);
-	json_strf(o, "container.name", c ? ctr_name(c) : "host", first);
-	if (c && c->meta.image)
-		json_strf(o, "container.image", c->meta.image, first);
-	if (v->key == KEY_CONTAINER)
-		return;
-	json_u64(o, "proc.pid", r->pid, first);
-	json_u64(o, "proc.ppid", r->ppid, first);
-	json_strf(o, "proc.name", r->comm, first);
-	json_u64(o, "user.uid", r->uid, first);
-	json_strf(o, "user.name", user_name(r->uid, user, sizeof(user)), first);
-	json_strf(o, "proc.cmdline", r->cmdline, first);
-}
-
-/* A string column of a text table: escaped, cut and padded by terminal columns. */
-static void cell(struct obuf *o, const char *s, size_t width, size_t max)
-{
-	obuf__putc(o, ' ');
-	obuf__text_col(o, s ? s : "", s ? strlen(s) : 0, width, max);
-}
-
-/* The key columns of a row, as text; the command line, of any length, comes last. */
-static void text_keys(struct obuf *o, const struct view_desc *v, const struct view_row *r)
-{
-	const struct scry_container *c = r->container;
-	const char *cname = c ? ctr_name(c) : "host";
-	char user[64];
-
-	switch (v->key) {
-	case KEY_SYSCALL:
-		cell(o, syscall_name(r->nr) ? syscall_name(r->nr) : "?", 0, 0);
-		break;
-	case KEY_CONTAINER:
-		cell(o, c ? c->short_id : "host", 12, 0);
-		cell(o, cname, 0, 0);
-		break;
-	case KEY_PROC:
-		obuf__printf(o, " %7u", r->pid);
-		cell(o, r->comm, 15, 0);
-		cell(o, cname, 20, 20);
-		cell(o, r->cmdline, 0, CMDLINE_TEXT);
-		break;
-	case KEY_PS:
-		obuf__printf(o, " %7u %7u", r->pid, r->ppid);
-		cell(o, user_name(r->uid, user, sizeof(user)), 8, 8);
-		cell(o, cname, 20, 20);
-		cell(o, r->cmdline, 0, CMDLINE_TEXT);
-		break;
+	for (f = v->figures; *f != FIG__MAX; f++) {
+		json_key(o, figure_table[*f].key, &first);
+		put_figure(o, *f, r, dur, true);
 	}
 }
 
-static void text_key_header(struct obuf *o, const struct view_desc *v)
+/* A key cell of a text table: numbers right-aligned, strings escaped, cut and padded. */
+static void text_cell(struct obuf *o, const struct key_col *c, const struct view_row *r,
+		      struct sbuf_mem *m)
 {
-	switch (v->key) {
-	case KEY_SYSCALL:
-		obuf__puts(o, " SYSCALL");
-		break;
-	case KEY_CONTAINER:
-		obuf__printf(o, " %-12s %s", "CONTAINER.ID", "CONTAINER.NAME");
-		break;
-	case KEY_PROC:
-		obuf__printf(o, " %7s %-15s %-20s %s", "PID", "PROC.NAME", "CONTAINER.NAME", "CMDLINE");
-		break;
-	case KEY_PS:
-		obuf__printf(o, " %7s %7s %-8s %-20s %s", "PID", "PPID", "USER", "CONTAINER.NAME",
-			     "CMDLINE");
-		break;
-	}
+	struct field_val val;
+	struct sbuf b;
+
+	sbuf__init_mem(&b, m);
+	if (!key_col_get(c, r, &val, &b))
+		obuf__text_col(o, "", 0, c->width, c->max);
+	else if (val.type == FT_U64)
+		obuf__printf(o, "%*llu", c->width, (unsigned long long)val.u);
+	else if (val.type == FT_S64)
+		obuf__printf(o, "%*lld", c->width, (long long)val.s);
+	else
+		obuf__text_col(o, val.str, val.len, c->width, c->max);
+}
+
+static void text_header(struct obuf *o, const struct key_col *c)
+{
+	const struct field_desc *f = key_col_field(c);
+
+	obuf__printf(o, f && f->type != FT_STR ? "%*s" : "%-*s", c->width, c->header);
 }
 
 static void render_json(struct obuf *o, const struct view_desc *v, struct view_row **rows,
-			size_t n, const struct view_row *tot, uint64_t start, uint64_t end)
+			size_t n, const struct view_row *tot, uint64_t start, uint64_t end,
+			struct sbuf_mem *m)
 {
 	uint64_t dur = end > start ? end - start : 0;
 	char from[40], to[40];
@@ -204,20 +151,15 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 	obuf__u64(o, end + clock__wall_offset());
 	obuf__printf(o, ",\"seconds\":%.3f,\"totals\":{", dur / 1e9);
 	for (f = v->figures; *f != FIG__MAX; f++) {
-		if (*f == FIG_TOP_ERRNOS)
+		if (figure_table[*f].kind == FK_TEXT)
 			continue;
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, tot, dur, true);
 	}
 	obuf__puts(o, "},\"rows\":[");
 	for (i = 0; i < n; i++) {
-		first = true;
 		obuf__puts(o, i ? ",{" : "{");
-		json_keys(o, v, rows[i], &first);
-		for (f = v->figures; *f != FIG__MAX; f++) {
-			json_key(o, figure_table[*f].key, &first);
-			put_figure(o, *f, rows[i], dur, true);
-		}
+		json_row(o, v, rows[i], dur, m);
 		obuf__putc(o, '}');
 	}
 	obuf__puts(o, "]}\n");
@@ -225,9 +167,10 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 
 static void render_text(struct obuf *o, const struct view_desc *v, struct view_row **rows,
 			size_t n, size_t total_rows, const struct view_row *tot, uint64_t start,
-			uint64_t end)
+			uint64_t end, struct sbuf_mem *m)
 {
 	uint64_t dur = end > start ? end - start : 0;
+	const struct key_col *c;
 	char from[40], to[40];
 	const uint8_t *f;
 	size_t i;
@@ -237,7 +180,7 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 	obuf__printf(o, "--- %s  %s - %s (%.2f s)  %zu rows", v->name, from, to, dur / 1e9,
 		     total_rows);
 	for (f = v->figures; *f != FIG__MAX; f++) {
-		if (*f == FIG_TOP_ERRNOS)
+		if (figure_table[*f].kind == FK_TEXT)
 			continue;
 		obuf__printf(o, "  %s ", figure_table[*f].header);
 		put_figure(o, *f, tot, dur, true);
@@ -247,34 +190,91 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 		put_header(o, *f);
 		obuf__putc(o, ' ');
 	}
-	text_key_header(o, v);
+	for (c = key_table[v->key].text; c->field; c++) {
+		obuf__putc(o, ' ');
+		text_header(o, c);
+	}
 	obuf__putc(o, '\n');
 	for (i = 0; i < n; i++) {
 		for (f = v->figures; *f != FIG__MAX; f++) {
 			put_figure(o, *f, rows[i], dur, false);
 			obuf__putc(o, ' ');
 		}
-		text_keys(o, v, rows[i]);
+		for (c = key_table[v->key].text; c->field; c++) {
+			obuf__putc(o, ' ');
+			text_cell(o, c, rows[i], m);
+		}
 		obuf__putc(o, '\n');
 	}
 	obuf__putc(o, '\n');
 }
 
+/* A list's columns, separated by one blank (and a figure's gap), keys first. */
+static void list_line(struct obuf *o, const struct view_desc *v, const struct view_row *r,
+		      struct sbuf_mem *m)
+{
+	const struct key_col *c;
+	const uint8_t *f;
+
+	for (c = key_table[v->key].text; c->field; c++) {
+		if (c != key_table[v->key].text)
+			obuf__putc(o, ' ');
+		if (r)
+			text_cell(o, c, r, m);
+		else
+			text_header(o, c);
+	}
+	for (f = v->figures; *f != FIG__MAX; f++) {
+		obuf__printf(o, "%*s", 1 + figure_table[*f].gap, "");
+		if (r)
+			put_figure(o, *f, r, 0, false);
+		else
+			put_header(o, *f);
+	}
+	obuf__putc(o, '\n');
+}
+
+static void render_list(struct obuf *o, const struct view_desc *v, struct view_row **rows,
+			size_t n, bool json, struct sbuf_mem *m)
+{
+	size_t i;
+
+	if (!json)
+		list_line(o, v, NULL, m);
+	else
+		obuf__putc(o, '[');
+	for (i = 0; i < n; i++) {
+		if (!json) {
+			list_line(o, v, rows[i], m);
+			continue;
+		}
+		obuf__puts(o, i ? ",\n{" : "\n{");
+		json_row(o, v, rows[i], 0, m);
+		obuf__putc(o, '}');
+	}
+	if (json)
+		obuf__puts(o, "\n]\n");
+}
+
 void table__render(struct obuf *out, const struct view_desc *v, struct aggr *a,
 		   const struct table_opts *o, uint64_t start_ts, uint64_t end_ts)
 {
+	struct sbuf_mem scratch = {};
 	struct view_row tot, **rows;
 	size_t n, shown;
 
 	aggr__totals(a, &tot);
 	rows = aggr__sorted(a, v->sort, &n);
 	/* Rows that did nothing the view measures are noise, except in ps and the overviews. */
-	if (v->key != KEY_PS && !(v->needs & NEED_SCHED && v->needs & NEED_SYSCALLS))
+	if (!(v->flags & VF_ALL_ROWS))
 		while (n && figure_value(v->sort, rows[n - 1], 1000000000ULL) == 0)
 			n--;
 	shown = n < o->top ? n : o->top;
-	if (o->json)
-		render_json(out, v, rows, shown, &tot, start_ts, end_ts);
+	if (v->flags & VF_LIST)
+		render_list(out, v, rows, shown, o->json, &scratch);
+	else if (o->json)
+		render_json(out, v, rows, shown, &tot, start_ts, end_ts, &scratch);
 	else
-		render_text(out, v, rows, shown, n, &tot, start_ts, end_ts);
+		render_text(out, v, rows, shown, n, &tot, start_ts, end_ts, &scratch);
+	sbuf_mem__free(&scratch);
 }

@@ -39,7 +39,8 @@ struct screen {
 	char drilled_label[160];	/* "name (short id)" for the header */
 	int sort_col;		/* index into v->figures */
 	int sel, scroll;
-	char sel_key[CTR_ID_MAX];	/* keeps the selection on the same row across refreshes */
+	bool has_sel;
+	uint64_t sel_key;	/* the selected row's key: it stays selected across refreshes */
 };
 
 struct top {
@@ -56,6 +57,7 @@ struct top {
 	char edit[256];
 	size_t edit_len;
 	bool curses;
+	struct sbuf_mem scratch;	/* key column values being drawn */
 };
 
 static struct screen *cur(struct top *t)
@@ -66,16 +68,6 @@ static struct screen *cur(struct top *t)
 static enum figure sort_fig(const struct screen *s)
 {
 	return s->v->figures[s->sort_col];
-}
-
-static void row_key(const struct screen *s, const struct view_row *r, char *buf, size_t len)
-{
-	if (s->v->key == KEY_CONTAINER)
-		snprintf(buf, len, "%s", r->container ? r->container->id : "host");
-	else if (s->v->key == KEY_SYSCALL)
-		snprintf(buf, len, "%u", r->nr);
-	else
-		snprintf(buf, len, "%u:%llu", r->pid, (unsigned long long)r->start_ts);
 }
 
 static int set_view(struct top *t, const struct view_desc *v)
@@ -94,7 +86,7 @@ static int set_view(struct top *t, const struct view_desc *v)
 	t->pl->want_enters = view_needs_enters(v, cur(t)->filter);
 	cur(t)->sort_col = 0;
 	cur(t)->sel = cur(t)->scroll = 0;
-	cur(t)->sel_key[0] = '\0';
+	cur(t)->has_sel = false;
 	return 0;
 }
 
@@ -136,20 +128,23 @@ static void human(double v, char *buf, size_t len)
 
 static void draw_cell(enum figure f, const struct view_row *r, uint64_t dur, char *buf, size_t len)
 {
-	if (f == FIG_TOP_ERRNOS)
-		row_top_errnos(r, buf, len);
-	else if (f == FIG_CPU)
-		snprintf(buf, len, "%.1f", figure_value(f, r, dur));
+	const struct figure_desc *d = &figure_table[f];
+
+	if (d->kind == FK_TEXT)
+		d->text(r, buf, len);
+	else if (d->top_prec != FIG_TOP_HUMAN)
+		snprintf(buf, len, "%.*f", d->top_prec, figure_value(f, r, dur));
 	else
 		human(figure_value(f, r, dur), buf, len);
 }
 
 /* Cells of untrusted text, escaped (no string may break a row or reach the terminal raw). */
-static size_t put_cell(char *buf, size_t len, size_t at, const char *s, size_t width, size_t max)
+static size_t put_cell(char *buf, size_t len, size_t at, const char *s, size_t n, size_t width,
+		       size_t max)
 {
 	if (at + 1 >= len)
 		return at;
-	at += esc_col(buf + at, len - at, s, strlen(s), width, max);
+	at += esc_col(buf + at, len - at, s, n, width, max);
 	if (at + 1 < len && (width || max)) {
 		buf[at++] = ' ';
 		buf[at] = '\0';
@@ -157,35 +152,42 @@ static size_t put_cell(char *buf, size_t len, size_t at, const char *s, size_t w
 	return at;
 }
 
-static void draw_key(const struct screen *s, const struct view_row *r, char *buf, size_t len)
+/*
+ * The key columns of a row (r NULL: their headers), each cell followed by a blank if it is
+ * sized; numbers right-aligned.
+ */
+static void draw_key(const struct screen *s, const struct view_row *r, struct sbuf_mem *m,
+		     char *buf, size_t len)
 {
-	const struct scry_container *c = r->container;
-	const char *name = c ? ctr_name(c) : "host";
-	size_t at;
+	const struct key_col *c;
+	size_t at = 0;
 
-	switch (s->v->key) {
-	case KEY_CONTAINER:
-		at = put_cell(buf, len, 0, c ? c->short_id : "host", 12, 12);
-		at = put_cell(buf, len, at, name, 20, 20);
-		put_cell(buf, len, at, c && c->meta.image ? c->meta.image : "", 0, 0);
-		break;
-	case KEY_SYSCALL:
-		snprintf(buf, len, "%s", syscall_name(r->nr) ? syscall_name(r->nr) : "?");
-		break;
-	default:
-		at = snprintf(buf, len, "%7u ", r->pid);
-		at = put_cell(buf, len, at < len ? at : len - 1, r->comm, 15, 15);
-		at = put_cell(buf, len, at, name, 16, 16);
-		put_cell(buf, len, at, r->cmdline ? r->cmdline : "", 0, 0);
-	}
-}
+	buf[0] = '\0';
+	for (c = key_table[s->v->key].top; c->field; c++) {
+		const struct field_desc *f = key_col_field(c);
+		struct field_val v = { .type = FT_STR, .str = "" };
+		char num[24];
+		struct sbuf b;
+		int n;
 
-static const char *key_header(const struct screen *s)
-{
-	switch (s->v->key) {
-	case KEY_CONTAINER: return "CONTAINER.ID CONTAINER.NAME       IMAGE";
-	case KEY_SYSCALL: return "SYSCALL";
-	default: return "    PID PROC.NAME       CONTAINER        CMDLINE";
+		sbuf__init_mem(&b, m);
+		if (!r) {
+			v.str = c->header;
+			v.len = strlen(c->header);
+		} else if (key_col_get(c, r, &v, &b) && v.type != FT_STR) {
+			if (v.type == FT_U64)
+				snprintf(num, sizeof(num), "%llu", (unsigned long long)v.u);
+			else
+				snprintf(num, sizeof(num), "%lld", (long long)v.s);
+			v.str = num;
+			v.len = strlen(num);
+		}
+		if (!f || f->type == FT_STR) {
+			at = put_cell(buf, len, at, v.str, v.len, c->width, c->max);
+			continue;
+		}
+		n = snprintf(buf + at, len - at, "%*s%s", c->width, v.str, c->width ? " " : "");
+		at += n > 0 && (size_t)n < len - at ? (size_t)n : 0;
 	}
 }
 
@@ -219,12 +221,14 @@ static void draw(struct top *t)
 	for (f = s->v->figures, x = 0; *f != FIG__MAX; f++, x++) {
 		if (x == s->sort_col)
 			attron(A_UNDERLINE);
-		printw(*f == FIG_TOP_ERRNOS ? "%-22s" : "%9s", figure_table[*f].header);
+		printw(figure_table[*f].kind == FK_TEXT ? "%-*s" : "%*s", figure_table[*f].top_width,
+		       figure_table[*f].header);
 		if (x == s->sort_col)
 			attroff(A_UNDERLINE);
 		printw(" ");
 	}
-	printw("%s", key_header(s));
+	draw_key(s, NULL, &t->scratch, buf, sizeof(buf));
+	printw("%s", buf);
 	for (x = getcurx(stdscr); x < COLS; x++)
 		addch(' ');
 	attroff(A_REVERSE);
@@ -242,10 +246,15 @@ static void draw(struct top *t)
 			attron(A_REVERSE);
 		move(3 + i, 0);
 		for (f = s->v->figures; *f != FIG__MAX; f++) {
+			const struct figure_desc *d = &figure_table[*f];
+
 			draw_cell(*f, r, dur, buf, sizeof(buf));
-			printw(*f == FIG_TOP_ERRNOS ? "%-22.22s " : "%9s ", buf);
+			if (d->kind == FK_TEXT)
+				printw("%-*.*s ", d->top_width, d->top_width, buf);
+			else
+				printw("%*s ", d->top_width, buf);
 		}
-		draw_key(s, r, buf, sizeof(buf));
+		draw_key(s, r, &t->scratch, buf, sizeof(buf));
 		addnstr(buf, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
 		if (s->scroll + i == s->sel) {
 			for (x = getcurx(stdscr); x < COLS && getcury(stdscr) == 3 + i; x++)
@@ -281,10 +290,7 @@ static bool snapshot(struct top *t, uint64_t now)
 	}
 	if (!any)
 		return false;
-	if (s->v->key == KEY_PS)
-		aggr__from_proctab(t->shown, t->pl->procs, s->filter);
-	else if (s->v->key == KEY_CONTAINER && t->pl->procs)
-		aggr__count_procs(t->shown, t->pl->procs);
+	aggr__fill(t->shown, &(struct view_src){ t->pl->procs, t->pl->containers, s->filter });
 	return true;
 }
 
@@ -305,14 +311,12 @@ static int start_intervals(struct top *t, uint64_t ts)
 static void sort_shown(struct top *t)
 {
 	struct screen *s = cur(t);
-	char key[CTR_ID_MAX];
 	size_t i;
 
 	t->nrows = 0;
 	t->rows = t->shown ? aggr__sorted(t->shown, sort_fig(s), &t->nrows) : NULL;
-	for (i = 0; s->sel_key[0] && i < t->nrows; i++) {
-		row_key(s, t->rows[i], key, sizeof(key));
-		if (!strcmp(key, s->sel_key)) {
+	for (i = 0; s->has_sel && i < t->nrows; i++) {
+		if (t->rows[i]->key == s->sel_key) {
 			s->sel = i;
 			break;
 		}
@@ -325,8 +329,10 @@ static void remember_selection(struct top *t)
 {
 	struct screen *s = cur(t);
 
-	if (s->sel < (int)t->nrows)
-		row_key(s, t->rows[s->sel], s->sel_key, sizeof(s->sel_key));
+	if (s->sel < (int)t->nrows) {
+		s->sel_key = t->rows[s->sel]->key;
+		s->has_sel = true;
+	}
 }
 
 /*
@@ -388,6 +394,15 @@ static void edit_key(struct top *t, int ch)
 	}
 }
 
+/* The view after `v`, lists aside (they have no intervals to show). */
+static const struct view_desc *next_view(const struct view_desc *v)
+{
+	do
+		v = &view_table[(v - view_table + 1) % view_count];
+	while (v->flags & VF_LIST);
+	return v;
+}
+
 /* Returns true when the user asked to quit. */
 static bool handle_key(struct top *t, int ch)
 {
@@ -413,7 +428,7 @@ static bool handle_key(struct top *t, int ch)
 	case KEY_BACKSPACE: case 127: case 8: back(t); return false;
 	case '<': s->sort_col = (s->sort_col + nfig - 1) % nfig; break;
 	case '>': s->sort_col = (s->sort_col + 1) % nfig; break;
-	case 'v': set_view(t, &view_table[(s->v - view_table + 1) % view_count]); break;
+	case 'v': set_view(t, next_view(s->v)); break;
 	case '/':
 		t->editing = true;
 		snprintf(t->edit, sizeof(t->edit), "%s", s->filter_text);
@@ -526,6 +541,7 @@ static void top_free(void *ctx)
 		filter__free(t->stack[i].filter);
 	intervals__free(t->iv);
 	aggr__free(t->shown);
+	sbuf_mem__free(&t->scratch);
 	free(t);
 }
 

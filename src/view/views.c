@@ -1,29 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The view table. Adding a view is a row here: its key, the figures it shows (the first is the
- * main one unless `sort` says otherwise) and what it needs from the kernel.
+ * The view table and the figure table. Adding a view is a row here: its key (keys.c), the figures
+ * it shows (the first is the main one unless `sort` says otherwise) and what it needs from the
+ * kernel. Adding a figure is a row of figure_table: how its value comes from a row's counters and
+ * how the text tables, JSON and scry top show it.
  */
 #include <string.h>
+#include <time.h>
 
+#include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/util.h"
 #include "scry/view.h"
 
+/* "since": the runtime's start time, else when scry first saw the container. */
+static void since(const struct view_row *r, char *buf, size_t len)
+{
+	const struct scry_container *c = r->container;
+	uint64_t ns = !c ? 0 : c->meta.started_ns ? c->meta.started_ns :
+		      c->first_ts + clock__wall_offset();
+	time_t sec = ns / 1000000000ULL;
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* The counters a figure adds up: offsets into struct view_row, + 1 so that 0 means none. */
+#define C(field) (offsetof(struct view_row, field) + 1)
+#define COUNT(w, ...) .kind = FK_COUNT, .width = w, .top_width = 9, .top_prec = FIG_TOP_HUMAN, \
+		      .sum = { __VA_ARGS__ }
+#define RATE(per_, ...) .kind = FK_REAL, .width = 12, .prec = 1, .top_width = 9, \
+			.top_prec = FIG_TOP_HUMAN, .per = per_, .sum = { __VA_ARGS__ }
+
 const struct figure_desc figure_table[FIG__MAX] = {
-	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)" },
-	[FIG_CPU_NS] = { "cpu.ns", "CPU_NS", "on-CPU time in ns, from the scheduler (exact, not sampled)" },
-	[FIG_SYSCALLS] = { "syscalls", "SYSCALLS", "syscalls made, counted once at their return (exit and exit_group at their enter)" },
-	[FIG_SYSCALLS_PS] = { "syscalls.ps", "SYSC/S", "syscalls per second" },
-	[FIG_ERRORS] = { "errors", "ERRORS", "syscalls that returned an error" },
-	[FIG_ERRORS_PS] = { "errors.ps", "ERR/S", "errors per second" },
-	[FIG_TOP_ERRNOS] = { "errnos", "TOP ERRNOS", "the most frequent errors, NAME:count" },
-	[FIG_LAT_TOTAL] = { "latency.total_ns", "LAT_TOTAL", "total time spent in the syscall, ns" },
-	[FIG_LAT_MEAN] = { "latency.mean_ns", "LAT_MEAN", "mean time per call, ns" },
-	[FIG_READ] = { "file.read_bytes", "READ", "bytes read from regular files" },
-	[FIG_WRITE] = { "file.write_bytes", "WRITE", "bytes written to regular files" },
-	[FIG_FILE_TOTAL] = { "file.bytes", "FILE_BYTES", "bytes read and written on regular files" },
-	[FIG_FILE_PS] = { "file.bytes_ps", "FILE_B/S", "file bytes per second" },
-	[FIG_PROCS] = { "procs", "PROCS", "processes seen in the interval" },
+	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)",
+		      .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 9, .top_prec = 1,
+		      .per = PER_PCT_TIME, .sum = { C(cpu_ns) } },
+	[FIG_CPU_NS] = { "cpu.ns", "CPU_NS", "on-CPU time in ns, from the scheduler (exact, not sampled)",
+			 COUNT(14, C(cpu_ns)) },
+	[FIG_SYSCALLS] = { "syscalls", "SYSCALLS", "syscalls made, counted once at their return (exit and exit_group at their enter)",
+			   COUNT(12, C(syscalls)) },
+	[FIG_SYSCALLS_PS] = { "syscalls.ps", "SYSC/S", "syscalls per second",
+			      RATE(PER_SECOND, C(syscalls)) },
+	[FIG_ERRORS] = { "errors", "ERRORS", "syscalls that returned an error", COUNT(12, C(errors)) },
+	[FIG_ERRORS_PS] = { "errors.ps", "ERR/S", "errors per second", RATE(PER_SECOND, C(errors)) },
+	[FIG_TOP_ERRNOS] = { "errnos", "TOP ERRNOS", "the most frequent errors, NAME:count",
+			     .kind = FK_TEXT, .width = 28, .top_width = 22, .text = row_top_errnos },
+	[FIG_LAT_TOTAL] = { "latency.total_ns", "LAT_TOTAL", "total time spent in the syscall, ns",
+			    COUNT(12, C(lat_ns)) },
+	[FIG_LAT_MEAN] = { "latency.mean_ns", "LAT_MEAN", "mean time per call, ns",
+			   RATE(PER_CALL, C(lat_ns)) },
+	[FIG_READ] = { "file.read_bytes", "READ", "bytes read from regular files", COUNT(12, C(read)) },
+	[FIG_WRITE] = { "file.write_bytes", "WRITE", "bytes written to regular files",
+			COUNT(12, C(written)) },
+	[FIG_FILE_TOTAL] = { "file.bytes", "FILE_BYTES", "bytes read and written on regular files",
+			     COUNT(12, C(read), C(written)) },
+	[FIG_FILE_PS] = { "file.bytes_ps", "FILE_B/S", "file bytes per second",
+			  RATE(PER_SECOND, C(read), C(written)) },
+	[FIG_PROCS] = { "procs", "PROCS", "processes seen in the interval", COUNT(12, C(procs)) },
+	[FIG_LIVE_PROCS] = { "procs", "PROCS", "live processes", COUNT(5, C(procs)) },
+	[FIG_SINCE] = { "since", "SINCE", "start time (from the runtime, else when scry first saw it)",
+			.kind = FK_TEXT, .gap = 1, .top_width = 19, .text = since },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -51,25 +89,27 @@ const struct view_desc view_table[] = {
 	{ "topprocs_file", "bytes read and written on regular files, per process", KEY_PROC,
 	  FIGS(FIG_FILE_TOTAL, FIG_READ, FIG_WRITE, FIG_FILE_PS), FIG_FILE_TOTAL, NEED_SYSCALLS },
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
-	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED },
+	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */
 	{ "containers", "CPU, syscalls, errors and file bytes per container", KEY_CONTAINER,
 	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_PROCS), FIG_CPU_NS,
-	  NEED_SCHED | NEED_SYSCALLS },
+	  NEED_SCHED | NEED_SYSCALLS, VF_ALL_ROWS },
 	{ "procs", "CPU, syscalls, errors and file bytes per process", KEY_PROC,
 	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS), FIG_CPU_NS,
-	  NEED_SCHED | NEED_SYSCALLS },
+	  NEED_SCHED | NEED_SYSCALLS, VF_ALL_ROWS },
+	/* Last: scry top steps through the views before it (it shows intervals, not lists). */
+	{ "lscontainers", "containers running and seen: id, name, image, processes, since",
+	  KEY_CTR_LIST, FIGS(FIG_LIVE_PROCS, FIG_SINCE), FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
 const struct view_desc *view_lookup(const char *name)
 {
-	size_t i;
+	const struct view_desc *v = view_table, *end = view_table + view_count;
 
-	for (i = 0; i < view_count; i++)
-		if (!strcmp(view_table[i].name, name))
-			return &view_table[i];
-	return NULL;
+	while (v < end && strcmp(v->name, name))
+		v++;
+	return v < end ? v : NULL;
 }
 
 bool view_needs_enters(const struct view_desc *v, const struct filter *f)

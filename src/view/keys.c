@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The key table: what a view's row stands for (a container, a process, a syscall), how an event
+ * finds its row, how rows of equal figures are ordered, and the columns that show the key, as
+ * fields. A row is read by the field table's getters through an event made of the row, so a key
+ * column means what the field means in filters, -p and -j.
+ *
+ * Adding a keyed view (connections, files...): a KEY_ name in view.h, a row here (row_key, cmp,
+ * columns), and a row in view_table (views.c).
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scry/container.h"
+#include "scry/filter.h"
+#include "scry/state.h"
+#include "scry/view.h"
+
+/* --- row identity and order ------------------------------------------------------------------- */
+
+static bool container_key(const struct scry_event *ev, uint64_t *key)
+{
+	*key = (uintptr_t)ev->container;
+	return true;
+}
+
+/* A process is one row for its whole life, even if its pid is reused within the interval. */
+static bool proc_key(const struct scry_event *ev, uint64_t *key)
+{
+	if (!ev->proc)
+		return false;
+	*key = ev->proc->pid ^ (ev->proc->start_ts * 0x9e3779b97f4a7c15ULL);
+	return true;
+}
+
+static bool syscall_key(const struct scry_event *ev, uint64_t *key)
+{
+	*key = ev->nr;
+	return true;
+}
+
+/* The host first, then by full id. */
+static int container_cmp(const struct view_row *a, const struct view_row *b)
+{
+	if (!a->container || !b->container)
+		return !a->container ? -1 : !b->container;
+	return strcmp(a->container->id, b->container->id);
+}
+
+static int proc_cmp(const struct view_row *a, const struct view_row *b)
+{
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->start_ts < b->start_ts ? -1 : a->start_ts > b->start_ts;
+}
+
+static int syscall_cmp(const struct view_row *a, const struct view_row *b)
+{
+	return a->nr < b->nr ? -1 : a->nr > b->nr;
+}
+
+/* As the source listed them. */
+static int seq_cmp(const struct view_row *a, const struct view_row *b)
+{
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* --- columns only views have ---------------------------------------------------------------- */
+
+static bool get_user_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+
+	if (!ev->proc)
+		return false;
+	if (!getpwuid_r(ev->proc->uid, &pw, tmp, sizeof(tmp), &res) && res)
+		sbuf__puts(b, pw.pw_name);
+	else
+		sbuf__u64(b, ev->proc->uid);
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+/* evt.type of a syscall row; "?" for a number this machine has no name for. */
+static bool get_syscall_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const char *n = syscall_name(ev->nr);
+
+	v->type = FT_STR;
+	v->str = n ? n : "?";
+	v->len = strlen(v->str);
+	return true;
+}
+
+static const struct field_desc user_name = {
+	"user.name", FT_STR, 0, "user name of user.uid", get_user_name,
+};
+static const struct field_desc syscall_row = {
+	"evt.type", FT_STR, 0, "syscall name", get_syscall_name,
+};
+
+/* --- the columns of each key ------------------------------------------------------------------ */
+
+#define COL(f, h, w, m) { .field = f, .header = h, .width = w, .max = m }
+#define CMDLINE_TEXT 120	/* text tables cut command lines (JSON has the row's whole) */
+
+static const struct key_col ctr_json[] = {
+	{ "container.id" }, { "container.name" }, { "container.image" }, { NULL },
+};
+static const struct key_col ctr_text[] = {
+	COL("container.id", "CONTAINER.ID", 12, 0), COL("container.name", "CONTAINER.NAME", 0, 0),
+	{ NULL },
+};
+static const struct key_col ctr_top[] = {
+	COL("container.id", "CONTAINER.ID", 12, 12), COL("container.name", "CONTAINER.NAME", 20, 20),
+	COL("container.image", "IMAGE", 0, 0), { NULL },
+};
+
+static const struct key_col proc_json[] = {
+	{ "container.id" }, { "container.name" }, { "container.image" }, { "proc.pid" },
+	{ "proc.ppid" }, { "proc.name" }, { "user.uid" }, { "user.name", .own = &user_name },
+	{ "proc.cmdline" }, { NULL },
+};
+static const struct key_col proc_text[] = {
+	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 0),
+	COL("container.name", "CONTAINER.NAME", 20, 20), COL("proc.cmdline", "CMDLINE", 0, CMDLINE_TEXT),
+	{ NULL },
+};
+static const struct key_col proc_top[] = {
+	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 15),
+	COL("container.name", "CONTAINER", 16, 16), COL("proc.cmdline", "CMDLINE", 0, 0), { NULL },
+};
+static const struct key_col ps_text[] = {
+	COL("proc.pid", "PID", 7, 0), COL("proc.ppid", "PPID", 7, 0),
+	{ "user.name", "USER", 8, 8, .own = &user_name },
+	COL("container.name", "CONTAINER.NAME", 20, 20), COL("proc.cmdline", "CMDLINE", 0, CMDLINE_TEXT),
+	{ NULL },
+};
+
+static const struct key_col syscall_cols[] = {
+	{ "evt.type", "SYSCALL", .own = &syscall_row }, { NULL },
+};
+
+static const struct key_col ctr_list_json[] = {
+	{ "container.id" }, { "container.full_id" }, { "container.name" },
+	{ "container.image", .flags = COL_ALWAYS }, { "container.type" }, { NULL },
+};
+static const struct key_col ctr_list_text[] = {
+	COL("container.id", "CONTAINER.ID", 12, 0), COL("container.name", "NAME", 24, 0),
+	COL("container.image", "IMAGE", 32, 0), COL("container.type", "TYPE", 10, 0), { NULL },
+};
+
+const struct key_desc key_table[KEY__MAX] = {
+	[KEY_CONTAINER] = { "container", container_key, container_cmp, aggr__count_procs, 0,
+			    ctr_json, ctr_text, ctr_top },
+	[KEY_PROC] = { "process", proc_key, proc_cmp, NULL, KF_PROC | KF_FOLLOW,
+		       proc_json, proc_text, proc_top },
+	[KEY_SYSCALL] = { "syscall", syscall_key, syscall_cmp, NULL, 0,
+			  syscall_cols, syscall_cols, syscall_cols },
+	/* Rows from the process table: no event counts in them. */
+	[KEY_PS] = { "process", NULL, proc_cmp, aggr__from_proctab, KF_PROC,
+		     proc_json, ps_text, proc_top },
+	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, KF_REGISTRY,
+			   ctr_list_json, ctr_list_text, ctr_list_text },
+};
+
+const struct field_desc *key_col_field(const struct key_col *c)
+{
+	return c->own ? c->own : field_lookup(c->field);
+}
+
+bool key_col_get(const struct key_col *c, const struct view_row *r, struct field_val *v,
+		 struct sbuf *scratch)
+{
+	const struct field_desc *f = key_col_field(c);
+	struct scry_proc proc = {
+		.pid = r->pid, .ppid = r->ppid, .vpid = r->pid, .uid = r->uid, .exe = "",
+		.args = r->args ? r->args : "", .args_len = r->args_len, .start_ts = r->start_ts,
+		.container = r->container,
+	};
+	union scry_rec rec;
+	struct scry_event ev = {
+		.rec = &rec, .type = SCRY_REC_SYS_EXIT, .dir = '<', .nr = r->nr, .ts = r->start_ts,
+		.proc = &proc, .container = r->container,
+	};
+
+	if (!f)
+		return false;
+	memset(&rec.h, 0, sizeof(rec.h));
+	rec.h.type = SCRY_REC_SYS_EXIT;
+	rec.h.pid = rec.h.tid = r->pid;
+	memcpy(rec.h.comm, r->comm, SCRY_COMM_LEN);
+	memcpy(proc.comm, r->comm, SCRY_COMM_LEN);
+	return f->get(&ev, v, scratch);
+}
