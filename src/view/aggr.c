@@ -213,11 +213,11 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 	uint32_t needs = a->v->needs;
 	struct view_row *r;
 
-	switch (ev->type) {
-	case SCRY_REC_SWITCH:
-	case SCRY_REC_CPUTICK:
+	if (evt_table[ev->type].flags & EVF_CPU) {
 		aggr__charge(a, ev, ev->runtime_ns);
 		return;
+	}
+	switch (ev->type) {
 	case SCRY_REC_SYS_ENTER:
 		/* Only calls that never return are counted at their enter. */
 		if ((needs & NEED_SYSCALLS) && ((int)ev->nr == a->nr_exit || (int)ev->nr == a->nr_exit_group) &&

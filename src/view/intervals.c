@@ -227,7 +227,7 @@ void intervals__event(struct intervals *iv, const struct scry_event *ev)
 			aggr__event(a, ev);
 		return;
 	}
-	if (ev->type == SCRY_REC_SWITCH || ev->type == SCRY_REC_CPUTICK) {
+	if (evt_table[ev->type].flags & EVF_CPU) {
 		charge_slice(iv, ev);
 		return;
 	}
