@@ -11,8 +11,6 @@
 #include "scry/util.h"
 
 static const char usage[] =
-"Usage: scry [OPTIONS] [FILTER]\n"
-"       scry top [OPTIONS] [FILTER]   interactive top of containers and processes\n"
 "\n"
 "See inside containers from the host: every syscall, process and CPU slice, attributed to\n"
 "its process, with sysdig's flags and field names.\n"
@@ -70,6 +68,8 @@ static const char usage[] =
 
 void cli__usage(void)
 {
+	printf("Usage: scry [OPTIONS] [FILTER]\n");
+	cli__usage_commands(stdout);	/* the commands typed as a word */
 	printf(usage);
 }
 
@@ -280,8 +280,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	o->top = 10;
 	opterr = 0;
 	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
-	if (argc > 1 && !strcmp(argv[1], "top")) {
-		o->command = "top";
+	if (argc > 1 && cli__is_command(argv[1])) {
+		o->command = argv[1];
 		argv[1] = argv[0];
 		argv++;
 		argc--;
@@ -316,6 +316,15 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];
 	err = conflicts(o);
+	/* The options that are commands, in the order they win (-l over everything). */
+	if (o->list_fields)
+		o->command = "fields";
+	else if (o->list_views)
+		o->command = "views";
+	else if (!strcmp(o->command, "stream") && o->nread)
+		o->command = "read";
+	else if (!strcmp(o->command, "stream") && o->write_path)
+		o->command = "write";
 	if (!err && nwords) {
 		o->filter = filter__join(nwords, words);
 		if (!o->filter) {

@@ -16,7 +16,7 @@
 #include "scry/view.h"
 
 struct ls_sink {
-	struct pipeline *pl;
+	const struct run_ctx *run;
 	bool json;
 	int fd;
 };
@@ -44,7 +44,7 @@ static uint32_t live_procs(struct proctab *pt, const struct scry_container *c)
 	return n;
 }
 
-static int print_containers(struct ls_sink *ls, struct pipeline *pl)
+static int print_containers(struct ls_sink *ls, const struct run_ctx *run)
 {
 	struct obuf *out = malloc(sizeof(*out));
 	struct scry_container *c;
@@ -60,8 +60,8 @@ static int print_containers(struct ls_sink *ls, struct pipeline *pl)
 	else
 		obuf__printf(out, "%-12s %-24s %-32s %-10s %5s  %s\n", "CONTAINER.ID", "NAME", "IMAGE",
 			     "TYPE", "PROCS", "SINCE");
-	while ((c = containers__next(pl->containers, &pos))) {
-		uint32_t n = live_procs(pl->procs, c);
+	while ((c = containers__next(run->containers, &pos))) {
+		uint32_t n = live_procs(run->procs, c);
 		const char *img = c->meta.image ? c->meta.image : "";
 
 		since(c, when, sizeof(when));
@@ -106,11 +106,11 @@ static int ls_finish(void *ctx)
 {
 	struct ls_sink *ls = ctx;
 
-	if (!ls->pl->containers)
+	if (!ls->run->containers)
 		return 0;
 	/* Names still being fetched are worth a short wait: this table is the whole output. */
-	containers__settle(ls->pl->containers, 3000);
-	return print_containers(ls, ls->pl);
+	containers__settle(ls->run->containers, 3000);
+	return print_containers(ls, ls->run);
 }
 
 static void ls_free(void *ctx)
@@ -125,13 +125,13 @@ const struct sink_ops lscontainers_ops = {
 	.free = ls_free,
 };
 
-void *lscontainers__new(struct pipeline *pl, bool json, int fd)
+void *lscontainers__new(const struct run_ctx *run, bool json, int fd)
 {
 	struct ls_sink *ls = calloc(1, sizeof(*ls));
 
 	if (!ls)
 		return NULL;
-	ls->pl = pl;
+	ls->run = run;
 	ls->json = json;
 	ls->fd = fd;
 	return ls;

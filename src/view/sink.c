@@ -15,7 +15,8 @@ struct view_sink {
 	const struct view_desc *v;
 	struct intervals *iv;
 	struct aggr *done;	/* the interval being rendered */
-	struct pipeline *pl;
+	const struct run_ctx *run;
+	const struct filter *filter;	/* the run's, for KEY_PS */
 	struct table_opts topts;
 	bool started;
 	bool rendered;
@@ -24,10 +25,10 @@ struct view_sink {
 
 static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
-	if (s->v->key == KEY_PS && s->pl->procs)
-		aggr__from_proctab(s->done, s->pl->procs, s->pl->filter);
-	else if (s->v->key == KEY_CONTAINER && s->pl->procs)
-		aggr__count_procs(s->done, s->pl->procs);
+	if (s->v->key == KEY_PS && s->run->procs)
+		aggr__from_proctab(s->done, s->run->procs, s->filter);
+	else if (s->v->key == KEY_CONTAINER && s->run->procs)
+		aggr__count_procs(s->done, s->run->procs);
 	table__render(&s->out, s->v, s->done, &s->topts, start, end);
 	obuf__flush(&s->out);
 	s->rendered = true;
@@ -46,10 +47,10 @@ static int flush_until(struct view_sink *s, uint64_t now, bool all)
 /* The first interval starts with the recording, or with the first event if that is earlier. */
 static int start(struct view_sink *s, uint64_t ts)
 {
-	const struct pipeline *pl = s->pl;
+	const struct run_ctx *run = s->run;
 
-	return intervals__start(s->iv, pl->start_ts && pl->start_ts <= ts ? pl->start_ts : ts,
-				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
+	return intervals__start(s->iv, run->start_ts && run->start_ts <= ts ? run->start_ts : ts,
+				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 
 static int view_event(void *ctx, const struct scry_event *ev, bool matched)
@@ -81,7 +82,7 @@ static int view_tick(void *ctx, uint64_t ts)
 static int view_finish(void *ctx)
 {
 	struct view_sink *s = ctx;
-	uint64_t end = s->pl->last_ts;
+	uint64_t end = s->run->last_ts;
 
 	start(s, end);
 	flush_until(s, end, true);
@@ -115,14 +116,15 @@ const struct sink_ops view_sink_ops = {
 	.free = view_free,
 };
 
-void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
+void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run)
 {
 	struct view_sink *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->v = o->view;
-	s->pl = pl;
+	s->run = run;
+	s->filter = o->filter;
 	s->iv = intervals__new(o->view, (uint64_t)(o->interval * 1e9));
 	if (!s->iv) {
 		free(s);

@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scry/cli.h"
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
@@ -43,7 +42,7 @@ struct screen {
 };
 
 struct top {
-	struct pipeline *pl;
+	const struct run_ctx *run;
 	struct intervals *iv;		/* collecting the seconds (a slice split between two) */
 	struct aggr *shown;		/* the last complete second, on screen; rows point into it */
 	uint64_t shown_dur;
@@ -91,7 +90,7 @@ static int set_view(struct top *t, const struct view_desc *v)
 	t->rows = NULL;
 	t->nrows = 0;
 	cur(t)->v = v;
-	t->pl->want_enters = view_needs_enters(v, cur(t)->filter);
+	run_request_enters(t->run, view_needs_enters(v, cur(t)->filter));
 	cur(t)->sort_col = 0;
 	cur(t)->sel = cur(t)->scroll = 0;
 	cur(t)->sel_key[0] = '\0';
@@ -111,7 +110,7 @@ static int set_filter(struct top *t, const char *text)
 	}
 	filter__free(s->filter);
 	s->filter = f;
-	t->pl->want_enters = view_needs_enters(s->v, f);
+	run_request_enters(t->run, view_needs_enters(s->v, f));
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
 	t->msg[0] = '\0';
 	return 0;
@@ -282,9 +281,9 @@ static bool snapshot(struct top *t, uint64_t now)
 	if (!any)
 		return false;
 	if (s->v->key == KEY_PS)
-		aggr__from_proctab(t->shown, t->pl->procs, s->filter);
-	else if (s->v->key == KEY_CONTAINER && t->pl->procs)
-		aggr__count_procs(t->shown, t->pl->procs);
+		aggr__from_proctab(t->shown, t->run->procs, s->filter);
+	else if (s->v->key == KEY_CONTAINER && t->run->procs)
+		aggr__count_procs(t->shown, t->run->procs);
 	return true;
 }
 
@@ -294,11 +293,11 @@ static bool snapshot(struct top *t, uint64_t now)
  */
 static int start_intervals(struct top *t, uint64_t ts)
 {
-	const struct pipeline *pl = t->pl;
-	bool early = pl->start_ts && pl->start_ts <= ts && ts - pl->start_ts < REFRESH_NS;
+	const struct run_ctx *run = t->run;
+	bool early = run->start_ts && run->start_ts <= ts && ts - run->start_ts < REFRESH_NS;
 
-	return intervals__start(t->iv, early ? pl->start_ts : ts,
-				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
+	return intervals__start(t->iv, early ? run->start_ts : ts,
+				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 
 /* Sort the rows on screen and keep the selection on its row. */
@@ -352,7 +351,7 @@ static void drill(struct top *t)
 		 r->container ? r->container->short_id : "host");
 	if (set_view(t, view_lookup("procs")) || set_filter(t, "")) {
 		t->depth--;
-		t->pl->want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
+		run_request_enters(t->run, view_needs_enters(cur(t)->v, cur(t)->filter));
 	}
 }
 
@@ -529,7 +528,7 @@ static void top_free(void *ctx)
 	free(t);
 }
 
-static const struct sink_ops top_ops = {
+const struct sink_ops top_ui_ops = {
 	.name = "top",
 	.flags = SINK_HIDDEN | SINK_UNFILTERED,
 	.event = top_event,
@@ -538,44 +537,24 @@ static const struct sink_ops top_ops = {
 	.free = top_free,
 };
 
-
-int top_ui__run(struct scry_opts *o)
+void *top_ui__new(const struct run_ctx *run, const char *filter)
 {
-	struct pipeline pl = {};
-	enum syscall_mode mode;
-	struct top *t;
+	struct top *t = calloc(1, sizeof(*t));
 	int err;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		log_err("scry top needs a terminal; for scripts use scry -c VIEW");
-		return -ENOTTY;
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (syscalls__init())
-		return -EINVAL;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	t->pl = &pl;
+	t->run = run;
+	/* Enters are traced only while a screen needs them (topscalls' latency). */
 	if ((err = set_view(t, view_lookup("containers"))) ||
-	    (err = set_filter(t, o->filter ? o->filter : ""))) {
+	    (err = set_filter(t, filter ? filter : ""))) {
 		if (err == -EINVAL)
 			log_err("%s", t->msg);
 		top_free(t);
-		return err;
+		errno = -err;
+		return NULL;
 	}
-	err = live__setup(o, &pl);
-	if (err)
-		goto out;
-	pipeline__add_sink(&pl, &top_ops, t);
-	/* Enters are traced only while a screen needs them (topscalls' latency). */
-	pl.want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
-	mode = pl.want_enters ? SYSCALLS_ALL : SYSCALLS_EXITS;
-	t = NULL;	/* owned by the pipeline now */
-	err = live__run(o, &pl, mode);
-out:
-	pipeline__free_sinks(&pl);
-	live__teardown(&pl);
-	if (t)
-		top_free(t);
-	return err;
+	return t;
 }
