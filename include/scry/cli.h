@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 struct scry_opts {
-	const char *command;	/* commands.c's table: "stream" (default, -c too), "top", "read"... */
+	const char *command;	/* in commands.c's table: "stream" (-c too), "top", "read"... */
 	const char *view;	/* -c VIEW */
 	double interval;	/* --interval SECS for views; 0: one table for the whole run */
 	unsigned int top;	/* --top N rows of a view table */

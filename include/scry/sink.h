@@ -38,6 +38,11 @@ struct sink_ops {
 	void (*free)(void *ctx);
 };
 
+/* A sink's ops when its callbacks are named after it: PREFIX_event, _tick, _finish, _free. */
+#define SINK_OPS(prefix, sink_name, sink_flags)						\
+	{ .name = (sink_name), .flags = (sink_flags), .event = prefix##_event,			\
+	  .tick = prefix##_tick, .finish = prefix##_finish, .free = prefix##_free }
+
 /* A recording's tick rate is not known on replay: slices are taken to span at most this. */
 #define PIPELINE_SLICE_NS 250000000ULL
 

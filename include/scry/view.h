@@ -181,7 +181,7 @@ void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run);
 extern const struct sink_ops lscontainers_ops;
 void *lscontainers__new(const struct run_ctx *run, bool json, int fd);
 
-/* --- top_ui.c: the interactive top, a sink that draws the views on the terminal ---------------- */
+/* --- top_ui.c: the interactive top, a sink that draws the views on the terminal ------------- */
 extern const struct sink_ops top_ui_ops;
 /*
  * Its first screen (containers) with `filter` (NULL: none); it asks the run for syscall enters

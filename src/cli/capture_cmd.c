@@ -194,7 +194,7 @@ int cmd_read(struct scry_opts *o)
 	err = run__init(&r, o, RUN_REPLAY);
 	if (err)
 		goto out;
-	/* The writer before the load: it must hear of the losses that loading the first blocks meets. */
+	/* The writer before the load: it must hear of the losses loading the first blocks meets. */
 	err = o->write_path ? add_rewriter(&r, &w) : run__add_output(&r);
 	if (!err)
 		err = run__go(&r, SYSCALLS_ALL);

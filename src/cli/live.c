@@ -209,8 +209,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		if (po.switch_enters && want != enters) {
 			rc = probe__set_exit_only(p, !want);
 			if (rc)
-				log_warn("cannot %s syscall enters (%s)", want ? "trace" : "stop tracing",
-					 strerror(-rc));
+				log_warn("cannot %s syscall enters (%s)",
+					 want ? "trace" : "stop tracing", strerror(-rc));
 			else
 				log_debug("syscalls: %s", want ? "enters and exits" :
 					  "exits only (the output needs no latency)");

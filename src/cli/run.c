@@ -127,7 +127,8 @@ static int replay_loop(struct run *r)
 			/* One tick per boundary crossed: they all see the same last_ts anyway. */
 			if (pipeline__tick(pl))
 				break;
-			next_tick = add_sat(next_tick, ((ts - next_tick) / RUN_TICK_NS + 1) * RUN_TICK_NS);
+			next_tick = add_sat(next_tick,
+					    ((ts - next_tick) / RUN_TICK_NS + 1) * RUN_TICK_NS);
 		}
 		if (pipeline__record(pl, rec, size))
 			break;

@@ -36,7 +36,7 @@ struct run {
 	struct proctab *procs;
 	struct containers *containers;
 	struct capture_reader *reader;	/* replay: the captures */
-	bool snapshots;		/* replay: rewritten (-r -w), each recording's tables go out first */
+	bool snapshots;		/* replay: rewritten (-r -w), every recording's tables first */
 	bool replayed;		/* replay: the captures were loaded and the replay ran */
 	struct pipeline *pl;
 };

@@ -31,7 +31,8 @@ int cmd_top(struct scry_opts *o)
 	err = run__add_sink(&r, &top_ui_ops, t);
 	/* Enters are traced only while a screen needs them (topscalls' latency). */
 	if (!err)
-		err = run__go(&r, pipeline__enters_wanted(r.pl) > 0 ? SYSCALLS_ALL : SYSCALLS_EXITS);
+		err = run__go(&r, pipeline__enters_wanted(r.pl) > 0 ? SYSCALLS_ALL :
+				  SYSCALLS_EXITS);
 out:
 	run__fini(&r);
 	return err;

@@ -107,14 +107,7 @@ static void view_free(void *ctx)
 	free(s);
 }
 
-const struct sink_ops view_sink_ops = {
-	.name = "view",
-	.flags = SINK_HIDDEN,
-	.event = view_event,
-	.tick = view_tick,
-	.finish = view_finish,
-	.free = view_free,
-};
+const struct sink_ops view_sink_ops = SINK_OPS(view, "view", SINK_HIDDEN);
 
 void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run)
 {

@@ -528,14 +528,7 @@ static void top_free(void *ctx)
 	free(t);
 }
 
-const struct sink_ops top_ui_ops = {
-	.name = "top",
-	.flags = SINK_HIDDEN | SINK_UNFILTERED,
-	.event = top_event,
-	.tick = top_tick,
-	.finish = top_finish,
-	.free = top_free,
-};
+const struct sink_ops top_ui_ops = SINK_OPS(top, "top", SINK_HIDDEN | SINK_UNFILTERED);
 
 void *top_ui__new(const struct run_ctx *run, const char *filter)
 {

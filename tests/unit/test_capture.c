@@ -501,7 +501,8 @@ static void live_new(struct live *L, const struct capture_writer_opts *o)
 	L->containers = containers__new(&co, false);
 	seed(L->procs, 100, "bash", "/bin/bash", 1);
 	p = seed(L->procs, 200, "app", "/app", 77);
-	assert_non_null(proctab__add_thread(L->procs, 201, 8, (char[SCRY_COMM_LEN]){ "worker" }, p));
+	assert_non_null(proctab__add_thread(L->procs, 201, 8, (char[SCRY_COMM_LEN]){ "worker" },
+					    p));
 	ma.name = strdup("web");
 	ma.image = strdup("nginx:1");
 	a = containers__add(L->containers, 77, ID_A, CTR_DOCKER, &ma);

@@ -41,18 +41,14 @@ static int seen_event(void *ctx, const struct scry_event *ev, bool matched)
 
 static const struct sink_ops seen_ops = { .name = "seen", .event = seen_event };
 
+/* A switch-out of task 10+cpu from cgroup `cgid`. */
 static union scry_rec mk_switch(uint16_t cpu, uint64_t ts, uint64_t cgid)
 {
-	union scry_rec r;
+	union scry_rec r = { .sw = {
+		.h = { .type = SCRY_REC_SWITCH, .size = sizeof(struct scry_rec_switch), .cpu = cpu,
+		       .ts = ts, .pid = 10 + cpu, .tid = 10 + cpu, .cgid = cgid, .comm = "t" },
+	} };
 
-	memset(&r, 0, sizeof(r));
-	r.h.type = SCRY_REC_SWITCH;
-	r.h.size = sizeof(struct scry_rec_switch);
-	r.h.cpu = cpu;
-	r.h.ts = ts;
-	r.h.pid = r.h.tid = 10 + cpu;
-	r.h.cgid = cgid;
-	memcpy(r.h.comm, "t", 1);
 	return r;
 }
 
