@@ -63,12 +63,12 @@ struct capture_stats {
  * starts, at the first event or tick (a live run sees them once its programs are attached), and
  * replaces an existing FILE then; with `source` (-r -w) only at the first event that matches, so
  * that a replay that matches nothing leaves FILE as it was. Files are made as scry/outfile.h says
- * (mode 0600, never through a symlink or into someone else's file). `pl` is the pipeline whose
+ * (mode 0600, never through a symlink or into someone else's file). `run` is the run whose
  * process table and container registry the capture describes (either may be NULL). The file
  * header and the table snapshot are written at the start. NULL on error, with a message printed.
  */
 struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
-					   struct pipeline *pl);
+					   const struct run_ctx *run);
 /* The sink (SINK_HIDDEN | SINK_UNFILTERED); its context is the writer. */
 extern const struct sink_ops capture_sink_ops;
 /* Write what is pending and the end marker, stop the thread. 0 or the first write error. */

@@ -5,11 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-
-struct pipeline;
+#include <stdio.h>
 
 struct scry_opts {
-	const char *command;	/* "stream" (default), "top", or a -c view */
+	const char *command;	/* in commands.c's table: "stream" (-c too), "top", "read"... */
 	const char *view;	/* -c VIEW */
 	double interval;	/* --interval SECS for views; 0: one table for the whole run */
 	unsigned int top;	/* --top N rows of a view table */
@@ -53,23 +52,18 @@ int cli__parse(int argc, char **argv, struct scry_opts *o);
 void cli__usage(void);
 void cli__free(struct scry_opts *o);
 
-/* commands.c */
+/* commands.c: run the command the options chose. */
 int cmd_run(struct scry_opts *o);
-/*
- * Compile the filter into pl->filter and add the sink the options ask for (the event printer,
- * or a view): the same for a live run and a replay. Errors are printed.
- */
-int output__setup(const struct scry_opts *o, struct pipeline *pl);
-/*
- * The part every run shares: the syscall table, -n, and FILTER compiled; a bad filter is shown
- * (message, expression, caret) and returns SCRY_EXIT_USAGE.
- */
-int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl);
-void output__teardown(struct pipeline *pl);
+/* Whether a word is a command typed as one ("scry top"). */
+bool cli__is_command(const char *word);
+/* --help's lines for those commands. */
+void cli__usage_commands(FILE *f);
 
-/* capture_cmd.c: -w FILE records a live run; -r FILE... replays captures through output__setup. */
+/* capture_cmd.c: -w FILE records a live run; -r FILE... replays captures (with -w: rewrites). */
 int cmd_write(struct scry_opts *o);
 int cmd_read(struct scry_opts *o);
+/* top.c: scry top. */
+int cmd_top(struct scry_opts *o);
 
 /* What a live run traces of syscalls. */
 enum syscall_mode {
@@ -77,11 +71,5 @@ enum syscall_mode {
 	SYSCALLS_EXITS,		/* exits alone: counts, errors, bytes, but no latency */
 	SYSCALLS_ALL,		/* enters and exits */
 };
-
-/* live.c: run the pipeline on the BPF programs until -n/-M/a signal/a sink ends it. */
-int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode mode);
-/* The process table and container registry of a live run (pipeline.procs/.containers). */
-int live__setup(const struct scry_opts *o, struct pipeline *pl);
-void live__teardown(struct pipeline *pl);
 
 #endif /* SCRY_CLI_H */

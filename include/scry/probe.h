@@ -17,8 +17,20 @@ struct probe_opts {
 	const char *cgroup_v1;	/* take cgroup ids from this v1 controller's hierarchy, or NULL */
 };
 
-/* Receives each raw record; a non-zero return stops the current consume call. */
+/* Receives each raw event record; a non-zero return stops the current consume call. */
 typedef int (*probe_record_fn)(void *ctx, void *data, size_t size);
+/*
+ * Receives the control records, which are not events: a cgroup made (its path, not
+ * NUL-terminated) or removed (path NULL) in the hierarchy scry attributes by. Each comes ahead
+ * of any event from inside its cgroup.
+ */
+typedef void (*probe_cgroup_fn)(void *ctx, uint64_t id, const char *path, size_t len);
+
+struct probe_consumer {
+	probe_record_fn record;
+	probe_cgroup_fn cgroup;	/* may be NULL */
+	void *ctx;
+};
 
 struct probe;
 
@@ -28,7 +40,7 @@ struct probe;
  * wrong and what to do, and returns NULL with errno set.
  */
 struct probe *probe__open(const struct probe_opts *opts);
-int probe__attach(struct probe *p, probe_record_fn fn, void *ctx);
+int probe__attach(struct probe *p, const struct probe_consumer *c);
 /* CPUs whose records can arrive (possible CPUs: a record's h.cpu is below this). */
 unsigned int probe__ncpus(struct probe *p);
 /* An fd that polls readable when records are waiting (the ring buffer's epoll fd). */

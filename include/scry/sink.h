@@ -17,7 +17,6 @@
 struct proctab;
 struct filter;
 struct containers;
-struct reorder;
 
 enum sink_flags {
 	SINK_HIDDEN = 1 << 0,		/* also bookkeeping events (cputick) */
@@ -39,58 +38,61 @@ struct sink_ops {
 	void (*free)(void *ctx);
 };
 
-#define PIPELINE_MAX_SINKS 8
+/* A sink's ops when its callbacks are named after it: PREFIX_event, _tick, _finish, _free. */
+#define SINK_OPS(prefix, sink_name, sink_flags)						\
+	{ .name = (sink_name), .flags = (sink_flags), .event = prefix##_event,			\
+	  .tick = prefix##_tick, .finish = prefix##_finish, .free = prefix##_free }
+
 /* A recording's tick rate is not known on replay: slices are taken to span at most this. */
 #define PIPELINE_SLICE_NS 250000000ULL
 
-struct pipeline {
-	struct proctab *procs;
-	struct containers *containers;	/* may be NULL */
-	struct filter *filter;		/* NULL: accept all */
-	struct {
-		const struct sink_ops *ops;
-		void *ctx;
-	} sinks[PIPELINE_MAX_SINKS];
-	int nsinks;
-	uint64_t limit;		/* -n: end after this many events matched the filter (0: none) */
-	uint64_t num;		/* last evt.num given */
-	uint64_t matched;	/* events that passed the filter */
-	uint64_t records;	/* records decoded */
-	uint64_t malformed;	/* records that failed to decode */
-	uint64_t last_ts;	/* time of the newest record */
+/*
+ * What a sink may know of the run it is part of: given to its constructor, read-only, kept up
+ * to date by the pipeline. Sinks never see the pipeline itself (its filter, counters, reorder
+ * stage and sink list are dispatch.c's).
+ */
+struct run_ctx {
+	struct proctab *procs;		/* the process table (may be NULL) */
+	struct containers *containers;	/* the container registry (may be NULL) */
 	uint64_t start_ts;	/* boot ns when the recording began (live: attach; replay: header) */
-	bool live;		/* ticks may run ahead of the events, by the wall clock */
+	uint64_t last_ts;	/* time of the newest event decoded */
 	/*
 	 * The longest a CPU slice can reach back before its report (a few ticks live; 0: unknown,
 	 * a replay: views assume PIPELINE_SLICE_NS). Views keep an interval open this long.
 	 */
 	uint64_t slice_ns;
-	/* Live, set by a sink that changes views (scry top): 1 trace syscall enters, 0 exits only,
-	 * -1 (the default after pipeline__init) the mode stays as the run began. */
-	int want_enters;
-	/* Live: the reorder stage and the containers whose names it waits for (dispatch.c). */
-	struct reorder *order;
-	struct hashmap *holds;
-	uint64_t lag_ns;		/* how long records wait for older ones to arrive */
-	uint64_t late_max_ns;
-	uint64_t released_ts;		/* every event up to this time has been delivered */
-	uint64_t last_cgid;		/* one-entry cache of the last record's container */
-	struct scry_container *last_ctr;
-	bool last_valid;
-	int status;		/* 0 running, SINK_DONE, or < 0 */
+	bool live;		/* events come from the kernel now, not from a capture */
 };
 
-/* After setting procs and containers: wires their lifetimes together. */
-void pipeline__init(struct pipeline *pl);
+/*
+ * Live, a sink whose needs change while it runs (scry top's screens) asks for syscall enters to
+ * be traced (or not); the live source applies the newest request at its next round. A replay
+ * ignores it.
+ */
+void run_request_enters(const struct run_ctx *ctx, bool on);
+
+/* The pipeline: opaque to its sinks; set up and driven by the run (src/cli/run.c). */
+struct pipeline;
+
+/* procs and containers (either may be NULL) outlive the pipeline; NULL when out of memory. */
+struct pipeline *pipeline__new(struct proctab *procs, struct containers *containers);
+/* Frees the sinks, the filter and what a live pipeline still holds (waiting records dropped). */
+void pipeline__free(struct pipeline *pl);
+const struct run_ctx *pipeline__ctx(const struct pipeline *pl);
+/* The filter (owned from now on, NULL: accept all) and -n (0: no limit). */
+void pipeline__set_filter(struct pipeline *pl, struct filter *f, uint64_t limit);
+const struct filter *pipeline__filter(const struct pipeline *pl);
+/* When the recording began, how far a CPU slice reaches back (0: unknown), and live or not. */
+void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, bool live);
 /*
  * Live: records from `ncpus` CPUs go through the reorder stage, waiting `lag_ns` (at least the
  * longest a record can stay in a CPU's stage) for older ones before they are delivered.
  */
 int pipeline__order(struct pipeline *pl, unsigned int ncpus, uint64_t lag_ns);
-/* Frees what a live pipeline still holds (records waiting in the stage are dropped). */
-void pipeline__fini(struct pipeline *pl);
+/* The sink is the pipeline's from now on, added or not (-ENOSPC: it was freed). */
 int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx);
-/* Feed one raw record; returns pl->status (non-zero ends the run). */
+#define PIPELINE_MAX_SINKS 8
+/* Feed one raw event record; returns the status (non-zero ends the run). */
 int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size);
 int pipeline__tick(struct pipeline *pl);
 /*
@@ -109,9 +111,14 @@ struct reorder_stats {
 	uint64_t oldest;	/* key of the oldest record waiting (UINT64_MAX: none) */
 };
 void pipeline__order_stats(const struct pipeline *pl, struct reorder_stats *st);
+/* 0 running, SINK_DONE (a sink or -n ended the run), or < 0 (a sink failed). */
+int pipeline__status(const struct pipeline *pl);
+/* Records that failed to decode, skipped. */
+uint64_t pipeline__malformed(const struct pipeline *pl);
+/* The newest run_request_enters: 1 enters, 0 exits only, -1 none was made. */
+int pipeline__enters_wanted(const struct pipeline *pl);
 /* Finish every sink; returns the first error. */
 int pipeline__finish(struct pipeline *pl);
-void pipeline__free_sinks(struct pipeline *pl);
 
 /* --- printer.c / json.c ------------------------------------------------------------------------ */
 struct printer_opts {

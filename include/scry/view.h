@@ -16,7 +16,7 @@
 
 #include "scry/decode.h"
 
-struct pipeline;
+struct run_ctx;
 struct scry_container;
 struct proctab;
 struct obuf;
@@ -276,16 +276,21 @@ struct view_sink_opts {
 	unsigned int top;
 	bool json;
 	int fd;
+	const struct filter *filter;	/* the run's: which processes a ps view lists */
 };
 extern const struct sink_ops view_sink_ops;
-void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl);
+void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run);
 
 /* lscontainers: the view of that name, one list at the end of the run, in a view sink. */
 #define lscontainers_ops view_sink_ops
-void *lscontainers__new(struct pipeline *pl, bool json, int fd);
+void *lscontainers__new(const struct run_ctx *run, bool json, int fd);
 
-/* --- top_ui.c: the interactive top ------------------------------------------------------------- */
-struct scry_opts;
-int top_ui__run(struct scry_opts *o);
+/* --- top_ui.c: the interactive top, a sink that draws the views on the terminal ------------- */
+extern const struct sink_ops top_ui_ops;
+/*
+ * Its first screen (containers) with `filter` (NULL: none); it asks the run for syscall enters
+ * while a screen needs them. NULL with errno set: EINVAL, a bad filter (said), or ENOMEM.
+ */
+void *top_ui__new(const struct run_ctx *run, const char *filter);
 
 #endif /* SCRY_VIEW_H */

@@ -147,7 +147,7 @@ static uint64_t file_ts(const struct capture_writer *w, const struct scry_event 
 		return now_boot_ns();
 	if (first)
 		return first->rec->h.ts;
-	return w->pl && w->pl->last_ts ? w->pl->last_ts : w->hdr.start_ts;
+	return w->run && w->run->last_ts ? w->run->last_ts : w->hdr.start_ts;
 }
 
 /* A new file starts here: its snapshot of the tables, queued behind everything before. */
@@ -292,7 +292,7 @@ static int start(struct capture_writer *w, const struct scry_event *first)
 	}
 	/* The live run has set the offset by now; replay prints times with this very offset. */
 	w->hdr.boot_wall = clock__wall_offset() ? clock__wall_offset() : boot_to_wall_offset();
-	w->hdr.start_ts = w->pl && w->pl->start_ts ? w->pl->start_ts : now_boot_ns();
+	w->hdr.start_ts = w->run && w->run->start_ts ? w->run->start_ts : now_boot_ns();
 	w->cur = take_free(w);
 	return new_file(w, first);
 }
@@ -544,7 +544,7 @@ static int start_thread(struct capture_writer *w)
 }
 
 struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
-					   struct pipeline *pl)
+					   const struct run_ctx *run)
 {
 	struct capture_writer *w = calloc(1, sizeof(*w));
 	int level = o->level < 0 ? DEFAULT_LEVEL : o->level, err = -ENOMEM;
@@ -558,7 +558,7 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 		w->out.in_place = w->out.published = w->published = true;
 	}
 	w->o = *o;
-	w->pl = pl;
+	w->run = run;
 	w->block_raw = o->block_bytes ? o->block_bytes : BLOCK_RAW;
 	if (w->block_raw < 1024)
 		w->block_raw = 1024;	/* room for the largest non-lifecycle record */
@@ -572,7 +572,7 @@ struct capture_writer *capture_writer__new(const struct capture_writer_opts *o,
 	if (w->zcap < CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4)
 		w->zcap = CAP_PREAMBLE + CAP_HDR_BODY_MAX + 4;
 	w->zbuf = malloc(w->zcap);
-	w->tables = cap_tables__new(pl ? pl->procs : NULL, pl ? pl->containers : NULL);
+	w->tables = cap_tables__new(run ? run->procs : NULL, run ? run->containers : NULL);
 	w->names = cap_names__new(o->path, o->rotate_bytes, o->rotate_ns, o->keep);
 	if (!w->zbuf || !w->tables || !w->names || make_pool(w, o->pool_blocks ?: POOL_DEFAULT))
 		goto fail;

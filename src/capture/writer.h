@@ -34,7 +34,7 @@ struct job {
 
 struct capture_writer {
 	struct capture_writer_opts o;
-	struct pipeline *pl;
+	const struct run_ctx *run;
 	struct cap_tables *tables;
 	struct cap_header hdr;		/* template: seq and file_ts change per file */
 

@@ -14,14 +14,8 @@
 #include <unistd.h>
 
 #include "scry/capture.h"
-#include "scry/cli.h"
-#include "scry/container.h"
-#include "scry/filter.h"
-#include "scry/sink.h"
-#include "scry/state.h"
 #include "scry/util.h"
-
-#define TICK_NS 100000000ULL	/* as live: flush output, views' intervals, reaping */
+#include "run.h"
 
 static void size_str(uint64_t bytes, char *buf, size_t len)
 {
@@ -61,6 +55,32 @@ static void write_summary(struct capture_writer *w, const struct scry_opts *o)
 		 files, size, per, (unsigned long long)st.dropped_events);
 }
 
+/* The writer as the run's sink; NULL (said) if it cannot start. */
+static struct capture_writer *add_writer(struct run *r, const struct capture_writer_opts *wo)
+{
+	struct capture_writer *w = capture_writer__new(wo, run__ctx(r));
+
+	if (!w || pipeline__add_sink(r->pl, &capture_sink_ops, w))
+		return NULL;	/* the pipeline freed a writer it could not take */
+	return w;
+}
+
+/* Close the writer and say what it wrote; 0 or the error writing. */
+static int close_writer(struct capture_writer *w, const struct scry_opts *o)
+{
+	struct capture_stats st;
+	int err = capture_writer__close(w);
+
+	/* Not started (nothing traced, an empty input): nothing was made or touched. */
+	if (!capture_writer__started(w))
+		return err;
+	write_summary(w, o);
+	capture_writer__stats(w, &st);
+	if (err && !st.err_said)
+		log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-err));
+	return err;
+}
+
 int cmd_write(struct scry_opts *o)
 {
 	struct capture_writer_opts wo = {
@@ -68,91 +88,25 @@ int cmd_write(struct scry_opts *o)
 		.rotate_ns = o->rotate_secs * 1000000000ULL, .keep = o->rotate_keep,
 		.filter = o->filter, .level = -1,
 	};
-	struct capture_writer *w = NULL;
-	struct pipeline pl = {};
+	struct capture_writer *w;
+	struct run r;
 	int err, cerr;
 
-	if (o->nread)
-		return cmd_read(o);
-	err = pipeline__setup_filter(o, &pl);
-	if (err)
-		return err;
-	err = live__setup(o, &pl);
+	err = run__init(&r, o, RUN_LIVE);
 	if (err)
 		goto out;
-	w = capture_writer__new(&wo, &pl);
+	w = add_writer(&r, &wo);
 	if (!w) {
-		err = -errno;
+		err = errno ? -errno : -ENOMEM;
 		goto out;
 	}
-	err = pipeline__add_sink(&pl, &capture_sink_ops, w);
-	if (err) {
-		capture_writer__free(w);
-		goto out;
-	}
-	err = live__run(o, &pl, SYSCALLS_ALL);
-	cerr = capture_writer__close(w);
-	/* Not started: nothing was traced (no root, no BPF), and nothing was made or touched. */
-	if (capture_writer__started(w)) {
-		struct capture_stats st;
-
-		write_summary(w, o);
-		capture_writer__stats(w, &st);
-		if (cerr && !st.err_said)
-			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-cerr));
-	}
+	err = run__go(&r, SYSCALLS_ALL);
+	cerr = close_writer(w, o);
 	if (!err)
 		err = cerr;
 out:
-	pipeline__free_sinks(&pl);	/* frees the writer */
-	filter__free(pl.filter);
-	live__teardown(&pl);
+	run__fini(&r);	/* frees the writer */
 	return err;
-}
-
-/* a + b, or UINT64_MAX if the sum does not fit. */
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/* -M SECS in ns from `start`: saturated, whatever the seconds and the file's times. */
-static uint64_t deadline_of(uint64_t start, double secs)
-{
-	double ns = secs * 1e9;
-
-	if (!(secs > 0))
-		return UINT64_MAX;
-	return ns >= 18e18 ? UINT64_MAX : add_sat(start, (uint64_t)ns);
-}
-
-/*
- * Replay every record up to -M (event time after the recording began), -n or the end. The
- * reader keeps every time below 2^62, and the sums here saturate anyway.
- */
-static int replay(const struct scry_opts *o, struct capture_reader *r, struct pipeline *pl)
-{
-	uint64_t deadline = deadline_of(pl->start_ts, o->max_secs);
-	uint64_t next_tick = add_sat(pl->start_ts, TICK_NS);
-	const void *rec;
-	uint32_t size;
-	int rc;
-
-	while ((rc = capture_reader__next(r, &rec, &size)) > 0) {
-		uint64_t ts = ((const struct scry_hdr *)rec)->ts;
-
-		if (ts > deadline)
-			break;
-		if (ts >= next_tick) {
-			/* One tick per boundary crossed: they all see the same last_ts anyway. */
-			if (pipeline__tick(pl))
-				break;
-			next_tick = add_sat(next_tick, ((ts - next_tick) / TICK_NS + 1) * TICK_NS);
-		}
-		if (pipeline__record(pl, rec, size))
-			break;
-	}
-	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -210,103 +164,59 @@ static bool may_overwrite_input(const struct scry_opts *o)
  * -r with -w: the replay goes into a new capture (filtered, cut with -n/-M, or rotated with
  * -C), as `sysdig -r in -w out FILTER` does. The writer waits rather than drops here.
  */
-static int rewrite_setup(struct scry_opts *o, struct capture_reader *r, struct pipeline *pl,
-			 struct capture_writer **out)
+static int add_rewriter(struct run *r, struct capture_writer **out)
 {
+	const struct scry_opts *o = r->o;
 	struct capture_writer_opts wo = {
 		.path = o->write_path, .rotate_bytes = o->rotate_mb * 1000000ULL,
-		.keep = o->rotate_keep, .filter = o->filter, .level = -1, .source = r,
+		.keep = o->rotate_keep, .filter = o->filter, .level = -1, .source = r->reader,
 	};
-	struct capture_writer *w;
-	int err;
 
 	if (may_overwrite_input(o)) {
 		log_err("-w %s would overwrite a file being replayed: write to another file",
 			o->write_path);
 		return -EINVAL;
 	}
-	err = pipeline__setup_filter(o, pl);
-	if (err)
-		return err;
-	w = capture_writer__new(&wo, pl);
-	if (!w)
-		return -errno;
-	err = pipeline__add_sink(pl, &capture_sink_ops, w);
-	if (err) {
-		capture_writer__free(w);
-		return err;
-	}
-	*out = w;
+	*out = add_writer(r, &wo);
+	if (!*out)
+		return errno ? -errno : -ENOMEM;
+	r->snapshots = true;
 	return 0;
 }
 
 int cmd_read(struct scry_opts *o)
 {
-	struct containers_opts co = {};
 	struct capture_writer *w = NULL;
 	struct capture_read_stats st;
-	struct capture_reader *r;
-	struct pipeline pl = {};
+	struct run r;
 	int err, rc;
 
-	r = capture_reader__open((const char *const *)o->read_paths, o->nread);
-	if (!r)
-		return -EINVAL;
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
-	if (!pl.procs || !pl.containers) {
-		log_err("out of memory");
-		err = -ENOMEM;
-		goto out;
-	}
-	pipeline__init(&pl);
-	/* The writer first: it must hear of the losses that loading the first blocks meets. */
-	err = o->write_path ? rewrite_setup(o, r, &pl, &w) : output__setup(o, &pl);
-	if (!err)
-		err = capture_reader__load(r, pl.procs, pl.containers);
-	/* The new file's snapshot, taken at its first event, names every recording's processes. */
-	if (!err && w)
-		err = capture_reader__snapshots(r);
+	err = run__init(&r, o, RUN_REPLAY);
 	if (err)
 		goto out;
-	pl.start_ts = capture_reader__start_ts(r);
-	log_debug("replaying a recording that began at %llu ns after the epoch",
-		  (unsigned long long)(pl.start_ts + clock__wall_offset()));
-	err = replay(o, r, &pl);
-	if (pl.status < 0 && !err)
-		err = pl.status;
-	rc = pipeline__finish(&pl);
-	if (rc < 0 && !err)
-		err = rc;
+	/* The writer before the load: it must hear of the losses loading the first blocks meets. */
+	err = o->write_path ? add_rewriter(&r, &w) : run__add_output(&r);
+	if (!err)
+		err = run__go(&r, SYSCALLS_ALL);
+	if (!r.replayed)
+		goto out;	/* nothing was: the inputs could not be loaded */
 	if (w) {
-		struct capture_stats cs;
-
-		/* Not started (an empty input): nothing was made or touched. */
-		rc = capture_writer__close(w);
-		capture_writer__stats(w, &cs);
-		if (capture_writer__started(w))
-			write_summary(w, o);
-		if (rc && !cs.err_said)
-			log_err("writing %s failed: %s", capture_writer__path(w, true), strerror(-rc));
+		rc = close_writer(w, o);
 		if (!err)
 			err = rc;
 	}
-	if (pl.malformed)
+	if (pipeline__malformed(r.pl))
 		log_warn("%llu records of the capture could not be decoded and were skipped",
-			 (unsigned long long)pl.malformed);
-	capture_reader__finish(r);
-	capture_reader__stats(r, &st);
+			 (unsigned long long)pipeline__malformed(r.pl));
+	capture_reader__finish(r.reader);
+	capture_reader__stats(r.reader, &st);
 	log_debug("replayed %llu records from %u files; %llu damaged blocks, %llu bytes lost",
 		  (unsigned long long)st.records, st.files, (unsigned long long)st.damaged_blocks,
 		  (unsigned long long)st.lost_bytes);
 	/* What is intact was replayed; the status says that not everything was (README). */
-	if (!err && (st.damaged_files || st.skipped_files || pl.malformed))
+	if (!err && (st.damaged_files || st.skipped_files || pipeline__malformed(r.pl)))
 		err = SCRY_EXIT_DAMAGED;
 out:
-	output__teardown(&pl);	/* frees the writer too, if any */
-	/* Processes first: freeing them drops their references to containers. */
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
-	capture_reader__free(r);
+	run__fini(&r);	/* frees the writer too, if any */
 	return err;
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What to run for the parsed options. */
+/*
+ * The commands, as a table (bpftool's cmds[] and do_*): the options choose one (cli__parse sets
+ * o->command), and each builds its run with run.h, so every run is set up and torn down alike.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,15 +11,14 @@
 #include <unistd.h>
 
 #include "scry/cli.h"
-#include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
-#include "scry/state.h"
 #include "scry/util.h"
 #include "scry/view.h"
+#include "run.h"
 
 /* -L: one line per view; -L VIEW: its columns and JSON keys. */
-static int list_views(const struct scry_opts *o)
+static int do_views(struct scry_opts *o)
 {
 	const struct view_desc *v;
 	const struct key_col *c;
@@ -51,7 +53,7 @@ static int list_views(const struct scry_opts *o)
 	return 0;
 }
 
-static int list_fields(void)
+static int do_fields(struct scry_opts *o)
 {
 	size_t i;
 
@@ -62,30 +64,6 @@ static int list_fields(void)
 		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
 	}
 	return 0;
-}
-
-/* The filter compiled, or its error shown (three lines) and SCRY_EXIT_USAGE. */
-static int compile_filter(const char *expr, struct filter **out)
-{
-	struct filter_error e;
-
-	*out = filter__new(expr, &e);
-	if (*out)
-		return 0;
-	if (errno == ENOMEM) {
-		log_err("out of memory");
-		return -ENOMEM;
-	}
-	filter_error__log(expr, &e);
-	return SCRY_EXIT_USAGE;
-}
-
-int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl)
-{
-	if (syscalls__init())
-		return -EINVAL;
-	pl->limit = o->max_events;
-	return compile_filter(o->filter, &pl->filter);
 }
 
 /*
@@ -101,7 +79,7 @@ static int check_usage(const struct scry_opts *o)
 
 	if (syscalls__init())
 		return -EINVAL;
-	err = compile_filter(o->filter, &f);
+	err = run__compile_filter(o->filter, &f);
 	filter__free(f);
 	if (err)
 		return err;
@@ -120,52 +98,33 @@ static int check_usage(const struct scry_opts *o)
 	return 0;
 }
 
-int output__setup(const struct scry_opts *o, struct pipeline *pl)
+int run__add_output(struct run *r)
 {
+	const struct scry_opts *o = r->o;
 	struct printer_opts po = {
 		.json = o->json, .containers = o->containers, .format = o->format, .fd = STDOUT_FILENO,
 	};
 	void *pr;
-	int err = pipeline__setup_filter(o, pl);
 
-	if (err)
-		return err;
-	if (o->view && !strcmp(o->view, "lscontainers")) {
-		pr = lscontainers__new(pl, o->json, STDOUT_FILENO);
-		if (!pr) {
-			log_err("out of memory");
-			return -ENOMEM;
-		}
-		return pipeline__add_sink(pl, &lscontainers_ops, pr);
-	}
+	if (o->view && !strcmp(o->view, "lscontainers"))
+		return run__add_sink(r, &lscontainers_ops,
+				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
 	if (o->view) {
 		struct view_sink_opts vo = {
 			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
-			.json = o->json, .fd = STDOUT_FILENO,
+			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
 		};
 
 		if (!vo.view) {
 			log_err("unknown view '%s'; scry -L lists the views", o->view);
 			return -EINVAL;
 		}
-		pr = view_sink__new(&vo, pl);
-		if (!pr) {
-			log_err("out of memory");
-			return -ENOMEM;
-		}
-		return pipeline__add_sink(pl, &view_sink_ops, pr);
+		return run__add_sink(r, &view_sink_ops, view_sink__new(&vo, run__ctx(r)));
 	}
 	pr = printer__new(&po);
 	if (!pr)
 		return -EINVAL;
-	return pipeline__add_sink(pl, &printer_ops, pr);
-}
-
-void output__teardown(struct pipeline *pl)
-{
-	pipeline__free_sinks(pl);
-	filter__free(pl->filter);
-	pl->filter = NULL;
+	return run__add_sink(r, &printer_ops, pr);
 }
 
 /*
@@ -180,43 +139,77 @@ static enum syscall_mode syscall_mode(const struct view_desc *v, bool ls, const 
 	return view_needs_enters(v, f) ? SYSCALLS_ALL : SYSCALLS_EXITS;
 }
 
-static int cmd_stream(struct scry_opts *o)
+/* The event stream, or a -c view: live. */
+static int do_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
 	bool ls = o->view && !strcmp(o->view, "lscontainers");
-	struct scry_opts run = *o;
-	struct pipeline pl = {};
+	struct scry_opts opts = *o;
+	struct run r;
 	int err;
 
 	/* lscontainers is a short look (one second unless -M or -n say otherwise), then a table. */
-	if (ls && !run.max_secs && !run.max_events)
-		run.max_secs = 1;
-	err = output__setup(&run, &pl);
+	if (ls && !opts.max_secs && !opts.max_events)
+		opts.max_secs = 1;
+	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)
-		err = live__setup(&run, &pl);
+		err = run__add_output(&r);
 	if (!err)
-		err = live__run(&run, &pl, syscall_mode(v, ls, pl.filter));
-	output__teardown(&pl);
-	live__teardown(&pl);
+		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
+	run__fini(&r);
 	return err;
+}
+
+/* Options checked first (check_usage): every command that runs something. */
+#define CMD_RUNS 1
+
+/* In the order cli__parse picks them; a command with a word is typed as one (scry top). */
+static const struct cmd {
+	const char *name;
+	int (*fn)(struct scry_opts *o);
+	int flags;
+	const char *word_help;	/* for --help: a command typed as a word */
+} cmds[] = {
+	{ "fields", do_fields, 0, NULL },		/* -l */
+	{ "views", do_views, 0, NULL },			/* -L */
+	{ "top", cmd_top, CMD_RUNS, "interactive top of containers and processes" },
+	{ "read", cmd_read, CMD_RUNS, NULL },		/* -r FILE..., with or without -w */
+	{ "write", cmd_write, CMD_RUNS, NULL },		/* -w FILE */
+	{ "stream", do_stream, CMD_RUNS, NULL },	/* the default; -c VIEW */
+};
+
+bool cli__is_command(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (cmds[i].word_help && !strcmp(cmds[i].name, word))
+			return true;
+	return false;
+}
+
+void cli__usage_commands(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (cmds[i].word_help)
+			fprintf(f, "       scry %s [OPTIONS] [FILTER]%*s%s\n", cmds[i].name,
+				(int)(6 - strlen(cmds[i].name)), "", cmds[i].word_help);
 }
 
 int cmd_run(struct scry_opts *o)
 {
+	size_t i;
 	int err;
 
-	if (o->list_fields)
-		return list_fields();
-	if (o->list_views)
-		return list_views(o);
-	err = check_usage(o);
-	if (err)
-		return err;
-	if (o->write_path)
-		return cmd_write(o);
-	if (o->nread)
-		return cmd_read(o);
-	if (!strcmp(o->command, "top"))
-		return top_ui__run(o);
-	return cmd_stream(o);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (strcmp(cmds[i].name, o->command))
+			continue;
+		if ((cmds[i].flags & CMD_RUNS) && (err = check_usage(o)))
+			return err;
+		return cmds[i].fn(o);
+	}
+	log_err("unknown command '%s'", o->command);
+	return SCRY_EXIT_USAGE;
 }

@@ -14,16 +14,14 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "scry/cli.h"
 #include "scry/container.h"
 #include "scry/probe.h"
-#include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
+#include "run.h"
 
 #define POLL_MIN_MS 1
 #define POLL_MAX_MS 50
-#define TICK_NS 100000000ULL	/* sinks' tick: flush output, views' intervals, reaping */
 #define RECONCILE_NS 1000000000ULL	/* after ring drops, /proc is asked at most this often */
 
 /*
@@ -40,7 +38,20 @@ static uint64_t order_lag(unsigned int tick_hz)
 
 static int on_record(void *ctx, void *data, size_t size)
 {
-	return pipeline__record(ctx, data, size);
+	struct run *r = ctx;
+
+	return pipeline__record(r->pl, data, size);
+}
+
+/* Not events: they reach the registry ahead of the stage, before any record of the cgroup. */
+static void on_cgroup(void *ctx, uint64_t id, const char *path, size_t len)
+{
+	struct run *r = ctx;
+
+	if (path)
+		containers__cgroup_made(r->containers, id, path, len);
+	else
+		containers__cgroup_removed(r->containers, id);
 }
 
 static int block_signals(sigset_t *set)
@@ -61,9 +72,9 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	fprintf(stderr, "scry: %llu events captured, %llu dropped (%.2f%%), %.2f s\n",
 		(unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
 		pct, secs);
-	if (pl->malformed)
+	if (pipeline__malformed(pl))
 		fprintf(stderr, "scry: %llu malformed records skipped\n",
-			(unsigned long long)pl->malformed);
+			(unsigned long long)pipeline__malformed(pl));
 	pipeline__order_stats(pl, &ro);
 	if (ro.late)
 		fprintf(stderr, "scry: %llu events reached scry up to %.1f ms after newer ones had been "
@@ -75,68 +86,46 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 			(unsigned long long)st->ctl_dropped);
 }
 
-int live__setup(const struct scry_opts *o, struct pipeline *pl)
-{
-	struct containers_opts co = { .resolve = true, .v1_controller = o->cgroup_v1 };
-
-	pl->procs = proctab__new("/proc");
-	if (!pl->procs) {
-		log_err("out of memory");
-		return -ENOMEM;
-	}
-	pl->containers = containers__new(&co, true);
-	if (!pl->containers)
-		return -ENOENT;
-	pipeline__init(pl);
-	return 0;
-}
-
-void live__teardown(struct pipeline *pl)
-{
-	pipeline__fini(pl);	/* frees what a stopped pipeline still held */
-	/* Processes first: freeing them drops their references to containers. */
-	proctab__free(pl->procs);
-	pl->procs = NULL;
-	containers__free(pl->containers);
-	pl->containers = NULL;
-}
-
 /*
  * Records lost to a full ring may be exit records: their processes would stay in the table until
  * their pid came back. After a drop, the table is checked against /proc (once a second at most),
  * and what is gone there is marked dead, to be reaped like any other exit.
  */
-static void reconcile(struct probe *p, struct pipeline *pl, uint64_t *seen_dropped)
+static void reconcile(struct probe *p, struct proctab *procs, uint64_t *seen_dropped)
 {
 	struct probe_stats st;
 	int n;
 
-	if (!pl->procs || probe__stats(p, &st) || st.dropped + st.ctl_dropped == *seen_dropped)
+	if (!procs || probe__stats(p, &st) || st.dropped + st.ctl_dropped == *seen_dropped)
 		return;
 	*seen_dropped = st.dropped + st.ctl_dropped;
-	n = proctab__reconcile(pl->procs);
+	n = proctab__reconcile(procs);
 	if (n > 0)
 		log_debug("records were dropped: %d processes and threads gone from /proc are marked "
 			  "exited", n);
 }
 
-int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode mode)
+int live__loop(struct run *r, enum syscall_mode mode)
 {
-	const struct cgroup_fs *cg = pl->containers ? containers__cgroup_fs(pl->containers) : NULL;
+	const struct scry_opts *o = r->o;
+	struct pipeline *pl = r->pl;
+	const struct cgroup_fs *cg = containers__cgroup_fs(r->containers);
 	struct probe_opts po = {
 		.syscalls = mode != SYSCALLS_OFF,
 		.exit_only = mode == SYSCALLS_EXITS,
-		.switch_enters = mode != SYSCALLS_OFF && pl->want_enters >= 0,
+		/* A sink that asked for enters before the start may ask again: keep them loaded. */
+		.switch_enters = mode != SYSCALLS_OFF && pipeline__enters_wanted(pl) >= 0,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
 		.cgroup_v1 = cg ? cgroup_fs__controller(cg) : NULL,
 	};
+	struct probe_consumer to = { .record = on_record, .cgroup = on_cgroup, .ctx = r };
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
 	struct probe_stats st;
 	struct probe *p = NULL;
-	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0;
-	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc;
+	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns;
+	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc, want;
 	int enters = mode == SYSCALLS_ALL;
 	bool stop = false;
 	sigset_t set;
@@ -154,25 +143,23 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	 * A running task is charged at every tick, unless the tick found its CPU's stage busy (a
 	 * program writing it): views keep an interval open for a few such ticks, 100 ms at least.
 	 */
-	pl->slice_ns = o->tick_hz && 4 * (1000000000ULL / o->tick_hz) > 100000000ULL ?
-		       4 * (1000000000ULL / o->tick_hz) : o->tick_hz ? 100000000ULL : PIPELINE_SLICE_NS;
+	slice_ns = o->tick_hz && 4 * (1000000000ULL / o->tick_hz) > 100000000ULL ?
+		   4 * (1000000000ULL / o->tick_hz) : o->tick_hz ? 100000000ULL : PIPELINE_SLICE_NS;
 	err = pipeline__order(pl, probe__ncpus(p), order_lag(o->tick_hz));
 	if (err) {
 		log_err("out of memory");
 		goto out;
 	}
 	/* The recording begins as the programs attach: no CPU slice charged later reaches before. */
-	pl->start_ts = now_boot_ns();
-	err = probe__attach(p, on_record, pl);
+	pipeline__begin(pl, now_boot_ns(), slice_ns, true);
+	err = probe__attach(p, &to);
 	if (err)
 		goto out;
 	/* Seed after attaching: whatever starts in between is both in /proc and in the stream. */
-	if (pl->procs && (n = proctab__seed(pl->procs)) < 0)
+	if ((n = proctab__seed(r->procs)) < 0)
 		log_warn("cannot read /proc (%s): processes are learnt from events only", strerror(-n));
-	if (pl->procs && pl->containers)
-		containers__attach_procs(pl->containers, pl->procs, "/proc");
+	containers__attach_procs(r->containers, r->procs, "/proc");
 	clock__set_wall_offset(boot_to_wall_offset());
-	pl->live = true;
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -186,15 +173,14 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	ev.data.fd = probe__fd(p);
 	epoll_ctl(epfd, EPOLL_CTL_ADD, probe__fd(p), &ev);
 
-	log_debug("tracing (%zu processes known); stop with Ctrl-C",
-		  pl->procs ? proctab__nprocs(pl->procs) : 0);
+	log_debug("tracing (%zu processes known); stop with Ctrl-C", proctab__nprocs(r->procs));
 	start = now_mono_ns();
-	next_tick = start + TICK_NS;
+	next_tick = start + RUN_TICK_NS;
 	next_reconcile = start + RECONCILE_NS;
 	if (o->max_secs > 0)
 		deadline = start + (uint64_t)(o->max_secs * 1e9);
 
-	while (!pl->status && !stop) {
+	while (!pipeline__status(pl) && !stop) {
 		uint64_t now, arrived;
 
 		n = epoll_wait(epfd, evs, ARRAY_SIZE(evs), timeout);
@@ -213,30 +199,31 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 		}
 		arrived = now_boot_ns();	/* what was flushed before this is in the ring now */
 		rc = probe__consume(p);
-		if (rc < 0 && !pl->status) {
+		if (rc < 0 && !pipeline__status(pl)) {
 			err = rc;
 			log_err("reading the ring buffer failed (%s)", strerror(-rc));
 			break;
 		}
 		timeout = rc > 0 ? POLL_MIN_MS : (timeout * 2 > POLL_MAX_MS ? POLL_MAX_MS : timeout * 2);
-		if (po.switch_enters && pl->want_enters != enters) {
-			rc = probe__set_exit_only(p, !pl->want_enters);
+		want = pipeline__enters_wanted(pl);
+		if (po.switch_enters && want != enters) {
+			rc = probe__set_exit_only(p, !want);
 			if (rc)
-				log_warn("cannot %s syscall enters (%s)", pl->want_enters ? "trace" :
-					 "stop tracing", strerror(-rc));
+				log_warn("cannot %s syscall enters (%s)",
+					 want ? "trace" : "stop tracing", strerror(-rc));
 			else
-				log_debug("syscalls: %s", pl->want_enters ? "enters and exits" :
+				log_debug("syscalls: %s", want ? "enters and exits" :
 					  "exits only (the output needs no latency)");
-			enters = pl->want_enters;	/* asked once, whatever came of it */
+			enters = want;	/* asked once, whatever came of it */
 		}
 		pipeline__release(pl, arrived);
 		now = now_mono_ns();
 		if (now >= next_tick) {
 			pipeline__tick(pl);
-			next_tick = now + TICK_NS;
+			next_tick = now + RUN_TICK_NS;
 		}
 		if (now >= next_reconcile) {
-			reconcile(p, pl, &seen_dropped);
+			reconcile(p, r->procs, &seen_dropped);
 			next_reconcile = now + RECONCILE_NS;
 		}
 		if (deadline && now >= deadline)
@@ -244,15 +231,14 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	}
 	/* Stop the flow, then take what is already in the ring, unless a sink has ended the run. */
 	probe__detach(p);
-	if (!pl->status)
+	if (!pipeline__status(pl))
 		probe__drain(p);
-	if (!pl->status) {
-		if (pl->containers)
-			containers__settle(pl->containers, 1000);
+	if (!pipeline__status(pl)) {
+		containers__settle(r->containers, 1000);
 		pipeline__release(pl, PIPELINE_ALL);
 	}
-	if (pl->status < 0 && !err)
-		err = pl->status;
+	if (pipeline__status(pl) < 0 && !err)
+		err = pipeline__status(pl);
 	rc = pipeline__finish(pl);
 	if (rc < 0 && !err)
 		err = rc;

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,6 @@
 #include "scry/util.h"
 
 static const char usage[] =
-"Usage: scry [OPTIONS] [FILTER]\n"
-"       scry top [OPTIONS] [FILTER]   interactive top of containers and processes\n"
 "\n"
 "See inside containers from the host: every syscall, process and CPU slice, attributed to\n"
 "its process, with sysdig's flags and field names.\n"
@@ -70,6 +69,8 @@ static const char usage[] =
 
 void cli__usage(void)
 {
+	printf("Usage: scry [OPTIONS] [FILTER]\n");
+	cli__usage_commands(stdout);	/* the commands typed as a word */
 	printf(usage);
 }
 
@@ -105,6 +106,59 @@ static int bad_number(const char *opt, const char *arg, const char *what)
 	return -EINVAL;
 }
 
+/* The options that only set a field: a flag, a string, or a whole number within its range. */
+enum field_kind { FIELD_FLAG, FIELD_STR, FIELD_U64, FIELD_UINT };
+
+#define F(c, kind, field) c, kind, offsetof(struct scry_opts, field)
+static const struct opt_field {
+	int c;
+	enum field_kind kind;
+	size_t off;
+	uint64_t min, max;	/* numbers */
+	const char *name, *expected;	/* numbers: what a bad one is told */
+} opt_fields[] = {
+	{ F('n', FIELD_U64, max_events), 1, UINT64_MAX, "-n", "a number of events >= 1" },
+	{ F('j', FIELD_FLAG, json) },
+	{ F('l', FIELD_FLAG, list_fields) },
+	{ F('L', FIELD_FLAG, list_views) },
+	{ F('c', FIELD_STR, view) },
+	{ F('w', FIELD_STR, write_path) },
+	{ F(OPT_BTF, FIELD_STR, btf_path) },
+	{ F(OPT_CGROUP_V1, FIELD_STR, cgroup_v1) },
+	{ F(OPT_TOP, FIELD_UINT, top), 1, 100000, "--top", "a number of rows from 1" },
+	{ F('C', FIELD_U64, rotate_mb), 1, 1 << 20, "-C", "megabytes from 1" },
+	{ F('G', FIELD_U64, rotate_secs), 1, 86400 * 366, "-G", "seconds from 1" },
+	{ F('W', FIELD_UINT, rotate_keep), 1, 100000, "-W", "a number of files from 1" },
+	{ F(OPT_TICK_HZ, FIELD_UINT, tick_hz), 0, 10000, "--tick-hz", "0 to 10000" },
+};
+#undef F
+
+/* 1 if `c` is one of opt_fields (set, or -EINVAL with the message printed), else 0. */
+static int set_field(struct scry_opts *o, int c)
+{
+	const struct opt_field *f;
+	uint64_t v;
+	void *at;
+
+	for (f = opt_fields; f < opt_fields + ARRAY_SIZE(opt_fields) && f->c != c; f++)
+		;
+	if (f == opt_fields + ARRAY_SIZE(opt_fields))
+		return 0;
+	at = (char *)o + f->off;
+	if (f->kind == FIELD_FLAG) {
+		*(bool *)at = true;
+	} else if (f->kind == FIELD_STR) {
+		*(const char **)at = optarg;
+	} else if (parse_u64(optarg, f->min, f->max, &v)) {
+		return bad_number(f->name, optarg, f->expected);
+	} else if (f->kind == FIELD_U64) {
+		*(uint64_t *)at = v;
+	} else {
+		*(unsigned int *)at = v;
+	}
+	return 1;
+}
+
 /*
  * One option (getopt's c, with optarg); `word` is the argument it came from. 0, or -errno
  * with the message printed; 1 when the option was the whole job (--help, --version).
@@ -112,27 +166,20 @@ static int bad_number(const char *opt, const char *arg, const char *what)
 static int option(struct scry_opts *o, int c, char **argv, int word)
 {
 	uint64_t v;
+	int rc = set_field(o, c);
 
+	if (rc)
+		return rc < 0 ? rc : 0;
 	switch (c) {
-	case 'n':
-		if (parse_u64(optarg, 1, UINT64_MAX, &o->max_events))
-			return bad_number("-n", optarg, "a number of events >= 1");
-		break;
 	case 'M':
 		if (parse_seconds(optarg, 0.001, 1e9, &o->max_secs))
 			return bad_number("-M", optarg, "a number of seconds > 0");
-		break;
-	case 'j':
-		o->json = true;
 		break;
 	case 'p':
 		if (!strcmp(optarg, "c") || !strcmp(optarg, "container"))
 			o->containers = true;
 		else
 			o->format = optarg;
-		break;
-	case 'l':
-		o->list_fields = true;
 		break;
 	case 'v':
 		o->verbose = true;
@@ -144,30 +191,10 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 	case OPT_VERSION:
 		printf("scry %s\n", SCRY_VERSION);
 		return 1;
-	case OPT_BTF:
-		o->btf_path = optarg;
-		break;
-	case OPT_CGROUP_V1:
-		o->cgroup_v1 = optarg;
-		break;
-	case 'c':
-		o->view = optarg;
-		break;
-	case 'L':
-		o->list_views = true;
-		break;
 	case OPT_INTERVAL:
 		if (parse_seconds(optarg, 0, 86400, &o->interval) ||
 		    (o->interval > 0 && o->interval < 0.01))
 			return bad_number("--interval", optarg, "0, or seconds from 0.01 to 86400");
-		break;
-	case OPT_TOP:
-		if (parse_u64(optarg, 1, 100000, &v))
-			return bad_number("--top", optarg, "a number of rows from 1");
-		o->top = v;
-		break;
-	case 'w':
-		o->write_path = optarg;
 		break;
 	case 'r': {
 		const char **r = realloc(o->read_paths, (o->nread + 1) * sizeof(*r));
@@ -180,30 +207,12 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 		o->read_paths[o->nread++] = optarg;
 		break;
 	}
-	case 'C':
-		if (parse_u64(optarg, 1, 1 << 20, &o->rotate_mb))
-			return bad_number("-C", optarg, "megabytes from 1");
-		break;
-	case 'G':
-		if (parse_u64(optarg, 1, 86400 * 366, &o->rotate_secs))
-			return bad_number("-G", optarg, "seconds from 1");
-		break;
-	case 'W':
-		if (parse_u64(optarg, 1, 100000, &v))
-			return bad_number("-W", optarg, "a number of files from 1");
-		o->rotate_keep = v;
-		break;
 	case OPT_RING_MB:
 		/* The kernel's limit: a ring's max_entries is a u32 power of two (2^31 bytes). */
 		if (parse_u64(optarg, 1, RING_MB_MAX, &v) || (v & (v - 1)))
 			return bad_number("--ring-mb", optarg, "a power of two from 1 to 2048 (MiB, the "
 					  "largest BPF ring buffer the kernel makes)");
 		o->ring_mb = v;
-		break;
-	case OPT_TICK_HZ:
-		if (parse_u64(optarg, 0, 10000, &v))
-			return bad_number("--tick-hz", optarg, "0 to 10000");
-		o->tick_hz = v;
 		break;
 	case ':':
 		if (!strncmp(argv[word], "--", 2))
@@ -280,8 +289,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	o->top = 10;
 	opterr = 0;
 	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
-	if (argc > 1 && !strcmp(argv[1], "top")) {
-		o->command = "top";
+	if (argc > 1 && cli__is_command(argv[1])) {
+		o->command = argv[1];
 		argv[1] = argv[0];
 		argv++;
 		argc--;
@@ -316,6 +325,15 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];
 	err = conflicts(o);
+	/* The options that are commands, in the order they win (-l over everything). */
+	if (o->list_fields)
+		o->command = "fields";
+	else if (o->list_views)
+		o->command = "views";
+	else if (!strcmp(o->command, "stream") && o->nread)
+		o->command = "read";
+	else if (!strcmp(o->command, "stream") && o->write_path)
+		o->command = "write";
 	if (!err && nwords) {
 		o->filter = filter__join(nwords, words);
 		if (!o->filter) {

@@ -28,8 +28,7 @@
 struct probe {
 	struct scry_bpf *skel;
 	struct ring_buffer *rb;
-	probe_record_fn fn;
-	void *fn_ctx;
+	struct probe_consumer to;
 	uint64_t bad_batches;
 	struct bpf_link **tick_links;
 	int *tick_fds;
@@ -347,7 +346,21 @@ static int attach_ticks(struct probe *p, unsigned int hz)
 	return attached ? 0 : -ENODEV;
 }
 
-/* Hand each record of a batch (or a lone record) to the consumer's callback. */
+/* Events to the consumer's record callback; control records, which are not, to theirs. */
+static int emit(struct probe *p, const void *rec, size_t size)
+{
+	const struct scry_ctl_cgroup *cg = rec;
+
+	if (size < SCRY_CTL_CGROUP_FIXED ||
+	    (cg->h.type != SCRY_CTL_CGROUP && cg->h.type != SCRY_CTL_CGROUP_RMDIR))
+		return p->to.record(p->to.ctx, (void *)rec, size);
+	if (p->to.cgroup && cg->path_len <= size - SCRY_CTL_CGROUP_FIXED)
+		p->to.cgroup(p->to.ctx, cg->id, cg->h.type == SCRY_CTL_CGROUP ? cg->path : NULL,
+			     cg->path_len);
+	return 0;
+}
+
+/* Hand each record of a batch (or a lone record) to the consumer. */
 static int unbatch(struct probe *p, const void *data, size_t size)
 {
 	const struct scry_batch *b = data;
@@ -355,7 +368,7 @@ static int unbatch(struct probe *p, const void *data, size_t size)
 	int rc;
 
 	if (size < sizeof(*b) || b->tag != SCRY_BATCH_TAG)
-		return p->fn(p->fn_ctx, (void *)data, size);
+		return emit(p, data, size);
 	if (b->size > size - sizeof(*b)) {
 		p->bad_batches++;
 		return 0;
@@ -369,7 +382,7 @@ static int unbatch(struct probe *p, const void *data, size_t size)
 			p->bad_batches++;
 			return 0;
 		}
-		rc = p->fn(p->fn_ctx, (void *)rec, n);
+		rc = emit(p, rec, n);
 		if (rc)
 			return rc;
 		rec += n;
@@ -382,12 +395,11 @@ static int on_ring(void *ctx, void *data, size_t size)
 	return unbatch(ctx, data, size);
 }
 
-int probe__attach(struct probe *p, probe_record_fn fn, void *ctx)
+int probe__attach(struct probe *p, const struct probe_consumer *c)
 {
 	int err;
 
-	p->fn = fn;
-	p->fn_ctx = ctx;
+	p->to = *c;
 	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.rb), on_ring, p, NULL);
 	if (!p->rb) {
 		err = -errno;

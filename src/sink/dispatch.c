@@ -9,10 +9,106 @@
 #include "scry/state.h"
 #include "reorder.h"
 
+/* Sinks see `ctx` alone; the rest is the pipeline's own. */
+struct pipeline {
+	struct run_ctx ctx;
+	struct filter *filter;		/* NULL: accept all */
+	struct {
+		const struct sink_ops *ops;
+		void *ctx;
+	} sinks[PIPELINE_MAX_SINKS];
+	int nsinks;
+	uint64_t limit;		/* -n: end after this many events matched the filter (0: none) */
+	uint64_t num;		/* last evt.num given */
+	uint64_t matched;	/* events that passed the filter */
+	uint64_t records;	/* records decoded */
+	uint64_t malformed;	/* records that failed to decode */
+	int want_enters;	/* run_request_enters: 1, 0, or -1 (none made) */
+	/* Live: the reorder stage and the containers whose names it waits for. */
+	struct reorder *order;
+	struct hashmap *holds;
+	uint64_t lag_ns;		/* how long records wait for older ones to arrive */
+	uint64_t late_max_ns;
+	uint64_t released_ts;		/* every event up to this time has been delivered */
+	uint64_t last_cgid;		/* the container cache: the last record's cgroup */
+	struct scry_container *last_ctr;
+	bool last_valid;
+	int status;		/* 0 running, SINK_DONE, or < 0 */
+};
+
+static void proc_freed(void *ctx, struct scry_proc *p)
+{
+	containers__unbind(p);
+}
+
+struct pipeline *pipeline__new(struct proctab *procs, struct containers *containers)
+{
+	struct pipeline *pl = calloc(1, sizeof(*pl));
+
+	if (!pl)
+		return NULL;
+	pl->ctx.procs = procs;
+	pl->ctx.containers = containers;
+	pl->want_enters = -1;
+	if (procs && containers)
+		proctab__on_free(procs, proc_freed, NULL);
+	return pl;
+}
+
+const struct run_ctx *pipeline__ctx(const struct pipeline *pl)
+{
+	return &pl->ctx;
+}
+
+void pipeline__set_filter(struct pipeline *pl, struct filter *f, uint64_t limit)
+{
+	filter__free(pl->filter);
+	pl->filter = f;
+	pl->limit = limit;
+}
+
+const struct filter *pipeline__filter(const struct pipeline *pl)
+{
+	return pl->filter;
+}
+
+void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, bool live)
+{
+	pl->ctx.start_ts = start_ts;
+	pl->ctx.slice_ns = slice_ns;
+	pl->ctx.live = live;
+}
+
+/* The context is the first member of the pipeline: a sink's request reaches its owner. */
+void run_request_enters(const struct run_ctx *ctx, bool on)
+{
+	struct pipeline *pl = (struct pipeline *)ctx;
+
+	pl->want_enters = on;
+}
+
+int pipeline__enters_wanted(const struct pipeline *pl)
+{
+	return pl->want_enters;
+}
+
+int pipeline__status(const struct pipeline *pl)
+{
+	return pl->status;
+}
+
+uint64_t pipeline__malformed(const struct pipeline *pl)
+{
+	return pl->malformed;
+}
+
 int pipeline__add_sink(struct pipeline *pl, const struct sink_ops *ops, void *ctx)
 {
-	if (pl->nsinks == PIPELINE_MAX_SINKS)
+	if (pl->nsinks == PIPELINE_MAX_SINKS) {
+		if (ops->free)
+			ops->free(ctx);
 		return -ENOSPC;
+	}
 	pl->sinks[pl->nsinks].ops = ops;
 	pl->sinks[pl->nsinks].ctx = ctx;
 	pl->nsinks++;
@@ -25,46 +121,46 @@ static void set_status(struct pipeline *pl, int rc)
 		pl->status = rc;
 }
 
-/* The event's container, cached on its process for as long as the cgroup does not change. */
-static void attribute(struct pipeline *pl, struct scry_event *ev)
+/*
+ * The one place a record's cgroup becomes its container, behind the one cache: most records
+ * come in runs from one cgroup. Live, it runs as the record enters the reorder stage (a new
+ * container's name is asked for then, and its records held until it comes), and the container
+ * travels through the stage with the record; a replay runs it at delivery. The cache is dropped
+ * at every tick, when containers may be reaped; one waiting in the stage cannot be, as it was
+ * seen less than a second before (containers__reap spares a minute).
+ */
+static struct scry_container *container_of(struct pipeline *pl, uint64_t cgid, uint64_t ts)
 {
-	uint64_t cgid = ev->rec->h.cgid;
-	struct scry_proc *p = ev->proc;
-	struct scry_container *c;
-
-	if (p && p->ctr_known && p->ctr_cgid == cgid) {
-		c = p->container;
-	} else {
-		c = containers__of_cgroup(pl->containers, cgid, ev->ts);
-		if (p)
-			containers__bind(p, c, cgid);
+	if (!pl->last_valid || pl->last_cgid != cgid) {
+		pl->last_ctr = containers__of_cgroup(pl->ctx.containers, cgid, ts);
+		pl->last_cgid = cgid;
+		pl->last_valid = true;
 	}
+	return pl->last_ctr;
+}
+
+/* The event's container, and its process's while the cgroup does not change. */
+static void attribute(struct scry_event *ev, struct scry_container *c)
+{
+	struct scry_proc *p = ev->proc;
+	uint64_t cgid = ev->rec->h.cgid;
+
+	if (p && (!p->ctr_known || p->ctr_cgid != cgid || p->container != c))
+		containers__bind(p, c, cgid);
 	if (c)
 		c->last_ts = ev->ts;
 	ev->container = c;
 }
 
-static void proc_freed(void *ctx, struct scry_proc *p)
-{
-	containers__unbind(p);
-}
-
-void pipeline__init(struct pipeline *pl)
-{
-	pl->want_enters = -1;
-	if (pl->procs && pl->containers)
-		proctab__on_free(pl->procs, proc_freed, NULL);
-}
-
-static void dispatch(struct pipeline *pl, struct scry_event *ev)
+static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_container *c)
 {
 	bool hidden, matched;
 	int i;
 
-	if (pl->procs)
-		proctab__apply(pl->procs, ev);
-	if (pl->containers)
-		attribute(pl, ev);
+	if (pl->ctx.procs)
+		proctab__apply(pl->ctx.procs, ev);
+	if (pl->ctx.containers)
+		attribute(ev, c);
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;
@@ -82,8 +178,12 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev)
 		set_status(pl, SINK_DONE);
 }
 
-/* Decode one record and hand its events to the state layer, the filter and the sinks. */
-static int deliver(struct pipeline *pl, const void *raw, uint32_t size)
+/*
+ * Decode one record and hand its events to the state layer, the filter and the sinks; `c` is
+ * its container when already known (`known`).
+ */
+static int deliver(struct pipeline *pl, const void *raw, uint32_t size, struct scry_container *c,
+		   bool known)
 {
 	struct scry_event ev[2];
 	int n, i;
@@ -94,11 +194,19 @@ static int deliver(struct pipeline *pl, const void *raw, uint32_t size)
 		return 0;
 	}
 	pl->records++;
-	if (ev[n - 1].ts > pl->last_ts)
-		pl->last_ts = ev[n - 1].ts;
+	if (ev[n - 1].ts > pl->ctx.last_ts)
+		pl->ctx.last_ts = ev[n - 1].ts;
+	if (pl->ctx.containers && !known)
+		c = container_of(pl, ev[0].rec->h.cgid, ev[0].ts);
 	for (i = 0; i < n && !pl->status; i++)
-		dispatch(pl, &ev[i]);
+		dispatch(pl, &ev[i], c);
 	return pl->status;
+}
+
+/* The next record out of the stage, delivered with the container found as it went in. */
+static void deliver_popped(struct pipeline *pl, const void *rec, uint32_t size)
+{
+	deliver(pl, rec, size, reorder__popped_tag(pl->order), true);
 }
 
 /*
@@ -139,24 +247,11 @@ static void hold_end(struct pipeline *pl, struct hold *hl)
 }
 
 /* A record of a container whose name is on its way: it and all that follows wait for it. */
-static void hold(struct pipeline *pl, const void *raw, uint32_t size)
+static void hold(struct pipeline *pl, struct scry_container *c, const void *raw, uint32_t size)
 {
-	const struct scry_hdr *h = raw;
 	uint64_t key = rec_first_ts(raw, size);
-	struct scry_container *c;
 	struct hold *hl;
 
-	if (!pl->containers)
-		return;
-	/* Most records come in runs from one cgroup: skip the lookup for those. */
-	if (pl->last_valid && pl->last_cgid == h->cgid) {
-		c = pl->last_ctr;
-	} else {
-		c = containers__of_cgroup(pl->containers, h->cgid, h->ts);
-		pl->last_cgid = h->cgid;
-		pl->last_ctr = c;
-		pl->last_valid = true;
-	}
 	if (!c || !c->pending || now_mono_ns() - c->asked_mono >= HOLD_MAX_NS)
 		return;
 	hl = hashmap__find(pl->holds, (uintptr_t)c);
@@ -221,8 +316,8 @@ void pipeline__release(struct pipeline *pl, uint64_t arrived)
 	const void *rec;
 	uint32_t size;
 
-	if (pl->containers)
-		containers__poll(pl->containers);
+	if (pl->ctx.containers)
+		containers__poll(pl->ctx.containers);
 	if (!pl->order)
 		return;
 	reorder__stats(pl->order, &st);
@@ -233,7 +328,7 @@ void pipeline__release(struct pipeline *pl, uint64_t arrived)
 		holds_barrier(pl, true);
 		while (!pl->status && st.bytes > ORDER_MAX_BYTES / 2 &&
 		       reorder__pop(pl->order, UINT64_MAX, &rec, &size)) {
-			deliver(pl, rec, size);
+			deliver_popped(pl, rec, size);
 			reorder__stats(pl->order, &st);
 		}
 	}
@@ -245,7 +340,7 @@ void pipeline__release(struct pipeline *pl, uint64_t arrived)
 			upto = barrier ? barrier - 1 : 0;
 	}
 	while (!pl->status && reorder__pop(pl->order, upto, &rec, &size))
-		deliver(pl, rec, size);
+		deliver_popped(pl, rec, size);
 	if (upto != PIPELINE_ALL && upto > pl->released_ts)
 		pl->released_ts = upto;
 	adapt_lag(pl);
@@ -259,63 +354,58 @@ void pipeline__order_stats(const struct pipeline *pl, struct reorder_stats *st)
 		memset(st, 0, sizeof(*st));
 }
 
-void pipeline__fini(struct pipeline *pl)
+void pipeline__free(struct pipeline *pl)
 {
 	size_t pos = 0;
 	void *v;
+	int i;
 
+	if (!pl)
+		return;
+	for (i = 0; i < pl->nsinks; i++)
+		if (pl->sinks[i].ops->free)
+			pl->sinks[i].ops->free(pl->sinks[i].ctx);
+	filter__free(pl->filter);
 	while (pl->holds && hashmap__next(pl->holds, &pos, NULL, &v)) {
 		hold_end(pl, v);
 		pos = pos ? pos - 1 : 0;
 	}
 	hashmap__free(pl->holds);
-	pl->holds = NULL;
 	reorder__free(pl->order);
-	pl->order = NULL;
+	free(pl);
 }
 
 int pipeline__record(struct pipeline *pl, const void *raw, uint32_t size)
 {
 	const struct scry_hdr *h = raw;
+	struct scry_container *c;
 
 	if (pl->status)
 		return pl->status;
-	if (size >= SCRY_CTL_CGROUP_FIXED &&
-	    (h->type == SCRY_CTL_CGROUP || h->type == SCRY_CTL_CGROUP_RMDIR)) {
-		const struct scry_ctl_cgroup *cg = raw;
-
-		/* Not events: they go ahead of the stage, before any record of the new cgroup. */
-		if (!pl->containers || cg->path_len > size - SCRY_CTL_CGROUP_FIXED)
-			return 0;
-		if (cg->h.type == SCRY_CTL_CGROUP)
-			containers__cgroup_made(pl->containers, cg->id, cg->path, cg->path_len);
-		else
-			containers__cgroup_removed(pl->containers, cg->id);
+	if (!pl->order || size < sizeof(*h) || h->size != size)
+		return deliver(pl, raw, size, NULL, false);
+	c = pl->ctx.containers ? container_of(pl, h->cgid, h->ts) : NULL;
+	hold(pl, c, raw, size);
+	if (!reorder__push_tagged(pl->order, raw, size, c))
 		return 0;
-	}
-	if (pl->order && size >= sizeof(*h) && h->size == size) {
-		hold(pl, raw, size);
-		if (!reorder__push(pl->order, raw, size))
-			return 0;
-		/* Out of memory: this record goes now, out of order rather than lost. */
-	}
-	return deliver(pl, raw, size);
+	/* Out of memory: this record goes now, out of order rather than lost. */
+	return deliver(pl, raw, size, c, true);
 }
 
 int pipeline__tick(struct pipeline *pl)
 {
 	/* Live, every event before the release point has been delivered: intervals may close. */
-	uint64_t ts = pl->released_ts > pl->last_ts ? pl->released_ts : pl->last_ts;
+	uint64_t ts = pl->released_ts > pl->ctx.last_ts ? pl->released_ts : pl->ctx.last_ts;
 	int i;
 
 	for (i = 0; i < pl->nsinks && !pl->status; i++)
 		if (pl->sinks[i].ops->tick)
 			set_status(pl, pl->sinks[i].ops->tick(pl->sinks[i].ctx, ts));
 	/* Exited tasks stay one second (event time) for their last switch-out to find them. */
-	if (pl->procs)
-		proctab__reap(pl->procs, pl->last_ts, 1000000000ULL);
-	if (pl->containers) {
-		containers__reap(pl->containers, pl->last_ts, 60000000000ULL);
+	if (pl->ctx.procs)
+		proctab__reap(pl->ctx.procs, pl->ctx.last_ts, 1000000000ULL);
+	if (pl->ctx.containers) {
+		containers__reap(pl->ctx.containers, pl->ctx.last_ts, 60000000000ULL);
 		pl->last_valid = false;	/* the cached container may be gone */
 	}
 	return pl->status;
@@ -333,14 +423,4 @@ int pipeline__finish(struct pipeline *pl)
 			first = rc;
 	}
 	return first;
-}
-
-void pipeline__free_sinks(struct pipeline *pl)
-{
-	int i;
-
-	for (i = 0; i < pl->nsinks; i++)
-		if (pl->sinks[i].ops->free)
-			pl->sinks[i].ops->free(pl->sinks[i].ctx);
-	pl->nsinks = 0;
 }

@@ -197,13 +197,7 @@ static void printer_free(void *ctx)
 	free(pr);
 }
 
-const struct sink_ops printer_ops = {
-	.name = "printer",
-	.event = printer_event,
-	.tick = printer_tick,
-	.finish = printer_finish,
-	.free = printer_free,
-};
+const struct sink_ops printer_ops = SINK_OPS(printer, "printer", 0);
 
 bool printer__broken(void *ctx)
 {

@@ -32,6 +32,7 @@ struct entry {
 	uint64_t end;		/* time of its last event */
 	union scry_rec *rec;
 	struct chunk *chunk;
+	void *tag;
 	uint32_t size;
 };
 
@@ -50,6 +51,7 @@ struct reorder {
 	struct chunk *cur, *free;
 	unsigned int nfree;
 	struct chunk *last;		/* chunk of the record handed out last (released at the next pop) */
+	void *last_tag;			/* and its tag */
 	uint64_t released;		/* the newest key handed out */
 	struct reorder_stats st;
 	union {
@@ -294,7 +296,7 @@ void reorder__free(struct reorder *ro)
 	free(ro);
 }
 
-int reorder__push(struct reorder *ro, const void *raw, uint32_t size)
+int reorder__push_tagged(struct reorder *ro, const void *raw, uint32_t size, void *tag)
 {
 	const union scry_rec *r = raw;
 	struct entry n;
@@ -306,6 +308,7 @@ int reorder__push(struct reorder *ro, const void *raw, uint32_t size)
 		return -ENOMEM;
 	memcpy(n.rec, raw, size);
 	n.size = size;
+	n.tag = tag;
 	if (enqueue(ro, r->h.cpu % ro->nq, &n, false)) {
 		chunk_put(ro, n.chunk);
 		return -ENOMEM;
@@ -373,6 +376,7 @@ int reorder__pop(struct reorder *ro, uint64_t upto, const void **rec, uint32_t *
 	e = dequeue(ro, qi);
 	if (e.key > ro->released)
 		ro->released = e.key;
+	ro->last_tag = e.tag;
 	if (e.end > e.key && ro->nheap && head_key(ro, ro->heap[0]) < e.end) {
 		*rec = split(ro, qi, &e, size);
 		return 1;
@@ -383,6 +387,11 @@ int reorder__pop(struct reorder *ro, uint64_t upto, const void **rec, uint32_t *
 	*rec = e.rec;
 	*size = e.size;
 	return 1;
+}
+
+void *reorder__popped_tag(const struct reorder *ro)
+{
+	return ro->last_tag;
 }
 
 void reorder__stats(const struct reorder *ro, struct reorder_stats *st)

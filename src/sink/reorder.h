@@ -34,13 +34,22 @@ static inline uint64_t rec_first_ts(const void *raw, uint32_t size)
 
 struct reorder *reorder__new(unsigned int ncpus);
 void reorder__free(struct reorder *ro);
-/* Copy a (valid, decodable) record in; 0 or -ENOMEM (the caller delivers it at once). */
-int reorder__push(struct reorder *ro, const void *rec, uint32_t size);
+/*
+ * Copy a (valid, decodable) record in, with a tag that leaves with it (the pipeline's: the
+ * record's container); 0 or -ENOMEM (the caller delivers it at once).
+ */
+int reorder__push_tagged(struct reorder *ro, const void *rec, uint32_t size, void *tag);
+static inline int reorder__push(struct reorder *ro, const void *rec, uint32_t size)
+{
+	return reorder__push_tagged(ro, rec, size, NULL);
+}
 /*
  * The oldest record all of whose events happened at or before `upto`: 1 and the record (valid
  * until the next pop), 0 if there is none.
  */
 int reorder__pop(struct reorder *ro, uint64_t upto, const void **rec, uint32_t *size);
+/* The tag of the record reorder__pop handed out last (both halves of a split one carry it). */
+void *reorder__popped_tag(const struct reorder *ro);
 void reorder__stats(const struct reorder *ro, struct reorder_stats *st);
 
 #endif /* SCRY_SINK_REORDER_H */

@@ -18,7 +18,8 @@ struct view_sink {
 	const struct view_desc *v;
 	struct intervals *iv;
 	struct aggr *done;	/* the interval being rendered */
-	struct pipeline *pl;
+	const struct run_ctx *run;
+	const struct filter *filter;	/* the run's, for KEY_PS */
 	struct table_opts topts;
 	bool started;
 	bool rendered;
@@ -27,7 +28,7 @@ struct view_sink {
 
 static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
-	struct view_src src = { s->pl->procs, s->pl->containers, s->pl->filter };
+	struct view_src src = { s->run->procs, s->run->containers, s->filter };
 
 	if (key_table[s->v->key].flags & KF_REGISTRY) {
 		if (!src.containers)
@@ -54,10 +55,10 @@ static int flush_until(struct view_sink *s, uint64_t now, bool all)
 /* The first interval starts with the recording, or with the first event if that is earlier. */
 static int start(struct view_sink *s, uint64_t ts)
 {
-	const struct pipeline *pl = s->pl;
+	const struct run_ctx *run = s->run;
 
-	return intervals__start(s->iv, pl->start_ts && pl->start_ts <= ts ? pl->start_ts : ts,
-				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
+	return intervals__start(s->iv, run->start_ts && run->start_ts <= ts ? run->start_ts : ts,
+				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 
 static int view_event(void *ctx, const struct scry_event *ev, bool matched)
@@ -89,7 +90,7 @@ static int view_tick(void *ctx, uint64_t ts)
 static int view_finish(void *ctx)
 {
 	struct view_sink *s = ctx;
-	uint64_t end = s->pl->last_ts;
+	uint64_t end = s->run->last_ts;
 
 	start(s, end);
 	flush_until(s, end, true);
@@ -114,23 +115,17 @@ static void view_free(void *ctx)
 	free(s);
 }
 
-const struct sink_ops view_sink_ops = {
-	.name = "view",
-	.flags = SINK_HIDDEN,
-	.event = view_event,
-	.tick = view_tick,
-	.finish = view_finish,
-	.free = view_free,
-};
+const struct sink_ops view_sink_ops = SINK_OPS(view, "view", SINK_HIDDEN);
 
-void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
+void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run)
 {
 	struct view_sink *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->v = o->view;
-	s->pl = pl;
+	s->run = run;
+	s->filter = o->filter;
 	s->iv = intervals__new(o->view, (uint64_t)(o->interval * 1e9));
 	if (!s->iv) {
 		free(s);
@@ -142,11 +137,11 @@ void *view_sink__new(const struct view_sink_opts *o, struct pipeline *pl)
 	return s;
 }
 
-void *lscontainers__new(struct pipeline *pl, bool json, int fd)
+void *lscontainers__new(const struct run_ctx *run, bool json, int fd)
 {
 	struct view_sink_opts o = {
 		.view = view_lookup("lscontainers"), .top = UINT_MAX, .json = json, .fd = fd,
 	};
 
-	return view_sink__new(&o, pl);
+	return view_sink__new(&o, run);
 }

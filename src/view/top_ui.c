@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scry/cli.h"
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
@@ -44,7 +43,7 @@ struct screen {
 };
 
 struct top {
-	struct pipeline *pl;
+	const struct run_ctx *run;
 	struct intervals *iv;		/* collecting the seconds (a slice split between two) */
 	struct aggr *shown;		/* the last complete second, on screen; rows point into it */
 	uint64_t shown_dur;
@@ -83,7 +82,7 @@ static int set_view(struct top *t, const struct view_desc *v)
 	t->rows = NULL;
 	t->nrows = 0;
 	cur(t)->v = v;
-	t->pl->want_enters = view_needs_enters(v, cur(t)->filter);
+	run_request_enters(t->run, view_needs_enters(v, cur(t)->filter));
 	cur(t)->sort_col = 0;
 	cur(t)->sel = cur(t)->scroll = 0;
 	cur(t)->has_sel = false;
@@ -103,7 +102,7 @@ static int set_filter(struct top *t, const char *text)
 	}
 	filter__free(s->filter);
 	s->filter = f;
-	t->pl->want_enters = view_needs_enters(s->v, f);
+	run_request_enters(t->run, view_needs_enters(s->v, f));
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
 	t->msg[0] = '\0';
 	return 0;
@@ -290,7 +289,7 @@ static bool snapshot(struct top *t, uint64_t now)
 	}
 	if (!any)
 		return false;
-	aggr__fill(t->shown, &(struct view_src){ t->pl->procs, t->pl->containers, s->filter });
+	aggr__fill(t->shown, &(struct view_src){ t->run->procs, t->run->containers, s->filter });
 	return true;
 }
 
@@ -300,11 +299,11 @@ static bool snapshot(struct top *t, uint64_t now)
  */
 static int start_intervals(struct top *t, uint64_t ts)
 {
-	const struct pipeline *pl = t->pl;
-	bool early = pl->start_ts && pl->start_ts <= ts && ts - pl->start_ts < REFRESH_NS;
+	const struct run_ctx *run = t->run;
+	bool early = run->start_ts && run->start_ts <= ts && ts - run->start_ts < REFRESH_NS;
 
-	return intervals__start(t->iv, early ? pl->start_ts : ts,
-				pl->slice_ns ? pl->slice_ns : PIPELINE_SLICE_NS);
+	return intervals__start(t->iv, early ? run->start_ts : ts,
+				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 
 /* Sort the rows on screen and keep the selection on its row. */
@@ -358,7 +357,7 @@ static void drill(struct top *t)
 		 r->container ? r->container->short_id : "host");
 	if (set_view(t, view_lookup("procs")) || set_filter(t, "")) {
 		t->depth--;
-		t->pl->want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
+		run_request_enters(t->run, view_needs_enters(cur(t)->v, cur(t)->filter));
 	}
 }
 
@@ -545,53 +544,26 @@ static void top_free(void *ctx)
 	free(t);
 }
 
-static const struct sink_ops top_ops = {
-	.name = "top",
-	.flags = SINK_HIDDEN | SINK_UNFILTERED,
-	.event = top_event,
-	.tick = top_tick,
-	.finish = top_finish,
-	.free = top_free,
-};
+const struct sink_ops top_ui_ops = SINK_OPS(top, "top", SINK_HIDDEN | SINK_UNFILTERED);
 
-
-int top_ui__run(struct scry_opts *o)
+void *top_ui__new(const struct run_ctx *run, const char *filter)
 {
-	struct pipeline pl = {};
-	enum syscall_mode mode;
-	struct top *t;
+	struct top *t = calloc(1, sizeof(*t));
 	int err;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		log_err("scry top needs a terminal; for scripts use scry -c VIEW");
-		return -ENOTTY;
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (syscalls__init())
-		return -EINVAL;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	t->pl = &pl;
+	t->run = run;
+	/* Enters are traced only while a screen needs them (topscalls' latency). */
 	if ((err = set_view(t, view_lookup("containers"))) ||
-	    (err = set_filter(t, o->filter ? o->filter : ""))) {
+	    (err = set_filter(t, filter ? filter : ""))) {
 		if (err == -EINVAL)
 			log_err("%s", t->msg);
 		top_free(t);
-		return err;
+		errno = -err;
+		return NULL;
 	}
-	err = live__setup(o, &pl);
-	if (err)
-		goto out;
-	pipeline__add_sink(&pl, &top_ops, t);
-	/* Enters are traced only while a screen needs them (topscalls' latency). */
-	pl.want_enters = view_needs_enters(cur(t)->v, cur(t)->filter);
-	mode = pl.want_enters ? SYSCALLS_ALL : SYSCALLS_EXITS;
-	t = NULL;	/* owned by the pipeline now */
-	err = live__run(o, &pl, mode);
-out:
-	pipeline__free_sinks(&pl);
-	live__teardown(&pl);
-	if (t)
-		top_free(t);
-	return err;
+	return t;
 }

@@ -193,11 +193,10 @@ static struct pipeline *pipeline_new(void)
 {
 	static const char *const names[] = { "db", "web", "api" };
 	struct containers_opts co = {};
-	struct pipeline *pl = calloc(1, sizeof(*pl));
+	struct proctab *procs = proctab__new(NULL);
+	struct containers *ctrs = containers__new(&co, false);
 	int i;
 
-	pl->procs = proctab__new(NULL);
-	pl->containers = containers__new(&co, false);
 	for (i = 0; i < 3; i++) {
 		struct ctr_meta m = {};
 		char id[65];
@@ -205,7 +204,7 @@ static struct pipeline *pipeline_new(void)
 		snprintf(id, sizeof(id), "%064d", i + 1);
 		m.name = strdup(names[i]);
 		m.image = strdup("registry.example.com/team/app:1.2.3");
-		containers__add(pl->containers, 2 + i, id, CTR_DOCKER, &m);
+		containers__add(ctrs, 2 + i, id, CTR_DOCKER, &m);
 	}
 	for (i = 0; i < NTASK; i += 4) {
 		struct scry_proc tmpl = { .pid = tasks[i].pid, .ppid = 1, .vpid = 1,
@@ -213,21 +212,22 @@ static struct pipeline *pipeline_new(void)
 		struct scry_proc *p;
 
 		memcpy(tmpl.comm, tasks[i].comm, SCRY_COMM_LEN);
-		p = proctab__add_proc(pl->procs, &tmpl, "/usr/bin/app", "app\0--serve", 11);
+		p = proctab__add_proc(procs, &tmpl, "/usr/bin/app", "app\0--serve", 11);
 		for (int j = 0; j < 4; j++)
-			proctab__add_thread(pl->procs, tasks[i + j].tid, tasks[i + j].tid,
+			proctab__add_thread(procs, tasks[i + j].tid, tasks[i + j].tid,
 					    tasks[i + j].comm, p);
 	}
-	pipeline__init(pl);
-	return pl;
+	return pipeline__new(procs, ctrs);
 }
 
 static void pipeline_free(struct pipeline *pl)
 {
-	pipeline__free_sinks(pl);
-	proctab__free(pl->procs);
-	containers__free(pl->containers);
-	free(pl);
+	struct proctab *procs = pipeline__ctx(pl)->procs;
+	struct containers *ctrs = pipeline__ctx(pl)->containers;
+
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 }
 
 static double now(void)
@@ -245,7 +245,7 @@ static int cmd_write(const char *path, double secs, double rate)
 	double t0, t, next_tick;
 	uint32_t i;
 
-	w = capture_writer__new(&o, pl);
+	w = capture_writer__new(&o, pipeline__ctx(pl));
 	if (!w)
 		return 1;
 	pipeline__add_sink(pl, &capture_sink_ops, w);
@@ -303,7 +303,9 @@ static const struct sink_ops count_ops = {
 static int cmd_read(const char **files, int n)
 {
 	struct containers_opts co = {};
-	struct pipeline pl = {};
+	struct proctab *procs;
+	struct containers *ctrs;
+	struct pipeline *pl;
 	struct capture_reader *r;
 	uint64_t count = 0;
 	const void *rec;
@@ -313,22 +315,23 @@ static int cmd_read(const char **files, int n)
 	r = capture_reader__open(files, n);
 	if (!r)
 		return 1;
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
-	pipeline__init(&pl);
-	pipeline__add_sink(&pl, &count_ops, &count);
-	if (capture_reader__load(r, pl.procs, pl.containers))
+	procs = proctab__new(NULL);
+	ctrs = containers__new(&co, false);
+	pl = pipeline__new(procs, ctrs);
+	pipeline__add_sink(pl, &count_ops, &count);
+	if (capture_reader__load(r, procs, ctrs))
 		return 1;
-	pl.start_ts = capture_reader__start_ts(r);
+	pipeline__begin(pl, capture_reader__start_ts(r), 0, false);
 	while (capture_reader__next(r, &rec, &size) > 0)
-		pipeline__record(&pl, rec, size);
-	pipeline__finish(&pl);
+		pipeline__record(pl, rec, size);
+	pipeline__finish(pl);
 	t = now() - t0;
 	printf("read events=%llu secs=%.3f events_per_s=%.0f\n", (unsigned long long)count, t,
 	       count / t);
 	capture_reader__free(r);
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 	return 0;
 }
 

@@ -68,7 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct containers_opts co = {};
-	struct pipeline pl = {};
+	struct proctab *procs = NULL;
+	struct containers *ctrs = NULL;
+	struct pipeline *pl = NULL;
 	struct capture_reader *r;
 	char path[64];
 	const char *paths[1] = { path };
@@ -83,24 +85,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = capture_reader__open(paths, 1);
 	if (!r)
 		goto out;
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
-	if (pl.procs && pl.containers) {
-		pipeline__init(&pl);
+	procs = proctab__new(NULL);
+	ctrs = containers__new(&co, false);
+	if (procs && ctrs && (pl = pipeline__new(procs, ctrs))) {
 		/* Odd sizes also take the re-recording path: every snapshot first. */
-		if (!capture_reader__load(r, pl.procs, pl.containers) &&
+		if (!capture_reader__load(r, procs, ctrs) &&
 		    (!(size & 1) || !capture_reader__snapshots(r))) {
 			while (capture_reader__next(r, &rec, &len) > 0 && n++ < 100000) {
-				pipeline__record(&pl, rec, len);
+				pipeline__record(pl, rec, len);
 				/* as a replay does, so that reaping is fuzzed too */
 				if (n % 64 == 0)
-					pipeline__tick(&pl);
+					pipeline__tick(pl);
 			}
 		}
 		capture_reader__finish(r);
 	}
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 	capture_reader__free(r);
 out:
 	if (fd >= 0)

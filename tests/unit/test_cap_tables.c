@@ -148,7 +148,9 @@ static void every_file_alone(void **state)
 	char base[128], name[160];
 	struct capture_writer_opts o = { .level = 1, .block_bytes = 4096, .rotate_bytes = 100000 };
 	struct containers_opts co = {};
-	struct pipeline pl = {};
+	struct pipeline *pl;
+	struct proctab *procs;
+	struct containers *ctrs;
 	struct capture_writer *w;
 	struct capture_stats st;
 	struct scry_proc tmpl = { .pid = 100, .ppid = 1, .vpid = 100, .start_ts = 1 };
@@ -158,18 +160,18 @@ static void every_file_alone(void **state)
 
 	snprintf(base, sizeof(base), "%s/alone", tmpdir);
 	o.path = base;
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
+	procs = proctab__new(NULL);
+	ctrs = containers__new(&co, false);
 	for (i = 1; i <= ncg; i++)
-		assert_non_null(containers__add(pl.containers, 5000 + i, ID_A, CTR_DOCKER, NULL));
+		assert_non_null(containers__add(ctrs, 5000 + i, ID_A, CTR_DOCKER, NULL));
 	snprintf(tmpl.comm, sizeof(tmpl.comm), "app");
-	proctab__add_thread(pl.procs, 100, 100, tmpl.comm,
-			    proctab__add_proc(pl.procs, &tmpl, "/app", "app", 3));
-	pipeline__init(&pl);
-	pl.start_ts = ts;
-	w = capture_writer__new(&o, &pl);
+	proctab__add_thread(procs, 100, 100, tmpl.comm,
+			    proctab__add_proc(procs, &tmpl, "/app", "app", 3));
+	pl = pipeline__new(procs, ctrs);
+	pipeline__begin(pl, ts, 0, false);
+	w = capture_writer__new(&o, pipeline__ctx(pl));
 	assert_non_null(w);
-	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
+	assert_int_equal(pipeline__add_sink(pl, &capture_sink_ops, w), 0);
 	for (i = 0; i < 2 * ncg; i++) {
 		static union scry_rec rec;
 		union scry_rec *x = &rec;
@@ -183,21 +185,21 @@ static void every_file_alone(void **state)
 		x->h.cgid = 5000 + 1 + i % ncg;
 		memcpy(x->h.comm, "app", 3);
 		x->exit.nr = 110;
-		assert_int_equal(pipeline__record(&pl, x, SCRY_SYS_EXIT_SHORT), 0);
+		assert_int_equal(pipeline__record(pl, x, SCRY_SYS_EXIT_SHORT), 0);
 		if (i % 500 == 0) {
-			pipeline__tick(&pl);
+			pipeline__tick(pl);
 			usleep(100);	/* time for the writer thread: no drops */
 		}
 	}
-	assert_int_equal(pipeline__finish(&pl), 0);
+	assert_int_equal(pipeline__finish(pl), 0);
 	assert_int_equal(capture_writer__close(w), 0);
 	capture_writer__stats(w, &st);
 	assert_int_equal(st.dropped_records, 0);
 	assert_true(st.files >= 3);
 	print_message("%u files\n", st.files);
-	pipeline__free_sinks(&pl);
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 
 	for (f = 0; f < st.files; f++) {
 		const char *paths[] = { name };

@@ -470,7 +470,9 @@ static int rm_dir(void **state)
 }
 
 struct live {
-	struct pipeline pl;
+	struct pipeline *pl;
+	struct proctab *procs;
+	struct containers *containers;
 	struct capture_writer *w;
 };
 
@@ -495,33 +497,34 @@ static void live_new(struct live *L, const struct capture_writer_opts *o)
 	struct scry_proc *p;
 
 	memset(L, 0, sizeof(*L));
-	L->pl.procs = proctab__new(NULL);
-	L->pl.containers = containers__new(&co, false);
-	seed(L->pl.procs, 100, "bash", "/bin/bash", 1);
-	p = seed(L->pl.procs, 200, "app", "/app", 77);
-	assert_non_null(proctab__add_thread(L->pl.procs, 201, 8, (char[SCRY_COMM_LEN]){ "worker" }, p));
+	L->procs = proctab__new(NULL);
+	L->containers = containers__new(&co, false);
+	seed(L->procs, 100, "bash", "/bin/bash", 1);
+	p = seed(L->procs, 200, "app", "/app", 77);
+	assert_non_null(proctab__add_thread(L->procs, 201, 8, (char[SCRY_COMM_LEN]){ "worker" },
+					    p));
 	ma.name = strdup("web");
 	ma.image = strdup("nginx:1");
-	a = containers__add(L->pl.containers, 77, ID_A, CTR_DOCKER, &ma);
-	b = containers__add(L->pl.containers, 88, ID_B, CTR_CONTAINERD, NULL);
+	a = containers__add(L->containers, 77, ID_A, CTR_DOCKER, &ma);
+	b = containers__add(L->containers, 88, ID_B, CTR_CONTAINERD, NULL);
 	containers__bind(p, a, 77);
-	containers__bind(seed(L->pl.procs, 300, "svc", "/svc", 88), b, 88);
-	pipeline__init(&L->pl);
-	L->pl.start_ts = T0;
-	L->w = capture_writer__new(o, &L->pl);
+	containers__bind(seed(L->procs, 300, "svc", "/svc", 88), b, 88);
+	L->pl = pipeline__new(L->procs, L->containers);
+	pipeline__begin(L->pl, T0, 0, false);
+	L->w = capture_writer__new(o, pipeline__ctx(L->pl));
 	assert_non_null(L->w);
-	assert_int_equal(pipeline__add_sink(&L->pl, &capture_sink_ops, L->w), 0);
+	assert_int_equal(pipeline__add_sink(L->pl, &capture_sink_ops, L->w), 0);
 }
 
 static void live_close(struct live *L, struct capture_stats *st)
 {
-	assert_int_equal(pipeline__finish(&L->pl), 0);
+	assert_int_equal(pipeline__finish(L->pl), 0);
 	assert_int_equal(capture_writer__close(L->w), 0);
 	if (st)
 		capture_writer__stats(L->w, st);
-	pipeline__free_sinks(&L->pl);
-	proctab__free(L->pl.procs);
-	containers__free(L->pl.containers);
+	pipeline__free(L->pl);
+	proctab__free(L->procs);
+	containers__free(L->containers);
 }
 
 /* Resolving container B halfway: its name must reach the records written before. */
@@ -531,7 +534,7 @@ static void resolve_b(struct live *L)
 
 	mb.name = strdup("db");
 	mb.image = strdup("postgres:16");
-	containers__add(L->pl.containers, 88, ID_B, CTR_CONTAINERD, &mb);
+	containers__add(L->containers, 88, ID_B, CTR_CONTAINERD, &mb);
 }
 
 /* Syscalls folded and not, paths, CPU time, and processes that fork, exec and exit. */
@@ -581,9 +584,9 @@ static void feed(struct live *L, struct recs *r, int from, int to, int tick_ever
 	int i;
 
 	for (i = from; i < to; i++) {
-		assert_int_equal(pipeline__record(&L->pl, rec_at(r, i), r->size[i]), 0);
+		assert_int_equal(pipeline__record(L->pl, rec_at(r, i), r->size[i]), 0);
 		if (tick_every && i % tick_every == 0) {
-			pipeline__tick(&L->pl);
+			pipeline__tick(L->pl);
 			if (sleep_us)
 				usleep(sleep_us);
 		}
@@ -618,7 +621,7 @@ struct replayed {
 static void replay(const char *const *paths, int n, struct replayed *out, bool pipeline)
 {
 	struct containers_opts co = {};
-	struct pipeline pl = {};
+	struct pipeline *pl;
 	struct capture_reader *rd = capture_reader__open(paths, n);
 	const void *rec;
 	uint32_t size;
@@ -631,9 +634,8 @@ static void replay(const char *const *paths, int n, struct replayed *out, bool p
 		return;
 	out->pt = proctab__new(NULL);
 	out->ct = containers__new(&co, false);
-	pl.procs = out->pt;
-	pl.containers = out->ct;
-	pipeline__init(&pl);
+	pl = pipeline__new(out->pt, out->ct);
+	assert_non_null(pl);
 	assert_int_equal(capture_reader__load(rd, out->pt, out->ct), 0);
 	while ((rc = capture_reader__next(rd, &rec, &size)) > 0) {
 		const union scry_rec *x = rec;
@@ -641,9 +643,10 @@ static void replay(const char *const *paths, int n, struct replayed *out, bool p
 
 		memcpy(c, rec, size);
 		if (pipeline)
-			pipeline__record(&pl, rec, size);
+			pipeline__record(pl, rec, size);
 	}
 	assert_int_equal(rc, 0);
+	pipeline__free(pl);
 	capture_reader__finish(rd);
 	capture_reader__stats(rd, &out->st);
 	capture_reader__free(rd);
@@ -789,7 +792,7 @@ static void replay_matches_live(void **state)
 	feed(&L, r, 0, r->n / 2, 50, 0);
 	resolve_b(&L);
 	feed(&L, r, r->n / 2, r->n, 50, 0);
-	assert_int_equal(pipeline__finish(&L.pl), 0);
+	assert_int_equal(pipeline__finish(L.pl), 0);
 	assert_int_equal(capture_writer__close(L.w), 0);
 	capture_writer__stats(L.w, &st);
 	assert_int_equal(st.records, r->n);
@@ -814,7 +817,7 @@ static void replay_matches_live(void **state)
 	assert_int_equal(out.r->n, r->n);
 	assert_same(r, 0, out.r);
 	assert_int_equal(out.st.damaged_blocks + out.st.truncated + out.st.lost_bytes, 0);
-	assert_tables_equal(L.pl.procs, out.pt, tids, 6);
+	assert_tables_equal(L.procs, out.pt, tids, 6);
 	/* B's name came after its first records: the replay has it for all of them. */
 	c = containers__of_cgroup(out.ct, 88, 0);
 	assert_non_null(c);
@@ -829,9 +832,9 @@ static void replay_matches_live(void **state)
 	assert_ptr_equal(proctab__proc(out.pt, 200)->container, c);
 	replayed_free(&out);
 
-	pipeline__free_sinks(&L.pl);
-	proctab__free(L.pl.procs);
-	containers__free(L.pl.containers);
+	pipeline__free(L.pl);
+	proctab__free(L.procs);
+	containers__free(L.containers);
 	recs_free(r);
 }
 
@@ -1217,8 +1220,11 @@ static void rewrite(const char *src, const char *dst, const char *filter,
 	struct capture_writer_opts o = { .path = dst, .level = -1, .block_bytes = 1024,
 					 .pool_blocks = 2, .filter = filter };
 	struct containers_opts co = {};
-	struct pipeline pl = {};
+	struct pipeline *pl;
+	struct proctab *procs;
+	struct containers *ctrs;
 	struct capture_writer *w;
+	struct filter *f;
 	char err[128];
 	const void *rec;
 	uint32_t size;
@@ -1227,27 +1233,27 @@ static void rewrite(const char *src, const char *dst, const char *filter,
 	assert_non_null(rd);
 	*origin = *capture_reader__origin(rd);
 	o.source = rd;
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
-	pipeline__init(&pl);
-	pl.filter = filter__compile(filter, err, sizeof(err));
-	assert_non_null(pl.filter);
-	w = capture_writer__new(&o, &pl);
+	procs = proctab__new(NULL);
+	ctrs = containers__new(&co, false);
+	pl = pipeline__new(procs, ctrs);
+	f = filter__compile(filter, err, sizeof(err));
+	assert_non_null(f);
+	pipeline__set_filter(pl, f, 0);
+	w = capture_writer__new(&o, pipeline__ctx(pl));
 	assert_non_null(w);
-	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
-	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(pipeline__add_sink(pl, &capture_sink_ops, w), 0);
+	assert_int_equal(capture_reader__load(rd, procs, ctrs), 0);
 	assert_int_equal(capture_reader__snapshots(rd), 0);	/* as cmd_read does for -w */
-	pl.start_ts = capture_reader__start_ts(rd);
+	pipeline__begin(pl, capture_reader__start_ts(rd), 0, false);
 	while ((rc = capture_reader__next(rd, &rec, &size)) > 0)
-		assert_int_equal(pipeline__record(&pl, rec, size), 0);
+		assert_int_equal(pipeline__record(pl, rec, size), 0);
 	assert_int_equal(rc, 0);
-	assert_int_equal(pipeline__finish(&pl), 0);
+	assert_int_equal(pipeline__finish(pl), 0);
 	assert_int_equal(capture_writer__close(w), 0);
 	capture_writer__stats(w, st);
-	pipeline__free_sinks(&pl);
-	filter__free(pl.filter);
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 	capture_reader__free(rd);
 }
 
@@ -1872,7 +1878,9 @@ static void rewrite_two_recordings(void **state)
 	struct containers_opts co = {};
 	struct capture_reader *rd;
 	struct capture_writer *w;
-	struct pipeline pl = {};
+	struct pipeline *pl;
+	struct proctab *procs;
+	struct containers *ctrs;
 	struct replayed res;
 	struct scry_proc *p;
 	const void *rec;
@@ -1888,31 +1896,31 @@ static void rewrite_two_recordings(void **state)
 	o.path = b;
 	live_new(&L, &o);
 	strcpy(tmpl.comm, "only-b");
-	assert_non_null(proctab__add_thread(L.pl.procs, 4000, 4000, tmpl.comm,
-					    proctab__add_proc(L.pl.procs, &tmpl, "/only-b", "only-b", 6)));
+	assert_non_null(proctab__add_thread(L.procs, 4000, 4000, tmpl.comm,
+					    proctab__add_proc(L.procs, &tmpl, "/only-b", "only-b", 6)));
 	feed(&L, rb, 0, rb->n, 50, 0);
 	live_close(&L, NULL);
 
 	rd = capture_reader__open(paths, 2);
 	assert_non_null(rd);
-	pl.procs = proctab__new(NULL);
-	pl.containers = containers__new(&co, false);
-	pipeline__init(&pl);
+	procs = proctab__new(NULL);
+	ctrs = containers__new(&co, false);
+	pl = pipeline__new(procs, ctrs);
 	o.path = out;
 	o.source = rd;
-	w = capture_writer__new(&o, &pl);
+	w = capture_writer__new(&o, pipeline__ctx(pl));
 	assert_non_null(w);
-	assert_int_equal(pipeline__add_sink(&pl, &capture_sink_ops, w), 0);
-	assert_int_equal(capture_reader__load(rd, pl.procs, pl.containers), 0);
+	assert_int_equal(pipeline__add_sink(pl, &capture_sink_ops, w), 0);
+	assert_int_equal(capture_reader__load(rd, procs, ctrs), 0);
 	assert_int_equal(capture_reader__snapshots(rd), 0);
-	pl.start_ts = capture_reader__start_ts(rd);
+	pipeline__begin(pl, capture_reader__start_ts(rd), 0, false);
 	while (capture_reader__next(rd, &rec, &size) > 0)
-		assert_int_equal(pipeline__record(&pl, rec, size), 0);
-	assert_int_equal(pipeline__finish(&pl), 0);
+		assert_int_equal(pipeline__record(pl, rec, size), 0);
+	assert_int_equal(pipeline__finish(pl), 0);
 	assert_int_equal(capture_writer__close(w), 0);
-	pipeline__free_sinks(&pl);
-	proctab__free(pl.procs);
-	containers__free(pl.containers);
+	pipeline__free(pl);
+	proctab__free(procs);
+	containers__free(ctrs);
 	capture_reader__free(rd);
 
 	replay(opaths, 1, &res, true);

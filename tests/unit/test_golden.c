@@ -492,8 +492,8 @@ static int do_view(struct block *b, const char *s, int fd)
 
 static int do_ls(struct block *b, const char *s, int fd)
 {
-	struct pipeline pl = { .containers = b->ctrs, .procs = b->pt };
-	void *ls = lscontainers__new(&pl, strstr(s, "json") != NULL, fd);
+	struct run_ctx run = { .procs = b->pt, .containers = b->ctrs };
+	void *ls = lscontainers__new(&run, strstr(s, "json") != NULL, fd);
 	int err;
 
 	if (!ls)

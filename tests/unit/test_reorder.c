@@ -199,6 +199,35 @@ static void many_records(void **state)
 	reorder__free(ro);
 }
 
+/*
+ * A record's tag (the pipeline's: its container, found as it went in) leaves with it, out of
+ * order as it came, and both halves of a split syscall carry it.
+ */
+static void tags_leave_with_their_records(void **state)
+{
+	struct reorder *ro = reorder__new(2);
+	union scry_rec a = mk_exit(0, 100, 110, 110), b = mk_switch(1, 105), c = mk_switch(1, 90);
+	int ta, tb, tc;
+	/* What leaves, in order: c, a's enter (split), b, a's exit, then an untagged record. */
+	const struct { uint64_t ts; void *tag; } out[] = {
+		{ 90, &tc }, { 100, &ta }, { 105, &tb }, { 110, &ta }, { 300, NULL },
+	};
+	const union scry_rec *r;
+	uint32_t size;
+	size_t i;
+
+	assert_int_equal(reorder__push_tagged(ro, &a, a.h.size, &ta), 0);
+	assert_int_equal(reorder__push_tagged(ro, &b, b.h.size, &tb), 0);
+	assert_int_equal(reorder__push_tagged(ro, &c, c.h.size, &tc), 0);
+	push(ro, mk_switch(0, 300));
+	for (i = 0; i < sizeof(out) / sizeof(out[0]); i++) {
+		assert_int_equal(reorder__pop(ro, 400, (const void **)&r, &size), 1);
+		assert_int_equal(r->h.ts, out[i].ts);
+		assert_ptr_equal(reorder__popped_tag(ro), out[i].tag);
+	}
+	reorder__free(ro);
+}
+
 /* Freed with records still inside: no leak (run under ASan). */
 static void free_while_holding(void **state)
 {
@@ -222,6 +251,7 @@ int main(void)
 		cmocka_unit_test(late_records_are_counted_not_lost),
 		cmocka_unit_test(many_records),
 		cmocka_unit_test(free_while_holding),
+		cmocka_unit_test(tags_leave_with_their_records),
 	};
 
 	return cmocka_run_group_tests_name("reorder", tests, NULL, NULL);

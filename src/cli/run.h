@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run of scry: a source (the live kernel, or captures replayed) feeding one pipeline and its
+ * sinks. Every command builds its run the same way, so the shared options (FILTER, -n, -M) mean
+ * the same to all of them, and setup and teardown happen in one order:
+ *
+ *	run__init    the syscall table, FILTER and -n; the process table and container registry
+ *	             (live: from /proc and the runtimes; replay: the captures, opened)
+ *	run__add_sink  the command's sinks, built over run__ctx()
+ *	run__go      the source's loop until the end, -n, -M, a signal or a sink ends it; then the
+ *	             sinks' finish
+ *	run__fini    sinks, then processes, then containers, then the captures
+ */
+#ifndef SCRY_CLI_RUN_H
+#define SCRY_CLI_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scry/cli.h"
+#include "scry/sink.h"
+
+/* Sinks' tick, live and on replay (event time): flush output, views' intervals, reaping. */
+#define RUN_TICK_NS 100000000ULL
+
+enum run_source {
+	RUN_LIVE,
+	RUN_REPLAY,
+};
+
+struct capture_reader;
+
+struct run {
+	const struct scry_opts *o;
+	enum run_source source;
+	struct proctab *procs;
+	struct containers *containers;
+	struct capture_reader *reader;	/* replay: the captures */
+	bool snapshots;		/* replay: rewritten (-r -w), every recording's tables first */
+	bool replayed;		/* replay: the captures were loaded and the replay ran */
+	struct pipeline *pl;
+};
+
+struct filter;
+/* FILTER compiled, or its error shown (message, expression, caret) and SCRY_EXIT_USAGE. */
+int run__compile_filter(const char *expr, struct filter **out);
+/* 0, SCRY_EXIT_USAGE (a bad filter, shown) or -errno (said); run__fini in any case. */
+int run__init(struct run *r, const struct scry_opts *o, enum run_source src);
+static inline const struct run_ctx *run__ctx(const struct run *r)
+{
+	return pipeline__ctx(r->pl);
+}
+/* Adds a sink, which the run owns from now on; `ctx` NULL (its constructor failed) is -ENOMEM. */
+int run__add_sink(struct run *r, const struct sink_ops *ops, void *ctx);
+/*
+ * The source's loop, then the sinks' finish: 0 or the first error. Live, `mode` says what to
+ * trace of syscalls (a sink may switch enters with run_request_enters).
+ */
+int run__go(struct run *r, enum syscall_mode mode);
+void run__fini(struct run *r);
+
+/* commands.c: the sink the options ask for (the event printer, -j, -p, or a -c view). */
+int run__add_output(struct run *r);
+
+/* live.c: the live source's loop. */
+int live__loop(struct run *r, enum syscall_mode mode);
+
+#endif /* SCRY_CLI_RUN_H */
