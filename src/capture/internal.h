@@ -134,8 +134,9 @@ bool cap_limit_hit(uint32_t *said, enum cap_limit l);
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
-#define CAP_MAJOR		1	/* a reader refuses a file of a higher major version */
+#define CAP_MAJOR		2	/* a reader refuses a file of a higher major version */
 #define CAP_MINOR		0	/* minor versions only add what older readers may skip */
+#define CAP_MAJOR_UNFRAMED	1	/* format 1: event items carry no length (still read) */
 #define CAP_PREAMBLE		16	/* magic, major, minor, header length */
 #define CAP_HDR_BODY_MAX	65536
 #define CAP_HDR_FIXED		60	/* body bytes before the strings */
@@ -213,8 +214,11 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 
 /* --- items ---------------------------------------------------------------------------------- */
 /*
- * Tags 1..8 are event records (the values of enum scry_rec_type) and carry no length. Tags from
- * 0x40 carry a varint length, so that a reader skips those it does not know.
+ * Every item starts with a tag and (from format 2) a varint length, so that a reader skips the
+ * items it does not know and the bytes after the fields it knows. Tags 1..0x3f are event records
+ * (the values of enum scry_rec_type; a type unknown to this reader still has the common header,
+ * which moves the delta context on); tags from 0x40 are the other items. In format 1, event items
+ * had no length.
  */
 enum cap_tag {
 	CAP_TAG_LOSS = 0x40,
@@ -222,6 +226,7 @@ enum cap_tag {
 	CAP_TAG_THREAD = 0x42,
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
+	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
 
@@ -234,18 +239,26 @@ struct cap_ctx {
 	char comm[SCRY_COMM_LEN];
 };
 
-/* Encode a valid record (one decode__record accepted); out has cap_rec_bound(r) bytes. */
-size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
 /*
- * Decode the event item at in[0] (its tag) into `out` (SCRY_REC_MAX bytes, 8-aligned).
- * Returns the bytes consumed and sets *size, or -EBADMSG.
+ * Encode a valid record (one decode__record accepted) as an event item with its length (format
+ * 2); out has cap_rec_bound(r) bytes.
  */
+size_t cap_event_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
+/*
+ * Decode the event item at in[0] (its tag) into `out` (SCRY_REC_MAX bytes, 8-aligned). Returns
+ * the bytes the item spans and sets *size, or -EBADMSG. *size is 0 for a type this reader does
+ * not know (a newer minor version's): skipped, `out` untouched.
+ */
+int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
+		     uint32_t *size);
+/* The same without the length: format 1's event items, the body of format 2's. */
+size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
 int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
 		   uint32_t *size);
 /* An upper bound of a record's encoded size (varints take at most 5/4 of their field). */
 static inline size_t cap_rec_bound(const union scry_rec *r)
 {
-	return r->h.size + r->h.size / 4 + 32;
+	return r->h.size + r->h.size / 4 + 32 + 2;
 }
 /* Events a record stands for: 2 for an exit that carries its folded enter. */
 static inline unsigned int cap_rec_events(const union scry_rec *r)

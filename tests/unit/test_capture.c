@@ -1070,7 +1070,7 @@ static void newer_versions(void **state)
 	*p++ = 1;
 	*p++ = 2;
 	*p++ = 3;
-	p += cap_rec_encode(&c, p, rec_at(r, 0));
+	p += cap_event_encode(&c, p, rec_at(r, 0));
 	n += put_block_ts(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2, rec_at(r, 0)->h.ts,
 			  rec_at(r, 0)->h.ts);
 	/* the original blocks follow, numbered on: no gap, nothing out of sequence */
@@ -1503,7 +1503,7 @@ static void forge_events(struct forge *f, struct recs *r, int from, int to)
 		uint64_t t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts
 										 : x->h.ts;
 
-		p += cap_rec_encode(&c, p, x);
+		p += cap_event_encode(&c, p, x);
 		first = t0 < first ? t0 : first;
 		last = x->h.ts > last ? x->h.ts : last;
 		f->records++;
