@@ -1605,6 +1605,109 @@ static void many_recordings(void **state)
 	recs_free(r);
 }
 
+/* What the reader warns, for the tests that count its warnings. */
+static char warned[4][1024];
+static int nwarned;
+
+static void grab_warning(const char *line)
+{
+	if (nwarned < 4)
+		snprintf(warned[nwarned], sizeof(warned[0]), "%s", line);
+	nwarned++;
+}
+
+/*
+ * A newer minor version's file: event items of types this scry does not know (whose common
+ * header the next items are relative to), known items with fields appended, unknown items in
+ * event and metadata blocks. Every known record replays as written, nothing counts as damage,
+ * and one warning at the end says how many items of which tags were skipped.
+ */
+static void newer_minor_items(void **state)
+{
+	const char *path = tmp("minor.scry"), *paths[] = { path };
+	struct recs *r = recs_new(), *want = recs_new();
+	uint8_t *buf = malloc(MAXREC * 64 + 16384), *p = buf;
+	static const uint8_t meta[] = { 0x51, 2, 0xaa, 0xbb };
+	uint64_t first = UINT64_MAX, last = 0, unknown = 0, appended = 0;
+	struct cap_ctx c = {};
+	struct replayed out;
+	struct forge f;
+	uint32_t items = 0;
+	int i;
+
+	all_kinds(r);
+	forge_begin(&f, 0x5eed, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	for (i = 0; i < r->n; i++) {
+		union scry_rec *x = rec_at(r, i);
+		uint64_t t0;
+		uint8_t *item = p;
+
+		/* all_kinds' corner times are no file's: in order, an enter just before */
+		x->h.ts = T0 + 1000 * i;
+		if (x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts)
+			x->exit.enter_ts = x->h.ts - 1;
+		t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts : x->h.ts;
+
+		p += cap_event_encode(&c, p, x);
+		items++;
+		first = t0 < first ? t0 : first;
+		last = x->h.ts > last ? x->h.ts : last;
+		f.records++;
+		if (i % 3 == 1) {
+			/* a type of a newer version: tags 0x3f and 0x09 (one event each) */
+			item[0] = i % 2 ? 0x3f : SCRY_REC__MAX;
+			f.events++;
+			unknown++;
+			continue;
+		}
+		f.events += cap_rec_events(x);
+		memcpy(add(want, x->h.type, x->h.size, 0, 0, "", 0, 0), x, x->h.size);
+		if (i % 3 == 2 && item[1] < 0x7d) {
+			/* a field a newer version appended */
+			item[1] += 3;
+			memset(p, 0xab, 3);
+			p += 3;
+			appended++;
+		}
+	}
+	memcpy(p, (uint8_t[]){ 0x50, 2, 1, 2 }, 4);	/* an unknown item in an event block */
+	p += 4;
+	items++;
+	forge_block(&f, CAP_BLK_EVENTS, buf, p - buf, items, first, last);
+	forge_block(&f, CAP_BLK_META, meta, sizeof(meta), 1, 0, 0);
+	forge_end(&f, path);
+	seed_corpus(path, "newer-minor-items");
+	assert_true(unknown >= 2 && appended >= 2);
+
+	nwarned = 0;
+	log_set_hook(grab_warning);
+	replay(paths, 1, &out, true);
+	log_set_hook(NULL);
+	assert_true(out.opened);
+	assert_int_equal(out.r->n, want->n);
+	assert_same(want, 0, out.r);
+	assert_int_equal(out.st.damaged_files, 0);
+	assert_int_equal(out.st.bad_items, 0);
+	assert_int_equal(out.st.unknown_items, unknown + 2);
+	assert_int_equal(nwarned, 1);
+	assert_non_null(strstr(warned[0], "of types this scry does not know were skipped"));
+	assert_non_null(strstr(warned[0], "of tag 0x9"));
+	assert_non_null(strstr(warned[0], "of tag 0x3f"));
+	assert_non_null(strstr(warned[0], "1 of tag 0x50"));
+	assert_non_null(strstr(warned[0], "1 of tag 0x51"));
+	{
+		char total[32];
+
+		snprintf(total, sizeof(total), "%llu items", (unsigned long long)unknown + 2);
+		assert_non_null(strstr(warned[0], total));
+	}
+	replayed_free(&out);
+	free(buf);
+	recs_free(want);
+	recs_free(r);
+}
+
 /* A small whole file's blocks, to cut and alter. */
 struct cut {
 	uint8_t *d;
@@ -1938,6 +2041,7 @@ int main(void)
 		cmocka_unit_test(corruption_of_every_byte),
 		cmocka_unit_test(not_a_capture),
 		cmocka_unit_test(newer_versions),
+		cmocka_unit_test(newer_minor_items),
 		cmocka_unit_test(rotation_names),
 		cmocka_unit_test(rotation_keeps_last_files),
 		cmocka_unit_test(stalled_writer_drops),
