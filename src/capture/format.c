@@ -7,6 +7,7 @@
  * copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,10 +27,60 @@ _Static_assert(SCRY_REC__MAX <= CAP_TAG_LENGTH_PREFIXED, "record tags below the 
 
 static inline void le16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
 static inline void le32(uint8_t *p, uint32_t v) { le16(p, v); le16(p + 2, v >> 16); }
-static inline void le64(uint8_t *p, uint64_t v) { le32(p, v); le32(p + 4, v >> 32); }
 static inline uint16_t rd16(const uint8_t *p) { return p[0] | (uint16_t)p[1] << 8; }
 static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+/*
+ * --- fixed layouts ------------------------------------------------------------------------------
+ * The numbers of the file header's body and of a block header: (offset in the file, member); the
+ * width in the file is the member's. The encoders and decoders walk these tables.
+ */
+struct wire_field {
+	uint8_t at, width;
+	uint16_t off;
+};
+
+#define WIRE(at, T, m) { at, sizeof(((T *)0)->m), offsetof(T, m) }
+
+static const struct wire_field file_fields[] = {
+	WIRE(0, struct cap_header, session), WIRE(8, struct cap_header, seq),
+	WIRE(12, struct cap_header, ncpus), WIRE(16, struct cap_header, boot_wall),
+	WIRE(24, struct cap_header, start_ts), WIRE(32, struct cap_header, file_ts),
+	WIRE(40, struct cap_header, flags),
+};
+
+static const struct wire_field block_fields[] = {
+	WIRE(4, struct cap_block_hdr, kind), WIRE(5, struct cap_block_hdr, codec),
+	WIRE(6, struct cap_block_hdr, flags), WIRE(8, struct cap_block_hdr, seq),
+	WIRE(12, struct cap_block_hdr, nitems), WIRE(16, struct cap_block_hdr, raw_len),
+	WIRE(20, struct cap_block_hdr, stored_len), WIRE(24, struct cap_block_hdr, first_ts),
+	WIRE(32, struct cap_block_hdr, last_ts), WIRE(40, struct cap_block_hdr, payload_crc),
+};
+
+#define NWIRE(t) (sizeof(t) / sizeof((t)[0]))
+
+static void put_wire(uint8_t *out, const void *s, const struct wire_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = cap_load_uint((const char *)s + f->off, f->width);
+		unsigned int k;
+
+		for (k = 0; k < f->width; k++)
+			out[f->at + k] = v >> (8 * k);
+	}
+}
+
+static void get_wire(const uint8_t *in, void *s, const struct wire_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = 0;
+		unsigned int k;
+
+		for (k = 0; k < f->width; k++)
+			v |= (uint64_t)in[f->at + k] << (8 * k);
+		cap_store_uint((char *)s + f->off, f->width, v);
+	}
+}
 
 /* --- file header ------------------------------------------------------------------------------ */
 
@@ -50,13 +101,7 @@ size_t cap_header_encode(const struct cap_header *h, uint8_t *out)
 	memcpy(out, CAP_MAGIC, CAP_MAGIC_LEN);
 	le16(out + 8, CAP_MAJOR);
 	le16(out + 10, CAP_MINOR);
-	le64(b, h->session);
-	le32(b + 8, h->seq);
-	le32(b + 12, h->ncpus);
-	le64(b + 16, h->boot_wall);
-	le64(b + 24, h->start_ts);
-	le64(b + 32, h->file_ts);
-	le32(b + 40, h->flags);
+	put_wire(b, h, file_fields, NWIRE(file_fields));
 	memcpy(b + 44, h->boot_id, 16);
 	p = b + CAP_HDR_FIXED;
 	p = put_hstr(p, h->version, sizeof(h->version) - 1);
@@ -108,13 +153,7 @@ int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
 
 	if (len < CAP_HDR_FIXED)
 		return -EBADMSG;
-	h->session = rd64(b);
-	h->seq = rd32(b + 8);
-	h->ncpus = rd32(b + 12);
-	h->boot_wall = rd64(b + 16);
-	h->start_ts = rd64(b + 24);
-	h->file_ts = rd64(b + 32);
-	h->flags = rd32(b + 40);
+	get_wire(b, h, file_fields, NWIRE(file_fields));
 	memcpy(h->boot_id, b + 44, 16);
 	p = get_hstr(b + CAP_HDR_FIXED, end, h->version, sizeof(h->version));
 	p = get_hstr(p, end, h->hostname, sizeof(h->hostname));
@@ -135,16 +174,7 @@ int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
 void cap_block_hdr_encode(const struct cap_block_hdr *b, uint8_t out[CAP_BLOCK_HDR])
 {
 	le32(out, CAP_BLOCK_MAGIC);
-	out[4] = b->kind;
-	out[5] = b->codec;
-	le16(out + 6, b->flags);
-	le32(out + 8, b->seq);
-	le32(out + 12, b->nitems);
-	le32(out + 16, b->raw_len);
-	le32(out + 20, b->stored_len);
-	le64(out + 24, b->first_ts);
-	le64(out + 32, b->last_ts);
-	le32(out + 40, b->payload_crc);
+	put_wire(out, b, block_fields, NWIRE(block_fields));
 	le32(out + 44, cap_crc32(out, 44));
 }
 
@@ -154,16 +184,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 		return -EPROTO;
 	if (!CAP_CRC_OK(rd32(in + 44), cap_crc32(in, 44)))
 		return -EBADMSG;
-	b->kind = in[4];
-	b->codec = in[5];
-	b->flags = rd16(in + 6);
-	b->seq = rd32(in + 8);
-	b->nitems = rd32(in + 12);
-	b->raw_len = rd32(in + 16);
-	b->stored_len = rd32(in + 20);
-	b->first_ts = rd64(in + 24);
-	b->last_ts = rd64(in + 32);
-	b->payload_crc = rd32(in + 40);
+	get_wire(in, b, block_fields, NWIRE(block_fields));
 	if (b->raw_len > CAP_RAW_MAX || b->stored_len > CAP_STORED_MAX)
 		return -E2BIG;
 	if (b->codec == CAP_CODEC_STORED && b->stored_len != b->raw_len)

@@ -92,6 +92,38 @@ static inline int64_t unzz(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+/* A struct member of `width` bytes (1, 2, 4 or 8) as an unsigned number, and back. */
+static inline uint64_t cap_load_uint(const void *p, size_t width)
+{
+	switch (width) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		return *(const uint16_t *)p;
+	case 4:
+		return *(const uint32_t *)p;
+	default:
+		return *(const uint64_t *)p;
+	}
+}
+
+static inline void cap_store_uint(void *p, size_t width, uint64_t v)
+{
+	switch (width) {
+	case 1:
+		*(uint8_t *)p = v;
+		break;
+	case 2:
+		*(uint16_t *)p = v;
+		break;
+	case 4:
+		*(uint32_t *)p = v;
+		break;
+	default:
+		*(uint64_t *)p = v;
+	}
+}
+
 /*
  * --- what a reader accepts -------------------------------------------------------------------
  * Every boot-time ns a reader takes from a file is below CAP_TS_MAX (2^62; 146 years of uptime),
@@ -338,49 +370,6 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
-
-/* --- tables.c: what a capture records of the process table and the containers --------- */
-struct cap_tables;
-
-struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
-void cap_tables__free(struct cap_tables *t);
-/* Entries it remembers (cgroups and containers): bounded, see tables.c. */
-size_t cap_tables__entries(const struct cap_tables *t);
-
-struct cap_tables_fast {
-	uint64_t cgid;
-	const struct scry_container *ctr;
-	bool resolved;
-};
-
-void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
-/*
- * A written record's cgroup and container: records the container's metadata the first time
- * the cgroup is met and when the container's name becomes known. The common case (the same
- * cgroup as the previous record) costs two compares.
- */
-static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast *f,
-				   uint64_t cgid, const struct scry_container *c)
-{
-	if (cgid == f->cgid && c == f->ctr && (!c || c->resolved == f->resolved))
-		return;
-	cap_tables__see_slow(t, cgid, c);
-	f->cgid = cgid;
-	f->ctr = c;
-	f->resolved = c && c->resolved;
-}
-/* Containers whose name arrived since they were recorded (call at every tick). */
-void cap_tables__poll(struct cap_tables *t);
-/* Container items waiting to be written: moved into `out` (which must be empty). */
-uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out);
-/*
- * The process table and every container as STATE items. `first` is the event whose record
- * the tables already include but the new file will carry (the first of a recording): its
- * effect on CPU time and on a pending syscall enter is taken back, so that replaying the record
- * from the snapshot arrives at the same state as live. Returns the number of items.
- */
-uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
-			      const struct scry_event *first);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;
