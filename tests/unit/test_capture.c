@@ -291,6 +291,38 @@ static void documented_example(void **state)
 	recs_free(r);
 }
 
+/*
+ * The worked example of docs/capture-format.md as format 2.0 writes it, its length after the tag
+ * (documented_example above is the same item in format 1.0), and read back.
+ */
+static void documented_example_framed(void **state)
+{
+	static const uint8_t doc[] = { 0x02, 0x09, 0x0f, 0xf8, 0x0a, 0x6e, 0xa4, 0x42, 0xad, 0x02,
+				       0x00 };
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	struct recs *r = recs_new();
+	struct cap_ctx c = {}, d = {};
+	uint8_t buf[64];
+	uint32_t size;
+	size_t n;
+
+	add_exit(r, 7, 7, "app", 5000, 3, 110, 0, 0, 0, NULL);	/* the previous record */
+	add_exit(r, 7, 7, "app", 5700, 3, 110, 4242, 5400, 0, NULL);
+	n = cap_event_encode(&c, buf, rec_at(r, 0));
+	assert_int_equal(buf[1], n - 2);
+	assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+	assert_int_equal(cap_event_encode(&c, buf, rec_at(r, 1)), sizeof(doc));
+	assert_memory_equal(buf, doc, sizeof(doc));
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc), &out.rec, &size), sizeof(doc));
+	assert_int_equal(size, r->size[1]);
+	assert_memory_equal(&out.rec, rec_at(r, 1), size);
+	/* a length past the payload, and a body that ends inside its fields, are damage */
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc) - 1, &out.rec, &size), -EBADMSG);
+	buf[1] = 5;
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc), &out.rec, &size), -EBADMSG);
+	recs_free(r);
+}
+
 static void state_items_round_trip(void **state)
 {
 	static const char args[] = "/usr/bin/app\0--flag\0\0value";
@@ -2035,6 +2067,7 @@ int main(void)
 		cmocka_unit_test(records_round_trip),
 		cmocka_unit_test(records_reject_damage),
 		cmocka_unit_test(documented_example),
+		cmocka_unit_test(documented_example_framed),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),
