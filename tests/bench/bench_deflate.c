@@ -3,7 +3,8 @@
  * zlib against libdeflate on the blocks of real captures (issue 10): the event payloads of the
  * files named, inflated and cut into 256 KiB blocks as the writer makes them, each compressed
  * and inflated again by both libraries at a few levels. Prints, per library and level, the ratio
- * and the compression and decompression rates in MB/s of raw bytes (one core, best of 3 passes).
+ * and the compression and decompression rates in MB/s of raw bytes (one thread; the best of 5
+ * rounds over all of them, since the load of a shared machine drifts).
  * Also the CRC-32 of both over the same bytes.
  *
  *   bench_deflate FILE...
@@ -11,6 +12,7 @@
  * It reads the block headers itself (docs/capture-format.md), so that it measures the libraries
  * and nothing of scry's.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@
 #include <zlib.h>
 
 #define BLOCK (256u << 10)
+#define ROUNDS 5
+#define NCONF 8
 
 static uint8_t *raw;
 static size_t rawlen, rawcap;
@@ -158,25 +162,13 @@ static void ld_run(int level, uint8_t *out, size_t cap, uint8_t *back, struct re
 	libdeflate_free_decompressor(d);
 }
 
-static void best(void (*run)(int, uint8_t *, size_t, uint8_t *, struct result *), int level,
-		 const char *name, uint8_t *out, size_t cap, uint8_t *back)
-{
-	struct result r, b = { 0, 1e9, 1e9 };
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		run(level, out, cap, back, &r);
-		b.out = r.out;
-		b.ctime = r.ctime < b.ctime ? r.ctime : b.ctime;
-		b.dtime = r.dtime < b.dtime ? r.dtime : b.dtime;
-	}
-	printf("  %-10s level %2d: ratio %5.2f, compress %7.1f MB/s, decompress %7.1f MB/s\n", name,
-	       level, (double)rawlen / b.out, rawlen / b.ctime / 1e6, rawlen / b.dtime / 1e6);
-}
-
 int main(int argc, char **argv)
 {
-	static const int zl[] = { 1, 3, 6 }, ll[] = { 1, 2, 3, 4, 6 };
+	static const struct { bool zlib; int level; } conf[] = {
+		{ true, 1 }, { true, 3 }, { true, 6 },
+		{ false, 1 }, { false, 2 }, { false, 3 }, { false, 4 }, { false, 6 },
+	};
+	struct result res[NCONF];
 	size_t cap = BLOCK + BLOCK / 8 + 4096;
 	uint8_t *out = malloc(cap), *back = malloc(BLOCK);
 	double t, tz = 1e9, tl = 1e9;
@@ -191,11 +183,28 @@ int main(int argc, char **argv)
 	}
 	printf("%.1f MB of event payload in %zu blocks of 256 KiB\n", rawlen / 1e6,
 	       (rawlen + BLOCK - 1) / BLOCK);
-	for (i = 0; i < sizeof(zl) / sizeof(zl[0]); i++)
-		best(zlib_run, zl[i], "zlib", out, cap, back);
-	for (i = 0; i < sizeof(ll) / sizeof(ll[0]); i++)
-		best(ld_run, ll[i], "libdeflate", out, cap, back);
-	for (k = 0; k < 3; k++) {
+	/* Rounds over every configuration, the best of each: load on a shared machine drifts. */
+	for (k = 0; k < ROUNDS; k++) {
+		for (i = 0; i < NCONF; i++) {
+			struct result r;
+
+			if (conf[i].zlib)
+				zlib_run(conf[i].level, out, cap, back, &r);
+			else
+				ld_run(conf[i].level, out, cap, back, &r);
+			res[i].out = r.out;
+			if (!k || r.ctime < res[i].ctime)
+				res[i].ctime = r.ctime;
+			if (!k || r.dtime < res[i].dtime)
+				res[i].dtime = r.dtime;
+		}
+	}
+	for (i = 0; i < NCONF; i++)
+		printf("  %-10s level %2d: ratio %5.2f, compress %7.1f MB/s, decompress %7.1f MB/s\n",
+		       conf[i].zlib ? "zlib" : "libdeflate", conf[i].level,
+		       (double)rawlen / res[i].out, rawlen / res[i].ctime / 1e6,
+		       rawlen / res[i].dtime / 1e6);
+	for (k = 0; k < ROUNDS; k++) {
 		t = now();
 		for (i = 0; i < 4; i++)
 			(void)crc32(0, raw, rawlen);
