@@ -120,7 +120,7 @@ static int check_header(struct cap_file *f, enum cap_open_err *why, char *msg, s
 	if (rc == -ERANGE)
 		return fail_open(f, why, CAP_OPEN_NEWER, msg, msglen,
 				 "%s was written by a newer scry (capture format %u.%u; this scry "
-				 "reads format %u): upgrade scry to read it", f->path, f->hdr.major,
+				 "reads formats 1 to %u): upgrade scry to read it", f->path, f->hdr.major,
 				 f->hdr.minor, CAP_MAJOR);
 	if (rc == -EPROTONOSUPPORT)
 		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
