@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The capture format, field by field: the file header and block headers in fixed little-endian
- * layout, event records as compact items (a mask of header fields unchanged since the previous
- * record, the time as a delta, every number as a LEB128 varint) and the state items. Event
- * records are described by one table of field offsets, widths and encodings; nothing here ever
- * copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
+ * layout, event records as compact items (their length, a mask of header fields unchanged since
+ * the previous record, the time as a delta, every number as a LEB128 varint) and the state items.
+ * Event records are described by one list of fields and encodings per type (RECORDS); nothing here
+ * ever copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
  */
 #include <errno.h>
 #include <stddef.h>

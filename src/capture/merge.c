@@ -567,7 +567,7 @@ static bool next_file(struct capture_reader *r, struct stream *s)
 	return true;
 }
 
-/* The rest of the current event block cannot be read: event items carry no length. */
+/* The rest of the current event block cannot be read: its items are relative to this one. */
 static void bad_record(struct capture_reader *r, struct stream *s, const char *what)
 {
 	struct head *h = s->h;
