@@ -32,29 +32,31 @@ static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(
 
 /*
  * --- fixed layouts ------------------------------------------------------------------------------
- * The numbers of the file header's body and of a block header: (offset in the file, member); the
- * width in the file is the member's. The encoders and decoders walk these tables.
+ * The numbers of the file header's body and of a block header: (offset in the file, width,
+ * member). The encoders and decoders walk these tables; a member whose type stops matching its
+ * width in the file fails the build (an array of size -1), rather than changing the format.
  */
 struct wire_field {
 	uint8_t at, width;
 	uint16_t off;
 };
 
-#define WIRE(at, T, m) { at, sizeof(((T *)0)->m), offsetof(T, m) }
+#define WIRE(at, w, T, m)							\
+	{ at, w + 0 * sizeof(char[sizeof(((T *)0)->m) == w ? 1 : -1]), offsetof(T, m) }
 
 static const struct wire_field file_fields[] = {
-	WIRE(0, struct cap_header, session), WIRE(8, struct cap_header, seq),
-	WIRE(12, struct cap_header, ncpus), WIRE(16, struct cap_header, boot_wall),
-	WIRE(24, struct cap_header, start_ts), WIRE(32, struct cap_header, file_ts),
-	WIRE(40, struct cap_header, flags),
+	WIRE(0, 8, struct cap_header, session), WIRE(8, 4, struct cap_header, seq),
+	WIRE(12, 4, struct cap_header, ncpus), WIRE(16, 8, struct cap_header, boot_wall),
+	WIRE(24, 8, struct cap_header, start_ts), WIRE(32, 8, struct cap_header, file_ts),
+	WIRE(40, 4, struct cap_header, flags),
 };
 
 static const struct wire_field block_fields[] = {
-	WIRE(4, struct cap_block_hdr, kind), WIRE(5, struct cap_block_hdr, codec),
-	WIRE(6, struct cap_block_hdr, flags), WIRE(8, struct cap_block_hdr, seq),
-	WIRE(12, struct cap_block_hdr, nitems), WIRE(16, struct cap_block_hdr, raw_len),
-	WIRE(20, struct cap_block_hdr, stored_len), WIRE(24, struct cap_block_hdr, first_ts),
-	WIRE(32, struct cap_block_hdr, last_ts), WIRE(40, struct cap_block_hdr, payload_crc),
+	WIRE(4, 1, struct cap_block_hdr, kind), WIRE(5, 1, struct cap_block_hdr, codec),
+	WIRE(6, 2, struct cap_block_hdr, flags), WIRE(8, 4, struct cap_block_hdr, seq),
+	WIRE(12, 4, struct cap_block_hdr, nitems), WIRE(16, 4, struct cap_block_hdr, raw_len),
+	WIRE(20, 4, struct cap_block_hdr, stored_len), WIRE(24, 8, struct cap_block_hdr, first_ts),
+	WIRE(32, 8, struct cap_block_hdr, last_ts), WIRE(40, 4, struct cap_block_hdr, payload_crc),
 };
 
 #define NWIRE(t) (sizeof(t) / sizeof((t)[0]))
