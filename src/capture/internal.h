@@ -292,10 +292,20 @@ static inline size_t cap_rec_bound(const union scry_rec *r)
 {
 	return r->h.size + r->h.size / 4 + 32 + 2;
 }
+/* The enter a syscall exit carries folded into it (boot ns), 0 if none (any other record). */
+static inline uint64_t cap_rec_folded(const union scry_rec *r)
+{
+	return r->h.type == SCRY_REC_SYS_EXIT ? r->exit.enter_ts : 0;
+}
 /* Events a record stands for: 2 for an exit that carries its folded enter. */
 static inline unsigned int cap_rec_events(const union scry_rec *r)
 {
-	return 1 + (r->h.type == SCRY_REC_SYS_EXIT && r->exit.enter_ts != 0);
+	return 1 + (cap_rec_folded(r) != 0);
+}
+/* The earliest time a record stands for: its folded enter's, else its own. */
+static inline uint64_t cap_rec_first_ts(const union scry_rec *r)
+{
+	return cap_rec_folded(r) ? cap_rec_folded(r) : r->h.ts;
 }
 
 /* A growable byte buffer for the rare items (state, containers); err latches -ENOMEM. */

@@ -584,7 +584,7 @@ static void rebase(struct stream *s)
 	union scry_rec *rec = &s->h->u.rec;
 
 	rec->h.ts += s->delta;
-	if (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts)
+	if (cap_rec_folded(rec))
 		rec->exit.enter_ts += s->delta;
 }
 
@@ -616,9 +616,7 @@ static int next_item(struct capture_reader *r, struct stream *s)
 			return 0;
 		}
 		/* Times outside the block's own range are damage, not a jump of the clock. */
-		if (rec->h.ts < h->blk.h.first_ts || rec->h.ts > h->blk.h.last_ts ||
-		    (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts &&
-		     rec->exit.enter_ts < h->blk.h.first_ts)) {
+		if (cap_rec_first_ts(rec) < h->blk.h.first_ts || rec->h.ts > h->blk.h.last_ts) {
 			bad_record(r, s, "an event record outside its block's time range");
 			return 0;
 		}
