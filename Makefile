@@ -48,14 +48,14 @@ $(call need_cmd,$(BPFTOOL),bpftool)
 $(call need_cmd,pkg-config,pkg-config)
 need_pc = $(if $(shell pkg-config --exists $(1) && echo y),,$(error library $(1) not found: install the Debian package $(2)))
 $(call need_pc,libbpf,libbpf-dev)
-$(call need_pc,zlib,zlib1g-dev)
+$(call need_pc,libdeflate,libdeflate-dev)
 $(call need_pc,libelf,libelf-dev)
 $(call need_pc,libcurl,libcurl4-openssl-dev)
 $(call need_pc,json-c,libjson-c-dev)
 $(call need_pc,ncursesw,libncurses-dev)
 endif
 
-PKGS := libbpf libelf zlib libcurl json-c ncursesw
+PKGS := libbpf libelf libdeflate libcurl json-c ncursesw
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wstrict-prototypes -Wformat=2

@@ -2,7 +2,7 @@
 # Installs what scry needs to build, run and test on Debian 12 (needs root; the test machines
 # run as root). Installs only what is missing, so it is cheap to run again.
 set -eu
-pkgs="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
+pkgs="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev libdeflate-dev zlib1g-dev linux-libc-dev
 libcurl4-openssl-dev libjson-c-dev libncurses-dev libcmocka-dev
 python3 docker.io busybox-static strace util-linux iproute2 procps tmux"
 missing=

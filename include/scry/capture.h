@@ -95,6 +95,7 @@ struct capture_read_stats {
 	uint64_t missing_blocks;	/* gaps in the files' block numbers */
 	uint64_t bad_items;		/* items that did not decode, and those skipped after them */
 	uint64_t writer_dropped;	/* events the recorder dropped (from its loss markers) */
+	uint64_t unknown_items;		/* of types this scry does not know (a newer minor's): skipped */
 	unsigned int truncated;		/* files cut short (no end marker) */
 	unsigned int files;		/* files read */
 	unsigned int damaged_files;	/* files that lost anything: said once each, in a warning */

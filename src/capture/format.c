@@ -1,32 +1,88 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The capture format, field by field: the file header and block headers in fixed little-endian
- * layout, event records as compact items (a mask of header fields unchanged since the previous
- * record, the time as a delta, every number as a LEB128 varint) and the state items. Event
- * records are described by one table of field offsets, widths and encodings; nothing here ever
- * copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
+ * layout, event records as compact items (their length, a mask of header fields unchanged since
+ * the previous record, the time as a delta, every number as a LEB128 varint) and the state items.
+ * Event records are described by one list of fields and encodings per type (RECORDS); nothing here
+ * ever copies an in-memory struct to or from the file. docs/capture-format.md is the specification.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* The file's record tags are the ABI's record types; a renumbering must map them here. */
+/*
+ * The file's event tags are the ABI's record types: the values written so far are frozen (a
+ * renumbering must map them here). A new type needs only its entry in RECORDS below.
+ */
 _Static_assert(SCRY_REC_SYS_ENTER == 1 && SCRY_REC_SYS_EXIT == 2 && SCRY_REC_FORK == 3 &&
 	       SCRY_REC_EXEC == 4 && SCRY_REC_EXIT == 5 && SCRY_REC_SWITCH == 6 &&
-	       SCRY_REC_CPUTICK == 7 && SCRY_REC_RENAME == 8 && SCRY_REC__MAX == 9,
-	       "capture tags 1..8 are the record types: describe a new one in rec_desc[]");
+	       SCRY_REC_CPUTICK == 7 && SCRY_REC_RENAME == 8,
+	       "capture tags 1..8 are these record types in every file written");
 _Static_assert(SCRY_REC__MAX <= CAP_TAG_LENGTH_PREFIXED, "record tags below the prefixed ones");
 
 /* --- little-endian and varint primitives ----------------------------------------------------- */
 
 static inline void le16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
 static inline void le32(uint8_t *p, uint32_t v) { le16(p, v); le16(p + 2, v >> 16); }
-static inline void le64(uint8_t *p, uint64_t v) { le32(p, v); le32(p + 4, v >> 32); }
 static inline uint16_t rd16(const uint8_t *p) { return p[0] | (uint16_t)p[1] << 8; }
 static inline uint32_t rd32(const uint8_t *p) { return rd16(p) | (uint32_t)rd16(p + 2) << 16; }
-static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+/*
+ * --- fixed layouts ------------------------------------------------------------------------------
+ * The numbers of the file header's body and of a block header: (offset in the file, width,
+ * member). The encoders and decoders walk these tables; a member whose type stops matching its
+ * width in the file fails the build (an array of size -1), rather than changing the format.
+ */
+struct wire_field {
+	uint8_t at, width;
+	uint16_t off;
+};
+
+#define WIRE(at, w, T, m)							\
+	{ at, w + 0 * sizeof(char[sizeof(((T *)0)->m) == w ? 1 : -1]), offsetof(T, m) }
+
+static const struct wire_field file_fields[] = {
+	WIRE(0, 8, struct cap_header, session), WIRE(8, 4, struct cap_header, seq),
+	WIRE(12, 4, struct cap_header, ncpus), WIRE(16, 8, struct cap_header, boot_wall),
+	WIRE(24, 8, struct cap_header, start_ts), WIRE(32, 8, struct cap_header, file_ts),
+	WIRE(40, 4, struct cap_header, flags),
+};
+
+static const struct wire_field block_fields[] = {
+	WIRE(4, 1, struct cap_block_hdr, kind), WIRE(5, 1, struct cap_block_hdr, codec),
+	WIRE(6, 2, struct cap_block_hdr, flags), WIRE(8, 4, struct cap_block_hdr, seq),
+	WIRE(12, 4, struct cap_block_hdr, nitems), WIRE(16, 4, struct cap_block_hdr, raw_len),
+	WIRE(20, 4, struct cap_block_hdr, stored_len), WIRE(24, 8, struct cap_block_hdr, first_ts),
+	WIRE(32, 8, struct cap_block_hdr, last_ts), WIRE(40, 4, struct cap_block_hdr, payload_crc),
+};
+
+#define NWIRE(t) (sizeof(t) / sizeof((t)[0]))
+
+static void put_wire(uint8_t *out, const void *s, const struct wire_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = cap_load_uint((const char *)s + f->off, f->width);
+		unsigned int k;
+
+		for (k = 0; k < f->width; k++)
+			out[f->at + k] = v >> (8 * k);
+	}
+}
+
+static void get_wire(const uint8_t *in, void *s, const struct wire_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = 0;
+		unsigned int k;
+
+		for (k = 0; k < f->width; k++)
+			v |= (uint64_t)in[f->at + k] << (8 * k);
+		cap_store_uint((char *)s + f->off, f->width, v);
+	}
+}
 
 /* --- file header ------------------------------------------------------------------------------ */
 
@@ -47,13 +103,7 @@ size_t cap_header_encode(const struct cap_header *h, uint8_t *out)
 	memcpy(out, CAP_MAGIC, CAP_MAGIC_LEN);
 	le16(out + 8, CAP_MAJOR);
 	le16(out + 10, CAP_MINOR);
-	le64(b, h->session);
-	le32(b + 8, h->seq);
-	le32(b + 12, h->ncpus);
-	le64(b + 16, h->boot_wall);
-	le64(b + 24, h->start_ts);
-	le64(b + 32, h->file_ts);
-	le32(b + 40, h->flags);
+	put_wire(b, h, file_fields, NWIRE(file_fields));
 	memcpy(b + 44, h->boot_id, 16);
 	p = b + CAP_HDR_FIXED;
 	p = put_hstr(p, h->version, sizeof(h->version) - 1);
@@ -105,13 +155,7 @@ int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
 
 	if (len < CAP_HDR_FIXED)
 		return -EBADMSG;
-	h->session = rd64(b);
-	h->seq = rd32(b + 8);
-	h->ncpus = rd32(b + 12);
-	h->boot_wall = rd64(b + 16);
-	h->start_ts = rd64(b + 24);
-	h->file_ts = rd64(b + 32);
-	h->flags = rd32(b + 40);
+	get_wire(b, h, file_fields, NWIRE(file_fields));
 	memcpy(h->boot_id, b + 44, 16);
 	p = get_hstr(b + CAP_HDR_FIXED, end, h->version, sizeof(h->version));
 	p = get_hstr(p, end, h->hostname, sizeof(h->hostname));
@@ -132,16 +176,7 @@ int cap_header_body_decode(const uint8_t *b, size_t len, struct cap_header *h)
 void cap_block_hdr_encode(const struct cap_block_hdr *b, uint8_t out[CAP_BLOCK_HDR])
 {
 	le32(out, CAP_BLOCK_MAGIC);
-	out[4] = b->kind;
-	out[5] = b->codec;
-	le16(out + 6, b->flags);
-	le32(out + 8, b->seq);
-	le32(out + 12, b->nitems);
-	le32(out + 16, b->raw_len);
-	le32(out + 20, b->stored_len);
-	le64(out + 24, b->first_ts);
-	le64(out + 32, b->last_ts);
-	le32(out + 40, b->payload_crc);
+	put_wire(out, b, block_fields, NWIRE(block_fields));
 	le32(out + 44, cap_crc32(out, 44));
 }
 
@@ -151,16 +186,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 		return -EPROTO;
 	if (!CAP_CRC_OK(rd32(in + 44), cap_crc32(in, 44)))
 		return -EBADMSG;
-	b->kind = in[4];
-	b->codec = in[5];
-	b->flags = rd16(in + 6);
-	b->seq = rd32(in + 8);
-	b->nitems = rd32(in + 12);
-	b->raw_len = rd32(in + 16);
-	b->stored_len = rd32(in + 20);
-	b->first_ts = rd64(in + 24);
-	b->last_ts = rd64(in + 32);
-	b->payload_crc = rd32(in + 40);
+	get_wire(in, b, block_fields, NWIRE(block_fields));
 	if (b->raw_len > CAP_RAW_MAX || b->stored_len > CAP_STORED_MAX)
 		return -E2BIG;
 	if (b->codec == CAP_CODEC_STORED && b->stored_len != b->raw_len)
@@ -199,23 +225,29 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 #define F_CPUTICK(X)	X(struct scry_rec_cputick, runtime_ns, U)
 #define F_RENAME(X)	X(struct scry_rec_rename, old_comm, COMM)
 
-/* (type, fields, size without the tail) */
+/*
+ * One entry per record type: (type, fields, size without the tail, tail). The tail is the
+ * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path) or EXEC (the
+ * executable and argv). The encoder, the decoder and the sizes are all generated from this list:
+ * a new record type in the capture is one line here (and its F_ list above).
+ */
 #define RECORDS(X)								\
-	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter))		\
-	X(SYS_EXIT, F_SYS_EXIT, SCRY_SYS_EXIT_SHORT)				\
-	X(FORK, F_FORK, sizeof(struct scry_rec_fork))				\
-	X(EXEC, F_EXEC, SCRY_EXEC_FIXED)					\
-	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit))				\
-	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch))			\
-	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick))			\
-	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename))
+	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter), NONE)	\
+	X(SYS_EXIT, F_SYS_EXIT, SCRY_SYS_EXIT_SHORT, EXIT)			\
+	X(FORK, F_FORK, sizeof(struct scry_rec_fork), NONE)			\
+	X(EXEC, F_EXEC, SCRY_EXEC_FIXED, EXEC)					\
+	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), NONE)			\
+	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), NONE)		\
+	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
+	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)
 
-#define FIXED_ENTRY(type, fields, fixed) [SCRY_REC_##type] = fixed,
-static const uint16_t rec_fixed[SCRY_REC__MAX] = { RECORDS(FIXED_ENTRY) };
+#define COUNT_ENTRY(type, fields, fixed, tail) + 1
+_Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
+	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */
 #define REC_FIXED_MAX 80
-#define CHECK_FIXED(type, fields, fixed) _Static_assert(fixed <= REC_FIXED_MAX, #type);
+#define CHECK_FIXED(type, fields, fixed, tail) _Static_assert(fixed <= REC_FIXED_MAX, #type);
 RECORDS(CHECK_FIXED)
 
 /* The header mask: which common fields are the same as in the previous record of the block. */
@@ -313,8 +345,14 @@ static uint8_t *put_hdr(struct cap_ctx *c, uint8_t *out, const struct scry_hdr *
 	return p;
 }
 
-static uint8_t *put_exit_tail(uint8_t *p, const struct scry_rec_sys_exit *x)
+static inline uint8_t *put_tail_NONE(uint8_t *p, const union scry_rec *r)
 {
+	return p;
+}
+
+static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
+{
+	const struct scry_rec_sys_exit *x = &r->exit;
 	unsigned int i;
 
 	*p++ = x->nargs | (x->fd_kind[0] ? SH_FD0 : 0) | (x->fd_kind[1] ? SH_FD1 : 0) |
@@ -332,24 +370,45 @@ static uint8_t *put_exit_tail(uint8_t *p, const struct scry_rec_sys_exit *x)
 	return p + x->path_len;
 }
 
+static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
+{
+	size_t n = r->exec.exe_len + r->exec.args_len;
+
+	memcpy(p, r->exec.data, n);
+	return p + n;
+}
+
 size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r)
 {
 	uint8_t *p = put_hdr(c, out, &r->h);
 
 #define ENC_FIELD(T, m, how) p = enc_##how(p, ((const T *)r)->m, r);
-#define ENC_CASE(type, fields, fixed) case SCRY_REC_##type: fields(ENC_FIELD) break;
+#define ENC_CASE(type, fields, fixed, tail)					\
+	case SCRY_REC_##type:							\
+		fields(ENC_FIELD)						\
+		p = put_tail_##tail(p, r);					\
+		break;
 	switch (r->h.type) {
 	RECORDS(ENC_CASE)
 	}
-	if (r->h.type == SCRY_REC_SYS_EXIT) {
-		p = put_exit_tail(p, &r->exit);
-	} else if (r->h.type == SCRY_REC_EXEC) {
-		size_t n = r->exec.exe_len + r->exec.args_len;
-
-		memcpy(p, r->exec.data, n);
-		p += n;
-	}
 	return p - out;
+}
+
+/* The length goes between the tag and the body; a body past 127 bytes needs a second byte. */
+_Static_assert(SCRY_REC_MAX + SCRY_REC_MAX / 4 + 32 < (1 << 14), "a body length in two bytes");
+
+size_t cap_event_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r)
+{
+	size_t body = cap_rec_encode(c, out + 1, r) - 1;
+
+	out[0] = r->h.type;
+	if (body < 0x80) {
+		out[1] = body;
+		return 2 + body;
+	}
+	memmove(out + 3, out + 2, body);
+	put_uv(out + 1, body);
+	return 3 + body;
 }
 
 /* A value read for a member of `width` bytes must fit it. */
@@ -368,27 +427,27 @@ static inline bool fits_signed(int64_t v, size_t width)
 	do {									\
 		uint64_t v_;							\
 		if (!get_uv(&p, end, &v_) || !fits(v_, sizeof(((T *)0)->m)))	\
-			return -EBADMSG;					\
+			return NULL;						\
 		((T *)out)->m = v_;						\
 	} while (0)
 #define DEC_S(T, m)								\
 	do {									\
 		uint64_t v_;							\
 		if (!get_uv(&p, end, &v_) || !fits_signed(unzz(v_), sizeof(((T *)0)->m))) \
-			return -EBADMSG;					\
+			return NULL;						\
 		((T *)out)->m = unzz(v_);					\
 	} while (0)
 #define DEC_TSREL(T, m)								\
 	do {									\
 		uint64_t v_;							\
 		if (!get_uv(&p, end, &v_) || (v_ && v_ - 1 > out->h.ts))	\
-			return -EBADMSG;					\
+			return NULL;						\
 		((T *)out)->m = v_ ? out->h.ts - (v_ - 1) : 0;			\
 	} while (0)
 #define DEC_COMM(T, m)								\
 	do {									\
 		if (!get_comm(&p, end, ((T *)out)->m))				\
-			return -EBADMSG;					\
+			return NULL;						\
 	} while (0)
 
 /* A comm is at most 15 bytes (the kernel keeps a NUL in its 16): a 16th is damage, not a name. */
@@ -403,11 +462,15 @@ static inline bool get_comm(const uint8_t **pp, const uint8_t *end, char *dst)
 	return true;
 }
 
-static bool get_hdr(struct cap_ctx *c, const uint8_t **pp, const uint8_t *end, uint8_t mask,
-		    struct scry_hdr *h)
+/* The common header after the tag: its mask, then what the mask says differs. */
+static bool get_hdr(struct cap_ctx *c, const uint8_t **pp, const uint8_t *end, struct scry_hdr *h)
 {
 	uint64_t v, w;
+	uint8_t mask;
 
+	if (*pp >= end || (**pp & ~M_ALL))
+		return false;
+	mask = *(*pp)++;
 	if (!get_uv(pp, end, &v))
 		return false;
 	h->ts = c->ts + (uint64_t)unzz(v);
@@ -439,9 +502,17 @@ static bool get_hdr(struct cap_ctx *c, const uint8_t **pp, const uint8_t *end, u
 	return true;
 }
 
-/* sys_exit's tail; returns the record's size, or 0 if the item is malformed. */
-static uint32_t get_exit_tail(const uint8_t **pp, const uint8_t *end, struct scry_rec_sys_exit *x)
+/* The tails, after the fields: the record's size, or 0 if the item is malformed. */
+static inline uint32_t get_tail_NONE(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+				     uint32_t fixed)
 {
+	return fixed;
+}
+
+static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			      uint32_t fixed)
+{
+	struct scry_rec_sys_exit *x = &r->exit;
 	const uint8_t *p = *pp;
 	unsigned int i, shape;
 	uint64_t v;
@@ -461,7 +532,7 @@ static uint32_t get_exit_tail(const uint8_t **pp, const uint8_t *end, struct scr
 	}
 	*pp = p;
 	if (!x->nargs && !x->path_len)
-		return SCRY_SYS_EXIT_SHORT;
+		return fixed;
 	memset(x->args, 0, sizeof(x->args));
 	for (i = 0; i < x->nargs; i++) {
 		if (!get_uv(pp, end, &v))
@@ -475,43 +546,76 @@ static uint32_t get_exit_tail(const uint8_t **pp, const uint8_t *end, struct scr
 	return SCRY_SYS_EXIT_ARGS + x->path_len;
 }
 
-static uint32_t get_exec_tail(const uint8_t **pp, const uint8_t *end, struct scry_rec_exec *e)
+static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			      uint32_t fixed)
 {
+	struct scry_rec_exec *e = &r->exec;
 	size_t n = (size_t)e->exe_len + e->args_len;
 
 	if (e->exe_len > SCRY_EXE_MAX || e->args_len > SCRY_ARGS_MAX || (size_t)(end - *pp) < n)
 		return 0;
 	memcpy(e->data, *pp, n);
 	*pp += n;
-	return SCRY_EXEC_FIXED + n;
+	return fixed + n;
+}
+
+/* The body of an event item of a known type, from its mask on; the end of what was read. */
+static const uint8_t *get_body(struct cap_ctx *c, uint8_t type, const uint8_t *p,
+			       const uint8_t *end, union scry_rec *out, uint32_t *size)
+{
+	uint32_t sz = 0;
+
+	memset(out, 0, REC_FIXED_MAX);
+	out->h.type = type;
+	if (!get_hdr(c, &p, end, &out->h))
+		return NULL;
+#define DEC_FIELD(T, m, how) DEC_##how(T, m);
+#define DEC_CASE(type, fields, fixed, tail)					\
+	case SCRY_REC_##type:							\
+		fields(DEC_FIELD)						\
+		sz = get_tail_##tail(&p, end, out, fixed);			\
+		break;
+	switch (type) {
+	RECORDS(DEC_CASE)
+	}
+	if (!sz)
+		return NULL;
+	out->h.size = sz;
+	*size = sz;
+	return p;
 }
 
 int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
 		   uint32_t *size)
 {
-	const uint8_t *p = in + 2, *end = in + len;
-	uint32_t sz;
+	const uint8_t *p;
 
-	if (len < 2 || in[0] == SCRY_REC_NONE || in[0] >= SCRY_REC__MAX || (in[1] & ~M_ALL))
+	if (len < 2 || in[0] == SCRY_REC_NONE || in[0] >= SCRY_REC__MAX)
 		return -EBADMSG;
-	memset(out, 0, REC_FIXED_MAX);
-	out->h.type = in[0];
-	if (!get_hdr(c, &p, end, in[1], &out->h))
+	p = get_body(c, in[0], in + 1, in + len, out, size);
+	return p ? p - in : -EBADMSG;
+}
+
+int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
+		     uint32_t *size)
+{
+	const uint8_t *p = in + 1, *end;
+	struct scry_hdr h;
+	uint64_t n;
+
+	if (len < 2 || in[0] == SCRY_REC_NONE || in[0] >= CAP_TAG_LENGTH_PREFIXED ||
+	    !get_uv(&p, in + len, &n) || n > (uint64_t)(in + len - p))
 		return -EBADMSG;
-#define DEC_FIELD(T, m, how) DEC_##how(T, m);
-#define DEC_CASE(type, fields, fixed) case SCRY_REC_##type: fields(DEC_FIELD) break;
-	switch (in[0]) {
-	RECORDS(DEC_CASE)
-	}
-	if (in[0] == SCRY_REC_SYS_EXIT)
-		sz = get_exit_tail(&p, end, &out->exit);
-	else if (in[0] == SCRY_REC_EXEC)
-		sz = get_exec_tail(&p, end, &out->exec);
-	else
-		sz = rec_fixed[in[0]];
-	if (!sz)
+	end = p + n;
+	/* Bytes after the fields this reader knows are a newer minor version's: ignored. */
+	if (in[0] < SCRY_REC__MAX)
+		return get_body(c, in[0], p, end, out, size) ? end - in : -EBADMSG;
+	/*
+	 * A type of a newer minor version: its common header still moves the delta context on (the
+	 * items after it are relative to it); the rest is skipped, and the caller counts it.
+	 */
+	if (!get_hdr(c, &p, end, &h))
 		return -EBADMSG;
-	out->h.size = sz;
-	*size = sz;
-	return p - in;
+	*size = 0;
+	return end - in;
 }

@@ -92,6 +92,38 @@ static inline int64_t unzz(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+/* A struct member of `width` bytes (1, 2, 4 or 8) as an unsigned number, and back. */
+static inline uint64_t cap_load_uint(const void *p, size_t width)
+{
+	switch (width) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		return *(const uint16_t *)p;
+	case 4:
+		return *(const uint32_t *)p;
+	default:
+		return *(const uint64_t *)p;
+	}
+}
+
+static inline void cap_store_uint(void *p, size_t width, uint64_t v)
+{
+	switch (width) {
+	case 1:
+		*(uint8_t *)p = v;
+		break;
+	case 2:
+		*(uint16_t *)p = v;
+		break;
+	case 4:
+		*(uint32_t *)p = v;
+		break;
+	default:
+		*(uint64_t *)p = v;
+	}
+}
+
 /*
  * --- what a reader accepts -------------------------------------------------------------------
  * Every boot-time ns a reader takes from a file is below CAP_TS_MAX (2^62; 146 years of uptime),
@@ -134,8 +166,9 @@ bool cap_limit_hit(uint32_t *said, enum cap_limit l);
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
-#define CAP_MAJOR		1	/* a reader refuses a file of a higher major version */
+#define CAP_MAJOR		2	/* a reader refuses a file of a higher major version */
 #define CAP_MINOR		0	/* minor versions only add what older readers may skip */
+#define CAP_MAJOR_UNFRAMED	1	/* format 1: event items carry no length (still read) */
 #define CAP_PREAMBLE		16	/* magic, major, minor, header length */
 #define CAP_HDR_BODY_MAX	65536
 #define CAP_HDR_FIXED		60	/* body bytes before the strings */
@@ -213,8 +246,11 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 
 /* --- items ---------------------------------------------------------------------------------- */
 /*
- * Tags 1..8 are event records (the values of enum scry_rec_type) and carry no length. Tags from
- * 0x40 carry a varint length, so that a reader skips those it does not know.
+ * Every item starts with a tag and (from format 2) a varint length, so that a reader skips the
+ * items it does not know and the bytes after the fields it knows. Tags 1..0x3f are event records
+ * (the values of enum scry_rec_type; a type unknown to this reader still has the common header,
+ * which moves the delta context on); tags from 0x40 are the other items. In format 1, event items
+ * had no length.
  */
 enum cap_tag {
 	CAP_TAG_LOSS = 0x40,
@@ -222,6 +258,7 @@ enum cap_tag {
 	CAP_TAG_THREAD = 0x42,
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
+	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
 
@@ -234,23 +271,41 @@ struct cap_ctx {
 	char comm[SCRY_COMM_LEN];
 };
 
-/* Encode a valid record (one decode__record accepted); out has cap_rec_bound(r) bytes. */
-size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
 /*
- * Decode the event item at in[0] (its tag) into `out` (SCRY_REC_MAX bytes, 8-aligned).
- * Returns the bytes consumed and sets *size, or -EBADMSG.
+ * Encode a valid record (one decode__record accepted) as an event item with its length (format
+ * 2); out has cap_rec_bound(r) bytes.
  */
+size_t cap_event_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
+/*
+ * Decode the event item at in[0] (its tag) into `out` (SCRY_REC_MAX bytes, 8-aligned). Returns
+ * the bytes the item spans and sets *size, or -EBADMSG. *size is 0 for a type this reader does
+ * not know (a newer minor version's): skipped, `out` untouched.
+ */
+int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
+		     uint32_t *size);
+/* The same without the length: format 1's event items, the body of format 2's. */
+size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
 int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
 		   uint32_t *size);
 /* An upper bound of a record's encoded size (varints take at most 5/4 of their field). */
 static inline size_t cap_rec_bound(const union scry_rec *r)
 {
-	return r->h.size + r->h.size / 4 + 32;
+	return r->h.size + r->h.size / 4 + 32 + 2;
+}
+/* The enter a syscall exit carries folded into it (boot ns), 0 if none (any other record). */
+static inline uint64_t cap_rec_folded(const union scry_rec *r)
+{
+	return r->h.type == SCRY_REC_SYS_EXIT ? r->exit.enter_ts : 0;
 }
 /* Events a record stands for: 2 for an exit that carries its folded enter. */
 static inline unsigned int cap_rec_events(const union scry_rec *r)
 {
-	return 1 + (r->h.type == SCRY_REC_SYS_EXIT && r->exit.enter_ts != 0);
+	return 1 + (cap_rec_folded(r) != 0);
+}
+/* The earliest time a record stands for: its folded enter's, else its own. */
+static inline uint64_t cap_rec_first_ts(const union scry_rec *r)
+{
+	return cap_rec_folded(r) ? cap_rec_folded(r) : r->h.ts;
 }
 
 /* A growable byte buffer for the rare items (state, containers); err latches -ENOMEM. */
@@ -325,49 +380,6 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
-
-/* --- tables.c: what a capture records of the process table and the containers --------- */
-struct cap_tables;
-
-struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
-void cap_tables__free(struct cap_tables *t);
-/* Entries it remembers (cgroups and containers): bounded, see tables.c. */
-size_t cap_tables__entries(const struct cap_tables *t);
-
-struct cap_tables_fast {
-	uint64_t cgid;
-	const struct scry_container *ctr;
-	bool resolved;
-};
-
-void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
-/*
- * A written record's cgroup and container: records the container's metadata the first time
- * the cgroup is met and when the container's name becomes known. The common case (the same
- * cgroup as the previous record) costs two compares.
- */
-static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast *f,
-				   uint64_t cgid, const struct scry_container *c)
-{
-	if (cgid == f->cgid && c == f->ctr && (!c || c->resolved == f->resolved))
-		return;
-	cap_tables__see_slow(t, cgid, c);
-	f->cgid = cgid;
-	f->ctr = c;
-	f->resolved = c && c->resolved;
-}
-/* Containers whose name arrived since they were recorded (call at every tick). */
-void cap_tables__poll(struct cap_tables *t);
-/* Container items waiting to be written: moved into `out` (which must be empty). */
-uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out);
-/*
- * The process table and every container as STATE items. `first` is the event whose record
- * the tables already include but the new file will carry (the first of a recording): its
- * effect on CPU time and on a pending syscall enter is taken back, so that replaying the record
- * from the snapshot arrives at the same state as live. Returns the number of items.
- */
-uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
-			      const struct scry_event *first);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;

@@ -5,6 +5,7 @@
  * newer minor version may only extend at the end. docs/capture-format.md is the specification.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,18 +90,101 @@ static void item_end(struct cap_buf *b, size_t at)
 	b->len -= 5 - n;
 }
 
+/*
+ * The numbers of the fixed items, in file order: (struct, member, how, largest value a reader
+ * takes). U an unsigned varint, S the zigzag varint of a signed member, BOOL a varint whose bit 0
+ * is the flag. The encoder and the decoder of each item walk the same table; strings and lists
+ * follow the numbers, by hand.
+ */
+enum { K_U, K_S, K_BOOL };
+
+struct item_field {
+	uint16_t off;
+	uint8_t width;
+	uint8_t kind;
+	uint64_t max;
+};
+
+#define FIELD(T, m, kind, max) { offsetof(T, m), sizeof(((T *)0)->m), K_##kind, max }
+#define TS_MAX (CAP_TS_MAX - 1)		/* times and counts a reader may add up */
+
+static const struct item_field loss_fields[] = {
+	FIELD(struct cap_loss, records, U, TS_MAX), FIELD(struct cap_loss, events, U, TS_MAX),
+	FIELD(struct cap_loss, first_ts, U, TS_MAX), FIELD(struct cap_loss, last_ts, U, TS_MAX),
+};
+
+static const struct item_field end_fields[] = {
+	FIELD(struct cap_end, records, U, UINT64_MAX), FIELD(struct cap_end, events, U, UINT64_MAX),
+	FIELD(struct cap_end, lost_records, U, UINT64_MAX),
+	FIELD(struct cap_end, lost_events, U, UINT64_MAX), FIELD(struct cap_end, continues, U, 1),
+};
+
+static const struct item_field proc_fields[] = {
+	FIELD(struct scry_proc, pid, U, UINT32_MAX), FIELD(struct scry_proc, ppid, U, UINT32_MAX),
+	FIELD(struct scry_proc, vpid, U, UINT32_MAX), FIELD(struct scry_proc, uid, U, UINT32_MAX),
+	FIELD(struct scry_proc, gid, U, UINT32_MAX), FIELD(struct scry_proc, cgid, U, UINT64_MAX),
+	FIELD(struct scry_proc, start_ts, U, TS_MAX), FIELD(struct scry_proc, cpu_ns, U, UINT64_MAX),
+	FIELD(struct scry_proc, dead, BOOL, UINT64_MAX),
+	FIELD(struct scry_proc, exit_code, S, UINT32_MAX),
+	FIELD(struct scry_proc, dead_ts, U, TS_MAX),
+};
+
+static const struct item_field thread_fields[] = {
+	FIELD(struct cap_thread, tid, U, UINT32_MAX), FIELD(struct cap_thread, pid, U, UINT32_MAX),
+	FIELD(struct cap_thread, vtid, U, UINT32_MAX),
+	FIELD(struct cap_thread, cpu_ns, U, UINT64_MAX),
+	FIELD(struct cap_thread, dead, BOOL, UINT64_MAX),
+	FIELD(struct cap_thread, dead_ts, U, TS_MAX), FIELD(struct cap_thread, enter_ts, U, TS_MAX),
+	FIELD(struct cap_thread, enter_nr, U, UINT32_MAX),
+};
+
+#define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* A member's value, widened: bools as 0/1, signed members sign-extended. */
+static uint64_t load(const void *s, const struct item_field *f)
+{
+	const char *p = (const char *)s + f->off;
+
+	if (f->kind == K_BOOL)
+		return *(const bool *)p;
+	if (f->kind == K_S && f->width == 4)
+		return (uint64_t)(int64_t)*(const int32_t *)p;
+	return cap_load_uint(p, f->width);
+}
+
+static void store(void *s, const struct item_field *f, uint64_t v)
+{
+	char *p = (char *)s + f->off;
+
+	if (f->kind == K_BOOL)
+		*(bool *)p = v & 1;
+	else
+		cap_store_uint(p, f->width, v);
+}
+
+static uint8_t *put_fields(uint8_t *p, const void *s, const struct item_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = load(s, f);
+
+		p = put_uv(p, f->kind == K_S ? zz((int64_t)v) : v);
+	}
+	return p;
+}
+
+static void buf_fields(struct cap_buf *b, const void *s, const struct item_field *f, size_t n)
+{
+	if (buf_room(b, 10 * n))
+		b->len = put_fields(b->p + b->len, s, f, n) - b->p;
+}
+
 size_t cap_loss_encode(uint8_t *out, const struct cap_loss *l)
 {
-	uint8_t body[40], *p = body;
+	uint8_t *p = put_fields(out + 2, l, loss_fields, NFIELDS(loss_fields));
 
-	p = put_uv(p, l->records);
-	p = put_uv(p, l->events);
-	p = put_uv(p, l->first_ts);
-	p = put_uv(p, l->last_ts);
 	out[0] = CAP_TAG_LOSS;
-	out[1] = p - body;	/* < 128: one byte */
-	memcpy(out + 2, body, p - body);
-	return 2 + (p - body);
+	out[1] = p - out - 2;	/* < 128: one byte */
+	return p - out;
 }
 
 void cap_put_loss(struct cap_buf *b, const struct cap_loss *l)
@@ -113,11 +197,7 @@ void cap_put_end(struct cap_buf *b, const struct cap_end *e)
 {
 	size_t at = item_begin(b, CAP_TAG_END);
 
-	buf_uv(b, e->records);
-	buf_uv(b, e->events);
-	buf_uv(b, e->lost_records);
-	buf_uv(b, e->lost_events);
-	buf_uv(b, e->continues);
+	buf_fields(b, e, end_fields, NFIELDS(end_fields));
 	item_end(b, at);
 }
 
@@ -125,17 +205,7 @@ void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
 {
 	size_t at = item_begin(b, CAP_TAG_PROC);
 
-	buf_uv(b, p->pid);
-	buf_uv(b, p->ppid);
-	buf_uv(b, p->vpid);
-	buf_uv(b, p->uid);
-	buf_uv(b, p->gid);
-	buf_uv(b, p->cgid);
-	buf_uv(b, p->start_ts);
-	buf_uv(b, p->cpu_ns);
-	buf_uv(b, p->dead ? 1 : 0);
-	buf_uv(b, zz(p->exit_code));
-	buf_uv(b, p->dead_ts);
+	buf_fields(b, p, proc_fields, NFIELDS(proc_fields));
 	buf_str(b, p->comm, strnlen(p->comm, SCRY_COMM_LEN));
 	buf_str(b, p->exe, strlen(p->exe));
 	buf_str(b, p->args, p->args_len);
@@ -144,16 +214,12 @@ void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
 
 void cap_put_thread(struct cap_buf *b, const struct scry_thread *t, uint32_t pid)
 {
+	struct cap_thread ct = { .tid = t->tid, .pid = pid, .vtid = t->vtid, .cpu_ns = t->cpu_ns,
+				 .dead = t->dead, .dead_ts = t->dead_ts, .enter_ts = t->enter_ts,
+				 .enter_nr = t->enter_nr };
 	size_t at = item_begin(b, CAP_TAG_THREAD);
 
-	buf_uv(b, t->tid);
-	buf_uv(b, pid);
-	buf_uv(b, t->vtid);
-	buf_uv(b, t->cpu_ns);
-	buf_uv(b, t->dead ? 1 : 0);
-	buf_uv(b, t->dead_ts);
-	buf_uv(b, t->enter_ts);
-	buf_uv(b, t->enter_nr);
+	buf_fields(b, &ct, thread_fields, NFIELDS(thread_fields));
 	buf_str(b, t->comm, strnlen(t->comm, SCRY_COMM_LEN));
 	item_end(b, at);
 }
@@ -235,15 +301,31 @@ static const char *rd_str(struct rd *r, size_t max, size_t *len)
 	return s;
 }
 
+/* The numbers of an item, each within its field's largest value. */
+static void rd_fields(struct rd *r, void *s, const struct item_field *f, size_t n)
+{
+	for (; n--; f++) {
+		uint64_t v = rd_uv(r, f->max);
+
+		store(s, f, f->kind == K_S ? (uint64_t)unzz(v) : v);
+	}
+}
+
+/* A comm: at most 15 bytes, as the kernel's. */
+static void rd_comm(struct rd *r, char *dst)
+{
+	size_t n;
+	const char *s = rd_str(r, CAP_COMM_MAX, &n);
+
+	scry_comm_set(dst, s, n);
+}
+
 /* Times below CAP_TS_MAX, and counts too: sums of them never overflow. */
 int cap_get_loss(const uint8_t *b, size_t len, struct cap_loss *l)
 {
 	struct rd r = { b, b + len, false };
 
-	l->records = rd_uv(&r, CAP_TS_MAX - 1);
-	l->events = rd_uv(&r, CAP_TS_MAX - 1);
-	l->first_ts = rd_uv(&r, CAP_TS_MAX - 1);
-	l->last_ts = rd_uv(&r, CAP_TS_MAX - 1);
+	rd_fields(&r, l, loss_fields, NFIELDS(loss_fields));
 	return r.bad || l->first_ts > l->last_ts ? -EBADMSG : 0;
 }
 
@@ -251,11 +333,7 @@ int cap_get_end(const uint8_t *b, size_t len, struct cap_end *e)
 {
 	struct rd r = { b, b + len, false };
 
-	e->records = rd_uv(&r, UINT64_MAX);
-	e->events = rd_uv(&r, UINT64_MAX);
-	e->lost_records = rd_uv(&r, UINT64_MAX);
-	e->lost_events = rd_uv(&r, UINT64_MAX);
-	e->continues = rd_uv(&r, 1);
+	rd_fields(&r, e, end_fields, NFIELDS(end_fields));
 	return r.bad ? -EBADMSG : 0;
 }
 
@@ -263,23 +341,11 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 {
 	struct rd r = { b, b + len, false };
 	struct scry_proc *p = &cp->p;
-	const char *comm;
 	size_t n;
 
 	memset(cp, 0, sizeof(*cp));
-	p->pid = rd_uv(&r, UINT32_MAX);
-	p->ppid = rd_uv(&r, UINT32_MAX);
-	p->vpid = rd_uv(&r, UINT32_MAX);
-	p->uid = rd_uv(&r, UINT32_MAX);
-	p->gid = rd_uv(&r, UINT32_MAX);
-	p->cgid = rd_uv(&r, UINT64_MAX);
-	p->start_ts = rd_uv(&r, CAP_TS_MAX - 1);
-	p->cpu_ns = rd_uv(&r, UINT64_MAX);
-	p->dead = rd_uv(&r, UINT64_MAX) & 1;
-	p->exit_code = unzz(rd_uv(&r, UINT32_MAX));
-	p->dead_ts = rd_uv(&r, CAP_TS_MAX - 1);
-	comm = rd_str(&r, CAP_COMM_MAX, &n);
-	scry_comm_set(p->comm, comm, n);
+	rd_fields(&r, p, proc_fields, NFIELDS(proc_fields));
+	rd_comm(&r, p->comm);
 	/* No recorder keeps more: longer is damage, not a command line to hold. */
 	cp->exe = rd_str(&r, CAP_EXE_MAX, &n);
 	cp->exe_len = n;
@@ -291,20 +357,10 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t)
 {
 	struct rd r = { b, b + len, false };
-	const char *comm;
-	size_t n;
 
 	memset(t, 0, sizeof(*t));
-	t->tid = rd_uv(&r, UINT32_MAX);
-	t->pid = rd_uv(&r, UINT32_MAX);
-	t->vtid = rd_uv(&r, UINT32_MAX);
-	t->cpu_ns = rd_uv(&r, UINT64_MAX);
-	t->dead = rd_uv(&r, UINT64_MAX) & 1;
-	t->dead_ts = rd_uv(&r, CAP_TS_MAX - 1);
-	t->enter_ts = rd_uv(&r, CAP_TS_MAX - 1);
-	t->enter_nr = rd_uv(&r, UINT32_MAX);
-	comm = rd_str(&r, CAP_COMM_MAX, &n);
-	scry_comm_set(t->comm, comm, n);
+	rd_fields(&r, t, thread_fields, NFIELDS(thread_fields));
+	rd_comm(&r, t->comm);
 	return r.bad || !t->tid || !t->pid ? -EBADMSG : 0;
 }
 

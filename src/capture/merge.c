@@ -42,6 +42,7 @@ struct head {
 	struct cap_block blk;
 	const uint8_t *p, *end;		/* items left in the current event block */
 	uint32_t items;			/* items of the block read so far */
+	bool framed;			/* its event items carry their length (format 2) */
 	struct cap_damage *dmg;		/* the block's file's account of what was read */
 	struct cap_ctx ctx;
 	uint32_t size;
@@ -75,6 +76,7 @@ struct capture_reader {
 	uint64_t boot_wall;		/* of the reference boot */
 	uint64_t start_ts;
 	uint32_t warned;		/* 1 << enum cap_limit: said already */
+	uint64_t unknown[256];		/* items skipped, by tag: a newer version's */
 	struct capture_read_stats st;
 	cap_loss_fn *on_loss;		/* -r with -w: the recorder's losses go on into the new file */
 	void *loss_ctx;
@@ -435,12 +437,20 @@ static void bad_item(struct capture_reader *r, struct stream *s, const char *wha
 		d->bad_why = what;
 }
 
+/* An item of a type this scry does not know: skipped, and counted for the warning at the end. */
+static void unknown_item(struct capture_reader *r, uint8_t tag)
+{
+	if (tag >= CAP_TAG__KNOWN_END || (tag >= SCRY_REC__MAX && tag < CAP_TAG_LENGTH_PREFIXED))
+		r->unknown[tag]++;
+}
+
 /*
  * A STATE block: every item is checked, whether or not this file's snapshot seeds the tables
  * (the first file of a recording adds to what other recordings said; a later one, read because
  * the file before it was lost, is more recent than what the table holds).
  */
-static void state_block(struct capture_reader *r, struct stream *s, const struct cap_block *b)
+static void state_block(struct capture_reader *r, struct stream *s, const struct cap_block *b,
+			bool replay)
 {
 	bool apply = s->apply_state && r->pt, replace = s->cur > 0;
 	size_t off = 0, blen;
@@ -471,6 +481,8 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else if (replay)
+			unknown_item(r, tag);
 	}
 }
 
@@ -555,7 +567,7 @@ static bool next_file(struct capture_reader *r, struct stream *s)
 	return true;
 }
 
-/* The rest of the current event block cannot be read: event items carry no length. */
+/* The rest of the current event block cannot be read: its items are relative to this one. */
 static void bad_record(struct capture_reader *r, struct stream *s, const char *what)
 {
 	struct head *h = s->h;
@@ -572,7 +584,7 @@ static void rebase(struct stream *s)
 	union scry_rec *rec = &s->h->u.rec;
 
 	rec->h.ts += s->delta;
-	if (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts)
+	if (cap_rec_folded(rec))
 		rec->exit.enter_ts += s->delta;
 }
 
@@ -588,15 +600,23 @@ static int next_item(struct capture_reader *r, struct stream *s)
 	int n;
 
 	if (tag < CAP_TAG_LENGTH_PREFIXED) {
-		n = cap_rec_decode(&h->ctx, h->p, h->end - h->p, &h->u.rec, &h->size);
+		n = h->framed ? cap_event_decode(&h->ctx, h->p, h->end - h->p, &h->u.rec, &h->size) :
+				cap_rec_decode(&h->ctx, h->p, h->end - h->p, &h->u.rec, &h->size);
 		if (n < 0) {
 			bad_record(r, s, "an event record that does not decode");
 			return 0;
 		}
+		if (!h->size) {
+			/* The end marker counts it: a record of one event (only exits fold two). */
+			h->p += n;
+			h->items++;
+			h->dmg->read_records++;
+			h->dmg->read_events++;
+			r->unknown[tag]++;
+			return 0;
+		}
 		/* Times outside the block's own range are damage, not a jump of the clock. */
-		if (rec->h.ts < h->blk.h.first_ts || rec->h.ts > h->blk.h.last_ts ||
-		    (rec->h.type == SCRY_REC_SYS_EXIT && rec->exit.enter_ts &&
-		     rec->exit.enter_ts < h->blk.h.first_ts)) {
+		if (cap_rec_first_ts(rec) < h->blk.h.first_ts || rec->h.ts > h->blk.h.last_ts) {
 			bad_record(r, s, "an event record outside its block's time range");
 			return 0;
 		}
@@ -618,7 +638,9 @@ static int next_item(struct capture_reader *r, struct stream *s)
 	h->items++;
 	if (tag == CAP_TAG_LOSS)
 		add_loss(r, s, body, blen, true);
-	return 0;	/* other items: known from the pre-scan, or from a newer version */
+	else
+		unknown_item(r, tag);	/* others: known from the pre-scan, or a newer version's */
+	return 0;
 }
 
 static void meta_block(struct capture_reader *r, struct stream *s, const struct cap_block *b)
@@ -642,6 +664,8 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else
+			unknown_item(r, tag);
 	}
 }
 
@@ -669,11 +693,12 @@ static int advance(struct capture_reader *r, struct stream *s)
 			h->p = h->blk.raw;
 			h->end = h->blk.raw + h->blk.len;
 			h->items = 0;
+			h->framed = cap_file__header(cur_file(r, s))->major > CAP_MAJOR_UNFRAMED;
 			h->dmg = cap_file__damage(cur_file(r, s));
 			memset(&h->ctx, 0, sizeof(h->ctx));
 			r->st.blocks++;
 		} else if (h->blk.h.kind == CAP_BLK_STATE) {
-			state_block(r, s, &h->blk);
+			state_block(r, s, &h->blk, true);
 		} else if (h->blk.h.kind == CAP_BLK_META) {
 			meta_block(r, s, &h->blk);
 		}
@@ -799,7 +824,7 @@ int capture_reader__snapshots(struct capture_reader *r)
 		cap_file__rewind(f, true);
 		s->apply_state = true;
 		while ((rc = cap_file__next_block(f, &b, true)) > 0 && b.h.kind == CAP_BLK_STATE)
-			state_block(r, s, &b);
+			state_block(r, s, &b, false);
 		cap_file__close(f);
 	}
 	return rc < 0 ? rc : 0;
@@ -907,6 +932,35 @@ int capture_reader__next(struct capture_reader *r, const void **rec, uint32_t *s
 	return 1;
 }
 
+/*
+ * Items of types this scry does not know (a newer minor version's: new event types, new items)
+ * were skipped: said once, at the end, with how many of which tags.
+ */
+static void report_unknown(struct capture_reader *r)
+{
+	char tags[256] = "";
+	size_t n = 0;
+	uint64_t total = 0;
+	unsigned int t, kinds = 0;
+
+	for (t = 0; t < 256; t++) {
+		if (!r->unknown[t])
+			continue;
+		total += r->unknown[t];
+		if (kinds++ < 8 && n < sizeof(tags))
+			n += snprintf(tags + n, sizeof(tags) - n, "%s%llu of tag %#x", n ? ", " : "",
+				      (unsigned long long)r->unknown[t], t);
+	}
+	if (!total)
+		return;
+	r->st.unknown_items = total;
+	log_warn("%llu item%s of types this scry does not know %s skipped (%s%s): the files come "
+		 "from a newer scry, which shows them", (unsigned long long)total,
+		 total == 1 ? "" : "s", total == 1 ? "was" : "were", tags,
+		 kinds > 8 ? ", and others" : "");
+	memset(r->unknown, 0, sizeof(r->unknown));
+}
+
 void capture_reader__finish(struct capture_reader *r)
 {
 	uint32_t i;
@@ -920,6 +974,7 @@ void capture_reader__finish(struct capture_reader *r)
 			s->cur = s->nfiles;
 		}
 	}
+	report_unknown(r);
 }
 
 void capture_reader__stats(const struct capture_reader *r, struct capture_read_stats *st)

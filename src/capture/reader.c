@@ -120,7 +120,7 @@ static int check_header(struct cap_file *f, enum cap_open_err *why, char *msg, s
 	if (rc == -ERANGE)
 		return fail_open(f, why, CAP_OPEN_NEWER, msg, msglen,
 				 "%s was written by a newer scry (capture format %u.%u; this scry "
-				 "reads format %u): upgrade scry to read it", f->path, f->hdr.major,
+				 "reads formats 1 to %u): upgrade scry to read it", f->path, f->hdr.major,
 				 f->hdr.minor, CAP_MAJOR);
 	if (rc == -EPROTONOSUPPORT)
 		return fail_open(f, why, CAP_OPEN_DAMAGED, msg, msglen,
@@ -410,6 +410,7 @@ static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint6
 			struct cap_block *b)
 {
 	ssize_t n;
+	int rc;
 
 	if (grow(&f->stored, &f->stored_cap, h->stored_len ? h->stored_len : 1))
 		return -ENOMEM;
@@ -435,7 +436,10 @@ static int load_payload(struct cap_file *f, const struct cap_block_hdr *h, uint6
 		return -ENOMEM;
 	if (grow(&f->raw, &f->raw_cap, h->raw_len ? h->raw_len : 1))
 		return -ENOMEM;
-	if (cap_zip__inflate(f->zip, f->stored, h->stored_len, f->raw, h->raw_len)) {
+	rc = cap_zip__inflate(f->zip, f->stored, h->stored_len, f->raw, h->raw_len);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc) {
 		lost_block(f, h, "its compressed data does not inflate");
 		return -EBADMSG;
 	}

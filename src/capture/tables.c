@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "tables.h"
 #include "scry/util.h"
 
 #define CTR_ITEM_SOFT_MAX (256u << 10)	/* labels beyond this are left out of a container item */
@@ -433,6 +433,12 @@ static uint32_t snapshot_ctrs(struct cap_tables *t, struct cap_buf *out)
 
 /* --- processes and threads ------------------------------------------------------------------- */
 
+/* The event charged on-CPU time (ev->runtime_ns) to its task: a switch or a tick. */
+static bool charges_cpu(const struct scry_event *ev)
+{
+	return ev->type < SCRY_REC__MAX && (evt_table[ev->type].flags & EVF_CPU);
+}
+
 static void put_thread(struct cap_buf *b, const struct scry_thread *t,
 		       const struct scry_event *first)
 {
@@ -440,7 +446,7 @@ static void put_thread(struct cap_buf *b, const struct scry_thread *t,
 
 	if (first && first->thread == t) {
 		/* Take back what the first record did to it: the replay applies the record again. */
-		if (first->type == SCRY_REC_SWITCH || first->type == SCRY_REC_CPUTICK)
+		if (charges_cpu(first))
 			tmp.cpu_ns -= tmp.cpu_ns >= first->runtime_ns ? first->runtime_ns : tmp.cpu_ns;
 		if (first->type == SCRY_REC_SYS_EXIT && !first->rec->exit.enter_ts &&
 		    first->latency) {
@@ -455,8 +461,7 @@ static void put_proc(struct cap_buf *b, const struct scry_proc *p, const struct 
 {
 	struct scry_proc tmp = *p;
 
-	if (first && first->proc == p &&
-	    (first->type == SCRY_REC_SWITCH || first->type == SCRY_REC_CPUTICK))
+	if (first && first->proc == p && charges_cpu(first))
 		tmp.cpu_ns -= tmp.cpu_ns >= first->runtime_ns ? first->runtime_ns : tmp.cpu_ns;
 	cap_put_proc(b, &tmp);
 }

@@ -165,17 +165,12 @@ static int new_file(struct capture_writer *w, const struct scry_event *first)
 	return enqueue_buf(w, CAP_BLK_STATE, &b, n, true, file_ts(w, first));
 }
 
-static uint64_t rec_first_ts(const union scry_rec *r)
-{
-	return r->h.type == SCRY_REC_SYS_EXIT && r->exit.enter_ts ? r->exit.enter_ts : r->h.ts;
-}
-
 static void drop(struct capture_writer *w, const union scry_rec *r)
 {
 	unsigned int n = cap_rec_events(r);
 
-	if (!w->loss.records || rec_first_ts(r) < w->loss.first_ts)
-		w->loss.first_ts = rec_first_ts(r);
+	if (!w->loss.records || cap_rec_first_ts(r) < w->loss.first_ts)
+		w->loss.first_ts = cap_rec_first_ts(r);
 	if (r->h.ts > w->loss.last_ts)
 		w->loss.last_ts = r->h.ts;
 	w->loss.records++;
@@ -206,12 +201,12 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 		memset(&w->loss, 0, sizeof(w->loss));
 	}
 	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->container);
-	j->len += cap_rec_encode(&j->ctx, j->buf + j->len, r);
+	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);
 	j->nitems++;
 	j->records++;
 	j->events += cap_rec_events(r);
-	if (rec_first_ts(r) < j->first_ts)
-		j->first_ts = rec_first_ts(r);
+	if (cap_rec_first_ts(r) < j->first_ts)
+		j->first_ts = cap_rec_first_ts(r);
 	if (r->h.ts > j->last_ts)
 		j->last_ts = r->h.ts;
 }

@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "internal.h"
+#include "tables.h"
 #include "scry/capture.h"
 
 #define BLOCK_RAW	(256u << 10)	/* an event block's payload before compression (default) */

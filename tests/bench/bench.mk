@@ -12,3 +12,11 @@ $(BUILD)/bench_reorder: tests/bench/bench_reorder.c $(BUILD)/libscry.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libscry.a $(LIBS) -o $@
 
 bench: $(BUILD)/bench_reorder
+
+# zlib against libdeflate on the blocks of real captures (tests/bench/bench_deflate.c, issue 10):
+# `build/bench_deflate FILE...`. zlib only for the comparison.
+$(BUILD)/bench_deflate: tests/bench/bench_deflate.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS) -lz -o $@
+
+bench: $(BUILD)/bench_deflate

@@ -7,7 +7,8 @@
 #      as JSON (the issue's figures for sysdig: 4-5 M/s through a chisel, 0.8 M/s text, 0.34 M/s
 #      JSON);
 #   3. recording the kernel's events with `scry -w` under a getppid flood (scry on CPU 0, the loop
-#      on CPU 1, as the stream bench), then the same replays of that real capture.
+#      on CPU 1, as the stream bench), then the same replays of that real capture;
+#   4. zlib against libdeflate on the 256 KiB blocks of both files (build/bench_deflate).
 # Run from the repository root (root for part 3): BUILD=build sh tests/bench/bench_capture.sh
 set -u
 : "${BUILD:=build}"
@@ -83,3 +84,10 @@ awk -v r="$rec" -v d="$bdrop" -v p="$bpct" -v s="$secs" -v e="$events" -v b="$bp
 	printf "  scry -w under a getppid flood (scry on CPU 0, loop on CPU 1): %.2f M records/s (%.2f M events/s) recorded, %s%% dropped by BPF, %d by the writer, %.2f bytes/event\n",
 		r / s / 1e6, e / s / 1e6, p, w, b }'
 replays live "$TMP/live.scry" "$events"
+# 4. zlib against libdeflate on the 256 KiB blocks of both captures (issue 10: the writer's codec).
+if [ -x "$BUILD/bench_deflate" ]; then
+	echo "  blocks of the live capture: zlib against libdeflate (one thread, best of 5 rounds)"
+	taskset -c 0 "$BUILD/bench_deflate" "$TMP/live.scry" | sed 's/^/  /'
+	echo "  blocks of the synthetic capture:"
+	taskset -c 0 "$BUILD/bench_deflate" "$TMP/paced.scry" | sed 's/^/  /'
+fi

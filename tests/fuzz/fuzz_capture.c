@@ -54,10 +54,13 @@ static void one_file(const uint8_t *data, size_t size)
 		while (off < b.len && b.raw[off] < CAP_TAG_LENGTH_PREFIXED) {
 			struct scry_event ev[2];
 
-			n = cap_rec_decode(&ctx, b.raw + off, b.len - off, &out.rec, &sz);
+			n = cap_file__header(f)->major > CAP_MAJOR_UNFRAMED ?
+				cap_event_decode(&ctx, b.raw + off, b.len - off, &out.rec, &sz) :
+				cap_rec_decode(&ctx, b.raw + off, b.len - off, &out.rec, &sz);
 			if (n <= 0)
 				break;
-			decode__record(&out.rec, sz, ev);
+			if (sz)	/* 0: a type this reader does not know, skipped */
+				decode__record(&out.rec, sz, ev);
 			off += n;
 		}
 	}

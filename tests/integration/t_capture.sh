@@ -275,7 +275,7 @@ fi
 # --- bad files, bad options, no root -------------------------------------------------------------------
 one_line "-r of a file that is not a capture: one clear line" 1 "is not a scry capture file" "$SCRY" -r /etc/hostname
 cp "$cap" "$TMP/newer.scry"
-printf '\002' | dd of="$TMP/newer.scry" bs=1 seek=8 conv=notrunc 2>/dev/null
+printf '\377' | dd of="$TMP/newer.scry" bs=1 seek=8 conv=notrunc 2>/dev/null
 one_line "-r of a newer format version: one clear line" 1 "written by a newer scry" "$SCRY" -r "$TMP/newer.scry"
 one_line "-r of a missing file: one clear line" 1 "cannot open $TMP/missing.scry: No such file" "$SCRY" -r "$TMP/missing.scry"
 one_line "-w into a missing directory: one clear line" 1 "cannot create $TMP/no/x.scry" "$SCRY" -w "$TMP/no/x.scry"

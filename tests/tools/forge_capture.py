@@ -27,6 +27,9 @@ Scenarios (OUT is a file, or a directory for `many`):
     comm15         the same with a 15-byte comm: valid
     many N [PER]   N small recordings (separate sessions, one second each, of PER syscalls: 2 by
                    default) in the directory OUT
+    newer N        a newer minor version's file (format 2.1): `valid N` with, between
+                   its records, records of an event type scry does not know (tag 0x20) and
+                   fields appended to the known ones, and unknown items (tags 0x60, 0x61)
     major0         a header of major version 0
     badlen         a header whose body length is impossible (70 bytes minimum)
 
@@ -88,7 +91,7 @@ def hstr(b):
     return struct.pack("<H", len(b)) + b
 
 
-def header(session, seq=0, start_ts=T0, file_ts=None, boot_wall=BOOT_WALL, major=1, minor=0,
+def header(session, seq=0, start_ts=T0, file_ts=None, boot_wall=BOOT_WALL, major=2, minor=0,
            boot_id=b"\x11" * 16, body_len=None, flags=0, filt=""):
     body = struct.pack("<QIIQQQI", session, seq, 2, boot_wall, start_ts,
                        start_ts if file_ts is None else file_ts, flags) + boot_id
@@ -155,12 +158,17 @@ class Events:
         self.records = 0
         self.events = 0
 
-    def hdr(self, tag, ts, pid, tid, comm, cgid=0, cpu=0):
+    # Extra bytes after every event item's fields, as a newer minor version appends them.
+    extra = b""
+
+    def rec(self, tag, ts, pid, tid, comm, fields, cgid=0, cpu=0):
+        """An event item: tag, length, the common header (mask 0: every field), the fields."""
         comm = comm.encode() if isinstance(comm, str) else comm
         d = ts - self.prev
         self.prev = ts
-        self.buf += bytes([tag, 0]) + zz(d) + uv(cpu) + uv(pid) + uv(tid) + uv(cgid)
-        self.buf += bytes([len(comm)]) + comm
+        body = bytes([0]) + zz(d) + uv(cpu) + uv(pid) + uv(tid) + uv(cgid)
+        body += bytes([len(comm)]) + comm + fields + self.extra
+        self.buf += item(tag, body)
         self.n += 1
         self.records += 1
         self.events += 1
@@ -168,26 +176,28 @@ class Events:
         self.last = max(self.last, ts)
 
     def fork(self, ts, pid, parent, comm, cgid=0):
-        self.hdr(T_FORK, ts, pid, pid, comm, cgid)
         p, c = uv(parent), uv(pid)
-        self.buf += p + p + p + c + c + b"\0\0\0"
+        self.rec(T_FORK, ts, pid, pid, comm, p + p + p + c + c + b"\0\0\0", cgid)
 
     def exec(self, ts, pid, comm, exe, args, cgid=0):
         exe = exe.encode() if isinstance(exe, str) else exe
-        self.hdr(T_EXEC, ts, pid, pid, comm, cgid)
-        self.buf += uv(pid) + uv(1) + uv(pid) + uv(pid) + uv(0) + uv(0) + uv(len(exe))
-        self.buf += uv(len(args)) + exe + args
+        self.rec(T_EXEC, ts, pid, pid, comm, uv(pid) + uv(1) + uv(pid) + uv(pid) + uv(0) +
+                 uv(0) + uv(len(exe)) + uv(len(args)) + exe + args, cgid)
 
     def syscall(self, ts, pid, comm, nr, ret, enter_ts, cgid=0):
         """A syscall exit with its enter folded (enter_ts < ts): two events."""
-        self.hdr(T_EXIT, ts, pid, pid, comm, cgid)
-        self.buf += uv(nr) + zz(ret) + uv(ts - enter_ts + 1) + b"\x00"
+        self.rec(T_EXIT, ts, pid, pid, comm, uv(nr) + zz(ret) + uv(ts - enter_ts + 1) + b"\x00",
+                 cgid)
         self.events += 1
         self.first = min(self.first, enter_ts)
 
     def pexit(self, ts, pid, comm, cgid=0):
-        self.hdr(T_PEXIT, ts, pid, pid, comm, cgid)
-        self.buf += zz(0) + uv(1)
+        self.rec(T_PEXIT, ts, pid, pid, comm, zz(0) + uv(1), cgid)
+
+    def other(self, tag, body):
+        """An item that is not an event record (length-prefixed, tag 0x40 or more)."""
+        self.buf += item(tag, body)
+        self.n += 1
 
     def block(self, seq, first=None, last=None):
         return block(EVENTS, seq, bytes(self.buf), self.n,
@@ -208,7 +218,8 @@ def chunks(items):
 
 
 def recording(session, event_blocks, state=b"", nstate=0, meta=(), start_ts=T0, end=True,
-              cut_out=(), renumber=False, seq0=0, file_seq=0, boot_wall=BOOT_WALL, states=None):
+              cut_out=(), renumber=False, seq0=0, file_seq=0, boot_wall=BOOT_WALL, states=None,
+              minor=0):
     """Header, STATE blocks, META blocks, the event blocks, END with the right totals.
     Blocks whose index (among all blocks) is in cut_out are left out; with renumber, the
     blocks after them are numbered as if nothing was missing."""
@@ -216,7 +227,7 @@ def recording(session, event_blocks, state=b"", nstate=0, meta=(), start_ts=T0, 
     blocks += [(META, m[0], m[1], None) if isinstance(m, tuple) else (META, m, 1, None)
                for m in meta]
     blocks += [(EVENTS, None, 0, e) for e in event_blocks]
-    out = [header(session, file_seq, start_ts=start_ts, boot_wall=boot_wall)]
+    out = [header(session, file_seq, start_ts=start_ts, boot_wall=boot_wall, minor=minor)]
     seq = seq0
     records = events = 0
     for i, (kind, payload, n, ev) in enumerate(blocks):
@@ -240,6 +251,23 @@ def exec_process(ev, ts, pid, comm, exe, args):
 
 
 def scenario(name, n):
+    if name == "newer":
+        # The valid recording of a newer minor version: an unknown record type after each
+        # syscall (a pid of its own: the next record's header is relative to it, as the mask
+        # 0 items here write every field anyway), three bytes after every known record's fields,
+        # unknown items in the event and metadata blocks. A record of an unknown type is one
+        # record and one event for the end marker.
+        ev = Events()
+        ev.extra = b"\xab\xcd\xef"
+        exec_process(ev, T0 + 1000, 4242, "forged", "/usr/bin/forged", b"forged\0--n\0" + str(n).encode() + b"\0")
+        for i in range(n):
+            t = T0 + 10000 + i * 1000
+            ev.syscall(t + 500, 4242, "forged", 110, 1, t)
+            ev.rec(0x20, t + 600, 4343, 4343, "future", uv(7) + b"new fields")
+            if i % 10 == 0:
+                ev.other(0x60, b"\x01\x02")
+        ev.pexit(T0 + 10000 + n * 1000 + 100, 4242, "forged")
+        return recording(0xF0F1, [ev], meta=[(item(0x61, b"\x00"), 1)], minor=1)
     if name == "valid":
         ev = Events()
         exec_process(ev, T0 + 1000, 4242, "forged", "/usr/bin/forged", b"forged\0--n\0" + str(n).encode() + b"\0")
@@ -278,15 +306,17 @@ def scenario(name, n):
     if name == "forks":
         # n forks of fresh pids, 1 us apart, no exits; items built from one template (fast)
         blocks, ev = [], Events()
-        pre, mid = bytes([T_FORK, 0]) + zz(1000) + uv(0), uv(0) + bytes([6]) + b"forker"
+        pre, mid = bytes([0]) + zz(1000) + uv(0), uv(0) + bytes([6]) + b"forker"
         post = uv(1) * 3
+        tag = bytes([T_FORK])
         i = 0
         while i < n:
             m = min(n - i, RAW_MAX // 40)
             ev = Events()
             ev.fork(T0 + 1000 + i * 1000, 100000 + i, 1, "forker")
-            ev.buf += b"".join(pre + P + P + mid + post + P + P + b"\0\0\0"
-                               for P in (uv(100000 + k) for k in range(i + 1, i + m)))
+            ev.buf += b"".join(tag + uv(len(b)) + b for b in
+                               (pre + P + P + mid + post + P + P + b"\0\0\0"
+                                for P in (uv(100000 + k) for k in range(i + 1, i + m))))
             ev.n = ev.records = ev.events = m
             ev.last = T0 + 1000 + (i + m - 1) * 1000
             blocks.append(ev)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../src/capture/internal.h"
+#include "../../src/capture/tables.h"
 #include "scry/capture.h"
 #include "scry/container.h"
 #include "scry/sink.h"

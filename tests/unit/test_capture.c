@@ -291,6 +291,38 @@ static void documented_example(void **state)
 	recs_free(r);
 }
 
+/*
+ * The worked example of docs/capture-format.md as format 2.0 writes it, its length after the tag
+ * (documented_example above is the same item in format 1.0), and read back.
+ */
+static void documented_example_framed(void **state)
+{
+	static const uint8_t doc[] = { 0x02, 0x09, 0x0f, 0xf8, 0x0a, 0x6e, 0xa4, 0x42, 0xad, 0x02,
+				       0x00 };
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	struct recs *r = recs_new();
+	struct cap_ctx c = {}, d = {};
+	uint8_t buf[64];
+	uint32_t size;
+	size_t n;
+
+	add_exit(r, 7, 7, "app", 5000, 3, 110, 0, 0, 0, NULL);	/* the previous record */
+	add_exit(r, 7, 7, "app", 5700, 3, 110, 4242, 5400, 0, NULL);
+	n = cap_event_encode(&c, buf, rec_at(r, 0));
+	assert_int_equal(buf[1], n - 2);
+	assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+	assert_int_equal(cap_event_encode(&c, buf, rec_at(r, 1)), sizeof(doc));
+	assert_memory_equal(buf, doc, sizeof(doc));
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc), &out.rec, &size), sizeof(doc));
+	assert_int_equal(size, r->size[1]);
+	assert_memory_equal(&out.rec, rec_at(r, 1), size);
+	/* a length past the payload, and a body that ends inside its fields, are damage */
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc) - 1, &out.rec, &size), -EBADMSG);
+	buf[1] = 5;
+	assert_int_equal(cap_event_decode(&d, buf, sizeof(doc), &out.rec, &size), -EBADMSG);
+	recs_free(r);
+}
+
 static void state_items_round_trip(void **state)
 {
 	static const char args[] = "/usr/bin/app\0--flag\0\0value";
@@ -1073,7 +1105,7 @@ static void newer_versions(void **state)
 	*p++ = 1;
 	*p++ = 2;
 	*p++ = 3;
-	p += cap_rec_encode(&c, p, rec_at(r, 0));
+	p += cap_event_encode(&c, p, rec_at(r, 0));
 	n += put_block_ts(o + n, CAP_BLK_EVENTS, 1, payload, p - payload, 2, rec_at(r, 0)->h.ts,
 			  rec_at(r, 0)->h.ts);
 	/* the original blocks follow, numbered on: no gap, nothing out of sequence */
@@ -1509,7 +1541,7 @@ static void forge_events(struct forge *f, struct recs *r, int from, int to)
 		uint64_t t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts
 										 : x->h.ts;
 
-		p += cap_rec_encode(&c, p, x);
+		p += cap_event_encode(&c, p, x);
 		first = t0 < first ? t0 : first;
 		last = x->h.ts > last ? x->h.ts : last;
 		f->records++;
@@ -1608,6 +1640,109 @@ static void many_recordings(void **state)
 	capture_reader__free(rd);
 	for (i = 0; i < NREC; i++)
 		free((char *)paths[i]);
+	recs_free(r);
+}
+
+/* What the reader warns, for the tests that count its warnings. */
+static char warned[4][1024];
+static int nwarned;
+
+static void grab_warning(const char *line)
+{
+	if (nwarned < 4)
+		snprintf(warned[nwarned], sizeof(warned[0]), "%s", line);
+	nwarned++;
+}
+
+/*
+ * A newer minor version's file: event items of types this scry does not know (whose common
+ * header the next items are relative to), known items with fields appended, unknown items in
+ * event and metadata blocks. Every known record replays as written, nothing counts as damage,
+ * and one warning at the end says how many items of which tags were skipped.
+ */
+static void newer_minor_items(void **state)
+{
+	const char *path = tmp("minor.scry"), *paths[] = { path };
+	struct recs *r = recs_new(), *want = recs_new();
+	uint8_t *buf = malloc(MAXREC * 64 + 16384), *p = buf;
+	static const uint8_t meta[] = { 0x51, 2, 0xaa, 0xbb };
+	uint64_t first = UINT64_MAX, last = 0, unknown = 0, appended = 0;
+	struct cap_ctx c = {};
+	struct replayed out;
+	struct forge f;
+	uint32_t items = 0;
+	int i;
+
+	all_kinds(r);
+	forge_begin(&f, 0x5eed, T0);
+	forge_block(&f, CAP_BLK_STATE, NULL, 0, 0, 0, 0);
+	for (i = 0; i < r->n; i++) {
+		union scry_rec *x = rec_at(r, i);
+		uint64_t t0;
+		uint8_t *item = p;
+
+		/* all_kinds' corner times are no file's: in order, an enter just before */
+		x->h.ts = T0 + 1000 * i;
+		if (x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts)
+			x->exit.enter_ts = x->h.ts - 1;
+		t0 = x->h.type == SCRY_REC_SYS_EXIT && x->exit.enter_ts ? x->exit.enter_ts : x->h.ts;
+
+		p += cap_event_encode(&c, p, x);
+		items++;
+		first = t0 < first ? t0 : first;
+		last = x->h.ts > last ? x->h.ts : last;
+		f.records++;
+		if (i % 3 == 1) {
+			/* a type of a newer version: tags 0x3f and 0x09 (one event each) */
+			item[0] = i % 2 ? 0x3f : SCRY_REC__MAX;
+			f.events++;
+			unknown++;
+			continue;
+		}
+		f.events += cap_rec_events(x);
+		memcpy(add(want, x->h.type, x->h.size, 0, 0, "", 0, 0), x, x->h.size);
+		if (i % 3 == 2 && item[1] < 0x7d) {
+			/* a field a newer version appended */
+			item[1] += 3;
+			memset(p, 0xab, 3);
+			p += 3;
+			appended++;
+		}
+	}
+	memcpy(p, (uint8_t[]){ 0x50, 2, 1, 2 }, 4);	/* an unknown item in an event block */
+	p += 4;
+	items++;
+	forge_block(&f, CAP_BLK_EVENTS, buf, p - buf, items, first, last);
+	forge_block(&f, CAP_BLK_META, meta, sizeof(meta), 1, 0, 0);
+	forge_end(&f, path);
+	seed_corpus(path, "newer-minor-items");
+	assert_true(unknown >= 2 && appended >= 2);
+
+	nwarned = 0;
+	log_set_hook(grab_warning);
+	replay(paths, 1, &out, true);
+	log_set_hook(NULL);
+	assert_true(out.opened);
+	assert_int_equal(out.r->n, want->n);
+	assert_same(want, 0, out.r);
+	assert_int_equal(out.st.damaged_files, 0);
+	assert_int_equal(out.st.bad_items, 0);
+	assert_int_equal(out.st.unknown_items, unknown + 2);
+	assert_int_equal(nwarned, 1);
+	assert_non_null(strstr(warned[0], "of types this scry does not know were skipped"));
+	assert_non_null(strstr(warned[0], "of tag 0x9"));
+	assert_non_null(strstr(warned[0], "of tag 0x3f"));
+	assert_non_null(strstr(warned[0], "1 of tag 0x50"));
+	assert_non_null(strstr(warned[0], "1 of tag 0x51"));
+	{
+		char total[32];
+
+		snprintf(total, sizeof(total), "%llu items", (unsigned long long)unknown + 2);
+		assert_non_null(strstr(warned[0], total));
+	}
+	replayed_free(&out);
+	free(buf);
+	recs_free(want);
 	recs_free(r);
 }
 
@@ -1940,12 +2075,14 @@ int main(void)
 		cmocka_unit_test(records_round_trip),
 		cmocka_unit_test(records_reject_damage),
 		cmocka_unit_test(documented_example),
+		cmocka_unit_test(documented_example_framed),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),
 		cmocka_unit_test(corruption_of_every_byte),
 		cmocka_unit_test(not_a_capture),
 		cmocka_unit_test(newer_versions),
+		cmocka_unit_test(newer_minor_items),
 		cmocka_unit_test(rotation_names),
 		cmocka_unit_test(rotation_keeps_last_files),
 		cmocka_unit_test(stalled_writer_drops),

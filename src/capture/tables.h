@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a capture records of the process table and the containers (tables.c), for the writer.
+ * Apart from internal.h so that the item codecs, which tables.c uses, do not depend on it.
+ */
+#ifndef SCRY_CAPTURE_TABLES_H
+#define SCRY_CAPTURE_TABLES_H
+
+#include "internal.h"
+
+struct cap_tables;
+
+struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct);
+void cap_tables__free(struct cap_tables *t);
+/* Entries it remembers (cgroups and containers): bounded, see tables.c. */
+size_t cap_tables__entries(const struct cap_tables *t);
+
+struct cap_tables_fast {
+	uint64_t cgid;
+	const struct scry_container *ctr;
+	bool resolved;
+};
+
+void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
+/*
+ * A written record's cgroup and container: records the container's metadata the first time
+ * the cgroup is met and when the container's name becomes known. The common case (the same
+ * cgroup as the previous record) costs two compares.
+ */
+static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast *f,
+				   uint64_t cgid, const struct scry_container *c)
+{
+	if (cgid == f->cgid && c == f->ctr && (!c || c->resolved == f->resolved))
+		return;
+	cap_tables__see_slow(t, cgid, c);
+	f->cgid = cgid;
+	f->ctr = c;
+	f->resolved = c && c->resolved;
+}
+/* Containers whose name arrived since they were recorded (call at every tick). */
+void cap_tables__poll(struct cap_tables *t);
+/* Container items waiting to be written: moved into `out` (which must be empty). */
+uint32_t cap_tables__take_meta(struct cap_tables *t, struct cap_buf *out);
+/*
+ * The process table and every container as STATE items. `first` is the event whose record
+ * the tables already include but the new file will carry (the first of a recording): its
+ * effect on CPU time and on a pending syscall enter is taken back, so that replaying the record
+ * from the snapshot arrives at the same state as live. Returns the number of items.
+ */
+uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
+			      const struct scry_event *first);
+
+#endif /* SCRY_CAPTURE_TABLES_H */
