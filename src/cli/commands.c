@@ -80,8 +80,6 @@ static int compile_filter(const char *expr, struct filter **out)
 
 int pipeline__setup_filter(const struct scry_opts *o, struct pipeline *pl)
 {
-	if (syscalls__init())
-		return -EINVAL;
 	pl->limit = o->max_events;
 	return compile_filter(o->filter, &pl->filter);
 }
@@ -97,8 +95,6 @@ static int check_usage(const struct scry_opts *o)
 	void *pr;
 	int err;
 
-	if (syscalls__init())
-		return -EINVAL;
 	err = compile_filter(o->filter, &f);
 	filter__free(f);
 	if (err)

@@ -358,8 +358,6 @@ static const char *evt_type_nth(size_t i)
 {
 	const char *n;
 
-	if (syscalls__init())
-		return NULL;
 	if (i < SCRY_REC__MAX)
 		return i >= SCRY_REC_FORK && !evt_table[i].hidden ? evt_table[i].name : "";
 	i -= SCRY_REC__MAX;
@@ -380,7 +378,7 @@ static bool evt_type_valid(const char *s)
 	uint32_t nr;
 
 	/* "syscall": how an event shows a number its table has no name for */
-	return !syscalls__init() && (evt_type_lookup(s, &nr) >= 0 || !strcmp(s, "syscall"));
+	return evt_type_lookup(s, &nr) >= 0 || !strcmp(s, "syscall");
 }
 
 static const char *res_nth(size_t i)

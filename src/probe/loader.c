@@ -232,10 +232,6 @@ struct probe *probe__open(const struct probe_opts *o)
 	btf = load_kernel_btf(o->btf_path);
 	if (!btf)
 		return NULL;
-	if (syscalls__init()) {
-		err = -EINVAL;
-		goto fail;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		err = -ENOMEM;

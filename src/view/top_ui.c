@@ -550,8 +550,6 @@ int top_ui__run(struct scry_opts *o)
 		log_err("scry top needs a terminal; for scripts use scry -c VIEW");
 		return -ENOTTY;
 	}
-	if (syscalls__init())
-		return -EINVAL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
