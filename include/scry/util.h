@@ -190,13 +190,35 @@ void sbuf__oct(struct sbuf *b, uint64_t v);
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep);
 
 /* --- time.c ---------------------------------------------------------------------------------- */
+#define NSEC_PER_SEC	1000000000ULL
+/* The pipeline's tick (live, and replay in event time): flush output, views' intervals, reaping. */
+#define TICK_NS		100000000ULL
 uint64_t now_boot_ns(void);
 uint64_t now_mono_ns(void);
 /* Wall-clock ns at boot: CLOCK_REALTIME - CLOCK_BOOTTIME, to turn event times into dates. */
 uint64_t boot_to_wall_offset(void);
-/* The offset the output uses: measured live, or taken from a capture's header. */
+/*
+ * The offset the output uses, one per process: set by the command that runs (live: measured;
+ * replay: from the capture's header) before the first event; read by everyone else.
+ */
 void clock__set_wall_offset(uint64_t off);
 uint64_t clock__wall_offset(void);
+/* An event's boot-time ns as wall-clock ns since the epoch. */
+uint64_t clock__wall(uint64_t boot_ns);
+
+/* Every time scry shows, in local time; one function so that all outputs agree. */
+enum time_fmt {
+	TIME_HMS,	/* 12:34:56			scry top's header */
+	TIME_HMS_MS,	/* 12:34:56.789			view tables, capture warnings */
+	TIME_HMS_NS,	/* 12:34:56.123456789		evt.time */
+	TIME_DATE,	/* 2026-12-01 12:34:56		lscontainers */
+	TIME_DATE_NS,	/* 2026-12-01 12:34:56.123456789	evt.datetime */
+	TIME_ISO_MS,	/* 2026-12-01T12:34:56.789	views' JSON */
+	TIME__MAX
+};
+#define TIME_STR_MAX	32
+/* Wall-clock ns since the epoch into buf (NUL-terminated); returns the length. */
+size_t fmt_wall(char buf[TIME_STR_MAX], uint64_t wall_ns, enum time_fmt f);
 
 /* --- parse.c --------------------------------------------------------------------------------- */
 /* Whole-string unsigned / double parse with range check; 0 or -EINVAL/-ERANGE. */

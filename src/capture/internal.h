@@ -486,8 +486,8 @@ void cap_file__check_totals(struct cap_file *f);
  * its end); nothing for a whole file.
  */
 void cap_file__report(struct cap_file *f);
-/* "15:04:05.123" (local time) for messages. */
-void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
+/* "15:04:05.123" (local time) for messages, into TIME_STR_MAX bytes. */
+void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf);
 
 /* --- prescan.c: the containers of every file, before the first record ------------------------ */
 struct cap_ctrs;

@@ -482,8 +482,8 @@ static void report_loss(struct stream *s, struct cap_file *f)
 
 	if (!s->loss.events)
 		return;
-	cap_fmt_time(cap_file__header(f), s->loss.first_ts, t0, sizeof(t0));
-	cap_fmt_time(cap_file__header(f), s->loss.last_ts, t1, sizeof(t1));
+	cap_fmt_time(cap_file__header(f), s->loss.first_ts, t0);
+	cap_fmt_time(cap_file__header(f), s->loss.last_ts, t1);
 	log_warn("%s: the recorder dropped %llu events between %s and %s (its disk or compression "
 		 "fell behind); they are not in the file", cap_file__path(f),
 		 (unsigned long long)s->loss.events, t0, t1);
@@ -768,7 +768,6 @@ int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct co
 	rc = prescan(r);
 	if (rc)
 		return rc;
-	clock__set_wall_offset(r->boot_wall);
 	r->heap = malloc(r->nstreams * sizeof(*r->heap));
 	if (!r->heap)
 		return -ENOMEM;
@@ -857,6 +856,11 @@ void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ct
 {
 	r->on_loss = fn;
 	r->loss_ctx = ctx;
+}
+
+uint64_t capture_reader__boot_wall(const struct capture_reader *r)
+{
+	return r->boot_wall;
 }
 
 uint64_t capture_reader__start_ts(const struct capture_reader *r)

@@ -21,7 +21,6 @@
 #include "scry/state.h"
 #include "scry/util.h"
 
-#define TICK_NS 100000000ULL	/* as live: flush output, views' intervals, reaping */
 
 static void size_str(uint64_t bytes, char *buf, size_t len)
 {
@@ -269,9 +268,10 @@ int cmd_read(struct scry_opts *o)
 		err = capture_reader__snapshots(r);
 	if (err)
 		goto out;
+	clock__set_wall_offset(capture_reader__boot_wall(r));
 	pl.start_ts = capture_reader__start_ts(r);
 	log_debug("replaying a recording that began at %llu ns after the epoch",
-		  (unsigned long long)(pl.start_ts + clock__wall_offset()));
+		  (unsigned long long)clock__wall(pl.start_ts));
 	err = replay(o, r, &pl);
 	if (pl.status < 0 && !err)
 		err = pl.status;

@@ -23,7 +23,6 @@
 
 #define POLL_MIN_MS 1
 #define POLL_MAX_MS 50
-#define TICK_NS 100000000ULL	/* sinks' tick: flush output, views' intervals, reaping */
 #define RECONCILE_NS 1000000000ULL	/* after ring drops, /proc is asked at most this often */
 
 /*

@@ -22,14 +22,9 @@ struct ls_sink {
 };
 
 /* "since": the runtime's start time, else when scry first saw the container. */
-static void since(const struct scry_container *c, char *buf, size_t len)
+static void since(const struct scry_container *c, char buf[TIME_STR_MAX])
 {
-	uint64_t ns = c->meta.started_ns ? c->meta.started_ns : c->first_ts + clock__wall_offset();
-	time_t sec = ns / 1000000000ULL;
-	struct tm tm;
-
-	localtime_r(&sec, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	fmt_wall(buf, c->meta.started_ns ? c->meta.started_ns : clock__wall(c->first_ts), TIME_DATE);
 }
 
 /* Live processes of each container, from the process table. */
@@ -64,7 +59,7 @@ static int print_containers(struct ls_sink *ls, struct pipeline *pl)
 		uint32_t n = live_procs(pl->procs, c);
 		const char *img = c->meta.image ? c->meta.image : "";
 
-		since(c, when, sizeof(when));
+		since(c, when);
 		if (!ls->json) {
 			obuf__text_col(out, c->short_id, strlen(c->short_id), 12, 0);
 			obuf__putc(out, ' ');
