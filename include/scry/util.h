@@ -11,12 +11,24 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* --- log.c: every message goes to stderr, prefixed "scry: " ---------------------------------- */
-extern int log_verbose;
-void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * --- log.c: every message goes to stderr, prefixed "scry: " ----------------------------------
+ * Who prints an error: the function that detects it and knows its user-facing cause (which
+ * file, which option, which expression, what to do about it) says it once, with log_err, and
+ * returns a negative errno; its callers pass that errno up and print nothing more. Library-like
+ * code that cannot know the cause (hashmap, obuf, sbuf, the codecs) only returns the errno, and
+ * its caller is then the one that knows. main() turns the errno into the exit status and adds
+ * no message of its own. A warning (log_warn) is for damage scry works around and goes on.
+ */
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)	/* a result worth saying: not an error */
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)	/* only with -v */
+/* -v: debug messages, and libbpf's own log. The one verbosity flag. */
+void log_set_verbose(bool on);
+bool log_is_verbose(void);
 /* Messages go to `hook` instead of stderr (NULL: stderr again): tests and fuzzers. */
 void log_set_hook(void (*hook)(const char *line));
 /*
@@ -27,8 +39,12 @@ void log_set_hook(void (*hook)(const char *line));
 #define LOG_HELD 8
 void log_hold(bool on);
 bool log_last(char *buf, size_t len);
-/* Warn once per distinct `key` (a static string naming the condition). */
-void log_warn_once(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Warn only the first time `*said` is seen false (then it is true): the caller owns the flag, so
+ * "once" is per object (a reader, one of its limits) or per process (a static), as it means.
+ * True if this call warned. Safe from any thread.
+ */
+bool log_warn_once(bool *said, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --- hashmap.c: open addressing, u64 keys, pointer values ----------------------------------- */
 struct hashmap;

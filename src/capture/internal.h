@@ -129,7 +129,7 @@ struct cap_limit_desc {
 };
 extern const struct cap_limit_desc cap_limits[CAP_LIM__MAX];
 /* Say once that a limit was reached (`said` keeps which were): true the first time. */
-bool cap_limit_hit(uint32_t *said, enum cap_limit l);
+bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l);
 
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */

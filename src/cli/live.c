@@ -140,7 +140,6 @@ int live__run(const struct scry_opts *o, struct pipeline *pl, enum syscall_mode 
 	bool stop = false;
 	sigset_t set;
 
-	probe__set_verbose(o->verbose);
 	log_debug("syscalls: %s", mode == SYSCALLS_OFF ? "not traced (the output needs none)" :
 		  mode == SYSCALLS_EXITS ? "exits only (the output needs no latency)" :
 		  "enters and exits");

@@ -135,8 +135,7 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 		o->list_fields = true;
 		break;
 	case 'v':
-		o->verbose = true;
-		log_verbose = 1;
+		log_set_verbose(true);
 		break;
 	case 'h':
 		cli__usage();

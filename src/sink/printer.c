@@ -205,11 +205,6 @@ const struct sink_ops printer_ops = {
 	.free = printer_free,
 };
 
-bool printer__broken(void *ctx)
-{
-	return ((struct printer *)ctx)->out.broken;
-}
-
 static int add_seg(struct printer *pr, const struct field_desc *f, const char *lit, size_t len)
 {
 	struct seg *s;

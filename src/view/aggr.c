@@ -377,11 +377,10 @@ void row_top_errnos(const struct view_row *r, char *buf, size_t len)
 	}
 }
 
-static const struct aggr *cmp_ctx;
-
 /* Descending by the figure; ties in a stable order (never by address) for repeatable output. */
-static int cmp_rows(const void *pa, const void *pb)
+static int cmp_rows(const void *pa, const void *pb, void *arg)
 {
+	const struct aggr *cmp_ctx = arg;
 	const struct view_row *a = *(const struct view_row *const *)pa;
 	const struct view_row *b = *(const struct view_row *const *)pb;
 	double fa = figure_value(cmp_ctx->sort_by, a, 1000000000ULL);
@@ -426,8 +425,7 @@ struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n)
 	if (!i)
 		return a->sorted;	/* maybe NULL: qsort must not see it (UBSan: nonnull) */
 	a->sort_by = sort;
-	cmp_ctx = a;
-	qsort(a->sorted, i, sizeof(*a->sorted), cmp_rows);
+	qsort_r(a->sorted, i, sizeof(*a->sorted), cmp_rows, a);
 	return a->sorted;
 }
 
