@@ -59,6 +59,26 @@ size_t hashmap__size(const struct hashmap *m);
 /* Iterate: start with *pos = 0; returns false when done. */
 bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val);
 
+/*
+ * --- fmt.c: numbers as text --------------------------------------------------------------------
+ * Each writes the text (no NUL) into the end of buf and returns where it starts.
+ */
+#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
+char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v);
+char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v);
+char *fmt_hex(char buf[FMT_NUM_MAX], uint64_t v);	/* 0x1f */
+char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v);	/* 017 */
+/* Exactly `width` digits of v, zero-padded (v < 10^width). */
+void fmt_fixed(char *out, uint64_t v, int width);
+/* A buffer's number writer, `name(buf, v)`: the same for every buffer (obuf, sbuf). */
+#define FMT_NUM_PUT(name, buf_type, write, type, fmt)		\
+void name(buf_type *b, type v)					\
+{								\
+	char tmp[FMT_NUM_MAX], *p = fmt(tmp, v);		\
+								\
+	write(b, p, tmp + FMT_NUM_MAX - p);			\
+}
+
 /* --- obuf.c: buffered writes to an fd, quiet end on a closed pipe --------------------------- */
 struct obuf {
 	int fd;
@@ -84,10 +104,6 @@ static inline void obuf__reserve(struct obuf *o, size_t n)
 	if (o->len + n > sizeof(o->buf))
 		obuf__flush(o);
 }
-/* Decimal digits of v into the end of buf[20]; returns where they start. */
-char *fmt_u64(char buf[20], uint64_t v);
-/* Exactly `width` digits of v, zero-padded (v < 10^width). */
-void fmt_fixed(char *out, uint64_t v, int width);
 static inline void obuf__putc(struct obuf *o, char c)
 {
 	obuf__reserve(o, 1);

@@ -76,47 +76,10 @@ void sbuf__putc(struct sbuf *b, char c)
 	}
 }
 
-static void put_base(struct sbuf *b, uint64_t v, unsigned int base)
-{
-	static const char digits[] = "0123456789abcdef";
-	char tmp[24];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = digits[v % base];
-		v /= base;
-	} while (v);
-	sbuf__write(b, tmp + i, sizeof(tmp) - i);
-}
-
-void sbuf__u64(struct sbuf *b, uint64_t v)
-{
-	char tmp[20], *p = fmt_u64(tmp, v);
-
-	sbuf__write(b, p, tmp + 20 - p);
-}
-
-void sbuf__s64(struct sbuf *b, int64_t v)
-{
-	if (v < 0) {
-		sbuf__putc(b, '-');
-		sbuf__u64(b, -(uint64_t)v);
-	} else {
-		sbuf__u64(b, v);
-	}
-}
-
-void sbuf__hex(struct sbuf *b, uint64_t v)
-{
-	sbuf__write(b, "0x", 2);
-	put_base(b, v, 16);
-}
-
-void sbuf__oct(struct sbuf *b, uint64_t v)
-{
-	sbuf__putc(b, '0');
-	put_base(b, v, 8);
-}
+FMT_NUM_PUT(sbuf__u64, struct sbuf, sbuf__write, uint64_t, fmt_u64)
+FMT_NUM_PUT(sbuf__s64, struct sbuf, sbuf__write, int64_t, fmt_s64)
+FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
+FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
 
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep)
 {

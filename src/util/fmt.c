@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Numbers as text, written backwards into the end of a caller's buffer: the one place for the
+ * digits of obuf (the event stream) and sbuf (field values), which differ only in where the
+ * text goes next.
+ */
+#include "scry/util.h"
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
+{
+	char *p = buf + FMT_NUM_MAX;
+
+	while (v >= 100) {
+		unsigned int i = (v % 100) * 2;
+
+		v /= 100;
+		p -= 2;
+		p[0] = digit_pairs[i];
+		p[1] = digit_pairs[i + 1];
+	}
+	if (v >= 10) {
+		p -= 2;
+		p[0] = digit_pairs[v * 2];
+		p[1] = digit_pairs[v * 2 + 1];
+	} else {
+		*--p = '0' + v;
+	}
+	return p;
+}
+
+char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v)
+{
+	char *p;
+
+	if (v >= 0)
+		return fmt_u64(buf, v);
+	p = fmt_u64(buf, -(uint64_t)v);
+	*--p = '-';
+	return p;
+}
+
+/* Base 8 or 16, after `prefix` ("0" or "0x"). */
+static char *fmt_base(char buf[FMT_NUM_MAX], uint64_t v, unsigned int shift, const char *prefix)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = buf + FMT_NUM_MAX;
+	size_t n = strlen(prefix);
+
+	do {
+		*--p = digits[v & ((1u << shift) - 1)];
+		v >>= shift;
+	} while (v);
+	p -= n;
+	memcpy(p, prefix, n);
+	return p;
+}
+
+char *fmt_hex(char buf[FMT_NUM_MAX], uint64_t v)
+{
+	return fmt_base(buf, v, 4, "0x");
+}
+
+char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v)
+{
+	return fmt_base(buf, v, 3, "0");
+}
+
+void fmt_fixed(char *out, uint64_t v, int width)
+{
+	while (width >= 2) {
+		unsigned int i = (v % 100) * 2;
+
+		v /= 100;
+		width -= 2;
+		out[width] = digit_pairs[i];
+		out[width + 1] = digit_pairs[i + 1];
+	}
+	if (width)
+		out[0] = '0' + v % 10;
+}
