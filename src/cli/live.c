@@ -57,21 +57,20 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
 	struct reorder_stats ro;
 
-	fprintf(stderr, "scry: %llu events captured, %llu dropped (%.2f%%), %.2f s\n",
-		(unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
-		pct, secs);
+	log_info("%llu events captured, %llu dropped (%.2f%%), %.2f s",
+		 (unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
+		 pct, secs);
 	if (pl->malformed)
-		fprintf(stderr, "scry: %llu malformed records skipped\n",
-			(unsigned long long)pl->malformed);
+		log_info("%llu malformed records skipped", (unsigned long long)pl->malformed);
 	pipeline__order_stats(pl, &ro);
 	if (ro.late)
-		fprintf(stderr, "scry: %llu events reached scry up to %.1f ms after newer ones had been "
-			"shown: they were shown out of time order\n", (unsigned long long)ro.late,
-			ro.late_max_ns / 1e6);
+		log_info("%llu events reached scry up to %.1f ms after newer ones had been "
+			 "shown: they were shown out of time order", (unsigned long long)ro.late,
+			 ro.late_max_ns / 1e6);
 	if (st->ctl_dropped)
-		fprintf(stderr, "scry: %llu notices of cgroups made or removed were lost (the ring was "
-			"full): containers that lived only milliseconds may show as the host\n",
-			(unsigned long long)st->ctl_dropped);
+		log_info("%llu notices of cgroups made or removed were lost (the ring was "
+			 "full): containers that lived only milliseconds may show as the host",
+			 (unsigned long long)st->ctl_dropped);
 }
 
 int live__setup(const struct scry_opts *o, struct pipeline *pl)
