@@ -18,14 +18,9 @@
  */
 #include <string.h>
 
-#include "scry/util.h"
+#include "scry/buf.h"
 
 static const char hexdig[] = "0123456789abcdef";
-
-const bool esc_plain_tab[256] = {
-	[0x20 ... 0x5b] = true,		/* '\\' (0x5c) is escaped, to keep the escaping lossless */
-	[0x5d ... 0x7e] = true,
-};
 
 /*
  * Length of the strict UTF-8 sequence at s[0..n) (2 to 4), or 0 if it is not one. Rejects
@@ -130,8 +125,8 @@ size_t esc_text(char *out, size_t cap, const char *in, size_t n)
  * which only '"' and '\\' need JSON's own escapes. Inline: each caller gets its own copy, with
  * `json` a constant.
  */
-static inline void obuf__escape(struct obuf *o, const unsigned char *s, size_t n, size_t i,
-				bool json)
+static inline __attribute__((always_inline)) void
+obuf__escape(struct obuf *o, const unsigned char *s, size_t n, size_t i, bool json)
 {
 	char step[ESC_STEP_MAX];
 	size_t run, used, k, j;

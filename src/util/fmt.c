@@ -2,8 +2,11 @@
 /*
  * Numbers as text, written backwards into the end of a caller's buffer: the one place for the
  * digits of obuf (the event stream) and sbuf (field values), which differ only in where the
- * text goes next.
+ * text goes next; and the buffers' writers built on util.h's inline fast paths.
  */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "scry/util.h"
 
 static const char digit_pairs[201] =
@@ -82,4 +85,42 @@ void fmt_fixed(char *out, uint64_t v, int width)
 	}
 	if (width)
 		out[0] = '0' + v % 10;
+}
+
+FMT_NUM_PUT(obuf__u64, struct obuf, obuf__write, uint64_t, fmt_u64)
+FMT_NUM_PUT(obuf__s64, struct obuf, obuf__write, int64_t, fmt_s64)
+FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
+
+FMT_NUM_PUT(sbuf__u64, struct sbuf, sbuf__write, uint64_t, fmt_u64)
+FMT_NUM_PUT(sbuf__s64, struct sbuf, sbuf__write, int64_t, fmt_s64)
+FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
+FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
+
+void obuf__puts(struct obuf *o, const char *s)
+{
+	obuf__write(o, s, strlen(s));
+}
+
+void obuf__printf(struct obuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	obuf__reserve(o, 512);
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(o->buf) - o->len) {
+		/* Longer than the room left: format again into a buffer of its own. */
+		char big[8192];
+
+		va_start(ap, fmt);
+		n = vsnprintf(big, sizeof(big), fmt, ap);
+		va_end(ap);
+		obuf__write(o, big, (size_t)n < sizeof(big) ? (size_t)n : sizeof(big) - 1);
+		return;
+	}
+	o->len += n;
 }

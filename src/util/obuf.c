@@ -4,11 +4,10 @@
  * large writes. A reader that goes away (`scry | head`) sets `broken`, which ends scry quietly.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "scry/util.h"
+#include "scry/obuf.h"
 
 void obuf__init(struct obuf *o, int fd)
 {
@@ -52,37 +51,4 @@ void obuf__write_slow(struct obuf *o, const void *p, size_t n)
 		if (o->len == sizeof(o->buf))
 			obuf__flush(o);
 	}
-}
-
-void obuf__puts(struct obuf *o, const char *s)
-{
-	obuf__write(o, s, strlen(s));
-}
-
-FMT_NUM_PUT(obuf__u64, struct obuf, obuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(obuf__s64, struct obuf, obuf__write, int64_t, fmt_s64)
-FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
-
-void obuf__printf(struct obuf *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	obuf__reserve(o, 512);
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(o->buf) - o->len) {
-		/* Longer than the room left: format again into a buffer of its own. */
-		char big[8192];
-
-		va_start(ap, fmt);
-		n = vsnprintf(big, sizeof(big), fmt, ap);
-		va_end(ap);
-		obuf__write(o, big, (size_t)n < sizeof(big) ? (size_t)n : sizeof(big) - 1);
-		return;
-	}
-	o->len += n;
 }

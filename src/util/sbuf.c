@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scry/util.h"
+#include "scry/buf.h"
 
 /* Enlarge a growable buffer to hold `need` bytes; false when it may not grow (any further). */
 static bool sbuf_grow(struct sbuf *b, size_t need)
@@ -75,11 +75,6 @@ void sbuf__putc(struct sbuf *b, char c)
 		b->buf[b->len] = '\0';
 	}
 }
-
-FMT_NUM_PUT(sbuf__u64, struct sbuf, sbuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(sbuf__s64, struct sbuf, sbuf__write, int64_t, fmt_s64)
-FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
-FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
 
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep)
 {
