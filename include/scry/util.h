@@ -85,14 +85,6 @@ void sbuf__u64(struct sbuf *b, uint64_t v);
 void sbuf__s64(struct sbuf *b, int64_t v);
 void sbuf__hex(struct sbuf *b, uint64_t v);
 void sbuf__oct(struct sbuf *b, uint64_t v);
-/* A buffer's number writer, `name(buf, v)`: the same for every buffer (obuf, sbuf). */
-#define FMT_NUM_PUT(name, buf_type, write, type, fmt)		\
-void name(buf_type *b, type v)					\
-{								\
-	char tmp[FMT_NUM_MAX], *p = fmt(tmp, v);		\
-								\
-	write(b, p, tmp + FMT_NUM_MAX - p);			\
-}
 
 /*
  * The inline fast paths in front of escape.c and sbuf.c (buf.h): the common case stays in the

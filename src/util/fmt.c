@@ -87,6 +87,15 @@ void fmt_fixed(char *out, uint64_t v, int width)
 		out[0] = '0' + v % 10;
 }
 
+/* A buffer's number writer, `name(buf, v)`: the same for every buffer (obuf, sbuf). */
+#define FMT_NUM_PUT(name, buf_type, write, type, fmt)		\
+void name(buf_type *b, type v)					\
+{								\
+	char tmp[FMT_NUM_MAX], *p = fmt(tmp, v);		\
+								\
+	write(b, p, tmp + FMT_NUM_MAX - p);			\
+}
+
 FMT_NUM_PUT(obuf__u64, struct obuf, obuf__write, uint64_t, fmt_u64)
 FMT_NUM_PUT(obuf__s64, struct obuf, obuf__write, int64_t, fmt_s64)
 FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
