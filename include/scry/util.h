@@ -64,15 +64,7 @@ size_t hashmap__size(const struct hashmap *m);
 /* Iterate: start with *pos = 0; returns false when done. */
 bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val);
 
-/*
- * --- fmt.c: numbers as text --------------------------------------------------------------------
- * Each fmt_ writes the text (no NUL) into the end of buf and returns where it starts.
- */
-#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
-char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v);
-char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v);
-char *fmt_hex(char buf[FMT_NUM_MAX], uint64_t v);	/* 0x1f */
-char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v);	/* 017 */
+/* --- fmt.c: numbers as text ----------------------------------------------------------------- */
 /* Exactly `width` digits of v, zero-padded (v < 10^width). */
 void fmt_fixed(char *out, uint64_t v, int width);
 /* Text into the buffers (buf.h) beyond their primitives: numbers, C strings, printf. */

@@ -9,12 +9,15 @@
 
 #include "scry/util.h"
 
+/* Each fmt_ writes the text (no NUL) into the end of buf and returns where it starts. */
+#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
+
 static const char digit_pairs[201] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
+static char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
 {
 	char *p = buf + FMT_NUM_MAX;
 
@@ -36,7 +39,7 @@ char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
 	return p;
 }
 
-char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v)
+static char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v)
 {
 	char *p;
 
@@ -63,12 +66,12 @@ static char *fmt_base(char buf[FMT_NUM_MAX], uint64_t v, unsigned int shift, con
 	return p;
 }
 
-char *fmt_hex(char buf[FMT_NUM_MAX], uint64_t v)
+static char *fmt_hex(char buf[FMT_NUM_MAX], uint64_t v)
 {
 	return fmt_base(buf, v, 4, "0x");
 }
 
-char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v)
+static char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v)
 {
 	return fmt_base(buf, v, 3, "0");
 }
