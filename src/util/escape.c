@@ -157,6 +157,7 @@ obuf__escape(struct obuf *o, const unsigned char *s, size_t n, size_t i, bool js
 
 void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
 {
+	obuf__write(o, in, i);	/* the plain run the inline part found */
 	obuf__escape(o, (const unsigned char *)in, n, i, false);
 }
 
