@@ -111,8 +111,7 @@ struct capture_read_stats {
 struct capture_reader *capture_reader__open(const char *const *paths, int n);
 /*
  * Loads the container metadata of every file (a pre-scan that skips event blocks) into `c`,
- * sets the wall-clock offset for the output, and keeps `pt` to seed it from the files' process
- * tables as replay reaches them. 0 or -errno.
+ * and keeps `pt` to seed it from the files' process tables as replay reaches them. 0 or -errno.
  */
 int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct containers *c);
 /*
@@ -121,6 +120,8 @@ int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct co
  * event and must name the processes of recordings that start later. 0 or -errno.
  */
 int capture_reader__snapshots(struct capture_reader *r);
+/* Wall-clock ns at the reference boot (after load): the replay's clock__set_wall_offset. */
+uint64_t capture_reader__boot_wall(const struct capture_reader *r);
 /* Boot-time ns at which the (earliest) recording started: -M counts from here. */
 uint64_t capture_reader__start_ts(const struct capture_reader *r);
 /*

@@ -28,7 +28,6 @@ struct scry_opts {
 	const char *btf_path;	/* --btf */
 	unsigned int ring_mb;	/* --ring-mb */
 	unsigned int tick_hz;	/* --tick-hz */
-	bool verbose;		/* -v */
 	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
 	char *filter;		/* positional words joined */
 };

@@ -154,7 +154,7 @@ struct syscall_desc {
 	char argname[SCRY_NARGS][16];
 };
 
-int syscalls__init(void);
+/* The table builds itself on first use (thread-safe): there is no init call. */
 /* NULL for numbers the architecture does not define. */
 const struct syscall_desc *syscall_desc(uint32_t nr);
 const char *syscall_name(uint32_t nr);

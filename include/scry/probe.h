@@ -64,7 +64,4 @@ struct probe_stats {
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 
-/* The libbpf log: silent unless verbose; kept so that a failure can say what happened. */
-void probe__set_verbose(bool verbose);
-
 #endif /* SCRY_PROBE_H */

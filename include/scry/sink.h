@@ -130,7 +130,5 @@ struct printer_opts {
 /* Returns the sink's context or NULL (with an error printed). */
 void *printer__new(const struct printer_opts *o);
 extern const struct sink_ops printer_ops;
-/* True once the reader of the output has gone away. */
-bool printer__broken(void *ctx);
 
 #endif /* SCRY_SINK_H */

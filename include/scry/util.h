@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Small shared pieces: logging, one hash map for every table, a buffered output stream. */
+/*
+ * Small shared pieces: logging, one hash map for every table, numbers as text, the buffers'
+ * inline fast paths (their types and the rest are in buf.h), time.
+ */
 #ifndef SCRY_UTIL_H
 #define SCRY_UTIL_H
 
@@ -9,14 +12,28 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "scry/buf.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* --- log.c: every message goes to stderr, prefixed "scry: " ---------------------------------- */
-extern int log_verbose;
-void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * --- log.c: every message goes to stderr, prefixed "scry: " ----------------------------------
+ * Who prints an error: the function that detects it and knows its user-facing cause (which
+ * file, which option, which expression, what to do about it) says it once, with log_err, and
+ * returns a negative errno; its callers pass that errno up and print nothing more. Library-like
+ * code that cannot know the cause (hashmap, obuf, sbuf, the codecs) only returns the errno, and
+ * its caller is then the one that knows. main() turns the errno into the exit status and adds
+ * no message of its own. A warning (log_warn) is for damage scry works around and goes on.
+ */
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)	/* a result worth saying: not an error */
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)	/* only with -v */
+/* -v: debug messages, and libbpf's own log. The one verbosity flag. */
+void log_set_verbose(bool on);
+bool log_is_verbose(void);
 /* Messages go to `hook` instead of stderr (NULL: stderr again): tests and fuzzers. */
 void log_set_hook(void (*hook)(const char *line));
 /*
@@ -27,8 +44,12 @@ void log_set_hook(void (*hook)(const char *line));
 #define LOG_HELD 8
 void log_hold(bool on);
 bool log_last(char *buf, size_t len);
-/* Warn once per distinct `key` (a static string naming the condition). */
-void log_warn_once(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Warn only the first time `*said` is seen false (then it is true): the caller owns the flag, so
+ * "once" is per object (a reader, one of its limits) or per process (a static), as it means.
+ * True if this call warned. Safe from any thread.
+ */
+bool log_warn_once(bool *said, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --- hashmap.c: open addressing, u64 keys, pointer values ----------------------------------- */
 struct hashmap;
@@ -43,87 +64,25 @@ size_t hashmap__size(const struct hashmap *m);
 /* Iterate: start with *pos = 0; returns false when done. */
 bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val);
 
-/* --- obuf.c: buffered writes to an fd, quiet end on a closed pipe --------------------------- */
-struct obuf {
-	int fd;
-	bool broken;		/* the reader went away (EPIPE): stop producing output */
-	int err;		/* first write error other than EPIPE (-errno) */
-	size_t len;
-	char buf[1 << 16];
-};
-void obuf__init(struct obuf *o, int fd);
-void obuf__flush(struct obuf *o);
-void obuf__write_slow(struct obuf *o, const void *p, size_t n);
-static inline void obuf__write(struct obuf *o, const void *p, size_t n)
-{
-	if (o->len + n <= sizeof(o->buf)) {
-		__builtin_memcpy(o->buf + o->len, p, n);
-		o->len += n;
-		return;
-	}
-	obuf__write_slow(o, p, n);
-}
-static inline void obuf__reserve(struct obuf *o, size_t n)
-{
-	if (o->len + n > sizeof(o->buf))
-		obuf__flush(o);
-}
-/* Decimal digits of v into the end of buf[20]; returns where they start. */
-char *fmt_u64(char buf[20], uint64_t v);
+/* --- fmt.c: numbers as text ----------------------------------------------------------------- */
 /* Exactly `width` digits of v, zero-padded (v < 10^width). */
 void fmt_fixed(char *out, uint64_t v, int width);
-static inline void obuf__putc(struct obuf *o, char c)
-{
-	obuf__reserve(o, 1);
-	o->buf[o->len++] = c;
-}
+/* Text into the buffers (buf.h) beyond their primitives: numbers, C strings, printf. */
 void obuf__puts(struct obuf *o, const char *s);
 void obuf__u64(struct obuf *o, uint64_t v);
 void obuf__s64(struct obuf *o, int64_t v);
 void obuf__hex(struct obuf *o, uint64_t v);
 void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/*
- * --- escape.c: untrusted strings on their way out -------------------------------------------
- * Every comm, argv, path, container name, image, label or capture string reaches a terminal or
- * a JSON consumer through these, and nothing else: printable text as it is, a backslash as \\,
- * controls (C0, DEL, C1), bidirectional controls, line separators and bytes that are not strict
- * UTF-8 as \xNN. The escaping is lossless (it can be undone) and its output is valid UTF-8.
- */
-/* Bytes that are copied as they are (printable ASCII but '\\'); the others go through escaping. */
-extern const bool esc_plain_tab[256];
-static inline bool esc_plain(unsigned char c)
-{
-	return esc_plain_tab[c];
-}
+void sbuf__u64(struct sbuf *b, uint64_t v);
+void sbuf__s64(struct sbuf *b, int64_t v);
+void sbuf__hex(struct sbuf *b, uint64_t v);
+void sbuf__oct(struct sbuf *b, uint64_t v);
 
 /*
- * Length of the run of plain bytes at the start of s[0..n) (for JSON, '"' ends it too): eight
- * bytes at a time while they are all printable ASCII (the common case: names, paths,
- * evt.info), then byte by byte. A word with a byte that may need escaping goes byte by byte.
+ * The inline fast paths in front of escape.c and sbuf.c (buf.h): the common case stays in the
+ * caller; those files need nothing from here.
  */
-static inline size_t esc_plain_run(const unsigned char *s, size_t n, bool json)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, bs, del, q;
-
-		memcpy(&w, s + i, 8);
-		bs = w ^ (ones * '\\');
-		del = w ^ (ones * 0x7f);
-		q = json ? w ^ (ones * '"') : ~0ULL;
-		/* a byte >= 0x80, < 0x20, equal to '\\', DEL or '"' */
-		if ((w | ((w - ones * 0x20) & ~w) | ((bs - ones) & ~bs) | ((del - ones) & ~del) |
-		     ((q - ones) & ~q)) & highs)
-			break;
-	}
-	while (i < n && esc_plain(s[i]) && (!json || s[i] != '"'))
-		i++;
-	return i;
-}
-
-void obuf__text_slow(struct obuf *o, const char *s, size_t n, size_t plain);
+/* Escaped text (escape.c). */
 static inline void obuf__text(struct obuf *o, const char *s, size_t n)
 {
 	size_t run = esc_plain_run((const unsigned char *)s, n, false);
@@ -133,42 +92,6 @@ static inline void obuf__text(struct obuf *o, const char *s, size_t n)
 	else
 		obuf__text_slow(o, s, n, run);
 }
-/* A JSON string literal, quotes included: the escaped text, JSON-encoded (RFC 8259). */
-void obuf__json_str(struct obuf *o, const char *s, size_t n);
-/* Into a buffer of `cap` bytes (NUL-terminated, an escape never cut); returns the length. */
-size_t esc_text(char *out, size_t cap, const char *s, size_t n);
-/* Terminal columns of escaped text (one per character). */
-size_t esc_columns(const char *s, size_t n);
-/* A table cell: escaped, cut to `max` columns (0: no limit), padded with spaces to `width`. */
-void obuf__text_col(struct obuf *o, const char *s, size_t n, size_t width, size_t max);
-size_t esc_col(char *out, size_t cap, const char *s, size_t n, size_t width, size_t max);
-
-/*
- * --- sbuf.c: formatting into a buffer -------------------------------------------------------
- * A fixed buffer truncates at its end. A buffer from an sbuf_mem grows (kept for the next use,
- * so nothing is allocated per event once it is large enough) up to SBUF_GROW_MAX: field values
- * are built in these, so that a filter and every output see the same whole value.
- */
-#define SBUF_MEM_INIT	8192
-#define SBUF_GROW_MAX	(16u << 20)
-struct sbuf_mem {
-	char *buf;
-	size_t cap;
-};
-struct sbuf {
-	char *buf;
-	size_t len, cap;	/* buf[len] is kept NUL; cap includes the NUL */
-	struct sbuf_mem *mem;	/* NULL: a fixed buffer */
-};
-static inline void sbuf__init(struct sbuf *b, char *buf, size_t cap)
-{
-	b->buf = buf;
-	b->cap = cap;
-	b->len = 0;
-	b->mem = NULL;
-	buf[0] = '\0';
-}
-void sbuf__init_mem_slow(struct sbuf *b, struct sbuf_mem *m);
 static inline void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
 {
 	if (!m->buf) {
@@ -178,25 +101,35 @@ static inline void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
 	sbuf__init(b, m->buf, m->cap);
 	b->mem = m;
 }
-void sbuf_mem__free(struct sbuf_mem *m);
-void sbuf__write(struct sbuf *b, const char *s, size_t n);
-void sbuf__puts(struct sbuf *b, const char *s);
-void sbuf__putc(struct sbuf *b, char c);
-void sbuf__u64(struct sbuf *b, uint64_t v);
-void sbuf__s64(struct sbuf *b, int64_t v);
-void sbuf__hex(struct sbuf *b, uint64_t v);
-void sbuf__oct(struct sbuf *b, uint64_t v);
-/* NUL-separated strings (argv) joined with `sep`; other bytes as they are. */
-void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep);
 
 /* --- time.c ---------------------------------------------------------------------------------- */
+#define NSEC_PER_SEC	1000000000ULL
 uint64_t now_boot_ns(void);
 uint64_t now_mono_ns(void);
 /* Wall-clock ns at boot: CLOCK_REALTIME - CLOCK_BOOTTIME, to turn event times into dates. */
 uint64_t boot_to_wall_offset(void);
-/* The offset the output uses: measured live, or taken from a capture's header. */
+/*
+ * The offset the output uses, one per process: set by the command that runs (live: measured;
+ * replay: from the capture's header) before the first event; read by everyone else.
+ */
 void clock__set_wall_offset(uint64_t off);
 uint64_t clock__wall_offset(void);
+/* An event's boot-time ns as wall-clock ns since the epoch. */
+uint64_t clock__wall(uint64_t boot_ns);
+
+/* Every time scry shows, in local time; one function so that all outputs agree. */
+enum time_fmt {
+	TIME_HMS,	/* 12:34:56			scry top's header */
+	TIME_HMS_MS,	/* 12:34:56.789			view tables, capture warnings */
+	TIME_HMS_NS,	/* 12:34:56.123456789		evt.time */
+	TIME_DATE,	/* 2026-12-01 12:34:56		lscontainers */
+	TIME_DATE_NS,	/* 2026-12-01 12:34:56.123456789	evt.datetime */
+	TIME_ISO_MS,	/* 2026-12-01T12:34:56.789	views' JSON */
+	TIME__MAX
+};
+#define TIME_STR_MAX	32
+/* Wall-clock ns since the epoch into buf (NUL-terminated); returns the length. */
+size_t fmt_wall(char buf[TIME_STR_MAX], uint64_t wall_ns, enum time_fmt f);
 
 /* --- parse.c --------------------------------------------------------------------------------- */
 /* Whole-string unsigned / double parse with range check; 0 or -EINVAL/-ERANGE. */

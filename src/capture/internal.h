@@ -161,7 +161,7 @@ struct cap_limit_desc {
 };
 extern const struct cap_limit_desc cap_limits[CAP_LIM__MAX];
 /* Say once that a limit was reached (`said` keeps which were): true the first time. */
-bool cap_limit_hit(uint32_t *said, enum cap_limit l);
+bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l);
 
 /* --- file header ---------------------------------------------------------------------------- */
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
@@ -498,8 +498,8 @@ void cap_file__check_totals(struct cap_file *f);
  * its end); nothing for a whole file.
  */
 void cap_file__report(struct cap_file *f);
-/* "15:04:05.123" (local time) for messages. */
-void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len);
+/* "15:04:05.123" (local time) for messages, into TIME_STR_MAX bytes. */
+void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf);
 
 /* --- prescan.c: the containers of every file, before the first record ------------------------ */
 struct cap_ctrs;

@@ -75,7 +75,7 @@ struct capture_reader {
 	struct containers *ct;
 	uint64_t boot_wall;		/* of the reference boot */
 	uint64_t start_ts;
-	uint32_t warned;		/* 1 << enum cap_limit: said already */
+	bool warned[CAP_LIM__MAX];	/* said already */
 	uint64_t unknown[256];		/* items skipped, by tag: a newer version's */
 	struct capture_read_stats st;
 	cap_loss_fn *on_loss;		/* -r with -w: the recorder's losses go on into the new file */
@@ -84,7 +84,7 @@ struct capture_reader {
 
 static void limit_hit(struct capture_reader *r, enum cap_limit l)
 {
-	r->st.limits_hit += cap_limit_hit(&r->warned, l);
+	r->st.limits_hit += cap_limit_hit(r->warned, l);
 }
 
 static void proctab_over(void *ctx, enum proctab_bound what)
@@ -165,11 +165,10 @@ static const struct cap_header *stream_hdr(const struct capture_reader *r, const
 	return cap_file__header(r->files[s->first]);
 }
 
-static const struct capture_reader *sort_reader;	/* qsort has no context argument */
-
 /* Recordings in the order they started (wall clock), then by session id. */
-static int by_start(const void *a, const void *b)
+static int by_start(const void *a, const void *b, void *ctx)
 {
+	const struct capture_reader *sort_reader = ctx;
 	const struct cap_header *x = stream_hdr(sort_reader, a), *y = stream_hdr(sort_reader, b);
 	uint64_t wx = x->boot_wall + x->start_ts, wy = y->boot_wall + y->start_ts;
 
@@ -189,8 +188,9 @@ static bool has_boot_id(const struct cap_header *h)
  * Boots: recordings with the same boot id, or (without one, a foreign writer) whose boot times
  * agree within a second. Sorted so that each boot is a run; ties by stream index.
  */
-static int by_boot(const void *a, const void *b)
+static int by_boot(const void *a, const void *b, void *ctx)
 {
+	const struct capture_reader *sort_reader = ctx;
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
 	const struct cap_header *x = stream_hdr(sort_reader, &sort_reader->streams[i]);
 	const struct cap_header *y = stream_hdr(sort_reader, &sort_reader->streams[j]);
@@ -224,8 +224,7 @@ static int align_boots(struct capture_reader *r)
 		return -ENOMEM;
 	for (i = 0; i < r->nstreams; i++)
 		idx[i] = i;
-	sort_reader = r;
-	qsort(idx, r->nstreams, sizeof(*idx), by_boot);
+	qsort_r(idx, r->nstreams, sizeof(*idx), by_boot, r);
 	for (i = 0; i < r->nstreams; i = j) {
 		const struct cap_header *lead = stream_hdr(r, &r->streams[idx[i]]);
 		uint32_t first = idx[i];
@@ -281,8 +280,7 @@ static int make_streams(struct capture_reader *r)
 		}
 		s->nfiles++;
 	}
-	sort_reader = r;
-	qsort(r->streams, r->nstreams, sizeof(*r->streams), by_start);
+	qsort_r(r->streams, r->nstreams, sizeof(*r->streams), by_start, r);
 	return align_boots(r);
 }
 
@@ -494,8 +492,8 @@ static void report_loss(struct stream *s, struct cap_file *f)
 
 	if (!s->loss.events)
 		return;
-	cap_fmt_time(cap_file__header(f), s->loss.first_ts, t0, sizeof(t0));
-	cap_fmt_time(cap_file__header(f), s->loss.last_ts, t1, sizeof(t1));
+	cap_fmt_time(cap_file__header(f), s->loss.first_ts, t0);
+	cap_fmt_time(cap_file__header(f), s->loss.last_ts, t1);
 	log_warn("%s: the recorder dropped %llu events between %s and %s (its disk or compression "
 		 "fell behind); they are not in the file", cap_file__path(f),
 		 (unsigned long long)s->loss.events, t0, t1);
@@ -793,7 +791,6 @@ int capture_reader__load(struct capture_reader *r, struct proctab *pt, struct co
 	rc = prescan(r);
 	if (rc)
 		return rc;
-	clock__set_wall_offset(r->boot_wall);
 	r->heap = malloc(r->nstreams * sizeof(*r->heap));
 	if (!r->heap)
 		return -ENOMEM;
@@ -882,6 +879,11 @@ void capture_reader__on_loss(struct capture_reader *r, cap_loss_fn *fn, void *ct
 {
 	r->on_loss = fn;
 	r->loss_ctx = ctx;
+}
+
+uint64_t capture_reader__boot_wall(const struct capture_reader *r)
+{
+	return r->boot_wall;
 }
 
 uint64_t capture_reader__start_ts(const struct capture_reader *r)

@@ -34,15 +34,12 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 				"are not kept (those processes show none)" },
 };
 
-bool cap_limit_hit(uint32_t *said, enum cap_limit l)
+bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l)
 {
-	if (*said & (1u << l))
-		return false;
-	*said |= 1u << l;
-	log_warn("the replay keeps at most %llu %s: the rest %s (see \"Limits of a replay\" in "
-		 "scry's capture format documentation)", (unsigned long long)cap_limits[l].max,
-		 cap_limits[l].what, cap_limits[l].rest);
-	return true;
+	return log_warn_once(&said[l], "the replay keeps at most %llu %s: the rest %s (see \"Limits "
+			     "of a replay\" in scry's capture format documentation)",
+			     (unsigned long long)cap_limits[l].max, cap_limits[l].what,
+			     cap_limits[l].rest);
 }
 
 struct ctr_acc {

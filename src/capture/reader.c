@@ -317,17 +317,9 @@ void cap_file__close(struct cap_file *f)
 	release(f);
 }
 
-void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf, size_t len)
+void cap_fmt_time(const struct cap_header *h, uint64_t ts, char *buf)
 {
-	uint64_t wall = h->boot_wall + ts;
-	time_t sec = wall / 1000000000ULL;
-	struct tm tm;
-	size_t n;
-
-	localtime_r(&sec, &tm);
-	n = strftime(buf, len, "%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%03llu",
-		 (unsigned long long)(wall % 1000000000ULL / 1000000ULL));
+	fmt_wall(buf, h->boot_wall + ts, TIME_HMS_MS);
 }
 
 static int grow(uint8_t **buf, size_t *cap, size_t need)
@@ -655,7 +647,7 @@ static void end_clause(struct cap_file *f, char *buf, size_t cap, size_t *n)
 	const struct cap_damage *d = &f->dmg;
 	char t[32];
 
-	cap_fmt_time(&f->hdr, d->last_ts ? d->last_ts : f->hdr.file_ts, t, sizeof(t));
+	cap_fmt_time(&f->hdr, d->last_ts ? d->last_ts : f->hdr.file_ts, t);
 	if (f->cut_records)
 		clause(buf, cap, n, "it was cut short (the recording was killed or its disk filled) "
 		       "and replays up to %s: its last block of %llu records (%llu bytes) is "
@@ -686,8 +678,8 @@ void cap_file__report(struct cap_file *f)
 		       d->why ? d->why : "a damaged block header",
 		       d->damaged_blocks > 1 ? ", among others" : "");
 		if (d->lost_records && d->lost_last) {
-			cap_fmt_time(&f->hdr, d->lost_first, t0, sizeof(t0));
-			cap_fmt_time(&f->hdr, d->lost_last, t1, sizeof(t1));
+			cap_fmt_time(&f->hdr, d->lost_first, t0);
+			cap_fmt_time(&f->hdr, d->lost_last, t1);
 			clause(line, sizeof(line), &n, "%llu records between %s and %s were lost",
 			       (unsigned long long)d->lost_records, t0, t1);
 		} else if (d->lost_records) {

@@ -77,8 +77,6 @@ static int check_usage(const struct scry_opts *o)
 	void *pr;
 	int err;
 
-	if (syscalls__init())
-		return -EINVAL;
 	err = run__compile_filter(o->filter, &f);
 	filter__free(f);
 	if (err)

@@ -69,21 +69,20 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
 	struct reorder_stats ro;
 
-	fprintf(stderr, "scry: %llu events captured, %llu dropped (%.2f%%), %.2f s\n",
-		(unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
-		pct, secs);
+	log_info("%llu events captured, %llu dropped (%.2f%%), %.2f s",
+		 (unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
+		 pct, secs);
 	if (pipeline__malformed(pl))
-		fprintf(stderr, "scry: %llu malformed records skipped\n",
-			(unsigned long long)pipeline__malformed(pl));
+		log_info("%llu malformed records skipped", (unsigned long long)pipeline__malformed(pl));
 	pipeline__order_stats(pl, &ro);
 	if (ro.late)
-		fprintf(stderr, "scry: %llu events reached scry up to %.1f ms after newer ones had been "
-			"shown: they were shown out of time order\n", (unsigned long long)ro.late,
-			ro.late_max_ns / 1e6);
+		log_info("%llu events reached scry up to %.1f ms after newer ones had been "
+			 "shown: they were shown out of time order", (unsigned long long)ro.late,
+			 ro.late_max_ns / 1e6);
 	if (st->ctl_dropped)
-		fprintf(stderr, "scry: %llu notices of cgroups made or removed were lost (the ring was "
-			"full): containers that lived only milliseconds may show as the host\n",
-			(unsigned long long)st->ctl_dropped);
+		log_info("%llu notices of cgroups made or removed were lost (the ring was "
+			 "full): containers that lived only milliseconds may show as the host",
+			 (unsigned long long)st->ctl_dropped);
 }
 
 /*
@@ -130,7 +129,6 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	bool stop = false;
 	sigset_t set;
 
-	probe__set_verbose(o->verbose);
 	log_debug("syscalls: %s", mode == SYSCALLS_OFF ? "not traced (the output needs none)" :
 		  mode == SYSCALLS_EXITS ? "exits only (the output needs no latency)" :
 		  "enters and exits");

@@ -182,8 +182,7 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 			o->format = optarg;
 		break;
 	case 'v':
-		o->verbose = true;
-		log_verbose = 1;
+		log_set_verbose(true);
 		break;
 	case 'h':
 		cli__usage();

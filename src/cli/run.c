@@ -43,8 +43,6 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 		co.resolve = true;
 		co.v1_controller = o->cgroup_v1;
 	}
-	if (syscalls__init())
-		return -EINVAL;
 	err = run__compile_filter(o->filter, &f);
 	if (err)
 		return err;
@@ -117,7 +115,7 @@ static int replay_loop(struct run *r)
 
 	pipeline__begin(pl, start, 0, false);
 	log_debug("replaying a recording that began at %llu ns after the epoch",
-		  (unsigned long long)(start + clock__wall_offset()));
+		  (unsigned long long)clock__wall(start));
 	while ((rc = capture_reader__next(r->reader, &rec, &size)) > 0) {
 		uint64_t ts = ((const struct scry_hdr *)rec)->ts;
 
@@ -146,6 +144,8 @@ static int replay(struct run *r)
 		err = capture_reader__snapshots(r->reader);
 	if (err)
 		return err;
+	/* Outputs show wall-clock times as the recording host saw them. */
+	clock__set_wall_offset(capture_reader__boot_wall(r->reader));
 	r->replayed = true;
 	err = replay_loop(r);
 	if (pipeline__status(r->pl) < 0 && !err)

@@ -9,7 +9,9 @@
  * recorded by BPF), the S argument is copied as a path.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -194,13 +196,18 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	return 0;
 }
 
-int syscalls__init(void)
+/*
+ * The table is built on first use, whoever comes first (decoder, filter, top, BPF loader): no
+ * caller has to remember an init call, and none can see a half-built table.
+ */
+static pthread_once_t built_once = PTHREAD_ONCE_INIT;
+static bool built;
+
+static void build(void)
 {
 	size_t i;
-	int nr, err;
+	int nr;
 
-	if (nr_count)
-		return 0;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		table[i].name = names[i];
 		table[i].ret = ARG_L;
@@ -226,17 +233,25 @@ int syscalls__init(void)
 		nr = native_lookup(rules[i].name);
 		if (nr < 0)
 			continue;	/* not on this architecture (open, stat on arm64...) */
-		err = parse_spec(&table[nr], &rules[i]);
-		if (err) {
+		if (parse_spec(&table[nr], &rules[i])) {
+			/* A typo in rules[] above: a bug every unit test that decodes would hit. */
 			log_err("internal: bad argument spec for %s", rules[i].name);
-			return err;
+			abort();
 		}
 	}
-	return 0;
+	__atomic_store_n(&built, true, __ATOMIC_RELEASE);
+}
+
+/* One load on the hot path once built; pthread_once only until then. */
+static inline void need_table(void)
+{
+	if (!__atomic_load_n(&built, __ATOMIC_ACQUIRE))
+		pthread_once(&built_once, build);
 }
 
 const struct syscall_desc *syscall_desc(uint32_t nr)
 {
+	need_table();
 	if (nr >= SCRY_NR_COMPAT_BASE) {
 		nr -= SCRY_NR_COMPAT_BASE;
 		return nr < SCRY_NR_SYSCALLS && table32[nr].name ? &table32[nr] : NULL;
@@ -248,6 +263,7 @@ const struct syscall_desc *syscall_desc(uint32_t nr)
 
 const char *syscall_name(uint32_t nr)
 {
+	need_table();
 	if (nr >= SCRY_NR_COMPAT_BASE) {
 		nr -= SCRY_NR_COMPAT_BASE;
 		return nr < SCRY_NR_SYSCALLS ? table32[nr].name : NULL;
@@ -262,6 +278,7 @@ int syscall_lookup(const char *name)
 
 	if (nr >= 0)
 		return nr;
+	need_table();
 	for (i = 0; i < SCRY_NR_SYSCALLS; i++)
 		if (table32[i].name && !strcmp(table32[i].name, name))
 			return SCRY_NR_COMPAT_BASE + i;
@@ -272,13 +289,15 @@ uint32_t syscall_native(uint32_t raw)
 {
 	uint32_t n32 = raw - SCRY_NR_COMPAT_BASE;
 
-	if (raw < SCRY_NR_COMPAT_BASE || n32 >= SCRY_NR_SYSCALLS || !nr_count)
+	if (raw < SCRY_NR_COMPAT_BASE || n32 >= SCRY_NR_SYSCALLS)
 		return raw;
+	need_table();
 	return native_of32[n32];
 }
 
 uint32_t syscall_count(void)
 {
+	need_table();
 	return nr_count;
 }
 
@@ -286,6 +305,7 @@ void syscalls__bpf_rules(struct scry_sysarg *out, uint32_t n)
 {
 	uint32_t i;
 
+	need_table();
 	memset(out, 0, n * sizeof(*out));
 	for (i = 0; i < n && i < nr_count; i++) {
 		out[i].nargs = table[i].nargs;

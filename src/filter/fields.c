@@ -34,43 +34,22 @@ static bool get_num(const struct scry_event *ev, struct field_val *v, struct sbu
 
 static bool get_rawtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return U(ev->ts + clock__wall_offset());
+	return U(clock__wall(ev->ts));
 }
 
-/* HH:MM:SS.nnnnnnnnn in local time; the date part is computed once per second. */
 static bool get_time(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	static __thread time_t last_sec = -1;
-	static __thread char hms[10];
-	uint64_t t = ev->ts + clock__wall_offset();
-	time_t sec = t / 1000000000ULL;
-	char out[18];
+	char out[TIME_STR_MAX];
 
-	if (sec != last_sec) {
-		struct tm tm;
-
-		localtime_r(&sec, &tm);
-		strftime(hms, sizeof(hms), "%H:%M:%S.", &tm);
-		last_sec = sec;
-	}
-	memcpy(out, hms, 9);
-	fmt_fixed(out + 9, t % 1000000000ULL, 9);
-	sbuf__write(b, out, sizeof(out));
+	sbuf__write(b, out, fmt_wall(out, clock__wall(ev->ts), TIME_HMS_NS));
 	return str_val(v, b->buf, b->len);
 }
 
 static bool get_datetime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	uint64_t t = ev->ts + clock__wall_offset();
-	time_t sec = t / 1000000000ULL;
-	char tmp[32];
-	struct tm tm;
+	char out[TIME_STR_MAX];
 
-	localtime_r(&sec, &tm);
-	strftime(tmp, sizeof(tmp), "%Y-%m-%d %H:%M:%S.", &tm);
-	sbuf__puts(b, tmp);
-	snprintf(tmp, sizeof(tmp), "%09llu", (unsigned long long)(t % 1000000000ULL));
-	sbuf__puts(b, tmp);
+	sbuf__write(b, out, fmt_wall(out, clock__wall(ev->ts), TIME_DATE_NS));
 	return str_val(v, b->buf, b->len);
 }
 
@@ -348,8 +327,6 @@ static const char *evt_type_nth(size_t i)
 {
 	const char *n;
 
-	if (syscalls__init())
-		return NULL;
 	if (i < SCRY_REC__MAX)
 		return !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ? evt_table[i].name : "";
 	i -= SCRY_REC__MAX;
@@ -370,7 +347,7 @@ static bool evt_type_valid(const char *s)
 	uint32_t nr;
 
 	/* "syscall": how an event shows a number its table has no name for */
-	return !syscalls__init() && (evt_type_lookup(s, &nr) >= 0 || !strcmp(s, "syscall"));
+	return evt_type_lookup(s, &nr) >= 0 || !strcmp(s, "syscall");
 }
 
 static const char *res_nth(size_t i)

@@ -37,17 +37,10 @@ struct probe {
 	bool exit_only;		/* sys_exit alone (sys_enter loaded but detached, or not loaded) */
 };
 
-/* --- libbpf log ------------------------------------------------------------------------------ */
-static bool verbose;
-
-void probe__set_verbose(bool v)
-{
-	verbose = v;
-}
-
+/* --- libbpf log: silent unless -v (log_is_verbose) ------------------------------------------- */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (!verbose || level == LIBBPF_DEBUG)
+	if (!log_is_verbose() || level == LIBBPF_DEBUG)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -187,12 +180,12 @@ static void err_load(struct probe *p, int err)
 		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0) {
 			log_err("the kernel refused to load BPF program %s (%s)%s",
 				bpf_program__name(prog), strerror(-err),
-				verbose ? "" : "; run with -v to see the verifier's reason");
+				log_is_verbose() ? "" : "; run with -v to see the verifier's reason");
 			return;
 		}
 	}
 	log_err("the kernel refused to load scry's BPF programs (%s)%s", strerror(-err),
-		verbose ? "" : "; run with -v to see why");
+		log_is_verbose() ? "" : "; run with -v to see why");
 }
 
 struct probe *probe__open(const struct probe_opts *o)
@@ -213,10 +206,6 @@ struct probe *probe__open(const struct probe_opts *o)
 	btf = load_kernel_btf(o->btf_path);
 	if (!btf)
 		return NULL;
-	if (syscalls__init()) {
-		err = -EINVAL;
-		goto fail;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		err = -ENOMEM;

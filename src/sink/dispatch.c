@@ -323,7 +323,9 @@ void pipeline__release(struct pipeline *pl, uint64_t arrived)
 	reorder__stats(pl->order, &st);
 	if (st.bytes > ORDER_MAX_BYTES) {
 		/* Too much waiting (a runtime slow to answer under a flood): let the oldest go. */
-		log_warn_once("order-bound", "more than %u MiB of events waited for container names: "
+		static bool said;
+
+		log_warn_once(&said, "more than %u MiB of events waited for container names: "
 			      "some events show container ids instead of names", ORDER_MAX_BYTES >> 20);
 		holds_barrier(pl, true);
 		while (!pl->status && st.bytes > ORDER_MAX_BYTES / 2 &&

@@ -199,11 +199,6 @@ static void printer_free(void *ctx)
 
 const struct sink_ops printer_ops = SINK_OPS(printer, "printer", 0);
 
-bool printer__broken(void *ctx)
-{
-	return ((struct printer *)ctx)->out.broken;
-}
-
 static int add_seg(struct printer *pr, const struct field_desc *f, const char *lit, size_t len)
 {
 	struct seg *s;

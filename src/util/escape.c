@@ -18,14 +18,9 @@
  */
 #include <string.h>
 
-#include "scry/util.h"
+#include "scry/buf.h"
 
 static const char hexdig[] = "0123456789abcdef";
-
-const bool esc_plain_tab[256] = {
-	[0x20 ... 0x5b] = true,		/* '\\' (0x5c) is escaped, to keep the escaping lossless */
-	[0x5d ... 0x7e] = true,
-};
 
 /*
  * Length of the strict UTF-8 sequence at s[0..n) (2 to 4), or 0 if it is not one. Rejects
@@ -125,54 +120,51 @@ size_t esc_text(char *out, size_t cap, const char *in, size_t n)
 	return o;
 }
 
-void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
+/*
+ * The escaped text of s[i..n) into o. For JSON (RFC 8259) the escaped text is JSON-encoded, in
+ * which only '"' and '\\' need JSON's own escapes. Inline: each caller gets its own copy, with
+ * `json` a constant.
+ */
+static inline __attribute__((always_inline)) void
+obuf__escape(struct obuf *o, const unsigned char *s, size_t n, size_t i, bool json)
 {
-	const unsigned char *s = (const unsigned char *)in;
 	char step[ESC_STEP_MAX];
-	size_t run, used, k;
+	size_t run, used, k, j;
 
-	obuf__write(o, s, i);	/* the plain run the inline part found */
+	obuf__write(o, s, i);	/* the plain run the caller found (JSON: none) */
 	while (i < n) {
-		run = esc_plain_run(s + i, n - i, false);
+		run = esc_plain_run(s + i, n - i, json);
 		if (run) {
 			obuf__write(o, s + i, run);
 			i += run;
 			continue;
 		}
-		k = esc_step(s + i, n - i, step, &used);
-		obuf__write(o, step, k);
-		i += used;
-	}
-}
-
-/* JSON (RFC 8259): the escaped text, in which only '"' and '\\' need JSON's own escapes. */
-void obuf__json_str(struct obuf *o, const char *in, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)in;
-	char step[ESC_STEP_MAX];
-	size_t i = 0, run, used, k, j;
-
-	obuf__putc(o, '"');
-	while (i < n) {
-		run = esc_plain_run(s + i, n - i, true);
-		if (run) {
-			obuf__write(o, s + i, run);
-			i += run;
-			continue;
-		}
-		if (s[i] == '"') {
+		if (json && s[i] == '"') {
 			obuf__write(o, "\\\"", 2);
 			i++;
 			continue;
 		}
 		k = esc_step(s + i, n - i, step, &used);
-		for (j = 0; j < k; j++) {
+		if (!json)
+			obuf__write(o, step, k);
+		for (j = 0; json && j < k; j++) {
 			if (step[j] == '\\')
 				obuf__putc(o, '\\');
 			obuf__putc(o, step[j]);
 		}
 		i += used;
 	}
+}
+
+void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
+{
+	obuf__escape(o, (const unsigned char *)in, n, i, false);
+}
+
+void obuf__json_str(struct obuf *o, const char *in, size_t n)
+{
+	obuf__putc(o, '"');
+	obuf__escape(o, (const unsigned char *)in, n, 0, true);
 	obuf__putc(o, '"');
 }
 

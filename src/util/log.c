@@ -5,7 +5,18 @@
 
 #include "scry/util.h"
 
-int log_verbose;
+static bool verbose;	/* -v; set before any thread starts */
+
+void log_set_verbose(bool on)
+{
+	verbose = on;
+}
+
+bool log_is_verbose(void)
+{
+	return verbose;
+}
+
 /*
  * Everything below is under one lock: messages come from the resolver thread too, while a
  * full-screen UI reads what was held back for its status line.
@@ -95,65 +106,32 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&log_lock);
 }
 
-void log_err(const char *fmt, ...)
+static const char *const level_prefix[] = {
+	[LOG_ERR] = "",
+	[LOG_WARN] = "warning: ",
+	[LOG_INFO] = "",
+	[LOG_DEBUG] = "",
+};
+
+void log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vlog("", fmt, ap);
-	va_end(ap);
-}
-
-void log_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void log_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog("", fmt, ap);
-	va_end(ap);
-}
-
-void log_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!log_verbose)
+	if (level == LOG_DEBUG && !log_is_verbose())
 		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog(level_prefix[level], fmt, ap);
 	va_end(ap);
 }
 
-#define WARN_ONCE_MAX 64
-static const char *warned[WARN_ONCE_MAX];
-static unsigned int nwarned;
-static pthread_mutex_t warn_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void log_warn_once(const char *key, const char *fmt, ...)
+bool log_warn_once(bool *said, const char *fmt, ...)
 {
 	va_list ap;
-	unsigned int i;
 
-	pthread_mutex_lock(&warn_lock);
-	for (i = 0; i < nwarned; i++) {
-		if (warned[i] == key || !strcmp(warned[i], key)) {
-			pthread_mutex_unlock(&warn_lock);
-			return;
-		}
-	}
-	if (nwarned < WARN_ONCE_MAX)
-		warned[nwarned++] = key;
-	pthread_mutex_unlock(&warn_lock);
+	if (__atomic_exchange_n(said, true, __ATOMIC_RELAXED))
+		return false;
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog(level_prefix[LOG_WARN], fmt, ap);
 	va_end(ap);
+	return true;
 }

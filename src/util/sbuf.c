@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scry/util.h"
+#include "scry/buf.h"
 
 /* Enlarge a growable buffer to hold `need` bytes; false when it may not grow (any further). */
 static bool sbuf_grow(struct sbuf *b, size_t need)
@@ -74,48 +74,6 @@ void sbuf__putc(struct sbuf *b, char c)
 		b->buf[b->len++] = c;
 		b->buf[b->len] = '\0';
 	}
-}
-
-static void put_base(struct sbuf *b, uint64_t v, unsigned int base)
-{
-	static const char digits[] = "0123456789abcdef";
-	char tmp[24];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = digits[v % base];
-		v /= base;
-	} while (v);
-	sbuf__write(b, tmp + i, sizeof(tmp) - i);
-}
-
-void sbuf__u64(struct sbuf *b, uint64_t v)
-{
-	char tmp[20], *p = fmt_u64(tmp, v);
-
-	sbuf__write(b, p, tmp + 20 - p);
-}
-
-void sbuf__s64(struct sbuf *b, int64_t v)
-{
-	if (v < 0) {
-		sbuf__putc(b, '-');
-		sbuf__u64(b, -(uint64_t)v);
-	} else {
-		sbuf__u64(b, v);
-	}
-}
-
-void sbuf__hex(struct sbuf *b, uint64_t v)
-{
-	sbuf__write(b, "0x", 2);
-	put_base(b, v, 16);
-}
-
-void sbuf__oct(struct sbuf *b, uint64_t v)
-{
-	sbuf__putc(b, '0');
-	put_base(b, v, 8);
 }
 
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep)

@@ -14,18 +14,6 @@
 #include "scry/util.h"
 #include "scry/view.h"
 
-static void fmt_time(uint64_t boot_ns, char *buf, size_t len, bool date)
-{
-	uint64_t t = boot_ns + clock__wall_offset();
-	time_t sec = t / 1000000000ULL;
-	struct tm tm;
-	size_t n;
-
-	localtime_r(&sec, &tm);
-	n = strftime(buf, len, date ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%03llu", (unsigned long long)(t % 1000000000ULL / 1000000));
-}
-
 /* A figure's value as text tables show it (`json`: as JSON and the totals line show it). */
 static void put_figure(struct obuf *o, enum figure f, const struct view_row *r, uint64_t dur,
 		       bool json)
@@ -131,13 +119,13 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 			struct sbuf_mem *m)
 {
 	uint64_t dur = end > start ? end - start : 0;
-	char from[40], to[40];
+	char from[TIME_STR_MAX], to[TIME_STR_MAX];
 	const uint8_t *f;
 	bool first = true;
 	size_t i;
 
-	fmt_time(start, from, sizeof(from), true);
-	fmt_time(end, to, sizeof(to), true);
+	fmt_wall(from, clock__wall(start), TIME_ISO_MS);
+	fmt_wall(to, clock__wall(end), TIME_ISO_MS);
 	obuf__puts(o, "{\"view\":");
 	obuf__json_str(o, v->name, strlen(v->name));
 	obuf__puts(o, ",\"start\":");
@@ -146,9 +134,9 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 	obuf__json_str(o, to, strlen(to));
 	/* The interval exactly, ns since the epoch, for programs that line it up with other clocks. */
 	obuf__puts(o, ",\"start_ns\":");
-	obuf__u64(o, start + clock__wall_offset());
+	obuf__u64(o, clock__wall(start));
 	obuf__puts(o, ",\"end_ns\":");
-	obuf__u64(o, end + clock__wall_offset());
+	obuf__u64(o, clock__wall(end));
 	obuf__printf(o, ",\"seconds\":%.3f,\"totals\":{", dur / 1e9);
 	for (f = v->figures; *f != FIG__MAX; f++) {
 		if (figure_table[*f].kind == FK_TEXT)
@@ -171,12 +159,12 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 {
 	uint64_t dur = end > start ? end - start : 0;
 	const struct key_col *c;
-	char from[40], to[40];
+	char from[TIME_STR_MAX], to[TIME_STR_MAX];
 	const uint8_t *f;
 	size_t i;
 
-	fmt_time(start, from, sizeof(from), false);
-	fmt_time(end, to, sizeof(to), false);
+	fmt_wall(from, clock__wall(start), TIME_HMS_MS);
+	fmt_wall(to, clock__wall(end), TIME_HMS_MS);
 	obuf__printf(o, "--- %s  %s - %s (%.2f s)  %zu rows", v->name, from, to, dur / 1e9,
 		     total_rows);
 	for (f = v->figures; *f != FIG__MAX; f++) {

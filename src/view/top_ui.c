@@ -196,7 +196,7 @@ static void draw(struct top *t)
 	struct screen *s = cur(t);
 	int rows = LINES - 4, i, x;
 	const uint8_t *f;
-	char buf[512], when[16];
+	char buf[512], when[TIME_STR_MAX];
 	struct view_row tot;
 	time_t now = time(NULL);
 
@@ -205,7 +205,7 @@ static void draw(struct top *t)
 		aggr__totals(t->shown, &tot);
 	else
 		memset(&tot, 0, sizeof(tot));
-	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
+	fmt_wall(when, (uint64_t)now * NSEC_PER_SEC, TIME_HMS);
 	attron(A_BOLD);
 	mvprintw(0, 0, "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
 	attroff(A_BOLD);

@@ -5,8 +5,8 @@
  * kernel. Adding a figure is a row of figure_table: how its value comes from a row's counters and
  * how the text tables, JSON and scry top show it.
  */
+#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "scry/container.h"
 #include "scry/filter.h"
@@ -17,13 +17,11 @@
 static void since(const struct view_row *r, char *buf, size_t len)
 {
 	const struct scry_container *c = r->container;
-	uint64_t ns = !c ? 0 : c->meta.started_ns ? c->meta.started_ns :
-		      c->first_ts + clock__wall_offset();
-	time_t sec = ns / 1000000000ULL;
-	struct tm tm;
+	char t[TIME_STR_MAX];
 
-	localtime_r(&sec, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	fmt_wall(t, !c ? 0 : c->meta.started_ns ? c->meta.started_ns : clock__wall(c->first_ts),
+		 TIME_DATE);
+	snprintf(buf, len, "%s", t);
 }
 
 /* The counters a figure adds up: offsets into struct view_row, + 1 so that 0 means none. */

@@ -337,8 +337,6 @@ static int cmd_read(const char **files, int n)
 
 int main(int argc, char **argv)
 {
-	if (syscalls__init())
-		return 1;
 	if (argc >= 4 && !strcmp(argv[1], "write")) {
 		generate();
 		return cmd_write(argv[2], atof(argv[3]), argc > 4 ? atof(argv[4]) : 0);

@@ -25,11 +25,6 @@ static void hdr(struct scry_hdr *h, uint16_t type, uint16_t size)
 	strcpy(h->comm, "worker");
 }
 
-static int setup(void **state)
-{
-	return syscalls__init();
-}
-
 static void enter_and_short_exit(void **state)
 {
 	struct scry_rec_sys_enter en;
@@ -234,5 +229,5 @@ int main(void)
 		cmocka_unit_test(malformed_records),
 	};
 
-	return cmocka_run_group_tests_name("decode", tests, setup, NULL);
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }

@@ -29,8 +29,6 @@ static struct scry_thread thread;
 
 static int setup(void **state)
 {
-	if (syscalls__init())
-		return -1;
 	memset(&rec, 0, sizeof(rec));
 	rec.h.type = SCRY_REC_SYS_EXIT;
 	rec.h.cpu = 1;

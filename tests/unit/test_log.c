@@ -82,6 +82,35 @@ static void only_the_newest_are_kept(void **state)
 	assert_non_null(strstr(out, "scry: message 19\n"));
 }
 
+static void levels_and_once(void)
+{
+	static bool said_a, said_b;
+	int i;
+
+	log_err("e");
+	log_warn("w");
+	log_info("i");
+	log_debug("hidden");
+	log_set_verbose(true);
+	log_debug("d");
+	log_set_verbose(false);
+	/* "once" belongs to the caller's flag: a second flag is a second condition */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(log_warn_once(&said_a, "a %d", i), i == 0);
+		assert_int_equal(log_warn_once(&said_b, "b %d", i), i == 0);
+	}
+}
+
+/* One log_msg behind the four levels; debug only with -v; warn-once per caller-owned flag. */
+static void one_logger(void **state)
+{
+	char out[1024];
+
+	on_stderr(levels_and_once, out, sizeof(out));
+	assert_string_equal(out, "scry: e\nscry: warning: w\nscry: i\nscry: d\n"
+			    "scry: warning: a 0\nscry: warning: b 0\n");
+}
+
 static volatile bool stop;
 
 static void *logger(void *arg)
@@ -148,6 +177,7 @@ int main(void)
 		cmocka_unit_test(hold_and_release),
 		cmocka_unit_test(only_the_newest_are_kept),
 		cmocka_unit_test(read_while_logging),
+		cmocka_unit_test(one_logger),
 	};
 
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL);

@@ -242,6 +242,32 @@ static void numbers(void **state)
 	assert_memory_equal(fixed, "000000042", 9);
 }
 
+/* sbuf's numbers are obuf's (fmt.c), at the widest values each format has. */
+static void sbuf_numbers(void **state)
+{
+	char mem[128];
+	struct sbuf b;
+
+	sbuf__init(&b, mem, sizeof(mem));
+	sbuf__u64(&b, 18446744073709551615ULL);
+	sbuf__putc(&b, ' ');
+	sbuf__s64(&b, -9223372036854775807LL - 1);
+	sbuf__putc(&b, ' ');
+	sbuf__s64(&b, 7);
+	sbuf__putc(&b, ' ');
+	sbuf__hex(&b, 0);
+	sbuf__putc(&b, ' ');
+	sbuf__hex(&b, ~0ULL);
+	sbuf__putc(&b, ' ');
+	sbuf__oct(&b, 0);
+	sbuf__putc(&b, ' ');
+	sbuf__oct(&b, 0755);
+	sbuf__putc(&b, ' ');
+	sbuf__oct(&b, ~0ULL);
+	assert_string_equal(mem, "18446744073709551615 -9223372036854775808 7 0x0 "
+			    "0xffffffffffffffff 00 0755 01777777777777777777777");
+}
+
 static void put_big(struct obuf *b, const void *arg)
 {
 	static char chunk[1000];
@@ -269,6 +295,7 @@ int main(void)
 		cmocka_unit_test(json_is_the_escaped_text),
 		cmocka_unit_test(cells),
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(sbuf_numbers),
 		cmocka_unit_test(larger_than_buffer),
 	};
 

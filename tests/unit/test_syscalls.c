@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The syscall and errno tables against the C library's own numbers. */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +12,30 @@
 
 #include "scry/decode.h"
 
-static int setup(void **state)
+static void *first_user(void *arg)
 {
-	return syscalls__init();
+	const struct syscall_desc *d = syscall_desc(SYS_read);
+
+	return (void *)(uintptr_t)(d && d->nargs == 3 && d->io == IO_READ);
+}
+
+/*
+ * Run first, in a fresh process: there is no init call, so whichever caller comes first (here
+ * four at once) gets the whole table, argument rules included.
+ */
+static void built_on_first_use(void **state)
+{
+	pthread_t t[4];
+	void *ok;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, first_user, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &ok), 0);
+		assert_true(ok);
+	}
+	assert_int_equal(syscall_desc(SYS_openat)->path, 2);
 }
 
 static void names_match_numbers(void **state)
@@ -125,6 +147,7 @@ static void errno_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(built_on_first_use),
 		cmocka_unit_test(names_match_numbers),
 		cmocka_unit_test(every_name_round_trips),
 		cmocka_unit_test(argument_rules),
@@ -133,5 +156,5 @@ int main(void)
 		cmocka_unit_test(errno_names),
 	};
 
-	return cmocka_run_group_tests_name("syscalls", tests, setup, NULL);
+	return cmocka_run_group_tests_name("syscalls", tests, NULL, NULL);
 }

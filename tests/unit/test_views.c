@@ -186,6 +186,5 @@ int main(void)
 		cmocka_unit_test(empty_view_renders),
 	};
 
-	syscalls__init();
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
 }
