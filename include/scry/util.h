@@ -135,5 +135,13 @@ size_t fmt_wall(char buf[TIME_STR_MAX], uint64_t wall_ns, enum time_fmt f);
 /* Whole-string unsigned / double parse with range check; 0 or -EINVAL/-ERANGE. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_seconds(const char *s, double min, double max, double *out);
+/*
+ * The entry of a table looked up by name (fields, views, programs): an array of n structs of
+ * `size` bytes with a string at offset `off`. NULL if none is called `name`.
+ */
+const void *table_find(const void *tab, size_t n, size_t size, size_t off, const char *name);
+#define TABLE_FIND(tab, n, member, name)							\
+	((__typeof__(&(tab)[0]))table_find((tab), (n), sizeof((tab)[0]),			\
+					   offsetof(__typeof__((tab)[0]), member), (name)))
 
 #endif /* SCRY_UTIL_H */

@@ -464,10 +464,5 @@ const size_t field_count = ARRAY_SIZE(field_table);
 
 const struct field_desc *field_lookup(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < field_count; i++)
-		if (!strcmp(field_table[i].name, name))
-			return &field_table[i];
-	return NULL;
+	return TABLE_FIND(field_table, field_count, name, name);
 }

@@ -4,9 +4,8 @@
  * what the user loses on a kernel without it. A unit test (test_programs) opens the BPF object
  * and fails on a program missing here, so the table stays the whole truth.
  */
-#include <string.h>
-
 #include "scry/event.h"
+#include "scry/util.h"
 #include "internal.h"
 
 #define E(t) PROG_EMITS(SCRY_REC_##t)
@@ -42,10 +41,5 @@ const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 
 const struct prog_desc *prog_lookup(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < prog_count; i++)
-		if (!strcmp(prog_table[i].prog, name))
-			return &prog_table[i];
-	return NULL;
+	return TABLE_FIND(prog_table, prog_count, prog, name);
 }

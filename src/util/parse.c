@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scry/util.h"
 
@@ -37,4 +38,18 @@ int parse_seconds(const char *s, double min, double max, double *out)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+const void *table_find(const void *tab, size_t n, size_t size, size_t off, const char *name)
+{
+	const char *e = tab;
+	size_t i;
+
+	for (i = 0; i < n; i++, e += size) {
+		const char *s = *(const char *const *)(e + off);
+
+		if (s && !strcmp(s, name))
+			return e;
+	}
+	return NULL;
 }

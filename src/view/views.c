@@ -103,11 +103,7 @@ const size_t view_count = ARRAY_SIZE(view_table);
 
 const struct view_desc *view_lookup(const char *name)
 {
-	const struct view_desc *v = view_table, *end = view_table + view_count;
-
-	while (v < end && strcmp(v->name, name))
-		v++;
-	return v < end ? v : NULL;
+	return TABLE_FIND(view_table, view_count, name, name);
 }
 
 bool view_needs_enters(const struct view_desc *v, const struct filter *f)

@@ -136,6 +136,9 @@ static void read_while_logging(void **state)
 
 	log_hold(true);
 	assert_int_equal(pthread_create(&th, NULL, logger, NULL), 0);
+	/* On a loaded machine the logger may not have run yet: wait (10 s at most) for it. */
+	for (i = 0; !log_last(last, sizeof(last)) && i < 100000; i++)
+		usleep(100);
 	for (i = 0; i < 300000; i++) {
 		size_t n, k;
 
