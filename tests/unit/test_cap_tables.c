@@ -21,11 +21,11 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
+#include "testlib.h"
 
 #define ID_A "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000001"
 #define BOUND (65536 + 16)	/* tables.c's CGIDS_MAX, and a few containers */
 
-static char tmpdir[64];
 
 /* The cgroups listed by the container items in `b`, marked in `seen` (indexed by cgid). */
 static uint32_t mark_items(const struct cap_buf *b, uint8_t *seen, uint64_t max)
@@ -164,7 +164,7 @@ static void every_file_alone(void **state)
 	unsigned int f;
 	uint32_t i;
 
-	snprintf(base, sizeof(base), "%s/alone", tmpdir);
+	snprintf(base, sizeof(base), "%s/alone", test_dir);
 	o.path = base;
 	procs = proctab__new(NULL);
 	ctrs = containers__new(&co, false);
@@ -240,17 +240,12 @@ static void every_file_alone(void **state)
 
 static int setup(void **state)
 {
-	strcpy(tmpdir, "/tmp/scry-tables-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	return 0;
+	return test_dir_make("tables");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	return system(cmd);
+	return test_dir_remove();
 }
 
 int main(void)

@@ -25,6 +25,7 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
+#include "testlib.h"
 
 /* --- a list of records ---------------------------------------------------------------------- */
 
@@ -452,18 +453,7 @@ static void state_items_round_trip(void **state)
 #define ID_A "aaaaaaaaaaaa0000000000000000000000000000000000000000000000000001"
 #define ID_B "bbbbbbbbbbbb0000000000000000000000000000000000000000000000000002"
 
-static char tmpdir[64];
-
-/* A path in the test directory; the last 64 stay valid. */
-static const char *tmp(const char *name)
-{
-	static char path[64][256];
-	static int k;
-
-	k = (k + 1) % 64;
-	snprintf(path[k], sizeof(path[k]), "%s/%s", tmpdir, name);
-	return path[k];
-}
+#define tmp test_path
 
 /* Messages of thousands of damaged files are not worth reading in the test log. */
 static int saved_stderr = -1;
@@ -487,18 +477,14 @@ static void quiet(bool on)
 
 static int setup_dir(void **state)
 {
-	strcpy(tmpdir, "/tmp/scry-capture-XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	assert_int_equal(test_dir_make("capture"), 0);
 	clock__set_wall_offset(1700000000000000000ULL - T0);
 	return 0;
 }
 
 static int rm_dir(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	return system(cmd);
+	return test_dir_remove();
 }
 
 struct live {
@@ -1001,7 +987,7 @@ static void not_a_capture(void **state)
 	write_whole(text, (const uint8_t *)"", 0);
 	open_fails(text, CAP_OPEN_CUT, "is empty");
 	open_fails(tmp("nonexistent"), CAP_OPEN_SYS, "No such file or directory");
-	open_fails(tmpdir, CAP_OPEN_SYS, "is a directory");
+	open_fails(test_dir, CAP_OPEN_SYS, "is a directory");
 	/* the set as a whole: not a capture is an error, no reader */
 	quiet(true);
 	assert_null(capture_reader__open(paths, 1));

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "scry/container.h"
+#include "testlib.h"
 
 #define MAX_CONN 4
 #define IO_WAIT_MS 5000		/* the fake gives up on a silent client after this */
@@ -275,18 +276,6 @@ static uint64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
-static void assert_meta_empty(const struct ctr_meta *m)
-{
-	assert_null(m->name);
-	assert_null(m->image);
-	assert_null(m->labels);
-	assert_int_equal(m->nlabels, 0);
-	assert_null(m->pod_name);
-	assert_null(m->pod_ns);
-	assert_null(m->k8s_container);
-	assert_int_equal(m->started_ns, 0);
 }
 
 static void inspect_fields(void **state)

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "scry/container.h"
+#include "testlib.h"
 
 static const char *data_path(const char *name, char *buf, size_t len)
 {
@@ -34,18 +35,6 @@ static void read_sample(const char *name, struct ctr_meta *m)
 	err = oci__read_config(data_path(name, path, sizeof(path)), m);
 	if (err)
 		fail_msg("%s: %s", path, strerror(-err));
-}
-
-static void assert_meta_empty(const struct ctr_meta *m)
-{
-	assert_null(m->name);
-	assert_null(m->image);
-	assert_null(m->labels);
-	assert_int_equal(m->nlabels, 0);
-	assert_null(m->pod_name);
-	assert_null(m->pod_ns);
-	assert_null(m->k8s_container);
-	assert_int_equal(m->started_ns, 0);
 }
 
 static void containerd_container(void **state)

@@ -26,8 +26,8 @@
 
 #include "scry/outfile.h"
 #include "scry/util.h"
+#include "testlib.h"
 
-static char dir[64];
 static char lines[8][512];
 static int nlines;
 
@@ -51,15 +51,7 @@ static void said_one(const char *want)
 	nlines = 0;
 }
 
-static const char *at(const char *name)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
-}
+#define at test_path
 
 static void put(const char *name, const char *text, mode_t mode)
 {
@@ -93,7 +85,7 @@ static const char *listing(void)
 	int n, i;
 
 	out[0] = '\0';
-	n = scandir(dir, &ents, NULL, alphasort);
+	n = scandir(test_dir, &ents, NULL, alphasort);
 	assert_true(n >= 0);
 	for (i = 0; i < n; i++) {
 		if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, ".."))
@@ -384,18 +376,14 @@ static void remove_only_same_inode(void **state)
 
 static int fresh_dir(void **state)
 {
-	strcpy(dir, "/tmp/scry-outfile-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(test_dir_make("outfile"), 0);
 	nlines = 0;
 	return 0;
 }
 
 static int rm_dir(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return test_dir_remove();
 }
 
 int main(void)
