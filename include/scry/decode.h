@@ -68,6 +68,7 @@ enum evt_flags {
 				 * capture keeps these even where it may drop others */
 	EVF_CPU = 1 << 2,	/* charges on-CPU time (ev->runtime_ns): switch, cputick */
 	EVF_SYSCALL = 1 << 3,	/* one half of a syscall (ev->nr valid) */
+	EVF_RENAMES = 1 << 4,	/* the process's name or command line changes (exec, rename) */
 };
 
 /* enum evt_fields: groups of fields an event of the type has a value for (filter/fields.c). */

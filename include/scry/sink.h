@@ -62,6 +62,8 @@ struct run_ctx {
 	 */
 	uint64_t slice_ns;
 	bool live;		/* events come from the kernel now, not from a capture */
+	/* The pipeline this context belongs to (dispatch.c's; NULL for a context of one's own). */
+	struct pipeline *owner;
 };
 
 /*

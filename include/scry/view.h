@@ -193,19 +193,16 @@ void aggr__free(struct aggr *a);
 /* Whether an event can change a view's rows (aggr__event ignores the others). */
 static inline bool view_counts(const struct view_desc *v, const struct scry_event *ev)
 {
-	switch (ev->type) {
-	case SCRY_REC_SWITCH:
-	case SCRY_REC_CPUTICK:
+	uint8_t f = evt_table[ev->type].flags;
+
+	/* By what the event table says of the type: a new type counts where its flags say. */
+	if (f & EVF_CPU)
 		return v->needs & NEED_SCHED;
-	case SCRY_REC_SYS_ENTER:
-	case SCRY_REC_SYS_EXIT:
+	if (f & EVF_SYSCALL)
 		return v->needs & NEED_SYSCALLS;
-	case SCRY_REC_EXEC:
-	case SCRY_REC_RENAME:
+	if (f & EVF_RENAMES)
 		return key_table[v->key].flags & KF_FOLLOW;
-	default:
-		return false;
-	}
+	return false;
 }
 /* Add one event (a cheap no-op for events this view does not count). */
 void aggr__event(struct aggr *a, const struct scry_event *ev);

@@ -485,6 +485,9 @@ struct cap_damage {
 	uint64_t last_ts;		/* latest record time of the intact blocks */
 	/* what the replay read, against the end marker (merge.c counts) */
 	uint64_t read_records, read_events, read_lost_events;
+	/* Records of types this reader does not know: each counted as one event in read_events,
+	 * though a newer type may stand for more (as a folded syscall exit does). */
+	uint64_t unknown_records;
 	bool totals_differ;
 };
 /* What the file lost so far; the replay adds what it could not decode and what it read. */

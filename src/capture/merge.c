@@ -610,6 +610,7 @@ static int next_item(struct capture_reader *r, struct stream *s)
 			h->items++;
 			h->dmg->read_records++;
 			h->dmg->read_events++;
+			h->dmg->unknown_records++;
 			r->unknown[tag]++;
 			return 0;
 		}

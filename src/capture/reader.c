@@ -737,7 +737,9 @@ void cap_file__check_totals(struct cap_file *f)
 	/* Other damage explains a difference, and was said already. */
 	if (!d->clean_end || !d->end_ok || d->damaged_blocks || d->missing_blocks || d->bad_items)
 		return;
-	if (d->end.records != d->read_records || d->end.events != d->read_events ||
-	    d->end.lost_events != d->read_lost_events)
+	if (d->end.records != d->read_records || d->end.lost_events != d->read_lost_events)
+		d->totals_differ = true;
+	/* A record of an unknown type counted as one event may stand for more, never for fewer. */
+	if (d->unknown_records ? d->end.events < d->read_events : d->end.events != d->read_events)
 		d->totals_differ = true;
 }

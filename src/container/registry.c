@@ -374,8 +374,13 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 	int err;
 
 	if (e) {
-		e->last_ts = ts;
-		if (e->ctr)
+		/*
+		 * Never back in time: a record that arrives late must not make a container look
+		 * idle (and reapable) while newer records of it still wait in the reorder stage.
+		 */
+		if (ts > e->last_ts)
+			e->last_ts = ts;
+		if (e->ctr && ts > e->ctr->last_ts)
 			e->ctr->last_ts = ts;
 		return e->ctr;
 	}
@@ -396,7 +401,7 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 				ask(c, ctr);
 		}
 	}
-	if (ctr)
+	if (ctr && ts > ctr->last_ts)
 		ctr->last_ts = ts;
 	map_cgroup(c, cgid, ctr, ts);
 	return ctr;

@@ -19,8 +19,8 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 				sys_exit_info },
 	[SCRY_REC_FORK] = { "procfork", FIXED(struct scry_rec_fork), false, EVC_PROCESS,
 			    EVF_LIFECYCLE, 0, NULL, fork_info },
-	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false, EVC_PROCESS, EVF_LIFECYCLE, 0,
-			    exec_decode, exec_info },
+	[SCRY_REC_EXEC] = { "procexec", VAR(SCRY_EXEC_FIXED), false, EVC_PROCESS,
+			    EVF_LIFECYCLE | EVF_RENAMES, 0, exec_decode, exec_info },
 	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false, EVC_PROCESS,
 			    EVF_LIFECYCLE, 0, NULL, exit_info },
 	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false, EVC_SCHEDULER,
@@ -28,7 +28,7 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true, EVC_SCHEDULER,
 			       EVF_CPU | EVF_HIDDEN, EVP_RUNTIME, cputick_decode, cputick_info },
 	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
-			      EVF_LIFECYCLE, 0, NULL, rename_info },
+			      EVF_LIFECYCLE | EVF_RENAMES, 0, NULL, rename_info },
 };
 
 /* Adding a record type without describing it here fails the build. */

@@ -49,6 +49,7 @@ struct pipeline *pipeline__new(struct proctab *procs, struct containers *contain
 		return NULL;
 	pl->ctx.procs = procs;
 	pl->ctx.containers = containers;
+	pl->ctx.owner = pl;
 	pl->want_enters = -1;
 	if (procs && containers)
 		proctab__on_free(procs, proc_freed, NULL);
@@ -82,9 +83,9 @@ void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, 
 /* The context is the first member of the pipeline: a sink's request reaches its owner. */
 void run_request_enters(const struct run_ctx *ctx, bool on)
 {
-	struct pipeline *pl = (struct pipeline *)ctx;
-
-	pl->want_enters = on;
+	/* A context not made by a pipeline (a test's) has nobody to ask. */
+	if (ctx->owner)
+		ctx->owner->want_enters = on;
 }
 
 int pipeline__enters_wanted(const struct pipeline *pl)
@@ -135,6 +136,8 @@ static struct scry_container *container_of(struct pipeline *pl, uint64_t cgid, u
 		pl->last_ctr = containers__of_cgroup(pl->ctx.containers, cgid, ts);
 		pl->last_cgid = cgid;
 		pl->last_valid = true;
+	} else if (pl->last_ctr && ts > pl->last_ctr->last_ts) {
+		pl->last_ctr->last_ts = ts;	/* seen now: not reaped while this record waits */
 	}
 	return pl->last_ctr;
 }
@@ -147,7 +150,7 @@ static void attribute(struct scry_event *ev, struct scry_container *c)
 
 	if (p && (!p->ctr_known || p->ctr_cgid != cgid || p->container != c))
 		containers__bind(p, c, cgid);
-	if (c)
+	if (c && ev->ts > c->last_ts)
 		c->last_ts = ev->ts;
 	ev->container = c;
 }

@@ -213,8 +213,19 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 	uint32_t needs = a->v->needs;
 	struct view_row *r;
 
-	if (evt_table[ev->type].flags & EVF_CPU) {
+	uint8_t flags = evt_table[ev->type].flags;
+
+	if (flags & EVF_CPU) {
 		aggr__charge(a, ev, ev->runtime_ns);
+		return;
+	}
+	if (flags & EVF_RENAMES) {
+		const struct key_desc *k = &key_table[a->v->key];
+		uint64_t key;
+
+		/* A process row shows the name and command it runs now. */
+		if ((k->flags & KF_FOLLOW) && k->row_key(ev, &key) && (r = hashmap__find(a->rows, key)))
+			set_proc(r, ev->proc);
 		return;
 	}
 	switch (ev->type) {
@@ -242,16 +253,6 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		}
 		count_io(r, ev);
 		return;
-	case SCRY_REC_EXEC:
-	case SCRY_REC_RENAME: {
-		const struct key_desc *k = &key_table[a->v->key];
-		uint64_t key;
-
-		/* A process row shows the name and command it runs now. */
-		if ((k->flags & KF_FOLLOW) && k->row_key(ev, &key) && (r = hashmap__find(a->rows, key)))
-			set_proc(r, ev->proc);
-		return;
-	}
 	default:
 		return;
 	}

@@ -116,6 +116,13 @@ static void enters_are_requested(void **state)
 	run_request_enters(pipeline__ctx(f.pl), false);
 	assert_int_equal(pipeline__enters_wanted(f.pl), 0);
 	teardown(&f);
+	{
+		/* A sink built over a context of a test's own: its request goes nowhere, safely. */
+		struct { struct run_ctx ctx; uint64_t guard; } own = { .guard = 0x5a5a5a5a5a5a5a5aULL };
+
+		run_request_enters(&own.ctx, true);
+		assert_int_equal(own.guard, 0x5a5a5a5a5a5a5a5aULL);
+	}
 }
 
 static void limit_ends_the_run(void **state)
