@@ -26,6 +26,7 @@ union scry_rec {
 	struct scry_rec_switch sw;
 	struct scry_rec_cputick tick;
 	struct scry_rec_rename rename;
+	struct scry_rec_sock_state sock;
 };
 
 struct scry_event {
@@ -58,6 +59,7 @@ enum evt_category {
 	EVC_SYSCALL = 0,
 	EVC_PROCESS,
 	EVC_SCHEDULER,
+	EVC_NET,
 	EVC__MAX
 };
 
@@ -69,6 +71,8 @@ enum evt_flags {
 	EVF_CPU = 1 << 2,	/* charges on-CPU time (ev->runtime_ns): switch, cputick */
 	EVF_SYSCALL = 1 << 3,	/* one half of a syscall (ev->nr valid) */
 	EVF_RENAMES = 1 << 4,	/* the process's name or command line changes (exec, rename) */
+	EVF_NOTASK = 1 << 5,	/* the header names no task (a socket's event, maybe in softirq):
+				 * no thread or process; the container is the header's cgroup's */
 };
 
 /* enum evt_fields: groups of fields an event of the type has a value for (filter/fields.c). */

@@ -37,6 +37,7 @@ enum scry_rec_type {
 	SCRY_REC_SWITCH = 6,	/* sched:sched_switch; header = prev, with its on-CPU time */
 	SCRY_REC_CPUTICK = 7,	/* periodic on-CPU time of a task that has not switched out */
 	SCRY_REC_RENAME = 8,	/* task:task_rename (prctl PR_SET_NAME, /proc/.../comm) */
+	SCRY_REC_SOCK_STATE = 9, /* sock:inet_sock_set_state; the header names no task */
 	SCRY_REC__MAX
 };
 
@@ -193,6 +194,28 @@ struct scry_rec_cputick {
 	__u64 runtime_ns;
 };
 
+/*
+ * sock:inet_sock_set_state: an inet socket (TCP) changed state. It fires in softirq (a SYN-ACK or
+ * a RST received, a timer) as often as in its owner's syscall, so the current task says nothing
+ * of whose socket it is: the header names no task (pid, tid 0, comm empty) and its cgid is the
+ * socket's own cgroup (v2; 0 when scry attributes by a v1 hierarchy). The cookie identifies the
+ * socket for its whole life, unlike an fd.
+ */
+struct scry_rec_sock_state {
+	struct scry_hdr h;
+	__u64 cookie;
+	__u16 family;		/* AF_INET, AF_INET6 */
+	__u16 protocol;		/* IPPROTO_TCP, ... */
+	__u8 oldstate;		/* TCP_ESTABLISHED (1) ... TCP_NEW_SYN_RECV (12) */
+	__u8 newstate;
+	__u16 sport;		/* local port, host order */
+	__u16 dport;		/* remote port, host order */
+	__u16 __pad;
+	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
+	__u8 daddr[16];		/* remote address */
+	__u32 __pad2;
+};
+
 struct scry_rec_rename {
 	struct scry_hdr h;	/* comm = the new name */
 	char old_comm[SCRY_COMM_LEN];
@@ -239,6 +262,7 @@ enum scry_stats_slot {
 	SCRY_STATS_TP = 0,	/* tracepoint programs (task context, preemption off) */
 	SCRY_STATS_TICK = 1,	/* the perf-event tick (hard IRQ) */
 	SCRY_STATS_CTL = 2,	/* control records (cgroup made/removed): not events */
+	SCRY_STATS_NET = 3,	/* network tracepoints, which may run in softirq */
 	SCRY_STATS__MAX
 };
 
@@ -281,6 +305,7 @@ _Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
 _Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
+_Static_assert(sizeof(struct scry_rec_sock_state) == 104, "sock_state layout");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 4, "sysarg layout");

@@ -205,6 +205,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  *   S      zigzag varint of the signed value
  *   TSREL  a time not after the record's: 0 for none, else ts - value + 1
  *   COMM   a length byte (0..15: the kernel's comm) and the bytes before the NUL
+ *   B16    16 bytes as they are (an IPv6 address, or IPv4 in the first 4)
  * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv).
  * The encoder and the decoder are both generated from these lists, so they cannot disagree.
  */
@@ -224,6 +225,14 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_switch, next_tid, U) X(struct scry_rec_switch, prev_state, U)
 #define F_CPUTICK(X)	X(struct scry_rec_cputick, runtime_ns, U)
 #define F_RENAME(X)	X(struct scry_rec_rename, old_comm, COMM)
+#define F_SOCK_STATE(X)	X(struct scry_rec_sock_state, cookie, U) \
+			X(struct scry_rec_sock_state, family, U) \
+			X(struct scry_rec_sock_state, protocol, U) \
+			X(struct scry_rec_sock_state, oldstate, U) \
+			X(struct scry_rec_sock_state, newstate, U) \
+			X(struct scry_rec_sock_state, sport, U) X(struct scry_rec_sock_state, dport, U) \
+			X(struct scry_rec_sock_state, saddr, B16) \
+			X(struct scry_rec_sock_state, daddr, B16)
 
 /*
  * One entry per record type: (type, fields, size without the tail, tail). The tail is the
@@ -239,14 +248,15 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), NONE)			\
 	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), NONE)		\
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
-	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)
+	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
+	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
 	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */
-#define REC_FIXED_MAX 80
+#define REC_FIXED_MAX 104
 #define CHECK_FIXED(type, fields, fixed, tail) _Static_assert(fixed <= REC_FIXED_MAX, #type);
 RECORDS(CHECK_FIXED)
 
@@ -304,6 +314,12 @@ static inline uint8_t *enc_TSREL(uint8_t *p, uint64_t v, const union scry_rec *r
 static inline uint8_t *enc_COMM(uint8_t *p, const char *v, const union scry_rec *r)
 {
 	return put_comm(p, v);
+}
+
+static inline uint8_t *enc_B16(uint8_t *p, const uint8_t *v, const union scry_rec *r)
+{
+	memcpy(p, v, 16);
+	return p + 16;
 }
 
 static uint8_t *put_hdr(struct cap_ctx *c, uint8_t *out, const struct scry_hdr *h)
@@ -448,6 +464,15 @@ static inline bool fits_signed(int64_t v, size_t width)
 	do {									\
 		if (!get_comm(&p, end, ((T *)out)->m))				\
 			return NULL;						\
+	} while (0)
+
+#define DEC_B16(T, m)								\
+	do {									\
+		_Static_assert(sizeof(((T *)0)->m) == 16, #m " is 16 bytes");	\
+		if (end - p < 16)						\
+			return NULL;						\
+		memcpy(((T *)out)->m, p, 16);					\
+		p += 16;							\
 	} while (0)
 
 /* A comm is at most 15 bytes (the kernel keeps a NUL in its 16): a 16th is damage, not a name. */

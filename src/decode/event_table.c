@@ -29,15 +29,18 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			       EVF_CPU | EVF_HIDDEN, EVP_RUNTIME, cputick_decode, cputick_info },
 	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
 			      EVF_LIFECYCLE | EVF_RENAMES, 0, NULL, rename_info },
+	[SCRY_REC_SOCK_STATE] = { "sockstate", FIXED(struct scry_rec_sock_state), false, EVC_NET,
+				  EVF_NOTASK, 0, NULL, sock_state_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 9, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 10, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",
 	[EVC_PROCESS] = "process",
 	[EVC_SCHEDULER] = "scheduler",
+	[EVC_NET] = "net",
 };
 
 const char *evt_type_name(const struct scry_event *ev)

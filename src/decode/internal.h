@@ -27,4 +27,9 @@ int cputick_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[
 void switch_info(const struct scry_event *ev, struct sbuf *b);
 void cputick_info(const struct scry_event *ev, struct sbuf *b);
 
+/* ev_net.c */
+/* addr:port ([addr]:port for IPv6) into the buffer. */
+void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
+void sock_state_info(const struct scry_event *ev, struct sbuf *b);
+
 #endif /* SCRY_DECODE_INTERNAL_H */

@@ -31,6 +31,9 @@ const struct prog_desc prog_table[] = {
 	  false, PCTX_TASK, SCRY_STATS_TP },
 	{ "scry_task_rename", "task_rename", "comm changes (prctl PR_SET_NAME)",
 	  E(RENAME) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	/* Softirq as often as not: the record names the socket's cgroup, not the current task. */
+	{ "scry_sock_state", "inet_sock_set_state", "TCP connection state changes",
+	  E(SOCK_STATE), false, false, PCTX_SOFTIRQ, SCRY_STATS_NET },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
 	  false, PCTX_TASK, SCRY_STATS_CTL },

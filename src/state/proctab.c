@@ -499,6 +499,9 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 	 */
 	if (ev->ts > pt->now)
 		pt->now = ev->ts;
+	/* A socket's event names no task: no thread to look up (or to invent for pid 0). */
+	if (evt_table[ev->type].flags & EVF_NOTASK)
+		return;
 	if (ev->type == SCRY_REC_EXEC && r->exec.old_tid != r->h.tid) {
 		struct scry_thread *old = hashmap__del(pt->threads, r->exec.old_tid);
 

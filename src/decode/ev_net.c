@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Network records: a socket's state changes. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+/* The kernel's TCP states (include/net/tcp_states.h), as ss(8) names them. */
+static const char *const tcp_states[] = {
+	[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV", [4] = "FIN_WAIT1",
+	[5] = "FIN_WAIT2", [6] = "TIME_WAIT", [7] = "CLOSE", [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
+	[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
+};
+
+static void put_state(struct sbuf *b, uint8_t st)
+{
+	if (st < sizeof(tcp_states) / sizeof(tcp_states[0]) && tcp_states[st])
+		sbuf__puts(b, tcp_states[st]);
+	else
+		sbuf__u64(b, st);
+}
+
+/* addr:port, IPv6 in brackets as in a URL. */
+void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, s, sizeof(s)))
+		snprintf(s, sizeof(s), "?");
+	if (family == AF_INET6)
+		sbuf__putc(b, '[');
+	sbuf__puts(b, s);
+	if (family == AF_INET6)
+		sbuf__putc(b, ']');
+	sbuf__putc(b, ':');
+	sbuf__u64(b, port);
+}
+
+void sock_state_info(const struct scry_event *ev, struct sbuf *b)
+{
+	const struct scry_rec_sock_state *r = &ev->rec->sock;
+
+	sock_addr_put(b, r->family, r->saddr, r->sport);
+	sbuf__puts(b, "->");
+	sock_addr_put(b, r->family, r->daddr, r->dport);
+	sbuf__puts(b, r->protocol == IPPROTO_TCP ? " tcp " : " proto=");
+	if (r->protocol != IPPROTO_TCP) {
+		sbuf__u64(b, r->protocol);
+		sbuf__putc(b, ' ');
+	}
+	put_state(b, r->oldstate);
+	sbuf__puts(b, "->");
+	put_state(b, r->newstate);
+	sbuf__puts(b, " cookie=");
+	sbuf__u64(b, r->cookie);
+}
