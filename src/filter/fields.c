@@ -388,7 +388,7 @@ static const char *ctr_type_nth(size_t i)
 
 static const struct field_values evt_type_values = {
 	evt_type_nth, evt_type_valid,
-	"a syscall name of this machine, or procfork, procexec, procexit, procrename, switch",
+	"a syscall name of this machine, or procfork, procexec, procexit, procrename, switch, sockstate",
 };
 static const struct field_values dir_values = { dir_nth };
 static const struct field_values category_values = { category_nth };
@@ -419,9 +419,9 @@ const struct field_desc field_table[] = {
 	{ "evt.cpu", FT_U64, FF_JSON, "CPU the event happened on", get_cpu },
 	{ "evt.dir", FT_STR, FF_JSON, "'>' enter (and instant events), '<' exit", get_dir,
 	  &dir_values },
-	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename", get_type,
+	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename/sockstate", get_type,
 	  &evt_type_values },
-	{ "evt.category", FT_STR, 0, "syscall, process or scheduler", get_category,
+	{ "evt.category", FT_STR, 0, "syscall, process, scheduler or net", get_category,
 	  &category_values },
 	{ "evt.info", FT_STR, FF_JSON, "the event's arguments as name=value pairs", get_info },
 	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res,

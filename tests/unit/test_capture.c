@@ -175,6 +175,16 @@ static void all_kinds(struct recs *r)
 	x = add(r, SCRY_REC_RENAME, sizeof(struct scry_rec_rename), 13, 13, "0123456789abcde",
 		ts + 9, 3);
 	memcpy(x->rename.old_comm, "fedcba987654321", SCRY_COMM_LEN - 1);
+	x = add(r, SCRY_REC_SOCK_STATE, sizeof(struct scry_rec_sock_state), 0, 0, "", ts + 10, 3);
+	x->sock.cookie = UINT64_MAX;
+	x->sock.family = 10;
+	x->sock.protocol = 6;
+	x->sock.oldstate = 2;
+	x->sock.newstate = 1;
+	x->sock.sport = 65535;
+	x->sock.dport = 8080;
+	memset(x->sock.saddr, 0xfe, 16);
+	x->sock.daddr[15] = 1;
 }
 
 static void records_round_trip(void **state)
@@ -1881,9 +1891,11 @@ static void header_messages(void **state)
 	assert_non_null(f);
 	cap_file__free(f);
 	buf[8] = 0;	/* major 0: not a checksum mismatch */
+	buf[10] = 0;	/* minor 0 */
 	write_whole(path, buf, n);
 	open_fails(path, CAP_OPEN_DAMAGED, "format 0.0, which no scry writes");
 	buf[8] = CAP_MAJOR;
+	buf[10] = CAP_MINOR;
 	buf[12] = 12;	/* an impossible length */
 	buf[13] = 0;
 	write_whole(path, buf, n);
