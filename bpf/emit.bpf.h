@@ -164,10 +164,24 @@ static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_
 	stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 }
 
+/*
+ * The numbers of calls that can change the task's ABI before their enter leaves the stage: an
+ * i386 execve (11, natively munmap) or execveat (358) of a 64-bit program, switched out inside
+ * exec after the new personality is set. Their enter keeps the ABI it was made with.
+ */
+static __always_inline bool exec_nr(__u32 nr)
+{
+#if defined(__TARGET_ARCH_x86)
+	return nr == 11 || nr == 358;
+#else
+	return false;
+#endif
+}
+
 static __always_inline void stage_enter(struct scry_stage *s, struct pending_enter *p,
 					struct task_struct *t)
 {
-	stage_enter_as(s, p, t, task_compat(t));
+	stage_enter_as(s, p, t, exec_nr(p->nr) ? p->compat : task_compat(t));
 }
 
 /*

@@ -87,6 +87,8 @@ struct pending_enter {
 	__u32 valid;
 	__u32 nr;
 	__u64 ts;
+	__u32 compat;		/* the enter's ABI, for the numbers an exec can reach (exec_nr) */
+	__u32 __pad;
 };
 PERCPU_SLOT(pending, struct pending_enter)
 

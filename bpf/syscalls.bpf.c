@@ -36,6 +36,7 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 			stage_enter(s, p, t);
 		if (!fold_enters) {
 			p->nr = id;
+			p->compat = task_compat(t);
 			p->ts = bpf_ktime_get_boot_ns();
 			stage_enter(s, p, t);
 			stage_busy(s, 0);
@@ -48,6 +49,8 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	 * tick may stage a parked enter: it must find it whole, so `valid` is set last.
 	 */
 	p->nr = id;
+	if (exec_nr(id))	/* rare: the one task read the hot path makes */
+		p->compat = task_compat(bpf_get_current_task_btf());
 	p->ts = bpf_ktime_get_boot_ns();
 	stage_barrier();
 	p->valid = 1;

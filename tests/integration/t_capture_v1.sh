@@ -31,7 +31,8 @@ check "its JSON is the same" [ "$sha" = "$json_sha" ]
 # Re-recorded, it becomes a file of the current format that replays the same (the conversion).
 TZ=UTC "$SCRY" -r $fx.scry -w "$TMP/new.scry" 2>"$TMP/werr"
 check "re-recording a 1.0 file works" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/werr"
-check "... into a file of format 2.0" [ "$(od -An -tu2 -j8 -N4 "$TMP/new.scry" | tr -s ' ')" = " 2 0" ]
+check "... into a file of format 2 (its major; the minor grows with new event types)" \
+	[ "$(od -An -tu2 -j8 -N2 "$TMP/new.scry" | tr -d ' ')" = 2 ]
 TZ=UTC "$SCRY" -r "$TMP/new.scry" >"$TMP/txt2" 2>"$TMP/err2"
 check "the converted file replays the same text" cmp -s "$TMP/txt2" $fx.txt ||
 	diff $fx.txt "$TMP/txt2" | head -5 | sed 's/^/#   /'
