@@ -89,8 +89,11 @@ def events(f):
     for line in open(f):
         e = json.loads(line)
         # Each tracer has its own BPF programs, so its own clock reads (microseconds apart)
-        # and CPU-time samples, and numbers events from its own start.
-        if e['evt.type'] == 'switch':
+        # and CPU-time samples, and numbers events from its own start. Its own tick too: an
+        # execve's enter goes out at that tracer's tick if one falls inside the exec, named
+        # after the old image (sh), else at the exec, named after the new one: whether the
+        # filter on proc.name takes it depends on the tracer, so execve enters are left out.
+        if e['evt.type'] == 'switch' or (e['evt.type'] == 'execve' and e['evt.dir'] == '>'):
             continue
         for k in ('evt.num', 'evt.time', 'evt.latency'):
             e.pop(k, None)
