@@ -386,10 +386,35 @@ static const char *ctr_type_nth(size_t i)
 	return i < CTR_RUNTIME__MAX ? ctr_runtime_name(i) : NULL;
 }
 
-static const struct field_values evt_type_values = {
-	evt_type_nth, evt_type_valid,
-	"a syscall name of this machine, or procfork, procexec, procexit, procrename, switch, sockstate",
-};
+/*
+ * What evt.type and evt.category can be, said from the event table so that a new type is listed
+ * without touching this file: "syscall name, or procfork/procexec/...", and so on.
+ */
+static char evt_type_desc[256], evt_type_what[256], category_desc[128];
+
+__attribute__((constructor)) static void describe_event_types(void)
+{
+	size_t d, w, c, i;
+
+	d = snprintf(evt_type_desc, sizeof(evt_type_desc), "syscall name, or ");
+	w = snprintf(evt_type_what, sizeof(evt_type_what), "a syscall name of this machine, or ");
+	for (i = 0; i < SCRY_REC__MAX; i++) {
+		const char *n = evt_type_nth(i);
+		bool first = d == strlen("syscall name, or ");
+
+		if (!n || !*n)
+			continue;
+		d += snprintf(evt_type_desc + d, d < sizeof(evt_type_desc) ? sizeof(evt_type_desc) - d : 0,
+			      "%s%s", first ? "" : "/", n);
+		w += snprintf(evt_type_what + w, w < sizeof(evt_type_what) ? sizeof(evt_type_what) - w : 0,
+			      "%s%s", first ? "" : ", ", n);
+	}
+	for (i = c = 0; i < EVC__MAX; i++)
+		c += snprintf(category_desc + c, c < sizeof(category_desc) ? sizeof(category_desc) - c : 0,
+			      "%s%s", !i ? "" : i + 1 < EVC__MAX ? ", " : " or ", evt_category_name[i]);
+}
+
+static const struct field_values evt_type_values = { evt_type_nth, evt_type_valid, evt_type_what };
 static const struct field_values dir_values = { dir_nth };
 static const struct field_values category_values = { category_nth };
 static const struct field_values res_values = {
@@ -419,9 +444,9 @@ const struct field_desc field_table[] = {
 	{ "evt.cpu", FT_U64, FF_JSON, "CPU the event happened on", get_cpu },
 	{ "evt.dir", FT_STR, FF_JSON, "'>' enter (and instant events), '<' exit", get_dir,
 	  &dir_values },
-	{ "evt.type", FT_STR, FF_JSON, "syscall name, or procfork/procexec/procexit/switch/procrename/sockstate", get_type,
+	{ "evt.type", FT_STR, FF_JSON, evt_type_desc, get_type,
 	  &evt_type_values },
-	{ "evt.category", FT_STR, 0, "syscall, process, scheduler or net", get_category,
+	{ "evt.category", FT_STR, 0, category_desc, get_category,
 	  &category_values },
 	{ "evt.info", FT_STR, FF_JSON, "the event's arguments as name=value pairs", get_info },
 	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res,
