@@ -6,6 +6,7 @@
 # (also under the sanitizer build: what is intact replays, one warning, exit 3); bad files;
 # replay without root; a view's table equal to the live one.
 . tests/lib/common.sh
+plan 35
 . tests/lib/docker.sh
 
 # The sanitizer build replays the damaged files too, if there is one that knows -r.

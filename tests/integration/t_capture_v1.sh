@@ -9,6 +9,7 @@
 # not know, fields appended to known records, unknown items) shows every event it knows, as the
 # same recording without the additions, with one warning that counts what was skipped.
 . tests/lib/common.sh
+plan 11
 
 fx=tests/data/capture-1.0
 # The JSON output of that scry (620 kB), by its SHA-256 rather than committed whole.

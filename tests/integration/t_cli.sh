@@ -2,6 +2,7 @@
 # The stream's controls: -n, -M, -j, SIGTERM, and a closed output pipe; options anywhere around
 # the filter's words, on a small capture recorded here.
 . tests/lib/common.sh
+plan 17
 
 "$SCRY" -n 25 >"$TMP/n" 2>"$TMP/ne" &
 p=$!

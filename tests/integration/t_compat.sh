@@ -4,10 +4,11 @@
 # the same number; a 32-bit call with no native namesake (socketcall) by its i386 name, with its
 # errors counted (also by a view that traces syscall exits only).
 . tests/lib/common.sh
+plan 5
 
 N=10000 M=300
 "$HELPERS/int80_loop" 1 1 >/dev/null 2>&1
-[ $? -eq 77 ] && { echo "# skipped: no 32-bit x86 syscalls on this architecture"; finish; }
+[ $? -eq 77 ] && skip_rest i386-syscalls "no 32-bit x86 syscalls on this architecture"
 start_scry "$TMP/view" "$TMP/verr" -c topprocs_errors --interval 0 -j proc.name=int80_loop ||
 	{ not_ok "scry -c starts"; finish; }
 VIEW_PID=$SCRY_PID

@@ -10,6 +10,7 @@
 # under $TMP instead, and scry runs in a private mount namespace where that directory is
 # bind-mounted on /run/containerd: nothing of the host's /run/containerd is touched.
 . tests/lib/common.sh
+plan 13
 
 tag=$$
 CD="$TMP/containerd"
@@ -21,9 +22,8 @@ LOOP="loop-$tag"			# the getppid loop under a name no one else runs
 CTRD_PID=
 CG_CREATED=				# kubepods, kubepods/besteffort if this test made them
 ctr_() { ctr --address "$SOCK" --namespace "$NS" "$@"; }
-skip() { echo "# skipped: $*"; finish; }
-# stopped SIGNAL: stop_scry, and a not ok if scry did not exit cleanly (a crash loses its output).
-stopped() { stop_scry "$1" || not_ok "scry exits cleanly on SIG$1 (status $rc)"; }
+# stopped SIGNAL: stop_scry, checked: scry exits cleanly (a crash loses its output).
+stopped() { stop_scry "$1"; check "scry exits cleanly on SIG$1 (status $rc)" [ "$rc" -eq 0 ]; }
 hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 
 ctrd_cleanup() {
@@ -60,7 +60,7 @@ ctrd_cleanup() {
 EXTRA_CLEANUP=ctrd_cleanup
 
 for b in containerd ctr containerd-shim-runc-v2 runc unshare; do
-	command -v "$b" >/dev/null 2>&1 || skip "$b is not installed"
+	command -v "$b" >/dev/null 2>&1 || skip_rest "$b" "$b is not installed: sh tools/install-deps.sh"
 done
 
 # --- a private containerd: own root, state, socket; no CRI plugin (we play the CRI) ----------
@@ -79,7 +79,7 @@ until ctr --address "$SOCK" version >/dev/null 2>&1; do
 	i=$((i + 1))
 	if [ $i -gt 100 ] || ! kill -0 "$CTRD_PID" 2>/dev/null; then
 		tail -3 "$CD/log" | sed 's/^/#   /'
-		skip "containerd does not start here"
+		skip_rest containerd-start "containerd does not start here"
 	fi
 	sleep 0.1
 done
@@ -119,7 +119,7 @@ kube() {
 # that is what scry attributes by).
 if ! kube "$PROBE_ID" container probe --rm -- /bin/cat /proc/self/cgroup >"$TMP/probe" 2>"$TMP/probe.err"; then
 	sed 's/^/#   /' "$TMP/probe.err" | tail -3
-	skip "containerd cannot run a container here"
+	skip_rest containerd-run "containerd cannot run a container here"
 fi
 checkall "runc puts the container in /$POD/<id> on cgroup2 and the v1 memory hierarchy" \
 	'grep -qx "0::/$POD/$PROBE_ID" "$TMP/probe" && grep -qx "[0-9]*:memory:/$POD/$PROBE_ID" "$TMP/probe"' ||
@@ -194,7 +194,7 @@ stopped INT
 check "-p: exactly 20000 events as 'containerd <full id> app $PODNAME $PODNS'" \
 	[ "$(grep -cx "containerd $APP_ID app $PODNAME $PODNS" "$TMP/p")" -eq 20000 ] ||
 	{ sort "$TMP/p" | uniq -c | head -3 | sed 's/^/#   /'; }
-[ "$(wc -l <"$TMP/p")" -eq 20000 ] || not_ok "-p: $(wc -l <"$TMP/p") lines, not 20000"
+check "-p: 20000 lines (got $(wc -l <"$TMP/p"))" [ "$(wc -l <"$TMP/p")" -eq 20000 ]
 
 # lscontainers: the running ones, the sandbox as POD, with their process counts.
 "$SCRY" -c lscontainers -j >"$TMP/ls" 2>"$TMP/lserr"

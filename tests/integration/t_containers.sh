@@ -3,6 +3,7 @@
 # Engine API for containers started before and after scry, exact per-container counts, listing,
 # a stopped daemon, and the cgroup v1 path.
 . tests/lib/common.sh
+plan 10
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }

@@ -5,6 +5,7 @@
 # Ticks are off here so that all of the time flows through switch events; the tick path is
 # checked by the views' tests.
 . tests/lib/common.sh
+plan 3
 
 start_scry "$TMP/out" "$TMP/err" --tick-hz 0 -p '%thread.tid %evt.runtime' \
 	"evt.type=switch and proc.name=busy_loop" || { not_ok "scry starts"; finish; }

@@ -3,6 +3,7 @@
 # the expression and a caret under the token), no crash and no libbpf dump; exit status 2 for
 # every usage error (nothing is run), 1 for a failure while running.
 . tests/lib/common.sh
+plan 38
 
 # expect_err NAME WANT_RC PATTERN CMD...: exit status, exactly one line, matching PATTERN.
 expect_err() {

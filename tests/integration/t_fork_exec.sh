@@ -2,6 +2,7 @@
 # A helper that forks and execs a known binary: the child appears with its exe path and args,
 # its fork and exit, and its events carry the new name and the right parent.
 . tests/lib/common.sh
+plan 3
 
 start_scry "$TMP/out" "$TMP/err" -j "evt.type in (procfork, procexec, procexit, execve)" ||
 	{ not_ok "scry starts"; finish; }

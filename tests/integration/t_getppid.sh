@@ -2,6 +2,7 @@
 # A helper that calls getppid exactly 100000 times shows exactly 100000 enter and 100000 exit
 # events for its tid, with 0 drops.
 . tests/lib/common.sh
+plan 5
 
 start_scry "$TMP/out" "$TMP/err" -j proc.name=getppid_loop || { not_ok "scry starts"; finish; }
 set -- $("$HELPERS/getppid_loop" 100000)

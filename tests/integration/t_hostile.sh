@@ -6,6 +6,7 @@
 # taken for rt_sigreturn, live or in an exit-only view. The recording is made live and replayed
 # through every output: replay runs the same printers.
 . tests/lib/common.sh
+plan 26
 
 H="$HELPERS/hostile"
 cap="$TMP/h.scry"
@@ -43,7 +44,7 @@ stop_scry INT
 check "recording exits 0" [ $? -eq 0 ] || sed 's/^/#   /' "$TMP/rec.err" | tail -3
 kill -INT "$VIEW_PID"
 wait "$VIEW_PID"
-grep -q '^scry: syscalls: exits only' "$TMP/xview.err" || not_ok "the view traced syscall exits only"
+check "the view traced syscall exits only" grep -q '^scry: syscalls: exits only' "$TMP/xview.err"
 
 only_ours="proc.exepath contains hostile"
 "$SCRY" -r "$cap" "$only_ours" >"$TMP/line" 2>/dev/null

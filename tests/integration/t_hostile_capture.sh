@@ -8,6 +8,7 @@
 # what is wrong with it. Bounds are checked as ratios between a file and one several times
 # larger, never against wall-clock thresholds. Needs no root, BPF or Docker.
 . tests/lib/common.sh
+plan 27
 
 FORGE="python3 $PWD/tests/tools/forge_capture.py"
 cd "$TMP" || exit 1

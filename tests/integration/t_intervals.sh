@@ -5,6 +5,7 @@
 # interval's exact bounds, start_ns/end_ns), to the scheduler's own resolution, and no interval,
 # the last short one of -M included, shows more than 100% times the CPUs.
 . tests/lib/common.sh
+plan 4
 
 ncpu=$(nproc)
 # Both CPUs busy: a short last interval of the old code got two whole 10 ms slices.

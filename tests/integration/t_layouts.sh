@@ -5,6 +5,7 @@
 # runs a getppid loop: all its events go to that container by id, none to the host, and scry
 # says which hierarchy it attributes by.
 . tests/lib/common.sh
+plan 4
 
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 V1MEM=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ { print $2; exit }' /proc/mounts)
@@ -57,7 +58,7 @@ if [ -n "$CG2" ]; then
 	check "pure cgroup v2: the container's 10000 getppid events by its id, none the host's" \
 		grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 else
-	echo "# skipped: no cgroup2 on this kernel"
+	skip 2 cgroup2 "no cgroup2 on this kernel"
 fi
 
 if [ -n "$V1MEM" ]; then
@@ -70,6 +71,6 @@ if [ -n "$V1MEM" ]; then
 	check "v1 only: the container's 10000 getppid events by its id, none the host's" \
 		grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 else
-	echo "# skipped: no cgroup v1 memory hierarchy on this kernel"
+	skip 2 cgroup-v1-memory "no cgroup v1 memory hierarchy on this kernel"
 fi
 finish

@@ -5,6 +5,7 @@
 # is anybody's: the event must still land on the client's container. Every event is checked by
 # the local ports the client reports, and a capture replays the same events. Loopback only.
 . tests/lib/common.sh
+plan 6
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }

@@ -3,6 +3,7 @@
 # in the ring. The stream never steps back in time, live and replayed from a recording, every
 # call is there exactly once (enter and exit), and the CPUs' events really do interleave.
 . tests/lib/common.sh
+plan 7
 
 N=200000
 ncpu=$(nproc)

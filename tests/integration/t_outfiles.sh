@@ -5,6 +5,7 @@
 # did not make (a run that fails to trace leaves FILE whole; -W removes only its own files), and
 # writes to a character device without removing or chmod'ing it.
 . tests/lib/common.sh
+plan 29
 
 chmod 711 "$TMP"	# nobody may reach the shared directory, not read the rest
 shared="$TMP/shared"

@@ -5,11 +5,11 @@
 # asks through CONTAINER_HOST. Names and images from that API for containers started before and
 # after scry, exact counts, nothing attributed elsewhere, lscontainers, the cgroup path, the
 # cgroup v1 hierarchy, and a stopped service. Containers use --network none.
-# Skips (one "ok - ... # SKIP" line) when podman is missing and cannot be installed from the
-# distribution (apt-get install --no-install-recommends podman; SCRY_TEST_NO_INSTALL=1: don't try).
+# Skips its checks when podman is missing and cannot be installed from the distribution
+# (apt-get install --no-install-recommends podman; SCRY_TEST_NO_INSTALL=1: don't try).
 . tests/lib/common.sh
+plan 9
 
-skip() { echo "ok - podman integration # SKIP $*"; exit 0; }
 
 if ! command -v podman >/dev/null 2>&1; then
 	if [ -z "${SCRY_TEST_NO_INSTALL:-}" ] && command -v apt-get >/dev/null 2>&1; then
@@ -17,10 +17,11 @@ if ! command -v podman >/dev/null 2>&1; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends podman \
 			>"$TMP/apt.log" 2>&1 || tail -3 "$TMP/apt.log" | sed 's/^/#   /'
 	fi
-	command -v podman >/dev/null 2>&1 || skip "podman is not installed and could not be installed"
+	command -v podman >/dev/null 2>&1 || skip_rest podman "podman is not installed and could not be installed"
 fi
-[ -x /bin/busybox ] || skip "no /bin/busybox (busybox-static) for the test image"
-[ -x "$HELPERS/getppid_loop" ] || skip "no $HELPERS/getppid_loop: make tests"
+[ -x /bin/busybox ] || skip_rest busybox-static "no /bin/busybox (busybox-static) for the test image"
+# The test's own helper is no prerequisite of the machine: its absence is a failure.
+[ -x "$HELPERS/getppid_loop" ] || { not_ok "$HELPERS/getppid_loop exists (make tests)"; finish; }
 
 PM="$TMP/podman"
 PM_SOCK="$PM/podman.sock"
@@ -222,7 +223,7 @@ if [ -d /sys/fs/cgroup/memory/libpod_parent ]; then
 	check "--cgroup-v1 memory: exactly 20000 events of the loop in $before" \
 		[ "$(grep -c "\"proc.name\":\"$LOOP\"" "$TMP/v1")" -eq 20000 ]
 else
-	echo "# skipped: no cgroup v1 memory hierarchy with podman's cgroups"
+	skip 1 cgroup-v1-memory "no cgroup v1 memory hierarchy with podman's cgroups"
 fi
 
 # The service goes away (conmon keeps the container running): ids, one warning naming the socket.

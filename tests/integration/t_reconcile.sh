@@ -5,6 +5,7 @@
 # of the sleeps is left in it: the last file of the recording (-G 1: a new file, with a snapshot
 # of the table, every second) replayed as `ps` lists none of them.
 . tests/lib/common.sh
+plan 3
 
 start_scry "$TMP/rec.out" "$TMP/rec.err" --ring-mb 1 -G 1 -w "$TMP/r.scry" ||
 	{ not_ok "scry -w starts"; finish; }

@@ -6,9 +6,10 @@
 # none to the host. The cgroup is a Docker-style one (docker-<id>.scope) that the test makes
 # itself on the cgroup2 hierarchy; no engine is involved (names stay ids, with one warning).
 . tests/lib/common.sh
+plan 4
 
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
-[ -n "$CG2" ] || { echo "# skipped: no cgroup2 hierarchy"; finish; }
+[ -n "$CG2" ] || skip_rest cgroup2 "no cgroup2 hierarchy"
 id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 short=$(echo "$id" | cut -c1-12)
 parent="$CG2/scry-test-$$.slice"

@@ -3,6 +3,7 @@
 # forgotten (orig_ax = -1): its enter must still be folded into its exit, by name, exactly once.
 # A helper signals itself N times: exactly N tgkill and N rt_sigreturn enters and exits.
 . tests/lib/common.sh
+plan 7
 
 N=20000
 # Alongside, a view that traces only syscall exits (no sys_enter program at all).
@@ -19,7 +20,7 @@ check "scry exits 0 on SIGINT" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/err" | tail
 kill -INT "$VIEW_PID"
 wait "$VIEW_PID"
 check "the view exits 0 on SIGINT" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/verr" | tail -5
-grep -q '^scry: syscalls: exits only' "$TMP/verr" || not_ok "the view traced syscall exits only"
+check "the view traced syscall exits only" grep -q '^scry: syscalls: exits only' "$TMP/verr"
 py "
 import json
 exits = exit_group = 0

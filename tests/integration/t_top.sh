@@ -4,6 +4,7 @@
 # screen shows latency, / sets a filter (errors shown, not fatal), q quits with status 0 and the
 # terminal restored, and so does SIGINT.
 . tests/lib/common.sh
+plan 23
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -74,8 +75,9 @@ check "the terminal is restored (the table is gone)" sh -c "! tmux -L '$sock' ca
 tmux kill-server
 sock=scrytop$$-2
 tmux new-session -d -s "$sess" -x 80 -y 24 "'$SCRY' top; echo EXIT=\$?; sleep 60"
-wait_for "CONTAINER.ID" || not_ok "scry top starts again"
-pkill -INT -f "$SCRY top"
+wait_for "CONTAINER.ID" && ok "scry top starts again" || not_ok "scry top starts again"
+# This session's scry: the child of the pane's shell (never another run's scry top).
+kill -INT $(ps -o pid= --ppid "$(tmux list-panes -t "$sess" -F '#{pane_pid}')")
 wait_for "EXIT=0" && ok "SIGINT ends scry top with status 0" || not_ok "SIGINT ends scry top with status 0"
 check "SIGINT: the terminal is restored" sh -c "! tmux -L '$sock' capture-pane -t '$sess' -p | grep -q 'CONTAINER.ID'"
 check "without a terminal: one clear line" sh -c "'$SCRY' top </dev/null 2>&1 >/dev/null | grep -q 'needs a terminal'"
@@ -94,13 +96,15 @@ sh -c "echo \$\$ > '$cg/lxc.payload.webserver-prod-2/cgroup.procs' && while :; d
 sock=scrytop$$-3
 EXTRA_CLEANUP="command tmux -L scrytop$$-3 kill-server 2>/dev/null; $EXTRA_CLEANUP"
 tmux new-session -d -s "$sess" -x 120 -y 30 "'$SCRY' top; echo EXIT=\$?; sleep 60"
-wait_for "webserver-prod-2" || { not_ok "the LXC containers are listed"; screen | sed 's/^/#   /'; }
+wait_for "webserver-prod-2" && ok "the LXC containers are listed" ||
+	{ not_ok "the LXC containers are listed"; screen | sed 's/^/#   /'; }
 sleep 1.2
 # Select its row (rows start on line 4; the selection follows its row when they re-sort).
 row=$(screen | awk '/webserver-prod-1/ { print NR - 4; exit }')
 while [ "${row:-0}" -gt 0 ]; do tmux send-keys -t "$sess" Down; row=$((row - 1)); done
 tmux send-keys -t "$sess" Enter
-wait_for "container: webserver-prod-1 (" || not_ok "drilled into webserver-prod-1"
+wait_for "container: webserver-prod-1 (" && ok "Enter drills into webserver-prod-1" ||
+	not_ok "Enter drills into webserver-prod-1"
 sleep 2.2
 checkall "drilled into webserver-prod-1: its busy loop, not webserver-prod-2's processes" \
 	"screen | grep -q busy_loop && ! screen | grep -q -e 'EVIL' -e 'FORGED' -e hostile" ||
@@ -111,5 +115,5 @@ checkall "hostile names are shown escaped on screen, one row each" \
 	"screen | grep -qF -e '\\x1b[31mEVIL' && screen | grep -qF -e 'x\\x0aFORGED' && ! screen | grep -q '^FORGED'" ||
 	screen | sed 's/^/#   /'
 tmux send-keys -t "$sess" q
-wait_for "EXIT=0" || not_ok "q quits"
+wait_for "EXIT=0" && ok "q quits with status 0 (LXC screen)" || not_ok "q quits with status 0 (LXC screen)"
 finish

@@ -3,6 +3,7 @@
 # events that match FILTER, -M SECS after SECS seconds, each with status 0 and the terminal
 # restored. Before, scry top skipped the shared setup and ignored -n.
 . tests/lib/common.sh
+plan 4
 
 command -v tmux >/dev/null || { not_ok "tmux is needed"; finish; }
 sock=scrytopopts$$

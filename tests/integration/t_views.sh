@@ -4,6 +4,7 @@
 # errors and file bytes against what the helpers did; per-process figures adding up to the
 # container's; ps against docker top.
 . tests/lib/common.sh
+plan 9
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }

@@ -36,8 +36,7 @@ docker_cleanup() {
 	[ -n "$ids" ] && "$DOCKER" rm -f $ids >/dev/null 2>&1
 	dockerd_stop
 	# Whatever of this engine is left (its containerd, shims) goes too.
-	pkill -KILL -f -- "$DK/" 2>/dev/null
-	grep " $DK/" /proc/mounts | awk '{ print $2 }' | sort -r | while read -r m; do umount "$m"; done
+	kill_engines "$DK"
 }
 EXTRA_CLEANUP=docker_cleanup
 
