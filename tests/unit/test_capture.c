@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -682,7 +683,8 @@ static struct scry_proc *seed(struct proctab *pt, uint32_t pid, const char *comm
 	return p;
 }
 
-static void live_new(struct live *L, const struct capture_writer_opts *o)
+/* A recording that started at `start` (boot ns), of the processes and containers below. */
+static void live_new_at(struct live *L, const struct capture_writer_opts *o, uint64_t start)
 {
 	struct containers_opts co = {};
 	struct ctr_meta ma = {};
@@ -703,10 +705,15 @@ static void live_new(struct live *L, const struct capture_writer_opts *o)
 	containers__bind(p, a, 77);
 	containers__bind(seed(L->procs, 300, "svc", "/svc", 88), b, 88);
 	L->pl = pipeline__new(L->procs, L->containers);
-	pipeline__begin(L->pl, T0, 0, false);
+	pipeline__begin(L->pl, start, 0, false);
 	L->w = capture_writer__new(o, pipeline__ctx(L->pl));
 	assert_non_null(L->w);
 	assert_int_equal(pipeline__add_sink(L->pl, &capture_sink_ops, L->w), 0);
+}
+
+static void live_new(struct live *L, const struct capture_writer_opts *o)
+{
+	live_new_at(L, o, T0);
 }
 
 static void live_close(struct live *L, struct capture_stats *st)
@@ -1612,6 +1619,7 @@ static void rewrite_keeps_everything(void **state)
 }
 
 /* Two recordings of the same boot, named in any order: one stream in time order. */
+/* Records of two recordings, merged: never a record earlier than the one before it. */
 static void merge_recordings(void **state)
 {
 	struct capture_writer_opts o = { .level = -1 };
@@ -1637,15 +1645,83 @@ static void merge_recordings(void **state)
 	for (i = 0; i < out.r->n; i++) {
 		const union scry_rec *x = rec_at(out.r, i);
 
-		/* heads are taken earliest first; records of one file keep their order */
-		if (i && x->h.ts < prev)
-			assert_true(prev - x->h.ts < 1000);
+		if (x->h.ts < prev)
+			fail_msg("record %d at %" PRIu64 " after one at %" PRIu64, i, x->h.ts, prev);
 		prev = x->h.ts;
 	}
 	assert_int_equal(out.st.files, 2);
 	replayed_free(&out);
 	recs_free(ra);
 	recs_free(rb);
+}
+
+/*
+ * Records of two recordings 1 ns apart, either way, and at the same time: the merge is exact,
+ * each record in its place by time, a tie to the recording that started first
+ * (docs/capture-format.md, "Several files") whatever order the files are named in.
+ */
+#define NEAR_N 300
+
+static uint64_t near_ts(int k, bool first)
+{
+	uint64_t t = T0 + 100000 + 10 * (uint64_t)k;
+
+	if (!first && k % 3)
+		t += k % 3 == 1 ? 1 : -1;	/* 1 ns after, or 1 ns before, the other's */
+	return t;
+}
+
+static void record_ticks(const char *path, uint64_t start, uint32_t pid, const char *comm,
+			 uint64_t cgid, bool first)
+{
+	struct capture_writer_opts o = { .path = path, .level = -1 };
+	struct recs *r = recs_new();
+	struct live L;
+	int k;
+
+	for (k = 0; k < NEAR_N; k++) {
+		union scry_rec *x = add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), pid,
+					pid, comm, near_ts(k, first), cgid);
+
+		x->tick.runtime_ns = 1000 + k;
+	}
+	live_new_at(&L, &o, start);
+	feed(&L, r, 0, r->n, 50, 0);
+	live_close(&L, NULL);
+	recs_free(r);
+}
+
+static void merge_near_and_ties(void **state)
+{
+	const char *early = tmp("early.scry"), *late = tmp("late.scry");
+	const char *const orders[2][2] = { { late, early }, { early, late } };
+	struct replayed out;
+	int n, i, k;
+
+	/* "early" started 5 ns before "late"; the early one's ticks are the ones moved by 1 ns */
+	record_ticks(late, T0 + 5, 200, "app", 77, true);
+	record_ticks(early, T0, 300, "svc", 88, false);
+	for (n = 0; n < 2; n++) {
+		replay(orders[n], 2, &out, false);
+		assert_int_equal(out.st.files, 2);
+		assert_int_equal(out.r->n, 2 * NEAR_N);
+		for (i = k = 0; k < NEAR_N; k++) {
+			/* the early recording's tick goes first when earlier or at the same time */
+			bool early_first = k % 3 != 1;
+			uint32_t pids[2] = { early_first ? 300 : 200, early_first ? 200 : 300 };
+
+			for (int j = 0; j < 2; j++, i++) {
+				const union scry_rec *x = rec_at(out.r, i);
+				uint64_t want = near_ts(k, pids[j] == 200);
+
+				if (x->h.ts != want || x->h.pid != pids[j])
+					fail_msg("order %d, record %d: pid %u at %" PRIu64 ", want pid %u "
+						 "at %" PRIu64, n, i, x->h.pid, x->h.ts, pids[j], want);
+				assert_int_equal(x->tick.runtime_ns, 1000 + k);
+			}
+		}
+		replayed_free(&out);
+	}
 }
 
 /* --- hostile files, forged block by block ---------------------------------------------------- */
@@ -2255,6 +2331,7 @@ int main(void)
 		cmocka_unit_test(rotation_keeps_last_files),
 		cmocka_unit_test(stalled_writer_drops),
 		cmocka_unit_test(merge_recordings),
+		cmocka_unit_test(merge_near_and_ties),
 		cmocka_unit_test(rewrite_keeps_everything),
 		cmocka_unit_test(many_recordings),
 		cmocka_unit_test(missing_blocks_and_bad_times),
