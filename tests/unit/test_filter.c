@@ -159,14 +159,15 @@ static int run_table(const char *file, int *rows)
 		if (r.want == WANT_ERROR) {
 			if (flt || !strstr(e.msg, r.text) ||
 			    (r.col && (size_t)r.col != filter__columns(r.expr, e.pos) + 1)) {
-				print_error("%s:%d: '%s': wanted error@%ld:%s, got '%s' at column %zu\n",
-					    file, lineno, r.expr, r.col, r.text,
+				print_error("%s:%d: '%s': wanted error@%ld:%s, got '%s' at column "
+					    "%zu\n", file, lineno, r.expr, r.col, r.text,
 					    flt ? "(compiled)" : e.msg,
 					    filter__columns(r.expr, e.pos) + 1);
 				bad++;
 			}
 		} else if (!flt) {
-			print_error("%s:%d: '%s' failed to compile: %s\n", file, lineno, r.expr, e.msg);
+			print_error("%s:%d: '%s' failed to compile: %s\n", file, lineno, r.expr,
+				    e.msg);
 			bad++;
 		} else if (filter__match(flt, &ev) != (r.want == WANT_MATCH)) {
 			print_error("%s:%d: '%s': wanted %s\n", file, lineno, r.expr,
@@ -215,7 +216,8 @@ static void malformed_rows_fail(void **state)
 		fprintf(f, "%s\n", bad_rows[i]);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	fprintf(f, "%s\tnomatch\nproc.name=cat\tmatch", big);	/* too long; no final newline */
+	/* too long; then a row without its final newline */
+	fprintf(f, "%s\tnomatch\nproc.name=cat\tmatch", big);
 	fclose(f);
 	/* the reader says what is wrong with each: not worth reading in the test log */
 	dup2(devnull, 2);

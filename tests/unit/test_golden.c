@@ -875,9 +875,10 @@ static void faulty_files_fail(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(faulty); i++) {
 		int fd = mkstemp(path);
+		ssize_t len = strlen(faulty[i]);
 
 		assert_true(fd >= 0);
-		assert_int_equal(write(fd, faulty[i], strlen(faulty[i])), (ssize_t)strlen(faulty[i]));
+		assert_int_equal(write(fd, faulty[i], len), len);
 		close(fd);
 		/* the reader says what is wrong: not worth reading in the test log */
 		dup2(devnull, 2);

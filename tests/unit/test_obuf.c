@@ -268,7 +268,8 @@ static void strict_json_checker(void **state)
 	} good[] = {
 		{ "\"\"", "" },
 		{ "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t" },
-		{ "\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\"", "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+		{ "\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\"",
+		  "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
 		{ "\"\x7f \xc3\xa9\"", "\x7f \xc3\xa9" },
 	};
 	char out[64];
@@ -326,7 +327,8 @@ static void json_check(const char *in, size_t n, const char *want_json)
 		fail_msg("JSON of '%s': want %s, got %s", text, want_json, out);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)out[i] < 0x20)
-			fail_msg("JSON of '%s': raw byte 0x%02x at %zu", text, (unsigned char)out[i], i);
+			fail_msg("JSON of '%s': raw byte 0x%02x at %zu", text,
+				 (unsigned char)out[i], i);
 	if (!json_string_strict(out, len, got, &dlen))
 		fail_msg("JSON of '%s': not a strict JSON string: %s", text, out);
 	assert_int_equal(dlen, strlen(text));
