@@ -1720,8 +1720,9 @@ static void merge_near_and_ties(void **state)
 					assert_int_equal(x->tick.runtime_ns, 1000 + k);
 					continue;
 				}
-				fail_msg("order %d, record %d: pid %u at %" PRIu64 ", want %u at %" PRIu64,
-					 n, i, x->h.pid, x->h.ts, pids[j], want);
+				fail_msg("order %d, record %d: pid %u at %" PRIu64
+					 ", want %u at %" PRIu64, n, i, x->h.pid, x->h.ts, pids[j],
+					 want);
 			}
 		}
 		replayed_free(&out);
