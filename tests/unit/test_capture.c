@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -334,17 +335,168 @@ static void documented_example_framed(void **state)
 	recs_free(r);
 }
 
+/*
+ * Every member of the structures the state items carry, in declaration order, and what an item
+ * does with it: SAVED members go through the item and come back equal (compared here byte for
+ * byte, their test values all non-zero so that a member decoded as 0 fails); OWN ones are
+ * compared by the test below, one by one (strings, pointers); LOCAL ones are the tables' own and
+ * stay out of the file (decoded as 0). member_layout() fails when a member is added or moved, so
+ * a new member gets a line here rather than going unchecked.
+ */
+enum member_kind { M_SAVED, M_OWN, M_LOCAL };
+
+struct member {
+	const char *name;
+	size_t off, size, align;
+	enum member_kind kind;
+	size_t to;	/* scry_thread: the member's offset in struct cap_thread */
+};
+
+#define MEMBER_TO(T, m, kind, to)                                                                  \
+	{ #m, offsetof(T, m), sizeof(((T *)0)->m), _Alignof(__typeof__(((T *)0)->m)), M_##kind, to }
+#define MEMBER(T, m, kind) MEMBER_TO(T, m, kind, offsetof(T, m))
+#define THREAD(m, kind) MEMBER_TO(struct scry_thread, m, kind, offsetof(struct cap_thread, m))
+
+static const struct member proc_members[] = {
+	MEMBER(struct scry_proc, pid, SAVED), MEMBER(struct scry_proc, ppid, SAVED),
+	MEMBER(struct scry_proc, vpid, SAVED), MEMBER(struct scry_proc, uid, SAVED),
+	MEMBER(struct scry_proc, gid, SAVED), MEMBER(struct scry_proc, cgid, SAVED),
+	MEMBER(struct scry_proc, comm, OWN), MEMBER(struct scry_proc, exe, OWN),
+	MEMBER(struct scry_proc, args, OWN), MEMBER(struct scry_proc, args_len, OWN),
+	MEMBER(struct scry_proc, start_ts, SAVED), MEMBER(struct scry_proc, cpu_ns, SAVED),
+	MEMBER(struct scry_proc, nthreads, LOCAL),	/* counted from the thread items */
+	MEMBER(struct scry_proc, exit_code, SAVED), MEMBER(struct scry_proc, dead, SAVED),
+	MEMBER(struct scry_proc, dead_ts, SAVED),
+	MEMBER(struct scry_proc, container, LOCAL),	/* from the container items */
+	MEMBER(struct scry_proc, ctr_cgid, LOCAL), MEMBER(struct scry_proc, ctr_known, LOCAL),
+	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
+	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
+	MEMBER(struct scry_proc, reapable, LOCAL), MEMBER(struct scry_proc, zombie_next, LOCAL),
+};
+
+static const struct member thread_members[] = {
+	THREAD(tid, SAVED), THREAD(vtid, SAVED), THREAD(comm, OWN),
+	MEMBER_TO(struct scry_thread, proc, OWN, offsetof(struct cap_thread, pid)),
+	THREAD(enter_ts, SAVED), THREAD(enter_nr, SAVED), THREAD(cpu_ns, SAVED),
+	THREAD(dead, SAVED), THREAD(dead_ts, SAVED),
+	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
+};
+
+/* What a thread item decodes into: each member is one of thread_members' (pid: `proc`). */
+static const struct member cap_thread_members[] = {
+	MEMBER(struct cap_thread, tid, OWN), MEMBER(struct cap_thread, pid, OWN),
+	MEMBER(struct cap_thread, vtid, OWN), MEMBER(struct cap_thread, comm, OWN),
+	MEMBER(struct cap_thread, cpu_ns, OWN), MEMBER(struct cap_thread, dead_ts, OWN),
+	MEMBER(struct cap_thread, enter_ts, OWN), MEMBER(struct cap_thread, enter_nr, OWN),
+	MEMBER(struct cap_thread, dead, OWN),
+};
+
+static const struct member ctr_members[] = {
+	MEMBER(struct scry_container, id, OWN), MEMBER(struct scry_container, short_id, LOCAL),
+	MEMBER(struct scry_container, runtime, OWN), MEMBER(struct scry_container, meta, OWN),
+	MEMBER(struct scry_container, resolved, OWN), MEMBER(struct scry_container, pending, LOCAL),
+	MEMBER(struct scry_container, unasked, LOCAL),
+	MEMBER(struct scry_container, asked_mono, LOCAL),
+	MEMBER(struct scry_container, first_ts, LOCAL),
+	MEMBER(struct scry_container, last_ts, LOCAL), MEMBER(struct scry_container, procs, LOCAL),
+	MEMBER(struct scry_container, pins, LOCAL), MEMBER(struct scry_container, ncgroups, LOCAL),
+	MEMBER(struct scry_container, id_next, LOCAL),
+};
+
+/* The strings of ctr_meta: compared by the loop below; labels and started_ns on their own. */
+static const struct member meta_members[] = {
+	MEMBER(struct ctr_meta, name, SAVED), MEMBER(struct ctr_meta, image, SAVED),
+	MEMBER(struct ctr_meta, labels, OWN), MEMBER(struct ctr_meta, nlabels, OWN),
+	MEMBER(struct ctr_meta, pod_name, SAVED), MEMBER(struct ctr_meta, pod_ns, SAVED),
+	MEMBER(struct ctr_meta, k8s_container, SAVED), MEMBER(struct ctr_meta, started_ns, OWN),
+};
+
+/* The list is the struct: each member where the one before ends (aligned), none after. */
+static void member_layout(const char *what, const struct member *m, size_t n, size_t size,
+			  size_t align)
+{
+	size_t end = 0, i;
+
+	for (i = 0; i < n; i++) {
+		size_t at = (end + m[i].align - 1) / m[i].align * m[i].align;
+
+		if (m[i].off != at)
+			fail_msg("%s.%s is at %zu, not %zu: a member missing from the list?", what,
+				 m[i].name, m[i].off, at);
+		end = m[i].off + m[i].size;
+	}
+	end = (end + align - 1) / align * align;
+	if (end != size)
+		fail_msg("%s: the list ends at %zu of %zu bytes: a member missing from the list?",
+			 what, end, size);
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+/* SAVED members equal, each set to something non-zero; LOCAL ones decoded as 0 (`got`: 1). */
+static void members_equal(const char *what, const struct member *m, size_t n, const void *want,
+			  const void *got, bool local_zero)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *w = (const uint8_t *)want + m[i].off;
+		const uint8_t *g = (const uint8_t *)got + m[i].to;
+
+		if (m[i].kind == M_SAVED && all_zero(w, m[i].size))
+			fail_msg("%s.%s: give it a non-zero test value", what, m[i].name);
+		if (m[i].kind == M_SAVED && memcmp(w, g, m[i].size))
+			fail_msg("%s.%s differs after the round trip", what, m[i].name);
+		if (m[i].kind == M_LOCAL && local_zero && !all_zero(g, m[i].size))
+			fail_msg("%s.%s: not in the item, decoded non-zero", what, m[i].name);
+	}
+}
+
+static void meta_equal(const struct ctr_meta *want, const struct ctr_meta *got)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(meta_members); i++) {
+		const char *w, *g;
+
+		if (meta_members[i].kind != M_SAVED)
+			continue;
+		memcpy(&w, (const char *)want + meta_members[i].off, sizeof(w));
+		memcpy(&g, (const char *)got + meta_members[i].off, sizeof(g));
+		if (!w != !g || (w && strcmp(w, g)))
+			fail_msg("meta.%s: want %s, got %s", meta_members[i].name, w ? w : "NULL",
+				 g ? g : "NULL");
+	}
+	assert_int_equal(got->started_ns, want->started_ns);
+	assert_int_equal(got->nlabels, want->nlabels);
+	for (i = 0; i < want->nlabels; i++) {
+		assert_string_equal(got->labels[i].key, want->labels[i].key);
+		assert_string_equal(got->labels[i].val, want->labels[i].val);
+	}
+}
+
 static void state_items_round_trip(void **state)
 {
 	static const char args[] = "/usr/bin/app\0--flag\0\0value";
-	struct scry_proc p = { .pid = 300, .ppid = 1, .vpid = 7, .uid = 1000, .gid = 50,
-			       .cgid = 99, .start_ts = 42, .cpu_ns = 1234, .dead = true,
-			       .exit_code = -9, .dead_ts = 77 };
-	struct scry_thread t = { .tid = 301, .vtid = 8, .cpu_ns = 5, .enter_ts = 40,
-				 .enter_nr = 2, .dead = true, .dead_ts = 78 };
+	/* wide values: a member cut to fewer bytes, or decoded as 0, differs */
+	struct scry_proc p = { .pid = 300, .ppid = 299999, .vpid = 7, .uid = 100000,
+			       .gid = 70000, .cgid = (1ULL << 40) + 99, .start_ts = 0x123456789ULL,
+			       .cpu_ns = 0xfedcba9876543210ULL, .dead = true, .exit_code = -9,
+			       .dead_ts = 0x23456789aULL };
+	struct scry_thread t = { .tid = 301, .vtid = 8, .cpu_ns = 0x1234567890ULL,
+				 .enter_ts = 0x3456789abULL, .enter_nr = 257, .dead = true,
+				 .dead_ts = 0x456789abcULL, .proc = &p };
 	struct ctr_label labels[2] = { { "app", "web" }, { "tier", "" } };
 	struct scry_container c = { .id = "0123456789abcdef0123", .runtime = CTR_PODMAN,
-				    .resolved = true };
+				    .resolved = true }, c2 = { .id = "bare", .runtime = CTR_LXC };
 	uint64_t cgids[3] = { 5, 1ULL << 40, UINT64_MAX }, cg;
 	struct cap_loss loss = { 10, 20, 30, 40 }, l2;
 	struct cap_end end = { 1, 2, 3, 4, 1 }, e2;
@@ -357,6 +509,17 @@ static void state_items_round_trip(void **state)
 	uint8_t tag;
 	int span;
 
+	member_layout("scry_proc", proc_members, ARRAY_SIZE(proc_members), sizeof(p),
+		      _Alignof(struct scry_proc));
+	member_layout("scry_thread", thread_members, ARRAY_SIZE(thread_members), sizeof(t),
+		      _Alignof(struct scry_thread));
+	member_layout("cap_thread", cap_thread_members, ARRAY_SIZE(cap_thread_members),
+		      sizeof(ct), _Alignof(struct cap_thread));
+	member_layout("scry_container", ctr_members, ARRAY_SIZE(ctr_members), sizeof(c),
+		      _Alignof(struct scry_container));
+	member_layout("ctr_meta", meta_members, ARRAY_SIZE(meta_members), sizeof(c.meta),
+		      _Alignof(struct ctr_meta));
+
 	strcpy(p.comm, "my (app) x");
 	p.exe = "/usr/bin/app";
 	p.args = (char *)args;
@@ -366,11 +529,14 @@ static void state_items_round_trip(void **state)
 	c.meta.image = "nginx:1.25";
 	c.meta.labels = labels;
 	c.meta.nlabels = 2;
+	c.meta.pod_name = "web-7d9f";
 	c.meta.pod_ns = "prod";
+	c.meta.k8s_container = "nginx";
 	c.meta.started_ns = 1700000000000000000ULL;
 	cap_put_proc(&b, &p);
 	cap_put_thread(&b, &t, 300);
 	cap_put_ctr(&b, &c, cgids, 3);
+	cap_put_ctr(&b, &c2, NULL, 0);	/* no metadata at all: every string absent */
 	cap_put_loss(&b, &loss);
 	cap_put_end(&b, &end);
 	assert_int_equal(b.err, 0);
@@ -379,14 +545,11 @@ static void state_items_round_trip(void **state)
 	assert_true(span > 0 && tag == CAP_TAG_PROC);
 	off += span;
 	assert_int_equal(cap_get_proc(body, blen, &cp), 0);
-	assert_int_equal(cp.p.pid, 300);
-	assert_int_equal(cp.p.vpid, 7);
-	assert_int_equal(cp.p.uid, 1000);
-	assert_int_equal(cp.p.cgid, 99);
-	assert_int_equal(cp.p.cpu_ns, 1234);
-	assert_true(cp.p.dead);
-	assert_int_equal(cp.p.exit_code, -9);
+	members_equal("scry_proc", proc_members, ARRAY_SIZE(proc_members), &p, &cp.p, true);
 	assert_string_equal(cp.p.comm, "my (app) x");
+	assert_null(cp.p.exe);	/* the strings are cp's, pointing into the item */
+	assert_null(cp.p.args);
+	assert_int_equal(cp.p.args_len, 0);
 	assert_int_equal(cp.exe_len, strlen(p.exe));
 	assert_memory_equal(cp.exe, p.exe, cp.exe_len);
 	assert_int_equal(cp.args_len, p.args_len);
@@ -396,12 +559,8 @@ static void state_items_round_trip(void **state)
 	assert_true(span > 0 && tag == CAP_TAG_THREAD);
 	off += span;
 	assert_int_equal(cap_get_thread(body, blen, &ct), 0);
-	assert_int_equal(ct.tid, 301);
+	members_equal("scry_thread", thread_members, ARRAY_SIZE(thread_members), &t, &ct, false);
 	assert_int_equal(ct.pid, 300);
-	assert_int_equal(ct.vtid, 8);
-	assert_int_equal(ct.enter_ts, 40);
-	assert_int_equal(ct.enter_nr, 2);
-	assert_true(ct.dead);
 	assert_string_equal(ct.comm, "worker");
 
 	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
@@ -411,18 +570,26 @@ static void state_items_round_trip(void **state)
 	assert_string_equal(cc.id, c.id);
 	assert_int_equal(cc.runtime, CTR_PODMAN);
 	assert_true(cc.resolved);
-	assert_string_equal(cc.meta.name, "web-1");
-	assert_string_equal(cc.meta.image, "nginx:1.25");
-	assert_null(cc.meta.pod_name);
-	assert_string_equal(cc.meta.pod_ns, "prod");
-	assert_int_equal(cc.meta.started_ns, c.meta.started_ns);
-	assert_int_equal(cc.meta.nlabels, 2);
-	assert_string_equal(cc.meta.labels[1].key, "tier");
-	assert_string_equal(cc.meta.labels[1].val, "");
+	meta_equal(&c.meta, &cc.meta);
+	assert_int_equal(cc.cut, 0);
+	assert_int_equal(cc.ncgids, 3);
 	for (int i = 0; i < 3; i++) {
 		assert_true(cap_ctr_next_cgid(&cc, &pos, &cg));
 		assert_int_equal(cg, cgids[i]);
 	}
+	assert_false(cap_ctr_next_cgid(&cc, &pos, &cg));
+	ctr_meta__free(&cc.meta);
+
+	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+	assert_true(span > 0 && tag == CAP_TAG_CONTAINER);
+	off += span;
+	assert_int_equal(cap_get_ctr(body, blen, &cc), 0);
+	assert_string_equal(cc.id, "bare");
+	assert_int_equal(cc.runtime, CTR_LXC);
+	assert_false(cc.resolved);
+	meta_equal(&c2.meta, &cc.meta);
+	assert_int_equal(cc.ncgids, 0);
+	pos = 0;
 	assert_false(cap_ctr_next_cgid(&cc, &pos, &cg));
 	ctr_meta__free(&cc.meta);
 
@@ -517,7 +684,8 @@ static struct scry_proc *seed(struct proctab *pt, uint32_t pid, const char *comm
 	return p;
 }
 
-static void live_new(struct live *L, const struct capture_writer_opts *o)
+/* A recording that started at `start` (boot ns), of the processes and containers below. */
+static void live_new_at(struct live *L, const struct capture_writer_opts *o, uint64_t start)
 {
 	struct containers_opts co = {};
 	struct ctr_meta ma = {};
@@ -538,10 +706,15 @@ static void live_new(struct live *L, const struct capture_writer_opts *o)
 	containers__bind(p, a, 77);
 	containers__bind(seed(L->procs, 300, "svc", "/svc", 88), b, 88);
 	L->pl = pipeline__new(L->procs, L->containers);
-	pipeline__begin(L->pl, T0, 0, false);
+	pipeline__begin(L->pl, start, 0, false);
 	L->w = capture_writer__new(o, pipeline__ctx(L->pl));
 	assert_non_null(L->w);
 	assert_int_equal(pipeline__add_sink(L->pl, &capture_sink_ops, L->w), 0);
+}
+
+static void live_new(struct live *L, const struct capture_writer_opts *o)
+{
+	live_new_at(L, o, T0);
 }
 
 static void live_close(struct live *L, struct capture_stats *st)
@@ -1447,6 +1620,7 @@ static void rewrite_keeps_everything(void **state)
 }
 
 /* Two recordings of the same boot, named in any order: one stream in time order. */
+/* Records of two recordings, merged: never a record earlier than the one before it. */
 static void merge_recordings(void **state)
 {
 	struct capture_writer_opts o = { .level = -1 };
@@ -1472,15 +1646,87 @@ static void merge_recordings(void **state)
 	for (i = 0; i < out.r->n; i++) {
 		const union scry_rec *x = rec_at(out.r, i);
 
-		/* heads are taken earliest first; records of one file keep their order */
-		if (i && x->h.ts < prev)
-			assert_true(prev - x->h.ts < 1000);
+		if (x->h.ts < prev)
+			fail_msg("record %d at %" PRIu64 " after one at %" PRIu64, i, x->h.ts,
+				 prev);
 		prev = x->h.ts;
 	}
 	assert_int_equal(out.st.files, 2);
 	replayed_free(&out);
 	recs_free(ra);
 	recs_free(rb);
+}
+
+/*
+ * Records of two recordings 1 ns apart, either way, and at the same time: the merge is exact,
+ * each record in its place by time, a tie to the recording that started first
+ * (docs/capture-format.md, "Several files") whatever order the files are named in.
+ */
+#define NEAR_N 300
+
+static uint64_t near_ts(int k, bool first)
+{
+	uint64_t t = T0 + 100000 + 10 * (uint64_t)k;
+
+	if (!first && k % 3)
+		t += k % 3 == 1 ? 1 : -1;	/* 1 ns after, or 1 ns before, the other's */
+	return t;
+}
+
+static void record_ticks(const char *path, uint64_t start, uint32_t pid, const char *comm,
+			 uint64_t cgid, bool first)
+{
+	struct capture_writer_opts o = { .path = path, .level = -1 };
+	struct recs *r = recs_new();
+	struct live L;
+	int k;
+
+	for (k = 0; k < NEAR_N; k++) {
+		union scry_rec *x = add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), pid,
+					pid, comm, near_ts(k, first), cgid);
+
+		x->tick.runtime_ns = 1000 + k;
+	}
+	live_new_at(&L, &o, start);
+	feed(&L, r, 0, r->n, 50, 0);
+	live_close(&L, NULL);
+	recs_free(r);
+}
+
+static void merge_near_and_ties(void **state)
+{
+	const char *early = tmp("early.scry"), *late = tmp("late.scry");
+	const char *const orders[2][2] = { { late, early }, { early, late } };
+	struct replayed out;
+	int n, i, k;
+
+	/* "early" started 5 ns before "late"; the early one's ticks are the ones moved by 1 ns */
+	record_ticks(late, T0 + 5, 200, "app", 77, true);
+	record_ticks(early, T0, 300, "svc", 88, false);
+	for (n = 0; n < 2; n++) {
+		replay(orders[n], 2, &out, false);
+		assert_int_equal(out.st.files, 2);
+		assert_int_equal(out.r->n, 2 * NEAR_N);
+		for (i = k = 0; k < NEAR_N; k++) {
+			/* the early recording's tick goes first when earlier or at the same time */
+			bool early_first = k % 3 != 1;
+			uint32_t pids[2] = { early_first ? 300 : 200, early_first ? 200 : 300 };
+
+			for (int j = 0; j < 2; j++, i++) {
+				const union scry_rec *x = rec_at(out.r, i);
+				uint64_t want = near_ts(k, pids[j] == 200);
+
+				if (x->h.ts == want && x->h.pid == pids[j]) {
+					assert_int_equal(x->tick.runtime_ns, 1000 + k);
+					continue;
+				}
+				fail_msg("order %d, record %d: pid %u at %" PRIu64
+					 ", want %u at %" PRIu64, n, i, x->h.pid, x->h.ts, pids[j],
+					 want);
+			}
+		}
+		replayed_free(&out);
+	}
 }
 
 /* --- hostile files, forged block by block ---------------------------------------------------- */
@@ -2090,6 +2336,7 @@ int main(void)
 		cmocka_unit_test(rotation_keeps_last_files),
 		cmocka_unit_test(stalled_writer_drops),
 		cmocka_unit_test(merge_recordings),
+		cmocka_unit_test(merge_near_and_ties),
 		cmocka_unit_test(rewrite_keeps_everything),
 		cmocka_unit_test(many_recordings),
 		cmocka_unit_test(missing_blocks_and_bad_times),

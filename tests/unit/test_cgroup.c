@@ -49,9 +49,97 @@ static void hybrid_host(void **state)
 	assert_string_equal(cgroup_fs__controller(cg), "cpuacct");
 	cgroup_fs__free(cg);
 
-	/* "cpu" must not match "cpuacct" alone, nor "name=systemd" a controller */
-	cg = cgroup_fs__open(fixture("hybrid.txt"), "blkio");
-	assert_null(cg);
+	/* "cpu" is one of the hierarchy's list: that list matches it too */
+	cg = cgroup_fs__open(fixture("hybrid.txt"), "cpu");
+	assert_non_null(cg);
+	assert_string_equal(cgroup_fs__mount(cg), "/sys/fs/cgroup/cpu,cpuacct");
+	cgroup_fs__free(cg);
+}
+
+/*
+ * Controllers whose names contain one another, each on a hierarchy of its own, the confusable
+ * ones listed first: a controller matches a whole element of a hierarchy's option list only.
+ * By substring, "cpu" would find cpuacct (or cpuset), "systemd" the name=systemd hierarchy.
+ */
+static const struct {
+	const char *ask;
+	const char *mount;	/* NULL: no hierarchy of that controller */
+} split_cases[] = {
+	{ "cpu", "/sys/fs/cgroup/cpu" },
+	{ "cpuacct", "/sys/fs/cgroup/cpuacct" },
+	{ "cpuset", "/sys/fs/cgroup/cpuset" },
+	{ "net_cls", "/sys/fs/cgroup/net_cls,net_prio" },
+	{ "net_prio", "/sys/fs/cgroup/net_cls,net_prio" },
+	{ "pids", "/sys/fs/cgroup/pids" },
+	{ "cpuac", NULL },	/* a prefix of cpuacct */
+	{ "acct", NULL },	/* a suffix of cpuacct */
+	{ "prio", NULL },
+	{ "systemd", NULL },	/* name=systemd is a name, not a controller */
+	{ "memory", NULL },
+	{ "blkio", NULL },
+};
+
+static void confusable_controllers(void **state)
+{
+	struct cgroup_fs *cg;
+	size_t i;
+
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		cg = cgroup_fs__open(fixture("split.txt"), split_cases[i].ask);
+		if (!split_cases[i].mount) {
+			if (cg)
+				fail_msg("'%s' found %s", split_cases[i].ask, cgroup_fs__mount(cg));
+			continue;
+		}
+		if (!cg)
+			fail_msg("'%s' found nothing", split_cases[i].ask);
+		assert_true(cgroup_fs__is_v1(cg));
+		assert_string_equal(cgroup_fs__mount(cg), split_cases[i].mount);
+		assert_string_equal(cgroup_fs__controller(cg), split_cases[i].ask);
+		cgroup_fs__free(cg);
+	}
+
+	/* No cgroup2, no memory: the fallback is cpu's own hierarchy, not cpuacct's. */
+	cg = cgroup_fs__open(fixture("split.txt"), NULL);
+	assert_non_null(cg);
+	assert_string_equal(cgroup_fs__controller(cg), "cpu");
+	assert_string_equal(cgroup_fs__mount(cg), "/sys/fs/cgroup/cpu");
+	cgroup_fs__free(cg);
+}
+
+/* The same whole-element matching in /proc/PID/cgroup's controller lists. */
+static void confusable_proc_lines(void **state)
+{
+	const char *text = "7:name=systemd:/n\n"
+			   "6:cpuacct:/acct\n"
+			   "5:cpuset:/set\n"
+			   "4:net_cls,net_prio:/net\n"
+			   "3:cpu:/cpu\n"
+			   "0::/unified\n";
+	static const struct {
+		const char *ctrl, *path;
+	} want[] = {
+		{ "cpu", "/cpu" }, { "cpuacct", "/acct" }, { "cpuset", "/set" },
+		{ "net_prio", "/net" }, { "net_cls", "/net" },
+	};
+	struct cgroup_fs *cg;
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cg = cgroup_fs__open(fixture("split.txt"), want[i].ctrl);
+		assert_non_null(cg);
+		assert_int_equal(cgroup_fs__proc_path(cg, text, path, sizeof(path)), 0);
+		assert_string_equal(path, want[i].path);
+		/* without its own line, a controller has no path (not a line it is part of) */
+		assert_int_equal(cgroup_fs__proc_path(cg, strstr(text, "0::"), path, sizeof(path)),
+				 -ENOENT);
+		cgroup_fs__free(cg);
+	}
+	cg = cgroup_fs__open(fixture("split.txt"), "cpu");
+	assert_int_equal(cgroup_fs__proc_path(cg, "6:cpuacct:/acct\n5:cpuset:/set\n", path,
+					      sizeof(path)), -ENOENT);
+	cgroup_fs__free(cg);
 }
 
 /* No cgroup2 at all: the memory hierarchy, whose mount point needs unescaping. */
@@ -98,6 +186,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unified_host),
 		cmocka_unit_test(hybrid_host),
+		cmocka_unit_test(confusable_controllers),
+		cmocka_unit_test(confusable_proc_lines),
 		cmocka_unit_test(v1_only_host),
 		cmocka_unit_test(no_cgroups),
 		cmocka_unit_test(proc_cgroup_lines),

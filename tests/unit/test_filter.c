@@ -4,6 +4,7 @@
  * nesting limits, the error display, and filters seeing whole values, here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,52 +69,165 @@ static const char *data_path(const char *name, char *buf, size_t len)
 }
 
 /*
- * Rows: expression <TAB> match | nomatch | error:TEXT | error@COLUMN:TEXT, where TEXT is part
- * of the message and COLUMN the column of the offending token, counted as the caret does.
+ * Rows: expression <TAB> match | nomatch | error:TEXT | error@COLUMN:TEXT, where TEXT (not
+ * empty) is part of the message and COLUMN (from 1) the column of the offending token, counted
+ * as the caret does. Lines starting with '#' and empty lines are comments; any other line that
+ * is not such a row is a mistake in the file and fails the test, never a row skipped or read as
+ * another outcome.
  */
-static void table(void **state)
+enum want { WANT_MATCH, WANT_NOMATCH, WANT_ERROR };
+
+struct row {
+	char *expr;
+	enum want want;
+	long col;		/* 0: any */
+	const char *text;	/* WANT_ERROR */
+};
+
+/* Split and check one row in place; NULL, or what is wrong with it. */
+static const char *parse_row(char *line, struct row *r)
 {
-	char path[256], line[512];
-	int rows = 0, lineno = 0, bad = 0;
-	FILE *f = fopen(data_path("filters.test", path, sizeof(path)), "r");
+	char *tab = strchr(line, '\t'), *want, *end;
+
+	if (!tab)
+		return "no tab between expression and outcome";
+	if (strchr(tab + 1, '\t'))
+		return "more than two columns";
+	want = tab + 1;
+	r->expr = line;
+	r->col = 0;
+	r->text = NULL;
+	if (!strcmp(want, "match")) {
+		r->want = WANT_MATCH;
+	} else if (!strcmp(want, "nomatch")) {
+		r->want = WANT_NOMATCH;
+	} else if (!strncmp(want, "error", 5)) {
+		r->want = WANT_ERROR;
+		want += 5;
+		if (*want == '@') {
+			if (want[1] < '1' || want[1] > '9')
+				return "error@ without a column";
+			r->col = strtol(want + 1, &end, 10);
+			want = end;
+		}
+		if (*want != ':' || !want[1])
+			return "error without ':TEXT'";
+		r->text = want + 1;
+	} else {
+		return "unknown outcome";
+	}
+	*tab = '\0';	/* only now: a bad row is said whole */
+	return NULL;
+}
+
+/* The rows of a file: 0, or the number of bad rows (each said). */
+static int run_table(const char *file, int *rows)
+{
+	char line[512];
+	int lineno = 0, bad = 0;
+	FILE *f = fopen(file, "r");
 
 	assert_non_null(f);
+	*rows = 0;
 	while (fgets(line, sizeof(line), f)) {
-		char *tab = strrchr(line, '\t'), *want;
+		size_t len = strcspn(line, "\n");
+		const char *why;
 		struct filter_error e;
 		struct filter *flt;
+		struct row r;
 
 		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] == '#' || !tab)
+		if (!line[len] && !feof(f)) {
+			print_error("%s:%d: line longer than %zu bytes\n", file, lineno,
+				    sizeof(line) - 2);
+			bad++;
+			while (fgets(line, sizeof(line), f) && !strchr(line, '\n'))
+				;
 			continue;
-		*tab = '\0';
-		want = tab + 1;
-		rows++;
-		flt = filter__new(line, &e);
-		if (!strncmp(want, "error", 5)) {
-			char *text = strchr(want, ':');
-			long col = want[5] == '@' ? strtol(want + 6, NULL, 10) : 0;
-
-			if (flt || !text || !strstr(e.msg, text + 1) ||
-			    (col && (size_t)col != filter__columns(line, e.pos) + 1)) {
-				print_error("line %d: '%s': wanted %s, got '%s' at column %zu\n", lineno,
-					    line, want, flt ? "(compiled)" : e.msg,
-					    filter__columns(line, e.pos) + 1);
+		}
+		line[len] = '\0';
+		if (line[0] == '#' || !line[0])
+			continue;
+		why = parse_row(line, &r);
+		if (why) {
+			print_error("%s:%d: %s: '%s'\n", file, lineno, why, line);
+			bad++;
+			continue;
+		}
+		(*rows)++;
+		flt = filter__new(r.expr, &e);
+		if (r.want == WANT_ERROR) {
+			if (flt || !strstr(e.msg, r.text) ||
+			    (r.col && (size_t)r.col != filter__columns(r.expr, e.pos) + 1)) {
+				print_error("%s:%d: '%s': wanted error@%ld:%s, got '%s' at column "
+					    "%zu\n", file, lineno, r.expr, r.col, r.text,
+					    flt ? "(compiled)" : e.msg,
+					    filter__columns(r.expr, e.pos) + 1);
 				bad++;
 			}
 		} else if (!flt) {
-			print_error("line %d: '%s' failed to compile: %s\n", lineno, line, e.msg);
+			print_error("%s:%d: '%s' failed to compile: %s\n", file, lineno, r.expr,
+				    e.msg);
 			bad++;
-		} else if (filter__match(flt, &ev) != !strcmp(want, "match")) {
-			print_error("line %d: '%s': wanted %s\n", lineno, line, want);
+		} else if (filter__match(flt, &ev) != (r.want == WANT_MATCH)) {
+			print_error("%s:%d: '%s': wanted %s\n", file, lineno, r.expr,
+				    r.want == WANT_MATCH ? "match" : "nomatch");
 			bad++;
 		}
 		filter__free(flt);
 	}
 	fclose(f);
-	assert_int_equal(bad, 0);
+	return bad;
+}
+
+static void table(void **state)
+{
+	char path[256];
+	int rows;
+
+	assert_int_equal(run_table(data_path("filters.test", path, sizeof(path)), &rows), 0);
 	assert_true(rows >= 150);
+}
+
+/* The reader itself: each kind of malformed row is counted bad, comments and blanks are not. */
+static void malformed_rows_fail(void **state)
+{
+	static const char *const bad_rows[] = {
+		"proc.name=dog\tnomacth",		/* a mistyped outcome */
+		"proc.name=cat\tMatch",
+		"proc.name=cat match",			/* no tab */
+		"proc.name=cat\tmatch\textra",	/* three columns */
+		"proc.name=dog\t",			/* no outcome */
+		"proc.nme=cat\terror",			/* error without its text */
+		"proc.nme=cat\terror:",
+		"proc.nme=cat\terror@:unknown",
+		"proc.nme=cat\terror@0:unknown",
+		"proc.nme=cat\terrors:unknown",
+	};
+	char path[] = "/tmp/scry-filters-XXXXXX", big[600];
+	int fd = mkstemp(path), saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+	FILE *f = fdopen(fd, "w");
+	size_t i;
+	int rows, bad;
+
+	assert_non_null(f);
+	fprintf(f, "# a comment\n\nproc.name=cat\tmatch\n");
+	for (i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++)
+		fprintf(f, "%s\n", bad_rows[i]);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* too long; then a row without its final newline */
+	fprintf(f, "%s\tnomatch\nproc.name=cat\tmatch", big);
+	fclose(f);
+	/* the reader says what is wrong with each: not worth reading in the test log */
+	dup2(devnull, 2);
+	bad = run_table(path, &rows);
+	dup2(saved, 2);
+	close(saved);
+	close(devnull);
+	unlink(path);
+	assert_int_equal(bad, sizeof(bad_rows) / sizeof(bad_rows[0]) + 1);
+	assert_int_equal(rows, 2);
 }
 
 /* --- nesting: bounded recursion whatever the expression ------------------------------------ */
@@ -505,6 +619,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(malformed_rows_fail),
 		cmocka_unit_test(depth_limits),
 		cmocka_unit_test(caret),
 		cmocka_unit_test(every_event_type),

@@ -19,9 +19,15 @@
  *   exec exe=S args=S (NUL-separated) [ppid= uid=]; exit code= [last=1]; switch runtime=
  *   next_tid=; cputick runtime=; rename old=S (the header's comm is the new name).
  *
+ * Lines starting with '#' are comments. Anything the reader does not understand fails the test
+ * and says why, never skipped or guessed: an unknown word, key or value, a number with trailing
+ * bytes, an unterminated string or unknown escape, a "> " line that follows no action, more
+ * lines than the reader holds.
+ *
  * SCRY_BLESS=1 rewrites the files with what the code prints now (review the diff!).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +60,15 @@ struct kv {
 };
 
 /* --- parsing ----------------------------------------------------------------------------------- */
+
+/* What was wrong with a value read since the line began, or NULL: the line is then refused. */
+static const char *value_err;
+
+static void value_bad(const char *why)
+{
+	if (!value_err)
+		value_err = why;
+}
 
 static int hexval(char c)
 {
@@ -94,15 +109,23 @@ static bool next_kv(const char **s, struct kv *kv)
 				else if (c == 'x' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
 					c = hexval(p[1]) << 4 | hexval(p[2]);
 					p += 2;
+				} else if (c != '\\' && c != '"') {
+					value_bad("unknown escape in a string");
 				}
 			}
 			kv->val[n++] = c;
 		}
 		if (*p == '"')
 			p++;
+		else
+			value_bad(*p ? "string too long" : "unterminated string");
+		if (*p && *p != ' ')
+			value_bad("bytes after a string");
 	} else {
 		while (*p && *p != ' ' && n + 1 < sizeof(kv->val))
 			kv->val[n++] = *p++;
+		if (*p && *p != ' ')
+			value_bad("value too long");
 	}
 	kv->val[n] = '\0';
 	kv->len = n;
@@ -110,9 +133,28 @@ static bool next_kv(const char **s, struct kv *kv)
 	return true;
 }
 
+/* A whole decimal, 0x hex or 0 octal number, as strtoull reads it; anything else is refused. */
+static uint64_t num_of(const char *s, const char **end)
+{
+	char *e;
+	uint64_t v;
+
+	errno = 0;
+	v = *s == '-' ? (uint64_t)strtoll(s, &e, 0) : strtoull(s, &e, 0);
+	if (e == s || errno)
+		value_bad("not a number");
+	*end = e;
+	return v;
+}
+
 static uint64_t num(const struct kv *kv)
 {
-	return kv->val[0] == '-' ? (uint64_t)strtoll(kv->val, NULL, 0) : strtoull(kv->val, NULL, 0);
+	const char *end;
+	uint64_t v = num_of(kv->val, &end);
+
+	if (*end)
+		value_bad("not a number");
+	return v;
 }
 
 /* --- the state a block builds -------------------------------------------------------------------- */
@@ -150,6 +192,7 @@ static enum ctr_runtime runtime_named(const char *s)
 	for (i = 0; i < CTR_RUNTIME__MAX; i++)
 		if (!strcmp(ctr_runtime_name(i), s))
 			return i;
+	value_bad("unknown container type");
 	return CTR_DOCKER;
 }
 
@@ -210,7 +253,7 @@ static const struct {
 
 static bool num_field(void *base, uint16_t type, const struct kv *kv)
 {
-	uint64_t v = num(kv);
+	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(num_fields); i++) {
@@ -218,6 +261,7 @@ static bool num_field(void *base, uint16_t type, const struct kv *kv)
 
 		if (num_fields[i].type != type || strcmp(num_fields[i].key, kv->key))
 			continue;
+		v = num(kv);
 		if (num_fields[i].size == 8)
 			memcpy(p, &v, 8);
 		else
@@ -280,14 +324,14 @@ static const struct {
 	{ "sock", SCRY_FD_SOCK }, { "anon", SCRY_FD_ANON },
 };
 
-static uint8_t fd_kind(const char *s)
+static uint8_t fd_kind(const struct kv *kv)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fd_kinds); i++)
-		if (!strcmp(fd_kinds[i].name, s))
+		if (!strcmp(fd_kinds[i].name, kv->val))
 			return fd_kinds[i].kind;
-	return strtoul(s, NULL, 0);
+	return num(kv);
 }
 
 static uint32_t nr_of(const struct kv *kv)
@@ -299,8 +343,14 @@ static uint32_t nr_of(const struct kv *kv)
 
 static void put_args(struct scry_rec_sys_exit *x, const char *a)
 {
-	while (*a && x->nargs < SCRY_NARGS) {
-		x->args[x->nargs++] = *a == '-' ? (uint64_t)strtoll(a, NULL, 0) : strtoull(a, NULL, 0);
+	while (*a) {
+		if (x->nargs == SCRY_NARGS) {
+			value_bad("too many arguments");
+			return;
+		}
+		x->args[x->nargs++] = num_of(a, &a);
+		if (*a && *a != ',')
+			value_bad("not a number");
 		a += strcspn(a, ",");
 		a += *a == ',';
 	}
@@ -320,7 +370,7 @@ static bool rec_field(union scry_rec *r, const struct kv *kv)
 		else
 			r->exit.nr = nr_of(kv);
 	} else if (t == SCRY_REC_SYS_EXIT && (!strcmp(k, "fd0") || !strcmp(k, "fd1"))) {
-		r->exit.fd_kind[k[2] - '0'] = fd_kind(kv->val);
+		r->exit.fd_kind[k[2] - '0'] = fd_kind(kv);
 	} else if (t == SCRY_REC_SYS_EXIT && !strcmp(k, "path")) {
 		memcpy(r->exit.path, kv->val, kv->len + 1);
 		r->exit.path_len = kv->len + 1;
@@ -370,7 +420,7 @@ static int add_rec(struct block *b, const char *s)
 	struct kv kv;
 	size_t i;
 
-	if (b->nrec >= MAX_RECS || !next_kv(&s, &kv))
+	if (b->nrec >= MAX_RECS || !next_kv(&s, &kv) || kv.key[0])
 		return -EINVAL;
 	r = &b->recs[b->nrec].rec;
 	memset(&b->recs[b->nrec], 0, sizeof(b->recs[b->nrec]));
@@ -470,7 +520,7 @@ static int do_view(struct block *b, const char *s, int fd)
 	while (next_kv(&s, &kv)) {
 		if (!kv.key[0] && !strcmp(kv.val, "json"))
 			o.json = true;
-		else if (!kv.key[0])
+		else if (!kv.key[0] && !v)
 			v = view_lookup(kv.val);
 		else if (!strcmp(kv.key, "start"))
 			start = num(&kv);
@@ -478,8 +528,10 @@ static int do_view(struct block *b, const char *s, int fd)
 			end = num(&kv);
 		else if (!strcmp(kv.key, "top"))
 			o.top = num(&kv);
+		else
+			return -EINVAL;
 	}
-	if (!v || !(a = aggr__new(v)))
+	if (!v || value_err || !(a = aggr__new(v)))
 		return -EINVAL;
 	err = replay(b, to_aggr, a);
 	aggr__fill(a, &(struct view_src){ b->pt, b->ctrs, NULL });
@@ -490,12 +542,33 @@ static int do_view(struct block *b, const char *s, int fd)
 	return err;
 }
 
+/* The bare words of an action's arguments, each one of `words` at most once: a bit each. */
+static int flags_of(const char *s, const char *const *words, size_t n)
+{
+	struct kv kv;
+	int got = 0;
+	size_t i;
+
+	while (next_kv(&s, &kv)) {
+		for (i = 0; i < n && (kv.key[0] || strcmp(kv.val, words[i])); i++)
+			;
+		if (i == n || got & (1 << i))
+			return -EINVAL;
+		got |= 1 << i;
+	}
+	return got;
+}
+
 static int do_ls(struct block *b, const char *s, int fd)
 {
+	static const char *const words[] = { "json" };
 	struct run_ctx run = { .procs = b->pt, .containers = b->ctrs };
-	void *ls = lscontainers__new(&run, strstr(s, "json") != NULL, fd);
-	int err;
+	int flags = flags_of(s, words, ARRAY_SIZE(words)), err;
+	void *ls;
 
+	if (flags < 0)
+		return flags;
+	ls = lscontainers__new(&run, flags & 1, fd);
 	if (!ls)
 		return -ENOMEM;
 	err = lscontainers_ops.finish(ls);
@@ -510,12 +583,15 @@ static void to_printer(void *ctx, struct scry_event *ev)
 
 static int do_print(struct block *b, const char *s, int fd)
 {
+	static const char *const words[] = { "json", "pc" };
 	struct printer_opts o = { .fd = fd };
+	int flags = flags_of(s, words, ARRAY_SIZE(words)), err;
 	void *pr;
-	int err;
 
-	o.json = strstr(s, "json") != NULL;
-	o.containers = strstr(s, "pc") != NULL;
+	if (flags < 0)
+		return flags;
+	o.json = flags & 1;
+	o.containers = flags & 2;
 	pr = printer__new(&o);
 	if (!pr)
 		return -ENOMEM;
@@ -568,7 +644,10 @@ static size_t output_lines(int fd, char *buf, size_t len, char **lines, size_t m
 	char *p;
 
 	buf[n > 0 ? n : 0] = '\0';
-	for (p = buf; *p && k < max; k++) {
+	assert_true(n >= 0 && (size_t)n < len - 1);	/* all of it */
+	for (p = buf; *p; k++) {
+		if (k == max)
+			fail_msg("an action printed more than %zu lines", max);
 		lines[k] = p;
 		p += strcspn(p, "\n");
 		if (*p)
@@ -577,15 +656,19 @@ static size_t output_lines(int fd, char *buf, size_t len, char **lines, size_t m
 	return k;
 }
 
+/* 0 a setup line read, 1 not one (an action), -EINVAL one with a fault (value_err says). */
 static int setup_line(struct block *b, const char *l)
 {
+	int err = 1;
+
+	value_err = NULL;
 	if (!strncmp(l, "ctr ", 4))
-		return add_ctr(b, l + 4);
-	if (!strncmp(l, "proc ", 5))
-		return add_proc(b, l + 5);
-	if (!strncmp(l, "rec ", 4))
-		return add_rec(b, l + 4);
-	return 1;
+		err = add_ctr(b, l + 4);
+	else if (!strncmp(l, "proc ", 5))
+		err = add_proc(b, l + 5);
+	else if (!strncmp(l, "rec ", 4))
+		err = add_rec(b, l + 4);
+	return !err && value_err ? -EINVAL : err;
 }
 
 /*
@@ -606,10 +689,13 @@ static void check(struct golden *g, char **setup, size_t nsetup, int lineno, con
 	block_init(b);
 	for (i = 0; i < nsetup; i++)
 		setup_line(b, setup[i]);
+	value_err = NULL;
 	for (i = 0; i < ARRAY_SIZE(actions); i++)
 		if (!strncmp(action, actions[i].word, args - action) &&
 		    !actions[i].word[args - action])
 			err = actions[i].run(b, args, fd);
+	if (!err && value_err)
+		err = -EINVAL;
 	ngot = output_lines(fd, buf, sizeof(buf), got, MAX_LINES);
 	close(fd);
 	block_free(b);
@@ -640,19 +726,35 @@ static const char *data_path(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static void run_file(const char *name, int min_cases)
+/* The cases of a file (path; `name` in messages): the number of faults, each said. */
+static int run_file(const char *path, const char *name, int *cases)
 {
 	static char lines[4096][4400];
-	char path[256], bless[300], *want[MAX_LINES], *setup[MAX_LINES];
+	char bless[300], *want[MAX_LINES], *setup[MAX_LINES];
 	struct golden g = { .name = name };
 	int n = 0, i, action = -1, err;
 	size_t nwant = 0, nsetup = 0;
 	struct block *b = calloc(1, sizeof(*b));
-	FILE *f = fopen(data_path(name, path, sizeof(path)), "r");
+	FILE *f = fopen(path, "r");
 
 	assert_non_null(f);
-	while (n < (int)ARRAY_SIZE(lines) && fgets(lines[n], sizeof(lines[n]), f))
-		lines[n][strcspn(lines[n], "\n")] = '\0', n++;
+	while (n < (int)ARRAY_SIZE(lines) && fgets(lines[n], sizeof(lines[n]), f)) {
+		size_t len = strcspn(lines[n], "\n");
+
+		if (!lines[n][len] && !feof(f)) {
+			print_error("%s:%d: line longer than %zu bytes\n", name, n + 1,
+				    sizeof(lines[n]) - 2);
+			g.bad++;
+			while (fgets(lines[n], sizeof(lines[n]), f) && !strchr(lines[n], '\n'))
+				;
+			len = 0;
+		}
+		lines[n++][len] = '\0';
+	}
+	if (n == (int)ARRAY_SIZE(lines) && fgetc(f) != EOF) {
+		print_error("%s: more than %d lines\n", name, n);
+		g.bad++;
+	}
 	fclose(f);
 	if (getenv("SCRY_BLESS")) {
 		snprintf(bless, sizeof(bless), "%s.new", path);
@@ -669,8 +771,16 @@ static void run_file(const char *name, int min_cases)
 			action = -1;
 		}
 		if (expect) {
-			if (nwant < MAX_LINES)
+			if (action < 0) {
+				print_error("%s:%d: '%s' follows no action\n", name, i + 1, l);
+				g.bad++;
+			} else if (nwant == MAX_LINES) {
+				print_error("%s:%d: more than %d lines expected\n", name, i + 1,
+					    MAX_LINES);
+				g.bad++;
+			} else {
 				want[nwant++] = lines[i] + (l[1] ? 2 : 1);
+			}
 			continue;
 		}
 		if (g.blessed && i < n)
@@ -690,7 +800,8 @@ static void run_file(const char *name, int min_cases)
 		else if (!err && nsetup < MAX_LINES)
 			setup[nsetup++] = lines[i];
 		if (err < 0) {
-			print_error("%s:%d: cannot read '%s'\n", name, i + 1, l);
+			print_error("%s:%d: cannot read '%s': %s\n", name, i + 1, l,
+				    value_err ? value_err : strerror(-err));
 			g.bad++;
 		}
 	}
@@ -700,18 +811,86 @@ static void run_file(const char *name, int min_cases)
 		fclose(g.blessed);
 		rename(bless, path);
 	}
-	assert_int_equal(g.bad, 0);
-	assert_true(g.cases >= min_cases);
+	*cases = g.cases;
+	return g.bad;
 }
 
 static void views_file(void **state)
 {
-	run_file("views.test", 20);
+	char path[256];
+	int cases;
+
+	assert_int_equal(run_file(data_path("views.test", path, sizeof(path)), "views.test",
+				  &cases), 0);
+	assert_true(cases >= 20);
 }
 
 static void printer_file(void **state)
 {
-	run_file("printer.test", 20);
+	char path[256];
+	int cases;
+
+	assert_int_equal(run_file(data_path("printer.test", path, sizeof(path)), "printer.test",
+				  &cases), 0);
+	assert_true(cases >= 20);
+}
+
+/*
+ * The reader itself: each of these files has one fault, which must count, never be skipped or
+ * guessed at; the first has none.
+ */
+static const char *const faulty[] = {
+	"rec sys_enter nr=getppid\nprint\n> 1 22:13:20.100000000 1 worker (100) > getppid\n",
+	"rec sys_enter nr=getppid\nprint\n> 1 22:13:20.100000000 1 worker (100) > getpid\n",
+	"rec sys_enter nr=getppid\n> 1 22:13:20.100000000 1 worker (100) > getppid\n",
+	"rec sys_enter nr=getppid\nprint\n> 1 22:13:20.100000000 1 worker (100) > getppid\n\n"
+	"> 2 22:13:20.200000000 1 worker (100) > getppid\n",
+	"# a comment\n> an expectation before any action\n",
+	"proc pid=1O0 comm=x\n",
+	"proc pid=100 comm=x colour=red\n",
+	"proc pid=100 comm=\"unterminated\n",
+	"proc pid=100 comm=\"a\\qb\"\n",
+	"proc pid=100 comm=\"a\"b\n",
+	"ctr cgid=5 id=ab type=dokcer\n",
+	"rec sys_exit nr=read ret=1 fd0=regular\n",
+	"rec sys_exit nr=read ret=1 args=1,2x\n",
+	"rec sys_exit nr=read ret=1 args=1,2,3,4,5,6,7\n",
+	"rec sys_exit nr=reed ret=1\n",
+	"rec forkk pid=1\n",
+	"rec type=fork pid=1\n",
+	"prc pid=1\n",
+	"rec sys_enter nr=getppid\nprint jsno\n",
+	"rec sys_enter nr=getppid\nprint json json\n",
+	"ls jsn\n",
+	"rec sys_enter nr=getppid\nview topscalls tpo=2\n",
+	"rec sys_enter nr=getppid\nview topscalls end=1s\n",
+	"rec sys_enter nr=getppid\nview topscalls procs\n",
+};
+
+static void faulty_files_fail(void **state)
+{
+	char path[] = "/tmp/scry-golden-XXXXXX";
+	int saved = dup(2), devnull = open("/dev/null", O_WRONLY), cases, bad;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(faulty); i++) {
+		int fd = mkstemp(path);
+		ssize_t len = strlen(faulty[i]);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, faulty[i], len), len);
+		close(fd);
+		/* the reader says what is wrong: not worth reading in the test log */
+		dup2(devnull, 2);
+		bad = run_file(path, "faulty", &cases);
+		dup2(saved, 2);
+		unlink(path);
+		strcpy(path, "/tmp/scry-golden-XXXXXX");
+		if (bad != (i ? 1 : 0))
+			fail_msg("%d faults found in:\n%s", bad, faulty[i]);
+	}
+	close(saved);
+	close(devnull);
 }
 
 /* Every key column names a field that exists, and every view's figures are described. */
@@ -760,6 +939,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(views_file),
 		cmocka_unit_test(printer_file),
+		cmocka_unit_test(faulty_files_fail),
 		cmocka_unit_test(tables_are_whole),
 	};
 

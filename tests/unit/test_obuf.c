@@ -157,23 +157,205 @@ static void put_json(struct obuf *b, const void *arg)
 	obuf__json_str(b, s->s, s->n);
 }
 
-/* JSON strings are the escaped text: strict UTF-8, and a JSON parser gets that text back. */
+/*
+ * One JSON string (RFC 8259, section 7) spanning exactly s[0..n), decoded into out (NUL-
+ * terminated; *len its length); false for anything else. Strict where parsers are lax: no raw
+ * byte below 0x20, only the eight short escapes and \uXXXX (a surrogate only in a pair), strict
+ * UTF-8, nothing after the closing quote. Written apart from escape.c and json-c on purpose.
+ */
+static int hex4(const char *s)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = 0xc0 | cp >> 6;
+		out[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = 0xe0 | cp >> 12;
+		out[1] = 0x80 | (cp >> 6 & 0x3f);
+		out[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	out[0] = 0xf0 | cp >> 18;
+	out[1] = 0x80 | (cp >> 12 & 0x3f);
+	out[2] = 0x80 | (cp >> 6 & 0x3f);
+	out[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+static bool json_string_strict(const char *s, size_t n, char *out, size_t *len)
+{
+	static const char shorts[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	size_t i = 1, k = 0;
+
+	if (n < 2 || s[0] != '"' || !valid_utf8((const unsigned char *)s, n))
+		return false;
+	while (i < n && s[i] != '"') {
+		unsigned char c = s[i];
+		const char *e;
+		int cp, lo;
+
+		if (c < 0x20)
+			return false;
+		if (c != '\\') {
+			out[k++] = s[i++];
+			continue;
+		}
+		if (i + 1 >= n)
+			return false;
+		for (e = shorts; *e && *e != s[i + 1]; e += 2)
+			;
+		if (*e) {
+			out[k++] = e[1];
+			i += 2;
+			continue;
+		}
+		if (s[i + 1] != 'u' || i + 6 > n || (cp = hex4(s + i + 2)) < 0)
+			return false;
+		i += 6;
+		if (cp >= 0xdc00 && cp <= 0xdfff)
+			return false;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u' ||
+			    (lo = hex4(s + i + 2)) < 0xdc00 || lo > 0xdfff)
+				return false;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 6;
+		}
+		k += put_utf8(out + k, cp);
+	}
+	if (i != n - 1)
+		return false;	/* no closing quote, or bytes after it */
+	out[k] = '\0';
+	*len = k;
+	return true;
+}
+
+/* The checker itself: what it must refuse, and what it must read. */
+static void strict_json_checker(void **state)
+{
+	static const char *const bad[] = {
+		"\"tab\there\"", "\"nl\nx\"", "\"\x01\"", "\"\x1f\"", "\"\\x41\"", "\"\\'\"",
+		"\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"open",
+		"\"a\"b\"", "\"a\" ", "'a'", "\"\xff\"", "\"\xc0\xaf\"", "\"\\\"", "\"",
+	};
+	static const struct {
+		const char *json, *want;
+	} good[] = {
+		{ "\"\"", "" },
+		{ "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t" },
+		{ "\"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\"",
+		  "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+		{ "\"\x7f \xc3\xa9\"", "\x7f \xc3\xa9" },
+	};
+	char out[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (json_string_strict(bad[i], strlen(bad[i]), out, &n))
+			fail_msg("accepted %s", bad[i]);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_true(json_string_strict(good[i].json, strlen(good[i].json), out, &n));
+		assert_int_equal(n, strlen(good[i].want));
+		assert_memory_equal(out, good[i].want, n);
+	}
+}
+
+/*
+ * JSON strings, byte for byte: the escaped text, in which JSON's own escapes are needed for '"'
+ * and '\\' only; every control character is the escaped text's \xNN (its backslash doubled),
+ * never a raw byte.
+ */
+static const struct {
+	const char *in;
+	size_t n;
+	const char *want;
+} json_cases[] = {
+	{ B(""), "\"\"" },
+	{ B("plain / text"), "\"plain / text\"" },
+	{ B("tab\there"), "\"tab\\\\x09here\"" },
+	{ B("nl\nend"), "\"nl\\\\x0aend\"" },
+	{ B("\x01"), "\"\\\\x01\"" },
+	{ B("\r\n\t\b\f\x1f"), "\"\\\\x0d\\\\x0a\\\\x09\\\\x08\\\\x0c\\\\x1f\"" },
+	{ B("nul\0x"), "\"nul\\\\x00x\"" },
+	{ B("\x1b[31mred"), "\"\\\\x1b[31mred\"" },
+	{ B("del\x7f"), "\"del\\\\x7f\"" },
+	{ B("quote\" back\\"), "\"quote\\\" back\\\\\\\\\"" },
+	{ B("\"\""), "\"\\\"\\\"\"" },
+	{ B("lit \\x41"), "\"lit \\\\\\\\x41\"" },
+	{ B("abcdefgh\tabcdefgh\n"), "\"abcdefgh\\\\x09abcdefgh\\\\x0a\"" },
+	{ B("abcdefg\"abcdefgh"), "\"abcdefg\\\"abcdefgh\"" },
+	{ B("\xc3\xa9t\xc3\xa9"), "\"\xc3\xa9t\xc3\xa9\"" },
+	{ B("nel \xc2\x85 ls \xe2\x80\xa8"), "\"nel \\\\xc2\\\\x85 ls \\\\xe2\\\\x80\\\\xa8\"" },
+	{ B("bad \xff\xc0\xaf"), "\"bad \\\\xff\\\\xc0\\\\xaf\"" },
+};
+
+/* Every case in every outcome: obuf's JSON, a strict decoder's reading, and json-c's. */
+static void json_check(const char *in, size_t n, const char *want_json)
+{
+	char out[1024], got[1024], text[1024];
+	struct str s = { in, n };
+	struct json_object *j;
+	size_t len = capture(put_json, &s, out, sizeof(out)), dlen;
+
+	esc_text(text, sizeof(text), in, n);
+	if (want_json && strcmp(out, want_json))
+		fail_msg("JSON of '%s': want %s, got %s", text, want_json, out);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)out[i] < 0x20)
+			fail_msg("JSON of '%s': raw byte 0x%02x at %zu", text,
+				 (unsigned char)out[i], i);
+	if (!json_string_strict(out, len, got, &dlen))
+		fail_msg("JSON of '%s': not a strict JSON string: %s", text, out);
+	assert_int_equal(dlen, strlen(text));
+	assert_memory_equal(got, text, dlen);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	assert_string_equal(json_object_get_string(j), text);
+	json_object_put(j);
+}
+
 static void json_is_the_escaped_text(void **state)
 {
-	char out[512], want[256];
-	size_t i;
+	char in[64];
+	size_t i, pre;
+	int c;
 
-	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
-		struct str in = { esc_cases[i].in, esc_cases[i].n };
-		struct json_object *j;
-		size_t n = capture(put_json, &in, out, sizeof(out));
-
-		assert_true(valid_utf8((unsigned char *)out, n));
-		j = json_tokener_parse(out);
-		assert_non_null(j);
-		esc_text(want, sizeof(want), in.s, in.n);
-		assert_string_equal(json_object_get_string(j), want);
-		json_object_put(j);
+	for (i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++)
+		json_check(json_cases[i].in, json_cases[i].n, json_cases[i].want);
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++)
+		json_check(esc_cases[i].in, esc_cases[i].n, NULL);
+	/* every byte, behind 0 to 17 plain bytes (the 8-byte scan) and before 9 more */
+	for (c = 0; c < 256; c++) {
+		for (pre = 0; pre < 18; pre++) {
+			memset(in, 'p', sizeof(in));
+			in[pre] = c;
+			json_check(in, pre + 10, NULL);
+		}
 	}
 }
 
@@ -292,6 +474,7 @@ int main(void)
 		cmocka_unit_test(text_escaping),
 		cmocka_unit_test(text_escaping_cut),
 		cmocka_unit_test(obuf_text_is_esc_text),
+		cmocka_unit_test(strict_json_checker),
 		cmocka_unit_test(json_is_the_escaped_text),
 		cmocka_unit_test(cells),
 		cmocka_unit_test(numbers),

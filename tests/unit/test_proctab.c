@@ -94,6 +94,24 @@ static void seed_reads_everything(void **state)
 	proctab__free(pt);
 }
 
+static size_t count_procs(struct proctab *pt)
+{
+	size_t pos = 0, n = 0;
+
+	while (proctab__next_proc(pt, &pos))
+		n++;
+	return n;
+}
+
+static size_t count_threads(struct proctab *pt)
+{
+	size_t pos = 0, n = 0;
+
+	while (proctab__next_thread(pt, &pos))
+		n++;
+	return n;
+}
+
 static void hdr(struct scry_hdr *h, uint16_t type, uint16_t size, uint32_t pid, uint32_t tid,
 		const char *comm, uint64_t ts)
 {
@@ -308,18 +326,88 @@ static void exec_from_a_thread(void **state)
 	proctab__free(pt);
 }
 
+/*
+ * prctl(PR_SET_NAME) or a write to /proc/PID/task/TID/comm, on a process known from its fork:
+ * the rename record's header carries the new name. A thread other than the leader renames only
+ * itself; the leader's new name is the process's too. Nothing else about either changes.
+ */
 static void rename_updates_comm(void **state)
 {
 	struct proctab *pt = proctab__new(NULL);
 	struct scry_rec_rename rn;
+	struct scry_rec_fork fk;
 	struct scry_event ev;
+	struct scry_thread *leader, *worker;
+	struct scry_proc *p, before;
 
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 700, 700, "oldname", 10);
+	fk.parent_pid = fk.parent_tid = fk.ppid = 1;
+	fk.vpid = fk.vtid = 700;
+	fk.uid = 1000;
+	fk.gid = 50;
+	apply(pt, &fk, sizeof(fk), &ev);
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 700, 701, "oldname", 20);
+	fk.parent_pid = fk.parent_tid = 700;
+	fk.vtid = 701;
+	fk.fork_flags = SCRY_FORK_THREAD;
+	apply(pt, &fk, sizeof(fk), &ev);
+	p = proctab__proc(pt, 700);
+	leader = proctab__thread(pt, 700);
+	worker = proctab__thread(pt, 701);
+	assert_non_null(p);
+	assert_non_null(leader);
+	assert_non_null(worker);
+	assert_string_equal(p->comm, "oldname");
+	assert_string_equal(leader->comm, "oldname");
+	assert_string_equal(worker->comm, "oldname");
+	before = *p;
+
+	/* the second thread names itself */
 	memset(&rn, 0, sizeof(rn));
-	hdr(&rn.h, SCRY_REC_RENAME, sizeof(rn), 700, 700, "newname", 10);
+	hdr(&rn.h, SCRY_REC_RENAME, sizeof(rn), 700, 701, "worker", 30);
 	strcpy(rn.old_comm, "oldname");
 	apply(pt, &rn, sizeof(rn), &ev);
-	assert_string_equal(proctab__proc(pt, 700)->comm, "newname");
-	assert_string_equal(proctab__thread(pt, 700)->comm, "newname");
+	assert_ptr_equal(ev.proc, p);
+	assert_ptr_equal(ev.thread, worker);
+	assert_string_equal(worker->comm, "worker");
+	assert_string_equal(leader->comm, "oldname");
+	assert_string_equal(p->comm, "oldname");
+
+	/* the leader renames: the process's name */
+	hdr(&rn.h, SCRY_REC_RENAME, sizeof(rn), 700, 700, "newname", 40);
+	strcpy(rn.old_comm, "oldname");
+	apply(pt, &rn, sizeof(rn), &ev);
+	assert_ptr_equal(ev.proc, p);
+	assert_ptr_equal(ev.thread, leader);
+	assert_string_equal(leader->comm, "newname");
+	assert_string_equal(p->comm, "newname");
+	assert_string_equal(worker->comm, "worker");
+
+	/* the same entries, the rest as the fork made them */
+	assert_ptr_equal(proctab__proc(pt, 700), p);
+	assert_ptr_equal(proctab__thread(pt, 700), leader);
+	assert_ptr_equal(proctab__thread(pt, 701), worker);
+	assert_ptr_equal(worker->proc, p);
+	assert_int_equal(p->pid, 700);
+	assert_int_equal(p->ppid, 1);
+	assert_int_equal(p->vpid, 700);
+	assert_int_equal(p->uid, 1000);
+	assert_int_equal(p->gid, 50);
+	assert_int_equal(p->start_ts, 10);
+	assert_int_equal(p->nthreads, 2);
+	assert_false(p->dead);
+	assert_int_equal(p->cgid, before.cgid);
+	assert_int_equal(p->cpu_ns, before.cpu_ns);
+	assert_ptr_equal(p->exe, before.exe);
+	assert_ptr_equal(p->args, before.args);
+	assert_int_equal(p->args_len, before.args_len);
+	assert_int_equal(leader->vtid, 700);
+	assert_int_equal(worker->vtid, 701);
+	assert_false(leader->dead);
+	assert_false(worker->dead);
+	assert_int_equal(count_procs(pt), 1);
+	assert_int_equal(count_threads(pt), 2);
 	proctab__free(pt);
 }
 
@@ -372,24 +460,6 @@ static void exit_rec(struct proctab *pt, uint32_t pid, uint32_t tid, uint64_t ts
 	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), pid, tid, "w", ts);
 	px.exit_flags = group ? SCRY_EXIT_GROUP_DEAD : 0;
 	apply(pt, &px, sizeof(px), &ev);
-}
-
-static size_t count_procs(struct proctab *pt)
-{
-	size_t pos = 0, n = 0;
-
-	while (proctab__next_proc(pt, &pos))
-		n++;
-	return n;
-}
-
-static size_t count_threads(struct proctab *pt)
-{
-	size_t pos = 0, n = 0;
-
-	while (proctab__next_thread(pt, &pos))
-		n++;
-	return n;
 }
 
 /*
