@@ -1458,6 +1458,53 @@ static void rewrite(const char *src, const char *dst, const char *filter,
 	capture_reader__free(rd);
 }
 
+/* The consumer's side of a recording in a thread of its own, so that a consumer that waits for
+ * a writer that never writes is a failure of the test rather than a hang. */
+struct feed_job {
+	struct live *L;
+	struct recs *r;
+	int failed;
+};
+
+static void *feed_main(void *arg)
+{
+	struct feed_job *j = arg;
+	int i;
+
+	for (i = 0; i < j->r->n; i++) {
+		j->failed += pipeline__record(j->L->pl, rec_at(j->r, i), j->r->size[i]) != 0;
+		if (i % 50 == 0)
+			pipeline__tick(j->L->pl);
+	}
+	return NULL;
+}
+
+static int cmp_u64x4(const void *a, const void *b)
+{
+	return memcmp(a, b, 4 * sizeof(uint64_t));
+}
+
+/* The process lifecycle records of R, (type, pid, tid, ts) each, sorted: what a recording must
+ * keep whatever it drops. Returns how many. */
+static int lifecycle(struct recs *r, uint64_t (*out)[4])
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		const struct scry_hdr *h = &rec_at(r, i)->h;
+
+		if (h->type != SCRY_REC_FORK && h->type != SCRY_REC_EXEC && h->type != SCRY_REC_EXIT)
+			continue;
+		out[n][0] = h->type;
+		out[n][1] = h->pid;
+		out[n][2] = h->tid;
+		out[n][3] = h->ts;
+		n++;
+	}
+	qsort(out, n, sizeof(*out), cmp_u64x4);
+	return n;
+}
+
 /*
  * A writer that cannot write (a full pipe): the consumer never waits, drops and counts, keeps
  * every process lifecycle record, and the file says where events were lost.
@@ -1472,11 +1519,13 @@ static void stalled_writer_drops(void **state)
 	struct drain dr = {};
 	struct capture_stats st;
 	struct replayed out;
-	struct timespec t0, t1;
-	pthread_t th;
-	uint8_t junk[4096];
+	static uint64_t want_lc[MAXREC][4], got_lc[MAXREC][4];
 	struct live L;
-	int i, want = 0, got = 0, wfd;
+	struct feed_job job = { .L = &L, .r = r };
+	struct timespec deadline;
+	pthread_t th, feeder;
+	uint8_t junk[4096];
+	int i, want, got, wfd;
 
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	dr.fd = open(fifo, O_RDONLY | O_NONBLOCK);
@@ -1490,10 +1539,17 @@ static void stalled_writer_drops(void **state)
 		;	/* the pipe is full: the writer thread blocks on its first write */
 	workload(r, 1200, T0 + 1000);
 	live_new(&L, &o);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	feed(&L, r, 0, r->n, 50, 0);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_true(t1.tv_sec - t0.tv_sec < 5);	/* never waited for the writer */
+	/*
+	 * Nothing drains the pipe until the consumer is done, so the writer thread stays blocked on
+	 * its first write: a consumer that waited for it even once would never finish. A minute is
+	 * not a timing margin but "never" for 1200 records.
+	 */
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 60;
+	pthread_create(&feeder, NULL, feed_main, &job);
+	if (pthread_timedjoin_np(feeder, NULL, &deadline) != 0)
+		fail_msg("the consumer waited for a writer that cannot write");
+	assert_int_equal(job.failed, 0);
 	close(wfd);
 	fcntl(dr.fd, F_SETFL, 0);
 	pthread_create(&th, NULL, drain_main, &dr);
@@ -1518,17 +1574,12 @@ static void stalled_writer_drops(void **state)
 	assert_int_equal(out.r->n, st.records);
 	assert_int_equal(out.st.writer_dropped, st.dropped_events);
 	assert_int_equal(out.st.damaged_files, 0);	/* its end marker agrees with its blocks */
-	for (i = 0; i < r->n; i++) {
-		uint16_t t = rec_at(r, i)->h.type;
-
-		want += t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT;
-	}
-	for (i = 0; i < out.r->n; i++) {
-		uint16_t t = rec_at(out.r, i)->h.type;
-
-		got += t == SCRY_REC_FORK || t == SCRY_REC_EXEC || t == SCRY_REC_EXIT;
-	}
+	/* every lifecycle record itself, once: not merely as many of them */
+	want = lifecycle(r, want_lc);
+	got = lifecycle(out.r, got_lc);
+	assert_true(want > 0);
 	assert_int_equal(got, want);
+	assert_memory_equal(got_lc, want_lc, want * sizeof(*want_lc));
 
 	/* re-recorded, the file still says what its recorder lost, and where */
 	{
