@@ -10,6 +10,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define AF_INET		2
 #define AF_INET6	10
+#define MSG_PEEK	2
 
 static __always_inline __u64 sock_cgid(const struct sock *sk)
 {
@@ -50,4 +51,52 @@ int BPF_PROG(scry_sock_state, const struct sock *sk, const int oldstate, const i
 	}
 	emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
 	return 0;
+}
+
+/*
+ * Bytes on a socket, in the task that sends or receives (sock_sendmsg/sock_recvmsg), so the
+ * record is staged like a syscall exit. Should one ever fire in an interrupt that landed inside
+ * another program's use of the stage (a kernel socket written from softirq), it goes out on its
+ * own instead.
+ */
+static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct scry_rec_sock_io *r, local;
+	struct scry_stage *s;
+	bool staged;
+
+	if (ret < 0 || (dir == SCRY_SOCK_IN && (flags & MSG_PEEK)) || t->tgid == self_tgid)
+		return 0;
+	s = stage_get();
+	if (!s)
+		return 0;
+	staged = !s->busy;
+	r = staged ? stage_reserve(s, sizeof(*r), SCRY_STATS_TP) : &local;
+	hdr_fill(&r->h, SCRY_REC_SOCK_IO, sizeof(*r), t, bpf_ktime_get_boot_ns());
+	r->cookie = bpf_get_socket_cookie(sk);
+	r->bytes = ret;
+	r->family = sk->__sk_common.skc_family;
+	r->protocol = sk->sk_protocol;
+	r->sktype = sk->sk_type;
+	r->dir = dir;
+	__builtin_memset(r->__pad, 0, sizeof(r->__pad));
+	if (staged)
+		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
+	else
+		emit_direct(NULL, r, sizeof(*r), SCRY_STATS_NET);
+	return 0;
+}
+
+/* TP_PROTO(struct sock *sk, int ret, int flags) */
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(scry_sock_send, struct sock *sk, int ret, int flags)
+{
+	return sock_io(sk, ret, flags, SCRY_SOCK_OUT);
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(scry_sock_recv, struct sock *sk, int ret, int flags)
+{
+	return sock_io(sk, ret, flags, SCRY_SOCK_IN);
 }

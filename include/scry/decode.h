@@ -27,6 +27,7 @@ union scry_rec {
 	struct scry_rec_cputick tick;
 	struct scry_rec_rename rename;
 	struct scry_rec_sock_state sock;
+	struct scry_rec_sock_io sio;
 };
 
 struct scry_event {
@@ -73,6 +74,7 @@ enum evt_flags {
 	EVF_RENAMES = 1 << 4,	/* the process's name or command line changes (exec, rename) */
 	EVF_NOTASK = 1 << 5,	/* the header names no task (a socket's event, maybe in softirq):
 				 * no thread or process; the container is the header's cgroup's */
+	EVF_NET = 1 << 6,	/* bytes on a socket: counted by the network views */
 };
 
 /* enum evt_fields: groups of fields an event of the type has a value for (filter/fields.c). */
@@ -81,6 +83,8 @@ enum evt_fields {
 	EVP_RESULT = 1 << 1,	/* evt.res, evt.rawres, evt.failed, evt.latency */
 	EVP_FD = 1 << 2,	/* fd.num, fd.type, fd.name: from the call's captured arguments */
 	EVP_RUNTIME = 1 << 3,	/* evt.runtime (thread.cpu_ns grows by it) */
+	EVP_SOCK_IO = 1 << 4,	/* fd.sockfamily, fd.l4proto, evt.buflen, evt.io_dir (sockio) */
+	EVP_TUPLE = 1 << 5,	/* fd.sockfamily, fd.l4proto and the addresses (sockstate) */
 };
 
 union scry_rec;
@@ -116,6 +120,9 @@ const char *evt_type_name(const struct scry_event *ev);
 int evt_type_lookup(const char *name, uint32_t *nr);
 /* evt.category names, by enum evt_category. */
 extern const char *const evt_category_name[EVC__MAX];
+/* fd.l4proto ("tcp", "udp", "icmp", "raw"; "" outside IP) and fd.sockfamily ("ip", "unix"). */
+const char *sock_l4proto(uint16_t family, uint8_t protocol, uint8_t sktype);
+const char *sock_family(uint16_t family);
 /* Does the event have values for a group of fields (enum evt_fields)? */
 static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 {

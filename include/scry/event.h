@@ -38,6 +38,7 @@ enum scry_rec_type {
 	SCRY_REC_CPUTICK = 7,	/* periodic on-CPU time of a task that has not switched out */
 	SCRY_REC_RENAME = 8,	/* task:task_rename (prctl PR_SET_NAME, /proc/.../comm) */
 	SCRY_REC_SOCK_STATE = 9, /* sock:inet_sock_set_state; the header names no task */
+	SCRY_REC_SOCK_IO = 10,	/* sock:sock_send_length/sock_recv_length: bytes on a socket */
 	SCRY_REC__MAX
 };
 
@@ -216,6 +217,27 @@ struct scry_rec_sock_state {
 	__u32 __pad2;
 };
 
+/*
+ * One send or receive on a socket of any family, as the socket layer reports it (send*, write,
+ * sendfile, recv*, read: every path into sock_sendmsg/sock_recvmsg). The header is the task that
+ * made the call. Calls that failed and MSG_PEEK reads (which move nothing) are not reported.
+ */
+struct scry_rec_sock_io {
+	struct scry_hdr h;
+	__u64 cookie;		/* the socket's identity (bpf_get_socket_cookie), as in sock_state */
+	__u32 bytes;		/* moved by the call (0: end of stream, or an empty datagram) */
+	__u16 family;		/* AF_UNIX, AF_INET, AF_INET6, ... */
+	__u8 protocol;		/* IPPROTO_TCP, IPPROTO_UDP, ... (0 for unix) */
+	__u8 sktype;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, ... */
+	__u8 dir;		/* enum scry_sock_dir */
+	__u8 __pad[7];
+};
+
+enum scry_sock_dir {
+	SCRY_SOCK_OUT = 0,	/* sent */
+	SCRY_SOCK_IN = 1,	/* received */
+};
+
 struct scry_rec_rename {
 	struct scry_hdr h;	/* comm = the new name */
 	char old_comm[SCRY_COMM_LEN];
@@ -306,6 +328,8 @@ _Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 104, "sock_state layout");
+_Static_assert(sizeof(struct scry_rec_sock_io) == 72, "sock_io layout");
+_Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 4, "sysarg layout");

@@ -11,6 +11,7 @@ struct probe_opts {
 	bool syscalls;		/* attach raw_syscalls sys_enter/sys_exit */
 	bool exit_only;		/* with syscalls: sys_exit alone (no latency, half the cost) */
 	bool switch_enters;	/* keep sys_enter loaded so that probe__set_exit_only can switch */
+	bool net_io;		/* attach sock_send_length/sock_recv_length: bytes on sockets */
 	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */

@@ -49,6 +49,11 @@ enum figure {
 	FIG_PROCS,		/* processes seen */
 	FIG_LIVE_PROCS,		/* lscontainers: live processes */
 	FIG_SINCE,		/* lscontainers: when the container started */
+	FIG_NET_IN,		/* bytes received on sockets */
+	FIG_NET_OUT,		/* bytes sent on sockets */
+	FIG_NET_TOTAL,		/* in + out */
+	FIG_NET_PS,		/* bytes per second, in + out */
+	FIG_NET_CALLS,		/* sends and receives that moved data (or read an end of stream) */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -57,6 +62,7 @@ enum view_needs {
 	NEED_SCHED = 1 << 0,
 	NEED_SYSCALLS = 1 << 1,
 	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
+	NEED_NET = 1 << 3,	/* bytes on sockets (sock_send_length, sock_recv_length) */
 };
 
 enum view_flags {
@@ -182,6 +188,7 @@ struct view_row {
 	uint64_t start_ts;
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
+	uint64_t net_in, net_out, net_calls;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
@@ -200,6 +207,8 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 		return v->needs & NEED_SCHED;
 	if (f & EVF_SYSCALL)
 		return v->needs & NEED_SYSCALLS;
+	if (f & EVF_NET)
+		return v->needs & NEED_NET;
 	if (f & EVF_RENAMES)
 		return key_table[v->key].flags & KF_FOLLOW;
 	return false;

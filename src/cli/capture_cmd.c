@@ -100,6 +100,7 @@ int cmd_write(struct scry_opts *o)
 		err = errno ? -errno : -ENOMEM;
 		goto out;
 	}
+	r.net_io = true;	/* a recording replays to every view, the network ones too */
 	err = run__go(&r, SYSCALLS_ALL);
 	cerr = close_writer(w, o);
 	if (!err)

@@ -114,6 +114,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		.exit_only = mode == SYSCALLS_EXITS,
 		/* A sink that asked for enters before the start may ask again: keep them loaded. */
 		.switch_enters = mode != SYSCALLS_OFF && pipeline__enters_wanted(pl) >= 0,
+		.net_io = r->net_io,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,

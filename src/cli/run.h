@@ -38,6 +38,7 @@ struct run {
 	struct capture_reader *reader;	/* replay: the captures */
 	bool snapshots;		/* replay: rewritten (-r -w), every recording's tables first */
 	bool replayed;		/* replay: the captures were loaded and the replay ran */
+	bool net_io;		/* live: trace bytes on sockets (a network view, a capture) */
 	struct pipeline *pl;
 };
 

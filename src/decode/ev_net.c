@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Network records: a socket's state changes. */
+/* Network records: a socket's state changes, bytes sent and received. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "internal.h"
 
@@ -52,6 +53,52 @@ void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 	put_state(b, r->oldstate);
 	sbuf__puts(b, "->");
 	put_state(b, r->newstate);
+	sbuf__puts(b, " cookie=");
+	sbuf__u64(b, r->cookie);
+}
+
+/* fd.l4proto as sysdig names it: the transport of an IP socket. */
+const char *sock_l4proto(uint16_t family, uint8_t protocol, uint8_t sktype)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return "";
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return "icmp";
+	default:
+		return sktype == SOCK_RAW ? "raw" : "";
+	}
+}
+
+/* fd.sockfamily as sysdig names it. */
+const char *sock_family(uint16_t family)
+{
+	return family == AF_INET || family == AF_INET6 ? "ip" : family == AF_UNIX ? "unix" : "";
+}
+
+/* "out 1000 tcp cookie=7", "in 0 unix stream cookie=9" */
+void sock_io_info(const struct scry_event *ev, struct sbuf *b)
+{
+	const struct scry_rec_sock_io *r = &ev->rec->sio;
+	const char *l4 = sock_l4proto(r->family, r->protocol, r->sktype);
+
+	sbuf__puts(b, r->dir == SCRY_SOCK_IN ? "in " : "out ");
+	sbuf__u64(b, r->bytes);
+	sbuf__putc(b, ' ');
+	if (*l4) {
+		sbuf__puts(b, l4);
+	} else if (r->family == AF_UNIX) {
+		sbuf__puts(b, r->sktype == SOCK_DGRAM ? "unix dgram" :
+			      r->sktype == SOCK_SEQPACKET ? "unix seqpacket" : "unix stream");
+	} else {
+		sbuf__puts(b, "family=");
+		sbuf__u64(b, r->family);
+	}
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
 }

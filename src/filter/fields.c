@@ -3,8 +3,10 @@
  * The field table. Names follow sysdig's where a field means the same thing, so that filters and
  * jq scripts written for sysdig carry over (proc.exe is argv[0], proc.exepath the executable).
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "scry/container.h"
@@ -246,6 +248,69 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 	return str_val(v, x->path, x->path_len - 1);
 }
 
+/* --- sockets: sockio (bytes) and sockstate (a TCP socket's tuple) --------------------------- */
+
+static bool get_sockfamily(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (evt_has(ev, EVP_SOCK_IO))
+		return cstr(v, sock_family(ev->rec->sio.family));
+	return evt_has(ev, EVP_TUPLE) && cstr(v, sock_family(ev->rec->sock.family));
+}
+
+static bool get_l4proto(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_rec_sock_io *s = &ev->rec->sio;
+
+	if (evt_has(ev, EVP_SOCK_IO))
+		return cstr(v, sock_l4proto(s->family, s->protocol, s->sktype));
+	return evt_has(ev, EVP_TUPLE) && cstr(v, sock_l4proto(ev->rec->sock.family,
+							       ev->rec->sock.protocol, SOCK_STREAM));
+}
+
+static bool get_buflen(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_SOCK_IO) && U(ev->rec->sio.bytes);
+}
+
+static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_SOCK_IO) && cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
+}
+
+/* The local (l) or remote (r) address or port of a sockstate event. */
+static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sbuf *b, bool local)
+{
+	const struct scry_rec_sock_state *s = &ev->rec->sock;
+	char t[INET6_ADDRSTRLEN];
+
+	if (!evt_has(ev, EVP_TUPLE) ||
+	    !inet_ntop(s->family == AF_INET6 ? AF_INET6 : AF_INET, local ? s->saddr : s->daddr, t,
+		       sizeof(t)))
+		return false;
+	sbuf__puts(b, t);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_lip(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return tuple_ip(ev, v, b, true);
+}
+
+static bool get_rip(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return tuple_ip(ev, v, b, false);
+}
+
+static bool get_lport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_TUPLE) && U(ev->rec->sock.sport);
+}
+
+static bool get_rport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_TUPLE) && U(ev->rec->sock.dport);
+}
+
 /* --- containers: the host reads "host" for id and name, as in sysdig --------------------- */
 
 static bool get_ctr_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -321,6 +386,13 @@ static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct
 static const char *const dirs[] = { "<", ">" };
 LIST_NTH(dir_nth, dirs)
 LIST_NTH(category_nth, evt_category_name)
+/* The strings get_sockfamily, get_l4proto and get_io_dir return. */
+static const char *const sockfamilies[] = { "ip", "unix" };
+static const char *const l4protos[] = { "tcp", "udp", "icmp", "raw" };
+static const char *const io_dirs[] = { "r", "w" };
+LIST_NTH(sockfamily_nth, sockfamilies)
+LIST_NTH(l4proto_nth, l4protos)
+LIST_NTH(io_dir_nth, io_dirs)
 
 /* Syscalls of this architecture (the 32-bit-only ones included), then scry's own events. */
 static const char *evt_type_nth(size_t i)
@@ -416,6 +488,9 @@ __attribute__((constructor)) static void describe_event_types(void)
 
 static const struct field_values evt_type_values = { evt_type_nth, evt_type_valid, evt_type_what };
 static const struct field_values dir_values = { dir_nth };
+static const struct field_values sockfamily_values = { sockfamily_nth };
+static const struct field_values l4proto_values = { l4proto_nth };
+static const struct field_values io_dir_values = { io_dir_nth };
 static const struct field_values category_values = { category_nth };
 static const struct field_values res_values = {
 	res_nth, res_valid, "SUCCESS, an errno name (ENOENT, EACCES...) or a number",
@@ -474,6 +549,16 @@ const struct field_desc field_table[] = {
 	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type,
 	  &fd_type_values },
 	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...)", get_fd_name },
+	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate: the socket's family, ip or unix",
+	  get_sockfamily, &sockfamily_values },
+	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate: the IP socket's transport: tcp, udp, icmp, raw",
+	  get_l4proto, &l4proto_values },
+	{ "fd.lip", FT_STR, 0, "sockstate: local IP address", get_lip },
+	{ "fd.lport", FT_U64, 0, "sockstate: local port", get_lport },
+	{ "fd.rip", FT_STR, 0, "sockstate: remote IP address", get_rip },
+	{ "fd.rport", FT_U64, 0, "sockstate: remote port", get_rport },
+	{ "evt.buflen", FT_U64, 0, "sockio: bytes the call moved", get_buflen },
+	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
 	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },
 	{ "container.name", FT_STR, FF_JSON | FF_CONTAINER, "container name from its runtime (its id until known)", get_ctr_name },

@@ -30,6 +30,7 @@ struct prog_desc {
 	bool syscall;		/* only when syscalls are traced */
 	uint8_t ctx;		/* enum prog_ctx */
 	uint8_t stats_slot;	/* enum scry_stats_slot its events count in */
+	bool net_io;		/* only when socket bytes are wanted (probe_opts.net_io) */
 };
 
 extern const struct prog_desc prog_table[];

@@ -226,7 +226,7 @@ struct probe *probe__open(const struct probe_opts *o)
 
 		if (!prog)
 			continue;
-		if (d->syscall && !o->syscalls) {
+		if ((d->syscall && !o->syscalls) || (d->net_io && !o->net_io)) {
 			bpf_program__set_autoload(prog, false);
 		} else if (d->tp && !kernel_has_tp(btf, d->tp)) {
 			bpf_program__set_autoload(prog, false);

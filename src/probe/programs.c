@@ -34,6 +34,11 @@ const struct prog_desc prog_table[] = {
 	/* Softirq as often as not: the record names the socket's cgroup, not the current task. */
 	{ "scry_sock_state", "inet_sock_set_state", "TCP connection state changes",
 	  E(SOCK_STATE), false, false, PCTX_SOFTIRQ, SCRY_STATS_NET },
+	/* In the task that sends or receives: staged like a syscall exit (net.bpf.c). */
+	{ "scry_sock_send", "sock_send_length", "bytes sent on sockets (network views)",
+	  E(SOCK_IO), false, false, PCTX_TASK, SCRY_STATS_TP, true },
+	{ "scry_sock_recv", "sock_recv_length", "bytes received on sockets (network views)",
+	  E(SOCK_IO), false, false, PCTX_TASK, SCRY_STATS_TP, true },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
 	  false, PCTX_TASK, SCRY_STATS_CTL },

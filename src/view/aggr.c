@@ -253,6 +253,15 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		}
 		count_io(r, ev);
 		return;
+	case SCRY_REC_SOCK_IO:
+		if (!(needs & NEED_NET) || !(r = row_for(a, ev)))
+			return;
+		if (ev->rec->sio.dir == SCRY_SOCK_IN)
+			r->net_in += ev->rec->sio.bytes;
+		else
+			r->net_out += ev->rec->sio.bytes;
+		r->net_calls++;
+		return;
 	default:
 		return;
 	}

@@ -60,6 +60,16 @@ const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_LIVE_PROCS] = { "procs", "PROCS", "live processes", COUNT(5, C(procs)) },
 	[FIG_SINCE] = { "since", "SINCE", "start time (from the runtime, else when scry first saw it)",
 			.kind = FK_TEXT, .gap = 1, .top_width = 19, .text = since },
+	[FIG_NET_IN] = { "net.bytes_in", "NET_IN", "bytes received on sockets (every family)",
+			 COUNT(12, C(net_in)) },
+	[FIG_NET_OUT] = { "net.bytes_out", "NET_OUT", "bytes sent on sockets (every family)",
+			  COUNT(12, C(net_out)) },
+	[FIG_NET_TOTAL] = { "net.bytes", "NET_BYTES", "bytes sent and received on sockets",
+			    COUNT(12, C(net_in), C(net_out)) },
+	[FIG_NET_PS] = { "net.bytes_ps", "NET_B/S", "socket bytes per second, in and out",
+			 RATE(PER_SECOND, C(net_in), C(net_out)) },
+	[FIG_NET_CALLS] = { "net.calls", "NET_CALLS", "sends and receives on sockets that did not fail",
+			    COUNT(12, C(net_calls)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -86,6 +96,12 @@ const struct view_desc view_table[] = {
 	  NEED_SYSCALLS },
 	{ "topprocs_file", "bytes read and written on regular files, per process", KEY_PROC,
 	  FIGS(FIG_FILE_TOTAL, FIG_READ, FIG_WRITE, FIG_FILE_PS), FIG_FILE_TOTAL, NEED_SYSCALLS },
+	{ "topcontainers_net", "bytes sent and received on sockets, per container", KEY_CONTAINER,
+	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
+	  NEED_NET },
+	{ "topprocs_net", "bytes sent and received on sockets, per process", KEY_PROC,
+	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
+	  NEED_NET },
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
 	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */

@@ -186,6 +186,13 @@ static void all_kinds(struct recs *r)
 	x->sock.dport = 8080;
 	memset(x->sock.saddr, 0xfe, 16);
 	x->sock.daddr[15] = 1;
+	x = add(r, SCRY_REC_SOCK_IO, sizeof(struct scry_rec_sock_io), 4242, 4243, "srv", ts + 11, 3);
+	x->sio.cookie = UINT64_MAX - 1;
+	x->sio.bytes = UINT32_MAX;
+	x->sio.family = 1;
+	x->sio.protocol = 255;
+	x->sio.sktype = 5;
+	x->sio.dir = SCRY_SOCK_IN;
 }
 
 static void records_round_trip(void **state)

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket traffic of known sizes, for the network views' tests:
+ *   net_io tcp ADDR PORT BYTES   one connection: BYTES sent, then read until the server closes;
+ *                                prints the bytes read
+ *   net_io udp ADDR PORT N SIZE  N datagrams of SIZE bytes
+ *   net_io unix N SIZE           a stream socketpair: N messages of SIZE bytes each way
+ * Exits non-zero, saying why, when any call moves less than asked.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static char buf[65536];
+
+static socklen_t addr(const char *a, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in4 = (void *)ss;
+	struct sockaddr_in6 *in6 = (void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, a, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		return sizeof(*in4);
+	}
+	if (inet_pton(AF_INET6, a, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return sizeof(*in6);
+	}
+	fprintf(stderr, "net_io: bad address %s\n", a);
+	exit(2);
+}
+
+static int tcp(const char *a, int port, long bytes)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr(a, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	long got = 0;
+	ssize_t n;
+
+	if (fd < 0 || connect(fd, (void *)&ss, len))
+		return perror("net_io: connect"), 1;
+	while (bytes > 0) {
+		n = write(fd, buf, bytes < (long)sizeof(buf) ? bytes : (long)sizeof(buf));
+		if (n <= 0)
+			return perror("net_io: write"), 1;
+		bytes -= n;
+	}
+	shutdown(fd, SHUT_WR);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		got += n;
+	close(fd);
+	printf("%ld\n", got);
+	return 0;
+}
+
+static int udp(const char *a, int port, long count, long size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr(a, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+
+	if (fd < 0 || size > (long)sizeof(buf))
+		return perror("net_io: socket"), 1;
+	while (count-- > 0)
+		if (sendto(fd, buf, size, 0, (void *)&ss, len) != size)
+			return perror("net_io: sendto"), 1;
+	close(fd);
+	return 0;
+}
+
+static int unix_pair(long count, long size)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || size > (long)sizeof(buf))
+		return perror("net_io: socketpair"), 1;
+	while (count-- > 0) {
+		if (send(sv[0], buf, size, 0) != size || recv(sv[1], buf, size, MSG_WAITALL) != size ||
+		    send(sv[1], buf, size, 0) != size || recv(sv[0], buf, size, MSG_WAITALL) != size)
+			return perror("net_io: unix"), 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	memset(buf, 'x', sizeof(buf));
+	if (argc == 5 && !strcmp(argv[1], "tcp"))
+		return tcp(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "udp"))
+		return udp(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
+	if (argc == 4 && !strcmp(argv[1], "unix"))
+		return unix_pair(atol(argv[2]), atol(argv[3]));
+	fprintf(stderr, "usage: net_io tcp ADDR PORT BYTES | udp ADDR PORT N SIZE | unix N SIZE\n");
+	return 2;
+}

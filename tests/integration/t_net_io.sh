@@ -1,0 +1,146 @@
+#!/bin/sh
+# Bytes on sockets (sock:sock_send_length, sock:sock_recv_length) per container and per process,
+# exact against what the workload itself sent and received: a client in a container (host
+# network) sends K bytes over TCP to a server on the host and reads its R-byte reply, sends N UDP
+# datagrams of S bytes, and passes M messages of Z bytes each way over a unix socketpair (both
+# ends its own: 2 x M x Z bytes in and out).
+# topcontainers_net and topprocs_net, live and replayed from a capture, and the capture split by
+# fd.l4proto and fd.sockfamily, each family on its own. Loopback only.
+. tests/lib/common.sh
+plan 12
+. tests/lib/docker.sh
+
+dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
+K=1000003 R=54321 N=37 S=1234 M=11 Z=4321
+PT=$((44000 + $$ % 1000)) PU=$((45000 + $$ % 1000))
+ctr=scrytest-netio-$$
+
+# The server: TCP reads to the end, answers R bytes and closes; UDP counts N datagrams.
+python3 -c "
+import socket, threading, time
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(('127.0.0.1', $PT)); t.listen(4)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', $PU))
+def tcp():
+    c, _ = t.accept(); n = 0
+    while True:
+        b = c.recv(65536)
+        if not b: break
+        n += len(b)
+    c.sendall(b'r' * $R); c.close()
+    open('$TMP/tcp.bytes', 'w').write('%d\n' % n)
+def udp():
+    n = b = 0
+    while n < $N:
+        b += len(u.recv(65536)); n += 1
+    open('$TMP/udp.bytes', 'w').write('%d %d\n' % (n, b))
+for f in (tcp, udp): threading.Thread(target=f, daemon=True).start()
+open('$TMP/server.ready', 'w').close()
+time.sleep(120)
+" &
+SERVER=$!
+EXTRA_CLEANUP="kill $SERVER 2>/dev/null; $EXTRA_CLEANUP"
+i=0; until [ -e "$TMP/server.ready" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+
+who="container.name=$ctr or proc.pid=$SERVER"
+start_scry "$TMP/rec.out" "$TMP/rec.err" -w "$TMP/net.scry" "$who" || { not_ok "scry -w starts"; finish; }
+REC=$SCRY_PID
+start_scry "$TMP/procs" "$TMP/procs.err" -c topprocs_net --interval 0 -j "proc.pid=$SERVER" ||
+	{ not_ok "scry -c topprocs_net starts"; finish; }
+PROCS=$SCRY_PID
+# Before its first program runs, a container's cgroup holds runc's init, which talks to runc
+# over unix sockets: the workload is the helper's process.
+start_scry "$TMP/ctrs" "$TMP/ctrs.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and proc.name=net_io" ||
+	{ not_ok "scry -c topcontainers_net starts"; finish; }
+EXTRA_CLEANUP="kill -KILL $REC $PROCS 2>/dev/null; $EXTRA_CLEANUP"
+"$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c \
+	"/h/net_io tcp 127.0.0.1 $PT $K && /h/net_io udp 127.0.0.1 $PU $N $S && /h/net_io unix $M $Z" \
+	>"$TMP/client" 2>&1
+crc=$?
+i=0; until [ -s "$TMP/udp.bytes" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+sleep 0.3
+stop_scry INT; r1=$?
+SCRY_PID=$PROCS; stop_scry INT; r2=$?
+SCRY_PID=$REC; stop_scry INT; r3=$?
+checkall "three tracers exit 0 (views and -w; got $r1 $r2 $r3)" '[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ]' ||
+	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" | sed 's/^/#   /'
+checkall "the workload did what it says: client read $R, server got $K over TCP and $N x $S over UDP" \
+	'[ $crc -eq 0 ] && [ "$(cat "$TMP/client")" = $R ] && [ "$(cat "$TMP/tcp.bytes")" = $K ] &&
+	 [ "$(cat "$TMP/udp.bytes")" = "$N $((N * S))" ]' ||
+	sed 's/^/#   /' "$TMP/client" "$TMP/tcp.bytes" "$TMP/udp.bytes"
+
+# row FILE KEY VALUE: the one row of a -j table whose KEY is VALUE, as "in out calls".
+row() {
+	py "
+import json
+rows = [r for r in json.load(open('$1'))['rows'] if str(r['$2']) == '$3']
+assert len(rows) == 1, rows
+r = rows[0]
+assert r['net.bytes'] == r['net.bytes_in'] + r['net.bytes_out'], r
+print(r['net.bytes_in'], r['net.bytes_out'], r['net.calls'])
+" 2>&1 | tail -1
+}
+want="$((R + 2 * M * Z)) $((K + N * S + 2 * M * Z))"
+got=$(row "$TMP/ctrs" container.name "$ctr")
+check "topcontainers_net: the container received $R + 2 x $M x $Z and sent $K + $N x $S + 2 x $M x $Z bytes (got $got)" \
+	[ "${got% *}" = "$want" ]
+got=$(row "$TMP/procs" proc.pid "$SERVER")
+check "topprocs_net: the server received $K + $N x $S and sent $R bytes (got $got)" \
+	[ "${got% *}" = "$((K + N * S)) $R" ]
+
+# The recording, replayed: the same tables, and each family on its own.
+replay() { "$SCRY" -r "$TMP/net.scry" -c "$1" --interval 0 -j "$2" >"$TMP/rp" 2>"$TMP/rp.err"; }
+replay topcontainers_net "container.name=$ctr and proc.name=net_io"
+check "replayed: topcontainers_net is the live table" \
+	[ "$(row "$TMP/rp" container.name "$ctr")" = "$(row "$TMP/ctrs" container.name "$ctr")" ]
+replay topprocs_net "proc.pid=$SERVER"
+check "replayed: topprocs_net is the live table" \
+	[ "$(row "$TMP/rp" proc.pid "$SERVER")" = "$(row "$TMP/procs" proc.pid "$SERVER")" ]
+replay topcontainers_net "container.name=$ctr and fd.l4proto=tcp"
+got=$(row "$TMP/rp" container.name "$ctr")
+check "fd.l4proto=tcp: the container's $R bytes in and $K out (got $got)" [ "${got% *}" = "$R $K" ]
+replay topcontainers_net "container.name=$ctr and fd.l4proto=udp"
+got=$(row "$TMP/rp" container.name "$ctr")
+check "fd.l4proto=udp: the container's $N datagrams, $((N * S)) bytes out, none in (got $got)" \
+	[ "$got" = "0 $((N * S)) $N" ]
+replay topcontainers_net "container.name=$ctr and proc.name=net_io and fd.sockfamily=unix"
+got=$(row "$TMP/rp" container.name "$ctr")
+check "fd.sockfamily=unix: both ends in one process, $((2 * M * Z)) bytes each way in $((4 * M)) calls (got $got)" \
+	[ "$got" = "$((2 * M * Z)) $((2 * M * Z)) $((4 * M))" ]
+replay topprocs_net "proc.pid=$SERVER and fd.l4proto=udp"
+got=$(row "$TMP/rp" proc.pid "$SERVER")
+check "the server's UDP: $N receives of $S bytes (got $got)" [ "$got" = "$((N * S)) 0 $N" ]
+replay topcontainers_net "container.name=$ctr and fd.sockfamily=ip and evt.io_dir=w"
+got=$(row "$TMP/rp" container.name "$ctr")
+check "evt.io_dir=w on IP sockets: only the sends, $K + $((N * S)) bytes (got $got)" \
+	[ "${got% *}" = "0 $((K + N * S))" ]
+# What a scry process has attached: its link fds (fdinfo link_id), named by bpftool.
+links() {
+	py "
+import glob, json, re, subprocess
+ids = set()
+for f in glob.glob('/proc/$1/fdinfo/*'):
+    m = re.search(r'^link_id:\\s*(\\d+)', open(f).read(), re.M)
+    if m: ids.add(int(m.group(1)))
+links = json.loads(subprocess.run(['bpftool', '-j', 'link', 'show'], capture_output=True, text=True).stdout)
+print(' '.join(sorted(l.get('tp_name', '?') for l in links if l['id'] in ids)))
+"
+}
+# links_of VIEW: the tracepoints `scry -c VIEW` attaches.
+links_of() {
+	"$SCRY" -c "$1" -M 3 >/dev/null 2>&1 &
+	lp=$!
+	i=0; until [ -n "$(links $lp)" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+	sleep 0.3
+	links $lp
+	kill -INT $lp; wait_pid $lp 10 >/dev/null
+}
+net=$(links_of topcontainers_net) cpu=$(links_of topcontainers_cpu)
+echo "# topcontainers_net attaches: $net"
+echo "# topcontainers_cpu attaches: $cpu"
+checkall "a network view attaches the socket tracepoints, a CPU view does not" \
+	'echo " $net " | grep -q " sock_send_length " && echo " $net " | grep -q " sock_recv_length " &&
+	 echo " $cpu " | grep -q " sched_switch " && ! echo " $cpu " | grep -q "sock_send_length\|sock_recv_length"'
+kill $SERVER 2>/dev/null
+"$DOCKER" rm -f "$ctr" >/dev/null 2>&1
+finish
