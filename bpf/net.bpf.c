@@ -11,6 +11,16 @@ char LICENSE[] SEC("license") = "GPL";
 #define AF_INET		2
 #define AF_INET6	10
 #define MSG_PEEK	2
+#define IPPROTO_TCP	6
+#define TCP_TIME_WAIT	6
+#define TCP_NEW_SYN_RECV 12
+
+static __always_inline bool full_sock(const struct sock *sk)
+{
+	__u8 st = sk->__sk_common.skc_state;
+
+	return st != TCP_TIME_WAIT && st != TCP_NEW_SYN_RECV;
+}
 
 static __always_inline __u64 sock_cgid(const struct sock *sk)
 {
@@ -20,37 +30,93 @@ static __always_inline __u64 sock_cgid(const struct sock *sk)
 	return BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
 }
 
+/* A TCP socket's moment as a record of `type` (see scry_rec_sock_state); false: not an IP socket. */
+static __always_inline bool sock_moment(struct scry_rec_sock_state *r, __u16 type,
+					const struct sock *sk, __u8 oldstate, __u8 newstate)
+{
+	__u16 family = sk->__sk_common.skc_family;
+
+	if (family != AF_INET && family != AF_INET6)
+		return false;
+	__builtin_memset(r, 0, sizeof(*r));
+	r->h.type = type;
+	r->h.size = sizeof(*r);
+	r->h.cpu = bpf_get_smp_processor_id();
+	r->h.ts = bpf_ktime_get_boot_ns();
+	r->cookie = bpf_get_socket_cookie((void *)sk);
+	r->family = family;
+	/* A time-wait or request socket is only a sock_common: no cgroup, TCP by definition. */
+	if (full_sock(sk)) {
+		r->h.cgid = sock_cgid(sk);
+		r->protocol = sk->sk_protocol;
+	} else {
+		r->protocol = IPPROTO_TCP;
+	}
+	r->oldstate = oldstate;
+	r->newstate = newstate;
+	r->sport = sk->__sk_common.skc_num;
+	r->dport = __builtin_bswap16(sk->__sk_common.skc_dport);
+	if (family == AF_INET) {
+		__builtin_memcpy(r->saddr, &sk->__sk_common.skc_rcv_saddr, 4);
+		__builtin_memcpy(r->daddr, &sk->__sk_common.skc_daddr, 4);
+	} else {
+		BPF_CORE_READ_INTO(&r->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&r->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	}
+	return true;
+}
+
 /* TP_PROTO(const struct sock *sk, const int oldstate, const int newstate) */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(scry_sock_state, const struct sock *sk, const int oldstate, const int newstate)
 {
 	struct scry_rec_sock_state r;
-	__u16 family = sk->__sk_common.skc_family;
 
-	if (family != AF_INET && family != AF_INET6)
-		return 0;
-	__builtin_memset(&r, 0, sizeof(r));
-	r.h.type = SCRY_REC_SOCK_STATE;
-	r.h.size = sizeof(r);
-	r.h.cpu = bpf_get_smp_processor_id();
-	r.h.ts = bpf_ktime_get_boot_ns();
-	r.h.cgid = sock_cgid(sk);
-	r.cookie = bpf_get_socket_cookie((void *)sk);
-	r.family = family;
-	r.protocol = sk->sk_protocol;
-	r.oldstate = oldstate;
-	r.newstate = newstate;
-	r.sport = sk->__sk_common.skc_num;
-	r.dport = __builtin_bswap16(sk->__sk_common.skc_dport);
-	if (family == AF_INET) {
-		__builtin_memcpy(r.saddr, &sk->__sk_common.skc_rcv_saddr, 4);
-		__builtin_memcpy(r.daddr, &sk->__sk_common.skc_daddr, 4);
-	} else {
-		BPF_CORE_READ_INTO(&r.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&r.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
-	emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
+	if (sock_moment(&r, SCRY_REC_SOCK_STATE, sk, oldstate, newstate))
+		emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
 	return 0;
+}
+
+/* TP_PROTO(const struct sock *sk, const struct sk_buff *skb, int err): from the RTO timer. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(scry_tcp_retrans, const struct sock *sk)
+{
+	struct scry_rec_sock_state r;
+	__u8 st = sk->__sk_common.skc_state;
+
+	if (sock_moment(&r, SCRY_REC_TCP_RETRANS, sk, st, st))
+		emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
+	return 0;
+}
+
+/* A reset for a segment of no socket (a SYN to a closed port) has no one to charge: not sent. */
+static __always_inline int tcp_reset(const struct sock *sk, __u16 dir)
+{
+	struct scry_rec_sock_state r;
+	__u8 st;
+
+	if (!sk)
+		return 0;
+	st = sk->__sk_common.skc_state;
+	if (sock_moment(&r, SCRY_REC_TCP_RESET, sk, st, st)) {
+		r.dir = dir;
+		emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
+	}
+	return 0;
+}
+
+/* TP_PROTO(const struct sock *sk, const struct sk_buff *skb, const enum sk_rst_reason reason) */
+SEC("tp_btf/tcp_send_reset")
+int BPF_PROG(scry_tcp_send_reset, const struct sock *sk)
+{
+	return tcp_reset(sk, SCRY_SOCK_OUT);
+}
+
+/* TP_PROTO(struct sock *sk) */
+SEC("tp_btf/tcp_receive_reset")
+int BPF_PROG(scry_tcp_recv_reset, const struct sock *sk)
+{
+	return tcp_reset(sk, SCRY_SOCK_IN);
 }
 
 /*

@@ -21,10 +21,13 @@ RUN=$(mktemp -d /tmp/scry-run.XXXXXX) && chmod 755 "$RUN"	# tests run things as 
 export SCRY_TEST_ROOT="$RUN"
 log="$RUN/log"
 : >"$RUN/skips"
+tpid= stop=
+trap 'stop=1; [ -n "$tpid" ] && kill -TERM -$tpid 2>/dev/null' INT TERM
 
-# tally NAME STATUS [TIMEOUT]: count $log (one program's TAP output) against its plan.
+# tally NAME STATUS [TIMEOUT [LEFT]]: count $log (one program's TAP output) against its plan;
+# LEFT: the processes it left running (a failure).
 tally() {
-	name=$1 rc=$2 limit=${3:-}
+	name=$1 rc=$2 limit=${3:-} left=${4:-}
 	set -- $(awk '
 		/^1\.\.[0-9]+/ { plan += substr($0, 4) + 0; plans++ }
 		/^(not )?ok( |$)/ { if (/# SKIP/) s++; else if (/^ok/) p++; else f++ }
@@ -44,6 +47,9 @@ tally() {
 	s=$((s - n)) f=$((f + n))
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && [ -n "$limit" ]; then
 		echo "not ok - $name timed out after $limit s"; f=$((f + 1))
+	fi
+	if [ -n "$left" ]; then
+		echo "not ok - $name left processes running (killed): $left"; f=$((f + 1))
 	fi
 	if [ "$plan" -lt 0 ]; then
 		echo "not ok - $name declared no plan"; f=$((f + 1))
@@ -90,11 +96,20 @@ for t in "$SCRY_TESTS"/integration/t_*.sh; do
 	limit=$(sed -n 's/^# timeout: \([0-9]*\)$/\1/p' "$t" | head -1)
 	limit=${limit:-$SCRY_TEST_TIMEOUT}
 	# timeout(1) gives the script its own process group and signals all of it: the script's
-	# TERM trap runs its cleanup; 60 s later whatever is left is killed.
-	timeout -k 60 "$limit" sh "$t" >"$log" 2>&1
+	# TERM trap runs its cleanup; 60 s later whatever is left is killed. An INT or TERM of the
+	# runner goes to that group too, and the run ends after the script's cleanup.
+	timeout -k 60 "$limit" sh "$t" >"$log" 2>&1 &
+	tpid=$!
+	wait $tpid
 	rc=$?
+	[ -n "$stop" ] && wait $tpid
+	# What the script started and left running (in its process group, which is this run's).
+	left=$(ps -eo pid=,pgid=,comm= | awk -v g=$tpid '$2 == g { printf "%s%s(%s)", n++ ? " " : "", $3, $1 }')
+	[ -n "$left" ] && kill -KILL -$tpid 2>/dev/null
+	tpid=
 	cat "$log"
-	tally "$t" $rc "$limit"
+	tally "$t" $rc "$limit" "$left"
+	[ -n "$stop" ] && break
 done
 
 # A test that died before its cleanup must not leave an engine behind: this run's, by pid.
@@ -106,6 +121,7 @@ if [ -s "$RUN/skips" ]; then
 	sort "$RUN/skips" | uniq -c | sed 's/^ */  /'
 fi
 rm -rf "$RUN"
+[ -n "$stop" ] && echo "interrupted: the tests after the last one shown did not run" && failed=$((failed + 1))
 [ -n "$failures" ] && echo "failed in:$failures"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

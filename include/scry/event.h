@@ -39,6 +39,8 @@ enum scry_rec_type {
 	SCRY_REC_RENAME = 8,	/* task:task_rename (prctl PR_SET_NAME, /proc/.../comm) */
 	SCRY_REC_SOCK_STATE = 9, /* sock:inet_sock_set_state; the header names no task */
 	SCRY_REC_SOCK_IO = 10,	/* sock:sock_send_length/sock_recv_length: bytes on a socket */
+	SCRY_REC_TCP_RETRANS = 11, /* tcp:tcp_retransmit_skb (a sock_state record, no task) */
+	SCRY_REC_TCP_RESET = 12, /* tcp:tcp_send_reset/tcp_receive_reset (a sock_state record) */
 	SCRY_REC__MAX
 };
 
@@ -202,6 +204,11 @@ struct scry_rec_cputick {
  * socket's own cgroup (v2; 0 when scry attributes by a v1 hierarchy). The cookie identifies the
  * socket for its whole life, unlike an fd.
  */
+/*
+ * A TCP socket's moment, the socket's own (softirq as often as not: the header names no task,
+ * its cgid is the socket's cgroup): a state change, a retransmitted segment (oldstate = newstate
+ * = the state then), a reset sent or received (the state then, and `dir`).
+ */
 struct scry_rec_sock_state {
 	struct scry_hdr h;
 	__u64 cookie;
@@ -211,7 +218,7 @@ struct scry_rec_sock_state {
 	__u8 newstate;
 	__u16 sport;		/* local port, host order */
 	__u16 dport;		/* remote port, host order */
-	__u16 __pad;
+	__u16 dir;		/* TCP_RESET: enum scry_sock_dir (sent, received); else 0 */
 	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
 	__u8 daddr[16];		/* remote address */
 	__u32 __pad2;

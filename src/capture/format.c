@@ -233,6 +233,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_sock_state, sport, U) X(struct scry_rec_sock_state, dport, U) \
 			X(struct scry_rec_sock_state, saddr, B16) \
 			X(struct scry_rec_sock_state, daddr, B16)
+#define F_TCP_RESET(X)	F_SOCK_STATE(X) X(struct scry_rec_sock_state, dir, U)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -254,7 +255,9 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
 	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
-	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), NONE)
+	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), NONE)		\
+	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
+	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,

@@ -38,10 +38,8 @@ void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint
 	sbuf__u64(b, port);
 }
 
-void sock_state_info(const struct scry_event *ev, struct sbuf *b)
+static void put_tuple(struct sbuf *b, const struct scry_rec_sock_state *r)
 {
-	const struct scry_rec_sock_state *r = &ev->rec->sock;
-
 	sock_addr_put(b, r->family, r->saddr, r->sport);
 	sbuf__puts(b, "->");
 	sock_addr_put(b, r->family, r->daddr, r->dport);
@@ -50,9 +48,30 @@ void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 		sbuf__u64(b, r->protocol);
 		sbuf__putc(b, ' ');
 	}
+}
+
+/* "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7" */
+void sock_state_info(const struct scry_event *ev, struct sbuf *b)
+{
+	const struct scry_rec_sock_state *r = &ev->rec->sock;
+
+	put_tuple(b, r);
 	put_state(b, r->oldstate);
 	sbuf__puts(b, "->");
 	put_state(b, r->newstate);
+	sbuf__puts(b, " cookie=");
+	sbuf__u64(b, r->cookie);
+}
+
+/* tcpretrans, tcpreset: "127.0.0.1:36432->127.0.0.1:8080 tcp ESTABLISHED sent cookie=7" */
+void sock_moment_info(const struct scry_event *ev, struct sbuf *b)
+{
+	const struct scry_rec_sock_state *r = &ev->rec->sock;
+
+	put_tuple(b, r);
+	put_state(b, r->oldstate);
+	if (ev->type == SCRY_REC_TCP_RESET)
+		sbuf__puts(b, r->dir == SCRY_SOCK_IN ? " received" : " sent");
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
 }

@@ -31,13 +31,17 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			      EVF_LIFECYCLE | EVF_RENAMES, 0, NULL, rename_info },
 	[SCRY_REC_SOCK_STATE] = { "sockstate", FIXED(struct scry_rec_sock_state), false, EVC_NET,
 				  EVF_NOTASK, EVP_TUPLE, NULL, sock_state_info },
+	[SCRY_REC_TCP_RETRANS] = { "tcpretrans", FIXED(struct scry_rec_sock_state), false, EVC_NET,
+				   EVF_NOTASK | EVF_NET, EVP_TUPLE, NULL, sock_moment_info },
+	[SCRY_REC_TCP_RESET] = { "tcpreset", FIXED(struct scry_rec_sock_state), false, EVC_NET,
+				 EVF_NOTASK | EVF_NET, EVP_TUPLE, NULL, sock_moment_info },
 	/* Bookkeeping of the network views: not a line of the stream (its syscall is). */
 	[SCRY_REC_SOCK_IO] = { "sockio", FIXED(struct scry_rec_sock_io), true, EVC_NET,
 			       EVF_HIDDEN | EVF_NET, EVP_SOCK_IO, NULL, sock_io_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 11, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 13, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",

@@ -34,6 +34,12 @@ const struct prog_desc prog_table[] = {
 	/* Softirq as often as not: the record names the socket's cgroup, not the current task. */
 	{ "scry_sock_state", "inet_sock_set_state", "TCP connection state changes",
 	  E(SOCK_STATE), false, false, PCTX_SOFTIRQ, SCRY_STATS_NET },
+	{ "scry_tcp_retrans", "tcp_retransmit_skb", "TCP retransmits", E(TCP_RETRANS), false,
+	  false, PCTX_SOFTIRQ, SCRY_STATS_NET },
+	{ "scry_tcp_send_reset", "tcp_send_reset", "TCP resets sent", E(TCP_RESET), false, false,
+	  PCTX_SOFTIRQ, SCRY_STATS_NET },
+	{ "scry_tcp_recv_reset", "tcp_receive_reset", "TCP resets received", E(TCP_RESET), false,
+	  false, PCTX_SOFTIRQ, SCRY_STATS_NET },
 	/* In the task that sends or receives: staged like a syscall exit (net.bpf.c). */
 	{ "scry_sock_send", "sock_send_length", "bytes sent on sockets (network views)",
 	  E(SOCK_IO), false, false, PCTX_TASK, SCRY_STATS_TP, true },

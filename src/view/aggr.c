@@ -262,6 +262,15 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 			r->net_out += ev->rec->sio.bytes;
 		r->net_calls++;
 		return;
+	case SCRY_REC_TCP_RETRANS:
+	case SCRY_REC_TCP_RESET:
+		if (!(needs & NEED_NET) || !(r = row_for(a, ev)))
+			return;
+		if (ev->type == SCRY_REC_TCP_RETRANS)
+			r->retrans++;
+		else
+			r->resets++;
+		return;
 	default:
 		return;
 	}

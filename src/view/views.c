@@ -70,6 +70,10 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			 RATE(PER_SECOND, C(net_in), C(net_out)) },
 	[FIG_NET_CALLS] = { "net.calls", "NET_CALLS", "sends and receives on sockets that did not fail",
 			    COUNT(12, C(net_calls)) },
+	[FIG_RETRANS] = { "tcp.retransmits", "RETRANS", "TCP segments retransmitted (by the socket's cgroup)",
+			  COUNT(9, C(retrans)) },
+	[FIG_RESETS] = { "tcp.resets", "RESETS", "TCP resets sent and received (by the socket's cgroup)",
+			 COUNT(9, C(resets)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -97,8 +101,8 @@ const struct view_desc view_table[] = {
 	{ "topprocs_file", "bytes read and written on regular files, per process", KEY_PROC,
 	  FIGS(FIG_FILE_TOTAL, FIG_READ, FIG_WRITE, FIG_FILE_PS), FIG_FILE_TOTAL, NEED_SYSCALLS },
 	{ "topcontainers_net", "bytes sent and received on sockets, per container", KEY_CONTAINER,
-	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
-	  NEED_NET },
+	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS, FIG_RETRANS,
+	       FIG_RESETS), FIG_NET_TOTAL, NEED_NET },
 	{ "topprocs_net", "bytes sent and received on sockets, per process", KEY_PROC,
 	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
 	  NEED_NET },

@@ -5,9 +5,15 @@
  *                                prints the bytes read
  *   net_io udp ADDR PORT N SIZE  N datagrams of SIZE bytes
  *   net_io unix N SIZE           a stream socketpair: N messages of SIZE bytes each way
+ *   net_io serve PORT N          accept N TCP connections (IPv4, any address) one after another,
+ *                                read each to its end (or its reset), close; prints the bytes
+ *                                read from each, one line per connection
+ *   net_io refused ADDR PORT N   N connections refused (ECONNREFUSED each, or it fails)
+ *   net_io abort ADDR PORT N     N connections, each closed with a reset (SO_LINGER 0)
  * Exits non-zero, saying why, when any call moves less than asked.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +96,63 @@ static int unix_pair(long count, long size)
 	return 0;
 }
 
+static int serve(int port, long count)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, ls = socket(AF_INET, SOCK_STREAM, 0), c;
+
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ls < 0 || bind(ls, (void *)&a, sizeof(a)) || listen(ls, 64))
+		return perror("net_io: listen"), 1;
+	while (count-- > 0) {
+		long got = 0;
+		ssize_t n;
+
+		c = accept(ls, NULL, NULL);
+		if (c < 0)
+			return perror("net_io: accept"), 1;
+		while ((n = read(c, buf, sizeof(buf))) > 0)
+			got += n;
+		close(c);
+		printf("%ld\n", got);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+static int refused(const char *a, int port, long count)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr(a, port, &ss);
+
+	while (count-- > 0) {
+		int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+		if (fd < 0 || !connect(fd, (void *)&ss, len) || errno != ECONNREFUSED)
+			return fprintf(stderr, "net_io: connect was not refused\n"), 1;
+		close(fd);
+	}
+	return 0;
+}
+
+static int abort_conns(const char *a, int port, long count)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_storage ss;
+	socklen_t len = addr(a, port, &ss);
+
+	while (count-- > 0) {
+		int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+		if (fd < 0 || connect(fd, (void *)&ss, len) || write(fd, "x", 1) != 1)
+			return perror("net_io: abort"), 1;
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		usleep(20000);	/* the server has accepted and read: the reset hits an open socket */
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	memset(buf, 'x', sizeof(buf));
@@ -99,6 +162,13 @@ int main(int argc, char **argv)
 		return udp(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]));
 	if (argc == 4 && !strcmp(argv[1], "unix"))
 		return unix_pair(atol(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: net_io tcp ADDR PORT BYTES | udp ADDR PORT N SIZE | unix N SIZE\n");
+	if (argc == 4 && !strcmp(argv[1], "serve"))
+		return serve(atoi(argv[2]), atol(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "refused"))
+		return refused(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "abort"))
+		return abort_conns(argv[2], atoi(argv[3]), atol(argv[4]));
+	fprintf(stderr, "usage: net_io tcp ADDR PORT BYTES | udp ADDR PORT N SIZE | unix N SIZE | "
+		"serve PORT N | refused ADDR PORT N | abort ADDR PORT N\n");
 	return 2;
 }

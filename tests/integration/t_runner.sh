@@ -6,7 +6,7 @@
 # it; a timed-out script runs its cleanup and leaves no process behind; kill_engines kills
 # the pids of its own directory's pidfiles and nothing else.
 . tests/lib/common.sh
-plan 14
+plan 15
 
 F="$TMP/fake" B="$TMP/build"
 mkdir -p "$F/unit" "$F/integration" "$B/tests"
@@ -93,8 +93,19 @@ check "the timed-out script ran its cleanup" [ -e "$TMP/cleaned" ]
 check "the timed-out script's background child is gone" sh -c "! kill -0 $(cat "$TMP/child") 2>/dev/null"
 rm -f "$F"/integration/* "$TMP/cleaned"
 
+# A script that leaves a process running: a failure, and the process is gone.
+script t_leak "plan 1
+ok one
+sleep 300 & echo \$! >'$TMP/leaked'
+finish"
+runner
+checkall "a script that leaves a process running fails, and the process is killed" \
+	'[ "$(summary)" = "1 passed, 1 failed, 0 skipped" ] && says "t_leak.sh left processes running (killed): sleep(" &&
+	 ! alive "$(cat "$TMP/leaked")"' || sed 's/^/#   /' "$TMP/out"
+rm -f "$F"/integration/*
+
 # A signal during a script: cleanup, then the script ends (it does not run on).
-printf '. tests/lib/common.sh\nplan 1\nEXTRA_CLEANUP="touch %s/cleaned"\nsleep 300 & wait $!\necho ran-on >%s/ranon\n' \
+printf '. tests/lib/common.sh\nplan 1\nsleep 300 & s=$!\nEXTRA_CLEANUP="kill $s; touch %s/cleaned"\nwait $s\necho ran-on >%s/ranon\n' \
 	"$TMP" "$TMP" >"$TMP/t_sig.sh"
 # (An asynchronous command of a script starts with SIGINT ignored, which sh cannot trap: as a
 # terminal's Ctrl-C would find it, the script starts with SIGINT at its default.)

@@ -193,6 +193,22 @@ static void all_kinds(struct recs *r)
 	x->sio.protocol = 255;
 	x->sio.sktype = 5;
 	x->sio.dir = SCRY_SOCK_IN;
+	x = add(r, SCRY_REC_TCP_RETRANS, sizeof(struct scry_rec_sock_state), 0, 0, "", ts + 12, 3);
+	x->sock.cookie = 77;
+	x->sock.family = 2;
+	x->sock.protocol = 6;
+	x->sock.oldstate = x->sock.newstate = 1;
+	x->sock.sport = 1;
+	x->sock.dport = 2;
+	memset(x->sock.saddr, 0x7f, 4);
+	x = add(r, SCRY_REC_TCP_RESET, sizeof(struct scry_rec_sock_state), 0, 0, "", ts + 13, 3);
+	x->sock.cookie = 78;
+	x->sock.family = 10;
+	x->sock.protocol = 6;
+	x->sock.oldstate = x->sock.newstate = 2;
+	x->sock.dir = SCRY_SOCK_IN;
+	x->sock.dport = 65535;
+	memset(x->sock.daddr, 0xab, 16);
 }
 
 static void records_round_trip(void **state)
