@@ -98,3 +98,4 @@ taskset -c 0 "$BUILD/bench_reorder"
 
 # Capture files: writing and replaying (issue 5).
 BUILD=$BUILD sh tests/bench/bench_capture.sh
+BUILD=$BUILD sh tests/bench/bench_net.sh
