@@ -56,6 +56,7 @@ enum figure {
 	FIG_NET_CALLS,		/* sends and receives that moved data (or read an end of stream) */
 	FIG_RETRANS,		/* TCP segments retransmitted */
 	FIG_RESETS,		/* TCP resets sent and received */
+	FIG_CONNS,		/* TCP connections established (either side) */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -190,7 +191,7 @@ struct view_row {
 	uint64_t start_ts;
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
-	uint64_t net_in, net_out, net_calls, retrans, resets;
+	uint64_t net_in, net_out, net_calls, retrans, resets, conns;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
 };
 /* Command lines kept with a row (display: text tables cut them further). */

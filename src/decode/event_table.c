@@ -30,7 +30,7 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
 			      EVF_LIFECYCLE | EVF_RENAMES, 0, NULL, rename_info },
 	[SCRY_REC_SOCK_STATE] = { "sockstate", FIXED(struct scry_rec_sock_state), false, EVC_NET,
-				  EVF_NOTASK, EVP_TUPLE, NULL, sock_state_info },
+				  EVF_NOTASK | EVF_NET, EVP_TUPLE, NULL, sock_state_info },
 	[SCRY_REC_TCP_RETRANS] = { "tcpretrans", FIXED(struct scry_rec_sock_state), false, EVC_NET,
 				   EVF_NOTASK | EVF_NET, EVP_TUPLE, NULL, sock_moment_info },
 	[SCRY_REC_TCP_RESET] = { "tcpreset", FIXED(struct scry_rec_sock_state), false, EVC_NET,

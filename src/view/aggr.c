@@ -262,6 +262,11 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 			r->net_out += ev->rec->sio.bytes;
 		r->net_calls++;
 		return;
+	case SCRY_REC_SOCK_STATE:
+		/* A connection opens when its socket reaches ESTABLISHED (1), on either side. */
+		if ((needs & NEED_NET) && ev->rec->sock.newstate == 1 && (r = row_for(a, ev)))
+			r->conns++;
+		return;
 	case SCRY_REC_TCP_RETRANS:
 	case SCRY_REC_TCP_RESET:
 		if (!(needs & NEED_NET) || !(r = row_for(a, ev)))

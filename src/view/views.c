@@ -74,6 +74,8 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			  COUNT(9, C(retrans)) },
 	[FIG_RESETS] = { "tcp.resets", "RESETS", "TCP resets sent and received (by the socket's cgroup)",
 			 COUNT(9, C(resets)) },
+	[FIG_CONNS] = { "tcp.connections", "CONNS", "TCP connections established, by either side (by the socket's cgroup)",
+			COUNT(9, C(conns)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -101,8 +103,8 @@ const struct view_desc view_table[] = {
 	{ "topprocs_file", "bytes read and written on regular files, per process", KEY_PROC,
 	  FIGS(FIG_FILE_TOTAL, FIG_READ, FIG_WRITE, FIG_FILE_PS), FIG_FILE_TOTAL, NEED_SYSCALLS },
 	{ "topcontainers_net", "bytes sent and received on sockets, per container", KEY_CONTAINER,
-	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS, FIG_RETRANS,
-	       FIG_RESETS), FIG_NET_TOTAL, NEED_NET },
+	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS, FIG_CONNS,
+	       FIG_RETRANS, FIG_RESETS), FIG_NET_TOTAL, NEED_NET },
 	{ "topprocs_net", "bytes sent and received on sockets, per process", KEY_PROC,
 	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
 	  NEED_NET },

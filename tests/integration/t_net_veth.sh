@@ -104,9 +104,11 @@ rows=$(py "
 import json
 rows = {r['container.name']: r for r in json.load(open('$TMP/view'))['rows']}
 a, b = rows.get('$A', {}), rows.get('$B', {})
-print(a.get('tcp.retransmits'), a.get('tcp.resets'), b.get('tcp.resets'), a.get('net.bytes_out'))")
-check "topcontainers_net: client $((r1 - r0)) retransmits, $((REFUSED + ABORTS)) resets, server $ABORTS, client's bytes out include $K (got $rows)" \
-	[ "${rows% *}" = "$((r1 - r0)) $((REFUSED + ABORTS)) $ABORTS" -a "${rows##* }" -ge $K ]
+print(a.get('tcp.retransmits'), a.get('tcp.resets'), b.get('tcp.resets'), a.get('tcp.connections'),
+      b.get('tcp.connections'), a.get('net.bytes_out'))")
+c=$((1 + ABORTS))
+check "topcontainers_net: client $((r1 - r0)) retransmits, $((REFUSED + ABORTS)) resets, server $ABORTS; $c connections each side; client's bytes out include $K (got $rows)" \
+	[ "${rows% *}" = "$((r1 - r0)) $((REFUSED + ABORTS)) $ABORTS $c $c" -a "${rows##* }" -ge $K ]
 check "the client container's events are its own: no sockstate of the server's port on it" \
 	[ "$(py "
 import json
