@@ -37,6 +37,7 @@ for r in $(seq "$ROUNDS"); do
 	pp >>"$TMP/floor"
 	kill -INT $fp; wait $fp
 	traced view_net -c topcontainers_net
+	traced view_cpu -c topcontainers_cpu
 	traced stream_all
 done
 med() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -53,4 +54,11 @@ row() { # row NAME KEY [DROPS]
 row "untraced" untraced
 row "counting floor (per syscall)" floor
 row "scry -c topcontainers_net" view_net "$(drops view_net)"
+row "scry -c topcontainers_cpu (no socket programs)" view_cpu "$(drops view_cpu)"
 row "scry, text to /dev/null, every event" stream_all "$(drops stream_all)"
+# Every view traces the scheduler (CPU time, ordering at switches), and a ping-pong switches at
+# every message: what the socket programs themselves add is the network view minus the CPU view.
+awk -v n="$(med view_net)" -v c="$(med view_cpu)" -v u="$(med untraced)" -v f="$(med floor)" 'BEGIN {
+	fo = (f - u) / 4
+	printf "%-36s %10s %10s %+14.1f %9s\n", "socket programs alone (net - cpu)", "", "", (n - c) / 4,
+		(fo > 0 ? sprintf("%.2f", (n - c) / 4 / fo) : "-") }'
