@@ -45,6 +45,7 @@ struct scry_event {
 	struct scry_thread *thread;
 	struct scry_proc *proc;
 	struct scry_container *container;
+	struct scry_sock *sock;		/* network events: the socket (socktab), or NULL */
 };
 
 /*
@@ -123,6 +124,8 @@ extern const char *const evt_category_name[EVC__MAX];
 /* fd.l4proto ("tcp", "udp", "icmp", "raw"; "" outside IP) and fd.sockfamily ("ip", "unix"). */
 const char *sock_l4proto(uint16_t family, uint8_t protocol, uint8_t sktype);
 const char *sock_family(uint16_t family);
+/* addr:port, IPv6 in brackets as in a URL. */
+void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
 /* Does the event have values for a group of fields (enum evt_fields)? */
 static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 {

@@ -54,6 +54,7 @@ struct sink_ops {
 struct run_ctx {
 	struct proctab *procs;		/* the process table (may be NULL) */
 	struct containers *containers;	/* the container registry (may be NULL) */
+	struct socktab *socks;		/* the socket table (NULL if it could not be made) */
 	uint64_t start_ts;	/* boot ns when the recording began (live: attach; replay: header) */
 	uint64_t last_ts;	/* time of the newest event decoded */
 	/*

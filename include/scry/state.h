@@ -137,4 +137,44 @@ void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
 /* Called when a process entry is about to be freed (container registry drops its reference). */
 void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc *p), void *ctx);
 
+/*
+ * --- socktab.c: the socket table ---------------------------------------------------------------
+ * Every socket the network events name, by its cookie: its TCP tuple (from its state changes),
+ * the process that last sent or received on it, its cgroup, what it moved, when it opened and
+ * closed. A socket leaves SOCKTAB_LINGER_NS of event time after it closed; the table holds
+ * SOCKTAB_MAX sockets at most (past that, a new socket is not added: its events carry none).
+ */
+#define SOCKTAB_LINGER_NS	2000000000ULL
+#define SOCKTAB_MAX		65536
+struct sock_tuple {
+	uint16_t family;	/* AF_INET, AF_INET6 (0: not known yet) */
+	uint8_t protocol;
+	uint16_t lport, rport;
+	uint8_t laddr[16], raddr[16];
+};
+enum sock_role {
+	SOCK_ROLE_UNKNOWN,
+	SOCK_ROLE_CLIENT,	/* connected out: SYN_SENT -> ESTABLISHED */
+	SOCK_ROLE_SERVER,	/* accepted: SYN_RECV -> ESTABLISHED */
+};
+struct scry_sock {
+	uint64_t cookie;
+	struct sock_tuple t;
+	bool tuple;		/* t is known (a TCP socket's state change or retransmit said it) */
+	uint8_t state;		/* TCP state, 0 if never seen */
+	uint8_t role;		/* enum sock_role */
+	uint32_t pid;		/* last process to send or receive on it (0: none yet) */
+	uint64_t cgid;
+	uint64_t open_ts, close_ts;	/* ESTABLISHED, CLOSE (0: not seen) */
+	uint64_t bytes_in, bytes_out;
+};
+struct socktab;
+struct socktab *socktab__new(void);
+void socktab__free(struct socktab *st);
+/* Keep the table by a network event (EVF_NET); sets ev->sock (NULL when the table is full). */
+void socktab__apply(struct socktab *st, struct scry_event *ev);
+/* Forget sockets closed more than SOCKTAB_LINGER_NS before `now` (event time). */
+void socktab__reap(struct socktab *st, uint64_t now);
+size_t socktab__count(const struct socktab *st);
+
 #endif /* SCRY_STATE_H */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "scry/decode.h"
+#include "scry/state.h"
 
 struct run_ctx;
 struct scry_container;
@@ -28,6 +29,7 @@ enum view_key {
 	KEY_SYSCALL,		/* one row per syscall name */
 	KEY_PS,			/* one row per live process: a snapshot of the process table */
 	KEY_CTR_LIST,		/* one row per known container: a snapshot of the registry */
+	KEY_CONN,		/* one row per socket (its cookie), with its tuple and process */
 	KEY__MAX
 };
 
@@ -189,6 +191,8 @@ struct view_row {
 	char *args;				/* KF_PROC: argv, cut to ROW_CMDLINE_MAX of cmdline */
 	uint32_t args_len;
 	uint64_t start_ts;
+	struct sock_tuple tuple;		/* KEY_CONN: the socket's, as the socket table knows it */
+	bool has_tuple;
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;

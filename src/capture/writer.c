@@ -40,6 +40,16 @@ static bool lifecycle(uint16_t type)
 	return type < SCRY_REC__MAX && (evt_table[type].flags & EVF_LIFECYCLE);
 }
 
+/*
+ * What a filtered capture keeps besides what matched: process lifecycles (names), and TCP state
+ * changes, which name no task, so a filter on a process or container rarely matches them, but
+ * tell the replay's socket table each connection's tuple (a few per connection).
+ */
+static bool kept(uint16_t type)
+{
+	return lifecycle(type) || type == SCRY_REC_SOCK_STATE;
+}
+
 /* --- the consumer side ------------------------------------------------------------------------- */
 
 static void enqueue(struct capture_writer *w, struct job *j)
@@ -311,7 +321,7 @@ static int cap_event(void *ctx, const struct scry_event *ev, bool matched)
 		return settle(w);
 	}
 	w->pair = first_half ? r : NULL;
-	w->pair_written = matched || lifecycle(r->h.type);
+	w->pair_written = matched || kept(r->h.type);
 	/* A filtered capture keeps every process's lifecycle, so that names stay right. */
 	if (w->pair_written)
 		put(w, ev);

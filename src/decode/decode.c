@@ -28,6 +28,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->thread = NULL;
 	ev->proc = NULL;
 	ev->container = NULL;
+	ev->sock = NULL;
 
 	return d->decode ? d->decode(r, size, ev) : 1;
 }

@@ -29,7 +29,6 @@ void cputick_info(const struct scry_event *ev, struct sbuf *b);
 
 /* ev_net.c */
 /* addr:port ([addr]:port for IPv6) into the buffer. */
-void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
 void sock_state_info(const struct scry_event *ev, struct sbuf *b);
 void sock_io_info(const struct scry_event *ev, struct sbuf *b);
 void sock_moment_info(const struct scry_event *ev, struct sbuf *b);

@@ -250,11 +250,14 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 
 /* --- sockets: sockio (bytes) and sockstate (a TCP socket's tuple) --------------------------- */
 
+/* A view's connection row reads as an event whose socket is the row's. */
 static bool get_sockfamily(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	if (evt_has(ev, EVP_SOCK_IO))
 		return cstr(v, sock_family(ev->rec->sio.family));
-	return evt_has(ev, EVP_TUPLE) && cstr(v, sock_family(ev->rec->sock.family));
+	if (evt_has(ev, EVP_TUPLE))
+		return cstr(v, sock_family(ev->rec->sock.family));
+	return ev->sock && ev->sock->t.family && cstr(v, sock_family(ev->sock->t.family));
 }
 
 static bool get_l4proto(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -263,8 +266,11 @@ static bool get_l4proto(const struct scry_event *ev, struct field_val *v, struct
 
 	if (evt_has(ev, EVP_SOCK_IO))
 		return cstr(v, sock_l4proto(s->family, s->protocol, s->sktype));
-	return evt_has(ev, EVP_TUPLE) && cstr(v, sock_l4proto(ev->rec->sock.family,
-							       ev->rec->sock.protocol, SOCK_STREAM));
+	if (evt_has(ev, EVP_TUPLE))
+		return cstr(v, sock_l4proto(ev->rec->sock.family, ev->rec->sock.protocol,
+					    SOCK_STREAM));
+	return ev->sock && ev->sock->t.family &&
+	       cstr(v, sock_l4proto(ev->sock->t.family, ev->sock->t.protocol, SOCK_STREAM));
 }
 
 static bool get_buflen(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -277,17 +283,33 @@ static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct 
 	return evt_has(ev, EVP_SOCK_IO) && cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
 }
 
-/* The local (l) or remote (r) address or port of a sockstate event. */
-static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sbuf *b, bool local)
+/* The event's TCP tuple: its own (sockstate...), else its socket's as the table knows it. */
+static const struct sock_tuple *tuple_of(const struct scry_event *ev, struct sock_tuple *tmp)
 {
 	const struct scry_rec_sock_state *s = &ev->rec->sock;
-	char t[INET6_ADDRSTRLEN];
 
-	if (!evt_has(ev, EVP_TUPLE) ||
-	    !inet_ntop(s->family == AF_INET6 ? AF_INET6 : AF_INET, local ? s->saddr : s->daddr, t,
-		       sizeof(t)))
+	if (evt_has(ev, EVP_TUPLE)) {
+		tmp->family = s->family;
+		tmp->protocol = s->protocol;
+		tmp->lport = s->sport;
+		tmp->rport = s->dport;
+		memcpy(tmp->laddr, s->saddr, sizeof(tmp->laddr));
+		memcpy(tmp->raddr, s->daddr, sizeof(tmp->raddr));
+		return tmp;
+	}
+	return ev->sock && ev->sock->tuple ? &ev->sock->t : NULL;
+}
+
+static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sbuf *b, bool local)
+{
+	struct sock_tuple tmp;
+	const struct sock_tuple *t = tuple_of(ev, &tmp);
+	char s[INET6_ADDRSTRLEN];
+
+	if (!t || !inet_ntop(t->family == AF_INET6 ? AF_INET6 : AF_INET, local ? t->laddr : t->raddr,
+			     s, sizeof(s)))
 		return false;
-	sbuf__puts(b, t);
+	sbuf__puts(b, s);
 	return str_val(v, b->buf, b->len);
 }
 
@@ -303,12 +325,18 @@ static bool get_rip(const struct scry_event *ev, struct field_val *v, struct sbu
 
 static bool get_lport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return evt_has(ev, EVP_TUPLE) && U(ev->rec->sock.sport);
+	struct sock_tuple tmp;
+	const struct sock_tuple *t = tuple_of(ev, &tmp);
+
+	return t && U(t->lport);
 }
 
 static bool get_rport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return evt_has(ev, EVP_TUPLE) && U(ev->rec->sock.dport);
+	struct sock_tuple tmp;
+	const struct sock_tuple *t = tuple_of(ev, &tmp);
+
+	return t && U(t->rport);
 }
 
 /* --- containers: the host reads "host" for id and name, as in sysdig --------------------- */
@@ -553,10 +581,10 @@ const struct field_desc field_table[] = {
 	  get_sockfamily, &sockfamily_values },
 	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate: the IP socket's transport: tcp, udp, icmp, raw",
 	  get_l4proto, &l4proto_values },
-	{ "fd.lip", FT_STR, 0, "sockstate: local IP address", get_lip },
-	{ "fd.lport", FT_U64, 0, "sockstate: local port", get_lport },
-	{ "fd.rip", FT_STR, 0, "sockstate: remote IP address", get_rip },
-	{ "fd.rport", FT_U64, 0, "sockstate: remote port", get_rport },
+	{ "fd.lip", FT_STR, 0, "network events of a TCP socket: local IP address", get_lip },
+	{ "fd.lport", FT_U64, 0, "network events of a TCP socket: local port", get_lport },
+	{ "fd.rip", FT_STR, 0, "network events of a TCP socket: remote IP address", get_rip },
+	{ "fd.rport", FT_U64, 0, "network events of a TCP socket: remote port", get_rport },
 	{ "evt.buflen", FT_U64, 0, "sockio: bytes the call moved", get_buflen },
 	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },

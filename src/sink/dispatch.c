@@ -51,6 +51,8 @@ struct pipeline *pipeline__new(struct proctab *procs, struct containers *contain
 	pl->ctx.containers = containers;
 	pl->ctx.owner = pl;
 	pl->want_enters = -1;
+	/* Without it, network events name no socket: a table full or out of memory says so. */
+	pl->ctx.socks = socktab__new();
 	if (procs && containers)
 		proctab__on_free(procs, proc_freed, NULL);
 	return pl;
@@ -162,6 +164,8 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 
 	if (pl->ctx.procs)
 		proctab__apply(pl->ctx.procs, ev);
+	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET))
+		socktab__apply(pl->ctx.socks, ev);
 	if (pl->ctx.containers)
 		attribute(ev, c);
 	hidden = evt_table[ev->type].hidden;
@@ -377,6 +381,7 @@ void pipeline__free(struct pipeline *pl)
 	}
 	hashmap__free(pl->holds);
 	reorder__free(pl->order);
+	socktab__free(pl->ctx.socks);
 	free(pl);
 }
 
@@ -409,6 +414,8 @@ int pipeline__tick(struct pipeline *pl)
 	/* Exited tasks stay one second (event time) for their last switch-out to find them. */
 	if (pl->ctx.procs)
 		proctab__reap(pl->ctx.procs, pl->ctx.last_ts, 1000000000ULL);
+	if (pl->ctx.socks)
+		socktab__reap(pl->ctx.socks, pl->ctx.last_ts);
 	if (pl->ctx.containers) {
 		containers__reap(pl->ctx.containers, pl->ctx.last_ts, 60000000000ULL);
 		pl->last_valid = false;	/* the cached container may be gone */

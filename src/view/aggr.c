@@ -144,11 +144,20 @@ static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
 	if (!k->row_key || !k->row_key(ev, &key))
 		return NULL;
 	r = hashmap__find(a->rows, key);
-	if (r)
-		return r;
-	r = row_add(a, key, ev->container, k->flags & KF_PROC ? ev->proc : NULL);
-	if (r)
+	if (!r) {
+		r = row_add(a, key, ev->container, k->flags & KF_PROC ? ev->proc : NULL);
+		if (!r)
+			return NULL;
 		r->nr = ev->nr;
+	}
+	/* A connection's row learns its process from its first send or receive (its state
+	 * changes name no task) and its tuple from its socket. */
+	if ((k->flags & KF_PROC) && !r->pid && ev->proc)
+		set_proc(r, ev->proc);
+	if (ev->sock && ev->sock->tuple && !r->has_tuple) {
+		r->tuple = ev->sock->t;
+		r->has_tuple = true;
+	}
 	return r;
 }
 

@@ -34,6 +34,15 @@ static bool proc_key(const struct scry_event *ev, uint64_t *key)
 	return true;
 }
 
+/* A socket by its cookie: the events of its table entry (an event of a full table has none). */
+static bool conn_key(const struct scry_event *ev, uint64_t *key)
+{
+	if (!ev->sock)
+		return false;
+	*key = ev->sock->cookie;
+	return true;
+}
+
 static bool syscall_key(const struct scry_event *ev, uint64_t *key)
 {
 	*key = ev->nr;
@@ -58,6 +67,18 @@ static int proc_cmp(const struct view_row *a, const struct view_row *b)
 static int syscall_cmp(const struct view_row *a, const struct view_row *b)
 {
 	return a->nr < b->nr ? -1 : a->nr > b->nr;
+}
+
+/* By process, then by local and remote port. */
+static int conn_cmp(const struct view_row *a, const struct view_row *b)
+{
+	int c = proc_cmp(a, b);
+
+	if (c)
+		return c;
+	if (a->tuple.lport != b->tuple.lport)
+		return a->tuple.lport < b->tuple.lport ? -1 : 1;
+	return a->tuple.rport < b->tuple.rport ? -1 : a->tuple.rport > b->tuple.rport;
 }
 
 /* As the source listed them. */
@@ -96,6 +117,23 @@ static bool get_syscall_name(const struct scry_event *ev, struct field_val *v, s
 	return true;
 }
 
+/* fd.name of a socket as sysdig writes it: local->remote ("127.0.0.1:40000->127.0.0.1:8080"). */
+static bool get_conn_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!ev->sock || !ev->sock->tuple)
+		return false;
+	sock_addr_put(b, ev->sock->t.family, ev->sock->t.laddr, ev->sock->t.lport);
+	sbuf__puts(b, "->");
+	sock_addr_put(b, ev->sock->t.family, ev->sock->t.raddr, ev->sock->t.rport);
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+static const struct field_desc conn_name = {
+	"fd.name", FT_STR, 0, "the connection, local->remote", get_conn_name,
+};
 static const struct field_desc user_name = {
 	"user.name", FT_STR, 0, "user name of user.uid", get_user_name,
 };
@@ -141,6 +179,17 @@ static const struct key_col ps_text[] = {
 	{ NULL },
 };
 
+static const struct key_col conn_json[] = {
+	{ "fd.l4proto" }, { "fd.name", .own = &conn_name }, { "fd.lip" }, { "fd.lport" },
+	{ "fd.rip" }, { "fd.rport" }, { "container.id" }, { "container.name" }, { "proc.pid" },
+	{ "proc.name" }, { NULL },
+};
+static const struct key_col conn_text[] = {
+	COL("fd.l4proto", "PROTO", 5, 0), { "fd.name", "CONNECTION", 46, 0, .own = &conn_name },
+	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 0),
+	COL("container.name", "CONTAINER.NAME", 0, 20), { NULL },
+};
+
 static const struct key_col syscall_cols[] = {
 	{ "evt.type", "SYSCALL", .own = &syscall_row }, { NULL },
 };
@@ -166,6 +215,8 @@ const struct key_desc key_table[KEY__MAX] = {
 		     proc_json, ps_text, proc_top },
 	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, KF_REGISTRY,
 			   ctr_list_json, ctr_list_text, ctr_list_text },
+	[KEY_CONN] = { "connection", conn_key, conn_cmp, NULL, KF_PROC, conn_json, conn_text,
+		       conn_text },
 };
 
 const struct field_desc *key_col_field(const struct key_col *c)
@@ -182,10 +233,11 @@ bool key_col_get(const struct key_col *c, const struct view_row *r, struct field
 		.args = r->args ? r->args : "", .args_len = r->args_len, .start_ts = r->start_ts,
 		.container = r->container,
 	};
+	struct scry_sock sock = { .t = r->tuple, .tuple = r->has_tuple };
 	union scry_rec rec;
 	struct scry_event ev = {
 		.rec = &rec, .type = SCRY_REC_SYS_EXIT, .dir = '<', .nr = r->nr, .ts = r->start_ts,
-		.proc = &proc, .container = r->container,
+		.proc = &proc, .container = r->container, .sock = &sock,
 	};
 
 	if (!f)

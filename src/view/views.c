@@ -108,6 +108,9 @@ const struct view_desc view_table[] = {
 	{ "topprocs_net", "bytes sent and received on sockets, per process", KEY_PROC,
 	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
 	  NEED_NET },
+	{ "topconns", "bytes sent and received per socket, with its connection, process and container",
+	  KEY_CONN, FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_CALLS, FIG_RETRANS),
+	  FIG_NET_TOTAL, NEED_NET },
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
 	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */

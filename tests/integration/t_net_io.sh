@@ -7,7 +7,7 @@
 # topcontainers_net and topprocs_net, live and replayed from a capture, and the capture split by
 # fd.l4proto and fd.sockfamily, each family on its own. Loopback only.
 . tests/lib/common.sh
-plan 12
+plan 14
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -48,11 +48,14 @@ REC=$SCRY_PID
 start_scry "$TMP/procs" "$TMP/procs.err" -c topprocs_net --interval 0 -j "proc.pid=$SERVER" ||
 	{ not_ok "scry -c topprocs_net starts"; finish; }
 PROCS=$SCRY_PID
+start_scry "$TMP/conns" "$TMP/conns.err" -c topconns --interval 0 -j "fd.l4proto=tcp and ($who)" ||
+	{ not_ok "scry -c topconns starts"; finish; }
+CONNS=$SCRY_PID
 # Before its first program runs, a container's cgroup holds runc's init, which talks to runc
 # over unix sockets: the workload is the helper's process.
 start_scry "$TMP/ctrs" "$TMP/ctrs.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and proc.name=net_io" ||
 	{ not_ok "scry -c topcontainers_net starts"; finish; }
-EXTRA_CLEANUP="kill -KILL $REC $PROCS 2>/dev/null; $EXTRA_CLEANUP"
+EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS 2>/dev/null; $EXTRA_CLEANUP"
 "$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c \
 	"/h/net_io tcp 127.0.0.1 $PT $K && /h/net_io udp 127.0.0.1 $PU $N $S && /h/net_io unix $M $Z" \
 	>"$TMP/client" 2>&1
@@ -62,8 +65,10 @@ sleep 0.3
 stop_scry INT; r1=$?
 SCRY_PID=$PROCS; stop_scry INT; r2=$?
 SCRY_PID=$REC; stop_scry INT; r3=$?
-checkall "three tracers exit 0 (views and -w; got $r1 $r2 $r3)" '[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ]' ||
-	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" | sed 's/^/#   /'
+SCRY_PID=$CONNS; stop_scry INT; r4=$?
+checkall "four tracers exit 0 (views and -w; got $r1 $r2 $r3 $r4)" \
+	'[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ]' ||
+	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" "$TMP/conns.err" | sed 's/^/#   /'
 checkall "the workload did what it says: client read $R, server got $K over TCP and $N x $S over UDP" \
 	'[ $crc -eq 0 ] && [ "$(cat "$TMP/client")" = $R ] && [ "$(cat "$TMP/tcp.bytes")" = $K ] &&
 	 [ "$(cat "$TMP/udp.bytes")" = "$N $((N * S))" ]' ||
@@ -88,6 +93,24 @@ got=$(row "$TMP/procs" proc.pid "$SERVER")
 check "topprocs_net: the server received $K + $N x $S and sent $R bytes (got $got)" \
 	[ "${got% *}" = "$((K + N * S)) $R" ]
 
+# topconns: the TCP connection from both ends, each with its tuple, process and container.
+conn() { # conn FILE: "client-row server-row" fields
+	py "
+import json
+rows = json.load(open('$1'))['rows']
+cl = [r for r in rows if r.get('fd.rport') == $PT and r.get('proc.name') == 'net_io']
+sv = [r for r in rows if r.get('fd.lport') == $PT and r.get('proc.pid') == $SERVER]
+assert len(cl) == 1 and len(sv) == 1, rows
+c, s = cl[0], sv[0]
+assert c['fd.lport'] == s['fd.rport'] and c['fd.name'] == '127.0.0.1:%d->127.0.0.1:$PT' % c['fd.lport'], (c, s)
+print(c['container.name'], c['fd.l4proto'], c['net.bytes_in'], c['net.bytes_out'],
+      s['container.name'], s['net.bytes_in'], s['net.bytes_out'])
+" 2>&1 | tail -1
+}
+got=$(conn "$TMP/conns")
+check "topconns: the client's connection in $ctr, tcp, $R in, $K out; the server's end on the host, $K in, $R out (got $got)" \
+	[ "$got" = "$ctr tcp $R $K host $K $R" ]
+
 # The recording, replayed: the same tables, and each family on its own.
 replay() { "$SCRY" -r "$TMP/net.scry" -c "$1" --interval 0 -j "$2" >"$TMP/rp" 2>"$TMP/rp.err"; }
 replay topcontainers_net "container.name=$ctr and proc.name=net_io"
@@ -96,6 +119,8 @@ check "replayed: topcontainers_net is the live table" \
 replay topprocs_net "proc.pid=$SERVER"
 check "replayed: topprocs_net is the live table" \
 	[ "$(row "$TMP/rp" proc.pid "$SERVER")" = "$(row "$TMP/procs" proc.pid "$SERVER")" ]
+replay topconns "fd.l4proto=tcp and ($who)"
+check "replayed: topconns has the live table's two ends" [ "$(conn "$TMP/rp")" = "$(conn "$TMP/conns")" ]
 replay topcontainers_net "container.name=$ctr and fd.l4proto=tcp"
 got=$(row "$TMP/rp" container.name "$ctr")
 check "fd.l4proto=tcp: the container's $R bytes in and $K out (got $got)" [ "${got% *}" = "$R $K" ]

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket table (see state.h): what scry knows of each socket the network events name. A
+ * socket's events arrive from the task that uses it (bytes) and from softirq (state changes,
+ * retransmits, resets); the cookie ties them together.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/state.h"
+#include "scry/util.h"
+
+#define TCP_ESTABLISHED	1
+#define TCP_SYN_SENT	2
+#define TCP_SYN_RECV	3
+#define TCP_CLOSE	7
+
+struct socktab {
+	struct hashmap *socks;	/* cookie -> struct scry_sock */
+};
+
+struct socktab *socktab__new(void)
+{
+	struct socktab *st = calloc(1, sizeof(*st));
+
+	if (st && !(st->socks = hashmap__new(1024))) {
+		free(st);
+		st = NULL;
+	}
+	return st;
+}
+
+void socktab__free(struct socktab *st)
+{
+	size_t pos = 0;
+	void *v;
+
+	if (!st)
+		return;
+	while (hashmap__next(st->socks, &pos, NULL, &v))
+		free(v);
+	hashmap__free(st->socks);
+	free(st);
+}
+
+size_t socktab__count(const struct socktab *st)
+{
+	return hashmap__size(st->socks);
+}
+
+static struct scry_sock *sock_get(struct socktab *st, uint64_t cookie)
+{
+	struct scry_sock *s = hashmap__find(st->socks, cookie);
+
+	if (s || hashmap__size(st->socks) >= SOCKTAB_MAX)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cookie = cookie;
+	if (hashmap__set(st->socks, cookie, s)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* sock_state, tcpretrans, tcpreset: the tuple, the state, and for a state change the role. */
+static void moment(struct scry_sock *s, const struct scry_rec_sock_state *r, bool change,
+		   uint64_t ts)
+{
+	s->tuple = true;
+	s->t.family = r->family;
+	s->t.protocol = r->protocol;
+	s->t.lport = r->sport;
+	s->t.rport = r->dport;
+	memcpy(s->t.laddr, r->saddr, sizeof(s->t.laddr));
+	memcpy(s->t.raddr, r->daddr, sizeof(s->t.raddr));
+	if (r->h.cgid)
+		s->cgid = r->h.cgid;
+	if (!change)
+		return;
+	s->state = r->newstate;
+	if (r->newstate == TCP_ESTABLISHED) {
+		s->open_ts = ts;
+		if (r->oldstate == TCP_SYN_SENT)
+			s->role = SOCK_ROLE_CLIENT;
+		else if (r->oldstate == TCP_SYN_RECV)
+			s->role = SOCK_ROLE_SERVER;
+	} else if (r->newstate == TCP_CLOSE) {
+		s->close_ts = ts;
+	}
+}
+
+void socktab__apply(struct socktab *st, struct scry_event *ev)
+{
+	const union scry_rec *r = ev->rec;
+	struct scry_sock *s;
+
+	switch (ev->type) {
+	case SCRY_REC_SOCK_IO:
+		s = sock_get(st, r->sio.cookie);
+		if (s) {
+			s->t.family = r->sio.family;
+			s->t.protocol = r->sio.protocol;
+			s->pid = r->h.pid;
+			s->cgid = r->h.cgid;
+			if (r->sio.dir == SCRY_SOCK_IN)
+				s->bytes_in += r->sio.bytes;
+			else
+				s->bytes_out += r->sio.bytes;
+		}
+		break;
+	case SCRY_REC_SOCK_STATE:
+	case SCRY_REC_TCP_RETRANS:
+	case SCRY_REC_TCP_RESET:
+		s = sock_get(st, r->sock.cookie);
+		if (s)
+			moment(s, &r->sock, ev->type == SCRY_REC_SOCK_STATE, ev->ts);
+		break;
+	default:
+		s = NULL;
+	}
+	ev->sock = s;
+}
+
+/* Deleting moves entries under an iteration: the victims are listed first, then deleted. */
+void socktab__reap(struct socktab *st, uint64_t now)
+{
+	uint64_t key, *gone;
+	size_t pos = 0, n = 0, i;
+	void *v;
+
+	gone = malloc(hashmap__size(st->socks) * sizeof(*gone) + 1);
+	if (!gone)
+		return;
+	while (hashmap__next(st->socks, &pos, &key, &v)) {
+		const struct scry_sock *s = v;
+
+		if (s->close_ts && s->close_ts + SOCKTAB_LINGER_NS < now)
+			gone[n++] = key;
+	}
+	for (i = 0; i < n; i++)
+		free(hashmap__del(st->socks, gone[i]));
+	free(gone);
+}
