@@ -14,7 +14,7 @@ P4=$((42000 + $$ % 1000)) P6=$((43000 + $$ % 1000))
 ctr=scrytest-net-$$
 
 # The server: reads each connection to its end, then closes; counts the bytes.
-py "
+python3 -c "
 import socket, threading, sys, time
 def serve(fam, addr, port):
     s = socket.socket(fam)
@@ -35,6 +35,7 @@ open('$TMP/server.ready', 'w').close()
 time.sleep(120)
 " &
 SERVER=$!
+EXTRA_CLEANUP="kill $SERVER 2>/dev/null; $EXTRA_CLEANUP"
 i=0; until [ -e "$TMP/server.ready" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 
 # Two tracers at once: one prints the events, one records them.
