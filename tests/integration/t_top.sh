@@ -34,8 +34,8 @@ check "the busy container shows about one CPU (got ${cpu}%)" [ "${cpu:-0}" -ge 8
 check "rows are sorted by CPU (2 rows at least)" awk 'NR >= 4 && NF && $1 ~ /^[0-9.]+$/ {
 	n++; if (n > 1 && $1 + 0 > p + 0) bad = 1; p = $1 } END { exit bad || n < 2 }' "$TMP/s80"
 # 80 columns, the screen's own promise: every column's header and every cell of the container's
-# row whole (its id and name as the engine says). IMAGE, the rest of the line, has no room left
-# at 80: the same screen widened to 200 shows it, and shows nothing else than at 80.
+# row whole (its id and name as the engine says, 5 figures). IMAGE, the rest of the line, has no
+# room left at 80: the same screen widened to 200 shows the same header and cells, and IMAGE.
 hdr='     CPU%    SYSC/S     ERR/S  FILE_B/S     PROCS CONTAINER.ID CONTAINER.NAME'
 num='^[0-9][0-9.]*[KMGT]?$'
 row() { # row SCREEN [IMAGE]: the container's row, whole: 5 figures, the id, the name (the image)
