@@ -6,7 +6,7 @@
 # (also under the sanitizer build: what is intact replays, one warning, exit 3); bad files;
 # replay without root; a view's table equal to the live one.
 . tests/lib/common.sh
-plan 35
+plan 36
 . tests/lib/docker.sh
 
 # The sanitizer build replays the damaged files too, if there is one that knows -r.
@@ -20,15 +20,11 @@ cap="$TMP/c.scry"
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 
 # --- record: a loop on the host, one in a container started after scry, a live view alongside -----
-have_views=
-"$SCRY" -L 2>/dev/null | grep -q '^topprocs_syscalls ' && have_views=1
-if [ -n "$have_views" ]; then
-	start_scry "$TMP/view.out" "$TMP/view.err" -c topprocs_syscalls --interval 0 -j \
-		"container.name=$name" || { not_ok "live view starts"; finish; }
-	VIEW_PID=$SCRY_PID
-	SCRY_PID=
-	EXTRA_CLEANUP="kill -KILL $VIEW_PID 2>/dev/null; $EXTRA_CLEANUP"
-fi
+start_scry "$TMP/view.out" "$TMP/view.err" -c topprocs_syscalls --interval 0 -j \
+	"container.name=$name" || { not_ok "live view starts"; finish; }
+VIEW_PID=$SCRY_PID
+SCRY_PID=
+EXTRA_CLEANUP="kill -KILL $VIEW_PID 2>/dev/null; $EXTRA_CLEANUP"
 # The loops' events printed live, to compare with their replay field by field.
 start_scry "$TMP/live.json" "$TMP/live.err" -j -pc proc.name=getppid_loop || { not_ok "scry -j starts"; finish; }
 LIVE_PID=$SCRY_PID
@@ -41,12 +37,12 @@ host_tid=$2
 sleep 0.3
 stop_scry INT
 check "scry -w exits 0" [ $? -eq 0 ]
-kill -INT "$LIVE_PID"
-wait "$LIVE_PID"
-if [ -n "$have_views" ]; then
-	kill -INT "$VIEW_PID"
-	wait "$VIEW_PID"
-fi
+kill -INT "$LIVE_PID" "$VIEW_PID"
+wait_pid "$LIVE_PID" 60
+live_rc=$?
+wait_pid "$VIEW_PID" 60
+view_rc=$?
+check "the live -j stream and the live view exit 0 (got $live_rc and $view_rc)" [ $live_rc -eq 0 -a $view_rc -eq 0 ]
 check "summary: events written to the file, 0 dropped by the writer" \
 	grep -q "^scry: wrote [0-9]* events to $cap (1 file, .* bytes/event), 0 dropped by the writer$" "$TMP/rec.err" ||
 	sed 's/^/#   /' "$TMP/rec.err" | tail -3
@@ -54,6 +50,19 @@ check "the recording dropped nothing in the kernel either (got $(dropped "$TMP/r
 check "the capture is private: mode 0600" [ "$(stat -c %a "$cap")" = 600 ]
 grep '^scry: wrote' "$TMP/rec.err" | sed 's/^/# /'
 dockerd_stop	# replays below know names from the file alone
+# rep OUT ARGS...: scry ARGS... into $TMP/OUT, its exit status and stderr beside it; replayed OUT:
+# it exited 0 without a word. No check below takes an output without its status.
+rep() {
+	o=$1; shift
+	"$SCRY" "$@" >"$TMP/$o" 2>"$TMP/$o.err"
+	echo $? >"$TMP/$o.rc"
+}
+replayed() {
+	for o; do
+		[ "$(cat "$TMP/$o.rc")" = 0 ] && [ ! -s "$TMP/$o.err" ] ||
+			{ echo "# $o: exit $(cat "$TMP/$o.rc")"; sed 's/^/#   /' "$TMP/$o.err" | head -3; return 1; }
+	done
+}
 
 # --- exact counts and names, with the engine gone ----------------------------------------------------
 "$SCRY" -r "$cap" -j -pc >"$TMP/all.json" 2>"$TMP/all.err"
@@ -82,8 +91,8 @@ print('ok')
 check "replay: exactly 50000 enters and exits of the host loop's tid, 30000 of the loop in container $name by name and image (engine stopped)" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
-"$SCRY" -r "$cap" -j -pc proc.name=getppid_loop >"$TMP/rep.json" 2>/dev/null
-py "
+rep rep.json -r "$cap" -j -pc proc.name=getppid_loop
+: >"$TMP/res"; replayed rep.json && py "
 import json
 def events(f):
     out = []
@@ -108,17 +117,18 @@ check "the loops' events replayed are the live ones, field by field (but the tim
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- determinism, -n, -M, filters ------------------------------------------------------------------------
-"$SCRY" -r "$cap" >"$TMP/t1" 2>/dev/null
-"$SCRY" -r "$cap" >"$TMP/t2" 2>/dev/null
-"$SCRY" -r "$cap" -j -pc >"$TMP/j2" 2>/dev/null
-check "replaying twice gives byte-identical output (text and -j)" \
-	sh -c "cmp -s '$TMP/t1' '$TMP/t2' && cmp -s '$TMP/all.json' '$TMP/j2' && [ -s '$TMP/t1' ]"
-"$SCRY" -r "$cap" -n 1000 -j -pc >"$TMP/n.json" 2>/dev/null
-check "-n 1000: the first 1000 events of the full replay" \
-	sh -c "head -n 1000 '$TMP/all.json' | cmp -s - '$TMP/n.json'"
+rep t1 -r "$cap"
+rep t2 -r "$cap"
+rep j2 -r "$cap" -j -pc
+checkall "replaying twice gives byte-identical output (text and -j)" \
+	'replayed t1 t2 j2 && [ -s "$TMP/t1" ] && cmp -s "$TMP/t1" "$TMP/t2" && cmp -s "$TMP/all.json" "$TMP/j2"'
+rep n.json -r "$cap" -n 1000 -j -pc
+checkall "-n 1000: the first 1000 events of the full replay" \
+	'replayed n.json && [ "$(wc -l <"$TMP/n.json")" -eq 1000 ] &&
+	 head -n 1000 "$TMP/all.json" | cmp -s - "$TMP/n.json"'
 filter="proc.name=getppid_loop and evt.dir=<"
-"$SCRY" -r "$cap" -j -pc $filter >"$TMP/f.json" 2>/dev/null
-py "
+rep f.json -r "$cap" -j -pc $filter
+: >"$TMP/res"; replayed f.json && py "
 import json
 want = [l for l in open('$TMP/all.json') if json.loads(l)['proc.name'] == 'getppid_loop' and json.loads(l)['evt.dir'] == '<']
 got = open('$TMP/f.json').readlines()
@@ -127,28 +137,49 @@ print('ok')
 " >"$TMP/res" 2>&1
 check "a filter on replay selects exactly the full replay's matching events (same evt.num)" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
-"$SCRY" -r "$cap" -n 500 -j -pc $filter >"$TMP/nf.json" 2>/dev/null
-check "-n 500 with a filter: its first 500 matches" sh -c "head -n 500 '$TMP/f.json' | cmp -s - '$TMP/nf.json'"
-"$SCRY" -r "$cap" -p '%evt.rawtime %evt.num %proc.name %evt.type' >"$TMP/all.p" 2>/dev/null
-"$SCRY" -v -r "$cap" -M 1.5 -p '%evt.rawtime %evt.num %proc.name %evt.type' >"$TMP/m.p" 2>"$TMP/m.err"
-start=$(sed -n 's/^scry: replaying a recording that began at \([0-9]*\) ns.*/\1/p' "$TMP/m.err")
-py "
+rep nf.json -r "$cap" -n 500 -j -pc $filter
+checkall "-n 500 with a filter: its first 500 matches" \
+	'replayed nf.json && [ "$(wc -l <"$TMP/nf.json")" -eq 500 ] &&
+	 head -n 500 "$TMP/f.json" | cmp -s - "$TMP/nf.json"'
+fmt='%evt.rawtime %thread.tid %evt.dir %evt.type %proc.name'
+rep all.p -r "$cap" -p "$fmt"
+rep m.p -r "$cap" -M 1.5 -p "$fmt"
+# The recording's start from the file's header (docs/capture-format.md: boot_wall at 32, start_ts
+# at 40, little-endian), not from scry: -M 1.5 keeps the full replay's events up to start + 1.5 s
+# of event time (evt.rawtime is ts + boot_wall), in its order, and none after. The one exception
+# is a syscall that straddles the limit: its enter and exit are one record, timed by its exit,
+# kept or left whole; so an enter whose exit (its thread's next event) comes after the limit may
+# be left out, and nothing else.
+: >"$TMP/res"; replayed all.p m.p && py "
+import struct
+boot_wall, start_ts = struct.unpack('<QQ', open('$cap', 'rb').read(48)[32:48])
+end = boot_wall + start_ts + 1500000000
 a = open('$TMP/all.p').readlines(); m = open('$TMP/m.p').readlines()
-assert 0 < len(m) < len(a) and a[:len(m)] == m, (len(m), len(a))
-start, t = int('${start:-0}'), [int(l.split()[0]) for l in m]
-assert start and max(t) <= start + 1.5e9, ('an event beyond 1.5 s of the recording', start)
-assert int(a[len(m)].split()[0]) > start + 1.4e9, 'stopped early'
+ev = [l.split() for l in a]
+want = [i for i, e in enumerate(ev) if int(e[0]) <= end]
+assert 0 < len(want) < len(a), ('the recording is not longer than 1.5 s', len(want), len(a))
+def straddles(i):
+    if ev[i][2] != '>':
+        return False
+    for e in ev[i + 1:]:
+        if e[1] == ev[i][1]:
+            return e[2] == '<' and e[3] == ev[i][3] and int(e[0]) > end
+    return False
+j = 0
+for i in want:
+    if j < len(m) and m[j] == a[i]:
+        j += 1
+    else:
+        assert straddles(i), ('-M 1.5 has', m[j:j + 1], 'where the full replay has', a[i])
+assert j == len(m), ('-M 1.5 kept events after the limit', m[j:j + 2])
 print('ok')
 " >"$TMP/res" 2>&1
-check "-M 1.5: the full replay up to 1.5 s of event time after the recording began" \
+check "-M 1.5: the full replay's events up to 1.5 s of event time after the recording began (header's start), and none after" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- a view: the replayed table is the live one --------------------------------------------------------
-if [ -z "$have_views" ]; then
-	echo "# skipped: views not available"
-else
-	"$SCRY" -r "$cap" -c topprocs_syscalls --interval 0 -j "container.name=$name" >"$TMP/view.replay" 2>/dev/null
-	py "
+rep view.replay -r "$cap" -c topprocs_syscalls --interval 0 -j "container.name=$name"
+: >"$TMP/res"; replayed view.replay && py "
 import json
 def rows(f):
     return sorted((r['proc.pid'], r['proc.name'], r['container.name'], r['syscalls'], r['errors'])
@@ -157,20 +188,22 @@ live, rep = rows('$TMP/view.out'), rows('$TMP/view.replay')
 assert live == rep and any(r[1] == 'getppid_loop' and r[3] >= 30000 for r in live), (live, rep)
 print('ok')
 " >"$TMP/res" 2>&1
-	check "-c topprocs_syscalls on the replay: the live table's rows, counts and names" \
-		grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
-fi
+check "-c topprocs_syscalls on the replay: the live table's rows, counts and names" \
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- a filtered capture keeps the processes' names and command lines -----------------------------------
 start_scry "$TMP/fr.out" "$TMP/fr.err" -w "$TMP/f.scry" evt.type=getppid || { not_ok "scry -w FILTER starts"; finish; }
 "$HELPERS/getppid_loop" 20000 >/dev/null
 sleep 0.3
 stop_scry INT
-"$SCRY" -r "$TMP/f.scry" -p '%evt.type %proc.name %proc.cmdline' evt.type=getppid >"$TMP/fr.p" 2>/dev/null
-check "filtered capture: the loop's 40000 events carry its name and command line (its exec was kept)" \
-	[ "$(grep -c '^getppid getppid_loop getppid_loop 20000$' "$TMP/fr.p")" -eq 40000 ]
-check "filtered capture: only matching events besides process lifecycle" \
-	[ "$("$SCRY" -r "$TMP/f.scry" -p '%evt.type' 2>/dev/null | grep -vc '^\(getppid\|procfork\|procexec\|procexit\|procrename\)$')" -eq 0 ]
+frc=$?
+rep fr.p -r "$TMP/f.scry" -p '%evt.type %proc.name %proc.cmdline' evt.type=getppid
+checkall "filtered capture: exit 0 (got $frc); the loop's 40000 events carry its name and command line (its exec was kept)" \
+	'[ $frc -eq 0 ] && replayed fr.p && [ "$(grep -c "^getppid getppid_loop getppid_loop 20000\$" "$TMP/fr.p")" -eq 40000 ]'
+rep fr.types -r "$TMP/f.scry" -p '%evt.type'
+checkall "filtered capture: only matching events besides process lifecycle" \
+	'replayed fr.types && [ "$(grep -c "^getppid\$" "$TMP/fr.types")" -ge 40000 ] &&
+	 ! grep -qv "^\(getppid\|procfork\|procexec\|procexit\|procrename\)\$" "$TMP/fr.types"'
 
 # --- -r with -w: a replay re-recorded, filtered, still with names (the engine is stopped) ----------------
 "$SCRY" -r "$cap" -w "$TMP/re.scry" "container.name=$name" >"$TMP/re.out" 2>"$TMP/re.err"
@@ -180,12 +213,12 @@ checkall "-r FILE -w FILE2 FILTER: exit 0, 0 dropped by the writer, nothing on s
 	 grep -q "^scry: wrote [0-9]* events to $TMP/re.scry (1 file, .*), 0 dropped by the writer\$" "$TMP/re.err"' ||
 	sed 's/^/#   /' "$TMP/re.err" | tail -3
 fmt='%evt.rawtime %thread.tid %thread.vtid %evt.dir %evt.type %evt.res %proc.name %proc.cmdline %container.name %container.image'
-"$SCRY" -r "$cap" -p "$fmt" "container.name=$name" >"$TMP/re.want" 2>/dev/null
-"$SCRY" -r "$TMP/re.scry" -p "$fmt" "container.name=$name" >"$TMP/re.got" 2>"$TMP/re.rerr"
+rep re.want -r "$cap" -p "$fmt" "container.name=$name"
+rep re.got -r "$TMP/re.scry" -p "$fmt" "container.name=$name"
 nloop=$(grep -c " getppid .* getppid_loop 30000 $name $IMAGE\$" "$TMP/re.got")
 checkall "the re-recorded file holds exactly the container's events ($nloop of its loop's 60000), by name and image (engine stopped)" \
-	'[ "$nloop" -eq 60000 ] && [ ! -s "$TMP/re.rerr" ] && cmp -s "$TMP/re.want" "$TMP/re.got"' ||
-	{ wc -l "$TMP/re.want" "$TMP/re.got" | sed 's/^/#   /'; head -2 "$TMP/re.rerr" | sed 's/^/#   /'; }
+	'replayed re.want re.got && [ "$nloop" -eq 60000 ] && cmp -s "$TMP/re.want" "$TMP/re.got"' ||
+	wc -l "$TMP/re.want" "$TMP/re.got" | sed 's/^/#   /'
 start0=$("$SCRY" -v -r "$cap" -n 1 2>&1 >/dev/null | sed -n 's/^scry: replaying a recording that began at \([0-9]*\) ns.*/\1/p')
 start1=$("$SCRY" -v -r "$TMP/re.scry" -n 1 2>&1 >/dev/null | sed -n 's/^scry: replaying a recording that began at \([0-9]*\) ns.*/\1/p')
 check "the re-recorded file keeps the recording's start and clock ($start1)" [ -n "$start0" -a "$start0" = "$start1" ]
@@ -206,20 +239,26 @@ start_scry "$TMP/rot.out" "$TMP/rot.err" -w "$TMP/rot" -C 1 -W 3 || { not_ok "sc
 "$HELPERS/getppid_loop" 7000000 >/dev/null	# about 7 MB: well over 3 files of 1 MB
 sleep 0.3
 stop_scry INT
-check "-C 1 -W 3: more than 3 files were written" grep -q "^scry: wrote .* ([4-9][0-9]* files\|([1-9][0-9][0-9]* files" "$TMP/rot.err" ||
+rrc=$?
+checkall "-C 1 -W 3: exit 0 (got $rrc), more than 3 files were written" \
+	'[ $rrc -eq 0 ] && grep -q "^scry: wrote .* ([4-9][0-9]* files\|([1-9][0-9][0-9]* files" "$TMP/rot.err"' ||
 	grep '^scry: wrote' "$TMP/rot.err" | sed 's/^/#   /'
 check "-C 1 -W 3: exactly 3 files remain, rot0 rot1 rot2" \
 	[ "$(ls "$TMP" | grep -c '^rot[0-9]')" -eq 3 -a -f "$TMP/rot0" -a -f "$TMP/rot1" -a -f "$TMP/rot2" ]
-ok_alone=0
-for f in "$TMP"/rot0 "$TMP"/rot1 "$TMP"/rot2; do
-	n=$("$SCRY" -r "$f" -p '%evt.num' 2>"$TMP/rot.rerr" | wc -l)
-	[ $? -eq 0 ] && [ "$n" -gt 1000 ] && [ ! -s "$TMP/rot.rerr" ] && ok_alone=$((ok_alone + 1))
-	size=$(stat -c %s "$f")
-	echo "# $(basename "$f"): $size bytes, $n events"
+ok_alone=0 nsum=0
+for f in rot0 rot1 rot2; do
+	rep "$f.p" -r "$TMP/$f" -p '%evt.rawtime'
+	n=$(wc -l <"$TMP/$f.p")
+	replayed "$f.p" && [ "$n" -gt 1000 ] && ok_alone=$((ok_alone + 1))
+	nsum=$((nsum + n))
+	echo "# $f: $(stat -c %s "$TMP/$f") bytes, $n events"
 done
-check "each rotated file replays alone, without a warning" [ $ok_alone -eq 3 ]
-"$SCRY" -r "$TMP/rot2" -r "$TMP/rot0" -r "$TMP/rot1" -p '%evt.rawtime' >"$TMP/rot.all" 2>"$TMP/rot.rerr"
-check "the 3 files together replay as one, without a warning" [ -s "$TMP/rot.all" -a ! -s "$TMP/rot.rerr" ]
+check "each rotated file replays alone: exit 0, more than 1000 events, without a warning" [ $ok_alone -eq 3 ]
+# As one: the three files' events, each once, in time order.
+rep rot.all -r "$TMP/rot2" -r "$TMP/rot0" -r "$TMP/rot1" -p '%evt.rawtime'
+checkall "the 3 files together replay as one, without a warning: their $nsum events in time order" \
+	'replayed rot.all && [ "$(wc -l <"$TMP/rot.all")" -eq "$nsum" ] &&
+	 cat "$TMP/rot0.p" "$TMP/rot1.p" "$TMP/rot2.p" | sort -n | cmp -s - "$TMP/rot.all"'
 size1=$(stat -c %s "$TMP/rot1")
 one_line "-r rot1 -w rot -C 1: refused, its rotated names could reach the input" 1 "would overwrite a file being replayed" \
 	"$SCRY" -r "$TMP/rot1" -w "$TMP/rot" -C 1
@@ -289,6 +328,9 @@ cp "$cap" "$TMP/nobody.scry"
 chown 65534 "$TMP/nobody.scry"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$SCRY" -r "$TMP/nobody.scry" -n 100 \
 	-p '%evt.num' >"$TMP/nr.p" 2>"$TMP/nr.err"
-check "replay needs no root (as nobody, no capabilities)" [ $? -eq 0 -a "$(wc -l <"$TMP/nr.p")" -eq 100 ] ||
+nrc=$?
+# the first 100 events, numbered 1 to 100, as root replays them
+checkall "replay needs no root (as nobody, no capabilities): exit 0 (got $nrc), events 1 to 100" \
+	'[ $nrc -eq 0 ] && [ ! -s "$TMP/nr.err" ] && seq 100 | cmp -s - "$TMP/nr.p"' ||
 	sed 's/^/#   /' "$TMP/nr.err"
 finish

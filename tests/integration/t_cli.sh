@@ -2,28 +2,50 @@
 # The stream's controls: -n, -M, -j, SIGTERM, and a closed output pipe; options anywhere around
 # the filter's words, on a small capture recorded here.
 . tests/lib/common.sh
-plan 17
+plan 18
 
+# A ticker: a getppid every millisecond, so that a stream always has events of its own to see
+# (ticker PID SECS: runs SECS seconds at most; killed by pid once the run is over).
+ticker() {
+	python3 -c "
+import os, time
+end = time.monotonic() + $1
+while time.monotonic() < end:
+    os.getppid()
+    time.sleep(0.001)" &
+	TICK=$!
+	EXTRA_CLEANUP="kill -KILL $TICK 2>/dev/null; $EXTRA_CLEANUP"
+}
+ticker 60
 "$SCRY" -n 25 >"$TMP/n" 2>"$TMP/ne" &
-p=$!
-# make sure there are events to see
-for i in 1 2 3 4 5; do ls / >/dev/null; sleep 0.1; done
-wait $p
-check "-n 25 prints exactly 25 lines and exits 0" [ $? -eq 0 -a "$(wc -l <"$TMP/n")" -eq 25 ]
-check "-n: evt.num counts up from the first event" \
-	[ "$(awk 'NR > 1 && $1 <= prev { bad = 1 } { prev = $1 } END { print bad + 0 }' "$TMP/n")" -eq 0 ]
-
-start=$(date +%s%N)
-"$SCRY" -M 1.5 >/dev/null 2>"$TMP/me"
+wait_pid $! 60
 rc=$?
-el=$(( ($(date +%s%N) - start) / 1000000 ))
-check "-M 1.5 ends by itself after about 1.5 s (took ${el} ms)" [ $rc -eq 0 -a $el -ge 1400 -a $el -lt 6000 ]
+check "-n 25 prints exactly 25 lines and exits 0 (rc=$rc)" [ $rc -eq 0 -a "$(wc -l <"$TMP/n")" -eq 25 ]
+# evt.num is "event number, from 1" (scry -l): the lines are numbered 1, 2, ... 25, no gap.
+check "-n: evt.num counts 1, 2, ... 25 from the first event, no gap" \
+	awk '$1 != NR { bad = 1 } END { exit bad || NR != 25 }' "$TMP/n"
+
+# -M 1.5 against the kernel's clock (the events' own times, not how long the command took, which
+# includes loading the programs): the ticker's events, about a millisecond apart, span 1.5 s and
+# at most 0.25 s more: scry looks at the clock at least every 50 ms (POLL_MAX_MS) and stops; the
+# rest of the margin is a loaded machine's scheduling. 20 ms less is allowed for a ticker kept
+# off its CPU at either end. Then scry ends within 2 s of its last event (detach, drain,
+# summary), measured on the same clock (epoch ns).
+"$SCRY" -M 1.5 -p '%evt.rawtime' "proc.pid=$TICK and evt.type=getppid and evt.dir=<" >"$TMP/m" \
+	2>"$TMP/me" &
+wait_pid $! 60
+rc=$?
+end=$(date +%s%N)
+fig=$(awk 'NR == 1 { f = $1 } { l = $1 } END { printf "%d %d %d", NR, (l - f) / 1e6, ('"$end"' - l) / 1e6 }' "$TMP/m")
+nev=${fig%% *} after=${fig##* } span=${fig#* } span=${span% *}
+checkall "-M 1.5 ends by itself, exit 0, its events spanning 1.5 to 1.75 s (rc=$rc, $nev events, $span ms)" \
+	'[ $rc -eq 0 ] && [ "$nev" -gt 500 ] && [ "$span" -ge 1480 ] && [ "$span" -le 1750 ]'
+check "-M 1.5: scry ended within 2 s of its last event ($after ms)" [ "$after" -ge 0 -a "$after" -le 2000 ]
 check "-M prints the summary" grep -q '^scry: [0-9]* events captured, [0-9]* dropped' "$TMP/me"
 
 "$SCRY" -j -n 200 >"$TMP/j" 2>/dev/null &
-p=$!
-for i in 1 2 3 4 5; do ls / >/dev/null; sleep 0.1; done
-wait $p
+wait_pid $! 60
+rc=$?
 py "
 import json
 keys = {'evt.num','evt.time','evt.cpu','evt.dir','evt.type','proc.name','proc.pid','thread.tid'}
@@ -35,7 +57,9 @@ for line in open('$TMP/j'):
         assert 'evt.res' in e and 'evt.latency' in e, e
     n += 1
 assert n == 200, n
-" && ok "-j: 200 valid JSON objects with sysdig's keys" || not_ok "-j: 200 valid JSON objects"
+" && [ $rc -eq 0 ] && ok "-j: exit 0, 200 valid JSON objects with sysdig's keys" ||
+	not_ok "-j: exit 0, 200 valid JSON objects (rc=$rc)"
+kill -KILL $TICK
 
 start_scry "$TMP/t" "$TMP/te" || { not_ok "scry starts"; finish; }
 stop_scry TERM
@@ -47,7 +71,7 @@ check "SIGTERM: summary printed" grep -q 'events captured' "$TMP/te"
 hp=$!
 i=0
 while [ ! -s "$TMP/prc" ] && [ $i -lt 100 ]; do ls / >/dev/null; sleep 0.1; i=$((i + 1)); done
-wait $hp
+wait_pid $hp 30
 check "scry | head -n 3: head got 3 lines" [ "$(wc -l <"$TMP/p")" -eq 3 ]
 check "scry | head: scry ends by itself with status 0" [ "$(cat "$TMP/prc" 2>/dev/null)" = 0 ]
 check "scry | head: no error message" [ "$(grep -v 'events captured' "$TMP/pe" | grep -vc 'warning:')" -eq 0 ]

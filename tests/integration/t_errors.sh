@@ -5,16 +5,28 @@
 . tests/lib/common.sh
 plan 38
 
+# status RC: how a run ended, for the messages ("rc=1", "killed by signal 11", "timed out").
+status() {
+	if [ "$1" -eq 124 ]; then echo "timed out"
+	elif [ "$1" -ge 128 ]; then echo "killed by signal $(($1 - 128))"
+	else echo "rc=$1"; fi
+}
+# exited RC WANT ERR: the run ended with exactly the documented status WANT (scry --help, 0 to
+# 3: never a signal, >= 128, nor a timeout) and printed no sanitizer report on ERR.
+exited() {
+	[ "$1" -eq "$2" ] && ! grep -q 'Sanitizer\|runtime error:' "$3"
+}
+
 # expect_err NAME WANT_RC PATTERN CMD...: exit status, exactly one line, matching PATTERN.
 expect_err() {
 	name=$1 want=$2 pat=$3; shift 3
 	timeout 30 "$@" >"$TMP/o" 2>"$TMP/e"
 	rc=$?
-	if [ $rc -eq "$want" ] && [ "$(wc -l <"$TMP/e")" -eq 1 ] && grep -q "$pat" "$TMP/e" &&
+	if exited $rc "$want" "$TMP/e" && [ "$(wc -l <"$TMP/e")" -eq 1 ] && grep -q "$pat" "$TMP/e" &&
 		[ ! -s "$TMP/o" ]; then
-		ok "$name"
+		ok "$name (exit $want)"
 	else
-		not_ok "$name (rc=$rc)"; sed 's/^/#   /' "$TMP/e" | head -5
+		not_ok "$name: want exit $want, $(status $rc)"; sed 's/^/#   /' "$TMP/e" | head -5
 	fi
 }
 
@@ -49,10 +61,10 @@ expect_filter_err() {
 	timeout 30 "$@" >"$TMP/o" 2>"$TMP/e"
 	rc=$?
 	printf '%s\n' "$want" >"$TMP/want"
-	if [ $rc -eq 2 ] && [ ! -s "$TMP/o" ] && cmp -s "$TMP/want" "$TMP/e"; then
-		ok "$name"
+	if exited $rc 2 "$TMP/e" && [ ! -s "$TMP/o" ] && cmp -s "$TMP/want" "$TMP/e"; then
+		ok "$name (exit 2)"
 	else
-		not_ok "$name (rc=$rc)"; diff "$TMP/want" "$TMP/e" | sed 's/^/#   /' | head -10
+		not_ok "$name: want exit 2, $(status $rc)"; diff "$TMP/want" "$TMP/e" | sed 's/^/#   /' | head -10
 	fi
 }
 expect_filter_err "unknown filter field: a suggestion and a caret" \
@@ -80,9 +92,9 @@ expect_filter_err "an escaped expression: the caret counts the escapes" \
 scry:   proc.name='\\x1b[2J' and x=1
 scry:                           ^" "$SCRY" "proc.name='$(printf '\033')[2J' and x=1"
 nest=$(python3 -c "print('(' * 30000 + 'proc.name=x' + ')' * 30000)")
-"$SCRY" "$nest" >"$TMP/o" 2>"$TMP/e"
+timeout 30 "$SCRY" "$nest" >"$TMP/o" 2>"$TMP/e"
 rc=$?
-check "30000 nested parentheses: exit 2, no crash" [ $rc -eq 2 ]
+check "30000 nested parentheses: exit 2, no crash ($(status $rc))" exited $rc 2 "$TMP/e"
 check "30000 nested parentheses: a clear error, one window of the expression" \
 	[ "$(head -1 "$TMP/e")" = "scry: filter: nested too deeply: more than 100 levels of parentheses and not (a chain of and/or needs no parentheses)" -a "$(wc -l <"$TMP/e")" -eq 3 -a "$(wc -c <"$TMP/e")" -lt 600 ]
 expect_err "not root" 1 "needs root, or the capabilities CAP_BPF and CAP_PERFMON" \
@@ -93,20 +105,28 @@ expect_err "garbage BTF file" 1 "not a kernel BTF file" "$SCRY" --btf /etc/hostn
 # BTF of another kernel: the programs that need absent tracepoints are disabled with a warning
 # each, and the verifier's refusal of the rest is one line (its log only with -v).
 clang -g -target bpf -c tests/data/wrong_btf.c -o "$TMP/wrong.o"
-"$SCRY" --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
+timeout 60 "$SCRY" --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
 rc=$?
-check "foreign BTF: non-zero exit" [ $rc -ne 0 ]
+check "foreign BTF: exit 1, a failure while running, not a crash ($(status $rc))" exited $rc 1 "$TMP/e"
 # Every tracepoint program of the program table but the three the stub BTF has.
 check "foreign BTF: one warning per missing tracepoint (7)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 7 ]
 check "foreign BTF: refusal in one line, pointing at -v" \
 	[ "$(grep -vc warning "$TMP/e")" -eq 1 -a "$(grep -c 'refused to load BPF program .*run with -v' "$TMP/e")" -eq 1 ]
 check "foreign BTF: no libbpf output without -v" [ "$(grep -c libbpf "$TMP/e")" -eq 0 ]
-"$SCRY" -v --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
-check "foreign BTF with -v: the verifier's log is shown" grep -q 'PROG LOAD LOG' "$TMP/e"
+timeout 60 "$SCRY" -v --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
+rc=$?
+checkall "foreign BTF with -v: the verifier's log is shown, exit 1 ($(status $rc))" \
+	'exited $rc 1 "$TMP/e" && grep -q "PROG LOAD LOG" "$TMP/e"'
 
-check "--help exits 0 and documents -M" sh -c "'$SCRY' --help | grep -q -- '-M SECS'"
-"$SCRY" --help >"$TMP/help"
+timeout 30 "$SCRY" --help >"$TMP/help" 2>"$TMP/e"
+rc=$?
+checkall "--help exits 0, nothing on stderr, documents -M ($(status $rc))" \
+	'exited $rc 0 "$TMP/e" && [ ! -s "$TMP/e" ] && grep -q -- "^  -M SECS  " "$TMP/help"'
 check "--help documents the exit statuses 0 to 3" \
 	[ "$(grep -A4 '^Exit status:' "$TMP/help" | grep -c '^  [0-3]  ')" -eq 4 ]
-check "--version" sh -c "'$SCRY' --version | grep -q '^scry [0-9]'"
+timeout 30 "$SCRY" --version >"$TMP/version" 2>"$TMP/e"
+rc=$?
+checkall "--version: exit 0, one line 'scry VERSION', nothing on stderr ($(status $rc))" \
+	'exited $rc 0 "$TMP/e" && [ ! -s "$TMP/e" ] && [ "$(wc -l <"$TMP/version")" -eq 1 ] &&
+	 grep -q "^scry [0-9]" "$TMP/version"'
 finish
