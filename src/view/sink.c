@@ -52,12 +52,15 @@ static int flush_until(struct view_sink *s, uint64_t now, bool all)
 	return s->out.broken ? SINK_DONE : 0;
 }
 
-/* The first interval starts with the recording, or with the first event if that is earlier. */
+/*
+ * The first interval starts with the recording (what came before, while the CPUs' accounting was
+ * being armed, counts for no view), or with the first event where the run does not say.
+ */
 static int start(struct view_sink *s, uint64_t ts)
 {
 	const struct run_ctx *run = s->run;
 
-	return intervals__start(s->iv, run->start_ts && run->start_ts <= ts ? run->start_ts : ts,
+	return intervals__start(s->iv, run->start_ts ? run->start_ts : ts,
 				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 
