@@ -9,9 +9,9 @@
  * times the CPUs, and each shows the time its tasks ran in it, as the cgroup counted it.
  *
  * A slice reaching back past every open interval (ticks turned off, a task that ran for seconds
- * without a switch) is charged to the oldest one still open, so that the totals stay exact. The
- * first interval starts with the recording: of what came before, a view counts nothing, not even
- * the part of a slice that reaches back before it (it is counted for no task running then).
+ * without a switch) is charged to the oldest one still open, so that the totals stay exact. But
+ * of what came before the recording's start, when the run knows it, a view counts nothing, not
+ * even the part of a slice that reaches back before it.
  * Arithmetic never adds to a time that a capture may have set near 2^64: it compares differences.
  */
 #include <errno.h>
@@ -28,7 +28,7 @@ struct intervals {
 	uint64_t ival;		/* ns; 0: one interval for the whole run */
 	uint64_t grace;
 	bool started;
-	uint64_t floor;		/* the recording's start: nothing before counts */
+	uint64_t floor;		/* the recording's start: nothing before counts (0: none) */
 	uint64_t first;		/* start of the oldest open interval */
 	struct aggr **open;	/* consecutive intervals from `first`, oldest first */
 	uint64_t **used;	/* per open interval, the CPU time charged per CPU */
@@ -86,10 +86,15 @@ int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns)
 	if (!iv->open || !iv->spare || !iv->used)
 		return -ENOMEM;
 	iv->grace = grace_ns;
-	iv->floor = origin;
 	iv->first = origin;
 	iv->started = true;
 	return 0;
+}
+
+void intervals__floor(struct intervals *iv, uint64_t floor)
+{
+	if (!iv->started)
+		iv->floor = floor;
 }
 
 /* The open interval number k (from the oldest), opening it and those before it as needed. */

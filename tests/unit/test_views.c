@@ -162,6 +162,7 @@ static void nothing_before_the_start(void **state)
 		struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), ivals[i]);
 		struct aggr *out = NULL;
 
+		intervals__floor(iv, 100000);
 		assert_int_equal(intervals__start(iv, 100000, 20000), 0);
 		ev = slice(0, 99000, 5000);	/* [94000, 99000]: before */
 		intervals__event(iv, &ev);
