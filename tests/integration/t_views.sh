@@ -61,7 +61,9 @@ row = [r for r in c['rows'] if r['container.name'] == 'cpu-$tag']
 assert len(row) == 1, c
 scry = row[0]['cpu.ns']
 print('# container: scry %d ns, cgroup v2 usage_usec %d ns' % (scry, usage))
-assert usage > 1.5e9, usage  # 5 s of spinning against two hogs on two CPUs
+# 5 s of spinning against two hogs on two CPUs (3.3 s alone; 1.5 s seen with other work on the
+# machine): a figure of seconds, where 0.1% is a few scheduler ticks.
+assert usage >= loop_ns > 1e9, (usage, loop_ns)
 # The issue asks for 3%; the scheduler's own accounting is exact, so hold it to 0.1%.
 assert abs(scry - usage) <= 0.001 * usage, (scry, usage)
 p = json.load(open('$TMP/cpu_p.out'))
@@ -270,13 +272,17 @@ for fd in os.listdir('/proc/$1/fd'):
 print(' '.join(sorted(out)) or 'none')
 "
 }
-# mode VIEW [FILTER]: "LINKS | -v LINE | STATUS" of a view, while it runs.
+# mode VIEW [FILTER]: "LINKS | -v LINE | STATUS" of a view, while it runs. Each its own files:
+# start_scry may read a file before the new scry has truncated it.
+nmode=0
 mode() {
-	start_scry "$TMP/mode.out" "$TMP/mode.err" --interval 0 -c "$@" || { stop_scry KILL; echo "did not start"; return; }
+	nmode=$((nmode + 1))
+	start_scry "$TMP/mode$nmode.out" "$TMP/mode$nmode.err" --interval 0 -c "$@" ||
+		{ stop_scry KILL; echo "did not start"; return; }
 	l=$(links "$SCRY_PID")
 	stop_scry INT
 	rc=$?
-	echo "$l | $(sed -n 's/^scry: syscalls: //p' "$TMP/mode.err") | $rc"
+	echo "$l | $(sed -n 's/^scry: syscalls: //p' "$TMP/mode$nmode.err") | $rc"
 }
 both="scry_sys_enter@sys_enter scry_sys_exit@sys_exit"
 for m in "topcontainers_cpu|none | not traced (the output needs none) | 0" \
