@@ -61,9 +61,9 @@ row = [r for r in c['rows'] if r['container.name'] == 'cpu-$tag']
 assert len(row) == 1, c
 scry = row[0]['cpu.ns']
 print('# container: scry %d ns, cgroup v2 usage_usec %d ns' % (scry, usage))
-# 5 s of spinning against two hogs on two CPUs (3.3 s alone; 1.5 s seen with other work on the
-# machine): a figure of seconds, where 0.1% is a few scheduler ticks.
-assert usage >= loop_ns > 1e9, (usage, loop_ns)
+# 5 s of spinning against two hogs on two CPUs (3.3 s alone, 1.3 s seen with other work on the
+# machine): the comparisons are of at least half a second, the container's at least its loop's.
+assert usage >= loop_ns > 0.5e9, (usage, loop_ns)
 # The issue asks for 3%; the scheduler's own accounting is exact, so hold it to 0.1%.
 assert abs(scry - usage) <= 0.001 * usage, (scry, usage)
 p = json.load(open('$TMP/cpu_p.out'))
@@ -89,7 +89,7 @@ row = [r for r in json.load(open('$TMP/cpu_c.out'))['rows'] if r['container.name
 assert len(row) == 1, row
 scry, v1 = row[0]['cpu.ns'], int('$v1_ns')
 print('# container: scry %d ns, cgroup v1 cpuacct.usage %d ns' % (scry, v1))
-assert v1 > 1.5e9 and abs(scry - v1) <= 0.001 * v1, (scry, v1)
+assert v1 > 0.5e9 and abs(scry - v1) <= 0.001 * v1, (scry, v1)
 print('ok')
 " >"$TMP/res" 2>&1
 	grep '^#' "$TMP/res"
