@@ -36,7 +36,8 @@ static __always_inline bool fair_policy(struct task_struct *t)
 /*
  * Runtime of `t` since we last charged it on this CPU, and re-arm the slot for `next_tid` at
  * `next_sum`. A task running when scry attached (the slot not yet armed) is charged from its
- * current sum on, so time before attach is never counted.
+ * current sum on, so time before attach is never counted (and the recording begins once every
+ * CPU has been charged: src/cli/live.c).
  *
  * A slot armed for another task means this one was switched in by a switch no program saw:
  * some kernels hide their own agent's tasks from tracing (seen on Firecracker guests), so the

@@ -262,6 +262,11 @@ struct intervals *intervals__new(const struct view_desc *v, uint64_t ival_ns);
 void intervals__free(struct intervals *iv);
 /* The first interval starts at `origin` (the first call counts); 0 or -ENOMEM. */
 int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns);
+/*
+ * Nothing before `floor` (the recording's start) counts: no event, no part of a slice. Before
+ * intervals__start only (later calls change nothing), as its origin is set once.
+ */
+void intervals__floor(struct intervals *iv, uint64_t floor);
 void intervals__event(struct intervals *iv, const struct scry_event *ev);
 /* Whether the oldest interval is complete at event time `now`. */
 bool intervals__due(const struct intervals *iv, uint64_t now);

@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scry/container.h"
@@ -104,6 +105,24 @@ static void reconcile(struct probe *p, struct proctab *procs, uint64_t *seen_dro
 			  "exited", n);
 }
 
+/*
+ * How long after attaching every CPU has charged its running task once: two ticks, as one may
+ * find its CPU's stage busy and leave the charge alone. Without ticks a CPU is armed at its
+ * next switch only: nothing to wait for.
+ */
+static uint64_t arm_ns(unsigned int tick_hz)
+{
+	return tick_hz ? 2 * (1000000000ULL / tick_hz) : 0;
+}
+
+static void sleep_until_boot(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000ULL, .tv_nsec = t % 1000000000ULL };
+
+	while (clock_nanosleep(CLOCK_BOOTTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 int live__loop(struct run *r, enum syscall_mode mode)
 {
 	const struct scry_opts *o = r->o;
@@ -124,7 +143,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
 	struct probe_stats st;
 	struct probe *p = NULL;
-	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns;
+	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns, armed;
 	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc, want;
 	int enters = mode == SYSCALLS_ALL;
 	bool stop = false;
@@ -149,15 +168,24 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		log_err("out of memory");
 		goto out;
 	}
-	/* The recording begins as the programs attach: no CPU slice charged later reaches before. */
+	/* No CPU slice charged once the programs are attached reaches before this. */
 	pipeline__begin(pl, now_boot_ns(), slice_ns, true);
 	err = probe__attach(p, &to);
 	if (err)
 		goto out;
+	armed = now_boot_ns() + arm_ns(o->tick_hz);
 	/* Seed after attaching: whatever starts in between is both in /proc and in the stream. */
 	if ((n = proctab__seed(r->procs)) < 0)
 		log_warn("cannot read /proc (%s): processes are learnt from events only", strerror(-n));
 	containers__attach_procs(r->containers, r->procs, "/proc");
+	/*
+	 * The recording begins once every CPU's time is accounted: a task already running as the
+	 * programs attached is charged from its CPU's first switch or tick on (bpf/sched.bpf.c), so
+	 * an interval that began before would miss its time until then (tens of ms when attaching
+	 * is slow). Views count from here; what came before is in the stream only.
+	 */
+	sleep_until_boot(armed);
+	pipeline__begin(pl, armed, slice_ns, true);
 	clock__set_wall_offset(boot_to_wall_offset());
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);

@@ -168,6 +168,12 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 		socktab__apply(pl->ctx.socks, ev);
 	if (pl->ctx.containers)
 		attribute(ev, c);
+	/*
+	 * Live, the recording begins once every CPU's time is accounted (live.c): what came before
+	 * keeps the state true, and goes to no sink, so that a capture replays as the run showed.
+	 */
+	if (pl->ctx.live && ev->ts < pl->ctx.start_ts)
+		return;
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;

@@ -9,7 +9,9 @@
  * times the CPUs, and each shows the time its tasks ran in it, as the cgroup counted it.
  *
  * A slice reaching back past every open interval (ticks turned off, a task that ran for seconds
- * without a switch) is charged to the oldest one still open, so that the totals stay exact.
+ * without a switch) is charged to the oldest one still open, so that the totals stay exact. But
+ * of what came before the recording's start, when the run knows it, a view counts nothing, not
+ * even the part of a slice that reaches back before it.
  * Arithmetic never adds to a time that a capture may have set near 2^64: it compares differences.
  */
 #include <errno.h>
@@ -26,6 +28,7 @@ struct intervals {
 	uint64_t ival;		/* ns; 0: one interval for the whole run */
 	uint64_t grace;
 	bool started;
+	uint64_t floor;		/* the recording's start: nothing before counts (0: none) */
 	uint64_t first;		/* start of the oldest open interval */
 	struct aggr **open;	/* consecutive intervals from `first`, oldest first */
 	uint64_t **used;	/* per open interval, the CPU time charged per CPU */
@@ -86,6 +89,12 @@ int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns)
 	iv->first = origin;
 	iv->started = true;
 	return 0;
+}
+
+void intervals__floor(struct intervals *iv, uint64_t floor)
+{
+	if (!iv->started)
+		iv->floor = floor;
 }
 
 /* The open interval number k (from the oldest), opening it and those before it as needed. */
@@ -177,9 +186,9 @@ static void charge_part(struct intervals *iv, unsigned int k, const struct scry_
  * goes to the oldest open intervals with room, then to the oldest regardless, so that the totals
  * stay exact.
  */
-static void charge_slice(struct intervals *iv, const struct scry_event *ev)
+static void charge_slice(struct intervals *iv, const struct scry_event *ev, uint64_t left)
 {
-	uint64_t end = ev->ts, left = ev->runtime_ns, part, *used, horizon;
+	uint64_t end = ev->ts, part, *used, horizon;
 	unsigned int cpu = ev->rec->h.cpu, k, last;
 
 	if (!cpu_room(iv, cpu)) {
@@ -220,15 +229,22 @@ static void charge_slice(struct intervals *iv, const struct scry_event *ev)
 
 void intervals__event(struct intervals *iv, const struct scry_event *ev)
 {
+	bool cpu = evt_table[ev->type].flags & EVF_CPU;
+	uint64_t ns = 0;
 	struct aggr *a;
 
+	/* Before the recording: an event, the part of a slice [ts - runtime, ts]. */
+	if (ev->ts < iv->floor || (cpu && ev->ts == iv->floor))
+		return;
+	if (cpu)
+		ns = ev->ts - iv->floor < ev->runtime_ns ? ev->ts - iv->floor : ev->runtime_ns;
 	if (!iv->ival) {	/* one interval: no bounds to split at */
 		if ((a = iv->nopen ? iv->open[0] : interval(iv, 0)))
-			aggr__event(a, ev);
+			cpu ? aggr__charge(a, ev, ns) : aggr__event(a, ev);
 		return;
 	}
-	if (evt_table[ev->type].flags & EVF_CPU) {
-		charge_slice(iv, ev);
+	if (cpu) {
+		charge_slice(iv, ev, ns);
 		return;
 	}
 	a = interval(iv, index_of(iv, ev->ts));

@@ -52,12 +52,19 @@ static int flush_until(struct view_sink *s, uint64_t now, bool all)
 	return s->out.broken ? SINK_DONE : 0;
 }
 
-/* The first interval starts with the recording, or with the first event if that is earlier. */
+/*
+ * The first interval starts with the recording, and nothing before counts (a slice reaching
+ * back before it: that part); or with the first event if that is earlier (a capture whose start
+ * was taken late).
+ */
 static int start(struct view_sink *s, uint64_t ts)
 {
 	const struct run_ctx *run = s->run;
+	bool rec = run->start_ts && run->start_ts <= ts;
 
-	return intervals__start(s->iv, run->start_ts && run->start_ts <= ts ? run->start_ts : ts,
+	if (rec)
+		intervals__floor(s->iv, run->start_ts);
+	return intervals__start(s->iv, rec ? run->start_ts : ts,
 				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }
 

@@ -294,7 +294,7 @@ static bool snapshot(struct top *t, uint64_t now)
 }
 
 /*
- * The first second starts with the recording (no slice reaches before it); a screen opened later
+ * The first second starts with the recording (nothing before it counts); a screen opened later
  * starts at `ts`.
  */
 static int start_intervals(struct top *t, uint64_t ts)
@@ -302,6 +302,8 @@ static int start_intervals(struct top *t, uint64_t ts)
 	const struct run_ctx *run = t->run;
 	bool early = run->start_ts && run->start_ts <= ts && ts - run->start_ts < REFRESH_NS;
 
+	if (early)
+		intervals__floor(t->iv, run->start_ts);
 	return intervals__start(t->iv, early ? run->start_ts : ts,
 				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }

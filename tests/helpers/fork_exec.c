@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Forks; the child execs argv[1] with the remaining arguments; the parent waits and exits with
- * the child's status. Prints the child's pid on stdout. */
+ * the child's status. Prints the child's pid and its parent's (its own) on stdout, the truth a
+ * tracer's "parent" is checked against. */
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@ int main(int argc, char **argv)
 		execv(argv[1], argv + 1);
 		_exit(127);
 	}
-	printf("%d\n", pid);
+	printf("%d %d\n", pid, getpid());
 	fflush(stdout);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

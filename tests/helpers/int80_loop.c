@@ -3,7 +3,9 @@
  * 32-bit syscalls from a 64-bit process: N getpid (i386 number 20, writev's number on x86_64)
  * and M socketcall (102, no x86_64 namesake) with an invalid call number (EINVAL), through
  * int $0x80. Prints "pid tid einval" on stdout; exits 77 where there is no such ABI.
- * "int80_loop exec PATH" execs PATH through the 32-bit execve instead.
+ * "int80_loop exec PATH" execs PATH through the 32-bit execve instead, once a byte (or the end)
+ * arrives on stdin: a tracer started in between sees that exec alone in the pid, not the one that
+ * made the helper.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -21,12 +23,13 @@
  */
 static int exec32(const char *path)
 {
+	char c;
 	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
 			  -1, 0);
 	uint32_t *av;
 	long ret;
 
-	if (page == MAP_FAILED || strlen(path) > 1000)
+	if (page == MAP_FAILED || strlen(path) > 1000 || read(0, &c, 1) < 0)
 		return 1;
 	strcpy(page + 2048, path);
 	av = (uint32_t *)page;

@@ -146,6 +146,36 @@ static void short_last_interval(void **state)
 	intervals__free(iv);
 }
 
+/*
+ * Nothing before the recording's start counts (the CPUs' accounting was being armed then): of a
+ * slice reaching back before it, only the part after; a slice that ended before, not at all.
+ * With 50 us intervals and with one interval for the whole run.
+ */
+static void nothing_before_the_start(void **state)
+{
+	static const uint64_t ivals[] = { 50000, 0 };
+	uint64_t start, end;
+	struct scry_event ev;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct intervals *iv = intervals__new(view_lookup("topcontainers_cpu"), ivals[i]);
+		struct aggr *out = NULL;
+
+		intervals__floor(iv, 100000);
+		assert_int_equal(intervals__start(iv, 100000, 20000), 0);
+		ev = slice(0, 99000, 5000);	/* [94000, 99000]: before */
+		intervals__event(iv, &ev);
+		ev = slice(1, 130000, 40000);	/* [90000, 130000]: 30000 of it after */
+		intervals__event(iv, &ev);
+		assert_true(intervals__take(iv, 130000, true, &out, &start, &end));
+		assert_int_equal(start, 100000);
+		assert_int_equal(cpu_of(out), 30000);
+		aggr__free(out);
+		intervals__free(iv);
+	}
+}
+
 /* A time near 2^64 (a forged capture) ends in a handful of tables, not in an endless loop. */
 static void time_jump_near_max(void **state)
 {
@@ -182,6 +212,7 @@ int main(void)
 		cmocka_unit_test(slice_split_at_bounds),
 		cmocka_unit_test(never_more_than_the_cpus),
 		cmocka_unit_test(short_last_interval),
+		cmocka_unit_test(nothing_before_the_start),
 		cmocka_unit_test(time_jump_near_max),
 		cmocka_unit_test(empty_view_renders),
 	};
