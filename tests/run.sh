@@ -104,8 +104,12 @@ for t in "$SCRY_TESTS"/integration/t_*.sh; do
 	rc=$?
 	[ -n "$stop" ] && wait $tpid
 	# What the script started and left running (in its process group, which is this run's),
-	# still there a second later (a loop's last `sleep 0.05` is not a leak).
-	left() { ps -eo pid=,pgid=,comm= | awk -v g=$tpid '$2 == g { printf "%s%s(%s)", n++ ? " " : "", $3, $1 }'; }
+	# still there a second later (a loop's last `sleep 0.05` is not a leak) and not a zombie
+	# (an orphan's, which an init that does not reap leaves behind).
+	left() {
+		ps -eo pid=,pgid=,stat=,comm= |
+			awk -v g=$tpid '$2 == g && $3 !~ /^Z/ { printf "%s%s(%s)", n++ ? " " : "", $4, $1 }'
+	}
 	left=$(left)
 	[ -n "$left" ] && sleep 1 && left=$(left)
 	[ -n "$left" ] && kill -KILL -$tpid 2>/dev/null

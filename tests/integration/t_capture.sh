@@ -201,9 +201,9 @@ rep fr.p -r "$TMP/f.scry" -p '%evt.type %proc.name %proc.cmdline' evt.type=getpp
 checkall "filtered capture: exit 0 (got $frc); the loop's 40000 events carry its name and command line (its exec was kept)" \
 	'[ $frc -eq 0 ] && replayed fr.p && [ "$(grep -c "^getppid getppid_loop getppid_loop 20000\$" "$TMP/fr.p")" -eq 40000 ]'
 rep fr.types -r "$TMP/f.scry" -p '%evt.type'
-checkall "filtered capture: only matching events besides process lifecycle" \
+checkall "filtered capture: only matching events besides process lifecycle and TCP state changes" \
 	'replayed fr.types && [ "$(grep -c "^getppid\$" "$TMP/fr.types")" -ge 40000 ] &&
-	 ! grep -qv "^\(getppid\|procfork\|procexec\|procexit\|procrename\)\$" "$TMP/fr.types"'
+	 ! grep -qv "^\(getppid\|procfork\|procexec\|procexit\|procrename\|sockstate\)\$" "$TMP/fr.types"'
 
 # --- -r with -w: a replay re-recorded, filtered, still with names (the engine is stopped) ----------------
 "$SCRY" -r "$cap" -w "$TMP/re.scry" "container.name=$name" >"$TMP/re.out" 2>"$TMP/re.err"
