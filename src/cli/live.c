@@ -182,7 +182,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	 * The recording begins once every CPU's time is accounted: a task already running as the
 	 * programs attached is charged from its CPU's first switch or tick on (bpf/sched.bpf.c), so
 	 * an interval that began before would miss its time until then (tens of ms when attaching
-	 * is slow). Views count from here; what came before is in the stream only.
+	 * is slow). Every sink counts from here; what came before only keeps the tables true.
 	 */
 	sleep_until_boot(armed);
 	pipeline__begin(pl, armed, slice_ns, true);
