@@ -141,10 +141,13 @@ void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc
  * --- socktab.c: the socket table ---------------------------------------------------------------
  * Every socket the network events name, by its cookie: its TCP tuple (from its state changes),
  * the process that last sent or received on it, its cgroup, what it moved, when it opened and
- * closed. A socket leaves SOCKTAB_LINGER_NS of event time after it closed; the table holds
- * SOCKTAB_MAX sockets at most (past that, a new socket is not added: its events carry none).
+ * closed. A socket leaves SOCKTAB_LINGER_NS of event time after it closed; one whose close no
+ * event tells (UDP, unix: no state changes) leaves after SOCKTAB_IDLE_NS without an event. The
+ * table holds SOCKTAB_MAX sockets at most (past that, a new socket is not added: its events
+ * carry none).
  */
 #define SOCKTAB_LINGER_NS	2000000000ULL
+#define SOCKTAB_IDLE_NS		60000000000ULL
 #define SOCKTAB_MAX		65536
 struct sock_tuple {
 	uint16_t family;	/* AF_INET, AF_INET6 (0: not known yet) */
@@ -166,6 +169,7 @@ struct scry_sock {
 	uint32_t pid;		/* last process to send or receive on it (0: none yet) */
 	uint64_t cgid;
 	uint64_t open_ts, close_ts;	/* ESTABLISHED, CLOSE (0: not seen) */
+	uint64_t last_ts;	/* its newest event */
 	uint64_t bytes_in, bytes_out;
 };
 struct socktab;

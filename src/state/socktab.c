@@ -121,6 +121,8 @@ void socktab__apply(struct socktab *st, struct scry_event *ev)
 	default:
 		s = NULL;
 	}
+	if (s && ev->ts > s->last_ts)
+		s->last_ts = ev->ts;
 	ev->sock = s;
 }
 
@@ -137,7 +139,9 @@ void socktab__reap(struct socktab *st, uint64_t now)
 	while (hashmap__next(st->socks, &pos, &key, &v)) {
 		const struct scry_sock *s = v;
 
-		if (s->close_ts && s->close_ts + SOCKTAB_LINGER_NS < now)
+		/* A TCP socket open and quiet is still open: only its close lets it go. */
+		if ((s->close_ts && s->close_ts + SOCKTAB_LINGER_NS < now) ||
+		    (!s->state && s->last_ts + SOCKTAB_IDLE_NS < now))
 			gone[n++] = key;
 	}
 	for (i = 0; i < n; i++)
