@@ -152,7 +152,8 @@ static int do_stream(struct scry_opts *o)
 	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)
 		err = run__add_output(&r);
-	r.net_io = v && (v->needs & NEED_NET);
+	/* The stream too: a connection's close says what it moved. */
+	r.net_io = !v || (v->needs & NEED_NET);
 	if (!err)
 		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
 	run__fini(&r);

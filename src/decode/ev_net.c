@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "scry/state.h"
 #include "internal.h"
 
 /* The kernel's TCP states (include/net/tcp_states.h), as ss(8) names them. */
@@ -38,29 +39,62 @@ void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint
 	sbuf__u64(b, port);
 }
 
+static void put_proto(struct sbuf *b, uint8_t protocol)
+{
+	sbuf__puts(b, protocol == IPPROTO_TCP ? " tcp " : " proto=");
+	if (protocol != IPPROTO_TCP) {
+		sbuf__u64(b, protocol);
+		sbuf__putc(b, ' ');
+	}
+}
+
 static void put_tuple(struct sbuf *b, const struct scry_rec_sock_state *r)
 {
 	sock_addr_put(b, r->family, r->saddr, r->sport);
 	sbuf__puts(b, "->");
 	sock_addr_put(b, r->family, r->daddr, r->dport);
-	sbuf__puts(b, r->protocol == IPPROTO_TCP ? " tcp " : " proto=");
-	if (r->protocol != IPPROTO_TCP) {
-		sbuf__u64(b, r->protocol);
-		sbuf__putc(b, ' ');
-	}
+	put_proto(b, r->protocol);
 }
 
-/* "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7" */
+static void put_conn(struct sbuf *b, const struct sock_tuple *t)
+{
+	sock_addr_put(b, t->family, t->laddr, t->lport);
+	sbuf__puts(b, "->");
+	sock_addr_put(b, t->family, t->raddr, t->rport);
+	put_proto(b, t->protocol);
+}
+
+/*
+ * "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7"; a close of a connection
+ * the socket table saw open adds what it moved and how long it lived, as tcplife does:
+ * "... ESTABLISHED->CLOSE cookie=7 in=54321 out=1000003 duration=12.345678ms"
+ */
 void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 {
 	const struct scry_rec_sock_state *r = &ev->rec->sock;
+	const struct scry_sock *s = ev->sock;
+	char ms[48];
 
-	put_tuple(b, r);
+	/* A closing socket's local port reads 0: the tuple the table kept says which it was. */
+	if (!r->sport && s && s->tuple)
+		put_conn(b, &s->t);
+	else
+		put_tuple(b, r);
 	put_state(b, r->oldstate);
 	sbuf__puts(b, "->");
 	put_state(b, r->newstate);
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
+	if (r->newstate != 7 /* TCP_CLOSE */ || !s || !s->open_ts || ev->ts < s->open_ts)
+		return;
+	sbuf__puts(b, " in=");
+	sbuf__u64(b, s->bytes_in);
+	sbuf__puts(b, " out=");
+	sbuf__u64(b, s->bytes_out);
+	snprintf(ms, sizeof(ms), " duration=%llu.%06llums",
+		 (unsigned long long)(ev->ts - s->open_ts) / 1000000,
+		 (unsigned long long)(ev->ts - s->open_ts) % 1000000);
+	sbuf__puts(b, ms);
 }
 
 /* tcpretrans, tcpreset: "127.0.0.1:36432->127.0.0.1:8080 tcp ESTABLISHED sent cookie=7" */

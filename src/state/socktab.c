@@ -69,6 +69,9 @@ static struct scry_sock *sock_get(struct socktab *st, uint64_t cookie)
 static void moment(struct scry_sock *s, const struct scry_rec_sock_state *r, bool change,
 		   uint64_t ts)
 {
+	/* A closing socket is unhashed: its local port reads 0. The tuple it had stays. */
+	if (s->tuple && !r->sport)
+		goto state;
 	s->tuple = true;
 	s->t.family = r->family;
 	s->t.protocol = r->protocol;
@@ -76,6 +79,7 @@ static void moment(struct scry_sock *s, const struct scry_rec_sock_state *r, boo
 	s->t.rport = r->dport;
 	memcpy(s->t.laddr, r->saddr, sizeof(s->t.laddr));
 	memcpy(s->t.raddr, r->daddr, sizeof(s->t.raddr));
+state:
 	if (r->h.cgid)
 		s->cgid = r->h.cgid;
 	if (!change)

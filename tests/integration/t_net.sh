@@ -39,7 +39,7 @@ EXTRA_CLEANUP="kill $SERVER 2>/dev/null; $EXTRA_CLEANUP"
 i=0; until [ -e "$TMP/server.ready" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 
 # Two tracers at once: one prints the events, one records them.
-start_scry "$TMP/rec.out" "$TMP/rec.err" -w "$TMP/net.scry" "evt.type=sockstate" || { not_ok "scry -w starts"; kill $SERVER; finish; }
+start_scry "$TMP/rec.out" "$TMP/rec.err" -w "$TMP/net.scry" "evt.category=net" || { not_ok "scry -w starts"; kill $SERVER; finish; }
 REC_PID=$SCRY_PID
 start_scry "$TMP/out" "$TMP/err" -j "evt.type=sockstate" || { not_ok "scry starts"; kill $SERVER $REC_PID; finish; }
 "$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c "/h/tcp_conns 127.0.0.1 $P4 $N 1000 && /h/tcp_conns ::1 $P6 $N 3000" >"$TMP/ports"
@@ -87,8 +87,9 @@ print('ok')
 	check "$f: exactly $N client connects (softirq side included) on the container and $N accepts on the host, IPv4 and IPv6" \
 		grep -qx ok "$TMP/res.$f" || sed 's/^/#   /' "$TMP/res.$f" | tail -3
 done
-# The recorder's programs read the clock a few ns apart from the printer's: all but the time.
-strip='s/"evt.num":[0-9]*,//; s/"evt.time":"[0-9:.]*",//'
+# The recorder's programs read the clock a few ns apart from the printer's: all but the time
+# (a close's duration is a difference of two such times).
+strip='s/"evt.num":[0-9]*,//; s/"evt.time":"[0-9:.]*",//; s/ duration=[0-9.]*ms//'
 sed "$strip" "$TMP/out" >"$TMP/out.n"; sed "$strip" "$TMP/replay" >"$TMP/replay.n"
 check "the recorded events replay as the live ones, line for line but the time ($(wc -l <"$TMP/out") events)" cmp -s "$TMP/out.n" "$TMP/replay.n" ||
 	diff "$TMP/out.n" "$TMP/replay.n" | head -5 | sed 's/^/#   /'
