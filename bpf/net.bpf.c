@@ -77,14 +77,18 @@ int BPF_PROG(scry_sock_state, const struct sock *sk, const int oldstate, const i
 	return 0;
 }
 
-/* TP_PROTO(const struct sock *sk, const struct sk_buff *skb, int err): from the RTO timer. */
+/*
+ * TP_PROTO(const struct sock *sk, const struct sk_buff *skb, int err): from the RTO timer and
+ * loss recovery. An attempt that failed (err: the device queue was full...) sent nothing and is
+ * tried again: only segments that left count, as the kernel's RetransSegs counts them.
+ */
 SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(scry_tcp_retrans, const struct sock *sk)
+int BPF_PROG(scry_tcp_retrans, const struct sock *sk, const struct sk_buff *skb, int err)
 {
 	struct scry_rec_sock_state r;
 	__u8 st = sk->__sk_common.skc_state;
 
-	if (sock_moment(&r, SCRY_REC_TCP_RETRANS, sk, st, st))
+	if (!err && sock_moment(&r, SCRY_REC_TCP_RETRANS, sk, st, st))
 		emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
 	return 0;
 }

@@ -66,8 +66,9 @@ static void put_conn(struct sbuf *b, const struct sock_tuple *t)
 
 /*
  * "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7"; a close of a connection
- * the socket table saw open adds what it moved and how long it lived, as tcplife does:
- * "... ESTABLISHED->CLOSE cookie=7 in=54321 out=1000003 duration=12.345678ms"
+ * the socket table saw open adds how long it lived: "... FIN_WAIT2->CLOSE cookie=7
+ * duration=12.345678ms". Not what it moved: a socket closes in softirq, often before its process
+ * has read the last bytes (topconns has them; the kernel's own counters would be needed here).
  */
 void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 {
@@ -87,10 +88,6 @@ void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 	sbuf__u64(b, r->cookie);
 	if (r->newstate != 7 /* TCP_CLOSE */ || !s || !s->open_ts || ev->ts < s->open_ts)
 		return;
-	sbuf__puts(b, " in=");
-	sbuf__u64(b, s->bytes_in);
-	sbuf__puts(b, " out=");
-	sbuf__u64(b, s->bytes_out);
 	snprintf(ms, sizeof(ms), " duration=%llu.%06llums",
 		 (unsigned long long)(ev->ts - s->open_ts) / 1000000,
 		 (unsigned long long)(ev->ts - s->open_ts) % 1000000);

@@ -109,7 +109,7 @@ timeout 60 "$SCRY" --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
 rc=$?
 check "foreign BTF: exit 1, a failure while running, not a crash ($(status $rc))" exited $rc 1 "$TMP/e"
 # Every tracepoint program of the program table but the three the stub BTF has.
-check "foreign BTF: one warning per missing tracepoint (10)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 10 ]
+check "foreign BTF: one warning per missing tracepoint (12)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 12 ]
 check "foreign BTF: refusal in one line, pointing at -v" \
 	[ "$(grep -vc warning "$TMP/e")" -eq 1 -a "$(grep -c 'refused to load BPF program .*run with -v' "$TMP/e")" -eq 1 ]
 check "foreign BTF: no libbpf output without -v" [ "$(grep -c libbpf "$TMP/e")" -eq 0 ]
