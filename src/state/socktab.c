@@ -130,25 +130,33 @@ void socktab__apply(struct socktab *st, struct scry_event *ev)
 	ev->sock = s;
 }
 
-/* Deleting moves entries under an iteration: the victims are listed first, then deleted. */
+static bool expired(const struct scry_sock *s, uint64_t now)
+{
+	/* A TCP socket open and quiet is still open: only its close lets it go. */
+	return (s->close_ts && s->close_ts + SOCKTAB_LINGER_NS < now) ||
+	       (!s->state && s->last_ts + SOCKTAB_IDLE_NS < now);
+}
+
+/*
+ * Called at every tick: nothing is allocated unless a socket is due. Deleting moves entries
+ * under an iteration, so the victims are listed first, then deleted.
+ */
 void socktab__reap(struct socktab *st, uint64_t now)
 {
 	uint64_t key, *gone;
 	size_t pos = 0, n = 0, i;
 	void *v;
 
-	gone = malloc(hashmap__size(st->socks) * sizeof(*gone) + 1);
-	if (!gone)
+	while (hashmap__next(st->socks, &pos, NULL, &v))
+		n += expired(v, now);
+	if (!n || !(gone = malloc(n * sizeof(*gone))))
 		return;
-	while (hashmap__next(st->socks, &pos, &key, &v)) {
-		const struct scry_sock *s = v;
-
-		/* A TCP socket open and quiet is still open: only its close lets it go. */
-		if ((s->close_ts && s->close_ts + SOCKTAB_LINGER_NS < now) ||
-		    (!s->state && s->last_ts + SOCKTAB_IDLE_NS < now))
-			gone[n++] = key;
-	}
-	for (i = 0; i < n; i++)
+	pos = 0;
+	i = 0;
+	while (i < n && hashmap__next(st->socks, &pos, &key, &v))
+		if (expired(v, now))
+			gone[i++] = key;
+	while (i--)
 		free(hashmap__del(st->socks, gone[i]));
 	free(gone);
 }

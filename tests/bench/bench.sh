@@ -14,13 +14,7 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
 
 loop() { taskset -c 1 "$LOOP" "$N"; }
 
-wait_ready() { # wait_ready ERRFILE PATTERN
-	i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 300 ] && { echo "bench: tracer did not start" >&2; cat "$1" >&2; exit 1; }
-		sleep 0.1
-	done
-}
+. tests/bench/common.sh
 
 # scry_run NAME ARGS...: one loop under scry; appends ns/call to $TMP/NAME, drops to $TMP/NAME.drop
 scry_run() {

@@ -12,18 +12,12 @@ TMP=$(mktemp -d /tmp/scry-bench-net.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
 
 pp() { taskset -c 1 "$PP" "$N" "$SIZE"; }
-ready() { # ready ERRFILE PATTERN
-	i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1)); [ $i -gt 300 ] && { echo "bench: tracer did not start" >&2; cat "$1" >&2; exit 1; }
-		sleep 0.1
-	done
-}
+. tests/bench/common.sh
 traced() { # traced NAME ARGS...: one ping-pong under scry ARGS
 	name=$1; shift
 	taskset -c 0 "$SCRY" -v "$@" >/dev/null 2>"$TMP/err" &
 	p=$!
-	ready "$TMP/err" '^scry: tracing'
+	wait_ready "$TMP/err" '^scry: tracing'
 	pp >/dev/null
 	pp >>"$TMP/$name"
 	kill -INT $p; wait $p
@@ -33,7 +27,7 @@ for r in $(seq "$ROUNDS"); do
 	pp >>"$TMP/untraced"
 	"$FLOOR" >/dev/null 2>"$TMP/ferr" &
 	fp=$!
-	ready "$TMP/ferr" ready
+	wait_ready "$TMP/ferr" ready
 	pp >>"$TMP/floor"
 	kill -INT $fp; wait $fp
 	traced view_net -c topcontainers_net
