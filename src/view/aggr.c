@@ -151,12 +151,13 @@ static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
 		r->nr = ev->nr;
 	}
 	/* A connection's row learns its process from its first send or receive (its state
-	 * changes name no task) and its tuple from its socket. */
+	 * changes name no task) and its tuple from its socket; a socket with no tuple known yet
+	 * (UDP, unix) still has its family and protocol. */
 	if ((k->flags & KF_PROC) && !r->pid && ev->proc)
 		set_proc(r, ev->proc);
-	if (ev->sock && ev->sock->tuple && !r->has_tuple) {
+	if (ev->sock && !r->has_tuple && (ev->sock->tuple || !r->tuple.family)) {
 		r->tuple = ev->sock->t;
-		r->has_tuple = true;
+		r->has_tuple = ev->sock->tuple;
 	}
 	return r;
 }

@@ -47,5 +47,12 @@ image_build() {
 	cp /bin/busybox "$root/bin/busybox"
 	for a in sh ls cat sleep true dd seq; do ln -sf busybox "$root/bin/$a"; done
 	cp "$HELPERS"/* "$root/h/"
+	# Real programs from the host (IMAGE_BINS), each with the shared libraries it loads.
+	for b in $IMAGE_BINS; do
+		cp "$b" "$root/bin/" || return 1
+		for l in $(ldd "$b" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+			mkdir -p "$root${l%/*}" && cp -L "$l" "$root$l" || return 1
+		done
+	done
 	tar -C "$root" -c . | "$DOCKER" import - "$IMAGE" >/dev/null
 }
