@@ -65,4 +65,12 @@ struct probe_stats {
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 
+/*
+ * The IPv4 and IPv6 sockets every process holds now (scry's own aside), from a BPF task_file
+ * iterator run once (sockiter.c): one entry per process and socket, in pid order, into *out
+ * (malloc'd; the caller frees it). 0, or -errno when the kernel refuses the iterator.
+ */
+struct scry_iter_sock;
+int probe__list_socks(const char *btf_path, struct scry_iter_sock **out, size_t *n);
+
 #endif /* SCRY_PROBE_H */

@@ -43,11 +43,12 @@ static bool lifecycle(uint16_t type)
 /*
  * What a filtered capture keeps besides what matched: process lifecycles (names), and TCP state
  * changes, which name no task, so a filter on a process or container rarely matches them, but
- * tell the replay's socket table each connection's tuple (a few per connection).
+ * tell the replay's socket table each connection's tuple (a few per connection); and the sockets
+ * open before the recording, for the same reason (one each, at its start).
  */
 static bool kept(uint16_t type)
 {
-	return lifecycle(type) || type == SCRY_REC_SOCK_STATE;
+	return lifecycle(type) || type == SCRY_REC_SOCK_STATE || type == SCRY_REC_SOCK_SEED;
 }
 
 /* --- the consumer side ------------------------------------------------------------------------- */

@@ -152,3 +152,10 @@ void sock_io_info(const struct scry_event *ev, struct sbuf *b)
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
 }
+
+const char *tcp_state_name(uint8_t st)
+{
+	if (st < sizeof(tcp_states) / sizeof(tcp_states[0]) && tcp_states[st])
+		return tcp_states[st];
+	return "?";
+}
