@@ -40,7 +40,7 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			       EVF_HIDDEN | EVF_NET, EVP_SOCK_IO, NULL, sock_io_info },
 	/* A socket open before scry: for the socket table, live and replayed; no line of its own. */
 	[SCRY_REC_SOCK_SEED] = { "sockseed", FIXED(struct scry_rec_sock_seed), true, EVC_NET,
-				 EVF_HIDDEN | EVF_NET, 0, NULL, NULL },
+				 EVF_HIDDEN | EVF_NET, 0, NULL, sock_seed_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
