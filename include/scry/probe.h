@@ -72,5 +72,10 @@ int probe__stats(struct probe *p, struct probe_stats *out);
  */
 struct scry_iter_sock;
 int probe__list_socks(const char *btf_path, struct scry_iter_sock **out, size_t *n);
+/*
+ * The same from the kernel's socket diagnostics and procfs's fds (sockdiag.c), for kernels that
+ * refuse the iterator: TCP and UDP sockets of scry's own network namespace only.
+ */
+int probe__list_socks_diag(const char *procfs, struct scry_iter_sock **out, size_t *n);
 
 #endif /* SCRY_PROBE_H */
