@@ -78,9 +78,10 @@ start_scry "$TMP/ports" "$TMP/ports.err" -c topports_server --interval 0 -j "fd.
 	{ not_ok "scry -c topports_server starts"; finish; }
 PORTS=$SCRY_PID
 # The fallback for kernels without the iterator: sock_diag and /proc/PID/fd.
-SCRY_SEED_FALLBACK=1 start_scry "$TMP/diag" "$TMP/diag.err" -c topconns --interval 0 -j \
-	"fd.l4proto=tcp and ($who)" || { not_ok "scry -c topconns (sock_diag) starts"; finish; }
-DIAG=$SCRY_PID
+export SCRY_SEED_FALLBACK=1
+start_scry "$TMP/diag" "$TMP/diag.err" -c topconns --interval 0 -j "fd.l4proto=tcp and ($who)" ||
+	{ not_ok "scry -c topconns (sock_diag) starts"; finish; }
+unset SCRY_SEED_FALLBACK
 EXTRA_CLEANUP="kill -KILL $REC $NSP $CONNS $PORTS 2>/dev/null; $EXTRA_CLEANUP"
 # netstat as text, a short look of its own (one second).
 "$SCRY" -c netstat "$who" >"$TMP/ns.txt" 2>"$TMP/ns.txt.err"
