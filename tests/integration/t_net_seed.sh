@@ -95,7 +95,7 @@ while [ $i -lt $NS ]; do
 	"$DOCKER" exec "$ctr" /h/net_io tcp 127.0.0.1 $PT $C >>"$TMP/shorts" 2>&1 || src=$?
 	i=$((i + 1))
 done
-waitfile short.$((NS - 1)) 50
+i=0; until [ "$(ls "$TMP" | grep -c '^short\.')" -eq $NS ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 sleep 0.3
 stop_scry INT; r0=$?
 SCRY_PID=$PORTS; stop_scry INT; r1=$?
