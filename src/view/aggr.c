@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "scry/container.h"
 #include "scry/filter.h"
@@ -330,11 +331,13 @@ void aggr__from_proctab(struct aggr *a, const struct view_src *src)
 	}
 }
 
+#define TCP_CLOSE 7
+
 /* A socket netstat lists: an IP socket with a known tuple, not closed. */
 static bool sock_open(const struct scry_sock *s)
 {
-	return s->tuple && !s->close_ts && s->state != 7 &&	/* TCP_CLOSE */
-	       (s->t.family == 2 || s->t.family == 10);	/* AF_INET, AF_INET6 */
+	return s->tuple && !s->close_ts && s->state != TCP_CLOSE &&
+	       (s->t.family == AF_INET || s->t.family == AF_INET6);
 }
 
 /*
