@@ -114,13 +114,14 @@ checkall "the workload did what it says: the client read 1+$R, $NS connections o
 	 [ "$shorts" = "$(printf "$C %.0s" $(seq $NS))" ] && [ "$(cat "$TMP/shorts" | tr "\n" " ")" = "$(printf "$R2 %.0s" $(seq $NS))" ]' ||
 	sed 's/^/#   /' "$TMP/client" "$TMP/shorts"
 
-# netstat's rows as "lport rport state role pid-or-name container", sorted.
+# netstat's rows as "proto lport rport state role who container", sorted: who is the pid on the
+# host, the name in the container (whose pid the test does not know).
 nsrows() {
 	py "
 import json
 out = []
 for r in json.load(open('$1')):
-    who = r['proc.name'] if r.get('container.name') else r['proc.pid']
+    who = r['proc.pid'] if r.get('container.name', 'host') == 'host' else r['proc.name']
     out.append('%s %s %s %s %s %s %s' % (r['fd.l4proto'], r['fd.lport'], r['fd.rport'], r.get('fd.state'),
                r.get('fd.role'), who, r.get('container.name', 'host')))
 print(';'.join(sorted(out)))
