@@ -73,8 +73,10 @@ NSP=$SCRY_PID
 start_scry "$TMP/conns" "$TMP/conns.err" -c topconns --interval 0 -j "fd.l4proto=tcp and ($who)" ||
 	{ not_ok "scry -c topconns starts"; finish; }
 CONNS=$SCRY_PID
-# By the port: a connection's state changes name no process.
-start_scry "$TMP/ports" "$TMP/ports.err" -c topports_server --interval 0 -j "fd.lport=$PT" ||
+# By the port (a connection's state changes name no process), and the client's container: its
+# ends are no server's, so they make no row.
+ports_who="fd.lport=$PT or container.name=$ctr"
+start_scry "$TMP/ports" "$TMP/ports.err" -c topports_server --interval 0 -j "$ports_who" ||
 	{ not_ok "scry -c topports_server starts"; finish; }
 PORTS=$SCRY_PID
 # The fallback for kernels without the iterator: sock_diag and /proc/PID/fd.
@@ -183,7 +185,7 @@ replay netstat "$who"
 check "replayed: netstat is the live list ($(nsrows "$TMP/rp"))" [ "$(nsrows "$TMP/rp")" = "$(nsrows "$TMP/ns")" ]
 replay topconns "fd.l4proto=tcp and ($who)"
 check "replayed: topconns has the live table's two ends" [ "$(conn "$TMP/rp")" = "$(conn "$TMP/conns")" ]
-replay topports_server "fd.lport=$PT"
+replay topports_server "$ports_who"
 check "replayed: topports_server is the live table ($(ports "$TMP/rp"))" [ "$(ports "$TMP/rp")" = "$want" ]
 replay netstat "container.name=$ctr"
 check "replayed: netstat of the container alone, its one connection ($(nsrows "$TMP/rp"))" \
