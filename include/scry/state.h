@@ -194,5 +194,11 @@ struct scry_sock *socktab__next(const struct socktab *st, size_t *pos);
  * records are kept at its front.
  */
 size_t sock_seed_settle(struct scry_rec_sock_seed *r, size_t n);
+/*
+ * A socket of the table as a seed record at `ts` (a capture's next file carries the open ones,
+ * as the first carries the start's): false if it is not open or its tuple is not known. The
+ * header's comm, the fd, inode and namespace are left 0.
+ */
+bool sock_seed_of(const struct scry_sock *s, uint64_t ts, struct scry_rec_sock_seed *r);
 
 #endif /* SCRY_STATE_H */

@@ -6,12 +6,16 @@
  * a connected one has an ephemeral port nothing listens on.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "scry/state.h"
 #include "scry/util.h"
 
 #define IPPROTO_TCP	6
+#define TCP_CLOSE	7
 #define TCP_LISTEN	10
+#define SOCK_STREAM	1
+#define SOCK_DGRAM	2
 
 /* A listener's identity: its namespace, protocol and port (any address: a wildcard listens on
  * all of them, IPv4 through an IPv6 socket too). */
@@ -56,4 +60,27 @@ cleanup:
 	hashmap__free(seen);
 	hashmap__free(listen);
 	return kept;
+}
+
+bool sock_seed_of(const struct scry_sock *s, uint64_t ts, struct scry_rec_sock_seed *r)
+{
+	if (!s->tuple || s->close_ts || s->state == TCP_CLOSE)
+		return false;
+	memset(r, 0, sizeof(*r));
+	r->h.type = SCRY_REC_SOCK_SEED;
+	r->h.size = sizeof(*r);
+	r->h.ts = ts;
+	r->h.pid = r->h.tid = s->pid;
+	r->h.cgid = s->cgid;
+	r->cookie = s->cookie;
+	r->family = s->t.family;
+	r->protocol = s->t.protocol;
+	r->sktype = s->t.protocol == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	r->state = s->state;
+	r->role = s->role;
+	r->sport = s->t.lport;
+	r->dport = s->t.rport;
+	memcpy(r->saddr, s->t.laddr, sizeof(r->saddr));
+	memcpy(r->daddr, s->t.raddr, sizeof(r->daddr));
+	return true;
 }

@@ -9,7 +9,7 @@
 # bytes and the NS connections accepted while tracing. A capture replays to the same tables.
 # Loopback only.
 . tests/lib/common.sh
-plan 12
+plan 13
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -68,6 +68,9 @@ CL=$(cat "$TMP/p1" 2>/dev/null)
 who="container.name=$ctr or proc.pid=$SERVER"
 start_scry "$TMP/rec.out" "$TMP/rec.err" -w "$TMP/seed.scry" "$who" || { not_ok "scry -w starts"; finish; }
 REC=$SCRY_PID
+# A new file every second: each begins with the sockets open then.
+start_scry "$TMP/rot.out" "$TMP/rot.err" -w "$TMP/rot" -G 1 "$who" || { not_ok "scry -w -G starts"; finish; }
+ROT=$SCRY_PID
 start_scry "$TMP/ns" "$TMP/ns.err" -c netstat -M 120 -j "$who" || { not_ok "scry -c netstat starts"; finish; }
 NSP=$SCRY_PID
 start_scry "$TMP/conns" "$TMP/conns.err" -c topconns --interval 0 -j "fd.l4proto=tcp and ($who)" ||
@@ -84,7 +87,7 @@ export SCRY_SEED_FALLBACK=1
 start_scry "$TMP/diag" "$TMP/diag.err" -c topconns --interval 0 -j "fd.l4proto=tcp and ($who)" ||
 	{ not_ok "scry -c topconns (sock_diag) starts"; finish; }
 unset SCRY_SEED_FALLBACK
-EXTRA_CLEANUP="kill -KILL $REC $NSP $CONNS $PORTS 2>/dev/null; $EXTRA_CLEANUP"
+EXTRA_CLEANUP="kill -KILL $REC $ROT $NSP $CONNS $PORTS 2>/dev/null; $EXTRA_CLEANUP"
 # netstat as text, a short look of its own (one second).
 "$SCRY" -c netstat "$who" >"$TMP/ns.txt" 2>"$TMP/ns.txt.err"
 nsrc=$?
@@ -104,6 +107,7 @@ SCRY_PID=$PORTS; stop_scry INT; r1=$?
 SCRY_PID=$CONNS; stop_scry INT; r2=$?
 SCRY_PID=$NSP; stop_scry INT; r3=$?
 SCRY_PID=$REC; stop_scry INT; r4=$?
+SCRY_PID=$ROT; stop_scry INT; r5=$?
 touch "$TMP/end"
 wait_pid $CLIENT 30; crc=$?
 checkall "five tracers exit 0 (topports_server, topconns, netstat, -w, netstat text; got $r1 $r2 $r3 $r4 $nsrc), none without the seed" \
@@ -192,4 +196,10 @@ check "replayed: netstat of the container alone, its one connection ($(nsrows "$
 	[ "$(nsrows "$TMP/rp")" = "tcp $CL $PT ESTABLISHED client net_io $ctr" ]
 kill $SERVER 2>/dev/null
 "$DOCKER" rm -f "$ctr" >/dev/null 2>&1
+# The last file of the rotating recording, alone: the connection's two ends and the listener,
+# which it saw open, not made.
+last=$(ls "$TMP" | sed -n 's/^rot\([0-9][0-9]*\)$/\1/p' | sort -n | tail -1)
+"$SCRY" -r "$TMP/rot$last" -c netstat -j "$who" >"$TMP/rp" 2>"$TMP/rp.err"
+check "rotated: the last file (rot$last) alone has the live netstat ($(nsrows "$TMP/rp"))" \
+	sh -c "[ $r5 -eq 0 ] && [ ${last:-0} -ge 1 ] && [ '$(nsrows "$TMP/rp")' = '$(nsrows "$TMP/ns")' ]"
 finish

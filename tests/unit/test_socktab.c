@@ -373,6 +373,25 @@ static void netstat_and_ports(void **state)
 	assert_string_equal(col(key_table[KEY_NETSTAT].json, "fd.role", row), "client");
 	assert_int_equal(row->pid, 4242);	/* not in the process table: its pid still */
 
+	/* A next file's seeds: the open sockets with a tuple, as the table has them. */
+	for (key = 1; key <= 5; key++) {
+		struct scry_sock *so = NULL;
+		size_t pos = 0;
+
+		while ((so = socktab__next(st, &pos)) && so->cookie != key)
+			;
+		assert_non_null(so);
+		assert_int_equal(sock_seed_of(so, 9 * S, &s), key != 3 && key != 5);
+	}
+	assert_int_equal(s.cookie, 4);		/* the last that was open: the client */
+	assert_int_equal(s.h.ts, 9 * S);
+	assert_int_equal(s.h.pid, 4242);
+	assert_int_equal(s.role, SOCK_ROLE_CLIENT);
+	assert_int_equal(s.state, 1);
+	assert_int_equal(s.sport, 40000);
+	assert_int_equal(s.dport, 8080);
+	assert_int_equal(s.sktype, 1);
+
 	rows = aggr__sorted(b, tp->sort, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(col(key_table[KEY_PORT].json, "fd.l4proto", rows[0]), "tcp");
