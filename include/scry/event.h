@@ -250,8 +250,9 @@ enum scry_sock_dir {
  * A socket open before scry started, as the task_file iterator found it in a process's files
  * (bpf/iter.bpf.c), or its socket table entry at the start of a recording: not a kernel event but
  * made by userspace once at start, so that the socket tables live and replayed name connections
- * that no event opened. The header is the process holding it (pid; tid = pid; its comm and
- * cgroup); the cookie is the one the tracepoints report for it.
+ * that no event opened. The header's pid (and tid) is the process holding it, its comm and cgroup
+ * that process's, but the record is no task's doing: the process table takes nothing from it.
+ * The cookie is the one the tracepoints report for the socket.
  */
 struct scry_rec_sock_seed {
 	struct scry_hdr h;
