@@ -71,7 +71,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(BUILD) -W
 	-Wno-unused-function -mcpu=v3
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_MAIN := $(filter-out bpf/floor.bpf.c,$(BPF_SRCS))
+# floor: the bench's own; iter: the socket seed, loaded on its own (a kernel may refuse it).
+BPF_MAIN := $(filter-out bpf/floor.bpf.c bpf/iter.bpf.c,$(BPF_SRCS))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_MAIN))
 
 SRCS := $(shell find src -name '*.c' | sort)
@@ -103,6 +104,10 @@ $(BUILD)/scry.skel.h: $(BUILD)/scry.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name scry_bpf > $@
 
+$(BUILD)/iter.skel.h: $(BUILD)/bpf/iter.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name iter_bpf > $@
+
 $(BUILD)/floor.skel.h: $(BUILD)/bpf/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
@@ -125,7 +130,7 @@ $(BUILD)/gen/errno_list.h: tools/gen-errnos.sh
 	$(Q)CC="$(CC)" sh $< > $@
 
 # --- userspace ---------------------------------------------------------------------------------
-$(BUILD)/obj/%.o: src/%.c $(BUILD)/scry.skel.h $(GEN)
+$(BUILD)/obj/%.o: src/%.c $(BUILD)/scry.skel.h $(BUILD)/iter.skel.h $(GEN)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@

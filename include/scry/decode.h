@@ -28,6 +28,7 @@ union scry_rec {
 	struct scry_rec_rename rename;
 	struct scry_rec_sock_state sock;
 	struct scry_rec_sock_io sio;
+	struct scry_rec_sock_seed seed;
 };
 
 struct scry_event {
@@ -126,6 +127,8 @@ const char *sock_l4proto(uint16_t family, uint8_t protocol, uint8_t sktype);
 const char *sock_family(uint16_t family);
 /* addr:port, IPv6 in brackets as in a URL. */
 void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
+/* A TCP state as ss(8) names it ("ESTABLISHED"), "?" for a number the kernel has no name for. */
+const char *tcp_state_name(uint8_t st);
 /* Does the event have values for a group of fields (enum evt_fields)? */
 static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 {

@@ -41,6 +41,7 @@ enum scry_rec_type {
 	SCRY_REC_SOCK_IO = 10,	/* sock:sock_send_length/sock_recv_length: bytes on a socket */
 	SCRY_REC_TCP_RETRANS = 11, /* tcp:tcp_retransmit_skb (a sock_state record, no task) */
 	SCRY_REC_TCP_RESET = 12, /* tcp:tcp_send_reset/tcp_receive_reset (a sock_state record) */
+	SCRY_REC_SOCK_SEED = 13, /* a socket open when scry started (made by userspace at start) */
 	SCRY_REC__MAX
 };
 
@@ -245,6 +246,42 @@ enum scry_sock_dir {
 	SCRY_SOCK_IN = 1,	/* received */
 };
 
+/*
+ * A socket open before scry started, as the task_file iterator found it in a process's files
+ * (bpf/iter.bpf.c), or its socket table entry at the start of a recording: not a kernel event but
+ * made by userspace once at start, so that the socket tables live and replayed name connections
+ * that no event opened. The header's pid (and tid) is the process holding it, its comm and cgroup
+ * that process's, but the record is no task's doing: the process table takes nothing from it.
+ * The cookie is the one the tracepoints report for the socket.
+ */
+struct scry_rec_sock_seed {
+	struct scry_hdr h;
+	__u64 cookie;
+	__u32 ino;		/* socket inode: the N of /proc/PID/fd/X -> socket:[N] */
+	__u32 netns;		/* its network namespace's inode */
+	__u32 fd;		/* the fd it has in the process (the lowest, if several) */
+	__u16 family;		/* AF_INET, AF_INET6 */
+	__u8 protocol;		/* IPPROTO_TCP, IPPROTO_UDP, ... */
+	__u8 sktype;		/* SOCK_STREAM, SOCK_DGRAM, ... */
+	__u8 state;		/* sk_state: a TCP state (UDP: 1 connected, 7 not) */
+	__u8 role;		/* enum sock_role (scry/state.h): userspace's, from the listeners */
+	__u16 sport;		/* local port, host order */
+	__u16 dport;		/* remote port, host order */
+	__u16 __pad;
+	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
+	__u8 daddr[16];		/* remote address */
+};
+
+/*
+ * What the task_file iterator (bpf/iter.bpf.c) writes per socket file of each process: the
+ * record's fields, filled in the kernel; the header's time, pid and cgroup (the socket's own,
+ * cgroup v2) are in it, the rest of the header and the role are userspace's.
+ */
+struct scry_iter_sock {
+	struct scry_rec_sock_seed r;
+	__u64 sk_cgid;		/* the socket's cgroup (cgroup v2; 0 if none) */
+};
+
 struct scry_rec_rename {
 	struct scry_hdr h;	/* comm = the new name */
 	char old_comm[SCRY_COMM_LEN];
@@ -337,6 +374,8 @@ _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 104, "sock_state layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) == 72, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");
+_Static_assert(sizeof(struct scry_rec_sock_seed) == 112, "sock_seed layout");
+_Static_assert(sizeof(struct scry_iter_sock) == 120, "iterator output layout");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 4, "sysarg layout");

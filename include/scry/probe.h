@@ -65,4 +65,17 @@ struct probe_stats {
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 
+/*
+ * The IPv4 and IPv6 sockets every process holds now (scry's own aside), from a BPF task_file
+ * iterator run once (sockiter.c): one entry per process and socket, in pid order, into *out
+ * (malloc'd; the caller frees it). 0, or -errno when the kernel refuses the iterator.
+ */
+struct scry_iter_sock;
+int probe__list_socks(const char *btf_path, struct scry_iter_sock **out, size_t *n);
+/*
+ * The same from the kernel's socket diagnostics and procfs's fds (sockdiag.c), for kernels that
+ * refuse the iterator: TCP and UDP sockets of scry's own network namespace only.
+ */
+int probe__list_socks_diag(const char *procfs, struct scry_iter_sock **out, size_t *n);
+
 #endif /* SCRY_PROBE_H */

@@ -159,6 +159,7 @@ enum sock_role {
 	SOCK_ROLE_UNKNOWN,
 	SOCK_ROLE_CLIENT,	/* connected out: SYN_SENT -> ESTABLISHED */
 	SOCK_ROLE_SERVER,	/* accepted: SYN_RECV -> ESTABLISHED */
+	SOCK_ROLE_LISTENER,	/* a TCP socket in LISTEN */
 };
 struct scry_sock {
 	uint64_t cookie;
@@ -171,6 +172,7 @@ struct scry_sock {
 	uint64_t open_ts, close_ts;	/* ESTABLISHED, CLOSE (0: not seen) */
 	uint64_t last_ts;	/* its newest event */
 	uint64_t bytes_in, bytes_out;
+	bool seeded;		/* open when scry started (a SCRY_REC_SOCK_SEED record) */
 };
 struct socktab;
 struct socktab *socktab__new(void);
@@ -180,5 +182,23 @@ void socktab__apply(struct socktab *st, struct scry_event *ev);
 /* Forget sockets closed more than SOCKTAB_LINGER_NS before `now` (event time). */
 void socktab__reap(struct socktab *st, uint64_t now);
 size_t socktab__count(const struct socktab *st);
+/* Iterate the sockets: *pos = 0 to start; NULL at the end. */
+struct scry_sock *socktab__next(const struct socktab *st, size_t *pos);
+
+/*
+ * --- sockseed.c: the sockets open when scry started --------------------------------------------
+ * The iterator's findings (one per process holding a socket, in pid order) become one seed
+ * record per socket, its first holder's, with its role: a TCP socket in LISTEN is a listener; an
+ * open TCP connection is the server end if its local port is listened on in its network
+ * namespace, else the client end; others have none. Settles `r` in place and returns how many
+ * records are kept at its front.
+ */
+size_t sock_seed_settle(struct scry_rec_sock_seed *r, size_t n);
+/*
+ * A socket of the table as a seed record at `ts` (a capture's next file carries the open ones,
+ * as the first carries the start's): false if it is not open or its tuple is not known. The
+ * header's comm, the fd, inode and namespace are left 0.
+ */
+bool sock_seed_of(const struct scry_sock *s, uint64_t ts, struct scry_rec_sock_seed *r);
 
 #endif /* SCRY_STATE_H */

@@ -30,6 +30,8 @@ enum view_key {
 	KEY_PS,			/* one row per live process: a snapshot of the process table */
 	KEY_CTR_LIST,		/* one row per known container: a snapshot of the registry */
 	KEY_CONN,		/* one row per socket (its cookie), with its tuple and process */
+	KEY_NETSTAT,		/* one row per open IP socket: a snapshot of the socket table */
+	KEY_PORT,		/* one row per local port and protocol of the server ends */
 	KEY__MAX
 };
 
@@ -193,6 +195,7 @@ struct view_row {
 	uint64_t start_ts;
 	struct sock_tuple tuple;		/* KEY_CONN: the socket's, as the socket table knows it */
 	bool has_tuple;
+	uint8_t sk_state, sk_role;		/* KEY_NETSTAT: its TCP state, enum sock_role */
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;
@@ -233,11 +236,14 @@ struct view_src {
 	struct proctab *procs;
 	struct containers *containers;	/* may be NULL */
 	const struct filter *filter;	/* NULL: every process */
+	struct socktab *socks;		/* may be NULL */
 };
 /* Whatever the view's key takes from them (nothing for most keys). */
 void aggr__fill(struct aggr *a, const struct view_src *src);
 /* ps: rebuild the rows from the process table (those matching the filter). */
 void aggr__from_proctab(struct aggr *a, const struct view_src *src);
+/* netstat: one row per open IP socket of the socket table (those matching the filter). */
+void aggr__from_socktab(struct aggr *a, const struct view_src *src);
 /* lscontainers: one row per container of the registry, in its order, with its live processes. */
 void aggr__from_containers(struct aggr *a, const struct view_src *src);
 /* The rows, sorted by `sort` (descending, ties broken by key); valid until the next call. */

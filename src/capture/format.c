@@ -234,6 +234,15 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_sock_state, saddr, B16) \
 			X(struct scry_rec_sock_state, daddr, B16)
 #define F_TCP_RESET(X)	F_SOCK_STATE(X) X(struct scry_rec_sock_state, dir, U)
+#define F_SOCK_SEED(X)	X(struct scry_rec_sock_seed, cookie, U) X(struct scry_rec_sock_seed, ino, U) \
+			X(struct scry_rec_sock_seed, netns, U) X(struct scry_rec_sock_seed, fd, U) \
+			X(struct scry_rec_sock_seed, family, U) \
+			X(struct scry_rec_sock_seed, protocol, U) \
+			X(struct scry_rec_sock_seed, sktype, U) X(struct scry_rec_sock_seed, state, U) \
+			X(struct scry_rec_sock_seed, role, U) X(struct scry_rec_sock_seed, sport, U) \
+			X(struct scry_rec_sock_seed, dport, U) \
+			X(struct scry_rec_sock_seed, saddr, B16) \
+			X(struct scry_rec_sock_seed, daddr, B16)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -257,14 +266,15 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
 	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), NONE)		\
 	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
-	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), NONE)
+	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), NONE)	\
+	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
 	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */
-#define REC_FIXED_MAX 104
+#define REC_FIXED_MAX 112
 #define CHECK_FIXED(type, fields, fixed, tail) _Static_assert(fixed <= REC_FIXED_MAX, #type);
 RECORDS(CHECK_FIXED)
 

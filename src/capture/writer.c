@@ -43,11 +43,12 @@ static bool lifecycle(uint16_t type)
 /*
  * What a filtered capture keeps besides what matched: process lifecycles (names), and TCP state
  * changes, which name no task, so a filter on a process or container rarely matches them, but
- * tell the replay's socket table each connection's tuple (a few per connection).
+ * tell the replay's socket table each connection's tuple (a few per connection); and the sockets
+ * open before the recording, for the same reason (one each, at its start).
  */
 static bool kept(uint16_t type)
 {
-	return lifecycle(type) || type == SCRY_REC_SOCK_STATE;
+	return lifecycle(type) || type == SCRY_REC_SOCK_STATE || type == SCRY_REC_SOCK_SEED;
 }
 
 /* --- the consumer side ------------------------------------------------------------------------- */
@@ -229,10 +230,40 @@ static uint64_t file_estimate(struct capture_writer *w)
 	return raw ? (uint64_t)((double)w->file_raw * disk / raw) : w->file_raw / 3;
 }
 
+/*
+ * A next file's open sockets, as the first file has the ones open at the start: so that it
+ * replays alone with its connections named (the state changes that named them are in an earlier
+ * file). Records at the newest event's time, ahead of the file's other events.
+ */
+static void put_socks(struct capture_writer *w)
+{
+	const struct run_ctx *run = w->run;
+	struct scry_rec_sock_seed rec;
+	struct scry_sock *s;
+	size_t pos = 0;
+
+	while (run && run->socks && (s = socktab__next(run->socks, &pos))) {
+		struct scry_proc *p = s->pid && run->procs ? proctab__proc(run->procs, s->pid) : NULL;
+		struct scry_event ev = { .rec = (const union scry_rec *)&rec, .type = rec.h.type };
+
+		if (!sock_seed_of(s, run->last_ts, &rec))
+			continue;
+		if (p)
+			memcpy(rec.h.comm, p->comm, SCRY_COMM_LEN);
+		ev.type = SCRY_REC_SOCK_SEED;
+		ev.ts = rec.h.ts;
+		ev.container = p && p->ctr_known ? p->container :
+			       run->containers && s->cgid ?
+			       containers__of_cgroup(run->containers, s->cgid, rec.h.ts) : NULL;
+		put(w, &ev);
+	}
+}
+
 /* At a record boundary (or a tick): start the next file if -C or -G says so. */
 static int maybe_rotate(struct capture_writer *w)
 {
 	bool due;
+	int err;
 
 	/* Not before the first file has its name: the next would be named before it. */
 	if ((!w->o.rotate_bytes && !w->o.rotate_ns) || atomic_load(&w->state_pending) ||
@@ -243,7 +274,10 @@ static int maybe_rotate(struct capture_writer *w)
 	/* The records of the current block belong to the old file: it must go first. */
 	if (!due || (w->cur && w->cur->nitems && !handoff(w)))
 		return 0;
-	return new_file(w, NULL);
+	err = new_file(w, NULL);
+	if (!err)
+		put_socks(w);
+	return err;
 }
 
 /* After each complete record: pass a full block on. */

@@ -117,6 +117,9 @@ int run__add_output(struct run *r)
 			log_err("unknown view '%s'; scry -L lists the views", o->view);
 			return -EINVAL;
 		}
+		/* A list (netstat) is what is there at the end: once. */
+		if (vo.view->flags & VF_LIST)
+			vo.interval = 0;
 		return run__add_sink(r, &view_sink_ops, view_sink__new(&vo, run__ctx(r)));
 	}
 	pr = printer__new(&po);
@@ -146,8 +149,11 @@ static int do_stream(struct scry_opts *o)
 	struct run r;
 	int err;
 
-	/* lscontainers is a short look (one second unless -M or -n say otherwise), then a table. */
-	if (ls && !opts.max_secs && !opts.max_events)
+	/*
+	 * lscontainers and netstat are a short look (one second unless -M or -n say otherwise),
+	 * then a list.
+	 */
+	if ((ls || (v && (v->flags & VF_LIST))) && !opts.max_secs && !opts.max_events)
 		opts.max_secs = 1;
 	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -53,6 +54,54 @@ static void on_cgroup(void *ctx, uint64_t id, const char *path, size_t len)
 		containers__cgroup_made(r->containers, id, path, len);
 	else
 		containers__cgroup_removed(r->containers, id);
+}
+
+/*
+ * The sockets open before scry, as records at the recording's start (`at`): through the
+ * pipeline like any record, so that the socket table knows them before their first event and a
+ * capture holds them for its replay. Each names its process as the process table has it.
+ */
+static void seed_socks(struct run *r, uint64_t at)
+{
+	struct scry_iter_sock *found;
+	struct scry_rec_sock_seed *seed;
+	size_t n, i;
+	int err;
+
+	/* SCRY_SEED_FALLBACK=1: the fallback as if the kernel refused the iterator (the tests). */
+	err = getenv("SCRY_SEED_FALLBACK") ? -EOPNOTSUPP :
+	      probe__list_socks(r->o->btf_path, &found, &n);
+	if (err) {
+		log_warn("the kernel refuses the BPF socket iterator (%s): connections open before "
+			 "scry are taken from sock_diag, in scry's network namespace only",
+			 strerror(-err));
+		err = probe__list_socks_diag("/proc", &found, &n);
+	}
+	if (err) {
+		log_warn("cannot list the sockets open before scry (%s): their connections are "
+			 "named from their next state change on", strerror(-err));
+		return;
+	}
+	seed = malloc(n * sizeof(*seed) + 1);
+	if (!seed)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		struct scry_proc *p = proctab__proc(r->procs, found[i].r.h.pid);
+
+		seed[i] = found[i].r;
+		seed[i].h.ts = at;
+		seed[i].h.cpu = 0;
+		seed[i].h.cgid = p && p->cgid ? p->cgid : found[i].sk_cgid;
+		if (p)
+			memcpy(seed[i].h.comm, p->comm, SCRY_COMM_LEN);
+	}
+	n = sock_seed_settle(seed, n);
+	log_debug("%zu sockets open before scry", n);
+	for (i = 0; i < n && !pipeline__status(r->pl); i++)
+		pipeline__record(r->pl, &seed[i], sizeof(seed[i]));
+	free(seed);
+cleanup:
+	free(found);
 }
 
 static int block_signals(sigset_t *set)
@@ -187,6 +236,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	sleep_until_boot(armed);
 	pipeline__begin(pl, armed, slice_ns, true);
 	clock__set_wall_offset(boot_to_wall_offset());
+	if (r->net_io)
+		seed_socks(r, armed);
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -152,3 +152,32 @@ void sock_io_info(const struct scry_event *ev, struct sbuf *b)
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
 }
+
+const char *tcp_state_name(uint8_t st)
+{
+	if (st < sizeof(tcp_states) / sizeof(tcp_states[0]) && tcp_states[st])
+		return tcp_states[st];
+	return "?";
+}
+
+/* "127.0.0.1:8080->127.0.0.1:40000 tcp ESTABLISHED role=server fd=4 cookie=7" */
+void sock_seed_info(const struct scry_event *ev, struct sbuf *b)
+{
+	static const char *const roles[] = { "", "client", "server", "listener" };
+	const struct scry_rec_sock_seed *r = &ev->rec->seed;
+
+	sock_addr_put(b, r->family, r->saddr, r->sport);
+	sbuf__puts(b, "->");
+	sock_addr_put(b, r->family, r->daddr, r->dport);
+	put_proto(b, r->protocol);
+	if (r->protocol == IPPROTO_TCP)
+		put_state(b, r->state);
+	if (r->role && r->role < sizeof(roles) / sizeof(roles[0])) {
+		sbuf__puts(b, " role=");
+		sbuf__puts(b, roles[r->role]);
+	}
+	sbuf__puts(b, " fd=");
+	sbuf__u64(b, r->fd);
+	sbuf__puts(b, " cookie=");
+	sbuf__u64(b, r->cookie);
+}

@@ -38,10 +38,16 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	/* Bookkeeping of the network views: not a line of the stream (its syscall is). */
 	[SCRY_REC_SOCK_IO] = { "sockio", FIXED(struct scry_rec_sock_io), true, EVC_NET,
 			       EVF_HIDDEN | EVF_NET, EVP_SOCK_IO, NULL, sock_io_info },
+	/*
+	 * A socket open before scry: for the socket table, live and replayed; no line of its own.
+	 * Its pid is the holder's, but no task did anything: the process table is not touched.
+	 */
+	[SCRY_REC_SOCK_SEED] = { "sockseed", FIXED(struct scry_rec_sock_seed), true, EVC_NET,
+				 EVF_HIDDEN | EVF_NOTASK | EVF_NET, 0, NULL, sock_seed_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 13, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 14, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",

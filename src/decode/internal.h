@@ -31,6 +31,7 @@ void cputick_info(const struct scry_event *ev, struct sbuf *b);
 /* addr:port ([addr]:port for IPv6) into the buffer. */
 void sock_state_info(const struct scry_event *ev, struct sbuf *b);
 void sock_io_info(const struct scry_event *ev, struct sbuf *b);
+void sock_seed_info(const struct scry_event *ev, struct sbuf *b);
 void sock_moment_info(const struct scry_event *ev, struct sbuf *b);
 
 #endif /* SCRY_DECODE_INTERNAL_H */

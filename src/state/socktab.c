@@ -14,6 +14,8 @@
 #define TCP_SYN_SENT	2
 #define TCP_SYN_RECV	3
 #define TCP_CLOSE	7
+#define TCP_LISTEN	10
+#define IPPROTO_TCP	6
 
 struct socktab {
 	struct hashmap *socks;	/* cookie -> struct scry_sock */
@@ -46,6 +48,13 @@ void socktab__free(struct socktab *st)
 size_t socktab__count(const struct socktab *st)
 {
 	return hashmap__size(st->socks);
+}
+
+struct scry_sock *socktab__next(const struct socktab *st, size_t *pos)
+{
+	void *v;
+
+	return hashmap__next(st->socks, pos, NULL, &v) ? v : NULL;
 }
 
 static struct scry_sock *sock_get(struct socktab *st, uint64_t cookie)
@@ -93,7 +102,39 @@ state:
 			s->role = SOCK_ROLE_SERVER;
 	} else if (r->newstate == TCP_CLOSE) {
 		s->close_ts = ts;
+	} else if (r->newstate == TCP_LISTEN) {
+		s->role = SOCK_ROLE_LISTENER;
 	}
+}
+
+/*
+ * A socket open before scry: what its events have not told yet. Events between the attach and
+ * the seed (the seed comes at the recording's start) are newer than the iterator's look, or say
+ * the same.
+ */
+static void seeded(struct scry_sock *s, const struct scry_rec_sock_seed *r)
+{
+	s->seeded = true;
+	if (!s->t.family) {
+		s->t.family = r->family;
+		s->t.protocol = r->protocol;
+	}
+	if (!s->tuple) {
+		s->tuple = true;
+		s->t.lport = r->sport;
+		s->t.rport = r->dport;
+		memcpy(s->t.laddr, r->saddr, sizeof(s->t.laddr));
+		memcpy(s->t.raddr, r->daddr, sizeof(s->t.raddr));
+	}
+	if (!s->role)
+		s->role = r->role;
+	/* Only TCP has states the table follows; the others leave when idle (expired()). */
+	if (!s->state && r->protocol == IPPROTO_TCP)
+		s->state = r->state;
+	if (!s->pid)
+		s->pid = r->h.pid;
+	if (!s->cgid)
+		s->cgid = r->h.cgid;
 }
 
 void socktab__apply(struct socktab *st, struct scry_event *ev)
@@ -114,6 +155,11 @@ void socktab__apply(struct socktab *st, struct scry_event *ev)
 			else
 				s->bytes_out += r->sio.bytes;
 		}
+		break;
+	case SCRY_REC_SOCK_SEED:
+		s = sock_get(st, r->seed.cookie);
+		if (s)
+			seeded(s, &r->seed);
 		break;
 	case SCRY_REC_SOCK_STATE:
 	case SCRY_REC_TCP_RETRANS:

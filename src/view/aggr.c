@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "scry/container.h"
 #include "scry/filter.h"
@@ -328,6 +329,62 @@ void aggr__from_proctab(struct aggr *a, const struct view_src *src)
 		if (!r)
 			return;
 		r->cpu_ns = p->cpu_ns;
+	}
+}
+
+#define TCP_CLOSE 7
+
+/* A socket netstat lists: an IP socket with a known tuple, not closed. */
+static bool sock_open(const struct scry_sock *s)
+{
+	return s->tuple && !s->close_ts && s->state != TCP_CLOSE &&
+	       (s->t.family == AF_INET || s->t.family == AF_INET6);
+}
+
+/*
+ * netstat: the open sockets as the socket table knows them at the end, each with its process
+ * (the one that held it at the start, or last sent or received on it) and that process's
+ * container, else its own cgroup's.
+ */
+void aggr__from_socktab(struct aggr *a, const struct view_src *src)
+{
+	struct scry_sock *s;
+	size_t pos = 0;
+
+	aggr__reset(a);
+	while (src->socks && (s = socktab__next(src->socks, &pos))) {
+		struct scry_proc *p = s->pid ? proctab__proc(src->procs, s->pid) : NULL;
+		struct scry_container *c = NULL;
+		union scry_rec rec = {};
+		struct scry_event ev = {};
+		struct view_row *r;
+
+		if (!sock_open(s))
+			continue;
+		if (p && p->ctr_known)
+			c = p->container;
+		else if (src->containers && s->cgid)
+			c = containers__of_cgroup(src->containers, s->cgid, s->last_ts);
+		/* The filter reads fields of an event: give it one about this socket. */
+		rec.h.pid = rec.h.tid = s->pid;
+		rec.h.cgid = s->cgid;
+		if (p)
+			memcpy(rec.h.comm, p->comm, SCRY_COMM_LEN);
+		ev.rec = &rec;
+		ev.proc = p;
+		ev.container = c;
+		ev.sock = s;
+		if (src->filter && !filter__match(src->filter, &ev))
+			continue;
+		r = row_add(a, s->cookie, c, p);
+		if (!r)
+			return;
+		if (!p)
+			r->pid = s->pid;
+		r->tuple = s->t;
+		r->has_tuple = true;
+		r->sk_state = s->state;
+		r->sk_role = s->role;
 	}
 }
 

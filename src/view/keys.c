@@ -43,6 +43,17 @@ static bool conn_key(const struct scry_event *ev, uint64_t *key)
 	return true;
 }
 
+/* The server end of a connection, by its local port and protocol (listening ports' traffic). */
+static bool port_key(const struct scry_event *ev, uint64_t *key)
+{
+	const struct scry_sock *s = ev->sock;
+
+	if (!s || !s->tuple || s->role != SOCK_ROLE_SERVER)
+		return false;
+	*key = (uint64_t)s->t.protocol << 16 | s->t.lport;
+	return true;
+}
+
 static bool syscall_key(const struct scry_event *ev, uint64_t *key)
 {
 	*key = ev->nr;
@@ -79,6 +90,25 @@ static int conn_cmp(const struct view_row *a, const struct view_row *b)
 	if (a->tuple.lport != b->tuple.lport)
 		return a->tuple.lport < b->tuple.lport ? -1 : 1;
 	return a->tuple.rport < b->tuple.rport ? -1 : a->tuple.rport > b->tuple.rport;
+}
+
+/* By protocol and local port, then remote port, then process: as netstat lists them. */
+static int netstat_cmp(const struct view_row *a, const struct view_row *b)
+{
+	if (a->tuple.protocol != b->tuple.protocol)
+		return a->tuple.protocol < b->tuple.protocol ? -1 : 1;
+	if (a->tuple.lport != b->tuple.lport)
+		return a->tuple.lport < b->tuple.lport ? -1 : 1;
+	if (a->tuple.rport != b->tuple.rport)
+		return a->tuple.rport < b->tuple.rport ? -1 : 1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;	/* the cookie */
+}
+
+static int port_cmp(const struct view_row *a, const struct view_row *b)
+{
+	return a->key < b->key ? -1 : a->key > b->key;	/* protocol, then port */
 }
 
 /* As the source listed them. */
@@ -131,6 +161,70 @@ static bool get_conn_name(const struct scry_event *ev, struct field_val *v, stru
 	return true;
 }
 
+static bool addr_put(const struct scry_event *ev, struct field_val *v, struct sbuf *b, bool local)
+{
+	const struct scry_sock *s = ev->sock;
+
+	if (!s || !s->tuple)
+		return false;
+	sock_addr_put(b, s->t.family, local ? s->t.laddr : s->t.raddr,
+		      local ? s->t.lport : s->t.rport);
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+static bool get_local(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return addr_put(ev, v, b, true);
+}
+
+static bool get_remote(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return addr_put(ev, v, b, false);
+}
+
+/* A TCP socket's state as ss(8) names it; none for the other protocols. */
+static bool get_sock_state(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!ev->sock || !ev->sock->state)
+		return false;
+	sbuf__puts(b, tcp_state_name(ev->sock->state));
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+static bool get_sock_role(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const char *const roles[] = {
+		[SOCK_ROLE_CLIENT] = "client", [SOCK_ROLE_SERVER] = "server",
+		[SOCK_ROLE_LISTENER] = "listener",
+	};
+
+	if (!ev->sock || !ev->sock->role || ev->sock->role >= ARRAY_SIZE(roles))
+		return false;
+	v->type = FT_STR;
+	v->str = roles[ev->sock->role];
+	v->len = strlen(v->str);
+	return true;
+}
+
+static const struct field_desc local_name = {
+	"fd.local", FT_STR, 0, "the socket's local address:port", get_local,
+};
+static const struct field_desc remote_name = {
+	"fd.remote", FT_STR, 0, "the socket's remote address:port", get_remote,
+};
+static const struct field_desc sock_state = {
+	"fd.state", FT_STR, 0, "a TCP socket's state (LISTEN, ESTABLISHED...)", get_sock_state,
+};
+static const struct field_desc sock_role = {
+	"fd.role", FT_STR, 0, "which end: listener, server (accepted) or client (connected)",
+	get_sock_role,
+};
 static const struct field_desc conn_name = {
 	"fd.name", FT_STR, 0, "the connection, local->remote", get_conn_name,
 };
@@ -190,6 +284,25 @@ static const struct key_col conn_text[] = {
 	COL("container.name", "CONTAINER.NAME", 0, 20), { NULL },
 };
 
+static const struct key_col netstat_json[] = {
+	{ "fd.l4proto" }, { "fd.lip" }, { "fd.lport" }, { "fd.rip" }, { "fd.rport" },
+	{ "fd.state", .own = &sock_state }, { "fd.role", .own = &sock_role }, { "proc.pid" },
+	{ "proc.name" }, { "container.id" }, { "container.name" }, { NULL },
+};
+static const struct key_col netstat_text[] = {
+	COL("fd.l4proto", "PROTO", 5, 0), { "fd.local", "LOCAL", 24, 0, .own = &local_name },
+	{ "fd.remote", "REMOTE", 24, 0, .own = &remote_name },
+	{ "fd.state", "STATE", 11, 0, .own = &sock_state },
+	{ "fd.role", "ROLE", 8, 0, .own = &sock_role }, COL("proc.pid", "PID", 7, 0),
+	COL("proc.name", "PROC.NAME", 15, 0), COL("container.name", "CONTAINER.NAME", 0, 20),
+	{ NULL },
+};
+
+static const struct key_col port_json[] = { { "fd.l4proto" }, { "fd.lport" }, { NULL } };
+static const struct key_col port_text[] = {
+	COL("fd.l4proto", "PROTO", 5, 0), COL("fd.lport", "PORT", 6, 0), { NULL },
+};
+
 static const struct key_col syscall_cols[] = {
 	{ "evt.type", "SYSCALL", .own = &syscall_row }, { NULL },
 };
@@ -217,6 +330,10 @@ const struct key_desc key_table[KEY__MAX] = {
 			   ctr_list_json, ctr_list_text, ctr_list_text },
 	[KEY_CONN] = { "connection", conn_key, conn_cmp, NULL, KF_PROC, conn_json, conn_text,
 		       conn_text },
+	/* Rows from the socket table: what is open at the end, not what happened. */
+	[KEY_NETSTAT] = { "socket", NULL, netstat_cmp, aggr__from_socktab, KF_PROC,
+			  netstat_json, netstat_text, netstat_text },
+	[KEY_PORT] = { "port", port_key, port_cmp, NULL, 0, port_json, port_text, port_text },
 };
 
 const struct field_desc *key_col_field(const struct key_col *c)
@@ -233,7 +350,9 @@ bool key_col_get(const struct key_col *c, const struct view_row *r, struct field
 		.args = r->args ? r->args : "", .args_len = r->args_len, .start_ts = r->start_ts,
 		.container = r->container,
 	};
-	struct scry_sock sock = { .t = r->tuple, .tuple = r->has_tuple };
+	struct scry_sock sock = {
+		.t = r->tuple, .tuple = r->has_tuple, .state = r->sk_state, .role = r->sk_role,
+	};
 	union scry_rec rec;
 	struct scry_event ev = {
 		.rec = &rec, .type = SCRY_REC_SYS_EXIT, .dir = '<', .nr = r->nr, .ts = r->start_ts,

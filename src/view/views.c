@@ -123,6 +123,12 @@ const struct view_desc view_table[] = {
 	/* Last: scry top steps through the views before it (it shows intervals, not lists). */
 	{ "lscontainers", "containers running and seen: id, name, image, processes, since",
 	  KEY_CTR_LIST, FIGS(FIG_LIVE_PROCS, FIG_SINCE), FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },
+	/* Appended: the digit keys of scry top pick the views above by their place. */
+	{ "topports_server", "bytes and connections of the server ends, per local port and protocol",
+	  KEY_PORT, FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_CONNS), FIG_NET_TOTAL, NEED_NET,
+	  VF_ALL_ROWS },
+	{ "netstat", "open connections and listeners (IP sockets): tuple, state, process, container",
+	  KEY_NETSTAT, (const uint8_t[]){ FIG__MAX }, FIG__MAX, NEED_NET, VF_ALL_ROWS | VF_LIST },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 

@@ -10,6 +10,11 @@
  *                                read from each, one line per connection
  *   net_io refused ADDR PORT N   N connections refused (ECONNREFUSED each, or it fails)
  *   net_io abort ADDR PORT N     N connections, each closed with a reset (SO_LINGER 0)
+ *   net_io hold ADDR PORT B1 B2 R
+ *                                one connection in two phases: B1 bytes sent; then, once the
+ *                                server's 1-byte go has come, B2 bytes sent and R read; prints
+ *                                "1+R" read so far, then keeps the connection until the server
+ *                                closes it
  * Exits non-zero, saying why, when any call moves less than asked.
  */
 #include <arpa/inet.h>
@@ -153,6 +158,51 @@ static int abort_conns(const char *a, int port, long count)
 	return 0;
 }
 
+/* Exactly `len` bytes read, or an error. */
+static int read_n(int fd, long len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, buf, len < (long)sizeof(buf) ? len : (long)sizeof(buf));
+		if (n <= 0)
+			return -1;
+		len -= n;
+	}
+	return 0;
+}
+
+static int write_n(int fd, long len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len < (long)sizeof(buf) ? len : (long)sizeof(buf));
+		if (n <= 0)
+			return -1;
+		len -= n;
+	}
+	return 0;
+}
+
+static int hold(const char *a, int port, long b1, long b2, long r)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = addr(a, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (void *)&ss, len))
+		return perror("net_io: connect"), 1;
+	if (write_n(fd, b1) || read_n(fd, 1) || write_n(fd, b2) || read_n(fd, r))
+		return perror("net_io: hold"), 1;
+	printf("1+%ld\n", r);
+	fflush(stdout);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	memset(buf, 'x', sizeof(buf));
@@ -168,7 +218,9 @@ int main(int argc, char **argv)
 		return refused(argv[2], atoi(argv[3]), atol(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "abort"))
 		return abort_conns(argv[2], atoi(argv[3]), atol(argv[4]));
+	if (argc == 7 && !strcmp(argv[1], "hold"))
+		return hold(argv[2], atoi(argv[3]), atol(argv[4]), atol(argv[5]), atol(argv[6]));
 	fprintf(stderr, "usage: net_io tcp ADDR PORT BYTES | udp ADDR PORT N SIZE | unix N SIZE | "
-		"serve PORT N | refused ADDR PORT N | abort ADDR PORT N\n");
+		"serve PORT N | refused ADDR PORT N | abort ADDR PORT N | hold ADDR PORT B1 B2 R\n");
 	return 2;
 }

@@ -209,6 +209,21 @@ static void all_kinds(struct recs *r)
 	x->sock.dir = SCRY_SOCK_IN;
 	x->sock.dport = 65535;
 	memset(x->sock.daddr, 0xab, 16);
+	x = add(r, SCRY_REC_SOCK_SEED, sizeof(struct scry_rec_sock_seed), 4242, 4242, "srv", ts + 14,
+		0);
+	x->seed.cookie = UINT64_MAX;
+	x->seed.ino = UINT32_MAX;
+	x->seed.netns = 4026531840u;
+	x->seed.fd = 3;
+	x->seed.family = 10;
+	x->seed.protocol = 6;
+	x->seed.sktype = 1;
+	x->seed.state = 10;
+	x->seed.role = 3;
+	x->seed.sport = 8080;
+	x->seed.dport = 65535;
+	memset(x->seed.saddr, 0xfe, 16);
+	x->seed.daddr[15] = 1;
 }
 
 static void records_round_trip(void **state)
