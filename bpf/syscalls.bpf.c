@@ -10,6 +10,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "sockaddr.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -92,7 +93,7 @@ static __always_inline void fill_exit(struct scry_rec_sys_exit *r, __u32 nr, lon
 	r->nr = nr;
 	r->nargs = 0;
 	r->fd_kind[0] = r->fd_kind[1] = SCRY_FD_NONE;
-	r->__pad = 0;
+	r->xflags = 0;
 	r->path_len = 0;
 	r->ret = ret;
 	r->enter_ts = enter_ts;
@@ -110,7 +111,31 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 	r->fd_kind[1] = sa->fd_b ? task_fd_kind(t, arg_at(r, sa->fd_b)) : SCRY_FD_NONE;
 }
 
-/* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
+/*
+ * A socket call's addresses in place of a path (see scry_sock_addr): the socket behind its fd
+ * (accept: the one it returned) as the call left it. Returns the bytes of path[] used, 0: none.
+ */
+static __always_inline long exit_sock(struct scry_rec_sys_exit *r, struct task_struct *t,
+				      long ret, const struct scry_sysarg *sa)
+{
+	struct scry_sock_addr *a = (void *)r->path;
+	__s64 fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
+	struct sock *sk;
+	__u32 n;
+
+	if (fd < 0 || !(sk = task_fd_sock(t, fd)))
+		return 0;
+	n = sock_addr_read(a, sk);
+	if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
+		peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
+	r->xflags = SCRY_SX_SOCK;
+	return n;
+}
+
+/*
+ * An exit with a path or a socket's addresses: its size follows them, so it is built in scratch
+ * and sent alone.
+ */
 static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
 					   struct pt_regs *regs, __u32 nr, long ret,
 					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
@@ -123,7 +148,11 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 		return;
 	fill_exit(r, nr, ret, enter_ts);
 	fill_args(r, t, regs, sa);
-	plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX, (const void *)arg_at(r, sa->path));
+	if (sa->sock)
+		plen = exit_sock(r, t, ret, sa);
+	else
+		plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX,
+					       (const void *)arg_at(r, sa->path));
 	if (plen < 0)
 		plen = 0;
 	if (plen > SCRY_PATH_MAX)
@@ -131,7 +160,7 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	r->path_len = plen;
 	size = SCRY_SYS_EXIT_ARGS + plen;
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
-	if (plen == SCRY_PATH_MAX)
+	if (plen == SCRY_PATH_MAX && !sa->sock)
 		r->h.flags |= SCRY_HF_TRUNC;
 	emit_direct(s, r, size, SCRY_STATS_TP);
 }
@@ -173,7 +202,7 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
 	nr = rec_nr(nr, compat);	/* a 32-bit call has no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
-	if (sa && sa->path) {
+	if (sa && (sa->path || sa->sock)) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
