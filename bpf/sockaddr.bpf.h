@@ -14,13 +14,12 @@
 #define SA_INET6	10
 #define SA_UNIX_PATH	108	/* sizeof(sun_path) */
 
-_Static_assert(sizeof(struct scry_sock_addr) + SA_UNIX_PATH + 1 <= SCRY_PATH_MAX,
-	       "a unix name and its NUL fit after the addresses");
+_Static_assert(SA_UNIX_PATH + 1 <= SCRY_UNIX_NAME_MAX, "a unix name and its NUL fit");
 
 /*
  * A unix socket's name: its own, else its peer's (a client's is the server's). The kernel keeps
  * a path name with its NUL and an abstract one without: an abstract name gets '@' for its
- * leading NUL, as ss(8) shows it. Returns the bytes written, NUL included, 0 if nameless.
+ * leading NUL, as ss(8) shows it. Returns the bytes used, NUL-padded to 8, 0 if nameless.
  */
 static __always_inline __u32 unix_name(char *name, const struct sock *sk)
 {
@@ -39,12 +38,12 @@ static __always_inline __u32 unix_name(char *name, const struct sock *sk)
 	if (len <= 0)
 		return 0;
 	n = len > SA_UNIX_PATH ? SA_UNIX_PATH : len;
+	__builtin_memset(name, 0, SCRY_UNIX_NAME_MAX);
 	if (bpf_probe_read_kernel(name, n & (SA_UNIX_PATH * 2 - 1), ua->name[0].sun_path))
 		return 0;
 	if (!name[0])
 		name[0] = '@';
-	name[n & (SA_UNIX_PATH * 2 - 1)] = '\0';
-	return n + 1;
+	return (n + 1 + 7) & ~7U;
 }
 
 /* The addresses of `sk` into `a`; returns the bytes of `a` used (with a unix name), 0: none. */

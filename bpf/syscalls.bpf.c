@@ -112,30 +112,37 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 }
 
 /*
- * A socket call's addresses in place of a path (see scry_sock_addr): the socket behind its fd
- * (accept: the one it returned) as the call left it. Returns the bytes of path[] used, 0: none.
+ * A socket call's exit, with its socket's addresses in place of a path (see scry_sock_addr): the
+ * socket behind its fd (accept: the one it returned) as the call left it. Staged like any exit
+ * (send and receive calls are frequent): room for the largest is reserved, its size committed.
  */
-static __always_inline long exit_sock(struct scry_rec_sys_exit *r, struct task_struct *t,
-				      long ret, const struct scry_sysarg *sa)
+static __always_inline void stage_exit_sock(struct scry_stage *s, struct task_struct *t,
+					    struct pt_regs *regs, __u32 nr, long ret,
+					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
 {
+	struct scry_rec_sys_exit *r = stage_reserve(s, SCRY_SYS_EXIT_SOCK_MAX, SCRY_STATS_TP);
 	struct scry_sock_addr *a = (void *)r->path;
-	__s64 fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
-	struct sock *sk;
-	__u32 n;
+	struct sock *sk = NULL;
+	__u32 size = SCRY_SYS_EXIT_ARGS;
+	__s64 fd;
 
-	if (fd < 0 || !(sk = task_fd_sock(t, fd)))
-		return 0;
-	n = sock_addr_read(a, sk);
-	if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
-		peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
-	r->xflags = SCRY_SX_SOCK;
-	return n;
+	fill_exit(r, nr, ret, enter_ts);
+	fill_args(r, t, regs, sa);
+	fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
+	if (fd >= 0)
+		sk = task_fd_sock(t, fd);
+	if (sk) {
+		r->path_len = sock_addr_read(a, sk);
+		if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
+			peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
+		r->xflags = SCRY_SX_SOCK;
+		size += r->path_len;
+	}
+	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
+	stage_commit(s, size, SCRY_STATS_TP);
 }
 
-/*
- * An exit with a path or a socket's addresses: its size follows them, so it is built in scratch
- * and sent alone.
- */
+/* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
 static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
 					   struct pt_regs *regs, __u32 nr, long ret,
 					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
@@ -148,11 +155,7 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 		return;
 	fill_exit(r, nr, ret, enter_ts);
 	fill_args(r, t, regs, sa);
-	if (sa->sock)
-		plen = exit_sock(r, t, ret, sa);
-	else
-		plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX,
-					       (const void *)arg_at(r, sa->path));
+	plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX, (const void *)arg_at(r, sa->path));
 	if (plen < 0)
 		plen = 0;
 	if (plen > SCRY_PATH_MAX)
@@ -160,7 +163,7 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	r->path_len = plen;
 	size = SCRY_SYS_EXIT_ARGS + plen;
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
-	if (plen == SCRY_PATH_MAX && !sa->sock)
+	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
 	emit_direct(s, r, size, SCRY_STATS_TP);
 }
@@ -202,8 +205,10 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
 	nr = rec_nr(nr, compat);	/* a 32-bit call has no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
-	if (sa && (sa->path || sa->sock)) {
+	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
+	} else if (sa && sa->sock) {
+		stage_exit_sock(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);

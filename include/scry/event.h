@@ -120,7 +120,8 @@ enum scry_exit_xflags {
  * call has done its work: after connect or accept both ends are there. An unconnected datagram
  * socket's peer comes from the call's own address argument (sendto, recvfrom). A unix socket's
  * name follows the fixed part: its own bound name, else its peer's (a client's is the server's),
- * NUL-terminated, an abstract name with '@' for its leading NUL.
+ * NUL-terminated and NUL-padded to 8 bytes (the record stays aligned in its batch), an abstract
+ * name with '@' for its leading NUL.
  */
 struct scry_sock_addr {
 	__u16 family;		/* AF_INET, AF_INET6, AF_UNIX, ... */
@@ -132,6 +133,7 @@ struct scry_sock_addr {
 	__u8 raddr[16];
 	char name[];		/* AF_UNIX: the name, NUL-terminated (absent: no name) */
 };
+#define SCRY_UNIX_NAME_MAX	112	/* sun_path's 108 bytes and a NUL, padded to 8 */
 
 struct scry_rec_sys_exit {
 	struct scry_hdr h;
@@ -152,7 +154,10 @@ struct scry_rec_sys_exit {
  * The per-CPU stage (map `stage`): records wait here for their batch. Userspace reads what is
  * left in every CPU's stage when scry stops, after the programs are detached.
  */
-#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_ARGS	/* larger records go out on their own */
+/* A socket call's exit with its socket's addresses, at most: staged like the others. */
+#define SCRY_SYS_EXIT_SOCK_MAX	(SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) + \
+				 SCRY_UNIX_NAME_MAX)
+#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_SOCK_MAX	/* larger records go out on their own */
 struct scry_stage {
 	__u32 busy;		/* a tracepoint program is writing: the tick must not flush */
 	__u32 __pad;
@@ -389,7 +394,9 @@ _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 8, "sysarg layout");
 _Static_assert(sizeof(struct scry_sock_addr) == 40, "sock_addr layout");
-_Static_assert(sizeof(struct scry_sock_addr) + 108 <= SCRY_PATH_MAX, "a unix name fits path[]");
+_Static_assert(sizeof(struct scry_sock_addr) + SCRY_UNIX_NAME_MAX <= SCRY_PATH_MAX,
+	       "a unix name fits path[]");
+_Static_assert(SCRY_SYS_EXIT_SOCK_MAX % 8 == 0, "staged records stay 8-byte aligned");
 /* Every record fits the scratch buffer it is built in, and the ring's u16 size field. */
 _Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
 _Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");
