@@ -39,7 +39,7 @@ static __always_inline __u32 unix_name(char *name, const struct sock *sk)
 		return 0;
 	n = len > SA_UNIX_PATH ? SA_UNIX_PATH : len;
 	__builtin_memset(name, 0, SCRY_UNIX_NAME_MAX);
-	if (bpf_probe_read_kernel(name, n & (SA_UNIX_PATH * 2 - 1), ua->name[0].sun_path))
+	if (bpf_probe_read_kernel(name, n & 127, ua->name[0].sun_path))
 		return 0;
 	if (!name[0])
 		name[0] = '@';
