@@ -37,9 +37,15 @@ static __always_inline __u32 unix_name(char *name, const struct sock *sk)
 	len = BPF_CORE_READ(ua, len) - (int)sizeof(__u16);	/* less sun_family */
 	if (len <= 0)
 		return 0;
-	n = len > SA_UNIX_PATH ? SA_UNIX_PATH : len;
+	n = len;
+	if (n > SA_UNIX_PATH)
+		n = SA_UNIX_PATH;
+	/* The bound must reach the verifier as a compare on the very register passed. */
+	asm volatile("" : "+r"(n));
+	if (n > SA_UNIX_PATH)
+		return 0;
 	__builtin_memset(name, 0, SCRY_UNIX_NAME_MAX);
-	if (bpf_probe_read_kernel(name, n & 127, ua->name[0].sun_path))
+	if (bpf_probe_read_kernel(name, n, ua->name[0].sun_path))
 		return 0;
 	if (!name[0])
 		name[0] = '@';
