@@ -168,7 +168,10 @@ const struct scry_sock_addr *evt_sock_addr(const struct scry_event *ev)
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 
-	if (ev->type != SCRY_REC_SYS_EXIT || !(x->xflags & SCRY_SX_SOCK))
+	/* A view's row reads as an event with no record behind its header: size 0. */
+	if (ev->type != SCRY_REC_SYS_EXIT ||
+	    ev->size < SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) ||
+	    !(x->xflags & SCRY_SX_SOCK))
 		return NULL;
 	return (const void *)x->path;
 }

@@ -6,7 +6,7 @@
 # ends by who connected and who accepted. Live, and replayed from a capture, the same. Loopback
 # only.
 . tests/lib/common.sh
-plan 9
+plan 8
 
 base=$((40000 + ($$ % 2000) * 4))
 P=$base CP=$((base + 1)) U1=$((base + 2)) U2=$((base + 3))

@@ -55,17 +55,18 @@ CONNS=$SCRY_PID
 # over unix sockets: the workload is the helper's process.
 start_scry "$TMP/ctrs" "$TMP/ctrs.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and proc.name=net_io" ||
 	{ not_ok "scry -c topcontainers_net starts"; finish; }
+CTRS=$SCRY_PID
 start_scry "$TMP/live" "$TMP/live.err" "evt.type=sockstate and fd.l4proto=tcp" ||
 	{ not_ok "scry (the stream) starts"; finish; }
 LIVE=$SCRY_PID
-EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS $LIVE 2>/dev/null; $EXTRA_CLEANUP"
+EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS $CTRS $LIVE 2>/dev/null; $EXTRA_CLEANUP"
 "$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c \
 	"/h/net_io tcp 127.0.0.1 $PT $K && /h/net_io udp 127.0.0.1 $PU $N $S && /h/net_io unix $M $Z" \
 	>"$TMP/client" 2>&1
 crc=$?
 i=0; until [ -s "$TMP/udp.bytes" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 sleep 0.3
-stop_scry INT; r1=$?
+SCRY_PID=$CTRS; stop_scry INT; r1=$?
 SCRY_PID=$PROCS; stop_scry INT; r2=$?
 SCRY_PID=$REC; stop_scry INT; r3=$?
 SCRY_PID=$CONNS; stop_scry INT; r4=$?

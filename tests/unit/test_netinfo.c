@@ -379,6 +379,18 @@ static void socket_calls_in_captures(void **state)
 	}
 }
 
+/* A view's row reads as a syscall exit with only a header (size 0): it has no addresses. */
+static void view_row_has_none(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } r;
+	struct scry_event ev = { .rec = &r.rec, .type = SCRY_REC_SYS_EXIT, .nr = SYS_accept };
+
+	memset(&r, 0xff, sizeof(r));
+	memset(&r.rec.h, 0, sizeof(r.rec.h));
+	assert_null(evt_sock_addr(&ev));
+	assert_int_equal(evt_sock_role(&ev), SCR_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +399,7 @@ int main(void)
 		cmocka_unit_test(socket_calls_say_tuples),
 		cmocka_unit_test(socket_call_damage),
 		cmocka_unit_test(socket_calls_in_captures),
+		cmocka_unit_test(view_row_has_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
