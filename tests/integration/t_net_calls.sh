@@ -1,7 +1,7 @@
 #!/bin/sh
 # The socket syscalls show their socket's addresses as sysdig does, fd=3(<4t>127.0.0.1:40000->
-# 127.0.0.1:8080), read from the socket at the call's exit: bind, listen, connect, accept4, send
-# and receive calls, over TCP and UDP on 127.0.0.1 and ::1 and over a unix socket, with the
+# 127.0.0.1:8080), read from the socket at the call's exit: bind, listen, connect, accept4,
+# sendto, recvfrom, sendmsg, recvmsg, over TCP and UDP on 127.0.0.1 and ::1 and over a unix socket, with the
 # ports and fds the workload itself chose and reports. fd.cip/cport/sip/sport/is_server name the
 # ends by who connected and who accepted. Live, and replayed from a capture, the same. Loopback
 # only.
@@ -13,7 +13,8 @@ P=$base CP=$((base + 1)) U1=$((base + 2)) U2=$((base + 3))
 SOCKP="$TMP/app.sock"
 # The workload: waits for the tracers, then for each family a TCP connection to a listener
 # whose both ends it bound itself (10 bytes sent, read), a UDP datagram of 7 bytes between two
-# bound sockets, and a unix stream connection; prints what it used, one "key value" a line.
+# bound sockets (sendto/recvfrom) and one of 5 (sendmsg/recvmsg), and a unix stream connection;
+# prints what it used, one "key value" a line.
 python3 -c "
 import os, socket, time
 out = open('$TMP/fds', 'w')
@@ -31,6 +32,7 @@ for fam, host, k in ((socket.AF_INET, '127.0.0.1', '4'), (socket.AF_INET6, '::1'
     u1 = socket.socket(fam, socket.SOCK_DGRAM); u1.bind((host, $U1))
     u2 = socket.socket(fam, socket.SOCK_DGRAM); u2.bind((host, $U2))
     assert u1.sendto(b'y' * 7, (host, $U2)) == 7 and len(u2.recvfrom(100)[0]) == 7
+    assert u1.sendmsg([b'z' * 5], [], 0, (host, $U2)) == 5 and len(u2.recvmsg(100)[0]) == 5
     for n, s in (('l', ls), ('c', c), ('a', a), ('u1', u1), ('u2', u2)):
         out.write('%s%s %d\n' % (n, k, s.fileno()))
     for s in (a, c, ls, u1, u2):
@@ -45,7 +47,7 @@ out.close()
 PY=$!
 EXTRA_CLEANUP="kill $PY 2>/dev/null; $EXTRA_CLEANUP"
 i=0; until [ -s "$TMP/ready" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
-calls="proc.pid=$PY and evt.dir='<' and evt.type in (bind, listen, connect, accept4, sendto, recvfrom)"
+calls="proc.pid=$PY and evt.dir='<' and evt.type in (bind, listen, connect, accept4, sendto, recvfrom, sendmsg, recvmsg)"
 fmt='%evt.type %evt.info'
 ffmt='%evt.type %fd.num %fd.cip %fd.cport %fd.sip %fd.sport %fd.is_server %fd.lport %fd.rport %fd.l4proto %fd.sockfamily %fd.lip'
 start_scry "$TMP/live" "$TMP/live.err" -p "$fmt" "$calls" || { not_ok "scry starts"; finish; }
@@ -86,10 +88,12 @@ tcp_lines() { # tcp_lines K LADDR: the TCP calls of family K, the address as pri
 	echo "recvfrom res=10 fd=$a(<${k}t>$h:$P->$h:$CP) buf=0x"
 	echo "sendto res=7 fd=$(fd u1$1)(<${k}u>$h:$U1->$h:$U2) buf=0x"
 	echo "recvfrom res=7 fd=$(fd u2$1)(<${k}u>$h:$U1->$h:$U2) buf=0x"
+	echo "sendmsg res=5 fd=$(fd u1$1)(<${k}u>$h:$U1->$h:$U2) msg=0x"
+	echo "recvmsg res=5 fd=$(fd u2$1)(<${k}u>$h:$U1->$h:$U2) msg=0x"
 }
 tcp_lines 4 127.0.0.1 >"$TMP/want4"
 tcp_lines 6 '[::1]' >"$TMP/want6"
-want "$TMP/live" "IPv4: bind, listen, connect, accept4, send and receive show their socket's addresses" "$TMP/want4"
+want "$TMP/live" "IPv4: bind, listen, connect, accept4, send and receive calls show their socket's addresses" "$TMP/want4"
 want "$TMP/live" "IPv6 (::1): the same with [::1]" "$TMP/want6"
 printf '%s\n' "bind res=0 fd=$(fd lu)(<u>$SOCKP) addr=0x" "connect res=0 fd=$(fd cu)(<u>$SOCKP) addr=0x" \
 	"accept4 res=$(fd au) fd=$(fd au)(<u>$SOCKP) lfd=$(fd lu)(<s>) addr=0x" >"$TMP/wantu"
@@ -102,10 +106,11 @@ f_lines() { # f_lines K LIP (as fd.*ip print it)
 	echo "connect $c $h $CP $h $P 0 $CP $P tcp ip $h"
 	echo "accept4 $a $h $CP $h $P 1 $P $CP tcp ip $h"
 	echo "recvfrom $(fd u2$1) $h $U1 $h $U2 1 $U2 $U1 udp ip $h"
+	echo "sendmsg $(fd u1$1) $h $U1 $h $U2 0 $U1 $U2 udp ip $h"
 }
 f_lines 4 127.0.0.1 >"$TMP/fwant"
 f_lines 6 ::1 >>"$TMP/fwant"
-want "$TMP/flive" "fd.cip/cport/sip/sport/is_server, fd.lport/rport, fd.l4proto of connect, accept4, listen, recvfrom" "$TMP/fwant"
+want "$TMP/flive" "fd.cip/cport/sip/sport/is_server, fd.lport/rport, fd.l4proto of connect, accept4, listen, recvfrom, sendmsg" "$TMP/fwant"
 check "a stream socket's send does not say which end it is: no fd.is_server on TCP sendto" \
 	[ "$(grep -c "^sendto $(fd c4) <NA> <NA> <NA> <NA> <NA> $CP $P tcp ip 127.0.0.1\$" "$TMP/flive")" -eq 1 ]
 
