@@ -128,7 +128,7 @@ const char *sock_family(uint16_t family);
 void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
 /* What a socket call makes of its socket: fd.is_server, and the order of its tuple. */
 enum sock_call_role {
-	SCR_NONE = 0,		/* not known from the call (a stream socket's send or receive) */
+	SCR_NONE = 0,		/* unknown from the call (a stream socket's send or receive) */
 	SCR_CLIENT,		/* connect; a datagram socket's send */
 	SCR_SERVER,		/* accept, bind, listen; a datagram socket's receive */
 	SCR_DGRAM_SEND,		/* sendto, sendmsg: the client on a datagram socket */
@@ -185,7 +185,7 @@ struct syscall_desc {
 	const char *name;	/* NULL if the number is unused */
 	uint8_t nargs;
 	uint8_t fd_a, fd_b, path;	/* 1 + argument index, 0 = none (same convention as BPF) */
-	uint8_t sock, peer;	/* as struct scry_sysarg: the socket whose addresses BPF records */
+	uint8_t sock, peer;	/* as struct scry_sysarg: whose addresses BPF records */
 	uint8_t role;		/* enum sock_call_role */
 	uint8_t io;		/* enum io_class */
 	char ret;		/* enum arg_fmt of the return value (ARG_L or ARG_X) */

@@ -157,7 +157,8 @@ struct scry_rec_sys_exit {
 /* A socket call's exit with its socket's addresses, at most: staged like the others. */
 #define SCRY_SYS_EXIT_SOCK_MAX	(SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) + \
 				 SCRY_UNIX_NAME_MAX)
-#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_SOCK_MAX	/* larger records go out on their own */
+/* Larger records go out on their own. */
+#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_SOCK_MAX
 struct scry_stage {
 	__u32 busy;		/* a tracepoint program is writing: the tick must not flush */
 	__u32 __pad;
@@ -261,7 +262,7 @@ struct scry_rec_sock_state {
 	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
 	__u8 daddr[16];		/* remote address */
 	__u32 xflags;		/* enum scry_sock_xflags */
-	__u64 bytes_in;		/* payload bytes received over the socket's life (SCRY_SOCK_BYTES) */
+	__u64 bytes_in;		/* payload bytes received in the socket's life (SOCK_BYTES) */
 	__u64 bytes_out;	/* payload bytes sent, each once */
 };
 

@@ -245,8 +245,9 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path, then a
  * socket's addresses), EXEC (the executable and argv) or SOCK (a TCP socket's byte counters).
  * What format 2.3 added to a tail comes last in its item, present only when there is something
- * to say, so an older reader ignores it and an older item simply ends before it. The encoder, the decoder and the sizes are all generated from this list:
- * a new record type in the capture is one line here (and its F_ list above).
+ * to say, so an older reader ignores it and an older item simply ends before it. The encoder,
+ * the decoder and the sizes are all generated from this list: a new record type in the capture
+ * is one line here (and its F_ list above).
  */
 #define RECORDS(X)								\
 	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter), NONE)	\
@@ -599,7 +600,7 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 		return true;
 	if (!get_uv(&p, end, &fl))
 		return false;
-	x->xflags = fl & SCRY_SX_SOCK;	/* a newer writer's flags: its fields come after ours */
+	x->xflags = fl & SCRY_SX_SOCK;	/* a newer writer's flags: their fields come after */
 	if (!(fl & SCRY_SX_SOCK))
 		goto done;
 	if (x->path_len)	/* the addresses stand where a path would */

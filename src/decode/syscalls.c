@@ -42,8 +42,8 @@ struct arg_rule {
 	const char *name;
 	const char *spec;
 	enum io_class io;
-	char ret;		/* ARG_X for calls that return addresses, ARG_N for those that return
-				 * a socket (accept); default signed decimal */
+	char ret;		/* ARG_X for calls that return addresses, ARG_N for those
+				 * that return a socket (accept); default signed decimal */
 	uint8_t role;		/* enum sock_call_role of a socket call */
 };
 
@@ -202,8 +202,11 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 		case ARG_A_OUT:
 		case ARG_M:
 		case ARG_M_OUT:
-			d->peer = (i + 1) | (colon[1] == ARG_M || colon[1] == ARG_M_OUT ? SCRY_PEER_MSG : 0) |
-				  (colon[1] == ARG_A_OUT || colon[1] == ARG_M_OUT ? SCRY_PEER_OUT : 0);
+			d->peer = i + 1;
+			if (colon[1] == ARG_M || colon[1] == ARG_M_OUT)
+				d->peer |= SCRY_PEER_MSG;
+			if (colon[1] == ARG_A_OUT || colon[1] == ARG_M_OUT)
+				d->peer |= SCRY_PEER_OUT;
 			break;
 		}
 	}

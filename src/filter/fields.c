@@ -399,16 +399,16 @@ static bool tuple_port(const struct scry_event *ev, struct field_val *v, enum tu
 	return t && U(local ? t->lport : t->rport);
 }
 
-#define TUPLE_GETTERS(what, END)							\
-	static bool get_##what##ip(const struct scry_event *ev, struct field_val *v,		\
-				   struct sbuf *b)						\
-	{											\
-		return tuple_ip(ev, v, b, END);							\
-	}											\
-	static bool get_##what##port(const struct scry_event *ev, struct field_val *v,	\
-				     struct sbuf *b)						\
-	{											\
-		return tuple_port(ev, v, END);							\
+#define TUPLE_GETTERS(what, END)							   \
+	static bool get_##what##ip(const struct scry_event *ev, struct field_val *v,	   \
+				   struct sbuf *b)					   \
+	{										   \
+		return tuple_ip(ev, v, b, END);						   \
+	}										   \
+	static bool get_##what##port(const struct scry_event *ev, struct field_val *v,   \
+				     struct sbuf *b)					   \
+	{										   \
+		return tuple_port(ev, v, END);						   \
 	}
 TUPLE_GETTERS(l, END_LOCAL)
 TUPLE_GETTERS(r, END_REMOTE)

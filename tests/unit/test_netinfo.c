@@ -270,9 +270,11 @@ static void socket_calls_say_tuples(void **state)
 	size = sock_exit(&r.x, SYS_accept, 5, AF_INET6, SOCK_STREAM, "::1", 8080, "::1", 40000,
 			 NULL);
 	assert_string_equal(info_of(&r, size, info, sizeof(info)),
-			    "res=5 fd=5(<6t>[::1]:40000->[::1]:8080) lfd=3(<s>) addr=0x0 addrlen=0x64");
+			    "res=5 fd=5(<6t>[::1]:40000->[::1]:8080) lfd=3(<s>) addr=0x0 "
+			    "addrlen=0x64");
 	assert_string_equal(fields_of(&r, size, f),
-			    "::1 8080 ::1 40000 ::1 8080 ::1 40000 1 5 [::1]:40000->[::1]:8080 tcp ip");
+			    "::1 8080 ::1 40000 ::1 8080 ::1 40000 1 5 [::1]:40000->[::1]:8080 "
+			    "tcp ip");
 	/* listen, bind: the local end only; no client */
 	size = sock_exit(&r.x, SYS_listen, 0, AF_INET, SOCK_STREAM, "0.0.0.0", 8080, NULL, 0, NULL);
 	r.x.args[1] = 64;
@@ -284,8 +286,8 @@ static void socket_calls_say_tuples(void **state)
 	size = sock_exit(&r.x, SYS_sendto, 1234, AF_INET, SOCK_DGRAM, "0.0.0.0", 50000,
 			 "127.0.0.1", 53, NULL);
 	assert_string_equal(info_of(&r, size, info, sizeof(info)),
-			    "res=1234 fd=3(<4u>0.0.0.0:50000->127.0.0.1:53) buf=0x0 size=100 flags=0x0 "
-			    "addr=0x0 addrlen=0");
+			    "res=1234 fd=3(<4u>0.0.0.0:50000->127.0.0.1:53) buf=0x0 size=100 "
+			    "flags=0x0 addr=0x0 addrlen=0");
 	assert_string_equal(fields_of(&r, size, f),
 			    "127.0.0.1 53 0.0.0.0 50000 0.0.0.0 50000 127.0.0.1 53 0 3 "
 			    "0.0.0.0:50000->127.0.0.1:53 udp ip");
@@ -293,8 +295,8 @@ static void socket_calls_say_tuples(void **state)
 	size = sock_exit(&r.x, SYS_recvfrom, 9, AF_INET, SOCK_DGRAM, "127.0.0.1", 53, "127.0.0.1",
 			 50000, NULL);
 	assert_string_equal(info_of(&r, size, info, sizeof(info)),
-			    "res=9 fd=3(<4u>127.0.0.1:50000->127.0.0.1:53) buf=0x0 size=100 flags=0x0 "
-			    "addr=0x0 addrlen=0x0");
+			    "res=9 fd=3(<4u>127.0.0.1:50000->127.0.0.1:53) buf=0x0 size=100 "
+			    "flags=0x0 addr=0x0 addrlen=0x0");
 	assert_string_equal(field_s(&r, size, "fd.is_server", f), "1");
 	/* a TCP socket's send: which end it is, the call does not say */
 	size = sock_exit(&r.x, SYS_sendto, 9, AF_INET, SOCK_STREAM, "127.0.0.1", 40000,
