@@ -14,6 +14,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define IPPROTO_TCP	6
 #define TCP_TIME_WAIT	6
 #define TCP_NEW_SYN_RECV 12
+#define SOCK_DONE	1	/* enum sock_flags: the peer's FIN came (tcp_fin) */
 
 static __always_inline bool full_sock(const struct sock *sk)
 {
@@ -28,6 +29,44 @@ static __always_inline __u64 sock_cgid(const struct sock *sk)
 	if (cgroup_v1)
 		return 0;
 	return BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
+}
+
+/* Before 4.19 (or so) the socket's flags were struct sock's own. */
+struct sock___flags_own {
+	unsigned long sk_flags;
+} __attribute__((preserve_access_index));
+
+static __always_inline unsigned long sock_flags(const struct sock *sk)
+{
+	const struct sock___flags_own *old = (const void *)sk;
+
+	if (bpf_core_field_exists(sk->__sk_common.skc_flags))
+		return BPF_CORE_READ(sk, __sk_common.skc_flags);
+	if (bpf_core_field_exists(old->sk_flags))
+		return BPF_CORE_READ(old, sk_flags);
+	return 0;
+}
+
+/*
+ * A full TCP socket's payload bytes each way, from the kernel's own counters (see event.h for
+ * why these and the corrections). Read at the moment itself: a close is often in softirq.
+ */
+static __always_inline void tcp_bytes(struct scry_rec_sock_state *r, const struct sock *sk)
+{
+	const struct tcp_sock *tp = (const void *)sk;
+	__u64 in;
+
+	if (!bpf_core_field_exists(tp->bytes_received) || !bpf_core_field_exists(tp->bytes_acked))
+		return;
+	in = BPF_CORE_READ(tp, bytes_received);
+	if (in && (sock_flags(sk) & (1UL << SOCK_DONE)))
+		in--;
+	r->bytes_in = in;
+	if (bpf_core_field_exists(tp->bytes_sent) && bpf_core_field_exists(tp->bytes_retrans))
+		r->bytes_out = BPF_CORE_READ(tp, bytes_sent) - BPF_CORE_READ(tp, bytes_retrans);
+	else
+		r->bytes_out = BPF_CORE_READ(tp, bytes_acked);
+	r->xflags |= SCRY_SOCK_BYTES;
 }
 
 /* A TCP socket's moment as a record of `type` (see scry_rec_sock_state); false: not an IP socket. */
@@ -49,6 +88,8 @@ static __always_inline bool sock_moment(struct scry_rec_sock_state *r, __u16 typ
 	if (full_sock(sk)) {
 		r->h.cgid = sock_cgid(sk);
 		r->protocol = sk->sk_protocol;
+		if (r->protocol == IPPROTO_TCP)
+			tcp_bytes(r, sk);
 	} else {
 		r->protocol = IPPROTO_TCP;
 	}

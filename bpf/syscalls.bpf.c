@@ -10,6 +10,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "sockaddr.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -92,7 +93,7 @@ static __always_inline void fill_exit(struct scry_rec_sys_exit *r, __u32 nr, lon
 	r->nr = nr;
 	r->nargs = 0;
 	r->fd_kind[0] = r->fd_kind[1] = SCRY_FD_NONE;
-	r->__pad = 0;
+	r->xflags = 0;
 	r->path_len = 0;
 	r->ret = ret;
 	r->enter_ts = enter_ts;
@@ -108,6 +109,37 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 		r->args[i] = i < r->nargs ? sys_arg(regs, i) : 0;
 	r->fd_kind[0] = sa->fd_a ? task_fd_kind(t, arg_at(r, sa->fd_a)) : SCRY_FD_NONE;
 	r->fd_kind[1] = sa->fd_b ? task_fd_kind(t, arg_at(r, sa->fd_b)) : SCRY_FD_NONE;
+}
+
+/*
+ * A socket call's exit, with its socket's addresses in place of a path (see scry_sock_addr): the
+ * socket behind its fd (accept: the one it returned) as the call left it. Staged like any exit
+ * (send and receive calls are frequent): room for the largest is reserved, its size committed.
+ */
+static __always_inline void stage_exit_sock(struct scry_stage *s, struct task_struct *t,
+					    struct pt_regs *regs, __u32 nr, long ret,
+					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
+{
+	struct scry_rec_sys_exit *r = stage_reserve(s, SCRY_SYS_EXIT_SOCK_MAX, SCRY_STATS_TP);
+	struct scry_sock_addr *a = (void *)r->path;
+	struct sock *sk = NULL;
+	__u32 size = SCRY_SYS_EXIT_ARGS;
+	__s64 fd;
+
+	fill_exit(r, nr, ret, enter_ts);
+	fill_args(r, t, regs, sa);
+	fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
+	if (fd >= 0)
+		sk = task_fd_sock(t, fd);
+	if (sk) {
+		r->path_len = sock_addr_read(a, sk);
+		if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
+			peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
+		r->xflags = SCRY_SX_SOCK;
+		size += r->path_len;
+	}
+	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
+	stage_commit(s, size, SCRY_STATS_TP);
 }
 
 /* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
@@ -175,6 +207,8 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
 	if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
+	} else if (sa && sa->sock) {
+		stage_exit_sock(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);

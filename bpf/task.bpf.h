@@ -43,20 +43,42 @@ static __always_inline __u32 task_vpid(struct task_struct *t)
 	return pid_nr_inner(BPF_CORE_READ(t, group_leader, thread_pid));
 }
 
-/* Kind of the file behind `fd` in `t` (S_IFMT >> 12), SCRY_FD_NONE if there is none. */
-static __always_inline __u8 task_fd_kind(struct task_struct *t, __u64 fd)
+/* The file behind `fd` in `t`, or NULL. */
+static __always_inline struct file *task_fd_file(struct task_struct *t, __u64 fd)
 {
 	struct fdtable *fdt = t->files->fdt;
 	struct file *f = NULL;
-	__u16 mode;
 
 	if (!fdt || fd >= fdt->max_fds)
-		return SCRY_FD_NONE;
+		return NULL;
 	/* A variable index cannot go through a BTF pointer: read the slot. */
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]) || !f)
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]))
+		return NULL;
+	return f;
+}
+
+/* Kind of the file behind `fd` in `t` (S_IFMT >> 12), SCRY_FD_NONE if there is none. */
+static __always_inline __u8 task_fd_kind(struct task_struct *t, __u64 fd)
+{
+	struct file *f = task_fd_file(t, fd);
+	__u16 mode;
+
+	if (!f)
 		return SCRY_FD_NONE;
 	mode = BPF_CORE_READ(f, f_inode, i_mode);
 	return (mode >> 12) ? (mode >> 12) & 15 : SCRY_FD_ANON;
+}
+
+/* The socket behind `fd` in `t`, or NULL if the fd is no socket. */
+static __always_inline struct sock *task_fd_sock(struct task_struct *t, __u64 fd)
+{
+	struct file *f = task_fd_file(t, fd);
+	struct socket *so;
+
+	if (!f || ((BPF_CORE_READ(f, f_inode, i_mode) >> 12) & 15) != SCRY_FD_SOCK)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	return so ? BPF_CORE_READ(so, sk) : NULL;
 }
 
 /* Syscall argument i (0-5) as the user passed it, from the pt_regs saved at kernel entry. */

@@ -129,6 +129,22 @@ const char *sock_family(uint16_t family);
 void sock_addr_put(struct sbuf *b, uint16_t family, const uint8_t addr[16], uint16_t port);
 /* A TCP state as ss(8) names it ("ESTABLISHED"), "?" for a number the kernel has no name for. */
 const char *tcp_state_name(uint8_t st);
+/* What a socket call makes of its socket: fd.is_server, and the order of its tuple. */
+enum sock_call_role {
+	SCR_NONE = 0,		/* unknown from the call (a stream socket's send or receive) */
+	SCR_CLIENT,		/* connect; a datagram socket's send */
+	SCR_SERVER,		/* accept, bind, listen; a datagram socket's receive */
+	SCR_DGRAM_SEND,		/* sendto, sendmsg: the client on a datagram socket */
+	SCR_DGRAM_RECV,		/* recvfrom, recvmsg: the server on a datagram socket */
+};
+/* The socket addresses a syscall exit carries (connect, accept...), or NULL. */
+const struct scry_sock_addr *evt_sock_addr(const struct scry_event *ev);
+/* Which end of its socket the call's process is (SCR_CLIENT, SCR_SERVER or SCR_NONE). */
+enum sock_call_role evt_sock_role(const struct scry_event *ev);
+bool sock_addr_has_peer(const struct scry_sock_addr *a);
+/* "<4t>127.0.0.1:40000->127.0.0.1:8080" (the kind only if `kind`), the client first. */
+void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, enum sock_call_role role,
+		     bool kind);
 /* Does the event have values for a group of fields (enum evt_fields)? */
 static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 {
@@ -152,7 +168,13 @@ enum arg_fmt {
 	ARG_O = 'O',		/* octal (modes) */
 	ARG_F = 'F',		/* fd */
 	ARG_S = 'S',		/* user path, copied by BPF */
+	ARG_N = 'N',		/* socket fd: as F, and BPF records the socket's addresses */
+	ARG_A = 'A',		/* user sockaddr naming the peer (shown as X) */
+	ARG_A_OUT = 'a',	/* the same, filled in by the call (recvfrom) */
+	ARG_M = 'M',		/* user msghdr whose msg_name names the peer (shown as X) */
+	ARG_M_OUT = 'm',	/* the same, filled in by the call (recvmsg) */
 };
+
 
 enum io_class {
 	IO_NONE = 0,
@@ -166,6 +188,8 @@ struct syscall_desc {
 	const char *name;	/* NULL if the number is unused */
 	uint8_t nargs;
 	uint8_t fd_a, fd_b, path;	/* 1 + argument index, 0 = none (same convention as BPF) */
+	uint8_t sock, peer;	/* as struct scry_sysarg: whose addresses BPF records */
+	uint8_t role;		/* enum sock_call_role */
 	uint8_t io;		/* enum io_class */
 	char ret;		/* enum arg_fmt of the return value (ARG_L or ARG_X) */
 	char fmt[SCRY_NARGS];	/* enum arg_fmt per argument */

@@ -111,13 +111,38 @@ enum scry_fd_kind {
  * SCRY_REC_SYS_ENTER record right then, so a blocked syscall shows its enter while it blocks,
  * and the later exit has enter_ts 0. Either way every enter is reported exactly once, in order.
  */
+enum scry_exit_xflags {
+	SCRY_SX_SOCK = 1 << 0,	/* path[] holds a struct scry_sock_addr, not a path */
+};
+
+/*
+ * The addresses of the socket behind a socket syscall's fd (connect, bind, listen, sendto...:
+ * the table's argument; accept: the fd it returned), read from the socket at the exit, when the
+ * call has done its work: after connect or accept both ends are there. An unconnected datagram
+ * socket's peer comes from the call's own address argument (sendto, recvfrom). A unix socket's
+ * name follows the fixed part: its own bound name, else its peer's (a client's is the server's),
+ * NUL-terminated and NUL-padded to 8 bytes (the record stays aligned in its batch), an abstract
+ * name with '@' for its leading NUL.
+ */
+struct scry_sock_addr {
+	__u16 family;		/* AF_INET, AF_INET6, AF_UNIX, ... */
+	__u8 sktype;		/* SOCK_STREAM, SOCK_DGRAM, ... */
+	__u8 protocol;		/* IPPROTO_TCP, IPPROTO_UDP (0 for unix) */
+	__u16 lport;		/* local port, host order */
+	__u16 rport;		/* remote port, host order (0: no peer) */
+	__u8 laddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 raddr[16];
+	char name[];		/* AF_UNIX: the name, NUL-terminated (absent: no name) */
+};
+#define SCRY_UNIX_NAME_MAX	112	/* sun_path's 108 bytes and a NUL, padded to 8 */
+
 struct scry_rec_sys_exit {
 	struct scry_hdr h;
 	__u16 nr;
 	__u8 nargs;		/* number of valid args[] (0 in the short form) */
 	__u8 fd_kind[2];	/* enum scry_fd_kind of the table's fd arguments */
-	__u8 __pad;
-	__u16 path_len;		/* bytes of path[] including NUL, 0 if none */
+	__u8 xflags;		/* enum scry_exit_xflags */
+	__u16 path_len;		/* bytes of path[] (a path's including NUL), 0 if none */
 	__s64 ret;
 	__u64 enter_ts;		/* the folded enter's time, 0 if it was emitted on its own */
 	__u64 args[SCRY_NARGS];
@@ -130,7 +155,11 @@ struct scry_rec_sys_exit {
  * The per-CPU stage (map `stage`): records wait here for their batch. Userspace reads what is
  * left in every CPU's stage when scry stops, after the programs are detached.
  */
-#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_ARGS	/* larger records go out on their own */
+/* A socket call's exit with its socket's addresses, at most: staged like the others. */
+#define SCRY_SYS_EXIT_SOCK_MAX	(SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) + \
+				 SCRY_UNIX_NAME_MAX)
+/* Larger records go out on their own. */
+#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_SOCK_MAX
 struct scry_stage {
 	__u32 busy;		/* a tracepoint program is writing: the tick must not flush */
 	__u32 __pad;
@@ -204,12 +233,23 @@ struct scry_rec_cputick {
  * of whose socket it is: the header names no task (pid, tid 0, comm empty) and its cgid is the
  * socket's own cgroup (v2; 0 when scry attributes by a v1 hierarchy). The cookie identifies the
  * socket for its whole life, unlike an fd.
- */
-/*
+ *
  * A TCP socket's moment, the socket's own (softirq as often as not: the header names no task,
  * its cgid is the socket's cgroup): a state change, a retransmitted segment (oldstate = newstate
  * = the state then), a reset sent or received (the state then, and `dir`).
+ *
+ * A full TCP socket also carries the kernel's own byte counters then (SCRY_SOCK_BYTES): payload
+ * bytes, as tcplife reports them. The kernel's counters need two corrections to be payload:
+ * bytes_received counts the peer's FIN (one sequence number; SOCK_DONE says it came), and
+ * bytes_acked counts an active open's SYN and our FIN, so `bytes_out` is bytes_sent minus
+ * bytes_retrans (every first transmission, retransmits not twice) where the kernel has both
+ * (4.19), else bytes_acked as it is. A process-side sum cannot stand in: the socket closes in
+ * softirq, often before its process has read the last bytes.
  */
+enum scry_sock_xflags {
+	SCRY_SOCK_BYTES = 1 << 0,	/* bytes_in and bytes_out are the kernel's counters */
+};
+
 struct scry_rec_sock_state {
 	struct scry_hdr h;
 	__u64 cookie;
@@ -222,8 +262,11 @@ struct scry_rec_sock_state {
 	__u16 dir;		/* TCP_RESET: enum scry_sock_dir (sent, received); else 0 */
 	__u8 saddr[16];		/* local address: IPv4 in the first 4 bytes */
 	__u8 daddr[16];		/* remote address */
-	__u32 __pad2;
+	__u32 xflags;		/* enum scry_sock_xflags */
+	__u64 bytes_in;		/* payload bytes received in the socket's life (SOCK_BYTES) */
+	__u64 bytes_out;	/* payload bytes sent, each once */
 };
+
 
 /*
  * One send or receive on a socket of any family, as the socket layer reports it (send*, write,
@@ -341,6 +384,17 @@ struct scry_sysarg {
 	__u8 fd_a;		/* 1 + index of an fd argument whose file kind to record */
 	__u8 fd_b;		/* 1 + index of a second fd argument */
 	__u8 path;		/* 1 + index of a user path argument */
+	__u8 sock;		/* 1 + index of the socket fd whose addresses to record, or
+				 * SCRY_SYSARG_RET: the fd the call returns (accept) */
+	__u8 peer;		/* 1 + index of a user sockaddr argument naming the peer of an
+				 * unconnected socket (sendto, recvfrom), | enum scry_peer_arg */
+	__u8 __pad[2];
+};
+#define SCRY_SYSARG_RET	7
+enum scry_peer_arg {
+	SCRY_PEER_MSG = 1 << 7,	/* the argument is a msghdr: its msg_name is the sockaddr */
+	SCRY_PEER_OUT = 1 << 6,	/* the call fills it in (recvfrom): only when it succeeded */
+	SCRY_PEER_POS = 0x0f,
 };
 
 #define SCRY_NR_SYSCALLS	512
@@ -371,14 +425,18 @@ _Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
 _Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
-_Static_assert(sizeof(struct scry_rec_sock_state) == 104, "sock_state layout");
+_Static_assert(sizeof(struct scry_rec_sock_state) == 120, "sock_state layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) == 72, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");
 _Static_assert(sizeof(struct scry_rec_sock_seed) == 112, "sock_seed layout");
 _Static_assert(sizeof(struct scry_iter_sock) == 120, "iterator output layout");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
-_Static_assert(sizeof(struct scry_sysarg) == 4, "sysarg layout");
+_Static_assert(sizeof(struct scry_sysarg) == 8, "sysarg layout");
+_Static_assert(sizeof(struct scry_sock_addr) == 40, "sock_addr layout");
+_Static_assert(sizeof(struct scry_sock_addr) + SCRY_UNIX_NAME_MAX <= SCRY_PATH_MAX,
+	       "a unix name fits path[]");
+_Static_assert(SCRY_SYS_EXIT_SOCK_MAX % 8 == 0, "staged records stay 8-byte aligned");
 /* Every record fits the scratch buffer it is built in, and the ring's u16 size field. */
 _Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
 _Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");

@@ -206,7 +206,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  *   TSREL  a time not after the record's: 0 for none, else ts - value + 1
  *   COMM   a length byte (0..15: the kernel's comm) and the bytes before the NUL
  *   B16    16 bytes as they are (an IPv6 address, or IPv4 in the first 4)
- * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv).
+ * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv);
+ * the socket records' tail (SOCK) is their byte counters, when they have them.
  * The encoder and the decoder are both generated from these lists, so they cannot disagree.
  */
 #define F_SYS_ENTER(X)	X(struct scry_rec_sys_enter, nr, U)
@@ -250,9 +251,12 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 
 /*
  * One entry per record type: (type, fields, size without the tail, tail). The tail is the
- * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path) or EXEC (the
- * executable and argv). The encoder, the decoder and the sizes are all generated from this list:
- * a new record type in the capture is one line here (and its F_ list above).
+ * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path, then a
+ * socket's addresses), EXEC (the executable and argv) or SOCK (a TCP socket's byte counters).
+ * What format 2.3 added to a tail comes last in its item, present only when there is something
+ * to say, so an older reader ignores it and an older item simply ends before it. The encoder,
+ * the decoder and the sizes are all generated from this list: a new record type in the capture
+ * is one line here (and its F_ list above).
  */
 #define RECORDS(X)								\
 	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter), NONE)	\
@@ -263,10 +267,10 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), NONE)		\
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
-	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
+	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), NONE)		\
-	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), NONE)	\
-	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), NONE)	\
+	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
+	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
@@ -274,7 +278,7 @@ _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
 	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */
-#define REC_FIXED_MAX 112
+#define REC_FIXED_MAX 120
 #define CHECK_FIXED(type, fields, fixed, tail) _Static_assert(fixed <= REC_FIXED_MAX, #type);
 RECORDS(CHECK_FIXED)
 
@@ -389,19 +393,55 @@ static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
 	const struct scry_rec_sys_exit *x = &r->exit;
 	unsigned int i;
 
+	uint16_t plen = (x->xflags & SCRY_SX_SOCK) ? 0 : x->path_len;
+
 	*p++ = x->nargs | (x->fd_kind[0] ? SH_FD0 : 0) | (x->fd_kind[1] ? SH_FD1 : 0) |
-	       (x->path_len ? SH_PATH : 0);
+	       (plen ? SH_PATH : 0);
 	if (x->fd_kind[0])
 		*p++ = x->fd_kind[0];
 	if (x->fd_kind[1])
 		*p++ = x->fd_kind[1];
-	if (x->path_len)
-		p = put_uv(p, x->path_len);
+	if (plen)
+		p = put_uv(p, plen);
 	/* Zigzag: fd arguments such as AT_FDCWD (-100) take one byte, not ten. */
 	for (i = 0; i < x->nargs; i++)
 		p = put_uv(p, zz((int64_t)x->args[i]));
-	memcpy(p, x->path, x->path_len);
-	return p + x->path_len;
+	memcpy(p, x->path, plen);
+	p += plen;
+	if (!x->xflags)
+		return p;
+	/* 2.3: a socket's addresses, after everything an older reader knows. */
+	p = put_uv(p, x->xflags);
+	if (x->xflags & SCRY_SX_SOCK) {
+		const struct scry_sock_addr *a = (const void *)x->path;
+		size_t nlen = x->path_len - sizeof(*a);
+
+		p = put_uv(p, a->family);
+		p = put_uv(p, a->sktype);
+		p = put_uv(p, a->protocol);
+		p = put_uv(p, a->lport);
+		p = put_uv(p, a->rport);
+		p = enc_B16(p, a->laddr, r);
+		p = enc_B16(p, a->raddr, r);
+		p = put_uv(p, nlen);
+		memcpy(p, a->name, nlen);
+		p += nlen;
+	}
+	return p;
+}
+
+static inline uint8_t *put_tail_SOCK(uint8_t *p, const union scry_rec *r)
+{
+	const struct scry_rec_sock_state *s = &r->sock;
+
+	if (!s->xflags)
+		return p;
+	p = put_uv(p, s->xflags);
+	if (s->xflags & SCRY_SOCK_BYTES) {
+		p = put_uv(p, s->bytes_in);
+		p = put_uv(p, s->bytes_out);
+	}
+	return p;
 }
 
 static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
@@ -547,13 +587,60 @@ static bool get_hdr(struct cap_ctx *c, const uint8_t **pp, const uint8_t *end, s
 
 /* The tails, after the fields: the record's size, or 0 if the item is malformed. */
 static inline uint32_t get_tail_NONE(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
-				     uint32_t fixed)
+				     uint32_t fixed, bool framed)
 {
 	return fixed;
 }
 
+/*
+ * 2.3's socket addresses after an exit's path; true if there are none or they are whole. Only an
+ * item with a length can have them: format 1's items end where their fields do.
+ */
+static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_rec_sys_exit *x,
+			  bool framed)
+{
+	/* family, sktype, protocol, lport, rport: each within its member */
+	static const uint64_t max[5] = { UINT16_MAX, UINT8_MAX, UINT8_MAX, UINT16_MAX, UINT16_MAX };
+	struct scry_sock_addr *a = (void *)x->path;
+	const uint8_t *p = *pp;
+	uint64_t fl, v[6];
+	unsigned int i;
+
+	if (!framed || p >= end)
+		return true;
+	if (!get_uv(&p, end, &fl))
+		return false;
+	x->xflags = fl & SCRY_SX_SOCK;	/* a newer writer's flags: their fields come after */
+	if (!(fl & SCRY_SX_SOCK))
+		goto done;
+	if (x->path_len)	/* the addresses stand where a path would */
+		return false;
+	for (i = 0; i < 5; i++)
+		if (!get_uv(&p, end, &v[i]) || v[i] > max[i])
+			return false;
+	if (end - p < 32)
+		return false;
+	a->family = v[0];
+	a->sktype = v[1];
+	a->protocol = v[2];
+	a->lport = v[3];
+	a->rport = v[4];
+	memcpy(a->laddr, p, 16);
+	memcpy(a->raddr, p + 16, 16);
+	p += 32;
+	if (!get_uv(&p, end, &v[5]) || v[5] > SCRY_PATH_MAX - sizeof(*a) ||
+	    (size_t)(end - p) < v[5] || (v[5] && p[v[5] - 1] != '\0'))
+		return false;
+	memcpy(a->name, p, v[5]);
+	p += v[5];
+	x->path_len = sizeof(*a) + v[5];
+done:
+	*pp = p;
+	return true;
+}
+
 static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
-			      uint32_t fixed)
+			      uint32_t fixed, bool framed)
 {
 	struct scry_rec_sys_exit *x = &r->exit;
 	const uint8_t *p = *pp;
@@ -586,11 +673,13 @@ static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry
 		return 0;
 	memcpy(x->path, *pp, x->path_len);
 	*pp += x->path_len;
+	if (!get_exit_sock(pp, end, x, framed))
+		return 0;
 	return SCRY_SYS_EXIT_ARGS + x->path_len;
 }
 
 static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
-			      uint32_t fixed)
+			      uint32_t fixed, bool framed)
 {
 	struct scry_rec_exec *e = &r->exec;
 	size_t n = (size_t)e->exe_len + e->args_len;
@@ -602,9 +691,30 @@ static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry
 	return fixed + n;
 }
 
+/* 2.3's byte counters of a TCP socket's record (an older item ends before them). */
+static uint32_t get_tail_SOCK(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			      uint32_t fixed, bool framed)
+{
+	struct scry_rec_sock_state *s = &r->sock;
+	uint64_t fl, in, out;
+
+	if (!framed || *pp >= end)
+		return fixed;
+	if (!get_uv(pp, end, &fl))
+		return 0;
+	s->xflags = fl & SCRY_SOCK_BYTES;	/* a newer writer's flags: its fields come after */
+	if (!(fl & SCRY_SOCK_BYTES))
+		return fixed;
+	if (!get_uv(pp, end, &in) || !get_uv(pp, end, &out))
+		return 0;
+	s->bytes_in = in;
+	s->bytes_out = out;
+	return fixed;
+}
+
 /* The body of an event item of a known type, from its mask on; the end of what was read. */
 static const uint8_t *get_body(struct cap_ctx *c, uint8_t type, const uint8_t *p,
-			       const uint8_t *end, union scry_rec *out, uint32_t *size)
+			       const uint8_t *end, union scry_rec *out, uint32_t *size, bool framed)
 {
 	uint32_t sz = 0;
 
@@ -616,7 +726,7 @@ static const uint8_t *get_body(struct cap_ctx *c, uint8_t type, const uint8_t *p
 #define DEC_CASE(type, fields, fixed, tail)					\
 	case SCRY_REC_##type:							\
 		fields(DEC_FIELD)						\
-		sz = get_tail_##tail(&p, end, out, fixed);			\
+		sz = get_tail_##tail(&p, end, out, fixed, framed);		\
 		break;
 	switch (type) {
 	RECORDS(DEC_CASE)
@@ -635,7 +745,7 @@ int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_
 
 	if (len < 2 || in[0] == SCRY_REC_NONE || in[0] >= SCRY_REC__MAX)
 		return -EBADMSG;
-	p = get_body(c, in[0], in + 1, in + len, out, size);
+	p = get_body(c, in[0], in + 1, in + len, out, size, false);
 	return p ? p - in : -EBADMSG;
 }
 
@@ -652,7 +762,7 @@ int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scr
 	end = p + n;
 	/* Bytes after the fields this reader knows are a newer minor version's: ignored. */
 	if (in[0] < SCRY_REC__MAX)
-		return get_body(c, in[0], p, end, out, size) ? end - in : -EBADMSG;
+		return get_body(c, in[0], p, end, out, size, true) ? end - in : -EBADMSG;
 	/*
 	 * A type of a newer minor version: its common header still moves the delta context on (the
 	 * items after it are relative to it); the rest is skipped, and the caller counts it.

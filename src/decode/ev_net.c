@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "scry/state.h"
@@ -65,10 +66,10 @@ static void put_conn(struct sbuf *b, const struct sock_tuple *t)
 }
 
 /*
- * "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7"; a close of a connection
- * the socket table saw open adds how long it lived: "... FIN_WAIT2->CLOSE cookie=7
- * duration=12.345678ms". Not what it moved: a socket closes in softirq, often before its process
- * has read the last bytes (topconns has them; the kernel's own counters would be needed here).
+ * "127.0.0.1:36432->127.0.0.1:8080 tcp SYN_SENT->ESTABLISHED cookie=7"; a close says, as
+ * tcplife does, how long the connection lived (when the socket table saw it open) and the payload
+ * bytes it moved each way, by the kernel's own counters in the record: "... FIN_WAIT2->CLOSE
+ * cookie=7 duration=12.345678ms in=54321 out=1000003".
  */
 void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 {
@@ -86,12 +87,20 @@ void sock_state_info(const struct scry_event *ev, struct sbuf *b)
 	put_state(b, r->newstate);
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
-	if (r->newstate != 7 /* TCP_CLOSE */ || !s || !s->open_ts || ev->ts < s->open_ts)
+	if (r->newstate != 7 /* TCP_CLOSE */)
 		return;
-	snprintf(ms, sizeof(ms), " duration=%llu.%06llums",
-		 (unsigned long long)(ev->ts - s->open_ts) / 1000000,
-		 (unsigned long long)(ev->ts - s->open_ts) % 1000000);
-	sbuf__puts(b, ms);
+	if (s && s->open_ts && ev->ts >= s->open_ts) {
+		snprintf(ms, sizeof(ms), " duration=%llu.%06llums",
+			 (unsigned long long)(ev->ts - s->open_ts) / 1000000,
+			 (unsigned long long)(ev->ts - s->open_ts) % 1000000);
+		sbuf__puts(b, ms);
+	}
+	if (r->xflags & SCRY_SOCK_BYTES) {
+		sbuf__puts(b, " in=");
+		sbuf__u64(b, r->bytes_in);
+		sbuf__puts(b, " out=");
+		sbuf__u64(b, r->bytes_out);
+	}
 }
 
 /* tcpretrans, tcpreset: "127.0.0.1:36432->127.0.0.1:8080 tcp ESTABLISHED sent cookie=7" */
@@ -180,4 +189,87 @@ void sock_seed_info(const struct scry_event *ev, struct sbuf *b)
 	sbuf__u64(b, r->fd);
 	sbuf__puts(b, " cookie=");
 	sbuf__u64(b, r->cookie);
+}
+
+/* --- the addresses of a socket syscall's exit (struct scry_sock_addr) ------------------------ */
+
+const struct scry_sock_addr *evt_sock_addr(const struct scry_event *ev)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+
+	/* A view's row reads as an event with no record behind its header: size 0. */
+	if (ev->type != SCRY_REC_SYS_EXIT ||
+	    ev->size < SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) ||
+	    !(x->xflags & SCRY_SX_SOCK))
+		return NULL;
+	return (const void *)x->path;
+}
+
+enum sock_call_role evt_sock_role(const struct scry_event *ev)
+{
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
+	const struct syscall_desc *d = syscall_desc(ev->nr);
+
+	if (!a || !d)
+		return SCR_NONE;
+	switch (d->role) {
+	case SCR_DGRAM_SEND:
+		return a->sktype == SOCK_DGRAM ? SCR_CLIENT : SCR_NONE;
+	case SCR_DGRAM_RECV:
+		return a->sktype == SOCK_DGRAM ? SCR_SERVER : SCR_NONE;
+	default:
+		return d->role;
+	}
+}
+
+static bool addr_zero(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, sizeof(zero));
+}
+
+bool sock_addr_has_peer(const struct scry_sock_addr *a)
+{
+	return a->rport || !addr_zero(a->raddr);
+}
+
+/*
+ * sysdig's form: "<4t>127.0.0.1:40000->127.0.0.1:8080", the client first, whichever end the
+ * call is (a server's accept shows its peer first); "<4t>0.0.0.0:8080" with no peer (bind,
+ * listen); "<u>/run/app.sock" for a unix socket, with the name it or its peer has. IPv6
+ * addresses in brackets, as scry's other tuples. An end of unknown role shows local first.
+ */
+void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, enum sock_call_role role,
+		     bool kind)
+{
+	const char *l4 = sock_l4proto(a->family, a->protocol, a->sktype);
+
+	if (kind) {
+		sbuf__putc(b, '<');
+		sbuf__putc(b, a->family == AF_INET ? '4' : a->family == AF_INET6 ? '6' :
+			      a->family == AF_UNIX ? 'u' : '?');
+		if (*l4)
+			sbuf__putc(b, *l4);
+		sbuf__putc(b, '>');
+	}
+	if (a->family == AF_UNIX) {
+		sbuf__puts(b, a->name);
+		return;
+	}
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return;
+	if (!sock_addr_has_peer(a)) {
+		sock_addr_put(b, a->family, a->laddr, a->lport);
+		return;
+	}
+	if (role == SCR_SERVER) {
+		sock_addr_put(b, a->family, a->raddr, a->rport);
+		sbuf__puts(b, "->");
+		sock_addr_put(b, a->family, a->laddr, a->lport);
+	} else {
+		sock_addr_put(b, a->family, a->laddr, a->lport);
+		sbuf__puts(b, "->");
+		sock_addr_put(b, a->family, a->raddr, a->rport);
+	}
 }

@@ -5,8 +5,9 @@
  * so the same rules serve every architecture.
  *
  * An argument spec is a space-separated list of name:fmt, one per argument in order, where fmt
- * is an enum arg_fmt letter. The first two F arguments become fd_a and fd_b (their file kind is
- * recorded by BPF), the S argument is copied as a path.
+ * is an enum arg_fmt letter. The first two F (or N) arguments become fd_a and fd_b (their file
+ * kind is recorded by BPF), the S argument is copied as a path; an N argument's socket has its
+ * addresses recorded, and an A/a/M/m argument names the peer of an unconnected one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -41,7 +42,9 @@ struct arg_rule {
 	const char *name;
 	const char *spec;
 	enum io_class io;
-	char ret;		/* ARG_X for calls that return addresses; default signed decimal */
+	char ret;		/* ARG_X for calls that return addresses, ARG_N for those
+				 * that return a socket (accept); default signed decimal */
+	uint8_t role;		/* enum sock_call_role of a socket call */
 };
 
 static const struct arg_rule rules[] = {
@@ -100,17 +103,17 @@ static const struct arg_rule rules[] = {
 	{ "truncate", "path:S length:L" },
 	{ "mount", "source:X target:S fstype:X flags:X data:X" },
 	{ "umount2", "target:S flags:X" },
-	/* network */
+	/* network: the calls that name an address show the socket's (N, and the peer's: A, M) */
 	{ "socket", "domain:U type:X protocol:U" },
-	{ "connect", "fd:F addr:X addrlen:U" },
-	{ "bind", "fd:F addr:X addrlen:U" },
-	{ "listen", "fd:F backlog:D" },
-	{ "accept", "fd:F addr:X addrlen:X" },
-	{ "accept4", "fd:F addr:X addrlen:X flags:X" },
-	{ "sendto", "fd:F buf:X size:U flags:X addr:X addrlen:U" },
-	{ "recvfrom", "fd:F buf:X size:U flags:X addr:X addrlen:X" },
-	{ "sendmsg", "fd:F msg:X flags:X" },
-	{ "recvmsg", "fd:F msg:X flags:X" },
+	{ "connect", "fd:N addr:A addrlen:U", IO_NONE, 0, SCR_CLIENT },
+	{ "bind", "fd:N addr:X addrlen:U", IO_NONE, 0, SCR_SERVER },
+	{ "listen", "fd:N backlog:D", IO_NONE, 0, SCR_SERVER },
+	{ "accept", "lfd:F addr:X addrlen:X", IO_NONE, ARG_N, SCR_SERVER },
+	{ "accept4", "lfd:F addr:X addrlen:X flags:X", IO_NONE, ARG_N, SCR_SERVER },
+	{ "sendto", "fd:N buf:X size:U flags:X addr:A addrlen:U", IO_NONE, 0, SCR_DGRAM_SEND },
+	{ "recvfrom", "fd:N buf:X size:U flags:X addr:a addrlen:X", IO_NONE, 0, SCR_DGRAM_RECV },
+	{ "sendmsg", "fd:N msg:M flags:X", IO_NONE, 0, SCR_DGRAM_SEND },
+	{ "recvmsg", "fd:N msg:m flags:X", IO_NONE, 0, SCR_DGRAM_RECV },
 	{ "sendmmsg", "fd:F msgvec:X vlen:U flags:X" },
 	{ "recvmmsg", "fd:F msgvec:X vlen:U flags:X timeout:X" },
 	{ "shutdown", "fd:F how:U" },
@@ -174,25 +177,48 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	snprintf(buf, sizeof(buf), "%s", r->spec);
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
 		char *colon = strchr(tok, ':');
-		if (i >= SCRY_NARGS || !colon || !strchr("UDLXOFS", colon[1]) || colon[2])
+		if (i >= SCRY_NARGS || !colon || !strchr("UDLXOFSNAaMm", colon[1]) || colon[2])
 			return -EINVAL;
 		*colon = '\0';
 		if (strlen(tok) >= sizeof(d->argname[i]))
 			return -EINVAL;
 		strcpy(d->argname[i], tok);
 		d->fmt[i] = colon[1];
-		if (colon[1] == ARG_F) {
+		switch (colon[1]) {
+		case ARG_N:
+			d->sock = i + 1;	/* a socket fd is an fd: */
+			/* fall through */
+		case ARG_F:
 			if (!d->fd_a)
 				d->fd_a = i + 1;
 			else if (!d->fd_b)
 				d->fd_b = i + 1;
-		} else if (colon[1] == ARG_S && !d->path) {
-			d->path = i + 1;
+			break;
+		case ARG_S:
+			if (!d->path)
+				d->path = i + 1;
+			break;
+		case ARG_A:
+		case ARG_A_OUT:
+		case ARG_M:
+		case ARG_M_OUT:
+			d->peer = i + 1;
+			if (colon[1] == ARG_M || colon[1] == ARG_M_OUT)
+				d->peer |= SCRY_PEER_MSG;
+			if (colon[1] == ARG_A_OUT || colon[1] == ARG_M_OUT)
+				d->peer |= SCRY_PEER_OUT;
+			break;
 		}
 	}
 	d->nargs = i;
 	d->io = r->io;
 	d->ret = r->ret ? r->ret : ARG_L;
+	if (d->ret == ARG_N)
+		d->sock = SCRY_SYSARG_RET;
+	d->role = r->role;
+	/* A path and a socket's addresses share the record's path[]: one or the other. */
+	if (d->sock && d->path)
+		return -EINVAL;
 	return 0;
 }
 
@@ -312,5 +338,7 @@ void syscalls__bpf_rules(struct scry_sysarg *out, uint32_t n)
 		out[i].fd_a = table[i].fd_a;
 		out[i].fd_b = table[i].fd_b;
 		out[i].path = table[i].path;
+		out[i].sock = table[i].sock;
+		out[i].peer = table[i].peer;
 	}
 }

@@ -227,6 +227,9 @@ static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct 
 	if (!evt_has(ev, EVP_FD) || !ev->rec->exit.nargs)
 		return false;
 	d = syscall_desc(ev->nr);
+	/* accept: the fd it made, as in sysdig (the listening one is its argument lfd) */
+	if (d && d->sock == SCRY_SYSARG_RET && evt_sock_addr(ev))
+		return S(ev->res);
 	if (!d || !d->fd_a)
 		return false;
 	return S((int32_t)ev->rec->exit.args[d->fd_a - 1]);
@@ -242,7 +245,13 @@ static bool get_fd_type(const struct scry_event *ev, struct field_val *v, struct
 static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
 
+	/* a socket's: its tuple, the client first, as sysdig's fd.name */
+	if (a) {
+		sock_addr_tuple(b, a, evt_sock_role(ev), false);
+		return str_val(v, b->buf, b->len);
+	}
 	if (!evt_has(ev, EVP_FD) || !x->path_len)
 		return false;
 	return str_val(v, x->path, x->path_len - 1);
@@ -253,6 +262,10 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 /* A view's connection row reads as an event whose socket is the row's. */
 static bool get_sockfamily(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
+
+	if (a)
+		return cstr(v, sock_family(a->family));
 	if (evt_has(ev, EVP_SOCK_IO))
 		return cstr(v, sock_family(ev->rec->sio.family));
 	if (evt_has(ev, EVP_TUPLE))
@@ -263,7 +276,10 @@ static bool get_sockfamily(const struct scry_event *ev, struct field_val *v, str
 static bool get_l4proto(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	const struct scry_rec_sock_io *s = &ev->rec->sio;
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
 
+	if (a)
+		return cstr(v, sock_l4proto(a->family, a->protocol, a->sktype));
 	if (evt_has(ev, EVP_SOCK_IO))
 		return cstr(v, sock_l4proto(s->family, s->protocol, s->sktype));
 	if (evt_has(ev, EVP_TUPLE))
@@ -283,11 +299,26 @@ static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct 
 	return evt_has(ev, EVP_SOCK_IO) && cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
 }
 
-/* The event's TCP tuple: its own (sockstate...), else its socket's as the table knows it. */
+/*
+ * The event's IP tuple: its own (sockstate..., a socket call's exit), else its socket's as the
+ * table knows it.
+ */
 static const struct sock_tuple *tuple_of(const struct scry_event *ev, struct sock_tuple *tmp)
 {
 	const struct scry_rec_sock_state *s = &ev->rec->sock;
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
 
+	if (a) {
+		if (a->family != AF_INET && a->family != AF_INET6)
+			return NULL;
+		tmp->family = a->family;
+		tmp->protocol = a->protocol;
+		tmp->lport = a->lport;
+		tmp->rport = a->rport;
+		memcpy(tmp->laddr, a->laddr, sizeof(tmp->laddr));
+		memcpy(tmp->raddr, a->raddr, sizeof(tmp->raddr));
+		return tmp;
+	}
 	if (evt_has(ev, EVP_TUPLE)) {
 		tmp->family = s->family;
 		tmp->protocol = s->protocol;
@@ -300,10 +331,56 @@ static const struct sock_tuple *tuple_of(const struct scry_event *ev, struct soc
 	return ev->sock && ev->sock->tuple ? &ev->sock->t : NULL;
 }
 
-static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sbuf *b, bool local)
+/*
+ * Which end the event's process is: a socket call's by the call (connect, accept...), another
+ * network event's by how its socket was opened (the socket table's role).
+ */
+static enum sock_call_role role_of(const struct scry_event *ev)
+{
+	if (evt_sock_addr(ev))
+		return evt_sock_role(ev);
+	if (ev->sock && ev->sock->role == SOCK_ROLE_CLIENT)
+		return SCR_CLIENT;
+	if (ev->sock && ev->sock->role == SOCK_ROLE_SERVER)
+		return SCR_SERVER;
+	return SCR_NONE;
+}
+
+/*
+ * One end of the tuple: local or remote (fd.lip...), or server or client (fd.sip...), which is
+ * local or remote by the role. A client or server that is not there (bind, listen) has no value.
+ */
+enum tuple_end { END_LOCAL, END_REMOTE, END_SERVER, END_CLIENT };
+
+static const struct sock_tuple *tuple_end(const struct scry_event *ev, struct sock_tuple *tmp,
+					  enum tuple_end end, bool *local)
+{
+	const struct sock_tuple *t = tuple_of(ev, tmp);
+	enum sock_call_role role = SCR_NONE;
+	static const uint8_t zero[16];
+
+	if (!t)
+		return NULL;
+	if (end == END_SERVER || end == END_CLIENT) {
+		role = role_of(ev);
+		if (role == SCR_NONE)
+			return NULL;
+		*local = (end == END_SERVER) == (role == SCR_SERVER);
+	} else {
+		*local = end == END_LOCAL;
+	}
+	/* fd.rip and fd.rport say 0.0.0.0 and 0 as before; a client that is not there is none */
+	if (role != SCR_NONE && !*local && !t->rport && !memcmp(t->raddr, zero, sizeof(zero)))
+		return NULL;
+	return t;
+}
+
+static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sbuf *b,
+		     enum tuple_end end)
 {
 	struct sock_tuple tmp;
-	const struct sock_tuple *t = tuple_of(ev, &tmp);
+	bool local;
+	const struct sock_tuple *t = tuple_end(ev, &tmp, end, &local);
 	char s[INET6_ADDRSTRLEN];
 
 	if (!t || !inet_ntop(t->family == AF_INET6 ? AF_INET6 : AF_INET, local ? t->laddr : t->raddr,
@@ -313,30 +390,59 @@ static bool tuple_ip(const struct scry_event *ev, struct field_val *v, struct sb
 	return str_val(v, b->buf, b->len);
 }
 
-static bool get_lip(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
-{
-	return tuple_ip(ev, v, b, true);
-}
-
-static bool get_rip(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
-{
-	return tuple_ip(ev, v, b, false);
-}
-
-static bool get_lport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+static bool tuple_port(const struct scry_event *ev, struct field_val *v, enum tuple_end end)
 {
 	struct sock_tuple tmp;
-	const struct sock_tuple *t = tuple_of(ev, &tmp);
+	bool local;
+	const struct sock_tuple *t = tuple_end(ev, &tmp, end, &local);
 
-	return t && U(t->lport);
+	return t && U(local ? t->lport : t->rport);
 }
 
-static bool get_rport(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+#define TUPLE_GETTERS(what, END)							   \
+	static bool get_##what##ip(const struct scry_event *ev, struct field_val *v,	   \
+				   struct sbuf *b)					   \
+	{										   \
+		return tuple_ip(ev, v, b, END);						   \
+	}										   \
+	static bool get_##what##port(const struct scry_event *ev, struct field_val *v,   \
+				     struct sbuf *b)					   \
+	{										   \
+		return tuple_port(ev, v, END);						   \
+	}
+TUPLE_GETTERS(l, END_LOCAL)
+TUPLE_GETTERS(r, END_REMOTE)
+TUPLE_GETTERS(s, END_SERVER)
+TUPLE_GETTERS(c, END_CLIENT)
+
+static bool get_is_server(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	struct sock_tuple tmp;
-	const struct sock_tuple *t = tuple_of(ev, &tmp);
+	enum sock_call_role role;
 
-	return t && U(t->rport);
+	if (!tuple_of(ev, &tmp) || (role = role_of(ev)) == SCR_NONE)
+		return false;
+	return U(role == SCR_SERVER);
+}
+
+/* A TCP socket's payload bytes so far, by the kernel's counters in its sockstate record. */
+static bool get_conn_bytes(const struct scry_event *ev, struct field_val *v, bool in)
+{
+	const struct scry_rec_sock_state *s = &ev->rec->sock;
+
+	if (!evt_has(ev, EVP_TUPLE) || !(s->xflags & SCRY_SOCK_BYTES))
+		return false;
+	return U(in ? s->bytes_in : s->bytes_out);
+}
+
+static bool get_bytes_in(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return get_conn_bytes(ev, v, true);
+}
+
+static bool get_bytes_out(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return get_conn_bytes(ev, v, false);
 }
 
 /* --- containers: the host reads "host" for id and name, as in sysdig --------------------- */
@@ -576,15 +682,22 @@ const struct field_desc field_table[] = {
 	{ "fd.num", FT_S64, 0, "syscall exit: the fd argument", get_fd_num },
 	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type,
 	  &fd_type_values },
-	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...)", get_fd_name },
-	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate: the socket's family, ip or unix",
+	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...); a socket call's tuple, client first", get_fd_name },
+	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },
-	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate: the IP socket's transport: tcp, udp, icmp, raw",
+	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate, socket calls: the IP socket's transport: tcp, udp, icmp, raw",
 	  get_l4proto, &l4proto_values },
-	{ "fd.lip", FT_STR, 0, "network events of a TCP socket: local IP address", get_lip },
-	{ "fd.lport", FT_U64, 0, "network events of a TCP socket: local port", get_lport },
-	{ "fd.rip", FT_STR, 0, "network events of a TCP socket: remote IP address", get_rip },
-	{ "fd.rport", FT_U64, 0, "network events of a TCP socket: remote port", get_rport },
+	{ "fd.lip", FT_STR, 0, "network events of a TCP socket, socket calls: local IP address", get_lip },
+	{ "fd.lport", FT_U64, 0, "network events of a TCP socket, socket calls: local port", get_lport },
+	{ "fd.rip", FT_STR, 0, "network events of a TCP socket, socket calls: remote IP address", get_rip },
+	{ "fd.rport", FT_U64, 0, "network events of a TCP socket, socket calls: remote port", get_rport },
+	{ "fd.sip", FT_STR, 0, "the server's IP address: the end that listened and accepted (or received a datagram)", get_sip },
+	{ "fd.sport", FT_U64, 0, "the server's port", get_sport },
+	{ "fd.cip", FT_STR, 0, "the client's IP address: the end that connected (or sent a datagram)", get_cip },
+	{ "fd.cport", FT_U64, 0, "the client's port", get_cport },
+	{ "fd.is_server", FT_U64, 0, "1 if the event's process is the server end of the socket, 0 the client", get_is_server },
+	{ "fd.bytes_in", FT_U64, 0, "sockstate, tcpretrans, tcpreset: the TCP connection's payload bytes received so far (the kernel's count; at the close, its total)", get_bytes_in },
+	{ "fd.bytes_out", FT_U64, 0, "sockstate, tcpretrans, tcpreset: its payload bytes sent so far, each once", get_bytes_out },
 	{ "evt.buflen", FT_U64, 0, "sockio: bytes the call moved", get_buflen },
 	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },

@@ -7,7 +7,7 @@
 # topcontainers_net and topprocs_net, live and replayed from a capture, and the capture split by
 # fd.l4proto and fd.sockfamily, each family on its own. Loopback only.
 . tests/lib/common.sh
-plan 15
+plan 17
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -55,20 +55,26 @@ CONNS=$SCRY_PID
 # over unix sockets: the workload is the helper's process.
 start_scry "$TMP/ctrs" "$TMP/ctrs.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and proc.name=net_io" ||
 	{ not_ok "scry -c topcontainers_net starts"; finish; }
-EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS 2>/dev/null; $EXTRA_CLEANUP"
+CTRS=$SCRY_PID
+start_scry "$TMP/live" "$TMP/live.err" "evt.type=sockstate and fd.l4proto=tcp" ||
+	{ not_ok "scry (the stream) starts"; finish; }
+LIVE=$SCRY_PID
+EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS $CTRS $LIVE 2>/dev/null; $EXTRA_CLEANUP"
 "$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c \
 	"/h/net_io tcp 127.0.0.1 $PT $K && /h/net_io udp 127.0.0.1 $PU $N $S && /h/net_io unix $M $Z" \
 	>"$TMP/client" 2>&1
 crc=$?
 i=0; until [ -s "$TMP/udp.bytes" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 sleep 0.3
-stop_scry INT; r1=$?
+SCRY_PID=$CTRS; stop_scry INT; r1=$?
 SCRY_PID=$PROCS; stop_scry INT; r2=$?
 SCRY_PID=$REC; stop_scry INT; r3=$?
 SCRY_PID=$CONNS; stop_scry INT; r4=$?
-checkall "four tracers exit 0 (views and -w; got $r1 $r2 $r3 $r4)" \
-	'[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ]' ||
-	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" "$TMP/conns.err" | sed 's/^/#   /'
+SCRY_PID=$LIVE; stop_scry INT; r5=$?
+checkall "five tracers exit 0 (views, -w and the stream; got $r1 $r2 $r3 $r4 $r5)" \
+	'[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ] && [ $r5 -eq 0 ]' ||
+	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" "$TMP/conns.err" "$TMP/live.err" |
+	sed 's/^/#   /'
 checkall "the workload did what it says: client read $R, server got $K over TCP and $N x $S over UDP" \
 	'[ $crc -eq 0 ] && [ "$(cat "$TMP/client")" = $R ] && [ "$(cat "$TMP/tcp.bytes")" = $K ] &&
 	 [ "$(cat "$TMP/udp.bytes")" = "$N $((N * S))" ]' ||
@@ -119,13 +125,28 @@ check "replayed: topcontainers_net is the live table" \
 replay topprocs_net "proc.pid=$SERVER"
 check "replayed: topprocs_net is the live table" \
 	[ "$(row "$TMP/rp" proc.pid "$SERVER")" = "$(row "$TMP/procs" proc.pid "$SERVER")" ]
-# The connection's close, both ends: how long it lived.
+# The connection's close, both ends: how long it lived and what it moved each way (the kernel's
+# counters: the client's out is the K bytes it sent, its in the R it read; the server's the reverse).
 "$SCRY" -r "$TMP/net.scry" -p '%container.name %evt.info' "evt.type=sockstate and fd.l4proto=tcp" \
 	>"$TMP/closes" 2>"$TMP/closes.err"
-checkall "the close of each end, with its own tuple (not the zeroed port) and how long it lived" \
-	'[ "$(grep -c "^$ctr 127.0.0.1:[1-9][0-9]*->127.0.0.1:$PT tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms\$" "$TMP/closes")" -eq 1 ] &&
-	 [ "$(grep -c "^host 127.0.0.1:$PT->127.0.0.1:[1-9][0-9]* tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms\$" "$TMP/closes")" -eq 1 ]' ||
+checkall "the close of each end, with its own tuple (not the zeroed port), how long it lived and its bytes (client in=$R out=$K, server in=$K out=$R)" \
+	'[ "$(grep -c "^$ctr 127.0.0.1:[1-9][0-9]*->127.0.0.1:$PT tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms in=$R out=$K\$" "$TMP/closes")" -eq 1 ] &&
+	 [ "$(grep -c "^host 127.0.0.1:$PT->127.0.0.1:[1-9][0-9]* tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms in=$K out=$R\$" "$TMP/closes")" -eq 1 ]' ||
 	grep CLOSE "$TMP/closes" | sed 's/^/#   /'
+# Live, the stream's close lines say the same.
+checkall "live: the stream's close lines carry the same bytes (client in=$R out=$K, server in=$K out=$R)" \
+	'[ "$(grep -c " 127.0.0.1:[1-9][0-9]*->127.0.0.1:$PT tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms in=$R out=$K\$" "$TMP/live")" -eq 1 ] &&
+	 [ "$(grep -c " 127.0.0.1:$PT->127.0.0.1:[1-9][0-9]* tcp [A-Z_0-9]*->CLOSE cookie=[0-9]* duration=[0-9]*\.[0-9]\{6\}ms in=$K out=$R\$" "$TMP/live")" -eq 1 ]' ||
+	grep CLOSE "$TMP/live" | sed 's/^/#   /'
+# fd.bytes_in and fd.bytes_out, printed and filtered on: each end's close by its remote port.
+cport=$(sed -n "s/^$ctr 127\.0\.0\.1:\([0-9]*\)->127\.0\.0\.1:$PT .*->CLOSE .*/\1/p" "$TMP/closes")
+"$SCRY" -r "$TMP/net.scry" -p '%fd.rport %fd.bytes_in %fd.bytes_out' \
+	"evt.type=sockstate and evt.info contains '->CLOSE ' and fd.rport in ($PT, ${cport:-0}) and fd.bytes_in>0" \
+	>"$TMP/bytes" 2>"$TMP/bytes.err"
+got=$(sort "$TMP/bytes" | tr '\n' ' ')
+want=$(printf '%s\n' "$PT $R $K" "$cport $K $R" | sort | tr '\n' ' ')
+check "fd.bytes_in/fd.bytes_out: the client's close $R in, $K out; the server's $K in, $R out (got $got)" \
+	[ "$got" = "$want" ]
 replay topconns "fd.l4proto=tcp and ($who)"
 check "replayed: topconns has the live table's two ends" [ "$(conn "$TMP/rp")" = "$(conn "$TMP/conns")" ]
 replay topcontainers_net "container.name=$ctr and fd.l4proto=tcp"

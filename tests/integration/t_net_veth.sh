@@ -10,7 +10,7 @@
 # - connections refused and connections aborted (SO_LINGER 0): resets received and sent on the
 #   client, received on the server, exactly.
 . tests/lib/common.sh
-plan 8
+plan 9
 . tests/lib/docker.sh
 
 for b in nft nsenter ip; do
@@ -109,6 +109,21 @@ print(a.get('tcp.retransmits'), a.get('tcp.resets'), b.get('tcp.resets'), a.get(
 c=$((1 + ABORTS))
 check "topcontainers_net: client $((r1 - r0)) retransmits, $((REFUSED + ABORTS)) resets, server $ABORTS; $c connections each side; client's bytes out include $K (got $rows)" \
 	[ "${rows% *}" = "$((r1 - r0)) $((REFUSED + ABORTS)) $ABORTS $c $c" -a "${rows##* }" -ge $K ]
+# Each close, as tcplife: the bytes each end moved by the kernel's counters, which the socket
+# still has when it closes in softirq; the client's K bytes out although segments were lost and
+# sent again (each counted once), and no FIN counted as a byte.
+closes=$(py "
+import json, collections, re
+c = collections.Counter()
+for l in open('$TMP/out'):
+    e = json.loads(l)
+    m = re.match(r'192\.0\.2\.(\d):(\d+)->192\.0\.2\.\d:(\d+) tcp [A-Z_0-9]+->CLOSE .* (in=\d+ out=\d+)$', e['evt.info'])
+    if e['evt.type'] == 'sockstate' and m and $P in (int(m.group(2)), int(m.group(3))):
+        c[(e['container.name'] == '$A' and 'client' or e['container.name'] == '$B' and 'server' or '?', m.group(4))] += 1
+print(' '.join('%s:%s:%d' % (k[0], k[1], n) for k, n in sorted(c.items())))")
+want="client:in=0 out=1:$ABORTS client:in=0 out=$K:1 server:in=1 out=0:$ABORTS server:in=$K out=0:1"
+check "closes: the client's in=0 out=$K, the server's in=$K out=0, and $ABORTS aborted ones with their 1 byte, client out, server in (got $closes)" \
+	[ "$closes" = "$want" ]
 check "the client container's events are its own: no sockstate of the server's port on it" \
 	[ "$(py "
 import json

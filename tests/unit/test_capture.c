@@ -2033,9 +2033,12 @@ static void newer_minor_items(void **state)
 		f.events += cap_rec_events(x);
 		memcpy(add(want, x->h.type, x->h.size, 0, 0, "", 0, 0), x, x->h.size);
 		if (i % 3 == 2 && item[1] < 0x7d) {
-			/* a field a newer version appended */
+			/*
+			 * a field a newer version appended: where 2.3 appended flags (syscall
+			 * exits, TCP socket records), after them, under a flag of its own
+			 */
 			item[1] += 3;
-			memset(p, 0xab, 3);
+			memcpy(p, (uint8_t[]){ 0x02, 0xab, 0xab }, 3);
 			p += 3;
 			appended++;
 		}
