@@ -39,6 +39,9 @@ struct run {
 	bool snapshots;		/* replay: rewritten (-r -w), every recording's tables first */
 	bool replayed;		/* replay: the captures were loaded and the replay ran */
 	bool net_io;		/* live: trace bytes on sockets (a network view, a capture) */
+	bool net_count;		/* live, net_io: the kernel sums them (view_net_sums) */
+	bool no_cpu;		/* live: nothing shows CPU time (no sched_switch, no tick) */
+	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
 	struct pipeline *pl;
 };
 
