@@ -16,9 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scry/event.h"
-
 #include "scry/container.h"
+#include "scry/event.h"
 #include "scry/probe.h"
 #include "scry/state.h"
 #include "scry/util.h"
@@ -49,7 +48,7 @@ struct sums {
 	bool baseline;			/* this read only sets where the recording starts */
 	struct scry_net_key *gone;	/* keys of processes gone: removed after the read */
 	size_t ngone, cap;
-	uint64_t calls, records;	/* calls summed; sockio records that came all the same */
+	uint64_t calls;			/* calls summed */
 	int err;
 };
 
@@ -253,8 +252,9 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		log_err("out of memory");
 		goto out;
 	}
-	log_debug("socket bytes: %s", !r->net_io ? "not traced" : r->net_count ?
-		  "summed in the kernel per process and key" : "a record per call");
+	if (r->net_io)
+		log_debug("socket bytes: %s", r->net_count ? "summed in the kernel per process and key" :
+			  "a record per call");
 	/*
 	 * A running task is charged at every tick, unless the tick found its CPU's stage busy (a
 	 * program writing it): views keep an interval open for a few such ticks, 100 ms at least.
