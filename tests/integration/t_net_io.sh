@@ -77,11 +77,15 @@ sleep 0.3
 # The count map of a scry in count mode (the UDP run's): "tgid ..." of its keys.
 sum_tgids() {
 	py "
-import json, subprocess
-maps = json.loads(subprocess.run(['bpftool', '-j', 'map', 'show'], capture_output=True, text=True).stdout)
-m = [m for m in maps if m.get('name') == 'net_counts' and $UDP in [p['pid'] for p in m.get('pids', [])]]
+import glob, json, re, subprocess
+def bt(*a): return json.loads(subprocess.run(['bpftool', '-j'] + list(a), capture_output=True, text=True).stdout)
+ids = set()
+for f in glob.glob('/proc/$UDP/fdinfo/*'):
+    m = re.search(r'^map_id:\\s*(\\d+)', open(f).read(), re.M)
+    if m: ids.add(m.group(1))
+m = [i for i in ids if bt('map', 'show', 'id', i).get('name') == 'net_counts']
 assert len(m) == 1, m
-d = json.loads(subprocess.run(['bpftool', '-j', 'map', 'dump', 'id', str(m[0]['id'])], capture_output=True, text=True).stdout)
+d = bt('map', 'dump', 'id', m[0])
 print(' '.join(str(int.from_bytes(bytes(int(b, 16) for b in e['key'][8:12]), 'little')) for e in d))
 "
 }
