@@ -102,7 +102,7 @@ bool view_needs_enters(const struct view_desc *v, const struct filter *f);
  * Whether a live run of this view (NULL: the event stream) with this filter can take its socket
  * bytes and calls from the kernel's sums per process, cgroup, family, protocol, socket type and
  * direction: a VF_NET_SUMS view whose filter reads nothing a sum cannot answer as each of its
- * calls would (a port, a socket, a thread, a time).
+ * calls would (a port, a socket, a thread, a time, what an exec changes).
  */
 bool view_net_sums(const struct view_desc *v, const struct filter *f);
 

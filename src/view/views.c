@@ -140,9 +140,13 @@ bool view_needs_enters(const struct view_desc *v, const struct filter *f)
 
 bool view_net_sums(const struct view_desc *v, const struct filter *f)
 {
-	/* What a sum's event answers as each of its calls would: the key's, and the process's. */
+	/*
+	 * What a sum's event answers as each of its calls would: the key's fields and what never
+	 * changes in a process. Not its name, command line or user: a key's sums span its execs
+	 * (runc's init talks to runc, then execs the container's program).
+	 */
 	static const char *const sum_fields[] = {
-		"proc.", "user.", "group.", "cgroup.", "container.", "k8s.", "fd.sockfamily",
+		"proc.pid", "proc.vpid", "cgroup.id", "container.", "k8s.", "fd.sockfamily",
 		"fd.l4proto", "evt.io_dir", "evt.type", "evt.category", NULL
 	};
 
