@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -37,87 +36,6 @@
 static uint64_t order_lag(unsigned int tick_hz)
 {
 	return tick_hz ? 3 * (1000000000ULL / tick_hz) + 20000000ULL : 100000000ULL;
-}
-
-/* Count mode: the kernel's sums (netsums in state.h), read every tick and at the end. */
-struct sums {
-	struct run *r;
-	struct probe *p;
-	struct netsums *ns;
-	uint64_t ts;			/* this read's time */
-	bool baseline;			/* this read only sets where the recording starts */
-	struct scry_net_key *gone;	/* keys of processes gone: removed after the read */
-	size_t ngone, cap;
-	uint64_t calls;			/* calls summed */
-	int err;
-};
-
-/* Whether a process will send nothing more: dead in the table, or unknown there and in /proc. */
-static bool proc_gone(struct proctab *pt, uint32_t tgid)
-{
-	struct scry_proc *p = proctab__proc(pt, tgid);
-	char path[32];
-
-	if (p)
-		return p->dead;
-	snprintf(path, sizeof(path), "/proc/%u", tgid);
-	return access(path, F_OK) && errno == ENOENT;
-}
-
-static void on_sum(void *ctx, const struct scry_net_key *k, uint64_t bytes, uint64_t calls)
-{
-	struct sums *s = ctx;
-	uint64_t db, dc;
-	int err;
-
-	err = netsums__delta(s->ns, k, bytes, calls, &db, &dc);
-	if (!err && dc && !s->baseline) {
-		err = pipeline__sum(s->r->pl, k, db, dc, s->ts);
-		s->calls += dc;
-	}
-	if (err) {
-		s->err = err;
-		return;
-	}
-	if (!proc_gone(s->r->procs, k->tgid))
-		return;
-	if (s->ngone == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct scry_net_key *g = realloc(s->gone, cap * sizeof(*g));
-
-		if (!g)
-			return;		/* removed at a later read */
-		s->gone = g;
-		s->cap = cap;
-	}
-	s->gone[s->ngone++] = *k;
-}
-
-/*
- * Read every key; what each gained since its last read goes to the pipeline as of now. Keys of
- * processes gone leave the map once their last sums are read: it holds the living, not the past.
- */
-static void sums_read(struct sums *s, bool baseline)
-{
-	static bool said;
-	size_t i;
-	int err;
-
-	if (!s->ns)
-		return;
-	s->ts = now_boot_ns();
-	s->baseline = baseline;
-	s->ngone = 0;
-	s->err = 0;
-	err = probe__net_counts(s->p, on_sum, s);
-	for (i = 0; i < s->ngone; i++)
-		if (!probe__net_forget(s->p, &s->gone[i]))
-			netsums__forget(s->ns, &s->gone[i]);
-	if ((err || s->err) && !said) {
-		log_err("reading the kernel's socket counts failed (%s): socket figures are short",
-			strerror(-(err ? err : s->err)));
-		said = true;
-	}
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -229,7 +147,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	};
 	struct probe_consumer to = { .record = on_record, .cgroup = on_cgroup, .ctx = r };
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
-	struct sums sums = { .r = r };
+	struct live_sums *sums = NULL;
 	struct probe_stats st;
 	struct probe *p = NULL;
 	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns, armed;
@@ -246,8 +164,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	p = probe__open(&po);
 	if (!p)
 		return -errno ? -errno : -EINVAL;
-	sums.p = p;
-	if (r->net_count && !(sums.ns = netsums__new())) {
+	if (r->net_count && !(sums = live_sums__new(r, p))) {
 		err = -ENOMEM;
 		log_err("out of memory");
 		goto out;
@@ -284,7 +201,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	 */
 	sleep_until_boot(armed);
 	pipeline__begin(pl, armed, slice_ns, true);
-	sums_read(&sums, true);
+	live_sums__read(sums, true);
 	clock__set_wall_offset(boot_to_wall_offset());
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -345,7 +262,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		pipeline__release(pl, arrived);
 		now = now_mono_ns();
 		if (now >= next_tick) {
-			sums_read(&sums, false);
+			live_sums__read(sums, false);
 			pipeline__tick(pl);
 			next_tick = now + RUN_TICK_NS;
 		}
@@ -359,7 +276,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	/* Stop the flow, then take what is already in the ring, unless a sink has ended the run. */
 	probe__detach(p);
 	if (!pipeline__status(pl)) {
-		sums_read(&sums, false);
+		live_sums__read(sums, false);
 		probe__drain(p);
 	}
 	if (!pipeline__status(pl)) {
@@ -373,18 +290,10 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		err = rc;
 	if (!probe__stats(p, &st))
 		summary(&st, pl, (now_mono_ns() - start) / 1e9);
-	if (sums.ns) {
-		log_debug("socket bytes: %llu calls summed in the kernel (%zu keys at the end), %llu "
-			  "sockio records", (unsigned long long)sums.calls, netsums__size(sums.ns),
-			  (unsigned long long)r->sum_records);
-		if (st.count_full)
-			log_info("%llu socket calls found the kernel's count map full (%u keys) and "
-				 "came as records instead", (unsigned long long)st.count_full,
-				 SCRY_NET_COUNT_MAX);
-	}
+	if (sums)
+		live_sums__summary(sums, st.count_full);
 out:
-	netsums__free(sums.ns);
-	free(sums.gone);
+	live_sums__free(sums);
 	if (epfd >= 0)
 		close(epfd);
 	if (sigfd >= 0)
