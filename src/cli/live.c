@@ -170,8 +170,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		goto out;
 	}
 	if (r->net_io)
-		log_debug("socket bytes: %s", r->net_count ? "summed in the kernel per process and key" :
-			  "a record per call");
+		log_debug("socket bytes: %s", r->net_count ?
+			  "summed in the kernel per process and key" : "a record per call");
 	/*
 	 * A running task is charged at every tick, unless the tick found its CPU's stage busy (a
 	 * program writing it): views keep an interval open for a few such ticks, 100 ms at least.

@@ -606,7 +606,8 @@ int probe__net_counts(struct probe *p, probe_count_fn fn, void *ctx)
 	}
 	while (!last) {
 		count = COUNT_BATCH;
-		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count, &bo)) {
+		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count,
+					 &bo)) {
 			if (errno != ENOENT) {
 				err = -errno;
 				goto cleanup;

@@ -33,7 +33,7 @@ struct pipeline {
 	uint64_t last_cgid;		/* the container cache: the last record's cgroup */
 	struct scry_container *last_ctr;
 	bool last_valid;
-	/* Count mode's sums waiting for their time (pipeline__sum), oldest first from `sum_head`. */
+	/* Count mode's sums waiting for their time (pipeline__sum), oldest first at `sum_head`. */
 	struct pending_sum *sums;
 	size_t nsums, sum_head, sums_cap;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
@@ -397,7 +397,9 @@ static void release_upto(struct pipeline *pl, uint64_t upto)
 	uint32_t size;
 
 	while (!pl->status && pl->sum_head < pl->nsums && pl->sums[pl->sum_head].ts <= upto) {
-		while (!pl->status && reorder__pop(pl->order, pl->sums[pl->sum_head].ts, &rec, &size))
+		uint64_t ts = pl->sums[pl->sum_head].ts;
+
+		while (!pl->status && reorder__pop(pl->order, ts, &rec, &size))
 			deliver_popped(pl, rec, size);
 		if (!pl->status)
 			deliver_sum(pl, &pl->sums[pl->sum_head++]);
