@@ -8,8 +8,9 @@
 #    topcontainers_cpu and under the full event stream; rounds side by side, medians. The
 #    target: the network view adds no more per message (one send or receive) than the counting
 #    floor adds per syscall.
-# 2. A bulk stream: iperf3 over loopback, client and server on CPU 1, untraced, under the view
-#    (sums, then records) and under the full stream: the throughput ratio to untraced.
+# 2. A bulk stream: iperf3 over loopback, client and server on CPU 1, untraced (first and last
+#    in each round), under the view (sums, then records) and under the full stream: the
+#    throughput ratio to untraced.
 set -u
 : "${BUILD:=build}"
 SCRY=$BUILD/scry FLOOR=$BUILD/scry-floor PP=$BUILD/helpers/net_pingpong
@@ -83,6 +84,7 @@ for r in $(seq "$ROUNDS"); do
 	traced b_view_net bulk -c topcontainers_net
 	traced b_view_rec bulk -c topcontainers_net "$RECORDS"
 	traced b_stream_all bulk
+	bulk >>"$TMP/b_untraced"	# at both ends of the round: the machine drifts
 done
 kill $ip 2>/dev/null
 echo
