@@ -207,6 +207,39 @@ static void empty_view_renders(void **state)
 	aggr__free(a);
 }
 
+/* A sum event counts as its calls and bytes (more than a record's u32); a record as one call. */
+static void sums_count_as_their_calls(void **state)
+{
+	struct aggr *a = aggr__new(view_lookup("topcontainers_net"));
+	struct scry_event ev;
+	struct view_row **rows;
+	size_t n = 0;
+
+	assert_non_null(a);
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.sio.h.type = SCRY_REC_SOCK_IO;
+	rec.sio.h.size = sizeof(struct scry_rec_sock_io);
+	rec.sio.bytes = 100;
+	rec.sio.dir = SCRY_SOCK_OUT;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_SOCK_IO;
+	aggr__event(a, &ev);			/* a record: 100 bytes, one call */
+	ev.sum_calls = 3;
+	ev.sum_bytes = 5000000000ULL;
+	aggr__event(a, &ev);			/* a sum */
+	rec.sio.dir = SCRY_SOCK_IN;
+	ev.sum_calls = 2;
+	ev.sum_bytes = 7;
+	aggr__event(a, &ev);
+	rows = aggr__sorted(a, FIG_NET_TOTAL, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0]->net_out, 5000000100ULL);
+	assert_int_equal(rows[0]->net_in, 7);
+	assert_int_equal(rows[0]->net_calls, 6);
+	aggr__free(a);
+}
+
 /*
  * Count mode only where a sum's event answers the filter as each of its calls would: the
  * totals views, filters on the process, container and the key's own fields.
@@ -255,6 +288,7 @@ int main(void)
 		cmocka_unit_test(nothing_before_the_start),
 		cmocka_unit_test(time_jump_near_max),
 		cmocka_unit_test(empty_view_renders),
+		cmocka_unit_test(sums_count_as_their_calls),
 		cmocka_unit_test(net_sums_only_where_a_sum_answers),
 	};
 
