@@ -189,7 +189,7 @@ static void containers_travel_with_their_records(void **state)
  */
 static void sums_take_their_place_in_time(void **state)
 {
-	static const uint64_t order[] = { 100, 200, 250, 300 };
+	static const uint64_t in[] = { 100, 300, 200, 240 }, order[] = { 100, 200, 240, 250, 300 };
 	struct scry_net_key k = { .cgid = 8, .tgid = 10, .family = 2, .protocol = 6, .sktype = 1,
 				  .dir = SCRY_SOCK_OUT };
 	struct fixture f;
@@ -197,25 +197,24 @@ static void sums_take_their_place_in_time(void **state)
 	size_t i;
 
 	setup(&f);
-	assert_int_equal(pipeline__order(f.pl, 1, 0), 0);
-	for (i = 0; i < 3; i++) {
-		r = mk_switch(0, i == 2 ? 300 : 100 * (i + 1), 8);
+	assert_int_equal(pipeline__order(f.pl, 2, 0), 0);
+	for (i = 0; i < 4; i++) {
+		r = mk_switch(i & 1, in[i], 8);
 		assert_int_equal(pipeline__record(f.pl, &r, r.h.size), 0);
 	}
 	assert_int_equal(pipeline__sum(f.pl, &k, 5000000000ULL, 3, 250), 0);
 	pipeline__release(f.pl, 220);
-	assert_int_equal(f.seen.n, 2);	/* the sum waits for 250 */
+	assert_int_equal(f.seen.n, 2);	/* the sum waits for 250, and 240 with it */
 	pipeline__release(f.pl, PIPELINE_ALL);
-
-	assert_int_equal(f.seen.n, 4);
-	for (i = 0; i < 4; i++)
+	assert_int_equal(f.seen.n, 5);
+	for (i = 0; i < 5; i++)
 		assert_int_equal(f.seen.ts[i], order[i]);
-	assert_int_equal(f.seen.calls[2], 3);
-	assert_int_equal(f.seen.bytes[2], 5000000000ULL);	/* more than a record's u32 */
-	assert_int_equal(f.seen.pid[2], 10);
-	assert_ptr_equal(f.seen.ctr[2], f.b);
-	assert_int_equal(f.seen.last_ts[2], 250);
-	assert_int_equal(f.seen.calls[3], 0);
+	assert_int_equal(f.seen.calls[3], 3);
+	assert_int_equal(f.seen.bytes[3], 5000000000ULL);	/* more than a record's u32 */
+	assert_int_equal(f.seen.pid[3], 10);
+	assert_ptr_equal(f.seen.ctr[3], f.b);
+	assert_int_equal(f.seen.last_ts[3], 250);
+	assert_int_equal(f.seen.calls[4], 0);
 	teardown(&f);
 }
 
