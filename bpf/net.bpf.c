@@ -165,10 +165,53 @@ int BPF_PROG(scry_tcp_recv_reset, const struct sock *sk)
 }
 
 /*
+ * Plain adds to this CPU's value: the kernel runs no program inside itself on one CPU (a softirq
+ * that lands in sock_send and sends skips it: counted as the program's misses), and sock_recv,
+ * which may, adds to keys of the other direction.
+ */
+static __always_inline bool count_add(struct scry_net_val *v, int ret)
+{
+	v->bytes += ret;
+	v->calls++;
+	return true;
+}
+
+/*
+ * Count mode: add the call to its key's sums. False when the map is full: the caller sends a
+ * record instead, so no call is ever lost, and the stats say how many went that way.
+ */
+static __always_inline bool sock_count(struct sock *sk, struct task_struct *t, int ret, __u8 dir)
+{
+	struct scry_net_val *v, first = { .bytes = ret, .calls = 1 };
+	struct scry_net_key k;
+	struct scry_cpu_stats *st;
+
+	__builtin_memset(&k, 0, sizeof(k));
+	k.cgid = task_cgid(t);
+	k.tgid = t->tgid;
+	k.family = sk->__sk_common.skc_family;
+	k.protocol = sk->sk_protocol;
+	k.sktype = sk->sk_type;
+	k.dir = dir;
+	v = bpf_map_lookup_elem(&net_counts, &k);
+	if (v)
+		return count_add(v, ret);
+	if (!bpf_map_update_elem(&net_counts, &k, &first, BPF_NOEXIST))
+		return true;
+	v = bpf_map_lookup_elem(&net_counts, &k);	/* made by another CPU meanwhile */
+	if (v)
+		return count_add(v, ret);
+	st = stats_slot(SCRY_STATS_NET);
+	if (st)
+		__sync_fetch_and_add(&st->count_full, 1);
+	return false;
+}
+
+/*
  * Bytes on a socket, in the task that sends or receives (sock_sendmsg/sock_recvmsg), so the
  * record is staged like a syscall exit. Should one ever fire in an interrupt that landed inside
  * another program's use of the stage (a kernel socket written from softirq), it goes out on its
- * own instead.
+ * own instead. In count mode only the calls the count map has no room for make a record.
  */
 static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir)
 {
@@ -179,10 +222,13 @@ static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir
 
 	if (ret < 0 || (dir == SCRY_SOCK_IN && (flags & MSG_PEEK)) || t->tgid == self_tgid)
 		return 0;
+	if (net_count && sock_count(sk, t, ret, dir))
+		return 0;
 	s = stage_get();
 	if (!s)
 		return 0;
-	staged = !s->busy;
+	/* Count mode may run without sched_switch to flush a stage: its records go out at once. */
+	staged = !s->busy && !net_count;
 	r = staged ? stage_reserve(s, sizeof(*r), SCRY_STATS_TP) : &local;
 	hdr_fill(&r->h, SCRY_REC_SOCK_IO, sizeof(*r), t, bpf_ktime_get_boot_ns());
 	r->cookie = bpf_get_socket_cookie(sk);
@@ -195,7 +241,7 @@ static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir
 	if (staged)
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	else
-		emit_direct(NULL, r, sizeof(*r), SCRY_STATS_NET);
+		emit_direct(net_count && !s->busy ? s : NULL, r, sizeof(*r), SCRY_STATS_NET);
 	return 0;
 }
 

@@ -25,6 +25,8 @@ const volatile bool fold_enters __weak = true;
  * enter. Exit records then carry no enter time, and exit/exit_group, which never return, are
  * reported by an enter record at the thread's exit (userspace counts every call at its return).
  */
+/* Socket bytes go to the net_counts map instead of a record each (see scry_net_key). */
+const volatile bool net_count __weak;
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;
 
@@ -60,6 +62,15 @@ struct {
 ARRAY_MAP(stats, BPF_MAP_TYPE_PERCPU_ARRAY, struct scry_cpu_stats, SCRY_STATS__MAX);
 
 ARRAY_MAP(sysargs, BPF_MAP_TYPE_ARRAY, struct scry_sysarg, SCRY_NR_SYSCALLS);
+
+/* Count mode's sums; a full map sends the call as a record (and counts it in stats). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* memory for the keys in use, not for the most */
+	__uint(max_entries, SCRY_NET_COUNT_MAX);	/* 1 when not counting (the loader) */
+	__type(key, struct scry_net_key);
+	__type(value, struct scry_net_val);
+} net_counts SEC(".maps") __weak;
 
 /* Builds variable-length records (exec, exits with a path); only tracepoint context uses it. */
 struct scratch {

@@ -42,6 +42,11 @@ struct scry_event {
 	int64_t res;			/* exit: return value */
 	uint64_t latency;		/* exit: ns since its enter, 0 if the enter was not seen */
 	uint64_t runtime_ns;		/* switch, cputick: on-CPU time charged to the task */
+	/*
+	 * A sockio that stands for many (live count mode, pipeline__sum): the calls and bytes since
+	 * the last read of its key. 0 calls: one record's call, its bytes in the record.
+	 */
+	uint64_t sum_calls, sum_bytes;
 	/* Filled by the state layer: the task and process the record is about. */
 	struct scry_thread *thread;
 	struct scry_proc *proc;

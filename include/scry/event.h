@@ -325,6 +325,28 @@ struct scry_iter_sock {
 	__u64 sk_cgid;		/* the socket's cgroup (cgroup v2; 0 if none) */
 };
 
+/*
+ * Count mode (the live views that show only byte and call totals): instead of a record per send
+ * or receive, sock_io adds to this key's per-CPU value in the `net_counts` map, and userspace
+ * reads the sums every tick. Every field but the socket's identity is a record's, so a filter on
+ * them judges a key as it would each of its records.
+ */
+#define SCRY_NET_COUNT_MAX 16384
+struct scry_net_key {
+	__u64 cgid;		/* the task's, as scry_hdr.cgid */
+	__u32 tgid;
+	__u16 family;
+	__u8 protocol;
+	__u8 sktype;
+	__u8 dir;		/* enum scry_sock_dir */
+	__u8 __pad[7];
+};
+
+struct scry_net_val {
+	__u64 bytes;
+	__u64 calls;
+};
+
 struct scry_rec_rename {
 	struct scry_hdr h;	/* comm = the new name */
 	char old_comm[SCRY_COMM_LEN];
@@ -356,7 +378,7 @@ struct scry_cpu_stats {
 	__u64 seen;		/* records the programs tried to emit */
 	__u64 dropped;		/* records that found no room in the ring buffer */
 	__u64 wakeups;		/* forced consumer wakeups */
-	__u64 __pad;
+	__u64 count_full;	/* socket calls the count map had no room for: sent as records */
 };
 
 /*
@@ -430,6 +452,7 @@ _Static_assert(sizeof(struct scry_rec_sock_io) == 72, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");
 _Static_assert(sizeof(struct scry_rec_sock_seed) == 112, "sock_seed layout");
 _Static_assert(sizeof(struct scry_iter_sock) == 120, "iterator output layout");
+_Static_assert(sizeof(struct scry_net_key) == 24, "net count key layout");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
 _Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 8, "sysarg layout");

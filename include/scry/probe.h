@@ -12,6 +12,8 @@ struct probe_opts {
 	bool exit_only;		/* with syscalls: sys_exit alone (no latency, half the cost) */
 	bool switch_enters;	/* keep sys_enter loaded so that probe__set_exit_only can switch */
 	bool net_io;		/* attach sock_send_length/sock_recv_length: bytes on sockets */
+	bool net_count;		/* with net_io: sums per key in the kernel (probe__net_counts) */
+	bool no_cpu;		/* no CPU time: no sched_switch, no tick (tick_hz unused) */
 	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
@@ -56,12 +58,22 @@ void probe__detach(struct probe *p);
 int probe__drain(struct probe *p);
 void probe__free(struct probe *p);
 
+struct scry_net_key;
+/* One key of the count map: its sums over every CPU since it was made. */
+typedef void (*probe_count_fn)(void *ctx, const struct scry_net_key *k, uint64_t bytes,
+			       uint64_t calls);
+/* Count mode: every key's sums to fn; 0 or -errno. */
+int probe__net_counts(struct probe *p, probe_count_fn fn, void *ctx);
+/* Count mode: remove a key (its process is gone and its last sums were read); 0 or -errno. */
+int probe__net_forget(struct probe *p, const struct scry_net_key *k);
+
 struct probe_stats {
 	uint64_t seen;		/* records the programs tried to emit */
 	uint64_t dropped;	/* of which found the ring buffer full */
 	uint64_t wakeups;	/* forced consumer wakeups */
 	uint64_t ctl_seen;	/* control records (cgroup made/removed), not counted above */
 	uint64_t ctl_dropped;
+	uint64_t count_full;	/* socket calls sent as records: the count map was full */
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 

@@ -105,6 +105,14 @@ int pipeline__tick(struct pipeline *pl);
  */
 #define PIPELINE_ALL UINT64_MAX
 void pipeline__release(struct pipeline *pl, uint64_t arrived);
+/*
+ * Live count mode: one key's calls and bytes since its last read, read from the kernel at `ts`
+ * (boot ns, not before the last call's `ts`). It reaches the sinks as one sockio event in time
+ * order: after every record older than `ts`, before any newer. 0 or -ENOMEM.
+ */
+struct scry_net_key;
+int pipeline__sum(struct pipeline *pl, const struct scry_net_key *k, uint64_t bytes,
+		  uint64_t calls, uint64_t ts);
 struct reorder_stats {
 	uint64_t late;		/* records that arrived after newer ones had left (out of order) */
 	uint64_t late_max_ns;	/* the most one of them was late by */

@@ -201,4 +201,21 @@ size_t sock_seed_settle(struct scry_rec_sock_seed *r, size_t n);
  */
 bool sock_seed_of(const struct scry_sock *s, uint64_t ts, struct scry_rec_sock_seed *r);
 
+/*
+ * --- netsums.c: count mode's sums, read again and again -----------------------------------------
+ * In count mode (live views of byte and call totals) the kernel adds each send and receive to
+ * its key's sums (struct scry_net_key) instead of sending a record; userspace reads every key's
+ * sums each tick and hands the views what the read added. This table is the last read of each.
+ */
+struct scry_net_key;
+struct netsums;
+struct netsums *netsums__new(void);
+void netsums__free(struct netsums *ns);
+/* What k's sums gained since its last read (a key read for the first time: all); 0 or -ENOMEM. */
+int netsums__delta(struct netsums *ns, const struct scry_net_key *k, uint64_t bytes,
+		   uint64_t calls, uint64_t *dbytes, uint64_t *dcalls);
+/* The key is gone from the kernel's map: one made again counts from 0. */
+void netsums__forget(struct netsums *ns, const struct scry_net_key *k);
+size_t netsums__size(const struct netsums *ns);
+
 #endif /* SCRY_STATE_H */

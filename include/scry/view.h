@@ -76,6 +76,11 @@ enum view_flags {
 	VF_ALL_ROWS = 1 << 0,	/* rows that measured nothing are shown too */
 	/* A list, not a table per interval: key columns first, no totals, JSON one array. */
 	VF_LIST = 1 << 1,
+	/*
+	 * Its socket figures are totals per process or container: live, the kernel may count them
+	 * (count mode, view_net_sums) instead of sending a record per send and receive.
+	 */
+	VF_NET_SUMS = 1 << 2,
 };
 
 struct view_desc {
@@ -95,6 +100,13 @@ struct filter;
 /* Whether a view (or the event stream, v NULL) with this filter needs syscall enters traced:
  * latency, or a filter on evt.dir, evt.latency or evt.num. */
 bool view_needs_enters(const struct view_desc *v, const struct filter *f);
+/*
+ * Whether a live run of this view (NULL: the event stream) with this filter can take its socket
+ * bytes and calls from the kernel's sums per process, cgroup, family, protocol, socket type and
+ * direction: a VF_NET_SUMS view whose filter reads nothing a sum cannot answer as each of its
+ * calls would (a port, a socket, a thread, a time, what an exec changes).
+ */
+bool view_net_sums(const struct view_desc *v, const struct filter *f);
 
 /*
  * A figure: how its value is computed from a row's counters, and how each renderer shows it.

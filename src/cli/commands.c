@@ -160,6 +160,15 @@ static int do_stream(struct scry_opts *o)
 		err = run__add_output(&r);
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
+	/*
+	 * Totals per process or container: summed in the kernel, no record per call. Then, with
+	 * no CPU shown, the scheduler programs (half of such a view's cost per message) stay off:
+	 * only the sums' rare overflow records are left to send, and they go out at once.
+	 */
+	if (!err && r.net_io && view_net_sums(v, pipeline__filter(r.pl))) {
+		r.net_count = true;
+		r.no_cpu = !(v->needs & NEED_SCHED);
+	}
 	if (!err)
 		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
 	run__fini(&r);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "scry/container.h"
+#include "scry/event.h"
 #include "scry/probe.h"
 #include "scry/state.h"
 #include "scry/util.h"
@@ -42,6 +43,9 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct run *r = ctx;
 
+	/* Count mode: a socket call the count map had no room for. */
+	if (r->net_count && ((struct scry_hdr *)data)->type == SCRY_REC_SOCK_IO)
+		r->sum_records++;
 	return pipeline__record(r->pl, data, size);
 }
 
@@ -183,6 +187,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		/* A sink that asked for enters before the start may ask again: keep them loaded. */
 		.switch_enters = mode != SYSCALLS_OFF && pipeline__enters_wanted(pl) >= 0,
 		.net_io = r->net_io,
+		.net_count = r->net_count,
+		.no_cpu = r->no_cpu,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
@@ -190,6 +196,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	};
 	struct probe_consumer to = { .record = on_record, .cgroup = on_cgroup, .ctx = r };
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
+	struct live_sums *sums = NULL;
 	struct probe_stats st;
 	struct probe *p = NULL;
 	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns, armed;
@@ -206,6 +213,14 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	p = probe__open(&po);
 	if (!p)
 		return -errno ? -errno : -EINVAL;
+	if (r->net_count && !(sums = live_sums__new(r, p))) {
+		err = -ENOMEM;
+		log_err("out of memory");
+		goto out;
+	}
+	if (r->net_io)
+		log_debug("socket bytes: %s", r->net_count ?
+			  "summed in the kernel per process and key" : "a record per call");
 	/*
 	 * A running task is charged at every tick, unless the tick found its CPU's stage busy (a
 	 * program writing it): views keep an interval open for a few such ticks, 100 ms at least.
@@ -235,6 +250,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	 */
 	sleep_until_boot(armed);
 	pipeline__begin(pl, armed, slice_ns, true);
+	live_sums__read(sums, true);
 	clock__set_wall_offset(boot_to_wall_offset());
 	if (r->net_io)
 		seed_socks(r, armed);
@@ -297,6 +313,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		pipeline__release(pl, arrived);
 		now = now_mono_ns();
 		if (now >= next_tick) {
+			live_sums__read(sums, false);
 			pipeline__tick(pl);
 			next_tick = now + RUN_TICK_NS;
 		}
@@ -309,8 +326,10 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	}
 	/* Stop the flow, then take what is already in the ring, unless a sink has ended the run. */
 	probe__detach(p);
-	if (!pipeline__status(pl))
+	if (!pipeline__status(pl)) {
+		live_sums__read(sums, false);
 		probe__drain(p);
+	}
 	if (!pipeline__status(pl)) {
 		containers__settle(r->containers, 1000);
 		pipeline__release(pl, PIPELINE_ALL);
@@ -322,7 +341,10 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		err = rc;
 	if (!probe__stats(p, &st))
 		summary(&st, pl, (now_mono_ns() - start) / 1e9);
+	if (sums)
+		live_sums__summary(sums, st.count_full);
 out:
+	live_sums__free(sums);
 	if (epfd >= 0)
 		close(epfd);
 	if (sigfd >= 0)

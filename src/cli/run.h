@@ -39,6 +39,9 @@ struct run {
 	bool snapshots;		/* replay: rewritten (-r -w), every recording's tables first */
 	bool replayed;		/* replay: the captures were loaded and the replay ran */
 	bool net_io;		/* live: trace bytes on sockets (a network view, a capture) */
+	bool net_count;		/* live, net_io: the kernel sums them (view_net_sums) */
+	bool no_cpu;		/* live: nothing shows CPU time (no sched_switch, no tick) */
+	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
 	struct pipeline *pl;
 };
 
@@ -65,5 +68,15 @@ int run__add_output(struct run *r);
 
 /* live.c: the live source's loop. */
 int live__loop(struct run *r, enum syscall_mode mode);
+
+/* live_sums.c: count mode's reads of the kernel's socket sums (net_count). */
+struct probe;
+struct live_sums;
+struct live_sums *live_sums__new(struct run *r, struct probe *p);
+void live_sums__free(struct live_sums *s);
+/* What every key gained since its last read, to the pipeline now (baseline: to no one). */
+void live_sums__read(struct live_sums *s, bool baseline);
+/* -v: what was summed; always: calls that found the map full (probe_stats.count_full). */
+void live_sums__summary(const struct live_sums *s, uint64_t count_full);
 
 #endif /* SCRY_CLI_RUN_H */

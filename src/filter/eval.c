@@ -115,6 +115,32 @@ bool node__uses(const struct node *n, const char *const *fields)
 	return false;
 }
 
+/* A name in `fields` is a field, or with a final '.' every field under it. */
+static bool listed(const char *name, const char *const *fields)
+{
+	size_t i, n;
+
+	for (i = 0; fields[i]; i++) {
+		n = strlen(fields[i]);
+		if (n && fields[i][n - 1] == '.' ? !strncmp(name, fields[i], n) :
+		    !strcmp(name, fields[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool node__uses_only(const struct node *n, const char *const *fields)
+{
+	size_t i;
+
+	if (n->field && !listed(n->field->name, fields))
+		return false;
+	for (i = 0; i < n->nkids; i++)
+		if (!node__uses_only(n->kids[i], fields))
+			return false;
+	return true;
+}
+
 void node__free(struct node *n)
 {
 	size_t i;
@@ -133,6 +159,11 @@ void node__free(struct node *n)
 bool filter__uses(const struct filter *f, const char *const *fields)
 {
 	return f && node__uses(f->root, fields);
+}
+
+bool filter__uses_only(const struct filter *f, const char *const *fields)
+{
+	return !f || node__uses_only(f->root, fields);
 }
 
 bool filter__match(const struct filter *f, const struct scry_event *ev)

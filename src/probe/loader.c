@@ -234,9 +234,19 @@ struct probe *probe__open(const struct probe_opts *o)
 				 d->loss);
 		}
 	}
-	p->tick_hz = o->tick_hz;
-	if (!o->tick_hz)
+	p->tick_hz = o->no_cpu ? 0 : o->tick_hz;
+	if (!p->tick_hz)
 		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
+	/* Nothing to charge: the switch and the tick are most of a view's cost per message. */
+	if (o->no_cpu)
+		bpf_program__set_autoload(p->skel->progs.scry_sched_switch, false);
+	p->skel->rodata->net_count = o->net_io && o->net_count;
+	err = bpf_map__set_max_entries(p->skel->maps.net_counts,
+				       p->skel->rodata->net_count ? SCRY_NET_COUNT_MAX : 1);
+	if (err) {
+		log_err("cannot size the socket count map (%s)", strerror(-err));
+		goto fail;
+	}
 
 	if (o->syscalls && o->exit_only) {
 		/* Kept loaded (not attached) when the mode may change at run time. */
@@ -566,8 +576,64 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 			*(ctl ? &out->ctl_seen : &out->seen) += vals[cpu].seen;
 			*(ctl ? &out->ctl_dropped : &out->dropped) += vals[cpu].dropped;
 			out->wakeups += vals[cpu].wakeups;
+			out->count_full += vals[cpu].count_full;
 		}
 	}
 	free(vals);
+	return 0;
+}
+
+/* Keys per batch lookup: a tick's read is one or a few system calls. */
+#define COUNT_BATCH 256
+
+int probe__net_counts(struct probe *p, probe_count_fn fn, void *ctx)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	int fd = bpf_map__fd(p->skel->maps.net_counts), n = libbpf_num_possible_cpus();
+	struct scry_net_key *keys = NULL;
+	struct scry_net_val *vals = NULL;
+	uint32_t count, i, batch = 0;
+	bool first = true, last = false;
+	int err = 0, cpu;
+
+	if (n <= 0)
+		return -EINVAL;
+	keys = calloc(COUNT_BATCH, sizeof(*keys));
+	vals = calloc((size_t)COUNT_BATCH * n, sizeof(*vals));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	while (!last) {
+		count = COUNT_BATCH;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count,
+					 &bo)) {
+			if (errno != ENOENT) {
+				err = -errno;
+				goto cleanup;
+			}
+			last = true;	/* the end: `count` keys came with it */
+		}
+		first = false;
+		for (i = 0; i < count; i++) {
+			uint64_t bytes = 0, calls = 0;
+
+			for (cpu = 0; cpu < n; cpu++) {
+				bytes += vals[(size_t)i * n + cpu].bytes;
+				calls += vals[(size_t)i * n + cpu].calls;
+			}
+			fn(ctx, &keys[i], bytes, calls);
+		}
+	}
+cleanup:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+int probe__net_forget(struct probe *p, const struct scry_net_key *k)
+{
+	if (bpf_map_delete_elem(bpf_map__fd(p->skel->maps.net_counts), k) && errno != ENOENT)
+		return -errno;
 	return 0;
 }

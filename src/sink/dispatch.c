@@ -33,7 +33,15 @@ struct pipeline {
 	uint64_t last_cgid;		/* the container cache: the last record's cgroup */
 	struct scry_container *last_ctr;
 	bool last_valid;
+	/* Count mode's sums waiting for their time (pipeline__sum), oldest first at `sum_head`. */
+	struct pending_sum *sums;
+	size_t nsums, sum_head, sums_cap;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
+};
+
+struct pending_sum {
+	struct scry_net_key k;
+	uint64_t bytes, calls, ts;
 };
 
 static void proc_freed(void *ctx, struct scry_proc *p)
@@ -164,7 +172,8 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 
 	if (pl->ctx.procs)
 		proctab__apply(pl->ctx.procs, ev);
-	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET))
+	/* A sum names no socket. */
+	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET) && !ev->sum_calls)
 		socktab__apply(pl->ctx.socks, ev);
 	if (pl->ctx.containers)
 		attribute(ev, c);
@@ -322,6 +331,85 @@ static void adapt_lag(struct pipeline *pl)
 	}
 }
 
+int pipeline__sum(struct pipeline *pl, const struct scry_net_key *k, uint64_t bytes,
+		  uint64_t calls, uint64_t ts)
+{
+	struct pending_sum *s;
+
+	if (pl->nsums == pl->sums_cap) {
+		size_t cap = pl->sums_cap ? 2 * pl->sums_cap : 64;
+
+		s = realloc(pl->sums, cap * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		pl->sums = s;
+		pl->sums_cap = cap;
+	}
+	s = &pl->sums[pl->nsums++];
+	s->k = *k;
+	s->bytes = bytes;
+	s->calls = calls;
+	s->ts = ts;
+	return 0;
+}
+
+/*
+ * A sum as the sockio event of its key's process: the filter and the views read it as they
+ * would each of its calls (the fields a sum cannot answer keep a run on records: commands.c).
+ */
+static void deliver_sum(struct pipeline *pl, const struct pending_sum *s)
+{
+	union scry_rec rec;
+	struct scry_rec_sock_io *r = &rec.sio;
+	struct scry_thread *t = pl->ctx.procs ? proctab__thread(pl->ctx.procs, s->k.tgid) : NULL;
+	struct scry_proc *p = pl->ctx.procs ? proctab__proc(pl->ctx.procs, s->k.tgid) : NULL;
+	struct scry_event ev[2];
+
+	memset(r, 0, sizeof(*r));
+	r->h.type = SCRY_REC_SOCK_IO;
+	r->h.size = sizeof(*r);
+	r->h.pid = r->h.tid = s->k.tgid;
+	r->h.cgid = s->k.cgid;
+	r->h.ts = s->ts;
+	/* The leader's own name, so that the process table sees no rename in it. */
+	if (t || p)
+		memcpy(r->h.comm, t ? t->comm : p->comm, SCRY_COMM_LEN);
+	r->bytes = s->bytes > UINT32_MAX ? UINT32_MAX : s->bytes;
+	r->family = s->k.family;
+	r->protocol = s->k.protocol;
+	r->sktype = s->k.sktype;
+	r->dir = s->k.dir;
+	if (decode__record(r, sizeof(*r), ev) != 1) {
+		pl->malformed++;
+		return;
+	}
+	ev[0].sum_calls = s->calls;
+	ev[0].sum_bytes = s->bytes;
+	if (ev[0].ts > pl->ctx.last_ts)
+		pl->ctx.last_ts = ev[0].ts;
+	dispatch(pl, &ev[0], pl->ctx.containers ? container_of(pl, s->k.cgid, s->ts) : NULL);
+}
+
+/* Records up to `upto` and the sums among them, in time order. */
+static void release_upto(struct pipeline *pl, uint64_t upto)
+{
+	const void *rec;
+	uint32_t size;
+
+	while (!pl->status && pl->sum_head < pl->nsums && pl->sums[pl->sum_head].ts <= upto) {
+		uint64_t ts = pl->sums[pl->sum_head].ts;
+
+		while (!pl->status && reorder__pop(pl->order, ts, &rec, &size))
+			deliver_popped(pl, rec, size);
+		if (!pl->status)
+			deliver_sum(pl, &pl->sums[pl->sum_head++]);
+	}
+	if (pl->sum_head == pl->nsums)
+		pl->sum_head = pl->nsums = 0;
+	while (!pl->status && reorder__pop(pl->order, upto, &rec, &size))
+		deliver_popped(pl, rec, size);
+}
+
 void pipeline__release(struct pipeline *pl, uint64_t arrived)
 {
 	struct reorder_stats st;
@@ -354,8 +442,7 @@ void pipeline__release(struct pipeline *pl, uint64_t arrived)
 		if (barrier <= upto)
 			upto = barrier ? barrier - 1 : 0;
 	}
-	while (!pl->status && reorder__pop(pl->order, upto, &rec, &size))
-		deliver_popped(pl, rec, size);
+	release_upto(pl, upto);
 	if (upto != PIPELINE_ALL && upto > pl->released_ts)
 		pl->released_ts = upto;
 	adapt_lag(pl);
@@ -387,6 +474,7 @@ void pipeline__free(struct pipeline *pl)
 	}
 	hashmap__free(pl->holds);
 	reorder__free(pl->order);
+	free(pl->sums);
 	socktab__free(pl->ctx.socks);
 	free(pl);
 }

@@ -525,7 +525,8 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		return;
 	ev->thread = t;
 	ev->proc = t->proc;
-	if (!scry_comm_eq(t->comm, r->h.comm)) {
+	/* No name (a count-mode sum of a process not yet known) is no rename. */
+	if (r->h.comm[0] && !scry_comm_eq(t->comm, r->h.comm)) {
 		scry_comm_set(t->comm, r->h.comm, SCRY_COMM_LEN);
 		if (t->tid == t->proc->pid)
 			memcpy(t->proc->comm, t->comm, SCRY_COMM_LEN);

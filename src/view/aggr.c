@@ -223,6 +223,7 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 {
 	uint32_t needs = a->v->needs;
 	struct view_row *r;
+	uint64_t bytes;
 
 	uint8_t flags = evt_table[ev->type].flags;
 
@@ -267,11 +268,13 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 	case SCRY_REC_SOCK_IO:
 		if (!(needs & NEED_NET) || !(r = row_for(a, ev)))
 			return;
+		/* A count-mode sum brings many calls at once. */
+		bytes = ev->sum_calls ? ev->sum_bytes : ev->rec->sio.bytes;
 		if (ev->rec->sio.dir == SCRY_SOCK_IN)
-			r->net_in += ev->rec->sio.bytes;
+			r->net_in += bytes;
 		else
-			r->net_out += ev->rec->sio.bytes;
-		r->net_calls++;
+			r->net_out += bytes;
+		r->net_calls += ev->sum_calls ? ev->sum_calls : 1;
 		return;
 	case SCRY_REC_SOCK_STATE:
 		/* A connection opens when its socket reaches ESTABLISHED (1), on either side. */

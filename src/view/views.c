@@ -104,10 +104,10 @@ const struct view_desc view_table[] = {
 	  FIGS(FIG_FILE_TOTAL, FIG_READ, FIG_WRITE, FIG_FILE_PS), FIG_FILE_TOTAL, NEED_SYSCALLS },
 	{ "topcontainers_net", "bytes sent and received on sockets, per container", KEY_CONTAINER,
 	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS, FIG_CONNS,
-	       FIG_RETRANS, FIG_RESETS), FIG_NET_TOTAL, NEED_NET },
+	       FIG_RETRANS, FIG_RESETS), FIG_NET_TOTAL, NEED_NET, VF_NET_SUMS },
 	{ "topprocs_net", "bytes sent and received on sockets, per process", KEY_PROC,
 	  FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_PS, FIG_NET_CALLS), FIG_NET_TOTAL,
-	  NEED_NET },
+	  NEED_NET, VF_NET_SUMS },
 	{ "topconns", "bytes sent and received per socket, with its connection, process and container",
 	  KEY_CONN, FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_NET_CALLS, FIG_RETRANS),
 	  FIG_NET_TOTAL, NEED_NET },
@@ -142,4 +142,19 @@ bool view_needs_enters(const struct view_desc *v, const struct filter *f)
 	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
 
 	return !v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields);
+}
+
+bool view_net_sums(const struct view_desc *v, const struct filter *f)
+{
+	/*
+	 * What a sum's event answers as each of its calls would: the key's fields and what never
+	 * changes in a process. Not its name, command line or user: a key's sums span its execs
+	 * (runc's init talks to runc, then execs the container's program).
+	 */
+	static const char *const sum_fields[] = {
+		"proc.pid", "proc.vpid", "cgroup.id", "container.", "k8s.", "fd.sockfamily",
+		"fd.l4proto", "evt.io_dir", "evt.type", "evt.category", NULL
+	};
+
+	return v && (v->flags & VF_NET_SUMS) && filter__uses_only(f, sum_fields);
 }

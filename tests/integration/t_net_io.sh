@@ -6,8 +6,11 @@
 # ends its own: 2 x M x Z bytes in and out).
 # topcontainers_net and topprocs_net, live and replayed from a capture, and the capture split by
 # fd.l4proto and fd.sockfamily, each family on its own. Loopback only.
+# Live, these two views take their figures from the kernel's sums (count mode) where the filter
+# reads only what a sum answers (proc.pid, fd.l4proto=udp), else from records (proc.name,
+# fd.rport): both exact; the sums' keys of processes gone leave the kernel's map.
 . tests/lib/common.sh
-plan 17
+plan 22
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -59,22 +62,68 @@ CTRS=$SCRY_PID
 start_scry "$TMP/live" "$TMP/live.err" "evt.type=sockstate and fd.l4proto=tcp" ||
 	{ not_ok "scry (the stream) starts"; finish; }
 LIVE=$SCRY_PID
-EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS $CTRS $LIVE 2>/dev/null; $EXTRA_CLEANUP"
+start_scry "$TMP/udp" "$TMP/udp.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and fd.l4proto=udp" ||
+	{ not_ok "scry -c topcontainers_net fd.l4proto=udp starts"; finish; }
+UDP=$SCRY_PID
+# fd.rport: no sum can say it (a key has no port): records, for the client's TCP socket only.
+start_scry "$TMP/rport" "$TMP/rport.err" -c topcontainers_net --interval 0 -j "container.name=$ctr and fd.rport=$PT" ||
+	{ not_ok "scry -c topcontainers_net fd.rport=$PT starts"; finish; }
+RPORT=$SCRY_PID
+SCRY_PID=$CTRS
+EXTRA_CLEANUP="kill -KILL $REC $PROCS $CONNS $CTRS $LIVE $UDP $RPORT 2>/dev/null; $EXTRA_CLEANUP"
 "$DOCKER" run --name "$ctr" --network host "$IMAGE" sh -c \
 	"/h/net_io tcp 127.0.0.1 $PT $K && /h/net_io udp 127.0.0.1 $PU $N $S && /h/net_io unix $M $Z" \
 	>"$TMP/client" 2>&1
 crc=$?
 i=0; until [ -s "$TMP/udp.bytes" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
 sleep 0.3
+# The count map of a scry in count mode (the UDP run's): "tgid ..." of its keys.
+sum_tgids() {
+	py "
+import glob, json, re, subprocess
+def bt(*a): return json.loads(subprocess.run(['bpftool', '-j'] + list(a), capture_output=True, text=True).stdout)
+ids = set()
+for f in glob.glob('/proc/$UDP/fdinfo/*'):
+    m = re.search(r'^map_id:\\s*(\\d+)', open(f).read(), re.M)
+    if m: ids.add(m.group(1))
+m = [i for i in ids if bt('map', 'show', 'id', i).get('name') == 'net_counts']
+assert len(m) == 1, m
+d = bt('map', 'dump', 'id', m[0])
+print(' '.join(str(int.from_bytes(bytes(int(b, 16) for b in e['key'][8:12]), 'little')) for e in d))
+"
+}
+# Keys of processes already gone at a first look must be gone from the map 0.5 s later (the
+# container's, gone a few hundred ms before, usually are at the first look already).
+t1=$(sum_tgids) gone=
+for t in $t1; do [ -d /proc/$t ] || gone="$gone $t"; done
+sleep 0.5
+t2=$(sum_tgids) left=
+for t in $gone; do echo " $t2 " | grep -q " $t " && left="$left $t"; done
+checkall "count mode: the keys of processes gone leave the kernel's map (gone:$gone; left:$left)" \
+	'[ -n "$t2" ] && [ -z "$left" ]'
 SCRY_PID=$CTRS; stop_scry INT; r1=$?
+SCRY_PID=$UDP; stop_scry INT; r6=$?
+SCRY_PID=$RPORT; stop_scry INT; r7=$?
 SCRY_PID=$PROCS; stop_scry INT; r2=$?
 SCRY_PID=$REC; stop_scry INT; r3=$?
 SCRY_PID=$CONNS; stop_scry INT; r4=$?
 SCRY_PID=$LIVE; stop_scry INT; r5=$?
-checkall "five tracers exit 0 (views, -w and the stream; got $r1 $r2 $r3 $r4 $r5)" \
-	'[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ] && [ $r5 -eq 0 ]' ||
-	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" "$TMP/conns.err" "$TMP/live.err" |
+checkall "seven tracers exit 0 (views, -w and the stream; got $r1 $r2 $r3 $r4 $r5 $r6 $r7)" \
+	'[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && [ $r4 -eq 0 ] && [ $r5 -eq 0 ] && [ $r6 -eq 0 ] && [ $r7 -eq 0 ]' ||
+	tail -3 "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/rec.err" "$TMP/conns.err" "$TMP/live.err" "$TMP/udp.err" "$TMP/rport.err" |
 	sed 's/^/#   /'
+# -v: "socket bytes: N calls summed in the kernel (K keys at the end), R sockio records".
+summed() { sed -n 's/^scry: socket bytes: \([0-9]*\) calls summed in the kernel .*, \([0-9]*\) sockio records$/\1 \2/p' "$1"; }
+# Sums where the filter reads only what they answer (proc.pid, the key's fields); records for a
+# port, a socket (topconns) or a name (an exec changes it: runc's init talks before it execs).
+s2=$(summed "$TMP/procs.err") s5=$(summed "$TMP/udp.err")
+checkall "topprocs_net proc.pid= and topcontainers_net fd.l4proto=udp count in the kernel: calls summed, not one sockio record (got $s2; $s5); proc.name, fd.rport and topconns: records" \
+	'[ ${s2% *} -gt $N ] && [ ${s2#* } -eq 0 ] && [ ${s5% *} -gt $N ] && [ ${s5#* } -eq 0 ] &&
+	 grep -q "^scry: socket bytes: summed in the kernel" "$TMP/udp.err" &&
+	 grep -q "^scry: socket bytes: a record per call" "$TMP/ctrs.err" &&
+	 grep -q "^scry: socket bytes: a record per call" "$TMP/rport.err" &&
+	 grep -q "^scry: socket bytes: a record per call" "$TMP/conns.err"' ||
+	grep -h "socket bytes" "$TMP/ctrs.err" "$TMP/procs.err" "$TMP/udp.err" "$TMP/rport.err" | sed 's/^/#   /'
 checkall "the workload did what it says: client read $R, server got $K over TCP and $N x $S over UDP" \
 	'[ $crc -eq 0 ] && [ "$(cat "$TMP/client")" = $R ] && [ "$(cat "$TMP/tcp.bytes")" = $K ] &&
 	 [ "$(cat "$TMP/udp.bytes")" = "$N $((N * S))" ]' ||
@@ -98,6 +147,12 @@ check "topcontainers_net: the container received $R + 2 x $M x $Z and sent $K + 
 got=$(row "$TMP/procs" proc.pid "$SERVER")
 check "topprocs_net: the server received $K + $N x $S and sent $R bytes (got $got)" \
 	[ "${got% *}" = "$((K + N * S)) $R" ]
+got=$(row "$TMP/udp" container.name "$ctr")
+check "live, summed, fd.l4proto=udp: the container's $N datagrams, $((N * S)) bytes out, none in (got $got; exit $r5)" \
+	[ "$got $r5" = "0 $((N * S)) $N 0" ]
+got=$(row "$TMP/rport" container.name "$ctr")
+check "live, records, fd.rport=$PT: the client's connection, $R in and $K out (got $got; exit $r6)" \
+	[ "${got% *} $r6" = "$R $K 0" ]
 
 # topconns: the TCP connection from both ends, each with its tuple, process and container.
 conn() { # conn FILE: "client-row server-row" fields
@@ -194,6 +249,10 @@ echo "# topcontainers_cpu attaches: $cpu"
 checkall "a network view attaches the socket tracepoints, a CPU view does not" \
 	'echo " $net " | grep -q " sock_send_length " && echo " $net " | grep -q " sock_recv_length " &&
 	 echo " $cpu " | grep -q " sched_switch " && ! echo " $cpu " | grep -q "sock_send_length\|sock_recv_length"'
+# Count mode with no CPU figure: no scheduler programs, but the process lifecycle (names).
+checkall "topcontainers_net (summed, no CPU shown) attaches no sched_switch, but fork, exec and exit" \
+	'! echo " $net " | grep -q " sched_switch " && echo " $net " | grep -q " sched_process_fork " &&
+	 echo " $net " | grep -q " sched_process_exec " && echo " $net " | grep -q " sched_process_exit "'
 kill $SERVER 2>/dev/null
 "$DOCKER" rm -f "$ctr" >/dev/null 2>&1
 finish

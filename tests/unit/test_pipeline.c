@@ -23,6 +23,9 @@ struct seen {
 	uint64_t ts[16];
 	const struct scry_container *ctr[16];
 	uint64_t last_ts[16];	/* the run context's, as the event arrived */
+	uint64_t calls[16];	/* a sum's calls (0: a record's event) */
+	uint64_t bytes[16];	/* a sum's bytes */
+	uint32_t pid[16];	/* its process's, as the process table knows it */
 	const struct run_ctx *run;
 };
 
@@ -34,12 +37,18 @@ static int seen_event(void *ctx, const struct scry_event *ev, bool matched)
 		s->ts[s->n] = ev->ts;
 		s->ctr[s->n] = ev->container;
 		s->last_ts[s->n] = s->run->last_ts;
+		s->calls[s->n] = ev->sum_calls;
+		s->bytes[s->n] = ev->sum_bytes;
+		s->pid[s->n] = ev->proc ? ev->proc->pid : 0;
 		s->n++;
 	}
 	return 0;
 }
 
-static const struct sink_ops seen_ops = { .name = "seen", .event = seen_event };
+/* Hidden events too: a sum is a sockio. */
+static const struct sink_ops seen_ops = {
+	.name = "seen", .flags = SINK_HIDDEN, .event = seen_event,
+};
 
 /* A switch-out of task 10+cpu from cgroup `cgid`. */
 static union scry_rec mk_switch(uint16_t cpu, uint64_t ts, uint64_t cgid)
@@ -173,6 +182,42 @@ static void containers_travel_with_their_records(void **state)
 	teardown(&f);
 }
 
+/*
+ * Count mode: a sum read at 250 reaches the sinks after every record older than 250 and before
+ * any newer, with its calls, bytes, process and container; it waits while older records may
+ * still come.
+ */
+static void sums_take_their_place_in_time(void **state)
+{
+	static const uint64_t in[] = { 100, 300, 200, 240 }, order[] = { 100, 200, 240, 250, 300 };
+	struct scry_net_key k = { .cgid = 8, .tgid = 10, .family = 2, .protocol = 6, .sktype = 1,
+				  .dir = SCRY_SOCK_OUT };
+	struct fixture f;
+	union scry_rec r;
+	size_t i;
+
+	setup(&f);
+	assert_int_equal(pipeline__order(f.pl, 2, 0), 0);
+	for (i = 0; i < 4; i++) {
+		r = mk_switch(i & 1, in[i], 8);
+		assert_int_equal(pipeline__record(f.pl, &r, r.h.size), 0);
+	}
+	assert_int_equal(pipeline__sum(f.pl, &k, 5000000000ULL, 3, 250), 0);
+	pipeline__release(f.pl, 220);
+	assert_int_equal(f.seen.n, 2);	/* the sum waits for 250, and 240 with it */
+	pipeline__release(f.pl, PIPELINE_ALL);
+	assert_int_equal(f.seen.n, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(f.seen.ts[i], order[i]);
+	assert_int_equal(f.seen.calls[3], 3);
+	assert_int_equal(f.seen.bytes[3], 5000000000ULL);	/* more than a record's u32 */
+	assert_int_equal(f.seen.pid[3], 10);
+	assert_ptr_equal(f.seen.ctr[3], f.b);
+	assert_int_equal(f.seen.last_ts[3], 250);
+	assert_int_equal(f.seen.calls[4], 0);
+	teardown(&f);
+}
+
 /* Control records are the probe's to route (probe_consumer): the pipeline takes events only. */
 static void control_records_are_not_events(void **state)
 {
@@ -197,6 +242,7 @@ int main(void)
 		cmocka_unit_test(limit_ends_the_run),
 		cmocka_unit_test(containers_travel_with_their_records),
 		cmocka_unit_test(control_records_are_not_events),
+		cmocka_unit_test(sums_take_their_place_in_time),
 	};
 
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "scry/decode.h"
+#include "scry/filter.h"
 #include "scry/view.h"
 
 static union scry_rec rec;
@@ -206,6 +207,78 @@ static void empty_view_renders(void **state)
 	aggr__free(a);
 }
 
+/* A sum event counts as its calls and bytes (more than a record's u32); a record as one call. */
+static void sums_count_as_their_calls(void **state)
+{
+	struct aggr *a = aggr__new(view_lookup("topcontainers_net"));
+	struct scry_event ev;
+	struct view_row **rows;
+	size_t n = 0;
+
+	assert_non_null(a);
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.sio.h.type = SCRY_REC_SOCK_IO;
+	rec.sio.h.size = sizeof(struct scry_rec_sock_io);
+	rec.sio.bytes = 100;
+	rec.sio.dir = SCRY_SOCK_OUT;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_SOCK_IO;
+	aggr__event(a, &ev);			/* a record: 100 bytes, one call */
+	ev.sum_calls = 3;
+	ev.sum_bytes = 5000000000ULL;
+	aggr__event(a, &ev);			/* a sum */
+	rec.sio.dir = SCRY_SOCK_IN;
+	ev.sum_calls = 2;
+	ev.sum_bytes = 7;
+	aggr__event(a, &ev);
+	rows = aggr__sorted(a, FIG_NET_TOTAL, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0]->net_out, 5000000100ULL);
+	assert_int_equal(rows[0]->net_in, 7);
+	assert_int_equal(rows[0]->net_calls, 6);
+	aggr__free(a);
+}
+
+/*
+ * Count mode only where a sum's event answers the filter as each of its calls would: the
+ * totals views, filters on the process, container and the key's own fields.
+ */
+static void net_sums_only_where_a_sum_answers(void **state)
+{
+	static const struct { const char *view, *filter; bool sums; } cases[] = {
+		{ "topcontainers_net", NULL, true },
+		{ "topprocs_net", "fd.l4proto=udp and container.name=web", true },
+		{ "topcontainers_net", "proc.pid=7 or (evt.io_dir=r and fd.sockfamily=ip)", true },
+		{ "topprocs_net", "proc.vpid=1 and cgroup.id>1 and container.image=x", true },
+		{ "topcontainers_net", "evt.type=sockio and k8s.ns.name=default", true },
+		/* An exec changes these: a sum may span it. */
+		{ "topcontainers_net", "proc.name=nginx", false },
+		{ "topprocs_net", "container.name=web and proc.cmdline contains x", false },
+		{ "topprocs_net", "user.uid=0", false },
+		{ "topcontainers_net", "fd.rport=80", false },
+		{ "topcontainers_net", "not fd.lport=22", false },
+		{ "topprocs_net", "proc.name=a and thread.tid=3", false },
+		{ "topcontainers_net", "evt.buflen>100", false },
+		{ "topcontainers_net", "fd.name contains 127", false },
+		{ "topconns", NULL, false },
+		{ "topcontainers_cpu", NULL, false },
+	};
+	size_t i;
+
+	assert_false(view_net_sums(NULL, NULL));	/* the event stream: records */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter_error e;
+		struct filter *f = cases[i].filter ? filter__new(cases[i].filter, &e) : NULL;
+
+		assert_true(!cases[i].filter || f);
+		if (view_net_sums(view_lookup(cases[i].view), f) != cases[i].sums)
+			fail_msg("%s %s: want %s", cases[i].view,
+				 cases[i].filter ? cases[i].filter : "", cases[i].sums ? "sums" : "records");
+		filter__free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +288,8 @@ int main(void)
 		cmocka_unit_test(nothing_before_the_start),
 		cmocka_unit_test(time_jump_near_max),
 		cmocka_unit_test(empty_view_renders),
+		cmocka_unit_test(sums_count_as_their_calls),
+		cmocka_unit_test(net_sums_only_where_a_sum_answers),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
