@@ -227,8 +227,10 @@ static void draw(struct top *t)
 	else
 		memset(&tot, 0, sizeof(tot));
 	fmt_wall(when, (uint64_t)now * NSEC_PER_SEC, TIME_HMS);
+	/* Cut at the edge: a longer line would wrap onto the next one, which is drawn over it. */
+	snprintf(buf, sizeof(buf), "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
 	attron(A_BOLD);
-	mvprintw(0, 0, "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
+	mvaddnstr(0, 0, buf, COLS);
 	attroff(A_BOLD);
 	esc_text(buf, sizeof(buf), s->filter_text, strlen(s->filter_text));
 	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, buf[0] ? buf : "(none)");

@@ -36,7 +36,7 @@ static void since(const struct view_row *r, char *buf, size_t len)
 
 const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)",
-		      .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 6, .top_prec = 1,
+		      .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 7, .top_prec = 1,
 		      .per = PER_PCT_TIME, .sum = { C(cpu_ns) } },
 	[FIG_CPU_NS] = { "cpu.ns", "CPU_NS", "on-CPU time in ns, from the scheduler (exact, not sampled)",
 			 COUNT(14, C(cpu_ns)) },

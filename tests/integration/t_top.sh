@@ -47,7 +47,7 @@ check "rows are sorted by CPU (2 rows at least)" awk 'NR >= 4 && NF && $1 ~ /^[0
 # row whole (its id and name as the engine says, 7 figures). IMAGE, the rest of the line, has no
 # room left at 80: the same screen widened to 200 shows the same header and cells, and IMAGE.
 # (Numbers take 5 columns, FILE_B/S is FILE/S: the network's RX/S and TX/S fit beside them.)
-hdr='  CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S PROCS CONTAINER.ID CONTAINER.NAME'
+hdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S PROCS CONTAINER.ID CONTAINER.NAME'
 num='^[0-9][0-9.]*[KMGT]?$'
 row() { # row SCREEN [IMAGE]: the container's row, whole: 7 figures, the id, the name (the image)
 	awk -v n="$name" -v id="$short_id" -v img="$2" -v num="$num" '
@@ -87,15 +87,34 @@ until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
 	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
 	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
 	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
-select_ctr() { # select_ctr NAME: sorted by PROCS (a stable order: counts, then ids), select NAME
-	tmux send-keys -t "$sess" '<'
-	sleep 0.3
-	row=$(screen | awk -v n="$1" '$9 == n { print NR - 4; exit }')
-	while [ "${row:-0}" -gt 0 ]; do tmux send-keys -t "$sess" Down; row=$((row - 1)); done
+# The selected row: the row (below the header) that ends in reverse video, by the SGR codes of
+# tmux capture-pane -e, whose attributes carry from one line to the next.
+selected() {
+	tmux capture-pane -t "$sess" -p -e | awk -v e="$(printf '\033')" '{
+		s = $0; t = $0
+		while (match(s, e "\\[[0-9;]*m")) {
+			n = split(substr(s, RSTART + 2, RLENGTH - 3), a, ";")
+			if (n == 0) rev = 0
+			for (k = 1; k <= n; k++)
+				if (a[k] == "" || a[k] == "0" || a[k] == "27") rev = 0; else if (a[k] == "7") rev = 1
+			s = substr(s, RSTART + RLENGTH)
+		}
+		gsub(e "\\[[0-9;]*m", "", t)
+		if (NR >= 4 && rev) print t
+	}'
 }
+select_ctr() { # select_ctr NAME: once its row is on screen, Down until it is the selected one
+	until_screen '$9 == "'$1'" { n = 1 } END { exit !n }' || return 1
+	i=0
+	until selected | awk -v n="$1" '$9 == n { f = 1 } END { exit !f }'; do
+		i=$((i + 1)); [ $i -gt 30 ] && return 1
+		tmux send-keys -t "$sess" Down; sleep 0.3
+	done
+}
+tmux send-keys -t "$sess" '<'	# by PROCS: an order that holds from one second to the next
 select_ctr "$cli"
 tmux send-keys -t "$sess" Enter
-phdr='  CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S     PID PROC.NAME       CONTAINER'
+phdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S     PID PROC.NAME       CONTAINER'
 wait_for "container: $cli (" &&
 	until_screen '$8 == "net_io" && $5 == "0" && $6 == "'$B'" && $9 == "'$cli'" { n = 1 } END { exit !n }'
 r=$?
@@ -103,6 +122,7 @@ checkall "processes screen of $cli at 80 columns: the header whole, net_io's row
 	'[ $r -eq 0 ] && [ "$(screen | sed -n 3p | sed "s/ *\$//")" = "$phdr" ]' || screen | sed 's/^/#   /'
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)"
+tmux send-keys -t "$sess" '<'
 select_ctr "$cli"
 tmux send-keys -t "$sess" c
 chdr='NET_B/S  RX/S  TX/S RETRANS PROTO CONNECTION'
