@@ -67,26 +67,12 @@ checkall "the same screen at 200 columns: the same header and row, and IMAGE ($I
 	'[ "$(sed -n 3p "$TMP/s200" | sed "s/ *\$//")" = "$hdr       IMAGE" ] && row "$TMP/s200" "$IMAGE"' ||
 	sed 's/^/#   /' "$TMP/s200" | head -6
 tmux resize-window -t "$sess" -x 80
-tmux send-keys -t "$sess" Enter
-wait_for "container: $name (" && ok "Enter drills into the container's processes" ||
-	not_ok "Enter drills into the container's processes"
-wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
-tmux send-keys -t "$sess" BSpace
-wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
-
-# --- the network ---------------------------------------------------------------------------------
 until_screen() { # until_screen AWK: until the screen's rows (lines 4-23) satisfy AWK's exit 0 (10 s)
 	i=0
 	until screen | awk 'NR >= 4 && NR <= 23 && NF' | awk "$1"; do
 		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
 	done
 }
-# Rows: CPU% SYSC/S ERR/S FILE/S RX/S TX/S PROCS CONTAINER.ID CONTAINER.NAME. A second with the
-# burst in it: the client sent B and received nothing, the server received B and sent nothing.
-until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
-	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
-	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
-	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
 # The selected row: the row (below the header) that ends in reverse video, by the SGR codes of
 # tmux capture-pane -e, whose attributes carry from one line to the next.
 selected() {
@@ -111,6 +97,21 @@ select_ctr() { # select_ctr NAME: once its row is on screen, Down until it is th
 		tmux send-keys -t "$sess" Down; sleep 0.3
 	done
 }
+select_ctr "$name"
+tmux send-keys -t "$sess" Enter
+wait_for "container: $name (" && ok "Enter drills into the container's processes" ||
+	not_ok "Enter drills into the container's processes"
+wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
+tmux send-keys -t "$sess" BSpace
+wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+
+# --- the network ---------------------------------------------------------------------------------
+# Rows: CPU% SYSC/S ERR/S FILE/S RX/S TX/S PROCS CONTAINER.ID CONTAINER.NAME. A second with the
+# burst in it: the client sent B and received nothing, the server received B and sent nothing.
+until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
+	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
+	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
+	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
 tmux send-keys -t "$sess" '<'	# by PROCS: an order that holds from one second to the next
 select_ctr "$cli"
 tmux send-keys -t "$sess" Enter

@@ -209,7 +209,7 @@ print(round(rows[0]['net.bytes_in_ps'] * secs), round(rows[0]['net.bytes_out_ps'
 }
 c=$(bytes net_c container.name "netc-$tag") s=$(bytes net_c container.name "nets-$tag")
 checkall "containers: the client's container sent $K bytes and received 0, the server's received $K and sent 0 (got $c / $s; $vrc)" \
-	'[ "$vrc" = "net_io=0 read=0 served=$K" ] && [ "$c" = "0 $K" ] && [ "$s" = "$K 0" ]' ||
+	'[ "$vrc" = "net_io=0 read=0 served=$K net_c=0 net_p=0" ] && [ "$c" = "0 $K" ] && [ "$s" = "$K 0" ]' ||
 	sed 's/^/#   /' "$TMP/net_c.out" | cut -c1-400
 c=$(bytes net_p proc.cmdline "net_io tcp") s=$(bytes net_p proc.cmdline "net_io serve")
 checkall "procs: net_io tcp sent $K bytes and received 0, net_io serve received $K and sent 0 (got $c / $s)" \
