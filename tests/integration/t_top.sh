@@ -73,28 +73,34 @@ until_screen() { # until_screen AWK: until the screen's rows (lines 4-23) satisf
 		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
 	done
 }
-# The selected row: the row (below the header) that ends in reverse video, by the SGR codes of
-# tmux capture-pane -e, whose attributes carry from one line to the next.
-selected() {
-	tmux capture-pane -t "$sess" -p -e | awk -v e="$(printf '\033')" '{
+# Where the selection is: "SEL ROW", the lines of the selected row (the one that ends in reverse
+# video, by the SGR codes of tmux capture-pane -e, whose attributes carry from one line to the
+# next) and of container NAME's row.
+where() {
+	tmux capture-pane -t "$sess" -p -e | awk -v e="$(printf '\033')" -v n="$1" '{
 		s = $0; t = $0
 		while (match(s, e "\\[[0-9;]*m")) {
-			n = split(substr(s, RSTART + 2, RLENGTH - 3), a, ";")
-			if (n == 0) rev = 0
-			for (k = 1; k <= n; k++)
-				if (a[k] == "" || a[k] == "0" || a[k] == "27") rev = 0; else if (a[k] == "7") rev = 1
+			k = split(substr(s, RSTART + 2, RLENGTH - 3), a, ";")
+			if (k == 0) rev = 0
+			for (j = 1; j <= k; j++)
+				if (a[j] == "" || a[j] == "0" || a[j] == "27") rev = 0; else if (a[j] == "7") rev = 1
 			s = substr(s, RSTART + RLENGTH)
 		}
 		gsub(e "\\[[0-9;]*m", "", t)
-		if (NR >= 4 && rev) print t
-	}'
+		split(t, f, " ")
+		if (NR >= 4 && rev) sel = NR
+		if (NR >= 4 && f[9] == n) row = NR
+	} END { print sel + 0, row + 0 }'
 }
-select_ctr() { # select_ctr NAME: once its row is on screen, Down until it is the selected one
-	until_screen '$9 == "'$1'" { n = 1 } END { exit !n }' || return 1
+select_ctr() { # select_ctr NAME: Up or Down until NAME's row is the selected one (rows re-sort)
 	i=0
-	until selected | awk -v n="$1" '$9 == n { f = 1 } END { exit !f }'; do
-		i=$((i + 1)); [ $i -gt 30 ] && return 1
-		tmux send-keys -t "$sess" Down; sleep 0.3
+	while :; do
+		set -- "$1" $(where "$1")
+		[ "$3" -gt 0 ] && [ "$2" = "$3" ] && return 0
+		i=$((i + 1)); [ $i -gt 50 ] && return 1
+		if [ "$3" -gt 0 ] && [ "$3" -lt "$2" ]; then tmux send-keys -t "$sess" Up
+		elif [ "$3" -gt 0 ]; then tmux send-keys -t "$sess" Down; fi
+		sleep 0.2
 	done
 }
 select_ctr "$name"
@@ -112,7 +118,6 @@ until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
 	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
 	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
 	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
-tmux send-keys -t "$sess" '<'	# by PROCS: an order that holds from one second to the next
 select_ctr "$cli"
 tmux send-keys -t "$sess" Enter
 phdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S     PID PROC.NAME       CONTAINER'
@@ -123,7 +128,6 @@ checkall "processes screen of $cli at 80 columns: the header whole, net_io's row
 	'[ $r -eq 0 ] && [ "$(screen | sed -n 3p | sed "s/ *\$//")" = "$phdr" ]' || screen | sed 's/^/#   /'
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)"
-tmux send-keys -t "$sess" '<'
 select_ctr "$cli"
 tmux send-keys -t "$sess" c
 chdr='NET_B/S  RX/S  TX/S RETRANS PROTO CONNECTION'
