@@ -121,14 +121,16 @@ const struct view_desc view_table[] = {
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
 	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */
-	{ "containers", "CPU, syscalls, errors, file and network bytes per container", KEY_CONTAINER,
-	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS,
-	       FIG_PROCS), FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
+	{ "containers", "CPU, syscalls, errors, file and network bytes per container",
+	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS,
+			      FIG_NET_OUT_PS, FIG_PROCS),
+	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
 	{ "procs", "CPU, syscalls, errors, file and network bytes per process", KEY_PROC,
 	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS),
 	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
 	/* The top's connections screen: topconns' rows, their rates in 80 columns. */
-	{ "conns", "bytes per second in and out per socket, retransmits; its connection, process and container",
+	{ "conns",
+	  "bytes per second in and out per socket, retransmits; its connection, process and container",
 	  KEY_CONN, FIGS(FIG_NET_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS, FIG_RETRANS), FIG_NET_TOTAL,
 	  NEED_NET },
 	/* Last: scry top steps through the views before it (it shows intervals, not lists). */
