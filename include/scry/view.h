@@ -61,6 +61,8 @@ enum figure {
 	FIG_RETRANS,		/* TCP segments retransmitted */
 	FIG_RESETS,		/* TCP resets sent and received */
 	FIG_CONNS,		/* TCP connections established (either side) */
+	FIG_NET_IN_PS,		/* bytes received per second */
+	FIG_NET_OUT_PS,		/* bytes sent per second */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -133,11 +135,12 @@ struct figure_desc {
 	uint8_t width;		/* text tables: columns (numbers right-aligned, text left) */
 	uint8_t prec;		/* FK_REAL in text tables: digits after the point */
 	uint8_t gap;		/* extra blank columns before it */
-	uint8_t top_width;	/* scry top: columns */
+	uint8_t top_width;	/* scry top: columns at least (its header's length at least) */
 	uint8_t top_prec;	/* scry top: digits after the point, or FIG_TOP_HUMAN */
 	uint8_t per;		/* enum figure_per */
 	uint16_t sum[2];
 	void (*text)(const struct view_row *r, char *buf, size_t len);	/* FK_TEXT */
+	const char *top_header;	/* scry top's, where `header` is too wide for 80 columns */
 };
 extern const struct figure_desc figure_table[FIG__MAX];
 

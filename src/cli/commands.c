@@ -187,7 +187,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "fields", do_fields, 0, NULL },		/* -l */
 	{ "views", do_views, 0, NULL },			/* -L */
-	{ "top", cmd_top, CMD_RUNS, "interactive top of containers and processes" },
+	{ "top", cmd_top, CMD_RUNS, "interactive top of containers, processes, connections" },
 	{ "read", cmd_read, CMD_RUNS, NULL },		/* -r FILE..., with or without -w */
 	{ "write", cmd_write, CMD_RUNS, NULL },		/* -w FILE */
 	{ "stream", do_stream, CMD_RUNS, NULL },	/* the default; -c VIEW */

@@ -58,6 +58,8 @@ static const char usage[] =
 "  scry -c lscontainers            the containers running now, with their images\n"
 "  scry -c topprocs_cpu container.name=web   CPU per process of container web\n"
 "  scry -c netstat container.name=web        its open connections and listeners, now\n"
+"  scry top                        containers: CPU, syscalls, file and network bytes per second;\n"
+"                                  Enter: a container's processes, c: its connections, Bksp: back\n"
 "  scry -w cap.scry -M 60          record a minute; replay anywhere with scry -r cap.scry\n"
 "  scry -r cap.scry -w web.scry container.name=web   cut a capture down to one container\n"
 "\n"

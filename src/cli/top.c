@@ -29,6 +29,11 @@ int cmd_top(struct scry_opts *o)
 		goto out;
 	}
 	err = run__add_sink(&r, &top_ui_ops, t);
+	/*
+	 * The socket programs are attached for the whole run when the first screen shows network
+	 * figures (the containers screen does): screens change at run time, the programs do not.
+	 */
+	r.net_io = view_lookup("containers")->needs & NEED_NET;
 	/* Enters are traced only while a screen needs them (topscalls' latency). */
 	if (!err)
 		err = run__go(&r, pipeline__enters_wanted(r.pl) > 0 ? SYSCALLS_ALL :

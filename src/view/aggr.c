@@ -546,5 +546,11 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->read += r->read;
 		t->written += r->written;
 		t->procs += r->procs;
+		t->net_in += r->net_in;
+		t->net_out += r->net_out;
+		t->net_calls += r->net_calls;
+		t->retrans += r->retrans;
+		t->resets += r->resets;
+		t->conns += r->conns;
 	}
 }

@@ -283,6 +283,12 @@ static const struct key_col conn_text[] = {
 	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 0),
 	COL("container.name", "CONTAINER.NAME", 0, 20), { NULL },
 };
+/* scry top at 80 columns: the figures, the protocol and an IPv4 connection whole (44 at most). */
+static const struct key_col conn_top[] = {
+	COL("fd.l4proto", "PROTO", 5, 5), { "fd.name", "CONNECTION", 44, 0, .own = &conn_name },
+	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 15),
+	COL("container.name", "CONTAINER", 16, 16), { NULL },
+};
 
 static const struct key_col netstat_json[] = {
 	{ "fd.l4proto" }, { "fd.lip" }, { "fd.lport" }, { "fd.rip" }, { "fd.rport" },
@@ -329,7 +335,7 @@ const struct key_desc key_table[KEY__MAX] = {
 	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, KF_REGISTRY,
 			   ctr_list_json, ctr_list_text, ctr_list_text },
 	[KEY_CONN] = { "connection", conn_key, conn_cmp, NULL, KF_PROC, conn_json, conn_text,
-		       conn_text },
+		       conn_top },
 	/* Rows from the socket table: what is open at the end, not what happened. */
 	[KEY_NETSTAT] = { "socket", NULL, netstat_cmp, aggr__from_socktab, KF_PROC,
 			  netstat_json, netstat_text, netstat_text },

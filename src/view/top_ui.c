@@ -5,8 +5,9 @@
  * figures, this file only reads keys and draws. It runs inside the live loop's tick (every
  * 100 ms), so keys are read with nodelay and never block the event path.
  *
- * Keys: arrows/PgUp/PgDn select, Enter drills into a container's processes, Backspace goes back,
- * 1-9 and v switch views, < and > change the sort column, / edits the filter, q quits.
+ * Keys: arrows/PgUp/PgDn select, Enter drills into a container's processes, c into its
+ * connections (elsewhere: all connections), Backspace goes back, 1-9 and v switch views, < and >
+ * change the sort column, / edits the filter, q quits.
  */
 #include <curses.h>
 #include <errno.h>
@@ -110,19 +111,39 @@ static int set_filter(struct top *t, const char *text)
 
 /* --- drawing --------------------------------------------------------------------------------- */
 
+/*
+ * 5 columns at most: exact below 10000 ("9999"), then 3 or 4 digits and a unit ("12.3K",
+ * "1235K"), so that a screen fits 80 columns. Whether to scale is decided on the value as it
+ * will be rounded, so that no rounding makes a 6th column ("10000", "100.0K").
+ */
 static void human(double v, char *buf, size_t len)
 {
 	static const char units[] = " KMGT";
 	int u = 0;
 
-	while (v >= 10000 && u < 4) {
+	while (v >= 9999.5 && u < 4) {
 		v /= 1000;
 		u++;
 	}
-	if (u)
+	if (!u)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 99.95)
 		snprintf(buf, len, "%.1f%c", v, units[u]);
 	else
-		snprintf(buf, len, "%.0f", v);
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+}
+
+static const char *fig_header(enum figure f)
+{
+	return figure_table[f].top_header ? figure_table[f].top_header : figure_table[f].header;
+}
+
+/* A figure's cell: its top width, or its header's if that is wider. */
+static int fig_width(enum figure f)
+{
+	int h = strlen(fig_header(f));
+
+	return figure_table[f].top_width > h ? figure_table[f].top_width : h;
 }
 
 static void draw_cell(enum figure f, const struct view_row *r, uint64_t dur, char *buf, size_t len)
@@ -206,8 +227,10 @@ static void draw(struct top *t)
 	else
 		memset(&tot, 0, sizeof(tot));
 	fmt_wall(when, (uint64_t)now * NSEC_PER_SEC, TIME_HMS);
+	/* Cut at the edge: a longer line would wrap onto the next one, which is drawn over it. */
+	snprintf(buf, sizeof(buf), "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
 	attron(A_BOLD);
-	mvprintw(0, 0, "scry top  %s  %s: %s", when, s->v->name, s->v->desc);
+	mvaddnstr(0, 0, buf, COLS);
 	attroff(A_BOLD);
 	esc_text(buf, sizeof(buf), s->filter_text, strlen(s->filter_text));
 	mvprintw(1, 0, "%zu rows  filter: %s", t->nrows, buf[0] ? buf : "(none)");
@@ -220,8 +243,8 @@ static void draw(struct top *t)
 	for (f = s->v->figures, x = 0; *f != FIG__MAX; f++, x++) {
 		if (x == s->sort_col)
 			attron(A_UNDERLINE);
-		printw(figure_table[*f].kind == FK_TEXT ? "%-*s" : "%*s", figure_table[*f].top_width,
-		       figure_table[*f].header);
+		printw(figure_table[*f].kind == FK_TEXT ? "%-*s" : "%*s", fig_width(*f),
+		       fig_header(*f));
 		if (x == s->sort_col)
 			attroff(A_UNDERLINE);
 		printw(" ");
@@ -245,13 +268,13 @@ static void draw(struct top *t)
 			attron(A_REVERSE);
 		move(3 + i, 0);
 		for (f = s->v->figures; *f != FIG__MAX; f++) {
-			const struct figure_desc *d = &figure_table[*f];
+			int w = fig_width(*f);
 
 			draw_cell(*f, r, dur, buf, sizeof(buf));
-			if (d->kind == FK_TEXT)
-				printw("%-*.*s ", d->top_width, d->top_width, buf);
+			if (figure_table[*f].kind == FK_TEXT)
+				printw("%-*.*s ", w, w, buf);
 			else
-				printw("%*s ", d->top_width, buf);
+				printw("%*s ", w, buf);
 		}
 		draw_key(s, r, &t->scratch, buf, sizeof(buf));
 		addnstr(buf, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
@@ -271,7 +294,8 @@ static void draw(struct top *t)
 		addnstr(buf, COLS - 1);
 		attroff(A_BOLD);
 	} else {
-		addnstr("Enter:drill  Bksp:back  1-9/v:view  </>:sort  /:filter  q:quit", COLS - 1);
+		addnstr("Enter:drill  c:conns  Bksp:back  1-9/v:view  </>:sort  /:filter  q:quit",
+			COLS - 1);
 	}
 	refresh();
 }
@@ -338,16 +362,17 @@ static void remember_selection(struct top *t)
 }
 
 /*
- * Enter on a container: its processes, in a new screen that Backspace leaves. The screen keeps
- * the container's full id: short ids (and LXC names cut to 12) can be shared by two containers.
+ * Enter on a container: its processes (`view`), in a new screen that Backspace leaves; c: its
+ * connections. The screen keeps the container's full id: short ids (and LXC names cut to 12)
+ * can be shared by two containers. False where there is no container row to drill into.
  */
-static void drill(struct top *t)
+static bool drill(struct top *t, const char *view)
 {
 	struct screen *s = cur(t);
 	const struct view_row *r;
 
 	if (s->v->key != KEY_CONTAINER || s->sel >= (int)t->nrows || t->depth + 1 >= MAX_DEPTH)
-		return;
+		return false;
 	r = t->rows[s->sel];
 	t->depth++;
 	memset(cur(t), 0, sizeof(*cur(t)));
@@ -358,10 +383,11 @@ static void drill(struct top *t)
 	snprintf(cur(t)->drilled_label, sizeof(cur(t)->drilled_label), "%s (%s)",
 		 r->container ? ctr_name(r->container) : "host",
 		 r->container ? r->container->short_id : "host");
-	if (set_view(t, view_lookup("procs")) || set_filter(t, "")) {
+	if (set_view(t, view_lookup(view)) || set_filter(t, "")) {
 		t->depth--;
 		run_request_enters(t->run, view_needs_enters(cur(t)->v, cur(t)->filter));
 	}
+	return true;
 }
 
 static bool in_screen(const struct screen *s, const struct scry_event *ev)
@@ -426,7 +452,13 @@ static bool handle_key(struct top *t, int ch)
 	case KEY_PPAGE: s->sel = s->sel > LINES - 4 ? s->sel - (LINES - 4) : 0; break;
 	case KEY_NPAGE: s->sel += LINES - 4; break;
 	case KEY_HOME: s->sel = 0; break;
-	case '\n': case KEY_ENTER: drill(t); return false;
+	case '\n': case KEY_ENTER: drill(t, "procs"); return false;
+	case 'c':
+		/* A container's connections, else everyone's (a screen like the numbered ones). */
+		if (drill(t, "conns"))
+			return false;
+		set_view(t, view_lookup("conns"));
+		break;
 	case KEY_BACKSPACE: case 127: case 8: back(t); return false;
 	case '<': s->sort_col = (s->sort_col + nfig - 1) % nfig; break;
 	case '>': s->sort_col = (s->sort_col + 1) % nfig; break;

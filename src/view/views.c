@@ -26,14 +26,17 @@ static void since(const struct view_row *r, char *buf, size_t len)
 
 /* The counters a figure adds up: offsets into struct view_row, + 1 so that 0 means none. */
 #define C(field) (offsetof(struct view_row, field) + 1)
-#define COUNT(w, ...) .kind = FK_COUNT, .width = w, .top_width = 9, .top_prec = FIG_TOP_HUMAN, \
-		      .sum = { __VA_ARGS__ }
-#define RATE(per_, ...) .kind = FK_REAL, .width = 12, .prec = 1, .top_width = 9, \
+/* scry top writes numbers in 5 columns at most ("9999", "12.3K", "1235M"), so that the containers
+ * and processes screens fit their figures, network included, in 80 columns. */
+#define TOP_NUM 5
+#define COUNT(w, ...) .kind = FK_COUNT, .width = w, .top_width = TOP_NUM, \
+		      .top_prec = FIG_TOP_HUMAN, .sum = { __VA_ARGS__ }
+#define RATE(per_, ...) .kind = FK_REAL, .width = 12, .prec = 1, .top_width = TOP_NUM, \
 			.top_prec = FIG_TOP_HUMAN, .per = per_, .sum = { __VA_ARGS__ }
 
 const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)",
-		      .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 9, .top_prec = 1,
+		      .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 7, .top_prec = 1,
 		      .per = PER_PCT_TIME, .sum = { C(cpu_ns) } },
 	[FIG_CPU_NS] = { "cpu.ns", "CPU_NS", "on-CPU time in ns, from the scheduler (exact, not sampled)",
 			 COUNT(14, C(cpu_ns)) },
@@ -55,7 +58,7 @@ const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_FILE_TOTAL] = { "file.bytes", "FILE_BYTES", "bytes read and written on regular files",
 			     COUNT(12, C(read), C(written)) },
 	[FIG_FILE_PS] = { "file.bytes_ps", "FILE_B/S", "file bytes per second",
-			  RATE(PER_SECOND, C(read), C(written)) },
+			  RATE(PER_SECOND, C(read), C(written)), .top_header = "FILE/S" },
 	[FIG_PROCS] = { "procs", "PROCS", "processes seen in the interval", COUNT(12, C(procs)) },
 	[FIG_LIVE_PROCS] = { "procs", "PROCS", "live processes", COUNT(5, C(procs)) },
 	[FIG_SINCE] = { "since", "SINCE", "start time (from the runtime, else when scry first saw it)",
@@ -76,6 +79,10 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			 COUNT(9, C(resets)) },
 	[FIG_CONNS] = { "tcp.connections", "CONNS", "TCP connections established, by either side (by the socket's cgroup)",
 			COUNT(9, C(conns)) },
+	[FIG_NET_IN_PS] = { "net.bytes_in_ps", "NET_IN/S", "bytes received on sockets per second",
+			    RATE(PER_SECOND, C(net_in)), .top_header = "RX/S" },
+	[FIG_NET_OUT_PS] = { "net.bytes_out_ps", "NET_OUT/S", "bytes sent on sockets per second",
+			     RATE(PER_SECOND, C(net_out)), .top_header = "TX/S" },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -114,12 +121,18 @@ const struct view_desc view_table[] = {
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
 	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */
-	{ "containers", "CPU, syscalls, errors and file bytes per container", KEY_CONTAINER,
-	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_PROCS), FIG_CPU_NS,
-	  NEED_SCHED | NEED_SYSCALLS, VF_ALL_ROWS },
-	{ "procs", "CPU, syscalls, errors and file bytes per process", KEY_PROC,
-	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS), FIG_CPU_NS,
-	  NEED_SCHED | NEED_SYSCALLS, VF_ALL_ROWS },
+	{ "containers", "CPU, syscalls, errors, file and network bytes per container",
+	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS,
+			      FIG_NET_OUT_PS, FIG_PROCS),
+	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
+	{ "procs", "CPU, syscalls, errors, file and network bytes per process", KEY_PROC,
+	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS),
+	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
+	/* The top's connections screen: topconns' rows, their rates in 80 columns. */
+	{ "conns",
+	  "bytes per second in and out per socket, retransmits; its connection, process and container",
+	  KEY_CONN, FIGS(FIG_NET_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS, FIG_RETRANS), FIG_NET_TOTAL,
+	  NEED_NET },
 	/* Last: scry top steps through the views before it (it shows intervals, not lists). */
 	{ "lscontainers", "containers running and seen: id, name, image, processes, since",
 	  KEY_CTR_LIST, FIGS(FIG_LIVE_PROCS, FIG_SINCE), FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },

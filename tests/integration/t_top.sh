@@ -3,14 +3,24 @@
 # Enter drills into its processes, Backspace comes back, sys_enter is attached only while a
 # screen shows latency, / sets a filter (errors shown, not fatal), q quits with status 0 and the
 # terminal restored, and so does SIGINT.
+# The network: a client container sends 4321 bytes over TCP (loopback, host network) to a server
+# container once a second; RX/S and TX/S show them exactly on the containers and processes
+# screens, and c opens the connections, of a container (a drill-down) or of everyone.
 . tests/lib/common.sh
-plan 24
+plan 29
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 name=top-$$
 "$DOCKER" run -d --name "$name" --network none "$IMAGE" sh -c 'while :; do :; done' >/dev/null
 short_id=$("$DOCKER" inspect -f '{{.Id}}' "$name" | cut -c1-12)	# the engine's, not scry's
+PN=$((47000 + $$ % 1000)) B=4321 cli=topc-$$ srv=tops-$$
+"$DOCKER" run -d --name "$srv" --network host "$IMAGE" /h/net_io serve $PN 100000 >/dev/null
+i=0
+until grep -q ":$(printf '%04X' $PN) .* 0A " /proc/net/tcp || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+# One burst a second at most (sleep 1 between them): a second of figures holds one whole burst.
+"$DOCKER" run -d --name "$cli" --network host "$IMAGE" sh -c \
+	"while :; do /h/net_io tcp 127.0.0.1 $PN $B >/dev/null; sleep 1; done" >/dev/null
 sess=scrytop$$
 # Each session on a server (socket) of its own: a new session never meets a server that is still
 # exiting ("server exited unexpectedly"), and the user's tmux is never touched.
@@ -34,14 +44,16 @@ check "the busy container shows about one CPU (got ${cpu}%)" [ "${cpu:-0}" -ge 8
 check "rows are sorted by CPU (2 rows at least)" awk 'NR >= 4 && NF && $1 ~ /^[0-9.]+$/ {
 	n++; if (n > 1 && $1 + 0 > p + 0) bad = 1; p = $1 } END { exit bad || n < 2 }' "$TMP/s80"
 # 80 columns, the screen's own promise: every column's header and every cell of the container's
-# row whole (its id and name as the engine says, 5 figures). IMAGE, the rest of the line, has no
+# row whole (its id and name as the engine says, 7 figures). IMAGE, the rest of the line, has no
 # room left at 80: the same screen widened to 200 shows the same header and cells, and IMAGE.
-hdr='     CPU%    SYSC/S     ERR/S  FILE_B/S     PROCS CONTAINER.ID CONTAINER.NAME'
+# (Numbers take 5 columns, FILE_B/S is FILE/S: the network's RX/S and TX/S fit beside them.)
+hdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S PROCS CONTAINER.ID CONTAINER.NAME'
 num='^[0-9][0-9.]*[KMGT]?$'
-row() { # row SCREEN [IMAGE]: the container's row, whole: 5 figures, the id, the name (the image)
+row() { # row SCREEN [IMAGE]: the container's row, whole: 7 figures, the id, the name (the image)
 	awk -v n="$name" -v id="$short_id" -v img="$2" -v num="$num" '
-		$7 == n { r++; if ((img == "" ? NF == 7 : NF == 8 && $8 == img) && $6 == id &&
-				   $1 ~ num && $2 ~ num && $3 ~ num && $4 ~ num && $5 ~ num) good++ }
+		$9 == n { r++; if ((img == "" ? NF == 9 : NF == 10 && $10 == img) && $8 == id &&
+				   $1 ~ num && $2 ~ num && $3 ~ num && $4 ~ num && $5 ~ num &&
+				   $6 ~ num && $7 ~ num) good++ }
 		END { exit !(r == 1 && good == 1) }' "$1"
 }
 checkall "fits 80 columns: the header's columns whole, the container's row whole ($short_id $name)" \
@@ -55,12 +67,94 @@ checkall "the same screen at 200 columns: the same header and row, and IMAGE ($I
 	'[ "$(sed -n 3p "$TMP/s200" | sed "s/ *\$//")" = "$hdr       IMAGE" ] && row "$TMP/s200" "$IMAGE"' ||
 	sed 's/^/#   /' "$TMP/s200" | head -6
 tmux resize-window -t "$sess" -x 80
+until_screen() { # until_screen AWK: until the screen's rows (lines 4-23) satisfy AWK's exit 0 (10 s)
+	i=0
+	until screen | awk 'NR >= 4 && NR <= 23 && NF' | awk "$1"; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+}
+# Where the selection is: "SEL ROW", the lines of the selected row (the one that ends in reverse
+# video, by the SGR codes of tmux capture-pane -e, whose attributes carry from one line to the
+# next) and of container NAME's row.
+where() {
+	tmux capture-pane -t "$sess" -p -e | awk -v e="$(printf '\033')" -v n="$1" '{
+		s = $0; t = $0
+		while (match(s, e "\\[[0-9;]*m")) {
+			k = split(substr(s, RSTART + 2, RLENGTH - 3), a, ";")
+			if (k == 0) rev = 0
+			for (j = 1; j <= k; j++)
+				if (a[j] == "" || a[j] == "0" || a[j] == "27") rev = 0; else if (a[j] == "7") rev = 1
+			s = substr(s, RSTART + RLENGTH)
+		}
+		gsub(e "\\[[0-9;]*m", "", t)
+		split(t, f, " ")
+		if (NR >= 4 && rev) sel = NR
+		if (NR >= 4 && f[9] == n) row = NR
+	} END { print sel + 0, row + 0 }'
+}
+select_ctr() { # select_ctr NAME: Up or Down until NAME's row is the selected one (rows re-sort)
+	i=0
+	while :; do
+		set -- "$1" $(where "$1")
+		[ "$3" -gt 0 ] && [ "$2" = "$3" ] && return 0
+		i=$((i + 1)); [ $i -gt 50 ] && return 1
+		if [ "$3" -gt 0 ] && [ "$3" -lt "$2" ]; then tmux send-keys -t "$sess" Up
+		elif [ "$3" -gt 0 ]; then tmux send-keys -t "$sess" Down; fi
+		sleep 0.2
+	done
+}
+select_ctr "$name"
 tmux send-keys -t "$sess" Enter
 wait_for "container: $name (" && ok "Enter drills into the container's processes" ||
 	not_ok "Enter drills into the container's processes"
 wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+
+# --- the network ---------------------------------------------------------------------------------
+# Rows: CPU% SYSC/S ERR/S FILE/S RX/S TX/S PROCS CONTAINER.ID CONTAINER.NAME. A second with the
+# burst in it: the client sent B and received nothing, the server received B and sent nothing.
+until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
+	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
+	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
+	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
+select_ctr "$cli"
+tmux send-keys -t "$sess" Enter
+phdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S     PID PROC.NAME       CONTAINER'
+wait_for "container: $cli (" &&
+	until_screen '$8 == "net_io" && $5 == "0" && $6 == "'$B'" && $9 == "'$cli'" { n = 1 } END { exit !n }'
+r=$?
+checkall "processes screen of $cli at 80 columns: the header whole, net_io's row TX/S $B RX/S 0" \
+	'[ $r -eq 0 ] && [ "$(screen | sed -n 3p | sed "s/ *\$//")" = "$phdr" ]' || screen | sed 's/^/#   /'
+tmux send-keys -t "$sess" BSpace
+wait_for "filter: (none)"
+select_ctr "$cli"
+tmux send-keys -t "$sess" c
+chdr='NET_B/S  RX/S  TX/S RETRANS PROTO CONNECTION'
+wait_for "container: $cli (" && wait_for "CONNECTION"
+r=$?
+checkall "c on $cli: its connections screen, the header whole at 80 columns" \
+	'[ $r -eq 0 ] && [ "$(screen | sed -n 3p | sed "s/ *\$//")" = "$chdr" ]' || screen | sed 's/^/#   /'
+tmux resize-window -t "$sess" -x 200
+# NET_B/S RX/S TX/S RETRANS PROTO CONNECTION PID PROC.NAME CONTAINER: the client's end, and only
+# its container's sockets.
+conn_c='$9 == "'$cli'" && $1 == "'$B'" && $2 == "0" && $3 == "'$B'" && $4 == "0" && $5 == "tcp" &&
+	$6 ~ /^127\.0\.0\.1:[1-9][0-9]*->127\.0\.0\.1:'$PN'$/ && $7 ~ /^[0-9]+$/ && $8 == "net_io" { c = 1 }'
+until_screen "$conn_c"' $9 != "'$cli'" { other = 1 } END { exit !(c && !other) }' &&
+	ok "$cli's connections: tcp 127.0.0.1:*->127.0.0.1:$PN, net_io, $B out, 0 in, 0 retransmits; no other container's" ||
+	{ not_ok "$cli's connections: tcp 127.0.0.1:*->127.0.0.1:$PN, net_io, $B out, 0 in"; screen | sed 's/^/#   /'; }
+# Everyone's connections (c on a screen of processes): both ends of a burst in the same second.
+tmux send-keys -t "$sess" BSpace 2
+wait_for "topprocs_cpu"
+tmux send-keys -t "$sess" c
+wait_for "CONNECTION"
+until_screen "$conn_c"' $9 == "'$srv'" && $1 == "'$B'" && $2 == "'$B'" && $3 == "0" && $5 == "tcp" &&
+	$6 ~ /^127\.0\.0\.1:'$PN'->127\.0\.0\.1:[1-9][0-9]*$/ && $8 == "net_io" { s = 1 } END { exit !(c && s) }' &&
+	ok "c elsewhere: every connection, the server's end in $srv with $B in, 0 out" ||
+	{ not_ok "c elsewhere: every connection, the server's end in $srv with $B in, 0 out"; screen | sed 's/^/#   /'; }
+tmux resize-window -t "$sess" -x 80
+tmux send-keys -t "$sess" 1
+wait_for "topcontainers_cpu"
 # Enters are traced only while a screen needs them: topscalls (key 5) shows latency.
 enter_links() { # scry's sys_enter programs attached now
 	bpftool -j link show 2>/dev/null | py "

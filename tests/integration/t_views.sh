@@ -1,11 +1,11 @@
 #!/bin/sh
 # Views against independent truth: CPU time against the container's cgroup (cpu.stat
 # usage_usec, cpuacct.usage on v1) and the process's schedstat; syscall counts against strace -c;
-# errors and file bytes against what the helpers did; per-process figures adding up to the
+# errors, file and socket bytes against what the helpers did; per-process figures adding up to the
 # container's; ps against docker top; the syscall programs each view attaches, against the
 # kernel's own list of the links scry holds.
 . tests/lib/common.sh
-plan 14
+plan 16
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -175,6 +175,46 @@ print('ok')
 " >"$TMP/res" 2>&1
 check "file bytes: exactly 1048577 written and 1048577 read on a regular file" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
+
+# --- network: the containers and procs views' rates in and out -------------------------------------
+# A client container sends K bytes over TCP (loopback, host network) to a server container, which
+# reads them to the end and closes: the client's container and process sent K and received
+# nothing, the server's received K and sent nothing. A rate times the interval's length (JSON's
+# start_ns, end_ns) gives the bytes back, exactly: %.2f of bytes per second over a few seconds is
+# off by far less than one byte.
+K=1234567 PN=$((46000 + $$ % 1000))
+view net_c -c containers "proc.name=net_io" || { not_ok "scry starts"; finish; }
+view net_p -c procs "proc.name=net_io" || { not_ok "scry starts"; finish; }
+"$DOCKER" run -d --name "nets-$tag" --network host "$IMAGE" /h/net_io serve $PN 1 >/dev/null
+i=0
+until grep -q ":$(printf '%04X' $PN) .* 0A " /proc/net/tcp || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+got=$("$DOCKER" run --name "netc-$tag" --network host "$IMAGE" /h/net_io tcp 127.0.0.1 $PN $K)
+vrc="net_io=$? read=$got"
+i=0
+until [ "$("$DOCKER" logs "nets-$tag" 2>/dev/null)" = $K ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+vrc="$vrc served=$("$DOCKER" logs "nets-$tag" 2>/dev/null)"
+sleep 0.5
+stop_view net_c
+stop_view net_p
+# bytes FILE KEY VALUE: "in out" of the one row whose KEY is VALUE, from its rates
+bytes() {
+	py "
+import json
+d = json.load(open('$TMP/$1.out'))
+secs = (d['end_ns'] - d['start_ns']) / 1e9
+rows = [r for r in d['rows'] if str(r['$2']).startswith('$3')]
+assert len(rows) == 1, rows
+print(round(rows[0]['net.bytes_in_ps'] * secs), round(rows[0]['net.bytes_out_ps'] * secs))
+" 2>&1 | tail -1
+}
+c=$(bytes net_c container.name "netc-$tag") s=$(bytes net_c container.name "nets-$tag")
+checkall "containers: the client's container sent $K bytes and received 0, the server's received $K and sent 0 (got $c / $s; $vrc)" \
+	'[ "$vrc" = "net_io=0 read=0 served=$K net_c=0 net_p=0" ] && [ "$c" = "0 $K" ] && [ "$s" = "$K 0" ]' ||
+	sed 's/^/#   /' "$TMP/net_c.out" | cut -c1-400
+c=$(bytes net_p proc.cmdline "net_io tcp") s=$(bytes net_p proc.cmdline "net_io serve")
+checkall "procs: net_io tcp sent $K bytes and received 0, net_io serve received $K and sent 0 (got $c / $s)" \
+	'[ "$c" = "0 $K" ] && [ "$s" = "$K 0" ]' || sed 's/^/#   /' "$TMP/net_p.out" | cut -c1-400
+"$DOCKER" rm -f "nets-$tag" "netc-$tag" >/dev/null
 
 # --- ps: the container's processes, as docker top sees them ------------------------------------------
 "$DOCKER" run -d --name "ps-$tag" --network none "$IMAGE" sh -c 'sleep 600 & sleep 601' >/dev/null

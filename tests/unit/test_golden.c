@@ -17,7 +17,8 @@
  *   sys_enter nr=NAME; sys_exit nr=NAME ret=N [args=A,B,..] [fd0=KIND] [fd1=KIND] [path=S]
  *   [enter_ts=NS]; fork parent_pid= parent_tid= ppid= vpid= vtid= uid= gid= [thread=1];
  *   exec exe=S args=S (NUL-separated) [ppid= uid=]; exit code= [last=1]; switch runtime=
- *   next_tid=; cputick runtime=; rename old=S (the header's comm is the new name).
+ *   next_tid=; cputick runtime=; rename old=S (the header's comm is the new name); sockio
+ *   bytes= dir= (0 out, 1 in) [cookie= family= proto=].
  *
  * Lines starting with '#' are comments. Anything the reader does not understand fails the test
  * and says why, never skipped or guessed: an unknown word, key or value, a number with trailing
@@ -247,6 +248,9 @@ static const struct {
 	NUM(SCRY_REC_EXEC, "ppid", exec.ppid), NUM(SCRY_REC_EXEC, "uid", exec.uid),
 	NUM(SCRY_REC_EXIT, "code", pexit.exit_code),
 	NUM(SCRY_REC_SWITCH, "runtime", sw.runtime_ns), NUM(SCRY_REC_CPUTICK, "runtime", tick.runtime_ns),
+	NUM(SCRY_REC_SOCK_IO, "cookie", sio.cookie), NUM(SCRY_REC_SOCK_IO, "bytes", sio.bytes),
+	NUM(SCRY_REC_SOCK_IO, "family", sio.family), NUM(SCRY_REC_SOCK_IO, "proto", sio.protocol),
+	NUM(SCRY_REC_SOCK_IO, "dir", sio.dir),
 	PNUM("pid", pid), PNUM("ppid", ppid), PNUM("vpid", vpid), PNUM("uid", uid), PNUM("gid", gid),
 	PNUM("cgid", cgid), PNUM("start", start_ts), PNUM("cpu", cpu_ns),
 };
@@ -262,10 +266,12 @@ static bool num_field(void *base, uint16_t type, const struct kv *kv)
 		if (num_fields[i].type != type || strcmp(num_fields[i].key, kv->key))
 			continue;
 		v = num(kv);
-		if (num_fields[i].size == 8)
-			memcpy(p, &v, 8);
-		else
-			memcpy(p, &(uint32_t){ v }, 4);
+		switch (num_fields[i].size) {
+		case 8: memcpy(p, &v, 8); break;
+		case 4: memcpy(p, &(uint32_t){ v }, 4); break;
+		case 2: memcpy(p, &(uint16_t){ v }, 2); break;
+		default: *p = v; break;
+		}
 		return true;
 	}
 	return false;
@@ -312,7 +318,7 @@ static const struct {
 	{ "sys_enter", SCRY_REC_SYS_ENTER }, { "sys_exit", SCRY_REC_SYS_EXIT },
 	{ "fork", SCRY_REC_FORK }, { "exec", SCRY_REC_EXEC }, { "exit", SCRY_REC_EXIT },
 	{ "switch", SCRY_REC_SWITCH }, { "cputick", SCRY_REC_CPUTICK },
-	{ "rename", SCRY_REC_RENAME },
+	{ "rename", SCRY_REC_RENAME }, { "sockio", SCRY_REC_SOCK_IO },
 };
 
 static const struct {
@@ -410,6 +416,7 @@ static uint16_t rec_size(const union scry_rec *r)
 	case SCRY_REC_SWITCH: return sizeof(r->sw);
 	case SCRY_REC_CPUTICK: return sizeof(r->tick);
 	case SCRY_REC_RENAME: return sizeof(r->rename);
+	case SCRY_REC_SOCK_IO: return sizeof(r->sio);
 	}
 	return 0;
 }
