@@ -124,10 +124,10 @@ const struct view_desc view_table[] = {
 	{ "containers", "CPU, syscalls, errors, file and network bytes per container",
 	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS,
 			      FIG_NET_OUT_PS, FIG_PROCS),
-	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
+	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS | VF_NET_SUMS },
 	{ "procs", "CPU, syscalls, errors, file and network bytes per process", KEY_PROC,
 	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS),
-	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS },
+	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS | VF_NET_SUMS },
 	/* The top's connections screen: topconns' rows, their rates in 80 columns. */
 	{ "conns",
 	  "bytes per second in and out per socket, retransmits; its connection, process and container",
