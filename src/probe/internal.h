@@ -42,7 +42,9 @@ extern const struct prog_desc prog_table[];
 extern const size_t prog_count;
 const struct prog_desc *prog_lookup(const char *name);
 
-/* Fill the fallback's `sockcalls` map (sockcalls.c); a negative errno. */
+/* The fallback's `sockcalls` slots (sockcalls.c), and the map filled with them (-errno). */
+struct scry_sockcall;
+void sockcalls__slots(struct scry_sockcall *slots, size_t n);
 int sockcalls__fill(int map_fd);
 
 #endif /* SCRY_PROBE_INTERNAL_H */

@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 
@@ -65,25 +67,37 @@ static const struct {
 	{ 20 /* SYS_SENDMMSG */, MMSG(OUT) },
 };
 
-static int put(int fd, uint32_t slot, const struct scry_sockcall *c)
+void sockcalls__slots(struct scry_sockcall *slots, size_t n)
 {
-	return bpf_map_update_elem(fd, &slot, c, BPF_ANY) ? -errno : 0;
+	size_t i;
+	int nr;
+
+	memset(slots, 0, n * sizeof(*slots));
+	for (i = 0; i < ARRAY_SIZE(by_name); i++) {
+		nr = syscall_lookup(by_name[i].name);
+		if (nr >= 0 && nr < SCRY_NR_SYSCALLS && (size_t)nr < n)	/* not an i386-only name */
+			slots[nr] = by_name[i].c;
+		nr = syscall_lookup32(by_name[i].name);
+		if (nr >= 0 && SCRY_NR_COMPAT_BASE + (size_t)nr < n)
+			slots[SCRY_NR_COMPAT_BASE + nr] = by_name[i].c;
+	}
+	for (i = 0; i < ARRAY_SIZE(by_call); i++)
+		if (SCRY_SOCKCALL_MUX_BASE + by_call[i].call < n)
+			slots[SCRY_SOCKCALL_MUX_BASE + by_call[i].call] = by_call[i].c;
 }
 
 int sockcalls__fill(int map_fd)
 {
-	size_t i;
-	int nr, err = 0;
+	struct scry_sockcall *slots = calloc(SCRY_SOCKCALL_SLOTS, sizeof(*slots));
+	uint32_t i;
+	int err = 0;
 
-	for (i = 0; i < ARRAY_SIZE(by_name) && !err; i++) {
-		nr = syscall_lookup(by_name[i].name);
-		if (nr >= 0 && nr < SCRY_NR_SYSCALLS)	/* not a 32-bit-only name */
-			err = put(map_fd, nr, &by_name[i].c);
-		nr = syscall_lookup32(by_name[i].name);
-		if (nr >= 0 && !err)
-			err = put(map_fd, SCRY_NR_COMPAT_BASE + nr, &by_name[i].c);
-	}
-	for (i = 0; i < ARRAY_SIZE(by_call) && !err; i++)
-		err = put(map_fd, SCRY_SOCKCALL_MUX_BASE + by_call[i].call, &by_call[i].c);
+	if (!slots)
+		return -ENOMEM;
+	sockcalls__slots(slots, SCRY_SOCKCALL_SLOTS);
+	for (i = 0; i < SCRY_SOCKCALL_SLOTS && !err; i++)
+		if (slots[i].kind && bpf_map_update_elem(map_fd, &i, &slots[i], BPF_ANY))
+			err = -errno;
+	free(slots);
 	return err;
 }
