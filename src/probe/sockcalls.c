@@ -6,8 +6,13 @@
  *
  * Not here: pread64/pwrite64/preadv/pwritev (a socket has no offset: ESPIPE), io_uring (no
  * syscall exit), splice out of a socket (TCP and unix splice without recvmsg, so the tracepoints
- * do not see it either), and sockets written from the kernel (NFS, iSCSI...), which the
- * tracepoints count.
+ * do not see it either; UDP's they do), and sockets written from the kernel (NFS, iSCSI...),
+ * which the tracepoints count. Where the figures can still differ from the tracepoints':
+ * messages past the SCRY_SOCKCALL_MMSG_MAXth of one sendmmsg/recvmmsg; a recvfrom/recvmsg that
+ * received but failed to copy the sender's address out (EFAULT); sendfile/splice of more than a
+ * pipe's worth, which the tracepoints see as several calls (6.5 and later) or not at all (6.3,
+ * 6.4); an fd closed and reused by another thread before the call returned; 32-bit tasks of
+ * arm64 (task_compat() knows only x86's), whose numbers are read as arm64's.
  */
 #include <errno.h>
 #include <stdint.h>
