@@ -90,7 +90,8 @@ $(BUILD)/vmlinux.h:
 	$(Q)test -r $(VMLINUX_BTF) || { echo "error: $(VMLINUX_BTF) not readable: the kernel needs CONFIG_DEBUG_INFO_BTF=y, or pass VMLINUX_BTF=/path/to/btf or VMLINUX_H=/path/to/vmlinux.h" >&2; exit 1; }
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h) include/scry/event.h $(VMLINUX_H)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h) include/scry/event.h include/scry/sockcall.h \
+		$(VMLINUX_H)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

@@ -176,11 +176,20 @@ static __always_inline bool count_add(struct scry_net_val *v, int ret)
 	return true;
 }
 
+/* What the sums' key and a sockio record say of a socket (the cookie only in a record). */
+struct sock_id {
+	__u64 cookie;
+	__u16 family;
+	__u8 protocol;
+	__u8 sktype;
+};
+
 /*
  * Count mode: add the call to its key's sums. False when the map is full: the caller sends a
  * record instead, so no call is ever lost, and the stats say how many went that way.
  */
-static __always_inline bool sock_count(struct sock *sk, struct task_struct *t, int ret, __u8 dir)
+static __always_inline bool sock_count(struct task_struct *t, const struct sock_id *id, int ret,
+				       __u8 dir)
 {
 	struct scry_net_val *v, first = { .bytes = ret, .calls = 1 };
 	struct scry_net_key k;
@@ -189,9 +198,9 @@ static __always_inline bool sock_count(struct sock *sk, struct task_struct *t, i
 	__builtin_memset(&k, 0, sizeof(k));
 	k.cgid = task_cgid(t);
 	k.tgid = t->tgid;
-	k.family = sk->__sk_common.skc_family;
-	k.protocol = sk->sk_protocol;
-	k.sktype = sk->sk_type;
+	k.family = id->family;
+	k.protocol = id->protocol;
+	k.sktype = id->sktype;
 	k.dir = dir;
 	v = bpf_map_lookup_elem(&net_counts, &k);
 	if (v)
@@ -208,40 +217,61 @@ static __always_inline bool sock_count(struct sock *sk, struct task_struct *t, i
 }
 
 /*
- * Bytes on a socket, in the task that sends or receives (sock_sendmsg/sock_recvmsg), so the
- * record is staged like a syscall exit. Should one ever fire in an interrupt that landed inside
- * another program's use of the stage (a kernel socket written from softirq), it goes out on its
- * own instead. In count mode only the calls the count map has no room for make a record.
+ * A sockio record, in the task that sends or receives, so it is staged like a syscall exit.
+ * Should one ever fire in an interrupt that landed inside another program's use of the stage (a
+ * kernel socket written from softirq), it goes out on its own instead.
  */
-static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir)
+static __always_inline void sock_record(struct task_struct *t, const struct sock_id *id, int ret,
+					__u8 dir)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct scry_rec_sock_io *r, local;
 	struct scry_stage *s;
 	bool staged;
 
-	if (ret < 0 || (dir == SCRY_SOCK_IN && (flags & MSG_PEEK)) || t->tgid == self_tgid)
-		return 0;
-	if (net_count && sock_count(sk, t, ret, dir))
-		return 0;
 	s = stage_get();
 	if (!s)
-		return 0;
+		return;
 	/* Count mode may run without sched_switch to flush a stage: its records go out at once. */
 	staged = !s->busy && !net_count;
 	r = staged ? stage_reserve(s, sizeof(*r), SCRY_STATS_TP) : &local;
 	hdr_fill(&r->h, SCRY_REC_SOCK_IO, sizeof(*r), t, bpf_ktime_get_boot_ns());
-	r->cookie = bpf_get_socket_cookie(sk);
+	r->cookie = id->cookie;
 	r->bytes = ret;
-	r->family = sk->__sk_common.skc_family;
-	r->protocol = sk->sk_protocol;
-	r->sktype = sk->sk_type;
+	r->family = id->family;
+	r->protocol = id->protocol;
+	r->sktype = id->sktype;
 	r->dir = dir;
 	__builtin_memset(r->__pad, 0, sizeof(r->__pad));
 	if (staged)
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	else
 		emit_direct(net_count && !s->busy ? s : NULL, r, sizeof(*r), SCRY_STATS_NET);
+}
+
+/* A call that moved nothing (failed) or only looked (MSG_PEEK) is no socket traffic. */
+static __always_inline bool sock_io_counts(struct task_struct *t, long ret, __u64 flags, __u8 dir)
+{
+	return ret >= 0 && !(dir == SCRY_SOCK_IN && (flags & MSG_PEEK)) && t->tgid != self_tgid;
+}
+
+/*
+ * Bytes on a socket (sock_sendmsg/sock_recvmsg's tracepoints): summed in count mode, else (and
+ * when the sums have no room) a record.
+ */
+static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct sock_id id;
+
+	if (!sock_io_counts(t, ret, flags, dir))
+		return 0;
+	id.family = sk->__sk_common.skc_family;
+	id.protocol = sk->sk_protocol;
+	id.sktype = sk->sk_type;
+	if (net_count && sock_count(t, &id, ret, dir))
+		return 0;
+	id.cookie = bpf_get_socket_cookie(sk);
+	sock_record(t, &id, ret, dir);
 	return 0;
 }
 
@@ -256,4 +286,159 @@ SEC("tp_btf/sock_recv_length")
 int BPF_PROG(scry_sock_recv, struct sock *sk, int ret, int flags)
 {
 	return sock_io(sk, ret, flags, SCRY_SOCK_IN);
+}
+
+/*
+ * --- Kernels without the two sock length tracepoints (before Linux 6.3) --------------------------
+ * The same figures from the exits of the syscalls that move data on a socket (the `sockcalls`
+ * map, see scry/sockcall.h). The tracepoints fire from sock_sendmsg/sock_recvmsg, once per call
+ * into the socket with its result; each syscall below makes one such call (sendmmsg/recvmmsg one
+ * per message), so its result is the tracepoint's, with its failures (< 0) and MSG_PEEK reads
+ * left out the same way.
+ */
+#include "scry/sockcall.h"
+
+#define S_IFMT		0170000
+#define S_IFSOCK	0140000
+
+ARRAY_MAP(sockcalls, BPF_MAP_TYPE_ARRAY, struct scry_sockcall, SCRY_SOCKCALL_SLOTS);
+
+/*
+ * The socket behind `fd`. Read from the file table, it is no BTF pointer: the verifier lets
+ * neither direct loads from it nor bpf_get_socket_cookie() (sock_io's), hence sock_io_read().
+ */
+static __always_inline struct sock *fd_sock(struct task_struct *t, __u64 fd)
+{
+	struct fdtable *fdt = t->files->fdt;
+	struct socket *so;
+	struct file *f;
+
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]) || !f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	return so ? BPF_CORE_READ(so, sk) : NULL;
+}
+
+/*
+ * sock_io() for a socket read through probes. Its cookie is the one the kernel gave it if anyone
+ * asked (scry's state-change program asks for every TCP socket it sees change state); nothing
+ * here can make one, so a socket without one (UDP, unix) is known by its address, which no
+ * cookie (a counter from 1) can equal. A global function: the verifier checks it once, not once
+ * per message of a sendmmsg.
+ */
+__noinline int sock_io_read(__u64 skp, long ret, __u64 flags, __u32 dir)
+{
+	const struct sock *sk = (const void *)skp;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct sock_id id;
+
+	if (!sock_io_counts(t, ret, flags, dir))
+		return 0;
+	id.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	id.protocol = BPF_CORE_READ(sk, sk_protocol);
+	id.sktype = BPF_CORE_READ(sk, sk_type);
+	if (net_count && sock_count(t, &id, ret, dir))
+		return 0;
+	id.cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!id.cookie)
+		id.cookie = (__u64)sk;
+	sock_record(t, &id, ret, dir);
+	return 0;
+}
+
+/* The i386 ABI's argument registers (ebx, ecx, edx, esi, edi, ebp). */
+static __always_inline __u64 sys_arg32(struct pt_regs *regs, int i)
+{
+#if defined(__TARGET_ARCH_x86)
+	switch (i) {
+	case 0: return (__u32)regs->bx;
+	case 1: return (__u32)regs->cx;
+	case 2: return (__u32)regs->dx;
+	case 3: return (__u32)regs->si;
+	case 4: return (__u32)regs->di;
+	default: return (__u32)regs->bp;
+	}
+#else
+	return 0;
+#endif
+}
+
+/* Argument at a table position (1 + index); 0 for none. */
+static __always_inline __u64 call_arg(const __u64 *a, __u8 pos)
+{
+	__u32 i = pos - 1;
+
+	return i < 6 ? a[i] : 0;
+}
+
+/*
+ * sendmmsg/recvmmsg: `n` messages went through, each one socket call whose result the kernel
+ * wrote to its mmsghdr's msg_len (struct mmsghdr: a msghdr then msg_len; 64 and 56 bytes in,
+ * 32 and 28 for i386).
+ */
+static __always_inline void mmsg_io(const struct sock *sk, __u64 vec, long n, __u64 flags,
+				    __u8 dir, bool compat)
+{
+	__u32 stride = compat ? 32 : 64, off = compat ? 28 : 56, len;
+	int i;
+
+	for (i = 0; i < SCRY_SOCKCALL_MMSG_MAX; i++) {
+		if (i >= n)
+			break;
+		if (bpf_probe_read_user(&len, sizeof(len), (void *)(vec + i * stride + off)))
+			break;
+		sock_io_read((__u64)sk, len, flags, dir);
+	}
+}
+
+/* TP_PROTO(struct pt_regs *regs, long ret): only when the sock length tracepoints are missing. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(scry_net_compat, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t;
+	struct scry_sockcall *c;
+	struct sock *sk;
+	__u32 slot, mux;
+	__u64 a[6];
+	bool compat;
+	int i;
+
+	if (ret < 0)
+		return 0;
+	t = bpf_get_current_task_btf();
+	compat = task_compat(t);
+	slot = rec_nr(sys_nr(regs), compat);
+	c = bpf_map_lookup_elem(&sockcalls, &slot);
+	if (!c || !c->kind)
+		return 0;
+	for (i = 0; i < 6; i++)
+		a[i] = compat ? sys_arg32(regs, i) : sys_arg(regs, i);
+	if (c->kind == SCRY_SOCKCALL_MUX) {
+		/* socketcall(call, args): six u32 arguments in user memory. */
+		__u32 a32[6];
+
+		mux = SCRY_SOCKCALL_MUX_BASE + (a[0] < SCRY_SOCKCALL_MUX_MAX ? a[0] : 0);
+		c = bpf_map_lookup_elem(&sockcalls, &mux);
+		if (!c || !c->kind || bpf_probe_read_user(a32, sizeof(a32), (void *)a[1]))
+			return 0;
+		for (i = 0; i < 6; i++)
+			a[i] = a32[i];
+	}
+	/* A zero-length read(2) or readv(2) is answered by the VFS: no socket call. */
+	if (!ret && c->len && !call_arg(a, c->len))
+		return 0;
+	if (!ret && c->kind == SCRY_SOCKCALL_XFER)
+		return 0;	/* nothing was there to send: the socket was never called */
+	sk = fd_sock(t, call_arg(a, c->fd));
+	if (!sk)
+		return 0;
+	if (c->kind == SCRY_SOCKCALL_MMSG)
+		mmsg_io(sk, call_arg(a, 2), ret, call_arg(a, c->flags), c->dir, compat);
+	else
+		sock_io_read((__u64)sk, ret, call_arg(a, c->flags), c->dir);
+	return 0;
 }

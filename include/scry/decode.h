@@ -206,6 +206,8 @@ struct syscall_desc {
 const struct syscall_desc *syscall_desc(uint32_t nr);
 const char *syscall_name(uint32_t nr);
 int syscall_lookup(const char *name);	/* number, or -1 */
+/* The i386 number of a call on a 64-bit x86 kernel (the ABI int $0x80 reaches), or -1. */
+int syscall_lookup32(const char *name);
 /* A record's syscall number as events carry it: a 32-bit call as its native namesake. */
 uint32_t syscall_native(uint32_t raw);
 uint32_t syscall_count(void);	/* highest number + 1 */

@@ -311,6 +311,16 @@ int syscall_lookup(const char *name)
 	return -1;
 }
 
+int syscall_lookup32(const char *name)
+{
+	size_t i;
+
+	for (i = 0; names32[i].name; i++)
+		if (!strcmp(names32[i].name, name) && names32[i].nr < SCRY_NR_SYSCALLS)
+			return names32[i].nr;
+	return -1;
+}
+
 uint32_t syscall_native(uint32_t raw)
 {
 	uint32_t n32 = raw - SCRY_NR_COMPAT_BASE;

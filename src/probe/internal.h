@@ -31,10 +31,20 @@ struct prog_desc {
 	uint8_t ctx;		/* enum prog_ctx */
 	uint8_t stats_slot;	/* enum scry_stats_slot its events count in */
 	bool net_io;		/* only when socket bytes are wanted (probe_opts.net_io) */
+	/*
+	 * A net_io program of the fallback for kernels without the sock length tracepoints: loaded
+	 * instead of those that are not, never with them (the same bytes would count twice).
+	 */
+	bool net_compat;
 };
 
 extern const struct prog_desc prog_table[];
 extern const size_t prog_count;
 const struct prog_desc *prog_lookup(const char *name);
+
+/* The fallback's `sockcalls` slots (sockcalls.c), and the map filled with them (-errno). */
+struct scry_sockcall;
+void sockcalls__slots(struct scry_sockcall *slots, size_t n);
+int sockcalls__fill(int map_fd);
 
 #endif /* SCRY_PROBE_INTERNAL_H */

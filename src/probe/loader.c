@@ -115,6 +115,34 @@ static bool kernel_has_tp(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/*
+ * Bytes on sockets come from sock:sock_send_length/sock_recv_length (Linux 6.3), or else from the
+ * exits of the socket syscalls: never both, which would count them twice. SCRY_NET_FALLBACK=1
+ * forces the fallback where the tracepoints exist, for its tests (docs/HACKING.md).
+ */
+static bool net_compat_wanted(const struct probe_opts *o, const struct btf *btf)
+{
+	const char *force = getenv("SCRY_NET_FALLBACK");
+	size_t i;
+
+	if (!o->net_io)
+		return false;
+	if (force && !strcmp(force, "1")) {
+		log_info("SCRY_NET_FALLBACK=1: bytes on sockets are read at the socket syscalls' exits");
+		return true;
+	}
+	for (i = 0; i < prog_count; i++) {
+		const struct prog_desc *d = &prog_table[i];
+
+		if (d->net_io && !d->net_compat && d->tp && !kernel_has_tp(btf, d->tp)) {
+			log_warn("this kernel has no tracepoint %s (before Linux 6.3): scry reads bytes "
+				 "on sockets at the socket syscalls' exits instead", d->tp);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* enum cgroup_subsys_id's value for a controller ("memory" -> memory_cgrp_id), or -1. */
 static int cgroup_subsys_id(const struct btf *btf, const char *ctrl)
 {
@@ -194,6 +222,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	struct probe *p = NULL;
 	struct btf *btf = NULL;
 	uint64_t ring_bytes;
+	bool net_compat;
 	size_t i;
 	int err, rerr;
 
@@ -220,13 +249,15 @@ struct probe *probe__open(const struct probe_opts *o)
 	}
 
 	/* A missing tracepoint disables just the program that needs it. */
+	net_compat = net_compat_wanted(o, btf);
 	for (i = 0; i < prog_count; i++) {
 		const struct prog_desc *d = &prog_table[i];
 		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, d->prog);
 
 		if (!prog)
 			continue;
-		if ((d->syscall && !o->syscalls) || (d->net_io && !o->net_io)) {
+		if ((d->syscall && !o->syscalls) || (d->net_io && !o->net_io) ||
+		    (d->net_io && d->net_compat != net_compat)) {
 			bpf_program__set_autoload(prog, false);
 		} else if (d->tp && !kernel_has_tp(btf, d->tp)) {
 			bpf_program__set_autoload(prog, false);
@@ -301,6 +332,13 @@ struct probe *probe__open(const struct probe_opts *o)
 	if (err) {
 		log_err("cannot fill the syscall argument table (%s)", strerror(-err));
 		goto fail;
+	}
+	if (bpf_program__autoload(p->skel->progs.scry_net_compat)) {
+		err = sockcalls__fill(bpf_map__fd(p->skel->maps.sockcalls));
+		if (err) {
+			log_err("cannot fill the socket syscall table (%s)", strerror(-err));
+			goto fail;
+		}
 	}
 	btf__free(btf);
 	return p;

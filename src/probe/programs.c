@@ -45,6 +45,9 @@ const struct prog_desc prog_table[] = {
 	  E(SOCK_IO), false, false, PCTX_TASK, SCRY_STATS_TP, true },
 	{ "scry_sock_recv", "sock_recv_length", "bytes received on sockets (network views)",
 	  E(SOCK_IO), false, false, PCTX_TASK, SCRY_STATS_TP, true },
+	/* Before Linux 6.3, the same bytes from the socket syscalls' exits (net.bpf.c). */
+	{ "scry_net_compat", "sys_exit", "bytes on sockets (network views)", E(SOCK_IO), false,
+	  false, PCTX_TASK, SCRY_STATS_TP, true, true },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
 	  false, PCTX_TASK, SCRY_STATS_CTL },

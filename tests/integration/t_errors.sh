@@ -3,7 +3,7 @@
 # the expression and a caret under the token), no crash and no libbpf dump; exit status 2 for
 # every usage error (nothing is run), 1 for a failure while running.
 . tests/lib/common.sh
-plan 38
+plan 39
 
 # status RC: how a run ended, for the messages ("rc=1", "killed by signal 11", "timed out").
 status() {
@@ -108,8 +108,11 @@ clang -g -target bpf -c tests/data/wrong_btf.c -o "$TMP/wrong.o"
 timeout 60 "$SCRY" --btf "$TMP/wrong.o" -n 1 >"$TMP/o" 2>"$TMP/e"
 rc=$?
 check "foreign BTF: exit 1, a failure while running, not a crash ($(status $rc))" exited $rc 1 "$TMP/e"
-# Every tracepoint program of the program table but the three the stub BTF has.
-check "foreign BTF: one warning per missing tracepoint (12)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 12 ]
+# Every tracepoint program of the program table but the three the stub BTF has; the two sock
+# length tracepoints say it in one warning, which names the fallback at sys_exit (in the stub).
+check "foreign BTF: one warning per missing tracepoint (11)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 11 ]
+check "foreign BTF: socket bytes fall back to the socket syscalls' exits, said once" \
+	[ "$(grep -c 'no tracepoint sock_send_length (before Linux 6.3): scry reads bytes on sockets at the socket syscalls. exits instead' "$TMP/e")" -eq 1 ]
 check "foreign BTF: refusal in one line, pointing at -v" \
 	[ "$(grep -vc warning "$TMP/e")" -eq 1 -a "$(grep -c 'refused to load BPF program .*run with -v' "$TMP/e")" -eq 1 ]
 check "foreign BTF: no libbpf output without -v" [ "$(grep -c libbpf "$TMP/e")" -eq 0 ]

@@ -246,9 +246,15 @@ links_of() {
 net=$(links_of topcontainers_net) cpu=$(links_of topcontainers_cpu)
 echo "# topcontainers_net attaches: $net"
 echo "# topcontainers_cpu attaches: $cpu"
-checkall "a network view attaches the socket tracepoints, a CPU view does not" \
-	'echo " $net " | grep -q " sock_send_length " && echo " $net " | grep -q " sock_recv_length " &&
-	 echo " $cpu " | grep -q " sched_switch " && ! echo " $cpu " | grep -q "sock_send_length\|sock_recv_length"'
+if [ "${SCRY_NET_FALLBACK:-}" = 1 ]; then	# t_net_fallback: the figures above without them
+	checkall "SCRY_NET_FALLBACK=1: a network view attaches sys_exit (the fallback) and neither socket tracepoint, a CPU view not even that" \
+		'echo " $net " | grep -q " sys_exit " && ! echo " $net " | grep -q "sock_send_length\|sock_recv_length" &&
+		 echo " $cpu " | grep -q " sched_switch " && ! echo " $cpu " | grep -q "sys_exit\|sock_send_length\|sock_recv_length"'
+else
+	checkall "a network view attaches the socket tracepoints, a CPU view does not" \
+		'echo " $net " | grep -q " sock_send_length " && echo " $net " | grep -q " sock_recv_length " &&
+		 echo " $cpu " | grep -q " sched_switch " && ! echo " $cpu " | grep -q "sock_send_length\|sock_recv_length"'
+fi
 # Count mode with no CPU figure: no scheduler programs, but the process lifecycle (names).
 checkall "topcontainers_net (summed, no CPU shown) attaches no sched_switch, but fork, exec and exit" \
 	'! echo " $net " | grep -q " sched_switch " && echo " $net " | grep -q " sched_process_fork " &&
