@@ -75,15 +75,17 @@ assert len(rows) == 1, rows
 print(rows[0]['net.bytes_in'], rows[0]['net.bytes_out'])
 " 2>&1 | tail -1
 }
+# The server echoes every message it gets; the client stops when its time is up and may close
+# before the last echo arrives, so what it received is not a figure sockperf states.
 a=$(ctr "$TMP/ctrs" tcpc) b=$(ctr "$TMP/ctrs" tcps)
-checkall "sockperf tcp: the client's container sent $K1, the server's received $K1 and sent what the client received (got client $a, server $b)" \
-	'[ "${a#* }" = $K1 ] && [ "${b% *}" = $K1 ] && [ "${a% *}" = "${b#* }" ] && [ "${a% *}" -gt 0 ]'
+checkall "sockperf tcp: the client's container sent $K1, the server's received and echoed $K1 (got client $a, server $b)" \
+	'[ "${a#* }" = $K1 ] && [ "$b" = "$K1 $K1" ]'
 a=$(ctr "$TMP/ctrs" udpc) b=$(ctr "$TMP/ctrs" udps)
-checkall "sockperf udp: the client's container sent $K2, the server's received $K2 and sent what the client received (got client $a, server $b)" \
-	'[ "${a#* }" = $K2 ] && [ "${b% *}" = $K2 ] && [ "${a% *}" = "${b#* }" ] && [ "${a% *}" -gt 0 ]'
+checkall "sockperf udp: the client's container sent $K2, the server's received and echoed $K2 (got client $a, server $b)" \
+	'[ "${a#* }" = $K2 ] && [ "$b" = "$K2 $K2" ]'
 
 # conn FILE PORT CLIENT SERVER [CPORT]: both ends of the connection to PORT as
-# "client-out server-in l4proto", each end on its own container with mirrored tuples.
+# "client-out server-in server-out l4proto", each end on its own container with mirrored tuples.
 conn() {
 	py "
 import json
@@ -94,12 +96,12 @@ assert len(cl) == 1 and len(sv) == 1, (cl, sv)
 c, s = cl[0], sv[0]
 assert (c['fd.lip'], c['fd.lport'], c['fd.rip']) == (s['fd.rip'], s['fd.rport'], s['fd.lip']), (c, s)
 assert c['proc.name'] == s['proc.name'], (c, s)
-print(c['net.bytes_out'], s['net.bytes_in'], c['fd.l4proto'], c['net.bytes_in'] == s['net.bytes_out'])
+print(c['net.bytes_out'], s['net.bytes_in'], s['net.bytes_out'], c['fd.l4proto'])
 " 2>&1 | tail -1
 }
 got=$(conn "$TMP/conns" $P1 tcpc tcps)
-check "topconns: the sockperf tcp connection, $K1 bytes from the client's container to the server's, both ends named (got $got)" \
-	[ "$got" = "$K1 $K1 tcp True" ]
+check "topconns: the sockperf tcp connection, $K1 bytes from the client's container to the server's and echoed, both ends named (got $got)" \
+	[ "$got" = "$K1 $K1 $K1 tcp" ]
 # udp: one socket on each side, each with the bytes of the flow both ways.
 udp() {
 	py "
@@ -109,12 +111,12 @@ cl = [r for r in rows if r['container.name'] == '$pfx-udpc']
 sv = [r for r in rows if r['container.name'] == '$pfx-udps']
 assert len(cl) == 1 and len(sv) == 1, (cl, sv)
 c, s = cl[0], sv[0]
-print(c['net.bytes_out'], s['net.bytes_in'], s['net.bytes_out'], c['net.bytes_in'], c['proc.name'], s['proc.name'])
+print(c['net.bytes_out'], s['net.bytes_in'], s['net.bytes_out'], c['proc.name'], s['proc.name'])
 " 2>&1 | tail -1
 }
 got=$(udp "$TMP/conns")
-check "topconns: the sockperf udp flow, $K2 bytes from the client's socket to the server's and back (got $got)" \
-	[ "$got" = "$K2 $K2 $K2 $K2 sockperf sockperf" ]
+check "topconns: the sockperf udp flow, $K2 bytes from the client's socket to the server's and echoed (got $got)" \
+	[ "$got" = "$K2 $K2 $K2 sockperf sockperf" ]
 # iperf3's server stops reading when the test ends (its own report counts less than was sent):
 # the client's side of the data connection is what iperf3 itself counted, after the 37-byte
 # cookie (iperf3's COOKIE_SIZE) that opens every data connection.
