@@ -87,7 +87,7 @@ check "softirq: the server's $((1 + ABORTS)) accepted connections reach ESTABLIS
 n=$(py "
 import json
 print(sum(1 for l in open('$TMP/out') if json.loads(l)['evt.type'] == 'tcpretrans' and json.loads(l)['container.name'] == '$A'))")
-check "the client's retransmits: $n events, its namespace's RetransSegs grew by $((r1 - r0))" \
+check "the client's retransmits: $n events, its namespace's RetransSegs grew by $((r1 - r0)) (the stream dropped $(dropped "$TMP/err"))" \
 	[ "$n" = "$((r1 - r0))" -a "$n" -gt 0 ]
 py "
 import json, collections
