@@ -182,6 +182,8 @@ struct sock_id {
 	__u16 family;
 	__u8 protocol;
 	__u8 sktype;
+	__u16 sport, dport;	/* an IP socket's (host order), for a record only */
+	__u8 saddr[16], daddr[16];
 };
 
 /*
@@ -241,7 +243,19 @@ static __always_inline void sock_record(struct task_struct *t, const struct sock
 	r->protocol = id->protocol;
 	r->sktype = id->sktype;
 	r->dir = dir;
-	__builtin_memset(r->__pad, 0, sizeof(r->__pad));
+	r->__pad = 0;
+	if (id->family == AF_INET || id->family == AF_INET6) {
+		r->xflags = SCRY_SIO_ADDR;
+		r->sport = id->sport;
+		r->dport = id->dport;
+		__builtin_memcpy(r->saddr, id->saddr, sizeof(r->saddr));
+		__builtin_memcpy(r->daddr, id->daddr, sizeof(r->daddr));
+	} else {
+		r->xflags = 0;
+		r->sport = r->dport = 0;
+		__builtin_memset(r->saddr, 0, sizeof(r->saddr));
+		__builtin_memset(r->daddr, 0, sizeof(r->daddr));
+	}
 	if (staged)
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	else
@@ -271,6 +285,17 @@ static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir
 	if (net_count && sock_count(t, &id, ret, dir))
 		return 0;
 	id.cookie = bpf_get_socket_cookie(sk);
+	id.sport = sk->__sk_common.skc_num;
+	id.dport = __builtin_bswap16(sk->__sk_common.skc_dport);
+	__builtin_memset(id.saddr, 0, sizeof(id.saddr));
+	__builtin_memset(id.daddr, 0, sizeof(id.daddr));
+	if (id.family == AF_INET) {
+		__builtin_memcpy(id.saddr, &sk->__sk_common.skc_rcv_saddr, 4);
+		__builtin_memcpy(id.daddr, &sk->__sk_common.skc_daddr, 4);
+	} else if (id.family == AF_INET6) {
+		BPF_CORE_READ_INTO(&id.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&id.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	}
 	sock_record(t, &id, ret, dir);
 	return 0;
 }
@@ -346,6 +371,17 @@ __noinline int sock_io_read(__u64 skp, long ret, __u64 flags, __u32 dir)
 	id.cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 	if (!id.cookie)
 		id.cookie = (__u64)sk;
+	id.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	id.dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	__builtin_memset(id.saddr, 0, sizeof(id.saddr));
+	__builtin_memset(id.daddr, 0, sizeof(id.daddr));
+	if (id.family == AF_INET) {
+		BPF_CORE_READ_INTO((__u32 *)id.saddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)id.daddr, sk, __sk_common.skc_daddr);
+	} else if (id.family == AF_INET6) {
+		BPF_CORE_READ_INTO(&id.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+		BPF_CORE_READ_INTO(&id.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	}
 	sock_record(t, &id, ret, dir);
 	return 0;
 }

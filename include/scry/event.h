@@ -281,7 +281,20 @@ struct scry_rec_sock_io {
 	__u8 protocol;		/* IPPROTO_TCP, IPPROTO_UDP, ... (0 for unix) */
 	__u8 sktype;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, ... */
 	__u8 dir;		/* enum scry_sock_dir */
-	__u8 __pad[7];
+	__u8 xflags;		/* SCRY_SIO_ADDR: the addresses below are the socket's */
+	__u16 sport;		/* local port, host order */
+	__u16 dport;		/* remote port, host order (0: not connected) */
+	__u16 __pad;
+	/*
+	 * An IP socket's own addresses at the call, as sock_state's: what names a UDP socket's row
+	 * (no state change ever says it) and an unconnected socket's local end.
+	 */
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+enum scry_sio_xflags {
+	SCRY_SIO_ADDR = 1,	/* sport, dport, saddr, daddr hold the IP socket's addresses */
 };
 
 enum scry_sock_dir {
@@ -448,7 +461,7 @@ _Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 120, "sock_state layout");
-_Static_assert(sizeof(struct scry_rec_sock_io) == 72, "sock_io layout");
+_Static_assert(sizeof(struct scry_rec_sock_io) == 104, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");
 _Static_assert(sizeof(struct scry_rec_sock_seed) == 112, "sock_seed layout");
 _Static_assert(sizeof(struct scry_iter_sock) == 120, "iterator output layout");

@@ -164,7 +164,7 @@ enum sock_role {
 struct scry_sock {
 	uint64_t cookie;
 	struct sock_tuple t;
-	bool tuple;		/* t is known (a TCP socket's state change or retransmit said it) */
+	bool tuple;		/* t is known (a state change, a retransmit, an IP send or receive) */
 	uint8_t state;		/* TCP state, 0 if never seen */
 	uint8_t role;		/* enum sock_role */
 	uint32_t pid;		/* last process to send or receive on it (0: none yet) */

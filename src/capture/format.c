@@ -207,7 +207,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  *   COMM   a length byte (0..15: the kernel's comm) and the bytes before the NUL
  *   B16    16 bytes as they are (an IPv6 address, or IPv4 in the first 4)
  * A variable tail follows sys_exit (its shape, arguments and path) and exec (exe and argv);
- * the socket records' tail (SOCK) is their byte counters, when they have them.
+ * the socket records' tail (SOCK) is their byte counters, when they have them; sockio's (SIO)
+ * an IP socket's addresses.
  * The encoder and the decoder are both generated from these lists, so they cannot disagree.
  */
 #define F_SYS_ENTER(X)	X(struct scry_rec_sys_enter, nr, U)
@@ -252,7 +253,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 /*
  * One entry per record type: (type, fields, size without the tail, tail). The tail is the
  * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path, then a
- * socket's addresses), EXEC (the executable and argv) or SOCK (a TCP socket's byte counters).
+ * socket's addresses), EXEC (the executable and argv), SOCK (a TCP socket's byte counters) or
+ * SIO (an IP socket's addresses at a send or receive).
  * What format 2.3 added to a tail comes last in its item, present only when there is something
  * to say, so an older reader ignores it and an older item simply ends before it. The encoder,
  * the decoder and the sizes are all generated from this list: a new record type in the capture
@@ -268,7 +270,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
 	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
-	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), NONE)		\
+	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), SIO)		\
 	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)
@@ -442,6 +444,20 @@ static inline uint8_t *put_tail_SOCK(uint8_t *p, const union scry_rec *r)
 		p = put_uv(p, s->bytes_out);
 	}
 	return p;
+}
+
+/* sockio, since 2.3: an IP socket's addresses at the call (SCRY_SIO_ADDR). */
+static inline uint8_t *put_tail_SIO(uint8_t *p, const union scry_rec *r)
+{
+	const struct scry_rec_sock_io *s = &r->sio;
+
+	if (!(s->xflags & SCRY_SIO_ADDR))
+		return p;
+	p = put_uv(p, SCRY_SIO_ADDR);
+	p = put_uv(p, s->sport);
+	p = put_uv(p, s->dport);
+	p = enc_B16(p, s->saddr, r);
+	return enc_B16(p, s->daddr, r);
 }
 
 static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
@@ -709,6 +725,30 @@ static uint32_t get_tail_SOCK(const uint8_t **pp, const uint8_t *end, union scry
 		return 0;
 	s->bytes_in = in;
 	s->bytes_out = out;
+	return fixed;
+}
+
+static uint32_t get_tail_SIO(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			     uint32_t fixed, bool framed)
+{
+	struct scry_rec_sock_io *s = &r->sio;
+	uint64_t fl, sport, dport;
+
+	if (!framed || *pp >= end)
+		return fixed;
+	if (!get_uv(pp, end, &fl))
+		return 0;
+	if (!(fl & SCRY_SIO_ADDR))
+		return fixed;	/* a newer writer's flags alone: their fields come after */
+	if (!get_uv(pp, end, &sport) || !get_uv(pp, end, &dport) || sport > UINT16_MAX ||
+	    dport > UINT16_MAX || end - *pp < 32)
+		return 0;
+	s->xflags = SCRY_SIO_ADDR;
+	s->sport = sport;
+	s->dport = dport;
+	memcpy(s->saddr, *pp, 16);
+	memcpy(s->daddr, *pp + 16, 16);
+	*pp += 32;
 	return fixed;
 }
 

@@ -137,6 +137,22 @@ static void seeded(struct scry_sock *s, const struct scry_rec_sock_seed *r)
 		s->cgid = r->h.cgid;
 }
 
+/*
+ * A send or receive names an IP socket's addresses: the only tuple a UDP socket ever gets (a
+ * connect or a first send binds it; sendto may reconnect it), and a TCP socket's until its state
+ * changes say it (they stay the authority: a closing socket reads port 0 here too).
+ */
+static void sio_tuple(struct scry_sock *s, const struct scry_rec_sock_io *r)
+{
+	if (!(r->xflags & SCRY_SIO_ADDR) || !r->sport || (s->tuple && r->protocol == IPPROTO_TCP))
+		return;
+	s->tuple = true;
+	s->t.lport = r->sport;
+	s->t.rport = r->dport;
+	memcpy(s->t.laddr, r->saddr, sizeof(s->t.laddr));
+	memcpy(s->t.raddr, r->daddr, sizeof(s->t.raddr));
+}
+
 void socktab__apply(struct socktab *st, struct scry_event *ev)
 {
 	const union scry_rec *r = ev->rec;
@@ -148,6 +164,7 @@ void socktab__apply(struct socktab *st, struct scry_event *ev)
 		if (s) {
 			s->t.family = r->sio.family;
 			s->t.protocol = r->sio.protocol;
+			sio_tuple(s, &r->sio);
 			s->pid = r->h.pid;
 			s->cgid = r->h.cgid;
 			if (r->sio.dir == SCRY_SOCK_IN)

@@ -102,7 +102,8 @@ print(c['net.bytes_out'], s['net.bytes_in'], s['net.bytes_out'], c['fd.l4proto']
 got=$(conn "$TMP/conns" $P1 tcpc tcps)
 check "topconns: the sockperf tcp connection, $K1 bytes from the client's container to the server's and echoed, both ends named (got $got)" \
 	[ "$got" = "$K1 $K1 $K1 tcp" ]
-# udp: one socket on each side, each with the bytes of the flow both ways.
+# udp: one socket on each side, named by the addresses its sends and receives carry, with the
+# bytes of the flow.
 udp() {
 	py "
 import json
@@ -111,11 +112,15 @@ cl = [r for r in rows if r['container.name'] == '$pfx-udpc']
 sv = [r for r in rows if r['container.name'] == '$pfx-udps']
 assert len(cl) == 1 and len(sv) == 1, (cl, sv)
 c, s = cl[0], sv[0]
+# sockperf's client sends with sendto on an unconnected socket: its first send binds a local
+# port, and no remote is the socket's (each datagram names its own). The server's is bound.
+assert c.get('fd.lport', 0) > 0 and c.get('fd.rport') == 0, c
+assert s.get('fd.lport') == $P2 and s.get('fd.lip') == '127.0.0.1' and s.get('fd.rport') == 0, s
 print(c['net.bytes_out'], s['net.bytes_in'], s['net.bytes_out'], c['proc.name'], s['proc.name'])
 " 2>&1 | tail -1
 }
 got=$(udp "$TMP/conns")
-check "topconns: the sockperf udp flow, $K2 bytes from the client's socket to the server's and echoed (got $got)" \
+check "topconns: the sockperf udp flow, the client's socket (bound by its first send) and the server's on 127.0.0.1:$P2, $K2 bytes each way (got $got)" \
 	[ "$got" = "$K2 $K2 $K2 sockperf sockperf" ]
 # iperf3's server stops reading when the test ends (its own report counts less than was sent):
 # the client's side of the data connection is what iperf3 itself counted, after the 37-byte

@@ -382,6 +382,44 @@ static void socket_calls_in_captures(void **state)
 }
 
 /* A view's row reads as a syscall exit with only a header (size 0): it has no addresses. */
+/* A send's or receive's IP addresses (2.3): through a capture, and absent from a 2.2 item. */
+static void sockio_addresses_in_captures(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } in, out;
+	uint8_t buf[512], old[512];
+	struct cap_ctx ec = {}, dc = {};
+	uint32_t size;
+	size_t len, olen;
+
+	memset(&in, 0, sizeof(in));
+	sock_hdr(&in.rec.h, SCRY_REC_SOCK_IO, sizeof(struct scry_rec_sock_io));
+	in.rec.sio.cookie = 5;
+	in.rec.sio.bytes = 1234;
+	in.rec.sio.family = 10;
+	in.rec.sio.protocol = 17;
+	in.rec.sio.sktype = 2;
+	olen = cap_event_encode(&ec, old, &in.rec);	/* no addresses: a 2.2 item */
+	in.rec.sio.xflags = SCRY_SIO_ADDR;
+	in.rec.sio.sport = 65535;
+	in.rec.sio.dport = 53;
+	memset(in.rec.sio.saddr, 0xfe, 16);
+	in.rec.sio.daddr[15] = 1;
+	item_round_trip(&in.rec, &out.rec);
+	memset(&ec, 0, sizeof(ec));
+	len = cap_event_encode(&ec, buf, &in.rec);
+	assert_true(len > olen);
+	assert_int_equal(cap_event_decode(&dc, old, olen, &out.rec, &size), (int)olen);
+	assert_int_equal(out.rec.sio.xflags, 0);
+	assert_int_equal(out.rec.sio.sport, 0);
+	/* Cut inside the addresses: damage. */
+	for (size_t cut = olen + 1; cut < len; cut++) {
+		memcpy(old, buf, len);
+		old[1] = cut - 2;
+		memset(&dc, 0, sizeof(dc));
+		assert_int_equal(cap_event_decode(&dc, old, cut, &out.rec, &size), -EBADMSG);
+	}
+}
+
 static void view_row_has_none(void **state)
 {
 	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } r;
@@ -401,6 +439,7 @@ int main(void)
 		cmocka_unit_test(socket_calls_say_tuples),
 		cmocka_unit_test(socket_call_damage),
 		cmocka_unit_test(socket_calls_in_captures),
+		cmocka_unit_test(sockio_addresses_in_captures),
 		cmocka_unit_test(view_row_has_none),
 	};
 

@@ -105,10 +105,31 @@ static void server_and_udp(void **state)
 	socktab__apply(st, &ev);
 	assert_int_equal(ev.sock->role, SOCK_ROLE_SERVER);
 	assert_int_equal(ev.sock->cgid, 77);
-	ev = io_ev(&r, 10, 17, SCRY_SOCK_OUT, 512, S);	/* UDP: no state, no tuple */
+	ev = io_ev(&r, 10, 17, SCRY_SOCK_OUT, 512, S);	/* UDP, no addresses said: no tuple */
 	socktab__apply(st, &ev);
 	assert_false(ev.sock->tuple);
 	assert_int_equal(ev.sock->t.protocol, 17);
+	/* A send with the socket's addresses: a UDP socket's only tuple; a new connect moves it. */
+	ev = io_ev(&r, 10, 17, SCRY_SOCK_OUT, 512, S);
+	r.sio.xflags = SCRY_SIO_ADDR;
+	r.sio.sport = 5353;
+	r.sio.dport = 53;
+	r.sio.saddr[0] = r.sio.daddr[0] = 127;
+	r.sio.daddr[3] = 1;
+	socktab__apply(st, &ev);
+	assert_true(ev.sock->tuple);
+	assert_int_equal(ev.sock->t.lport, 5353);
+	assert_int_equal(ev.sock->t.rport, 53);
+	assert_int_equal(ev.sock->t.raddr[3], 1);
+	r.sio.dport = 54;
+	socktab__apply(st, &ev);
+	assert_int_equal(ev.sock->t.rport, 54);
+	/* A TCP socket's state changes are the authority once they said its tuple. */
+	ev = io_ev(&r, 9, 6, SCRY_SOCK_OUT, 1, S);
+	r.sio.xflags = SCRY_SIO_ADDR;
+	r.sio.sport = 1;
+	socktab__apply(st, &ev);
+	assert_int_not_equal(ev.sock->t.lport, 1);
 	assert_int_equal(socktab__count(st), 2);
 	/* The UDP socket leaves once idle; the open TCP one stays. */
 	socktab__reap(st, S + SOCKTAB_IDLE_NS);
