@@ -12,7 +12,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define AF_INET6	10
 #define MSG_PEEK	2
 #define IPPROTO_TCP	6
+#define TCP_SYN_SENT	2
 #define TCP_TIME_WAIT	6
+#define TCP_LISTEN	10
 #define TCP_NEW_SYN_RECV 12
 #define SOCK_DONE	1	/* enum sock_flags: the peer's FIN came (tcp_fin) */
 
@@ -112,9 +114,21 @@ SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(scry_sock_state, const struct sock *sk, const int oldstate, const int newstate)
 {
 	struct scry_rec_sock_state r;
+	struct task_struct *t;
 
-	if (sock_moment(&r, SCRY_REC_SOCK_STATE, sk, oldstate, newstate))
-		emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
+	if (!sock_moment(&r, SCRY_REC_SOCK_STATE, sk, oldstate, newstate))
+		return 0;
+	/*
+	 * listen() and connect() make these two in the owner's own call, never in softirq: the
+	 * current task is who listens or connects (a listener that never sends is named so).
+	 */
+	if (newstate == TCP_LISTEN || newstate == TCP_SYN_SENT) {
+		t = bpf_get_current_task_btf();
+		r.h.pid = t->tgid;
+		r.h.tid = t->pid;
+		__builtin_memcpy(r.h.comm, t->comm, sizeof(r.h.comm));
+	}
+	emit_direct(NULL, &r, sizeof(r), SCRY_STATS_NET);
 	return 0;
 }
 

@@ -91,6 +91,9 @@ static void moment(struct scry_sock *s, const struct scry_rec_sock_state *r, boo
 state:
 	if (r->h.cgid)
 		s->cgid = r->h.cgid;
+	/* listen() and connect() name their caller (the BPF side fills it for those two). */
+	if (r->h.pid && !s->pid)
+		s->pid = r->h.pid;
 	if (!change)
 		return;
 	s->state = r->newstate;

@@ -6,7 +6,7 @@
 # iperf3's own sum_sent for the data connection it names by port. Per container
 # (topcontainers_net), per connection from both ends (topconns), and replayed from a capture.
 . tests/lib/common.sh
-plan 9
+plan 10
 . tests/lib/docker.sh
 
 for b in iperf3 sockperf; do
@@ -143,5 +143,15 @@ check "replayed: topcontainers_net has the live rows" [ "$(rows "$TMP/rp1")" = "
 	diff "$TMP/rp1" "$TMP/ctrs" | head -10 | sed 's/^/#   /'
 check "replayed: topconns has the live rows" [ "$(rows "$TMP/rp2")" = "$(rows "$TMP/conns")" ] ||
 	diff "$TMP/rp2" "$TMP/conns" | head -10 | sed 's/^/#   /'
+# listen() and connect() name their caller: each server's LISTEN and each TCP client's SYN_SENT
+# carry the process that made them (no later send needed), in its container.
+"$SCRY" -r "$TMP/peers.scry" -p '%container.name %proc.name %evt.info' 'evt.type=sockstate' \
+	>"$TMP/states" 2>"$TMP/states.err"
+got=$(grep -c -e "^$pfx-tcps sockperf 127\.0\.0\.1:$P1->0\.0\.0\.0:0 tcp CLOSE->LISTEN " \
+	-e "^$pfx-ips iperf3 \[::\]:$P3->\[::\]:0 tcp CLOSE->LISTEN " \
+	-e "^$pfx-tcpc sockperf 127\.0\.0\.1:[1-9][0-9]*->127\.0\.0\.1:$P1 tcp CLOSE->SYN_SENT " \
+	-e "^$pfx-ipc iperf3 \[::1\]:[1-9][0-9]*->\[::1\]:$P3 tcp CLOSE->SYN_SENT " "$TMP/states")
+check "replayed: the two listeners' LISTEN and the three TCP connects' SYN_SENT name their process (got $got of 5)" \
+	[ "$got" = 5 ] || grep -e LISTEN -e SYN_SENT "$TMP/states" | head -8 | sed 's/^/#   /'
 check "the recording dropped nothing ($(dropped "$TMP/rec.err"))" [ "$(dropped "$TMP/rec.err")" = 0 ]
 finish

@@ -142,6 +142,26 @@ static void server_and_udp(void **state)
 	socktab__free(st);
 }
 
+/* listen() names its caller in the record: a listener that never sends has a process. */
+static void listener_named(void **state)
+{
+	struct socktab *st = socktab__new();
+	union scry_rec r;
+	struct scry_event ev;
+
+	ev = state_ev(&r, 11, 7, 10, S);	/* CLOSE -> LISTEN, in listen() */
+	r.h.pid = 321;
+	socktab__apply(st, &ev);
+	assert_int_equal(ev.sock->pid, 321);
+	ev = state_ev(&r, 12, 3, 1, S);		/* accepted, in softirq: no task */
+	socktab__apply(st, &ev);
+	assert_int_equal(ev.sock->pid, 0);
+	ev = io_ev(&r, 12, 6, SCRY_SOCK_IN, 1, 2 * S);
+	socktab__apply(st, &ev);
+	assert_int_equal(ev.sock->pid, 4242);
+	socktab__free(st);
+}
+
 static void bounded(void **state)
 {
 	struct socktab *st = socktab__new();
@@ -431,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tcp_connection),
 		cmocka_unit_test(server_and_udp),
+		cmocka_unit_test(listener_named),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(seed_roles),
 		cmocka_unit_test(seed_apply),
