@@ -15,11 +15,10 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "scry/event.h"
+#include "sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define AF_INET		2
-#define AF_INET6	10
 
 const volatile __u32 self_tgid;	/* scry itself: its own sockets are not the user's */
 
@@ -59,15 +58,7 @@ int scry_sock_seed(struct bpf_iter__task_file *ctx)
 	r->protocol = sk->sk_protocol;
 	r->sktype = sk->sk_type;
 	r->state = sk->__sk_common.skc_state;
-	r->sport = sk->__sk_common.skc_num;
-	r->dport = __builtin_bswap16(sk->__sk_common.skc_dport);
-	if (family == AF_INET) {
-		__builtin_memcpy(r->saddr, &sk->__sk_common.skc_rcv_saddr, 4);
-		__builtin_memcpy(r->daddr, &sk->__sk_common.skc_daddr, 4);
-	} else {
-		BPF_CORE_READ_INTO(&r->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&r->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
+	sock_ends(sk, family, &r->sport, &r->dport, r->saddr, r->daddr);
 	out.sk_cgid = BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
 	bpf_seq_write(seq, &out, sizeof(out));
 	return 0;

@@ -5,11 +5,10 @@
  * emit straight to the ring (the stage and the task slot belong to task context).
  */
 #include "emit.bpf.h"
+#include "sock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define AF_INET		2
-#define AF_INET6	10
 #define MSG_PEEK	2
 #define IPPROTO_TCP	6
 #define TCP_SYN_SENT	2
@@ -97,15 +96,7 @@ static __always_inline bool sock_moment(struct scry_rec_sock_state *r, __u16 typ
 	}
 	r->oldstate = oldstate;
 	r->newstate = newstate;
-	r->sport = sk->__sk_common.skc_num;
-	r->dport = __builtin_bswap16(sk->__sk_common.skc_dport);
-	if (family == AF_INET) {
-		__builtin_memcpy(r->saddr, &sk->__sk_common.skc_rcv_saddr, 4);
-		__builtin_memcpy(r->daddr, &sk->__sk_common.skc_daddr, 4);
-	} else {
-		BPF_CORE_READ_INTO(&r->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&r->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
+	sock_ends(sk, family, &r->sport, &r->dport, r->saddr, r->daddr);
 	return true;
 }
 
@@ -299,17 +290,11 @@ static __always_inline int sock_io(struct sock *sk, int ret, int flags, __u8 dir
 	if (net_count && sock_count(t, &id, ret, dir))
 		return 0;
 	id.cookie = bpf_get_socket_cookie(sk);
-	id.sport = sk->__sk_common.skc_num;
-	id.dport = __builtin_bswap16(sk->__sk_common.skc_dport);
+	id.sport = id.dport = 0;
 	__builtin_memset(id.saddr, 0, sizeof(id.saddr));
 	__builtin_memset(id.daddr, 0, sizeof(id.daddr));
-	if (id.family == AF_INET) {
-		__builtin_memcpy(id.saddr, &sk->__sk_common.skc_rcv_saddr, 4);
-		__builtin_memcpy(id.daddr, &sk->__sk_common.skc_daddr, 4);
-	} else if (id.family == AF_INET6) {
-		BPF_CORE_READ_INTO(&id.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&id.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	}
+	if (id.family == AF_INET || id.family == AF_INET6)
+		sock_ends(sk, id.family, &id.sport, &id.dport, id.saddr, id.daddr);
 	sock_record(t, &id, ret, dir);
 	return 0;
 }
