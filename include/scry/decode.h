@@ -148,8 +148,9 @@ const struct scry_sock_addr *evt_sock_addr(const struct scry_event *ev);
 enum sock_call_role evt_sock_role(const struct scry_event *ev);
 bool sock_addr_has_peer(const struct scry_sock_addr *a);
 /* "<4t>127.0.0.1:40000->127.0.0.1:8080" (the kind only if `kind`), the client first. */
-void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, enum sock_call_role role,
-		     bool kind);
+const char *evt_sock_name(const struct scry_event *ev);
+void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, const char *name,
+		     enum sock_call_role role, bool kind);
 /* Does the event have values for a group of fields (enum evt_fields)? */
 static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 {

@@ -205,6 +205,14 @@ const struct scry_sock_addr *evt_sock_addr(const struct scry_event *ev)
 	return (const void *)x->path;
 }
 
+/* A unix socket's name if the exit carries one (the decoder checked its NUL), else NULL. */
+const char *evt_sock_name(const struct scry_event *ev)
+{
+	const struct scry_sock_addr *a = evt_sock_addr(ev);
+
+	return a && ev->rec->exit.path_len > sizeof(*a) ? a->name : NULL;
+}
+
 enum sock_call_role evt_sock_role(const struct scry_event *ev)
 {
 	const struct scry_sock_addr *a = evt_sock_addr(ev);
@@ -237,11 +245,12 @@ bool sock_addr_has_peer(const struct scry_sock_addr *a)
 /*
  * sysdig's form: "<4t>127.0.0.1:40000->127.0.0.1:8080", the client first, whichever end the
  * call is (a server's accept shows its peer first); "<4t>0.0.0.0:8080" with no peer (bind,
- * listen); "<u>/run/app.sock" for a unix socket, with the name it or its peer has. IPv6
+ * listen); "<u>/run/app.sock" for a unix socket, with the name it or its peer has (`name`, NULL
+ * for a nameless one: its record ends before a->name). IPv6
  * addresses in brackets, as scry's other tuples. An end of unknown role shows local first.
  */
-void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, enum sock_call_role role,
-		     bool kind)
+void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, const char *name,
+		     enum sock_call_role role, bool kind)
 {
 	const char *l4 = sock_l4proto(a->family, a->protocol, a->sktype);
 
@@ -254,7 +263,8 @@ void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, enum sock_c
 		sbuf__putc(b, '>');
 	}
 	if (a->family == AF_UNIX) {
-		sbuf__puts(b, a->name);
+		if (name)
+			sbuf__puts(b, name);
 		return;
 	}
 	if (a->family != AF_INET && a->family != AF_INET6)

@@ -69,7 +69,7 @@ static void put_sock_fd(struct sbuf *b, const struct scry_event *ev, int64_t fd)
 	sbuf__puts(b, "fd=");
 	sbuf__s64(b, fd);
 	sbuf__putc(b, '(');
-	sock_addr_tuple(b, evt_sock_addr(ev), evt_sock_role(ev), true);
+	sock_addr_tuple(b, evt_sock_addr(ev), evt_sock_name(ev), evt_sock_role(ev), true);
 	sbuf__putc(b, ')');
 }
 

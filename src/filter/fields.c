@@ -249,7 +249,7 @@ static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct
 
 	/* a socket's: its tuple, the client first, as sysdig's fd.name */
 	if (a) {
-		sock_addr_tuple(b, a, evt_sock_role(ev), false);
+		sock_addr_tuple(b, a, evt_sock_name(ev), evt_sock_role(ev), false);
 		return str_val(v, b->buf, b->len);
 	}
 	if (!evt_has(ev, EVP_FD) || !x->path_len)
