@@ -29,6 +29,7 @@ union scry_rec {
 	struct scry_rec_sock_state sock;
 	struct scry_rec_sock_io sio;
 	struct scry_rec_sock_seed seed;
+	struct scry_rec_fd_seed fdseed;
 };
 
 struct scry_event {

@@ -42,6 +42,7 @@ enum scry_rec_type {
 	SCRY_REC_TCP_RETRANS = 11, /* tcp:tcp_retransmit_skb (a sock_state record, no task) */
 	SCRY_REC_TCP_RESET = 12, /* tcp:tcp_send_reset/tcp_receive_reset (a sock_state record) */
 	SCRY_REC_SOCK_SEED = 13, /* a socket open when scry started (made by userspace at start) */
+	SCRY_REC_FD_SEED = 14,	/* an fd (or the cwd) a process had when scry started (userspace) */
 	SCRY_REC__MAX
 };
 
@@ -113,6 +114,22 @@ enum scry_fd_kind {
  */
 enum scry_exit_xflags {
 	SCRY_SX_SOCK = 1 << 0,	/* path[] holds a struct scry_sock_addr, not a path */
+	SCRY_SX_FILE = 1 << 1,	/* a struct scry_exit_file follows path[] (8-aligned): the
+				 * file behind the fd the call returned (open, openat...) */
+	SCRY_SX_FDPAIR = 1 << 2, /* path[] holds a struct scry_exit_fdpair (pipe, socketpair) */
+};
+
+/* SCRY_SX_FILE: the returned fd's file, read from the task's fd table at the exit. */
+struct scry_exit_file {
+	__u64 ino;
+	__u32 dev;		/* st_dev as stat(2) gives it (the kernel's s_dev, re-encoded) */
+	__u32 __pad;
+};
+
+/* SCRY_SX_FDPAIR: the two fds pipe/pipe2/socketpair wrote to user memory, and their inodes. */
+struct scry_exit_fdpair {
+	__s32 fd[2];
+	__u64 ino[2];
 };
 
 /*
@@ -169,6 +186,7 @@ struct scry_stage {
 
 enum scry_fork_flags {
 	SCRY_FORK_THREAD = 1 << 0,	/* child shares the parent's thread group */
+	SCRY_FORK_FILES = 1 << 1,	/* child shares the parent's fd table (CLONE_FILES) */
 };
 
 struct scry_rec_fork {
@@ -329,6 +347,65 @@ struct scry_rec_sock_seed {
 };
 
 /*
+ * The type of what an fd stands for, as the fd table knows it (finer than an exit's fd_kind,
+ * which is the inode's S_IFMT): sysdig's fd types, plus char and block devices.
+ */
+enum scry_fd_type {
+	SCRY_FDT_UNKNOWN = 0,	/* 'o' */
+	SCRY_FDT_FILE,		/* 'f' regular file (or a symlink opened with O_PATH) */
+	SCRY_FDT_DIR,		/* 'd' */
+	SCRY_FDT_IPV4,		/* '4' */
+	SCRY_FDT_IPV6,		/* '6' */
+	SCRY_FDT_UNIX,		/* 'u' */
+	SCRY_FDT_PIPE,		/* 'p' pipe or FIFO */
+	SCRY_FDT_EVENT,		/* 'e' eventfd */
+	SCRY_FDT_SIGNALFD,	/* 's' */
+	SCRY_FDT_EVENTPOLL,	/* 'l' epoll */
+	SCRY_FDT_INOTIFY,	/* 'i' */
+	SCRY_FDT_TIMERFD,	/* 't' */
+	SCRY_FDT_NETLINK,	/* 'n' */
+	SCRY_FDT_BPF,		/* 'b' */
+	SCRY_FDT_USERFAULTFD,	/* 'u' (sysdig's letter, shared with unix) */
+	SCRY_FDT_IOURING,	/* 'r' */
+	SCRY_FDT_MEMFD,		/* 'm' */
+	SCRY_FDT_PIDFD,		/* 'P' */
+	SCRY_FDT_CHR,		/* 'f' character device (typechar as sysdig: a file) */
+	SCRY_FDT_BLK,		/* 'f' block device */
+	SCRY_FDT_SOCK,		/* 'o' a socket of another family (packet, ...) */
+	SCRY_FDT__MAX
+};
+
+#define SCRY_FD_CWD	(-100)	/* AT_FDCWD: the fd seed of a process's working directory */
+#define SCRY_FD_NAME_MAX 4096	/* PATH_MAX: the longest name an fd seed carries */
+
+enum scry_fd_seed_xflags {
+	SCRY_FDS_SOCK = 1 << 0,	/* name[] holds a struct scry_sock_addr (+ unix name), not a path */
+	SCRY_FDS_CLOEXEC = 1 << 1, /* the fd is closed at exec (fdinfo's flags have O_CLOEXEC) */
+	SCRY_FDS_TRUNC = 1 << 2, /* the name was cut at SCRY_FD_NAME_MAX */
+};
+
+/*
+ * One fd of a process when scry started (from /proc/PID/fd, fdinfo and the socket iterator), or
+ * of the fd table when a capture file starts: made by userspace, so that fds opened before the
+ * recording are named live and on replay. fd SCRY_FD_CWD is the process's working directory.
+ * The header's pid is the process (tid = pid), its comm and cgroup the process's; like the
+ * socket seed it is no task's doing.
+ */
+struct scry_rec_fd_seed {
+	struct scry_hdr h;
+	__s32 fd;
+	__u8 type;		/* enum scry_fd_type */
+	__u8 xflags;		/* enum scry_fd_seed_xflags */
+	__u16 name_len;		/* bytes of name[], with its NUL (0: no name) */
+	__u32 oflags;		/* open flags (O_RDONLY, O_APPEND...), O_CLOEXEC left out */
+	__u32 dev;		/* st_dev (0: not known) */
+	__u64 ino;		/* st_ino (0: not known) */
+	char name[SCRY_FD_NAME_MAX];
+};
+#define SCRY_FD_SEED_FIXED	(__builtin_offsetof(struct scry_rec_fd_seed, name))
+
+
+/*
  * What the task_file iterator (bpf/iter.bpf.c) writes per socket file of each process: the
  * record's fields, filled in the kernel; the header's time, pid and cgroup (the socket's own,
  * cgroup v2) are in it, the rest of the header and the role are userspace's.
@@ -477,6 +554,7 @@ _Static_assert(SCRY_SYS_EXIT_SOCK_MAX % 8 == 0, "staged records stay 8-byte alig
 _Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
 _Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");
 _Static_assert(sizeof(struct scry_ctl_cgroup) <= SCRY_REC_MAX, "cgroup record fits the scratch");
+_Static_assert(sizeof(struct scry_rec_fd_seed) <= SCRY_REC_MAX, "an fd seed fits a record");
 _Static_assert(SCRY_REC_MAX < 65536, "record sizes fit scry_hdr.size");
 _Static_assert(SCRY_REC__MAX < SCRY_CTL_CGROUP, "control types lie beyond the event types");
 

@@ -46,6 +46,8 @@ struct scry_proc {
 	bool dead;
 	uint64_t dead_ts;
 	struct scry_container *container;	/* NULL: the host; owned by the registry */
+	struct fdtab *fds;	/* its fd table (shared with CLONE_FILES kin); NULL: none known */
+	char *cwd;		/* working directory, absolute; NULL: not known */
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
@@ -70,6 +72,7 @@ struct scry_thread {
 };
 
 struct proctab;
+struct fdtab;
 
 /*
  * `procfs` is where to seed from and where to look up threads first seen in a record ("/proc"
@@ -217,5 +220,74 @@ int netsums__delta(struct netsums *ns, const struct scry_net_key *k, uint64_t by
 /* The key is gone from the kernel's map: one made again counts from 0. */
 void netsums__forget(struct netsums *ns, const struct scry_net_key *k);
 size_t netsums__size(const struct netsums *ns);
+
+/*
+ * --- fdtab.c: each process's fd table ----------------------------------------------------------
+ * fd -> what it stands for, kept from the syscall exits that make, copy and close fds (the
+ * syscall table's fd_op), fork (a copy, or the same table with CLONE_FILES), exec (close-on-exec)
+ * and the fd seeds (SCRY_REC_FD_SEED) of processes that predate scry or the capture file. Names
+ * are absolute as the process meant them: a relative path is resolved against its dirfd's name
+ * or the cwd, lexically ("." and ".." folded, no symlink followed); one that cannot be resolved
+ * keeps its relative form and FDE_RELATIVE.
+ *
+ * Bounds: FDTAB_PROC_MAX fds per table and FDTAB_TOTAL_MAX in all; past either, a new fd is not
+ * added (its events show the fd's kind but no name) and fdtab_stats.full counts it.
+ */
+#define FDTAB_PROC_MAX		65536
+#define FDTAB_TOTAL_MAX		1000000
+
+enum scry_fd_flags {
+	FDE_CLOEXEC = 1 << 0,	/* closed at exec */
+	FDE_RELATIVE = 1 << 1,	/* name is a relative path: its directory was not known */
+	FDE_TRUNC = 1 << 2,	/* name was cut (the path argument's bound) */
+	FDE_SEEDED = 1 << 3,	/* from a seed (/proc at start, or a capture's file start) */
+};
+
+struct scry_fd {
+	int32_t fd;
+	uint8_t type;		/* enum scry_fd_type */
+	uint8_t flags;		/* enum scry_fd_flags */
+	uint16_t name_len;	/* strlen(name) */
+	uint32_t oflags;	/* open flags, O_CLOEXEC left out (see FDE_CLOEXEC) */
+	uint32_t dev;		/* st_dev, 0: not known */
+	uint64_t ino;		/* st_ino, 0: not known */
+	uint32_t pid;		/* a pidfd's process (0: not known) */
+	bool sock;		/* `sa` holds the socket's addresses */
+	struct scry_sock_addr sa;	/* a socket's, from its calls' exits (name below if unix) */
+	char *name;		/* never NULL ("" if none) */
+};
+
+struct fdtab_stats {
+	uint64_t fds;		/* fds held now, all tables */
+	uint64_t tables;
+	uint64_t full;		/* fds not added: a bound was reached */
+	uint64_t name_bytes;
+};
+
+/* The fd `fd` of process `p` (NULL: not known). Cheap: what a printer calls per event. */
+const struct scry_fd *fdtab__get(const struct scry_proc *p, int32_t fd);
+/* Iterate a table: *pos = 0 to start; NULL at the end. */
+const struct scry_fd *fdtab__next(const struct fdtab *t, size_t *pos);
+/*
+ * Keep the tables by one decoded event (a syscall exit, a fork, an exec, an fd seed); the
+ * process table has applied it already (ev->proc is set).
+ */
+void fdtab__apply(struct proctab *pt, struct scry_event *ev);
+/* A process entry is freed: drop its reference to its table (and its cwd). */
+void fdtab__release(struct scry_proc *p);
+void fdtab__stats(struct fdtab_stats *st);
+/* sysdig's letters and names: 'f' and "file" for SCRY_FDT_FILE... */
+char fd_type_char(uint8_t type);
+const char *fd_type_name(uint8_t type);
+
+/*
+ * --- fdseed.c: the fds open when scry started ---------------------------------------------------
+ * Live, every process's fds and cwd from /proc/PID/fd, fdinfo and cwd become fd seed records,
+ * fed through the pipeline before tracing starts; a capture's next file gets the table's fds
+ * (fd_seed_of) so it replays alone.
+ */
+/* An entry of the table as a seed record of process `p` at `ts`; false if it does not fit. */
+bool fd_seed_of(const struct scry_proc *p, const struct scry_fd *f, uint64_t ts,
+		struct scry_rec_fd_seed *r);
 
 #endif /* SCRY_STATE_H */

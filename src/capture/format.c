@@ -245,6 +245,11 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_sock_seed, dport, U) \
 			X(struct scry_rec_sock_seed, saddr, B16) \
 			X(struct scry_rec_sock_seed, daddr, B16)
+#define F_FD_SEED(X)	X(struct scry_rec_fd_seed, fd, S) X(struct scry_rec_fd_seed, type, U) \
+			X(struct scry_rec_fd_seed, xflags, U) \
+			X(struct scry_rec_fd_seed, name_len, U) \
+			X(struct scry_rec_fd_seed, oflags, U) X(struct scry_rec_fd_seed, dev, U) \
+			X(struct scry_rec_fd_seed, ino, U)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -273,7 +278,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), SIO)		\
 	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), SOCK)	\
-	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)
+	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)	\
+	X(FD_SEED, F_FD_SEED, SCRY_FD_SEED_FIXED, FDSEED)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
@@ -466,6 +472,13 @@ static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
 
 	memcpy(p, r->exec.data, n);
 	return p + n;
+}
+
+/* fdseed, since 2.4: its name (name_len bytes, with the NUL). */
+static inline uint8_t *put_tail_FDSEED(uint8_t *p, const union scry_rec *r)
+{
+	memcpy(p, r->fdseed.name, r->fdseed.name_len);
+	return p + r->fdseed.name_len;
 }
 
 size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r)
@@ -750,6 +763,19 @@ static uint32_t get_tail_SIO(const uint8_t **pp, const uint8_t *end, union scry_
 	memcpy(s->daddr, *pp + 16, 16);
 	*pp += 32;
 	return fixed;
+}
+
+static uint32_t get_tail_FDSEED(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+				uint32_t fixed, bool framed)
+{
+	struct scry_rec_fd_seed *f = &r->fdseed;
+
+	if (f->name_len > SCRY_FD_NAME_MAX || (size_t)(end - *pp) < f->name_len ||
+	    (f->name_len && (*pp)[f->name_len - 1] != '\0'))
+		return 0;
+	memcpy(f->name, *pp, f->name_len);
+	*pp += f->name_len;
+	return fixed + f->name_len;
 }
 
 /* The body of an event item of a known type, from its mask on; the end of what was read. */

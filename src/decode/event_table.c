@@ -44,10 +44,13 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	 */
 	[SCRY_REC_SOCK_SEED] = { "sockseed", FIXED(struct scry_rec_sock_seed), true, EVC_NET,
 				 EVF_HIDDEN | EVF_NOTASK | EVF_NET, 0, NULL, sock_seed_info },
+	/* An fd open before scry (or before a capture file): for the fd tables; no line. */
+	[SCRY_REC_FD_SEED] = { "fdseed", VAR(SCRY_FD_SEED_FIXED), true, EVC_PROCESS,
+			       EVF_HIDDEN | EVF_NOTASK, 0, fd_seed_decode, fd_seed_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 14, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 15, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",

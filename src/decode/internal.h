@@ -32,6 +32,8 @@ void cputick_info(const struct scry_event *ev, struct sbuf *b);
 void sock_state_info(const struct scry_event *ev, struct sbuf *b);
 void sock_io_info(const struct scry_event *ev, struct sbuf *b);
 void sock_seed_info(const struct scry_event *ev, struct sbuf *b);
+int fd_seed_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
+void fd_seed_info(const struct scry_event *ev, struct sbuf *b);
 void sock_moment_info(const struct scry_event *ev, struct sbuf *b);
 
 #endif /* SCRY_DECODE_INTERNAL_H */

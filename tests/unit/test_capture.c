@@ -224,6 +224,16 @@ static void all_kinds(struct recs *r)
 	x->seed.dport = 65535;
 	memset(x->seed.saddr, 0xfe, 16);
 	x->seed.daddr[15] = 1;
+	/* an fd seed: a negative fd (the cwd), every field at a bound, a name with its NUL */
+	x = add(r, SCRY_REC_FD_SEED, SCRY_FD_SEED_FIXED + 12, 4242, 4242, "srv", ts + 15, 0);
+	x->fdseed.fd = SCRY_FD_CWD;
+	x->fdseed.type = SCRY_FDT__MAX - 1;
+	x->fdseed.xflags = SCRY_FDS_CLOEXEC | SCRY_FDS_TRUNC;
+	x->fdseed.name_len = 12;
+	x->fdseed.oflags = UINT32_MAX;
+	x->fdseed.dev = UINT32_MAX;
+	x->fdseed.ino = UINT64_MAX;
+	memcpy(x->fdseed.name, "/srv/a\x1b\nb c", 12);
 }
 
 static void records_round_trip(void **state)
@@ -406,6 +416,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, exit_code, SAVED), MEMBER(struct scry_proc, dead, SAVED),
 	MEMBER(struct scry_proc, dead_ts, SAVED),
 	MEMBER(struct scry_proc, container, LOCAL),	/* from the container items */
+	MEMBER(struct scry_proc, fds, LOCAL), MEMBER(struct scry_proc, cwd, LOCAL), /* fd seeds */
 	MEMBER(struct scry_proc, ctr_cgid, LOCAL), MEMBER(struct scry_proc, ctr_known, LOCAL),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),

@@ -73,6 +73,7 @@ static void contexts_own_their_slots(void **state)
 	 * userspace once at start, from the iterator's own object (src/probe/sockiter.c).
 	 */
 	emitted |= PROG_EMITS(SCRY_REC_SOCK_SEED);
+	emitted |= PROG_EMITS(SCRY_REC_FD_SEED);	/* userspace's, from /proc (fdseed.c) */
 	for (t = 1; t < SCRY_REC__MAX; t++)
 		if (!(emitted & PROG_EMITS(t)))
 			fail_msg("no program emits record type %d (%s)", t, evt_table[t].name);
