@@ -27,6 +27,11 @@ const volatile bool fold_enters __weak = true;
  */
 /* Socket bytes go to the net_counts map instead of a record each (see scry_net_key). */
 const volatile bool net_count __weak;
+/*
+ * -s: bytes of I/O data an exit of read, write, send, recv... carries (0: none). A constant at
+ * load: with 0 the verifier drops the data path, and the hot path pays nothing for it.
+ */
+const volatile __u32 snaplen __weak;
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;
 
@@ -74,7 +79,8 @@ struct {
 
 /* Builds variable-length records (exec, exits with a path); only tracepoint context uses it. */
 struct scratch {
-	__u8 buf[SCRY_REC_MAX];
+	/* slack past the largest record: see SCRY_STAGE_SLACK, here for SCRY_SNAPLEN_MAX */
+	__u8 buf[SCRY_REC_MAX + SCRY_SNAPLEN_MAX];
 };
 PERCPU_SLOT(scratch, struct scratch)
 

@@ -11,6 +11,7 @@
 #include "task.bpf.h"
 #include "emit.bpf.h"
 #include "sockaddr.bpf.h"
+#include "iodata.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -112,6 +113,29 @@ static __always_inline void fill_args(struct scry_rec_sys_exit *r, struct task_s
 }
 
 /*
+ * The addresses of the socket behind a socket call's fd (accept: the one it returned) into
+ * r->path, as the call left it; the bytes used (8-aligned), 0 if the fd is no socket.
+ */
+static __always_inline __u32 exit_sock_fill(struct scry_rec_sys_exit *r, struct task_struct *t,
+					    long ret, const struct scry_sysarg *sa)
+{
+	struct scry_sock_addr *a = (void *)r->path;
+	struct sock *sk = NULL;
+	__s64 fd;
+
+	fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
+	if (fd >= 0)
+		sk = task_fd_sock(t, fd);
+	if (!sk)
+		return 0;
+	r->path_len = sock_addr_read(a, sk);
+	if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
+		peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
+	r->xflags = SCRY_SX_SOCK;
+	return r->path_len;
+}
+
+/*
  * A socket call's exit, with its socket's addresses in place of a path (see scry_sock_addr): the
  * socket behind its fd (accept: the one it returned) as the call left it. Staged like any exit
  * (send and receive calls are frequent): room for the largest is reserved, its size committed.
@@ -121,25 +145,45 @@ static __always_inline void stage_exit_sock(struct scry_stage *s, struct task_st
 					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
 {
 	struct scry_rec_sys_exit *r = stage_reserve(s, SCRY_SYS_EXIT_SOCK_MAX, SCRY_STATS_TP);
-	struct scry_sock_addr *a = (void *)r->path;
-	struct sock *sk = NULL;
-	__u32 size = SCRY_SYS_EXIT_ARGS;
-	__s64 fd;
+	__u32 size;
 
 	fill_exit(r, nr, ret, enter_ts);
 	fill_args(r, t, regs, sa);
-	fd = sa->sock == SCRY_SYSARG_RET ? ret : (__s32)arg_at(r, sa->sock);
-	if (fd >= 0)
-		sk = task_fd_sock(t, fd);
-	if (sk) {
-		r->path_len = sock_addr_read(a, sk);
-		if (sa->peer && (ret >= 0 || !(sa->peer & SCRY_PEER_OUT)))
-			peer_read(a, arg_at(r, sa->peer & SCRY_PEER_POS), sa->peer & SCRY_PEER_MSG);
-		r->xflags = SCRY_SX_SOCK;
-		size += r->path_len;
-	}
+	size = SCRY_SYS_EXIT_ARGS + exit_sock_fill(r, t, ret, sa);
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	stage_commit(s, size, SCRY_STATS_TP);
+}
+
+/*
+ * An exit that moved data, with -s: its arguments, its socket's addresses for a socket call, then
+ * the data (iodata.bpf.h). Staged when snaplen is small enough (the default 80 is), else built
+ * in scratch and sent alone; snaplen is a load-time constant, so only one of the two is loaded.
+ */
+static __always_inline void emit_exit_data(struct scry_stage *s, struct task_struct *t,
+					   struct pt_regs *regs, __u32 nr, long ret,
+					   const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
+{
+	bool staged = snaplen <= SCRY_SNAP_STAGED;
+	struct scry_rec_sys_exit *r;
+	__u32 off = 0, size;
+
+	r = staged ? stage_reserve(s, SCRY_STAGE_REC_MAX, SCRY_STATS_TP) : scratch_buf();
+	if (!r)
+		return;
+	fill_exit(r, nr, ret, enter_ts);
+	fill_args(r, t, regs, sa);
+	if (sa->sock)
+		off = exit_sock_fill(r, t, ret, sa);
+	size = SCRY_SYS_EXIT_ARGS + off;
+	if (staged) {
+		size = exit_data_fill(r, off, size, sa, ret, SCRY_SNAP_STAGED);
+		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
+		stage_commit(s, size, SCRY_STATS_TP);
+	} else {
+		size = exit_data_fill(r, off, size, sa, ret, SCRY_SNAPLEN_MAX);
+		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
+		emit_direct(s, r, size, SCRY_STATS_TP);
+	}
 }
 
 /* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
@@ -205,7 +249,9 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		nr = compat ? SCRY_NR32_RT_SIGRETURN : SCRY_NR_RT_SIGRETURN;
 	nr = rec_nr(nr, compat);	/* a 32-bit call has no sysargs entry: no arguments */
 	sa = bpf_map_lookup_elem(&sysargs, &nr);
-	if (sa && sa->path) {
+	if (snaplen && sa && sa->data && ret > 0) {
+		emit_exit_data(s, t, regs, nr, ret, sa, ts, enter_ts);
+	} else if (sa && sa->path) {
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->sock) {
 		stage_exit_sock(s, t, regs, nr, ret, sa, ts, enter_ts);

@@ -20,6 +20,8 @@ struct scry_opts {
 	unsigned int rotate_keep;	/* -W N */
 	uint64_t max_events;	/* -n */
 	double max_secs;	/* -M, 0 = until stopped */
+	unsigned int snaplen;	/* -s: bytes of data per read, write, send, recv (default 80) */
+	int data_fmt;		/* -A, -X: enum data_fmt */
 	bool json;		/* -j */
 	bool containers;	/* -pc */
 	const char *format;	/* -p FORMAT */

@@ -166,6 +166,29 @@ const char *evt_res_errno(const struct scry_event *ev);
 char fd_kind_char(uint8_t kind);
 const char *fd_kind_name(uint8_t kind);
 
+/* --- iodata.c: the bytes a read, write, send or receive moved (-s) -------------------------- */
+enum data_fmt {
+	DATA_DOTS = 0,		/* evt.info: printable ASCII, '.' for every other byte */
+	DATA_ASCII,		/* -A: the same, newlines kept */
+	DATA_HEX,		/* -X: rows of hex and ASCII, each on its own line */
+};
+#define IODATA_READ	'r'
+#define IODATA_WRITE	'w'
+/* The sysargs' data rules (struct scry_sysarg.data), over syscalls__bpf_rules' table. */
+void iodata__bpf_rules(struct scry_sysarg *rules, uint32_t n);
+/* IODATA_READ or IODATA_WRITE for a call that moves data in a user buffer, else 0. */
+char iodata_dir(uint32_t nr);
+/*
+ * An exit record with SCRY_SX_DATA: -EINVAL unless its data block ends it, whole, within `size`;
+ * else the size the record has without it (what the rest of the exit's checks expect).
+ */
+struct scry_rec_sys_exit;
+int iodata_check(const struct scry_rec_sys_exit *x, uint32_t size);
+/* The data an exit event carries, or NULL; *len its bytes. */
+const uint8_t *evt_data(const struct scry_event *ev, uint32_t *len);
+/* The data rendered as `f` says: only printable ASCII (and -A's newlines) come out. */
+void iodata_put(struct sbuf *b, const uint8_t *d, uint32_t n, enum data_fmt f);
+
 /* --- syscalls.c ------------------------------------------------------------------------------ */
 enum arg_fmt {
 	ARG_U = 'U',		/* unsigned decimal */

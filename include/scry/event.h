@@ -117,7 +117,26 @@ enum scry_exit_xflags {
 	SCRY_SX_FILE = 1 << 1,	/* a struct scry_exit_file follows path[] (8-aligned): the
 				 * file behind the fd the call returned (open, openat...) */
 	SCRY_SX_FDPAIR = 1 << 2, /* path[] holds a struct scry_exit_fdpair (pipe, socketpair) */
+	SCRY_SX_DATA = 1 << 3,	/* a struct scry_exit_data ends the record: the bytes the call
+				 * read or wrote (-s SNAPLEN) */
 };
+
+/*
+ * SCRY_SX_DATA: the first min(ret, snaplen) bytes of the call's user buffer (read, write, their
+ * p- and v- forms, send*, recv*), copied at the exit, when the bytes are there. It comes last:
+ * after path[path_len] padded to 8 (and a struct scry_exit_file, which no data call has); the
+ * record's size is padded to 8 after data[len]. snaplen is at most SCRY_SNAPLEN_MAX, so that
+ * the largest such record (a unix socket's name and the data) fits SCRY_REC_MAX.
+ */
+struct scry_exit_data {
+	__u32 len;		/* bytes of data[] */
+	__u32 __pad;
+	__u8 data[];
+};
+#define SCRY_SNAPLEN_DEFAULT	80	/* sysdig's -s default */
+#define SCRY_SNAPLEN_MAX	4096
+/* Up to this snaplen a data exit is staged (batched); a larger one goes out on its own. */
+#define SCRY_SNAP_STAGED	128
 
 /* SCRY_SX_FILE: the returned fd's file, read from the task's fd table at the exit. */
 struct scry_exit_file {
@@ -175,13 +194,21 @@ struct scry_rec_sys_exit {
 /* A socket call's exit with its socket's addresses, at most: staged like the others. */
 #define SCRY_SYS_EXIT_SOCK_MAX	(SCRY_SYS_EXIT_ARGS + sizeof(struct scry_sock_addr) + \
 				 SCRY_UNIX_NAME_MAX)
+/* A socket call's exit with SCRY_SNAP_STAGED bytes of data, at most. */
+#define SCRY_SYS_EXIT_DATA_STAGED (SCRY_SYS_EXIT_SOCK_MAX + sizeof(struct scry_exit_data) + \
+				   SCRY_SNAP_STAGED)
 /* Larger records go out on their own. */
-#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_SOCK_MAX
+#define SCRY_STAGE_REC_MAX	SCRY_SYS_EXIT_DATA_STAGED
+/*
+ * Past the last record's room: the verifier cannot tie an iovec's copy to the bytes copied
+ * before it, so it sees each one as able to start SCRY_SNAP_STAGED bytes further.
+ */
+#define SCRY_STAGE_SLACK	SCRY_SNAP_STAGED
 struct scry_stage {
 	__u32 busy;		/* a tracepoint program is writing: the tick must not flush */
 	__u32 __pad;
 	struct scry_batch b;	/* the batch header, right before its records */
-	__u8 buf[SCRY_STAGE_BYTES + SCRY_STAGE_REC_MAX];
+	__u8 buf[SCRY_STAGE_BYTES + SCRY_STAGE_REC_MAX + SCRY_STAGE_SLACK];
 };
 
 enum scry_fork_flags {
@@ -500,7 +527,9 @@ struct scry_sysarg {
 				 * SCRY_SYSARG_RET: the fd the call returns (accept) */
 	__u8 peer;		/* 1 + index of a user sockaddr argument naming the peer of an
 				 * unconnected socket (sendto, recvfrom), | enum scry_peer_arg */
-	__u8 __pad[2];
+	__u8 data;		/* 1 + index of the user buffer whose bytes the call moved
+				 * (-s), | enum scry_data_arg */
+	__u8 __pad;
 };
 #define SCRY_SYSARG_RET	7
 enum scry_peer_arg {
@@ -508,6 +537,13 @@ enum scry_peer_arg {
 	SCRY_PEER_OUT = 1 << 6,	/* the call fills it in (recvfrom): only when it succeeded */
 	SCRY_PEER_POS = 0x0f,
 };
+
+enum scry_data_arg {
+	SCRY_DATA_IOV = 1 << 7,	/* an iovec array; its count is the next argument */
+	SCRY_DATA_MSG = 1 << 6,	/* a msghdr: its msg_iov and msg_iovlen */
+	SCRY_DATA_POS = 0x0f,
+};
+#define SCRY_IOV_MAX	8	/* iovecs a data copy walks (the bytes past them are not shown) */
 
 #define SCRY_NR_SYSCALLS	512
 /*
@@ -550,6 +586,12 @@ _Static_assert(sizeof(struct scry_sock_addr) == 40, "sock_addr layout");
 _Static_assert(sizeof(struct scry_sock_addr) + SCRY_UNIX_NAME_MAX <= SCRY_PATH_MAX,
 	       "a unix name fits path[]");
 _Static_assert(SCRY_SYS_EXIT_SOCK_MAX % 8 == 0, "staged records stay 8-byte aligned");
+_Static_assert(SCRY_SYS_EXIT_DATA_STAGED % 8 == 0, "staged records stay 8-byte aligned");
+_Static_assert(sizeof(struct scry_exit_data) == 8, "exit data layout");
+_Static_assert(SCRY_SYS_EXIT_SOCK_MAX + sizeof(struct scry_exit_data) + SCRY_SNAPLEN_MAX <=
+	       SCRY_REC_MAX, "the largest data exit fits a record");
+_Static_assert((SCRY_SNAP_STAGED & (SCRY_SNAP_STAGED - 1)) == 0 &&
+	       (SCRY_SNAPLEN_MAX & (SCRY_SNAPLEN_MAX - 1)) == 0, "data bounds are masks");
 /* Every record fits the scratch buffer it is built in, and the ring's u16 size field. */
 _Static_assert(sizeof(struct scry_rec_exec) <= SCRY_REC_MAX, "exec fits the scratch buffer");
 _Static_assert(sizeof(struct scry_rec_sys_exit) <= SCRY_REC_MAX, "exit fits the scratch buffer");

@@ -11,6 +11,7 @@ struct probe_opts {
 	bool syscalls;		/* attach raw_syscalls sys_enter/sys_exit */
 	bool exit_only;		/* with syscalls: sys_exit alone (no latency, half the cost) */
 	bool switch_enters;	/* keep sys_enter loaded so that probe__set_exit_only can switch */
+	unsigned int snaplen;	/* -s: bytes of data per read, write, send, recv (0: none) */
 	bool net_io;		/* attach sock_send_length/sock_recv_length: bytes on sockets */
 	bool net_count;		/* with net_io: sums per key in the kernel (probe__net_counts) */
 	bool no_cpu;		/* no CPU time: no sched_switch, no tick (tick_hz unused) */

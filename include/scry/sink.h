@@ -132,10 +132,29 @@ int pipeline__enters_wanted(const struct pipeline *pl);
 int pipeline__finish(struct pipeline *pl);
 
 /* --- printer.c / json.c ------------------------------------------------------------------------ */
+/*
+ * Stream views: the event printer in a shape of its own, run as -c NAME (sysdig's chisels that
+ * print events rather than tables). A row of stream_views (printer.c) each.
+ */
+enum stream_style {
+	STREAM_ECHO_FDS = 1,	/* per read or write with data: a header line, then the bytes */
+};
+struct stream_view {
+	const char *name;
+	const char *desc;
+	enum stream_style style;
+	bool needs_data;	/* live: trace with -s SNAPLEN (views run with 0) */
+};
+extern const struct stream_view stream_views[];
+extern const size_t stream_view_count;
+const struct stream_view *stream_view_lookup(const char *name);
+
 struct printer_opts {
 	bool json;		/* -j */
 	bool containers;	/* -pc */
 	const char *format;	/* -p: "%field ..." template, NULL for the default line */
+	int data_fmt;		/* -A, -X: enum data_fmt of the default line's data */
+	const struct stream_view *view;	/* -c of a stream view, or NULL */
 	int fd;			/* output */
 };
 /* Returns the sink's context or NULL (with an error printed). */

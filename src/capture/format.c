@@ -396,6 +396,21 @@ static inline uint8_t *put_tail_NONE(uint8_t *p, const union scry_rec *r)
 	return p;
 }
 
+/* 2.4: the data a read or write moved (-s), last: its length, then the bytes. */
+static uint8_t *put_exit_data(uint8_t *p, const union scry_rec *r)
+{
+	struct scry_event ev = { .rec = r, .type = SCRY_REC_SYS_EXIT, .dir = '<' };
+	const uint8_t *d;
+	uint32_t n;
+
+	d = evt_data(&ev, &n);
+	if (!d)
+		return p;
+	p = put_uv(p, n);
+	memcpy(p, d, n);
+	return p + n;
+}
+
 static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
 {
 	const struct scry_rec_sys_exit *x = &r->exit;
@@ -435,7 +450,7 @@ static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
 		memcpy(p, a->name, nlen);
 		p += nlen;
 	}
-	return p;
+	return put_exit_data(p, r);
 }
 
 static inline uint8_t *put_tail_SOCK(uint8_t *p, const union scry_rec *r)
@@ -639,7 +654,8 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 		return true;
 	if (!get_uv(&p, end, &fl))
 		return false;
-	x->xflags = fl & SCRY_SX_SOCK;	/* a newer writer's flags: their fields come after */
+	/* a newer writer's flags: their fields come after */
+	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_DATA);
 	if (!(fl & SCRY_SX_SOCK))
 		goto done;
 	if (x->path_len)	/* the addresses stand where a path would */
@@ -666,6 +682,33 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 done:
 	*pp = p;
 	return true;
+}
+
+/*
+ * 2.4's data after the socket's addresses (SCRY_SX_DATA): into the record where it ends it, after
+ * path[] padded to 8. The record's size, or 0 if the item is malformed.
+ */
+static uint32_t get_exit_data(const uint8_t **pp, const uint8_t *end, struct scry_rec_sys_exit *x)
+{
+	uint32_t off = SCRY_SYS_EXIT_ARGS + ((x->path_len + 7u) & ~7u), pad;
+	struct scry_exit_data *d = (void *)((uint8_t *)x + off);
+	uint64_t n;
+
+	if (!(x->xflags & SCRY_SX_DATA))
+		return SCRY_SYS_EXIT_ARGS + x->path_len;
+	if (!x->nargs || !get_uv(pp, end, &n) || !n || n > SCRY_SNAPLEN_MAX ||
+	    (size_t)(end - *pp) < n)
+		return 0;
+	_Static_assert(SCRY_SYS_EXIT_ARGS + SCRY_PATH_MAX + sizeof(struct scry_exit_data) +
+		       SCRY_SNAPLEN_MAX + 8 <= SCRY_REC_MAX, "a replayed data exit fits its buffer");
+	memset((uint8_t *)x->path + x->path_len, 0, off - SCRY_SYS_EXIT_ARGS - x->path_len);
+	d->len = n;
+	d->__pad = 0;
+	memcpy(d->data, *pp, n);
+	pad = ((n + 7) & ~7u) - n;
+	memset(d->data + n, 0, pad);
+	*pp += n;
+	return off + sizeof(*d) + n + pad;
 }
 
 static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
@@ -704,7 +747,7 @@ static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry
 	*pp += x->path_len;
 	if (!get_exit_sock(pp, end, x, framed))
 		return 0;
-	return SCRY_SYS_EXIT_ARGS + x->path_len;
+	return get_exit_data(pp, end, x);
 }
 
 static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry_rec *r,

@@ -28,6 +28,13 @@ static int do_views(struct scry_opts *o)
 	if (!o->filter) {
 		for (i = 0; i < view_count; i++)
 			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
+		for (i = 0; i < stream_view_count; i++)
+			printf("%-24s %s\n", stream_views[i].name, stream_views[i].desc);
+		return 0;
+	}
+	if (stream_view_lookup(o->filter)) {
+		printf("%s: %s\n\nusage: scry -c %s [-s SNAPLEN] [FILTER]\n", o->filter,
+		       stream_view_lookup(o->filter)->desc, o->filter);
 		return 0;
 	}
 	v = view_lookup(o->filter);
@@ -81,7 +88,8 @@ static int check_usage(const struct scry_opts *o)
 	filter__free(f);
 	if (err)
 		return err;
-	if (o->view && strcmp(o->view, "lscontainers") && !view_lookup(o->view)) {
+	if (o->view && strcmp(o->view, "lscontainers") && !view_lookup(o->view) &&
+	    !stream_view_lookup(o->view)) {
 		log_err("unknown view '%s'; scry -L lists the views", o->view);
 		return SCRY_EXIT_USAGE;
 	}
@@ -100,14 +108,17 @@ int run__add_output(struct run *r)
 {
 	const struct scry_opts *o = r->o;
 	struct printer_opts po = {
-		.json = o->json, .containers = o->containers, .format = o->format, .fd = STDOUT_FILENO,
+		.json = o->json, .containers = o->containers, .format = o->format,
+		.data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
 	};
 	void *pr;
 
 	if (o->view && !strcmp(o->view, "lscontainers"))
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
-	if (o->view) {
+	if (o->view && stream_view_lookup(o->view)) {
+		po.view = stream_view_lookup(o->view);
+	} else if (o->view) {
 		struct view_sink_opts vo = {
 			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
@@ -144,6 +155,7 @@ static enum syscall_mode syscall_mode(const struct view_desc *v, bool ls, const 
 static int do_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
+	const struct stream_view *sv = o->view ? stream_view_lookup(o->view) : NULL;
 	bool ls = o->view && !strcmp(o->view, "lscontainers");
 	struct scry_opts opts = *o;
 	struct run r;
@@ -160,6 +172,8 @@ static int do_stream(struct scry_opts *o)
 		err = run__add_output(&r);
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
+	/* The data costs a copy per read and write: only for the outputs that show it. */
+	r.snaplen = (!o->view || (sv && sv->needs_data)) ? o->snaplen : 0;
 	/*
 	 * Totals per process or container: summed in the kernel, no record per call. Then, with
 	 * no CPU shown, the scheduler programs (half of such a view's cost per message) stay off:

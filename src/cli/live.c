@@ -187,6 +187,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		/* A sink that asked for enters before the start may ask again: keep them loaded. */
 		.switch_enters = mode != SYSCALLS_OFF && pipeline__enters_wanted(pl) >= 0,
 		.net_io = r->net_io,
+		.snaplen = r->snaplen,
 		.net_count = r->net_count,
 		.no_cpu = r->no_cpu,
 		.tick_hz = o->tick_hz,

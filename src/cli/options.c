@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scry/cli.h"
+#include "scry/decode.h"
 #include "scry/filter.h"
 #include "scry/util.h"
 
@@ -22,6 +23,10 @@ static const char usage[] =
 "  -j, --json            one JSON object per event; keys are field names (evt.num, proc.name...)\n"
 "  -p, --print FORMAT    print each event with a template of %%field names (see -l)\n"
 "      -pc               container-friendly line: container name and id, tid:vtid\n"
+"  -s, --snaplen N       bytes of data shown per read, write, send and receive (default 80,\n"
+"                        at most 4096; 0: none). Views trace none unless they show data\n"
+"  -A, --print-ascii     show the data as text, newlines kept (other bytes as '.')\n"
+"  -X, --print-hex-ascii show the data in hex and ASCII\n"
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
 "  -c VIEW               run a view instead of the stream (scry -L lists them)\n"
@@ -99,6 +104,9 @@ static const struct option longopts[] = {
 	{ "list-chisels", no_argument, NULL, 'L' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "top", required_argument, NULL, OPT_TOP },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "print-ascii", no_argument, NULL, 'A' },
+	{ "print-hex-ascii", no_argument, NULL, 'X' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ 0 }
@@ -134,6 +142,8 @@ static const struct opt_field {
 	{ F('G', FIELD_U64, rotate_secs), 1, 86400 * 366, "-G", "seconds from 1" },
 	{ F('W', FIELD_UINT, rotate_keep), 1, 100000, "-W", "a number of files from 1" },
 	{ F(OPT_TICK_HZ, FIELD_UINT, tick_hz), 0, 10000, "--tick-hz", "0 to 10000" },
+	{ F('s', FIELD_UINT, snaplen), 0, SCRY_SNAPLEN_MAX, "-s",
+	  "0 to 4096 bytes" },
 };
 #undef F
 
@@ -187,6 +197,12 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 		break;
 	case 'v':
 		log_set_verbose(true);
+		break;
+	case 'A':
+		o->data_fmt = DATA_ASCII;
+		break;
+	case 'X':
+		o->data_fmt = DATA_HEX;
 		break;
 	case 'h':
 		cli__usage();
@@ -279,7 +295,7 @@ static bool filter_word(const char *w)
  */
 int cli__parse(int argc, char **argv, struct scry_opts *o)
 {
-	static const char optstring[] = "+:n:M:jp:lvhc:Lw:r:C:G:W:";
+	static const char optstring[] = "+:n:M:jp:lvhc:Lw:r:C:G:W:s:AX";
 	char *reset[] = { argv[0], NULL };
 	char **words;
 	int c, i, nwords = 0, err;
@@ -290,6 +306,7 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	o->tick_hz = 100;
 	o->interval = 1;
 	o->top = 10;
+	o->snaplen = SCRY_SNAPLEN_DEFAULT;
 	opterr = 0;
 	/* "scry top [OPTIONS] [FILTER]": a command word first, as in "git log" */
 	if (argc > 1 && cli__is_command(argv[1])) {

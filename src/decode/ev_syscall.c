@@ -18,7 +18,10 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 	if (r->exit.enter_ts > r->h.ts)
 		return -EINVAL;
 	if (r->exit.nargs > SCRY_NARGS || r->exit.path_len > SCRY_PATH_MAX ||
-	    (r->exit.xflags & ~SCRY_SX_SOCK))
+	    (r->exit.xflags & ~(SCRY_SX_SOCK | SCRY_SX_DATA)))
+		return -EINVAL;
+	/* The data ends the record: the rest is checked as the record without it. */
+	if ((r->exit.xflags & SCRY_SX_DATA) && (int)(size = iodata_check(&r->exit, size)) < 0)
 		return -EINVAL;
 	if (r->exit.nargs == 0 && r->exit.path_len == 0) {
 		if (size != SCRY_SYS_EXIT_SHORT || r->exit.xflags)

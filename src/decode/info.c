@@ -45,6 +45,14 @@ void evt_info(const struct scry_event *ev, struct sbuf *b)
 {
 	const struct evt_desc *d = &evt_table[ev->type];
 
+	const uint8_t *data;
+	uint32_t n;
+
 	if (d->info)
 		d->info(ev, b);
+	data = evt_data(ev, &n);
+	if (data) {
+		sbuf__write(b, " data=", 6);
+		iodata_put(b, data, n, DATA_DOTS);
+	}
 }

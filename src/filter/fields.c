@@ -289,9 +289,23 @@ static bool get_l4proto(const struct scry_event *ev, struct field_val *v, struct
 	       cstr(v, sock_l4proto(ev->sock->t.family, ev->sock->t.protocol, SOCK_STREAM));
 }
 
+/* sockio: the bytes it moved; a read or write's exit (its data, -s): what the call returned. */
 static bool get_buflen(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
+	if (ev->type == SCRY_REC_SYS_EXIT && ev->dir == '<' && ev->res >= 0 &&
+	    iodata_dir(ev->nr))
+		return U(ev->res);
 	return evt_has(ev, EVP_SOCK_IO) && U(ev->rec->sio.bytes);
+}
+
+/* The bytes as they are (-s): outputs escape them as every string. */
+static bool get_buffer(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const uint8_t *d;
+	uint32_t n;
+
+	d = evt_data(ev, &n);
+	return d && str_val(v, (const char *)d, n);
 }
 
 static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -698,7 +712,8 @@ const struct field_desc field_table[] = {
 	{ "fd.is_server", FT_U64, 0, "1 if the event's process is the server end of the socket, 0 the client", get_is_server },
 	{ "fd.bytes_in", FT_U64, 0, "sockstate, tcpretrans, tcpreset: the TCP connection's payload bytes received so far (the kernel's count; at the close, its total)", get_bytes_in },
 	{ "fd.bytes_out", FT_U64, 0, "sockstate, tcpretrans, tcpreset: its payload bytes sent so far, each once", get_bytes_out },
-	{ "evt.buflen", FT_U64, 0, "sockio: bytes the call moved", get_buflen },
+	{ "evt.buflen", FT_U64, 0, "sockio, and the exit of a read, write, send or receive: bytes the call moved", get_buflen },
+	{ "evt.buffer", FT_STR, FF_JSON, "the exit of a read, write, send or receive: the first -s bytes it moved", get_buffer },
 	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
 	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },

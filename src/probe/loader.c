@@ -171,6 +171,7 @@ static int fill_sysargs(struct probe *p)
 	uint32_t i;
 
 	syscalls__bpf_rules(rules, SCRY_NR_SYSCALLS);
+	iodata__bpf_rules(rules, SCRY_NR_SYSCALLS);
 	for (i = 0; i < SCRY_NR_SYSCALLS; i++) {
 		if (!rules[i].nargs)
 			continue;
@@ -287,6 +288,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		p->exit_only = true;
 	}
 	p->skel->rodata->self_tgid = getpid();
+	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
 	if (o->cgroup_v1) {

@@ -30,6 +30,9 @@ struct printer {
 	struct obuf out;
 	bool json;
 	bool containers;
+	enum data_fmt data_fmt;		/* -A, -X */
+	const struct stream_view *view;	/* -c echo_fds... */
+	const struct field_desc *fdname;
 	const struct field_desc *ftime;
 	const struct field_desc *cname, *cid;	/* -pc columns */
 	const struct field_desc *json_fields[128];
@@ -71,6 +74,77 @@ static void put_field(struct printer *pr, const struct field_desc *f,
 		obuf__puts(&pr->out, missing);
 }
 
+/*
+ * The data of the event in the printer's form, written as it is: iodata_put lets out only
+ * printable ASCII and -A's newlines, so no byte of it can reach the terminal raw.
+ */
+static void put_data(struct printer *pr, const struct scry_event *ev)
+{
+	const uint8_t *d;
+	struct sbuf b;
+	uint32_t n;
+
+	d = evt_data(ev, &n);
+	if (!d)
+		return;
+	sbuf__init_mem(&b, &pr->scratch);
+	iodata_put(&b, d, n, pr->view ? DATA_ASCII : pr->data_fmt);
+	obuf__write(&pr->out, b.buf, b.len);
+}
+
+/* sysdig's format_bytes: 12B, 1.02KB, 3.50MB. */
+static void put_bytes(struct obuf *o, uint64_t v)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB" };
+	char buf[32];
+	double x = v;
+	int i = -1, n;
+
+	if (v <= 1024) {
+		obuf__u64(o, v);
+		obuf__putc(o, 'B');
+		return;
+	}
+	while (x > 1024 && i < 3) {
+		x /= 1024;
+		i++;
+	}
+	n = snprintf(buf, sizeof(buf), "%.2f%s", x, units[i]);
+	obuf__write(o, buf, n);
+}
+
+/*
+ * echo_fds: "------ Read 12B from [1234] <f>/etc/hosts (cat)", then the data as text, for each
+ * read or write that carries data.
+ */
+static void print_echo(struct printer *pr, const struct scry_event *ev)
+{
+	const char *comm = ev->proc ? ev->proc->comm : ev->rec->h.comm;
+	struct obuf *o = &pr->out;
+	bool rd = iodata_dir(ev->nr) == IODATA_READ;
+	uint8_t kind = ev->rec->exit.fd_kind[0];
+	uint32_t n;
+
+	if (!evt_data(ev, &n))
+		return;
+	obuf__puts(o, rd ? "------ Read " : "------ Write ");
+	put_bytes(o, ev->res);
+	obuf__puts(o, rd ? " from [" : " to [");
+	obuf__u64(o, ev->rec->h.pid);
+	obuf__write(o, "] ", 2);
+	if (kind) {
+		obuf__putc(o, '<');
+		obuf__putc(o, fd_kind_char(kind));
+		obuf__putc(o, '>');
+	}
+	put_field(pr, pr->fdname, ev, "");
+	obuf__write(o, " (", 2);
+	obuf__text(o, comm, strnlen(comm, SCRY_COMM_LEN));
+	obuf__write(o, ")\n", 2);
+	put_data(pr, ev);
+	obuf__putc(o, '\n');
+}
+
 static void print_line(struct printer *pr, const struct scry_event *ev)
 {
 	struct obuf *o = &pr->out;
@@ -78,6 +152,7 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	const char *comm = p ? p->comm : ev->rec->h.comm;
 	struct field_val v;
 	struct sbuf b;
+	uint32_t n;
 
 	obuf__u64(o, ev->num);
 	obuf__putc(o, ' ');
@@ -108,7 +183,13 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	evt_info(ev, &b);
 	if (b.len) {
 		obuf__putc(o, ' ');
-		obuf__text(o, b.buf, b.len);
+		if (pr->data_fmt == DATA_DOTS || !evt_data(ev, &n)) {
+			obuf__text(o, b.buf, b.len);
+		} else {
+			/* evt.info ends with the data's n dots form: -A and -X replace it */
+			obuf__text(o, b.buf, b.len - n);
+			put_data(pr, ev);
+		}
 	}
 	obuf__putc(o, '\n');
 }
@@ -154,7 +235,9 @@ static int printer_event(void *ctx, const struct scry_event *ev, bool matched)
 {
 	struct printer *pr = ctx;
 
-	if (pr->json)
+	if (pr->view)
+		print_echo(pr, ev);
+	else if (pr->json)
 		print_json(pr, ev);
 	else if (pr->nsegs)
 		print_format(pr, ev);
@@ -198,6 +281,17 @@ static void printer_free(void *ctx)
 }
 
 const struct sink_ops printer_ops = SINK_OPS(printer, "printer", 0);
+
+const struct stream_view stream_views[] = {
+	{ "echo_fds", "the data processes read and write (-s bytes a call), with direction and fd",
+	  STREAM_ECHO_FDS, true },
+};
+const size_t stream_view_count = ARRAY_SIZE(stream_views);
+
+const struct stream_view *stream_view_lookup(const char *name)
+{
+	return TABLE_FIND(stream_views, stream_view_count, name, name);
+}
 
 static int add_seg(struct printer *pr, const struct field_desc *f, const char *lit, size_t len)
 {
@@ -273,6 +367,9 @@ void *printer__new(const struct printer_opts *o)
 	obuf__init(&pr->out, o->fd);
 	pr->json = o->json;
 	pr->containers = o->containers;
+	pr->data_fmt = o->data_fmt;
+	pr->view = o->view;
+	pr->fdname = field_lookup("fd.name");
 	pr->ftime = field_lookup("evt.time");
 	pr->cname = field_lookup("container.name");
 	pr->cid = field_lookup("container.id");
