@@ -110,10 +110,12 @@ json() {
 import json, sys
 sys.argv = ['', '$TMP']
 exec(open('$TMP/want.py').read())
+import re
 seen = {}
 for l in open('$1'):
     e = json.loads(l)
-    seen.setdefault((e['evt.type'], e['fd.num']), []).append(e)
+    fd = int(re.search(r'fd=(-?[0-9]+)\(', e['evt.info']).group(1))
+    seen.setdefault((e['evt.type'], fd), []).append(e)
 miss = []
 for t, fd, p in CALLS:
     # by length too: the pipe carries two payloads
@@ -128,14 +130,14 @@ for t, fd, p in CALLS:
             miss.append('%s: data with -s 0' % t)
     elif e.get('evt.buffer') != esc(d) or not info.endswith(' data=' + dots(d)):
         miss.append('%s(%d): %r %r' % (t, fd, e.get('evt.buffer'), info))
-print('; '.join(miss))
+print('; '.join(miss) or 'ok')
 "
 }
 for run in "j80 80 live" "j16 16 live" "j200 200 live" "j0 0 live" "rj 80 replayed"; do
 	set -- $run
 	got=$(json "$TMP/$1" $2)
-	check "-s $2, $3, -j: the 12 calls' evt.buffer and data= are their first $2 bytes${got:+: $got}" \
-		[ -z "$got" ]
+	check "-s $2, $3, -j: the 12 calls' evt.buffer and data= are their first $2 bytes ($got)" \
+		[ "$got" = ok ]
 done
 
 # No raw byte of the hostile payload in any output: no ESC or BEL anywhere.
@@ -145,18 +147,19 @@ check "no escape or bell byte in any output ($raw)" [ "$raw" -eq 0 ]
 
 # The default line (replayed: the capture's data): data= in dots, the backslash escaped.
 W=$(awk '{ print $3 }' "$TMP/fds")
-want_line=" < write fd=$W(<p>) buf="
-got=$(grep -F -- "$want_line" "$TMP/rtext" | grep -c 'size=17 data=esc\.\[31mred\.nl\\\\back\.$')
-check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($got)" [ "$got" -eq 1 ]
+got=$(grep -F -- " < write res=17 fd=$W(<p>) buf=" "$TMP/rtext" |
+	grep -c 'size=17 data=esc\.\[31mred\.nl\\\\back\.$')
+check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($got)" [ "$got" -eq 1 ] ||
+	grep -F -- "fd=$W(<p>)" "$TMP/rtext" | sed 's/^/#   /'
 
 # -A: printable ASCII, newlines kept: the hostile read's line ends inside the data, live and
 # replayed; the next line is the data's rest.
 R=$(awk '{ print $2 }' "$TMP/fds")
 for f in A rA; do
-	got=$(awk -v m=" < read fd=$R(<p>) " 'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
+	got=$(awk -v m=" < read res=17 fd=$R(<p>) " 'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
 		"$TMP/$f")
 	check "-A ($f): the hostile read's data breaks its line where its newline is (got '$got')" \
-		[ "$got" = 'nl\back.' ]
+		[ "$got" = 'nl\back.' ] || grep -A1 -F -- "fd=$R(<p>)" "$TMP/$f" | sed 's/^/#   /'
 done
 
 # -X -s 32: the file's write as two rows of hex and ASCII, live and replayed.
@@ -169,7 +172,7 @@ for o in (0, 16):
 ")
 F=$(awk '{ print $1 }' "$TMP/fds")
 for f in X rX; do
-	got=$(awk -v m=" < write fd=$F(<f>) " 'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
+	got=$(awk -v m=" < write res=200 fd=$F(<f>) " 'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
 		"$TMP/$f")
 	check "-X ($f): the file write's first 32 bytes as 2 rows of hex and ASCII" [ "$got" = "$rows" ] ||
 		printf '%s\n---\n%s\n' "$got" "$rows" | sed 's/^/#   /'
@@ -187,8 +190,9 @@ for head, p in want:
     body = dots(p[:80], True)
     if len(at) != 1 or '\n'.join(lines[at[0] + 1:at[0] + 1 + body.count('\n') + 1]) != body:
         miss.append(head)
-print('; '.join(miss))
+        print('\n'.join('#   ' + l for l in lines if head[:14] in l))
+print('; '.join(miss) or 'ok')
 ")
-check "echo_fds: the file write, pipe read, socket receive and hostile write, each once${got:+: $got}" \
-	[ -z "$got" ]
+check "echo_fds: the file write, pipe read, socket receive and hostile write, each once" \
+	[ "$got" = ok ] || echo "$got" | sed 's/^/#   /'
 finish
