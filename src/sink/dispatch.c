@@ -37,6 +37,7 @@ struct pipeline {
 	struct pending_sum *sums;
 	size_t nsums, sum_head, sums_cap;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
+	bool no_fds;		/* the fd tables are not kept (no output reads them) */
 };
 
 struct pending_sum {
@@ -170,8 +171,11 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	bool hidden, matched;
 	int i;
 
-	if (pl->ctx.procs)
+	if (pl->ctx.procs) {
 		proctab__apply(pl->ctx.procs, ev);
+		if (!pl->no_fds)
+			fdtab__apply(pl->ctx.procs, ev);
+	}
 	/* A sum names no socket. */
 	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET) && !ev->sum_calls)
 		socktab__apply(pl->ctx.socks, ev);
@@ -182,7 +186,7 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	 * keeps the state true, and goes to no sink, so that a capture replays as the run showed.
 	 */
 	if (pl->ctx.live && ev->ts < pl->ctx.start_ts)
-		return;
+		goto after;
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;
@@ -198,6 +202,15 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	}
 	if (matched && !hidden && ++pl->matched == pl->limit)
 		set_status(pl, SINK_DONE);
+after:
+	/* A close's line still names the fd it closes: the entry goes once every sink saw it. */
+	if (pl->ctx.procs && !pl->no_fds)
+		fdtab__after(pl->ctx.procs, ev);
+}
+
+void pipeline__set_fds(struct pipeline *pl, bool on)
+{
+	pl->no_fds = !on;
 }
 
 /*
