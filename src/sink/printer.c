@@ -32,7 +32,7 @@ struct printer {
 	bool containers;
 	enum data_fmt data_fmt;		/* -A, -X */
 	const struct stream_view *view;	/* -c echo_fds... */
-	const struct field_desc *fdname;
+	const struct field_desc *fdname, *fdtype;	/* echo_fds */
 	const struct field_desc *ftime;
 	const struct field_desc *cname, *cid;	/* -pc columns */
 	const struct field_desc *json_fields[128];
@@ -122,7 +122,8 @@ static void print_echo(struct printer *pr, const struct scry_event *ev)
 	const char *comm = ev->proc ? ev->proc->comm : ev->rec->h.comm;
 	struct obuf *o = &pr->out;
 	bool rd = iodata_dir(ev->nr) == IODATA_READ;
-	uint8_t kind = ev->rec->exit.fd_kind[0];
+	struct field_val v;
+	struct sbuf b;
 	uint32_t n;
 
 	if (!evt_data(ev, &n))
@@ -132,9 +133,11 @@ static void print_echo(struct printer *pr, const struct scry_event *ev)
 	obuf__puts(o, rd ? " from [" : " to [");
 	obuf__u64(o, ev->rec->h.pid);
 	obuf__write(o, "] ", 2);
-	if (kind) {
+	/* <f>/etc/hosts, <4t>... as evt.info's fd=N(...): the fd table's type and name */
+	sbuf__init_mem(&b, &pr->scratch);
+	if (pr->fdtype->get(ev, &v, &b)) {
 		obuf__putc(o, '<');
-		obuf__putc(o, fd_kind_char(kind));
+		obuf__text(o, v.str, v.len);
 		obuf__putc(o, '>');
 	}
 	put_field(pr, pr->fdname, ev, "");
@@ -370,6 +373,7 @@ void *printer__new(const struct printer_opts *o)
 	pr->data_fmt = o->data_fmt;
 	pr->view = o->view;
 	pr->fdname = field_lookup("fd.name");
+	pr->fdtype = field_lookup("fd.typechar");
 	pr->ftime = field_lookup("evt.time");
 	pr->cname = field_lookup("container.name");
 	pr->cid = field_lookup("container.id");

@@ -119,7 +119,7 @@ for l in open('$1'):
 miss = []
 for t, fd, p in CALLS:
     # by length too: the pipe carries two payloads
-    es = [e for e in seen.get((t, fd), []) if e.get('evt.buflen') == len(p)]
+    es = [e for e in seen.get((t, fd), []) if e['evt.info'].startswith('res=%d ' % len(p))]
     if len(es) != 1:
         miss.append('%s(%d): %d events' % (t, fd, len(es)))
         continue
@@ -147,8 +147,8 @@ check "no escape or bell byte in any output ($raw)" [ "$raw" -eq 0 ]
 
 # The default line (replayed: the capture's data): data= in dots, the backslash escaped.
 W=$(awk '{ print $3 }' "$TMP/fds")
-got=$(grep -F -- " < write res=17 fd=$W(<p>) buf=" "$TMP/rtext" |
-	grep -c 'size=17 data=esc\.\[31mred\.nl\\\\back\.$')
+got=$(grep -F -- " < write res=20 fd=$W(<p>" "$TMP/rtext" |
+	grep -c ' size=20 data=esc\.\[31mred\.nl\\\\back\.$')
 check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($got)" [ "$got" -eq 1 ] ||
 	grep -F -- "fd=$W(<p>)" "$TMP/rtext" | sed 's/^/#   /'
 
@@ -156,7 +156,7 @@ check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($go
 # replayed; the next line is the data's rest.
 R=$(awk '{ print $2 }' "$TMP/fds")
 for f in A rA; do
-	got=$(awk -v m=" < read res=17 fd=$R(<p>) " 'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
+	got=$(awk -v m=" < read res=20 fd=$R(<p>" 'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
 		"$TMP/$f")
 	check "-A ($f): the hostile read's data breaks its line where its newline is (got '$got')" \
 		[ "$got" = 'nl\back.' ] || grep -A1 -F -- "fd=$R(<p>)" "$TMP/$f" | sed 's/^/#   /'
@@ -172,18 +172,19 @@ for o in (0, 16):
 ")
 F=$(awk '{ print $1 }' "$TMP/fds")
 for f in X rX; do
-	got=$(awk -v m=" < write res=200 fd=$F(<f>) " 'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
+	got=$(awk -v m=" < write res=200 fd=$F(<f>" 'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
 		"$TMP/$f")
 	check "-X ($f): the file write's first 32 bytes as 2 rows of hex and ASCII" [ "$got" = "$rows" ] ||
 		printf '%s\n---\n%s\n' "$got" "$rows" | sed 's/^/#   /'
 done
 
-# echo_fds: the header line with direction, bytes and fd, then the data (-A's form).
+# echo_fds: the header line with direction, bytes, fd type and name (the fd table's), then the
+# data (-A's form).
 got=$(py "
 exec(open('$TMP/want.py').read().replace('sys.argv[1]', '\"$TMP\"'))
 lines = open('$TMP/echo').read().split('\n')
-want = [('------ Write 200B to [$PY] <f>', PF), ('------ Read 120B from [$PY] <p>', PP),
-        ('------ Read 150B from [$PY] <s>', PT), ('------ Write 17B to [$PY] <p>', PH)]
+want = [('------ Write 200B to [$PY] <f>$TMP/data', PF), ('------ Read 120B from [$PY] <p>pipe:[', PP),
+        ('------ Read 150B from [$PY] <4>127.0.0.1:', PT), ('------ Write 20B to [$PY] <p>pipe:[', PH)]
 miss = []
 for head, p in want:
     at = [i for i, l in enumerate(lines) if l.startswith(head) and l.endswith(' (python3)')]
