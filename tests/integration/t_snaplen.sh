@@ -79,7 +79,8 @@ python3 "$TMP/work.py" "$TMP" >"$TMP/py.out" 2>&1 &
 PY=$!
 EXTRA_CLEANUP="kill $PY 2>/dev/null"
 i=0; until [ -e "$TMP/ready" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
-calls="proc.pid=$PY and evt.dir='<' and evt.type in (read, write, pread64, writev, preadv, preadv2, sendto, recvfrom, sendmsg, recvmsg)"
+calls="proc.pid=$PY and evt.dir='<' and evt.type in (read, write, pread64, writev, preadv, preadv2,"
+calls="$calls sendto, recvfrom, sendmsg, recvmsg)"
 pids=
 for run in "j80 -j" "j16 -j -s 16" "j200 -j -s 200" "j0 -j -s 0" "A -A" "X -X -s 32" \
 	   "echo -c echo_fds" "w -w $TMP/cap.scry"; do
@@ -130,7 +131,7 @@ for t, fd, p in CALLS:
     if $2 == 0:
         if 'evt.buffer' in e or ' data=' in info:
             miss.append('%s: data with -s 0' % t)
-    elif e.get('evt.buffer') != esc(d) or not info.endswith(' data=' + esc(dots(d))):
+    elif e.get('evt.buffer') != esc(d) or not info.endswith(' data=' + esc(dots(d).encode())):
         miss.append('%s(%d): %r %r' % (t, fd, e.get('evt.buffer'), info))
 # the report goes through the shell's echo, which reads backslashes
 print(('; '.join(miss) or 'ok').replace(chr(92), chr(92) * 2))
@@ -152,14 +153,16 @@ check "no escape or bell byte in any output ($raw)" [ "$raw" -eq 0 ]
 W=$(awk '{ print $3 }' "$TMP/fds")
 got=$(grep -F -- " < write res=20 fd=$W(<p>" "$TMP/rtext" |
 	grep -c ' size=20 data=esc\.\[31mred\.nl\\\\back\.$')
-check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($got)" [ "$got" -eq 1 ] ||
+check "replayed text line: the hostile write's data=esc.[31mred.nl\\\\back. ($got)" \
+	[ "$got" -eq 1 ] ||
 	grep -F -- "fd=$W(<p>)" "$TMP/rtext" | sed 's/^/#   /'
 
 # -A: printable ASCII, newlines kept: the hostile read's line ends inside the data, live and
 # replayed; the next line is the data's rest.
 R=$(awk '{ print $2 }' "$TMP/fds")
 for f in A rA; do
-	got=$(awk -v m=" < read res=20 fd=$R(<p>" 'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
+	got=$(awk -v m=" < read res=20 fd=$R(<p>" \
+		'index($0, m) && /data=esc\.\[31mred$/ { getline n; print n }' \
 		"$TMP/$f")
 	check "-A ($f): the hostile read's data breaks its line where its newline is" \
 		[ "$got" = 'nl\back.' ] || grep -A1 -F -- "fd=$R(<p>)" "$TMP/$f" | sed 's/^/#   /'
@@ -175,7 +178,8 @@ for o in (0, 16):
 ")
 F=$(awk '{ print $1 }' "$TMP/fds")
 for f in X rX; do
-	got=$(awk -v m=" < write res=200 fd=$F(<f>" 'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
+	got=$(awk -v m=" < write res=200 fd=$F(<f>" \
+		'index($0, m) && /data=$/ { getline a; getline b; print a; print b }' \
 		"$TMP/$f")
 	check "-X ($f): the file write's first 32 bytes as 2 rows of hex and ASCII" [ "$got" = "$rows" ] ||
 		printf '%s\n---\n%s\n' "$got" "$rows" | sed 's/^/#   /'
@@ -186,8 +190,10 @@ done
 got=$(py "
 exec(open('$TMP/want.py').read().replace('sys.argv[1]', '\"$TMP\"'))
 lines = open('$TMP/echo').read().split('\n')
-want = [('------ Write 200B to [$PY] <f>$TMP/data', PF), ('------ Read 120B from [$PY] <p>pipe:[', PP),
-        ('------ Read 150B from [$PY] <4>127.0.0.1:', PT), ('------ Write 20B to [$PY] <p>pipe:[', PH)]
+want = [('------ Write 200B to [$PY] <f>$TMP/data', PF),
+        ('------ Read 120B from [$PY] <p>pipe:[', PP),
+        ('------ Read 150B from [$PY] <4>127.0.0.1:', PT),
+        ('------ Write 20B to [$PY] <p>pipe:[', PH)]
 miss = []
 for head, p in want:
     at = [i for i, l in enumerate(lines) if l.startswith(head) and l.endswith(' (python3)')]
