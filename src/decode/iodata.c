@@ -7,6 +7,7 @@
  * byte of the data reaches an output but printable ASCII and, with -A, a newline.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
@@ -32,30 +33,39 @@ static const struct data_rule {
 	{ "sendmsg", 2 | SCRY_DATA_MSG, IODATA_WRITE },
 };
 
-static const struct data_rule *rule_of(uint32_t nr)
-{
-	const char *name = syscall_name(syscall_native(nr));
-	size_t i;
+/* The rules by syscall number, built on first use (a lookup per event, never a name compare). */
+static uint8_t rule_by_nr[SCRY_NR_SYSCALLS];	/* 1 + index into data_rules, 0: none */
+static pthread_once_t by_nr_once = PTHREAD_ONCE_INIT;
 
-	if (!name)
-		return NULL;
-	for (i = 0; i < ARRAY_SIZE(data_rules); i++)
-		if (!strcmp(data_rules[i].name, name))
-			return &data_rules[i];
-	return NULL;
-}
-
-void iodata__bpf_rules(struct scry_sysarg *rules, uint32_t n)
+static void build_by_nr(void)
 {
 	size_t i;
 	int nr;
 
 	for (i = 0; i < ARRAY_SIZE(data_rules); i++) {
 		nr = syscall_lookup(data_rules[i].name);
-		/* The buffer is read from the arguments the exit carries: only those. */
-		if (nr >= 0 && (uint32_t)nr < n &&
-		    rules[nr].nargs > (data_rules[i].data & SCRY_DATA_POS))
-			rules[nr].data = data_rules[i].data;
+		if (nr >= 0 && nr < SCRY_NR_SYSCALLS)
+			rule_by_nr[nr] = i + 1;
+	}
+}
+
+static const struct data_rule *rule_of(uint32_t nr)
+{
+	nr = syscall_native(nr);
+	pthread_once(&by_nr_once, build_by_nr);
+	return nr < SCRY_NR_SYSCALLS && rule_by_nr[nr] ? &data_rules[rule_by_nr[nr] - 1] : NULL;
+}
+
+void iodata__bpf_rules(struct scry_sysarg *rules, uint32_t n)
+{
+	const struct data_rule *r;
+	uint32_t nr;
+
+	for (nr = 0; nr < n; nr++) {
+		r = rule_of(nr);
+		/* The buffer (and an iovec count after it) is read from the exit's arguments. */
+		if (r && rules[nr].nargs > (r->data & SCRY_DATA_POS))
+			rules[nr].data = r->data;
 	}
 }
 
