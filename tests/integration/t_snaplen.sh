@@ -5,7 +5,13 @@
 # -s 0 (none); -A and -X; -j; live and after -w/-r; the echo_fds view. A payload with a terminal
 # escape, a newline and a backslash comes out escaped in text and JSON, nothing raw.
 . tests/lib/common.sh
-plan 13
+plan 14
+
+# Above the bound: a usage error, nothing run.
+"$SCRY" -s 4097 -n 1 >"$TMP/o" 2>"$TMP/e"; rc=$?
+checkall "-s 4097: exit 2 ($rc), one line naming the bound" \
+	'[ $rc -eq 2 ] && [ ! -s "$TMP/o" ] &&
+	 [ "$(cat "$TMP/e")" = "scry: -s '"'4097'"': expected 0 to 4096 bytes; see scry --help" ]'
 
 # The workload: every payload's bytes, and the fds it used, for the checks to compare with.
 cat >"$TMP/work.py" <<'EOF'
