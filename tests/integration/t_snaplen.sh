@@ -5,7 +5,7 @@
 # -s 0 (none); -A and -X; -j; live and after -w/-r; the echo_fds view. A payload with a terminal
 # escape, a newline and a backslash comes out escaped in text and JSON, nothing raw.
 . tests/lib/common.sh
-plan 14
+plan 15
 
 # Above the bound: a usage error, nothing run.
 "$SCRY" -s 4097 -n 1 >"$TMP/o" 2>"$TMP/e"; rc=$?
@@ -211,4 +211,9 @@ print('; '.join(miss) or 'ok')
 ")
 check "echo_fds: the file write, pipe read, socket receive and hostile write, each once" \
 	[ "$got" = ok ] || echo "$got" | sed 's/^/#   /'
+# echo_fds replayed: what it printed live, from the capture's data and fd table.
+"$SCRY" -r "$TMP/cap.scry" -c echo_fds "$calls" >"$TMP/recho" 2>"$TMP/recho.err"; rc=$?
+checkall "echo_fds replayed (exit $rc): the same $(grep -c '^------ ' "$TMP/echo") reads and writes as live" \
+	'[ $rc -eq 0 ] && grep -q "^------ " "$TMP/echo" && cmp -s "$TMP/echo" "$TMP/recho"' ||
+	diff "$TMP/echo" "$TMP/recho" | head -5 | sed 's/^/#   /'
 finish
