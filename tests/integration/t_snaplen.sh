@@ -213,7 +213,8 @@ check "echo_fds: the file write, pipe read, socket receive and hostile write, ea
 	[ "$got" = ok ] || echo "$got" | sed 's/^/#   /'
 # echo_fds replayed: what it printed live, from the capture's data and fd table.
 "$SCRY" -r "$TMP/cap.scry" -c echo_fds "$calls" >"$TMP/recho" 2>"$TMP/recho.err"; rc=$?
-checkall "echo_fds replayed (exit $rc): the same $(grep -c '^------ ' "$TMP/echo") reads and writes as live" \
+n=$(grep -c '^------ ' "$TMP/echo")
+checkall "echo_fds replayed (exit $rc): the same $n reads and writes as live" \
 	'[ $rc -eq 0 ] && grep -q "^------ " "$TMP/echo" && cmp -s "$TMP/echo" "$TMP/recho"' ||
 	diff "$TMP/echo" "$TMP/recho" | head -5 | sed 's/^/#   /'
 finish
