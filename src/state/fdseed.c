@@ -100,6 +100,7 @@ struct scan {
 	struct fd_seed_stats *st;
 	struct hashmap *socks;	/* inode -> struct sock_ent */
 	struct hashmap *netns;	/* namespaces whose tables are read */
+	uint32_t netns_pid;	/* the process whose namespace was made sure of last */
 	struct scry_rec_fd_seed rec;
 	char path[256];
 };
@@ -342,14 +343,17 @@ static void sock_fd(struct scan *sc, struct scry_rec_fd_seed *r, uint32_t pid, c
 		return;
 	if (!r->ino)
 		r->ino = ino;
-	e = hashmap__find(sc->socks, ino);
-	if (!e) {
-		/* Made after its namespace's tables were read, or of another family. */
+	/*
+	 * Its namespace's tables before the lookup, even if another's named the inode: that may be
+	 * a forged unix line, which the true line of this namespace replaces.
+	 */
+	if (sc->netns_pid != pid) {
+		sc->netns_pid = pid;
 		read_netns(sc, pid);
-		e = hashmap__find(sc->socks, ino);
 	}
+	e = hashmap__find(sc->socks, ino);
 	if (!e)
-		return;
+		return;	/* made after its namespace's tables were read, or of another family */
 	r->type = e->type;
 	r->xflags |= SCRY_FDS_SOCK;
 	memcpy(r->name, &e->sa, sizeof(e->sa));
@@ -501,7 +505,9 @@ static int scan_proc(struct scan *sc, uint32_t pid, uint64_t total_max)
 	snprintf(sc->path, sizeof(sc->path), "%s/%u/fdinfo", sc->o->procfs, pid);
 	infodir = open(sc->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	sc->st->procs++;
-	if (read_cwd(sc, pid) && (err = emit(sc)))
+	if (sc->st->fds >= total_max)
+		sc->st->skipped++;	/* the cwd, past the bound in all */
+	else if (read_cwd(sc, pid) && (err = emit(sc)))
 		goto cleanup;
 	while ((d = readdir(fds))) {
 		if (d->d_name[0] == '.')
