@@ -443,7 +443,8 @@ static bool read_fd(struct scan *sc, uint32_t pid, int fddir, int infodir, const
 		trunc = true;
 	}
 	link[n] = '\0';
-	have_st = !fstatat(fddir, name, &st, 0);
+	/* A socket's or pipe's inode is in its name; an anon inode's says nothing: paths alone. */
+	have_st = link[0] == '/' && !fstatat(fddir, name, &st, 0);
 	flags = infodir >= 0 ? fd_flags(infodir, name) : 0;
 	memset(r, 0, SCRY_FD_SEED_FIXED);
 	r->h.type = SCRY_REC_FD_SEED;
