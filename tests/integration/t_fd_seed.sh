@@ -47,7 +47,7 @@ uc.send(b'v'); assert os.read(ua.fileno(), 1) == b'v'
 os.eventfd_write(E, 5); assert os.eventfd_read(E) == 5
 L = os.open('later.txt', os.O_WRONLY | os.O_CREAT, 0o600)
 assert os.write(L, b'l') == 1
-open('$TMP/done', 'w').write('L=%d\n' % L)
+os.mkdir('$TMP/done.%d' % L)	# not a call the filter takes
 while not os.path.exists('$TMP/end'):
     time.sleep(0.05)
 " >"$TMP/holder.out" 2>&1 &
@@ -72,14 +72,14 @@ EXTRA_CLEANUP="kill -KILL $LIVE $REC $ROT 2>/dev/null; $EXTRA_CLEANUP"
 # The rotating recording's second file starts before the holder does anything.
 sleep 2.5
 touch "$TMP/go"
-waitfile done 100
+i=0; until ls "$TMP" | grep -q "^done\." || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
 sleep 0.5
-stop_scry INT; r1=$?
+SCRY_PID=$LIVE; stop_scry INT; r1=$?
 SCRY_PID=$REC; stop_scry INT; r2=$?
 SCRY_PID=$ROT; stop_scry INT; r3=$?
 touch "$TMP/end"
 wait_pid $H 30; hrc=$?
-L=$(sed -n 's/^L=//p' "$TMP/done" 2>/dev/null)
+L=$(ls "$TMP" | sed -n 's/^done\.//p')
 checkall "the holder did what it says (exit $hrc) and three tracers exit 0 ($r1 $r2 $r3)" \
 	'[ $hrc -eq 0 ] && [ -n "$L" ] && [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ]' ||
 	sed 's/^/#   /' "$TMP/holder.out" "$TMP/live.err" "$TMP/rec.err" "$TMP/rot.err" | tail -20
