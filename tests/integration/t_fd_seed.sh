@@ -115,7 +115,7 @@ named "live: each fd open before scry is named (file by its relative open after 
 	"$TMP/live"
 # The hostile name: on one line, its escape and newline not raw.
 checkall "live: the file named with an escape and a newline is named on one line, nothing raw" \
-	'[ "$(grep -c "^write .*fd=$X(<f>$W/x" "$TMP/live")" -eq 1 ] &&
+	'[ "$(grep -cF "write res=1 fd=$X(<f>$W/x\\x1b[31m\\x0ay)" "$TMP/live")" -eq 1 ] &&
 	 ! grep -q "$(printf "\033")" "$TMP/live" && ! grep -q "^y)" "$TMP/live"' ||
 	grep -a "fd=$X(" "$TMP/live" | sed 's/^/#   /'
 
