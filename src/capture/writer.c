@@ -65,8 +65,10 @@ static bool fd_state(const union scry_rec *r)
 	if (r->h.type != SCRY_REC_SYS_EXIT || r->h.size < SCRY_SYS_EXIT_ARGS ||
 	    !(d = syscall_desc(syscall_native(r->exit.nr))))
 		return false;
+	/* connect, bind, listen: a socket's addresses; not every datagram's peer */
 	return (d->fdop && r->exit.ret >= 0) || (d->fdop == FDOP_CLOSE && r->exit.ret == -EINTR) ||
-	       (d->sock && r->exit.ret >= 0 && (r->exit.xflags & SCRY_SX_SOCK));
+	       ((d->role == SCR_CLIENT || d->role == SCR_SERVER) && r->exit.ret >= 0 &&
+		(r->exit.xflags & SCRY_SX_SOCK));
 }
 
 /* --- the consumer side ------------------------------------------------------------------------- */

@@ -171,3 +171,13 @@ bool view_net_sums(const struct view_desc *v, const struct filter *f)
 
 	return v && (v->flags & VF_NET_SUMS) && filter__uses_only(f, sum_fields);
 }
+
+bool view_needs_fds(const struct view_desc *v, const struct filter *f)
+{
+	static const char *const fd_fields[] = {
+		"fd.name", "fd.type", "fd.typechar", "fd.directory", "fd.filename", "fd.ino",
+		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", NULL
+	};
+
+	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);
+}

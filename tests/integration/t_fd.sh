@@ -72,7 +72,7 @@ w=$(line write 20 "pipe:[$pino]") r=$(line read 20 "pipe:[$pino]")
 checkall "a pipe between two processes: both ends named pipe:[$pino], the inode fstat gives (got: $w / $r)" \
 	'case "$w" in "$pid "*) false ;; *" write res=20 fd="*"(<p>pipe:[$pino]) "*) ;; *) false ;; esac &&
 	 case "$r" in "$pid read res=20 fd="*"(<p>pipe:[$pino]) "*) ;; *) false ;; esac &&
-	 [ "$(line write 20 "pipe:" | wc -l)" = 1 ]'
+	 [ "$(line write 20 "pipe:[$pino]" | wc -l)" = 1 ]'
 tuple="127.0.0.1:$cport->127.0.0.1:$sport"
 w=$(line write 21 "$tuple") r=$(line read 21 "$tuple")
 checkall "a TCP connection: both ends named $tuple, client first (got: $w / $r)" \

@@ -279,6 +279,35 @@ static void net_sums_only_where_a_sum_answers(void **state)
 	}
 }
 
+/* fd tables only where something reads them: the stream, VF_FDS views, fd filters. */
+static void fd_tables_only_where_read(void **state)
+{
+	static const struct { const char *view, *filter; bool fds; } cases[] = {
+		{ "topcontainers_cpu", NULL, false },
+		{ "topprocs_syscalls", "proc.name=nginx and evt.type=openat", false },
+		{ "topcontainers_file", "fd.name startswith /etc", true },
+		{ "topprocs_syscalls", "not fd.directory=/tmp", true },
+		{ "topcontainers_net", "fd.is_server=1", true },
+		{ "topconns", "fd.rport=80", false },
+	};
+	size_t i;
+
+	assert_true(view_needs_fds(NULL, NULL));	/* the event stream names every fd */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter_error e;
+		struct filter *f = cases[i].filter ? filter__new(cases[i].filter, &e) : NULL;
+
+		assert_true(!cases[i].filter || f);
+		if (view_needs_fds(view_lookup(cases[i].view), f) != cases[i].fds)
+			fail_msg("%s %s: want fds %d", cases[i].view,
+				 cases[i].filter ? cases[i].filter : "", cases[i].fds);
+		filter__free(f);
+	}
+	for (i = 0; i < view_count; i++)
+		if (view_table[i].flags & VF_FDS)
+			assert_true(view_needs_fds(&view_table[i], NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +319,7 @@ int main(void)
 		cmocka_unit_test(empty_view_renders),
 		cmocka_unit_test(sums_count_as_their_calls),
 		cmocka_unit_test(net_sums_only_where_a_sum_answers),
+		cmocka_unit_test(fd_tables_only_where_read),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
