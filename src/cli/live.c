@@ -302,7 +302,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	clock__set_wall_offset(boot_to_wall_offset());
 	if (r->net_io)
 		seed_socks(r, armed);
-	if (mode != SYSCALLS_OFF)
+	/* Something reads the fd tables, or a capture keeps the seeds for its replay. */
+	if (mode != SYSCALLS_OFF && (pipeline__fds(pl) || o->write_path))
 		seed_fds(r, armed);
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
