@@ -24,6 +24,7 @@
 #define SOCK_STREAM_	1
 #define SOCK_DGRAM_	2
 #define O_CLOEXEC_	02000000	/* fdinfo's flags are the generic octal ones */
+#define DELETED		" (deleted)"	/* d_path's mark of an unlinked file */
 
 /* --- from the table: a next capture file's seeds ----------------------------------------------- */
 
@@ -285,24 +286,23 @@ static void read_netns(struct scan *sc, uint32_t pid)
 /* --- from procfs: one fd ------------------------------------------------------------------------ */
 
 /*
- * Link text that is no path, by prefix: its kind. Anon inodes of a known kind keep no name (an
- * eventfd made while scry watches has none either); a pipe keeps /proc's "pipe:[N]".
+ * Link text that is no path, by prefix: its kind. The name stays /proc's ("pipe:[N]",
+ * "anon_inode:[eventfd]"), as the fd table names such an fd made while scry watches.
  */
 static const struct {
 	const char *prefix;
 	uint8_t type;
-	bool named;
 } anon_kinds[] = {
-	{ "pipe:[", SCRY_FDT_PIPE, true },
-	{ "anon_inode:[eventfd]", SCRY_FDT_EVENT, false },
-	{ "anon_inode:[eventpoll]", SCRY_FDT_EVENTPOLL, false },
-	{ "anon_inode:[timerfd]", SCRY_FDT_TIMERFD, false },
-	{ "anon_inode:[signalfd]", SCRY_FDT_SIGNALFD, false },
-	{ "anon_inode:inotify", SCRY_FDT_INOTIFY, false },
-	{ "anon_inode:[io_uring]", SCRY_FDT_IOURING, false },
-	{ "anon_inode:[userfaultfd]", SCRY_FDT_USERFAULTFD, false },
-	{ "anon_inode:[pidfd]", SCRY_FDT_PIDFD, false },
-	{ "anon_inode:bpf", SCRY_FDT_BPF, true },	/* bpf-map, bpf-prog, bpf_link... */
+	{ "pipe:[", SCRY_FDT_PIPE },
+	{ "anon_inode:[eventfd]", SCRY_FDT_EVENT },
+	{ "anon_inode:[eventpoll]", SCRY_FDT_EVENTPOLL },
+	{ "anon_inode:[timerfd]", SCRY_FDT_TIMERFD },
+	{ "anon_inode:[signalfd]", SCRY_FDT_SIGNALFD },
+	{ "anon_inode:inotify", SCRY_FDT_INOTIFY },
+	{ "anon_inode:[io_uring]", SCRY_FDT_IOURING },
+	{ "anon_inode:[userfaultfd]", SCRY_FDT_USERFAULTFD },
+	{ "anon_inode:[pidfd]", SCRY_FDT_PIDFD },
+	{ "anon_inode:bpf", SCRY_FDT_BPF },	/* bpf-map, bpf-prog, bpf_link... */
 };
 
 static uint8_t mode_type(mode_t m)
@@ -401,9 +401,12 @@ static bool classify(struct scan *sc, uint32_t pid, const char *link, size_t len
 		if (!st)
 			return false;
 		r->type = mode_type(st->st_mode);
+		/* A memfd is always "deleted": named as memfd_create's exit names it, without. */
 		if (r->type == SCRY_FDT_FILE && !strncmp(link, "/memfd:", 7) &&
-		    has_suffix(link, len, " (deleted)"))
+		    has_suffix(link, len, DELETED)) {
 			r->type = SCRY_FDT_MEMFD;
+			len -= strlen(DELETED);
+		}
 		return seed_name(r, 0, link, len);
 	}
 	if (!strncmp(link, "socket:[", 8)) {
@@ -416,9 +419,9 @@ static bool classify(struct scan *sc, uint32_t pid, const char *link, size_t len
 		r->type = anon_kinds[i].type;
 		if (r->type == SCRY_FDT_PIPE && !r->ino && sscanf(link, "pipe:[%llu]", &ino) == 1)
 			r->ino = ino;
-		return anon_kinds[i].named ? seed_name(r, 0, link, len) : true;
+		break;
 	}
-	return seed_name(r, 0, link, len);	/* another kind: /proc's words for it */
+	return seed_name(r, 0, link, len);	/* another kind (unknown): /proc's words for it */
 }
 
 /* Reads one fd's link, stat and flags into sc->rec; false if it is gone or not worth one. */

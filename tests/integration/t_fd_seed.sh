@@ -99,8 +99,8 @@ write fd=$C(<4t>$T4)
 read fd=$C(<4t>$T4)
 write fd=$UA(<u>$W/u.sock)
 read fd=$UA(<u>$W/u.sock)
-write fd=$E(<e>)
-read fd=$E(<e>)
+write fd=$E(<e>anon_inode:[eventfd])
+read fd=$E(<e>anon_inode:[eventfd])
 write fd=$L(<f>$W/later.txt)
 EOF
 calls_of() {

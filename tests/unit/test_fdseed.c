@@ -312,15 +312,16 @@ static void anon_kinds(void **state)
 	assert_string_equal(r->name, "pipe:[777]");
 	assert_int_equal(r->ino, 777);
 	assert_int_equal(r->xflags, SCRY_FDS_CLOEXEC);
-	/* anon inodes of a known kind: no name */
+	/* anon inodes of a known kind: named as /proc names them, as the table names them live */
 	r = find(g, 100, 5);
 	assert_non_null(r);
 	assert_int_equal(r->type, SCRY_FDT_EVENT);
-	assert_int_equal(r->name_len, 0);
-	assert_int_equal(r->h.size, SCRY_FD_SEED_FIXED);
+	assert_string_equal(r->name, "anon_inode:[eventfd]");
+	assert_int_equal(r->h.size, SCRY_FD_SEED_FIXED + sizeof("anon_inode:[eventfd]"));
 	r = find(g, 100, 14);
 	assert_non_null(r);
 	assert_int_equal(r->type, SCRY_FDT_TIMERFD);
+	assert_string_equal(r->name, "anon_inode:[timerfd]");
 	r = find(g, 100, 15);
 	assert_non_null(r);
 	assert_int_equal(r->type, SCRY_FDT_BPF);
@@ -506,7 +507,7 @@ static void real_proc(void **state)
 	assert_int_equal(find(&g, g.pid, ev)->type, SCRY_FDT_EVENT);
 	r = find(&g, g.pid, mfd);
 	assert_int_equal(r->type, SCRY_FDT_MEMFD);
-	assert_string_equal(r->name, "/memfd:buf (deleted)");
+	assert_string_equal(r->name, "/memfd:buf");
 	assert_int_equal(find(&g, g.pid, tfd)->type, SCRY_FDT_TIMERFD);
 	assert_int_equal(find(&g, g.pid, ep)->type, SCRY_FDT_EVENTPOLL);
 	assert_int_equal(find(&g, g.pid, ino)->type, SCRY_FDT_INOTIFY);
