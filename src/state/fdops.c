@@ -437,7 +437,8 @@ static void on_seed(struct proctab *pt, const struct scry_rec_fd_seed *r)
 	f->dev = r->dev;
 	f->ino = r->ino;
 	f->flags = FDE_SEEDED | (r->xflags & SCRY_FDS_CLOEXEC ? FDE_CLOEXEC : 0) |
-		   (r->xflags & SCRY_FDS_TRUNC ? FDE_TRUNC : 0);
+		   (r->xflags & SCRY_FDS_TRUNC ? FDE_TRUNC : 0) |
+		   (r->xflags & SCRY_FDS_SERVER ? FDE_SERVER : 0);
 	if ((r->xflags & SCRY_FDS_SOCK) && r->name_len >= sizeof(*a)) {
 		f->sock = true;
 		f->sa = *a;

@@ -23,6 +23,7 @@
 #define AF_NETLINK_	16
 #define SOCK_STREAM_	1
 #define SOCK_DGRAM_	2
+#define TCP_LISTEN_	0x0a
 #define O_CLOEXEC_	02000000	/* fdinfo's flags are the generic octal ones */
 #define DELETED		" (deleted)"	/* d_path's mark of an unlinked file */
 
@@ -63,7 +64,8 @@ bool fd_seed_of(const struct scry_proc *p, const struct scry_fd *f, uint64_t ts,
 	r->dev = f->dev;
 	r->ino = f->ino;
 	r->xflags = (f->flags & FDE_CLOEXEC ? SCRY_FDS_CLOEXEC : 0) |
-		    (f->flags & FDE_TRUNC ? SCRY_FDS_TRUNC : 0);
+		    (f->flags & FDE_TRUNC ? SCRY_FDS_TRUNC : 0) |
+		    (f->sock && (f->flags & FDE_SERVER) ? SCRY_FDS_SERVER : 0);
 	r->h.size = SCRY_FD_SEED_FIXED;
 	if (f->sock) {
 		/* The addresses, then the unix name (or an empty one): as the exit carried them. */
@@ -92,6 +94,8 @@ bool fd_seed_cwd(const struct scry_proc *p, uint64_t ts, struct scry_rec_fd_seed
 struct sock_ent {
 	struct scry_sock_addr sa;
 	uint8_t type;		/* enum scry_fd_type */
+	uint8_t state;		/* TCP's (0A: listening) */
+	bool server;		/* a TCP connection whose local port is listened on: accepted */
 	bool forged;		/* two unix lines said this inode: a name with a newline lied */
 	char name[SCRY_UNIX_NAME_MAX];	/* a unix socket's, '@' for an abstract one's NUL */
 };
@@ -102,6 +106,9 @@ struct scan {
 	struct hashmap *socks;	/* inode -> struct sock_ent */
 	struct hashmap *netns;	/* namespaces whose tables are read */
 	uint32_t netns_pid;	/* the process whose namespace was made sure of last */
+	struct hashmap *listen;	/* the namespace being read: its TCP ports listened on */
+	struct sock_ent **conns;	/* ... and its TCP connections, to tell their ends */
+	size_t nconns, conns_cap;
 	struct scry_rec_fd_seed rec;
 	char path[256];
 };
@@ -153,6 +160,22 @@ static struct sock_ent *sock_new(struct scan *sc, uint64_t ino, uint8_t type)
 	return e;
 }
 
+static void conn_add(struct scan *sc, struct sock_ent *e)
+{
+	struct sock_ent **n;
+
+	if (sc->nconns == sc->conns_cap) {
+		sc->conns_cap = sc->conns_cap ? 2 * sc->conns_cap : 64;
+		n = realloc(sc->conns, sc->conns_cap * sizeof(*n));
+		if (!n) {
+			sc->conns_cap = sc->nconns;
+			return;	/* its end unknown: taken for the client */
+		}
+		sc->conns = n;
+	}
+	sc->conns[sc->nconns++] = e;
+}
+
 /* tcp, tcp6, udp, udp6: "sl: LADDR:LPORT RADDR:RPORT st ... inode". */
 static void read_inet(struct scan *sc, FILE *f, uint16_t family, uint8_t proto)
 {
@@ -169,6 +192,11 @@ static void read_inet(struct scan *sc, FILE *f, uint16_t family, uint8_t proto)
 		    !hex_addr(la, strlen(la), l) || !hex_addr(ra, strlen(ra), r) ||
 		    !(e = sock_new(sc, ino, family == AF_INET_ ? SCRY_FDT_IPV4 : SCRY_FDT_IPV6)))
 			continue;
+		e->state = state;
+		if (proto == 6 && state == TCP_LISTEN_ && sc->listen)
+			hashmap__set(sc->listen, lport, (void *)1);
+		else if (proto == 6 && rport)
+			conn_add(sc, e);
 		e->sa.family = family;
 		e->sa.protocol = proto;
 		e->sa.sktype = proto == 6 ? SOCK_STREAM_ : SOCK_DGRAM_;
@@ -265,6 +293,13 @@ static void read_netns(struct scan *sc, uint32_t pid)
 	/* Unknown namespace: read this process's tables (they are its namespace's anyway). */
 	if (ns && (hashmap__find(sc->netns, ns) || hashmap__set(sc->netns, ns, (void *)1)))
 		return;
+	/*
+	 * A connection is the server end if its local port is listened on in its namespace (any
+	 * address: a wildcard listens on all, IPv4 through an IPv6 socket too), as sock_seed_settle
+	 * says: a connected socket's ephemeral port nothing listens on.
+	 */
+	sc->listen = hashmap__new(64);
+	sc->nconns = 0;
 	for (i = 0; i < ARRAY_SIZE(net_tables); i++) {
 		FILE *f;
 
@@ -281,6 +316,10 @@ static void read_netns(struct scan *sc, uint32_t pid)
 			read_unix(sc, f);
 		fclose(f);
 	}
+	for (i = 0; i < sc->nconns && sc->listen; i++)
+		sc->conns[i]->server = hashmap__find(sc->listen, sc->conns[i]->sa.lport) != NULL;
+	hashmap__free(sc->listen);
+	sc->listen = NULL;
 }
 
 /* --- from procfs: one fd ------------------------------------------------------------------------ */
@@ -355,7 +394,7 @@ static void sock_fd(struct scan *sc, struct scry_rec_fd_seed *r, uint32_t pid, c
 	if (!e)
 		return;	/* made after its namespace's tables were read, or of another family */
 	r->type = e->type;
-	r->xflags |= SCRY_FDS_SOCK;
+	r->xflags |= SCRY_FDS_SOCK | (e->server ? SCRY_FDS_SERVER : 0);
 	memcpy(r->name, &e->sa, sizeof(e->sa));
 	seed_name(r, sizeof(e->sa), e->name, e->forged ? 0 : strlen(e->name));
 	sc->st->socks++;
@@ -579,6 +618,7 @@ cleanup:
 	if (sc) {
 		free_socks(sc->socks);
 		hashmap__free(sc->netns);
+		free(sc->conns);
 	}
 	free(sc);
 	return err;

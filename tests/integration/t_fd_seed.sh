@@ -30,9 +30,9 @@ us = socket.socket(socket.AF_UNIX); us.bind(W + '/u.sock'); us.listen(1)
 uc = socket.socket(socket.AF_UNIX); uc.connect(W + '/u.sock'); ua, _ = us.accept()
 E = os.eventfd(0)
 with open('$TMP/fds', 'w') as o:
-    o.write('F=%d D=%d X=%d PR=%d PW=%d PINO=%d C=%d CP=%d SP=%d UA=%d E=%d\n' % (F, D, X, PR, PW,
-            os.fstat(PR).st_ino, c.fileno(), c.getsockname()[1], ls.getsockname()[1],
-            ua.fileno(), E))
+    o.write('F=%d D=%d X=%d PR=%d PW=%d PINO=%d C=%d A=%d CP=%d SP=%d UA=%d E=%d\n' % (F, D,
+            X, PR, PW, os.fstat(PR).st_ino, c.fileno(), a.fileno(), c.getsockname()[1],
+            ls.getsockname()[1], ua.fileno(), E))
 open('$TMP/ready', 'w').write('%d' % os.getpid())
 while not os.path.exists('$TMP/go'):
     time.sleep(0.05)
@@ -40,8 +40,8 @@ assert os.write(F, b'abc') == 3
 assert os.lseek(D, 0, 0) == 0
 assert os.write(X, b'x') == 1
 assert os.write(PW, b'p') == 1 and os.read(PR, 1) == b'p'
-assert os.write(c.fileno(), b't') == 1 and a.recv(1) == b't'
-a.send(b'r'); assert os.read(c.fileno(), 1) == b'r'
+assert os.write(c.fileno(), b't') == 1 and os.read(a.fileno(), 1) == b't'
+assert os.write(a.fileno(), b'r') == 1 and os.read(c.fileno(), 1) == b'r'
 assert os.write(ua.fileno(), b'u') == 1 and uc.recv(1) == b'u'
 uc.send(b'v'); assert os.read(ua.fileno(), 1) == b'v'
 os.eventfd_write(E, 5); assert os.eventfd_read(E) == 5
@@ -88,7 +88,8 @@ check "scry -v says how many fds it read before tracing ($seeded), and no warnin
 	sh -c "[ -n '$seeded' ] && ! grep -q 'fds open before scry' '$TMP/live.err' '$TMP/rec.err' '$TMP/rot.err'" ||
 	grep "before scry" "$TMP/live.err" | sed 's/^/#   /'
 
-# Each call as "type fd=N(<t>name)", the hostile file's apart; in the holder's order.
+# Each call as "type fd=N(<t>name)", the hostile file's apart; in the holder's order. Both ends
+# of the TCP connection name it client first (the accepted one: its port is listened on).
 T4="127.0.0.1:$CP->127.0.0.1:$SP"
 cat >"$TMP/want" <<EOF
 write fd=$F(<f>$W/data.txt)
@@ -96,6 +97,8 @@ lseek fd=$D(<d>$W/sub)
 write fd=$PW(<p>pipe:[$PINO])
 read fd=$PR(<p>pipe:[$PINO])
 write fd=$C(<4t>$T4)
+read fd=$A(<4t>$T4)
+write fd=$A(<4t>$T4)
 read fd=$C(<4t>$T4)
 write fd=$UA(<u>$W/u.sock)
 read fd=$UA(<u>$W/u.sock)

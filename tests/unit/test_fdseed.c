@@ -143,7 +143,9 @@ static int make_tree(void **state)
 	    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
 	    "timeout inode\n"
 	    "   0: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0"
-	    "        0 5001 1 0000000000000000 20 4 30 10 -1\n");
+	    "        0 5001 1 0000000000000000 20 4 30 10 -1\n"
+	    "   1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0"
+	    "        0 5009 1 0000000000000000 100 0 0 10 0\n");
 	put("proc/100/net/tcp6",
 	    "  sl  local_address                         remote_address                        st "
 	    "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
@@ -356,6 +358,8 @@ static void sockets(void **state)
 	assert_int_equal(a->rport, 50000);
 	assert_memory_equal(a->laddr, lo4, 4);
 	assert_memory_equal(a->raddr, lo4, 4);
+	/* its local port 8080 is listened on (0.0.0.0:8080, 5009): the accepted end */
+	assert_int_equal(r->xflags, SCRY_FDS_SOCK | SCRY_FDS_SERVER);
 	/* a unix socket's path */
 	r = find(g, 100, 4);
 	assert_non_null(r);
@@ -414,6 +418,8 @@ static void sockets(void **state)
 	a = sa_of(r);
 	assert_memory_equal(a->laddr, mapped, 16);
 	assert_int_equal(a->rport, 40000);
+	/* 8080 is listened on in 100's namespace, not in 500's: the connecting end */
+	assert_int_equal(r->xflags, SCRY_FDS_SOCK);
 	r = find(g, 400, 0);
 	assert_non_null(r);
 	assert_string_equal(sa_of(r)->name, "/tmp/evil");
@@ -471,7 +477,7 @@ static void real_proc(void **state)
 	socklen_t len = sizeof(in);
 	struct fd_seed_stats st;
 	const struct scry_rec_fd_seed *r;
-	int p[2], ev, mfd, tfd, ep, ino, us, ts;
+	int p[2], ev, mfd, tfd, ep, ino, us, ts, tc, ta;
 	sigset_t mask;
 	int sfd;
 	char cwd[512];
@@ -492,6 +498,10 @@ static void real_proc(void **state)
 	assert_int_equal(bind(ts, (void *)&in, sizeof(in)), 0);
 	assert_int_equal(listen(ts, 1), 0);
 	assert_int_equal(getsockname(ts, (void *)&in, &len), 0);
+	tc = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(tc, (void *)&in, sizeof(in)), 0);
+	ta = accept(ts, NULL, NULL);
+	assert_true(ta >= 0);
 	assert_true(ev >= 0 && mfd >= 0 && tfd >= 0 && ep >= 0 && ino >= 0 && sfd >= 0);
 
 	assert_int_equal(fd_seed_scan(&o, &st), 0);
@@ -520,11 +530,17 @@ static void real_proc(void **state)
 	assert_int_equal(r->type, SCRY_FDT_IPV4);
 	assert_int_equal(sa_of(r)->lport, ntohs(in.sin_port));
 	assert_int_equal(sa_of(r)->laddr[0], 127);
+	r = find(&g, g.pid, tc);
+	assert_int_equal(r->xflags & SCRY_FDS_SERVER, 0);
+	assert_int_equal(sa_of(r)->rport, ntohs(in.sin_port));
+	r = find(&g, g.pid, ta);
+	assert_int_equal(r->xflags & SCRY_FDS_SERVER, SCRY_FDS_SERVER);
+	assert_int_equal(sa_of(r)->lport, ntohs(in.sin_port));
 	r = find(&g, g.pid, SCRY_FD_CWD);
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_string_equal(r->name, cwd);
 	close(p[0]), close(p[1]), close(ev), close(mfd), close(tfd), close(ep), close(ino);
-	close(sfd), close(us), close(ts);
+	close(sfd), close(us), close(ts), close(tc), close(ta);
 }
 
 /* A capture's next file: a table entry and a cwd as records, which decode. */
@@ -566,10 +582,12 @@ static void from_the_table(void **state)
 	assert_string_equal(sa_of(&r)->name, "/run/s");
 	assert_int_equal(decode__record(&r, r.h.size, ev), 1);
 	/* an IP socket: the addresses and an empty name */
-	f = (struct scry_fd){ .fd = 7, .type = SCRY_FDT_IPV4, .sock = true, .name = "" };
+	f = (struct scry_fd){ .fd = 7, .type = SCRY_FDT_IPV4, .sock = true, .name = "",
+			      .flags = FDE_SERVER };
 	f.sa.family = AF_INET;
 	f.sa.lport = 80;
 	assert_true(fd_seed_of(&p, &f, 555, &r));
+	assert_int_equal(r.xflags, SCRY_FDS_SOCK | SCRY_FDS_SERVER);
 	assert_int_equal(r.name_len, sizeof(f.sa) + 1);
 	assert_int_equal(sa_of(&r)->lport, 80);
 	assert_int_equal(decode__record(&r, r.h.size, ev), 1);
