@@ -27,7 +27,7 @@
 #define O_CLOEXEC_	02000000	/* fdinfo's flags are the generic octal ones */
 #define DELETED		" (deleted)"	/* d_path's mark of an unlinked file */
 
-/* --- from the table: a next capture file's seeds ----------------------------------------------- */
+/* --- from the table: a next capture file's seeds ---------------------------------------------- */
 
 static void seed_head(const struct scry_proc *p, uint64_t ts, struct scry_rec_fd_seed *r)
 {
@@ -88,7 +88,7 @@ bool fd_seed_cwd(const struct scry_proc *p, uint64_t ts, struct scry_rec_fd_seed
 	return seed_name(r, 0, p->cwd, strlen(p->cwd));
 }
 
-/* --- from procfs: the sockets' addresses --------------------------------------------------------- */
+/* --- from procfs: the sockets' addresses ------------------------------------------------------ */
 
 /* A socket as its namespace's /proc/net tables show it, by inode (one sockfs for all). */
 struct sock_ent {
@@ -322,7 +322,7 @@ static void read_netns(struct scan *sc, uint32_t pid)
 	sc->listen = NULL;
 }
 
-/* --- from procfs: one fd ------------------------------------------------------------------------ */
+/* --- from procfs: one fd ---------------------------------------------------------------------- */
 
 /*
  * Link text that is no path, by prefix: its kind. The name stays /proc's ("pipe:[N]",
