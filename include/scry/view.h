@@ -253,7 +253,7 @@ struct view_row {
 	struct sock_tuple tuple;		/* KEY_CONN: the socket's, as the socket table knows it */
 	bool has_tuple;
 	uint8_t sk_state, sk_role;		/* KEY_NETSTAT: its TCP state, enum sock_role */
-	struct field_val *val;			/* KEY_FIELD: the field's value (owned, string too) */
+	struct field_val *val;			/* KEY_FIELD: the field's value (owned) */
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;

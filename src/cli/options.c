@@ -276,6 +276,14 @@ static bool filter_word(const char *w)
 	return w[0] != '-' || !w[1] || isdigit((unsigned char)w[1]);
 }
 
+/* -c VIEW FIELD: a view grouped by a field named on the command line (fdbytes_by). */
+static bool takes_field(const char *view)
+{
+	const struct view_desc *v = view_lookup(view);
+
+	return v && (v->flags & VF_FIELD_ARG);
+}
+
 /*
  * Options go anywhere, before, between and after the words of the filter, as sysdig users
  * type them ("scry container.name=web -M 5"); "--" ends the options. getopt runs in order
@@ -329,9 +337,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		err = option(o, c, argv, i);
 		if (err)
 			goto out;
-		/* As sysdig's chisel arguments: -c fdbytes_by FIELD, the field right after the view. */
-		if (c == 'c' && view_lookup(o->view) && (view_lookup(o->view)->flags & VF_FIELD_ARG) &&
-		    optind < argc && filter_word(argv[optind]) && strcmp(argv[optind], "--"))
+		/* As sysdig's chisel arguments: -c fdbytes_by FIELD, the field right after it. */
+		if (c == 'c' && takes_field(o->view) && optind < argc && filter_word(argv[optind]))
 			o->view_arg = argv[optind++];
 	}
 	while (optind < argc)	/* after "--" */

@@ -50,7 +50,7 @@ struct aggr *aggr__new(const struct view_desc *v)
 		struct filter_error err;
 
 		a->field = field_lookup(v->field);
-		/* The view table's own expressions: one that does not compile is a bug (unit tests). */
+		/* The view table's own expression: one that does not compile is a bug. */
 		if (!a->field || (v->where && !(a->where = filter__new(v->where, &err))))
 			goto fail;
 	}

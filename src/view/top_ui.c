@@ -363,8 +363,9 @@ static void remember_selection(struct top *t)
 
 /*
  * Enter on a container: its processes (`view`), in a new screen that Backspace leaves; c: its
- * connections; f: its files. The screen keeps the container's full id: short ids (and LXC names cut to 12)
- * can be shared by two containers. False where there is no container row to drill into.
+ * connections; f: its files. The screen keeps the container's full id: short ids (and LXC
+ * names cut to 12) can be shared by two containers. False where there is no container row to
+ * drill into.
  */
 static bool drill(struct top *t, const char *view)
 {
