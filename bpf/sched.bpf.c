@@ -161,6 +161,9 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	r.uid = BPF_CORE_READ(child, cred, euid.val);
 	r.gid = BPF_CORE_READ(child, cred, egid.val);
 	r.fork_flags = child->tgid == parent->tgid ? SCRY_FORK_THREAD : 0;
+	/* CLONE_FILES: one fd table for both (a thread's always; a process's rarely) */
+	if (child->files == parent->files)
+		r.fork_flags |= SCRY_FORK_FILES;
 	emit_caused(&r, sizeof(r), false);
 	return 0;
 }

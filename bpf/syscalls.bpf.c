@@ -142,6 +142,40 @@ static __always_inline void stage_exit_sock(struct scry_stage *s, struct task_st
 	stage_commit(s, size, SCRY_STATS_TP);
 }
 
+/*
+ * pipe, pipe2, socketpair: the two fds the call wrote to user memory and their inodes (a pipe's
+ * two ends share one), so the fd table knows both ends and which pipe they are.
+ */
+static __always_inline void stage_exit_pair(struct scry_stage *s, struct task_struct *t,
+					    struct pt_regs *regs, __u32 nr, long ret,
+					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
+{
+	__u32 size = SCRY_SYS_EXIT_ARGS + sizeof(struct scry_exit_fdpair);
+	struct scry_rec_sys_exit *r = stage_reserve(s, size, SCRY_STATS_TP);
+	struct scry_exit_fdpair *p = (void *)r->path;
+	struct file *f;
+	__u32 dev;
+	int i;
+
+	fill_exit(r, nr, ret, enter_ts);
+	fill_args(r, t, regs, sa);
+	if (ret != 0 || bpf_probe_read_user(p->fd, sizeof(p->fd),
+					    (const void *)arg_at(r, sa->fdx & SCRY_FDX_PAIR))) {
+		size = SCRY_SYS_EXIT_ARGS;
+	} else {
+		for (i = 0; i < 2; i++) {
+			p->ino[i] = 0;
+			f = p->fd[i] >= 0 ? task_fd_file(t, p->fd[i]) : NULL;
+			if (f)
+				file_ino_dev(f, &p->ino[i], &dev);
+		}
+		r->path_len = sizeof(*p);
+		r->xflags = SCRY_SX_FDPAIR;
+	}
+	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
+	stage_commit(s, size, SCRY_STATS_TP);
+}
+
 /* An exit with a path: its size follows the path, so it is built in scratch and sent alone. */
 static __always_inline void emit_exit_path(struct scry_stage *s, struct task_struct *t,
 					   struct pt_regs *regs, __u32 nr, long ret,
@@ -162,6 +196,24 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 		plen = SCRY_PATH_MAX;
 	r->path_len = plen;
 	size = SCRY_SYS_EXIT_ARGS + plen;
+	/* An open: the file it opened, for the fd table's type, inode and device. */
+	if ((sa->fdx & SCRY_FDX_FILE) && ret >= 0) {
+		struct file *f = task_fd_file(t, ret);
+		struct scry_exit_file *xf;
+		__u32 at = (plen + 7) & ~7U;
+
+		if (f && at + sizeof(*xf) <= SCRY_PATH_MAX) {
+			xf = (void *)r->path + at;
+			r->fd_kind[1] = task_fd_kind(t, ret);
+			file_ino_dev(f, &xf->ino, &xf->dev);
+			xf->__pad = 0;
+			r->xflags |= SCRY_SX_FILE;
+			/* NUL padding up to the file, as the decoder requires (little-endian) */
+			if ((plen & 7) && at >= 8 && at - 8 <= SCRY_PATH_MAX - 8)
+				*(__u64 *)((void *)r->path + at - 8) &= (1ULL << ((plen & 7) * 8)) - 1;
+			size = SCRY_SYS_EXIT_ARGS + at + sizeof(*xf);
+		}
+	}
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
 	if (plen == SCRY_PATH_MAX)
 		r->h.flags |= SCRY_HF_TRUNC;
@@ -209,6 +261,8 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		emit_exit_path(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->sock) {
 		stage_exit_sock(s, t, regs, nr, ret, sa, ts, enter_ts);
+	} else if (sa && (sa->fdx & SCRY_FDX_PAIR)) {
+		stage_exit_pair(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
 		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);

@@ -69,6 +69,17 @@ static __always_inline __u8 task_fd_kind(struct task_struct *t, __u64 fd)
 	return (mode >> 12) ? (mode >> 12) & 15 : SCRY_FD_ANON;
 }
 
+/* The file's inode number and device (st_dev as stat(2) encodes the kernel's dev_t). */
+static __always_inline void file_ino_dev(struct file *f, __u64 *ino, __u32 *dev)
+{
+	struct inode *i = BPF_CORE_READ(f, f_inode);
+	__u32 kdev = BPF_CORE_READ(i, i_sb, s_dev);
+	__u32 major = kdev >> 20, minor = kdev & 0xfffff;
+
+	*ino = BPF_CORE_READ(i, i_ino);
+	*dev = (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
 /* The socket behind `fd` in `t`, or NULL if the fd is no socket. */
 static __always_inline struct sock *task_fd_sock(struct task_struct *t, __u64 fd)
 {

@@ -150,6 +150,14 @@ enum sock_call_role evt_sock_role(const struct scry_event *ev);
 bool sock_addr_has_peer(const struct scry_sock_addr *a);
 /* "<4t>127.0.0.1:40000->127.0.0.1:8080" (the kind only if `kind`), the client first. */
 const char *evt_sock_name(const struct scry_event *ev);
+/*
+ * The fd a syscall exit is about (fd.num): the one it made (open, socket, accept, dup...), else
+ * its first fd argument; `kind` the kernel's S_IFMT of it at the call (0: not read).
+ */
+bool evt_fd_num(const struct scry_event *ev, int64_t *fd, uint8_t *kind);
+/* An exit's SCRY_SX_FILE / SCRY_SX_FDPAIR parts, or NULL (the decoder checked their bounds). */
+const struct scry_exit_file *evt_exit_file(const struct scry_event *ev);
+const struct scry_exit_fdpair *evt_exit_fdpair(const struct scry_event *ev);
 void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, const char *name,
 		     enum sock_call_role role, bool kind);
 /* Does the event have values for a group of fields (enum evt_fields)? */
@@ -180,6 +188,32 @@ enum arg_fmt {
 	ARG_A_OUT = 'a',	/* the same, filled in by the call (recvfrom) */
 	ARG_M = 'M',		/* user msghdr whose msg_name names the peer (shown as X) */
 	ARG_M_OUT = 'm',	/* the same, filled in by the call (recvmsg) */
+	ARG_R = 'R',		/* a dirfd: AT_FDCWD, or an fd named by the fd table */
+	ARG_P = 'P',		/* int[2] the call fills with two new fds (pipe, socketpair) */
+};
+
+/*
+ * What a syscall's successful exit does to its process's fd table (fdtab.c). The new fd is the
+ * result unless said otherwise; `fdtype` in the descriptor gives its type where the call
+ * alone tells it (eventfd, epoll_create...).
+ */
+enum fd_op {
+	FDOP_NONE = 0,
+	FDOP_OPEN,		/* open, openat, openat2, creat: the path, resolved */
+	FDOP_NEW,		/* a new fd of `fdtype` (eventfd, epoll, timerfd, memfd...) */
+	FDOP_SOCKET,		/* socket(domain, type): type by domain */
+	FDOP_PAIR,		/* pipe, pipe2, socketpair: the two fds of the P argument */
+	FDOP_ACCEPT,		/* a socket, with the exit's addresses */
+	FDOP_DUP,		/* dup: a copy of fd_a; dup2/dup3: into the second argument */
+	FDOP_FCNTL,		/* F_DUPFD*: a copy; F_SETFD: close-on-exec; F_SETFL */
+	FDOP_CLOSE,		/* close: the entry goes once the event has been shown */
+	FDOP_CLOSE_RANGE,	/* close_range: closes, or sets close-on-exec */
+	FDOP_SIGNALFD,		/* signalfd(-1, ...) makes one; signalfd(fd, ...) changes it */
+	FDOP_PIDFD_GETFD,	/* a copy of another process's fd (by its pidfd) */
+	FDOP_CHDIR,		/* the cwd: the path resolved */
+	FDOP_FCHDIR,		/* the cwd: fd_a's name */
+	FDOP_UNSHARE,		/* unshare(CLONE_FILES): a table of its own */
+	FDOP_BPF,		/* bpf(): commands that return an fd */
 };
 
 
@@ -199,6 +233,10 @@ struct syscall_desc {
 	uint8_t role;		/* enum sock_call_role */
 	uint8_t io;		/* enum io_class */
 	char ret;		/* enum arg_fmt of the return value (ARG_L or ARG_X) */
+	uint8_t fdop;		/* enum fd_op */
+	uint8_t fdtype;		/* enum scry_fd_type of FDOP_NEW's fd */
+	uint8_t pair;		/* 1 + index of the ARG_P argument, 0 = none */
+	uint8_t dirfd;		/* 1 + index of the ARG_R argument, 0 = none */
 	char fmt[SCRY_NARGS];	/* enum arg_fmt per argument */
 	char argname[SCRY_NARGS][16];
 };

@@ -500,9 +500,12 @@ struct scry_sysarg {
 				 * SCRY_SYSARG_RET: the fd the call returns (accept) */
 	__u8 peer;		/* 1 + index of a user sockaddr argument naming the peer of an
 				 * unconnected socket (sendto, recvfrom), | enum scry_peer_arg */
-	__u8 __pad[2];
+	__u8 fdx;		/* 1 + index of an int[2] of new fds (pipe), | SCRY_FDX_FILE */
+	__u8 __pad;
 };
 #define SCRY_SYSARG_RET	7
+#define SCRY_FDX_FILE	(1 << 7)	/* the result is a new fd: record its file (open) */
+#define SCRY_FDX_PAIR	0x0f
 enum scry_peer_arg {
 	SCRY_PEER_MSG = 1 << 7,	/* the argument is a msghdr: its msg_name is the sockaddr */
 	SCRY_PEER_OUT = 1 << 6,	/* the call fills it in (recvfrom): only when it succeeded */

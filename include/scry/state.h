@@ -241,6 +241,7 @@ enum scry_fd_flags {
 	FDE_RELATIVE = 1 << 1,	/* name is a relative path: its directory was not known */
 	FDE_TRUNC = 1 << 2,	/* name was cut (the path argument's bound) */
 	FDE_SEEDED = 1 << 3,	/* from a seed (/proc at start, or a capture's file start) */
+	FDE_SERVER = 1 << 4,	/* a socket's server end (accepted): its tuple shows the peer first */
 };
 
 struct scry_fd {
@@ -253,8 +254,8 @@ struct scry_fd {
 	uint64_t ino;		/* st_ino, 0: not known */
 	uint32_t pid;		/* a pidfd's process (0: not known) */
 	bool sock;		/* `sa` holds the socket's addresses */
-	struct scry_sock_addr sa;	/* a socket's, from its calls' exits (name below if unix) */
-	char *name;		/* never NULL ("" if none) */
+	char *name;		/* never NULL ("" if none); a unix socket's name */
+	struct scry_sock_addr sa;	/* a socket's, from its calls' exits (its name[] unused) */
 };
 
 struct fdtab_stats {
@@ -273,6 +274,22 @@ const struct scry_fd *fdtab__next(const struct fdtab *t, size_t *pos);
  * process table has applied it already (ev->proc is set).
  */
 void fdtab__apply(struct proctab *pt, struct scry_event *ev);
+/* What an event does once every sink has seen it (a close: its line still names the fd). */
+void fdtab__after(struct proctab *pt, struct scry_event *ev);
+/*
+ * The entry an event's fd argument stands for: NULL if not known, or if the kind the kernel saw
+ * at the call (`kind`, enum scry_fd_kind; 0: not read) contradicts it (an fd table out of date
+ * after lost events says nothing rather than a wrong name).
+ */
+const struct scry_fd *fdtab__of_event(const struct scry_event *ev, int64_t fd, uint8_t kind);
+/* An entry's name as sysdig's fd.name: a path, or a socket's tuple (client first). */
+void fd_name_put(struct sbuf *b, const struct scry_fd *f);
+/*
+ * A path argument made absolute as fd names are: against the dirfd's name (dirfd >= 0) or the
+ * cwd (AT_FDCWD), "." and ".." folded. Returns false (and the path as given) if it cannot be.
+ */
+bool fdtab__resolve(const struct scry_proc *p, int64_t dirfd, const char *path,
+		    struct sbuf *out);
 /* A process entry is freed: drop its reference to its table (and its cwd). */
 void fdtab__release(struct scry_proc *p);
 void fdtab__stats(struct fdtab_stats *st);

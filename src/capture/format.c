@@ -401,7 +401,7 @@ static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
 	const struct scry_rec_sys_exit *x = &r->exit;
 	unsigned int i;
 
-	uint16_t plen = (x->xflags & SCRY_SX_SOCK) ? 0 : x->path_len;
+	uint16_t plen = (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR)) ? 0 : x->path_len;
 
 	*p++ = x->nargs | (x->fd_kind[0] ? SH_FD0 : 0) | (x->fd_kind[1] ? SH_FD1 : 0) |
 	       (plen ? SH_PATH : 0);
@@ -434,6 +434,22 @@ static uint8_t *put_tail_EXIT(uint8_t *p, const union scry_rec *r)
 		p = put_uv(p, nlen);
 		memcpy(p, a->name, nlen);
 		p += nlen;
+	}
+	/* 2.4: a pipe's or socketpair's two fds and inodes; an open's file */
+	if (x->xflags & SCRY_SX_FDPAIR) {
+		const struct scry_exit_fdpair *fp = (const void *)x->path;
+
+		p = put_uv(p, zz(fp->fd[0]));
+		p = put_uv(p, zz(fp->fd[1]));
+		p = put_uv(p, fp->ino[0]);
+		p = put_uv(p, fp->ino[1]);
+	}
+	if (x->xflags & SCRY_SX_FILE) {
+		const struct scry_exit_file *xf =
+			(const void *)(x->path + ((x->path_len + 7U) & ~7U));
+
+		p = put_uv(p, xf->ino);
+		p = put_uv(p, xf->dev);
 	}
 	return p;
 }
@@ -639,9 +655,10 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 		return true;
 	if (!get_uv(&p, end, &fl))
 		return false;
-	x->xflags = fl & SCRY_SX_SOCK;	/* a newer writer's flags: their fields come after */
+	/* a newer writer's flags: their fields come after */
+	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR);
 	if (!(fl & SCRY_SX_SOCK))
-		goto done;
+		goto more;
 	if (x->path_len)	/* the addresses stand where a path would */
 		return false;
 	for (i = 0; i < 5; i++)
@@ -663,7 +680,33 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 	memcpy(a->name, p, v[5]);
 	p += v[5];
 	x->path_len = sizeof(*a) + v[5];
-done:
+more:
+	if (fl & SCRY_SX_FDPAIR) {
+		struct scry_exit_fdpair *fp = (void *)x->path;
+
+		if (x->path_len || !get_uv(&p, end, &v[0]) || !get_uv(&p, end, &v[1]) ||
+		    !get_uv(&p, end, &v[2]) || !get_uv(&p, end, &v[3]))
+			return false;
+		fp->fd[0] = unzz(v[0]);
+		fp->fd[1] = unzz(v[1]);
+		if ((int64_t)fp->fd[0] != unzz(v[0]) || (int64_t)fp->fd[1] != unzz(v[1]))
+			return false;
+		fp->ino[0] = v[2];
+		fp->ino[1] = v[3];
+		x->path_len = sizeof(*fp);
+	}
+	if (fl & SCRY_SX_FILE) {
+		uint32_t at = (x->path_len + 7U) & ~7U;
+		struct scry_exit_file *xf = (void *)(x->path + at);
+
+		if ((fl & (SCRY_SX_SOCK | SCRY_SX_FDPAIR)) || at + sizeof(*xf) > SCRY_PATH_MAX ||
+		    !get_uv(&p, end, &v[0]) || !get_uv(&p, end, &v[1]) || v[1] > UINT32_MAX)
+			return false;
+		memset(x->path + x->path_len, 0, at - x->path_len);
+		xf->ino = v[0];
+		xf->dev = v[1];
+		xf->__pad = 0;
+	}
 	*pp = p;
 	return true;
 }
@@ -704,6 +747,9 @@ static uint32_t get_tail_EXIT(const uint8_t **pp, const uint8_t *end, union scry
 	*pp += x->path_len;
 	if (!get_exit_sock(pp, end, x, framed))
 		return 0;
+	if (x->xflags & SCRY_SX_FILE)
+		return SCRY_SYS_EXIT_ARGS + ((x->path_len + 7U) & ~7U) +
+		       sizeof(struct scry_exit_file);
 	return SCRY_SYS_EXIT_ARGS + x->path_len;
 }
 

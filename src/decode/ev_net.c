@@ -218,16 +218,29 @@ enum sock_call_role evt_sock_role(const struct scry_event *ev)
 	const struct scry_sock_addr *a = evt_sock_addr(ev);
 	const struct syscall_desc *d = syscall_desc(ev->nr);
 
+	enum sock_call_role role;
+
 	if (!a || !d)
 		return SCR_NONE;
 	switch (d->role) {
 	case SCR_DGRAM_SEND:
-		return a->sktype == SOCK_DGRAM ? SCR_CLIENT : SCR_NONE;
+		role = a->sktype == SOCK_DGRAM ? SCR_CLIENT : SCR_NONE;
+		break;
 	case SCR_DGRAM_RECV:
-		return a->sktype == SOCK_DGRAM ? SCR_SERVER : SCR_NONE;
+		role = a->sktype == SOCK_DGRAM ? SCR_SERVER : SCR_NONE;
+		break;
 	default:
-		return d->role;
+		role = d->role;
 	}
+	/* A stream socket's send or receive: the end the fd table saw it become (accept...). */
+	if (role == SCR_NONE && d->sock && d->sock != SCRY_SYSARG_RET) {
+		const struct scry_fd *f = fdtab__get(ev->proc,
+						     (int32_t)ev->rec->exit.args[d->sock - 1]);
+
+		if (f && f->sock)
+			role = f->flags & FDE_SERVER ? SCR_SERVER : SCR_CLIENT;
+	}
+	return role;
 }
 
 static bool addr_zero(const uint8_t a[16])

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Syscall records: raw_syscalls:sys_enter and sys_exit (with a folded enter, two events). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 
 #include "internal.h"
+#include "scry/state.h"
 
 int sys_enter_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2])
 {
@@ -10,28 +13,70 @@ int sys_enter_decode(const union scry_rec *r, uint32_t size, struct scry_event e
 	return 1;
 }
 
+/* Where an exit's file (SCRY_SX_FILE) sits: after its path, 8-aligned. */
+static inline uint32_t exit_file_at(const struct scry_rec_sys_exit *x)
+{
+	return SCRY_SYS_EXIT_ARGS + ((x->path_len + 7U) & ~7U);
+}
+
+const struct scry_exit_file *evt_exit_file(const struct scry_event *ev)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || ev->size < SCRY_SYS_EXIT_ARGS ||
+	    !(x->xflags & SCRY_SX_FILE))
+		return NULL;
+	return (const void *)((const char *)x + exit_file_at(x));
+}
+
+const struct scry_exit_fdpair *evt_exit_fdpair(const struct scry_event *ev)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || ev->size < SCRY_SYS_EXIT_ARGS ||
+	    !(x->xflags & SCRY_SX_FDPAIR))
+		return NULL;
+	return (const void *)x->path;
+}
+
 int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2])
 {
+	const struct scry_rec_sys_exit *x = &r->exit;
+	uint32_t end = SCRY_SYS_EXIT_ARGS + x->path_len;
+
 	ev->dir = '<';
-	ev->nr = syscall_native(r->exit.nr);
-	ev->res = r->exit.ret;
-	if (r->exit.enter_ts > r->h.ts)
+	ev->nr = syscall_native(x->nr);
+	ev->res = x->ret;
+	if (x->enter_ts > r->h.ts)
 		return -EINVAL;
-	if (r->exit.nargs > SCRY_NARGS || r->exit.path_len > SCRY_PATH_MAX ||
-	    (r->exit.xflags & ~SCRY_SX_SOCK))
+	if (x->nargs > SCRY_NARGS || x->path_len > SCRY_PATH_MAX ||
+	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR)))
 		return -EINVAL;
-	if (r->exit.nargs == 0 && r->exit.path_len == 0) {
-		if (size != SCRY_SYS_EXIT_SHORT || r->exit.xflags)
+	/* path[] holds one of: a path, a socket's addresses, a pair of fds */
+	if ((x->xflags & SCRY_SX_SOCK) && (x->xflags & SCRY_SX_FDPAIR))
+		return -EINVAL;
+	if (x->xflags & SCRY_SX_FILE) {
+		if (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR))
 			return -EINVAL;
-	} else if (size != SCRY_SYS_EXIT_ARGS + r->exit.path_len) {
+		end = exit_file_at(x) + sizeof(struct scry_exit_file);
+		if (end > sizeof(struct scry_rec_sys_exit))
+			return -EINVAL;
+	}
+	if (x->nargs == 0 && x->path_len == 0 && !x->xflags) {
+		if (size != SCRY_SYS_EXIT_SHORT)
+			return -EINVAL;
+	} else if (size != end) {
 		return -EINVAL;
-	} else if (r->exit.xflags & SCRY_SX_SOCK) {
+	} else if (x->xflags & SCRY_SX_SOCK) {
 		/* a socket's addresses, then maybe a unix socket's name with its NUL */
-		if (r->exit.path_len < sizeof(struct scry_sock_addr) ||
-		    (r->exit.path_len > sizeof(struct scry_sock_addr) &&
-		     r->exit.path[r->exit.path_len - 1] != '\0'))
+		if (x->path_len < sizeof(struct scry_sock_addr) ||
+		    (x->path_len > sizeof(struct scry_sock_addr) &&
+		     x->path[x->path_len - 1] != '\0'))
 			return -EINVAL;
-	} else if (r->exit.path_len && r->exit.path[r->exit.path_len - 1] != '\0') {
+	} else if (x->xflags & SCRY_SX_FDPAIR) {
+		if (x->path_len != sizeof(struct scry_exit_fdpair))
+			return -EINVAL;
+	} else if (x->path_len && x->path[x->path_len - 1] != '\0') {
 		return -EINVAL;
 	}
 	if (!r->exit.enter_ts)
@@ -73,6 +118,76 @@ static void put_sock_fd(struct sbuf *b, const struct scry_event *ev, int64_t fd)
 	sbuf__putc(b, ')');
 }
 
+/*
+ * sysdig's fd=3(<f>/etc/hosts): the fd, and what the fd table says it is, if the kind the kernel
+ * saw at the call (`kind`, 0: not read) agrees; else the kind alone ("(<f>)"), else nothing.
+ */
+static void put_fd(struct sbuf *b, const struct scry_event *ev, int64_t fd, uint8_t kind)
+{
+	const struct scry_fd *f = fdtab__of_event(ev, fd, kind);
+
+	sbuf__s64(b, fd);
+	if (!f && !kind)
+		return;
+	sbuf__write(b, "(<", 2);
+	sbuf__putc(b, f ? fd_type_char(f->type) : fd_kind_char(kind));
+	if (f && f->sock && f->sa.family != AF_UNIX) {
+		const char *l4 = sock_l4proto(f->sa.family, f->sa.protocol, f->sa.sktype);
+
+		if (*l4)
+			sbuf__putc(b, *l4);
+	}
+	sbuf__putc(b, '>');
+	if (f)
+		fd_name_put(b, f);
+	sbuf__putc(b, ')');
+}
+
+/* The fd a call made (open, socket, dup...): its entry, as the table has it now. */
+static bool makes_fd(const struct syscall_desc *d, const struct scry_event *ev)
+{
+	switch (d->fdop) {
+	case FDOP_OPEN:
+	case FDOP_NEW:
+	case FDOP_SOCKET:
+	case FDOP_DUP:
+	case FDOP_PIDFD_GETFD:
+		return true;
+	case FDOP_SIGNALFD:
+		return (int32_t)ev->rec->exit.args[0] == -1;
+	case FDOP_FCNTL:
+		return ev->rec->exit.args[1] == F_DUPFD || ev->rec->exit.args[1] == 1030;
+	case FDOP_BPF:
+		return fdtab__of_event(ev, ev->res, 0) != NULL;
+	default:
+		return false;
+	}
+}
+
+bool evt_fd_num(const struct scry_event *ev, int64_t *fd, uint8_t *kind)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	const struct syscall_desc *d;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || ev->size < SCRY_SYS_EXIT_ARGS || !x->nargs ||
+	    !(d = syscall_desc(ev->nr)))
+		return false;
+	*kind = 0;
+	/* accept, open, socket, dup...: the fd it made, as in sysdig */
+	if ((d->sock == SCRY_SYSARG_RET && evt_sock_addr(ev)) ||
+	    (ev->res >= 0 && makes_fd(d, ev))) {
+		*fd = ev->res;
+		if (d->fdop == FDOP_OPEN)
+			*kind = x->fd_kind[1];
+		return true;
+	}
+	if (!d->fd_a)
+		return false;
+	*fd = (int32_t)x->args[d->fd_a - 1];
+	*kind = x->fd_kind[0];
+	return true;
+}
+
 void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
@@ -87,6 +202,14 @@ void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 	if (sock && d->sock == SCRY_SYSARG_RET) {
 		sbuf__putc(b, ' ');
 		put_sock_fd(b, ev, ev->res);
+	} else if (ev->res >= 0 && x->nargs && makes_fd(d, ev)) {
+		uint8_t k = d->fdop == FDOP_OPEN ? x->fd_kind[1] : 0;
+
+		/* nothing to add to res= when neither the table nor the kernel says more */
+		if (k || fdtab__of_event(ev, ev->res, k)) {
+			sbuf__puts(b, " fd=");
+			put_fd(b, ev, ev->res, k);
+		}
 	}
 	for (i = 0; i < x->nargs && i < d->nargs; i++) {
 		uint64_t v = x->args[i];
@@ -101,17 +224,30 @@ void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
 		switch (d->fmt[i]) {
 		case ARG_N:
 		case ARG_F:
-			sbuf__s64(b, (int32_t)v);
-			if (i + 1 == d->fd_a || i + 1 == d->fd_b) {
-				uint8_t k = x->fd_kind[i + 1 == d->fd_a ? 0 : 1];
-
-				if (k) {
-					sbuf__write(b, "(<", 2);
-					sbuf__putc(b, fd_kind_char(k));
-					sbuf__write(b, ">)", 2);
-				}
-			}
+			if (i + 1 == d->fd_a || i + 1 == d->fd_b)
+				put_fd(b, ev, (int32_t)v, x->fd_kind[i + 1 == d->fd_a ? 0 : 1]);
+			else
+				sbuf__s64(b, (int32_t)v);
 			break;
+		case ARG_R:
+			if ((int32_t)v == AT_FDCWD)
+				sbuf__puts(b, "-100(AT_FDCWD)");
+			else
+				put_fd(b, ev, (int32_t)v, 0);
+			break;
+		case ARG_P: {
+			const struct scry_exit_fdpair *fp = evt_exit_fdpair(ev);
+
+			if (!fp) {
+				sbuf__hex(b, v);
+				break;
+			}
+			/* fds=3(<p>pipe:[123]),4(<p>pipe:[123]) */
+			put_fd(b, ev, fp->fd[0], 0);
+			sbuf__putc(b, ',');
+			put_fd(b, ev, fp->fd[1], 0);
+			break;
+		}
 		case ARG_S:
 			if (i + 1 == d->path && x->path_len)
 				sbuf__write(b, x->path, x->path_len - 1);

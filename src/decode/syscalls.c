@@ -45,7 +45,11 @@ struct arg_rule {
 	char ret;		/* ARG_X for calls that return addresses, ARG_N for those
 				 * that return a socket (accept); default signed decimal */
 	uint8_t role;		/* enum sock_call_role of a socket call */
+	uint8_t fdop;		/* enum fd_op: what it does to the fd table */
+	uint8_t fdtype;		/* FDOP_NEW: enum scry_fd_type of the fd it makes */
 };
+
+#define NEWFD(t)	.fdop = FDOP_NEW, .fdtype = SCRY_FDT_##t
 
 static const struct arg_rule rules[] = {
 	/* file I/O: the fd kind tells regular files from pipes and sockets */
@@ -62,54 +66,93 @@ static const struct arg_rule rules[] = {
 	{ "sendfile", "out_fd:F in_fd:F offset:X count:U", IO_XFER },
 	{ "splice", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER_AB },
 	{ "copy_file_range", "fd_in:F off_in:X fd_out:F off_out:X len:U flags:X", IO_XFER_AB },
+	{ "tee", "fd_in:F fd_out:F len:U flags:X" },
+	{ "vmsplice", "fd:F iov:X nr_segs:U flags:X" },
 	{ "lseek", "fd:F offset:L whence:U" },
 	{ "fsync", "fd:F" },
 	{ "fdatasync", "fd:F" },
+	{ "syncfs", "fd:F" },
+	{ "sync_file_range", "fd:F offset:L nbytes:L flags:X" },
 	{ "ftruncate", "fd:F length:L" },
+	{ "fallocate", "fd:F mode:X offset:L len:L" },
+	{ "fadvise64", "fd:F offset:L len:L advice:U" },
+	{ "readahead", "fd:F offset:L count:U" },
+	{ "flock", "fd:F op:X" },
 	{ "fstat", "fd:F statbuf:X" },
-	{ "newfstatat", "dirfd:D path:S statbuf:X flags:X" },
-	{ "statx", "dirfd:D path:S flags:X mask:X statxbuf:X" },
-	{ "close", "fd:D" },
-	{ "dup", "fd:F" },
-	{ "dup2", "oldfd:F newfd:D" },
-	{ "dup3", "oldfd:F newfd:D flags:X" },
-	{ "fcntl", "fd:F cmd:U arg:X" },
+	{ "fstatfs", "fd:F buf:X" },
+	{ "fchmod", "fd:F mode:O" },
+	{ "fchown", "fd:F uid:D gid:D" },
+	{ "fgetxattr", "fd:F name:X value:X size:U" },
+	{ "fsetxattr", "fd:F name:X value:X size:U flags:X" },
+	{ "newfstatat", "dirfd:R path:S statbuf:X flags:X" },
+	{ "statx", "dirfd:R path:S flags:X mask:X statxbuf:X" },
+	{ "close", "fd:F", .fdop = FDOP_CLOSE },
+	{ "close_range", "first:U last:U flags:X", .fdop = FDOP_CLOSE_RANGE },
+	{ "dup", "fd:F", .fdop = FDOP_DUP },
+	{ "dup2", "oldfd:F newfd:D", .fdop = FDOP_DUP },
+	{ "dup3", "oldfd:F newfd:D flags:X", .fdop = FDOP_DUP },
+	{ "fcntl", "fd:F cmd:U arg:X", .fdop = FDOP_FCNTL },
 	{ "ioctl", "fd:F request:X arg:X" },
+	{ "getdents", "fd:F dirp:X count:U" },
 	{ "getdents64", "fd:F dirp:X count:U" },
+	{ "mmap", "addr:X length:U prot:X flags:X fd:F offset:L", IO_NONE, ARG_X },
 	/* paths */
-	{ "open", "path:S flags:X mode:O" },
-	{ "openat", "dirfd:D path:S flags:X mode:O" },
-	{ "openat2", "dirfd:D path:S how:X size:U" },
-	{ "creat", "path:S mode:O" },
+	{ "open", "path:S flags:X mode:O", .fdop = FDOP_OPEN },
+	{ "openat", "dirfd:R path:S flags:X mode:O", .fdop = FDOP_OPEN },
+	{ "openat2", "dirfd:R path:S how:X size:U", .fdop = FDOP_OPEN },
+	{ "creat", "path:S mode:O", .fdop = FDOP_OPEN },
 	{ "stat", "path:S statbuf:X" },
 	{ "lstat", "path:S statbuf:X" },
 	{ "access", "path:S mode:O" },
-	{ "faccessat", "dirfd:D path:S mode:O" },
-	{ "faccessat2", "dirfd:D path:S mode:O flags:X" },
+	{ "faccessat", "dirfd:R path:S mode:O" },
+	{ "faccessat2", "dirfd:R path:S mode:O flags:X" },
 	{ "readlink", "path:S buf:X size:U" },
-	{ "readlinkat", "dirfd:D path:S buf:X size:U" },
+	{ "readlinkat", "dirfd:R path:S buf:X size:U" },
 	{ "unlink", "path:S" },
-	{ "unlinkat", "dirfd:D path:S flags:X" },
+	{ "unlinkat", "dirfd:R path:S flags:X" },
 	{ "mkdir", "path:S mode:O" },
-	{ "mkdirat", "dirfd:D path:S mode:O" },
+	{ "mkdirat", "dirfd:R path:S mode:O" },
 	{ "rmdir", "path:S" },
 	{ "rename", "oldpath:S newpath:X" },
-	{ "renameat", "olddirfd:D oldpath:S newdirfd:D newpath:X" },
-	{ "renameat2", "olddirfd:D oldpath:S newdirfd:D newpath:X flags:X" },
-	{ "chdir", "path:S" },
+	{ "renameat", "olddirfd:R oldpath:S newdirfd:D newpath:X" },
+	{ "renameat2", "olddirfd:R oldpath:S newdirfd:D newpath:X flags:X" },
+	{ "chdir", "path:S", .fdop = FDOP_CHDIR },
+	{ "fchdir", "fd:F", .fdop = FDOP_FCHDIR },
 	{ "chmod", "path:S mode:O" },
-	{ "fchmodat", "dirfd:D path:S mode:O" },
+	{ "fchmodat", "dirfd:R path:S mode:O" },
 	{ "chown", "path:S uid:D gid:D" },
 	{ "truncate", "path:S length:L" },
 	{ "mount", "source:X target:S fstype:X flags:X data:X" },
 	{ "umount2", "target:S flags:X" },
+	{ "inotify_add_watch", "fd:F path:S mask:X" },
+	/* fds of other kinds */
+	{ "pipe", "fds:P", .fdop = FDOP_PAIR, .fdtype = SCRY_FDT_PIPE },
+	{ "pipe2", "fds:P flags:X", .fdop = FDOP_PAIR, .fdtype = SCRY_FDT_PIPE },
+	{ "eventfd", "initval:U", NEWFD(EVENT) },
+	{ "eventfd2", "initval:U flags:X", NEWFD(EVENT) },
+	{ "timerfd_create", "clockid:U flags:X", NEWFD(TIMERFD) },
+	{ "signalfd", "fd:D mask:X size:U", .fdop = FDOP_SIGNALFD },
+	{ "signalfd4", "fd:D mask:X size:U flags:X", .fdop = FDOP_SIGNALFD },
+	{ "epoll_create", "size:U", NEWFD(EVENTPOLL) },
+	{ "epoll_create1", "flags:X", NEWFD(EVENTPOLL) },
+	{ "inotify_init", "", NEWFD(INOTIFY) },
+	{ "inotify_init1", "flags:X", NEWFD(INOTIFY) },
+	{ "memfd_create", "name:S flags:X", NEWFD(MEMFD) },
+	{ "pidfd_open", "pid:D flags:X", NEWFD(PIDFD) },
+	{ "pidfd_getfd", "pidfd:F targetfd:D flags:X", .fdop = FDOP_PIDFD_GETFD },
+	{ "userfaultfd", "flags:X", NEWFD(USERFAULTFD) },
+	{ "io_uring_setup", "entries:U params:X", NEWFD(IOURING) },
+	{ "perf_event_open", "attr:X pid:D cpu:D group_fd:D flags:X", NEWFD(UNKNOWN) },
+	{ "fanotify_init", "flags:X event_f_flags:X", NEWFD(UNKNOWN) },
 	/* network: the calls that name an address show the socket's (N, and the peer's: A, M) */
-	{ "socket", "domain:U type:X protocol:U" },
+	{ "socket", "domain:U type:X protocol:U", .fdop = FDOP_SOCKET },
+	{ "socketpair", "domain:U type:X protocol:U sv:P", .fdop = FDOP_PAIR,
+	  .fdtype = SCRY_FDT_UNIX },
 	{ "connect", "fd:N addr:A addrlen:U", IO_NONE, 0, SCR_CLIENT },
 	{ "bind", "fd:N addr:X addrlen:U", IO_NONE, 0, SCR_SERVER },
 	{ "listen", "fd:N backlog:D", IO_NONE, 0, SCR_SERVER },
-	{ "accept", "lfd:F addr:X addrlen:X", IO_NONE, ARG_N, SCR_SERVER },
-	{ "accept4", "lfd:F addr:X addrlen:X flags:X", IO_NONE, ARG_N, SCR_SERVER },
+	{ "accept", "lfd:F addr:X addrlen:X", IO_NONE, ARG_N, SCR_SERVER, FDOP_ACCEPT },
+	{ "accept4", "lfd:F addr:X addrlen:X flags:X", IO_NONE, ARG_N, SCR_SERVER, FDOP_ACCEPT },
 	{ "sendto", "fd:N buf:X size:U flags:X addr:A addrlen:U", IO_NONE, 0, SCR_DGRAM_SEND },
 	{ "recvfrom", "fd:N buf:X size:U flags:X addr:a addrlen:X", IO_NONE, 0, SCR_DGRAM_RECV },
 	{ "sendmsg", "fd:N msg:M flags:X", IO_NONE, 0, SCR_DGRAM_SEND },
@@ -119,6 +162,8 @@ static const struct arg_rule rules[] = {
 	{ "shutdown", "fd:F how:U" },
 	{ "setsockopt", "fd:F level:U optname:U optval:X optlen:U" },
 	{ "getsockopt", "fd:F level:U optname:U optval:X optlen:X" },
+	{ "getsockname", "fd:F addr:X addrlen:X" },
+	{ "getpeername", "fd:F addr:X addrlen:X" },
 	/* processes and memory */
 	{ "kill", "pid:D sig:U" },
 	{ "tkill", "tid:D sig:U" },
@@ -129,9 +174,8 @@ static const struct arg_rule rules[] = {
 	{ "setuid", "uid:D" },
 	{ "setgid", "gid:D" },
 	{ "setns", "fd:F nstype:X" },
-	{ "unshare", "flags:X" },
+	{ "unshare", "flags:X", .fdop = FDOP_UNSHARE },
 	{ "prctl", "option:U arg2:X arg3:X arg4:X arg5:X" },
-	{ "mmap", "addr:X length:U prot:X flags:X fd:D offset:L", IO_NONE, ARG_X },
 	{ "munmap", "addr:X length:U" },
 	{ "mprotect", "addr:X length:U prot:X" },
 	{ "brk", "addr:X", IO_NONE, ARG_X },
@@ -141,12 +185,10 @@ static const struct arg_rule rules[] = {
 	{ "futex", "uaddr:X op:X val:U" },
 	{ "epoll_wait", "epfd:F events:X maxevents:U timeout:D" },
 	{ "epoll_pwait", "epfd:F events:X maxevents:U timeout:D sigmask:X" },
-	{ "epoll_ctl", "epfd:F op:U fd:D event:X" },
+	{ "epoll_ctl", "epfd:F op:U fd:F event:X" },
 	{ "poll", "fds:X nfds:U timeout:D" },
 	{ "ppoll", "fds:X nfds:U tsp:X sigmask:X" },
-	{ "pipe2", "fds:X flags:X" },
-	{ "eventfd2", "initval:U flags:X" },
-	{ "bpf", "cmd:U attr:X size:U" },
+	{ "bpf", "cmd:U attr:X size:U", .fdop = FDOP_BPF },
 };
 
 static struct syscall_desc table[SCRY_NR_SYSCALLS];
@@ -177,7 +219,7 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	snprintf(buf, sizeof(buf), "%s", r->spec);
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
 		char *colon = strchr(tok, ':');
-		if (i >= SCRY_NARGS || !colon || !strchr("UDLXOFSNAaMm", colon[1]) || colon[2])
+		if (i >= SCRY_NARGS || !colon || !strchr("UDLXOFSNAaMmRP", colon[1]) || colon[2])
 			return -EINVAL;
 		*colon = '\0';
 		if (strlen(tok) >= sizeof(d->argname[i]))
@@ -198,6 +240,13 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 			if (!d->path)
 				d->path = i + 1;
 			break;
+		case ARG_R:
+			if (!d->dirfd)
+				d->dirfd = i + 1;
+			break;
+		case ARG_P:
+			d->pair = i + 1;
+			break;
 		case ARG_A:
 		case ARG_A_OUT:
 		case ARG_M:
@@ -216,8 +265,10 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 	if (d->ret == ARG_N)
 		d->sock = SCRY_SYSARG_RET;
 	d->role = r->role;
-	/* A path and a socket's addresses share the record's path[]: one or the other. */
-	if (d->sock && d->path)
+	d->fdop = r->fdop;
+	d->fdtype = r->fdtype;
+	/* A path, a socket's addresses and a pair of fds share the record's path[]: one of them. */
+	if (!!d->sock + !!d->path + !!d->pair > 1)
 		return -EINVAL;
 	return 0;
 }
@@ -350,5 +401,8 @@ void syscalls__bpf_rules(struct scry_sysarg *out, uint32_t n)
 		out[i].path = table[i].path;
 		out[i].sock = table[i].sock;
 		out[i].peer = table[i].peer;
+		out[i].fdx = table[i].pair;
+		if (table[i].fdop == FDOP_OPEN)
+			out[i].fdx |= SCRY_FDX_FILE;
 	}
 }

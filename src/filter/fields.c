@@ -4,6 +4,7 @@
  * jq scripts written for sysdig carry over (proc.exe is argv[0], proc.exepath the executable).
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -222,39 +223,118 @@ static bool get_runtime(const struct scry_event *ev, struct field_val *v, struct
 
 static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	const struct syscall_desc *d;
+	int64_t fd;
+	uint8_t kind;
 
-	if (!evt_has(ev, EVP_FD) || !ev->rec->exit.nargs)
-		return false;
-	d = syscall_desc(ev->nr);
-	/* accept: the fd it made, as in sysdig (the listening one is its argument lfd) */
-	if (d && d->sock == SCRY_SYSARG_RET && evt_sock_addr(ev))
-		return S(ev->res);
-	if (!d || !d->fd_a)
-		return false;
-	return S((int32_t)ev->rec->exit.args[d->fd_a - 1]);
+	return evt_has(ev, EVP_FD) && evt_fd_num(ev, &fd, &kind) && S(fd);
+}
+
+/* The fd table's entry for the event's fd (NULL: not known, or contradicted by the kernel). */
+static const struct scry_fd *evt_fd(const struct scry_event *ev, uint8_t *kind)
+{
+	int64_t fd;
+
+	*kind = 0;
+	if (!evt_has(ev, EVP_FD) || !evt_fd_num(ev, &fd, kind))
+		return NULL;
+	return fdtab__of_event(ev, fd, *kind);
 }
 
 static bool get_fd_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	if (!evt_has(ev, EVP_FD) || !ev->rec->exit.fd_kind[0])
-		return false;
-	return cstr(v, fd_kind_name(ev->rec->exit.fd_kind[0]));
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	if (f)
+		return cstr(v, fd_type_name(f->type));
+	return kind && cstr(v, fd_kind_name(kind));
 }
 
+static bool get_fd_typechar(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+	char c = f ? fd_type_char(f->type) : kind ? fd_kind_char(kind) : 0;
+
+	if (!c)
+		return false;
+	sbuf__putc(b, c);
+	return str_val(v, b->buf, b->len);
+}
+
+/*
+ * fd.name: a socket call's tuple (client first); the fd table's name of the event's fd; a path
+ * call's path made absolute against its dirfd or the cwd, as the process meant it.
+ */
 static bool get_fd_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 	const struct scry_sock_addr *a = evt_sock_addr(ev);
+	const struct syscall_desc *d;
+	const struct scry_fd *f;
+	uint8_t kind;
 
-	/* a socket's: its tuple, the client first, as sysdig's fd.name */
 	if (a) {
 		sock_addr_tuple(b, a, evt_sock_name(ev), evt_sock_role(ev), false);
 		return str_val(v, b->buf, b->len);
 	}
-	if (!evt_has(ev, EVP_FD) || !x->path_len)
+	if ((f = evt_fd(ev, &kind))) {
+		fd_name_put(b, f);
+		return b->len && str_val(v, b->buf, b->len);
+	}
+	if (!evt_has(ev, EVP_FD) || !x->path_len || (x->xflags & SCRY_SX_FDPAIR) ||
+	    !(d = syscall_desc(ev->nr)))
 		return false;
-	return str_val(v, x->path, x->path_len - 1);
+	fdtab__resolve(ev->proc, d->dirfd ? (int32_t)x->args[d->dirfd - 1] : AT_FDCWD, x->path,
+		       b);
+	return str_val(v, b->buf, b->len);
+}
+
+/* A file's name split at its last '/': the directory ("/" at the top) and the file. */
+static bool split_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b,
+		       bool dir)
+{
+	struct field_val name;
+	const char *slash;
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	if (!get_fd_name(ev, &name, b) || (f && f->sock) || evt_sock_addr(ev) ||
+	    name.str[0] != '/')
+		return false;
+	/* a directory's fd: fd.directory is the directory itself */
+	if (f && f->type == SCRY_FDT_DIR)
+		return dir ? str_val(v, name.str, name.len) : false;
+	slash = memrchr(name.str, '/', name.len);
+	if (dir)
+		return str_val(v, name.str, slash == name.str ? 1 : (size_t)(slash - name.str));
+	return str_val(v, slash + 1, name.len - (slash + 1 - name.str));
+}
+
+static bool get_fd_directory(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return split_name(ev, v, b, true);
+}
+
+static bool get_fd_filename(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return split_name(ev, v, b, false);
+}
+
+static bool get_fd_ino(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	return f && f->ino && U(f->ino);
+}
+
+static bool get_fd_dev(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	return f && f->dev && U(f->dev);
 }
 
 /* --- sockets: sockio (bytes) and sockstate (a TCP socket's tuple) --------------------------- */
@@ -582,8 +662,12 @@ static bool res_valid(const char *s)
 	return !*d;
 }
 
+/* The fd table's types, then the kernel's kinds for an fd the table does not know. */
 static const char *fd_type_nth(size_t i)
 {
+	if (i < SCRY_FDT__MAX)
+		return fd_type_name(i);
+	i -= SCRY_FDT__MAX;
 	return i < 16 ? fd_kind_name(i) : NULL;
 }
 
@@ -679,10 +763,15 @@ const struct field_desc field_table[] = {
 	{ "user.uid", FT_U64, 0, "effective user id", get_uid },
 	{ "group.gid", FT_U64, 0, "effective group id", get_gid },
 	{ "cgroup.id", FT_U64, 0, "cgroup id of the task", get_cgid },
-	{ "fd.num", FT_S64, 0, "syscall exit: the fd argument", get_fd_num },
-	{ "fd.type", FT_STR, 0, "file, directory, pipe, socket, char, block, anon", get_fd_type,
+	{ "fd.num", FT_S64, 0, "syscall exit: the fd it made (open, socket, accept, dup...), else its fd argument", get_fd_num },
+	{ "fd.type", FT_STR, 0, "what the fd is, as the fd table knows it: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, userfaultfd, io_uring, memfd, pidfd, char, block, socket, unknown (else the kernel's kind: file, pipe, socket, anon...)", get_fd_type,
 	  &fd_type_values },
-	{ "fd.name", FT_STR, 0, "path argument of the syscall (open, stat...); a socket call's tuple, client first", get_fd_name },
+	{ "fd.typechar", FT_STR, 0, "fd.type as sysdig's letter: f d 4 6 u p e s l i t n b r m P o", get_fd_typechar },
+	{ "fd.name", FT_STR, 0, "the fd's name: a file's absolute path as opened (resolved against the cwd or dirfd, no symlink followed), a socket's tuple (client first), pipe:[INO], anon_inode:[eventfd]...; a path call's path made absolute", get_fd_name },
+	{ "fd.directory", FT_STR, 0, "a file's directory (a directory fd: itself)", get_fd_directory },
+	{ "fd.filename", FT_STR, 0, "a file's name without its directory", get_fd_filename },
+	{ "fd.ino", FT_U64, 0, "the fd's inode number, where known (opens, pipes, fds open at start)", get_fd_ino },
+	{ "fd.dev", FT_U64, 0, "the device of the fd's file system, as stat's st_dev, where known", get_fd_dev },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },
 	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate, socket calls: the IP socket's transport: tcp, udp, icmp, raw",

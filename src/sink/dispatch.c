@@ -170,8 +170,10 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	bool hidden, matched;
 	int i;
 
-	if (pl->ctx.procs)
+	if (pl->ctx.procs) {
 		proctab__apply(pl->ctx.procs, ev);
+		fdtab__apply(pl->ctx.procs, ev);
+	}
 	/* A sum names no socket. */
 	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET) && !ev->sum_calls)
 		socktab__apply(pl->ctx.socks, ev);
@@ -182,7 +184,7 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	 * keeps the state true, and goes to no sink, so that a capture replays as the run showed.
 	 */
 	if (pl->ctx.live && ev->ts < pl->ctx.start_ts)
-		return;
+		goto after;
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;
@@ -198,6 +200,10 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	}
 	if (matched && !hidden && ++pl->matched == pl->limit)
 		set_status(pl, SINK_DONE);
+after:
+	/* A close's line still names the fd it closes: the entry goes once every sink saw it. */
+	if (pl->ctx.procs)
+		fdtab__after(pl->ctx.procs, ev);
 }
 
 /*

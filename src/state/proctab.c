@@ -181,6 +181,7 @@ static void proc_free(struct proctab *pt, struct scry_proc *p)
 		pt->on_free(pt->on_free_ctx, p);
 	set_exe(pt, p, NULL, 0);
 	set_args(pt, p, NULL, 0);
+	fdtab__release(p);
 	pt->nprocs--;
 	free(p);
 }

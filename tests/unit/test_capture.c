@@ -236,6 +236,83 @@ static void all_kinds(struct recs *r)
 	memcpy(x->fdseed.name, "/srv/a\x1b\nb c", 12);
 }
 
+/*
+ * 2.4's parts of an exit, after the flags 2.3 added: framed items only (an unframed item ends
+ * where its fields do).
+ */
+static void exit_parts(struct recs *r)
+{
+	union scry_rec *x;
+	uint64_t ts = 5000000000ULL;
+
+	/* an open's file after a path of 11 bytes (padded to 16), every field at its bound */
+	x = add(r, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS + 16 + sizeof(struct scry_exit_file), 12,
+		12, "o", ts + 3, 0);
+	x->exit.nr = 257;
+	x->exit.ret = 3;
+	x->exit.nargs = 4;
+	x->exit.args[0] = (uint64_t)-100;
+	x->exit.fd_kind[1] = SCRY_FD_DIR;
+	x->exit.xflags = SCRY_SX_FILE;
+	x->exit.path_len = 11;
+	memcpy(x->exit.path, "/etc/hosts", 11);
+	((struct scry_exit_file *)(x->exit.path + 16))->ino = UINT64_MAX;
+	((struct scry_exit_file *)(x->exit.path + 16))->dev = UINT32_MAX;
+	/* a pipe's two fds: the largest and a negative one, and their inodes */
+	x = add(r, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS + sizeof(struct scry_exit_fdpair), 12,
+		12, "o", ts + 3, 0);
+	x->exit.nr = 22;
+	x->exit.nargs = 1;
+	x->exit.args[0] = 0x7ffd12345678ULL;
+	x->exit.xflags = SCRY_SX_FDPAIR;
+	x->exit.path_len = sizeof(struct scry_exit_fdpair);
+	((struct scry_exit_fdpair *)x->exit.path)->fd[0] = INT32_MAX;
+	((struct scry_exit_fdpair *)x->exit.path)->fd[1] = INT32_MIN;
+	((struct scry_exit_fdpair *)x->exit.path)->ino[0] = UINT64_MAX;
+	((struct scry_exit_fdpair *)x->exit.path)->ino[1] = 1;
+}
+
+static void exit_parts_round_trip(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	struct recs *r = recs_new();
+	struct cap_ctx c, d;
+	struct scry_event ev[2];
+	uint8_t buf[1024];
+	uint32_t size;
+	size_t n, cut;
+	int i;
+
+	exit_parts(r);
+	for (i = 0; i < r->n; i++) {
+		memset(&c, 0, sizeof(c));
+		memset(&d, 0, sizeof(d));
+		assert_true(decode__record(rec_at(r, i), r->size[i], ev) > 0);
+		n = cap_event_encode(&c, buf, rec_at(r, i));
+		assert_true(n <= cap_rec_bound(rec_at(r, i)) + 4);
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_int_equal(size, r->size[i]);
+		assert_memory_equal(&out.rec, rec_at(r, i), size);
+		assert_true(decode__record(&out.rec, size, ev) > 0);
+		/*
+		 * An item cut before its flags is an older writer's (no parts); cut anywhere
+		 * after, it is damage, never a record with half its parts.
+		 */
+		for (cut = 3; cut < n; cut++) {
+			int rc;
+
+			memset(&d, 0, sizeof(d));
+			buf[1] = cut - 2;
+			rc = cap_event_decode(&d, buf, cut, &out.rec, &size);
+			if (rc != -EBADMSG) {
+				assert_int_equal(rc, (int)cut);
+				assert_int_equal(out.rec.exit.xflags, 0);
+			}
+		}
+	}
+	recs_free(r);
+}
+
 static void records_round_trip(void **state)
 {
 	struct recs *r = recs_new();
@@ -2049,7 +2126,7 @@ static void newer_minor_items(void **state)
 			 * exits, TCP socket records), after them, under a flag of its own
 			 */
 			item[1] += 3;
-			memcpy(p, (uint8_t[]){ 0x02, 0xab, 0xab }, 3);
+			memcpy(p, (uint8_t[]){ 0x40, 0xab, 0xab }, 3);
 			p += 3;
 			appended++;
 		}
@@ -2428,6 +2505,7 @@ int main(void)
 		cmocka_unit_test(records_reject_damage),
 		cmocka_unit_test(documented_example),
 		cmocka_unit_test(documented_example_framed),
+		cmocka_unit_test(exit_parts_round_trip),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),

@@ -99,7 +99,7 @@ static void exit_with_args_and_path(void **state)
 	assert_string_equal(evt_res_errno(&ev[0]), "ENOENT");
 	sbuf__init(&b, info, sizeof(info));
 	evt_info(ev, &b);
-	assert_string_equal(info, "res=-2(ENOENT) dirfd=-100 path=/no/such flags=0x80000 mode=0644");
+	assert_string_equal(info, "res=-2(ENOENT) dirfd=-100(AT_FDCWD) path=/no/such flags=0x80000 mode=0644");
 }
 
 static void fd_kinds_in_info(void **state)
