@@ -1,6 +1,6 @@
 #!/bin/sh
-# Views by file against what the workload did: a process in a container writes 100000, 12345 and
-# 1 bytes to three files in two directories (4096-byte writes), reads the first back (4096-byte
+# Views by file against what the workload did: a process in a container writes 100000, 12345, 1
+# and 5 bytes to four files in two directories (4096-byte writes), reads the first back (4096-byte
 # reads, the last one at its end returning 0) and fails N opens of a missing path. topfiles_bytes
 # holds each file to its bytes in and out, fdbytes_by fd.directory each directory to the sum of
 # its files', topfiles_errors the missing path to N ENOENT, topfiles_time each file to its calls
@@ -8,17 +8,20 @@
 # recorded at the same time. A file's time on replay equals the sum of the latencies of its reads
 # and writes in the event stream of the same capture (the view's other path to the same figures:
 # its filter, its rows; the calls' count pins which calls). scry top's files screen (f) shows a
-# container's file with the bytes it writes each second.
+# container's file with the bytes it writes each second. A fourth file's name carries a terminal
+# escape and a newline: escaped in JSON and text alike (as every output does), one row each.
 . tests/lib/common.sh
-plan 15
+plan 16
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 tag=$$ N=777
 name=fv-$tag
 # What the helper does, as rows: file -> (bytes in, bytes out, calls).
-FILES="{'/tmp/d1/a': (100000, 100000, 25 + 26), '/tmp/d1/b': (0, 12345, 4), '/tmp/d2/c': (0, 1, 1)}"
-DIRS="{'/tmp/d1': (100000, 112345), '/tmp/d2': (0, 1)}"
+evil=$(printf '/tmp/d2/e\033[31m\nx')
+FILES="{'/tmp/d1/a': (100000, 100000, 25 + 26), '/tmp/d1/b': (0, 12345, 4), '/tmp/d2/c': (0, 1, 1),
+	r'/tmp/d2/e\x1b[31m\x0ax': (0, 5, 1)}"
+DIRS="{'/tmp/d1': (100000, 112345), '/tmp/d2': (0, 6)}"
 
 VIEWS=
 EXTRA_CLEANUP='[ -n "$VIEWS" ] && kill -KILL $VIEWS 2>/dev/null; docker_cleanup'
@@ -63,7 +66,7 @@ done
 view fp $I proc.name=files_rw -c fdbytes_by fd.name || { not_ok "scry starts"; finish; }
 view cap -w "$TMP/cap.scry" || { not_ok "scry -w starts"; finish; }
 out=$("$DOCKER" run --name "$name" --network none "$IMAGE" /h/files_rw 4096 /tmp/d1/a $N \
-	/tmp/d2/missing /tmp/d1/a=100000 /tmp/d1/b=12345 /tmp/d2/c=1)
+	/tmp/d2/missing /tmp/d1/a=100000 /tmp/d1/b=12345 /tmp/d2/c=1 "$evil=5")
 vrc="files_rw=$? read=${out#* }"
 sleep 0.5
 for n in fb ft fe fd fp cap; do stop_view $n; done
@@ -73,13 +76,13 @@ assert st[1] == 'read=100000' and all(x.endswith('=0') for x in st[:1] + st[2:])
 print('ok')"
 
 # --- live ------------------------------------------------------------------------------------------
-pycheck "live topfiles_bytes: each file's bytes in and out exactly (100000/100000, 0/12345, 0/1)" "
+pycheck "live topfiles_bytes: each file's bytes in and out exactly (100000/100000, 0/12345, 0/1, 0/5)" "
 r = rows('fb.out', 'fd.name')
 for f, (i, o, c) in FILES.items():
     assert f in r, (f, sorted(r))
     assert (r[f]['io.bytes_in'], r[f]['io.bytes_out'], r[f]['io.bytes']) == (i, o, i + o), (f, r[f])
 print('ok')"
-pycheck "live fdbytes_by fd.directory: each directory the sum of its files' (/tmp/d1 100000/112345, /tmp/d2 0/1)" "
+pycheck "live fdbytes_by fd.directory: each directory the sum of its files' (/tmp/d1 100000/112345, /tmp/d2 0/6)" "
 r = rows('fd.out', 'fd.directory')
 for d, (i, o) in DIRS.items():
     assert d in r and (r[d]['io.bytes_in'], r[d]['io.bytes_out']) == (i, o), (d, r.get(d), sorted(r))
@@ -89,12 +92,12 @@ r = rows('fe.out', 'fd.name')
 m = r.get('/tmp/d2/missing')
 assert m and m['errors'] == $N and m['errnos'] == 'ENOENT:$N', (m, sorted(r))
 print('ok')"
-pycheck "live topfiles_time: each file's calls exactly (51, 4, 1), each with time spent" "
+pycheck "live topfiles_time: each file's calls exactly (51, 4, 1, 1), each with time spent" "
 r = rows('ft.out', 'fd.name')
 for f, (i, o, c) in FILES.items():
     assert f in r and r[f]['io.calls'] == c and r[f]['io.time_ns'] > 0, (f, r.get(f))
 print('ok')"
-pycheck "live, per process (proc.name=files_rw -c fdbytes_by fd.name): the same three files exactly" "
+pycheck "live, per process (proc.name=files_rw -c fdbytes_by fd.name): the same four files exactly" "
 r = rows('fp.out', 'fd.name')
 for f, (i, o, c) in FILES.items():
     assert f in r and (r[f]['io.bytes_in'], r[f]['io.bytes_out']) == (i, o), (f, r.get(f), sorted(r))
@@ -137,14 +140,21 @@ for f, (i, o, c) in FILES.items():
     print('# %s: view %d ns in %d calls, stream %d ns in %d' % (f, r[f]['io.time_ns'], r[f]['io.calls'], sum(lat[f]), len(lat[f])))
     assert r[f]['io.time_ns'] == sum(lat[f]) > 0 and r[f]['io.calls'] == len(lat[f]) == c, (f, r[f])
 print('ok')"
-# The text table: BYTES IN OUT BYTES/S FILE, the file last and whole.
-pycheck "text table: a row per file, bytes, in and out, the file name last" "
+# The text table: BYTES IN OUT BYTES/S FILE, the file last and whole, escaped.
+pycheck "text table: a row per file, bytes, in and out, the file name last (escaped)" "
 got = {}
-for l in open('$TMP/rfb.txt'):
+for l in open('$TMP/rfb.txt', encoding='latin-1'):
     w = l.split()
-    if len(w) == 5 and w[4] in FILES:
+    if len(w) == 5 and w[4].startswith('/tmp/d'):
         got[w[4]] = tuple(map(int, w[0:3]))
-assert got == {f: (i + o, i, o) for f, (i, o, c) in FILES.items()}, got
+want = {f: (i + o, i, o) for f, (i, o, c) in FILES.items()}
+assert got == want, (got, want)
+print('ok')"
+pycheck "the hostile name: escaped in JSON and text, no raw escape, no line of its own" "
+assert r'/tmp/d2/e\x1b[31m\x0ax' in rows('rfb.out', 'fd.name')
+for f in ('rfb.txt', 'rfb.out', 'fb.out'):
+    t = open('$TMP/' + f, 'rb').read()
+    assert b'\x1b' not in t and not any(l.startswith(b'x') for l in t.split(b'\n')), (f, t)
 print('ok')"
 
 "$SCRY" -L topfiles_bytes >"$TMP/L" 2>&1
