@@ -92,8 +92,9 @@ enum view_flags {
 	 * (count mode, view_net_sums) instead of sending a record per send and receive.
 	 */
 	VF_NET_SUMS = 1 << 2,
+	VF_FDS = 1 << 3,	/* its keys or figures read the fd tables (fd.name...) */
 	/* KEY_FIELD: the field comes from the command line (-c fdbytes_by FIELD): view_bind. */
-	VF_FIELD_ARG = 1 << 3,
+	VF_FIELD_ARG = 1 << 4,
 };
 
 /* KEY_FIELD: which syscall exits count (before its `where` and its field are read). */
@@ -140,6 +141,11 @@ bool view_needs_enters(const struct view_desc *v, const struct filter *f);
  * calls would (a port, a socket, a thread, a time, what an exec changes).
  */
 bool view_net_sums(const struct view_desc *v, const struct filter *f);
+/*
+ * Whether a view (NULL: the event stream) with this filter needs the fd tables: a VF_FDS view,
+ * or a filter on what they name (fd.name, fd.type, a stream socket's ends...).
+ */
+bool view_needs_fds(const struct view_desc *v, const struct filter *f);
 
 /*
  * A figure: how its value is computed from a row's counters, and how each renderer shows it.

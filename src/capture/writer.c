@@ -48,7 +48,26 @@ static bool lifecycle(uint16_t type)
  */
 static bool kept(uint16_t type)
 {
-	return lifecycle(type) || type == SCRY_REC_SOCK_STATE || type == SCRY_REC_SOCK_SEED;
+	return lifecycle(type) || type == SCRY_REC_SOCK_STATE || type == SCRY_REC_SOCK_SEED ||
+	       type == SCRY_REC_FD_SEED;
+}
+
+/*
+ * And the calls that change a process's fd table or cwd (open, close, dup, pipe, chdir...; a
+ * socket call's addresses), for the same reason: a replay names the fds of the calls that
+ * matched only if it saw them made.
+ */
+static bool fd_state(const union scry_rec *r)
+{
+	const struct syscall_desc *d;
+
+	if (r->h.type != SCRY_REC_SYS_EXIT || r->h.size < SCRY_SYS_EXIT_ARGS ||
+	    !(d = syscall_desc(syscall_native(r->exit.nr))))
+		return false;
+	/* connect, bind, listen: a socket's addresses; not every datagram's peer */
+	return (d->fdop && r->exit.ret >= 0) || (d->fdop == FDOP_CLOSE && r->exit.ret == -EINTR) ||
+	       ((d->role == SCR_CLIENT || d->role == SCR_SERVER) && r->exit.ret >= 0 &&
+		(r->exit.xflags & SCRY_SX_SOCK));
 }
 
 /* --- the consumer side ------------------------------------------------------------------------- */
@@ -355,7 +374,7 @@ static int cap_event(void *ctx, const struct scry_event *ev, bool matched)
 		return settle(w);
 	}
 	w->pair = first_half ? r : NULL;
-	w->pair_written = matched || kept(r->h.type);
+	w->pair_written = matched || kept(r->h.type) || fd_state(r);
 	/* A filtered capture keeps every process's lifecycle, so that names stay right. */
 	if (w->pair_written)
 		put(w, ev);

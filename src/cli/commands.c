@@ -126,9 +126,11 @@ int run__add_output(struct run *r)
 	};
 	void *pr;
 
-	if (o->view && !strcmp(o->view, "lscontainers"))
+	if (o->view && !strcmp(o->view, "lscontainers")) {
+		pipeline__set_fds(r->pl, false);
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
+	}
 	if (o->view) {
 		struct view_sink_opts vo = {
 			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
@@ -143,6 +145,8 @@ int run__add_output(struct run *r)
 		/* A list (netstat) is what is there at the end: once. */
 		if (vo.view->flags & VF_LIST)
 			vo.interval = 0;
+		/* fd tables cost an allocation per open: kept only for a view that reads them */
+		pipeline__set_fds(r->pl, view_needs_fds(vo.view, vo.filter));
 		return run__add_sink(r, &view_sink_ops, view_sink__new(&vo, run__ctx(r)));
 	}
 	pr = printer__new(&po);

@@ -122,6 +122,7 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 {
 	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
 	struct reorder_stats ro;
+	struct fdtab_stats fds;
 
 	log_info("%llu events captured, %llu dropped (%.2f%%), %.2f s",
 		 (unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
@@ -137,6 +138,13 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 		log_info("%llu notices of cgroups made or removed were lost (the ring was "
 			 "full): containers that lived only milliseconds may show as the host",
 			 (unsigned long long)st->ctl_dropped);
+	fdtab__stats(&fds);
+	if (fds.full)
+		log_info("%llu fds were left unnamed: the fd table was full (%u per process, %u in "
+			 "all)", (unsigned long long)fds.full, FDTAB_PROC_MAX, FDTAB_TOTAL_MAX);
+	log_debug("fd tables: %llu fds of %llu tables, %llu bytes of names",
+		  (unsigned long long)fds.fds, (unsigned long long)fds.tables,
+		  (unsigned long long)fds.name_bytes);
 }
 
 /*

@@ -37,6 +37,7 @@ struct pipeline {
 	struct pending_sum *sums;
 	size_t nsums, sum_head, sums_cap;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
+	bool no_fds;		/* the fd tables are not kept (no output reads them) */
 };
 
 struct pending_sum {
@@ -172,7 +173,8 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 
 	if (pl->ctx.procs) {
 		proctab__apply(pl->ctx.procs, ev);
-		fdtab__apply(pl->ctx.procs, ev);
+		if (!pl->no_fds)
+			fdtab__apply(pl->ctx.procs, ev);
 	}
 	/* A sum names no socket. */
 	if (pl->ctx.socks && (evt_table[ev->type].flags & EVF_NET) && !ev->sum_calls)
@@ -202,8 +204,13 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 		set_status(pl, SINK_DONE);
 after:
 	/* A close's line still names the fd it closes: the entry goes once every sink saw it. */
-	if (pl->ctx.procs)
+	if (pl->ctx.procs && !pl->no_fds)
 		fdtab__after(pl->ctx.procs, ev);
+}
+
+void pipeline__set_fds(struct pipeline *pl, bool on)
+{
+	pl->no_fds = !on;
 }
 
 /*

@@ -42,4 +42,28 @@ void thread_died(struct proctab *pt, struct scry_thread *t, uint64_t ts);
 struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid);
 struct scry_thread *procfs_seed_thread(struct proctab *pt, struct scry_proc *p, uint32_t tid);
 
+/* --- fdtab.c: the fd tables' entries, for their upkeep in fdops.c ---------------------------- */
+struct fdtab {
+	uint32_t refs;		/* processes holding it */
+	struct hashmap *map;	/* fd -> struct scry_fd */
+};
+/* The entry for `fd`, emptied if it was there (an fd reused); NULL at a bound (counted). */
+struct scry_fd *fdt_fd_new(struct fdtab *t, int64_t fd);
+void fdt_fd_del(struct fdtab *t, int64_t fd);
+void fdt_fd_free(struct scry_fd *f);
+/* A copy of `src` as `fd` of `t` (dup, fork); close-on-exec is the fd's, not the file's. */
+struct scry_fd *fdt_fd_copy(struct fdtab *t, int64_t fd, const struct scry_fd *src);
+void fdt_set_name(struct scry_fd *f, const char *s, size_t n);
+/* The process's table, made if it has none (NULL: out of memory). */
+struct fdtab *fdt_tab_of(struct scry_proc *p);
+/* The process's own table, copied first if shared (exec, unshare). */
+struct fdtab *fdt_tab_own(struct scry_proc *p);
+struct fdtab *fdt_tab_clone(const struct fdtab *src);
+/* Close the fds `pred` picks, or mark them close-on-exec. */
+void fdt_tab_sweep(struct fdtab *t, bool (*pred)(const struct scry_fd *f, const void *arg),
+		   const void *arg, bool cloexec);
+uint8_t fdt_type_of_kind(uint8_t kind);		/* enum scry_fd_kind -> enum scry_fd_type */
+uint8_t fdt_type_of_family(uint64_t family);	/* AF_* -> enum scry_fd_type */
+const char *fdt_anon_name(uint8_t type);	/* "anon_inode:[eventfd]", or NULL */
+
 #endif /* SCRY_STATE_INTERNAL_H */

@@ -173,22 +173,22 @@ const struct view_desc view_table[] = {
 	  KEY_NETSTAT, (const uint8_t[]){ FIG__MAX }, FIG__MAX, NEED_NET, VF_ALL_ROWS | VF_LIST },
 	{ "topfiles_bytes", "bytes read and written per file (fd.name of a regular file)", KEY_FIELD,
 	  FIGS(FIG_IO_TOTAL, FIG_IO_IN, FIG_IO_OUT, FIG_IO_PS), FIG_IO_TOTAL, NEED_SYSCALLS,
-	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	  VF_FDS, .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
 	{ "topfiles_time", "time spent in reads and writes per file (their latency), calls", KEY_FIELD,
 	  FIGS(FIG_IO_TIME, FIG_IO_CALLS), FIG_IO_TIME, NEED_SYSCALLS | NEED_LATENCY,
-	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	  VF_FDS, .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
 	{ "topfiles_errors", "failed calls per file (a path, or an fd of a file), with the top errors",
 	  KEY_FIELD, FIGS(FIG_ERRORS, FIG_ERRORS_PS, FIG_TOP_ERRNOS), FIG_ERRORS, NEED_SYSCALLS,
-	  .field = "fd.name", .where = FILE_ERRORS, .counts = VC_ERRORS, .cols = file_cols },
+	  VF_FDS, .field = "fd.name", .where = FILE_ERRORS, .counts = VC_ERRORS, .cols = file_cols },
 	{ "fdbytes_by", "bytes read and written by the read/write family on any fd, per value of FIELD",
 	  KEY_FIELD, FIGS(FIG_IO_TOTAL, FIG_IO_IN, FIG_IO_OUT, FIG_IO_PS), FIG_IO_TOTAL,
-	  NEED_SYSCALLS, VF_FIELD_ARG, .counts = VC_IO },
+	  NEED_SYSCALLS, VF_FDS | VF_FIELD_ARG, .counts = VC_IO },
 	{ "fdtime_by", "time spent in the read/write family on any fd (latency), per value of FIELD",
 	  KEY_FIELD, FIGS(FIG_IO_TIME, FIG_IO_CALLS), FIG_IO_TIME, NEED_SYSCALLS | NEED_LATENCY,
-	  VF_FIELD_ARG, .counts = VC_IO },
+	  VF_FDS | VF_FIELD_ARG, .counts = VC_IO },
 	/* The top's files screen: topfiles_bytes as rates, in 80 columns. */
 	{ "files", "bytes per second read and written per file", KEY_FIELD,
-	  FIGS(FIG_IO_PS, FIG_IO_IN_PS, FIG_IO_OUT_PS), FIG_IO_TOTAL, NEED_SYSCALLS,
+	  FIGS(FIG_IO_PS, FIG_IO_IN_PS, FIG_IO_OUT_PS), FIG_IO_TOTAL, NEED_SYSCALLS, VF_FDS,
 	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
@@ -244,4 +244,14 @@ bool view_net_sums(const struct view_desc *v, const struct filter *f)
 	};
 
 	return v && (v->flags & VF_NET_SUMS) && filter__uses_only(f, sum_fields);
+}
+
+bool view_needs_fds(const struct view_desc *v, const struct filter *f)
+{
+	static const char *const fd_fields[] = {
+		"fd.name", "fd.type", "fd.typechar", "fd.directory", "fd.filename", "fd.ino",
+		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", NULL
+	};
+
+	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);
 }

@@ -201,9 +201,15 @@ rep fr.p -r "$TMP/f.scry" -p '%evt.type %proc.name %proc.cmdline' evt.type=getpp
 checkall "filtered capture: exit 0 (got $frc); the loop's 40000 events carry its name and command line (its exec was kept)" \
 	'[ $frc -eq 0 ] && replayed fr.p && [ "$(grep -c "^getppid getppid_loop getppid_loop 20000\$" "$TMP/fr.p")" -eq 40000 ]'
 rep fr.types -r "$TMP/f.scry" -p '%evt.type'
-checkall "filtered capture: only matching events besides process lifecycle and TCP state changes" \
+# (and the calls that change fd tables, so that fds replay named: issue 12)
+fdcalls='open\|openat\|openat2\|creat\|close\|close_range\|dup\|dup2\|dup3\|fcntl\|socket\|socketpair'
+fdcalls="$fdcalls"'\|pipe\|pipe2\|accept\|accept4\|connect\|bind\|listen\|eventfd\|eventfd2\|timerfd_create'
+fdcalls="$fdcalls"'\|signalfd\|signalfd4\|epoll_create\|epoll_create1\|inotify_init\|inotify_init1'
+fdcalls="$fdcalls"'\|memfd_create\|pidfd_open\|pidfd_getfd\|userfaultfd\|io_uring_setup\|perf_event_open'
+fdcalls="$fdcalls"'\|fanotify_init\|chdir\|fchdir\|unshare\|bpf'
+checkall "filtered capture: only matching events besides process lifecycle, TCP state changes and fd table changes" \
 	'replayed fr.types && [ "$(grep -c "^getppid\$" "$TMP/fr.types")" -ge 40000 ] &&
-	 ! grep -qv "^\(getppid\|procfork\|procexec\|procexit\|procrename\|sockstate\)\$" "$TMP/fr.types"'
+	 ! grep -qv "^\(getppid\|procfork\|procexec\|procexit\|procrename\|sockstate\|$fdcalls\)\$" "$TMP/fr.types"'
 
 # --- -r with -w: a replay re-recorded, filtered, still with names (the engine is stopped) ----------------
 "$SCRY" -r "$cap" -w "$TMP/re.scry" "container.name=$name" >"$TMP/re.out" 2>"$TMP/re.err"

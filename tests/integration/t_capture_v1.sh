@@ -12,8 +12,11 @@
 plan 11
 
 fx=tests/data/capture-1.0
-# The JSON output of that scry (620 kB), by its SHA-256 rather than committed whole.
-json_sha=1eb70355744238fc55ea5cd0be72da9fa749ed508d39641e564d2bd077c033cc
+# The JSON output of that scry (620 kB), by its SHA-256 rather than committed whole. Issue 12
+# changed what a replay prints for it, deliberately: fds named from the fd table the replay
+# rebuilds (fd=20(<f>/usr/share/zoneinfo/UTC)), dirfd=-100(AT_FDCWD) as sysdig; the text and
+# the hash were taken again from this scry, after reading the diff.
+json_sha=b5146552925fecb3b24799f38ea85e6eca364c5eb9b13cfa3622954a547bf719
 
 TZ=UTC "$SCRY" -r $fx.scry >"$TMP/txt" 2>"$TMP/err"
 check "a 1.0 file replays with status 0" [ $? -eq 0 ]

@@ -2,8 +2,9 @@
 # The socket syscalls show their socket's addresses as sysdig does, fd=3(<4t>127.0.0.1:40000->
 # 127.0.0.1:8080), read from the socket at the call's exit: bind, listen, connect, accept4,
 # sendto, recvfrom, sendmsg, recvmsg, over TCP and UDP on 127.0.0.1 and ::1 and over a unix socket, with the
-# ports and fds the workload itself chose and reports. fd.cip/cport/sip/sport/is_server name the
-# ends by who connected and who accepted. Live, and replayed from a capture, the same. Loopback
+# ports and fds the workload itself chose and reports; the listening fd of accept4 named by the
+# fd table (issue 12). fd.cip/cport/sip/sport/is_server name the ends by who connected and who
+# accepted. Live, and replayed from a capture, the same. Loopback
 # only.
 . tests/lib/common.sh
 plan 8
@@ -83,9 +84,9 @@ tcp_lines() { # tcp_lines K LADDR: the TCP calls of family K, the address as pri
 	echo "listen res=0 fd=$l(<${k}t>$h:$P) backlog=4"
 	echo "bind res=0 fd=$c(<${k}t>$h:$CP) addr=0x"
 	echo "connect res=0 fd=$c(<${k}t>$h:$CP->$h:$P) addr=0x"
-	echo "accept4 res=$a fd=$a(<${k}t>$h:$CP->$h:$P) lfd=$l(<s>) addr=0x"
+	echo "accept4 res=$a fd=$a(<${k}t>$h:$CP->$h:$P) lfd=$l(<${k}t>$h:$P) addr=0x"
 	echo "sendto res=10 fd=$c(<${k}t>$h:$CP->$h:$P) buf=0x"
-	echo "recvfrom res=10 fd=$a(<${k}t>$h:$P->$h:$CP) buf=0x"
+	echo "recvfrom res=10 fd=$a(<${k}t>$h:$CP->$h:$P) buf=0x"
 	echo "sendto res=7 fd=$(fd u1$1)(<${k}u>$h:$U1->$h:$U2) buf=0x"
 	echo "recvfrom res=7 fd=$(fd u2$1)(<${k}u>$h:$U1->$h:$U2) buf=0x"
 	echo "sendmsg res=5 fd=$(fd u1$1)(<${k}u>$h:$U1->$h:$U2) msg=0x"
@@ -96,7 +97,7 @@ tcp_lines 6 '[::1]' >"$TMP/want6"
 want "$TMP/live" "IPv4: bind, listen, connect, accept4, send and receive calls show their socket's addresses" "$TMP/want4"
 want "$TMP/live" "IPv6 (::1): the same with [::1]" "$TMP/want6"
 printf '%s\n' "bind res=0 fd=$(fd lu)(<u>$SOCKP) addr=0x" "connect res=0 fd=$(fd cu)(<u>$SOCKP) addr=0x" \
-	"accept4 res=$(fd au) fd=$(fd au)(<u>$SOCKP) lfd=$(fd lu)(<s>) addr=0x" >"$TMP/wantu"
+	"accept4 res=$(fd au) fd=$(fd au)(<u>$SOCKP) lfd=$(fd lu)(<u>$SOCKP) addr=0x" >"$TMP/wantu"
 want "$TMP/live" "unix: bind, connect and accept4 show the socket's name" "$TMP/wantu"
 
 # The fields: the client is who connected (and who sent the datagram), the server who accepted.
@@ -111,8 +112,11 @@ f_lines() { # f_lines K LIP (as fd.*ip print it)
 f_lines 4 127.0.0.1 >"$TMP/fwant"
 f_lines 6 ::1 >>"$TMP/fwant"
 want "$TMP/flive" "fd.cip/cport/sip/sport/is_server, fd.lport/rport, fd.l4proto of connect, accept4, listen, recvfrom, sendmsg" "$TMP/fwant"
-check "a stream socket's send does not say which end it is: no fd.is_server on TCP sendto" \
-	[ "$(grep -c "^sendto $(fd c4) <NA> <NA> <NA> <NA> <NA> $CP $P tcp ip 127.0.0.1\$" "$TMP/flive")" -eq 1 ]
+# A stream socket's send or receive does not say which end it is; the fd table does (issue 12):
+# the client's sendto and the server's recvfrom name the same client and server.
+check "a stream socket's send and receive: the ends the fd table saw connect and accept" \
+	[ "$(grep -c "^sendto $(fd c4) 127.0.0.1 $CP 127.0.0.1 $P 0 $CP $P tcp ip 127.0.0.1\$" "$TMP/flive")" -eq 1 -a \
+	  "$(grep -c "^recvfrom $(fd a4) 127.0.0.1 $CP 127.0.0.1 $P 1 $P $CP tcp ip 127.0.0.1\$" "$TMP/flive")" -eq 1 ]
 
 # The capture replays the same lines, every one.
 "$SCRY" -r "$TMP/calls.scry" -p "$fmt" "$calls" >"$TMP/rp" 2>"$TMP/rp.err"

@@ -302,6 +302,8 @@ static void field_views_are_whole(void **state)
 			continue;
 		}
 		n++;
+		/* fd.name, fd.type in their filters, any fd.* field for fdbytes_by */
+		assert_true(v->flags & VF_FDS);
 		assert_true(v->counts);
 		assert_true(v->needs & NEED_SYSCALLS);
 		assert_int_equal(view_needs_enters(v, NULL), !!(v->needs & NEED_LATENCY));
@@ -425,6 +427,35 @@ static void rows_per_value(void **state)
 	free(t);
 }
 
+/* fd tables only where something reads them: the stream, VF_FDS views, fd filters. */
+static void fd_tables_only_where_read(void **state)
+{
+	static const struct { const char *view, *filter; bool fds; } cases[] = {
+		{ "topcontainers_cpu", NULL, false },
+		{ "topprocs_syscalls", "proc.name=nginx and evt.type=openat", false },
+		{ "topcontainers_file", "fd.name startswith /etc", true },
+		{ "topprocs_syscalls", "not fd.directory=/tmp", true },
+		{ "topcontainers_net", "fd.is_server=1", true },
+		{ "topconns", "fd.rport=80", false },
+	};
+	size_t i;
+
+	assert_true(view_needs_fds(NULL, NULL));	/* the event stream names every fd */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter_error e;
+		struct filter *f = cases[i].filter ? filter__new(cases[i].filter, &e) : NULL;
+
+		assert_true(!cases[i].filter || f);
+		if (view_needs_fds(view_lookup(cases[i].view), f) != cases[i].fds)
+			fail_msg("%s %s: want fds %d", cases[i].view,
+				 cases[i].filter ? cases[i].filter : "", cases[i].fds);
+		filter__free(f);
+	}
+	for (i = 0; i < view_count; i++)
+		if (view_table[i].flags & VF_FDS)
+			assert_true(view_needs_fds(&view_table[i], NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +467,7 @@ int main(void)
 		cmocka_unit_test(empty_view_renders),
 		cmocka_unit_test(sums_count_as_their_calls),
 		cmocka_unit_test(net_sums_only_where_a_sum_answers),
+		cmocka_unit_test(fd_tables_only_where_read),
 		cmocka_unit_test(field_views_are_whole),
 		cmocka_unit_test(bind_names_the_column),
 		cmocka_unit_test(rows_per_value),
