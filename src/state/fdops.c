@@ -77,7 +77,8 @@ static void on_open(struct scry_proc *p, const struct scry_event *ev,
 	set_cloexec(f, oflags & O_CLOEXEC);
 	if (!whole)
 		f->flags |= FDE_RELATIVE;
-	if (ev->rec->h.flags & SCRY_HF_TRUNC)
+	/* the path argument cut by BPF, or the cwd and path together past PATH_MAX */
+	if ((ev->rec->h.flags & SCRY_HF_TRUNC) || b.len >= sizeof(buf) - 1)
 		f->flags |= FDE_TRUNC;
 	if (xf) {
 		f->ino = xf->ino;
