@@ -10,6 +10,7 @@
 struct scry_opts {
 	const char *command;	/* in commands.c's table: "stream" (-c too), "top", "read"... */
 	const char *view;	/* -c VIEW */
+	const char *view_arg;	/* -c VIEW FIELD: the word after a view grouped by a field */
 	double interval;	/* --interval SECS for views; 0: one table for the whole run */
 	unsigned int top;	/* --top N rows of a view table */
 	const char *write_path;	/* -w FILE */

@@ -409,6 +409,7 @@ enum scry_fd_seed_xflags {
 	SCRY_FDS_SOCK = 1 << 0,	/* name[] holds a struct scry_sock_addr (+ unix name), not a path */
 	SCRY_FDS_CLOEXEC = 1 << 1, /* the fd is closed at exec (fdinfo's flags have O_CLOEXEC) */
 	SCRY_FDS_TRUNC = 1 << 2, /* the name was cut at SCRY_FD_NAME_MAX */
+	SCRY_FDS_SERVER = 1 << 3, /* a connected socket's server end (accepted): FDE_SERVER */
 };
 
 /*

@@ -85,6 +85,7 @@ const struct run_ctx *pipeline__ctx(const struct pipeline *pl);
 /* The filter (owned from now on, NULL: accept all) and -n (0: no limit). */
 /* Keep the fd tables (the default), or not: no output reads them. */
 void pipeline__set_fds(struct pipeline *pl, bool on);
+bool pipeline__fds(const struct pipeline *pl);
 void pipeline__set_filter(struct pipeline *pl, struct filter *f, uint64_t limit);
 const struct filter *pipeline__filter(const struct pipeline *pl);
 /* When the recording began, how far a CPU slice reaches back (0: unknown), and live or not. */

@@ -306,5 +306,34 @@ const char *fd_type_name(uint8_t type);
 /* An entry of the table as a seed record of process `p` at `ts`; false if it does not fit. */
 bool fd_seed_of(const struct scry_proc *p, const struct scry_fd *f, uint64_t ts,
 		struct scry_rec_fd_seed *r);
+/* Its cwd as a seed record (fd SCRY_FD_CWD); false if it has none or it does not fit. */
+bool fd_seed_cwd(const struct scry_proc *p, uint64_t ts, struct scry_rec_fd_seed *r);
+
+/*
+ * Reading procfs: every process's fds (but `self`'s) and its cwd, one record each, handed to
+ * `emit` (which fills the header's comm and cgroup; nonzero stops the scan and is returned).
+ * Types from /proc's link text and the target's mode; open flags from fdinfo; a socket's
+ * addresses from its network namespace's /proc/PID/net tables (tcp, tcp6, udp, udp6, unix,
+ * netlink), by inode. An fd or a process gone meanwhile is skipped: /proc changes under us.
+ * Past `proc_max` fds of one process or `total_max` in all (0: FDTAB_PROC_MAX, FDTAB_TOTAL_MAX)
+ * the rest are counted in `skipped`, not read.
+ */
+struct fd_seed_opts {
+	const char *procfs;
+	uint32_t self;		/* a pid to leave out (scry itself); 0: none */
+	uint32_t proc_max;
+	uint64_t total_max;
+	uint64_t ts;		/* the records' time */
+	int (*emit)(void *ctx, struct scry_rec_fd_seed *r);
+	void *ctx;
+};
+struct fd_seed_stats {
+	uint32_t procs;		/* processes whose fds were read */
+	uint64_t fds;		/* records made, cwds included */
+	uint64_t skipped;	/* fds past a bound */
+	uint64_t socks;		/* sockets named from the net tables */
+};
+/* 0, emit's nonzero, or -errno when procfs cannot be read at all. */
+int fd_seed_scan(const struct fd_seed_opts *o, struct fd_seed_stats *st);
 
 #endif /* SCRY_STATE_H */

@@ -32,6 +32,7 @@ enum view_key {
 	KEY_CONN,		/* one row per socket (its cookie), with its tuple and process */
 	KEY_NETSTAT,		/* one row per open IP socket: a snapshot of the socket table */
 	KEY_PORT,		/* one row per local port and protocol of the server ends */
+	KEY_FIELD,		/* one row per value of the view's field (fd.name: per file) */
 	KEY__MAX
 };
 
@@ -63,6 +64,14 @@ enum figure {
 	FIG_CONNS,		/* TCP connections established (either side) */
 	FIG_NET_IN_PS,		/* bytes received per second */
 	FIG_NET_OUT_PS,		/* bytes sent per second */
+	FIG_IO_TOTAL,		/* bytes read and written by the read/write family (any fd) */
+	FIG_IO_IN,		/* read */
+	FIG_IO_OUT,		/* written */
+	FIG_IO_PS,		/* bytes per second, in + out */
+	FIG_IO_IN_PS,
+	FIG_IO_OUT_PS,
+	FIG_IO_TIME,		/* ns spent in read/write-family calls (their latency) */
+	FIG_IO_CALLS,		/* read/write-family calls */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -84,6 +93,14 @@ enum view_flags {
 	 */
 	VF_NET_SUMS = 1 << 2,
 	VF_FDS = 1 << 3,	/* its keys or figures read the fd tables (fd.name...) */
+	/* KEY_FIELD: the field comes from the command line (-c fdbytes_by FIELD): view_bind. */
+	VF_FIELD_ARG = 1 << 4,
+};
+
+/* KEY_FIELD: which syscall exits count (before its `where` and its field are read). */
+enum view_counts {
+	VC_IO = 1 << 0,		/* the read/write family (the syscall table's io class) */
+	VC_ERRORS = 1 << 1,	/* failed calls */
 };
 
 struct view_desc {
@@ -94,11 +111,25 @@ struct view_desc {
 	enum figure sort;	/* descending, ties by the key's order; FIG__MAX: the key's order */
 	uint32_t needs;
 	uint32_t flags;		/* enum view_flags */
+	/*
+	 * KEY_FIELD: the field whose values are the rows, what counts (enum view_counts) of the
+	 * events a filter expression `where` (NULL: all) lets through, and the key columns.
+	 */
+	const char *field;
+	const char *where;
+	uint8_t counts;
+	const struct key_col *cols;
 };
 
 extern const struct view_desc view_table[];
 extern const size_t view_count;
 const struct view_desc *view_lookup(const char *name);
+/*
+ * A VF_FIELD_ARG view grouped by `field` (checked: a field of the field table): a copy, with
+ * its key column named after the field, that the caller frees with free(). NULL and errno:
+ * EINVAL for an unknown field, ENOMEM.
+ */
+struct view_desc *view_bind(const struct view_desc *v, const char *field);
 struct filter;
 /* Whether a view (or the event stream, v NULL) with this filter needs syscall enters traced:
  * latency, or a filter on evt.dir, evt.latency or evt.num. */
@@ -159,6 +190,7 @@ extern const struct figure_desc figure_table[FIG__MAX];
  */
 enum key_col_flags {
 	COL_ALWAYS = 1 << 0,	/* JSON: "" when the field does not apply (else left out) */
+	COL_ROW_VALUE = 1 << 1,	/* KEY_FIELD: the row's own value of the field (view_row.val) */
 };
 struct field_desc;
 struct key_col {
@@ -189,6 +221,16 @@ struct key_desc {
 	const struct key_col *json, *text, *top;	/* each ends with { NULL } */
 };
 extern const struct key_desc key_table[KEY__MAX];
+enum col_set { COLS_JSON, COLS_TEXT, COLS_TOP };
+/* The key columns a view shows: its own (KEY_FIELD) or its key's. Each ends with { NULL }. */
+static inline const struct key_col *view_key_cols(const struct view_desc *v, enum col_set s)
+{
+	const struct key_desc *k = &key_table[v->key];
+
+	if (v->cols)
+		return v->cols;
+	return s == COLS_JSON ? k->json : s == COLS_TEXT ? k->text : k->top;
+}
 /* The field a column shows (NULL: unknown name, a bug the unit tests catch). */
 const struct field_desc *key_col_field(const struct key_col *c);
 /*
@@ -217,9 +259,11 @@ struct view_row {
 	struct sock_tuple tuple;		/* KEY_CONN: the socket's, as the socket table knows it */
 	bool has_tuple;
 	uint8_t sk_state, sk_role;		/* KEY_NETSTAT: its TCP state, enum sock_role */
+	struct field_val *val;			/* KEY_FIELD: the field's value (owned) */
 	/* the figures */
 	uint64_t cpu_ns, syscalls, errors, lat_ns, lat_n, read, written, procs;
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;
+	uint64_t io_in, io_out, io_ns, io_calls;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
@@ -322,6 +366,7 @@ struct view_sink_opts {
 	bool json;
 	int fd;
 	const struct filter *filter;	/* the run's: which processes a ps view lists */
+	const char *field;	/* a VF_FIELD_ARG view's (-c fdbytes_by FIELD): view_bind */
 };
 extern const struct sink_ops view_sink_ops;
 void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run);

@@ -44,7 +44,8 @@ static bool lifecycle(uint16_t type)
  * What a filtered capture keeps besides what matched: process lifecycles (names), and TCP state
  * changes, which name no task, so a filter on a process or container rarely matches them, but
  * tell the replay's socket table each connection's tuple (a few per connection); and the sockets
- * open before the recording, for the same reason (one each, at its start).
+ * and fds open before the recording, for the same reason (one each, at its start): a filter on
+ * fd.name must find the names of fds opened before the recording on replay too.
  */
 static bool kept(uint16_t type)
 {
@@ -278,6 +279,44 @@ static void put_socks(struct capture_writer *w)
 	}
 }
 
+/* One fd seed of process p into the file. */
+static void put_fd_seed(struct capture_writer *w, const struct scry_proc *p,
+			const struct scry_rec_fd_seed *rec)
+{
+	struct scry_event ev = {
+		.rec = (const union scry_rec *)rec, .type = SCRY_REC_FD_SEED, .ts = rec->h.ts,
+		.container = p->ctr_known ? p->container : NULL,
+	};
+
+	if (!ev.container && w->run->containers && p->cgid)
+		ev.container = containers__of_cgroup(w->run->containers, p->cgid, rec->h.ts);
+	put(w, &ev);
+}
+
+/*
+ * A next file's fds of every live process, and its cwd, as the first file has the ones open at
+ * the start: so that it replays alone with its fds named (the opens are in an earlier file). A
+ * table that processes share (CLONE_FILES) is written for each of them.
+ */
+static void put_fds(struct capture_writer *w)
+{
+	const struct run_ctx *run = w->run;
+	struct scry_rec_fd_seed *rec = &w->fd_rec;
+	const struct scry_fd *f;
+	struct scry_proc *p;
+	size_t pos = 0, fpos;
+
+	while (run && run->procs && (p = proctab__next_proc(run->procs, &pos))) {
+		if (p->dead)
+			continue;
+		if (fd_seed_cwd(p, run->last_ts, rec))
+			put_fd_seed(w, p, rec);
+		for (fpos = 0; p->fds && (f = fdtab__next(p->fds, &fpos));)
+			if (fd_seed_of(p, f, run->last_ts, rec))
+				put_fd_seed(w, p, rec);
+	}
+}
+
 /* At a record boundary (or a tick): start the next file if -C or -G says so. */
 static int maybe_rotate(struct capture_writer *w)
 {
@@ -294,8 +333,10 @@ static int maybe_rotate(struct capture_writer *w)
 	if (!due || (w->cur && w->cur->nitems && !handoff(w)))
 		return 0;
 	err = new_file(w, NULL);
-	if (!err)
+	if (!err) {
 		put_socks(w);
+		put_fds(w);
+	}
 	return err;
 }
 

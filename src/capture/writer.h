@@ -44,6 +44,7 @@ struct capture_writer {
 	struct cap_tables_fast fast;
 	const union scry_rec *pair;	/* a folded syscall whose enter half was just seen */
 	bool pair_written;
+	struct scry_rec_fd_seed fd_rec;	/* a next file's fd seeds are made here, one at a time */
 	bool started, closed;
 	bool published;			/* the first file has its name (-r -w: at the first match) */
 	bool discarded;			/* ... never had it: it was removed at the end */

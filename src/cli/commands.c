@@ -42,16 +42,28 @@ static int do_views(struct scry_opts *o)
 		log_err("unknown view '%s'; scry -L lists the views", o->filter);
 		return SCRY_EXIT_USAGE;
 	}
-	printf("%s: %s\n\nusage: scry -c %s [--interval SECS] [--top N] [-j] [FILTER]\n\n"
+	printf("%s: %s\n\nusage: scry -c %s%s [--interval SECS] [--top N] [-j] [FILTER]\n\n"
 	       "figures (JSON key, column, meaning); sorted by %s:\n", v->name, v->desc, v->name,
+	       v->flags & VF_FIELD_ARG ? " FIELD" : "",
 	       v->sort < FIG__MAX ? figure_table[v->sort].key : "none (as found)");
 	for (f = v->figures; *f != FIG__MAX; f++)
 		printf("  %-18s %-12s %s\n", figure_table[*f].key, figure_table[*f].header,
 		       figure_table[*f].desc);
 	printf("\nkeys:");
-	for (c = key_table[v->key].json; c->field; c++)
-		printf("%s %s", c == key_table[v->key].json ? "" : ",", c->field);
+	for (c = view_key_cols(v, COLS_JSON); c->field; c++)
+		printf("%s %s", c == view_key_cols(v, COLS_JSON) ? "" : ",", c->field);
+	if (v->flags & VF_FIELD_ARG)
+		printf(" FIELD (any field of scry -l, e.g. fd.directory: the JSON key is its name)");
 	printf("\n");
+	if (v->key == KEY_FIELD)
+		printf("counts: %s%s%s\n",
+		       v->counts & VC_IO ? "read/write-family calls (read, write, pread64, readv, "
+					   "sendfile, splice...; sendfile's bytes to its out fd, "
+					   "splice's to its in fd)" : "",
+		       v->counts == (VC_IO | VC_ERRORS) ? " and " : "",
+		       v->counts & VC_ERRORS ? "failed calls" : "");
+	if (v->where)
+		printf("of events where: %s\n", v->where);
 	if (v->flags & VF_LIST)
 		printf("JSON: one array of rows: [{keys and figures}]\n");
 	else
@@ -80,6 +92,7 @@ static int do_fields(struct scry_opts *o)
 static int check_usage(const struct scry_opts *o)
 {
 	struct printer_opts po = { .format = o->format, .fd = -1 };
+	const struct view_desc *v = NULL;
 	struct filter *f;
 	void *pr;
 	int err;
@@ -88,9 +101,18 @@ static int check_usage(const struct scry_opts *o)
 	filter__free(f);
 	if (err)
 		return err;
-	if (o->view && strcmp(o->view, "lscontainers") && !view_lookup(o->view) &&
+	if (o->view && strcmp(o->view, "lscontainers") && !(v = view_lookup(o->view)) &&
 	    !stream_view_lookup(o->view)) {
 		log_err("unknown view '%s'; scry -L lists the views", o->view);
+		return SCRY_EXIT_USAGE;
+	}
+	if (v && (v->flags & VF_FIELD_ARG) && !o->view_arg) {
+		log_err("%s groups by a field: scry -c %s FIELD [FILTER], e.g. -c %s fd.directory",
+			v->name, v->name, v->name);
+		return SCRY_EXIT_USAGE;
+	}
+	if (v && (v->flags & VF_FIELD_ARG) && !field_lookup(o->view_arg)) {
+		log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg, v->name);
 		return SCRY_EXIT_USAGE;
 	}
 	if (!o->format)
@@ -124,6 +146,7 @@ int run__add_output(struct run *r)
 		struct view_sink_opts vo = {
 			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
+			.field = o->view_arg,
 		};
 
 		if (!vo.view) {

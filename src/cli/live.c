@@ -108,6 +108,46 @@ cleanup:
 	free(found);
 }
 
+/* Each fd seed names its process as the table has it (comm, cgroup), then joins the stream. */
+static int push_fd_seed(void *ctx, struct scry_rec_fd_seed *rec)
+{
+	struct run *r = ctx;
+	struct scry_proc *p = r->procs ? proctab__proc(r->procs, rec->h.pid) : NULL;
+
+	if (p) {
+		memcpy(rec->h.comm, p->comm, SCRY_COMM_LEN);
+		rec->h.cgid = p->cgid;
+	}
+	return pipeline__record(r->pl, rec, rec->h.size);
+}
+
+/*
+ * The fds (and cwds) open before scry, from /proc, as records at the recording's start `at`: as
+ * the sockets, through the pipeline, so that the fd tables name them from the first event on and
+ * a capture holds them for its replay. Read after `at`: an fd opened or closed since has its
+ * event after the seed, which it then corrects.
+ */
+static void seed_fds(struct run *r, uint64_t at)
+{
+	struct fd_seed_opts fo = {
+		.procfs = "/proc", .self = getpid(), .ts = at, .emit = push_fd_seed, .ctx = r,
+	};
+	struct fd_seed_stats st;
+	uint64_t t0 = now_mono_ns();
+	int err = fd_seed_scan(&fo, &st);
+
+	if (err < 0 && !pipeline__status(r->pl))
+		log_warn("cannot read the fds open before scry (%s): they are named from their "
+			 "next open on", strerror(-err));
+	log_debug("%llu fds and cwds of %u processes open before scry (%llu sockets named), "
+		  "read in %.1f ms", (unsigned long long)st.fds, st.procs,
+		  (unsigned long long)st.socks, (now_mono_ns() - t0) / 1e6);
+	if (st.skipped)
+		log_warn("%llu fds open before scry are past the fd tables' bounds (%u per process, "
+			 "%u in all): their events show no name", (unsigned long long)st.skipped,
+			 FDTAB_PROC_MAX, FDTAB_TOTAL_MAX);
+}
+
 static int block_signals(sigset_t *set)
 {
 	sigemptyset(set);
@@ -263,6 +303,9 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	clock__set_wall_offset(boot_to_wall_offset());
 	if (r->net_io)
 		seed_socks(r, armed);
+	/* Something reads the fd tables, or a capture keeps the seeds for its replay. */
+	if (mode != SYSCALLS_OFF && (pipeline__fds(pl) || o->write_path))
+		seed_fds(r, armed);
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -11,6 +11,7 @@
 #include "scry/decode.h"
 #include "scry/filter.h"
 #include "scry/util.h"
+#include "scry/view.h"
 
 static const char usage[] =
 "\n"
@@ -30,6 +31,7 @@ static const char usage[] =
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
 "  -c VIEW               run a view instead of the stream (scry -L lists them)\n"
+"  -c VIEW FIELD         a view by any field: fdbytes_by, fdtime_by (-c fdbytes_by fd.directory)\n"
 "  -L                    list the views\n"
 "      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end;\n"
 "                        a list, as netstat, comes once, at the end)\n"
@@ -63,8 +65,11 @@ static const char usage[] =
 "  scry -c lscontainers            the containers running now, with their images\n"
 "  scry -c topprocs_cpu container.name=web   CPU per process of container web\n"
 "  scry -c netstat container.name=web        its open connections and listeners, now\n"
+"  scry -c topfiles_bytes container.name=web bytes read and written per file of container web\n"
+"  scry -c fdbytes_by fd.directory proc.pid=42  process 42's read/write bytes per directory\n"
 "  scry top                        containers: CPU, syscalls, file and network bytes per second;\n"
-"                                  Enter: a container's processes, c: its connections, Bksp: back\n"
+"                                  Enter: a container's processes, c: its connections, f: its\n"
+"                                  files, Bksp: back\n"
 "  scry -w cap.scry -M 60          record a minute; replay anywhere with scry -r cap.scry\n"
 "  scry -r cap.scry -w web.scry container.name=web   cut a capture down to one container\n"
 "\n"
@@ -287,6 +292,14 @@ static bool filter_word(const char *w)
 	return w[0] != '-' || !w[1] || isdigit((unsigned char)w[1]);
 }
 
+/* -c VIEW FIELD: a view grouped by a field named on the command line (fdbytes_by). */
+static bool takes_field(const char *view)
+{
+	const struct view_desc *v = view_lookup(view);
+
+	return v && (v->flags & VF_FIELD_ARG);
+}
+
 /*
  * Options go anywhere, before, between and after the words of the filter, as sysdig users
  * type them ("scry container.name=web -M 5"); "--" ends the options. getopt runs in order
@@ -341,6 +354,9 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		err = option(o, c, argv, i);
 		if (err)
 			goto out;
+		/* As sysdig's chisel arguments: -c fdbytes_by FIELD, the field right after it. */
+		if (c == 'c' && takes_field(o->view) && optind < argc && filter_word(argv[optind]))
+			o->view_arg = argv[optind++];
 	}
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];

@@ -213,6 +213,11 @@ void pipeline__set_fds(struct pipeline *pl, bool on)
 	pl->no_fds = !on;
 }
 
+bool pipeline__fds(const struct pipeline *pl)
+{
+	return !pl->no_fds;
+}
+
 /*
  * Decode one record and hand its events to the state layer, the filter and the sinks; `c` is
  * its container when already known (`known`).

@@ -77,7 +77,8 @@ static void on_open(struct scry_proc *p, const struct scry_event *ev,
 	set_cloexec(f, oflags & O_CLOEXEC);
 	if (!whole)
 		f->flags |= FDE_RELATIVE;
-	if (ev->rec->h.flags & SCRY_HF_TRUNC)
+	/* the path argument cut by BPF, or the cwd and path together past PATH_MAX */
+	if ((ev->rec->h.flags & SCRY_HF_TRUNC) || b.len >= sizeof(buf) - 1)
 		f->flags |= FDE_TRUNC;
 	if (xf) {
 		f->ino = xf->ino;
@@ -437,7 +438,8 @@ static void on_seed(struct proctab *pt, const struct scry_rec_fd_seed *r)
 	f->dev = r->dev;
 	f->ino = r->ino;
 	f->flags = FDE_SEEDED | (r->xflags & SCRY_FDS_CLOEXEC ? FDE_CLOEXEC : 0) |
-		   (r->xflags & SCRY_FDS_TRUNC ? FDE_TRUNC : 0);
+		   (r->xflags & SCRY_FDS_TRUNC ? FDE_TRUNC : 0) |
+		   (r->xflags & SCRY_FDS_SERVER ? FDE_SERVER : 0);
 	if ((r->xflags & SCRY_FDS_SOCK) && r->name_len >= sizeof(*a)) {
 		f->sock = true;
 		f->sa = *a;

@@ -24,6 +24,10 @@ struct aggr {
 	struct view_row **sorted;
 	size_t cap;
 	uint64_t seq;			/* rows made */
+	/* KEY_FIELD: the field that keys the rows, the view's own filter, the field's scratch */
+	const struct field_desc *field;
+	struct filter *where;
+	struct sbuf_mem scratch;
 };
 
 struct aggr *aggr__new(const struct view_desc *v)
@@ -40,11 +44,20 @@ struct aggr *aggr__new(const struct view_desc *v)
 	a->nr_clone[2] = syscall_lookup("fork");
 	a->nr_clone[3] = syscall_lookup("vfork");
 	a->rows = hashmap__new(256);
-	if (!a->rows) {
-		free(a);
-		return NULL;
+	if (!a->rows)
+		goto fail;
+	if (v->key == KEY_FIELD && v->field) {
+		struct filter_error err;
+
+		a->field = field_lookup(v->field);
+		/* The view table's own expression: one that does not compile is a bug. */
+		if (!a->field || (v->where && !(a->where = filter__new(v->where, &err))))
+			goto fail;
 	}
 	return a;
+fail:
+	aggr__free(a);
+	return NULL;
 }
 
 static void row_free(struct view_row *r)
@@ -53,6 +66,9 @@ static void row_free(struct view_row *r)
 		r->container->pins--;
 	free(r->args);
 	free(r->errnos);
+	if (r->val)
+		free((char *)r->val->str);
+	free(r->val);
 	free(r);
 }
 
@@ -78,6 +94,8 @@ void aggr__free(struct aggr *a)
 		row_free(v);
 	hashmap__free(a->rows);
 	free(a->sorted);
+	filter__free(a->where);
+	sbuf_mem__free(&a->scratch);
 	free(a);
 }
 
@@ -130,6 +148,80 @@ static struct view_row *row_add(struct aggr *a, uint64_t key, struct scry_contai
 	if (p)
 		set_proc(r, p);
 	if (hashmap__set(a->rows, key, r)) {
+		row_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* FNV-1a over a value's type and its bytes (or number). */
+static uint64_t val_hash(const struct field_val *v)
+{
+	const unsigned char *p = v->type == FT_STR ? (const void *)v->str :
+				 v->type == FT_U64 ? (const void *)&v->u : (const void *)&v->s;
+	size_t n = v->type == FT_STR ? v->len : sizeof(uint64_t), i;
+	uint64_t h = 0xcbf29ce484222325ULL ^ v->type;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool val_eq(const struct field_val *a, const struct field_val *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == FT_STR)
+		return a->len == b->len && !memcmp(a->str, b->str, a->len);
+	return a->type == FT_U64 ? a->u == b->u : a->s == b->s;
+}
+
+static struct field_val *val_dup(const struct field_val *v)
+{
+	struct field_val *d = malloc(sizeof(*d));
+	char *s = NULL;
+
+	if (!d)
+		return NULL;
+	*d = *v;
+	if (v->type == FT_STR) {
+		s = malloc(v->len + 1);
+		if (!s) {
+			free(d);
+			return NULL;
+		}
+		memcpy(s, v->str, v->len);
+		s[v->len] = '\0';
+	}
+	d->str = s;
+	return d;
+}
+
+/*
+ * KEY_FIELD: the row of the event's value of the field (none if the field does not apply). Rows
+ * are keyed by the value's hash; two values of one hash take the next free keys in turn, and as
+ * rows are never removed but all at once, a lookup walks the same keys.
+ */
+static struct view_row *field_row(struct aggr *a, const struct scry_event *ev)
+{
+	struct view_row *r;
+	struct field_val v;
+	struct sbuf b;
+	uint64_t key;
+
+	if (!a->field)
+		return NULL;
+	sbuf__init_mem(&b, &a->scratch);
+	if (!a->field->get(ev, &v, &b))
+		return NULL;
+	key = val_hash(&v);
+	while ((r = hashmap__find(a->rows, key)) && !val_eq(r->val, &v))
+		key++;
+	if (r)
+		return r;
+	r = row_add(a, key, NULL, NULL);
+	if (r && !(r->val = val_dup(&v))) {
+		hashmap__del(a->rows, key);
 		row_free(r);
 		return NULL;
 	}
@@ -201,6 +293,34 @@ static void count_io(struct view_row *r, const struct scry_event *ev)
 	}
 }
 
+/*
+ * KEY_FIELD: a syscall exit the view counts (its class, then its filter), in the row of its
+ * value. A transfer's bytes go to its first fd, as fd.name names it: sendfile's out, splice's in.
+ */
+static void field_event(struct aggr *a, const struct scry_event *ev)
+{
+	const struct syscall_desc *d = syscall_desc(ev->nr);
+	bool io = (a->v->counts & VC_IO) && d && d->io;
+	bool failed = (a->v->counts & VC_ERRORS) && ev->res < 0 && ev->res >= -4095;
+	struct view_row *r;
+
+	if ((!io && !failed) || (a->where && !filter__match(a->where, ev)) ||
+	    !(r = field_row(a, ev)))
+		return;
+	if (failed)
+		count_error(r, ev->res);
+	if (!io)
+		return;
+	r->io_calls++;
+	r->io_ns += ev->latency;
+	if (ev->res <= 0)
+		return;
+	if (d->io == IO_READ || d->io == IO_XFER_AB)
+		r->io_in += ev->res;
+	else
+		r->io_out += ev->res;
+}
+
 static bool is_clone(const struct aggr *a, uint32_t nr)
 {
 	size_t i;
@@ -238,6 +358,11 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		/* A process row shows the name and command it runs now. */
 		if ((k->flags & KF_FOLLOW) && k->row_key(ev, &key) && (r = hashmap__find(a->rows, key)))
 			set_proc(r, ev->proc);
+		return;
+	}
+	if (a->v->key == KEY_FIELD) {
+		if (ev->type == SCRY_REC_SYS_EXIT && (needs & NEED_SYSCALLS))
+			field_event(a, ev);
 		return;
 	}
 	switch (ev->type) {
@@ -552,5 +677,9 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->retrans += r->retrans;
 		t->resets += r->resets;
 		t->conns += r->conns;
+		t->io_in += r->io_in;
+		t->io_out += r->io_out;
+		t->io_ns += r->io_ns;
+		t->io_calls += r->io_calls;
 	}
 }

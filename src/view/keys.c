@@ -111,6 +111,26 @@ static int port_cmp(const struct view_row *a, const struct view_row *b)
 	return a->key < b->key ? -1 : a->key > b->key;	/* protocol, then port */
 }
 
+/* By value: numbers in their order, then strings by their bytes. */
+static int field_cmp(const struct view_row *a, const struct view_row *b)
+{
+	const struct field_val *x = a->val, *y = b->val;
+	size_t n;
+	int c;
+
+	if (!x || !y)
+		return !x ? (y ? -1 : 0) : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->type == FT_U64)
+		return x->u < y->u ? -1 : x->u > y->u;
+	if (x->type == FT_S64)
+		return x->s < y->s ? -1 : x->s > y->s;
+	n = x->len < y->len ? x->len : y->len;
+	c = memcmp(x->str, y->str, n);
+	return c ? c : x->len < y->len ? -1 : x->len > y->len;
+}
+
 /* As the source listed them. */
 static int seq_cmp(const struct view_row *a, const struct view_row *b)
 {
@@ -309,6 +329,9 @@ static const struct key_col port_text[] = {
 	COL("fd.l4proto", "PROTO", 5, 0), COL("fd.lport", "PORT", 6, 0), { NULL },
 };
 
+/* KEY_FIELD: the view's own (view_desc.cols), named after its field. */
+static const struct key_col no_cols[] = { { NULL } };
+
 static const struct key_col syscall_cols[] = {
 	{ "evt.type", "SYSCALL", .own = &syscall_row }, { NULL },
 };
@@ -340,6 +363,8 @@ const struct key_desc key_table[KEY__MAX] = {
 	[KEY_NETSTAT] = { "socket", NULL, netstat_cmp, aggr__from_socktab, KF_PROC,
 			  netstat_json, netstat_text, netstat_text },
 	[KEY_PORT] = { "port", port_key, port_cmp, NULL, 0, port_json, port_text, port_text },
+	/* Rows by a field's value: the aggregator reads the view's field (aggr.c, field_row). */
+	[KEY_FIELD] = { "value", NULL, field_cmp, NULL, 0, no_cols, no_cols, no_cols },
 };
 
 const struct field_desc *key_col_field(const struct key_col *c)
@@ -365,6 +390,12 @@ bool key_col_get(const struct key_col *c, const struct view_row *r, struct field
 		.proc = &proc, .container = r->container, .sock = &sock,
 	};
 
+	if (c->flags & COL_ROW_VALUE) {
+		if (!r->val)
+			return false;
+		*v = *r->val;
+		return true;
+	}
 	if (!f)
 		return false;
 	memset(&rec.h, 0, sizeof(rec.h));

@@ -16,6 +16,7 @@
 
 struct view_sink {
 	const struct view_desc *v;
+	struct view_desc *bound;	/* v, when bound to a field here (view_bind) */
 	struct intervals *iv;
 	struct aggr *done;	/* the interval being rendered */
 	const struct run_ctx *run;
@@ -119,6 +120,7 @@ static void view_free(void *ctx)
 		return;
 	intervals__free(s->iv);
 	aggr__free(s->done);
+	free(s->bound);
 	free(s);
 }
 
@@ -131,10 +133,15 @@ void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run)
 	if (!s)
 		return NULL;
 	s->v = o->view;
+	if ((o->view->flags & VF_FIELD_ARG) && !(s->v = s->bound = view_bind(o->view, o->field))) {
+		free(s);
+		return NULL;
+	}
 	s->run = run;
 	s->filter = o->filter;
-	s->iv = intervals__new(o->view, (uint64_t)(o->interval * 1e9));
+	s->iv = intervals__new(s->v, (uint64_t)(o->interval * 1e9));
 	if (!s->iv) {
+		free(s->bound);
 		free(s);
 		return NULL;
 	}

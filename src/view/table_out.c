@@ -63,7 +63,7 @@ static void json_row(struct obuf *o, const struct view_desc *v, const struct vie
 	const uint8_t *f;
 	bool first = true;
 
-	for (c = key_table[v->key].json; c->field; c++) {
+	for (c = view_key_cols(v, COLS_JSON); c->field; c++) {
 		struct field_val val;
 		struct sbuf b;
 
@@ -178,7 +178,7 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 		put_header(o, *f);
 		obuf__putc(o, ' ');
 	}
-	for (c = key_table[v->key].text; c->field; c++) {
+	for (c = view_key_cols(v, COLS_TEXT); c->field; c++) {
 		obuf__putc(o, ' ');
 		text_header(o, c);
 	}
@@ -188,7 +188,7 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 			put_figure(o, *f, rows[i], dur, false);
 			obuf__putc(o, ' ');
 		}
-		for (c = key_table[v->key].text; c->field; c++) {
+		for (c = view_key_cols(v, COLS_TEXT); c->field; c++) {
 			obuf__putc(o, ' ');
 			text_cell(o, c, rows[i], m);
 		}
@@ -204,8 +204,8 @@ static void list_line(struct obuf *o, const struct view_desc *v, const struct vi
 	const struct key_col *c;
 	const uint8_t *f;
 
-	for (c = key_table[v->key].text; c->field; c++) {
-		if (c != key_table[v->key].text)
+	for (c = view_key_cols(v, COLS_TEXT); c->field; c++) {
+		if (c != view_key_cols(v, COLS_TEXT))
 			obuf__putc(o, ' ');
 		if (r)
 			text_cell(o, c, r, m);

@@ -6,8 +6,8 @@
  * 100 ms), so keys are read with nodelay and never block the event path.
  *
  * Keys: arrows/PgUp/PgDn select, Enter drills into a container's processes, c into its
- * connections (elsewhere: all connections), Backspace goes back, 1-9 and v switch views, < and >
- * change the sort column, / edits the filter, q quits.
+ * connections and f into its files (elsewhere: everyone's), Backspace goes back, 1-9 and v
+ * switch views, < and > change the sort column, / edits the filter, q quits.
  */
 #include <curses.h>
 #include <errno.h>
@@ -183,7 +183,7 @@ static void draw_key(const struct screen *s, const struct view_row *r, struct sb
 	size_t at = 0;
 
 	buf[0] = '\0';
-	for (c = key_table[s->v->key].top; c->field; c++) {
+	for (c = view_key_cols(s->v, COLS_TOP); c->field; c++) {
 		const struct field_desc *f = key_col_field(c);
 		struct field_val v = { .type = FT_STR, .str = "" };
 		char num[24];
@@ -294,7 +294,7 @@ static void draw(struct top *t)
 		addnstr(buf, COLS - 1);
 		attroff(A_BOLD);
 	} else {
-		addnstr("Enter:drill  c:conns  Bksp:back  1-9/v:view  </>:sort  /:filter  q:quit",
+		addnstr("Enter:drill c:conns f:files Bksp:back 1-9/v:view </>:sort /:filter q:quit",
 			COLS - 1);
 	}
 	refresh();
@@ -363,8 +363,9 @@ static void remember_selection(struct top *t)
 
 /*
  * Enter on a container: its processes (`view`), in a new screen that Backspace leaves; c: its
- * connections. The screen keeps the container's full id: short ids (and LXC names cut to 12)
- * can be shared by two containers. False where there is no container row to drill into.
+ * connections; f: its files. The screen keeps the container's full id: short ids (and LXC
+ * names cut to 12) can be shared by two containers. False where there is no container row to
+ * drill into.
  */
 static bool drill(struct top *t, const char *view)
 {
@@ -422,12 +423,15 @@ static void edit_key(struct top *t, int ch)
 	}
 }
 
-/* The view after `v`, lists aside (they have no intervals to show). */
+/*
+ * The view after `v`, lists aside (they have no intervals to show), and those grouped by a field
+ * named on the command line (fdbytes_by: top has none to give them).
+ */
 static const struct view_desc *next_view(const struct view_desc *v)
 {
 	do
 		v = &view_table[(v - view_table + 1) % view_count];
-	while (v->flags & VF_LIST);
+	while (v->flags & (VF_LIST | VF_FIELD_ARG));
 	return v;
 }
 
@@ -458,6 +462,12 @@ static bool handle_key(struct top *t, int ch)
 		if (drill(t, "conns"))
 			return false;
 		set_view(t, view_lookup("conns"));
+		break;
+	case 'f':
+		/* The same for files: a container's, else everyone's. */
+		if (drill(t, "files"))
+			return false;
+		set_view(t, view_lookup("files"));
 		break;
 	case KEY_BACKSPACE: case 127: case 8: back(t); return false;
 	case '<': s->sort_col = (s->sort_col + nfig - 1) % nfig; break;

@@ -5,7 +5,10 @@
  * kernel. Adding a figure is a row of figure_table: how its value comes from a row's counters and
  * how the text tables, JSON and scry top show it.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scry/container.h"
@@ -83,9 +86,35 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			    RATE(PER_SECOND, C(net_in)), .top_header = "RX/S" },
 	[FIG_NET_OUT_PS] = { "net.bytes_out_ps", "NET_OUT/S", "bytes sent on sockets per second",
 			     RATE(PER_SECOND, C(net_out)), .top_header = "TX/S" },
+	[FIG_IO_TOTAL] = { "io.bytes", "BYTES", "bytes read and written by read/write-family calls (their results)",
+			   COUNT(12, C(io_in), C(io_out)) },
+	[FIG_IO_IN] = { "io.bytes_in", "IN", "bytes read", COUNT(12, C(io_in)) },
+	[FIG_IO_OUT] = { "io.bytes_out", "OUT", "bytes written", COUNT(12, C(io_out)) },
+	[FIG_IO_PS] = { "io.bytes_ps", "BYTES/S", "bytes read and written per second",
+			RATE(PER_SECOND, C(io_in), C(io_out)), .top_header = "B/S" },
+	[FIG_IO_IN_PS] = { "io.bytes_in_ps", "IN/S", "bytes read per second",
+			   RATE(PER_SECOND, C(io_in)) },
+	[FIG_IO_OUT_PS] = { "io.bytes_out_ps", "OUT/S", "bytes written per second",
+			    RATE(PER_SECOND, C(io_out)) },
+	[FIG_IO_TIME] = { "io.time_ns", "TIME_NS", "ns spent in read/write-family calls, from their latency (enter to exit)",
+			  COUNT(14, C(io_ns)) },
+	[FIG_IO_CALLS] = { "io.calls", "CALLS", "read/write-family calls, failed ones included",
+			   COUNT(12, C(io_calls)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
+
+/* The key column of a view by file: fd.name, the value each row stands for. */
+static const struct key_col file_cols[] = {
+	{ "fd.name", "FILE", 0, 0, COL_ROW_VALUE }, { NULL },
+};
+/*
+ * Files as sysdig's topfiles_* see them: regular files (fd.type=file). A failed call has no fd
+ * of its own: one that names a path (an open of a missing file) counts, a failed call on a socket
+ * or a pipe does not.
+ */
+#define FILES "fd.type=file"
+#define FILE_ERRORS "fd.type in (file, directory) or not fd.type exists"
 
 const struct view_desc view_table[] = {
 	{ "topcontainers_cpu", "CPU usage per container (the host as one row)", KEY_CONTAINER,
@@ -142,12 +171,57 @@ const struct view_desc view_table[] = {
 	  VF_ALL_ROWS },
 	{ "netstat", "open connections and listeners (IP sockets): tuple, state, process, container",
 	  KEY_NETSTAT, (const uint8_t[]){ FIG__MAX }, FIG__MAX, NEED_NET, VF_ALL_ROWS | VF_LIST },
+	{ "topfiles_bytes", "bytes read and written per file (fd.name of a regular file)", KEY_FIELD,
+	  FIGS(FIG_IO_TOTAL, FIG_IO_IN, FIG_IO_OUT, FIG_IO_PS), FIG_IO_TOTAL, NEED_SYSCALLS,
+	  VF_FDS, .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	{ "topfiles_time", "time spent in reads and writes per file (their latency), calls", KEY_FIELD,
+	  FIGS(FIG_IO_TIME, FIG_IO_CALLS), FIG_IO_TIME, NEED_SYSCALLS | NEED_LATENCY,
+	  VF_FDS, .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	{ "topfiles_errors", "failed calls per file (a path, or an fd of a file), with the top errors",
+	  KEY_FIELD, FIGS(FIG_ERRORS, FIG_ERRORS_PS, FIG_TOP_ERRNOS), FIG_ERRORS, NEED_SYSCALLS,
+	  VF_FDS, .field = "fd.name", .where = FILE_ERRORS, .counts = VC_ERRORS, .cols = file_cols },
+	{ "fdbytes_by", "bytes read and written by the read/write family on any fd, per value of FIELD",
+	  KEY_FIELD, FIGS(FIG_IO_TOTAL, FIG_IO_IN, FIG_IO_OUT, FIG_IO_PS), FIG_IO_TOTAL,
+	  NEED_SYSCALLS, VF_FDS | VF_FIELD_ARG, .counts = VC_IO },
+	{ "fdtime_by", "time spent in the read/write family on any fd (latency), per value of FIELD",
+	  KEY_FIELD, FIGS(FIG_IO_TIME, FIG_IO_CALLS), FIG_IO_TIME, NEED_SYSCALLS | NEED_LATENCY,
+	  VF_FDS | VF_FIELD_ARG, .counts = VC_IO },
+	/* The top's files screen: topfiles_bytes as rates, in 80 columns. */
+	{ "files", "bytes per second read and written per file", KEY_FIELD,
+	  FIGS(FIG_IO_PS, FIG_IO_IN_PS, FIG_IO_OUT_PS), FIG_IO_TOTAL, NEED_SYSCALLS, VF_FDS,
+	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
 const struct view_desc *view_lookup(const char *name)
 {
 	return TABLE_FIND(view_table, view_count, name, name);
+}
+
+struct view_desc *view_bind(const struct view_desc *v, const char *field)
+{
+	struct bound {
+		struct view_desc v;
+		struct key_col cols[2];
+		char header[64];
+	} *b;
+	size_t i;
+
+	if (!field || !field_lookup(field)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->v = *v;
+	b->v.field = field;
+	b->v.cols = b->cols;
+	/* The column says which field it is, as the other views' headers do: FD.DIRECTORY. */
+	for (i = 0; field[i] && i + 1 < sizeof(b->header); i++)
+		b->header[i] = toupper((unsigned char)field[i]);
+	b->cols[0] = (struct key_col){ field, b->header, 0, 0, COL_ROW_VALUE };
+	return &b->v;
 }
 
 bool view_needs_enters(const struct view_desc *v, const struct filter *f)

@@ -1456,6 +1456,28 @@ static void rotation_names(void **state)
 }
 
 /* -C with -W 3: exactly three files, each complete alone, together the newest records. */
+/*
+ * Takes out the fd seeds a next file starts with (the open fds of the table then, which the
+ * workload did not make), after checking they lead the file if `one_file`; returns how many.
+ */
+static int strip_fd_seeds(struct recs *r, bool one_file)
+{
+	int i, k = 0, n = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (rec_at(r, i)->h.type == SCRY_REC_FD_SEED) {
+			if (one_file)
+				assert_int_equal(i, n);
+			n++;
+			continue;
+		}
+		r->off[k] = r->off[i];
+		r->size[k++] = r->size[i];
+	}
+	r->n = k;
+	return n;
+}
+
 static void rotation_keeps_last_files(void **state)
 {
 	char base[256];
@@ -1494,11 +1516,18 @@ static void rotation_keeps_last_files(void **state)
 		assert_int_equal(out.st.truncated + out.st.damaged_blocks, 0);
 		/* each file carries the table: the seeded process has its exe without the others */
 		assert_string_equal(proctab__proc(out.pt, 200)->exe, "/app");
+		/* and starts with the open fds: svc's /etc/hosts, opened in an earlier file */
+		assert_int_equal(rec_at(out.r, 0)->h.type, SCRY_REC_FD_SEED);
+		assert_int_equal(rec_at(out.r, 0)->h.pid, 300);
+		assert_int_equal(rec_at(out.r, 0)->fdseed.fd, 3);
+		assert_string_equal(rec_at(out.r, 0)->fdseed.name, "/etc/hosts");
+		assert_int_equal(strip_fd_seeds(out.r, true), 1);
 		total += out.r->n;
 		replayed_free(&out);
 	}
 	/* all three, named in any order: the newest records, contiguous and in order */
 	replay((const char *[]){ paths[2], paths[0], paths[1] }, 3, &out, false);
+	assert_int_equal(strip_fd_seeds(out.r, false), 3);
 	assert_int_equal(out.r->n, total);
 	first = r->n - total;
 	assert_same(r, first, out.r);

@@ -9,7 +9,8 @@
  *   ctr cgid=N id=HEX [name=S] [image=S] [type=docker] [started=NS]   a known container
  *   proc pid=N [ppid= uid= gid= vpid= cgid= comm= exe= args= start= cpu= dead=1]
  *   rec TYPE [header: pid= tid= cpu= ts= cgid= comm= trunc=1] [fields of the type]
- *   view NAME [json] [start=NS] [end=NS] [top=N]     the block's events in one interval
+ *   view NAME [json] [start=NS] [end=NS] [top=N] [field=F]   the block's events in one
+ *                                                     interval (field: fdbytes_by's FIELD)
  *   ls [json]                                         lscontainers
  *   print [pc|json]                                   the printer, one line per event
  *   > TEXT                                            a line the action above must print
@@ -519,6 +520,8 @@ static int do_view(struct block *b, const char *s, int fd)
 	uint64_t start = 0, end = 1000000000;
 	struct table_opts o = { .top = 10 };
 	const struct view_desc *v = NULL;
+	struct view_desc *bound = NULL;
+	char field[64];		/* the bound view's: kv's buffer is read over by the next word */
 	struct aggr *a;
 	struct obuf out;
 	struct kv kv;
@@ -535,17 +538,22 @@ static int do_view(struct block *b, const char *s, int fd)
 			end = num(&kv);
 		else if (!strcmp(kv.key, "top"))
 			o.top = num(&kv);
+		else if (!strcmp(kv.key, "field") && v && !bound &&
+			 snprintf(field, sizeof(field), "%s", kv.val) < (int)sizeof(field) &&
+			 (bound = view_bind(v, field)))
+			v = bound;
 		else
-			return -EINVAL;
+			return free(bound), -EINVAL;
 	}
-	if (!v || value_err || !(a = aggr__new(v)))
-		return -EINVAL;
+	if (!v || value_err || (v->flags & VF_FIELD_ARG && !bound) || !(a = aggr__new(v)))
+		return free(bound), -EINVAL;
 	err = replay(b, to_aggr, a);
 	aggr__fill(a, &(struct view_src){ b->pt, b->ctrs, NULL });
 	obuf__init(&out, fd);
 	table__render(&out, v, a, &o, start, end);
 	obuf__flush(&out);
 	aggr__free(a);
+	free(bound);
 	return err;
 }
 

@@ -4,6 +4,7 @@
  * more of a CPU than has passed of it, time jumps near 2^64 end in a few tables, and an empty
  * view renders (under UBSan too).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +280,153 @@ static void net_sums_only_where_a_sum_answers(void **state)
 	}
 }
 
+/*
+ * The views by a field: each names a field of the field table (or takes one: VF_FIELD_ARG, and
+ * then has no columns of its own), its filter compiles, its columns show that field from the row,
+ * and only the views of latency trace enters.
+ */
+static void field_views_are_whole(void **state)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < view_count; i++) {
+		const struct view_desc *v = &view_table[i];
+		struct filter_error e;
+		struct filter *f;
+		struct aggr *a;
+
+		if (v->key != KEY_FIELD) {
+			assert_null(v->field);
+			assert_null(v->where);
+			assert_null(v->cols);
+			continue;
+		}
+		n++;
+		/* fd.name, fd.type in their filters, any fd.* field for fdbytes_by */
+		assert_true(v->flags & VF_FDS);
+		assert_true(v->counts);
+		assert_true(v->needs & NEED_SYSCALLS);
+		assert_int_equal(view_needs_enters(v, NULL), !!(v->needs & NEED_LATENCY));
+		if (v->flags & VF_FIELD_ARG) {
+			assert_null(v->field);
+			assert_null(v->cols);
+			continue;
+		}
+		if (!field_lookup(v->field))
+			fail_msg("%s: no field %s", v->name, v->field);
+		f = v->where ? filter__new(v->where, &e) : NULL;
+		if (v->where && !f)
+			fail_msg("%s: %s: %s", v->name, v->where, e.msg);
+		filter__free(f);
+		assert_non_null(v->cols);
+		assert_string_equal(v->cols[0].field, v->field);
+		assert_true(v->cols[0].flags & COL_ROW_VALUE);
+		assert_null(v->cols[1].field);
+		a = aggr__new(v);
+		assert_non_null(a);
+		aggr__free(a);
+	}
+	assert_int_equal(n, 6);
+	assert_true(view_needs_enters(view_lookup("topfiles_time"), NULL));
+	assert_true(view_needs_enters(view_lookup("fdtime_by"), NULL));
+	assert_false(view_needs_enters(view_lookup("topfiles_bytes"), NULL));
+	assert_false(view_needs_enters(view_lookup("topfiles_errors"), NULL));
+	assert_false(view_needs_enters(view_lookup("files"), NULL));
+}
+
+/* -c fdbytes_by FIELD: a copy keyed by that field, its column named after it; no unknown field. */
+static void bind_names_the_column(void **state)
+{
+	struct view_desc *b;
+
+	errno = 0;
+	assert_null(view_bind(view_lookup("fdbytes_by"), "proc.nme"));
+	assert_int_equal(errno, EINVAL);
+	assert_null(view_bind(view_lookup("fdbytes_by"), NULL));
+	b = view_bind(view_lookup("fdtime_by"), "proc.name");
+	assert_non_null(b);
+	assert_string_equal(b->name, "fdtime_by");
+	assert_string_equal(b->field, "proc.name");
+	assert_int_equal(b->figures[0], FIG_IO_TIME);
+	assert_ptr_equal(view_key_cols(b, COLS_JSON), view_key_cols(b, COLS_TOP));
+	assert_string_equal(view_key_cols(b, COLS_TEXT)[0].field, "proc.name");
+	assert_string_equal(view_key_cols(b, COLS_TEXT)[0].header, "PROC.NAME");
+	assert_null(view_key_cols(b, COLS_TEXT)[1].field);
+	free(b);
+}
+
+/* An exit of the read/write family on fd `fd` of process `pid`, `res` bytes, `lat` ns. */
+static struct scry_event io_exit(const char *call, uint32_t pid, int64_t res, uint64_t lat)
+{
+	struct scry_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.exit.h.type = SCRY_REC_SYS_EXIT;
+	rec.exit.h.size = sizeof(struct scry_rec_sys_exit);
+	rec.exit.h.pid = rec.exit.h.tid = pid;
+	rec.exit.nargs = 3;
+	rec.exit.ret = res;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_SYS_EXIT;
+	ev.dir = '<';
+	ev.nr = syscall_lookup(call);
+	ev.res = res;
+	ev.latency = lat;
+	return ev;
+}
+
+/*
+ * Rows by value, exactly: 5000 values (numbers, hashed) each its own row with its own bytes and
+ * time, a failed call a call with no bytes, and only the read/write family counts.
+ */
+static void rows_per_value(void **state)
+{
+	struct view_desc *b = view_bind(view_lookup("fdbytes_by"), "thread.tid");
+	struct view_desc *t = view_bind(view_lookup("fdtime_by"), "thread.tid");
+	struct aggr *a = aggr__new(b), *at = aggr__new(t);
+	struct view_row **rows;
+	struct scry_event ev;
+	uint32_t pid;
+	size_t n, i;
+
+	assert_non_null(a);
+	assert_non_null(at);
+	for (pid = 1; pid <= 5000; pid++) {
+		ev = io_exit("write", pid, pid, 10);
+		aggr__event(a, &ev);
+		aggr__event(at, &ev);
+		ev = io_exit("read", pid, 2 * pid, 20);
+		aggr__event(a, &ev);
+		aggr__event(at, &ev);
+		ev = io_exit("read", pid, -11, 40);	/* EAGAIN: a call, no bytes */
+		aggr__event(a, &ev);
+		aggr__event(at, &ev);
+		ev = io_exit("getpid", pid, pid, 80);	/* not I/O */
+		aggr__event(a, &ev);
+		aggr__event(at, &ev);
+	}
+	rows = aggr__sorted(a, FIG_IO_TOTAL, &n);
+	assert_int_equal(n, 5000);
+	for (i = 0; i < n; i++) {
+		uint64_t tid = 5000 - i;	/* by bytes, most first */
+
+		assert_int_equal(rows[i]->val->u, tid);
+		assert_int_equal(rows[i]->io_out, tid);
+		assert_int_equal(rows[i]->io_in, 2 * tid);
+		assert_int_equal(rows[i]->io_calls, 3);
+		assert_int_equal(rows[i]->io_ns, 70);
+	}
+	rows = aggr__sorted(at, FIG_IO_TIME, &n);
+	assert_int_equal(n, 5000);
+	assert_int_equal(rows[0]->io_ns, 70);
+	assert_int_equal(rows[0]->val->u, 1);		/* ties: by value */
+	aggr__free(a);
+	aggr__free(at);
+	free(b);
+	free(t);
+}
+
 /* fd tables only where something reads them: the stream, VF_FDS views, fd filters. */
 static void fd_tables_only_where_read(void **state)
 {
@@ -320,6 +468,9 @@ int main(void)
 		cmocka_unit_test(sums_count_as_their_calls),
 		cmocka_unit_test(net_sums_only_where_a_sum_answers),
 		cmocka_unit_test(fd_tables_only_where_read),
+		cmocka_unit_test(field_views_are_whole),
+		cmocka_unit_test(bind_names_the_column),
+		cmocka_unit_test(rows_per_value),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
