@@ -90,6 +90,19 @@ static __always_inline __u32 exit_data_fill(struct scry_rec_sys_exit *r, __u32 o
 		return end;
 	uaddr = r->args[i];
 	iovcnt = r->args[i + 1];
+	/*
+	 * MSG_TRUNC (0x20) in a receive's flags (recvfrom's after buf and size, recvmsg's after
+	 * the msghdr): the result may be the datagram's length, not what the buffer got.
+	 */
+	if (sa->data & SCRY_DATA_RECV) {
+		__u32 fl = sa->data & SCRY_DATA_MSG ? i + 1 : i + 2;
+
+		if (fl >= SCRY_NARGS || (r->args[fl] & 0x20))
+			return end;
+	}
+	/* a plain buffer: never more than the call's own count */
+	if (!(sa->data & (SCRY_DATA_IOV | SCRY_DATA_MSG)) && iovcnt < want)
+		want = iovcnt;
 	n = data_copy(d->data, uaddr, iovcnt, sa->data, want, cap);
 	if (!n)
 		return end;

@@ -544,6 +544,8 @@ enum scry_peer_arg {
 enum scry_data_arg {
 	SCRY_DATA_IOV = 1 << 7,	/* an iovec array; its count is the next argument */
 	SCRY_DATA_MSG = 1 << 6,	/* a msghdr: its msg_iov and msg_iovlen */
+	SCRY_DATA_RECV = 1 << 5, /* a receive: with MSG_TRUNC its result may exceed what the
+				  * buffer got (or TCP discarded the bytes): no data then */
 	SCRY_DATA_POS = 0x0f,
 };
 #define SCRY_IOV_MAX	8	/* iovecs a data copy walks (the bytes past them are not shown) */

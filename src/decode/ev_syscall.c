@@ -52,6 +52,20 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 	if (x->nargs > SCRY_NARGS || x->path_len > SCRY_PATH_MAX ||
 	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA)))
 		return -EINVAL;
+	/*
+	 * Each part only where the syscall table puts it (the fd table and the printer read a
+	 * path, a socket's addresses or a pair of fds by what the call is), and only with the
+	 * arguments, as BPF writes them.
+	 */
+	if (x->xflags) {
+		const struct syscall_desc *d = syscall_desc(ev->nr);
+
+		if (!x->nargs || !d || ((x->xflags & SCRY_SX_SOCK) && !d->sock) ||
+		    ((x->xflags & SCRY_SX_FDPAIR) && !d->pair) ||
+		    ((x->xflags & SCRY_SX_FILE) && d->fdop != FDOP_OPEN) ||
+		    ((x->xflags & SCRY_SX_DATA) && !iodata_dir(ev->nr)))
+			return -EINVAL;
+	}
 	/* The data ends the record: the rest is checked as the record without it. */
 	if ((x->xflags & SCRY_SX_DATA) && (int)(size = iodata_check(x, size)) < 0)
 		return -EINVAL;

@@ -27,9 +27,9 @@ static const struct data_rule {
 	{ "pwritev", 2 | SCRY_DATA_IOV, IODATA_WRITE },
 	{ "preadv2", 2 | SCRY_DATA_IOV, IODATA_READ },
 	{ "pwritev2", 2 | SCRY_DATA_IOV, IODATA_WRITE },
-	{ "recvfrom", 2, IODATA_READ },
+	{ "recvfrom", 2 | SCRY_DATA_RECV, IODATA_READ },
 	{ "sendto", 2, IODATA_WRITE },
-	{ "recvmsg", 2 | SCRY_DATA_MSG, IODATA_READ },
+	{ "recvmsg", 2 | SCRY_DATA_MSG | SCRY_DATA_RECV, IODATA_READ },
 	{ "sendmsg", 2 | SCRY_DATA_MSG, IODATA_WRITE },
 };
 

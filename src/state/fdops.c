@@ -21,6 +21,7 @@
 #define F_DUPFD_CLOEXEC_	1030
 #define MFD_CLOEXEC_		1U
 #define PERF_FLAG_FD_CLOEXEC_	(1UL << 3)
+#define FAN_CLOEXEC_		1U
 #define SETFL_MASK		(O_APPEND | O_ASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK)
 
 /* --- upkeep from events ------------------------------------------------------------------------ */
@@ -60,7 +61,8 @@ static void on_open(struct scry_proc *p, const struct scry_event *ev,
 	bool whole;
 
 	sbuf__init(&b, buf, sizeof(buf));
-	if (!x->path_len) {
+	/* no path (unreadable); the decoder lets no other part stand in path[] of an open */
+	if (!x->path_len || (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR))) {
 		f = fdt_fd_new(fdt_tab_of(p), ev->res);
 		if (f)
 			f->type = x->fd_kind[1] ? fdt_type_of_kind(x->fd_kind[1]) : SCRY_FDT_FILE;
@@ -113,13 +115,16 @@ static void on_new(struct scry_proc *p, const struct scry_event *ev,
 	}
 	if ((anon = fdt_anon_name(type)))
 		fdt_set_name(f, anon, strlen(anon));
-	if (type == SCRY_FDT_PIDFD)
+	/* the pid is the caller's namespace's: the table's (host) pid only if they are one */
+	if (type == SCRY_FDT_PIDFD && p->vpid == p->pid)
 		f->pid = (uint32_t)arg(x, 1);
 	/* pidfds and rings are always close-on-exec; the others say so in their flags */
 	if (type == SCRY_FDT_PIDFD || type == SCRY_FDT_IOURING)
 		set_cloexec(f, true);
 	else if (!strcmp(d->name, "perf_event_open"))
 		set_cloexec(f, flags & PERF_FLAG_FD_CLOEXEC_);
+	else if (!strcmp(d->name, "fanotify_init"))
+		set_cloexec(f, flags & FAN_CLOEXEC_);
 	else
 		set_cloexec(f, flags & O_CLOEXEC);
 }
@@ -309,7 +314,8 @@ static void on_chdir(struct scry_proc *p, const struct scry_event *ev)
 	struct sbuf b;
 
 	sbuf__init(&b, buf, sizeof(buf));
-	if (!x->path_len || (ev->rec->h.flags & SCRY_HF_TRUNC)) {
+	if (!x->path_len || (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR)) ||
+	    (ev->rec->h.flags & SCRY_HF_TRUNC)) {
 		set_cwd(p, NULL, false);
 		return;
 	}
@@ -428,7 +434,8 @@ static void on_seed(struct proctab *pt, const struct scry_rec_fd_seed *r)
 	if (!p)
 		return;
 	if (r->fd == SCRY_FD_CWD) {
-		set_cwd(p, r->name, r->name_len > 1 && r->name[0] == '/');
+		set_cwd(p, r->name, r->name_len > 1 && r->name[0] == '/' &&
+				    !(r->xflags & SCRY_FDS_TRUNC));
 		return;
 	}
 	if (!(f = fdt_fd_new(fdt_tab_of(p), r->fd)))

@@ -234,7 +234,7 @@ static void read_unix(struct scan *sc, FILE *f)
 {
 	unsigned long long ino;
 	unsigned int type;
-	struct sock_ent *e;
+	struct sock_ent *e, *last = NULL;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -245,8 +245,13 @@ static void read_unix(struct scan *sc, FILE *f)
 			line[--len] = '\0';
 		at = 0;
 		if (sscanf(line, "%*x: %*x %*x %*x %x %*x %llu%n", &type, &ino, &at) != 2 || !at ||
-		    !ino || (line[at] && line[at] != ' '))
+		    !ino || (line[at] && line[at] != ' ')) {
+			/* the rest of the name before: cut at a newline, it names nothing */
+			if (last)
+				last->forged = true;
 			continue;
+		}
+		last = NULL;
 		e = hashmap__find(sc->socks, ino);
 		if (e) {
 			if (e->type == SCRY_FDT_UNIX)
@@ -257,8 +262,10 @@ static void read_unix(struct scan *sc, FILE *f)
 			continue;
 		e->sa.family = AF_UNIX_;
 		e->sa.sktype = type;
-		if (line[at] == ' ')
+		if (line[at] == ' ') {
 			snprintf(e->name, sizeof(e->name), "%s", line + at + 1);
+			last = e;
+		}
 	}
 	free(line);
 }

@@ -340,9 +340,10 @@ void fdtab__stats(struct fdtab_stats *st)
 
 /*
  * `base` + "/" + `path`, "." and ".." folded as the kernel walks them (lexically: a symlink's
- * ".." is not followed back, as sysdig does). `base` is absolute or empty.
+ * ".." is not followed back, as sysdig does). `base` is absolute or empty. False if the result
+ * does not fit `out`: a ".." after a cut would fold the wrong component.
  */
-static void join_path(struct sbuf *out, const char *base, const char *path)
+static bool join_path(struct sbuf *out, const char *base, const char *path)
 {
 	const char *s, *e;
 
@@ -365,12 +366,15 @@ static void join_path(struct sbuf *out, const char *base, const char *path)
 				out->buf[out->len] = '\0';
 				continue;
 			}
+			if (out->len + 1 + n >= out->cap)
+				return false;
 			sbuf__putc(out, '/');
 			sbuf__write(out, s, n);
 		}
 	}
 	if (!out->len)
 		sbuf__putc(out, '/');
+	return true;
 }
 
 bool fdtab__resolve(const struct scry_proc *p, int64_t dirfd, const char *path,
@@ -385,18 +389,17 @@ bool fdtab__resolve(const struct scry_proc *p, int64_t dirfd, const char *path,
 	} else {
 		const struct scry_fd *d = fdtab__get(p, dirfd);
 
-		if (d && d->name[0] == '/' && !(d->flags & FDE_RELATIVE) &&
+		/* a directory whose own name is whole and absolute */
+		if (d && d->name[0] == '/' && !(d->flags & (FDE_RELATIVE | FDE_TRUNC)) &&
 		    (d->type == SCRY_FDT_DIR || d->type == SCRY_FDT_FILE))
 			base = d->name;
 	}
-	if (!base) {
-		out->len = 0;
-		out->buf[0] = '\0';
-		sbuf__puts(out, path);
-		return false;
-	}
-	join_path(out, base, path);
-	return true;
+	if (base && join_path(out, base, path))
+		return true;
+	out->len = 0;
+	out->buf[0] = '\0';
+	sbuf__puts(out, path);
+	return false;
 }
 
 void fd_name_put(struct sbuf *b, const struct scry_fd *f)

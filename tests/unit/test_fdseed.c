@@ -137,6 +137,7 @@ static int make_tree(void **state)
 	link_to("anon_inode:bpf-map", "proc/100/fd/15");
 	link_to("anon_inode:[perf_event]", "proc/100/fd/16");
 	link_to("socket:[5008]", "proc/100/fd/17");
+	link_to("socket:[5011]", "proc/100/fd/18");
 	link_to(tpath("data"), "proc/100/cwd");
 	link_to("net:[4026531840]", "proc/100/ns/net");
 	put("proc/100/net/tcp",
@@ -169,7 +170,8 @@ static int make_tree(void **state)
 	    "0000000000000000: 00000002 00000000 00010000 0001 01  5005 /fake\n"
 	    "0000000000000000: 00000002 00000000 00010000 0001 01  5005 /real\n"
 	    "0000000000000000: 00000003 00000000 00000000 0002 01  5001 /not-over-tcp\n"
-	    "0000000000000000: 00000002 00000000 00010000 0005 01  5006 @abstract\n");
+	    "0000000000000000: 00000002 00000000 00010000 0005 01  5006 @abstract\n"
+	    "0000000000000000: 00000002 00000000 00010000 0001 01  5011 /run/a\nb.sock\n");
 	/* scry itself: left out */
 	put("proc/200/fdinfo/0", "pos:\t0\nflags:\t0\n");
 	mkdir(tpath("proc/200/fd"), 0755);
@@ -391,6 +393,11 @@ static void sockets(void **state)
 	assert_int_equal(r->type, SCRY_FDT_UNIX);
 	assert_int_equal(r->name_len, sizeof(*a) + 1);
 	assert_string_equal(sa_of(r)->name, "");
+	/* a name with a newline in it, cut where the line ends: no name rather than half */
+	r = find(g, 100, 18);
+	assert_non_null(r);
+	assert_int_equal(r->type, SCRY_FDT_UNIX);
+	assert_string_equal(sa_of(r)->name, "");
 	/* abstract: '@' as /proc shows it; SEQPACKET */
 	r = find(g, 100, 12);
 	assert_non_null(r);
@@ -423,7 +430,7 @@ static void sockets(void **state)
 	r = find(g, 400, 0);
 	assert_non_null(r);
 	assert_string_equal(sa_of(r)->name, "/tmp/evil");
-	assert_int_equal(st.socks, 9);
+	assert_int_equal(st.socks, 10);
 }
 
 static void bounds(void **state)
@@ -448,10 +455,10 @@ static void bounds(void **state)
 	assert_int_equal(g->n, 4);
 	assert_int_equal(st.fds, 4);
 	assert_int_equal(st.skipped, 3);
-	/* the whole tree: 100's 16 fds there and a cwd, 300's 5, 400's and 500's one */
+	/* the whole tree: 100's 17 fds there and a cwd, 300's 5, 400's and 500's one */
 	g = scan(0, 0, &st);
 	assert_int_equal(st.procs, 4);
-	assert_int_equal(g->n, 17 + 5 + 1 + 1);
+	assert_int_equal(g->n, 18 + 5 + 1 + 1);
 	assert_int_equal(st.fds, g->n);
 }
 

@@ -76,7 +76,7 @@ static void sys(struct proctab *pt, uint32_t pid, const char *name, int64_t ret,
 	apply(pt, size);
 }
 
-#define A(...) ((const uint64_t[]){ __VA_ARGS__ })
+#define A(...) ((const uint64_t[SCRY_NARGS]){ __VA_ARGS__ })
 
 static void fork_(struct proctab *pt, uint32_t parent, uint32_t child, uint32_t flags)
 {
@@ -333,6 +333,63 @@ static void seeds_and_kinds(void **state)
 	proctab__free(pt);
 }
 
+/* A name past PATH_MAX is not folded from a cut: it stays as given, marked relative. */
+static void long_names_not_guessed(void **state)
+{
+	static char cwd[4060], path[128];
+	struct proctab *pt = table();
+	const struct scry_fd *f;
+
+	cwd[0] = '/';
+	memset(cwd + 1, 'd', 4000);
+	cwd[4001] = '/';
+	memset(cwd + 4002, 'e', 50);
+	seed(pt, 100, SCRY_FD_CWD, SCRY_FDT_DIR, cwd);
+	memset(path, 'a', 60);
+	strcpy(path + 60, "/bbbb/../../x");
+	sys(pt, 100, "openat", 3, A((uint64_t)AT_FDCWD, 0, O_RDONLY), path);
+	f = fdtab__get(proctab__proc(pt, 100), 3);
+	assert_string_equal(f->name, path);
+	assert_true(f->flags & FDE_RELATIVE);
+	/* the same with a shorter name folds */
+	sys(pt, 100, "openat", 4, A((uint64_t)AT_FDCWD, 0, O_RDONLY), "b/../x");
+	assert_int_equal(strlen(name(pt, 100, 4)), 4052 + 2);
+	proctab__free(pt);
+}
+
+/* A part of an exit stands only where its syscall has it: the fd table reads by the call. */
+static void parts_only_where_the_call_has_them(void **state)
+{
+	struct scry_event ev[2];
+	static const struct { const char *call; uint8_t xflags; uint16_t len; } bad[] = {
+		{ "openat", SCRY_SX_FDPAIR, sizeof(struct scry_exit_fdpair) },
+		{ "openat", SCRY_SX_SOCK, sizeof(struct scry_sock_addr) },
+		{ "chdir", SCRY_SX_SOCK, sizeof(struct scry_sock_addr) },
+		{ "pipe2", SCRY_SX_SOCK, sizeof(struct scry_sock_addr) },
+		{ "connect", SCRY_SX_FDPAIR, sizeof(struct scry_exit_fdpair) },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		hdr(SCRY_REC_SYS_EXIT, 100, 100);
+		rec.r.exit.nr = syscall_lookup(bad[i].call);
+		rec.r.exit.nargs = 2;
+		rec.r.exit.xflags = bad[i].xflags;
+		rec.r.exit.path_len = bad[i].len;
+		memset(rec.r.exit.path, 'A', bad[i].len);
+		rec.r.h.size = SCRY_SYS_EXIT_ARGS + bad[i].len;
+		if (decode__record(&rec, rec.r.h.size, ev) >= 0)
+			fail_msg("%s with xflags %u decoded", bad[i].call, bad[i].xflags);
+	}
+	/* the right call takes it; without its arguments, none */
+	rec.r.exit.nr = syscall_lookup("pipe2");
+	rec.r.exit.xflags = SCRY_SX_FDPAIR;
+	rec.r.exit.path_len = sizeof(struct scry_exit_fdpair);
+	rec.r.h.size = SCRY_SYS_EXIT_ARGS + rec.r.exit.path_len;
+	assert_true(decode__record(&rec, rec.r.h.size, ev) > 0);
+	rec.r.exit.nargs = 0;
+	assert_true(decode__record(&rec, rec.r.h.size, ev) < 0);
+}
+
 static void bounded(void **state)
 {
 	struct proctab *pt = table();
@@ -361,6 +418,8 @@ int main(void)
 		cmocka_unit_test(kinds_of_fds),
 		cmocka_unit_test(fork_exec_share),
 		cmocka_unit_test(seeds_and_kinds),
+		cmocka_unit_test(long_names_not_guessed),
+		cmocka_unit_test(parts_only_where_the_call_has_them),
 		cmocka_unit_test(bounded),
 	};
 

@@ -270,9 +270,9 @@ static void bpf_rules(void **state)
 	assert_int_equal(rules[SYS_pwrite64].data, 2);
 	assert_int_equal(rules[SYS_readv].data, 2 | SCRY_DATA_IOV);
 	assert_int_equal(rules[SYS_pwritev2].data, 2 | SCRY_DATA_IOV);
-	assert_int_equal(rules[SYS_recvfrom].data, 2);
+	assert_int_equal(rules[SYS_recvfrom].data, 2 | SCRY_DATA_RECV);
 	assert_int_equal(rules[SYS_sendmsg].data, 2 | SCRY_DATA_MSG);
-	assert_int_equal(rules[SYS_recvmsg].data, 2 | SCRY_DATA_MSG);
+	assert_int_equal(rules[SYS_recvmsg].data, 2 | SCRY_DATA_MSG | SCRY_DATA_RECV);
 	assert_int_equal(rules[SYS_fstat].data, 0);
 	assert_int_equal(rules[SYS_sendfile].data, 0);
 	assert_int_equal(iodata_dir(SYS_recvmsg), IODATA_READ);
