@@ -397,10 +397,23 @@ static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct 
  * The event's IP tuple: its own (sockstate..., a socket call's exit), else its socket's as the
  * table knows it.
  */
+/* A syscall's socket fd as the fd table knows it (read, write... on a connected socket). */
+static const struct scry_fd *sock_fd_of(const struct scry_event *ev)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	return f && f->sock ? f : NULL;
+}
+
 static const struct sock_tuple *tuple_of(const struct scry_event *ev, struct sock_tuple *tmp)
 {
 	const struct scry_rec_sock_state *s = &ev->rec->sock;
 	const struct scry_sock_addr *a = evt_sock_addr(ev);
+	const struct scry_fd *f;
+
+	if (!a && (f = sock_fd_of(ev)))
+		a = &f->sa;
 
 	if (a) {
 		if (a->family != AF_INET && a->family != AF_INET6)
@@ -431,8 +444,12 @@ static const struct sock_tuple *tuple_of(const struct scry_event *ev, struct soc
  */
 static enum sock_call_role role_of(const struct scry_event *ev)
 {
+	const struct scry_fd *f;
+
 	if (evt_sock_addr(ev))
 		return evt_sock_role(ev);
+	if ((f = sock_fd_of(ev)))
+		return f->flags & FDE_SERVER ? SCR_SERVER : SCR_CLIENT;
 	if (ev->sock && ev->sock->role == SOCK_ROLE_CLIENT)
 		return SCR_CLIENT;
 	if (ev->sock && ev->sock->role == SOCK_ROLE_SERVER)
@@ -790,10 +807,10 @@ const struct field_desc field_table[] = {
 	  get_sockfamily, &sockfamily_values },
 	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate, socket calls: the IP socket's transport: tcp, udp, icmp, raw",
 	  get_l4proto, &l4proto_values },
-	{ "fd.lip", FT_STR, 0, "network events of a TCP socket, socket calls: local IP address", get_lip },
-	{ "fd.lport", FT_U64, 0, "network events of a TCP socket, socket calls: local port", get_lport },
-	{ "fd.rip", FT_STR, 0, "network events of a TCP socket, socket calls: remote IP address", get_rip },
-	{ "fd.rport", FT_U64, 0, "network events of a TCP socket, socket calls: remote port", get_rport },
+	{ "fd.lip", FT_STR, 0, "network events of a TCP socket, socket calls, fd calls on a socket: local IP address", get_lip },
+	{ "fd.lport", FT_U64, 0, "network events of a TCP socket, socket calls, fd calls on a socket: local port", get_lport },
+	{ "fd.rip", FT_STR, 0, "network events of a TCP socket, socket calls, fd calls on a socket: remote IP address", get_rip },
+	{ "fd.rport", FT_U64, 0, "network events of a TCP socket, socket calls, fd calls on a socket: remote port", get_rport },
 	{ "fd.sip", FT_STR, 0, "the server's IP address: the end that listened and accepted (or received a datagram)", get_sip },
 	{ "fd.sport", FT_U64, 0, "the server's port", get_sport },
 	{ "fd.cip", FT_STR, 0, "the client's IP address: the end that connected (or sent a datagram)", get_cip },

@@ -250,7 +250,8 @@ bool view_needs_fds(const struct view_desc *v, const struct filter *f)
 {
 	static const char *const fd_fields[] = {
 		"fd.name", "fd.type", "fd.typechar", "fd.directory", "fd.filename", "fd.ino",
-		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", NULL
+		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", "fd.lip",
+		"fd.lport", "fd.rip", "fd.rport", NULL
 	};
 
 	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);

@@ -5,7 +5,7 @@
 # clone(CLONE_FILES), a pipe between two processes, a TCP connection on 127.0.0.1 and an eventfd.
 # The same names in the fd.* fields and filters, and in a replay of a capture.
 . tests/lib/common.sh
-plan 19
+plan 20
 
 dir="$TMP/w"
 mkdir -p "$dir"
@@ -109,6 +109,11 @@ done
 checkall "replayed (exit $rrc): the helper's $(wc -l <"$TMP/out.sel") lines, names and all, as live" \
 	'[ "$rrc" = 0 ] && [ "$(wc -l <"$TMP/out.sel")" = 15 ] && cmp -s "$TMP/out.sel" "$TMP/replay.sel"' ||
 	diff "$TMP/out.sel" "$TMP/replay.sel" | head -5 | sed 's/^/#   /'
+got=$("$SCRY" -r "$TMP/cap.scry" -p '%evt.type %fd.cport %fd.sport %fd.is_server %fd.lport' \
+	"proc.pid=$pid and evt.dir='<' and evt.type in (read, write) and evt.rawres=21 and
+	 (fd.rport=$sport or fd.lport=$sport)" | tr '\n' ';')
+check "replayed: a read and a write on the TCP fds answer fd.rport/lport, cport, sport, is_server (got $got)" \
+	[ "$got" = "write $cport $sport 0 $cport;read $cport $sport 1 $sport;" ]
 got=$("$SCRY" -r "$TMP/cap.scry" -p '%fd.name' "evt.type=write and proc.pid=$pid and evt.rawres=19")
 check "replayed: fd.name of the CLONE_FILES child's file (got $got)" [ "$got" = "$dir/shared.txt" ]
 finish
