@@ -91,6 +91,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 		r->next_tid = next->pid;
 		r->prev_state = task_state(prev);
 		r->__pad = 0;
+		__builtin_memset(&r->acct, 0, sizeof(r->acct));
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	}
 	/* Whatever prev did here is in the ring before it can run on another CPU. */
@@ -138,6 +139,7 @@ int scry_cpu_tick(void *ctx)
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TICK);
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
+		__builtin_memset(&r->acct, 0, sizeof(r->acct));
 		stage_commit(s, sizeof(*r), SCRY_STATS_TICK);
 	}
 	stage_flush(s, SCRY_STATS_TICK);

@@ -30,6 +30,9 @@ union scry_rec {
 	struct scry_rec_sock_io sio;
 	struct scry_rec_sock_seed seed;
 	struct scry_rec_fd_seed fdseed;
+	struct scry_rec_block_io blk;
+	struct scry_rec_oom oom;
+	struct scry_rec_hang hang;
 };
 
 struct scry_event {
@@ -69,6 +72,8 @@ enum evt_category {
 	EVC_PROCESS,
 	EVC_SCHEDULER,
 	EVC_NET,
+	EVC_IO,			/* block I/O */
+	EVC_MEMORY,		/* OOM kills */
 	EVC__MAX
 };
 
@@ -83,6 +88,7 @@ enum evt_flags {
 	EVF_NOTASK = 1 << 5,	/* the header names no task (a socket's event, maybe in softirq):
 				 * no thread or process; the container is the header's cgroup's */
 	EVF_NET = 1 << 6,	/* bytes on a socket: counted by the network views */
+	EVF_BLOCK = 1 << 7,	/* a block request's bytes and latency: the block I/O views */
 };
 
 /* enum evt_fields: groups of fields an event of the type has a value for (filter/fields.c). */
@@ -93,6 +99,8 @@ enum evt_fields {
 	EVP_RUNTIME = 1 << 3,	/* evt.runtime (thread.cpu_ns grows by it) */
 	EVP_SOCK_IO = 1 << 4,	/* fd.sockfamily, fd.l4proto, evt.buflen, evt.io_dir (sockio) */
 	EVP_TUPLE = 1 << 5,	/* fd.sockfamily, fd.l4proto and the addresses (sockstate) */
+	EVP_SCHED = 1 << 6,	/* run-queue wait, off-CPU time, page faults (switch, cputick) */
+	EVP_BLOCK = 1 << 7,	/* the block request's device, op, bytes and latency */
 };
 
 union scry_rec;

@@ -43,6 +43,9 @@ enum scry_rec_type {
 	SCRY_REC_TCP_RESET = 12, /* tcp:tcp_send_reset/tcp_receive_reset (a sock_state record) */
 	SCRY_REC_SOCK_SEED = 13, /* a socket open when scry started (made by userspace at start) */
 	SCRY_REC_FD_SEED = 14,	/* an fd (or the cwd) a process had when scry started (userspace) */
+	SCRY_REC_BLOCK_IO = 15,	/* block:block_rq_complete: a request's bytes and latency */
+	SCRY_REC_OOM = 16,	/* oom:mark_victim: a process chosen by the OOM killer */
+	SCRY_REC_HANG = 17,	/* sched:sched_process_hang: a task blocked past hung_task_timeout */
 	SCRY_REC__MAX
 };
 
@@ -254,6 +257,37 @@ struct scry_rec_exit {
 };
 
 /*
+ * Why a task was off the CPU: how it left it (sched_switch's preempt and prev_state).
+ * Preempted: runnable all along (its off-CPU time is run-queue wait). Sleep: a voluntary switch
+ * in an interruptible state (TASK_INTERRUPTIBLE: poll, nanosleep, a pipe read). Blocked: in an
+ * uninterruptible one (TASK_UNINTERRUPTIBLE: disk I/O, page-in, some locks). Stopped: SIGSTOP,
+ * ptrace.
+ */
+enum scry_off_reason {
+	SCRY_OFF_NONE = 0,	/* no off-CPU stretch ended since the last record */
+	SCRY_OFF_PREEMPT = 1,
+	SCRY_OFF_SLEEP = 2,
+	SCRY_OFF_BLOCKED = 3,
+	SCRY_OFF_STOPPED = 4,
+	SCRY_OFF__MAX
+};
+
+/*
+ * What the scheduler kept for a task besides its runtime, as growth since the task's previous
+ * switch or tick record (the BPF side keeps the last values per task in task storage). A task
+ * first seen by scry starts from its values then: nothing before attach is counted.
+ */
+struct scry_sched_acct {
+	__u64 wait_ns;		/* growth of sched_info.run_delay: time runnable, not running */
+	__u64 off_ns;		/* the off-CPU stretch that ended when the current slice began
+				 * (switch-out to switch-in), 0 if already reported */
+	__u32 min_flt;		/* growth of task->min_flt (page faults without I/O) */
+	__u32 maj_flt;		/* growth of task->maj_flt (faults that read from disk) */
+	__u8 off_reason;	/* enum scry_off_reason of off_ns */
+	__u8 __pad[7];
+};
+
+/*
  * On-CPU time of `h` (prev) for the slice that just ended: the growth of its
  * se.sum_exec_runtime, the figure the scheduler charges to the cgroup's cpu usage.
  */
@@ -264,12 +298,72 @@ struct scry_rec_switch {
 	__u32 next_tid;
 	__u32 prev_state;
 	__u32 __pad;
+	struct scry_sched_acct acct;
 };
 
 /* Same accounting for a task still running when the periodic tick samples it. */
 struct scry_rec_cputick {
 	struct scry_hdr h;
 	__u64 runtime_ns;
+	struct scry_sched_acct acct;
+};
+
+/*
+ * A block request's completion (block:block_rq_complete; one record per completion call, so a
+ * request completed in parts gives several, the last with SCRY_BLK_DONE). The header is the task
+ * that submitted it (block_io_start, else the one that issued it) and its cgid the request's
+ * cgroup: the bio's blkcg on cgroup v2 (writeback is charged to the cgroup that dirtied the
+ * pages, not to the flusher), the submitter's on v1 (where the blkcg is the submitter's).
+ * The header's ts is the completion's.
+ */
+enum scry_blk_op {
+	SCRY_BLK_READ = 0,
+	SCRY_BLK_WRITE = 1,
+	SCRY_BLK_FLUSH = 2,
+	SCRY_BLK_DISCARD = 3,
+	SCRY_BLK_OTHER = 4,	/* write zeroes, zone ops, driver-private */
+};
+
+enum scry_blk_flags {
+	SCRY_BLK_DONE = 1 << 0,		/* the request is complete (its last part) */
+	SCRY_BLK_ISSUED = 1 << 1,	/* latency_ns is known (its issue was seen) */
+	SCRY_BLK_QUEUED = 1 << 2,	/* queue_ns is known (its start was seen) */
+	SCRY_BLK_SYNC = 1 << 3,		/* REQ_SYNC */
+	SCRY_BLK_META = 1 << 4,		/* REQ_META */
+};
+
+struct scry_rec_block_io {
+	struct scry_hdr h;
+	__u64 sector;		/* first sector of the request */
+	__u64 latency_ns;	/* issue to the driver until this completion (SCRY_BLK_ISSUED) */
+	__u64 queue_ns;		/* start (bio into the request) until issue (SCRY_BLK_QUEUED) */
+	__u32 dev;		/* the device's dev_t, kernel encoding (major << 20 | minor) */
+	__u32 bytes;		/* bytes completed by this call */
+	__s32 error;		/* -errno of a failed completion, else 0 */
+	__u8 op;		/* enum scry_blk_op */
+	__u8 __pad;
+	__u16 blk_flags;	/* enum scry_blk_flags */
+};
+
+/*
+ * The OOM killer chose a victim (oom:mark_victim). The header is the victim (its cgroup: its
+ * container); the current task is the one whose allocation failed.
+ */
+struct scry_rec_oom {
+	struct scry_hdr h;	/* the victim */
+	__u32 trigger_pid;	/* the task whose allocation ran out (may be the victim) */
+	__u32 trigger_tid;
+	__u64 total_vm_kb;	/* the victim's address space */
+	__u64 rss_kb;		/* its resident memory: anon + file + shmem */
+	__s32 oom_score_adj;
+	__u32 uid;
+};
+
+/* A task in D state longer than kernel.hung_task_timeout_secs (khungtaskd's report). */
+struct scry_rec_hang {
+	struct scry_hdr h;	/* the hung task */
+	__u32 state;		/* its __state then */
+	__u32 __pad;
 };
 
 /*
@@ -512,6 +606,7 @@ enum scry_stats_slot {
 	SCRY_STATS_TICK = 1,	/* the perf-event tick (hard IRQ) */
 	SCRY_STATS_CTL = 2,	/* control records (cgroup made/removed): not events */
 	SCRY_STATS_NET = 3,	/* network tracepoints, which may run in softirq */
+	SCRY_STATS_BLOCK = 4,	/* block completions (hard IRQ or softirq) */
 	SCRY_STATS__MAX
 };
 
@@ -575,8 +670,12 @@ _Static_assert(SCRY_SYS_EXIT_ARGS == 120, "sys_exit args layout");
 _Static_assert(sizeof(struct scry_rec_fork) == 80, "fork layout");
 _Static_assert(SCRY_EXEC_FIXED == 80, "exec layout");
 _Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
-_Static_assert(sizeof(struct scry_rec_switch) == 72, "switch layout");
-_Static_assert(sizeof(struct scry_rec_cputick) == 56, "cputick layout");
+_Static_assert(sizeof(struct scry_sched_acct) == 32, "sched acct layout");
+_Static_assert(sizeof(struct scry_rec_switch) == 104, "switch layout");
+_Static_assert(sizeof(struct scry_rec_cputick) == 88, "cputick layout");
+_Static_assert(sizeof(struct scry_rec_block_io) == 88, "block_io layout");
+_Static_assert(sizeof(struct scry_rec_oom) == 80, "oom layout");
+_Static_assert(sizeof(struct scry_rec_hang) == 56, "hang layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 120, "sock_state layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) == 104, "sock_io layout");

@@ -250,6 +250,15 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_fd_seed, name_len, U) \
 			X(struct scry_rec_fd_seed, oflags, U) X(struct scry_rec_fd_seed, dev, U) \
 			X(struct scry_rec_fd_seed, ino, U)
+#define F_BLOCK_IO(X)	X(struct scry_rec_block_io, sector, U) \
+			X(struct scry_rec_block_io, latency_ns, U) \
+			X(struct scry_rec_block_io, queue_ns, U) X(struct scry_rec_block_io, dev, U) \
+			X(struct scry_rec_block_io, bytes, U) X(struct scry_rec_block_io, error, S) \
+			X(struct scry_rec_block_io, op, U) X(struct scry_rec_block_io, blk_flags, U)
+#define F_OOM(X)	X(struct scry_rec_oom, trigger_pid, U) X(struct scry_rec_oom, trigger_tid, U) \
+			X(struct scry_rec_oom, total_vm_kb, U) X(struct scry_rec_oom, rss_kb, U) \
+			X(struct scry_rec_oom, oom_score_adj, S) X(struct scry_rec_oom, uid, U)
+#define F_HANG(X)	X(struct scry_rec_hang, state, U)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -279,7 +288,10 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(TCP_RETRANS, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(TCP_RESET, F_TCP_RESET, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(SOCK_SEED, F_SOCK_SEED, sizeof(struct scry_rec_sock_seed), NONE)	\
-	X(FD_SEED, F_FD_SEED, SCRY_FD_SEED_FIXED, FDSEED)
+	X(FD_SEED, F_FD_SEED, SCRY_FD_SEED_FIXED, FDSEED)			\
+	X(BLOCK_IO, F_BLOCK_IO, sizeof(struct scry_rec_block_io), NONE)		\
+	X(OOM, F_OOM, sizeof(struct scry_rec_oom), NONE)			\
+	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,

@@ -24,9 +24,10 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	[SCRY_REC_EXIT] = { "procexit", FIXED(struct scry_rec_exit), false, EVC_PROCESS,
 			    EVF_LIFECYCLE, 0, NULL, exit_info },
 	[SCRY_REC_SWITCH] = { "switch", FIXED(struct scry_rec_switch), false, EVC_SCHEDULER,
-			      EVF_CPU, EVP_RUNTIME, switch_decode, switch_info },
+			      EVF_CPU, EVP_RUNTIME | EVP_SCHED, switch_decode, switch_info },
 	[SCRY_REC_CPUTICK] = { "cputick", FIXED(struct scry_rec_cputick), true, EVC_SCHEDULER,
-			       EVF_CPU | EVF_HIDDEN, EVP_RUNTIME, cputick_decode, cputick_info },
+			       EVF_CPU | EVF_HIDDEN, EVP_RUNTIME | EVP_SCHED, cputick_decode,
+			       cputick_info },
 	[SCRY_REC_RENAME] = { "procrename", FIXED(struct scry_rec_rename), false, EVC_PROCESS,
 			      EVF_LIFECYCLE | EVF_RENAMES, 0, NULL, rename_info },
 	[SCRY_REC_SOCK_STATE] = { "sockstate", FIXED(struct scry_rec_sock_state), false, EVC_NET,
@@ -47,16 +48,25 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	/* An fd open before scry (or before a capture file): for the fd tables; no line. */
 	[SCRY_REC_FD_SEED] = { "fdseed", VAR(SCRY_FD_SEED_FIXED), true, EVC_PROCESS,
 			       EVF_HIDDEN | EVF_NOTASK, 0, fd_seed_decode, fd_seed_info },
+	/* The submitter's task, the request's cgroup (see event.h); complete in IRQ context. */
+	[SCRY_REC_BLOCK_IO] = { "blockio", FIXED(struct scry_rec_block_io), false, EVC_IO,
+				EVF_BLOCK, EVP_BLOCK, NULL, NULL },
+	[SCRY_REC_OOM] = { "oomkill", FIXED(struct scry_rec_oom), false, EVC_MEMORY, 0, 0, NULL,
+			   NULL },
+	[SCRY_REC_HANG] = { "hungtask", FIXED(struct scry_rec_hang), false, EVC_SCHEDULER, 0, 0,
+			    NULL, NULL },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 15, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 18, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",
 	[EVC_PROCESS] = "process",
 	[EVC_SCHEDULER] = "scheduler",
 	[EVC_NET] = "net",
+	[EVC_IO] = "io",
+	[EVC_MEMORY] = "memory",
 };
 
 const char *evt_type_name(const struct scry_event *ev)
