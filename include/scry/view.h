@@ -383,4 +383,10 @@ extern const struct sink_ops top_ui_ops;
  */
 void *top_ui__new(const struct run_ctx *run, const char *filter);
 
+/* --- hist_text.c: a log2 histogram as lines of text ------------------------------------------ */
+struct log2_hist;
+void hist_fmt_ns(uint64_t ns, char *buf, size_t len);
+int hist_text(const struct log2_hist *h, int max_lines, int width,
+	      void (*line)(void *ctx, const char *s), void *ctx);
+
 #endif /* SCRY_VIEW_H */
