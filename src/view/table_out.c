@@ -30,6 +30,14 @@ static void put_figure(struct obuf *o, enum figure f, const struct view_row *r, 
 			obuf__printf(o, "%-*s", d->width, buf);
 		return;
 	}
+	if (figure_absent(d, r)) {
+		/* No reading (a file missing, a replay): said, never shown as a 0. */
+		if (json)
+			obuf__puts(o, "null");
+		else
+			obuf__printf(o, "%*s", d->width, "-");
+		return;
+	}
 	v = figure_value(f, r, dur);
 	if (json && d->kind == FK_COUNT)
 		obuf__u64(o, (uint64_t)v);
