@@ -147,8 +147,12 @@ static bool parse_centi(const char *p, const char *end, uint64_t *out)
 static bool number_at(const char *p, const char *end, uint64_t *out)
 {
 	const char *q;
+	uint64_t v;
 
-	return dec_u64(p, end, &q, out) && (q == end || is_space(*q));
+	if (!dec_u64(p, end, &q, &v) || (q != end && !is_space(*q)))
+		return false;
+	*out = v;
+	return true;
 }
 
 bool cgstat_parse(const char *text, size_t len, enum cgstat_how how, const char *key,
