@@ -5,9 +5,10 @@
 #     periods and time once the loop is over, its interval deltas add up to the growth between
 #     its first and last readings, the limit is 0.20, and its CPU time equals the cgroup's usage
 #     and is near 20% of the loop's wall time;
-# (b) memory: a container that touches 64 MiB shows usage rising by 64 MiB (plus page tables and
-#     the helper's pages, less the shell its exec replaced) exactly as the cgroup's did; quiet
-#     readings equal the cgroup's usage and working set (usage - inactive file), with its limit;
+# (b) memory: a container that writes an 8 MiB file (inactive page cache), then touches 64 MiB,
+#     shows usage rising by 64 MiB (plus page tables and the helper's pages, less the shell its
+#     exec replaced) exactly as the cgroup's did; quiet readings equal the cgroup's usage and
+#     working set (usage - inactive file), with its limit;
 # (c) an OOM kill under --memory 32m: one oomkill event naming the process (comm, host pid) and
 #     the container, in text and JSON, counted by topcontainers_mem;
 # (e) the capture of (c) replays the same event, and the view's count; cgroup figures are absent
@@ -160,7 +161,8 @@ checkall "CPU: the container's intervals add up to the cgroup's usage within 1%"
 # --- (b) memory ----------------------------------------------------------------------------------
 mem=scrymem-$tag
 "$DOCKER" run -d --name "$mem" --memory 256m --network none "$IMAGE" \
-	sh -c 'busybox mkfifo /tmp/go && read x </tmp/go && exec /h/mem_hog 64' >/dev/null
+	sh -c 'dd if=/dev/zero of=/tmp/f bs=1M count=8 2>/dev/null && busybox mkfifo /tmp/go &&
+	       read x </tmp/go && exec /h/mem_hog 64' >/dev/null
 mem_pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$mem")
 start_scry "$TMP/mem.json" "$TMP/mem.err" -c topcontainers_mem -j --interval $IV --top 100 ||
 	{ not_ok "scry -c topcontainers_mem starts"; finish; }
@@ -193,6 +195,8 @@ rows = [json.loads(l) for l in open('$TMP/mem.rows')]
 seen_b = [r for r in rows if r['mem.usage_bytes'] == b['mem']]
 seen_a = [r for r in rows if r['mem.usage_bytes'] == a['mem']]
 assert seen_b and seen_a, ([r['mem.usage_bytes'] for r in rows], b, a)
+# the file it wrote first is page cache on the inactive list: the working set leaves it out
+assert b['inactive'] > 0 and a['inactive'] > 0, (b, a)
 for r, t in ((seen_b[-1], b), (seen_a[-1], a)):
     assert r['mem.working_set_bytes'] == max(t['mem'] - t['inactive'], 0), (r, t)
 grow = seen_a[-1]['mem.usage_bytes'] - seen_b[-1]['mem.usage_bytes']
