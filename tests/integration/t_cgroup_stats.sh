@@ -4,7 +4,8 @@
 # (a) throttling of a --cpus 0.2 busy loop: scry's last reading equals cpu.stat's throttled
 #     periods and time once the loop is over, its interval deltas add up to the growth between
 #     its first and last readings, the limit is 0.20, and its CPU time equals the cgroup's usage
-#     and is near 20% of the loop's wall time;
+#     and is 20% of a CPU in every interval throttled throughout; pressure figures are there
+#     exactly where the container's cgroup2 directory has them;
 # (b) memory: a container that writes an 8 MiB file (inactive page cache), then touches 64 MiB,
 #     shows usage rising by 64 MiB (plus page tables and the helper's pages, less the shell its
 #     exec replaced) exactly as the cgroup's did; quiet readings equal the cgroup's usage and
@@ -15,7 +16,7 @@
 #     ("null") on replay, never 0.
 # (d), the parsers on hostile text, is tests/unit/test_cgstat.c.
 . tests/lib/common.sh
-plan 14
+plan 15
 . tests/lib/docker.sh
 tag=$$
 IV=0.5
@@ -63,6 +64,7 @@ else:
     r['throttled'] = int(c1['nr_throttled'])
     r['throttled_ns'] = int(c1['throttled_time'])
     r['usage_ns'] = int(one(mounts['cpuacct'] + v1['cpuacct'] + '/cpuacct.usage')[0])
+r['psi'] = bool(d2 and os.path.exists(d2 + '/cpu.pressure'))
 m = one(d2 + '/memory.current') if d2 else None
 if m:
     r['mem'] = int(m[0])
@@ -156,6 +158,19 @@ assert abs(ns - t['usage_ns']) <= 0.01 * t['usage_ns'], (ns, t['usage_ns'])
 print('ok %.0f ns, cgroup %d ns' % (ns, t['usage_ns']))
 " >"$TMP/res" 2>&1
 checkall "CPU: the container's intervals add up to the cgroup's usage within 1%" \
+	'grep -q "^ok" "$TMP/res"' && sed 's/^/# /' "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
+py "
+import json
+t = json.load(open('$TMP/thr.truth'))
+rows = [json.loads(l) for l in open('$TMP/thr.rows')]
+keys = ('psi.cpu_some_avg10', 'psi.memory_some_avg10', 'psi.io_some_avg10')
+for r in rows:
+    for k in keys:
+        # present where the cgroup2 directory has the files, a share of time
+        assert (r[k] is not None) == t['psi'] and (r[k] is None or 0 <= r[k] <= 100), (k, r, t)
+print('ok psi %s, cpu %s' % (t['psi'], [r['psi.cpu_some_avg10'] for r in rows]))
+" >"$TMP/res" 2>&1
+checkall "pressure: cpu, memory and io avg10 present exactly where the cgroup2 directory has them, 0-100" \
 	'grep -q "^ok" "$TMP/res"' && sed 's/^/# /' "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- (b) memory ----------------------------------------------------------------------------------
