@@ -174,7 +174,7 @@ void cgstat_read(const struct cgstat_fs *f, const char *path, struct cgstat *out
 
 /* A container's readings: the latest and the one before, for the interval's deltas. */
 struct ctr_cgstat {
-	struct cgstat cur, prev;
+	struct cgstat cur, prev;	/* prev: empty unless it was read at cur's interval start */
 	uint64_t gen;		/* the interval (its end) of the latest reading; 0: none */
 };
 
@@ -254,11 +254,13 @@ struct proctab;
 void containers__attach_procs(struct containers *c, struct proctab *pt, const char *procfs);
 
 /*
- * Live: read `ctr`'s cgroup figures for the interval `gen` (its end, event time), once per
- * interval however many views ask; the previous reading is kept for the deltas. Nothing on
- * replay or for a container whose cgroup path is unknown.
+ * Live: read `ctr`'s cgroup figures for the interval [start, end) of event time, once per
+ * interval however many views ask. The previous reading is kept for the deltas if it was taken
+ * for the interval just before (ending at `start`): growth over intervals no view showed the
+ * container in is no interval's. Nothing on replay or for a container whose cgroup is unknown.
  */
-void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t gen);
+void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t start,
+			     uint64_t end);
 
 /* Iterate: *pos = 0 to start; NULL at the end. */
 struct scry_container *containers__next(struct containers *c, size_t *pos);

@@ -338,7 +338,7 @@ struct view_src {
 	struct containers *containers;	/* may be NULL */
 	const struct filter *filter;	/* NULL: every process */
 	struct socktab *socks;		/* may be NULL */
-	uint64_t gen;			/* the interval's end: cgroups are read once for it */
+	uint64_t start, end;		/* the interval: cgroups are read once for it */
 };
 /* Whatever the view's key takes from them (nothing for most keys). */
 void aggr__fill(struct aggr *a, const struct view_src *src);

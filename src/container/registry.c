@@ -387,15 +387,18 @@ static void keep_cg_path(struct scry_container *ctr, const char *path)
 	ctr->cg_path = p;
 }
 
-void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t gen)
+void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t start,
+			     uint64_t end)
 {
 	struct ctr_cgstat *s = &ctr->cgs;
 
-	if (!c->cgs || !ctr->cg_path || s->gen == gen)
+	if (!c->cgs || !ctr->cg_path || s->gen == end)
 		return;
 	s->prev = s->cur;
+	if (s->gen != start)
+		memset(&s->prev, 0, sizeof(s->prev));
 	cgstat_read(c->cgs, ctr->cg_path, &s->cur);
-	s->gen = gen;
+	s->gen = end;
 }
 
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts)

@@ -588,7 +588,7 @@ void aggr__count_procs(struct aggr *a, const struct view_src *src)
 
 		if (!r->container)
 			continue;
-		containers__read_cgstat(src->containers, r->container, src->gen);
+		containers__read_cgstat(src->containers, r->container, src->start, src->end);
 		cg_fill(r, &r->container->cgs);
 	}
 }

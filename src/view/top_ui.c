@@ -316,7 +316,7 @@ static bool snapshot(struct top *t, uint64_t now)
 	if (!any)
 		return false;
 	aggr__fill(t->shown, &(struct view_src){ t->run->procs, t->run->containers, s->filter,
-						   t->run->socks, end });
+						   t->run->socks, start, end });
 	return true;
 }
 

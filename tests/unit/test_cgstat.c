@@ -261,6 +261,40 @@ static void cut_file(void **state)
 	cgstat_fs__free(f);
 }
 
+/*
+ * The registry keeps the reading before only when it was taken for the interval just before:
+ * growth over intervals in which no view showed the container is no interval's. One reading per
+ * interval however many views ask.
+ */
+static void deltas_need_contiguous_readings(void **state)
+{
+	struct containers_opts o = { .mountinfo = mountinfo(true, false) };
+	struct containers *c = containers__new(&o, true);
+	struct scry_container *ctr;
+
+	assert_non_null(c);
+	ctr = containers__add(c, 0, "c4", CTR_DOCKER, NULL);
+	assert_non_null(ctr);
+	ctr->cg_path = strdup("/docker/c4");
+	put("unified/docker/c4/cpu.stat", "nr_periods 10\nnr_throttled 1\nthrottled_usec 1\n");
+	containers__read_cgstat(c, ctr, 0, 100);
+	assert_int_equal(ctr->cgs.prev.have, 0);
+	put("unified/docker/c4/cpu.stat", "nr_periods 20\nnr_throttled 2\nthrottled_usec 2\n");
+	containers__read_cgstat(c, ctr, 100, 200);
+	assert_int_equal(ctr->cgs.prev.v[CGS_CPU_PERIODS], 10);
+	assert_int_equal(ctr->cgs.cur.v[CGS_CPU_PERIODS], 20);
+	/* another view asking for the same interval: no second reading */
+	put("unified/docker/c4/cpu.stat", "nr_periods 30\nnr_throttled 3\nthrottled_usec 3\n");
+	containers__read_cgstat(c, ctr, 100, 200);
+	assert_int_equal(ctr->cgs.prev.v[CGS_CPU_PERIODS], 10);
+	assert_int_equal(ctr->cgs.cur.v[CGS_CPU_PERIODS], 20);
+	/* [200, 300) was not shown: the reading for [300, 400) has none before it */
+	containers__read_cgstat(c, ctr, 300, 400);
+	assert_int_equal(ctr->cgs.prev.have, 0);
+	assert_int_equal(ctr->cgs.cur.v[CGS_CPU_PERIODS], 30);
+	containers__free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +303,7 @@ int main(void)
 		cmocka_unit_test(unified_reading),
 		cmocka_unit_test(hybrid_reading),
 		cmocka_unit_test(cut_file),
+		cmocka_unit_test(deltas_need_contiguous_readings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
