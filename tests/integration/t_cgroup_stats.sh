@@ -9,14 +9,14 @@
 # (b) memory: a container that writes an 8 MiB file (inactive page cache), then touches 64 MiB,
 #     shows usage rising by 64 MiB (plus page tables and the helper's pages, less the shell its
 #     exec replaced) exactly as the cgroup's did; quiet readings equal the cgroup's usage and
-#     working set (usage - inactive file), with its limit;
+#     working set (usage - inactive file), with its limit, also attributed by a v1 hierarchy;
 # (c) an OOM kill under --memory 32m: one oomkill event naming the process (comm, host pid) and
 #     the container, in text and JSON, counted by topcontainers_mem;
 # (e) the capture of (c) replays the same event, and the view's count; cgroup figures are absent
 #     ("null") on replay, never 0.
 # (d), the parsers on hostile text, is tests/unit/test_cgstat.c.
 . tests/lib/common.sh
-plan 15
+plan 16
 . tests/lib/docker.sh
 tag=$$
 IV=0.5
@@ -202,6 +202,12 @@ sleep 1
 quiet && mv "$TMP/q2" "$TMP/after"
 stop_scry INT
 rows "$TMP/mem.json" "$mem" >"$TMP/mem.rows"
+# Attributed through a v1 hierarchy (as on a host without cgroup2): the same files, by the same
+# path in each hierarchy.
+"$SCRY" --cgroup-v1 memory -c topcontainers_mem -j --interval $IV --top 100 -M 2 \
+	>"$TMP/memv1.json" 2>"$TMP/memv1.err"
+cg "$mem_pid" >"$TMP/v1truth"
+rows "$TMP/memv1.json" "$mem" >"$TMP/memv1.rows"
 echo "# before: $(cat "$TMP/before" 2>/dev/null); after: $(cat "$TMP/after" 2>/dev/null)"
 py "
 import json
@@ -232,6 +238,17 @@ for r in rows:
 print('ok')
 " >"$TMP/res" 2>&1
 check "memory: limit 256 MiB, working set as % of it" grep -qx ok "$TMP/res" ||
+	sed 's/^/#   /' "$TMP/res" | tail -3
+py "
+import json
+a, t = json.load(open('$TMP/after')), json.load(open('$TMP/v1truth'))
+rows = [json.loads(l) for l in open('$TMP/memv1.rows')]
+assert a['mem'] == t['mem'], ('not quiet', a, t)
+assert rows and rows[-1]['mem.usage_bytes'] == t['mem'], (rows, t)
+assert rows[-1]['mem.limit_bytes'] == 256 << 20, rows[-1]
+print('ok')
+" >"$TMP/res" 2>&1
+check "memory with --cgroup-v1 memory: the same usage and limit" grep -qx ok "$TMP/res" ||
 	sed 's/^/#   /' "$TMP/res" | tail -3
 
 # --- (c) an OOM kill ---------------------------------------------------------------------------
