@@ -48,8 +48,8 @@ static __always_inline __u64 rss_pages(struct mm_struct *mm, int i)
 
 /*
  * TP_PROTO(struct task_struct *task, uid_t uid) (Linux 6.8 on, and stable kernels that took
- * the change; older ones pass the pid only, and the loader leaves this program out there). The header is the victim; the current task is
- * the one whose allocation failed.
+ * the change; older ones pass the pid only, and the loader leaves this program out there).
+ * The header is the victim; the current task is the one whose allocation failed.
  */
 SEC("tp_btf/mark_victim")
 int BPF_PROG(scry_oom_victim, struct task_struct *task, uid_t uid)

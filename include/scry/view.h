@@ -77,7 +77,7 @@ enum figure {
 	FIG_THROTTLED,		/* CFS periods throttled in the interval */
 	FIG_THROTTLED_PCT,	/* % of the interval's CFS periods throttled */
 	FIG_THROTTLED_NS,	/* time throttled in the interval, ns */
-	FIG_THROTTLED_TOTAL,	/* periods throttled since the cgroup was made (the kernel's count) */
+	FIG_THROTTLED_TOTAL,	/* periods throttled since the cgroup was made (its own count) */
 	FIG_THROTTLED_NS_TOTAL,	/* time throttled since the cgroup was made, ns */
 	FIG_CPU_LIMIT,		/* the CPU quota in CPUs (--cpus) */
 	FIG_CPU_PCT_LIMIT,	/* on-CPU time as % of the quota */

@@ -116,7 +116,8 @@ struct cgroup_fs *cgroup_fs__open(const char *mountinfo, const char *v1_controll
 	if (!v1_controller) {
 		err = cgroup_find_mount(mountinfo, NULL, cg->mount, sizeof(cg->mount));
 		for (i = 0; err == -ENOENT && i < ARRAY_SIZE(fallbacks); i++) {
-			err = cgroup_find_mount(mountinfo, fallbacks[i], cg->mount, sizeof(cg->mount));
+			err = cgroup_find_mount(mountinfo, fallbacks[i], cg->mount,
+						sizeof(cg->mount));
 			if (!err)
 				v1_controller = fallbacks[i];
 		}

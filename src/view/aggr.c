@@ -629,8 +629,9 @@ double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
 	case PER_CENTI: return v / 100.0;
 	case PER_PCT_LIMIT: {
 		/* the quota's time over the interval: dur * quota / period */
-		double lim = r->cg[CGS_CPU_PERIOD_US] ?
-			     (double)dur_ns * r->cg[CGS_CPU_QUOTA_US] / r->cg[CGS_CPU_PERIOD_US] : 0;
+		const uint64_t *cg = r->cg;
+		double lim = cg[CGS_CPU_PERIOD_US] ?
+			     (double)dur_ns * cg[CGS_CPU_QUOTA_US] / cg[CGS_CPU_PERIOD_US] : 0;
 
 		return lim > 0 ? 100.0 * v / lim : 0;
 	}

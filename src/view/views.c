@@ -36,6 +36,9 @@ static void since(const struct view_row *r, char *buf, size_t len)
 		      .top_prec = FIG_TOP_HUMAN, .sum = { __VA_ARGS__ }
 #define RATE(per_, ...) .kind = FK_REAL, .width = 12, .prec = 1, .top_width = TOP_NUM, \
 			.top_prec = FIG_TOP_HUMAN, .per = per_, .sum = { __VA_ARGS__ }
+/* A percentage: `w` columns and `p` decimals in tables; 7 columns, `tp` decimals in scry top. */
+#define PCT(w, p, tp, per_, ...) .kind = FK_REAL, .width = w, .prec = p, .top_width = 7, \
+				 .top_prec = tp, .per = per_, .sum = { __VA_ARGS__ }
 
 const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)",
@@ -112,7 +115,8 @@ const struct figure_desc figure_table[FIG__MAX] = {
 				.of = C(thr_periods), .cg = CG_DELTA | CGS_HAVE(CGS_CPU_PERIODS) },
 	[FIG_THROTTLED_NS] = { "cpu.throttled_ns", "THR_NS",
 			       "time the quota held it off the CPUs in the interval, ns (cpu.stat throttled_usec / throttled_time)",
-			       COUNT(14, C(thr_ns)), .cg = CG_DELTA | CGS_HAVE(CGS_CPU_THROTTLED_NS) },
+			       COUNT(14, C(thr_ns)),
+			       .cg = CG_DELTA | CGS_HAVE(CGS_CPU_THROTTLED_NS) },
 	[FIG_THROTTLED_TOTAL] = { "cpu.throttled_periods_total", "THR_TOTAL",
 				  "periods throttled since its cgroup was made (the cgroup's own count)",
 				  COUNT(10, C(cg[CGS_CPU_THROTTLED])),
@@ -128,21 +132,20 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			    .cg = CGS_HAVE(CGS_CPU_QUOTA_US) | CGS_HAVE(CGS_CPU_PERIOD_US) },
 	[FIG_CPU_PCT_LIMIT] = { "cpu.pct_limit", "CPU%LIM",
 				"on-CPU time as % of what its quota allows over the interval (100: at its limit)",
-				.kind = FK_REAL, .width = 8, .prec = 1, .top_width = 7, .top_prec = 0,
-				.per = PER_PCT_LIMIT, .sum = { C(cpu_ns) },
+				PCT(8, 1, 0, PER_PCT_LIMIT, C(cpu_ns)),
 				.cg = CGS_HAVE(CGS_CPU_QUOTA_US) | CGS_HAVE(CGS_CPU_PERIOD_US) },
 	[FIG_PSI_CPU] = { "psi.cpu_some_avg10", "PSI_CPU",
 			  "% of the last 10 s in which some of its tasks waited for a CPU (cpu.pressure)",
-			  .kind = FK_REAL, .width = 8, .prec = 2, .top_width = 7, .top_prec = 1,
-			  .per = PER_CENTI, .sum = { C(cg[CGS_PSI_CPU]) }, .cg = CGS_HAVE(CGS_PSI_CPU) },
+			  PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_CPU])),
+			  .cg = CGS_HAVE(CGS_PSI_CPU) },
 	[FIG_PSI_MEM] = { "psi.memory_some_avg10", "PSI_MEM",
 			  "% of the last 10 s in which some of its tasks stalled on memory (memory.pressure)",
-			  .kind = FK_REAL, .width = 8, .prec = 2, .top_width = 7, .top_prec = 1,
-			  .per = PER_CENTI, .sum = { C(cg[CGS_PSI_MEM]) }, .cg = CGS_HAVE(CGS_PSI_MEM) },
+			  PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_MEM])),
+			  .cg = CGS_HAVE(CGS_PSI_MEM) },
 	[FIG_PSI_IO] = { "psi.io_some_avg10", "PSI_IO",
 			 "% of the last 10 s in which some of its tasks waited for I/O (io.pressure)",
-			 .kind = FK_REAL, .width = 8, .prec = 2, .top_width = 7, .top_prec = 1,
-			 .per = PER_CENTI, .sum = { C(cg[CGS_PSI_IO]) }, .cg = CGS_HAVE(CGS_PSI_IO) },
+			 PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_IO])),
+			 .cg = CGS_HAVE(CGS_PSI_IO) },
 	[FIG_MEM] = { "mem.usage_bytes", "MEM", "memory charged to its cgroup, bytes (page cache included)",
 		      COUNT(12, C(cg[CGS_MEM_USAGE])), .cg = CGS_HAVE(CGS_MEM_USAGE) },
 	[FIG_WSET] = { "mem.working_set_bytes", "WSET",
@@ -153,8 +156,7 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			    COUNT(12, C(cg[CGS_MEM_LIMIT])), .top_header = "MLIM",
 			    .cg = CGS_HAVE(CGS_MEM_LIMIT) },
 	[FIG_MEM_PCT_LIMIT] = { "mem.pct_limit", "MEM%LIM", "working set as % of the memory limit",
-				.kind = FK_REAL, .width = 8, .prec = 1, .top_width = 7, .top_prec = 0,
-				.per = PER_PCT_OF, .sum = { C(mem_wset) }, .of = C(cg[CGS_MEM_LIMIT]),
+				PCT(8, 1, 0, PER_PCT_OF, C(mem_wset)), .of = C(cg[CGS_MEM_LIMIT]),
 				.cg = CGS_HAVE(CGS_MEM_USAGE) | CGS_HAVE(CGS_MEM_INACTIVE_FILE) |
 				      CGS_HAVE(CGS_MEM_LIMIT) },
 	[FIG_OOM_KILLS] = { "mem.oom_kills", "OOM", "processes the OOM killer chose in it (oomkill events)",
@@ -256,10 +258,10 @@ const struct view_desc view_table[] = {
 			      FIG_PSI_MEM),
 	  FIG_MEM, NEED_SCHED | NEED_CGROUP, VF_ALL_ROWS },
 	{ "topcontainers_throttle",
-	  "CPU against the quota per container: limit, % of it, periods and time throttled, pressure",
+	  "CPU against its quota per container: limit, % of it, periods and time throttled, pressure",
 	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_CPU_LIMIT, FIG_CPU_PCT_LIMIT, FIG_THROTTLED,
-			      FIG_THROTTLED_PCT, FIG_THROTTLED_NS, FIG_PSI_CPU, FIG_PSI_MEM, FIG_PSI_IO,
-			      FIG_THROTTLED_TOTAL, FIG_THROTTLED_NS_TOTAL),
+			      FIG_THROTTLED_PCT, FIG_THROTTLED_NS, FIG_PSI_CPU, FIG_PSI_MEM,
+			      FIG_PSI_IO, FIG_THROTTLED_TOTAL, FIG_THROTTLED_NS_TOTAL),
 	  FIG_THROTTLED_NS, NEED_SCHED | NEED_CGROUP, VF_ALL_ROWS },
 };
 const size_t view_count = ARRAY_SIZE(view_table);

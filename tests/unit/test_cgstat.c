@@ -76,7 +76,8 @@ static void hostile_text(void **state)
 	};
 	static const char *const bad_psi[] = {
 		"some", "some avg10=\n", "some avg10=1\n", "some avg10=1.2\n", "some avg10=1.234\n",
-		"some avg10=.12\n", "some avg10=-1.00\n", "some avg10=100.01\n", "some avg10=1e3.00\n",
+		"some avg10=.12\n", "some avg10=-1.00\n", "some avg10=100.01\n",
+		"some avg10=1e3.00\n",
 		"some avg10=18446744073709551616.00\n", "some avg60=1.00\n", "some\n avg10=1.00\n",
 		"full avg10=1.00\n", "someavg10=1.00\n", "some avg10 =1.00\n", "some avg10=1,00\n",
 		"some avg10=1.00x\n",
@@ -213,8 +214,9 @@ static void hybrid_reading(void **state)
 
 	assert_non_null(f);
 	put("unified/docker/c2/cpu.stat", "usage_usec 5\nuser_usec 3\nsystem_usec 2\n");
-	put("unified/docker/c2/memory.pressure", "some avg10=0.07 avg60=0.00 avg300=0.00 total=9\n"
-						 "full avg10=0.03 avg60=0.00 avg300=0.00 total=4\n");
+	put("unified/docker/c2/memory.pressure",
+	    "some avg10=0.07 avg60=0.00 avg300=0.00 total=9\n"
+	    "full avg10=0.03 avg60=0.00 avg300=0.00 total=4\n");
 	put("cpu/docker/c2/cpu.stat", "nr_periods 30\nnr_throttled 29\nthrottled_time 1234567\n");
 	put("cpu/docker/c2/cpu.cfs_quota_us", "20000\n");
 	put("cpu/docker/c2/cpu.cfs_period_us", "100000\n");
