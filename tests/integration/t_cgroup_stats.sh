@@ -14,9 +14,10 @@
 #     the container, in text and JSON, counted by topcontainers_mem;
 # (e) the capture of (c) replays the same event, and the view's count; cgroup figures are absent
 #     ("null") on replay, never 0.
-# (d), the parsers on hostile text, is tests/unit/test_cgstat.c.
+# (d), the parsers on hostile text, is tests/unit/test_cgstat.c. Hung tasks: the program is
+# attached (khungtaskd waits kernel.hung_task_timeout_secs, a machine-wide setting left alone).
 . tests/lib/common.sh
-plan 16
+plan 17
 . tests/lib/docker.sh
 tag=$$
 IV=0.5
@@ -326,6 +327,25 @@ r = [json.loads(l) for l in open('$TMP/oomvr.rows')]
 assert sum(x['mem.oom_kills'] for x in r) == 1, r
 assert all(x['mem.usage_bytes'] is None and x['mem.limit_bytes'] is None for x in r), r
 "
+# Hung tasks: khungtaskd reports only after kernel.hung_task_timeout_secs (a machine-wide
+# setting this test leaves alone); that the program is attached is what can be checked here.
+"$SCRY" -M 3 evt.type=hungtask >/dev/null 2>&1 &
+hp=$!
+i=0
+until [ $i -gt 50 ] || py "
+import glob, json, re, subprocess, sys
+ids = set()
+for f in glob.glob('/proc/$hp/fdinfo/*'):
+    m = re.search(r'^link_id:\\s*(\\d+)', open(f).read(), re.M)
+    if m: ids.add(int(m.group(1)))
+def bt(*a): return json.loads(subprocess.run(['bpftool', '-j'] + list(a), capture_output=True, text=True).stdout)
+progs = {p['id']: p.get('name', '?') for p in bt('prog', 'show')}
+got = {'%s:%s' % (l.get('tp_name', '?'), progs.get(l.get('prog_id'), '?'))
+       for l in bt('link', 'show') if l['id'] in ids}
+sys.exit(not {'sched_process_hang:scry_hung_task', 'mark_victim:scry_oom_victim'} <= got)
+" 2>/dev/null; do i=$((i + 1)); sleep 0.1; done
+kill -INT $hp 2>/dev/null; wait_pid $hp 10 >/dev/null
+check "the hung-task and OOM programs are attached (sched_process_hang, mark_victim)" [ $i -le 50 ]
 check "no warning from the live runs" \
 	sh -c "! grep -h warning '$TMP/thr.err' '$TMP/mem.err' '$TMP/oom.err' '$TMP/oomv.err' '$TMP/rec.err'" ||
 	grep -h warning "$TMP/thr.err" "$TMP/mem.err" "$TMP/oom.err" | sed 's/^/#   /'
