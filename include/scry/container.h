@@ -114,6 +114,70 @@ uint64_t cgroup_fs__id(struct cgroup_fs *cg, const char *path);
 int cgroup_fs__proc_path(const struct cgroup_fs *cg, const char *proc_cgroup, char *path,
 			 size_t len);
 
+/*
+ * --- cgstat.c: what a container's cgroup says of it (throttling, limits, memory, pressure) ----
+ * Read once per interval, only for containers a view that needs them shows. One table of
+ * (controller, file, key) rows, cgroup2 first, then v1: the first row that answers gives an item,
+ * so the same code reads a pure cgroup2 host, a hybrid one (v1 controllers, cgroup2 at
+ * /sys/fs/cgroup/unified for pressure) and a v1 one. A file missing or unreadable, a key absent or
+ * a value that is not a plain number leaves the item absent ("-"), never a guess.
+ */
+enum cgstat_item {
+	CGS_CPU_PERIODS,	/* CFS periods elapsed with the quota enforced (cumulative) */
+	CGS_CPU_THROTTLED,	/* of those, periods in which the cgroup was throttled */
+	CGS_CPU_THROTTLED_NS,	/* time throttled, ns (v2: throttled_usec * 1000) */
+	CGS_CPU_QUOTA_US,	/* absent: no quota ("max", -1) */
+	CGS_CPU_PERIOD_US,
+	CGS_MEM_USAGE,		/* bytes: memory.current / memory.usage_in_bytes */
+	CGS_MEM_LIMIT,		/* bytes; absent: no limit ("max", v1's page-counter maximum) */
+	CGS_MEM_INACTIVE_FILE,	/* bytes: memory.stat inactive_file / total_inactive_file */
+	CGS_PSI_CPU,		/* cpu.pressure some avg10, in hundredths of a percent */
+	CGS_PSI_MEM,		/* memory.pressure some avg10 */
+	CGS_PSI_IO,		/* io.pressure some avg10 */
+	CGS_PSI_MEM_FULL,	/* memory.pressure full avg10 */
+	CGS_PSI_IO_FULL,	/* io.pressure full avg10 */
+	CGS_PSI_CPU_TOTAL,	/* cpu.pressure some total, us (cumulative) */
+	CGS_PSI_MEM_TOTAL,
+	CGS_PSI_IO_TOTAL,
+	CGS__MAX
+};
+#define CGS_HAVE(item) (1u << (item))
+
+struct cgstat {
+	uint64_t v[CGS__MAX];
+	uint32_t have;		/* CGS_HAVE() of the items read */
+};
+
+/* How a row's value is found in its file's text (bounded; exposed for the unit tests). */
+enum cgstat_how {
+	CGH_KEY,	/* a "key value" line (cpu.stat, memory.stat) */
+	CGH_WORD,	/* the file's word number `word` (memory.current, cpu.max "quota period") */
+	CGH_PSI,	/* "some avg10=0.12 avg60=... total=123": the line `key`, field `sub` */
+};
+/*
+ * The value of `key` (and `sub`, `word`) in `text` (len bytes, not NUL-terminated): true and
+ * *out, or false for anything but a plain unsigned decimal in range (PSI averages: hundredths,
+ * "12.34" -> 1234). A line cut by the end of the text counts only where the text is whole.
+ */
+bool cgstat_parse(const char *text, size_t len, enum cgstat_how how, const char *key,
+		  const char *sub, unsigned int word, uint64_t *out);
+
+struct cgstat_fs;
+/* The mounts to read from (`mountinfo` NULL: /proc/self/mountinfo); NULL if none is mounted. */
+struct cgstat_fs *cgstat_fs__open(const char *mountinfo);
+void cgstat_fs__free(struct cgstat_fs *f);
+/*
+ * Read the cgroup at `path` (relative to its hierarchy's mount, the same in every hierarchy as
+ * the runtimes lay them out): every item the table finds. Tests point `mountinfo` at fixtures.
+ */
+void cgstat_read(const struct cgstat_fs *f, const char *path, struct cgstat *out);
+
+/* A container's readings: the latest and the one before, for the interval's deltas. */
+struct ctr_cgstat {
+	struct cgstat cur, prev;	/* prev: empty unless it was read at cur's interval start */
+	uint64_t gen;		/* the interval (its end) of the latest reading; 0: none */
+};
+
 /* --- registry.c: the containers scry has seen ---------------------------------------------- */
 struct scry_container {
 	char id[CTR_ID_MAX];		/* full id (LXC: the name) */
@@ -128,6 +192,8 @@ struct scry_container {
 	uint64_t last_ts;		/* boot ns of the latest event seen */
 	uint32_t procs;			/* processes pointing here (live and dead) */
 	uint32_t pins;			/* view rows pointing here */
+	char *cg_path;			/* its cgroup (the shortest path mapped here), or NULL */
+	struct ctr_cgstat cgs;		/* what its cgroup said (containers__read_cgstat) */
 	/* private to the registry */
 	uint32_t ncgroups;		/* cgroups mapped here */
 	struct scry_container *id_next;	/* the next container whose id has the same hash */
@@ -186,6 +252,15 @@ void containers__unbind(struct scry_proc *p);
  */
 struct proctab;
 void containers__attach_procs(struct containers *c, struct proctab *pt, const char *procfs);
+
+/*
+ * Live: read `ctr`'s cgroup figures for the interval [start, end) of event time, once per
+ * interval however many views ask. The previous reading is kept for the deltas if it was taken
+ * for the interval just before (ending at `start`): growth over intervals no view showed the
+ * container in is no interval's. Nothing on replay or for a container whose cgroup is unknown.
+ */
+void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t start,
+			     uint64_t end);
 
 /* Iterate: *pos = 0 to start; NULL at the end. */
 struct scry_container *containers__next(struct containers *c, size_t *pos);

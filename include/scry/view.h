@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scry/container.h"
 #include "scry/decode.h"
 #include "scry/state.h"
 
@@ -72,6 +73,22 @@ enum figure {
 	FIG_IO_OUT_PS,
 	FIG_IO_TIME,		/* ns spent in read/write-family calls (their latency) */
 	FIG_IO_CALLS,		/* read/write-family calls */
+	/* From the container's cgroup, read once per interval (NEED_CGROUP), and its OOM kills */
+	FIG_THROTTLED,		/* CFS periods throttled in the interval */
+	FIG_THROTTLED_PCT,	/* % of the interval's CFS periods throttled */
+	FIG_THROTTLED_NS,	/* time throttled in the interval, ns */
+	FIG_THROTTLED_TOTAL,	/* periods throttled since the cgroup was made (its own count) */
+	FIG_THROTTLED_NS_TOTAL,	/* time throttled since the cgroup was made, ns */
+	FIG_CPU_LIMIT,		/* the CPU quota in CPUs (--cpus) */
+	FIG_CPU_PCT_LIMIT,	/* on-CPU time as % of the quota */
+	FIG_PSI_CPU,		/* cpu.pressure some avg10, % */
+	FIG_PSI_MEM,		/* memory.pressure some avg10, % */
+	FIG_PSI_IO,		/* io.pressure some avg10, % */
+	FIG_MEM,		/* memory usage, bytes */
+	FIG_WSET,		/* working set: usage - inactive file, bytes */
+	FIG_MEM_LIMIT,		/* memory limit, bytes */
+	FIG_MEM_PCT_LIMIT,	/* working set as % of the limit */
+	FIG_OOM_KILLS,		/* OOM kills in the interval (oomkill events) */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -81,6 +98,7 @@ enum view_needs {
 	NEED_SYSCALLS = 1 << 1,
 	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
 	NEED_NET = 1 << 3,	/* bytes on sockets (sock_send_length, sock_recv_length) */
+	NEED_CGROUP = 1 << 4,	/* the containers' cgroup files (once per interval) and OOM kills */
 };
 
 enum view_flags {
@@ -161,7 +179,13 @@ enum figure_per {
 	PER_SECOND,		/* per second of the interval */
 	PER_PCT_TIME,		/* ns as % of the interval */
 	PER_CALL,		/* per syscall timed (lat_n) */
+	PER_PCT_OF,		/* as % of the counter at `of` (0 when it is 0) */
+	PER_RATIO_OF,		/* divided by the counter at `of` */
+	PER_CENTI,		/* hundredths (PSI's averages) */
+	PER_PCT_LIMIT,		/* ns as % of the interval times the CPU quota (cg quota/period) */
 };
+/* figure_desc.cg: the readings a figure needs (CGS_HAVE bits), and CG_DELTA: two of them. */
+#define CG_DELTA (1u << 31)
 #define FIG_TOP_HUMAN 0xff	/* scry top: 12.3K instead of decimals */
 struct view_row;
 struct figure_desc {
@@ -178,6 +202,9 @@ struct figure_desc {
 	uint16_t sum[2];
 	void (*text)(const struct view_row *r, char *buf, size_t len);	/* FK_TEXT */
 	const char *top_header;	/* scry top's, where `header` is too wide for 80 columns */
+	uint16_t of;		/* PER_PCT_OF, PER_RATIO_OF: the denominator's counter */
+	/* Cgroup readings it needs (view_row.cg_have); without them the figure is absent: "-". */
+	uint32_t cg;
 };
 extern const struct figure_desc figure_table[FIG__MAX];
 
@@ -265,6 +292,12 @@ struct view_row {
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;
 	uint64_t io_in, io_out, io_ns, io_calls;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
+	/* KEY_CONTAINER with NEED_CGROUP: its cgroup's latest reading and the interval's growth */
+	uint64_t cg[CGS__MAX];
+	uint64_t thr_periods, thr_nr, thr_ns;	/* growth since the previous reading */
+	uint64_t mem_wset;			/* usage - inactive file, floored at 0 */
+	uint64_t oom_kills;			/* oomkill events of the interval */
+	uint32_t cg_have;			/* CGS_HAVE() bits, CG_DELTA */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023
@@ -286,6 +319,9 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 		return v->needs & NEED_NET;
 	if (f & EVF_RENAMES)
 		return key_table[v->key].flags & KF_FOLLOW;
+	/* OOM kills: counted beside the cgroup's memory figures. */
+	if (evt_table[ev->type].category == EVC_MEMORY)
+		return v->needs & NEED_CGROUP;
 	return false;
 }
 /* Add one event (a cheap no-op for events this view does not count). */
@@ -302,6 +338,7 @@ struct view_src {
 	struct containers *containers;	/* may be NULL */
 	const struct filter *filter;	/* NULL: every process */
 	struct socktab *socks;		/* may be NULL */
+	uint64_t start, end;		/* the interval: cgroups are read once for it */
 };
 /* Whatever the view's key takes from them (nothing for most keys). */
 void aggr__fill(struct aggr *a, const struct view_src *src);
@@ -318,6 +355,11 @@ struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n);
 void aggr__count_procs(struct aggr *a, const struct view_src *src);
 /* Totals over all rows. */
 void aggr__totals(struct aggr *a, struct view_row *out);
+/* Whether a figure has no value for a row (a cgroup reading it needs is missing). */
+static inline bool figure_absent(const struct figure_desc *d, const struct view_row *r)
+{
+	return d->cg && (r->cg_have & d->cg) != d->cg;
+}
 /* The value of a numeric figure for a row over `dur_ns`. */
 double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns);
 /* The top errno names of a row, "ENOENT:95 EAGAIN:3". */

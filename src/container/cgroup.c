@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "scry/container.h"
 #include "scry/util.h"
 
@@ -61,8 +62,8 @@ static bool has_option(const char *opts, const char *name)
 	return false;
 }
 
-/* Find the cgroup2 mount, or the v1 mount of `ctrl`; 0 and the mount point, or -ENOENT. */
-static int find_mount(const char *mountinfo, const char *ctrl, char *out, size_t len)
+/* The cgroup2 mount (ctrl NULL) or the v1 mount of `ctrl`; 0 and the mount point, or -ENOENT. */
+int cgroup_find_mount(const char *mountinfo, const char *ctrl, char *out, size_t len)
 {
 	char line[4096];
 	int rc = -ENOENT;
@@ -113,14 +114,15 @@ struct cgroup_fs *cgroup_fs__open(const char *mountinfo, const char *v1_controll
 	if (!mountinfo)
 		mountinfo = "/proc/self/mountinfo";
 	if (!v1_controller) {
-		err = find_mount(mountinfo, NULL, cg->mount, sizeof(cg->mount));
+		err = cgroup_find_mount(mountinfo, NULL, cg->mount, sizeof(cg->mount));
 		for (i = 0; err == -ENOENT && i < ARRAY_SIZE(fallbacks); i++) {
-			err = find_mount(mountinfo, fallbacks[i], cg->mount, sizeof(cg->mount));
+			err = cgroup_find_mount(mountinfo, fallbacks[i], cg->mount,
+						sizeof(cg->mount));
 			if (!err)
 				v1_controller = fallbacks[i];
 		}
 	} else {
-		err = find_mount(mountinfo, v1_controller, cg->mount, sizeof(cg->mount));
+		err = cgroup_find_mount(mountinfo, v1_controller, cg->mount, sizeof(cg->mount));
 	}
 	if (err) {
 		free(cg);

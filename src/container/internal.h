@@ -11,6 +11,9 @@
 
 #include "scry/container.h"
 
+/* cgroup.c: the cgroup2 mount (ctrl NULL) or a v1 controller's; 0 and its path, or -ENOENT. */
+int cgroup_find_mount(const char *mountinfo, const char *ctrl, char *out, size_t len);
+
 /* The whole buffer as one JSON value (trailing whitespace allowed); NULL if it is anything else. */
 struct json_object *ctr_json_parse(const char *buf, size_t len);
 int ctr_json_labels(struct json_object *labels, struct ctr_meta *m);

@@ -26,6 +26,7 @@ struct cg_entry {
 
 struct containers {
 	struct cgroup_fs *cg;		/* NULL on replay */
+	struct cgstat_fs *cgs;		/* NULL on replay, or with no cgroup mounted */
 	struct hashmap *by_cgid;	/* cgid -> struct cg_entry */
 	struct hashmap *by_id;		/* ctr_hash(id) -> container, more through id_next */
 	struct scry_container **list;
@@ -126,6 +127,8 @@ struct containers *containers__new(const struct containers_opts *o, bool live)
 			log_debug("cgroups: cgroup2 at %s", cgroup_fs__mount(c->cg));
 		}
 	}
+	if (live)
+		c->cgs = cgstat_fs__open(o->mountinfo);
 	if (live && o->resolve && c->cg) {
 		c->res = resolver_start(o);
 		if (!c->res)
@@ -142,6 +145,7 @@ fail:
 static void container_free(struct scry_container *ctr)
 {
 	ctr_meta__free(&ctr->meta);
+	free(ctr->cg_path);
 	free(ctr);
 }
 
@@ -167,6 +171,7 @@ void containers__free(struct containers *c)
 	free(c->list);
 	hashmap__free(c->by_id);
 	cgroup_fs__free(c->cg);
+	cgstat_fs__free(c->cgs);
 	free(c);
 }
 
@@ -365,6 +370,37 @@ static int born_path(struct containers *c, uint64_t cgid, char *path, size_t len
 	return err;
 }
 
+/*
+ * The container's own cgroup is the shortest of its paths: the runtime makes it, and anything a
+ * container makes (systemd inside) is below it. Its figures are the whole container's.
+ */
+static void keep_cg_path(struct scry_container *ctr, const char *path)
+{
+	char *p;
+
+	if (ctr->cg_path && strlen(ctr->cg_path) <= strlen(path))
+		return;
+	p = strdup(path);
+	if (!p)
+		return;
+	free(ctr->cg_path);
+	ctr->cg_path = p;
+}
+
+void containers__read_cgstat(struct containers *c, struct scry_container *ctr, uint64_t start,
+			     uint64_t end)
+{
+	struct ctr_cgstat *s = &ctr->cgs;
+
+	if (!c->cgs || !ctr->cg_path || s->gen == end)
+		return;
+	s->prev = s->cur;
+	if (s->gen != start)
+		memset(&s->prev, 0, sizeof(s->prev));
+	cgstat_read(c->cgs, ctr->cg_path, &s->cur);
+	s->gen = end;
+}
+
 struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid, uint64_t ts)
 {
 	struct cg_entry *e = hashmap__find(c->by_cgid, cgid);
@@ -400,6 +436,8 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 			if (ctr && c->res)
 				ask(c, ctr);
 		}
+		if (ctr)
+			keep_cg_path(ctr, path);
 	}
 	if (ctr && ts > ctr->last_ts)
 		ctr->last_ts = ts;

@@ -52,9 +52,9 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	[SCRY_REC_BLOCK_IO] = { "blockio", FIXED(struct scry_rec_block_io), false, EVC_IO,
 				EVF_BLOCK, EVP_BLOCK, NULL, NULL },
 	[SCRY_REC_OOM] = { "oomkill", FIXED(struct scry_rec_oom), false, EVC_MEMORY, 0, 0, NULL,
-			   NULL },
+			   oom_info },
 	[SCRY_REC_HANG] = { "hungtask", FIXED(struct scry_rec_hang), false, EVC_SCHEDULER, 0, 0,
-			    NULL, NULL },
+			    NULL, hang_info },
 };
 
 /* Adding a record type without describing it here fails the build. */

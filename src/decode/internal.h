@@ -20,6 +20,9 @@ void fork_info(const struct scry_event *ev, struct sbuf *b);
 void exec_info(const struct scry_event *ev, struct sbuf *b);
 void exit_info(const struct scry_event *ev, struct sbuf *b);
 void rename_info(const struct scry_event *ev, struct sbuf *b);
+/* ev_mem.c */
+void oom_info(const struct scry_event *ev, struct sbuf *b);
+void hang_info(const struct scry_event *ev, struct sbuf *b);
 
 /* ev_sched.c */
 int switch_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);

@@ -36,6 +36,11 @@ struct prog_desc {
 	 * instead of those that are not, never with them (the same bytes would count twice).
 	 */
 	bool net_compat;
+	/*
+	 * The tracepoint's first argument must be a task_struct pointer: older kernels' tracepoint
+	 * of the same name passes something else (mark_victim: the pid alone, before 6.8).
+	 */
+	bool task_arg;
 };
 
 extern const struct prog_desc prog_table[];

@@ -115,6 +115,29 @@ static bool kernel_has_tp(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/* Whether the tracepoint's first argument (after the context) is a struct task_struct *. */
+static bool tp_takes_task(const struct btf *btf, const char *tp)
+{
+	const struct btf_type *t;
+	const struct btf_param *arg;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);	/* pointer to the proto */
+	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) ||
+	    !btf_is_func_proto(t) || btf_vlen(t) < 2)
+		return false;
+	arg = btf_params(t) + 1;
+	t = btf__type_by_id(btf, arg->type);
+	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) || !btf_is_struct(t))
+		return false;
+	return !strcmp(btf__name_by_offset(btf, t->name_off), "task_struct");
+}
+
 /*
  * Bytes on sockets come from sock:sock_send_length/sock_recv_length (Linux 6.3), or else from the
  * exits of the socket syscalls: never both, which would count them twice. SCRY_NET_FALLBACK=1
@@ -264,6 +287,10 @@ struct probe *probe__open(const struct probe_opts *o)
 			bpf_program__set_autoload(prog, false);
 			log_warn("this kernel has no tracepoint %s: scry runs without %s", d->tp,
 				 d->loss);
+		} else if (d->tp && d->task_arg && !tp_takes_task(btf, d->tp)) {
+			bpf_program__set_autoload(prog, false);
+			log_warn("this kernel's tracepoint %s names no task: scry runs without %s",
+				 d->tp, d->loss);
 		}
 	}
 	p->tick_hz = o->no_cpu ? 0 : o->tick_hz;
@@ -288,6 +315,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		p->exit_only = true;
 	}
 	p->skel->rodata->self_tgid = getpid();
+	p->skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);

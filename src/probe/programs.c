@@ -48,6 +48,11 @@ const struct prog_desc prog_table[] = {
 	/* Before Linux 6.3, the same bytes from the socket syscalls' exits (net.bpf.c). */
 	{ "scry_net_compat", "sys_exit", "bytes on sockets (network views)", E(SOCK_IO), false,
 	  false, PCTX_TASK, SCRY_STATS_TP, true, true },
+	/* The victim's record (header), from the task that ran out; a rare event, sent alone. */
+	{ "scry_oom_victim", "mark_victim", "OOM kill events (oomkill)", E(OOM), false, false,
+	  PCTX_TASK, SCRY_STATS_TP, .task_arg = true },
+	{ "scry_hung_task", "sched_process_hang", "hung task reports (hungtask)", E(HANG), false,
+	  false, PCTX_TASK, SCRY_STATS_TP, .task_arg = true },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
 	  false, PCTX_TASK, SCRY_STATS_CTL },

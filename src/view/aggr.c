@@ -406,6 +406,11 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		if ((needs & NEED_NET) && ev->rec->sock.newstate == 1 && (r = row_for(a, ev)))
 			r->conns++;
 		return;
+	case SCRY_REC_OOM:
+		/* The victim's row: the header is the victim. */
+		if ((needs & NEED_CGROUP) && (r = row_for(a, ev)))
+			r->oom_kills++;
+		return;
 	case SCRY_REC_TCP_RETRANS:
 	case SCRY_REC_TCP_RESET:
 		if (!(needs & NEED_NET) || !(r = row_for(a, ev)))
@@ -540,9 +545,52 @@ static void count_procs(struct aggr *a, struct proctab *pt, bool add)
 	}
 }
 
+/* Growth of a cumulative item between the container's two readings: false if unknown. */
+static bool cg_delta(const struct ctr_cgstat *s, enum cgstat_item i, uint64_t *out)
+{
+	uint32_t bit = CGS_HAVE(i);
+
+	/* A counter that went back is another cgroup of the same path: no growth to tell. */
+	if (!(s->cur.have & s->prev.have & bit) || s->cur.v[i] < s->prev.v[i])
+		return false;
+	*out = s->cur.v[i] - s->prev.v[i];
+	return true;
+}
+
+/* A container row's cgroup figures: its latest reading and the growth since the one before. */
+static void cg_fill(struct view_row *r, const struct ctr_cgstat *s)
+{
+	const struct cgstat *c = &s->cur;
+	uint32_t need = CGS_HAVE(CGS_MEM_USAGE) | CGS_HAVE(CGS_MEM_INACTIVE_FILE);
+
+	memcpy(r->cg, c->v, sizeof(r->cg));
+	r->cg_have = c->have;
+	if ((c->have & need) == need)
+		r->mem_wset = c->v[CGS_MEM_USAGE] > c->v[CGS_MEM_INACTIVE_FILE] ?
+			      c->v[CGS_MEM_USAGE] - c->v[CGS_MEM_INACTIVE_FILE] : 0;
+	if (cg_delta(s, CGS_CPU_PERIODS, &r->thr_periods) &&
+	    cg_delta(s, CGS_CPU_THROTTLED, &r->thr_nr) &&
+	    cg_delta(s, CGS_CPU_THROTTLED_NS, &r->thr_ns))
+		r->cg_have |= CG_DELTA;
+}
+
 void aggr__count_procs(struct aggr *a, const struct view_src *src)
 {
+	size_t pos = 0;
+	void *v;
+
 	count_procs(a, src->procs, true);
+	if (!(a->v->needs & NEED_CGROUP) || !src->containers)
+		return;
+	/* Only the containers this view has rows for: their files, once per interval. */
+	while (hashmap__next(a->rows, &pos, NULL, &v)) {
+		struct view_row *r = v;
+
+		if (!r->container)
+			continue;
+		containers__read_cgstat(src->containers, r->container, src->start, src->end);
+		cg_fill(r, &r->container->cgs);
+	}
 }
 
 void aggr__from_containers(struct aggr *a, const struct view_src *src)
@@ -571,8 +619,22 @@ double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
 	for (i = 0; i < ARRAY_SIZE(d->sum); i++)
 		if (d->sum[i])
 			v += *(const uint64_t *)((const char *)r + d->sum[i] - 1);
+	if (d->per == PER_PCT_OF || d->per == PER_RATIO_OF) {
+		uint64_t of = *(const uint64_t *)((const char *)r + d->of - 1);
+
+		return !of ? 0 : d->per == PER_PCT_OF ? 100.0 * v / of : (double)v / of;
+	}
 	switch (d->per) {
 	case PER_SECOND: return secs ? v / secs : 0;
+	case PER_CENTI: return v / 100.0;
+	case PER_PCT_LIMIT: {
+		/* the quota's time over the interval: dur * quota / period */
+		const uint64_t *cg = r->cg;
+		double lim = cg[CGS_CPU_PERIOD_US] ?
+			     (double)dur_ns * cg[CGS_CPU_QUOTA_US] / cg[CGS_CPU_PERIOD_US] : 0;
+
+		return lim > 0 ? 100.0 * v / lim : 0;
+	}
 	case PER_PCT_TIME: return dur_ns ? 100.0 * v / dur_ns : 0;
 	case PER_CALL: return r->lat_n ? (double)v / r->lat_n : 0;
 	default: return v;
@@ -681,5 +743,6 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->io_out += r->io_out;
 		t->io_ns += r->io_ns;
 		t->io_calls += r->io_calls;
+		t->oom_kills += r->oom_kills;
 	}
 }

@@ -29,7 +29,8 @@ struct view_sink {
 
 static void render(struct view_sink *s, uint64_t start, uint64_t end)
 {
-	struct view_src src = { s->run->procs, s->run->containers, s->filter, s->run->socks };
+	struct view_src src = { s->run->procs, s->run->containers, s->filter, s->run->socks, start,
+				end };
 
 	if (key_table[s->v->key].flags & KF_REGISTRY) {
 		if (!src.containers)

@@ -30,6 +30,14 @@ static void put_figure(struct obuf *o, enum figure f, const struct view_row *r, 
 			obuf__printf(o, "%-*s", d->width, buf);
 		return;
 	}
+	if (figure_absent(d, r)) {
+		/* No reading (a file missing, a replay): said, never shown as a 0. */
+		if (json)
+			obuf__puts(o, "null");
+		else
+			obuf__printf(o, "%*s", d->width, "-");
+		return;
+	}
 	v = figure_value(f, r, dur);
 	if (json && d->kind == FK_COUNT)
 		obuf__u64(o, (uint64_t)v);
@@ -168,7 +176,8 @@ static void render_text(struct obuf *o, const struct view_desc *v, struct view_r
 	obuf__printf(o, "--- %s  %s - %s (%.2f s)  %zu rows", v->name, from, to, dur / 1e9,
 		     total_rows);
 	for (f = v->figures; *f != FIG__MAX; f++) {
-		if (figure_table[*f].kind == FK_TEXT)
+		/* A cgroup's reading has no total over containers: left out. */
+		if (figure_table[*f].kind == FK_TEXT || figure_absent(&figure_table[*f], tot))
 			continue;
 		obuf__printf(o, "  %s ", figure_table[*f].header);
 		put_figure(o, *f, tot, dur, true);

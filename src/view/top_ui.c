@@ -152,6 +152,8 @@ static void draw_cell(enum figure f, const struct view_row *r, uint64_t dur, cha
 
 	if (d->kind == FK_TEXT)
 		d->text(r, buf, len);
+	else if (figure_absent(d, r))
+		snprintf(buf, len, "-");
 	else if (d->top_prec != FIG_TOP_HUMAN)
 		snprintf(buf, len, "%.*f", d->top_prec, figure_value(f, r, dur));
 	else
@@ -314,7 +316,7 @@ static bool snapshot(struct top *t, uint64_t now)
 	if (!any)
 		return false;
 	aggr__fill(t->shown, &(struct view_src){ t->run->procs, t->run->containers, s->filter,
-						   t->run->socks });
+						   t->run->socks, start, end });
 	return true;
 }
 

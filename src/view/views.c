@@ -36,6 +36,9 @@ static void since(const struct view_row *r, char *buf, size_t len)
 		      .top_prec = FIG_TOP_HUMAN, .sum = { __VA_ARGS__ }
 #define RATE(per_, ...) .kind = FK_REAL, .width = 12, .prec = 1, .top_width = TOP_NUM, \
 			.top_prec = FIG_TOP_HUMAN, .per = per_, .sum = { __VA_ARGS__ }
+/* A percentage: `w` columns and `p` decimals in tables; 7 columns, `tp` decimals in scry top. */
+#define PCT(w, p, tp, per_, ...) .kind = FK_REAL, .width = w, .prec = p, .top_width = 7, \
+				 .top_prec = tp, .per = per_, .sum = { __VA_ARGS__ }
 
 const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_CPU] = { "cpu.pct", "CPU%", "on-CPU time as % of one CPU over the interval (2 busy CPUs: 200)",
@@ -100,6 +103,64 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			  COUNT(14, C(io_ns)) },
 	[FIG_IO_CALLS] = { "io.calls", "CALLS", "read/write-family calls, failed ones included",
 			   COUNT(12, C(io_calls)) },
+	/* The container's cgroup, read at the end of each interval; "-" where it says nothing. */
+	[FIG_THROTTLED] = { "cpu.throttled_periods", "THROTTLED",
+			    "CFS periods the container's quota throttled it in, this interval (cgroup cpu.stat nr_throttled)",
+			    COUNT(9, C(thr_nr)), .top_header = "THROT",
+			    .cg = CG_DELTA | CGS_HAVE(CGS_CPU_THROTTLED) },
+	[FIG_THROTTLED_PCT] = { "cpu.throttled_pct", "THR%",
+				"% of the interval's CFS periods in which it was throttled",
+				.kind = FK_REAL, .width = 6, .prec = 1, .top_width = TOP_NUM,
+				.top_prec = 0, .per = PER_PCT_OF, .sum = { C(thr_nr) },
+				.of = C(thr_periods), .cg = CG_DELTA | CGS_HAVE(CGS_CPU_PERIODS) },
+	[FIG_THROTTLED_NS] = { "cpu.throttled_ns", "THR_NS",
+			       "time the quota held it off the CPUs in the interval, ns (cpu.stat throttled_usec / throttled_time)",
+			       COUNT(14, C(thr_ns)),
+			       .cg = CG_DELTA | CGS_HAVE(CGS_CPU_THROTTLED_NS) },
+	[FIG_THROTTLED_TOTAL] = { "cpu.throttled_periods_total", "THR_TOTAL",
+				  "periods throttled since its cgroup was made (the cgroup's own count)",
+				  COUNT(10, C(cg[CGS_CPU_THROTTLED])),
+				  .cg = CGS_HAVE(CGS_CPU_THROTTLED) },
+	[FIG_THROTTLED_NS_TOTAL] = { "cpu.throttled_ns_total", "THR_NS_TOTAL",
+				     "time throttled since its cgroup was made, ns",
+				     COUNT(14, C(cg[CGS_CPU_THROTTLED_NS])),
+				     .cg = CGS_HAVE(CGS_CPU_THROTTLED_NS) },
+	[FIG_CPU_LIMIT] = { "cpu.limit", "LIMIT", "CPU quota in CPUs: quota / period (docker --cpus)",
+			    .kind = FK_REAL, .width = 6, .prec = 2, .top_width = TOP_NUM,
+			    .top_prec = 2, .per = PER_RATIO_OF, .sum = { C(cg[CGS_CPU_QUOTA_US]) },
+			    .of = C(cg[CGS_CPU_PERIOD_US]),
+			    .cg = CGS_HAVE(CGS_CPU_QUOTA_US) | CGS_HAVE(CGS_CPU_PERIOD_US) },
+	[FIG_CPU_PCT_LIMIT] = { "cpu.pct_limit", "CPU%LIM",
+				"on-CPU time as % of what its quota allows over the interval (100: at its limit)",
+				PCT(8, 1, 0, PER_PCT_LIMIT, C(cpu_ns)),
+				.cg = CGS_HAVE(CGS_CPU_QUOTA_US) | CGS_HAVE(CGS_CPU_PERIOD_US) },
+	[FIG_PSI_CPU] = { "psi.cpu_some_avg10", "PSI_CPU",
+			  "% of the last 10 s in which some of its tasks waited for a CPU (cpu.pressure)",
+			  PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_CPU])),
+			  .cg = CGS_HAVE(CGS_PSI_CPU) },
+	[FIG_PSI_MEM] = { "psi.memory_some_avg10", "PSI_MEM",
+			  "% of the last 10 s in which some of its tasks stalled on memory (memory.pressure)",
+			  PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_MEM])),
+			  .cg = CGS_HAVE(CGS_PSI_MEM) },
+	[FIG_PSI_IO] = { "psi.io_some_avg10", "PSI_IO",
+			 "% of the last 10 s in which some of its tasks waited for I/O (io.pressure)",
+			 PCT(8, 2, 1, PER_CENTI, C(cg[CGS_PSI_IO])),
+			 .cg = CGS_HAVE(CGS_PSI_IO) },
+	[FIG_MEM] = { "mem.usage_bytes", "MEM", "memory charged to its cgroup, bytes (page cache included)",
+		      COUNT(12, C(cg[CGS_MEM_USAGE])), .cg = CGS_HAVE(CGS_MEM_USAGE) },
+	[FIG_WSET] = { "mem.working_set_bytes", "WSET",
+		       "working set: usage minus inactive file pages, bytes (as the kubelet and docker stats)",
+		       COUNT(12, C(mem_wset)),
+		       .cg = CGS_HAVE(CGS_MEM_USAGE) | CGS_HAVE(CGS_MEM_INACTIVE_FILE) },
+	[FIG_MEM_LIMIT] = { "mem.limit_bytes", "MEM_LIMIT", "its cgroup's memory limit, bytes",
+			    COUNT(12, C(cg[CGS_MEM_LIMIT])), .top_header = "MLIM",
+			    .cg = CGS_HAVE(CGS_MEM_LIMIT) },
+	[FIG_MEM_PCT_LIMIT] = { "mem.pct_limit", "MEM%LIM", "working set as % of the memory limit",
+				PCT(8, 1, 0, PER_PCT_OF, C(mem_wset)), .of = C(cg[CGS_MEM_LIMIT]),
+				.cg = CGS_HAVE(CGS_MEM_USAGE) | CGS_HAVE(CGS_MEM_INACTIVE_FILE) |
+				      CGS_HAVE(CGS_MEM_LIMIT) },
+	[FIG_OOM_KILLS] = { "mem.oom_kills", "OOM", "processes the OOM killer chose in it (oomkill events)",
+			    COUNT(5, C(oom_kills)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -190,6 +251,18 @@ const struct view_desc view_table[] = {
 	{ "files", "bytes per second read and written per file", KEY_FIELD,
 	  FIGS(FIG_IO_PS, FIG_IO_IN_PS, FIG_IO_OUT_PS), FIG_IO_TOTAL, NEED_SYSCALLS, VF_FDS,
 	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	/* From the containers' cgroups (read once per interval), beside the traced figures. */
+	{ "topcontainers_mem",
+	  "memory per container from its cgroup: usage, working set, limit, % of it; OOM kills",
+	  KEY_CONTAINER, FIGS(FIG_MEM, FIG_WSET, FIG_MEM_LIMIT, FIG_MEM_PCT_LIMIT, FIG_OOM_KILLS,
+			      FIG_PSI_MEM),
+	  FIG_MEM, NEED_SCHED | NEED_CGROUP, VF_ALL_ROWS },
+	{ "topcontainers_throttle",
+	  "CPU against its quota per container: limit, % of it, periods and time throttled, pressure",
+	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_CPU_LIMIT, FIG_CPU_PCT_LIMIT, FIG_THROTTLED,
+			      FIG_THROTTLED_PCT, FIG_THROTTLED_NS, FIG_PSI_CPU, FIG_PSI_MEM,
+			      FIG_PSI_IO, FIG_THROTTLED_TOTAL, FIG_THROTTLED_NS_TOTAL),
+	  FIG_THROTTLED_NS, NEED_SCHED | NEED_CGROUP, VF_ALL_ROWS },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 

@@ -234,6 +234,17 @@ static void all_kinds(struct recs *r)
 	x->fdseed.dev = UINT32_MAX;
 	x->fdseed.ino = UINT64_MAX;
 	memcpy(x->fdseed.name, "/srv/a\x1b\nb c", 12);
+	/* an OOM kill: every field at a bound, the trigger another task */
+	x = add(r, SCRY_REC_OOM, sizeof(struct scry_rec_oom), 777, 778, "memhog", ts + 16, 4);
+	x->oom.trigger_pid = UINT32_MAX;
+	x->oom.trigger_tid = 1;
+	x->oom.total_vm_kb = UINT64_MAX;
+	x->oom.rss_kb = 65536;
+	x->oom.oom_score_adj = -1000;
+	x->oom.uid = UINT32_MAX;
+	/* a hung task in D state */
+	x = add(r, SCRY_REC_HANG, sizeof(struct scry_rec_hang), 900, 901, "stuck", ts + 17, 4);
+	x->hang.state = 2;
 }
 
 /*
@@ -525,7 +536,8 @@ static const struct member ctr_members[] = {
 	MEMBER(struct scry_container, asked_mono, LOCAL),
 	MEMBER(struct scry_container, first_ts, LOCAL),
 	MEMBER(struct scry_container, last_ts, LOCAL), MEMBER(struct scry_container, procs, LOCAL),
-	MEMBER(struct scry_container, pins, LOCAL), MEMBER(struct scry_container, ncgroups, LOCAL),
+	MEMBER(struct scry_container, pins, LOCAL), MEMBER(struct scry_container, cg_path, LOCAL),
+	MEMBER(struct scry_container, cgs, LOCAL), MEMBER(struct scry_container, ncgroups, LOCAL),
 	MEMBER(struct scry_container, id_next, LOCAL),
 };
 

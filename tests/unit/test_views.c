@@ -208,6 +208,69 @@ static void empty_view_renders(void **state)
 	aggr__free(a);
 }
 
+/*
+ * Cgroup figures: absent (never 0) without the readings they need, values from a row's readings
+ * (the limit in CPUs, CPU as % of it, % of periods throttled, PSI hundredths, working set as %
+ * of the limit); OOM kills count in NEED_CGROUP views only.
+ */
+static void cgroup_figures(void **state)
+{
+	struct aggr *mem = aggr__new(view_lookup("topcontainers_mem"));
+	const struct view_desc *cpu = view_lookup("topcontainers_cpu");
+	struct view_row r = {}, t;
+	struct scry_event ev = {};
+	enum figure f;
+
+	for (f = FIG_THROTTLED; f <= FIG_MEM_PCT_LIMIT; f++)
+		assert_true(figure_absent(&figure_table[f], &r));
+	assert_false(figure_absent(&figure_table[FIG_OOM_KILLS], &r));
+	assert_false(figure_absent(&figure_table[FIG_CPU], &r));
+	r.cg_have = CGS_HAVE(CGS_CPU_QUOTA_US) | CGS_HAVE(CGS_CPU_PERIOD_US) |
+		    CGS_HAVE(CGS_CPU_PERIODS) | CGS_HAVE(CGS_CPU_THROTTLED) |
+		    CGS_HAVE(CGS_PSI_IO) | CGS_HAVE(CGS_MEM_USAGE) | CGS_HAVE(CGS_MEM_LIMIT);
+	r.cg[CGS_CPU_QUOTA_US] = 20000;
+	r.cg[CGS_CPU_PERIOD_US] = 100000;
+	r.cg[CGS_PSI_IO] = 1234;
+	r.cg[CGS_MEM_LIMIT] = 1000;
+	r.cpu_ns = 100000000;	/* 0.1 s of 0.5 s: 20% of a CPU, all of the 0.2 CPU quota */
+	r.thr_periods = 5;
+	r.thr_nr = 4;
+	r.mem_wset = 250;
+	/* the throttled counts need two readings (CG_DELTA); the working set inactive_file */
+	assert_true(figure_absent(&figure_table[FIG_THROTTLED], &r));
+	assert_true(figure_absent(&figure_table[FIG_WSET], &r));
+	assert_true(figure_absent(&figure_table[FIG_MEM_PCT_LIMIT], &r));
+	r.cg_have |= CG_DELTA | CGS_HAVE(CGS_MEM_INACTIVE_FILE);
+	assert_false(figure_absent(&figure_table[FIG_THROTTLED_PCT], &r));
+	assert_true(figure_value(FIG_CPU_LIMIT, &r, 500000000) == 0.2);
+	assert_true(figure_value(FIG_CPU_PCT_LIMIT, &r, 500000000) == 100.0);
+	assert_true(figure_value(FIG_THROTTLED_PCT, &r, 500000000) == 80.0);
+	assert_true(figure_value(FIG_THROTTLED, &r, 500000000) == 4);
+	assert_true(figure_value(FIG_PSI_IO, &r, 500000000) == 12.34);
+	assert_true(figure_value(FIG_MEM_PCT_LIMIT, &r, 500000000) == 25.0);
+	/* no denominator: 0, not a division by zero */
+	r.thr_periods = 0;
+	r.cg[CGS_CPU_PERIOD_US] = 0;
+	assert_true(figure_value(FIG_THROTTLED_PCT, &r, 500000000) == 0);
+	assert_true(figure_value(FIG_CPU_LIMIT, &r, 500000000) == 0);
+	assert_true(figure_value(FIG_CPU_PCT_LIMIT, &r, 500000000) == 0);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.h.type = SCRY_REC_OOM;
+	rec.h.size = sizeof(struct scry_rec_oom);
+	rec.h.pid = rec.h.tid = 42;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_OOM;
+	ev.ts = 1000;
+	assert_non_null(mem);
+	assert_true(view_counts(view_lookup("topcontainers_mem"), &ev));
+	assert_false(view_counts(cpu, &ev));
+	aggr__event(mem, &ev);
+	aggr__totals(mem, &t);
+	assert_int_equal(t.oom_kills, 1);
+	aggr__free(mem);
+}
+
 /* A sum event counts as its calls and bytes (more than a record's u32); a record as one call. */
 static void sums_count_as_their_calls(void **state)
 {
@@ -471,6 +534,7 @@ int main(void)
 		cmocka_unit_test(field_views_are_whole),
 		cmocka_unit_test(bind_names_the_column),
 		cmocka_unit_test(rows_per_value),
+		cmocka_unit_test(cgroup_figures),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
