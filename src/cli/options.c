@@ -67,6 +67,8 @@ static const char usage[] =
 "  scry -c netstat container.name=web        its open connections and listeners, now\n"
 "  scry -c topfiles_bytes container.name=web bytes read and written per file of container web\n"
 "  scry -c fdbytes_by fd.directory proc.pid=42  process 42's read/write bytes per directory\n"
+"  scry -c topcontainers_io        block I/O per container: bytes, requests, latency p50/p99\n"
+"  scry -c topdevices_io           the same per disk; evt.type=blockio: each request completed\n"
 "  scry top                        containers: CPU, syscalls, file and network bytes per second;\n"
 "                                  Enter: a container's processes, c: its connections, f: its\n"
 "                                  files, Bksp: back\n"
