@@ -38,12 +38,16 @@ struct request___rq_disk {
 	struct gendisk *rq_disk;
 } __attribute__((preserve_access_index));
 
+/*
+ * The request is a tp_btf argument: its fields are read by direct (BTF) loads, a fault-safe load
+ * each instead of a helper call per field, which is most of these programs' cost.
+ */
 static __always_inline struct gendisk *rq_disk(struct request *rq)
 {
 	struct request___rq_disk *old = (void *)rq;
 
 	if (bpf_core_field_exists(rq->q->disk))
-		return BPF_CORE_READ(rq, q, disk);
+		return rq->q->disk;
 	if (bpf_core_field_exists(old->rq_disk))
 		return BPF_CORE_READ(old, rq_disk);
 	return NULL;
@@ -52,15 +56,15 @@ static __always_inline struct gendisk *rq_disk(struct request *rq)
 /* The partition's dev_t, else the disk's (kernel encoding, as /proc/partitions' MAJ:MIN). */
 static __always_inline __u32 rq_dev(struct request *rq)
 {
-	struct block_device *part = BPF_CORE_READ(rq, part);
+	struct block_device *part = rq->part;
 	struct gendisk *disk;
 
 	if (part)
-		return BPF_CORE_READ(part, bd_dev);
+		return part->bd_dev;
 	disk = rq_disk(rq);
 	if (!disk)
 		return 0;
-	return (__u32)BPF_CORE_READ(disk, major) << MINORBITS | BPF_CORE_READ(disk, first_minor);
+	return (__u32)disk->major << MINORBITS | disk->first_minor;
 }
 
 /*
@@ -71,14 +75,18 @@ static __always_inline __u32 rq_dev(struct request *rq)
  */
 static __always_inline __u64 rq_cgid(struct request *rq, struct task_struct *t)
 {
+	struct blkcg_gq *blkg;
 	struct cgroup *cg;
+	struct bio *bio;
 
 	if (cgroup_v1 || !bpf_core_field_exists(rq->bio->bi_blkg))
 		return task_cgid(t);
-	cg = BPF_CORE_READ(rq, bio, bi_blkg, blkcg, css.cgroup);
-	if (!cg || BPF_CORE_READ(cg, root) != BPF_CORE_READ(t, cgroups, dfl_cgrp, root))
+	bio = rq->bio;
+	blkg = bio ? bio->bi_blkg : NULL;
+	cg = blkg ? blkg->blkcg->css.cgroup : NULL;
+	if (!cg || cg->root != t->cgroups->dfl_cgrp->root)
 		return task_cgid(t);
-	return BPF_CORE_READ(cg, kn, id);
+	return cg->kn->id;
 }
 
 static __always_inline void req_owner(struct blk_req *e, struct request *rq)
@@ -184,8 +192,8 @@ int BPF_PROG(scry_block_complete, struct request *rq, blk_status_t error, unsign
 	__u64 key = (__u64)rq, now = bpf_ktime_get_boot_ns();
 	struct blk_req *p = bpf_map_lookup_elem(&blk_reqs, &key);
 	struct scry_rec_block_io r = {};
-	__u32 opf = BPF_CORE_READ(rq, cmd_flags);
-	bool done = nr_bytes >= BPF_CORE_READ(rq, __data_len);
+	__u32 opf = rq->cmd_flags;
+	bool done = nr_bytes >= rq->__data_len;
 
 	if (!p)
 		return 0;	/* issued before scry started */
@@ -199,7 +207,7 @@ int BPF_PROG(scry_block_complete, struct request *rq, blk_status_t error, unsign
 	r.h.ts = now;
 	r.h.cgid = p->cgid;
 	__builtin_memcpy(r.h.comm, p->comm, sizeof(r.h.comm));
-	r.sector = BPF_CORE_READ(rq, __sector);
+	r.sector = rq->__sector;
 	r.dev = rq_dev(rq);
 	r.bytes = nr_bytes;
 	r.error = status_errno(error);
