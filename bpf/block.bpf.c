@@ -14,8 +14,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* What a request carries from its start and issue to its completion. */
 struct blk_req {
-	__u64 start_ns;		/* block_io_start: the bio went into the request (0: not seen) */
-	__u64 issue_ns;		/* block_rq_issue: handed to the driver (0: not, or requeued) */
+	__u64 start_ns;		/* block_io_start: the bio became the request (0: unseen) */
+	__u64 issue_ns;		/* block_rq_issue: to the driver (0: not yet, or requeued) */
 	__u64 cgid;
 	__u32 pid, tid;
 	char comm[SCRY_COMM_LEN];

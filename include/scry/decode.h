@@ -290,7 +290,7 @@ void syscalls__bpf_rules(struct scry_sysarg *rules, uint32_t n);
 const char *errno_name(int err);	/* "ENOENT", or NULL */
 int errno_lookup(const char *name);	/* 2 for "ENOENT", -1 if unknown */
 
-/* --- ev_block.c: block I/O --------------------------------------------------------------------- */
+/* --- ev_block.c: block I/O ------------------------------------------------------------------- */
 /* A record's dev_t (the kernel's encoding: major << 20 | minor). */
 static inline uint32_t blk_major(uint32_t dev) { return dev >> 20; }
 static inline uint32_t blk_minor(uint32_t dev) { return dev & ((1u << 20) - 1); }

@@ -121,7 +121,8 @@ static bool node__names(const struct node *n, const char *field, const char *val
 
 	if (n->field && !strcmp(n->field->name, field))
 		for (i = 0; i < n->nvals; i++)
-			if (n->vals[i].len == strlen(value) && !memcmp(n->vals[i].str, value, n->vals[i].len))
+			if (n->vals[i].len == strlen(value) &&
+			    !memcmp(n->vals[i].str, value, n->vals[i].len))
 				return true;
 	for (i = 0; i < n->nkids; i++)
 		if (node__names(n->kids[i], field, value))

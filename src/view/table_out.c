@@ -69,8 +69,9 @@ static void json_hist(struct obuf *o, const char *key, const struct log2_hist *h
 	for (i = 0; h && i < HIST_BUCKETS; i++) {
 		if (!h->b[i])
 			continue;
-		obuf__printf(o, "%s[%llu,%llu,%llu]", any ? "," : "", (unsigned long long)hist_lo(i),
-			     (unsigned long long)hist_hi(i), (unsigned long long)h->b[i]);
+		obuf__printf(o, "%s[%llu,%llu,%llu]", any ? "," : "",
+			     (unsigned long long)hist_lo(i), (unsigned long long)hist_hi(i),
+			     (unsigned long long)h->b[i]);
 		any = true;
 	}
 	obuf__putc(o, ']');

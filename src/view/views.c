@@ -211,7 +211,8 @@ const struct view_desc view_table[] = {
 	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
 #define BLK_FIGS FIGS(FIG_BLK_BYTES, FIG_BLK_READ, FIG_BLK_WRITE, FIG_BLK_READS, FIG_BLK_WRITES, \
 		      FIG_BLK_LAT_TOTAL, FIG_BLK_LAT_MEAN, FIG_BLK_LAT_P50, FIG_BLK_LAT_P99)
-	{ "topcontainers_io", "block I/O per container (the request's cgroup): bytes, requests, latency",
+	{ "topcontainers_io",
+	  "block I/O per container (the request's cgroup): bytes, requests, latency",
 	  KEY_CONTAINER, BLK_FIGS, FIG_BLK_BYTES, NEED_BLOCK },
 	{ "topprocs_io", "block I/O per process (the one that submitted each request)", KEY_PROC,
 	  BLK_FIGS, FIG_BLK_BYTES, NEED_BLOCK },

@@ -260,7 +260,8 @@ static void block_records(void **state)
 	assert_string_equal(evt_type_name(ev), "blockio");
 	sbuf__init(&b, info, sizeof(info));
 	evt_info(ev, &b);
-	assert_string_equal(info, "dev=254:1(vda1) op=write bytes=4096 sector=2048 lat=150000 queue=2000 sync");
+	assert_string_equal(info,
+			    "dev=254:1(vda1) op=write bytes=4096 sector=2048 lat=150000 queue=2000 sync");
 	f = field_lookup("evt.blk.devname");
 	assert_non_null(f);
 	sbuf__init(&b, name, sizeof(name));

@@ -501,7 +501,7 @@ static void block_figures(void **state)
 	aggr__event(a, &ev);
 	ev = blk(1, SCRY_BLK_WRITE, 4096, 1000000000, done);
 	aggr__event(a, &ev);
-	ev = blk(1, SCRY_BLK_READ, 512, 0, SCRY_BLK_ISSUED);	/* a first part: no request yet */
+	ev = blk(1, SCRY_BLK_READ, 512, 0, SCRY_BLK_ISSUED);	/* a first part: not a request */
 	aggr__event(a, &ev);
 	ev = blk(1, SCRY_BLK_READ, 512, 7000, done);
 	aggr__event(a, &ev);
