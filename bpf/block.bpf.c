@@ -67,16 +67,30 @@ static __always_inline __u32 rq_dev(struct request *rq)
 	return (__u32)disk->major << MINORBITS | disk->first_minor;
 }
 
+/* Whether cgroup `a` is `c` or one of its ancestors (cgroup_is_descendant(c, a)). */
+static __always_inline bool cgroup_above(struct cgroup *a, struct cgroup *c)
+{
+	struct cgroup *x = NULL;
+	int lvl = a->level;
+
+	if (lvl > c->level || !bpf_core_field_exists(c->ancestors))
+		return false;
+	bpf_core_read(&x, sizeof(x), &c->ancestors[lvl & 0xff]);
+	return x == a;
+}
+
 /*
  * The request's cgroup. On cgroup v2 the bio's blkcg: the cgroup I/O is charged to (writeback to
  * the one that dirtied the pages, not the flusher's). Only when that blkcg lives in the default
  * hierarchy: on v1, or with the io controller on a v1 hierarchy beside cgroup2 (hybrid), its id
  * names a directory scry does not attribute by, and the submitter's own cgroup is the truth.
+ * Where the io controller is not enabled down to the submitter's cgroup, the blkcg is the
+ * nearest ancestor that has it: the submitter's own cgroup is then the closer one.
  */
 static __always_inline __u64 rq_cgid(struct request *rq, struct task_struct *t)
 {
+	struct cgroup *cg, *own;
 	struct blkcg_gq *blkg;
-	struct cgroup *cg;
 	struct bio *bio;
 
 	if (cgroup_v1 || !bpf_core_field_exists(rq->bio->bi_blkg))
@@ -84,7 +98,8 @@ static __always_inline __u64 rq_cgid(struct request *rq, struct task_struct *t)
 	bio = rq->bio;
 	blkg = bio ? bio->bi_blkg : NULL;
 	cg = blkg ? blkg->blkcg->css.cgroup : NULL;
-	if (!cg || cg->root != t->cgroups->dfl_cgrp->root)
+	own = t->cgroups->dfl_cgrp;
+	if (!cg || !own || cg->root != own->root || cgroup_above(cg, own))
 		return task_cgid(t);
 	return cg->kn->id;
 }
