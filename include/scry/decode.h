@@ -8,6 +8,7 @@
 #define SCRY_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "scry/event.h"
@@ -288,5 +289,15 @@ void syscalls__bpf_rules(struct scry_sysarg *rules, uint32_t n);
 /* --- errnos.c -------------------------------------------------------------------------------- */
 const char *errno_name(int err);	/* "ENOENT", or NULL */
 int errno_lookup(const char *name);	/* 2 for "ENOENT", -1 if unknown */
+
+/* --- ev_block.c: block I/O ------------------------------------------------------------------- */
+/* A record's dev_t (the kernel's encoding: major << 20 | minor). */
+static inline uint32_t blk_major(uint32_t dev) { return dev >> 20; }
+static inline uint32_t blk_minor(uint32_t dev) { return dev & ((1u << 20) - 1); }
+const char *blk_op_name(uint8_t op);	/* "read", "write", "flush", "discard", "other" */
+/* The device's name as this machine's sysfs says ("vda"), cached; its length, 0 if unknown. */
+size_t blk_dev_name(uint32_t dev, char *out, size_t len);
+/* Where device names are read (tests; default /sys/dev/block); forgets the names read. */
+void blk_dev_root(const char *root);
 
 #endif /* SCRY_DECODE_H */

@@ -99,6 +99,8 @@ bool filter__match(const struct filter *f, const struct scry_event *ev);
 void filter__free(struct filter *f);
 /* Whether the expression reads any of these fields (a NULL-terminated list). */
 bool filter__uses(const struct filter *f, const char *const *fields);
+/* Whether some check of `field` compares it with `value` as written (evt.type=blockio). */
+bool filter__names(const struct filter *f, const char *field, const char *value);
 /* Whether it reads no field but these (a name ending in '.': every field under it); NULL: yes. */
 bool filter__uses_only(const struct filter *f, const char *const *fields);
 

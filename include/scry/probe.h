@@ -19,6 +19,7 @@ struct probe_opts {
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
 	const char *cgroup_v1;	/* take cgroup ids from this v1 controller's hierarchy, or NULL */
+	bool block;		/* attach the block request tracepoints: block I/O records */
 };
 
 /* Receives each raw event record; a non-zero return stops the current consume call. */

@@ -16,6 +16,7 @@
 
 #include "scry/container.h"
 #include "scry/decode.h"
+#include "scry/hist.h"
 #include "scry/state.h"
 
 struct run_ctx;
@@ -34,6 +35,7 @@ enum view_key {
 	KEY_NETSTAT,		/* one row per open IP socket: a snapshot of the socket table */
 	KEY_PORT,		/* one row per local port and protocol of the server ends */
 	KEY_FIELD,		/* one row per value of the view's field (fd.name: per file) */
+	KEY_DEVICE,		/* one row per block device (partition, else disk) */
 	KEY__MAX
 };
 
@@ -89,6 +91,16 @@ enum figure {
 	FIG_MEM_LIMIT,		/* memory limit, bytes */
 	FIG_MEM_PCT_LIMIT,	/* working set as % of the limit */
 	FIG_OOM_KILLS,		/* OOM kills in the interval (oomkill events) */
+	FIG_BLK_BYTES,		/* block I/O: bytes read and written by completed requests */
+	FIG_BLK_READ,		/* bytes read from block devices */
+	FIG_BLK_WRITE,		/* bytes written to block devices */
+	FIG_BLK_PS,		/* bytes per second, read + written */
+	FIG_BLK_READS,		/* read requests completed */
+	FIG_BLK_WRITES,		/* write requests completed */
+	FIG_BLK_LAT_TOTAL,	/* issue-to-completion time of the requests timed, ns */
+	FIG_BLK_LAT_MEAN,	/* its mean per request timed */
+	FIG_BLK_LAT_P50,	/* from the row's log2 histogram: "half took at most this" */
+	FIG_BLK_LAT_P99,
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -99,6 +111,7 @@ enum view_needs {
 	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
 	NEED_NET = 1 << 3,	/* bytes on sockets (sock_send_length, sock_recv_length) */
 	NEED_CGROUP = 1 << 4,	/* the containers' cgroup files (once per interval) and OOM kills */
+	NEED_BLOCK = 1 << 5,	/* block requests (block_io_start, block_rq_issue/complete) */
 };
 
 enum view_flags {
@@ -164,6 +177,12 @@ bool view_net_sums(const struct view_desc *v, const struct filter *f);
  * or a filter on what they name (fd.name, fd.type, a stream socket's ends...).
  */
 bool view_needs_fds(const struct view_desc *v, const struct filter *f);
+/*
+ * Whether a view (NULL: the event stream) with this filter needs the block request programs: a
+ * NEED_BLOCK view, or a stream whose filter reads an evt.blk field or names blockio (evt.type)
+ * or io (evt.category). The stream otherwise leaves them off, and shows what it showed before.
+ */
+bool view_needs_block(const struct view_desc *v, const struct filter *f);
 
 /*
  * A figure: how its value is computed from a row's counters, and how each renderer shows it.
@@ -183,6 +202,9 @@ enum figure_per {
 	PER_RATIO_OF,		/* divided by the counter at `of` */
 	PER_CENTI,		/* hundredths (PSI's averages) */
 	PER_PCT_LIMIT,		/* ns as % of the interval times the CPU quota (cg quota/period) */
+	PER_BLK_REQ,		/* per block request timed (blk_lat_n) */
+	PER_BLK_P50,		/* not a sum: the 50th percentile of the row's blk_hist */
+	PER_BLK_P99,
 };
 /* figure_desc.cg: the readings a figure needs (CGS_HAVE bits), and CG_DELTA: two of them. */
 #define CG_DELTA (1u << 31)
@@ -235,6 +257,7 @@ enum key_flags {
 	/* Rows are the container registry's: nothing to show without one, and names still being
 	 * fetched are worth a short wait. */
 	KF_REGISTRY = 1 << 2,
+	KF_NO_CTR = 1 << 3,	/* rows stand for no container (a device is everyone's) */
 };
 struct key_desc {
 	const char *name;
@@ -298,6 +321,10 @@ struct view_row {
 	uint64_t mem_wset;			/* usage - inactive file, floored at 0 */
 	uint64_t oom_kills;			/* oomkill events of the interval */
 	uint32_t cg_have;			/* CGS_HAVE() bits, CG_DELTA */
+	/* block I/O: bytes and requests completed each way; latency of those timed */
+	uint64_t blk_rd, blk_wr, blk_rd_n, blk_wr_n, blk_lat_ns, blk_lat_n;
+	struct log2_hist *blk_hist;		/* their latencies, allocated on the first */
+	uint32_t dev;				/* KEY_DEVICE: the device (kernel dev_t) */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023
@@ -322,6 +349,8 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 	/* OOM kills: counted beside the cgroup's memory figures. */
 	if (evt_table[ev->type].category == EVC_MEMORY)
 		return v->needs & NEED_CGROUP;
+	if (f & EVF_BLOCK)
+		return v->needs & NEED_BLOCK;
 	return false;
 }
 /* Add one event (a cheap no-op for events this view does not count). */

@@ -101,6 +101,7 @@ int cmd_write(struct scry_opts *o)
 		goto out;
 	}
 	r.net_io = true;	/* a recording replays to every view, the network ones too */
+	r.block = true;		/* and the block I/O ones */
 	r.snaplen = o->snaplen;	/* and to the stream, which shows the data */
 	err = run__go(&r, SYSCALLS_ALL);
 	cerr = close_writer(w, o);

@@ -199,6 +199,10 @@ static int do_stream(struct scry_opts *o)
 		err = run__add_output(&r);
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
+	r.block = view_needs_block(v, pipeline__filter(r.pl));
+	/* A block I/O view charges no CPU time: no scheduler programs (most of the cost). */
+	if (v && v->needs == NEED_BLOCK)
+		r.no_cpu = true;
 	/* The data costs a copy per read and write: only for the outputs that show it. */
 	r.snaplen = (!o->view || (sv && sv->needs_data)) ? o->snaplen : 0;
 	/*

@@ -242,6 +242,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,
 		.cgroup_v1 = cg ? cgroup_fs__controller(cg) : NULL,
+		.block = r->block,
 	};
 	struct probe_consumer to = { .record = on_record, .cgroup = on_cgroup, .ctx = r };
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];

@@ -70,6 +70,8 @@ static const char usage[] =
 "  scry -c topcontainers_throttle  CPU against each container's quota: throttling, pressure\n"
 "  scry -c topcontainers_mem       memory usage, working set and limit per container, OOM kills\n"
 "  scry evt.type=oomkill           OOM kills as they happen: the victim and its container\n"
+"  scry -c topcontainers_io        block I/O per container: bytes, requests, latency p50/p99\n"
+"  scry -c topdevices_io           the same per disk; evt.type=blockio: each request completed\n"
 "  scry top                        containers: CPU, syscalls, file and network bytes per second;\n"
 "                                  Enter: a container's processes, c: its connections, f: its\n"
 "                                  files, Bksp: back\n"

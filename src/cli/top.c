@@ -34,6 +34,8 @@ int cmd_top(struct scry_opts *o)
 	 * figures (the containers screen does): screens change at run time, the programs do not.
 	 */
 	r.net_io = view_lookup("containers")->needs & NEED_NET;
+	/* The block I/O screens (digit keys, Tab) may be picked at any time. */
+	r.block = true;
 	/* Enters are traced only while a screen needs them (topscalls' latency). */
 	if (!err)
 		err = run__go(&r, pipeline__enters_wanted(r.pl) > 0 ? SYSCALLS_ALL :

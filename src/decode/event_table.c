@@ -50,7 +50,7 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			       EVF_HIDDEN | EVF_NOTASK, 0, fd_seed_decode, fd_seed_info },
 	/* The submitter's task, the request's cgroup (see event.h); complete in IRQ context. */
 	[SCRY_REC_BLOCK_IO] = { "blockio", FIXED(struct scry_rec_block_io), false, EVC_IO,
-				EVF_BLOCK, EVP_BLOCK, NULL, NULL },
+				EVF_BLOCK, EVP_BLOCK, block_io_decode, block_io_info },
 	[SCRY_REC_OOM] = { "oomkill", FIXED(struct scry_rec_oom), false, EVC_MEMORY, 0, 0, NULL,
 			   oom_info },
 	[SCRY_REC_HANG] = { "hungtask", FIXED(struct scry_rec_hang), false, EVC_SCHEDULER, 0, 0,

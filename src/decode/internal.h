@@ -39,4 +39,8 @@ int fd_seed_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[
 void fd_seed_info(const struct scry_event *ev, struct sbuf *b);
 void sock_moment_info(const struct scry_event *ev, struct sbuf *b);
 
+/* ev_block.c */
+int block_io_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
+void block_io_info(const struct scry_event *ev, struct sbuf *b);
+
 #endif /* SCRY_DECODE_INTERNAL_H */

@@ -115,6 +115,21 @@ bool node__uses(const struct node *n, const char *const *fields)
 	return false;
 }
 
+static bool node__names(const struct node *n, const char *field, const char *value)
+{
+	size_t i;
+
+	if (n->field && !strcmp(n->field->name, field))
+		for (i = 0; i < n->nvals; i++)
+			if (n->vals[i].len == strlen(value) &&
+			    !memcmp(n->vals[i].str, value, n->vals[i].len))
+				return true;
+	for (i = 0; i < n->nkids; i++)
+		if (node__names(n->kids[i], field, value))
+			return true;
+	return false;
+}
+
 /* A name in `fields` is a field, or with a final '.' every field under it. */
 static bool listed(const char *name, const char *const *fields)
 {
@@ -159,6 +174,11 @@ void node__free(struct node *n)
 bool filter__uses(const struct filter *f, const char *const *fields)
 {
 	return f && node__uses(f->root, fields);
+}
+
+bool filter__names(const struct filter *f, const char *field, const char *value)
+{
+	return f && node__names(f->root, field, value);
 }
 
 bool filter__uses_only(const struct filter *f, const char *const *fields)

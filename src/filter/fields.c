@@ -619,6 +619,46 @@ static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct
 	       cstr(v, ev->container->meta.k8s_container);
 }
 
+/* --- block I/O (blockio) ------------------------------------------------------------------ */
+
+static bool get_blk_dev(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!evt_has(ev, EVP_BLOCK))
+		return false;
+	sbuf__u64(b, blk_major(ev->rec->blk.dev));
+	sbuf__putc(b, ':');
+	sbuf__u64(b, blk_minor(ev->rec->blk.dev));
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_blk_devname(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	char name[64];
+	size_t n;
+
+	if (!evt_has(ev, EVP_BLOCK) || !(n = blk_dev_name(ev->rec->blk.dev, name, sizeof(name))))
+		return false;
+	sbuf__puts(b, name);
+	return str_val(v, b->buf, b->len);
+}
+
+static bool get_blk_op(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_BLOCK) && cstr(v, blk_op_name(ev->rec->blk.op));
+}
+
+static bool get_blk_bytes(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_BLOCK) && U(ev->rec->blk.bytes);
+}
+
+/* Only where the issue was seen: an unknown latency is not 0. */
+static bool get_blk_latency(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_BLOCK) && (ev->rec->blk.blk_flags & SCRY_BLK_ISSUED) &&
+	       U(ev->rec->blk.latency_ns);
+}
+
 /* --- closed sets: the values =, != and in may compare these fields with --------------------- */
 
 #define LIST_NTH(fn, list)                                                                         \
@@ -638,6 +678,9 @@ static const char *const io_dirs[] = { "r", "w" };
 LIST_NTH(sockfamily_nth, sockfamilies)
 LIST_NTH(l4proto_nth, l4protos)
 LIST_NTH(io_dir_nth, io_dirs)
+/* blk_op_name's */
+static const char *const blk_ops[] = { "read", "write", "flush", "discard", "other" };
+LIST_NTH(blk_op_nth, blk_ops)
 
 /* Syscalls of this architecture (the 32-bit-only ones included), then scry's own events. */
 static const char *evt_type_nth(size_t i)
@@ -740,6 +783,7 @@ static const struct field_values dir_values = { dir_nth };
 static const struct field_values sockfamily_values = { sockfamily_nth };
 static const struct field_values l4proto_values = { l4proto_nth };
 static const struct field_values io_dir_values = { io_dir_nth };
+static const struct field_values blk_op_values = { blk_op_nth };
 static const struct field_values category_values = { category_nth };
 static const struct field_values res_values = {
 	res_nth, res_valid, "SUCCESS, an errno name (ENOENT, EACCES...) or a number",
@@ -831,6 +875,11 @@ const struct field_desc field_table[] = {
 	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
 	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },
 	{ "k8s.container.name", FT_STR, 0, "Kubernetes container name", get_k8s_ctr },
+	{ "evt.blk.dev", FT_STR, 0, "blockio: the device, MAJ:MIN (the partition, else the disk)", get_blk_dev },
+	{ "evt.blk.devname", FT_STR, 0, "blockio: the device's name on this machine (vda, sda1)", get_blk_devname },
+	{ "evt.blk.op", FT_STR, 0, "blockio: read, write, flush, discard or other", get_blk_op, &blk_op_values },
+	{ "evt.blk.bytes", FT_U64, 0, "blockio: bytes this completion moved", get_blk_bytes },
+	{ "evt.blk.latency", FT_U64, 0, "blockio: ns from the request's issue to the driver to this completion", get_blk_latency },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -14,7 +14,9 @@
  */
 enum prog_ctx {
 	PCTX_TASK,	/* a tracepoint in task context (syscalls, sched, cgroup) */
-	PCTX_SOFTIRQ,	/* a tracepoint that may also fire in softirq (TCP timers, packet input) */
+	/* a tracepoint that may also fire in softirq (TCP timers, packet input) or hard IRQ
+	 * (block completions) */
+	PCTX_SOFTIRQ,
 	PCTX_TICK,	/* the perf-event tick: hard IRQ, may land inside any PCTX_TASK program */
 };
 
@@ -41,6 +43,12 @@ struct prog_desc {
 	 * of the same name passes something else (mark_victim: the pid alone, before 6.8).
 	 */
 	bool task_arg;
+	bool block;		/* only when block requests are wanted (probe_opts.block) */
+	/*
+	 * Emits nothing itself: it keeps what the program of this name emits from (a block
+	 * request's submitter and issue time, for its completion).
+	 */
+	const char *feeds;
 };
 
 extern const struct prog_desc prog_table[];

@@ -281,7 +281,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		if (!prog)
 			continue;
 		if ((d->syscall && !o->syscalls) || (d->net_io && !o->net_io) ||
-		    (d->net_io && d->net_compat != net_compat)) {
+		    (d->net_io && d->net_compat != net_compat) || (d->block && !o->block)) {
 			bpf_program__set_autoload(prog, false);
 		} else if (d->tp && !kernel_has_tp(btf, d->tp)) {
 			bpf_program__set_autoload(prog, false);

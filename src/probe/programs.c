@@ -58,6 +58,20 @@ const struct prog_desc prog_table[] = {
 	  false, PCTX_TASK, SCRY_STATS_CTL },
 	{ "scry_cgroup_rmdir", "cgroup_rmdir", "forgetting the early paths of removed cgroups", 0,
 	  true, false, PCTX_TASK, SCRY_STATS_CTL },
+	/*
+	 * Block requests: start and issue keep the submitter and the times by the request (any
+	 * context: issue may run from a kworker); the completion, in hard IRQ or softirq, emits.
+	 */
+	{ "scry_block_start", "block_io_start", "block I/O submitters and queue time",
+	  0, false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true,
+	  .feeds = "scry_block_complete" },
+	{ "scry_block_issue", "block_rq_issue", "block I/O latency", 0, false, false,
+	  PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true, .feeds = "scry_block_complete" },
+	{ "scry_block_requeue", "block_rq_requeue", "block I/O latency of requeued requests", 0,
+	  false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true,
+	  .feeds = "scry_block_complete" },
+	{ "scry_block_complete", "block_rq_complete", "block I/O events (block I/O views)",
+	  E(BLOCK_IO), false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true },
 };
 const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 

@@ -153,12 +153,18 @@ static struct scry_container *container_of(struct pipeline *pl, uint64_t cgid, u
 	return pl->last_ctr;
 }
 
-/* The event's container, and its process's while the cgroup does not change. */
+/*
+ * The event's container, and its process's while the cgroup does not change. A block
+ * completion's cgroup is the request's, which is not always its submitter's (writeback on v2):
+ * the process keeps its own.
+ */
 static void attribute(struct scry_event *ev, struct scry_container *c)
 {
 	struct scry_proc *p = ev->proc;
 	uint64_t cgid = ev->rec->h.cgid;
 
+	if (evt_table[ev->type].flags & EVF_BLOCK)
+		p = NULL;
 	if (p && (!p->ctr_known || p->ctr_cgid != cgid || p->container != c))
 		containers__bind(p, c, cgid);
 	if (c && ev->ts > c->last_ts)

@@ -526,6 +526,13 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		return;
 	ev->thread = t;
 	ev->proc = t->proc;
+	/*
+	 * A block completion names the task that submitted the request, whose name may have
+	 * changed since, and the request's cgroup (on v2 the one that dirtied the pages, not the
+	 * flusher's): it says nothing of the task now.
+	 */
+	if (evt_table[ev->type].flags & EVF_BLOCK)
+		return;
 	/* No name (a count-mode sum of a process not yet known) is no rename. */
 	if (r->h.comm[0] && !scry_comm_eq(t->comm, r->h.comm)) {
 		scry_comm_set(t->comm, r->h.comm, SCRY_COMM_LEN);

@@ -28,6 +28,7 @@ struct aggr {
 	const struct field_desc *field;
 	struct filter *where;
 	struct sbuf_mem scratch;
+	struct log2_hist tot_hist;	/* the totals row's block latencies (aggr__totals) */
 };
 
 struct aggr *aggr__new(const struct view_desc *v)
@@ -66,6 +67,7 @@ static void row_free(struct view_row *r)
 		r->container->pins--;
 	free(r->args);
 	free(r->errnos);
+	free(r->blk_hist);
 	if (r->val)
 		free((char *)r->val->str);
 	free(r->val);
@@ -238,7 +240,8 @@ static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
 		return NULL;
 	r = hashmap__find(a->rows, key);
 	if (!r) {
-		r = row_add(a, key, ev->container, k->flags & KF_PROC ? ev->proc : NULL);
+		r = row_add(a, key, k->flags & KF_NO_CTR ? NULL : ev->container,
+			    k->flags & KF_PROC ? ev->proc : NULL);
 		if (!r)
 			return NULL;
 		r->nr = ev->nr;
@@ -319,6 +322,38 @@ static void field_event(struct aggr *a, const struct scry_event *ev)
 		r->io_in += ev->res;
 	else
 		r->io_out += ev->res;
+}
+
+/*
+ * A block completion: its bytes each way; a request is counted at its last part, and its latency
+ * (issue to that completion) when its issue was seen. Flushes and discards move no data here.
+ */
+static void count_block(struct aggr *a, const struct scry_event *ev)
+{
+	const struct scry_rec_block_io *b = &ev->rec->blk;
+	bool done = b->blk_flags & SCRY_BLK_DONE;
+	struct view_row *r;
+
+	if (b->op != SCRY_BLK_READ && b->op != SCRY_BLK_WRITE)
+		return;
+	if (!(r = row_for(a, ev)))
+		return;
+	r->dev = b->dev;
+	if (b->op == SCRY_BLK_READ) {
+		r->blk_rd += b->bytes;
+		r->blk_rd_n += done;
+	} else {
+		r->blk_wr += b->bytes;
+		r->blk_wr_n += done;
+	}
+	if (!done || !(b->blk_flags & SCRY_BLK_ISSUED))
+		return;
+	r->blk_lat_ns += b->latency_ns;
+	r->blk_lat_n++;
+	if (!r->blk_hist)
+		r->blk_hist = calloc(1, sizeof(*r->blk_hist));
+	if (r->blk_hist)
+		hist_add(r->blk_hist, b->latency_ns);
 }
 
 static bool is_clone(const struct aggr *a, uint32_t nr)
@@ -419,6 +454,10 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 			r->retrans++;
 		else
 			r->resets++;
+		return;
+	case SCRY_REC_BLOCK_IO:
+		if (needs & NEED_BLOCK)
+			count_block(a, ev);
 		return;
 	default:
 		return;
@@ -637,6 +676,9 @@ double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
 	}
 	case PER_PCT_TIME: return dur_ns ? 100.0 * v / dur_ns : 0;
 	case PER_CALL: return r->lat_n ? (double)v / r->lat_n : 0;
+	case PER_BLK_REQ: return r->blk_lat_n ? (double)v / r->blk_lat_n : 0;
+	case PER_BLK_P50: return r->blk_hist ? hist_pct(r->blk_hist, 50) : 0;
+	case PER_BLK_P99: return r->blk_hist ? hist_pct(r->blk_hist, 99) : 0;
 	default: return v;
 	}
 }
@@ -722,6 +764,7 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 	void *v;
 
 	memset(t, 0, sizeof(*t));
+	memset(&a->tot_hist, 0, sizeof(a->tot_hist));
 	while (hashmap__next(a->rows, &pos, NULL, &v)) {
 		const struct view_row *r = v;
 
@@ -744,5 +787,14 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->io_ns += r->io_ns;
 		t->io_calls += r->io_calls;
 		t->oom_kills += r->oom_kills;
+		t->blk_rd += r->blk_rd;
+		t->blk_wr += r->blk_wr;
+		t->blk_rd_n += r->blk_rd_n;
+		t->blk_wr_n += r->blk_wr_n;
+		t->blk_lat_ns += r->blk_lat_ns;
+		t->blk_lat_n += r->blk_lat_n;
+		if (r->blk_hist)
+			hist_merge(&a->tot_hist, r->blk_hist);
 	}
+	t->blk_hist = a->tot_hist.n ? &a->tot_hist : NULL;
 }

@@ -54,6 +54,14 @@ static bool port_key(const struct scry_event *ev, uint64_t *key)
 	return true;
 }
 
+static bool device_key(const struct scry_event *ev, uint64_t *key)
+{
+	if (ev->type != SCRY_REC_BLOCK_IO)
+		return false;
+	*key = ev->rec->blk.dev;
+	return true;
+}
+
 static bool syscall_key(const struct scry_event *ev, uint64_t *key)
 {
 	*key = ev->nr;
@@ -129,6 +137,11 @@ static int field_cmp(const struct view_row *a, const struct view_row *b)
 	n = x->len < y->len ? x->len : y->len;
 	c = memcmp(x->str, y->str, n);
 	return c ? c : x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int device_cmp(const struct view_row *a, const struct view_row *b)
+{
+	return a->dev < b->dev ? -1 : a->dev > b->dev;
 }
 
 /* As the source listed them. */
@@ -231,6 +244,39 @@ static bool get_sock_role(const struct scry_event *ev, struct field_val *v, stru
 	v->len = strlen(v->str);
 	return true;
 }
+
+/* A device row's device, as the blockio event's fields show it (key_col_get sets blk.dev). */
+static bool get_row_dev(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	sbuf__u64(b, blk_major(ev->rec->blk.dev));
+	sbuf__putc(b, ':');
+	sbuf__u64(b, blk_minor(ev->rec->blk.dev));
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+static bool get_row_devname(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	char name[64];
+	size_t n = blk_dev_name(ev->rec->blk.dev, name, sizeof(name));
+
+	if (!n)
+		return false;
+	sbuf__puts(b, name);
+	v->type = FT_STR;
+	v->str = b->buf;
+	v->len = b->len;
+	return true;
+}
+
+static const struct field_desc row_dev = {
+	"evt.blk.dev", FT_STR, 0, "the block device, MAJ:MIN", get_row_dev,
+};
+static const struct field_desc row_devname = {
+	"evt.blk.devname", FT_STR, 0, "the block device's name (vda, sda1)", get_row_devname,
+};
 
 static const struct field_desc local_name = {
 	"fd.local", FT_STR, 0, "the socket's local address:port", get_local,
@@ -345,6 +391,11 @@ static const struct key_col ctr_list_text[] = {
 	COL("container.image", "IMAGE", 32, 0), COL("container.type", "TYPE", 10, 0), { NULL },
 };
 
+static const struct key_col dev_cols[] = {
+	{ "evt.blk.dev", "DEVICE", 9, 0, .own = &row_dev },
+	{ "evt.blk.devname", "NAME", 0, 0, COL_ALWAYS, &row_devname }, { NULL },
+};
+
 const struct key_desc key_table[KEY__MAX] = {
 	[KEY_CONTAINER] = { "container", container_key, container_cmp, aggr__count_procs, 0,
 			    ctr_json, ctr_text, ctr_top },
@@ -365,6 +416,8 @@ const struct key_desc key_table[KEY__MAX] = {
 	[KEY_PORT] = { "port", port_key, port_cmp, NULL, 0, port_json, port_text, port_text },
 	/* Rows by a field's value: the aggregator reads the view's field (aggr.c, field_row). */
 	[KEY_FIELD] = { "value", NULL, field_cmp, NULL, 0, no_cols, no_cols, no_cols },
+	[KEY_DEVICE] = { "device", device_key, device_cmp, NULL, KF_NO_CTR, dev_cols, dev_cols,
+			 dev_cols },
 };
 
 const struct field_desc *key_col_field(const struct key_col *c)
@@ -403,5 +456,6 @@ bool key_col_get(const struct key_col *c, const struct view_row *r, struct field
 	rec.h.pid = rec.h.tid = r->pid;
 	memcpy(rec.h.comm, r->comm, SCRY_COMM_LEN);
 	memcpy(proc.comm, r->comm, SCRY_COMM_LEN);
+	rec.blk.dev = r->dev;	/* a device row's, for its own columns (the header stays) */
 	return f->get(&ev, v, scratch);
 }

@@ -63,6 +63,28 @@ static void json_key(struct obuf *o, const char *k, bool *first)
 	obuf__putc(o, ':');
 }
 
+/*
+ * A log2 histogram's buckets that hold values, as [lo, hi, count] (lo <= value < hi), from the
+ * smallest: what the percentiles were read from, for programs that want other ones.
+ */
+static void json_hist(struct obuf *o, const char *key, const struct log2_hist *h, bool *first)
+{
+	bool any = false;
+	unsigned int i;
+
+	json_key(o, key, first);
+	obuf__putc(o, '[');
+	for (i = 0; h && i < HIST_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		obuf__printf(o, "%s[%llu,%llu,%llu]", any ? "," : "",
+			     (unsigned long long)hist_lo(i), (unsigned long long)hist_hi(i),
+			     (unsigned long long)h->b[i]);
+		any = true;
+	}
+	obuf__putc(o, ']');
+}
+
 /* A row's members: key columns (left out where the field does not apply), then figures. */
 static void json_row(struct obuf *o, const struct view_desc *v, const struct view_row *r,
 		     uint64_t dur, struct sbuf_mem *m)
@@ -95,6 +117,8 @@ static void json_row(struct obuf *o, const struct view_desc *v, const struct vie
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, r, dur, true);
 	}
+	if (v->needs & NEED_BLOCK)
+		json_hist(o, "blk.latency.hist", r->blk_hist, &first);
 }
 
 /* A key cell of a text table: numbers right-aligned, strings escaped, cut and padded. */

@@ -161,6 +161,25 @@ const struct figure_desc figure_table[FIG__MAX] = {
 				      CGS_HAVE(CGS_MEM_LIMIT) },
 	[FIG_OOM_KILLS] = { "mem.oom_kills", "OOM", "processes the OOM killer chose in it (oomkill events)",
 			    COUNT(5, C(oom_kills)) },
+	[FIG_BLK_BYTES] = { "blk.bytes", "BLK_BYTES", "bytes read and written by block requests completed (the request's cgroup, its submitter)",
+			    COUNT(12, C(blk_rd), C(blk_wr)) },
+	[FIG_BLK_READ] = { "blk.read_bytes", "BLK_READ", "bytes read from block devices",
+			   COUNT(12, C(blk_rd)) },
+	[FIG_BLK_WRITE] = { "blk.write_bytes", "BLK_WRITE", "bytes written to block devices",
+			    COUNT(12, C(blk_wr)) },
+	[FIG_BLK_PS] = { "blk.bytes_ps", "BLK_B/S", "block bytes per second, read and written",
+			 RATE(PER_SECOND, C(blk_rd), C(blk_wr)), .top_header = "IO/S" },
+	[FIG_BLK_READS] = { "blk.reads", "READS", "read requests completed", COUNT(9, C(blk_rd_n)) },
+	[FIG_BLK_WRITES] = { "blk.writes", "WRITES", "write requests completed",
+			     COUNT(9, C(blk_wr_n)) },
+	[FIG_BLK_LAT_TOTAL] = { "blk.latency.total_ns", "BLK_LAT_NS", "issue-to-completion time of the read and write requests, ns",
+				COUNT(14, C(blk_lat_ns)) },
+	[FIG_BLK_LAT_MEAN] = { "blk.latency.mean_ns", "LAT_MEAN", "mean issue-to-completion time per request, ns",
+			       RATE(PER_BLK_REQ, C(blk_lat_ns)) },
+	[FIG_BLK_LAT_P50] = { "blk.latency.p50_ns", "LAT_P50", "median request latency, ns: the upper bound of its log2 bucket (at most the largest seen)",
+			      COUNT(12), .per = PER_BLK_P50 },
+	[FIG_BLK_LAT_P99] = { "blk.latency.p99_ns", "LAT_P99", "99th percentile of request latency, ns, as LAT_P50",
+			      COUNT(12), .per = PER_BLK_P99 },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -263,6 +282,15 @@ const struct view_desc view_table[] = {
 			      FIG_THROTTLED_PCT, FIG_THROTTLED_NS, FIG_PSI_CPU, FIG_PSI_MEM,
 			      FIG_PSI_IO, FIG_THROTTLED_TOTAL, FIG_THROTTLED_NS_TOTAL),
 	  FIG_THROTTLED_NS, NEED_SCHED | NEED_CGROUP, VF_ALL_ROWS },
+#define BLK_FIGS FIGS(FIG_BLK_BYTES, FIG_BLK_READ, FIG_BLK_WRITE, FIG_BLK_READS, FIG_BLK_WRITES, \
+		      FIG_BLK_LAT_TOTAL, FIG_BLK_LAT_MEAN, FIG_BLK_LAT_P50, FIG_BLK_LAT_P99)
+	{ "topcontainers_io",
+	  "block I/O per container (the request's cgroup): bytes, requests, latency",
+	  KEY_CONTAINER, BLK_FIGS, FIG_BLK_BYTES, NEED_BLOCK },
+	{ "topprocs_io", "block I/O per process (the one that submitted each request)", KEY_PROC,
+	  BLK_FIGS, FIG_BLK_BYTES, NEED_BLOCK },
+	{ "topdevices_io", "block I/O per device (partition, else disk): bytes, requests, latency",
+	  KEY_DEVICE, BLK_FIGS, FIG_BLK_BYTES, NEED_BLOCK },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
@@ -328,4 +356,17 @@ bool view_needs_fds(const struct view_desc *v, const struct filter *f)
 	};
 
 	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);
+}
+
+bool view_needs_block(const struct view_desc *v, const struct filter *f)
+{
+	static const char *const blk_fields[] = {
+		"evt.blk.dev", "evt.blk.devname", "evt.blk.op", "evt.blk.bytes", "evt.blk.latency",
+		NULL
+	};
+
+	if (v)
+		return v->needs & NEED_BLOCK;
+	return filter__uses(f, blk_fields) || filter__names(f, "evt.type", "blockio") ||
+	       filter__names(f, "evt.category", "io");
 }

@@ -245,6 +245,25 @@ static void all_kinds(struct recs *r)
 	/* a hung task in D state */
 	x = add(r, SCRY_REC_HANG, sizeof(struct scry_rec_hang), 900, 901, "stuck", ts + 17, 4);
 	x->hang.state = 2;
+	/* block completions: every field at its bound, then a plain 4 KiB write */
+	x = add(r, SCRY_REC_BLOCK_IO, sizeof(struct scry_rec_block_io), 7, 8, "dd", ts + 18,
+		UINT64_MAX);
+	x->blk.sector = UINT64_MAX;
+	x->blk.latency_ns = UINT64_MAX;
+	x->blk.queue_ns = UINT64_MAX - 1;
+	x->blk.dev = UINT32_MAX;
+	x->blk.bytes = UINT32_MAX;
+	x->blk.error = INT32_MIN;
+	x->blk.op = SCRY_BLK_OTHER;
+	x->blk.blk_flags = UINT16_MAX;
+	x = add(r, SCRY_REC_BLOCK_IO, sizeof(struct scry_rec_block_io), 7, 7, "dd", ts + 19, 42);
+	x->blk.sector = 2048;
+	x->blk.latency_ns = 123456;
+	x->blk.dev = 254u << 20;
+	x->blk.bytes = 4096;
+	x->blk.error = -5;
+	x->blk.op = SCRY_BLK_WRITE;
+	x->blk.blk_flags = SCRY_BLK_DONE | SCRY_BLK_ISSUED;
 }
 
 /*

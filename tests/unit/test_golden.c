@@ -19,7 +19,8 @@
  *   [enter_ts=NS]; fork parent_pid= parent_tid= ppid= vpid= vtid= uid= gid= [thread=1];
  *   exec exe=S args=S (NUL-separated) [ppid= uid=]; exit code= [last=1]; switch runtime=
  *   next_tid=; cputick runtime=; rename old=S (the header's comm is the new name); sockio
- *   bytes= dir= (0 out, 1 in) [cookie= family= proto=].
+ *   bytes= dir= (0 out, 1 in) [cookie= family= proto=]; blockio dev= (major << 20 | minor)
+ *   op= bytes= [sector= lat= queue= flags= error=] (device names from tests/data/sysblock).
  *
  * Lines starting with '#' are comments. Anything the reader does not understand fails the test
  * and says why, never skipped or guessed: an unknown word, key or value, a number with trailing
@@ -252,6 +253,10 @@ static const struct {
 	NUM(SCRY_REC_SOCK_IO, "cookie", sio.cookie), NUM(SCRY_REC_SOCK_IO, "bytes", sio.bytes),
 	NUM(SCRY_REC_SOCK_IO, "family", sio.family), NUM(SCRY_REC_SOCK_IO, "proto", sio.protocol),
 	NUM(SCRY_REC_SOCK_IO, "dir", sio.dir),
+	NUM(SCRY_REC_BLOCK_IO, "dev", blk.dev), NUM(SCRY_REC_BLOCK_IO, "op", blk.op),
+	NUM(SCRY_REC_BLOCK_IO, "bytes", blk.bytes), NUM(SCRY_REC_BLOCK_IO, "sector", blk.sector),
+	NUM(SCRY_REC_BLOCK_IO, "lat", blk.latency_ns), NUM(SCRY_REC_BLOCK_IO, "queue", blk.queue_ns),
+	NUM(SCRY_REC_BLOCK_IO, "flags", blk.blk_flags), NUM(SCRY_REC_BLOCK_IO, "error", blk.error),
 	PNUM("pid", pid), PNUM("ppid", ppid), PNUM("vpid", vpid), PNUM("uid", uid), PNUM("gid", gid),
 	PNUM("cgid", cgid), PNUM("start", start_ts), PNUM("cpu", cpu_ns),
 };
@@ -320,6 +325,7 @@ static const struct {
 	{ "fork", SCRY_REC_FORK }, { "exec", SCRY_REC_EXEC }, { "exit", SCRY_REC_EXIT },
 	{ "switch", SCRY_REC_SWITCH }, { "cputick", SCRY_REC_CPUTICK },
 	{ "rename", SCRY_REC_RENAME }, { "sockio", SCRY_REC_SOCK_IO },
+	{ "blockio", SCRY_REC_BLOCK_IO },
 };
 
 static const struct {
@@ -418,6 +424,7 @@ static uint16_t rec_size(const union scry_rec *r)
 	case SCRY_REC_CPUTICK: return sizeof(r->tick);
 	case SCRY_REC_RENAME: return sizeof(r->rename);
 	case SCRY_REC_SOCK_IO: return sizeof(r->sio);
+	case SCRY_REC_BLOCK_IO: return sizeof(r->blk);
 	}
 	return 0;
 }
@@ -835,6 +842,8 @@ static void views_file(void **state)
 	char path[256];
 	int cases;
 
+	blk_dev_root(data_path("sysblock", path, sizeof(path)));
+
 	assert_int_equal(run_file(data_path("views.test", path, sizeof(path)), "views.test",
 				  &cases), 0);
 	assert_true(cases >= 20);
@@ -844,6 +853,8 @@ static void printer_file(void **state)
 {
 	char path[256];
 	int cases;
+
+	blk_dev_root(data_path("sysblock", path, sizeof(path)));
 
 	assert_int_equal(run_file(data_path("printer.test", path, sizeof(path)), "printer.test",
 				  &cases), 0);

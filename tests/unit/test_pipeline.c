@@ -183,6 +183,36 @@ static void containers_travel_with_their_records(void **state)
 }
 
 /*
+ * A block completion counts in the request's cgroup (on v2 the bio's: the container that dirtied
+ * the pages), while its submitter, a flusher of another cgroup, stays in its own container and
+ * keeps its name.
+ */
+static void block_io_is_the_requests(void **state)
+{
+	struct fixture f;
+	union scry_rec r = mk_switch(0, 100, 7), b = { .blk = {
+		.h = { .type = SCRY_REC_BLOCK_IO, .size = sizeof(struct scry_rec_block_io),
+		       .ts = 200, .pid = 10, .tid = 10, .cgid = 8, .comm = "old" },
+		.op = SCRY_BLK_WRITE, .bytes = 4096, .blk_flags = SCRY_BLK_DONE,
+	} };
+	const struct scry_proc *p;
+
+	setup(&f);
+	assert_int_equal(pipeline__record(f.pl, &r, r.h.size), 0);
+	assert_int_equal(pipeline__record(f.pl, &b, b.h.size), 0);
+	assert_int_equal(f.seen.n, 2);
+	assert_ptr_equal(f.seen.ctr[0], f.a);
+	assert_ptr_equal(f.seen.ctr[1], f.b);		/* the request's */
+	assert_int_equal(f.seen.pid[1], 10);		/* by its submitter */
+	p = proctab__proc(f.procs, 10);
+	assert_non_null(p);
+	assert_ptr_equal(p->container, f.a);
+	assert_int_equal(p->cgid, 7);
+	assert_string_equal(p->comm, "t");
+	teardown(&f);
+}
+
+/*
  * Count mode: a sum read at 250 reaches the sinks after every record older than 250 and before
  * any newer, with its calls, bytes, process and container; it waits while older records may
  * still come.
@@ -243,6 +273,7 @@ int main(void)
 		cmocka_unit_test(containers_travel_with_their_records),
 		cmocka_unit_test(control_records_are_not_events),
 		cmocka_unit_test(sums_take_their_place_in_time),
+		cmocka_unit_test(block_io_is_the_requests),
 	};
 
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);

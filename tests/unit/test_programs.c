@@ -56,7 +56,14 @@ static void contexts_own_their_slots(void **state)
 		const struct prog_desc *d = &prog_table[i];
 
 		assert_true(d->stats_slot < SCRY_STATS__MAX);
-		assert_true(d->emits || d->control);
+		assert_true(d->emits || d->control || d->feeds);
+		/* A program that only keeps state feeds one that emits, loaded with it. */
+		if (d->feeds) {
+			const struct prog_desc *f = prog_lookup(d->feeds);
+
+			assert_non_null(f);
+			assert_true(f->emits && f->block == d->block && f->ctx == d->ctx);
+		}
 		assert_int_equal(d->emits & ~(PROG_EMITS(SCRY_REC__MAX) - 1), 0);
 		assert_int_equal(d->emits & PROG_EMITS(SCRY_REC_NONE), 0);
 		/* A context that can interrupt another never shares its slot. */

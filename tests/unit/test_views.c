@@ -519,6 +519,119 @@ static void fd_tables_only_where_read(void **state)
 			assert_true(view_needs_fds(&view_table[i], NULL));
 }
 
+static struct scry_event blk(uint32_t dev, uint8_t op, uint32_t bytes, uint64_t lat,
+			      uint16_t flags)
+{
+	struct scry_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&rec, 0, sizeof(rec));
+	rec.blk.h.type = SCRY_REC_BLOCK_IO;
+	rec.blk.h.size = sizeof(struct scry_rec_block_io);
+	rec.blk.dev = dev;
+	rec.blk.op = op;
+	rec.blk.bytes = bytes;
+	rec.blk.latency_ns = lat;
+	rec.blk.blk_flags = flags;
+	ev.rec = &rec;
+	ev.type = SCRY_REC_BLOCK_IO;
+	return ev;
+}
+
+/*
+ * Block completions per device: bytes of every part, a request at its last part, latency of
+ * those timed; p50/p99 as the top of their log2 bucket, capped at the largest; flushes move no
+ * bytes; the totals row has the merged histogram.
+ */
+static void block_figures(void **state)
+{
+	const uint16_t done = SCRY_BLK_DONE | SCRY_BLK_ISSUED;
+	struct aggr *a = aggr__new(view_lookup("topdevices_io"));
+	struct view_row **rows, t;
+	struct scry_event ev;
+	size_t n = 0;
+	int i;
+
+	assert_non_null(a);
+	assert_true(view_counts(view_lookup("topdevices_io"), (ev = blk(1, 0, 0, 0, 0), &ev)));
+	assert_false(view_counts(view_lookup("topcontainers_cpu"), &ev));
+	/* device 1: 98 writes of 100 us, one of 1000 us, one of 1 s; a read in two parts */
+	for (i = 0; i < 98; i++) {
+		ev = blk(1, SCRY_BLK_WRITE, 4096, 100000, done);
+		aggr__event(a, &ev);
+	}
+	ev = blk(1, SCRY_BLK_WRITE, 4096, 1000000, done);
+	aggr__event(a, &ev);
+	ev = blk(1, SCRY_BLK_WRITE, 4096, 1000000000, done);
+	aggr__event(a, &ev);
+	ev = blk(1, SCRY_BLK_READ, 512, 0, SCRY_BLK_ISSUED);	/* a first part: not a request */
+	aggr__event(a, &ev);
+	ev = blk(1, SCRY_BLK_READ, 512, 7000, done);
+	aggr__event(a, &ev);
+	ev = blk(1, SCRY_BLK_FLUSH, 0, 5000, done);
+	aggr__event(a, &ev);
+	/* device 2: one read whose issue was not seen */
+	ev = blk(2, SCRY_BLK_READ, 1 << 20, 0, SCRY_BLK_DONE);
+	aggr__event(a, &ev);
+	rows = aggr__sorted(a, FIG_BLK_BYTES, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0]->dev, 2);
+	assert_null(rows[0]->blk_hist);
+	assert_int_equal(figure_value(FIG_BLK_LAT_MEAN, rows[0], 1), 0);
+	assert_int_equal(figure_value(FIG_BLK_READS, rows[0], 1), 1);
+	assert_int_equal(rows[1]->dev, 1);
+	assert_null(rows[1]->container);
+	assert_int_equal(figure_value(FIG_BLK_WRITE, rows[1], 1), 100 * 4096);
+	assert_int_equal(figure_value(FIG_BLK_READ, rows[1], 1), 1024);
+	assert_int_equal(figure_value(FIG_BLK_WRITES, rows[1], 1), 100);
+	assert_int_equal(figure_value(FIG_BLK_READS, rows[1], 1), 1);
+	assert_int_equal(figure_value(FIG_BLK_LAT_TOTAL, rows[1], 1),
+			 98 * 100000ULL + 1000000 + 1000000000 + 7000);
+	assert_true(figure_value(FIG_BLK_LAT_MEAN, rows[1], 1) ==
+		    (98 * 100000.0 + 1000000 + 1000000000 + 7000) / 101);
+	/* 100 us is in [65536, 131072): 99 of 101 values are at most 131071 */
+	assert_int_equal(figure_value(FIG_BLK_LAT_P50, rows[1], 1), 131071);
+	assert_int_equal(figure_value(FIG_BLK_LAT_P99, rows[1], 1), 1048575);
+	aggr__totals(a, &t);
+	assert_int_equal(figure_value(FIG_BLK_BYTES, &t, 1), 100 * 4096 + 1024 + (1 << 20));
+	assert_int_equal(figure_value(FIG_BLK_LAT_P99, &t, 1), 1048575);
+	assert_int_equal(t.blk_hist->max, 1000000000);
+	/* a lone value: the percentiles are that value, not its bucket's top */
+	aggr__reset(a);
+	ev = blk(3, SCRY_BLK_WRITE, 4096, 3000, done);
+	aggr__event(a, &ev);
+	rows = aggr__sorted(a, FIG_BLK_BYTES, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(figure_value(FIG_BLK_LAT_P50, rows[0], 1), 3000);
+	aggr__free(a);
+}
+
+/* The block programs load for the block views, and for a stream that asks for blockio only. */
+static void block_programs_where_needed(void **state)
+{
+	static const struct { const char *filter; bool block; } cases[] = {
+		{ NULL, false }, { "proc.name=dd", false }, { "evt.type=open", false },
+		{ "evt.type!=switch", false }, { "evt.type=blockio", true },
+		{ "evt.type in (open, blockio)", true }, { "evt.category=io", true },
+		{ "evt.blk.devname=vda", true }, { "not evt.blk.latency>1000", true },
+	};
+	struct filter_error err;
+	size_t i;
+
+	assert_true(view_needs_block(view_lookup("topcontainers_io"), NULL));
+	assert_true(view_needs_block(view_lookup("topdevices_io"), NULL));
+	assert_false(view_needs_block(view_lookup("topcontainers_cpu"), NULL));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct filter *f = NULL;
+
+		if (cases[i].filter)
+			assert_non_null(f = filter__new(cases[i].filter, &err));
+		if (view_needs_block(NULL, f) != cases[i].block)
+			fail_msg("%s: block %d", cases[i].filter, !cases[i].block);
+		filter__free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,6 +648,8 @@ int main(void)
 		cmocka_unit_test(bind_names_the_column),
 		cmocka_unit_test(rows_per_value),
 		cmocka_unit_test(cgroup_figures),
+		cmocka_unit_test(block_figures),
+		cmocka_unit_test(block_programs_where_needed),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
