@@ -63,6 +63,85 @@ static __always_inline __u64 charge(struct oncpu *s, struct task_struct *t, __u6
 	return delta;
 }
 
+/* task_struct.__state bits (include/linux/sched.h): stable across the kernels scry supports. */
+#define ST_INTERRUPTIBLE	0x0001
+#define ST_UNINTERRUPTIBLE	0x0002
+#define ST_STOPPED		0x0004
+#define ST_TRACED		0x0008
+#define ST_NOLOAD		0x0400
+
+/*
+ * Why prev leaves its CPU. Preempted (or still runnable, as after sched_yield): it stays on a run
+ * queue. TASK_IDLE (uninterruptible but not counted as load: a kernel thread waiting for work) is
+ * a sleep, not an I/O wait.
+ */
+static __always_inline __u8 off_reason(bool preempt, __u32 state)
+{
+	if (preempt || !state)
+		return SCRY_OFF_PREEMPT;
+	if ((state & ST_UNINTERRUPTIBLE) && !(state & ST_NOLOAD))
+		return SCRY_OFF_BLOCKED;
+	if (state & (ST_STOPPED | ST_TRACED))
+		return SCRY_OFF_STOPPED;
+	return SCRY_OFF_SLEEP;
+}
+
+/*
+ * The accounting of `t`'s record at `ts`: the growth of run_delay and of its fault counters since
+ * its previous record, and the off-CPU stretch that ended when this slice began. A task first
+ * seen gives zeros and becomes its own baseline. NULL storage (no memory, or the kernel's
+ * recursion guard) also gives zeros: the growth then goes out with the next record.
+ */
+static __always_inline struct sched_task *acct_take(struct task_struct *t, struct scry_sched_acct *a)
+{
+	struct sched_task *st = bpf_task_storage_get(&sched_tasks, t, 0,
+						     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u64 rd = 0, min = t->min_flt, maj = t->maj_flt;
+
+	if (bpf_core_field_exists(t->sched_info))
+		rd = t->sched_info.run_delay;
+	__builtin_memset(a, 0, sizeof(*a));
+	if (!st)
+		return NULL;
+	if (st->seen) {
+		a->wait_ns = rd > st->run_delay ? rd - st->run_delay : 0;
+		a->off_ns = st->off_ns;
+		a->off_reason = st->off_ns ? st->off_reason : SCRY_OFF_NONE;
+		a->min_flt = min - st->min_flt;
+		a->maj_flt = maj - st->maj_flt;
+	}
+	st->run_delay = rd;
+	st->min_flt = min;
+	st->maj_flt = maj;
+	st->off_ns = 0;
+	st->seen = 1;
+	return st;
+}
+
+/*
+ * `t` switches in at `ts`: the stretch since its switch-out is pending until its next record.
+ * Seen for the first time, its values now are the baseline (so the wait that ends now counts).
+ */
+static __always_inline void acct_in(struct task_struct *t, __u64 ts)
+{
+	struct sched_task *st = bpf_task_storage_get(&sched_tasks, t, 0,
+						     BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!st)
+		return;
+	if (!st->seen) {
+		if (bpf_core_field_exists(t->sched_info))
+			st->run_delay = t->sched_info.run_delay;
+		st->min_flt = t->min_flt;
+		st->maj_flt = t->maj_flt;
+		st->seen = 1;
+	} else if (st->out_ts && ts > st->out_ts) {
+		st->off_ns = ts - st->out_ts;
+		st->off_reason = st->out_reason;
+	}
+	st->out_ts = 0;
+}
+
 /* TP_PROTO(bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state) */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
@@ -71,11 +150,13 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	struct oncpu *o = oncpu_get();
 	struct scry_rec_switch *r;
 	struct scry_stage *s = stage_get();
-	__u64 delta;
+	struct sched_task *st;
+	__u64 delta, ts;
 
 	if (!o || !p || !s)
 		return 0;
 	delta = charge(o, prev, prev->se.sum_exec_runtime, next->pid, next->se.sum_exec_runtime);
+	ts = bpf_ktime_get_boot_ns();
 	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */
 	if (p->valid) {
 		if (prev->tgid != self_tgid)
@@ -85,15 +166,21 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	/* The idle task and scry itself are not reported. */
 	if (prev->pid != 0 && prev->tgid != self_tgid) {
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
-		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, bpf_ktime_get_boot_ns());
+		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, ts);
 		r->runtime_ns = delta;
 		r->next_pid = next->tgid;
 		r->next_tid = next->pid;
 		r->prev_state = task_state(prev);
 		r->__pad = 0;
 		__builtin_memset(&r->acct, 0, sizeof(r->acct));
+		if (sched_acct && (st = acct_take(prev, &r->acct))) {
+			st->out_ts = ts;
+			st->out_reason = off_reason(preempt, r->prev_state);
+		}
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	}
+	if (sched_acct && next->pid != 0 && next->tgid != self_tgid)
+		acct_in(next, ts);
 	/* Whatever prev did here is in the ring before it can run on another CPU. */
 	stage_flush(s, SCRY_STATS_TP);
 	return 0;
@@ -140,6 +227,8 @@ int scry_cpu_tick(void *ctx)
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
 		__builtin_memset(&r->acct, 0, sizeof(r->acct));
+		if (sched_acct)
+			acct_take(t, &r->acct);
 		stage_commit(s, sizeof(*r), SCRY_STATS_TICK);
 	}
 	stage_flush(s, SCRY_STATS_TICK);

@@ -32,6 +32,12 @@ const volatile bool net_count __weak;
  * load: with 0 the verifier drops the data path, and the hot path pays nothing for it.
  */
 const volatile __u32 snaplen __weak;
+/*
+ * Run-queue wait, off-CPU stretches and page faults in switch and tick records (scry_sched_acct):
+ * off where the kernel has no task storage for these programs (the loader probes it); the
+ * verifier then drops that path and the records carry zeros.
+ */
+const volatile bool sched_acct __weak;
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;
 
@@ -108,5 +114,31 @@ struct pending_enter {
 	__u32 __pad;
 };
 PERCPU_SLOT(pending, struct pending_enter)
+
+/*
+ * What the scheduler accounting (scry_sched_acct) last saw of a task: the values its previous
+ * record was measured from, and its off-CPU stretch. In task storage rather than the per-CPU
+ * oncpu slot: run_delay also grows while a task is off any CPU we watch (sched_info_arrive runs
+ * after the sched_switch tracepoint; a queued task dequeued for migration adds its wait), so only
+ * the task's own copy makes every growth count once. Only the CPU the task is on (or switches on)
+ * touches it: sched_switch with IRQs off, or the tick, which cannot interrupt it.
+ */
+struct sched_task {
+	__u64 run_delay;	/* sched_info.run_delay at its last record (or first sight) */
+	__u64 min_flt, maj_flt;	/* likewise */
+	__u64 out_ts;		/* when it last switched out; 0: on a CPU, or never seen leaving */
+	__u64 off_ns;		/* the stretch that ended at its last switch-in, not yet reported */
+	__u8 out_reason;	/* enum scry_off_reason of its last switch-out */
+	__u8 off_reason;	/* ... of off_ns */
+	__u8 seen;		/* the values above are a baseline */
+	__u8 __pad[5];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sched_task);
+} sched_tasks SEC(".maps") __weak;
 
 #endif /* SCRY_BPF_H */
