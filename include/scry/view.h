@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "scry/decode.h"
+#include "scry/hist.h"
 #include "scry/state.h"
 
 struct run_ctx;
@@ -72,6 +73,17 @@ enum figure {
 	FIG_IO_OUT_PS,
 	FIG_IO_TIME,		/* ns spent in read/write-family calls (their latency) */
 	FIG_IO_CALLS,		/* read/write-family calls */
+	FIG_WAIT_NS,		/* run-queue wait (runnable, not running), ns */
+	FIG_WAIT,		/* run-queue wait as % of one CPU's time over the interval */
+	FIG_WAIT_P50,		/* median of the waits (switch and tick records' wait_ns > 0), ns */
+	FIG_WAIT_P99,
+	FIG_OFF_SLEEP,		/* off-CPU time after leaving to sleep (interruptible), ns */
+	FIG_OFF_BLOCKED,	/* off-CPU time after leaving blocked (uninterruptible: I/O...), ns */
+	FIG_OFF_PREEMPT,	/* off-CPU time after being preempted (runnable all along), ns */
+	FIG_MIN_FLT,		/* minor page faults */
+	FIG_MAJ_FLT,		/* major page faults (read from disk) */
+	FIG_MIN_FLT_PS,
+	FIG_MAJ_FLT_PS,
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -95,6 +107,8 @@ enum view_flags {
 	VF_FDS = 1 << 3,	/* its keys or figures read the fd tables (fd.name...) */
 	/* KEY_FIELD: the field comes from the command line (-c fdbytes_by FIELD): view_bind. */
 	VF_FIELD_ARG = 1 << 4,
+	/* Rows keep a histogram of their run-queue waits (wait.p50_ns, wait.p99_ns; JSON: wait.hist). */
+	VF_WAIT_HIST = 1 << 5,
 };
 
 /* KEY_FIELD: which syscall exits count (before its `where` and its field are read). */
@@ -161,6 +175,8 @@ enum figure_per {
 	PER_SECOND,		/* per second of the interval */
 	PER_PCT_TIME,		/* ns as % of the interval */
 	PER_CALL,		/* per syscall timed (lat_n) */
+	PER_WAIT_P50,		/* a percentile of the row's wait histogram (no counters) */
+	PER_WAIT_P99,
 };
 #define FIG_TOP_HUMAN 0xff	/* scry top: 12.3K instead of decimals */
 struct view_row;
@@ -265,6 +281,8 @@ struct view_row {
 	uint64_t net_in, net_out, net_calls, retrans, resets, conns;
 	uint64_t io_in, io_out, io_ns, io_calls;
 	uint32_t *errnos;			/* per-errno counts, allocated on the first error */
+	struct sched_sums sched;		/* run-queue wait, off-CPU time, page faults */
+	struct log2_hist *wait_hist;		/* VF_WAIT_HIST: allocated on the first wait */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023
@@ -292,6 +310,8 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 void aggr__event(struct aggr *a, const struct scry_event *ev);
 /* Charge `ns` of a CPU slice event (switch, cputick) to its row: a part of the slice. */
 void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns);
+/* Count a CPU slice event's scheduler accounting (ev->acct) in its row: once per event. */
+void aggr__sched(struct aggr *a, const struct scry_event *ev);
 /* Forget the rows (the start of an interval). */
 void aggr__reset(struct aggr *a);
 /* What a view's rows may be filled from before rendering (key_desc.fill). */

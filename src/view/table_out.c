@@ -55,6 +55,41 @@ static void json_key(struct obuf *o, const char *k, bool *first)
 	obuf__putc(o, ':');
 }
 
+/*
+ * runqlat's picture: the count, sum and largest value, and the non-empty log2 buckets, each as
+ * [lo, hi, count] for the values lo <= v < hi (ns).
+ */
+static void json_hist(struct obuf *o, const struct log2_hist *h)
+{
+	bool first = true;
+	unsigned int i;
+
+	if (!h) {
+		obuf__puts(o, "{\"n\":0,\"sum\":0,\"max\":0,\"buckets\":[]}");
+		return;
+	}
+	obuf__puts(o, "{\"n\":");
+	obuf__u64(o, h->n);
+	obuf__puts(o, ",\"sum\":");
+	obuf__u64(o, h->sum);
+	obuf__puts(o, ",\"max\":");
+	obuf__u64(o, h->max);
+	obuf__puts(o, ",\"buckets\":[");
+	for (i = 0; i < HIST_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		obuf__puts(o, first ? "[" : ",[");
+		first = false;
+		obuf__u64(o, hist_lo(i));
+		obuf__putc(o, ',');
+		obuf__u64(o, hist_hi(i));
+		obuf__putc(o, ',');
+		obuf__u64(o, h->b[i]);
+		obuf__putc(o, ']');
+	}
+	obuf__puts(o, "]}");
+}
+
 /* A row's members: key columns (left out where the field does not apply), then figures. */
 static void json_row(struct obuf *o, const struct view_desc *v, const struct view_row *r,
 		     uint64_t dur, struct sbuf_mem *m)
@@ -86,6 +121,10 @@ static void json_row(struct obuf *o, const struct view_desc *v, const struct vie
 	for (f = v->figures; *f != FIG__MAX; f++) {
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, r, dur, true);
+	}
+	if (v->flags & VF_WAIT_HIST) {
+		json_key(o, "wait.hist", &first);
+		json_hist(o, r->wait_hist);
 	}
 }
 
@@ -143,6 +182,10 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 			continue;
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, tot, dur, true);
+	}
+	if (v->flags & VF_WAIT_HIST) {
+		json_key(o, "wait.hist", &first);
+		json_hist(o, tot->wait_hist);
 	}
 	obuf__puts(o, "},\"rows\":[");
 	for (i = 0; i < n; i++) {

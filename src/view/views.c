@@ -100,6 +100,28 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			  COUNT(14, C(io_ns)) },
 	[FIG_IO_CALLS] = { "io.calls", "CALLS", "read/write-family calls, failed ones included",
 			   COUNT(12, C(io_calls)) },
+	[FIG_WAIT_NS] = { "wait.ns", "WAIT_NS", "run-queue wait in ns: runnable but not running (the growth of the scheduler's run_delay, exact)",
+			  COUNT(14, C(sched.wait_ns)) },
+	[FIG_WAIT] = { "wait.pct", "WAIT%", "run-queue wait as % of one CPU over the interval (2 tasks always waiting: 200)",
+		       .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 7, .top_prec = 1,
+		       .per = PER_PCT_TIME, .sum = { C(sched.wait_ns) } },
+	[FIG_WAIT_P50] = { "wait.p50_ns", "WAIT_P50", "median wait, ns, as the upper bound of its log2 bucket (the waits ended by a switch-in)",
+			   COUNT(10), .per = PER_WAIT_P50 },
+	[FIG_WAIT_P99] = { "wait.p99_ns", "WAIT_P99", "99th percentile of the waits, ns, as the upper bound of its log2 bucket",
+			   COUNT(10), .per = PER_WAIT_P99 },
+	[FIG_OFF_SLEEP] = { "offcpu.sleep_ns", "SLEEP_NS", "off-CPU time after leaving to sleep (interruptible: waiting for an event, a timer, a pipe), ns, switch-out to switch-in",
+			    COUNT(14, C(sched.off_ns[SCRY_OFF_SLEEP])) },
+	[FIG_OFF_BLOCKED] = { "offcpu.blocked_ns", "BLOCKED_NS", "off-CPU time after leaving blocked (uninterruptible: disk I/O, page faults, some locks), ns",
+			      COUNT(14, C(sched.off_ns[SCRY_OFF_BLOCKED])) },
+	[FIG_OFF_PREEMPT] = { "offcpu.preempt_ns", "PREEMPT_NS", "off-CPU time after being preempted (runnable all along: its wait and more), ns",
+			      COUNT(14, C(sched.off_ns[SCRY_OFF_PREEMPT])) },
+	[FIG_MIN_FLT] = { "faults.minor", "MINFLT", "minor page faults (no I/O)", COUNT(12, C(sched.min_flt)) },
+	[FIG_MAJ_FLT] = { "faults.major", "MAJFLT", "major page faults (read from disk)",
+			  COUNT(12, C(sched.maj_flt)) },
+	[FIG_MIN_FLT_PS] = { "faults.minor_ps", "MINFLT/S", "minor page faults per second",
+			     RATE(PER_SECOND, C(sched.min_flt)) },
+	[FIG_MAJ_FLT_PS] = { "faults.major_ps", "MAJFLT/S", "major page faults per second",
+			     RATE(PER_SECOND, C(sched.maj_flt)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -190,6 +212,17 @@ const struct view_desc view_table[] = {
 	{ "files", "bytes per second read and written per file", KEY_FIELD,
 	  FIGS(FIG_IO_PS, FIG_IO_IN_PS, FIG_IO_OUT_PS), FIG_IO_TOTAL, NEED_SYSCALLS, VF_FDS,
 	  .field = "fd.name", .where = FILES, .counts = VC_IO, .cols = file_cols },
+	/* Why a container is slow although its CPU looks fine: it waits for one, or sleeps. */
+	{ "topcontainers_wait", "run-queue wait (% of a CPU, p50, p99) and off-CPU time by reason, per container",
+	  KEY_CONTAINER, FIGS(FIG_WAIT, FIG_WAIT_NS, FIG_WAIT_P50, FIG_WAIT_P99, FIG_OFF_SLEEP,
+			      FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED, VF_WAIT_HIST },
+	{ "topprocs_wait", "run-queue wait (% of a CPU, p50, p99) and off-CPU time by reason, per process",
+	  KEY_PROC, FIGS(FIG_WAIT, FIG_WAIT_NS, FIG_WAIT_P50, FIG_WAIT_P99, FIG_OFF_SLEEP,
+			 FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED, VF_WAIT_HIST },
+	{ "topcontainers_faults", "page faults, minor and major, per container", KEY_CONTAINER,
+	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT, NEED_SCHED },
+	{ "topprocs_faults", "page faults, minor and major, per process", KEY_PROC,
+	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT, NEED_SCHED },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
