@@ -103,7 +103,9 @@ exec 9>&-
 measure >"$TMP/t1"
 # name, threads the same at both ends (else empty), run_delay growth of the container's threads
 # and of its spinner, the spinner, usage growth in us
-join "$TMP/t0" "$TMP/t1" | awk '{ print $1, ($2 == $7 ? $2 : ""), $8 - $3, $9 - $4, $5, $11 - $6 }' \
+# (%.0f: numbers past 2^31 in full, not as 2.1e+09)
+join "$TMP/t0" "$TMP/t1" | awk '{ printf "%s %s %.0f %.0f %s %.0f\n", $1, ($2 == $7 ? $2 : ""),
+	$8 - $3, $9 - $4, $5, $11 - $6 }' \
 	>"$TMP/truth_a"
 sed 's/^/# (a) name, threads, their run_delay, the spinner'"'"'s, its pid, usage_usec: /' "$TMP/truth_a"
 
