@@ -93,6 +93,7 @@ enum view_needs {
 	NEED_SYSCALLS = 1 << 1,
 	NEED_LATENCY = 1 << 2,	/* syscall enters too (else only exits are traced) */
 	NEED_NET = 1 << 3,	/* bytes on sockets (sock_send_length, sock_recv_length) */
+	NEED_ACCT = 1 << 4,	/* with NEED_SCHED: run-queue wait, off-CPU time, faults */
 };
 
 enum view_flags {
@@ -109,6 +110,9 @@ enum view_flags {
 	VF_FIELD_ARG = 1 << 4,
 	/* Rows keep a histogram of their run-queue waits (wait.p50_ns, wait.p99_ns; JSON: wait.hist). */
 	VF_WAIT_HIST = 1 << 5,
+	/* Rows with any figure not zero are shown, not only those whose sort figure is (a process
+	 * that sleeps but never waits for a CPU still has its off-CPU time). */
+	VF_ANY_FIGURE = 1 << 6,
 };
 
 /* KEY_FIELD: which syscall exits count (before its `where` and its field are read). */

@@ -287,6 +287,23 @@ static void render_list(struct obuf *o, const struct view_desc *v, struct view_r
 		obuf__puts(o, "\n]\n");
 }
 
+/* VF_ANY_FIGURE: the rows with a figure not zero, in their order; how many. */
+static size_t rows_measured(const struct view_desc *v, struct view_row **rows, size_t n)
+{
+	const uint8_t *f;
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		for (f = v->figures; *f != FIG__MAX; f++)
+			if (figure_table[*f].kind != FK_TEXT &&
+			    figure_value(*f, rows[i], 1000000000ULL) != 0)
+				break;
+		if (*f != FIG__MAX)
+			rows[kept++] = rows[i];
+	}
+	return kept;
+}
+
 void table__render(struct obuf *out, const struct view_desc *v, struct aggr *a,
 		   const struct table_opts *o, uint64_t start_ts, uint64_t end_ts)
 {
@@ -297,7 +314,9 @@ void table__render(struct obuf *out, const struct view_desc *v, struct aggr *a,
 	aggr__totals(a, &tot);
 	rows = aggr__sorted(a, v->sort, &n);
 	/* Rows that did nothing the view measures are noise, except in ps and the overviews. */
-	if (!(v->flags & VF_ALL_ROWS))
+	if (v->flags & VF_ANY_FIGURE)
+		n = rows_measured(v, rows, n);
+	else if (!(v->flags & VF_ALL_ROWS))
 		while (n && figure_value(v->sort, rows[n - 1], 1000000000ULL) == 0)
 			n--;
 	shown = n < o->top ? n : o->top;

@@ -215,14 +215,18 @@ const struct view_desc view_table[] = {
 	/* Why a container is slow although its CPU looks fine: it waits for one, or sleeps. */
 	{ "topcontainers_wait", "run-queue wait (% of a CPU, p50, p99) and off-CPU time by reason, per container",
 	  KEY_CONTAINER, FIGS(FIG_WAIT, FIG_WAIT_NS, FIG_WAIT_P50, FIG_WAIT_P99, FIG_OFF_SLEEP,
-			      FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED, VF_WAIT_HIST },
+			      FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED | NEED_ACCT,
+	  VF_WAIT_HIST | VF_ANY_FIGURE },
 	{ "topprocs_wait", "run-queue wait (% of a CPU, p50, p99) and off-CPU time by reason, per process",
 	  KEY_PROC, FIGS(FIG_WAIT, FIG_WAIT_NS, FIG_WAIT_P50, FIG_WAIT_P99, FIG_OFF_SLEEP,
-			 FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED, VF_WAIT_HIST },
+			 FIG_OFF_BLOCKED, FIG_OFF_PREEMPT), FIG_WAIT_NS, NEED_SCHED | NEED_ACCT,
+	  VF_WAIT_HIST | VF_ANY_FIGURE },
 	{ "topcontainers_faults", "page faults, minor and major, per container", KEY_CONTAINER,
-	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT, NEED_SCHED },
+	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT,
+	  NEED_SCHED | NEED_ACCT, VF_ANY_FIGURE },
 	{ "topprocs_faults", "page faults, minor and major, per process", KEY_PROC,
-	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT, NEED_SCHED },
+	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT,
+	  NEED_SCHED | NEED_ACCT, VF_ANY_FIGURE },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 

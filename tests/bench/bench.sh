@@ -95,3 +95,5 @@ BUILD=$BUILD sh tests/bench/bench_capture.sh
 BUILD=$BUILD sh tests/bench/bench_net.sh
 # I/O data: the stream with -s 0 and -s 80 (issue 12).
 BUILD=$BUILD sh tests/bench/bench_io.sh
+echo
+BUILD=$BUILD sh tests/bench/bench_sched.sh

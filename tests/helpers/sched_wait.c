@@ -8,6 +8,8 @@
  *                    CPU (the calls' time less the thread's CPU time in them)
  *   pipe N MS        blocks N times in a pipe read that a child answers after MS ms; prints its
  *                    pid and the ns it spent in the reads off its CPU
+ *   pingpong N       (make bench) N round trips of a byte between two processes over two pipes;
+ *                    prints ns per round trip (two context switches when both share a CPU)
  * sleep and pipe run as SCHED_FIFO: nothing preempts them, so the time in their calls is all
  * voluntary off-CPU time (on a machine busy with other work too).
  *   touch MIB        touches MIB MiB of fresh anonymous memory, prints its pid, then stops
@@ -122,6 +124,31 @@ static int touch(size_t mib)
 	return 0;
 }
 
+static int pingpong(long n)
+{
+	unsigned long long t;
+	int ab[2], ba[2];
+	char c = 0;
+
+	if (pipe(ab) || pipe(ba))
+		return 1;
+	switch (fork()) {
+	case -1:
+		return 1;
+	case 0:
+		for (long i = 0; i < n; i++)
+			if (read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	t = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+			return 1;
+	printf("%.1f\n", (double)(now_ns() - t) / n);
+	return 0;
+}
+
 static int realtime(void)
 {
 	struct sched_param sp = { .sched_priority = 1 };
@@ -141,8 +168,10 @@ int main(int argc, char **argv)
 		return realtime() ? 1 : sleeps(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "pipe"))
 		return realtime() ? 1 : pipes(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "pingpong"))
+		return pingpong(atol(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "touch"))
 		return touch(atoi(argv[2]));
-	fprintf(stderr, "usage: sched_wait spin SECS [GO] | sleep N MS | pipe N MS | touch MIB\n");
+	fprintf(stderr, "usage: sched_wait spin SECS [GO] | sleep N MS | pipe N MS | touch MIB | pingpong N\n");
 	return 2;
 }

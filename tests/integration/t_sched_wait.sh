@@ -12,7 +12,7 @@
 #     (read while it is stopped);
 # (d) a capture of all of it replays to the same figures.
 . tests/lib/common.sh
-plan 9
+plan 10
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -238,6 +238,9 @@ print('ok')
 grep '^#' "$TMP/res"
 check "(d) the capture replays to the same figures: every truth above, the live views' wait and faults" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
+check "the scheduler accounting is on for the wait and fault views and captures, off for a CPU view" \
+	sh -c "grep -q 'scheduler accounting.*: off (nothing shows it)' '$TMP/cpu.err' &&
+		for v in wc wp fp cap; do grep -q 'scheduler accounting.*: on\$' \"$TMP/\$v.err\" || exit 1; done"
 n=0
 for v in cpu wc wp fp cap; do n=$((n + $(dropped "$TMP/$v.err"))); done
 check "0 events dropped" [ "$n" = 0 ]
