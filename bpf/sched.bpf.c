@@ -63,6 +63,85 @@ static __always_inline __u64 charge(struct oncpu *s, struct task_struct *t, __u6
 	return delta;
 }
 
+/* task_struct.__state bits (include/linux/sched.h): stable across the kernels scry supports. */
+#define ST_INTERRUPTIBLE	0x0001
+#define ST_UNINTERRUPTIBLE	0x0002
+#define ST_STOPPED		0x0004
+#define ST_TRACED		0x0008
+#define ST_NOLOAD		0x0400
+
+/*
+ * Why prev leaves its CPU. Preempted (or still runnable, as after sched_yield): it stays on a run
+ * queue. TASK_IDLE (uninterruptible but not counted as load: a kernel thread waiting for work) is
+ * a sleep, not an I/O wait.
+ */
+static __always_inline __u8 off_reason(bool preempt, __u32 state)
+{
+	if (preempt || !state)
+		return SCRY_OFF_PREEMPT;
+	if ((state & ST_UNINTERRUPTIBLE) && !(state & ST_NOLOAD))
+		return SCRY_OFF_BLOCKED;
+	if (state & (ST_STOPPED | ST_TRACED))
+		return SCRY_OFF_STOPPED;
+	return SCRY_OFF_SLEEP;
+}
+
+static __always_inline __u64 run_delay(struct task_struct *t)
+{
+	return bpf_core_field_exists(t->sched_info) ? t->sched_info.run_delay : 0;
+}
+
+/*
+ * The accounting of `t`'s record, `t` running on this CPU (o: its slot, read before the charge
+ * re-arms it): the growth of run_delay and of its fault counters since its previous record, and
+ * the off-CPU stretch that ended when its current slice began, once. A task first seen counts
+ * from its switch-in to this slice (nothing before attach), or from now if that was not seen.
+ * NULL storage (no memory, or the kernel's recursion guard) gives zeros: the growth then goes
+ * out with the next record.
+ */
+static __always_inline struct sched_task *acct_take(struct task_struct *t, const struct oncpu *o,
+						    struct scry_sched_acct *a)
+{
+	struct sched_task *st = bpf_task_storage_get(&sched_tasks, t, 0,
+						     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u64 rd = run_delay(t), min = t->min_flt, maj = t->maj_flt;
+	bool in = o->valid && o->in_valid && o->tid == t->pid;
+
+	if (!st)
+		return NULL;
+	if (!st->seen && in) {
+		st->run_delay = o->in_run_delay;
+		st->min_flt = o->in_min_flt;
+		st->maj_flt = o->in_maj_flt;
+		st->seen = 1;
+	}
+	if (st->seen) {
+		a->wait_ns = rd > st->run_delay ? rd - st->run_delay : 0;
+		a->min_flt = min - st->min_flt;
+		a->maj_flt = maj - st->maj_flt;
+		if (st->out_ts && in && o->in_ts > st->out_ts) {
+			a->off_ns = o->in_ts - st->out_ts;
+			a->off_reason = st->out_reason;
+		}
+	}
+	st->run_delay = rd;
+	st->min_flt = min;
+	st->maj_flt = maj;
+	st->out_ts = 0;
+	st->seen = 1;
+	return st;
+}
+
+/* `t` switches in on this CPU at `ts`: what its first record and its off-CPU stretch need. */
+static __always_inline void acct_in(struct oncpu *o, struct task_struct *t, __u64 ts)
+{
+	o->in_ts = ts;
+	o->in_run_delay = run_delay(t);
+	o->in_min_flt = t->min_flt;
+	o->in_maj_flt = t->maj_flt;
+	o->in_valid = 1;
+}
+
 /* TP_PROTO(bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state) */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
@@ -71,11 +150,23 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	struct oncpu *o = oncpu_get();
 	struct scry_rec_switch *r;
 	struct scry_stage *s = stage_get();
-	__u64 delta;
+	struct scry_sched_acct acct = {};
+	struct sched_task *st;
+	__u32 state = task_state(prev);
+	__u64 delta, ts;
 
 	if (!o || !p || !s)
 		return 0;
+	ts = bpf_ktime_get_boot_ns();
+	/* Before the charge re-arms the slot for next: prev's switch-in is in it. */
+	if (sched_acct && prev->pid != 0 && prev->tgid != self_tgid &&
+	    (st = acct_take(prev, o, &acct))) {
+		st->out_ts = ts;
+		st->out_reason = off_reason(preempt, state);
+	}
 	delta = charge(o, prev, prev->se.sum_exec_runtime, next->pid, next->se.sum_exec_runtime);
+	if (sched_acct)
+		acct_in(o, next, ts);
 	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */
 	if (p->valid) {
 		if (prev->tgid != self_tgid)
@@ -85,13 +176,13 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	/* The idle task and scry itself are not reported. */
 	if (prev->pid != 0 && prev->tgid != self_tgid) {
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
-		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, bpf_ktime_get_boot_ns());
+		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, ts);
 		r->runtime_ns = delta;
 		r->next_pid = next->tgid;
 		r->next_tid = next->pid;
-		r->prev_state = task_state(prev);
+		r->prev_state = state;
 		r->__pad = 0;
-		__builtin_memset(&r->acct, 0, sizeof(r->acct));
+		r->acct = acct;
 		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
 	}
 	/* Whatever prev did here is in the ring before it can run on another CPU. */
@@ -119,6 +210,7 @@ int scry_cpu_tick(void *ctx)
 	struct scry_rec_cputick *r;
 	__u32 tid = t->pid;
 	__u64 sum = t->se.sum_exec_runtime, delta = 0;
+	bool in;
 
 	/*
 	 * A tracepoint program on this CPU is writing the stage: leave it and the charge alone.
@@ -133,13 +225,18 @@ int scry_cpu_tick(void *ctx)
 			stage_enter(s, p, t);
 		p->valid = 0;
 	}
+	/* The slot still says whether it was armed by this task's switch-in: keep that. */
+	in = o->valid && o->in_valid && o->tid == tid;
 	if (tid != 0)
 		delta = charge(o, t, sum, tid, sum);
+	o->in_valid = in;
 	if (delta && t->tgid != self_tgid) {
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TICK);
 		hdr_fill(&r->h, SCRY_REC_CPUTICK, sizeof(*r), t, bpf_ktime_get_boot_ns());
 		r->runtime_ns = delta;
 		__builtin_memset(&r->acct, 0, sizeof(r->acct));
+		if (sched_acct)
+			acct_take(t, o, &r->acct);
 		stage_commit(s, sizeof(*r), SCRY_STATS_TICK);
 	}
 	stage_flush(s, SCRY_STATS_TICK);

@@ -32,6 +32,12 @@ const volatile bool net_count __weak;
  * load: with 0 the verifier drops the data path, and the hot path pays nothing for it.
  */
 const volatile __u32 snaplen __weak;
+/*
+ * Run-queue wait, off-CPU stretches and page faults in switch and tick records (scry_sched_acct):
+ * off where the kernel has no task storage for these programs (the loader probes it); the
+ * verifier then drops that path and the records carry zeros.
+ */
+const volatile bool sched_acct __weak;
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;
 
@@ -92,6 +98,16 @@ struct oncpu {
 	__u32 tid;
 	__u32 valid;
 	__u64 sum;
+	/*
+	 * The scheduler accounting's view of the switch-in of `tid` (in_valid: seen, not armed by a
+	 * tick): when, and its run_delay and fault counters then, before sched_info_arrive added the
+	 * wait that just ended. Its first record takes them as its baseline, and the off-CPU
+	 * stretch that ended here is in_ts less its switch-out time: no task storage lookup for
+	 * the task switched in.
+	 */
+	__u64 in_ts, in_run_delay, in_min_flt, in_maj_flt;
+	__u32 in_valid;
+	__u32 __pad;
 };
 PERCPU_SLOT(oncpu, struct oncpu)
 
@@ -108,5 +124,30 @@ struct pending_enter {
 	__u32 __pad;
 };
 PERCPU_SLOT(pending, struct pending_enter)
+
+/*
+ * What the scheduler accounting (scry_sched_acct) last saw of a task: the values its previous
+ * record was measured from, and when and why it last left a CPU. In task storage rather than
+ * the per-CPU oncpu slot: run_delay also grows while a task is off any CPU we watch
+ * (sched_info_arrive runs after the sched_switch tracepoint; a queued task dequeued for
+ * migration adds its wait), so only the task's own copy makes every growth count once. Only the
+ * CPU the task is on touches it, at its own records: sched_switch (IRQs off) for prev, or the
+ * tick, which cannot interrupt it. A task gets it at its first record.
+ */
+struct sched_task {
+	__u64 run_delay;	/* sched_info.run_delay at its last record (or its baseline) */
+	__u64 min_flt, maj_flt;	/* likewise */
+	__u64 out_ts;		/* when it last switched out; 0: its stretch since is reported */
+	__u8 out_reason;	/* enum scry_off_reason of that switch-out */
+	__u8 seen;		/* the values above are a baseline */
+	__u8 __pad[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sched_task);
+} sched_tasks SEC(".maps") __weak;
 
 #endif /* SCRY_BPF_H */

@@ -47,6 +47,8 @@ struct scry_event {
 	int64_t res;			/* exit: return value */
 	uint64_t latency;		/* exit: ns since its enter, 0 if the enter was not seen */
 	uint64_t runtime_ns;		/* switch, cputick: on-CPU time charged to the task */
+	/* switch, cputick: run-queue wait, off-CPU stretch and faults since its last one; else NULL */
+	const struct scry_sched_acct *acct;
 	/*
 	 * A sockio that stands for many (live count mode, pipeline__sum): the calls and bytes since
 	 * the last read of its key. 0 calls: one record's call, its bytes in the record.
@@ -137,6 +139,8 @@ const char *evt_type_name(const struct scry_event *ev);
 int evt_type_lookup(const char *name, uint32_t *nr);
 /* evt.category names, by enum evt_category. */
 extern const char *const evt_category_name[EVC__MAX];
+/* enum scry_off_reason names ("preempt", "sleep", "blocked", "stopped"; "" for none). */
+extern const char *const off_reason_name[SCRY_OFF__MAX];
 /* fd.l4proto ("tcp", "udp", "icmp", "raw"; "" outside IP) and fd.sockfamily ("ip", "unix"). */
 const char *sock_l4proto(uint16_t family, uint8_t protocol, uint8_t sktype);
 const char *sock_family(uint16_t family);

@@ -15,6 +15,7 @@ struct probe_opts {
 	bool net_io;		/* attach sock_send_length/sock_recv_length: bytes on sockets */
 	bool net_count;		/* with net_io: sums per key in the kernel (probe__net_counts) */
 	bool no_cpu;		/* no CPU time: no sched_switch, no tick (tick_hz unused) */
+	bool no_acct;		/* no run-queue wait, off-CPU time or faults (scry_sched_acct) */
 	unsigned int tick_hz;	/* charge running tasks' CPU time this often (0: off) */
 	unsigned int ring_mb;	/* ring buffer size, a power of two */
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */

@@ -31,6 +31,21 @@ static inline void scry_comm_set(char dst[SCRY_COMM_LEN], const char *src, size_
 	memset(dst + n, 0, SCRY_COMM_LEN - n);
 }
 
+/* The scheduler's accounting of switch and tick records (scry_sched_acct), summed. */
+struct sched_sums {
+	uint64_t wait_ns;			/* run-queue wait (growth of run_delay) */
+	uint64_t off_ns[SCRY_OFF__MAX];		/* off-CPU time by enum scry_off_reason */
+	uint64_t min_flt, maj_flt;		/* page faults */
+};
+
+static inline void sched_sums_add(struct sched_sums *s, const struct scry_sched_acct *a)
+{
+	s->wait_ns += a->wait_ns;
+	s->off_ns[a->off_reason < SCRY_OFF__MAX ? a->off_reason : SCRY_OFF_NONE] += a->off_ns;
+	s->min_flt += a->min_flt;
+	s->maj_flt += a->maj_flt;
+}
+
 struct scry_proc {
 	uint32_t pid, ppid, vpid;
 	uint32_t uid, gid;
@@ -41,6 +56,7 @@ struct scry_proc {
 	uint32_t args_len;
 	uint64_t start_ts;	/* boot ns; 0 if it started before scry and /proc did not say */
 	uint64_t cpu_ns;	/* on-CPU time charged while scry watched */
+	struct sched_sums sched;	/* likewise: wait, off-CPU time, faults */
 	uint32_t nthreads;
 	int32_t exit_code;
 	bool dead;
@@ -66,6 +82,7 @@ struct scry_thread {
 	uint64_t enter_ts;	/* pending syscall enter, 0 if none */
 	uint32_t enter_nr;
 	uint64_t cpu_ns;
+	struct sched_sums sched;
 	bool dead;
 	uint64_t dead_ts;
 	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */

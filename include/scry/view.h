@@ -101,6 +101,17 @@ enum figure {
 	FIG_BLK_LAT_MEAN,	/* its mean per request timed */
 	FIG_BLK_LAT_P50,	/* from the row's log2 histogram: "half took at most this" */
 	FIG_BLK_LAT_P99,
+	FIG_WAIT_NS,		/* run-queue wait (runnable, not running), ns */
+	FIG_WAIT,		/* run-queue wait as % of one CPU's time over the interval */
+	FIG_WAIT_P50,		/* median of the waits (switch and tick records' wait_ns > 0), ns */
+	FIG_WAIT_P99,
+	FIG_OFF_SLEEP,		/* off-CPU time after leaving to sleep (interruptible), ns */
+	FIG_OFF_BLOCKED,	/* off-CPU time after leaving blocked (uninterruptible: I/O...), ns */
+	FIG_OFF_PREEMPT,	/* off-CPU time after being preempted (runnable all along), ns */
+	FIG_MIN_FLT,		/* minor page faults */
+	FIG_MAJ_FLT,		/* major page faults (read from disk) */
+	FIG_MIN_FLT_PS,
+	FIG_MAJ_FLT_PS,
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -112,6 +123,7 @@ enum view_needs {
 	NEED_NET = 1 << 3,	/* bytes on sockets (sock_send_length, sock_recv_length) */
 	NEED_CGROUP = 1 << 4,	/* the containers' cgroup files (once per interval) and OOM kills */
 	NEED_BLOCK = 1 << 5,	/* block requests (block_io_start, block_rq_issue/complete) */
+	NEED_ACCT = 1 << 6,	/* with NEED_SCHED: run-queue wait, off-CPU time, faults */
 };
 
 enum view_flags {
@@ -126,6 +138,11 @@ enum view_flags {
 	VF_FDS = 1 << 3,	/* its keys or figures read the fd tables (fd.name...) */
 	/* KEY_FIELD: the field comes from the command line (-c fdbytes_by FIELD): view_bind. */
 	VF_FIELD_ARG = 1 << 4,
+	/* Rows keep a histogram of their run-queue waits (wait.p50_ns, wait.p99_ns; JSON: wait.hist). */
+	VF_WAIT_HIST = 1 << 5,
+	/* Rows with any figure not zero are shown, not only those whose sort figure is (a process
+	 * that sleeps but never waits for a CPU still has its off-CPU time). */
+	VF_ANY_FIGURE = 1 << 6,
 };
 
 /* KEY_FIELD: which syscall exits count (before its `where` and its field are read). */
@@ -205,6 +222,8 @@ enum figure_per {
 	PER_BLK_REQ,		/* per block request timed (blk_lat_n) */
 	PER_BLK_P50,		/* not a sum: the 50th percentile of the row's blk_hist */
 	PER_BLK_P99,
+	PER_WAIT_P50,		/* a percentile of the row's wait histogram (no counters) */
+	PER_WAIT_P99,
 };
 /* figure_desc.cg: the readings a figure needs (CGS_HAVE bits), and CG_DELTA: two of them. */
 #define CG_DELTA (1u << 31)
@@ -325,6 +344,8 @@ struct view_row {
 	uint64_t blk_rd, blk_wr, blk_rd_n, blk_wr_n, blk_lat_ns, blk_lat_n;
 	struct log2_hist *blk_hist;		/* their latencies, allocated on the first */
 	uint32_t dev;				/* KEY_DEVICE: the device (kernel dev_t) */
+	struct sched_sums sched;		/* run-queue wait, off-CPU time, page faults */
+	struct log2_hist *wait_hist;		/* VF_WAIT_HIST: allocated on the first wait */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023
@@ -357,6 +378,8 @@ static inline bool view_counts(const struct view_desc *v, const struct scry_even
 void aggr__event(struct aggr *a, const struct scry_event *ev);
 /* Charge `ns` of a CPU slice event (switch, cputick) to its row: a part of the slice. */
 void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns);
+/* Count a CPU slice event's scheduler accounting (ev->acct) in its row: once per event. */
+void aggr__sched(struct aggr *a, const struct scry_event *ev);
 /* Forget the rows (the start of an interval). */
 void aggr__reset(struct aggr *a);
 /* What a view's rows may be filled from before rendering (key_desc.fill). */

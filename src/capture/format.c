@@ -268,7 +268,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
  * One entry per record type: (type, fields, size without the tail, tail). The tail is the
  * variable part after the fields: NONE, EXIT (sys_exit's shape, arguments and path, then a
  * socket's addresses), EXEC (the executable and argv), SOCK (a TCP socket's byte counters) or
- * SIO (an IP socket's addresses at a send or receive).
+ * SIO (an IP socket's addresses at a send or receive); SWACCT and TICKACCT (2.5) the scheduler's
+ * accounting of a switch or a tick (struct scry_sched_acct), when it is not all zero.
  * What format 2.3 added to a tail comes last in its item, present only when there is something
  * to say, so an older reader ignores it and an older item simply ends before it. The encoder,
  * the decoder and the sizes are all generated from this list: a new record type in the capture
@@ -280,8 +281,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(FORK, F_FORK, sizeof(struct scry_rec_fork), NONE)			\
 	X(EXEC, F_EXEC, SCRY_EXEC_FIXED, EXEC)					\
 	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), NONE)			\
-	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), NONE)		\
-	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), NONE)		\
+	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), SWACCT)		\
+	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), TICKACCT)	\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
 	X(SOCK_STATE, F_SOCK_STATE, sizeof(struct scry_rec_sock_state), SOCK)	\
 	X(SOCK_IO, F_SOCK_IO, sizeof(struct scry_rec_sock_io), SIO)		\
@@ -493,6 +494,35 @@ static inline uint8_t *put_tail_SOCK(uint8_t *p, const union scry_rec *r)
 		p = put_uv(p, s->bytes_out);
 	}
 	return p;
+}
+
+/*
+ * 2.5: a switch's or tick's scheduler accounting, after everything a 2.4 reader knows: a flags
+ * varint (ACCT_PRESENT), then wait, off, its reason and the faults. Nothing when all are zero (most
+ * ticks), so a 2.4 item and a silent one read alike.
+ */
+enum { ACCT_PRESENT = 1 << 0 };
+
+static inline uint8_t *put_acct(uint8_t *p, const struct scry_sched_acct *a)
+{
+	if (!a->wait_ns && !a->off_ns && !a->min_flt && !a->maj_flt && !a->off_reason)
+		return p;
+	p = put_uv(p, ACCT_PRESENT);
+	p = put_uv(p, a->wait_ns);
+	p = put_uv(p, a->off_ns);
+	p = put_uv(p, a->off_reason);
+	p = put_uv(p, a->min_flt);
+	return put_uv(p, a->maj_flt);
+}
+
+static inline uint8_t *put_tail_SWACCT(uint8_t *p, const union scry_rec *r)
+{
+	return put_acct(p, &r->sw.acct);
+}
+
+static inline uint8_t *put_tail_TICKACCT(uint8_t *p, const union scry_rec *r)
+{
+	return put_acct(p, &r->tick.acct);
 }
 
 /* sockio, since 2.3: an IP socket's addresses at the call (SCRY_SIO_ADDR). */
@@ -840,6 +870,42 @@ static uint32_t get_tail_SOCK(const uint8_t **pp, const uint8_t *end, union scry
 	s->bytes_in = in;
 	s->bytes_out = out;
 	return fixed;
+}
+
+/* 2.5's scheduler accounting (a 2.4 item, or a silent one, ends before it: zeros). */
+static uint32_t get_acct(const uint8_t **pp, const uint8_t *end, struct scry_sched_acct *a,
+			 uint32_t fixed, bool framed)
+{
+	uint64_t fl, wait, off, why, min, maj;
+
+	if (!framed || *pp >= end)
+		return fixed;
+	if (!get_uv(pp, end, &fl))
+		return 0;
+	if (!(fl & ACCT_PRESENT))
+		return fixed;	/* a newer writer's flags alone: their fields come after */
+	if (!get_uv(pp, end, &wait) || !get_uv(pp, end, &off) || !get_uv(pp, end, &why) ||
+	    !get_uv(pp, end, &min) || !get_uv(pp, end, &maj) || why >= SCRY_OFF__MAX ||
+	    min > UINT32_MAX || maj > UINT32_MAX)
+		return 0;
+	a->wait_ns = wait;
+	a->off_ns = off;
+	a->off_reason = why;
+	a->min_flt = min;
+	a->maj_flt = maj;
+	return fixed;
+}
+
+static uint32_t get_tail_SWACCT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+				uint32_t fixed, bool framed)
+{
+	return get_acct(pp, end, &r->sw.acct, fixed, framed);
+}
+
+static uint32_t get_tail_TICKACCT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+				  uint32_t fixed, bool framed)
+{
+	return get_acct(pp, end, &r->tick.acct, fixed, framed);
 }
 
 static uint32_t get_tail_SIO(const uint8_t **pp, const uint8_t *end, union scry_rec *r,

@@ -179,6 +179,11 @@ static enum syscall_mode syscall_mode(const struct view_desc *v, bool ls, const 
 }
 
 /* The event stream, or a -c view: live. */
+/* The fields of the scheduler's accounting (switch and cputick events). */
+static const char *const acct_fields[] = {
+	"evt.wait_ns", "evt.offcpu_ns", "evt.offcpu_reason", "evt.min_flt", "evt.maj_flt", NULL
+};
+
 static int do_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
@@ -203,6 +208,12 @@ static int do_stream(struct scry_opts *o)
 	/* A block I/O view charges no CPU time: no scheduler programs (most of the cost). */
 	if (v && v->needs == NEED_BLOCK)
 		r.no_cpu = true;
+	/*
+	 * A view without wait, off-CPU or fault figures (nor a filter on them) spares every switch
+	 * a task storage lookup.
+	 */
+	r.no_acct = v && !(v->needs & NEED_ACCT) &&
+		    !filter__uses(pipeline__filter(r.pl), acct_fields);
 	/* The data costs a copy per read and write: only for the outputs that show it. */
 	r.snaplen = (!o->view || (sv && sv->needs_data)) ? o->snaplen : 0;
 	/*

@@ -238,6 +238,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		.snaplen = r->snaplen,
 		.net_count = r->net_count,
 		.no_cpu = r->no_cpu,
+		.no_acct = r->no_acct,
 		.tick_hz = o->tick_hz,
 		.ring_mb = o->ring_mb,
 		.btf_path = o->btf_path,

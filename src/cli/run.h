@@ -42,6 +42,7 @@ struct run {
 	bool net_count;		/* live, net_io: the kernel sums them (view_net_sums) */
 	bool no_cpu;		/* live: nothing shows CPU time (no sched_switch, no tick) */
 	bool block;		/* live: trace block requests (a block I/O view, a capture) */
+	bool no_acct;		/* live: nothing shows run-queue wait, off-CPU time or faults */
 	unsigned int snaplen;	/* live: -s, for the outputs that show data (0: none) */
 	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
 	struct pipeline *pl;

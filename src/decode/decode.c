@@ -25,6 +25,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->res = 0;
 	ev->latency = 0;
 	ev->runtime_ns = 0;
+	ev->acct = NULL;
 	ev->sum_calls = 0;
 	ev->sum_bytes = 0;
 	ev->thread = NULL;

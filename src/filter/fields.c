@@ -221,6 +221,34 @@ static bool get_runtime(const struct scry_event *ev, struct field_val *v, struct
 	return evt_has(ev, EVP_RUNTIME) && U(ev->runtime_ns);
 }
 
+/* switch, cputick: the scheduler's accounting since the task's previous one (scry_sched_acct). */
+static bool get_wait(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->acct && U(ev->acct->wait_ns);
+}
+
+static bool get_offcpu(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->acct && U(ev->acct->off_ns);
+}
+
+static bool get_offcpu_reason(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t r = ev->acct ? ev->acct->off_reason : SCRY_OFF_NONE;
+
+	return r != SCRY_OFF_NONE && r < SCRY_OFF__MAX && cstr(v, off_reason_name[r]);
+}
+
+static bool get_min_flt(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->acct && U(ev->acct->min_flt);
+}
+
+static bool get_maj_flt(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ev->acct && U(ev->acct->maj_flt);
+}
+
 static bool get_fd_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	int64_t fd;
@@ -880,6 +908,11 @@ const struct field_desc field_table[] = {
 	{ "evt.blk.op", FT_STR, 0, "blockio: read, write, flush, discard or other", get_blk_op, &blk_op_values },
 	{ "evt.blk.bytes", FT_U64, 0, "blockio: bytes this completion moved", get_blk_bytes },
 	{ "evt.blk.latency", FT_U64, 0, "blockio: ns from the request's issue to the driver to this completion", get_blk_latency },
+	{ "evt.wait_ns", FT_U64, 0, "switch, cputick: run-queue wait of the task since its previous one (growth of the scheduler's run_delay)", get_wait },
+	{ "evt.offcpu_ns", FT_U64, 0, "switch, cputick: the off-CPU stretch (switch-out to switch-in) that ended when this slice began, 0 if none", get_offcpu },
+	{ "evt.offcpu_reason", FT_STR, 0, "why that stretch began: preempt, sleep (interruptible), blocked (uninterruptible), stopped", get_offcpu_reason },
+	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
+	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

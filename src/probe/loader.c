@@ -205,6 +205,40 @@ static int fill_sysargs(struct probe *p)
 }
 
 /* After a failed load: whether the kernel would create a ring buffer of this size at all. */
+/*
+ * The scheduler accounting (run-queue wait, off-CPU time, faults) keeps per-task state in task
+ * storage, which both the sched_switch program and the tick (a perf_event program) must reach:
+ * 5.11 brought the map, later kernels its helper to perf_event programs. Without them the records
+ * carry zeros: the map becomes a one-entry hash that nothing uses (the programs' accounting is
+ * dead code to the verifier), so that everything else still loads. So it does when nothing shows
+ * them (a CPU view): then the switch costs what it did before.
+ */
+static int sched_acct_setup(struct probe *p, bool wanted)
+{
+	struct bpf_map *m = p->skel->maps.sched_tasks;
+	bool ok = wanted && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) > 0 &&
+		  libbpf_probe_bpf_helper(BPF_PROG_TYPE_PERF_EVENT, BPF_FUNC_task_storage_get,
+					  NULL) > 0;
+	int err;
+
+	p->skel->rodata->sched_acct = ok;
+	log_debug("scheduler accounting (run-queue wait, off-CPU time, faults): %s",
+		  ok ? "on" : wanted ? "off (not in this kernel)" : "off (nothing shows it)");
+	if (ok)
+		return 0;
+	if (wanted)
+		log_warn("this kernel has no task storage for tracing programs: no run-queue wait, "
+			 "off-CPU time or page faults");
+	err = bpf_map__set_type(m, BPF_MAP_TYPE_HASH);
+	if (!err)
+		err = bpf_map__set_max_entries(m, 1);
+	if (!err)
+		err = bpf_map__set_map_flags(m, BPF_F_NO_PREALLOC);
+	if (err)
+		log_err("cannot set up the task map (%s)", strerror(-err));
+	return err;
+}
+
 static bool ring_fits(uint64_t bytes, int *err)
 {
 	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (uint32_t)bytes, NULL);
@@ -319,6 +353,9 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
+	err = sched_acct_setup(p, !o->no_acct);
+	if (err)
+		goto fail;
 	if (o->cgroup_v1) {
 		int id = cgroup_subsys_id(btf, o->cgroup_v1);
 

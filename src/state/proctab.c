@@ -544,6 +544,10 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 	if (evt_table[ev->type].flags & EVF_CPU) {
 		t->cpu_ns += ev->runtime_ns;
 		t->proc->cpu_ns += ev->runtime_ns;
+		if (ev->acct) {
+			sched_sums_add(&t->sched, ev->acct);
+			sched_sums_add(&t->proc->sched, ev->acct);
+		}
 		return;
 	}
 	switch (ev->type) {

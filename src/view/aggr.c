@@ -28,7 +28,8 @@ struct aggr {
 	const struct field_desc *field;
 	struct filter *where;
 	struct sbuf_mem scratch;
-	struct log2_hist tot_hist;	/* the totals row's block latencies (aggr__totals) */
+	struct log2_hist tot_blk_hist;	/* the totals row's block latencies (aggr__totals) */
+	struct log2_hist tot_wait_hist;	/* aggr__totals': the rows' wait histograms merged */
 };
 
 struct aggr *aggr__new(const struct view_desc *v)
@@ -68,6 +69,7 @@ static void row_free(struct view_row *r)
 	free(r->args);
 	free(r->errnos);
 	free(r->blk_hist);
+	free(r->wait_hist);
 	if (r->val)
 		free((char *)r->val->str);
 	free(r->val);
@@ -374,6 +376,23 @@ void aggr__charge(struct aggr *a, const struct scry_event *ev, uint64_t ns)
 		r->cpu_ns += ns;
 }
 
+void aggr__sched(struct aggr *a, const struct scry_event *ev)
+{
+	const struct scry_sched_acct *s = ev->acct;
+	struct view_row *r;
+
+	if (!(a->v->needs & NEED_SCHED) || !s ||
+	    !(s->wait_ns | s->off_ns | s->min_flt | s->maj_flt) || !(r = row_for(a, ev)))
+		return;
+	sched_sums_add(&r->sched, s);
+	if (!s->wait_ns || !(a->v->flags & VF_WAIT_HIST))
+		return;
+	if (!r->wait_hist)
+		r->wait_hist = calloc(1, sizeof(*r->wait_hist));
+	if (r->wait_hist)
+		hist_add(r->wait_hist, s->wait_ns);
+}
+
 void aggr__event(struct aggr *a, const struct scry_event *ev)
 {
 	uint32_t needs = a->v->needs;
@@ -384,6 +403,7 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 
 	if (flags & EVF_CPU) {
 		aggr__charge(a, ev, ev->runtime_ns);
+		aggr__sched(a, ev);
 		return;
 	}
 	if (flags & EVF_RENAMES) {
@@ -679,6 +699,8 @@ double figure_value(enum figure f, const struct view_row *r, uint64_t dur_ns)
 	case PER_BLK_REQ: return r->blk_lat_n ? (double)v / r->blk_lat_n : 0;
 	case PER_BLK_P50: return r->blk_hist ? hist_pct(r->blk_hist, 50) : 0;
 	case PER_BLK_P99: return r->blk_hist ? hist_pct(r->blk_hist, 99) : 0;
+	case PER_WAIT_P50: return r->wait_hist ? hist_pct(r->wait_hist, 50) : 0;
+	case PER_WAIT_P99: return r->wait_hist ? hist_pct(r->wait_hist, 99) : 0;
 	default: return v;
 	}
 }
@@ -764,9 +786,13 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 	void *v;
 
 	memset(t, 0, sizeof(*t));
-	memset(&a->tot_hist, 0, sizeof(a->tot_hist));
+	memset(&a->tot_blk_hist, 0, sizeof(a->tot_blk_hist));
+	memset(&a->tot_wait_hist, 0, sizeof(a->tot_wait_hist));
+	if (a->v->flags & VF_WAIT_HIST)
+		t->wait_hist = &a->tot_wait_hist;
 	while (hashmap__next(a->rows, &pos, NULL, &v)) {
 		const struct view_row *r = v;
+		unsigned int i;
 
 		t->cpu_ns += r->cpu_ns;
 		t->syscalls += r->syscalls;
@@ -794,7 +820,14 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->blk_lat_ns += r->blk_lat_ns;
 		t->blk_lat_n += r->blk_lat_n;
 		if (r->blk_hist)
-			hist_merge(&a->tot_hist, r->blk_hist);
+			hist_merge(&a->tot_blk_hist, r->blk_hist);
+		t->sched.wait_ns += r->sched.wait_ns;
+		for (i = 0; i < SCRY_OFF__MAX; i++)
+			t->sched.off_ns[i] += r->sched.off_ns[i];
+		t->sched.min_flt += r->sched.min_flt;
+		t->sched.maj_flt += r->sched.maj_flt;
+		if (r->wait_hist)
+			hist_merge(&a->tot_wait_hist, r->wait_hist);
 	}
-	t->blk_hist = a->tot_hist.n ? &a->tot_hist : NULL;
+	t->blk_hist = a->tot_blk_hist.n ? &a->tot_blk_hist : NULL;
 }

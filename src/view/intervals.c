@@ -239,12 +239,21 @@ void intervals__event(struct intervals *iv, const struct scry_event *ev)
 	if (cpu)
 		ns = ev->ts - iv->floor < ev->runtime_ns ? ev->ts - iv->floor : ev->runtime_ns;
 	if (!iv->ival) {	/* one interval: no bounds to split at */
-		if ((a = iv->nopen ? iv->open[0] : interval(iv, 0)))
+		if ((a = iv->nopen ? iv->open[0] : interval(iv, 0))) {
 			cpu ? aggr__charge(a, ev, ns) : aggr__event(a, ev);
+			if (cpu)
+				aggr__sched(a, ev);
+		}
 		return;
 	}
 	if (cpu) {
 		charge_slice(iv, ev, ns);
+		/*
+		 * Its wait, off-CPU stretch and faults go to the interval of its record, whole: they
+		 * are not spread over the CPU's time as a slice is (a wait is no CPU's time).
+		 */
+		if ((a = interval(iv, index_of(iv, ev->ts))))
+			aggr__sched(a, ev);
 		return;
 	}
 	a = interval(iv, index_of(iv, ev->ts));

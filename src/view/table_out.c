@@ -64,25 +64,52 @@ static void json_key(struct obuf *o, const char *k, bool *first)
 }
 
 /*
- * A log2 histogram's buckets that hold values, as [lo, hi, count] (lo <= value < hi), from the
- * smallest: what the percentiles were read from, for programs that want other ones.
+ * runqlat's picture: the count, sum and largest value, and the non-empty log2 buckets, each as
+ * [lo, hi, count] for the values lo <= v < hi (ns).
  */
-static void json_hist(struct obuf *o, const char *key, const struct log2_hist *h, bool *first)
+static void json_hist(struct obuf *o, const struct log2_hist *h)
 {
-	bool any = false;
+	bool first = true;
 	unsigned int i;
 
-	json_key(o, key, first);
-	obuf__putc(o, '[');
-	for (i = 0; h && i < HIST_BUCKETS; i++) {
+	if (!h) {
+		obuf__puts(o, "{\"n\":0,\"sum\":0,\"max\":0,\"buckets\":[]}");
+		return;
+	}
+	obuf__puts(o, "{\"n\":");
+	obuf__u64(o, h->n);
+	obuf__puts(o, ",\"sum\":");
+	obuf__u64(o, h->sum);
+	obuf__puts(o, ",\"max\":");
+	obuf__u64(o, h->max);
+	obuf__puts(o, ",\"buckets\":[");
+	for (i = 0; i < HIST_BUCKETS; i++) {
 		if (!h->b[i])
 			continue;
-		obuf__printf(o, "%s[%llu,%llu,%llu]", any ? "," : "",
-			     (unsigned long long)hist_lo(i), (unsigned long long)hist_hi(i),
-			     (unsigned long long)h->b[i]);
-		any = true;
+		obuf__puts(o, first ? "[" : ",[");
+		first = false;
+		obuf__u64(o, hist_lo(i));
+		obuf__putc(o, ',');
+		obuf__u64(o, hist_hi(i));
+		obuf__putc(o, ',');
+		obuf__u64(o, h->b[i]);
+		obuf__putc(o, ']');
 	}
-	obuf__putc(o, ']');
+	obuf__puts(o, "]}");
+}
+
+/* The histograms a view's rows keep (block latency, run-queue wait), in one shape. */
+static void json_hists(struct obuf *o, const struct view_desc *v, const struct view_row *r,
+		       bool *first)
+{
+	if (v->needs & NEED_BLOCK) {
+		json_key(o, "blk.latency.hist", first);
+		json_hist(o, r->blk_hist);
+	}
+	if (v->flags & VF_WAIT_HIST) {
+		json_key(o, "wait.hist", first);
+		json_hist(o, r->wait_hist);
+	}
 }
 
 /* A row's members: key columns (left out where the field does not apply), then figures. */
@@ -117,8 +144,7 @@ static void json_row(struct obuf *o, const struct view_desc *v, const struct vie
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, r, dur, true);
 	}
-	if (v->needs & NEED_BLOCK)
-		json_hist(o, "blk.latency.hist", r->blk_hist, &first);
+	json_hists(o, v, r, &first);
 }
 
 /* A key cell of a text table: numbers right-aligned, strings escaped, cut and padded. */
@@ -176,6 +202,7 @@ static void render_json(struct obuf *o, const struct view_desc *v, struct view_r
 		json_key(o, figure_table[*f].key, &first);
 		put_figure(o, *f, tot, dur, true);
 	}
+	json_hists(o, v, tot, &first);
 	obuf__puts(o, "},\"rows\":[");
 	for (i = 0; i < n; i++) {
 		obuf__puts(o, i ? ",{" : "{");
@@ -277,6 +304,23 @@ static void render_list(struct obuf *o, const struct view_desc *v, struct view_r
 		obuf__puts(o, "\n]\n");
 }
 
+/* VF_ANY_FIGURE: the rows with a figure not zero, in their order; how many. */
+static size_t rows_measured(const struct view_desc *v, struct view_row **rows, size_t n)
+{
+	const uint8_t *f;
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		for (f = v->figures; *f != FIG__MAX; f++)
+			if (figure_table[*f].kind != FK_TEXT &&
+			    figure_value(*f, rows[i], 1000000000ULL) != 0)
+				break;
+		if (*f != FIG__MAX)
+			rows[kept++] = rows[i];
+	}
+	return kept;
+}
+
 void table__render(struct obuf *out, const struct view_desc *v, struct aggr *a,
 		   const struct table_opts *o, uint64_t start_ts, uint64_t end_ts)
 {
@@ -287,7 +331,9 @@ void table__render(struct obuf *out, const struct view_desc *v, struct aggr *a,
 	aggr__totals(a, &tot);
 	rows = aggr__sorted(a, v->sort, &n);
 	/* Rows that did nothing the view measures are noise, except in ps and the overviews. */
-	if (!(v->flags & VF_ALL_ROWS))
+	if (v->flags & VF_ANY_FIGURE)
+		n = rows_measured(v, rows, n);
+	else if (!(v->flags & VF_ALL_ROWS))
 		while (n && figure_value(v->sort, rows[n - 1], 1000000000ULL) == 0)
 			n--;
 	shown = n < o->top ? n : o->top;

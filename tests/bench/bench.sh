@@ -97,3 +97,5 @@ BUILD=$BUILD sh tests/bench/bench_net.sh
 BUILD=$BUILD sh tests/bench/bench_io.sh
 # Block I/O: dd oflag=direct untraced and under topcontainers_io (issue 13).
 BUILD=$BUILD sh tests/bench/bench_blk.sh
+echo
+BUILD=$BUILD sh tests/bench/bench_sched.sh

@@ -135,7 +135,8 @@ print('# latency: total %d ns over %d requests, mean %.2f, p50 %d, p99 %d' % (
     tot, n, c['blk.latency.mean_ns'], c['blk.latency.p50_ns'], c['blk.latency.p99_ns']))
 assert tot > 0 and n > 0 and abs(c['blk.latency.mean_ns'] - tot / n) <= 0.01, c
 assert 0 < c['blk.latency.p50_ns'] <= c['blk.latency.p99_ns'], c
-h = c['blk.latency.hist']
+h = c['blk.latency.hist']['buckets']
+assert c['blk.latency.hist']['n'] == n and c['blk.latency.hist']['sum'] == tot, c
 assert sum(x[2] for x in h) == n and all(lo < hi for lo, hi, _ in h), h
 # the p99 is the top of the bucket holding the 99th percentile, at most the largest value
 seen, want = 0, -(-n * 99 // 100)
@@ -196,7 +197,7 @@ for live, rep, key in (('ctr', 'rep_ctr', 'container.name'), ('procs', 'rep_proc
             assert R[k][f] == r[f], (live, k, f, r[f], R[k][f])
         lt, rt = r['blk.latency.total_ns'], R[k]['blk.latency.total_ns']
         assert abs(lt - rt) <= 0.01 * lt, (live, k, lt, rt)
-        assert sum(x[2] for x in r['blk.latency.hist']) == sum(x[2] for x in R[k]['blk.latency.hist'])
+        assert sum(x[2] for x in r['blk.latency.hist']['buckets']) == sum(x[2] for x in R[k]['blk.latency.hist']['buckets'])
 c = [r for r in json.load(open('$TMP/rep_ctr.out'))['rows'] if r['container.name'] == '$name']
 lat = [int(l) for l in open('$TMP/rep_lat.out') if l.strip()]
 assert len(c) == 1 and c[0]['blk.latency.total_ns'] == sum(lat), (c, sum(lat), len(lat))

@@ -343,6 +343,66 @@ static void exit_parts_round_trip(void **state)
 	recs_free(r);
 }
 
+/*
+ * 2.5's scheduler accounting of switch and cputick items: every field at its bound round-trips;
+ * the item cut where a 2.4 writer's ended reads as that item (zeros); cut inside it, as damage.
+ */
+static void acct_round_trip(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	struct recs *r = recs_new();
+	struct scry_sched_acct *a[4];
+	struct cap_ctx c, d;
+	struct scry_event ev[2];
+	uint8_t buf[1024], old[1024];
+	uint32_t size;
+	size_t n, n0, cut;
+	int i;
+
+	a[0] = &add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 9, 9, "w", 77, 3)->sw.acct;
+	a[1] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 78, 3)->tick.acct;
+	a[2] = &add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 9, 10, "w", 79, 3)->sw.acct;
+	a[3] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 80, 3)->tick.acct;
+	for (i = 0; i < 2; i++)
+		*a[i] = (struct scry_sched_acct){ .wait_ns = UINT64_MAX, .off_ns = UINT64_MAX,
+						  .min_flt = UINT32_MAX, .maj_flt = UINT32_MAX,
+						  .off_reason = SCRY_OFF__MAX - 1 };
+	*a[2] = (struct scry_sched_acct){ .off_ns = 20000000, .off_reason = SCRY_OFF_SLEEP };
+	*a[3] = (struct scry_sched_acct){ .maj_flt = 1 };
+	rec_at(r, 0)->sw.runtime_ns = UINT64_MAX;
+	for (i = 0; i < r->n; i++) {
+		union scry_rec *x = rec_at(r, i);
+		struct scry_sched_acct keep = x->h.type == SCRY_REC_SWITCH ? x->sw.acct : x->tick.acct;
+		struct scry_sched_acct *xa = x->h.type == SCRY_REC_SWITCH ? &x->sw.acct : &x->tick.acct;
+
+		assert_true(decode__record(x, r->size[i], ev) > 0);
+		assert_ptr_equal(ev->acct, xa);
+		memset(&c, 0, sizeof(c));
+		memset(&d, 0, sizeof(d));
+		n = cap_event_encode(&c, buf, x);
+		assert_true(n <= cap_rec_bound(x) + 4);
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_int_equal(size, r->size[i]);
+		assert_memory_equal(&out.rec, x, size);
+		/* What a 2.4 writer made of it: the same item without the accounting. */
+		memset(xa, 0, sizeof(*xa));
+		memset(&c, 0, sizeof(c));
+		n0 = cap_event_encode(&c, old, x);
+		assert_true(n0 < n);
+		assert_memory_equal(old + 2, buf + 2, n0 - 2);
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(cap_event_decode(&d, old, n0, &out.rec, &size), (int)n0);
+		assert_memory_equal(&out.rec, x, size);
+		for (cut = n0 + 1; cut < n; cut++) {
+			memset(&d, 0, sizeof(d));
+			buf[1] = cut - 2;
+			assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size), -EBADMSG);
+		}
+		*xa = keep;
+	}
+	recs_free(r);
+}
+
 static void records_round_trip(void **state)
 {
 	struct recs *r = recs_new();
@@ -519,6 +579,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, comm, OWN), MEMBER(struct scry_proc, exe, OWN),
 	MEMBER(struct scry_proc, args, OWN), MEMBER(struct scry_proc, args_len, OWN),
 	MEMBER(struct scry_proc, start_ts, SAVED), MEMBER(struct scry_proc, cpu_ns, SAVED),
+	MEMBER(struct scry_proc, sched, LOCAL),	/* summed from the records; no table shows it */
 	MEMBER(struct scry_proc, nthreads, LOCAL),	/* counted from the thread items */
 	MEMBER(struct scry_proc, exit_code, SAVED), MEMBER(struct scry_proc, dead, SAVED),
 	MEMBER(struct scry_proc, dead_ts, SAVED),
@@ -534,6 +595,7 @@ static const struct member thread_members[] = {
 	THREAD(tid, SAVED), THREAD(vtid, SAVED), THREAD(comm, OWN),
 	MEMBER_TO(struct scry_thread, proc, OWN, offsetof(struct cap_thread, pid)),
 	THREAD(enter_ts, SAVED), THREAD(enter_nr, SAVED), THREAD(cpu_ns, SAVED),
+	MEMBER_TO(struct scry_thread, sched, LOCAL, 0),
 	THREAD(dead, SAVED), THREAD(dead_ts, SAVED),
 	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
 };
@@ -2566,6 +2628,7 @@ int main(void)
 		cmocka_unit_test(documented_example),
 		cmocka_unit_test(documented_example_framed),
 		cmocka_unit_test(exit_parts_round_trip),
+		cmocka_unit_test(acct_round_trip),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),

@@ -18,9 +18,10 @@
  *   sys_enter nr=NAME; sys_exit nr=NAME ret=N [args=A,B,..] [fd0=KIND] [fd1=KIND] [path=S]
  *   [enter_ts=NS]; fork parent_pid= parent_tid= ppid= vpid= vtid= uid= gid= [thread=1];
  *   exec exe=S args=S (NUL-separated) [ppid= uid=]; exit code= [last=1]; switch runtime=
- *   next_tid=; cputick runtime=; rename old=S (the header's comm is the new name); sockio
- *   bytes= dir= (0 out, 1 in) [cookie= family= proto=]; blockio dev= (major << 20 | minor)
- *   op= bytes= [sector= lat= queue= flags= error=] (device names from tests/data/sysblock).
+ *   next_tid=; cputick runtime=; both [wait= off= reason= minflt= majflt=] (scry_sched_acct);
+ *   rename old=S (the header's comm is the new name); sockio bytes= dir= (0 out, 1 in) [cookie=
+ *   family= proto=]; blockio dev= (major << 20 | minor) op= bytes= [sector= lat= queue= flags=
+ *   error=] (device names from tests/data/sysblock).
  *
  * Lines starting with '#' are comments. Anything the reader does not understand fails the test
  * and says why, never skipped or guessed: an unknown word, key or value, a number with trailing
@@ -250,6 +251,13 @@ static const struct {
 	NUM(SCRY_REC_EXEC, "ppid", exec.ppid), NUM(SCRY_REC_EXEC, "uid", exec.uid),
 	NUM(SCRY_REC_EXIT, "code", pexit.exit_code),
 	NUM(SCRY_REC_SWITCH, "runtime", sw.runtime_ns), NUM(SCRY_REC_CPUTICK, "runtime", tick.runtime_ns),
+	NUM(SCRY_REC_SWITCH, "wait", sw.acct.wait_ns), NUM(SCRY_REC_SWITCH, "off", sw.acct.off_ns),
+	NUM(SCRY_REC_SWITCH, "reason", sw.acct.off_reason),
+	NUM(SCRY_REC_SWITCH, "minflt", sw.acct.min_flt), NUM(SCRY_REC_SWITCH, "majflt", sw.acct.maj_flt),
+	NUM(SCRY_REC_CPUTICK, "wait", tick.acct.wait_ns), NUM(SCRY_REC_CPUTICK, "off", tick.acct.off_ns),
+	NUM(SCRY_REC_CPUTICK, "reason", tick.acct.off_reason),
+	NUM(SCRY_REC_CPUTICK, "minflt", tick.acct.min_flt),
+	NUM(SCRY_REC_CPUTICK, "majflt", tick.acct.maj_flt),
 	NUM(SCRY_REC_SOCK_IO, "cookie", sio.cookie), NUM(SCRY_REC_SOCK_IO, "bytes", sio.bytes),
 	NUM(SCRY_REC_SOCK_IO, "family", sio.family), NUM(SCRY_REC_SOCK_IO, "proto", sio.protocol),
 	NUM(SCRY_REC_SOCK_IO, "dir", sio.dir),

@@ -197,6 +197,107 @@ static void time_jump_near_max(void **state)
 	intervals__free(iv);
 }
 
+/* The log2 histogram: buckets, exact count and sum, percentiles as bucket bounds capped at max. */
+static void hist_math(void **state)
+{
+	struct log2_hist h = {}, g = {};
+	uint64_t v;
+
+	assert_int_equal(hist_pct(&h, 50), 0);
+	for (v = 1; v <= 100; v++)
+		hist_add(&h, v);
+	assert_int_equal(h.n, 100);
+	assert_int_equal(h.sum, 5050);
+	assert_int_equal(h.max, 100);
+	assert_int_equal(h.b[1], 1);		/* 1 */
+	assert_int_equal(h.b[6], 32);		/* 32..63 */
+	assert_int_equal(h.b[7], 37);		/* 64..100 */
+	assert_int_equal(hist_pct(&h, 50), 63);	/* the 50th value, 50, lies in [32, 64) */
+	assert_int_equal(hist_pct(&h, 31), 31);	/* the 31st, 31, in [16, 32) */
+	assert_int_equal(hist_pct(&h, 99), 100);	/* [64, 128), capped at the largest */
+	assert_int_equal(hist_pct(&h, 100), 100);
+	hist_add(&g, 0);
+	hist_add(&g, 1ULL << 40);
+	assert_int_equal(g.b[0], 1);
+	assert_int_equal(g.b[41], 1);
+	assert_int_equal(hist_pct(&g, 50), 0);
+	assert_int_equal(hist_pct(&g, 99), 1ULL << 40);
+	hist_merge(&g, &h);
+	assert_int_equal(g.n, 102);
+	assert_int_equal(g.max, 1ULL << 40);
+	assert_int_equal(g.b[7], 37);
+}
+
+static struct scry_event acct_slice(uint16_t cpu, uint64_t ts, uint64_t runtime,
+				    struct scry_sched_acct acct)
+{
+	struct scry_event ev = slice(cpu, ts, runtime);
+
+	rec.sw.acct = acct;
+	ev.acct = &rec.sw.acct;
+	return ev;
+}
+
+/*
+ * A wait view: a record's wait, off-CPU stretch and faults count once, whole, in the interval of
+ * the record (a slice is split, they are not); the waits make the row's histogram, and WAIT% is
+ * the wait as a share of the interval. A CPU view keeps no histogram.
+ */
+static void wait_figures(void **state)
+{
+	struct intervals *iv = intervals__new(view_lookup("topcontainers_wait"), 1000);
+	struct aggr *out = NULL, *cpu = aggr__new(view_lookup("topcontainers_cpu"));
+	struct view_row **rows, t;
+	struct scry_event ev;
+	uint64_t s, e;
+	size_t n;
+
+	assert_int_equal(intervals__start(iv, 0, 100), 0);
+	ev = acct_slice(0, 1500, 1000, (struct scry_sched_acct){ .wait_ns = 700, .off_ns = 900,
+		.off_reason = SCRY_OFF_PREEMPT, .min_flt = 3, .maj_flt = 1 });
+	intervals__event(iv, &ev);
+	aggr__event(cpu, &ev);
+	ev = acct_slice(1, 1600, 100, (struct scry_sched_acct){ .wait_ns = 40,
+		.off_ns = 20000, .off_reason = SCRY_OFF_SLEEP });
+	intervals__event(iv, &ev);
+	ev = acct_slice(1, 1700, 100, (struct scry_sched_acct){ .off_ns = 5,
+		.off_reason = SCRY_OFF_BLOCKED, .min_flt = 2 });
+	intervals__event(iv, &ev);
+	assert_true(intervals__take(iv, 1100, false, &out, &s, &e));
+	rows = aggr__sorted(out, FIG_WAIT_NS, &n);
+	assert_int_equal(n, 1);			/* a part of the slice, none of the wait */
+	assert_int_equal(rows[0]->cpu_ns, 500);
+	assert_int_equal(rows[0]->sched.wait_ns, 0);
+	assert_null(rows[0]->wait_hist);
+	assert_true(intervals__take(iv, 2100, false, &out, &s, &e));
+	rows = aggr__sorted(out, FIG_WAIT_NS, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0]->sched.wait_ns, 740);
+	assert_int_equal(rows[0]->sched.off_ns[SCRY_OFF_PREEMPT], 900);
+	assert_int_equal(rows[0]->sched.off_ns[SCRY_OFF_SLEEP], 20000);
+	assert_int_equal(rows[0]->sched.off_ns[SCRY_OFF_BLOCKED], 5);
+	assert_int_equal(rows[0]->sched.min_flt, 5);
+	assert_int_equal(rows[0]->sched.maj_flt, 1);
+	assert_non_null(rows[0]->wait_hist);
+	assert_int_equal(rows[0]->wait_hist->n, 2);
+	assert_true(figure_value(FIG_WAIT, rows[0], 1000) == 74.0);
+	assert_true(figure_value(FIG_WAIT_P50, rows[0], 1000) == 63.0);	/* 40 in [32, 64) */
+	assert_true(figure_value(FIG_WAIT_P99, rows[0], 1000) == 700.0);	/* 700, the max */
+	assert_true(figure_value(FIG_OFF_SLEEP, rows[0], 1000) == 20000.0);
+	assert_true(figure_value(FIG_MIN_FLT_PS, rows[0], 1000) == 5e6);
+	aggr__totals(out, &t);
+	assert_int_equal(t.sched.wait_ns, 740);
+	assert_non_null(t.wait_hist);
+	assert_int_equal(t.wait_hist->sum, 740);
+	rows = aggr__sorted(cpu, FIG_CPU_NS, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0]->sched.wait_ns, 700);
+	assert_null(rows[0]->wait_hist);
+	aggr__free(cpu);
+	aggr__free(out);
+	intervals__free(iv);
+}
+
 static void empty_view_renders(void **state)
 {
 	struct aggr *a = aggr__new(view_lookup("topcontainers_file"));
@@ -650,6 +751,8 @@ int main(void)
 		cmocka_unit_test(cgroup_figures),
 		cmocka_unit_test(block_figures),
 		cmocka_unit_test(block_programs_where_needed),
+		cmocka_unit_test(hist_math),
+		cmocka_unit_test(wait_figures),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
