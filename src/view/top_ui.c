@@ -6,8 +6,9 @@
  * 100 ms), so keys are read with nodelay and never block the event path.
  *
  * Keys: arrows/PgUp/PgDn select, Enter drills into a container's processes, c into its
- * connections and f into its files (elsewhere: everyone's), Backspace goes back, 1-9 and v
- * switch views, < and > change the sort column, / edits the filter, q quits.
+ * connections and f into its files (elsewhere: everyone's), h shows the selected row's run-queue
+ * wait and block I/O latency histograms, Backspace goes back, 1-9 and v switch views, < and >
+ * change the sort column, / edits the filter, q quits.
  */
 #include <curses.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "scry/container.h"
 #include "scry/filter.h"
+#include "scry/hist.h"
 #include "scry/sink.h"
 #include "scry/state.h"
 #include "scry/util.h"
@@ -54,6 +56,7 @@ struct top {
 	size_t nrows;
 	char msg[256];		/* one-line message at the bottom (filter errors...) */
 	bool editing;
+	bool hist;		/* h: the selected row's histograms instead of the rows */
 	char edit[256];
 	size_t edit_len;
 	bool curses;
@@ -213,6 +216,64 @@ static void draw_key(const struct screen *s, const struct view_row *r, struct sb
 	}
 }
 
+/* --- the histogram screen (h) ------------------------------------------------------------------ */
+
+struct hist_pane {
+	int y, end;		/* the next line to draw, and the first beyond the pane */
+};
+
+static void hist_line(void *ctx, const char *line)
+{
+	struct hist_pane *p = ctx;
+
+	if (p->y < p->end)
+		mvaddnstr(p->y++, 0, line, COLS);
+}
+
+/*
+ * One histogram under its title (count, mean, p50, p99 and the largest): the lines from `y`
+ * up to `end`. Returns the line after it.
+ */
+static int draw_hist(const char *title, const struct log2_hist *h, int y, int end)
+{
+	struct hist_pane p = { y + 1, end };
+	char mean[16], p50[16], p99[16], max[16];
+
+	if (y >= end)
+		return y;
+	attron(A_BOLD);
+	if (!h || !h->n) {
+		mvprintw(y, 0, "%s: none in this second", title);
+		attroff(A_BOLD);
+		return y + 2;
+	}
+	hist_fmt_ns(h->sum / h->n, mean, sizeof(mean));
+	hist_fmt_ns(hist_pct(h, 50), p50, sizeof(p50));
+	hist_fmt_ns(hist_pct(h, 99), p99, sizeof(p99));
+	hist_fmt_ns(h->max, max, sizeof(max));
+	mvprintw(y, 0, "%s: %llu, mean %s, p50 <%s, p99 <%s, max %s", title,
+		 (unsigned long long)h->n, mean, p50, p99, max);
+	attroff(A_BOLD);
+	hist_text(h, end - p.y, COLS < 100 ? COLS : 100, hist_line, &p);
+	return p.y + 1;
+}
+
+/*
+ * The selected row's histograms in the lines below it: half each, or all but the empty one's
+ * two lines to the other.
+ */
+static void draw_hists(const struct view_row *r, int y)
+{
+	int room = LINES - 1 - y, half = room / 2;
+
+	if (!r->blk_hist || !r->blk_hist->n)
+		half = room - 2;
+	else if (!r->wait_hist || !r->wait_hist->n)
+		half = 2;
+	y = draw_hist("run-queue waits", r->wait_hist, y, y + half);
+	draw_hist("block I/O latency (issue to completion)", r->blk_hist, y, LINES - 1);
+}
+
 static void draw(struct top *t)
 {
 	uint64_t dur = t->shown_dur;
@@ -265,10 +326,17 @@ static void draw(struct top *t)
 		s->scroll = s->sel - rows + 1;
 	for (i = 0; i < rows && s->scroll + i < (int)t->nrows; i++) {
 		const struct view_row *r = t->rows[s->scroll + i];
+		int y = 3 + i;
 
+		/* h: the selected row alone on the first line, its histograms below it */
+		if (t->hist) {
+			if (s->scroll + i != s->sel)
+				continue;
+			y = 3;
+		}
 		if (s->scroll + i == s->sel)
 			attron(A_REVERSE);
-		move(3 + i, 0);
+		move(y, 0);
 		for (f = s->v->figures; *f != FIG__MAX; f++) {
 			int w = fig_width(*f);
 
@@ -281,9 +349,13 @@ static void draw(struct top *t)
 		draw_key(s, r, &t->scratch, buf, sizeof(buf));
 		addnstr(buf, COLS - getcurx(stdscr) > 0 ? COLS - getcurx(stdscr) : 0);
 		if (s->scroll + i == s->sel) {
-			for (x = getcurx(stdscr); x < COLS && getcury(stdscr) == 3 + i; x++)
+			for (x = getcurx(stdscr); x < COLS && getcury(stdscr) == y; x++)
 				addch(' ');
 			attroff(A_REVERSE);
+		}
+		if (t->hist) {
+			draw_hists(r, 5);
+			break;
 		}
 	}
 	move(LINES - 1, 0);
@@ -296,7 +368,8 @@ static void draw(struct top *t)
 		addnstr(buf, COLS - 1);
 		attroff(A_BOLD);
 	} else {
-		addnstr("Enter:drill c:conns f:files Bksp:back 1-9/v:view </>:sort /:filter q:quit",
+		addnstr(t->hist ? "h:rows  arrows: the next row's histograms  q:quit" :
+			"Enter:drill c:conns f:files h:hist Bksp:back 1-9/v:view </>:sort /:filter q:quit",
 			COLS - 1);
 	}
 	refresh();
@@ -471,6 +544,7 @@ static bool handle_key(struct top *t, int ch)
 			return false;
 		set_view(t, view_lookup("files"));
 		break;
+	case 'h': t->hist = !t->hist; break;
 	case KEY_BACKSPACE: case 127: case 8: back(t); return false;
 	case '<': s->sort_col = (s->sort_col + nfig - 1) % nfig; break;
 	case '>': s->sort_col = (s->sort_col + 1) % nfig; break;

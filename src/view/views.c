@@ -183,7 +183,7 @@ const struct figure_desc figure_table[FIG__MAX] = {
 	[FIG_WAIT_NS] = { "wait.ns", "WAIT_NS", "run-queue wait in ns: runnable but not running (the growth of the scheduler's run_delay, exact)",
 			  COUNT(14, C(sched.wait_ns)) },
 	[FIG_WAIT] = { "wait.pct", "WAIT%", "run-queue wait as % of one CPU over the interval (2 tasks always waiting: 200)",
-		       .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 7, .top_prec = 1,
+		       .kind = FK_REAL, .width = 7, .prec = 2, .top_width = 6, .top_prec = 1,
 		       .per = PER_PCT_TIME, .sum = { C(sched.wait_ns) } },
 	[FIG_WAIT_P50] = { "wait.p50_ns", "WAIT_P50", "median wait, ns, as the upper bound of its log2 bucket (the waits ended by a switch-in)",
 			   COUNT(10), .per = PER_WAIT_P50 },
@@ -252,13 +252,20 @@ const struct view_desc view_table[] = {
 	{ "ps", "processes with container, pid, ppid, user, CPU time and command line", KEY_PS,
 	  FIGS(FIG_CPU_NS), FIG_CPU_NS, NEED_SCHED, VF_ALL_ROWS },
 	/* The interactive top's first screen: everything about each container at once. */
-	{ "containers", "CPU, syscalls, errors, file and network bytes per container",
-	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS,
-			      FIG_NET_OUT_PS, FIG_PROCS),
-	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS | VF_NET_SUMS },
+	/*
+	 * Why a container is slow, on one line: its CPU, its wait for one, its quota's throttling,
+	 * its memory, its disk and its network. The histograms feed top's h screen.
+	 */
+	{ "containers",
+	  "CPU, run-queue wait, throttling, memory, block I/O and network bytes per container",
+	  KEY_CONTAINER, FIGS(FIG_CPU, FIG_WAIT, FIG_THROTTLED_PCT, FIG_MEM, FIG_BLK_PS,
+			      FIG_NET_IN_PS, FIG_NET_OUT_PS, FIG_PROCS),
+	  FIG_CPU_NS, NEED_SCHED | NEED_ACCT | NEED_CGROUP | NEED_BLOCK | NEED_NET,
+	  VF_ALL_ROWS | VF_NET_SUMS | VF_WAIT_HIST },
 	{ "procs", "CPU, syscalls, errors, file and network bytes per process", KEY_PROC,
 	  FIGS(FIG_CPU, FIG_SYSCALLS_PS, FIG_ERRORS_PS, FIG_FILE_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS),
-	  FIG_CPU_NS, NEED_SCHED | NEED_SYSCALLS | NEED_NET, VF_ALL_ROWS | VF_NET_SUMS },
+	  FIG_CPU_NS, NEED_SCHED | NEED_ACCT | NEED_SYSCALLS | NEED_NET | NEED_BLOCK,
+	  VF_ALL_ROWS | VF_NET_SUMS | VF_WAIT_HIST },
 	/* The top's connections screen: topconns' rows, their rates in 80 columns. */
 	{ "conns",
 	  "bytes per second in and out per socket, retransmits; its connection, process and container",

@@ -7,7 +7,7 @@
 # container once a second; RX/S and TX/S show them exactly on the containers and processes
 # screens, and c opens the connections, of a container (a drill-down) or of everyone.
 . tests/lib/common.sh
-plan 29
+plan 31
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -44,16 +44,18 @@ check "the busy container shows about one CPU (got ${cpu}%)" [ "${cpu:-0}" -ge 8
 check "rows are sorted by CPU (2 rows at least)" awk 'NR >= 4 && NF && $1 ~ /^[0-9.]+$/ {
 	n++; if (n > 1 && $1 + 0 > p + 0) bad = 1; p = $1 } END { exit bad || n < 2 }' "$TMP/s80"
 # 80 columns, the screen's own promise: every column's header and every cell of the container's
-# row whole (its id and name as the engine says, 7 figures). IMAGE, the rest of the line, has no
+# row whole (its id and name as the engine says, 8 figures). IMAGE, the rest of the line, has no
 # room left at 80: the same screen widened to 200 shows the same header and cells, and IMAGE.
-# (Numbers take 5 columns, FILE_B/S is FILE/S: the network's RX/S and TX/S fit beside them.)
-hdr='   CPU% SYSC/S ERR/S FILE/S  RX/S  TX/S PROCS CONTAINER.ID CONTAINER.NAME'
+# (Numbers take 5 columns, percentages 6 or 7: wait, throttling, memory, block I/O and the
+# network's RX/S and TX/S fit beside CPU%.)
+hdr='   CPU%  WAIT%  THR%   MEM  IO/S  RX/S  TX/S PROCS CONTAINER.ID CONTAINER.NAME'
 num='^[0-9][0-9.]*[KMGT]?$'
-row() { # row SCREEN [IMAGE]: the container's row, whole: 7 figures, the id, the name (the image)
+row() { # row SCREEN [IMAGE]: the container's row, whole: 8 figures, the id, the name (the image)
+	# THR% is "-" until a second reading of its cgroup gives a growth
 	awk -v n="$name" -v id="$short_id" -v img="$2" -v num="$num" '
-		$9 == n { r++; if ((img == "" ? NF == 9 : NF == 10 && $10 == img) && $8 == id &&
-				   $1 ~ num && $2 ~ num && $3 ~ num && $4 ~ num && $5 ~ num &&
-				   $6 ~ num && $7 ~ num) good++ }
+		$10 == n { r++; if ((img == "" ? NF == 10 : NF == 11 && $11 == img) && $9 == id &&
+				   $1 ~ num && $2 ~ num && ($3 ~ num || $3 == "-") && $4 ~ num &&
+				   $5 ~ num && $6 ~ num && $7 ~ num && $8 ~ num) good++ }
 		END { exit !(r == 1 && good == 1) }' "$1"
 }
 checkall "fits 80 columns: the header's columns whole, the container's row whole ($short_id $name)" \
@@ -89,7 +91,7 @@ where() {
 		gsub(e "\\[[0-9;]*m", "", t)
 		split(t, f, " ")
 		if (NR >= 4 && rev) sel = NR
-		if (NR >= 4 && f[9] == n) row = NR
+		if (NR >= 4 && f[10] == n) row = NR
 	} END { print sel + 0, row + 0 }'
 }
 select_ctr() { # select_ctr NAME: Up or Down until NAME's row is the selected one (rows re-sort)
@@ -110,12 +112,27 @@ wait_for "container: $name (" && ok "Enter drills into the container's processes
 wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+# h: the selected row alone, its run-queue wait and block latency histograms below it, in 80
+# columns; h again brings the rows back. (The figures are t_sched_wait's and t_blockio's.)
+select_ctr "$name"
+tmux send-keys -t "$sess" h
+wait_for "^run-queue waits: " && wait_for "^block I/O latency" && screen >"$TMP/h80"
+r=$?
+checkall "h: $name's row on line 4, its wait and block latency histograms below, within 80 columns" \
+	'[ $r -eq 0 ] && awk -v n="$name" "NR == 4 && \$10 == n { ok = 1 } { if (length(\$0) > m) m = length(\$0) }
+	 END { exit !(ok && m <= 80) }" "$TMP/h80" &&
+	 awk "/^run-queue waits: [0-9]+, mean/ { w = 1 } /^run-queue waits: none/ { w = 1 }
+	      w && / [0-9]+ \\|#*  *\\|\$/ { b = 1 } END { exit !w }" "$TMP/h80"' ||
+	sed 's/^/#   /' "$TMP/h80"
+tmux send-keys -t "$sess" h
+wait_for "Enter:drill" && [ "$(screen | sed -n 3p | sed "s/ *\$//")" = "$hdr" ] &&
+	ok "h again: the rows and their header" || { not_ok "h again: the rows and their header"; screen | sed 's/^/#   /'; }
 
 # --- the network ---------------------------------------------------------------------------------
-# Rows: CPU% SYSC/S ERR/S FILE/S RX/S TX/S PROCS CONTAINER.ID CONTAINER.NAME. A second with the
+# Rows: CPU% WAIT% THR% MEM IO/S RX/S TX/S PROCS CONTAINER.ID CONTAINER.NAME. A second with the
 # burst in it: the client sent B and received nothing, the server received B and sent nothing.
-until_screen '$9 == "'$cli'" && $5 == "0" && $6 == "'$B'" { c = 1 }
-	      $9 == "'$srv'" && $5 == "'$B'" && $6 == "0" { s = 1 } END { exit !(c && s) }' &&
+until_screen '$10 == "'$cli'" && $6 == "0" && $7 == "'$B'" { c = 1 }
+	      $10 == "'$srv'" && $6 == "'$B'" && $7 == "0" { s = 1 } END { exit !(c && s) }' &&
 	ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0 (a second's burst, exact)" ||
 	{ not_ok "containers screen: $cli TX/S $B RX/S 0, $srv RX/S $B TX/S 0"; screen | sed 's/^/#   /'; }
 select_ctr "$cli"
