@@ -72,7 +72,7 @@ static const char usage[] =
 "  scry evt.type=oomkill           OOM kills as they happen: the victim and its container\n"
 "  scry -c topcontainers_io        block I/O per container: bytes, requests, latency p50/p99\n"
 "  scry -c topdevices_io           the same per disk; evt.type=blockio: each request completed\n"
-"  scry -c topcontainers_wait      run-queue wait per container (% of a CPU, p50, p99), off-CPU\n"
+"  scry -c topcontainers_wait      run-queue wait per container (%% of a CPU, p50, p99), off-CPU\n"
 "                                  time by reason; topprocs_faults: page faults per process\n"
 "  scry top                        containers: CPU, run-queue wait, throttling, memory, block I/O\n"
 "                                  and network bytes per second; Enter: a container's processes,\n"
