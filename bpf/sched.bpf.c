@@ -92,6 +92,23 @@ static __always_inline __u64 run_delay(struct task_struct *t)
 }
 
 /*
+ * The off-CPU stretch of `t`, on this CPU, whose switch-in was not seen: some kernels hide their
+ * own agent's tasks from tracing (Firecracker guests), and the switch back from one never fires.
+ * The scheduler dated the switch-in (sched_info.last_arrival) by its run queue's clock, and
+ * st->out_clk is the switch-out by the same clock (the slice's arrival plus its runtime: short by
+ * the IRQ time in the slice). 0: not known.
+ */
+static __always_inline __u64 unseen_off(struct task_struct *t, const struct sched_task *st)
+{
+	__u64 arrived;
+
+	if (!bpf_core_field_exists(t->sched_info) || !st->out_clk)
+		return 0;
+	arrived = t->sched_info.last_arrival;
+	return arrived > st->out_clk ? arrived - st->out_clk : 0;
+}
+
+/*
  * The accounting of `t`'s record, `t` running on this CPU (o: its slot, read before the charge
  * re-arms it): the growth of run_delay and of its fault counters since its previous record, and
  * the off-CPU stretch that ended when its current slice began, once. A task first seen counts
@@ -119,10 +136,11 @@ static __always_inline struct sched_task *acct_take(struct task_struct *t, const
 		a->wait_ns = rd > st->run_delay ? rd - st->run_delay : 0;
 		a->min_flt = min - st->min_flt;
 		a->maj_flt = maj - st->maj_flt;
-		if (st->out_ts && in && o->in_ts > st->out_ts) {
-			a->off_ns = o->in_ts - st->out_ts;
+		if (st->out_ts)
+			a->off_ns = !in ? unseen_off(t, st) :
+				    o->in_ts > st->out_ts ? o->in_ts - st->out_ts : 0;
+		if (a->off_ns)
 			a->off_reason = st->out_reason;
-		}
 	}
 	st->run_delay = rd;
 	st->min_flt = min;
@@ -151,6 +169,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	struct scry_rec_switch *r;
 	struct scry_stage *s = stage_get();
 	struct scry_sched_acct acct = {};
+	struct oncpu in = {};
 	struct sched_task *st;
 	__u32 state = task_state(prev);
 	__u64 delta, ts;
@@ -158,13 +177,17 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	if (!o || !p || !s)
 		return 0;
 	ts = bpf_ktime_get_boot_ns();
-	/* Before the charge re-arms the slot for next: prev's switch-in is in it. */
+	/* prev's switch-in is in the slot until the charge re-arms it for next. */
+	if (sched_acct)
+		in = *o;
+	delta = charge(o, prev, prev->se.sum_exec_runtime, next->pid, next->se.sum_exec_runtime);
 	if (sched_acct && prev->pid != 0 && prev->tgid != self_tgid &&
-	    (st = acct_take(prev, o, &acct))) {
+	    (st = acct_take(prev, &in, &acct))) {
 		st->out_ts = ts;
+		st->out_clk = bpf_core_field_exists(prev->sched_info) ?
+			      prev->sched_info.last_arrival + delta : 0;
 		st->out_reason = off_reason(preempt, state);
 	}
-	delta = charge(o, prev, prev->se.sum_exec_runtime, next->pid, next->se.sum_exec_runtime);
 	if (sched_acct)
 		acct_in(o, next, ts);
 	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */

@@ -138,6 +138,7 @@ struct sched_task {
 	__u64 run_delay;	/* sched_info.run_delay at its last record (or its baseline) */
 	__u64 min_flt, maj_flt;	/* likewise */
 	__u64 out_ts;		/* when it last switched out; 0: its stretch since is reported */
+	__u64 out_clk;		/* the same by its run queue's clock (rq_clock) */
 	__u8 out_reason;	/* enum scry_off_reason of that switch-out */
 	__u8 seen;		/* the values above are a baseline */
 	__u8 __pad[6];

@@ -4,8 +4,9 @@
 # context-switch-heavy workload under `scry -c topcontainers_cpu`.
 # 1. A pipe ping-pong of one byte between two processes on CPU 1 (tests/helpers/sched_wait
 #    pingpong: two context switches per round trip), untraced, under scry before the accounting
-#    (BENCH_SCRY_BEFORE: a scry built from the commit before it, if given) and under this scry;
-#    rounds side by side, medians; the overhead per context switch.
+#    (BENCH_SCRY_BEFORE: a scry built from the commit before it, if given), under this scry (a CPU
+#    view loads no accounting) and under `-c topcontainers_wait` (which does); rounds side by
+#    side, medians; the overhead per context switch.
 # 2. `perf bench sched messaging` (if perf is installed; on CPU 1): its total time, same configs.
 # 3. The sched_switch program's own mean run time over the ping-pong (kernel.bpf_stats_enabled):
 #    the end-to-end figures move by more than the accounting costs on a shared VM, this does not.
@@ -38,11 +39,11 @@ prog_ns() {
 stats=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 trap 'kill $(jobs -p) 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled="$stats"; rm -rf "$TMP"' EXIT
 sysctl -qw kernel.bpf_stats_enabled=1
-# traced NAME BINARY WORKLOAD: one run of WORKLOAD under BINARY -c topcontainers_cpu, to $TMP/NAME
+# traced NAME BINARY WORKLOAD [VIEW]: one run of WORKLOAD under BINARY -c VIEW, to $TMP/NAME
 traced() {
-	name=$1 bin=$2 work=$3
+	name=$1 bin=$2 work=$3 view=${4:-topcontainers_cpu}
 	prog_ids scry_sched_switch >"$TMP/ids"
-	taskset -c 0 "$bin" -v -c topcontainers_cpu --interval 0 >/dev/null 2>"$TMP/err" &
+	taskset -c 0 "$bin" -v -c "$view" --interval 0 >/dev/null 2>"$TMP/err" &
 	p=$!
 	wait_ready "$TMP/err" '^scry: tracing'
 	id=$(prog_ids scry_sched_switch | grep -vxF -f "$TMP/ids" | head -n 1)
@@ -56,6 +57,7 @@ for r in $(seq "$ROUNDS"); do
 		$w >>"$TMP/$w.untraced"
 		[ -n "$BEFORE" ] && traced "$w.before" "$BEFORE" $w
 		traced "$w.after" "$SCRY" $w
+		traced "$w.wait" "$SCRY" $w topcontainers_wait
 	done
 done
 
@@ -73,16 +75,19 @@ echo "pipe ping-pong on CPU 1, $N round trips per round, $ROUNDS rounds (median,
 row "untraced" pp.untraced "ns/round trip" 2
 row "scry -c topcontainers_cpu, before the accounting" pp.before "ns/round trip" 2
 row "scry -c topcontainers_cpu" pp.after "ns/round trip" 2
+row "scry -c topcontainers_wait" pp.wait "ns/round trip" 2
 echo "the sched_switch program's mean run time during the ping-pong (bpf_stats; median, min)"
-for c in before after; do
-	[ -s "$TMP/pp.$c.prog" ] && printf '%-44s %10.1f %10.1f ns/run\n' "scry ($c the accounting)" \
-		"$(med pp.$c.prog)" "$(min pp.$c.prog)"
+for c in before after wait; do
+	[ -s "$TMP/pp.$c.prog" ] && printf '%-44s %10.1f %10.1f ns/run\n' \
+		"$(case $c in before) echo "topcontainers_cpu, before";; after) echo topcontainers_cpu;;
+		   wait) echo topcontainers_wait;; esac)" "$(med pp.$c.prog)" "$(min pp.$c.prog)"
 done
 if [ -n "$PERF" ]; then
 	echo "perf bench sched messaging -g 4 -l 100 on CPU 1 (median, min)"
 	row "untraced" msg.untraced "us total" ""
 	row "scry -c topcontainers_cpu, before the accounting" msg.before "us total" ""
 	row "scry -c topcontainers_cpu" msg.after "us total" ""
+	row "scry -c topcontainers_wait" msg.wait "us total" ""
 else
 	echo "perf bench sched messaging: perf is not installed"
 fi

@@ -174,7 +174,9 @@ for what in whats:
         assert wc['totals']['wait.hist']['sum'] == wc['totals']['wait.ns'], wc['totals']
     elif what in ('sleep', 'pipe'):
         pid, ns = open('%s/%s.out' % (tmp, what)).read().split()
-        s = prow(wp, pid)['offcpu.sleep_ns']
+        r = prow(wp, pid)
+        s = r['offcpu.sleep_ns']
+        print('# %s %s: preempt %d blocked %d wait %d' % (what, pid, r['offcpu.preempt_ns'], r['offcpu.blocked_ns'], r['wait.ns']))
         print('# %s %s: scry sleep off-CPU %d ns, off CPU in the calls %s ns' % (what, pid, s, ns))
         assert int(ns) >= 1e9 and abs(s - int(ns)) <= 0.01 * int(ns), (s, ns)
     elif what == 'faults':
