@@ -68,15 +68,29 @@ static __always_inline __u32 rq_dev(struct request *rq)
 }
 
 /* Whether cgroup `a` is `c` or one of its ancestors (cgroup_is_descendant(c, a)). */
+/* Before 6.0 a cgroup kept its ancestors' ids, not pointers to them. */
+struct cgroup___pre60 {
+	int level;
+	u64 ancestor_ids[];
+} __attribute__((preserve_access_index));
+
 static __always_inline bool cgroup_above(struct cgroup *a, struct cgroup *c)
 {
 	struct cgroup *x = NULL;
 	int lvl = a->level;
+	u64 id = 0;
 
-	if (lvl > c->level || !bpf_core_field_exists(c->ancestors))
+	if (lvl > c->level)
 		return false;
-	bpf_core_read(&x, sizeof(x), &c->ancestors[lvl & 0xff]);
-	return x == a;
+	if (bpf_core_field_exists(c->ancestors)) {
+		bpf_core_read(&x, sizeof(x), &c->ancestors[lvl & 0xff]);
+		return x == a;
+	}
+	if (bpf_core_field_exists(((struct cgroup___pre60 *)c)->ancestor_ids)) {
+		bpf_core_read(&id, sizeof(id), &((struct cgroup___pre60 *)c)->ancestor_ids[lvl & 0xff]);
+		return id == BPF_CORE_READ(a, kn, id);
+	}
+	return false;
 }
 
 /*
@@ -135,7 +149,11 @@ int BPF_PROG(scry_block_issue, struct request *rq)
 	__u64 key = (__u64)rq, now = bpf_ktime_get_boot_ns();
 	struct blk_req *p = bpf_map_lookup_elem(&blk_reqs, &key), e = {};
 
-	if (p) {
+	/*
+	 * An entry already issued (and not requeued since) is a request that never completed here
+	 * (its delete lost, or merged away) whose address came back: it is not this one's.
+	 */
+	if (p && !p->issue_ns) {
 		p->issue_ns = now;
 		return 0;
 	}

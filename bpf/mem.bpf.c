@@ -39,10 +39,21 @@ static __always_inline __u64 rss_pages(struct mm_struct *mm, int i)
 {
 	long v;
 
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
-		v = BPF_CORE_READ((struct mm_struct___pre62 *)mm, rss_stat.count[i & 3].counter);
-	else
-		v = BPF_CORE_READ(mm, rss_stat[i & 3].count);
+	/*
+	 * Literal indexes: CO-RE relocates a constant index's whole offset, but a variable one's
+	 * stride would be this build's sizeof(struct percpu_counter), which debug kernels change.
+	 */
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
+		struct mm_struct___pre62 *m = (void *)mm;
+
+		v = i == 0 ? BPF_CORE_READ(m, rss_stat.count[0].counter) :
+		    i == 1 ? BPF_CORE_READ(m, rss_stat.count[1].counter) :
+			     BPF_CORE_READ(m, rss_stat.count[3].counter);
+	} else {
+		v = i == 0 ? BPF_CORE_READ(mm, rss_stat[0].count) :
+		    i == 1 ? BPF_CORE_READ(mm, rss_stat[1].count) :
+			     BPF_CORE_READ(mm, rss_stat[3].count);
+	}
 	return v > 0 ? v : 0;
 }
 

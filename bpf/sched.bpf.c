@@ -171,7 +171,8 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	struct scry_sched_acct acct = {};
 	struct oncpu in = {};
 	struct sched_task *st;
-	__u32 state = task_state(prev);
+	/* The verifier drops the branch a kernel without the argument cannot take. */
+	__u32 state = switch_state_arg ? (__u32)ctx[3] : task_state(prev);
 	__u64 delta, ts;
 
 	if (!o || !p || !s)

@@ -38,6 +38,12 @@ const volatile __u32 snaplen __weak;
  * verifier then drops that path and the records carry zeros.
  */
 const volatile bool sched_acct __weak;
+/*
+ * sched_switch passes prev_state (5.18 on): the state __schedule() acted on. Re-reading
+ * prev->__state in the program can see TASK_WAKING, set by a wakeup on another CPU after prev
+ * was dequeued (the reason the kernel added the argument).
+ */
+const volatile bool switch_state_arg __weak;
 /* Mutable: `scry top` turns enters on while a screen shows latency, and off again. */
 volatile bool exit_only __weak;
 

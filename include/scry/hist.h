@@ -26,9 +26,15 @@ static inline unsigned int hist_bucket(uint64_t v)
 	return b < HIST_BUCKETS ? b : HIST_BUCKETS - 1;
 }
 
-/* The smallest value of bucket b, and the first beyond it. */
+/*
+ * The smallest value of bucket b, and the first beyond it (the last bucket holds every value from
+ * 2^62 up: its bound is UINT64_MAX, which it may hold too).
+ */
 static inline uint64_t hist_lo(unsigned int b) { return b ? 1ull << (b - 1) : 0; }
-static inline uint64_t hist_hi(unsigned int b) { return b >= 64 ? UINT64_MAX : 1ull << b; }
+static inline uint64_t hist_hi(unsigned int b)
+{
+	return b >= HIST_BUCKETS - 1 ? UINT64_MAX : 1ull << b;
+}
 
 static inline void hist_add(struct log2_hist *h, uint64_t v)
 {

@@ -885,9 +885,12 @@ static uint32_t get_acct(const uint8_t **pp, const uint8_t *end, struct scry_sch
 	if (!(fl & ACCT_PRESENT))
 		return fixed;	/* a newer writer's flags alone: their fields come after */
 	if (!get_uv(pp, end, &wait) || !get_uv(pp, end, &off) || !get_uv(pp, end, &why) ||
-	    !get_uv(pp, end, &min) || !get_uv(pp, end, &maj) || why >= SCRY_OFF__MAX ||
-	    min > UINT32_MAX || maj > UINT32_MAX)
+	    !get_uv(pp, end, &min) || !get_uv(pp, end, &maj) || min > UINT32_MAX ||
+	    maj > UINT32_MAX)
 		return 0;
+	/* A reason a later minor version added: the time stays, its reason is not known here. */
+	if (why >= SCRY_OFF__MAX)
+		why = SCRY_OFF_NONE;
 	a->wait_ns = wait;
 	a->off_ns = off;
 	a->off_reason = why;

@@ -7,13 +7,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-#define BLK_NAMES	64	/* devices named at once; past that a name is read each time */
+/* Devices named at once, by a hash of dev_t (a power of two); a slot's neighbours take a
+ * collision, and past them a name is replaced (read again when its device comes back). */
+#define BLK_NAMES	1024
+#define BLK_PROBE	8
 #define BLK_NAME_MAX	32
 
 static const char *const op_names[] = {
@@ -29,9 +34,9 @@ const char *blk_op_name(uint8_t op)
 static struct {
 	pthread_mutex_t lock;
 	char root[256];
-	size_t n, next;
 	struct {
 		uint32_t dev;
+		bool used;
 		char name[BLK_NAME_MAX];
 	} e[BLK_NAMES];
 } names = { PTHREAD_MUTEX_INITIALIZER, "/sys/dev/block" };
@@ -40,7 +45,7 @@ void blk_dev_root(const char *root)
 {
 	pthread_mutex_lock(&names.lock);
 	snprintf(names.root, sizeof(names.root), "%s", root);
-	names.n = names.next = 0;
+	memset(names.e, 0, sizeof(names.e));
 	pthread_mutex_unlock(&names.lock);
 }
 
@@ -78,17 +83,20 @@ static void read_name(uint32_t dev, char *out, size_t len)
 
 size_t blk_dev_name(uint32_t dev, char *out, size_t len)
 {
-	size_t i;
+	size_t home = (dev * 2654435761u) >> 22 & (BLK_NAMES - 1), i = home, k;
 
 	if (!len)
 		return 0;
 	pthread_mutex_lock(&names.lock);
-	for (i = 0; i < names.n; i++)
-		if (names.e[i].dev == dev)
+	for (k = 0; k < BLK_PROBE; k++) {
+		i = (home + k) & (BLK_NAMES - 1);
+		if (!names.e[i].used || names.e[i].dev == dev)
 			break;
-	if (i == names.n) {
-		/* A full table takes turns: a machine with more devices rereads some. */
-		i = names.n < BLK_NAMES ? names.n++ : names.next++ % BLK_NAMES;
+	}
+	if (k == BLK_PROBE)
+		i = home;	/* a crowded neighbourhood: the home slot's name goes */
+	if (!names.e[i].used || names.e[i].dev != dev) {
+		names.e[i].used = true;
 		names.e[i].dev = dev;
 		read_name(dev, names.e[i].name, sizeof(names.e[i].name));
 	}
@@ -138,7 +146,8 @@ void block_io_info(const struct scry_event *ev, struct sbuf *b)
 	if (!(r->blk_flags & SCRY_BLK_DONE))
 		sbuf__puts(b, " partial");
 	if (r->error) {
-		const char *e = errno_name(-r->error);
+		/* INT32_MIN (a crafted capture) has no negation in an int */
+		const char *e = r->error < 0 && r->error > INT32_MIN ? errno_name(-r->error) : NULL;
 
 		sbuf__puts(b, " res=");
 		if (e)

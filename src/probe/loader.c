@@ -115,6 +115,23 @@ static bool kernel_has_tp(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/* How many arguments the tracepoint passes its programs (its proto's, less the context); -1. */
+static int tp_nargs(const struct btf *btf, const char *tp)
+{
+	const struct btf_type *t;
+	char name[128];
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);	/* pointer to the proto */
+	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t) - 1;
+}
+
 /* Whether the tracepoint's first argument (after the context) is a struct task_struct *. */
 static bool tp_takes_task(const struct btf *btf, const char *tp)
 {
@@ -353,6 +370,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
+	p->skel->rodata->switch_state_arg = tp_nargs(btf, "sched_switch") >= 4;
 	err = sched_acct_setup(p, !o->no_acct);
 	if (err)
 		goto fail;

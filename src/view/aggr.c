@@ -242,8 +242,15 @@ static struct view_row *row_for(struct aggr *a, const struct scry_event *ev)
 		return NULL;
 	r = hashmap__find(a->rows, key);
 	if (!r) {
-		r = row_add(a, key, k->flags & KF_NO_CTR ? NULL : ev->container,
-			    k->flags & KF_PROC ? ev->proc : NULL);
+		struct scry_container *c = k->flags & KF_NO_CTR ? NULL : ev->container;
+
+		/*
+		 * A block request counts in its own cgroup's container, but a process row is the
+		 * process's: a flusher writing back a container's pages is still the host's.
+		 */
+		if ((k->flags & KF_PROC) && ev->proc && (evt_table[ev->type].flags & EVF_BLOCK))
+			c = ev->proc->container;
+		r = row_add(a, key, c, k->flags & KF_PROC ? ev->proc : NULL);
 		if (!r)
 			return NULL;
 		r->nr = ev->nr;

@@ -251,7 +251,7 @@ static int draw_hist(const char *title, const struct log2_hist *h, int y, int en
 	hist_fmt_ns(hist_pct(h, 50), p50, sizeof(p50));
 	hist_fmt_ns(hist_pct(h, 99), p99, sizeof(p99));
 	hist_fmt_ns(h->max, max, sizeof(max));
-	mvprintw(y, 0, "%s: %llu, mean %s, p50 <%s, p99 <%s, max %s", title,
+	mvprintw(y, 0, "%s: %llu, mean %s, p50 <=%s, p99 <=%s, max %s", title,
 		 (unsigned long long)h->n, mean, p50, p99, max);
 	attroff(A_BOLD);
 	hist_text(h, end - p.y, COLS < 100 ? COLS : 100, hist_line, &p);

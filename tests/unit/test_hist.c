@@ -26,6 +26,9 @@ static void buckets_are_powers_of_two(void **state)
 	assert_int_equal(hist_bucket(1023), 10);
 	assert_int_equal(hist_bucket(1024), 11);
 	assert_int_equal(hist_bucket(UINT64_MAX), 63);
+	assert_int_equal(hist_bucket(1ull << 62), 63);
+	/* the last bucket's bound covers everything it holds */
+	assert_true(hist_lo(63) == 1ull << 62 && hist_hi(63) == UINT64_MAX);
 	assert_true(hist_lo(11) == 1024 && hist_hi(11) == 2048);
 }
 
