@@ -376,11 +376,20 @@ static int born_path(struct containers *c, uint64_t cgid, char *path, size_t len
  */
 static void keep_cg_path(struct scry_container *ctr, const char *path)
 {
+	size_t len = strlen(path), idlen = strlen(ctr->id);
+	const char *at, *end;
 	char *p;
 
-	if (ctr->cg_path && strlen(ctr->cg_path) <= strlen(path))
+	/*
+	 * A container whose processes all run below its own cgroup (systemd inside, nested
+	 * runtimes) still has that cgroup: the path up to the component that holds its id. Only
+	 * for the runtimes' long hex ids, which no other component can contain by chance.
+	 */
+	if (idlen >= 32 && (at = strstr(path, ctr->id)) && (end = strchr(at + idlen, '/')))
+		len = end - path;
+	if (ctr->cg_path && strlen(ctr->cg_path) <= len)
 		return;
-	p = strdup(path);
+	p = strndup(path, len);
 	if (!p)
 		return;
 	free(ctr->cg_path);

@@ -297,6 +297,30 @@ static void deltas_need_contiguous_readings(void **state)
 	containers__free(c);
 }
 
+/*
+ * A container's cgroup figures are its own cgroup's, also when its processes all run below it
+ * (systemd inside): the kept path ends at the component that holds its id.
+ */
+static void cg_path_is_the_containers_own(void **state)
+{
+	static const char id[] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct containers_opts o = { .mountinfo = mountinfo(true, false) };
+	struct containers *c = containers__new(&o, true);
+	struct scry_container *ctr;
+	char path[256];
+
+	assert_non_null(c);
+	snprintf(path, sizeof(path), "/docker/%s/init.scope", id);
+	containers__cgroup_made(c, 77, path, strlen(path));
+	ctr = containers__of_cgroup(c, 77, 1);
+	assert_non_null(ctr);
+	assert_non_null(ctr->cg_path);
+	snprintf(path, sizeof(path), "/docker/%s", id);
+	assert_string_equal(ctr->cg_path, path);
+	containers__free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +330,7 @@ int main(void)
 		cmocka_unit_test(hybrid_reading),
 		cmocka_unit_test(cut_file),
 		cmocka_unit_test(deltas_need_contiguous_readings),
+		cmocka_unit_test(cg_path_is_the_containers_own),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
