@@ -344,6 +344,16 @@ struct probe *probe__open(const struct probe_opts *o)
 				 d->tp, d->loss);
 		}
 	}
+	/* A program that only keeps state for another is left out with it. */
+	for (i = 0; i < prog_count; i++) {
+		const struct prog_desc *d = &prog_table[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, d->prog);
+		struct bpf_program *fed = d->feeds ?
+			bpf_object__find_program_by_name(p->skel->obj, d->feeds) : NULL;
+
+		if (prog && d->feeds && (!fed || !bpf_program__autoload(fed)))
+			bpf_program__set_autoload(prog, false);
+	}
 	p->tick_hz = o->no_cpu ? 0 : o->tick_hz;
 	if (!p->tick_hz)
 		bpf_program__set_autoload(p->skel->progs.scry_cpu_tick, false);
