@@ -157,7 +157,27 @@ static __always_inline void acct_in(struct oncpu *o, struct task_struct *t, __u6
 	o->in_run_delay = run_delay(t);
 	o->in_min_flt = t->min_flt;
 	o->in_maj_flt = t->maj_flt;
+	o->in_sum = t->se.sum_exec_runtime;
 	o->in_valid = 1;
+}
+
+/*
+ * The on-CPU time of prev's slice that ends now, whole: from its switch-in's sum where that was
+ * seen here (the charge counts only since the last tick), else from the sum the fair class kept
+ * when it picked prev, else the charge.
+ */
+static __always_inline __u64 slice_ns(struct task_struct *prev, const struct oncpu *in,
+				      __u64 delta)
+{
+	__u64 sum = prev->se.sum_exec_runtime, from;
+
+	if (in->valid && in->in_valid && in->tid == prev->pid)
+		from = in->in_sum;
+	else if (fair_policy(prev))
+		from = prev->se.prev_sum_exec_runtime;
+	else
+		return delta;
+	return sum >= from ? sum - from : delta;
 }
 
 /* TP_PROTO(bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state) */
@@ -177,6 +197,13 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 
 	if (!o || !p || !s)
 		return 0;
+	/*
+	 * Before 6.13 a pending signal makes __schedule() set prev running again and keep it
+	 * queued, but pass the state it had: __state reads 0 then (no remote wakeup can write it
+	 * while the tracepoint runs under the run queue's lock, so a 0 is that path's).
+	 */
+	if (switch_state_arg && state && !task_state(prev))
+		state = 0;
 	ts = bpf_ktime_get_boot_ns();
 	/* prev's switch-in is in the slot until the charge re-arms it for next. */
 	if (sched_acct)
@@ -186,7 +213,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	    (st = acct_take(prev, &in, &acct))) {
 		st->out_ts = ts;
 		st->out_clk = bpf_core_field_exists(prev->sched_info) ?
-			      prev->sched_info.last_arrival + delta : 0;
+			      prev->sched_info.last_arrival + slice_ns(prev, &in, delta) : 0;
 		st->out_reason = off_reason(preempt, state);
 	}
 	if (sched_acct)

@@ -112,6 +112,7 @@ struct oncpu {
 	 * the task switched in.
 	 */
 	__u64 in_ts, in_run_delay, in_min_flt, in_maj_flt;
+	__u64 in_sum;		/* its sum_exec_runtime then (ticks re-arm `sum`, not this) */
 	__u32 in_valid;
 	__u32 __pad;
 };

@@ -74,7 +74,7 @@ int hist_text(const struct log2_hist *h, int max_lines, int width,
 		if (at < 0 || at >= width)
 			at = width < 0 ? 0 : width;
 		buf[at] = '\0';
-		if (bar > 0 && at + bar + 2 <= (int)sizeof(buf)) {
+		if (bar > 0 && at + bar + 2 < (int)sizeof(buf)) {
 			buf[at++] = '|';
 			memset(buf + at, '#', fill);
 			memset(buf + at + fill, ' ', bar - fill);

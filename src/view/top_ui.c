@@ -237,13 +237,14 @@ static void hist_line(void *ctx, const char *line)
 static int draw_hist(const char *title, const struct log2_hist *h, int y, int end)
 {
 	struct hist_pane p = { y + 1, end };
-	char mean[16], p50[16], p99[16], max[16];
+	char mean[16], p50[16], p99[16], max[16], line[256];
 
 	if (y >= end)
 		return y;
 	attron(A_BOLD);
 	if (!h || !h->n) {
-		mvprintw(y, 0, "%s: none in this second", title);
+		snprintf(line, sizeof(line), "%s: none in this second", title);
+		mvaddnstr(y, 0, line, COLS);
 		attroff(A_BOLD);
 		return y + 2;
 	}
@@ -251,8 +252,10 @@ static int draw_hist(const char *title, const struct log2_hist *h, int y, int en
 	hist_fmt_ns(hist_pct(h, 50), p50, sizeof(p50));
 	hist_fmt_ns(hist_pct(h, 99), p99, sizeof(p99));
 	hist_fmt_ns(h->max, max, sizeof(max));
-	mvprintw(y, 0, "%s: %llu, mean %s, p50 <=%s, p99 <=%s, max %s", title,
+	/* Cut at the edge: a wrapped title would land on the pane below. */
+	snprintf(line, sizeof(line), "%s: %llu, mean %s, p50 <=%s, p99 <=%s, max %s", title,
 		 (unsigned long long)h->n, mean, p50, p99, max);
+	mvaddnstr(y, 0, line, COLS);
 	attroff(A_BOLD);
 	hist_text(h, end - p.y, COLS < 100 ? COLS : 100, hist_line, &p);
 	return p.y + 1;
@@ -271,7 +274,7 @@ static void draw_hists(const struct view_row *r, int y)
 	else if (!r->wait_hist || !r->wait_hist->n)
 		half = 2;
 	y = draw_hist("run-queue waits", r->wait_hist, y, y + half);
-	draw_hist("block I/O latency (issue to completion)", r->blk_hist, y, LINES - 1);
+	draw_hist("block I/O latency", r->blk_hist, y, LINES - 1);
 }
 
 static void draw(struct top *t)
