@@ -38,11 +38,14 @@ stop_view() {
 	vrc="$vrc $1=$?"
 }
 
-view ctr -c topcontainers_io --interval 0 -j || { not_ok "scry starts"; finish; }
+# The container's row counts dd's requests only: the cgroup's counters are read around the dd's,
+# and the runtime's own reads as the container starts (runc's init paging in, seen under ASan's
+# slower start) fall before the first reading but inside scry's run.
+view ctr -c topcontainers_io --interval 0 -j proc.name=dd || { not_ok "scry starts"; finish; }
 view procs -c topprocs_io --interval 0 -j "container.name=$name" || { not_ok "scry starts"; finish; }
 view devs -c topdevices_io --interval 0 -j || { not_ok "scry starts"; finish; }
 view stream -p '%proc.name %evt.blk.op %evt.blk.bytes %evt.blk.devname %evt.info' \
-	"evt.type=blockio and container.name=$name" || { not_ok "scry starts"; finish; }
+	"evt.type=blockio and container.name=$name and proc.name=dd" || { not_ok "scry starts"; finish; }
 view rec -w "$TMP/c.scry" || { not_ok "scry -w starts"; finish; }
 
 # The container waits for a go, so that its cgroup can be read before and after the dd's.
@@ -91,7 +94,8 @@ for v in ctr procs devs stream rec; do stop_view $v; done
 echo "# $dir on $src ($majmin); cgroup $cgdir: before $before, after $after"
 
 # Replays of the capture, each with its exit status.
-"$SCRY" -r "$TMP/c.scry" -c topcontainers_io --interval 0 -j >"$TMP/rep_ctr.out" 2>"$TMP/rep.err"
+"$SCRY" -r "$TMP/c.scry" -c topcontainers_io --interval 0 -j proc.name=dd >"$TMP/rep_ctr.out" \
+	2>"$TMP/rep.err"
 rrc=$?
 "$SCRY" -r "$TMP/c.scry" -c topprocs_io --interval 0 -j "container.name=$name" \
 	>"$TMP/rep_procs.out" 2>>"$TMP/rep.err"
@@ -177,9 +181,10 @@ print('ok')
 " >"$TMP/res" 2>&1
 check "the stream: blockio events of dd with evt.blk fields and evt.info, $MIB MiB each way" res
 # Every scry times each request with its own programs, a few microseconds apart from the
-# others: bytes and requests must be equal, latencies equal within 1%. Exactly, the replayed
+# others: bytes and requests must be equal, latencies equal within 1% or 10 us a request (a
+# row of one 4 KiB read: 3 us of 145). Exactly, the replayed
 # view's latency is the sum of the replayed events' (the stream of the same file).
-"$SCRY" -r "$TMP/c.scry" -p '%evt.blk.latency' "evt.type=blockio and container.name=$name" \
+"$SCRY" -r "$TMP/c.scry" -p '%evt.blk.latency' "evt.type=blockio and container.name=$name and proc.name=dd" \
 	>"$TMP/rep_lat.out" 2>>"$TMP/rep.err"
 rrc="$rrc $?"
 py "
@@ -196,7 +201,7 @@ for live, rep, key in (('ctr', 'rep_ctr', 'container.name'), ('procs', 'rep_proc
         for f in ('blk.bytes', 'blk.read_bytes', 'blk.write_bytes', 'blk.reads', 'blk.writes'):
             assert R[k][f] == r[f], (live, k, f, r[f], R[k][f])
         lt, rt = r['blk.latency.total_ns'], R[k]['blk.latency.total_ns']
-        assert abs(lt - rt) <= 0.01 * lt, (live, k, lt, rt)
+        assert abs(lt - rt) <= max(0.01 * lt, 10000 * (r['blk.reads'] + r['blk.writes'])), (live, k, lt, rt)
         assert sum(x[2] for x in r['blk.latency.hist']['buckets']) == sum(x[2] for x in R[k]['blk.latency.hist']['buckets'])
 c = [r for r in json.load(open('$TMP/rep_ctr.out'))['rows'] if r['container.name'] == '$name']
 lat = [int(l) for l in open('$TMP/rep_lat.out') if l.strip()]
