@@ -115,8 +115,8 @@ static bool kernel_has_tp(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
-/* How many arguments the tracepoint passes its programs (its proto's, less the context); -1. */
-static int tp_nargs(const struct btf *btf, const char *tp)
+/* The tracepoint's prototype (its first parameter the context), or NULL. */
+static const struct btf_type *tp_proto(const struct btf *btf, const char *tp)
 {
 	const struct btf_type *t;
 	char name[128];
@@ -125,31 +125,29 @@ static int tp_nargs(const struct btf *btf, const char *tp)
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
 	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
 	if (id <= 0)
-		return -1;
+		return NULL;
 	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);	/* pointer to the proto */
 	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) || !btf_is_func_proto(t))
-		return -1;
-	return btf_vlen(t) - 1;
+		return NULL;
+	return t;
+}
+
+/* How many arguments the tracepoint passes its programs (less the context); -1. */
+static int tp_nargs(const struct btf *btf, const char *tp)
+{
+	const struct btf_type *t = tp_proto(btf, tp);
+
+	return t ? btf_vlen(t) - 1 : -1;
 }
 
 /* Whether the tracepoint's first argument (after the context) is a struct task_struct *. */
 static bool tp_takes_task(const struct btf *btf, const char *tp)
 {
-	const struct btf_type *t;
-	const struct btf_param *arg;
-	char name[128];
-	int id;
+	const struct btf_type *t = tp_proto(btf, tp);
 
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
-	if (id <= 0)
+	if (!t || btf_vlen(t) < 2)
 		return false;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);	/* pointer to the proto */
-	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) ||
-	    !btf_is_func_proto(t) || btf_vlen(t) < 2)
-		return false;
-	arg = btf_params(t) + 1;
-	t = btf__type_by_id(btf, arg->type);
+	t = btf__type_by_id(btf, btf_params(t)[1].type);
 	if (!t || !btf_is_ptr(t) || !(t = btf__type_by_id(btf, t->type)) || !btf_is_struct(t))
 		return false;
 	return !strcmp(btf__name_by_offset(btf, t->name_off), "task_struct");

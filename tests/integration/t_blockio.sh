@@ -25,18 +25,7 @@ devname=${src#/dev/}
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 
-VIEWS=
 EXTRA_CLEANUP='[ -n "$VIEWS" ] && kill -KILL $VIEWS 2>/dev/null; docker_cleanup'
-view() {
-	n=$1; shift
-	start_scry "$TMP/$n.out" "$TMP/$n.err" "$@" || return 1
-	eval "PID_$n=\$SCRY_PID"
-	VIEWS="$VIEWS $SCRY_PID" SCRY_PID=
-}
-stop_view() {
-	eval "kill -INT \$PID_$1; wait_pid \$PID_$1 60"
-	vrc="$vrc $1=$?"
-}
 
 # The container's row counts dd's requests only: the cgroup's counters are read around the dd's,
 # and the runtime's own reads as the container starts (runc's init paging in, seen under ASan's

@@ -23,19 +23,7 @@ FILES="{'/tmp/d1/a': (100000, 100000, 25 + 26), '/tmp/d1/b': (0, 12345, 4), '/tm
 	r'/tmp/d2/e\x1b[31m\x0ax': (0, 5, 1)}"
 DIRS="{'/tmp/d1': (100000, 112345), '/tmp/d2': (0, 6)}"
 
-VIEWS=
 EXTRA_CLEANUP='[ -n "$VIEWS" ] && kill -KILL $VIEWS 2>/dev/null; docker_cleanup'
-# view NAME ARGS...: scry over the whole run in the background (a view as JSON, or -w).
-view() {
-	n=$1; shift
-	start_scry "$TMP/$n.out" "$TMP/$n.err" "$@" || return 1
-	eval "PID_$n=\$SCRY_PID"
-	VIEWS="$VIEWS $SCRY_PID" SCRY_PID=
-}
-stop_view() {
-	eval "kill -INT \$PID_$1; wait_pid \$PID_$1 60"
-	vrc="$vrc $1=$?"
-}
 # pycheck DESC CODE: CODE (python, with json imported and J(FILE) reading a view's JSON from
 # $TMP) prints "ok" when the check holds; what it says otherwise is shown.
 pycheck() {

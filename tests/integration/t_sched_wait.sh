@@ -20,20 +20,8 @@ tag=$$
 cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 W="$HELPERS/sched_wait"
 
-# view NAME ARGS...: scry in the background until stop_view NAME ("NAME=STATUS" goes to $vrc).
-VIEWS=
 TOUCH=
 EXTRA_CLEANUP='[ -n "$VIEWS" ] && kill -KILL $VIEWS 2>/dev/null; [ -n "$TOUCH" ] && kill -KILL $TOUCH 2>/dev/null; docker_cleanup'
-view() {
-	n=$1; shift
-	start_scry "$TMP/$n.out" "$TMP/$n.err" "$@" || return 1
-	eval "PID_$n=\$SCRY_PID"
-	VIEWS="$VIEWS $SCRY_PID" SCRY_PID=
-}
-stop_view() {
-	eval "kill -INT \$PID_$1; wait_pid \$PID_$1 60"
-	vrc="$vrc $1=$?"
-}
 J="--interval 0 -j --top 1000"
 
 # state PID: the one-letter state of /proc/PID/stat (after the comm, which may hold blanks)

@@ -94,6 +94,21 @@ stop_scry() {
 	return $rc
 }
 
+# view NAME ARGS...: scry ARGS in the background, its output in $TMP/NAME.out and .err, until
+# stop_view NAME (which adds "NAME=STATUS" to $vrc). Several run side by side; $VIEWS holds their
+# pids for the test's EXTRA_CLEANUP.
+VIEWS=
+view() {
+	n=$1; shift
+	start_scry "$TMP/$n.out" "$TMP/$n.err" "$@" || return 1
+	eval "PID_$n=\$SCRY_PID"
+	VIEWS="$VIEWS $SCRY_PID" SCRY_PID=
+}
+stop_view() {
+	eval "kill -INT \$PID_$1; wait_pid \$PID_$1 60"
+	vrc="$vrc $1=$?"
+}
+
 # The "N dropped" figure of scry's summary line in ERR.
 dropped() { sed -n 's/^scry: [0-9]* events captured, \([0-9]*\) dropped.*/\1/p' "$1"; }
 
