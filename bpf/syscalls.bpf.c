@@ -12,6 +12,7 @@
 #include "emit.bpf.h"
 #include "sockaddr.bpf.h"
 #include "iodata.bpf.h"
+#include "pushdown.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -22,6 +23,7 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	struct pending_enter *p = pending_get();
 	struct task_struct *t;
 	struct scry_stage *s;
+	__u32 on;
 
 	if (!p)
 		return 0;
@@ -37,6 +39,10 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 		if (p->valid)
 			stage_enter(s, p, t);
 		if (!fold_enters) {
+			if (pd_on && !pd_enter_pass(t, pd_on, id)) {
+				stage_busy(s, 0);
+				return 0;
+			}
 			p->nr = id;
 			p->compat = task_compat(t);
 			p->ts = bpf_ktime_get_boot_ns();
@@ -48,8 +54,12 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	}
 	/*
 	 * The hot path: no helper call but the clock. scry's own enters are dropped at exit. The
-	 * tick may stage a parked enter: it must find it whole, so `valid` is set last.
+	 * tick may stage a parked enter: it must find it whole, so `valid` is set last. A call the
+	 * filter's in-kernel part rules out is not parked (its exit is ruled out too).
 	 */
+	on = pd_on;
+	if (on && !pd_enter_pass(bpf_get_current_task_btf(), on, id))
+		return 0;
 	p->nr = id;
 	if (exec_nr(id))	/* rare: the one task read the hot path makes */
 		p->compat = task_compat(bpf_get_current_task_btf());
@@ -269,14 +279,21 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 ts = bpf_ktime_get_boot_ns(), enter_ts;
 	struct scry_rec_sys_exit *r;
 	struct scry_sysarg *sa;
 	struct scry_stage *s;
+	__u64 ts, enter_ts;
+	__u32 nr, on;
 	bool compat;
-	__u32 nr;
 
 	nr = sys_nr(regs);
+	/* Ruled out by the filter's in-kernel part: before the clock, the cheapest way out. */
+	on = pd_on;
+	if (on && t->tgid != self_tgid && !pd_exit_pass(t, on, nr, ret)) {
+		pd_exit_drop(nr);
+		return 0;
+	}
+	ts = bpf_ktime_get_boot_ns();
 	s = stage_get();
 	if (!s)
 		return 0;

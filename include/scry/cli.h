@@ -32,6 +32,7 @@ struct scry_opts {
 	unsigned int ring_mb;	/* --ring-mb */
 	unsigned int tick_hz;	/* --tick-hz */
 	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
+	bool no_kernel_filter;	/* --no-kernel-filter: no push-down (the tests compare) */
 	char *filter;		/* positional words joined */
 };
 

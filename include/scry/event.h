@@ -591,6 +591,24 @@ struct scry_cpu_stats {
 	__u64 dropped;		/* records that found no room in the ring buffer */
 	__u64 wakeups;		/* forced consumer wakeups */
 	__u64 count_full;	/* socket calls the count map had no room for: sent as records */
+	__u64 filtered;		/* syscalls the filter's in-kernel part left out (pushdown) */
+};
+
+/*
+ * The filter's in-kernel part (bpf/pushdown.bpf.h, built by src/filter/pushdown.c): bitmaps over
+ * record syscall numbers (native, SCRY_NR_COMPAT_BASE + a 32-bit one, SCRY_NR_INVALID), each
+ * number at bit (nr & (SCRY_PD_NR_BITS - 1)), and sets of cgroups and processes. Only syscall
+ * records are left out; every other record still reaches userspace, which stays the judge.
+ */
+#define SCRY_PD_NR_BITS		2048
+#define SCRY_PD_WORDS		(SCRY_PD_NR_BITS / 64)
+#define SCRY_PD_PIDS_MAX	1024	/* processes a filter names, at most, to be pushed down */
+#define SCRY_PD_CGROUPS_MAX	65536	/* cgroups judged unable to match, at most */
+
+enum scry_pd_on {
+	SCRY_PD_SYS = 1 << 0,		/* the bitmaps leave some calls out */
+	SCRY_PD_CGROUP = 1 << 1,	/* calls of cgroups in `pd_cgroups` are left out */
+	SCRY_PD_PID = 1 << 2,		/* only calls of processes in `pd_pids` go on */
 };
 
 /*
@@ -684,7 +702,7 @@ _Static_assert(sizeof(struct scry_rec_sock_seed) == 112, "sock_seed layout");
 _Static_assert(sizeof(struct scry_iter_sock) == 120, "iterator output layout");
 _Static_assert(sizeof(struct scry_net_key) == 24, "net count key layout");
 _Static_assert(SCRY_CTL_CGROUP_FIXED == 64, "cgroup control record layout");
-_Static_assert(sizeof(struct scry_cpu_stats) == 32, "stats layout");
+_Static_assert(sizeof(struct scry_cpu_stats) == 40, "stats layout");
 _Static_assert(sizeof(struct scry_sysarg) == 8, "sysarg layout");
 _Static_assert(sizeof(struct scry_sock_addr) == 40, "sock_addr layout");
 _Static_assert(sizeof(struct scry_sock_addr) + SCRY_UNIX_NAME_MAX <= SCRY_PATH_MAX,

@@ -104,6 +104,31 @@ bool filter__names(const struct filter *f, const char *field, const char *value)
 /* Whether it reads no field but these (a name ending in '.': every field under it); NULL: yes. */
 bool filter__uses_only(const struct filter *f, const char *const *fields);
 
+/*
+ * --- pushdown.c: the filter's necessary conditions that the kernel checks ----------------------
+ * Syscall events that cannot match are left out before they reach the ring; every other record
+ * (lifecycle, scheduler, network, the calls that change fd tables and cwds) still comes, and the
+ * filter judges what arrives. So the answer is the same with or without it.
+ */
+struct pushdown {
+	uint32_t on;				/* enum scry_pd_on (0: nothing pushed down) */
+	uint64_t keep[SCRY_PD_WORDS];		/* calls that change state: always kept */
+	uint64_t enter[SCRY_PD_WORDS];		/* calls whose enter or exit may match */
+	uint64_t exit_ok[SCRY_PD_WORDS];	/* an exit that did not fail may (or its enter) */
+	uint64_t exit_fail[SCRY_PD_WORDS];	/* an exit that failed (-4095..-1) may */
+	uint32_t *pids;				/* SCRY_PD_PID: the processes that may match */
+	size_t npids;
+};
+/* Fill *pd for filter f (NULL: nothing pushed down); 0 or -ENOMEM. */
+int filter__pushdown(const struct filter *f, struct pushdown *pd);
+void pushdown__release(struct pushdown *pd);
+bool pushdown_bit(const uint64_t *map, uint32_t nr);
+/* SCRY_PD_CGROUP: whether an event in container c (NULL: the host) may match. */
+struct scry_container;
+bool filter__may_match_container(const struct filter *f, const struct scry_container *c);
+/* What *pd leaves out, for -v: one line (cut to len). */
+void pushdown__describe(const struct pushdown *pd, char *buf, size_t len);
+
 /* Join argv words into one expression ("container.name=web and proc.name=nginx"). */
 char *filter__join(int argc, char *const argv[]);
 

@@ -55,6 +55,14 @@ int probe__fd(struct probe *p);
 int probe__consume(struct probe *p);
 /* Switch between exits only and enters and exits (with opts.switch_enters); 0 or -errno. */
 int probe__set_exit_only(struct probe *p, bool on);
+/*
+ * Install the filter's in-kernel part (scry/filter.h; pd->on 0: none) while running; 0 or -errno.
+ * Syscalls only: the programs must be loaded.
+ */
+struct pushdown;
+int probe__pushdown(struct probe *p, const struct pushdown *pd);
+/* SCRY_PD_CGROUP: leave out (out) or let in again the syscalls of cgroup cgid; 0 or -errno. */
+int probe__pd_cgroup(struct probe *p, uint64_t cgid, bool out);
 /* Detach every program: no record is produced after this returns. */
 void probe__detach(struct probe *p);
 /* After detaching: consume the ring, then the records still staged on every CPU. */
@@ -77,6 +85,7 @@ struct probe_stats {
 	uint64_t ctl_seen;	/* control records (cgroup made/removed), not counted above */
 	uint64_t ctl_dropped;
 	uint64_t count_full;	/* socket calls sent as records: the count map was full */
+	uint64_t filtered;	/* syscalls the filter's in-kernel part left out */
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
 

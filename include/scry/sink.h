@@ -88,6 +88,13 @@ void pipeline__set_fds(struct pipeline *pl, bool on);
 bool pipeline__fds(const struct pipeline *pl);
 void pipeline__set_filter(struct pipeline *pl, struct filter *f, uint64_t limit);
 const struct filter *pipeline__filter(const struct pipeline *pl);
+/*
+ * Each delivered record's cgroup and container (NULL: the host), in time order, until `fn`
+ * returns true for that cgroup: the live push-down judges cgroups as containers get names.
+ */
+struct scry_container;
+typedef bool (*pipeline_cgroup_fn)(void *ctx, uint64_t cgid, const struct scry_container *c);
+void pipeline__on_cgroup(struct pipeline *pl, pipeline_cgroup_fn fn, void *ctx);
 /* When the recording began, how far a CPU slice reaches back (0: unknown), and live or not. */
 void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, bool live);
 /*

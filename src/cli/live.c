@@ -54,10 +54,12 @@ static void on_cgroup(void *ctx, uint64_t id, const char *path, size_t len)
 {
 	struct run *r = ctx;
 
-	if (path)
+	if (path) {
 		containers__cgroup_made(r->containers, id, path, len);
-	else
+	} else {
 		containers__cgroup_removed(r->containers, id);
+		live_pd__cgroup_gone(r->pd, id);
+	}
 }
 
 /*
@@ -158,7 +160,8 @@ static int block_signals(sigset_t *set)
 	return sigprocmask(SIG_BLOCK, set, NULL) ? -errno : 0;
 }
 
-static void summary(const struct probe_stats *st, const struct pipeline *pl, double secs)
+static void summary(const struct probe_stats *st, const struct pipeline *pl, double secs,
+		    const struct live_pd *pd)
 {
 	double pct = st->seen ? 100.0 * st->dropped / st->seen : 0;
 	struct reorder_stats ro;
@@ -167,6 +170,9 @@ static void summary(const struct probe_stats *st, const struct pipeline *pl, dou
 	log_info("%llu events captured, %llu dropped (%.2f%%), %.2f s",
 		 (unsigned long long)(st->seen - st->dropped), (unsigned long long)st->dropped,
 		 pct, secs);
+	if (pd || st->filtered)
+		log_info("%llu syscalls left out in the kernel: the filter cannot match them",
+			 (unsigned long long)st->filtered);
 	if (pipeline__malformed(pl))
 		log_info("%llu malformed records skipped", (unsigned long long)pipeline__malformed(pl));
 	pipeline__order_stats(pl, &ro);
@@ -264,6 +270,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	p = probe__open(&po);
 	if (!p)
 		return -errno ? -errno : -EINVAL;
+	r->pd = live_pd__new(r, p);
 	if (r->net_count && !(sums = live_sums__new(r, p))) {
 		err = -ENOMEM;
 		log_err("out of memory");
@@ -394,10 +401,12 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	if (rc < 0 && !err)
 		err = rc;
 	if (!probe__stats(p, &st))
-		summary(&st, pl, (now_mono_ns() - start) / 1e9);
+		summary(&st, pl, (now_mono_ns() - start) / 1e9, r->pd);
 	if (sums)
 		live_sums__summary(sums, st.count_full);
 out:
+	live_pd__free(r->pd);
+	r->pd = NULL;
 	live_sums__free(sums);
 	if (epfd >= 0)
 		close(epfd);

@@ -48,6 +48,8 @@ static const char usage[] =
 "      --ring-mb N       ring buffer size in MiB, a power of two up to 2048, the kernel's\n"
 "                        largest BPF ring buffer (default 16)\n"
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
+"      --no-kernel-filter  judge FILTER in scry only: the kernel sends every syscall event\n"
+"                        (by default it leaves out those FILTER cannot match; -v says which)\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -99,7 +101,8 @@ void cli__usage(void)
 /* --ring-mb: 2048 MiB is 2^31 bytes, the largest power of two a u32 max_entries holds. */
 #define RING_MB_MAX 2048
 
-enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP };
+enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP,
+       OPT_NO_KFILTER };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -113,6 +116,7 @@ static const struct option longopts[] = {
 	{ "ring-mb", required_argument, NULL, OPT_RING_MB },
 	{ "tick-hz", required_argument, NULL, OPT_TICK_HZ },
 	{ "cgroup-v1", required_argument, NULL, OPT_CGROUP_V1 },
+	{ "no-kernel-filter", no_argument, NULL, OPT_NO_KFILTER },
 	{ "chisel", required_argument, NULL, 'c' },
 	{ "list-chisels", no_argument, NULL, 'L' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -150,6 +154,7 @@ static const struct opt_field {
 	{ F('w', FIELD_STR, write_path) },
 	{ F(OPT_BTF, FIELD_STR, btf_path) },
 	{ F(OPT_CGROUP_V1, FIELD_STR, cgroup_v1) },
+	{ F(OPT_NO_KFILTER, FIELD_FLAG, no_kernel_filter) },
 	{ F(OPT_TOP, FIELD_UINT, top), 1, 100000, "--top", "a number of rows from 1" },
 	{ F('C', FIELD_U64, rotate_mb), 1, 1 << 20, "-C", "megabytes from 1" },
 	{ F('G', FIELD_U64, rotate_secs), 1, 86400 * 366, "-G", "seconds from 1" },

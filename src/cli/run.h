@@ -45,6 +45,8 @@ struct run {
 	bool no_acct;		/* live: nothing shows run-queue wait, off-CPU time or faults */
 	unsigned int snaplen;	/* live: -s, for the outputs that show data (0: none) */
 	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
+	bool no_pushdown;	/* live: a sink needs the events FILTER cannot match (top) */
+	struct live_pd *pd;	/* live: the filter's in-kernel part, or NULL */
 	struct pipeline *pl;
 };
 
@@ -71,6 +73,13 @@ int run__add_output(struct run *r);
 
 /* live.c: the live source's loop. */
 int live__loop(struct run *r, enum syscall_mode mode);
+
+/* live_pushdown.c: the filter's in-kernel part (NULL: none: no filter, none of it can go). */
+struct probe;
+struct live_pd;
+struct live_pd *live_pd__new(struct run *r, struct probe *p);
+void live_pd__cgroup_gone(struct live_pd *l, uint64_t cgid);
+void live_pd__free(struct live_pd *l);
 
 /* live_sums.c: count mode's reads of the kernel's socket sums (net_count). */
 struct probe;

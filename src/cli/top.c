@@ -29,6 +29,8 @@ int cmd_top(struct scry_opts *o)
 		goto out;
 	}
 	err = run__add_sink(&r, &top_ui_ops, t);
+	/* Its screens change filters at run time and read every event: none goes in the kernel. */
+	r.no_pushdown = true;
 	/*
 	 * The socket programs are attached for the whole run when the first screen shows network
 	 * figures (the containers screen does): screens change at run time, the programs do not.

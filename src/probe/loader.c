@@ -19,6 +19,7 @@
 #include "scry.skel.h"
 #include "scry/decode.h"
 #include "scry/event.h"
+#include "scry/filter.h"
 #include "scry/probe.h"
 #include "scry/util.h"
 #include "internal.h"
@@ -657,6 +658,49 @@ int probe__set_exit_only(struct probe *p, bool on)
 	return err;
 }
 
+/*
+ * The filter's in-kernel part. pd_on goes last (and off first), so that no program sees it on
+ * with half-written tables; the sets are made before, and the generation retires every verdict
+ * the CPUs cached under the previous ones.
+ */
+int probe__pushdown(struct probe *p, const struct pushdown *pd)
+{
+	int fd = bpf_map__fd(p->skel->maps.pd_pids), err;
+	uint8_t one = 1;
+	size_t i;
+
+	if (!p->skel->bss || !p->skel->data)
+		return -EOPNOTSUPP;
+	__atomic_store_n(&p->skel->bss->pd_on, 0, __ATOMIC_SEQ_CST);
+	if (!pd->on)
+		return 0;
+	for (i = 0; i < pd->npids && (pd->on & SCRY_PD_PID); i++) {
+		err = bpf_map_update_elem(fd, &pd->pids[i], &one, BPF_ANY);
+		if (err)
+			return err;
+	}
+	memcpy(p->skel->bss->pd_keep, pd->keep, sizeof(pd->keep));
+	memcpy(p->skel->bss->pd_enter, pd->enter, sizeof(pd->enter));
+	memcpy(p->skel->bss->pd_exit_ok, pd->exit_ok, sizeof(pd->exit_ok));
+	memcpy(p->skel->bss->pd_exit_fail, pd->exit_fail, sizeof(pd->exit_fail));
+	__atomic_add_fetch(&p->skel->data->pd_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&p->skel->bss->pd_on, pd->on, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int probe__pd_cgroup(struct probe *p, uint64_t cgid, bool out)
+{
+	int fd = bpf_map__fd(p->skel->maps.pd_cgroups), err;
+	uint8_t one = 1;
+
+	err = out ? bpf_map_update_elem(fd, &cgid, &one, BPF_ANY) : bpf_map_delete_elem(fd, &cgid);
+	if (err && !(err == -ENOENT && !out))
+		return err;
+	/* A CPU may hold "pass" for it: retire the cached verdicts. */
+	__atomic_add_fetch(&p->skel->data->pd_gen, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 void probe__detach(struct probe *p)
 {
 	int cpu;
@@ -708,6 +752,7 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 			*(ctl ? &out->ctl_dropped : &out->dropped) += vals[cpu].dropped;
 			out->wakeups += vals[cpu].wakeups;
 			out->count_full += vals[cpu].count_full;
+			out->filtered += vals[cpu].filtered;
 		}
 	}
 	free(vals);

@@ -30,6 +30,10 @@ struct pipeline {
 	uint64_t lag_ns;		/* how long records wait for older ones to arrive */
 	uint64_t late_max_ns;
 	uint64_t released_ts;		/* every event up to this time has been delivered */
+	/* Live push-down: each record's cgroup and container, until the hook has judged it. */
+	pipeline_cgroup_fn cg_hook;
+	void *cg_ctx;
+	uint64_t cg_last;		/* the last cgroup the hook judged */
 	uint64_t last_cgid;		/* the container cache: the last record's cgroup */
 	struct scry_container *last_ctr;
 	bool last_valid;
@@ -77,6 +81,13 @@ void pipeline__set_filter(struct pipeline *pl, struct filter *f, uint64_t limit)
 	filter__free(pl->filter);
 	pl->filter = f;
 	pl->limit = limit;
+}
+
+void pipeline__on_cgroup(struct pipeline *pl, pipeline_cgroup_fn fn, void *ctx)
+{
+	pl->cg_hook = fn;
+	pl->cg_ctx = ctx;
+	pl->cg_last = 0;
 }
 
 const struct filter *pipeline__filter(const struct pipeline *pl)
@@ -244,6 +255,9 @@ static int deliver(struct pipeline *pl, const void *raw, uint32_t size, struct s
 		pl->ctx.last_ts = ev[n - 1].ts;
 	if (pl->ctx.containers && !known)
 		c = container_of(pl, ev[0].rec->h.cgid, ev[0].ts);
+	if (pl->cg_hook && ev[0].rec->h.cgid != pl->cg_last &&
+	    pl->cg_hook(pl->cg_ctx, ev[0].rec->h.cgid, c))
+		pl->cg_last = ev[0].rec->h.cgid;
 	for (i = 0; i < n && !pl->status; i++)
 		dispatch(pl, &ev[i], c);
 	return pl->status;

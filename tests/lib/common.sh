@@ -20,7 +20,7 @@ trap 'exit 143' TERM
 cleanup_all() {
 	[ -n "$SCRY_PID" ] && kill -KILL "$SCRY_PID" 2>/dev/null
 	[ -n "${EXTRA_CLEANUP:-}" ] && eval "$EXTRA_CLEANUP"
-	rm -rf "$TMP"
+	[ -n "${SCRY_KEEP:-}" ] || rm -rf "$TMP"
 }
 
 fails=0 checks=0 PLAN=0

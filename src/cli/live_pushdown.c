@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The live run's filter push-down: the filter's in-kernel part (src/filter/pushdown.c) installed
+ * in the programs, and cgroups judged one by one as their records reach the consumer.
+ *
+ * Cgroups are left out, never let in: a cgroup the kernel has not been told about sends its
+ * syscalls, so a container that starts after scry loses nothing while its runtime is asked for
+ * its name; once its records are delivered with the name (the pipeline holds them until then),
+ * the filter says whether any event in it can match, and if none can, its syscalls stop at the
+ * kernel from then on. A cgroup removed is forgotten, so the sets stay as large as the host's
+ * live cgroups.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scry/container.h"
+#include "scry/filter.h"
+#include "scry/probe.h"
+#include "scry/util.h"
+#include "run.h"
+
+/* What the judged-cgroups map holds per cgroup. */
+#define JUDGED_IN ((void *)1)	/* may match: its syscalls come */
+#define JUDGED_OUT ((void *)2)	/* cannot: left out in the kernel */
+
+struct live_pd {
+	struct probe *probe;
+	struct pipeline *pl;
+	const struct filter *filter;
+	struct pushdown pd;
+	struct hashmap *judged;		/* cgroup id -> JUDGED_* */
+	uint64_t out;			/* cgroups left out now */
+	bool full_said;
+};
+
+/* The pipeline's hook: judge a cgroup once its container is known for good. */
+static bool judge(void *ctx, uint64_t cgid, const struct scry_container *c)
+{
+	struct live_pd *l = ctx;
+	void *v = hashmap__find(l->judged, cgid);
+	bool in;
+	int err;
+
+	if (v || !cgid)
+		return true;
+	/* Its runtime has not answered yet: its name may still change. Judged at a later record. */
+	if (c && (c->pending || c->unasked))
+		return false;
+	in = filter__may_match_container(l->filter, c);
+	if (!in && l->out >= SCRY_PD_CGROUPS_MAX) {
+		log_warn_once(&l->full_said, "more than %u cgroups cannot match the filter: the "
+			      "others' syscalls are judged in scry", SCRY_PD_CGROUPS_MAX);
+		in = true;
+	} else if (!in && (err = probe__pd_cgroup(l->probe, cgid, true))) {
+		log_debug("cannot leave cgroup %llu out in the kernel (%s)",
+			  (unsigned long long)cgid, strerror(-err));
+		in = true;
+	}
+	if (hashmap__set(l->judged, cgid, in ? JUDGED_IN : JUDGED_OUT)) {
+		if (!in)
+			probe__pd_cgroup(l->probe, cgid, false);	/* cannot remember it */
+		return false;
+	}
+	if (!in) {
+		l->out++;
+		log_debug("cgroup %llu (%s) cannot match the filter: left out in the kernel",
+			  (unsigned long long)cgid, c ? ctr_name(c) : "host");
+	}
+	return true;
+}
+
+struct live_pd *live_pd__new(struct run *r, struct probe *p)
+{
+	const struct filter *f = pipeline__filter(r->pl);
+	struct live_pd *l;
+	char desc[512];
+	int err;
+
+	if (!f || r->o->no_kernel_filter || r->no_pushdown)
+		return NULL;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->probe = p;
+	l->pl = r->pl;
+	l->filter = f;
+	if (filter__pushdown(f, &l->pd) || !l->pd.on)
+		goto none;
+	l->judged = hashmap__new(64);
+	if (!l->judged)
+		goto none;
+	err = probe__pushdown(p, &l->pd);
+	if (err) {
+		log_debug("the filter stays in scry: the kernel's part could not be set (%s)",
+			  strerror(-err));
+		goto none;
+	}
+	pushdown__describe(&l->pd, desc, sizeof(desc));
+	log_debug("filter in the kernel: %s", desc);
+	if (l->pd.on & SCRY_PD_CGROUP)
+		pipeline__on_cgroup(r->pl, judge, l);
+	return l;
+none:
+	if (log_is_verbose() && !l->pd.on)
+		log_debug("filter in the kernel: nothing (no part of it is judged by a call, "
+			  "container or process alone)");
+	live_pd__free(l);
+	return NULL;
+}
+
+/* A cgroup was removed: forget it (its id is not reused while the host runs). */
+void live_pd__cgroup_gone(struct live_pd *l, uint64_t cgid)
+{
+	void *v;
+
+	if (!l || !l->judged)
+		return;
+	v = hashmap__del(l->judged, cgid);
+	if (v == JUDGED_OUT) {
+		probe__pd_cgroup(l->probe, cgid, false);
+		l->out--;
+	}
+}
+
+void live_pd__free(struct live_pd *l)
+{
+	if (!l)
+		return;
+	pipeline__on_cgroup(l->pl, NULL, NULL);
+	hashmap__free(l->judged);
+	pushdown__release(&l->pd);
+	free(l);
+}
