@@ -87,6 +87,9 @@ for mode in text json; do
 		awk -v m=$mode '{ printf "flood, %s to /dev/null: %.2f M events/s delivered to the consumer, %.2f M/s offered, %s%% dropped\n", m, $1 / $4 / 1e6, ($1 + $2) / $4 / 1e6, $3 }'
 done
 
+# Filter push-down (issue 14): what watching one container costs the others.
+BUILD=$BUILD sh tests/bench/bench_pushdown.sh
+
 # The reorder stage that puts the CPUs' records in time order: its own cost per record.
 taskset -c 0 "$BUILD/bench_reorder"
 
