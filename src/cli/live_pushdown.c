@@ -23,6 +23,13 @@
 /* What the judged-cgroups map holds per cgroup. */
 #define JUDGED_IN ((void *)1)	/* may match: its syscalls come */
 #define JUDGED_OUT ((void *)2)	/* cannot: left out in the kernel */
+/*
+ * Removed: its last records may still wait in the pipeline, and must not put it back in the
+ * kernel's set. Tombstones go in a sweep once there are many (a record of a cgroup removed that
+ * long ago would at worst leave one dead id in the set).
+ */
+#define JUDGED_GONE ((void *)3)
+#define GONE_SWEEP 4096
 
 struct live_pd {
 	struct probe *probe;
@@ -31,6 +38,7 @@ struct live_pd {
 	struct pushdown pd;
 	struct hashmap *judged;		/* cgroup id -> JUDGED_* */
 	uint64_t out;			/* cgroups left out now */
+	uint64_t gone;			/* tombstones */
 	bool full_said;
 };
 
@@ -116,10 +124,28 @@ void live_pd__cgroup_gone(struct live_pd *l, uint64_t cgid)
 
 	if (!l || !l->judged)
 		return;
-	v = hashmap__del(l->judged, cgid);
+	v = hashmap__find(l->judged, cgid);
+	if (v == JUDGED_GONE)
+		return;
 	if (v == JUDGED_OUT) {
 		probe__pd_cgroup(l->probe, cgid, false);
 		l->out--;
+	}
+	if (hashmap__set(l->judged, cgid, JUDGED_GONE)) {
+		hashmap__del(l->judged, cgid);
+		return;
+	}
+	if (++l->gone >= GONE_SWEEP) {
+		size_t pos = 0;
+		uint64_t k;
+
+		while (hashmap__next(l->judged, &pos, &k, &v)) {
+			if (v != JUDGED_GONE)
+				continue;
+			hashmap__del(l->judged, k);
+			pos = pos ? pos - 1 : 0;	/* backward shift may have moved an entry here */
+		}
+		l->gone = 0;
 	}
 }
 

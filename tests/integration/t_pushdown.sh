@@ -6,10 +6,11 @@
 # inherited, shared, closed...) on the host and in two containers, one started before the runs
 # (pdA, held on a fifo) and one after (pdB), while a third container (pdN) loops on getppid. Every
 # event the three give must be the same (sorted: the runs' clocks differ by nanoseconds, which can
-# swap two CPUs' near-simultaneous events), and -v must name what went into the kernel.
+# swap two CPUs' near-simultaneous events; and without proc.name, which an event that reaches a
+# loaded run late shows as of after a later exec), and -v must name what went into the kernel.
 . tests/lib/common.sh
 . tests/lib/docker.sh
-plan 29
+plan 30
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 t="$TMP/t"
@@ -25,7 +26,7 @@ $D run -d --name pdA --network none -v "$t:/t" "$IMAGE" sh -c \
 sh -c "read x < '$t/goH' && exec '$HELPERS/fd_ops' '$TMP/wH'" >"$TMP/hout" 2>&1 &
 HPID=$!
 
-FMT='%evt.type %evt.dir %proc.name %proc.pid %thread.tid %container.name %fd.num %fd.name %evt.rawres'
+FMT='%evt.type %evt.dir %proc.pid %thread.tid %container.name %fd.num %fd.name %evt.rawres'
 # name|filter|what -v says of its kernel part
 cat >"$TMP/filters" <<EOF
 ctr|container.name=pdB|cgroups: each judged
@@ -39,11 +40,17 @@ EOF
 
 PIDS=
 EXTRA_CLEANUP='kill -KILL $PIDS 2>/dev/null; '"$EXTRA_CLEANUP"
-# Every run starts before the workload and stops after it.
+# Every run starts before the workload and stops after it; one after the other, each once the
+# one before traces (all at once, each would trace the others' start and overflow its ring).
+started=yes
 go() { # go NAME ARGS...
 	run=$1; shift
-	"$SCRY" -v "$@" >"$TMP/$run.out" 2>"$TMP/$run.err" &
-	PIDS="$PIDS $!"
+	[ "$started" = yes ] || return
+	if start_scry "$TMP/$run.out" "$TMP/$run.err" --ring-mb 64 "$@"; then
+		PIDS="$PIDS $SCRY_PID" SCRY_PID=
+	else
+		started="no: $run"
+	fi
 }
 while IFS='|' read -r n f said; do
 	go "k_$n" -p "$FMT" "$f"
@@ -51,15 +58,8 @@ while IFS='|' read -r n f said; do
 done <"$TMP/filters"
 go all -w "$TMP/all.scry"
 go wctr -w "$TMP/wctr.scry" container.name=pdB
-started=yes
-for f in "$TMP"/*.err; do
-	i=0
-	while ! grep -q '^scry: tracing' "$f"; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && { started="no: $f: $(tail -2 "$f")"; break; }
-		sleep 0.1
-	done
-done
+go vk -c topprocs_syscalls --interval 0 --top 1000 -j container.name=pdB
+go vu -c topprocs_syscalls --interval 0 --top 1000 -j --no-kernel-filter container.name=pdB
 check "every run starts ($started)" [ "$started" = yes ]
 
 # The workload, inside every run's window (once their start, 17 at once, has settled).
@@ -77,8 +77,9 @@ rcs=
 for p in $PIDS; do kill -INT $p; done
 for p in $PIDS; do wait_pid $p 60; rcs="$rcs$?"; done
 PIDS=
-checkall "the workloads ran (host $hrc, pdA $arc, pdB $brc) and every run exits 0 ($rcs)" \
-	'[ "$hrc$arc$brc" = 000 ] && [ -z "$(echo "$rcs" | tr -d 0)" ]'
+drops=$(for e in "$TMP"/*.err; do dropped "$e"; done | sort -u | tr '\n' ' ')
+checkall "the workloads ran (host $hrc, pdA $arc, pdB $brc), every run exits 0 ($rcs) and drops nothing ($drops)" \
+	'[ "$hrc$arc$brc" = 000 ] && [ -z "$(echo "$rcs" | tr -d 0)" ] && [ "$drops" = "0 " ]'
 
 sorted() { sort "$1" >"$1.sorted"; }
 while IFS='|' read -r n f said; do
@@ -109,7 +110,22 @@ check "pdB, started after scry, was never left out" \
 	sh -c "! grep -q '(pdB) cannot match' '$TMP/k_ctr.err'"
 
 # -w with a filter: the push-down's capture replays to the same events.
-"$SCRY" -r "$TMP/wctr.scry" -p "$FMT" container.name=pdB 2>"$TMP/rw.err" | sort >"$TMP/rw.sorted"
+"$SCRY" -r "$TMP/wctr.scry" -p "$FMT" container.name=pdB 2>"$TMP/rw.err" | grep -v '^blockio ' |
+	sort >"$TMP/rw.sorted"
 check "-w container.name=pdB (pushed down) replays to the live run's events" \
 	cmp -s "$TMP/rw.sorted" "$TMP/k_ctr.out.sorted"
+
+# A view: the same rows and counts (rates aside: the runs' lengths differ).
+rows() {
+	py "
+import json, sys
+t = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+rows = sorted(json.dumps({k: v for k, v in r.items() if not k.endswith('.ps')}, sort_keys=True)
+	      for r in t['rows'])
+print(len(rows), sum(r['syscalls'] for r in t['rows']), '|'.join(rows))
+" "$1"
+}
+vk=$(rows "$TMP/vk.out") vu=$(rows "$TMP/vu.out")
+checkall "-c topprocs_syscalls container.name=pdB: the same rows and counts (${vk%% |*}) with push-down as without (${vu%% |*})" \
+	'[ -n "$vk" ] && [ "${vk%% *}" -gt 0 ] && [ "$vk" = "$vu" ]'
 finish
