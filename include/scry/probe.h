@@ -56,7 +56,8 @@ int probe__consume(struct probe *p);
 /* Switch between exits only and enters and exits (with opts.switch_enters); 0 or -errno. */
 int probe__set_exit_only(struct probe *p, bool on);
 /*
- * Install the filter's in-kernel part (scry/filter.h; pd->on 0: none) while running; 0 or -errno.
+ * Install the filter's in-kernel part (scry/filter.h; NULL or pd->on 0: none) in place of the
+ * previous one, while running; 0 or -errno.
  * Syscalls only: the programs must be loaded.
  */
 struct pushdown;

@@ -63,6 +63,11 @@ struct run_ctx {
 	 */
 	uint64_t slice_ns;
 	bool live;		/* events come from the kernel now, not from a capture */
+	/*
+	 * Live: boot ns from which the kernel has sent every event the newest run_request_kfilter
+	 * needs (0: from the start). Events before it may lack what the previous one left out.
+	 */
+	uint64_t kfilter_since;
 	/* The pipeline this context belongs to (dispatch.c's; NULL for a context of one's own). */
 	struct pipeline *owner;
 };
@@ -73,6 +78,21 @@ struct run_ctx {
  * ignores it.
  */
 void run_request_enters(const struct run_ctx *ctx, bool on);
+
+/*
+ * Live, a sink whose events narrow at run time (scry top's screens) says which it needs from now
+ * on: those FILTER `text` (one that compiled; "": all) matches, in one container if `drilled`
+ * (the host's processes if `host`, else the container of full id `id`). The live source puts the
+ * part the kernel can judge in place at its next round, and sets kfilter_since. A replay
+ * ignores it.
+ */
+struct kfilter_req {
+	char text[256];
+	bool drilled;
+	bool host;
+	char id[128];		/* CTR_ID_MAX */
+};
+void run_request_kfilter(const struct run_ctx *ctx, const struct kfilter_req *req);
 
 /* The pipeline: opaque to its sinks; set up and driven by the run (src/cli/run.c). */
 struct pipeline;
@@ -95,6 +115,9 @@ const struct filter *pipeline__filter(const struct pipeline *pl);
 struct scry_container;
 typedef bool (*pipeline_cgroup_fn)(void *ctx, uint64_t cgid, const struct scry_container *c);
 void pipeline__on_cgroup(struct pipeline *pl, pipeline_cgroup_fn fn, void *ctx);
+/* The newest run_request_kfilter and its number (0: none was made), and when it took hold. */
+uint32_t pipeline__kfilter_wanted(const struct pipeline *pl, const struct kfilter_req **req);
+void pipeline__kfilter_applied(struct pipeline *pl, uint64_t since);
 /* When the recording began, how far a CPU slice reaches back (0: unknown), and live or not. */
 void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, bool live);
 /*

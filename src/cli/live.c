@@ -259,6 +259,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	uint64_t start, deadline = 0, next_tick, next_reconcile, seen_dropped = 0, slice_ns, armed;
 	int epfd = -1, sigfd = -1, err = 0, timeout = POLL_MIN_MS, n, i, rc, want;
 	int enters = mode == SYSCALLS_ALL;
+	const struct kfilter_req *kreq;
+	uint32_t kgen, kgen_applied;
 	bool stop = false;
 	sigset_t set;
 
@@ -271,6 +273,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	if (!p)
 		return -errno ? -errno : -EINVAL;
 	r->pd = live_pd__new(r, p);
+	kgen_applied = pipeline__kfilter_wanted(pl, &kreq);
 	if (r->net_count && !(sums = live_sums__new(r, p))) {
 		err = -ENOMEM;
 		log_err("out of memory");
@@ -370,6 +373,15 @@ int live__loop(struct run *r, enum syscall_mode mode)
 				log_debug("syscalls: %s", want ? "enters and exits" :
 					  "exits only (the output needs no latency)");
 			enters = want;	/* asked once, whatever came of it */
+		}
+		kgen = pipeline__kfilter_wanted(pl, &kreq);
+		if (kgen != kgen_applied) {
+			/* A sink's events narrowed or widened (top's screens): the kernel's part too. */
+			live_pd__free(r->pd);
+			r->pd = live_pd__new(r, p);
+	kgen_applied = pipeline__kfilter_wanted(pl, &kreq);
+			kgen_applied = kgen;
+			pipeline__kfilter_applied(pl, now_boot_ns());
 		}
 		pipeline__release(pl, arrived);
 		now = now_mono_ns();

@@ -35,6 +35,8 @@ struct live_pd {
 	struct probe *probe;
 	struct pipeline *pl;
 	const struct filter *filter;
+	struct filter *own;		/* a sink's request's, compiled here */
+	const struct kfilter_req *req;	/* a sink's request: its container, if drilled */
 	struct pushdown pd;
 	struct hashmap *judged;		/* cgroup id -> JUDGED_* */
 	uint64_t out;			/* cgroups left out now */
@@ -56,6 +58,8 @@ static bool judge(void *ctx, uint64_t cgid, const struct scry_container *c)
 	if (c && (c->pending || c->unasked))
 		return false;
 	in = filter__may_match_container(l->filter, c);
+	if (l->req && l->req->drilled)
+		in = in && (l->req->host ? !c : c && !strcmp(c->id, l->req->id));
 	if (!in && l->out >= SCRY_PD_CGROUPS_MAX) {
 		log_warn_once(&l->full_said, "more than %u cgroups cannot match the filter: the "
 			      "others' syscalls are judged in scry", SCRY_PD_CGROUPS_MAX);
@@ -78,22 +82,38 @@ static bool judge(void *ctx, uint64_t cgid, const struct scry_container *c)
 	return true;
 }
 
+/*
+ * The run's FILTER, or a sink's newest request (run_request_kfilter: scry top's screen), which
+ * the live loop applies by making a new one in place of the old.
+ */
 struct live_pd *live_pd__new(struct run *r, struct probe *p)
 {
-	const struct filter *f = pipeline__filter(r->pl);
+	const struct kfilter_req *req;
 	struct live_pd *l;
 	char desc[512];
 	int err;
 
-	if (!f || r->o->no_kernel_filter || r->no_pushdown)
+	if (r->o->no_kernel_filter || r->no_pushdown)
 		return NULL;
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
 	l->probe = p;
 	l->pl = r->pl;
-	l->filter = f;
-	if (filter__pushdown(f, &l->pd) || !l->pd.on)
+	if (pipeline__kfilter_wanted(r->pl, &req)) {
+		l->req = req;
+		l->own = filter__compile(req->text, desc, sizeof(desc));
+		l->filter = l->own;
+		if (!l->own)
+			goto none;
+	} else if (!(l->filter = pipeline__filter(r->pl))) {
+		goto none;
+	}
+	if (filter__pushdown(l->filter, &l->pd))
+		goto none;
+	if (l->req && l->req->drilled)
+		l->pd.on |= SCRY_PD_CGROUP;
+	if (!l->pd.on)
 		goto none;
 	l->judged = hashmap__new(64);
 	if (!l->judged)
@@ -105,14 +125,16 @@ struct live_pd *live_pd__new(struct run *r, struct probe *p)
 		goto none;
 	}
 	pushdown__describe(&l->pd, desc, sizeof(desc));
-	log_debug("filter in the kernel: %s", desc);
+	log_debug("filter in the kernel: %s%s", desc, l->req && l->req->drilled ?
+		  "; one container's" : "");
 	if (l->pd.on & SCRY_PD_CGROUP)
 		pipeline__on_cgroup(r->pl, judge, l);
 	return l;
 none:
-	if (log_is_verbose() && !l->pd.on)
+	if (l->filter && !l->pd.on)
 		log_debug("filter in the kernel: nothing (no part of it is judged by a call, "
 			  "container or process alone)");
+	probe__pushdown(p, NULL);	/* the previous one's, if any, goes */
 	live_pd__free(l);
 	return NULL;
 }
@@ -154,6 +176,7 @@ void live_pd__free(struct live_pd *l)
 	if (!l)
 		return;
 	pipeline__on_cgroup(l->pl, NULL, NULL);
+	filter__free(l->own);
 	hashmap__free(l->judged);
 	pushdown__release(&l->pd);
 	free(l);

@@ -45,7 +45,7 @@ struct run {
 	bool no_acct;		/* live: nothing shows run-queue wait, off-CPU time or faults */
 	unsigned int snaplen;	/* live: -s, for the outputs that show data (0: none) */
 	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
-	bool no_pushdown;	/* live: a sink needs the events FILTER cannot match (top) */
+	bool no_pushdown;	/* live: nothing in the kernel (top -n: FILTER and a screen's differ) */
 	struct live_pd *pd;	/* live: the filter's in-kernel part, or NULL */
 	struct pipeline *pl;
 };

@@ -29,8 +29,11 @@ int cmd_top(struct scry_opts *o)
 		goto out;
 	}
 	err = run__add_sink(&r, &top_ui_ops, t);
-	/* Its screens change filters at run time and read every event: none goes in the kernel. */
-	r.no_pushdown = true;
+	/*
+	 * Its screens ask the kernel for what they show (run_request_kfilter), but -n counts the
+	 * events FILTER matches, which a screen's own filter may leave out: then nothing is.
+	 */
+	r.no_pushdown = o->max_events != 0;
 	/*
 	 * The socket programs are attached for the whole run when the first screen shows network
 	 * figures (the containers screen does): screens change at run time, the programs do not.

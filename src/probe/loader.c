@@ -658,8 +658,21 @@ int probe__set_exit_only(struct probe *p, bool on)
 	return err;
 }
 
+/* Delete every key of a hash map (keys of `ksize` bytes, at most 8). */
+static void map_clear(int fd, size_t ksize)
+{
+	uint64_t key = 0, next = 0;
+
+	(void)ksize;
+	while (!bpf_map_get_next_key(fd, NULL, &next)) {
+		key = next;
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+	}
+}
+
 /*
- * The filter's in-kernel part. pd_on goes last (and off first), so that no program sees it on
+ * The filter's in-kernel part (NULL: none). pd_on goes last (and off first), so that no program sees it on
  * with half-written tables; the sets are made before, and the generation retires every verdict
  * the CPUs cached under the previous ones.
  */
@@ -672,7 +685,11 @@ int probe__pushdown(struct probe *p, const struct pushdown *pd)
 	if (!p->skel->bss || !p->skel->data)
 		return -EOPNOTSUPP;
 	__atomic_store_n(&p->skel->bss->pd_on, 0, __ATOMIC_SEQ_CST);
-	if (!pd->on)
+	/* The previous one's sets go (a program that still sees them only lets more through). */
+	map_clear(bpf_map__fd(p->skel->maps.pd_cgroups), sizeof(uint64_t));
+	map_clear(fd, sizeof(uint32_t));
+	__atomic_add_fetch(&p->skel->data->pd_gen, 1, __ATOMIC_SEQ_CST);
+	if (!pd || !pd->on)
 		return 0;
 	for (i = 0; i < pd->npids && (pd->on & SCRY_PD_PID); i++) {
 		err = bpf_map_update_elem(fd, &pd->pids[i], &one, BPF_ANY);

@@ -24,6 +24,8 @@ struct pipeline {
 	uint64_t records;	/* records decoded */
 	uint64_t malformed;	/* records that failed to decode */
 	int want_enters;	/* run_request_enters: 1, 0, or -1 (none made) */
+	struct kfilter_req kreq;	/* the newest run_request_kfilter */
+	uint32_t kreq_gen;		/* its number; 0: none made */
 	/* Live: the reorder stage and the containers whose names it waits for. */
 	struct reorder *order;
 	struct hashmap *holds;
@@ -108,6 +110,29 @@ void run_request_enters(const struct run_ctx *ctx, bool on)
 	/* A context not made by a pipeline (a test's) has nobody to ask. */
 	if (ctx->owner)
 		ctx->owner->want_enters = on;
+}
+
+_Static_assert(sizeof(((struct kfilter_req *)0)->id) >= CTR_ID_MAX, "a container id fits");
+
+void run_request_kfilter(const struct run_ctx *ctx, const struct kfilter_req *req)
+{
+	struct pipeline *pl = ctx->owner;
+
+	if (!pl || (pl->kreq_gen && !memcmp(&pl->kreq, req, sizeof(*req))))
+		return;
+	pl->kreq = *req;
+	pl->kreq_gen++;
+}
+
+uint32_t pipeline__kfilter_wanted(const struct pipeline *pl, const struct kfilter_req **req)
+{
+	*req = &pl->kreq;
+	return pl->kreq_gen;
+}
+
+void pipeline__kfilter_applied(struct pipeline *pl, uint64_t since)
+{
+	pl->ctx.kfilter_since = since;
 }
 
 int pipeline__enters_wanted(const struct pipeline *pl)

@@ -73,6 +73,24 @@ static enum figure sort_fig(const struct screen *s)
 	return s->v->figures[s->sort_col];
 }
 
+/*
+ * The kernel needs to send only what the screen shows: its filter, in its container if drilled.
+ * Events from before that took hold are left out of the screen's intervals (top_event), so that
+ * going back to a wider screen counts nothing the narrower one had the kernel leave out.
+ */
+static void kfilter_update(struct top *t)
+{
+	const struct screen *s = cur(t);
+	struct kfilter_req req;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.text, sizeof(req.text), "%s", s->filter ? s->filter_text : "");
+	req.drilled = s->drilled;
+	req.host = s->drilled_host;
+	snprintf(req.id, sizeof(req.id), "%s", s->drilled_id);
+	run_request_kfilter(t->run, &req);
+}
+
 static int set_view(struct top *t, const struct view_desc *v)
 {
 	struct intervals *iv = intervals__new(v, REFRESH_NS);
@@ -90,6 +108,7 @@ static int set_view(struct top *t, const struct view_desc *v)
 	cur(t)->sort_col = 0;
 	cur(t)->sel = cur(t)->scroll = 0;
 	cur(t)->has_sel = false;
+	kfilter_update(t);
 	return 0;
 }
 
@@ -109,6 +128,7 @@ static int set_filter(struct top *t, const char *text)
 	run_request_enters(t->run, view_needs_enters(s->v, f));
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
 	t->msg[0] = '\0';
+	kfilter_update(t);
 	return 0;
 }
 
@@ -465,6 +485,7 @@ static bool drill(struct top *t, const char *view)
 	if (set_view(t, view_lookup(view)) || set_filter(t, "")) {
 		t->depth--;
 		run_request_enters(t->run, view_needs_enters(cur(t)->v, cur(t)->filter));
+		kfilter_update(t);
 	}
 	return true;
 }
@@ -583,6 +604,8 @@ static int top_event(void *ctx, const struct scry_event *ev, bool matched)
 {
 	struct top *t = ctx;
 
+	if (ev->ts < t->run->kfilter_since)
+		return 0;	/* the kernel may have left out some of what this screen counts */
 	if (start_intervals(t, ev->ts))
 		return -ENOMEM;
 	if (in_screen(cur(t), ev))

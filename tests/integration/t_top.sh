@@ -7,7 +7,7 @@
 # container once a second; RX/S and TX/S show them exactly on the containers and processes
 # screens, and c opens the connections, of a container (a drill-down) or of everyone.
 . tests/lib/common.sh
-plan 31
+plan 33
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -110,8 +110,23 @@ tmux send-keys -t "$sess" Enter
 wait_for "container: $name (" && ok "Enter drills into the container's processes" ||
 	not_ok "Enter drills into the container's processes"
 wait_for " sh " && ok "its busy shell is listed" || { not_ok "its busy shell is listed"; screen | sed 's/^/#   /'; }
+# The drill-down goes into the kernel: other cgroups' syscalls are left out there (push-down).
+pd_cgroups() { # cgroups scry's programs leave out now
+	bpftool -j map dump name pd_cgroups 2>/dev/null | py "
+import json, sys
+try: print(len(json.load(sys.stdin)))
+except ValueError: print(-1)"
+}
+until_pd() { # until_pd TEST: wait (5 s) until the count passes `[ N TEST ]`
+	i=0
+	until [ "$(pd_cgroups)" "$@" ]; do i=$((i + 1)); [ $i -gt 50 ] && return 1; sleep 0.1; done
+}
+until_pd -gt 0 && ok "drilled in, the kernel leaves the other cgroups' syscalls out ($(pd_cgroups))" ||
+	not_ok "drilled in, the kernel leaves the other cgroups' syscalls out (got $(pd_cgroups))"
 tmux send-keys -t "$sess" BSpace
 wait_for "filter: (none)" && ok "Backspace goes back" || not_ok "Backspace goes back"
+until_pd = 0 && ok "back on every container's screen, the kernel leaves nothing out" ||
+	not_ok "back on every container's screen, the kernel leaves nothing out (got $(pd_cgroups))"
 # h: the selected row alone, its run-queue wait and block latency histograms below it, in 80
 # columns; h again brings the rows back. (The figures are t_sched_wait's and t_blockio's.)
 select_ctr "$name"
