@@ -5,6 +5,10 @@
  * condition of the filter, and userspace judges what arrives, so leaving an event in is always
  * safe; leaving one out is only done on the word of these tables.
  *
+ * sched_switch leaves out the switch records of the tasks left out too (not the work it does for
+ * them: charging their time, their scheduler accounting, flushing the stage): a busy host's other
+ * containers then send the consumer only their lifecycle and state-changing calls.
+ *
  * Cost when an event is left out: the bitmaps are globals (a load each, no helper); the cgroup
  * and process verdict of the task is cached per CPU by (cgroup id, tgid, generation), so a
  * process that keeps calling pays two hash lookups once, then a few loads per call. Userspace
@@ -18,12 +22,13 @@
 #include "emit.bpf.h"
 
 /* Mutable: userspace writes them through the mmapped .bss, pd_on last. */
-volatile __u32 pd_on;			/* enum scry_pd_on; 0: nothing pushed down */
-volatile __u32 pd_gen = 1;		/* cached verdicts of an older generation are stale */
-volatile __u64 pd_keep[SCRY_PD_WORDS];	/* calls that change state: always kept */
-volatile __u64 pd_enter[SCRY_PD_WORDS];	/* park the enter: an event of the call may match */
-volatile __u64 pd_exit_ok[SCRY_PD_WORDS];	/* keep an exit that did not fail */
-volatile __u64 pd_exit_fail[SCRY_PD_WORDS];	/* keep an exit that failed (-4095..-1) */
+/* (__weak: the syscall and scheduler objects share one copy, as scry.bpf.h's) */
+volatile __u32 pd_on __weak;		/* enum scry_pd_on; 0: nothing pushed down */
+volatile __u32 pd_gen __weak = 1;	/* cached verdicts of an older generation are stale */
+volatile __u64 pd_keep[SCRY_PD_WORDS] __weak;	/* calls that change state: always kept */
+volatile __u64 pd_enter[SCRY_PD_WORDS] __weak;	/* park the enter: an event may match */
+volatile __u64 pd_exit_ok[SCRY_PD_WORDS] __weak;	/* keep an exit that did not fail */
+volatile __u64 pd_exit_fail[SCRY_PD_WORDS] __weak;	/* keep one that failed (-4095..-1) */
 
 /* Cgroups no event of which can match (judged by userspace as their containers appear). */
 struct {
@@ -32,7 +37,7 @@ struct {
 	__uint(max_entries, SCRY_PD_CGROUPS_MAX);
 	__type(key, __u64);
 	__type(value, __u8);
-} pd_cgroups SEC(".maps");
+} pd_cgroups SEC(".maps") __weak;
 
 /* The only processes (tgids) whose events can match, with SCRY_PD_PID. */
 struct {
@@ -40,7 +45,7 @@ struct {
 	__uint(max_entries, SCRY_PD_PIDS_MAX);
 	__type(key, __u32);
 	__type(value, __u8);
-} pd_pids SEC(".maps");
+} pd_pids SEC(".maps") __weak;
 
 struct pd_cache {
 	__u64 cgid;
@@ -49,6 +54,10 @@ struct pd_cache {
 	__u32 pass;
 	__u32 __pad;
 };
+/*
+ * Shared by the syscall programs and sched_switch, which never run inside one another on a CPU;
+ * not by the tick, an interrupt that could tear an entry half-written (it reports every task).
+ */
 PERCPU_SLOT(pd_cache, struct pd_cache)
 
 static __always_inline bool pd_bit(volatile __u64 *map, __u32 nr)

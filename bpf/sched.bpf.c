@@ -10,6 +10,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "pushdown.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -194,6 +195,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	/* The verifier drops the branch a kernel without the argument cannot take. */
 	__u32 state = switch_state_arg ? (__u32)ctx[3] : task_state(prev);
 	__u64 delta, ts;
+	__u32 on;
 
 	if (!o || !p || !s)
 		return 0;
@@ -224,8 +226,9 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 			stage_enter(s, p, prev);
 		p->valid = 0;
 	}
-	/* The idle task and scry itself are not reported. */
-	if (prev->pid != 0 && prev->tgid != self_tgid) {
+	/* The idle task and scry itself are not reported, nor a task the filter rules out. */
+	on = pd_on & (SCRY_PD_CGROUP | SCRY_PD_PID);
+	if (prev->pid != 0 && prev->tgid != self_tgid && (!on || pd_task_pass(prev, on))) {
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, ts);
 		r->runtime_ns = delta;
