@@ -82,15 +82,40 @@ void sbuf__oct(struct sbuf *b, uint64_t v);
  * The inline fast paths in front of escape.c and sbuf.c (buf.h): the common case stays in the
  * caller; those files need nothing from here.
  */
-/* Escaped text (escape.c). */
+/*
+ * Escaped text (escape.c). The plain bytes are copied into the buffer as they are checked, a word
+ * at a time; the first that needs escaping hands the rest to escape.c, which writes the string
+ * again from where it starts (the same bytes over those already in place).
+ */
 static inline void obuf__text(struct obuf *o, const char *s, size_t n)
 {
-	size_t run = esc_plain_run((const unsigned char *)s, n, false);
+	size_t run = 0;
 
-	if (run == n)
-		obuf__write(o, s, n);	/* nothing to escape: the common case */
-	else
-		obuf__text_slow(o, s, n, run);
+	if (o->len + n <= sizeof(o->buf)) {
+		run = esc_copy_plain(o->buf + o->len, (const unsigned char *)s, n, false);
+		if (run == n) {
+			o->len += n;	/* nothing to escape: the common case */
+			return;
+		}
+	}
+	obuf__text_slow(o, s, n, run);
+}
+/* A JSON string literal (escape.c): quotes, and the escaped text JSON-encoded. */
+static inline void obuf__json_str(struct obuf *o, const char *s, size_t n)
+{
+	char *d = o->buf + o->len;
+	size_t run = 0;
+
+	if (o->len + n + 2 <= sizeof(o->buf)) {
+		run = esc_copy_plain(d + 1, (const unsigned char *)s, n, true);
+		if (run == n) {
+			d[0] = '"';
+			d[n + 1] = '"';
+			o->len += n + 2;
+			return;
+		}
+	}
+	obuf__json_slow(o, s, n, run);
 }
 static inline void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Numbers as text, written backwards into the end of a caller's buffer: the one place for the
- * digits of obuf (the event stream) and sbuf (field values), which differ only in where the
- * text goes next; and the buffers' writers built on util.h's inline fast paths.
+ * Numbers as text, written backwards: the one place for the digits of obuf (the event stream)
+ * and sbuf (field values). Decimals go straight into the buffer where it has the room (their
+ * length is known first); the rest into the end of a scratch buffer, then copied. And the
+ * buffers' writers built on util.h's inline fast paths.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,37 +18,59 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
+/*
+ * The decimal digits of v, written backwards to end at `end`; returns where they start. Four
+ * digits a step (one division by a constant, then two pairs from the table), the event stream's
+ * numbers being most of its digits.
+ */
+static inline char *fmt_u64_end(char *end, uint64_t v)
 {
-	char *p = buf + FMT_NUM_MAX;
+	char *p = end;
 
-	while (v >= 100) {
-		unsigned int i = (v % 100) * 2;
+	while (v >= 10000) {
+		unsigned int r = v % 10000;
+
+		v /= 10000;
+		p -= 4;
+		memcpy(p, digit_pairs + r / 100 * 2, 2);
+		memcpy(p + 2, digit_pairs + r % 100 * 2, 2);
+	}
+	if (v >= 100) {
+		unsigned int r = v % 100;
 
 		v /= 100;
 		p -= 2;
-		p[0] = digit_pairs[i];
-		p[1] = digit_pairs[i + 1];
+		memcpy(p, digit_pairs + r * 2, 2);
 	}
 	if (v >= 10) {
 		p -= 2;
-		p[0] = digit_pairs[v * 2];
-		p[1] = digit_pairs[v * 2 + 1];
+		memcpy(p, digit_pairs + v * 2, 2);
 	} else {
 		*--p = '0' + v;
 	}
 	return p;
 }
 
-static char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v)
+static char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
 {
-	char *p;
+	return fmt_u64_end(buf + FMT_NUM_MAX, v);
+}
 
-	if (v >= 0)
-		return fmt_u64(buf, v);
-	p = fmt_u64(buf, -(uint64_t)v);
-	*--p = '-';
-	return p;
+/*
+ * How many decimal digits v has: log10 from the bit length (1233 / 4096 ~ log10(2)), one too
+ * few at most, which one comparison corrects. pow10[0] is 0 so that 0 has one digit.
+ */
+static inline unsigned int u64_digits(uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= pow10[t]);
 }
 
 /* Base 8 or 16, after `prefix` ("0" or "0x"). */
@@ -99,14 +122,58 @@ void name(buf_type *b, type v)					\
 	write(b, p, tmp + FMT_NUM_MAX - p);			\
 }
 
-FMT_NUM_PUT(obuf__u64, struct obuf, obuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(obuf__s64, struct obuf, obuf__write, int64_t, fmt_s64)
 FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
 
-FMT_NUM_PUT(sbuf__u64, struct sbuf, sbuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(sbuf__s64, struct sbuf, sbuf__write, int64_t, fmt_s64)
 FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
 FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
+
+/*
+ * The event stream's numbers (several an event) go straight into the output buffer, where they
+ * end: their length first, then the digits backwards, no copy.
+ */
+void obuf__u64(struct obuf *o, uint64_t v)
+{
+	unsigned int n = u64_digits(v);
+
+	obuf__reserve(o, FMT_NUM_MAX);
+	fmt_u64_end(o->buf + o->len + n, v);
+	o->len += n;
+}
+
+void obuf__s64(struct obuf *o, int64_t v)
+{
+	if (v < 0) {
+		obuf__putc(o, '-');
+		obuf__u64(o, -(uint64_t)v);
+		return;
+	}
+	obuf__u64(o, v);
+}
+
+/* Field values' numbers (evt.info has several) likewise, where the buffer has the room. */
+void sbuf__u64(struct sbuf *b, uint64_t v)
+{
+	unsigned int n = u64_digits(v);
+	char tmp[FMT_NUM_MAX];
+
+	if (b->cap - 1 - b->len < n) {
+		sbuf__write(b, fmt_u64(tmp, v), n);	/* grows, or cuts at a fixed buffer's end */
+		return;
+	}
+	fmt_u64_end(b->buf + b->len + n, v);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void sbuf__s64(struct sbuf *b, int64_t v)
+{
+	if (v < 0) {
+		sbuf__putc(b, '-');
+		sbuf__u64(b, -(uint64_t)v);
+		return;
+	}
+	sbuf__u64(b, v);
+}
 
 void obuf__puts(struct obuf *o, const char *s)
 {
