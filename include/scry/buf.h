@@ -196,9 +196,36 @@ static inline void sbuf__init(struct sbuf *b, char *buf, size_t cap)
 /* The buffer's first use (util.h's sbuf__init_mem): made, or an empty one if out of memory. */
 void sbuf__init_mem_slow(struct sbuf *b, struct sbuf_mem *m);
 void sbuf_mem__free(struct sbuf_mem *m);
-void sbuf__write(struct sbuf *b, const char *s, size_t n);
-void sbuf__puts(struct sbuf *b, const char *s);
-void sbuf__putc(struct sbuf *b, char c);
+/* Past the room left: grows, or cuts at a fixed buffer's end (the inline writes below). */
+void sbuf__write_slow(struct sbuf *b, const char *s, size_t n);
+void sbuf__putc_slow(struct sbuf *b, char c);
+/*
+ * The inline writes: the common case (room left) in the caller, where a literal's length is a
+ * constant and its copy a move or two (evt.info is made of these, for every event printed).
+ */
+static inline void sbuf__write(struct sbuf *b, const char *s, size_t n)
+{
+	if (n < b->cap - b->len) {
+		__builtin_memcpy(b->buf + b->len, s, n);
+		b->len += n;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	sbuf__write_slow(b, s, n);
+}
+static inline void sbuf__puts(struct sbuf *b, const char *s)
+{
+	sbuf__write(b, s, strlen(s));
+}
+static inline void sbuf__putc(struct sbuf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->buf[b->len++] = c;
+		b->buf[b->len] = '\0';
+		return;
+	}
+	sbuf__putc_slow(b, c);
+}
 /* NUL-separated strings (argv) joined with `sep`; other bytes as they are. */
 void sbuf__join(struct sbuf *b, const char *s, size_t n, char sep);
 

@@ -101,13 +101,21 @@ static char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v)
 
 void fmt_fixed(char *out, uint64_t v, int width)
 {
-	while (width >= 2) {
-		unsigned int i = (v % 100) * 2;
+	/* four digits a step, as fmt_u64_end: evt.time's nanoseconds are nine of them */
+	while (width >= 4) {
+		unsigned int r = v % 10000;
+
+		v /= 10000;
+		width -= 4;
+		memcpy(out + width, digit_pairs + r / 100 * 2, 2);
+		memcpy(out + width + 2, digit_pairs + r % 100 * 2, 2);
+	}
+	if (width >= 2) {
+		unsigned int r = v % 100;
 
 		v /= 100;
 		width -= 2;
-		out[width] = digit_pairs[i];
-		out[width + 1] = digit_pairs[i + 1];
+		memcpy(out + width, digit_pairs + r * 2, 2);
 	}
 	if (width)
 		out[0] = '0' + v % 10;
