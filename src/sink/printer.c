@@ -408,7 +408,7 @@ void *printer__new(const struct printer_opts *o)
 			int n = snprintf(k->s, sizeof(k->s), ",\"%s\":", field_table[i].name);
 
 			if (n < 0 || (size_t)n >= sizeof(k->s)) {
-				/* a field name is a few words: a longer one is a new field's typo */
+				/* a longer name is a new field's typo */
 				log_err("-j: field name '%s' too long", field_table[i].name);
 				printer_free(pr);
 				return NULL;

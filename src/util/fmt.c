@@ -165,7 +165,7 @@ void sbuf__u64(struct sbuf *b, uint64_t v)
 	char tmp[FMT_NUM_MAX];
 
 	if (b->cap - 1 - b->len < n) {
-		sbuf__write(b, fmt_u64(tmp, v), n);	/* grows, or cuts at a fixed buffer's end */
+		sbuf__write(b, fmt_u64(tmp, v), n);	/* grows, or cuts a fixed buffer */
 		return;
 	}
 	fmt_u64_end(b->buf + b->len + n, v);

@@ -428,13 +428,13 @@ static void every_byte_at_every_place(void **state)
 				esc_text(want, sizeof(want), in, n);
 				in_buf(put_text, &s, out);
 				if (strcmp(out, want))
-					fail_msg("text of byte 0x%02x at %zu of %zu: %s, want %s", c,
-						 at, n, out, want);
+					fail_msg("text of 0x%02x at %zu of %zu: %s, want %s",
+						 c, at, n, out, want);
 				in_buf(put_json_slow, &s, want);
 				in_buf(put_json, &s, out);
 				if (strcmp(out, want))
-					fail_msg("JSON of byte 0x%02x at %zu of %zu: %s, want %s", c,
-						 at, n, out, want);
+					fail_msg("JSON of 0x%02x at %zu of %zu: %s, want %s",
+						 c, at, n, out, want);
 			}
 		}
 	}
