@@ -69,7 +69,78 @@ bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **v
 void fmt_fixed(char *out, uint64_t v, int width);
 /* Text into the buffers (buf.h) beyond their primitives: numbers, C strings, printf. */
 void obuf__puts(struct obuf *o, const char *s);
-void obuf__u64(struct obuf *o, uint64_t v);
+/*
+ * Decimals, inline: the printers write several an event. The one place for their digits (fmt.c's
+ * writers use them too); the table is static here, as esc_plain_tab in buf.h.
+ */
+#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/*
+ * The decimal digits of v, written backwards to end at `end`; returns where they start. Four
+ * digits a step (one division by a constant, then two pairs from the table), the event stream's
+ * numbers being most of its digits.
+ */
+static inline char *fmt_u64_end(char *end, uint64_t v)
+{
+	char *p = end;
+
+	while (v >= 10000) {
+		unsigned int r = v % 10000;
+
+		v /= 10000;
+		p -= 4;
+		memcpy(p, digit_pairs + r / 100 * 2, 2);
+		memcpy(p + 2, digit_pairs + r % 100 * 2, 2);
+	}
+	if (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + r * 2, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + v * 2, 2);
+	} else {
+		*--p = '0' + v;
+	}
+	return p;
+}
+
+/*
+ * How many decimal digits v has: log10 from the bit length (1233 / 4096 ~ log10(2)), one too
+ * few at most, which one comparison corrects. dec_pow10[0] is 0 so that 0 has one digit.
+ */
+static inline unsigned int u64_digits(uint64_t v)
+{
+	static const uint64_t dec_pow10[20] = {
+		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= dec_pow10[t]);
+}
+
+/*
+ * The event stream's numbers (several an event) go straight into the output buffer, where they
+ * end: their length first, then the digits backwards, no copy. Inline: the printers' hot path.
+ */
+static inline void obuf__u64(struct obuf *o, uint64_t v)
+{
+	unsigned int n = u64_digits(v);
+
+	obuf__reserve(o, FMT_NUM_MAX);
+	fmt_u64_end(o->buf + o->len + n, v);
+	o->len += n;
+}
 void obuf__s64(struct obuf *o, int64_t v);
 void obuf__hex(struct obuf *o, uint64_t v);
 void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

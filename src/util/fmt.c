@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Numbers as text, written backwards: the one place for the digits of obuf (the event stream)
- * and sbuf (field values). Decimals go straight into the buffer where it has the room (their
- * length is known first); the rest into the end of a scratch buffer, then copied. And the
- * buffers' writers built on util.h's inline fast paths.
+ * Numbers as text, written backwards, with util.h's inline decimals (fmt_u64_end, obuf__u64):
+ * the digits of obuf (the event stream) and sbuf (field values). Decimals go straight into the
+ * buffer where it has the room (their length is known first); the rest into the end of a
+ * scratch buffer, then copied. And the buffers' writers built on util.h's inline fast paths.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,66 +11,9 @@
 #include "scry/util.h"
 
 /* Each fmt_ writes the text (no NUL) into the end of buf and returns where it starts. */
-#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
-
-static const char digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/*
- * The decimal digits of v, written backwards to end at `end`; returns where they start. Four
- * digits a step (one division by a constant, then two pairs from the table), the event stream's
- * numbers being most of its digits.
- */
-static inline char *fmt_u64_end(char *end, uint64_t v)
-{
-	char *p = end;
-
-	while (v >= 10000) {
-		unsigned int r = v % 10000;
-
-		v /= 10000;
-		p -= 4;
-		memcpy(p, digit_pairs + r / 100 * 2, 2);
-		memcpy(p + 2, digit_pairs + r % 100 * 2, 2);
-	}
-	if (v >= 100) {
-		unsigned int r = v % 100;
-
-		v /= 100;
-		p -= 2;
-		memcpy(p, digit_pairs + r * 2, 2);
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, digit_pairs + v * 2, 2);
-	} else {
-		*--p = '0' + v;
-	}
-	return p;
-}
-
 static char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
 {
 	return fmt_u64_end(buf + FMT_NUM_MAX, v);
-}
-
-/*
- * How many decimal digits v has: log10 from the bit length (1233 / 4096 ~ log10(2)), one too
- * few at most, which one comparison corrects. pow10[0] is 0 so that 0 has one digit.
- */
-static inline unsigned int u64_digits(uint64_t v)
-{
-	static const uint64_t pow10[20] = {
-		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
-	};
-	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
-
-	return t + (v >= pow10[t]);
 }
 
 /* Base 8 or 16, after `prefix` ("0" or "0x"). */
@@ -134,19 +77,6 @@ FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
 
 FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
 FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
-
-/*
- * The event stream's numbers (several an event) go straight into the output buffer, where they
- * end: their length first, then the digits backwards, no copy.
- */
-void obuf__u64(struct obuf *o, uint64_t v)
-{
-	unsigned int n = u64_digits(v);
-
-	obuf__reserve(o, FMT_NUM_MAX);
-	fmt_u64_end(o->buf + o->len + n, v);
-	o->len += n;
-}
 
 void obuf__s64(struct obuf *o, int64_t v)
 {
