@@ -69,7 +69,78 @@ bool hashmap__next(const struct hashmap *m, size_t *pos, uint64_t *key, void **v
 void fmt_fixed(char *out, uint64_t v, int width);
 /* Text into the buffers (buf.h) beyond their primitives: numbers, C strings, printf. */
 void obuf__puts(struct obuf *o, const char *s);
-void obuf__u64(struct obuf *o, uint64_t v);
+/*
+ * Decimals, inline: the printers write several an event. The one place for their digits (fmt.c's
+ * writers use them too); the table is static here, as esc_plain_tab in buf.h.
+ */
+#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/*
+ * The decimal digits of v, written backwards to end at `end`; returns where they start. Four
+ * digits a step (one division by a constant, then two pairs from the table), the event stream's
+ * numbers being most of its digits.
+ */
+static inline char *fmt_u64_end(char *end, uint64_t v)
+{
+	char *p = end;
+
+	while (v >= 10000) {
+		unsigned int r = v % 10000;
+
+		v /= 10000;
+		p -= 4;
+		memcpy(p, digit_pairs + r / 100 * 2, 2);
+		memcpy(p + 2, digit_pairs + r % 100 * 2, 2);
+	}
+	if (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + r * 2, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + v * 2, 2);
+	} else {
+		*--p = '0' + v;
+	}
+	return p;
+}
+
+/*
+ * How many decimal digits v has: log10 from the bit length (1233 / 4096 ~ log10(2)), one too
+ * few at most, which one comparison corrects. dec_pow10[0] is 0 so that 0 has one digit.
+ */
+static inline unsigned int u64_digits(uint64_t v)
+{
+	static const uint64_t dec_pow10[20] = {
+		0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+		10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= dec_pow10[t]);
+}
+
+/*
+ * The event stream's numbers (several an event) go straight into the output buffer, where they
+ * end: their length first, then the digits backwards, no copy. Inline: the printers' hot path.
+ */
+static inline void obuf__u64(struct obuf *o, uint64_t v)
+{
+	unsigned int n = u64_digits(v);
+
+	obuf__reserve(o, FMT_NUM_MAX);
+	fmt_u64_end(o->buf + o->len + n, v);
+	o->len += n;
+}
 void obuf__s64(struct obuf *o, int64_t v);
 void obuf__hex(struct obuf *o, uint64_t v);
 void obuf__printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -82,15 +153,40 @@ void sbuf__oct(struct sbuf *b, uint64_t v);
  * The inline fast paths in front of escape.c and sbuf.c (buf.h): the common case stays in the
  * caller; those files need nothing from here.
  */
-/* Escaped text (escape.c). */
+/*
+ * Escaped text (escape.c). The plain bytes are copied into the buffer as they are checked, a word
+ * at a time; the first that needs escaping hands the rest to escape.c, which writes the string
+ * again from where it starts (the same bytes over those already in place).
+ */
 static inline void obuf__text(struct obuf *o, const char *s, size_t n)
 {
-	size_t run = esc_plain_run((const unsigned char *)s, n, false);
+	size_t run = 0;
 
-	if (run == n)
-		obuf__write(o, s, n);	/* nothing to escape: the common case */
-	else
-		obuf__text_slow(o, s, n, run);
+	if (o->len + n <= sizeof(o->buf)) {
+		run = esc_copy_plain(o->buf + o->len, (const unsigned char *)s, n, false);
+		if (run == n) {
+			o->len += n;	/* nothing to escape: the common case */
+			return;
+		}
+	}
+	obuf__text_slow(o, s, n, run);
+}
+/* A JSON string literal (escape.c): quotes, and the escaped text JSON-encoded. */
+static inline void obuf__json_str(struct obuf *o, const char *s, size_t n)
+{
+	char *d = o->buf + o->len;
+	size_t run = 0;
+
+	if (o->len + n + 2 <= sizeof(o->buf)) {
+		run = esc_copy_plain(d + 1, (const unsigned char *)s, n, true);
+		if (run == n) {
+			d[0] = '"';
+			d[n + 1] = '"';
+			o->len += n + 2;
+			return;
+		}
+	}
+	obuf__json_slow(o, s, n, run);
 }
 static inline void sbuf__init_mem(struct sbuf *b, struct sbuf_mem *m)
 {

@@ -44,7 +44,11 @@ static bool get_time(const struct scry_event *ev, struct field_val *v, struct sb
 {
 	char out[TIME_STR_MAX];
 
-	sbuf__write(b, out, fmt_wall(out, clock__wall(ev->ts), TIME_HMS_NS));
+	/* every printed event has one: formatted in place where the buffer has the room */
+	if (b->cap - b->len > TIME_STR_MAX)
+		b->len += fmt_wall(b->buf + b->len, clock__wall(ev->ts), TIME_HMS_NS);
+	else
+		sbuf__write(b, out, fmt_wall(out, clock__wall(ev->ts), TIME_HMS_NS));
 	return str_val(v, b->buf, b->len);
 }
 

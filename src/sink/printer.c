@@ -26,6 +26,16 @@ struct seg {
 	size_t len;
 };
 
+/*
+ * A -j member's key, made once: ",\"evt.num\":", the comma skipped before the first member. The
+ * room past it lets every key leave in one copy of a fixed size (JSON_KEY_COPY), inlined.
+ */
+#define JSON_KEY_COPY 32
+struct json_key {
+	char s[JSON_KEY_COPY + 1];
+	uint8_t len;
+};
+
 struct printer {
 	struct obuf out;
 	bool json;
@@ -36,15 +46,14 @@ struct printer {
 	const struct field_desc *ftime;
 	const struct field_desc *cname, *cid;	/* -pc columns */
 	const struct field_desc *json_fields[128];
-	char json_keys[128][40];	/* "\"evt.num\":" once, not escaped per event */
-	uint8_t json_key_len[128];
+	struct json_key json_keys[128];
 	size_t njson;
 	struct seg segs[MAX_SEGS];
 	size_t nsegs;
 	struct sbuf_mem scratch;	/* field values, whole: as the filter sees them */
 };
 
-static void put_val(struct obuf *o, const struct field_val *v, bool json)
+static void put_val(struct obuf *o, const struct field_val *v)
 {
 	switch (v->type) {
 	case FT_U64:
@@ -54,10 +63,7 @@ static void put_val(struct obuf *o, const struct field_val *v, bool json)
 		obuf__s64(o, v->s);
 		break;
 	default:
-		if (json)
-			obuf__json_str(o, v->str, v->len);
-		else
-			obuf__text(o, v->str, v->len);
+		obuf__text(o, v->str, v->len);
 	}
 }
 
@@ -69,7 +75,7 @@ static void put_field(struct printer *pr, const struct field_desc *f,
 
 	sbuf__init_mem(&b, &pr->scratch);
 	if (f && f->get(ev, &v, &b))
-		put_val(&pr->out, &v, false);
+		put_val(&pr->out, &v);
 	else
 		obuf__puts(&pr->out, missing);
 }
@@ -197,26 +203,43 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	obuf__putc(o, '\n');
 }
 
+static inline void put_key(struct obuf *o, const struct json_key *k, size_t skip)
+{
+	if (o->len + JSON_KEY_COPY <= sizeof(o->buf)) {
+		__builtin_memcpy(o->buf + o->len, k->s + skip, JSON_KEY_COPY);
+		o->len += k->len - skip;
+		return;
+	}
+	obuf__write(o, k->s + skip, k->len - skip);
+}
+
+/*
+ * One object: a key and a value for each -j field that applies to the event. The value is the
+ * one the filter sees (the field's getter); numbers and strings go straight into the output.
+ */
 static void print_json(struct printer *pr, const struct scry_event *ev)
 {
 	struct obuf *o = &pr->out;
-	bool first = true;
-	size_t i;
+	size_t i, skip = 1;	/* the first member's key has no comma */
+	struct sbuf b;
 
 	obuf__putc(o, '{');
+	sbuf__init_mem(&b, &pr->scratch);
 	for (i = 0; i < pr->njson; i++) {
-		const struct field_desc *f = pr->json_fields[i];
 		struct field_val v;
-		struct sbuf b;
 
-		sbuf__init_mem(&b, &pr->scratch);
-		if (!f->get(ev, &v, &b))
+		b.len = 0;	/* each getter starts from an empty value */
+		b.buf[0] = '\0';
+		if (!pr->json_fields[i]->get(ev, &v, &b))
 			continue;
-		if (!first)
-			obuf__putc(o, ',');
-		first = false;
-		obuf__write(o, pr->json_keys[i], pr->json_key_len[i]);
-		put_val(o, &v, true);
+		put_key(o, &pr->json_keys[i], skip);
+		skip = 0;
+		if (v.type == FT_U64)
+			obuf__u64(o, v.u);
+		else if (v.type == FT_S64)
+			obuf__s64(o, v.s);
+		else
+			obuf__json_str(o, v.str, v.len);
 	}
 	obuf__write(o, "}\n", 2);
 }
@@ -381,10 +404,16 @@ void *printer__new(const struct printer_opts *o)
 		uint32_t fl = field_table[i].flags;
 
 		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER))) {
-			int n = snprintf(pr->json_keys[pr->njson], sizeof(pr->json_keys[0]), "\"%s\":",
-					 field_table[i].name);
+			struct json_key *k = &pr->json_keys[pr->njson];
+			int n = snprintf(k->s, sizeof(k->s), ",\"%s\":", field_table[i].name);
 
-			pr->json_key_len[pr->njson] = n;
+			if (n < 0 || (size_t)n >= sizeof(k->s)) {
+				/* a longer name is a new field's typo */
+				log_err("-j: field name '%s' too long", field_table[i].name);
+				printer_free(pr);
+				return NULL;
+			}
+			k->len = n;
 			pr->json_fields[pr->njson++] = &field_table[i];
 		}
 	}

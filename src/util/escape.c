@@ -131,7 +131,7 @@ obuf__escape(struct obuf *o, const unsigned char *s, size_t n, size_t i, bool js
 	char step[ESC_STEP_MAX];
 	size_t run, used, k, j;
 
-	obuf__write(o, s, i);	/* the plain run the caller found (JSON: none) */
+	obuf__write(o, s, i);	/* the plain run the caller found */
 	while (i < n) {
 		run = esc_plain_run(s + i, n - i, json);
 		if (run) {
@@ -161,10 +161,10 @@ void obuf__text_slow(struct obuf *o, const char *in, size_t n, size_t i)
 	obuf__escape(o, (const unsigned char *)in, n, i, false);
 }
 
-void obuf__json_str(struct obuf *o, const char *in, size_t n)
+void obuf__json_slow(struct obuf *o, const char *in, size_t n, size_t i)
 {
 	obuf__putc(o, '"');
-	obuf__escape(o, (const unsigned char *)in, n, 0, true);
+	obuf__escape(o, (const unsigned char *)in, n, i, true);
 	obuf__putc(o, '"');
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Numbers as text, written backwards into the end of a caller's buffer: the one place for the
- * digits of obuf (the event stream) and sbuf (field values), which differ only in where the
- * text goes next; and the buffers' writers built on util.h's inline fast paths.
+ * Numbers as text, written backwards, with util.h's inline decimals (fmt_u64_end, obuf__u64):
+ * the digits of obuf (the event stream) and sbuf (field values). Decimals go straight into the
+ * buffer where it has the room (their length is known first); the rest into the end of a
+ * scratch buffer, then copied. And the buffers' writers built on util.h's inline fast paths.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,44 +11,9 @@
 #include "scry/util.h"
 
 /* Each fmt_ writes the text (no NUL) into the end of buf and returns where it starts. */
-#define FMT_NUM_MAX 24	/* "-9223372036854775808", "0x" and 16 digits, "0" and 22 digits */
-
-static const char digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
 static char *fmt_u64(char buf[FMT_NUM_MAX], uint64_t v)
 {
-	char *p = buf + FMT_NUM_MAX;
-
-	while (v >= 100) {
-		unsigned int i = (v % 100) * 2;
-
-		v /= 100;
-		p -= 2;
-		p[0] = digit_pairs[i];
-		p[1] = digit_pairs[i + 1];
-	}
-	if (v >= 10) {
-		p -= 2;
-		p[0] = digit_pairs[v * 2];
-		p[1] = digit_pairs[v * 2 + 1];
-	} else {
-		*--p = '0' + v;
-	}
-	return p;
-}
-
-static char *fmt_s64(char buf[FMT_NUM_MAX], int64_t v)
-{
-	char *p;
-
-	if (v >= 0)
-		return fmt_u64(buf, v);
-	p = fmt_u64(buf, -(uint64_t)v);
-	*--p = '-';
-	return p;
+	return fmt_u64_end(buf + FMT_NUM_MAX, v);
 }
 
 /* Base 8 or 16, after `prefix` ("0" or "0x"). */
@@ -78,13 +44,21 @@ static char *fmt_oct(char buf[FMT_NUM_MAX], uint64_t v)
 
 void fmt_fixed(char *out, uint64_t v, int width)
 {
-	while (width >= 2) {
-		unsigned int i = (v % 100) * 2;
+	/* four digits a step, as fmt_u64_end: evt.time's nanoseconds are nine of them */
+	while (width >= 4) {
+		unsigned int r = v % 10000;
+
+		v /= 10000;
+		width -= 4;
+		memcpy(out + width, digit_pairs + r / 100 * 2, 2);
+		memcpy(out + width + 2, digit_pairs + r % 100 * 2, 2);
+	}
+	if (width >= 2) {
+		unsigned int r = v % 100;
 
 		v /= 100;
 		width -= 2;
-		out[width] = digit_pairs[i];
-		out[width + 1] = digit_pairs[i + 1];
+		memcpy(out + width, digit_pairs + r * 2, 2);
 	}
 	if (width)
 		out[0] = '0' + v % 10;
@@ -99,14 +73,45 @@ void name(buf_type *b, type v)					\
 	write(b, p, tmp + FMT_NUM_MAX - p);			\
 }
 
-FMT_NUM_PUT(obuf__u64, struct obuf, obuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(obuf__s64, struct obuf, obuf__write, int64_t, fmt_s64)
 FMT_NUM_PUT(obuf__hex, struct obuf, obuf__write, uint64_t, fmt_hex)
 
-FMT_NUM_PUT(sbuf__u64, struct sbuf, sbuf__write, uint64_t, fmt_u64)
-FMT_NUM_PUT(sbuf__s64, struct sbuf, sbuf__write, int64_t, fmt_s64)
 FMT_NUM_PUT(sbuf__hex, struct sbuf, sbuf__write, uint64_t, fmt_hex)
 FMT_NUM_PUT(sbuf__oct, struct sbuf, sbuf__write, uint64_t, fmt_oct)
+
+void obuf__s64(struct obuf *o, int64_t v)
+{
+	if (v < 0) {
+		obuf__putc(o, '-');
+		obuf__u64(o, -(uint64_t)v);
+		return;
+	}
+	obuf__u64(o, v);
+}
+
+/* Field values' numbers (evt.info has several) likewise, where the buffer has the room. */
+void sbuf__u64(struct sbuf *b, uint64_t v)
+{
+	unsigned int n = u64_digits(v);
+	char tmp[FMT_NUM_MAX];
+
+	if (b->cap - 1 - b->len < n) {
+		sbuf__write(b, fmt_u64(tmp, v), n);	/* grows, or cuts a fixed buffer */
+		return;
+	}
+	fmt_u64_end(b->buf + b->len + n, v);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void sbuf__s64(struct sbuf *b, int64_t v)
+{
+	if (v < 0) {
+		sbuf__putc(b, '-');
+		sbuf__u64(b, -(uint64_t)v);
+		return;
+	}
+	sbuf__u64(b, v);
+}
 
 void obuf__puts(struct obuf *o, const char *s)
 {

@@ -50,7 +50,7 @@ void sbuf_mem__free(struct sbuf_mem *m)
 	m->cap = 0;
 }
 
-void sbuf__write(struct sbuf *b, const char *s, size_t n)
+void sbuf__write_slow(struct sbuf *b, const char *s, size_t n)
 {
 	size_t room = b->cap - 1 - b->len;
 
@@ -63,12 +63,7 @@ void sbuf__write(struct sbuf *b, const char *s, size_t n)
 	b->buf[b->len] = '\0';
 }
 
-void sbuf__puts(struct sbuf *b, const char *s)
-{
-	sbuf__write(b, s, strlen(s));
-}
-
-void sbuf__putc(struct sbuf *b, char c)
+void sbuf__putc_slow(struct sbuf *b, char c)
 {
 	if (b->len + 1 < b->cap || sbuf_grow(b, b->len + 2)) {
 		b->buf[b->len++] = c;

@@ -388,6 +388,85 @@ static void obuf_text_is_esc_text(void **state)
 	}
 }
 
+/* What a writer leaves in the buffer, read in place (nothing reaches the fd below 64 KiB). */
+static size_t in_buf(void (*fn)(struct obuf *, const void *), const void *arg, char *out)
+{
+	obuf__init(&o, -1);
+	fn(&o, arg);
+	assert_false(o.broken);
+	memcpy(out, o.buf, o.len);
+	out[o.len] = '\0';
+	return o.len;
+}
+
+static void put_json_slow(struct obuf *b, const void *arg)
+{
+	const struct str *s = arg;
+
+	obuf__json_slow(b, s->s, s->n, 0);
+}
+
+/*
+ * The inline fast paths check and copy whole words (the last one overlapping, below 8 bytes two
+ * overlapping halves): every byte at every place of every length up to three words comes out as
+ * escape.c's byte-by-byte escaping has it.
+ */
+static void every_byte_at_every_place(void **state)
+{
+	char in[24], out[256], want[256];
+	size_t n, at;
+	int c;
+
+	for (n = 0; n <= sizeof(in); n++) {
+		for (at = 0; at < (n ? n : 1); at++) {
+			for (c = 0; c < 256; c++) {
+				struct str s = { in, n };
+
+				memset(in, 'p', sizeof(in));
+				if (n)
+					in[at] = c;
+				esc_text(want, sizeof(want), in, n);
+				in_buf(put_text, &s, out);
+				if (strcmp(out, want))
+					fail_msg("text of 0x%02x at %zu of %zu: %s, want %s",
+						 c, at, n, out, want);
+				in_buf(put_json_slow, &s, want);
+				in_buf(put_json, &s, out);
+				if (strcmp(out, want))
+					fail_msg("JSON of 0x%02x at %zu of %zu: %s, want %s",
+						 c, at, n, out, want);
+			}
+		}
+	}
+}
+
+static void put_at_end(struct obuf *b, const void *arg)
+{
+	const size_t *fill = arg;
+	static char x[sizeof(b->buf)];
+
+	memset(x, 'x', sizeof(x));
+	obuf__write(b, x, *fill);
+	obuf__json_str(b, "abcdefghij\"k", 12);
+	obuf__text(b, "lmnopqrstu\\v", 12);
+	obuf__json_str(b, "wxyz", 4);
+	obuf__text(b, "0123", 4);
+}
+
+/* Strings that meet the end of the buffer: whole, across the write that makes room. */
+static void strings_at_the_buffers_end(void **state)
+{
+	static char out[sizeof(o.buf) + 256];
+	const char *want = "\"abcdefghij\\\"k\"lmnopqrstu\\\\v\"wxyz\"0123";
+	size_t fill, n;
+
+	for (fill = sizeof(o.buf) - 40; fill <= sizeof(o.buf); fill++) {
+		n = capture(put_at_end, &fill, out, sizeof(out));
+		assert_int_equal(n, fill + strlen(want));
+		assert_string_equal(out + fill, want);
+	}
+}
+
 /* A table cell: cut and padded by columns, escapes counted as what they show. */
 static void cells(void **state)
 {
@@ -422,6 +501,57 @@ static void numbers(void **state)
 	assert_string_equal(out, "0 18446744073709551615 -9223372036854775808 1000000 0xdeadbeef");
 	fmt_fixed(fixed, 42, 9);
 	assert_memory_equal(fixed, "000000042", 9);
+}
+
+static void put_edges(struct obuf *b, const void *arg)
+{
+	uint64_t p = 1;
+	int i;
+
+	for (i = 0; i < 20; i++, p *= 10) {
+		obuf__u64(b, p - 1);
+		obuf__putc(b, ' ');
+		obuf__u64(b, p);
+		obuf__putc(b, ' ');
+		obuf__u64(b, p + 1);
+		obuf__putc(b, ' ');
+		obuf__s64(b, -(int64_t)(p / 2) - 1);
+		obuf__putc(b, ' ');
+	}
+}
+
+/* Every length a number has, at its edges (the digit count comes first, then the digits). */
+static void number_lengths(void **state)
+{
+	char out[2048], want[2048];
+	uint64_t p = 1;
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 20; i++, p *= 10)
+		n += snprintf(want + n, sizeof(want) - n, "%llu %llu %llu %lld ",
+			      (unsigned long long)(p - 1), (unsigned long long)p,
+			      (unsigned long long)(p + 1), -(long long)(p / 2) - 1);
+	in_buf(put_edges, NULL, out);
+	assert_string_equal(out, want);
+}
+
+/* A fixed sbuf cuts a number at its end, as any other text. */
+static void sbuf_number_cut(void **state)
+{
+	char mem[5];
+	struct sbuf b;
+
+	sbuf__init(&b, mem, sizeof(mem));
+	sbuf__putc(&b, 'x');
+	sbuf__u64(&b, 123456);
+	assert_string_equal(mem, "x123");
+	sbuf__init(&b, mem, sizeof(mem));
+	sbuf__s64(&b, -98765);
+	assert_string_equal(mem, "-987");
+	sbuf__init(&b, mem, sizeof(mem));
+	sbuf__u64(&b, 1234);
+	assert_string_equal(mem, "1234");
 }
 
 /* sbuf's numbers are obuf's (fmt.c), at the widest values each format has. */
@@ -476,9 +606,13 @@ int main(void)
 		cmocka_unit_test(obuf_text_is_esc_text),
 		cmocka_unit_test(strict_json_checker),
 		cmocka_unit_test(json_is_the_escaped_text),
+		cmocka_unit_test(every_byte_at_every_place),
+		cmocka_unit_test(strings_at_the_buffers_end),
 		cmocka_unit_test(cells),
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(number_lengths),
 		cmocka_unit_test(sbuf_numbers),
+		cmocka_unit_test(sbuf_number_cut),
 		cmocka_unit_test(larger_than_buffer),
 	};
 
