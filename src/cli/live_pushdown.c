@@ -54,9 +54,12 @@ static bool judge(void *ctx, uint64_t cgid, const struct scry_container *c)
 
 	if (v || !cgid)
 		return true;
-	/* Its runtime has not answered yet: its name may still change. Judged at a later record. */
-	if (c && (c->pending || c->unasked))
-		return false;
+	/*
+	 * Only a name from the runtime is final: until its runtime answers (or if it never does,
+	 * when the name stays the short id), the cgroup's events go to scry, which judges them.
+	 */
+	if (c && !c->resolved)
+		return !c->pending && !c->unasked;	/* no answer will come: no need to ask again */
 	in = filter__may_match_container(l->filter, c);
 	if (l->req && l->req->drilled)
 		in = in && (l->req->host ? !c : c && !strcmp(c->id, l->req->id));

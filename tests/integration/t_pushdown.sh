@@ -19,14 +19,17 @@ chmod 777 "$t"
 mkfifo "$t/goA" "$t/goH"
 D="$DOCKER"
 $D run -d --name pdN --network none "$IMAGE" sh -c \
-	'while true; do /h/getppid_loop 1000 >/dev/null; sleep 0.1; done' >/dev/null &&
+	'while true; do /h/getppid_loop 1000 >/dev/null; sleep 0.5; done' >/dev/null &&
 $D run -d --name pdA --network none -v "$t:/t" "$IMAGE" sh -c \
 	'mkdir -p /tmp/w && read x < /t/goA && exec /h/fd_ops /tmp/w' >/dev/null ||
 	{ not_ok "containers start"; finish; }
+# pdB is made now and started once every run traces: its processes and cgroup are new to them.
+BID=$($D create --name pdB --network none "$IMAGE" sh -c 'mkdir -p /tmp/w && exec /h/fd_ops /tmp/w' |
+      cut -c1-12)
 sh -c "read x < '$t/goH' && exec '$HELPERS/fd_ops' '$TMP/wH'" >"$TMP/hout" 2>&1 &
 HPID=$!
 
-FMT='%evt.type %evt.dir %proc.pid %thread.tid %container.name %fd.num %fd.name %evt.rawres'
+FMT='%evt.type %evt.dir %proc.pid %thread.tid %container.id %fd.num %fd.name %evt.rawres'
 # name|filter|what -v says of its kernel part
 cat >"$TMP/filters" <<EOF
 ctr|container.name=pdB|cgroups: each judged
@@ -57,15 +60,14 @@ while IFS='|' read -r n f said; do
 	go "u_$n" -p "$FMT" --no-kernel-filter "$f"
 done <"$TMP/filters"
 go all -w "$TMP/all.scry"
-go wctr -w "$TMP/wctr.scry" container.name=pdB
-go vk -c topprocs_syscalls --interval 0 --top 1000 -j container.name=pdB
-go vu -c topprocs_syscalls --interval 0 --top 1000 -j --no-kernel-filter container.name=pdB
+go wctr -w "$TMP/wctr.scry" container.id=$BID
+go vk -c topprocs_syscalls --interval 0 --top 1000 -j container.id=$BID
+go vu -c topprocs_syscalls --interval 0 --top 1000 -j --no-kernel-filter container.id=$BID
 check "every run starts ($started)" [ "$started" = yes ]
 
 # The workload, inside every run's window (once their start, 17 at once, has settled).
 sleep 1
-$D run --name pdB --network none "$IMAGE" sh -c 'mkdir -p /tmp/w && exec /h/fd_ops /tmp/w' \
-	>"$TMP/bout" 2>&1
+$D start -a pdB >"$TMP/bout" 2>&1
 brc=$?
 echo go >"$t/goA"
 echo go >"$t/goH"
@@ -110,9 +112,9 @@ check "pdB, started after scry, was never left out" \
 	sh -c "! grep -q '(pdB) cannot match' '$TMP/k_ctr.err'"
 
 # -w with a filter: the push-down's capture replays to the same events.
-"$SCRY" -r "$TMP/wctr.scry" -p "$FMT" container.name=pdB 2>"$TMP/rw.err" | grep -v '^blockio ' |
+"$SCRY" -r "$TMP/wctr.scry" -p "$FMT" container.id=$BID 2>"$TMP/rw.err" | grep -v '^blockio ' |
 	sort >"$TMP/rw.sorted"
-check "-w container.name=pdB (pushed down) replays to the live run's events" \
+check "-w container.id=$BID (pdB, pushed down) replays to the live run's events" \
 	cmp -s "$TMP/rw.sorted" "$TMP/k_ctr.out.sorted"
 
 # A view: the same rows and counts (rates aside: the runs' lengths differ).
@@ -126,6 +128,6 @@ print(len(rows), sum(r['syscalls'] for r in t['rows']), '|'.join(rows))
 " "$1"
 }
 vk=$(rows "$TMP/vk.out") vu=$(rows "$TMP/vu.out")
-checkall "-c topprocs_syscalls container.name=pdB: the same rows and counts (${vk%% |*}) with push-down as without (${vu%% |*})" \
+checkall "-c topprocs_syscalls container.id=$BID: the same rows and counts (${vk%% |*}) with push-down as without (${vu%% |*})" \
 	'[ -n "$vk" ] && [ "${vk%% *}" -gt 0 ] && [ "$vk" = "$vu" ]'
 finish
