@@ -30,6 +30,8 @@ struct probe {
 	struct ring_buffer *rb;
 	struct probe_consumer to;
 	uint64_t bad_batches;
+	uint64_t drained;	/* records left in the stages at the end: the BPF side counts a
+				 * staged record when its batch leaves (stage_flush) */
 	struct bpf_link **tick_links;
 	int *tick_fds;
 	int ncpus;
@@ -575,6 +577,7 @@ int probe__drain(struct probe *p)
 	for (cpu = 0; cpu < n && !rc; cpu++) {
 		if (!st[cpu].b.count)
 			continue;
+		p->drained += st[cpu].b.count;
 		/* A stage that never went out has no tag yet: it is a batch all the same. */
 		st[cpu].b.tag = SCRY_BATCH_TAG;
 		if (st[cpu].b.size > sizeof(st[cpu].buf)) {
@@ -710,6 +713,7 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 			out->count_full += vals[cpu].count_full;
 		}
 	}
+	out->seen += p->drained;
 	free(vals);
 	return 0;
 }
