@@ -30,8 +30,6 @@ struct probe {
 	struct ring_buffer *rb;
 	struct probe_consumer to;
 	uint64_t bad_batches;
-	uint64_t drained;	/* records left in the stages at the end: the BPF side counts a
-				 * staged record when its batch leaves (stage_flush) */
 	struct bpf_link **tick_links;
 	int *tick_fds;
 	int ncpus;
@@ -577,7 +575,6 @@ int probe__drain(struct probe *p)
 	for (cpu = 0; cpu < n && !rc; cpu++) {
 		if (!st[cpu].b.count)
 			continue;
-		p->drained += st[cpu].b.count;
 		/* A stage that never went out has no tag yet: it is a batch all the same. */
 		st[cpu].b.tag = SCRY_BATCH_TAG;
 		if (st[cpu].b.size > sizeof(st[cpu].buf)) {
@@ -689,10 +686,37 @@ void probe__free(struct probe *p)
 	free(p);
 }
 
+/*
+ * Records waiting in the CPUs' stages now. The BPF side counts a staged record as seen when its
+ * batch leaves (stage_flush), once per batch rather than once per record on the hot path; what
+ * a stage holds is counted here, so `seen` means what it did: every record made so far, at
+ * the end (after probe__detach) exactly, whether or not probe__drain delivered them.
+ */
+static int staged_records(struct probe *p, uint64_t *out)
+{
+	int n = libbpf_num_possible_cpus(), cpu, err = 0;
+	struct scry_stage *st;
+	uint32_t zero = 0;
+
+	*out = 0;
+	if (n <= 0)
+		return -EINVAL;
+	st = calloc(n, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stage), &zero, st))
+		err = -errno;
+	for (cpu = 0; cpu < n && !err; cpu++)
+		*out += st[cpu].b.count;
+	free(st);
+	return err;
+}
+
 int probe__stats(struct probe *p, struct probe_stats *out)
 {
-	int n = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu;
+	int n = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu, err;
 	struct scry_cpu_stats *vals;
+	uint64_t staged;
 	uint32_t slot;
 
 	memset(out, 0, sizeof(*out));
@@ -713,9 +737,11 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 			out->count_full += vals[cpu].count_full;
 		}
 	}
-	out->seen += p->drained;
 	free(vals);
-	return 0;
+	err = staged_records(p, &staged);
+	if (!err)
+		out->seen += staged;
+	return err;
 }
 
 /* Keys per batch lookup: a tick's read is one or a few system calls. */
