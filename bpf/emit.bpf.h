@@ -64,8 +64,7 @@ static __always_inline __u64 wakeup_flags(struct scry_cpu_stats *st)
  * Staged records are counted here, a batch at a time, in the slot of the context that flushes:
  * one stats update per batch instead of one per record keeps the hot path to the stage's own
  * cache lines. Exact all the same: only the context holding the stage flushes it (the tick keeps
- * off a busy stage), and what is still staged when scry stops is counted by the drain
- * (probe__drain).
+ * off a busy stage), and userspace counts what the stages still hold (probe__stats).
  */
 static __always_inline void stage_flush(struct scry_stage *s, __u32 slot)
 {
