@@ -59,7 +59,13 @@ static __always_inline __u64 wakeup_flags(struct scry_cpu_stats *st)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
-/* Move the staged records into the ring as one batch; a full ring loses (and counts) them all. */
+/*
+ * Move the staged records into the ring as one batch; a full ring loses (and counts) them all.
+ * Staged records are counted here, a batch at a time, in the slot of the context that flushes:
+ * one stats update per batch instead of one per record keeps the hot path to the stage's own
+ * cache lines. Exact all the same: only the context holding the stage flushes it (the tick keeps
+ * off a busy stage), and userspace counts what the stages still hold (probe__stats).
+ */
 static __always_inline void stage_flush(struct scry_stage *s, __u32 slot)
 {
 	struct scry_cpu_stats *st = stats_slot(slot);
@@ -70,6 +76,8 @@ static __always_inline void stage_flush(struct scry_stage *s, __u32 slot)
 	if (size > SCRY_STAGE_BYTES + SCRY_STAGE_REC_MAX)
 		size = SCRY_STAGE_BYTES + SCRY_STAGE_REC_MAX;
 	s->b.tag = SCRY_BATCH_TAG;
+	if (st)
+		st->seen += s->b.count;
 	if (bpf_ringbuf_output(&rb, &s->b, sizeof(s->b) + size, wakeup_flags(st)) && st)
 		st->dropped += s->b.count;
 	s->b.size = 0;
@@ -77,28 +85,35 @@ static __always_inline void stage_flush(struct scry_stage *s, __u32 slot)
 }
 
 /*
- * Room for a record of `size` bytes (a constant at every call site) in the stage, flushing first
- * if it is full. The caller fills it and calls stage_commit().
+ * Room for a record of `size` bytes (a constant at every call site) in a stage the caller holds
+ * busy, flushing first if it is full. The caller fills it and calls stage_put().
  */
-static __always_inline void *stage_reserve(struct scry_stage *s, __u32 size, __u32 slot)
+static __always_inline void *stage_room(struct scry_stage *s, __u32 size, __u32 slot)
 {
 	__u32 off;
 
-	stage_busy(s, 1);
 	if (s->b.size > SCRY_STAGE_BYTES - size)
 		stage_flush(s, slot);
 	off = s->b.size & (SCRY_STAGE_BYTES - 1);	/* already < STAGE_BYTES: proof for the verifier */
 	return s->buf + off;
 }
 
-static __always_inline void stage_commit(struct scry_stage *s, __u32 size, __u32 slot)
+static __always_inline void stage_put(struct scry_stage *s, __u32 size)
 {
-	struct scry_cpu_stats *st = stats_slot(slot);
-
 	s->b.size += size;
 	s->b.count++;
-	if (st)
-		st->seen++;
+}
+
+/* stage_room()/stage_put() for a caller that does not hold the stage: busy around the record. */
+static __always_inline void *stage_reserve(struct scry_stage *s, __u32 size, __u32 slot)
+{
+	stage_busy(s, 1);
+	return stage_room(s, size, slot);
+}
+
+static __always_inline void stage_commit(struct scry_stage *s, __u32 size)
+{
+	stage_put(s, size);
 	stage_busy(s, 0);
 }
 
@@ -152,16 +167,20 @@ static __always_inline __u32 rec_nr(__u32 nr, bool compat)
 }
 
 /* Stage the enter parked in `p` as a record of its own, about task `t`, and clear the slot. */
+/* The stage stays busy after it if the caller held it so (an exit goes on to stage its record). */
 static __always_inline void stage_enter_as(struct scry_stage *s, struct pending_enter *p,
 					   struct task_struct *t, bool compat)
 {
+	__u32 held = s->busy;
 	struct scry_rec_sys_enter *r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
 
 	hdr_fill(&r->h, SCRY_REC_SYS_ENTER, sizeof(*r), t, p->ts);
 	r->nr = rec_nr(p->nr, compat);
 	r->__pad = 0;
 	p->valid = 0;	/* while the stage is busy: the tick must not stage it a second time */
-	stage_commit(s, sizeof(*r), SCRY_STATS_TP);
+	stage_put(s, sizeof(*r));
+	if (!held)
+		stage_busy(s, 0);
 }
 
 /*

@@ -262,7 +262,7 @@ static __always_inline void sock_record(struct task_struct *t, const struct sock
 		__builtin_memset(r->daddr, 0, sizeof(r->daddr));
 	}
 	if (staged)
-		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
+		stage_commit(s, sizeof(*r));
 	else
 		emit_direct(net_count && !s->busy ? s : NULL, r, sizeof(*r), SCRY_STATS_NET);
 }

@@ -237,7 +237,7 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 		r->prev_state = state;
 		r->__pad = 0;
 		r->acct = acct;
-		stage_commit(s, sizeof(*r), SCRY_STATS_TP);
+		stage_commit(s, sizeof(*r));
 	}
 	/* Whatever prev did here is in the ring before it can run on another CPU. */
 	stage_flush(s, SCRY_STATS_TP);
@@ -291,7 +291,7 @@ int scry_cpu_tick(void *ctx)
 		__builtin_memset(&r->acct, 0, sizeof(r->acct));
 		if (sched_acct)
 			acct_take(t, o, &r->acct);
-		stage_commit(s, sizeof(*r), SCRY_STATS_TICK);
+		stage_commit(s, sizeof(*r));
 	}
 	stage_flush(s, SCRY_STATS_TICK);
 	return 0;

@@ -154,14 +154,14 @@ static __always_inline void stage_exit_sock(struct scry_stage *s, struct task_st
 					    struct pt_regs *regs, __u32 nr, long ret,
 					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
 {
-	struct scry_rec_sys_exit *r = stage_reserve(s, SCRY_SYS_EXIT_SOCK_MAX, SCRY_STATS_TP);
+	struct scry_rec_sys_exit *r = stage_room(s, SCRY_SYS_EXIT_SOCK_MAX, SCRY_STATS_TP);
 	__u32 size;
 
 	fill_exit(r, nr, ret, enter_ts);
 	fill_args(r, t, regs, sa);
 	size = SCRY_SYS_EXIT_ARGS + exit_sock_fill(r, t, ret, sa);
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
-	stage_commit(s, size, SCRY_STATS_TP);
+	stage_put(s, size);
 }
 
 /*
@@ -173,7 +173,7 @@ static __always_inline void stage_exit_pair(struct scry_stage *s, struct task_st
 					    const struct scry_sysarg *sa, __u64 ts, __u64 enter_ts)
 {
 	__u32 size = SCRY_SYS_EXIT_ARGS + sizeof(struct scry_exit_fdpair);
-	struct scry_rec_sys_exit *r = stage_reserve(s, size, SCRY_STATS_TP);
+	struct scry_rec_sys_exit *r = stage_room(s, size, SCRY_STATS_TP);
 	struct scry_exit_fdpair *p = (void *)r->path;
 	struct file *f;
 	__u32 dev;
@@ -195,7 +195,7 @@ static __always_inline void stage_exit_pair(struct scry_stage *s, struct task_st
 		r->xflags = SCRY_SX_FDPAIR;
 	}
 	hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
-	stage_commit(s, size, SCRY_STATS_TP);
+	stage_put(s, size);
 }
 
 /*
@@ -211,7 +211,7 @@ static __always_inline void emit_exit_data(struct scry_stage *s, struct task_str
 	struct scry_rec_sys_exit *r;
 	__u32 off = 0, size;
 
-	r = staged ? stage_reserve(s, SCRY_STAGE_REC_MAX, SCRY_STATS_TP) : scratch_buf();
+	r = staged ? stage_room(s, SCRY_STAGE_REC_MAX, SCRY_STATS_TP) : scratch_buf();
 	if (!r)
 		return;
 	fill_exit(r, nr, ret, enter_ts);
@@ -222,7 +222,7 @@ static __always_inline void emit_exit_data(struct scry_stage *s, struct task_str
 	if (staged) {
 		size = exit_data_fill(r, off, size, sa, ret, SCRY_SNAP_STAGED);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
-		stage_commit(s, size, SCRY_STATS_TP);
+		stage_put(s, size);
 	} else {
 		size = exit_data_fill(r, off, size, sa, ret, SCRY_SNAPLEN_MAX);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, size, t, ts);
@@ -327,17 +327,17 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 	} else if (sa && (sa->fdx & SCRY_FDX_PAIR)) {
 		stage_exit_pair(s, t, regs, nr, ret, sa, ts, enter_ts);
 	} else if (sa && sa->nargs) {
-		r = stage_reserve(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
+		r = stage_room(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_ARGS, t, ts);
 		fill_exit(r, nr, ret, enter_ts);
 		fill_args(r, t, regs, sa);
-		stage_commit(s, SCRY_SYS_EXIT_ARGS, SCRY_STATS_TP);
+		stage_put(s, SCRY_SYS_EXIT_ARGS);
 	} else {
 		/* The short form stops before args[]. */
-		r = stage_reserve(s, SCRY_SYS_EXIT_SHORT, SCRY_STATS_TP);
+		r = stage_room(s, SCRY_SYS_EXIT_SHORT, SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, t, ts);
 		fill_exit(r, nr, ret, enter_ts);
-		stage_commit(s, SCRY_SYS_EXIT_SHORT, SCRY_STATS_TP);
+		stage_put(s, SCRY_SYS_EXIT_SHORT);
 	}
 	stage_busy(s, 0);	/* every path, the early returns of emit_exit_path too */
 	return 0;

@@ -747,10 +747,37 @@ void probe__free(struct probe *p)
 	free(p);
 }
 
+/*
+ * Records waiting in the CPUs' stages now. The BPF side counts a staged record as seen when its
+ * batch leaves (stage_flush), once per batch rather than once per record on the hot path; what
+ * a stage holds is counted here, so `seen` means what it did: every record made so far, at
+ * the end (after probe__detach) exactly, whether or not probe__drain delivered them.
+ */
+static int staged_records(struct probe *p, uint64_t *out)
+{
+	int n = libbpf_num_possible_cpus(), cpu, err = 0;
+	struct scry_stage *st;
+	uint32_t zero = 0;
+
+	*out = 0;
+	if (n <= 0)
+		return -EINVAL;
+	st = calloc(n, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stage), &zero, st))
+		err = -errno;
+	for (cpu = 0; cpu < n && !err; cpu++)
+		*out += st[cpu].b.count;
+	free(st);
+	return err;
+}
+
 int probe__stats(struct probe *p, struct probe_stats *out)
 {
-	int n = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu;
+	int n = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu, err;
 	struct scry_cpu_stats *vals;
+	uint64_t staged;
 	uint32_t slot;
 
 	memset(out, 0, sizeof(*out));
@@ -773,7 +800,10 @@ int probe__stats(struct probe *p, struct probe_stats *out)
 		}
 	}
 	free(vals);
-	return 0;
+	err = staged_records(p, &staged);
+	if (!err)
+		out->seen += staged;
+	return err;
 }
 
 /* Keys per batch lookup: a tick's read is one or a few system calls. */
