@@ -29,6 +29,7 @@ volatile __u64 pd_keep[SCRY_PD_WORDS] __weak;	/* calls that change state: always
 volatile __u64 pd_enter[SCRY_PD_WORDS] __weak;	/* park the enter: an event may match */
 volatile __u64 pd_exit_ok[SCRY_PD_WORDS] __weak;	/* keep an exit that did not fail */
 volatile __u64 pd_exit_fail[SCRY_PD_WORDS] __weak;	/* keep one that failed (-4095..-1) */
+volatile __u64 pd_enter_raw[SCRY_PD_WORDS] __weak;	/* by sys_enter's number, either ABI */
 
 /* Cgroups no event of which can match (judged by userspace as their containers appear). */
 struct {
@@ -90,7 +91,17 @@ static __always_inline bool pd_task_pass(struct task_struct *t, __u32 on)
 	return pass;
 }
 
-/* At sys_enter: whether to park (or stage) the enter of call `id`. */
+/*
+ * At sys_enter, first: whether call `id` may be kept by its number alone, whatever the task's
+ * ABI; no task read, no helper call, so a loop of calls left out by number costs two loads.
+ */
+static __always_inline bool pd_enter_raw_pass(__u32 on, long id)
+{
+	return !(on & SCRY_PD_SYS) ||
+	       pd_bit(pd_enter_raw, (__u64)id < SCRY_NR_SYSCALLS ? (__u32)id : SCRY_NR_INVALID);
+}
+
+/* Then: whether to park (or stage) the enter of call `id`. */
 static __always_inline bool pd_enter_pass(struct task_struct *t, __u32 on, long id)
 {
 	__u32 nr = rec_nr(id, task_compat(t));

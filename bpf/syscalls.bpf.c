@@ -58,7 +58,7 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	 * filter's in-kernel part rules out is not parked (its exit is ruled out too).
 	 */
 	on = pd_on;
-	if (on && !pd_enter_pass(bpf_get_current_task_btf(), on, id))
+	if (on && (!pd_enter_raw_pass(on, id) || !pd_enter_pass(bpf_get_current_task_btf(), on, id)))
 		return 0;
 	p->nr = id;
 	if (exec_nr(id))	/* rare: the one task read the hot path makes */

@@ -116,6 +116,8 @@ struct pushdown {
 	uint64_t enter[SCRY_PD_WORDS];		/* calls whose enter or exit may match */
 	uint64_t exit_ok[SCRY_PD_WORDS];	/* an exit that did not fail may (or its enter) */
 	uint64_t exit_fail[SCRY_PD_WORDS];	/* an exit that failed (-4095..-1) may */
+	/* By the number sys_enter sees, whatever the ABI: enter | keep of its native or i386 call */
+	uint64_t enter_raw[SCRY_PD_WORDS];
 	uint32_t *pids;				/* SCRY_PD_PID: the processes that may match */
 	size_t npids;
 };

@@ -184,6 +184,17 @@ static void push_calls(const struct filter *f, struct pushdown *pd)
 		if (!(in && ok && fail) && !pushdown_bit(pd->keep, i))
 			excluded = true;
 	}
+	/*
+	 * sys_enter's first test needs no task (its ABI would cost a helper call): a raw number is
+	 * kept if its native call or its i386 namesake's number may be; the exact test follows.
+	 */
+	for (i = 0; i < SCRY_NR_SYSCALLS; i++)
+		if (pushdown_bit(pd->enter, i) || pushdown_bit(pd->keep, i) ||
+		    pushdown_bit(pd->enter, SCRY_NR_COMPAT_BASE + i) ||
+		    pushdown_bit(pd->keep, SCRY_NR_COMPAT_BASE + i))
+			bit_set(pd->enter_raw, i);
+	if (pushdown_bit(pd->enter, SCRY_NR_INVALID) || pushdown_bit(pd->keep, SCRY_NR_INVALID))
+		bit_set(pd->enter_raw, SCRY_NR_INVALID & (SCRY_PD_NR_BITS - 1));
 	if (excluded)
 		pd->on |= SCRY_PD_SYS;
 }

@@ -700,6 +700,7 @@ int probe__pushdown(struct probe *p, const struct pushdown *pd)
 	memcpy(p->skel->bss->pd_enter, pd->enter, sizeof(pd->enter));
 	memcpy(p->skel->bss->pd_exit_ok, pd->exit_ok, sizeof(pd->exit_ok));
 	memcpy(p->skel->bss->pd_exit_fail, pd->exit_fail, sizeof(pd->exit_fail));
+	memcpy(p->skel->bss->pd_enter_raw, pd->enter_raw, sizeof(pd->enter_raw));
 	__atomic_add_fetch(&p->skel->data->pd_gen, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&p->skel->bss->pd_on, pd->on, __ATOMIC_SEQ_CST);
 	return 0;

@@ -64,6 +64,12 @@ static void calls_by_name(void **state)
 	assert_true(pushdown_bit(pd.keep, nr("connect")));
 	assert_false(pushdown_bit(pd.keep, nr("getppid")));
 	assert_false(pushdown_bit(pd.keep, nr("read")));
+	/* sys_enter's test by number, either ABI: getppid natively and as i386's number */
+	assert_true(pushdown_bit(pd.enter_raw, nr("getppid")));
+	assert_true(pushdown_bit(pd.enter_raw, syscall_lookup32("getppid")));
+	assert_true(pushdown_bit(pd.enter, SCRY_NR_COMPAT_BASE + syscall_lookup32("getppid")));
+	assert_false(pushdown_bit(pd.enter_raw, nr("getpid")));	/* 39: i386 mkdir */
+	assert_true(pushdown_bit(pd.enter_raw, nr("openat")));	/* kept */
 	pushdown__release(&pd);
 
 	/* not, in, and a non-syscall type: the complement, the set, nothing */
