@@ -55,7 +55,7 @@ med() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)]
 min() { sort -n "$TMP/$1" | head -n 1; }
 drops() { awk '{ c += $1; d += $2 } END { printf "%d/%d", d, c }' "$TMP/$1.drop"; }
 
-echo "getppid loop, $N calls per round, $ROUNDS rounds; ns per call (overhead = minus untraced)"
+echo "getppid loop, $N calls per round, $ROUNDS rounds; ns of the loop's own CPU time per call (overhead = minus untraced)"
 printf '%-42s %8s %9s %8s %8s %9s %8s  %s\n' configuration median overhead "x floor" min overhead "x floor" "dropped/captured"
 table() { # table NAME KEY [DROPS]
 	awk -v n="$1" -v x="$(med "$2")" -v u="$(med untraced)" -v f="$(med floor)" \

@@ -5,7 +5,8 @@
 # (stream, view, -w), and filters that exclude the loop by pid and by syscall. Every row is
 # measured side by side with the untraced loop and the two-tracepoint counting floor (a per-CPU
 # counter on sys_enter and sys_exit: the least a tracer of syscalls with their latency costs),
-# interleaved round by round; medians. Overhead = ns per call minus the untraced loop's in the
+# interleaved round by round; medians of the loop's own CPU time per call (bench_loop: steal time
+# on a shared VM left out). Overhead = ns per call minus the untraced loop's in the
 # same place (host or container); "x floor2" = that overhead over the floor's, in the same place.
 set -u
 : "${BUILD:=build}"
@@ -71,7 +72,7 @@ done
 med() { sort -n "$TMP/$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 sum() { awk '{ s += $1 } END { printf "%d", s }' "$TMP/$1" 2>/dev/null; }
 echo
-echo "filter push-down: getppid loop, $N calls per round, $ROUNDS rounds; ns per call (medians)"
+echo "filter push-down: getppid loop, $N calls per round, $ROUNDS rounds; ns of CPU per call (medians)"
 printf '%-58s %8s %9s %9s  %s\n' configuration median overhead "x floor2" "left out in kernel / captured"
 row() { # row TEXT KEY BASE FLOOR
 	awk -v n="$1" -v x="$(med "$2")" -v u="$(med "$3")" -v f="$(med "$4")" \
