@@ -5,10 +5,6 @@
  * condition of the filter, and userspace judges what arrives, so leaving an event in is always
  * safe; leaving one out is only done on the word of these tables.
  *
- * sched_switch leaves out the switch records of the tasks left out too (not the work it does for
- * them: charging their time, their scheduler accounting, flushing the stage): a busy host's other
- * containers then send the consumer only their lifecycle and state-changing calls.
- *
  * Cost when an event is left out: the bitmaps are globals (a load each, no helper); the cgroup
  * and process verdict of the task is cached per CPU by (cgroup id, tgid, generation), so a
  * process that keeps calling pays two hash lookups once, then a few loads per call. Userspace
@@ -55,10 +51,7 @@ struct pd_cache {
 	__u32 pass;
 	__u32 __pad;
 };
-/*
- * Shared by the syscall programs and sched_switch, which never run inside one another on a CPU;
- * not by the tick, an interrupt that could tear an entry half-written (it reports every task).
- */
+/* The syscall programs' alone: the tick, an interrupt, could tear an entry half-written. */
 PERCPU_SLOT(pd_cache, struct pd_cache)
 
 static __always_inline bool pd_bit(volatile __u64 *map, __u32 nr)
@@ -132,6 +125,36 @@ static __always_inline bool pd_exit_pass(struct task_struct *t, __u32 on, __u32 
 	return !(on & (SCRY_PD_CGROUP | SCRY_PD_PID)) || pd_task_pass(t, on);
 }
 
+static __always_inline void pd_count_drop(void)
+{
+	__u32 slot = SCRY_STATS_TP;
+	struct scry_cpu_stats *st = bpf_map_lookup_elem(&stats, &slot);
+
+	if (st)
+		st->filtered++;
+}
+
+/*
+ * The exit of a call whose enter on this CPU was left out, by the same task (its pt_regs) with
+ * no switch since (sched_switch clears the mark): left out too, with no task read. A mark that
+ * is not this exit's is stale (its task switched out, or its exit came elsewhere): it goes.
+ * Counted with the rest; scry's own calls among them (telling them apart needs the task).
+ */
+static __always_inline bool pd_exit_skip(struct pt_regs *regs, __u32 raw)
+{
+	struct pending_enter *p = pending_get();
+	bool mine;
+
+	if (!p || !p->skip)
+		return false;
+	/* The task's one call in flight; rt_sigreturn's exit has forgotten its number (-1). */
+	mine = p->skip_regs == (__u64)regs && (p->skip == raw + 1 || raw == (__u32)-1);
+	p->skip = 0;
+	if (mine)
+		pd_count_drop();
+	return mine;
+}
+
 /*
  * The exit of call `raw` was left out: so is its parked enter, if it is still here (the tick
  * may have staged it meanwhile: then userspace drops it). Counted once per call.
@@ -139,14 +162,10 @@ static __always_inline bool pd_exit_pass(struct task_struct *t, __u32 on, __u32 
 static __always_inline void pd_exit_drop(__u32 raw)
 {
 	struct pending_enter *p = pending_get();
-	struct scry_cpu_stats *st;
-	__u32 slot = SCRY_STATS_TP;
 
 	if (p && p->valid && (p->nr == raw || raw == (__u32)-1))
 		p->valid = 0;
-	st = bpf_map_lookup_elem(&stats, &slot);
-	if (st)
-		st->filtered++;
+	pd_count_drop();
 }
 
 #endif /* SCRY_PUSHDOWN_BPF_H */

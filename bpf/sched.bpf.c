@@ -10,7 +10,6 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
-#include "pushdown.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -195,7 +194,6 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	/* The verifier drops the branch a kernel without the argument cannot take. */
 	__u32 state = switch_state_arg ? (__u32)ctx[3] : task_state(prev);
 	__u64 delta, ts;
-	__u32 on;
 
 	if (!o || !p || !s)
 		return 0;
@@ -220,15 +218,18 @@ int BPF_PROG(scry_sched_switch, bool preempt, struct task_struct *prev, struct t
 	}
 	if (sched_acct)
 		acct_in(o, next, ts);
+	p->skip = 0;	/* a call left out by the filter: its exit, wherever it comes, is judged */
 	/* prev leaves the CPU inside a syscall: its enter goes out now, before anything else. */
 	if (p->valid) {
 		if (prev->tgid != self_tgid)
 			stage_enter(s, p, prev);
 		p->valid = 0;
 	}
-	/* The idle task and scry itself are not reported, nor a task the filter rules out. */
-	on = pd_on & (SCRY_PD_CGROUP | SCRY_PD_PID);
-	if (prev->pid != 0 && prev->tgid != self_tgid && (!on || pd_task_pass(prev, on))) {
+	/*
+	 * The idle task and scry itself are not reported. A task the filter rules out is: its
+	 * time goes to its process's figures in userspace (ps), which a filter does not narrow.
+	 */
+	if (prev->pid != 0 && prev->tgid != self_tgid) {
 		r = stage_reserve(s, sizeof(*r), SCRY_STATS_TP);
 		hdr_fill(&r->h, SCRY_REC_SWITCH, sizeof(*r), prev, ts);
 		r->runtime_ns = delta;

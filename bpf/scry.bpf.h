@@ -128,7 +128,14 @@ struct pending_enter {
 	__u32 nr;
 	__u64 ts;
 	__u32 compat;		/* the enter's ABI, for the numbers an exec can reach (exec_nr) */
-	__u32 __pad;
+	/*
+	 * 1 + the number of a call the filter's in-kernel part left out at its enter, and its
+	 * task's pt_regs (a live task's own address): its exit on this CPU is left out without a
+	 * second test (pushdown.bpf.h). sched_switch clears it, so it never outlives the task's
+	 * stay on this CPU, nor can another task's exit (or one on a reused stack) match it.
+	 */
+	__u32 skip;
+	__u64 skip_regs;
 };
 PERCPU_SLOT(pending, struct pending_enter)
 

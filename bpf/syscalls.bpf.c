@@ -58,8 +58,15 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	 * filter's in-kernel part rules out is not parked (its exit is ruled out too).
 	 */
 	on = pd_on;
-	if (on && (!pd_enter_raw_pass(on, id) || !pd_enter_pass(bpf_get_current_task_btf(), on, id)))
-		return 0;
+	if (on) {
+		if (!pd_enter_raw_pass(on, id) ||
+		    !pd_enter_pass(bpf_get_current_task_btf(), on, id)) {
+			p->skip_regs = (__u64)regs;
+			p->skip = (__u32)id + 1;
+			return 0;
+		}
+		p->skip = 0;
+	}
 	p->nr = id;
 	if (exec_nr(id))	/* rare: the one task read the hot path makes */
 		p->compat = task_compat(bpf_get_current_task_btf());
@@ -278,17 +285,23 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 SEC("tp_btf/sys_exit")
 int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct scry_rec_sys_exit *r;
 	struct scry_sysarg *sa;
+	struct task_struct *t;
 	struct scry_stage *s;
 	__u64 ts, enter_ts;
 	__u32 nr, on;
 	bool compat;
 
 	nr = sys_nr(regs);
-	/* Ruled out by the filter's in-kernel part: before the clock, the cheapest way out. */
+	/*
+	 * Ruled out by the filter's in-kernel part: before the task and the clock, the cheapest
+	 * way out, when its enter here said so; else judged now.
+	 */
 	on = pd_on;
+	if (on && pd_exit_skip(regs, nr))
+		return 0;
+	t = bpf_get_current_task_btf();
 	if (on && t->tgid != self_tgid && !pd_exit_pass(t, on, nr, ret)) {
 		pd_exit_drop(nr);
 		return 0;

@@ -26,6 +26,7 @@
 #define POLL_MIN_MS 1
 #define POLL_MAX_MS 50
 #define RECONCILE_NS 1000000000ULL	/* after ring drops, /proc is asked at most this often */
+#define KFILTER_SETTLE_NS 20000000ULL	/* see run_request_kfilter's use below */
 
 /*
  * How long a record may wait in a CPU's stage before the tick sends it (a tick skipped because
@@ -375,14 +376,17 @@ int live__loop(struct run *r, enum syscall_mode mode)
 			enters = want;	/* asked once, whatever came of it */
 		}
 		kgen = pipeline__kfilter_wanted(pl, &kreq);
-		if (kgen != kgen_applied) {
-			/* A sink's events narrowed or widened (top's screens): the kernel's part too. */
+		if (kgen != kgen_applied && !r->no_pushdown && !o->no_kernel_filter) {
+			/*
+			 * A sink's events narrowed or widened (top's screens): the kernel's part too.
+			 * A program that read the old part as it changed may judge by a mix of the
+			 * two for its one call: the sink counts from a little after (a vCPU stall).
+			 */
 			live_pd__free(r->pd);
 			r->pd = live_pd__new(r, p);
-	kgen_applied = pipeline__kfilter_wanted(pl, &kreq);
-			kgen_applied = kgen;
-			pipeline__kfilter_applied(pl, now_boot_ns());
+			pipeline__kfilter_applied(pl, now_boot_ns() + KFILTER_SETTLE_NS);
 		}
+		kgen_applied = kgen;
 		pipeline__release(pl, arrived);
 		now = now_mono_ns();
 		if (now >= next_tick) {

@@ -137,7 +137,6 @@ none:
 	if (l->filter && !l->pd.on)
 		log_debug("filter in the kernel: nothing (no part of it is judged by a call, "
 			  "container or process alone)");
-	probe__pushdown(p, NULL);	/* the previous one's, if any, goes */
 	live_pd__free(l);
 	return NULL;
 }
@@ -178,6 +177,7 @@ void live_pd__free(struct live_pd *l)
 {
 	if (!l)
 		return;
+	probe__pushdown(l->probe, NULL);	/* nothing of it stays in the kernel */
 	pipeline__on_cgroup(l->pl, NULL, NULL);
 	filter__free(l->own);
 	hashmap__free(l->judged);

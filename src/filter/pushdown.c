@@ -141,14 +141,15 @@ static bool exit_may_match(const struct filter *f, uint16_t nr, int64_t ret)
 /*
  * The calls that change the state the consumer keeps (fd tables, cwds, sockets) reach it from
  * every process, whatever the filter: a filter on one process must name the fds it inherited
- * from another, as it does with everything in userspace. The same calls a filtered capture
- * keeps (capture/writer.c, fd_state).
+ * from another, as it does with everything in userspace. Those that make, copy or close an fd
+ * or change the cwd (fdop), and every call whose exit carries its socket's addresses (sock):
+ * the fd table learns a socket's ports and peer from a sendto or recvmsg too (fdops.c).
  */
 static bool state_call(uint32_t nr)
 {
 	const struct syscall_desc *d = syscall_desc(syscall_native(nr));
 
-	return d && (d->fdop || d->role == SCR_CLIENT || d->role == SCR_SERVER);
+	return d && (d->fdop || d->sock || d->role == SCR_CLIENT || d->role == SCR_SERVER);
 }
 
 static void push_calls(const struct filter *f, struct pushdown *pd)

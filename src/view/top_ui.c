@@ -33,6 +33,7 @@
 struct screen {
 	const struct view_desc *v;
 	char filter_text[256];
+	bool filter_cut;	/* the text did not fit: the kernel is not given it */
 	struct filter *filter;
 	/* A drill-down: only this container's events, by its full id (short ids may clash). */
 	bool drilled;
@@ -84,7 +85,9 @@ static void kfilter_update(struct top *t)
 	struct kfilter_req req;
 
 	memset(&req, 0, sizeof(req));
-	snprintf(req.text, sizeof(req.text), "%s", s->filter ? s->filter_text : "");
+	/* A filter longer than the screen keeps of its text goes to the kernel as none at all. */
+	if (s->filter && !s->filter_cut)
+		snprintf(req.text, sizeof(req.text), "%s", s->filter_text);
 	req.drilled = s->drilled;
 	req.host = s->drilled_host;
 	snprintf(req.id, sizeof(req.id), "%s", s->drilled_id);
@@ -127,6 +130,8 @@ static int set_filter(struct top *t, const char *text)
 	s->filter = f;
 	run_request_enters(t->run, view_needs_enters(s->v, f));
 	snprintf(s->filter_text, sizeof(s->filter_text), "%s", text);
+	s->filter_cut = strlen(text) >= sizeof(s->filter_text) ||
+			strlen(text) >= sizeof(((struct kfilter_req *)0)->text);
 	t->msg[0] = '\0';
 	kfilter_update(t);
 	return 0;

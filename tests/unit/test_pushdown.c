@@ -62,6 +62,8 @@ static void calls_by_name(void **state)
 	assert_true(pushdown_bit(pd.keep, nr("close")));
 	assert_true(pushdown_bit(pd.keep, nr("chdir")));
 	assert_true(pushdown_bit(pd.keep, nr("connect")));
+	assert_true(pushdown_bit(pd.keep, nr("sendto")));	/* a socket's addresses */
+	assert_true(pushdown_bit(pd.keep, nr("recvmsg")));
 	assert_false(pushdown_bit(pd.keep, nr("getppid")));
 	assert_false(pushdown_bit(pd.keep, nr("read")));
 	/* sys_enter's test by number, either ABI: getppid natively and as i386's number */
