@@ -145,10 +145,11 @@ static __always_inline bool pd_exit_skip(struct pt_regs *regs, __u32 raw)
 	struct pending_enter *p = pending_get();
 	bool mine;
 
-	if (!p || !p->skip)
+	if (!fold_enters || !p || !p->skip)	/* marks come with folding (sched_switch) only */
 		return false;
 	/* The task's one call in flight; rt_sigreturn's exit has forgotten its number (-1). */
-	mine = p->skip_regs == (__u64)regs && (p->skip == raw + 1 || raw == (__u32)-1);
+	mine = p->skip_regs == (__u64)regs && (p->skip == raw + 1 || raw == (__u32)-1) &&
+	       p->skip_gen == pd_gen;
 	p->skip = 0;
 	if (mine)
 		pd_count_drop();

@@ -132,9 +132,13 @@ struct pending_enter {
 	 * 1 + the number of a call the filter's in-kernel part left out at its enter, and its
 	 * task's pt_regs (a live task's own address): its exit on this CPU is left out without a
 	 * second test (pushdown.bpf.h). sched_switch clears it, so it never outlives the task's
-	 * stay on this CPU, nor can another task's exit (or one on a reused stack) match it.
+	 * stay on this CPU, nor can another task's exit (or one on a reused stack) match it; a
+	 * new in-kernel part, a cgroup set changed or a task moved between cgroups (pd_gen) voids
+	 * every mark made before.
 	 */
 	__u32 skip;
+	__u32 skip_gen;		/* pd_gen then: a mark of another generation is judged again */
+	__u32 __pad;
 	__u64 skip_regs;
 };
 PERCPU_SLOT(pending, struct pending_enter)

@@ -62,6 +62,7 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 		if (!pd_enter_raw_pass(on, id) ||
 		    !pd_enter_pass(bpf_get_current_task_btf(), on, id)) {
 			p->skip_regs = (__u64)regs;
+			p->skip_gen = pd_gen;
 			p->skip = (__u32)id + 1;
 			return 0;
 		}
@@ -353,5 +354,20 @@ int BPF_PROG(scry_sys_exit, struct pt_regs *regs, long ret)
 		stage_put(s, SCRY_SYS_EXIT_SHORT);
 	}
 	stage_busy(s, 0);	/* every path, the early returns of emit_exit_path too */
+	return 0;
+}
+
+/*
+ * A task moved to another cgroup (TP_PROTO(struct cgroup *dst_cgrp, const char *path,
+ * struct task_struct *task, bool threadgroup)): a call it entered under its old cgroup's verdict
+ * must be judged again at its exit, under the new one; the move need not switch it out, so the
+ * switch may not clear its mark. A new generation voids every mark and cached verdict.
+ */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(scry_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	if (pd_on & (SCRY_PD_CGROUP | SCRY_PD_PID))
+		__sync_fetch_and_add(&pd_gen, 1);
 	return 0;
 }

@@ -36,7 +36,8 @@ struct live_pd {
 	struct pipeline *pl;
 	const struct filter *filter;
 	struct filter *own;		/* a sink's request's, compiled here */
-	const struct kfilter_req *req;	/* a sink's request: its container, if drilled */
+	const struct kfilter_req *req;	/* a sink's request (its container, if drilled): &kreq */
+	struct kfilter_req kreq;	/* a copy: the sink may make a newer one meanwhile */
 	struct pushdown pd;
 	struct hashmap *judged;		/* cgroup id -> JUDGED_* */
 	uint64_t out;			/* cgroups left out now */
@@ -104,7 +105,8 @@ struct live_pd *live_pd__new(struct run *r, struct probe *p)
 	l->probe = p;
 	l->pl = r->pl;
 	if (pipeline__kfilter_wanted(r->pl, &req)) {
-		l->req = req;
+		l->kreq = *req;
+		l->req = req = &l->kreq;
 		l->own = filter__compile(req->text, desc, sizeof(desc));
 		l->filter = l->own;
 		if (!l->own)

@@ -194,6 +194,10 @@ static void push_calls(const struct filter *f, struct pushdown *pd)
 		    pushdown_bit(pd->enter, SCRY_NR_COMPAT_BASE + i) ||
 		    pushdown_bit(pd->keep, SCRY_NR_COMPAT_BASE + i))
 			bit_set(pd->enter_raw, i);
+	/* Numbers from 512 up all test the invalid bit at enter: any of them kept keeps it. */
+	for (i = SCRY_NR_SYSCALLS; i < SCRY_NR_COMPAT_BASE; i++)
+		if (pushdown_bit(pd->enter, i) || pushdown_bit(pd->keep, i))
+			bit_set(pd->enter_raw, SCRY_NR_INVALID & (SCRY_PD_NR_BITS - 1));
 	if (pushdown_bit(pd->enter, SCRY_NR_INVALID) || pushdown_bit(pd->keep, SCRY_NR_INVALID))
 		bit_set(pd->enter_raw, SCRY_NR_INVALID & (SCRY_PD_NR_BITS - 1));
 	if (excluded)

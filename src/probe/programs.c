@@ -53,6 +53,10 @@ const struct prog_desc prog_table[] = {
 	  PCTX_TASK, SCRY_STATS_TP, .task_arg = true },
 	{ "scry_hung_task", "sched_process_hang", "hung task reports (hungtask)", E(HANG), false,
 	  false, PCTX_TASK, SCRY_STATS_TP, .task_arg = true },
+	/* Push-down: a task's move voids the marks of calls it entered (pushdown.bpf.h). */
+	{ "scry_cgroup_attach", "cgroup_attach_task",
+	  "push-down's exactness for a call whose task moves cgroups inside it (none is left out)",
+	  0, false, true, PCTX_TASK, SCRY_STATS_CTL, .feeds = "scry_sys_exit" },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
 	  false, PCTX_TASK, SCRY_STATS_CTL },
