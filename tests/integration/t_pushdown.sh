@@ -3,14 +3,16 @@
 # partly and not at all), three runs watch the same workload side by side: scry with the filter
 # (push-down on), scry with --no-kernel-filter (judged in userspace only), and one unfiltered
 # capture, replayed with each filter afterwards. The workload: tests/helpers/fd_ops (fds made,
-# inherited, shared, closed...) and UDP datagrams on the host and in two containers, one started before the runs
-# (pdA, held on a fifo) and one after (pdB), while a third container (pdN) loops on getppid. Every
-# event the three give must be the same (sorted: the runs' clocks differ by nanoseconds, which can
-# swap two CPUs' near-simultaneous events; and without proc.name, which an event that reaches a
-# loaded run late shows as of after a later exec), and -v must name what went into the kernel.
+# inherited, shared, closed...) on the host, then UDP datagrams, and in two containers, one
+# started before the runs (pdA, held on a fifo) and one after (pdB, by its id: a name its runtime
+# gives each of 20 runs at once may come after the hold's second), while a third container (pdN)
+# loops on getppid. Every event the three give must be the same (sorted: the runs' clocks differ
+# by nanoseconds, which can swap two CPUs' near-simultaneous events; and without proc.name, which
+# an event that reaches a loaded run late shows as of after a later exec), and -v must name what
+# went into the kernel. Last, a host process moves itself into pdN's cgroup inside a write.
 . tests/lib/common.sh
 . tests/lib/docker.sh
-plan 33
+plan 35
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 t="$TMP/t"
@@ -36,7 +38,7 @@ HPID=$!
 FMT='%evt.type %evt.dir %proc.pid %thread.tid %container.id %fd.num %fd.name %evt.rawres'
 # name|filter|what -v says of its kernel part
 cat >"$TMP/filters" <<EOF
-ctr|container.name=pdB|cgroups: each judged
+ctr|container.id=$BID|cgroups: each judged
 ctrsys|container.name=pdA and evt.type in (openat, write, read, close)|can match (read, write);
 pid|proc.pid=$HPID|processes: 1 ($HPID)
 fail|evt.failed=1 and proc.name=fd_ops|, by result;
@@ -68,6 +70,11 @@ go all -w "$TMP/all.scry"
 go wctr -w "$TMP/wctr.scry" container.id=$BID
 go vk -c topprocs_syscalls --interval 0 --top 1000 -j container.id=$BID
 go vu -c topprocs_syscalls --interval 0 --top 1000 -j --no-kernel-filter container.id=$BID
+# A host process that moves itself into pdN's cgroup: its write's enter is left out (the host's
+# cgroup cannot match), its exit, in pdN's cgroup, can.
+cp "$(command -v dash || command -v sh)" "$TMP/mover"
+go k_mv -p "$FMT" container.name=pdN and proc.name=mover
+go u_mv -p "$FMT" --no-kernel-filter container.name=pdN and proc.name=mover
 check "every run starts ($started)" [ "$started" = yes ]
 
 # The workload, inside every run's window (once their start, 17 at once, has settled).
@@ -79,14 +86,31 @@ echo go >"$t/goH"
 wait_pid $HPID 60
 hrc=$?
 arc=$($D wait pdA)
+# pdN's cgroup in the cgroup2 hierarchy (the ids scry attributes by), from its loop's process
+npid=$($D inspect -f '{{.State.Pid}}' pdN)
+v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$npid/cgroup")
+"$TMP/mover" -c "echo \$\$ >'$v2/cgroup.procs' && echo \$\$" >"$TMP/mover.out" 2>&1
+mrc=$?
 sleep 1	# the stages' last records, and the names' holds
 rcs=
 for p in $PIDS; do kill -INT $p; done
 for p in $PIDS; do wait_pid $p 60; rcs="$rcs$?"; done
 PIDS=
 drops=$(for e in "$TMP"/*.err; do dropped "$e"; done | sort -u | tr '\n' ' ')
-checkall "the workloads ran (host $hrc, pdA $arc, pdB $brc), every run exits 0 ($rcs) and drops nothing ($drops)" \
-	'[ "$hrc$arc$brc" = 000 ] && [ -z "$(echo "$rcs" | tr -d 0)" ] && [ "$drops" = "0 " ]'
+checkall "the workloads ran (host $hrc, pdA $arc, pdB $brc, the mover $mrc), every run exits 0 ($rcs) and drops nothing ($drops)" \
+	'[ "$hrc$arc$brc$mrc" = 0000 ] && [ -z "$(echo "$rcs" | tr -d 0)" ] && [ "$drops" = "0 " ]'
+
+# The move: the write's exit is there with push-down as without (judged again at the exit: the
+# move voided the enter's verdict); only its enter, left out under the host's cgroup, is not.
+mpid=$(tail -n 1 "$TMP/mover.out")
+check "a write that moves its process into a watched cgroup: its exit shows with push-down" \
+	grep -q "^write < $mpid $mpid " "$TMP/k_mv.out"
+sort "$TMP/k_mv.out" >"$TMP/k_mv.sorted"
+awk -v w="write > $mpid $mpid " 'index($0, w) == 1 && !n++ { next } { print }' "$TMP/u_mv.out" |
+	sort >"$TMP/u_mv.sorted"
+check "the mover's events are the same with and without push-down, but for that write's enter" \
+	cmp -s "$TMP/k_mv.sorted" "$TMP/u_mv.sorted" ||
+	diff "$TMP/k_mv.sorted" "$TMP/u_mv.sorted" | head -5 | sed 's/^/# /'
 
 sorted() { sort "$1" >"$1.sorted"; }
 while IFS='|' read -r n f said; do
@@ -107,7 +131,7 @@ done <"$TMP/filters"
 
 # The kernel really left events out where it could, and never where it could not.
 out() { sed -n 's/^scry: \([0-9]*\) syscalls left out in the kernel.*/\1/p' "$TMP/$1.err"; }
-checkall "container.name=pdB: pdN's and pdA's syscalls were left out ($(out k_ctr)), none with --no-kernel-filter ($(out u_ctr))" \
+checkall "container.id=$BID (pdB): pdN's and pdA's syscalls were left out ($(out k_ctr)), none with --no-kernel-filter ($(out u_ctr))" \
 	'[ "$(out k_ctr)" -gt 1000 ] && [ -z "$(out u_ctr)" ]'
 checkall "proc.pid: the other processes' syscalls were left out ($(out k_pid))" '[ "$(out k_pid)" -gt 1000 ]'
 check "the filter that pushes nothing down leaves nothing out ($(out k_none))" [ -z "$(out k_none)" ]
