@@ -8,8 +8,8 @@
 # gives each of 20 runs at once may come after the hold's second), while a third container (pdN)
 # loops on getppid. Every event the three give must be the same (sorted: the runs' clocks differ
 # by nanoseconds, which can swap two CPUs' near-simultaneous events; and without proc.name, which
-# an event that reaches a loaded run late shows as of after a later exec), and -v must name what
-# went into the kernel. Last, a host process moves itself into pdN's cgroup inside a write.
+# an event that reaches a loaded run late shows as of after a later exec: for the same reason a
+# filter on proc.name takes no execve enter), and -v must name what went into the kernel. Last, a host process moves itself into pdN's cgroup inside a write.
 . tests/lib/common.sh
 . tests/lib/docker.sh
 plan 35
@@ -42,7 +42,7 @@ ctr|container.id=$BID|cgroups: each judged
 ctrsys|container.name=pdA and evt.type in (openat, write, read, close)|can match (read, write);
 pid|proc.pid=$HPID|processes: 1 ($HPID)
 fail|evt.failed=1 and proc.name=fd_ops|, by result;
-notctr|not container.name=pdA and proc.name=fd_ops|cgroups: each judged
+notctr|not container.name=pdA and evt.dir='<' and proc.name=fd_ops|cgroups: each judged
 none|container.name=pdA or proc.pid=$HPID|filter in the kernel: nothing
 state|evt.type=write and fd.name contains rel.txt|syscalls: 1 of
 udp|evt.type=close and proc.name=net_io|syscalls: 0 of
@@ -105,11 +105,14 @@ checkall "the workloads ran (host $hrc, pdA $arc, pdB $brc, the mover $mrc), eve
 mpid=$(tail -n 1 "$TMP/mover.out")
 check "a write that moves its process into a watched cgroup: its exit shows with push-down" \
 	grep -q "^write < $mpid $mpid " "$TMP/k_mv.out"
+# (Without push-down that enter shows when it was folded into its exit, which names the new
+# cgroup; not when the move switched the task out first: then it went out alone, in the old.)
 sort "$TMP/k_mv.out" >"$TMP/k_mv.sorted"
-awk -v w="write > $mpid $mpid " 'index($0, w) == 1 && !n++ { next } { print }' "$TMP/u_mv.out" |
-	sort >"$TMP/u_mv.sorted"
-check "the mover's events are the same with and without push-down, but for that write's enter" \
-	cmp -s "$TMP/k_mv.sorted" "$TMP/u_mv.sorted" ||
+sort "$TMP/u_mv.out" >"$TMP/u_mv.sorted"
+awk -v w="write > $mpid $mpid " 'index($0, w) == 1 && !n++ { next } { print }' \
+	"$TMP/u_mv.sorted" >"$TMP/u_mv.less"
+checkall "the mover's events are the same with and without push-down, but for that write's enter" \
+	'cmp -s "$TMP/k_mv.sorted" "$TMP/u_mv.sorted" || cmp -s "$TMP/k_mv.sorted" "$TMP/u_mv.less"' ||
 	diff "$TMP/k_mv.sorted" "$TMP/u_mv.sorted" | head -5 | sed 's/^/# /'
 
 sorted() { sort "$1" >"$1.sorted"; }
