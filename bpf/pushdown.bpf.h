@@ -17,6 +17,12 @@
 #include "task.bpf.h"
 #include "emit.bpf.h"
 
+/*
+ * Exits left out by their enter's mark (pd_exit_skip): with folding (sched_switch clears marks)
+ * and cgroup_attach_task (a move voids them) only; else every exit is judged on its own.
+ */
+const volatile bool pd_marks __weak;
+
 /* Mutable: userspace writes them through the mmapped .bss, pd_on last. */
 /* (__weak: the syscall and scheduler objects share one copy, as scry.bpf.h's) */
 volatile __u32 pd_on __weak;		/* enum scry_pd_on; 0: nothing pushed down */
@@ -145,7 +151,7 @@ static __always_inline bool pd_exit_skip(struct pt_regs *regs, __u32 raw)
 	struct pending_enter *p = pending_get();
 	bool mine;
 
-	if (!fold_enters || !p || !p->skip)	/* marks come with folding (sched_switch) only */
+	if (!pd_marks || !p || !p->skip)
 		return false;
 	/* The task's one call in flight; rt_sigreturn's exit has forgotten its number (-1). */
 	mine = p->skip_regs == (__u64)regs && (p->skip == raw + 1 || raw == (__u32)-1) &&

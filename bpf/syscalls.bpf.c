@@ -61,9 +61,11 @@ int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
 	if (on) {
 		if (!pd_enter_raw_pass(on, id) ||
 		    !pd_enter_pass(bpf_get_current_task_btf(), on, id)) {
-			p->skip_regs = (__u64)regs;
-			p->skip_gen = pd_gen;
-			p->skip = (__u32)id + 1;
+			if (pd_marks) {
+				p->skip_regs = (__u64)regs;
+				p->skip_gen = pd_gen;
+				p->skip = (__u32)id + 1;
+			}
 			return 0;
 		}
 		p->skip = 0;

@@ -379,6 +379,9 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
+	/* Push-down's exit marks are safe only if a task's move between cgroups voids them. */
+	p->skel->rodata->pd_marks = p->skel->rodata->fold_enters &&
+				    bpf_program__autoload(p->skel->progs.scry_cgroup_attach);
 	p->skel->rodata->switch_state_arg = tp_nargs(btf, "sched_switch") >= 4;
 	err = sched_acct_setup(p, !o->no_acct);
 	if (err)

@@ -55,7 +55,8 @@ const struct prog_desc prog_table[] = {
 	  false, PCTX_TASK, SCRY_STATS_TP, .task_arg = true },
 	/* Push-down: a task's move voids the marks of calls it entered (pushdown.bpf.h). */
 	{ "scry_cgroup_attach", "cgroup_attach_task",
-	  "push-down's exactness for a call whose task moves cgroups inside it (none is left out)",
+	  "the filter push-down's shortcut for the exits of calls left out at their enter (each is "
+	  "judged again: slower, as exact)",
 	  0, false, true, PCTX_TASK, SCRY_STATS_CTL, .feeds = "scry_sys_exit" },
 	{ "scry_cgroup_mkdir", "cgroup_mkdir",
 	  "early paths of new cgroups (a container gone within ms may show as the host)", 0, true,
