@@ -661,12 +661,11 @@ int probe__set_exit_only(struct probe *p, bool on)
 	return err;
 }
 
-/* Delete every key of a hash map (keys of `ksize` bytes, at most 8). */
-static void map_clear(int fd, size_t ksize)
+/* Delete every key of a hash map whose keys are at most 8 bytes. */
+static void map_clear(int fd)
 {
 	uint64_t key = 0, next = 0;
 
-	(void)ksize;
 	while (!bpf_map_get_next_key(fd, NULL, &next)) {
 		key = next;
 		if (bpf_map_delete_elem(fd, &key))
@@ -689,8 +688,8 @@ int probe__pushdown(struct probe *p, const struct pushdown *pd)
 		return -EOPNOTSUPP;
 	__atomic_store_n(&p->skel->bss->pd_on, 0, __ATOMIC_SEQ_CST);
 	/* The previous one's sets go (a program that still sees them only lets more through). */
-	map_clear(bpf_map__fd(p->skel->maps.pd_cgroups), sizeof(uint64_t));
-	map_clear(fd, sizeof(uint32_t));
+	map_clear(bpf_map__fd(p->skel->maps.pd_cgroups));
+	map_clear(fd);
 	__atomic_add_fetch(&p->skel->data->pd_gen, 1, __ATOMIC_SEQ_CST);
 	if (!pd || !pd->on)
 		return 0;
