@@ -796,6 +796,34 @@ static bool get_fd_dev_minor(const struct scry_event *ev, struct field_val *v, s
 	return f && f->dev && U(minor(f->dev));
 }
 
+/*
+ * fd.ip, fd.port, fd.proto: either end of the socket (sysdig: "client or server"), as a
+ * multi-valued field (FF_ANY): a filter's check holds when it holds for the local end (1) or the
+ * remote one (2).
+ */
+static enum tuple_end end_of(const struct field_arg *a)
+{
+	return a->idx == 2 ? END_REMOTE : END_LOCAL;
+}
+
+static bool get_any_ip(const struct scry_event *ev, const struct field_arg *a,
+		       struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_ip(ev, v, b, end_of(a));
+}
+
+static bool get_any_port(const struct scry_event *ev, const struct field_arg *a,
+			 struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_port(ev, v, end_of(a));
+}
+
+static bool get_any_proto(const struct scry_event *ev, const struct field_arg *a,
+			  struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_proto(ev, v, b, end_of(a));
+}
+
 /* syscall.type: evt.type of a syscall event only (not of scry's own events). */
 static bool get_syscall_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
@@ -1103,6 +1131,12 @@ const struct field_desc field_table[] = {
 	{ "fd.connected", FT_U64, 0, "an IP socket: 1 if it has a peer (a TCP connection, a connect()ed UDP socket), else 0", get_fd_connected },
 	{ "fd.dev.major", FT_U64, 0, "major number of the device of the fd's file system, where known", get_fd_dev_major },
 	{ "fd.dev.minor", FT_U64, 0, "minor number of that device", get_fd_dev_minor },
+	{ "fd.ip", FT_STR, FF_ANY, "filters: matches either end's IP address of the socket (fd.lip or fd.rip)",
+	  NULL, NULL, FA_BARE, get_any_ip },
+	{ "fd.port", FT_U64, FF_ANY, "filters: matches either end's port (fd.lport or fd.rport)",
+	  NULL, NULL, FA_BARE, get_any_port },
+	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
+	  NULL, NULL, FA_BARE, get_any_proto },
 	{ "syscall.type", FT_STR, 0, "a syscall event's name (evt.type of syscalls only; none for scry's own events)", get_syscall_type },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },

@@ -5,7 +5,7 @@
 # fd.uid (thread id and fd chained), fd.containername and fd.containerdirectory ("host:" and
 # the name), fd.dev.major/minor as stat gives them, syscall.type; live and from a capture.
 . tests/lib/common.sh
-plan 9
+plan 12
 
 # A port /etc/services names for tcp, that nothing listens on here.
 P= SVC=
@@ -82,4 +82,15 @@ check "syscall.type is <NA> for scry's own events ($(head -1 "$TMP/own"))" \
 "$BUILD/scry" -r "$TMP/cap.scry" -p '%syscall.type' "syscall.type=sendto and fd.sport=$P" >"$TMP/st" 2>/dev/null
 check "a filter on syscall.type ($(sort -u "$TMP/st" | tr '\n' ' '))" \
 	sh -c "[ -s '$TMP/st' ] && [ \"\$(sort -u '$TMP/st')\" = sendto ]"
+# fd.ip, fd.port, fd.proto: either end. Both sends of the exchange match the server's port
+# and its name (the client's as its remote end, the server's as its local end).
+sends() { "$BUILD/scry" -r "$TMP/cap.scry" -p '%thread.tid' "evt.dir=< and evt.type=sendto and $1" 2>/dev/null | sort -u | tr '\n' ' '; }
+stid=$(awk -v t="$tid" '$1 == "sendto" && $2 != t { print $2; exit }' "$TMP/net")
+want=$(printf '%s\n%s\n' "$tid" "$stid" | sort -u | tr '\n' ' ')
+got=$(sends "fd.port=$P")
+check "fd.port=$P: the client's and the server's sends ($got; want $want)" [ "$got" = "$want" ]
+got=$(sends "fd.proto=$SVC and fd.ip=127.0.0.1")
+check "fd.proto=$SVC and fd.ip=127.0.0.1: the same ($got)" [ "$got" = "$want" ]
+got=$(sends "fd.port=$cport and not fd.port=$P")
+check "not fd.port=$P excludes both ends ('$got')" [ -z "$got" ]
 finish
