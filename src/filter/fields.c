@@ -824,6 +824,14 @@ static bool get_any_proto(const struct scry_event *ev, const struct field_arg *a
 	return a->idx >= 1 && a->idx <= 2 && tuple_proto(ev, v, b, end_of(a));
 }
 
+/* The event changed its fd's name: a socket's tuple (a datagram to a new peer, a connect). */
+static bool get_fd_name_changed(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+
+	return (evt_fd(ev, &kind) || evt_sock_addr(ev)) && U(ev->fd_name_changed);
+}
+
 /* syscall.type: evt.type of a syscall event only (not of scry's own events). */
 static bool get_syscall_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
@@ -1137,6 +1145,7 @@ const struct field_desc field_table[] = {
 	  NULL, NULL, FA_BARE, get_any_port },
 	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
 	  NULL, NULL, FA_BARE, get_any_proto },
+	{ "fd.name_changed", FT_U64, 0, "1 if the event changed the name of its fd: a socket's tuple (a connect, a datagram to or from a new peer), else 0", get_fd_name_changed },
 	{ "syscall.type", FT_STR, 0, "a syscall event's name (evt.type of syscalls only; none for scry's own events)", get_syscall_type },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },

@@ -5,7 +5,7 @@
 # fd.uid (thread id and fd chained), fd.containername and fd.containerdirectory ("host:" and
 # the name), fd.dev.major/minor as stat gives them, syscall.type; live and from a capture.
 . tests/lib/common.sh
-plan 12
+plan 14
 
 # A port /etc/services names for tcp, that nothing listens on here.
 P= SVC=
@@ -26,8 +26,12 @@ NET=$SCRY_PID
 start_scry "$TMP/file" "$TMP/file.err" -p "$FFMT" "evt.dir=< and evt.type=write and fd.name startswith $dir" ||
 	{ not_ok "scry starts"; finish; }
 FILE=$SCRY_PID
+UFMT='%evt.type %fd.rport %fd.name_changed'
+UFLT="evt.dir=< and evt.type=sendto and fd.l4proto=udp and fd.rip=127.0.0.1"
+start_scry "$TMP/udp" "$TMP/udp.err" -p "$UFMT" "$UFLT" || { not_ok "scry starts"; finish; }
+UDP=$SCRY_PID
 start_scry "$TMP/cap.out" "$TMP/cap.err" -w "$TMP/cap.scry" || { not_ok "scry -w starts"; finish; }
-EXTRA_CLEANUP="kill -KILL $NET $FILE $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
+EXTRA_CLEANUP="kill -KILL $NET $FILE $UDP $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
 py "
 import os, socket, threading
 srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -39,10 +43,18 @@ cl = socket.create_connection(('127.0.0.1', $P))
 cl.sendall(b'ping-15'); cl.recv(100); t.join()
 print(os.getpid(), threading.get_native_id(), cl.fileno(), cl.getsockname()[1])
 f = os.open('$dir/f.txt', os.O_CREAT | os.O_WRONLY, 0o644); os.write(f, b'abc'); os.close(f)
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(('127.0.0.1', 0))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(('127.0.0.1', 0))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for r in (a, a, b, a):
+    u.sendto(b'x', r.getsockname())
+with open('$TMP/udp.ports', 'w') as o:
+    print(a.getsockname()[1], b.getsockname()[1], file=o)
 " >"$TMP/py" 2>&1
 prc=$?
 sleep 0.5
 stop_scry INT; r3=$?
+SCRY_PID=$UDP; stop_scry INT
 SCRY_PID=$FILE; stop_scry INT; r2=$?
 SCRY_PID=$NET; stop_scry INT; r1=$?
 read -r pid tid cfd cport <"$TMP/py"
@@ -93,4 +105,12 @@ got=$(sends "fd.proto=$SVC and fd.ip=127.0.0.1")
 check "fd.proto=$SVC and fd.ip=127.0.0.1: the same ($got)" [ "$got" = "$want" ]
 got=$(sends "fd.port=$cport and not fd.port=$P")
 check "not fd.port=$P excludes both ends ('$got')" [ -z "$got" ]
+# fd.name_changed: an unconnected UDP socket's sends to A, A, B, A change its tuple at the
+# first, the third and the fourth; a connected TCP socket's send does not.
+read -r pa pb <"$TMP/udp.ports"
+want="sendto $pa 1,sendto $pa 0,sendto $pb 1,sendto $pa 1,"
+got=$(grep -E " ($pa|$pb) " "$TMP/udp" | tr '\n' ,)
+check "fd.name_changed on a UDP socket's sends to A, A, B, A ($got)" [ "$got" = "$want" ]
+got=$("$BUILD/scry" -r "$TMP/cap.scry" -p "$UFMT" "$UFLT" 2>/dev/null | grep -E " ($pa|$pb) " | tr '\n' ,)
+check "the same replayed ($got)" [ "$got" = "$want" ]
 finish
