@@ -45,7 +45,7 @@ static bool value_text(struct chisel_stream *s, size_t i, const struct scry_even
 		break;
 	case CC_BYTES:
 		b->len = 0;
-		fmt_bytes(b, v->type == FT_S64 && v->s < 0 ? 0 : v->u);
+		fmt_bytes(b, v->type == FT_S64 ? (v->s < 0 ? 0 : (uint64_t)v->s) : v->u);
 		v->str = b->buf;
 		v->len = b->len;
 		return true;

@@ -114,8 +114,10 @@ static const struct chisel_filter scallslower_filter[] = {
 	{ "evt.dir=< and evt.latency > $min_ms" },
 	{ NULL }
 };
+/* a FIFO opened by its path is a file to sysdig (its type comes from the open) */
 static const struct chisel_filter fileslower_filter[] = {
-	{ "fd.type=file and not fd.name startswith /dev/ and $IO and evt.latency > $min_ms" },
+	{ "(fd.type=file or (fd.type=pipe and fd.name startswith /))" },
+	{ "not fd.name startswith /dev/ and $IO and evt.latency > $min_ms" },
 	{ NULL }
 };
 static const struct chisel_filter netlower_filter[] = {
