@@ -158,4 +158,10 @@ void chisel_help(const struct chisel *ch);
 void *chisel_stream__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops chisel_stream_ops;
 
+/* --- sinks of their own (chisel_table's CHISEL_SINK rows) --------------------------------------- */
+void *spy_users__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops spy_users_ops;
+void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops udp_extract_ops;
+
 #endif /* SCRY_CHISEL_H */

@@ -145,6 +145,20 @@ static const struct chisel_col ioslower_cols[] = {
 	{ NULL }
 };
 
+/* --- spy_users, udp_extract: sinks of their own ------------------------------------------------- */
+static const struct chisel_filter spy_users_filter[] = {
+	{ "evt.dir=< and evt.failed=0" },
+	{ "(evt.type in (execve, execveat) or (evt.type=chdir and proc.name endswith sh))" },
+	{ NULL }
+};
+static const struct chisel_sink spy_users_sink = { &spy_users_ops, spy_users__new };
+static const struct chisel_filter udp_extract_filter[] = {
+	{ "fd.l4proto=udp and $IO and evt.rawres >= 0" },
+	{ "not (fd.lport=53 or fd.rport=53)" },
+	{ NULL }
+};
+static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
+
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
 	{ "fdbytes_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdbytes_by" },
@@ -187,6 +201,16 @@ const struct chisel chisel_table[] = {
 	{ "netlower", "network I/O (reads and writes on IP sockets) slower than min_ms "
 	  "milliseconds: time, process, call, latency, connection", CHISEL_STREAM,
 	  { ARG_MIN_MS, ARG_NO_COLOR }, netlower_filter, 0, CF_ENTERS, .cols = ioslower_cols },
+	/* sinks */
+	{ "spy_users", "commands run in interactive shells (execs below a shell: a process whose "
+	  "name ends in sh, its stdin a terminal), indented by generation, and the shells' cd: "
+	  "shell pid, time, user, command; with -pc user@container", CHISEL_SINK,
+	  { { "max_depth", "the deepest generation below the shell shown", CA_NUMBER, true },
+	    ARG_NO_COLOR },
+	  spy_users_filter, .sink = &spy_users_sink },
+	{ "udp_extract", "the data of each UDP socket (DNS left out) into a file of its own in "
+	  "./udp_dump_files, named after its tuple; a line per file at the end (name, bytes)",
+	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

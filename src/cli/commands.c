@@ -165,6 +165,8 @@ static int add_chisel(struct run *r)
 		.top = o->top, .data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
 		.filter = pipeline__filter(r->pl), .live = r->source == RUN_LIVE,
 	};
+	const struct sink_ops *ops;
+	void *ctx;
 	size_t i;
 
 	if ((ch->flags & CF_LIVE_ONLY) && !c.live) {
@@ -173,9 +175,13 @@ static int add_chisel(struct run *r)
 	}
 	for (i = 0; i < CHISEL_MAX_ARGS; i++)
 		c.args[i] = o->chisel_args[i];
-	if (ch->kind == CHISEL_SINK)
-		return run__add_sink(r, ch->sink->ops, ch->sink->new(&c, run__ctx(r)));
-	return run__add_sink(r, &chisel_stream_ops, chisel_stream__new(&c, run__ctx(r)));
+	ops = ch->kind == CHISEL_SINK ? ch->sink->ops : &chisel_stream_ops;
+	errno = 0;
+	ctx = ch->kind == CHISEL_SINK ? ch->sink->new(&c, run__ctx(r)) :
+					 chisel_stream__new(&c, run__ctx(r));
+	if (!ctx)	/* said */
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	return run__add_sink(r, ops, ctx);
 }
 
 int run__add_output(struct run *r)
