@@ -66,6 +66,12 @@ void cli__free(struct scry_opts *o);
 
 /* commands.c: run the command the options chose. */
 int cmd_run(struct scry_opts *o);
+/*
+ * -c NAME of the chisel table: its arguments checked (SCRY_EXIT_USAGE, said), its filter put
+ * before FILTER, its snaplen taken unless -s was given; a view chisel becomes its view and
+ * field. 0 for any other -c. cmd_run does it before a command that runs.
+ */
+int cli__bind_chisel(struct scry_opts *o);
 /* Whether a word is a command typed as one ("scry top"). */
 bool cli__is_command(const char *word);
 /* --help's lines for those commands. */

@@ -334,7 +334,7 @@ void cli__usage_commands(FILE *f)
  * -c NAME of the chisel table: its arguments checked and bound, its filter put before the
  * user's, its snaplen taken unless -s was given; a view chisel becomes its view and field.
  */
-static int bind_chisel(struct scry_opts *o)
+int cli__bind_chisel(struct scry_opts *o)
 {
 	const struct chisel *ch = o->view ? chisel_lookup(o->view) : NULL;
 	struct chisel_ctx c = { };
@@ -370,7 +370,7 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && ((err = bind_chisel(o)) || (err = check_usage(o))))
+		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}
