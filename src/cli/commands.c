@@ -286,8 +286,10 @@ static int do_stream(struct scry_opts *o)
 		r.net_count = true;
 		r.no_cpu = !(v->needs & NEED_SCHED);
 	}
+	/* a chisel of latencies needs the enters whatever its filter says */
 	if (!err)
-		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
+		err = run__go(&r, o->chisel && (o->chisel->flags & CF_ENTERS) ? SYSCALLS_ALL :
+				  syscall_mode(v, ls, pipeline__filter(r.pl)));
 	run__fini(&r);
 	return err;
 }

@@ -311,6 +311,10 @@ static bool filter_word(const char *w)
  * -c NAME [ARGS]: sysdig's chisel arguments, after the name (those the chisel takes: chisel.h)
  * or with it in one word (-c 'fileslower 100'). The words are checked when the command runs.
  */
+_Static_assert(ARRAY_SIZE(((struct scry_opts *)0)->chisel_words) == CHISEL_MAX_ARGS &&
+	       ARRAY_SIZE(((struct scry_opts *)0)->chisel_args) == CHISEL_MAX_ARGS,
+	       "scry_opts holds a chisel's arguments");
+
 static int chisel_words(struct scry_opts *o, int argc, char **argv)
 {
 	const char *sp = strchr(o->view, ' ');
