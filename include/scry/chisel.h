@@ -40,6 +40,8 @@ struct chisel_arg {
 	double max;		/* CA_NUMBER: the largest value (0: no limit) */
 	/* CA_NUMBER: what $NAME is in the filter: the value times this, a whole number (ms -> ns) */
 	uint64_t scale;
+	/* sysdig's, but not scry's: given, a usage error saying this (what to do instead) */
+	const char *unsupported;
 };
 
 /*

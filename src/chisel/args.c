@@ -174,6 +174,10 @@ static int check_value(const struct chisel *ch, const struct chisel_arg *a, cons
 {
 	double v;
 
+	if (a->unsupported) {
+		log_err("%s: %s is not supported: %s", ch->name, a->name, a->unsupported);
+		return SCRY_EXIT_USAGE;
+	}
 	switch (a->type) {
 	case CA_NUMBER:
 		if (!is_number(w, &v) || (a->max && v > a->max) ||
@@ -196,7 +200,21 @@ static int check_value(const struct chisel *ch, const struct chisel_arg *a, cons
 	return usage_error(ch, "unexpected value for its choices", w);
 }
 
-/* Assign the words to the arguments in order (an optional one skipped when a word does not fit). */
+/* Whether a word is one of the choices of an argument after the i-th. */
+static bool later_choice(const struct chisel *ch, size_t i, const char *w)
+{
+	size_t n = chisel_nargs(ch);
+
+	for (i++; i < n; i++)
+		if (ch->args[i].choices && is_choice(&ch->args[i], w))
+			return true;
+	return false;
+}
+
+/*
+ * Assign the words to the arguments in order: an optional one is skipped when a word does not
+ * fit it (any word fits a free string, unless it is a later argument's choice).
+ */
 static int assign(const struct chisel *ch, const char **w, int nw, struct chisel_ctx *c)
 {
 	size_t i, n = chisel_nargs(ch);
@@ -204,9 +222,11 @@ static int assign(const struct chisel *ch, const char **w, int nw, struct chisel
 
 	for (i = 0; i < n; i++) {
 		const struct chisel_arg *a = &ch->args[i];
+		bool free_str = a->type == CA_STRING && !a->choices;
 
-		if (at < nw && (!a->optional || (a->type == CA_STRING && !a->choices) ||
-				fits(a, (char *const *)&w[at], 1))) {
+		if (at < nw && (!a->optional ||
+				(free_str && !later_choice(ch, i, w[at])) ||
+				(!free_str && fits(a, (char *const *)&w[at], 1)))) {
 			if ((err = check_value(ch, a, w[at])))
 				return err;
 			c->args[i] = w[at++];
@@ -376,6 +396,8 @@ void chisel_help_args(const struct chisel *ch)
 
 		printf("  %-18s [%s%s] %s", a->name, type_names[a->type],
 		       a->optional ? ", optional" : "", a->desc);
+		if (a->unsupported)
+			printf(" (not supported: %s)", a->unsupported);
 		if (a->choices) {
 			printf(" (one of:");
 			for (c = a->choices; *c; c++)

@@ -77,6 +77,13 @@ static const struct chisel_col stderr_cols[] = {
 };
 
 /* --- spy_logs, spy_syslog ----------------------------------------------------------------------- */
+/* sysdig's export of the events around each message: here, a recording and -c around */
+#define ARGS_DUMP											\
+	{ "dump_file_name", "a file for the events around each message", CA_STRING, true,	\
+	  .unsupported = "record with -w FILE, then replay the events around each message with "	\
+			 "scry -r FILE -c around" },						\
+	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER,	\
+	  true, .unsupported = "see dump_file_name" }
 static const struct chisel_filter spy_logs_filter[] = {
 	{ "(fd.name contains .log or fd.name contains _log or fd.name contains /var/log)" },
 	{ "not (fd.name contains .gz or fd.name contains .tgz)" },
@@ -188,10 +195,10 @@ const struct chisel chisel_table[] = {
 	  2000, .cols = stderr_cols },
 	{ "spy_logs", "writes to log files (a name with .log, _log or /var/log, not .gz or .tgz), "
 	  "one line per line written: process, file, the line; with -pc the container first",
-	  CHISEL_STREAM, { ARG_NO_COLOR }, spy_logs_filter, 2000, .cols = spy_logs_cols },
+	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000, .cols = spy_logs_cols },
 	{ "spy_syslog", "messages written to syslog (a socket whose name holds /dev/log): "
 	  "facility.severity process[tid] message, from the message's <PRI>", CHISEL_STREAM,
-	  { ARG_NO_COLOR }, spy_syslog_filter, 1000, .cols = spy_syslog_cols },
+	  { ARGS_DUMP, ARG_NO_COLOR }, spy_syslog_filter, 1000, .cols = spy_syslog_cols },
 	{ "scallslower", "syscalls slower than min_ms milliseconds: time, process, latency, "
 	  "call; with -pc the container too", CHISEL_STREAM, { ARG_MIN_MS, ARG_NO_COLOR },
 	  scallslower_filter, 0, CF_ENTERS, .cols = scallslower_cols },
