@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scry/chisel.h"
 #include "scry/cli.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
@@ -17,19 +18,45 @@
 #include "scry/view.h"
 #include "run.h"
 
-/* -L: one line per view; -L VIEW: its columns and JSON keys. */
+/* One line of -L: the name and its arguments, then the description. */
+static void list_line(const char *name, const char *args, const char *desc)
+{
+	char nm[200];
+
+	snprintf(nm, sizeof(nm), "%s%s", name, args);
+	printf("%-24s %s\n", nm, desc);
+}
+
+/* -L: one line per chisel (views too), with its arguments; -L NAME: its columns and keys, or a
+ * stream chisel's arguments and events. */
 static int do_views(struct scry_opts *o)
 {
+	const struct chisel *ch;
 	const struct view_desc *v;
 	const struct key_col *c;
 	const uint8_t *f;
 	size_t i;
 
 	if (!o->filter) {
-		for (i = 0; i < view_count; i++)
-			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
+		char u[160];
+
+		for (i = 0; i < view_count; i++) {
+			chisel_usage(chisel_lookup(view_table[i].name), u, sizeof(u));
+			list_line(view_table[i].name, u, view_table[i].desc);
+		}
 		for (i = 0; i < stream_view_count; i++)
-			printf("%-24s %s\n", stream_views[i].name, stream_views[i].desc);
+			list_line(stream_views[i].name, "", stream_views[i].desc);
+		for (i = 0; i < chisel_count; i++) {
+			if (chisel_table[i].kind == CHISEL_VIEW)
+				continue;
+			chisel_usage(&chisel_table[i], u, sizeof(u));
+			list_line(chisel_table[i].name, u, chisel_table[i].desc);
+		}
+		return 0;
+	}
+	ch = chisel_lookup(o->filter);
+	if (ch && ch->kind != CHISEL_VIEW) {
+		chisel_help(ch);
 		return 0;
 	}
 	if (stream_view_lookup(o->filter)) {
@@ -69,6 +96,8 @@ static int do_views(struct scry_opts *o)
 	else
 		printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"start_ns\", "
 		       "\"end_ns\", \"seconds\", \"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
+	if (ch)
+		chisel_help_args(ch);
 	return 0;
 }
 
@@ -106,7 +135,7 @@ static int check_usage(const struct scry_opts *o)
 	if (err)
 		return err;
 	if (o->view && strcmp(o->view, "lscontainers") && !(v = view_lookup(o->view)) &&
-	    !stream_view_lookup(o->view)) {
+	    !stream_view_lookup(o->view) && !o->chisel) {
 		log_err("unknown view '%s'; scry -L lists the views", o->view);
 		return SCRY_EXIT_USAGE;
 	}
@@ -136,6 +165,35 @@ static int check_usage(const struct scry_opts *o)
 	return 0;
 }
 
+/* A stream chisel's columns, or a chisel's own sink. */
+static int add_chisel(struct run *r)
+{
+	const struct scry_opts *o = r->o;
+	const struct chisel *ch = o->chisel;
+	struct chisel_ctx c = {
+		.ch = ch, .json = o->json, .containers = o->containers, .interval = o->interval,
+		.top = o->top, .data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
+		.filter = pipeline__filter(r->pl), .live = r->source == RUN_LIVE,
+	};
+	const struct sink_ops *ops;
+	void *ctx;
+	size_t i;
+
+	if ((ch->flags & CF_LIVE_ONLY) && !c.live) {
+		log_err("%s runs live only, not on a capture", ch->name);
+		return SCRY_EXIT_USAGE;
+	}
+	for (i = 0; i < CHISEL_MAX_ARGS; i++)
+		c.args[i] = o->chisel_args[i];
+	ops = ch->kind == CHISEL_SINK ? ch->sink->ops : &chisel_stream_ops;
+	errno = 0;
+	ctx = ch->kind == CHISEL_SINK ? ch->sink->new(&c, run__ctx(r)) :
+					 chisel_stream__new(&c, run__ctx(r));
+	if (!ctx)	/* said */
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	return run__add_sink(r, ops, ctx);
+}
+
 int run__add_output(struct run *r)
 {
 	const struct scry_opts *o = r->o;
@@ -145,6 +203,8 @@ int run__add_output(struct run *r)
 	};
 	void *pr;
 
+	if (o->chisel && o->chisel->kind != CHISEL_VIEW && !o->json && !o->format)
+		return add_chisel(r);
 	if (o->view && !strcmp(o->view, "lscontainers")) {
 		pipeline__set_fds(r->pl, false);
 		return run__add_sink(r, &lscontainers_ops,
@@ -225,7 +285,8 @@ static int do_stream(struct scry_opts *o)
 	r.no_acct = v && !(v->needs & NEED_ACCT) &&
 		    !filter__uses(pipeline__filter(r.pl), acct_fields);
 	/* The data costs a copy per read and write: only for the outputs that show it. */
-	r.snaplen = (!o->view || (sv && sv->needs_data)) ? o->snaplen : 0;
+	r.snaplen = (!o->view || (sv && sv->needs_data) ||
+		     (o->chisel && o->chisel->kind != CHISEL_VIEW)) ? o->snaplen : 0;
 	/*
 	 * Totals per process or container: summed in the kernel, no record per call. Then, with
 	 * no CPU shown, the scheduler programs (half of such a view's cost per message) stay off:
@@ -235,8 +296,10 @@ static int do_stream(struct scry_opts *o)
 		r.net_count = true;
 		r.no_cpu = !(v->needs & NEED_SCHED);
 	}
+	/* a chisel of latencies needs the enters whatever its filter says */
 	if (!err)
-		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
+		err = run__go(&r, o->chisel && (o->chisel->flags & CF_ENTERS) ? SYSCALLS_ALL :
+				  syscall_mode(v, ls, pipeline__filter(r.pl)));
 	run__fini(&r);
 	return err;
 }
@@ -279,6 +342,38 @@ void cli__usage_commands(FILE *f)
 				(int)(6 - strlen(cmds[i].name)), "", cmds[i].word_help);
 }
 
+/*
+ * -c NAME of the chisel table: its arguments checked and bound, its filter put before the
+ * user's, its snaplen taken unless -s was given; a view chisel becomes its view and field.
+ */
+int cli__bind_chisel(struct scry_opts *o)
+{
+	const struct chisel *ch = o->view ? chisel_lookup(o->view) : NULL;
+	struct chisel_ctx c = { };
+	char *filter;
+	size_t i;
+	int err;
+
+	if (!ch)
+		return 0;
+	err = chisel_bind(ch, o->chisel_words, o->nchisel_words, o->filter, o->chisel_buf,
+			  sizeof(o->chisel_buf), &c, &filter);
+	if (err)
+		return err;
+	free(o->filter);
+	o->filter = filter && filter[0] ? filter : (free(filter), NULL);
+	for (i = 0; i < CHISEL_MAX_ARGS; i++)
+		o->chisel_args[i] = c.args[i];
+	o->chisel = ch;
+	if (ch->kind == CHISEL_VIEW) {
+		o->view = ch->view;
+		o->view_arg = c.args[0];
+	} else if (!o->snaplen_set) {
+		o->snaplen = ch->snaplen;
+	}
+	return 0;
+}
+
 int cmd_run(struct scry_opts *o)
 {
 	size_t i;
@@ -287,7 +382,7 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && (err = check_usage(o)))
+		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}

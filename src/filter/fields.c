@@ -16,6 +16,7 @@
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/state.h"
+#include "internal.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -1185,6 +1186,12 @@ const struct field_desc field_table[] = {
 	{ "evt.offcpu_reason", FT_STR, 0, "why that stretch began: preempt, sleep (interruptible), blocked (uninterruptible), stopped", get_offcpu_reason },
 	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
 	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
+	/* issue 15, chisels (spy_syslog): fields_syslog.c */
+	{ "syslog.facility", FT_U64, 0, "the exit of a write or send whose data starts with a syslog <PRI> header (RFC 3164, 5424): the facility, PRI / 8", get_syslog_facility },
+	{ "syslog.facility.str", FT_STR, 0, "the facility's name: kern, user, mail, daemon, auth, syslog, lpr, news, uucp, clock, authpriv, ftp, ntp, logaudit, logalert, cron, local0 to local7", get_syslog_facility_str },
+	{ "syslog.severity", FT_U64, 0, "the severity, PRI % 8 (0 emerg to 7 debug)", get_syslog_severity },
+	{ "syslog.severity.str", FT_STR, 0, "the severity's name: emerg, alert, crit, err, warn, notice, info, debug", get_syslog_severity_str },
+	{ "syslog.message", FT_STR, 0, "the data after the <PRI> header (a trailing newline or NUL left out)", get_syslog_message },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

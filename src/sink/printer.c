@@ -99,7 +99,7 @@ static void put_data(struct printer *pr, const struct scry_event *ev)
 }
 
 /* sysdig's format_bytes: 12B, 1.02KB, 3.50MB. */
-static void put_bytes(struct obuf *o, uint64_t v)
+void fmt_bytes(struct sbuf *b, uint64_t v)
 {
 	static const char *const units[] = { "KB", "MB", "GB", "TB" };
 	char buf[32];
@@ -107,8 +107,8 @@ static void put_bytes(struct obuf *o, uint64_t v)
 	int i = -1, n;
 
 	if (v <= 1024) {
-		obuf__u64(o, v);
-		obuf__putc(o, 'B');
+		n = snprintf(buf, sizeof(buf), "%lluB", (unsigned long long)v);
+		sbuf__write(b, buf, n);
 		return;
 	}
 	while (x > 1024 && i < 3) {
@@ -116,7 +116,17 @@ static void put_bytes(struct obuf *o, uint64_t v)
 		i++;
 	}
 	n = snprintf(buf, sizeof(buf), "%.2f%s", x, units[i]);
-	obuf__write(o, buf, n);
+	sbuf__write(b, buf, n);
+}
+
+static void put_bytes(struct obuf *o, uint64_t v)
+{
+	char buf[32];
+	struct sbuf b;
+
+	sbuf__init(&b, buf, sizeof(buf));
+	fmt_bytes(&b, v);
+	obuf__write(o, b.buf, b.len);
 }
 
 /*

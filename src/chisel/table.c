@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The chisel table: sysdig's chisels as rows of data (include/scry/chisel.h). The names,
+ * arguments and meanings are sysdig's (userspace/sysdig/chisels/, one .lua each); the output columns are
+ * theirs without the colours. A stream chisel is its filter and its columns: nothing here
+ * prints.
+ */
+#include <string.h>
+
+#include "scry/chisel.h"
+#include "scry/util.h"
+
+/* sysdig's colour switch: taken, for its command lines; scry's chisels print no colour. */
+static const char *const no_colors[] = { "disable_colors", "disable_color", NULL };
+#define ARG_NO_COLOR										\
+	{ "disable_color", "'disable_colors' (sysdig's switch for its colours; scry prints none)", \
+	  CA_STRING, true, NULL, no_colors }
+
+#define MS 1000000ULL
+
+/* --- views whose rows come from an argument ---------------------------------------------------- */
+#define ARG_KEY												\
+	{ "key", "the field whose values are the rows (any field of scry -l, e.g. fd.directory)",	\
+	  CA_FIELD }
+
+/* --- spy_file --------------------------------------------------------------------------------- */
+static const char *const rw_choices[] = { "R", "W", "RW", NULL };
+static const struct chisel_filter spy_file_filter[] = {
+	{ "fd.type=file and evt.rawres >= 0" },
+	{ "fd.name=$spy_on_file_name", "spy_on_file_name" },
+	/* watching terminals would loop on scry's own output, live */
+	{ "not fd.name contains /dev/pt and not fd.name contains /dev/tty", "!spy_on_file_name" },
+	{ "$IO_READ", "read_or_write", "R" },
+	{ "$IO_WRITE", "read_or_write", "W" },
+	{ "$IO", "read_or_write", "RW" },
+	{ NULL }
+};
+static const struct chisel_col spy_file_cols[] = {
+	{ NULL, "evt.time" },
+	{ NULL, "proc.name", .sep = "(" },
+	{ NULL, "proc.pid", .sep = ") " },
+	{ NULL, NULL, CC_IO_LETTER },
+	{ NULL, "evt.rawres", CC_BYTES },
+	{ NULL, "fd.name" },
+	{ NULL, NULL, CC_DATA },
+	{ NULL }
+};
+
+/* --- spy_ip, spy_port: the payloads, a header line per call ------------------------------------ */
+static const struct chisel_filter spy_ip_filter[] = {
+	{ "(fd.type=ipv4 or fd.type=ipv6) and (fd.lip=$host_ip or fd.rip=$host_ip)" },
+	{ "$IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_filter spy_port_filter[] = {
+	{ "(fd.type=ipv4 or fd.type=ipv6) and (fd.lport=$host_port or fd.rport=$host_port)" },
+	{ "$IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_col spy_net_cols[] = {
+	{ NULL, NULL, CC_IO_WORD, .pre = "------ " },
+	{ NULL, "evt.rawres", CC_BYTES, .sep = "\n" },
+	{ NULL, NULL, CC_DATA },
+	{ NULL }
+};
+
+/* --- stdin, stdout, stderr ---------------------------------------------------------------------- */
+static const struct chisel_filter stdin_filter[] = { { "fd.num=0 and $IO and evt.rawres > 0" }, {} };
+static const struct chisel_filter stdout_filter[] = { { "fd.num=1 and $IO and evt.rawres > 0" }, {} };
+static const struct chisel_filter stderr_filter[] = { { "fd.num=2 and $IO and evt.rawres > 0" }, {} };
+static const struct chisel_col data_cols[] = { { NULL, NULL, CC_DATA }, { NULL } };
+static const struct chisel_col stderr_cols[] = {
+	{ NULL, "container.id", .width = -20, .max = 20, .pc = true },
+	{ NULL, "container.name", .width = -20, .max = 20, .pc = true },
+	{ NULL, NULL, CC_DATA },
+	{ NULL }
+};
+
+/* --- spy_logs, spy_syslog ----------------------------------------------------------------------- */
+/* sysdig's export of the events around each message: here, a recording and -c around */
+#define ARGS_DUMP											\
+	{ "dump_file_name", "a file for the events around each message", CA_STRING, true,	\
+	  .unsupported = "record with -w FILE, then replay the events around each message with "	\
+			 "scry -r FILE -c around" },						\
+	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER,	\
+	  true, .unsupported = "see dump_file_name" }
+static const struct chisel_filter spy_logs_filter[] = {
+	{ "(fd.name contains .log or fd.name contains _log or fd.name contains /var/log)" },
+	{ "not (fd.name contains .gz or fd.name contains .tgz)" },
+	{ "$IO_WRITE and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_col spy_logs_cols[] = {
+	{ NULL, "container.name", .pc = true },
+	{ NULL, "proc.name" },
+	{ NULL, "fd.name" },
+	{ NULL, NULL, CC_DATA_LINES },
+	{ NULL }
+};
+/* sysdig matches the socket by its name: a datagram socket connected to /dev/log */
+static const struct chisel_filter spy_syslog_filter[] = {
+	{ "fd.name contains /dev/log and $IO_WRITE and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_col spy_syslog_cols[] = {
+	{ NULL, "container.id", .width = -20, .pc = true },
+	{ NULL, "container.name", .width = -20, .pc = true },
+	{ NULL, "syslog.facility.str", .sep = "." },
+	{ NULL, "syslog.severity.str" },
+	{ NULL, "proc.name", .sep = "[" },
+	{ NULL, "thread.tid", .sep = "] " },
+	{ NULL, "syslog.message" },
+	{ NULL }
+};
+
+/* --- scallslower, fileslower, netlower: sysdig's columns and headers --------------------------- */
+#define ARG_MIN_MS										\
+	{ "min_ms", "the threshold in milliseconds: calls slower than this are shown", CA_NUMBER, \
+	  .scale = MS }
+static const struct chisel_filter scallslower_filter[] = {
+	{ "evt.dir=< and evt.latency > $min_ms" },
+	{ NULL }
+};
+/* a FIFO opened by its path is a file to sysdig (its type comes from the open) */
+static const struct chisel_filter fileslower_filter[] = {
+	{ "(fd.type=file or (fd.type=pipe and fd.name startswith /))" },
+	{ "not fd.name startswith /dev/ and $IO and evt.latency > $min_ms" },
+	{ NULL }
+};
+static const struct chisel_filter netlower_filter[] = {
+	{ "(fd.type=ipv4 or fd.type=ipv6) and $IO and evt.latency > $min_ms" },
+	{ NULL }
+};
+#define CTR_COLS										\
+	{ "container.id", "container.id", .width = -20, .max = 20, .pc = true },		\
+	{ "container.name", "container.name", .width = -20, .max = 20, .pc = true }
+static const struct chisel_col scallslower_cols[] = {
+	{ "evt.datetime", "evt.datetime", .width = -23, .max = 23 },
+	CTR_COLS,
+	{ "proc.name", "proc.name", .width = -23, .max = 23 },
+	{ "LATENCY(ms)", "evt.latency", CC_MS_FRAC, .width = -20 },
+	{ "evt.type", "evt.type" },
+	{ NULL }
+};
+static const struct chisel_col ioslower_cols[] = {
+	{ "evt.datetime", "evt.datetime", .width = -23, .max = 23 },
+	CTR_COLS,
+	{ "proc.name", "proc.name", .width = -12, .max = 12 },
+	{ "evt.type", "evt.type", .width = -8 },
+	{ "LATENCY(ms)", "evt.latency", CC_MS, .width = 12 },
+	{ "fd.name", "fd.name" },
+	{ NULL }
+};
+
+/* --- spy_users, udp_extract: sinks of their own ------------------------------------------------- */
+static const struct chisel_filter spy_users_filter[] = {
+	{ "evt.dir=< and evt.failed=0" },
+	{ "(evt.type in (execve, execveat) or (evt.type=chdir and proc.name endswith sh))" },
+	{ NULL }
+};
+static const struct chisel_sink spy_users_sink = { &spy_users_ops, spy_users__new };
+static const struct chisel_filter udp_extract_filter[] = {
+	{ "fd.l4proto=udp and $IO and evt.rawres >= 0" },
+	{ "not (fd.lport=53 or fd.rport=53)" },
+	{ NULL }
+};
+static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
+
+const struct chisel chisel_table[] = {
+	/* views bound by their argument */
+	{ "fdbytes_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdbytes_by" },
+	{ "fdtime_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdtime_by" },
+	/* streams */
+	{ "spy_file", "the data processes read from and write to files (or one file): time, "
+	  "process(pid), R or W, bytes, file, then the data", CHISEL_STREAM,
+	  { { "read_or_write", "R: reads only, W: writes only, RW: both", CA_STRING, true, "RW",
+	      rw_choices },
+	    { "spy_on_file_name", "the file to watch (fd.name, an absolute path); none: every "
+	      "file but terminals", CA_STRING, true } },
+	  spy_file_filter, 2000, .cols = spy_file_cols },
+	{ "spy_ip", "the payloads exchanged with an IP address: a line '------ Read 12B' or "
+	  "'------ Write 12B' per call, then its data", CHISEL_STREAM,
+	  { { "host_ip", "the other end's (or the local) IP address", CA_IP }, ARG_NO_COLOR },
+	  spy_ip_filter, 1000, .cols = spy_net_cols },
+	{ "spy_port", "the payloads exchanged on an IP port (either end's): a line '------ Read "
+	  "12B' or '------ Write 12B' per call, then its data", CHISEL_STREAM,
+	  { { "host_port", "the port, local or remote", CA_NUMBER, .max = 65535 }, ARG_NO_COLOR },
+	  spy_port_filter, 1000, .cols = spy_net_cols },
+	{ "stdin", "the data processes read from their standard input (fd 0), as it is",
+	  CHISEL_STREAM, { }, stdin_filter, 2000, .cols = data_cols },
+	{ "stdout", "the data processes write to their standard output (fd 1), as it is",
+	  CHISEL_STREAM, { }, stdout_filter, 2000, .cols = data_cols },
+	{ "stderr", "the data processes write to their standard error (fd 2), as it is; with -pc "
+	  "after the container's id and name", CHISEL_STREAM, { ARG_NO_COLOR }, stderr_filter,
+	  2000, .cols = stderr_cols },
+	{ "spy_logs", "writes to log files (a name with .log, _log or /var/log, not .gz or .tgz), "
+	  "one line per line written: process, file, the line; with -pc the container first",
+	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000, .cols = spy_logs_cols },
+	{ "spy_syslog", "messages written to syslog (a socket whose name holds /dev/log): "
+	  "facility.severity process[tid] message, from the message's <PRI>", CHISEL_STREAM,
+	  { ARGS_DUMP, ARG_NO_COLOR }, spy_syslog_filter, 1000, .cols = spy_syslog_cols },
+	{ "scallslower", "syscalls slower than min_ms milliseconds: time, process, latency, "
+	  "call; with -pc the container too", CHISEL_STREAM, { ARG_MIN_MS, ARG_NO_COLOR },
+	  scallslower_filter, 0, CF_ENTERS, .cols = scallslower_cols },
+	{ "fileslower", "file I/O (reads and writes on files, not under /dev) slower than min_ms "
+	  "milliseconds: time, process, call, latency, file", CHISEL_STREAM,
+	  { ARG_MIN_MS, ARG_NO_COLOR }, fileslower_filter, 0, CF_ENTERS, .cols = ioslower_cols },
+	{ "netlower", "network I/O (reads and writes on IP sockets) slower than min_ms "
+	  "milliseconds: time, process, call, latency, connection", CHISEL_STREAM,
+	  { ARG_MIN_MS, ARG_NO_COLOR }, netlower_filter, 0, CF_ENTERS, .cols = ioslower_cols },
+	/* sinks */
+	{ "spy_users", "commands run in interactive shells (execs below a shell: a process whose "
+	  "name ends in sh, its stdin a terminal), indented by generation, and the shells' cd: "
+	  "shell pid, time, user, command; with -pc user@container", CHISEL_SINK,
+	  { { "max_depth", "the deepest generation below the shell shown", CA_NUMBER, true },
+	    ARG_NO_COLOR },
+	  spy_users_filter, .sink = &spy_users_sink },
+	{ "udp_extract", "the data of each UDP socket (DNS left out) into a file of its own in "
+	  "./udp_dump_files, named after its tuple; a line per file at the end (name, bytes)",
+	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
+};
+const size_t chisel_count = ARRAY_SIZE(chisel_table);
+
+const struct chisel *chisel_lookup(const char *name)
+{
+	return name ? TABLE_FIND(chisel_table, chisel_count, name, name) : NULL;
+}
