@@ -92,6 +92,7 @@ struct ctr_meta {
 };
 
 void ctr_meta__free(struct ctr_meta *m);	/* frees the members, not m; accepts NULL */
+void ctr_mount__free(struct ctr_mount *mt);	/* frees its strings, not mt */
 /* The value of label `key`, or NULL. */
 const char *ctr_meta__label(const struct ctr_meta *m, const char *key);
 

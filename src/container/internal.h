@@ -24,8 +24,6 @@ int ctr_json_member(struct json_object *obj, const char *key, int type, struct j
 int ctr_probes_docker(struct json_object *healthcheck, struct ctr_meta *m);
 /* The Kubernetes probes of the pod spec in m's labels; *found if it gave one. 0 or -errno. */
 int ctr_probes_k8s(struct ctr_meta *m, bool *found);
-/* Free a mount's strings. */
-void ctr_mount__free(struct ctr_mount *mt);
 
 /*
  * resolver.c: the thread that asks the runtimes for names. The registry queues requests (never
