@@ -119,6 +119,8 @@ int ctr_meta_set_image_ref(struct ctr_meta *m, const char *ref);
  */
 int ctr_probe_match(const struct ctr_meta *m, const char *args, size_t len);
 /* The process categories sysdig keeps per thread (sinsp_threadinfo::command_category). */
+struct proctab;
+struct scry_proc;
 enum ctr_cat {
 	CTR_CAT_UNSET = 0,	/* not judged yet (a process scry found running, or in a snapshot) */
 	CTR_CAT_NONE,
@@ -127,6 +129,15 @@ enum ctr_cat {
 	CTR_CAT_LIVENESS,
 	CTR_CAT_READINESS,
 };
+
+/*
+ * Judge process `p` (in `pt`) as sysdig's identify_category does, at its fork (p the child) and
+ * at its exec, once its container is bound: a container's init (vpid 1) is CONTAINER; a process
+ * whose parent has a category takes it; else one in a container whose metadata is known, whose
+ * argv is one of the container's probes and that has no container init among its ancestors (a
+ * runtime's exec, not the container's own tree) is that probe; else it keeps what it had.
+ */
+void ctr_cat__judge(struct proctab *pt, struct scry_proc *p);
 
 /* docker.c: Docker Engine API (and Podman's compatible API) over a unix socket. */
 struct docker_client;

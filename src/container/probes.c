@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "scry/container.h"
+#include "scry/state.h"
 #include "internal.h"
 
 /* A probe's command line is a few words; this bounds what a hostile runtime answer costs. */
@@ -159,4 +160,51 @@ int ctr_probe_match(const struct ctr_meta *m, const char *args, size_t len)
 		if (m->probe[k] && m->probe_len[k] == len && !memcmp(m->probe[k], args, len))
 			return k;
 	return -1;
+}
+
+/* Ancestors walked at most: a deeper tree is a fork bomb, not a probe. */
+#define ANCESTRY_MAX 64
+
+/* Whether a container's init (vpid 1 in a container) is among p's ancestors. */
+static bool under_container_init(struct proctab *pt, const struct scry_proc *p)
+{
+	const struct scry_proc *a = p;
+	int i;
+
+	for (i = 0; i < ANCESTRY_MAX && a->ppid && a->ppid != a->pid; i++) {
+		a = proctab__proc(pt, a->ppid);
+		if (!a)
+			return false;
+		if (a->vpid == 1 && a->ctr_known && a->container)
+			return true;
+	}
+	return false;
+}
+
+void ctr_cat__judge(struct proctab *pt, struct scry_proc *p)
+{
+	const struct scry_container *c = p->ctr_known ? p->container : NULL;
+	const struct scry_proc *parent;
+	int k;
+
+	if (!c)
+		goto none;
+	if (p->vpid == 1) {
+		p->ctr_cat = CTR_CAT_CONTAINER;
+		return;
+	}
+	parent = p->ppid && p->ppid != p->pid ? proctab__proc(pt, p->ppid) : NULL;
+	if (parent && parent->ctr_cat > CTR_CAT_NONE) {
+		p->ctr_cat = parent->ctr_cat;
+		return;
+	}
+	/* sysdig: only a container whose lookup succeeded is matched */
+	if (c->resolved && (k = ctr_probe_match(&c->meta, p->args, p->args_len)) >= 0 &&
+	    !under_container_init(pt, p)) {
+		p->ctr_cat = CTR_CAT_HEALTHCHECK + k;
+		return;
+	}
+none:
+	if (p->ctr_cat == CTR_CAT_UNSET)
+		p->ctr_cat = CTR_CAT_NONE;
 }

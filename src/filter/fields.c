@@ -13,6 +13,7 @@
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/state.h"
+#include "internal.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -917,6 +918,19 @@ const struct field_desc field_table[] = {
 	{ "evt.offcpu_reason", FT_STR, 0, "why that stretch began: preempt, sleep (interruptible), blocked (uninterruptible), stopped", get_offcpu_reason },
 	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
 	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
+	/* --- issue 15, containers (fields_ctr.c): none has a value on the host or before the runtime answered --- */
+	{ "container.image.repository", FT_STR, 0, "the image's repository, registry included (registry:port/path/name)", get_ctr_image_repo },
+	{ "container.image.tag", FT_STR, 0, "the image's tag (Docker: latest when the reference has none)", get_ctr_image_tag },
+	{ "container.image.id", FT_STR, 0, "the image's id, whole, without sha256: (Docker, Podman)", get_ctr_image_id },
+	{ "container.image.digest", FT_STR, 0, "the image's registry digest, sha256:... (from the reference, else the image's RepoDigests)", get_ctr_image_digest },
+	{ "container.privileged", FT_STR, 0, "true for a privileged container, false otherwise (Docker, Podman)", get_ctr_privileged, &ctr_bool_values },
+	{ "container.mounts", FT_STR, 0, "the mounts, comma-separated, each source:dest:mode:rdwr:propagation (Docker's Mounts; OCI bind mounts)", get_ctr_mounts },
+	{ "container.healthcheck", FT_STR, 0, "the Docker health check's command line; NONE without one", get_ctr_healthcheck },
+	{ "container.liveness_probe", FT_STR, 0, "the Kubernetes liveness probe's command (kubectl's last-applied pod spec); NONE without one", get_ctr_liveness },
+	{ "container.readiness_probe", FT_STR, 0, "the Kubernetes readiness probe's command; NONE without one", get_ctr_readiness },
+	{ "proc.is_container_healthcheck", FT_STR, 0, "true if the process runs the container's health check (its argv is the check's, started by the runtime's exec, not under the container's init) or descends from one", get_proc_is_healthcheck, &ctr_bool_values },
+	{ "proc.is_container_liveness_probe", FT_STR, 0, "true if the process runs the container's liveness probe, or descends from one", get_proc_is_liveness, &ctr_bool_values },
+	{ "proc.is_container_readiness_probe", FT_STR, 0, "true if the process runs the container's readiness probe, or descends from one", get_proc_is_readiness, &ctr_bool_values },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

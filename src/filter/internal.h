@@ -54,4 +54,21 @@ struct suggest {
 void suggest__init(struct suggest *s, const char *word);
 void suggest__try(struct suggest *s, const char *candidate);
 
+/* --- fields_ctr.c: issue 15's container fields (the getters of their field_table rows) --- */
+#define CTR_GETTER(fn) bool fn(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+CTR_GETTER(get_ctr_image_id);
+CTR_GETTER(get_ctr_image_repo);
+CTR_GETTER(get_ctr_image_tag);
+CTR_GETTER(get_ctr_image_digest);
+CTR_GETTER(get_ctr_privileged);
+CTR_GETTER(get_ctr_mounts);
+CTR_GETTER(get_ctr_healthcheck);
+CTR_GETTER(get_ctr_liveness);
+CTR_GETTER(get_ctr_readiness);
+CTR_GETTER(get_proc_is_healthcheck);
+CTR_GETTER(get_proc_is_liveness);
+CTR_GETTER(get_proc_is_readiness);
+#undef CTR_GETTER
+extern const struct field_values ctr_bool_values;	/* "true", "false" */
+
 #endif /* SCRY_FILTER_INTERNAL_H */
