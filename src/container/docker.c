@@ -355,11 +355,13 @@ static int image_from_inspect(const char *imgstr, const char *ref, struct ctr_me
 	const char *colon;
 	int err = 0;
 
-	if (imgstr && !strchr(imgstr, '/')) {
+	if (!imgstr)
+		imgstr = "";
+	if (!strchr(imgstr, '/')) {
 		colon = strchr(imgstr, ':');
 		if (colon)
 			err = dup_str(&m->image_id, colon + 1);
-		if (ref && !err && (!strncmp(imgstr, ref, strlen(ref)) ||
+		if (ref && *ref && !err && (!strncmp(imgstr, ref, strlen(ref)) ||
 				    (m->image_id && !strncmp(m->image_id, ref, strlen(ref)))))
 			return 0;
 		return err ?: ctr_meta_set_image_ref(m, ref);
