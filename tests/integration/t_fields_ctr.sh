@@ -35,9 +35,9 @@ LIVE=$SCRY_PID
 start_scry "$TMP/priv" "$TMP/priv.err" -p '%container.name|%proc.name' \
 	"container.healthcheck!=NONE and container.privileged=${PRIV:+true}${PRIV:-false} and evt.type=procexec" ||
 	{ not_ok "scry starts"; finish; }
-PRIV=$SCRY_PID
+PRIVS=$SCRY_PID
 start_scry "$TMP/cap.out" "$TMP/cap.err" -w "$TMP/cap.scry" || { not_ok "scry -w starts"; finish; }
-EXTRA_CLEANUP="kill -KILL $LIVE $PRIV $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
+EXTRA_CLEANUP="kill -KILL $LIVE $PRIVS $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
 
 # The container's own loop runs exactly the health check's command line (/bin/sh -c 'cat
 # /data/ok'): only the runtime's exec of it is the health check.
@@ -53,7 +53,7 @@ until [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$HC" 2>/dev/null)" =
 done
 sleep 0.5
 SCRY_PID=$SCRY_PID; stop_scry INT; r3=$?
-SCRY_PID=$PRIV; stop_scry INT; r2=$?
+SCRY_PID=$PRIVS; stop_scry INT; r2=$?
 SCRY_PID=$LIVE; stop_scry INT; r1=$?
 "$SCRY" -p "$FMT" -r "$TMP/cap.scry" "$FILTER" >"$TMP/replay" 2>"$TMP/replay.err"; r4=$?
 "$DOCKER" inspect "$HC" "$PL" >"$TMP/inspect.json"
