@@ -289,6 +289,55 @@ static void fields(void **state)
 	world_free(&w);
 }
 
+/*
+ * Push-down: the new container.* fields are judged per container (a cgroup can be left out),
+ * once its metadata is known; proc.is_container_* depend on the process, so never.
+ */
+static void pushdown(void **state)
+{
+	struct ctr_meta m = {};
+	struct pushdown pd;
+	struct filter_error err;
+	struct world w;
+	struct filter *f;
+
+	world_new(&w, true);
+	w.c->meta.privileged = CTR_PRIV_YES;
+	m.name = strdup("plain");
+	m.privileged = CTR_PRIV_NO;
+	struct scry_container *plain = containers__add(w.cs, 88, "plain", CTR_DOCKER, &m);
+
+	f = filter__new("container.privileged=true and evt.type=procexec", &err);
+	assert_non_null(f);
+	assert_int_equal(filter__pushdown(f, &pd), 0);
+	assert_true(pd.on & SCRY_PD_CGROUP);
+	assert_true(filter__may_match_container(f, w.c));
+	assert_false(filter__may_match_container(f, plain));
+	assert_false(filter__may_match_container(f, NULL));
+	pushdown__release(&pd);
+	filter__free(f);
+
+	f = filter__new("container.healthcheck!=NONE", &err);
+	assert_non_null(f);
+	assert_true(filter__may_match_container(f, w.c));
+	assert_false(filter__may_match_container(f, plain));
+	filter__free(f);
+
+	f = filter__new("container.mounts exists and not container.image.repository exists", &err);
+	assert_non_null(f);
+	assert_true(filter__may_match_container(f, w.c));	/* resolved: "" mounts, no image */
+	assert_false(filter__may_match_container(f, NULL));
+	filter__free(f);
+
+	f = filter__new("proc.is_container_healthcheck=true", &err);
+	assert_non_null(f);
+	assert_int_equal(filter__pushdown(f, &pd), 0);
+	assert_false(pd.on & SCRY_PD_CGROUP);
+	pushdown__release(&pd);
+	filter__free(f);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +345,7 @@ int main(void)
 		cmocka_unit_test(oci_mounts),
 		cmocka_unit_test(categories),
 		cmocka_unit_test(fields),
+		cmocka_unit_test(pushdown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
