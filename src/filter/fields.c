@@ -1156,6 +1156,18 @@ const struct field_desc field_table[] = {
 	{ "proc.is_container_healthcheck", FT_STR, 0, "true if the process runs the container's health check (its argv is the check's, started by the runtime's exec, not under the container's init) or descends from one", get_proc_is_healthcheck, &ctr_bool_values },
 	{ "proc.is_container_liveness_probe", FT_STR, 0, "true if the process runs the container's liveness probe, or descends from one", get_proc_is_liveness, &ctr_bool_values },
 	{ "proc.is_container_readiness_probe", FT_STR, 0, "true if the process runs the container's readiness probe, or descends from one", get_proc_is_readiness, &ctr_bool_values },
+	{ .name = "container.mount", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount,
+	  .desc = "one mount, source:dest:mode:rdwr:propagation: the Nth (from 0) or the first whose source matches the glob KEY (container.mount[/usr/*]); none: no value" },
+	{ .name = "container.mount.source", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_source,
+	  .desc = "a mount's source: the Nth mount's, or that of the first whose destination matches the glob KEY" },
+	{ .name = "container.mount.dest", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_dest,
+	  .desc = "a mount's destination: the Nth mount's, or that of the first whose source matches the glob KEY" },
+	{ .name = "container.mount.mode", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_mode,
+	  .desc = "a mount's mode (Docker's: ro, z, ...): the Nth mount's, or by source glob" },
+	{ .name = "container.mount.rdwr", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_rdwr,
+	  .values = &ctr_bool_values, .desc = "true if a mount is read-write: the Nth mount, or by source glob" },
+	{ .name = "container.mount.propagation", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_propagation,
+	  .desc = "a mount's propagation (rprivate, ...): the Nth mount's, or by source glob" },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

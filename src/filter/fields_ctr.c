@@ -10,6 +10,7 @@
  * ev->container only, except proc.is_container_*, which read the process: push-down judges
  * container.* per cgroup (pushdown.c ctr_field) and that stays true.
  */
+#include <fnmatch.h>
 #include <string.h>
 
 #include "scry/container.h"
@@ -149,3 +150,89 @@ static const char *bool_nth(size_t i)
 }
 
 const struct field_values ctr_bool_values = { bool_nth };
+
+/*
+ * --- container.mount[...] and its parts: by index (from 0) or by a path glob (fnmatch, no
+ * flags, as sysdig's glob_match): container.mount.source[] looks the mount up by destination,
+ * every other one by source. The first mount that matches answers; none: no value.
+ */
+static const struct ctr_mount *mount_of(const struct scry_event *ev, const struct field_arg *a,
+					bool by_dest)
+{
+	const struct ctr_meta *m = meta(ev);
+	size_t i;
+
+	if (!m)
+		return NULL;
+	if (a->idx >= 0)
+		return (uint64_t)a->idx < m->nmounts ? &m->mounts[a->idx] : NULL;
+	if (!a->key)
+		return NULL;
+	for (i = 0; i < m->nmounts; i++)
+		if (!fnmatch(a->key, by_dest ? m->mounts[i].dest : m->mounts[i].source, 0))
+			return &m->mounts[i];
+	return NULL;
+}
+
+enum mount_part { MP_ALL, MP_SOURCE, MP_DEST, MP_MODE, MP_RDWR, MP_PROPAGATION };
+
+static bool mount_part(const struct scry_event *ev, const struct field_arg *a,
+		       struct field_val *v, struct sbuf *b, enum mount_part part)
+{
+	const struct ctr_mount *mt = mount_of(ev, a, part == MP_SOURCE);
+
+	if (!mt)
+		return false;
+	switch (part) {
+	case MP_ALL:
+		put_mount(b, mt);
+		return str_val(v, b->buf, b->len);
+	case MP_SOURCE:
+		return cstr(v, mt->source);
+	case MP_DEST:
+		return cstr(v, mt->dest);
+	case MP_MODE:
+		return cstr(v, mt->mode);
+	case MP_RDWR:
+		return flag(v, mt->rw);
+	case MP_PROPAGATION:
+		return cstr(v, mt->propagation);
+	}
+	return false;
+}
+
+bool get_ctr_mount(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,
+		   struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_ALL);
+}
+
+bool get_ctr_mount_source(const struct scry_event *ev, const struct field_arg *a,
+			  struct field_val *v, struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_SOURCE);
+}
+
+bool get_ctr_mount_dest(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_DEST);
+}
+
+bool get_ctr_mount_mode(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_MODE);
+}
+
+bool get_ctr_mount_rdwr(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_RDWR);
+}
+
+bool get_ctr_mount_propagation(const struct scry_event *ev, const struct field_arg *a,
+			       struct field_val *v, struct sbuf *b)
+{
+	return mount_part(ev, a, v, b, MP_PROPAGATION);
+}

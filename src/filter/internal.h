@@ -69,6 +69,16 @@ CTR_GETTER(get_proc_is_healthcheck);
 CTR_GETTER(get_proc_is_liveness);
 CTR_GETTER(get_proc_is_readiness);
 #undef CTR_GETTER
+#define CTR_ARG_GETTER(fn)                                                                        \
+	bool fn(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,     \
+		struct sbuf *b)
+CTR_ARG_GETTER(get_ctr_mount);
+CTR_ARG_GETTER(get_ctr_mount_source);
+CTR_ARG_GETTER(get_ctr_mount_dest);
+CTR_ARG_GETTER(get_ctr_mount_mode);
+CTR_ARG_GETTER(get_ctr_mount_rdwr);
+CTR_ARG_GETTER(get_ctr_mount_propagation);
+#undef CTR_ARG_GETTER
 extern const struct field_values ctr_bool_values;	/* "true", "false" */
 
 #endif /* SCRY_FILTER_INTERNAL_H */

@@ -195,14 +195,15 @@ static void categories(void **state)
 
 static char *value(const char *name, const struct scry_event *ev)
 {
-	const struct field_desc *f = field_lookup(name);
+	const struct field_desc *f = field_resolve(name);
 	char mem[4096];
 	struct sbuf b;
 	struct field_val v;
 
-	assert_non_null(f);
+	if (!f)
+		fail_msg("%s: not a field", name);
 	sbuf__init(&b, mem, sizeof(mem));
-	if (!f->get(ev, &v, &b))
+	if (!field_get(f, ev, &v, &b))
 		return NULL;
 	if (v.type != FT_STR)
 		fail_msg("%s: not a string", name);
@@ -270,6 +271,24 @@ static void fields(void **state)
 	assert_true(matches("container.image.repository startswith localhost:5000/", &ev));
 	assert_false(matches("container.image.digest exists", &ev));
 
+	/* container.mount[...]: by index from 0, by source glob; .source[] by destination glob */
+	value_equal("container.mount[0]", &ev, "/srv/d:/data:ro:false:rprivate");
+	value_equal("container.mount[1]", &ev, "/var/lib/v:/v::true:");
+	value_equal("container.mount[2]", &ev, NULL);
+	value_equal("container.mount[/var/*]", &ev, "/var/lib/v:/v::true:");
+	value_equal("container.mount[/nowhere]", &ev, NULL);
+	value_equal("container.mount.source[/data]", &ev, "/srv/d");
+	value_equal("container.mount.source[/srv/d]", &ev, NULL);	/* by destination */
+	value_equal("container.mount.source[1]", &ev, "/var/lib/v");
+	value_equal("container.mount.dest[/srv/?]", &ev, "/data");
+	value_equal("container.mount.mode[0]", &ev, "ro");
+	value_equal("container.mount.mode[/var/lib/v]", &ev, "");
+	value_equal("container.mount.rdwr[0]", &ev, "false");
+	value_equal("container.mount.rdwr[/var/lib/*]", &ev, "true");
+	value_equal("container.mount.propagation[0]", &ev, "rprivate");
+	assert_true(matches("container.mount.source[/data]=/srv/d and container.mount.rdwr[0]=false", &ev));
+	assert_false(matches("container.mount.dest[5] exists", &ev));
+
 	/* not privileged; then a runtime that does not say */
 	m->privileged = CTR_PRIV_NO;
 	value_equal("container.privileged", &ev, "false");
@@ -280,6 +299,7 @@ static void fields(void **state)
 	w.c->resolved = false;
 	value_equal("container.healthcheck", &ev, NULL);
 	value_equal("container.mounts", &ev, NULL);
+	value_equal("container.mount[0]", &ev, NULL);
 	w.c->resolved = true;
 	ev.container = NULL;
 	value_equal("container.image.repository", &ev, NULL);
@@ -327,6 +347,13 @@ static void pushdown(void **state)
 	assert_non_null(f);
 	assert_true(filter__may_match_container(f, w.c));	/* resolved: "" mounts, no image */
 	assert_false(filter__may_match_container(f, NULL));
+	filter__free(f);
+
+	f = filter__new("container.mount.dest[/srv/*]=/data", &err);
+	assert_non_null(f);
+	assert_int_equal(filter__pushdown(f, &pd), 0);
+	assert_true(pd.on & SCRY_PD_CGROUP);
+	pushdown__release(&pd);
 	filter__free(f);
 
 	f = filter__new("proc.is_container_healthcheck=true", &err);
