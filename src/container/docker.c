@@ -359,8 +359,11 @@ static int image_from_inspect(const char *imgstr, const char *ref, struct ctr_me
 		imgstr = "";
 	if (!strchr(imgstr, '/')) {
 		colon = strchr(imgstr, ':');
+		/* Docker: "sha256:<hex>"; Podman's compat API: the bare hex */
 		if (colon)
 			err = dup_str(&m->image_id, colon + 1);
+		else if (strlen(imgstr) == 64 && !imgstr[strspn(imgstr, "0123456789abcdef")])
+			err = dup_str(&m->image_id, imgstr);
 		if (ref && *ref && !err && (!strncmp(imgstr, ref, strlen(ref)) ||
 				    (m->image_id && !strncmp(m->image_id, ref, strlen(ref)))))
 			return 0;
