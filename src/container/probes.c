@@ -86,6 +86,7 @@ int ctr_probes_docker(struct json_object *healthcheck, struct ctr_meta *m)
 	static const char *const shell[] = { "/bin/sh", "-c" };
 	struct json_object *test = NULL, *kind;
 	const char *k;
+	int err = 0;
 
 	if (!healthcheck || ctr_json_member(healthcheck, "Test", json_type_array, &test) || !test)
 		return 0;	/* sysdig logs a Test of another shape and goes on without one */
@@ -94,12 +95,13 @@ int ctr_probes_docker(struct json_object *healthcheck, struct ctr_meta *m)
 	kind = json_object_array_get_idx(test, 0);
 	k = json_object_is_type(kind, json_type_string) ? json_object_get_string(kind) : "";
 	if (!strcmp(k, "CMD"))
-		return set_probe(m, CTR_PROBE_HEALTHCHECK, NULL, 0, test, 1,
-				 json_object_array_length(test), true);
+		err = set_probe(m, CTR_PROBE_HEALTHCHECK, NULL, 0, test, 1,
+				json_object_array_length(test), true);
 	/* sysdig keeps the shell line as it is: Docker runs exactly /bin/sh -c LINE */
-	if (!strcmp(k, "CMD-SHELL"))
-		return set_probe(m, CTR_PROBE_HEALTHCHECK, shell, 2, test, 1, 2, false);
-	return 0;
+	else if (!strcmp(k, "CMD-SHELL"))
+		err = set_probe(m, CTR_PROBE_HEALTHCHECK, shell, 2, test, 1, 2, false);
+	/* a malformed check is no check; the container is still known by its other fields */
+	return err == -EPROTO ? 0 : err;
 }
 
 /* probe.exec.command of one probe object -> m->probe[kind]; true if it had one. */

@@ -433,6 +433,29 @@ static void inspect_by_id(void **state)
 	docker__free(d);
 }
 
+/* A health check of a shape no engine writes is no health check; the container is still known. */
+static void inspect_bad_healthcheck(void **state)
+{
+	static const char body[] =
+		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
+		"\"Name\":\"/odd\",\"Config\":{\"Image\":\"nginx\","
+		"\"Healthcheck\":{\"Test\":[\"CMD\",\"/bin/check\",5]}}}";
+	struct fake *f = *state;
+	struct docker_client *d;
+	struct ctr_meta m;
+
+	f->resp[0] = http(200, "OK", body);
+	fake_start(f, 1, true);
+	d = docker__new(f->sock, 2000);
+	assert_non_null(d);
+	assert_int_equal(docker__inspect(d, WEB_ID, &m), 0);
+	assert_string_equal(m.name, "odd");
+	assert_null(m.probe[CTR_PROBE_HEALTHCHECK]);
+	assert_int_equal(m.privileged, CTR_PRIV_UNKNOWN);
+	ctr_meta__free(&m);
+	docker__free(d);
+}
+
 /* A plain `docker run --name web nginx`: no labels at all, no Kubernetes fields. */
 static void inspect_plain(void **state)
 {
@@ -706,6 +729,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(inspect_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_issue15, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(inspect_bad_healthcheck, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_times, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_bad_answers, setup, teardown),
