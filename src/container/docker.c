@@ -390,13 +390,19 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 		return -EPROTO;
 	if (state && json_str(state, "StartedAt", &started))
 		return -EPROTO;
-	/* issue 15's fields: a member of another type is no answer of a Docker engine either */
-	if (json_str(root, "Image", &imgstr) ||
-	    ctr_json_member(root, "HostConfig", json_type_object, &host) ||
-	    ctr_json_member(root, "Mounts", json_type_array, &mounts) ||
-	    (host && ctr_json_member(host, "Privileged", json_type_boolean, &priv)) ||
-	    (config && ctr_json_member(config, "Healthcheck", json_type_object, &health)))
-		return -EPROTO;
+	/*
+	 * Issue 15's fields are extras: one of an unexpected shape is left out (as sysdig does),
+	 * never the container's name with it.
+	 */
+	if (json_str(root, "Image", &imgstr))
+		imgstr = NULL;
+	if (ctr_json_member(root, "HostConfig", json_type_object, &host) ||
+	    (host && ctr_json_member(host, "Privileged", json_type_boolean, &priv)))
+		priv = NULL;
+	if (ctr_json_member(root, "Mounts", json_type_array, &mounts))
+		mounts = NULL;
+	if (config && ctr_json_member(config, "Healthcheck", json_type_object, &health))
+		health = NULL;
 
 	if (name && name[0] == '/')
 		name++;
@@ -411,7 +417,13 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 	err = err ?: image_from_inspect(imgstr, image, m);
 	if (priv)
 		m->privileged = json_object_get_boolean(priv) ? CTR_PRIV_YES : CTR_PRIV_NO;
-	err = err ?: (mounts ? mounts_from_json(mounts, m) : 0);
+	if (!err && mounts && (err = mounts_from_json(mounts, m)) == -EPROTO) {
+		while (m->nmounts)
+			ctr_mount__free(&m->mounts[--m->nmounts]);
+		free(m->mounts);
+		m->mounts = NULL;
+		err = 0;
+	}
 	/* sysdig: a container with a Kubernetes probe has its Docker health check ignored */
 	err = err ?: ctr_probes_k8s(m, &k8s_probes);
 	if (!err && !k8s_probes)

@@ -433,12 +433,14 @@ static void inspect_by_id(void **state)
 	docker__free(d);
 }
 
-/* A health check of a shape no engine writes is no health check; the container is still known. */
+/* Issue 15's members in shapes no engine writes are left out; the container is still known. */
 static void inspect_bad_healthcheck(void **state)
 {
 	static const char body[] =
 		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
-		"\"Name\":\"/odd\",\"Config\":{\"Image\":\"nginx\","
+		"\"Name\":\"/odd\",\"Image\":5,\"HostConfig\":{\"Privileged\":\"yes\"},"
+		"\"Mounts\":[{\"Source\":\"/a\",\"Destination\":\"/b\"},5],"
+		"\"Config\":{\"Image\":\"nginx\","
 		"\"Healthcheck\":{\"Test\":[\"CMD\",\"/bin/check\",5]}}}";
 	struct fake *f = *state;
 	struct docker_client *d;
@@ -452,6 +454,10 @@ static void inspect_bad_healthcheck(void **state)
 	assert_string_equal(m.name, "odd");
 	assert_null(m.probe[CTR_PROBE_HEALTHCHECK]);
 	assert_int_equal(m.privileged, CTR_PRIV_UNKNOWN);
+	assert_int_equal(m.nmounts, 0);
+	assert_null(m.mounts);
+	assert_null(m.image_id);
+	assert_string_equal(m.image_repo, "nginx");
 	ctr_meta__free(&m);
 	docker__free(d);
 }
