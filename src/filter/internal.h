@@ -21,6 +21,10 @@ struct operand {
 	size_t len;
 	uint64_t u;		/* FT_U64 fields: parsed once, at compile time */
 	int64_t s;		/* FT_S64 fields */
+	/* FF_CIDR fields: the network, parsed once (family 0: not one) */
+	uint16_t family;
+	uint8_t bits;
+	uint8_t net[16];
 };
 
 struct node {
