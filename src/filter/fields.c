@@ -833,6 +833,19 @@ static bool get_fd_name_changed(const struct scry_event *ev, struct field_val *v
 	return (evt_fd(ev, &kind) || evt_sock_addr(ev)) && U(ev->fd_name_changed);
 }
 
+/* evt.type.is.NAME: 1 for an event of that type, else 0 (sysdig's). */
+static bool get_type_is(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *b)
+{
+	return a->key && U(!strcmp(evt_type_name(ev), a->key));
+}
+
+/* evt.outputtime: the time as the default line shows it (sysdig's -t; scry has one form). */
+static bool get_outputtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return get_time(ev, v, b);
+}
+
 /* syscall.type: evt.type of a syscall event only (not of scry's own events). */
 static bool get_syscall_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
@@ -1153,6 +1166,9 @@ const struct field_desc field_table[] = {
 	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
 	  NULL, NULL, FA_BARE, get_any_proto },
 	{ "fd.name_changed", FT_U64, 0, "1 if the event changed the name of its fd: a socket's tuple (a connect, a datagram to or from a new peer), else 0", get_fd_name_changed },
+	{ "evt.type.is", FT_U64, 0, "evt.type.is.NAME: 1 for events of type NAME (evt.type.is.open), else 0",
+	  NULL, NULL, FA_DOT, get_type_is },
+	{ "evt.outputtime", FT_STR, 0, "the event's time as the default line prints it: evt.time (sysdig's -t picks other forms; scry prints this one)", get_outputtime },
 	{ "syscall.type", FT_STR, 0, "a syscall event's name (evt.type of syscalls only; none for scry's own events)", get_syscall_type },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },
