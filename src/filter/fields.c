@@ -909,6 +909,23 @@ static bool get_pod_ns(const struct scry_event *ev, struct field_val *v, struct 
 	return ev->container && ev->container->meta.pod_ns && cstr(v, ev->container->meta.pod_ns);
 }
 
+/*
+ * The pod's UID, from what the runtime labelled the container with: the kubelet's
+ * io.kubernetes.pod.uid (Docker through cri-dockerd, CRI-O) or containerd's CRI annotation.
+ */
+static bool get_pod_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const char *const keys[] = { "io.kubernetes.pod.uid",
+					     "io.kubernetes.cri.sandbox-uid" };
+	const char *s;
+	size_t i;
+
+	for (i = 0; ev->container && i < ARRAY_SIZE(keys); i++)
+		if ((s = ctr_meta__label(&ev->container->meta, keys[i])) && *s)
+			return cstr(v, s);
+	return false;
+}
+
 static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return ev->container && ev->container->meta.k8s_container &&
@@ -1197,6 +1214,7 @@ const struct field_desc field_table[] = {
 	{ "container.labels", FT_STR, FF_CONTAINER, "container labels, key:value, ...", get_ctr_labels },
 	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
 	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },
+	{ "k8s.pod.id", FT_STR, FF_CONTAINER, "Kubernetes pod UID (the runtime's io.kubernetes.pod.uid label, or containerd's sandbox-uid annotation)", get_pod_id },
 	{ "k8s.container.name", FT_STR, 0, "Kubernetes container name", get_k8s_ctr },
 	{ "evt.blk.dev", FT_STR, 0, "blockio: the device, MAJ:MIN (the partition, else the disk)", get_blk_dev },
 	{ "evt.blk.devname", FT_STR, 0, "blockio: the device's name on this machine (vda, sda1)", get_blk_devname },
