@@ -232,8 +232,8 @@ static int assign(const struct chisel *ch, const char **w, int nw, struct chisel
 			c->args[i] = w[at++];
 		} else if (!a->optional) {
 			if (a->type == CA_FIELD) {	/* the message the views gave */
-				log_err("%s groups by a field: scry -c %s FIELD [FILTER], e.g. -c %s "
-					"fd.directory", ch->name, ch->name, ch->name);
+				log_err("%s groups by a field: scry -c %s FIELD [FILTER], e.g. "
+					"-c %s fd.directory", ch->name, ch->name, ch->name);
 				return SCRY_EXIT_USAGE;
 			}
 			return usage_error(ch, "missing", a->name);
@@ -308,9 +308,12 @@ static int put_piece(struct sbuf *b, const struct chisel_ctx *c, const char *t)
 		if (i < ARRAY_SIZE(io)) {
 			put_io(b, io[i].dir);
 		} else {
-			for (i = 0; i < n; i++)
-				if (strlen(c->ch->args[i].name) == l && !strncmp(t, c->ch->args[i].name, l))
+			for (i = 0; i < n; i++) {
+				const char *name = c->ch->args[i].name;
+
+				if (strlen(name) == l && !strncmp(t, name, l))
 					break;
+			}
 			if (i == n || !c->args[i])
 				return -EINVAL;	/* a table row's mistake: test_chisel finds it */
 			if ((err = put_value(b, c->ch, &c->ch->args[i], c->args[i])))

@@ -372,7 +372,8 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
+		if ((cmds[i].flags & CMD_RUNS) &&
+		    ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}

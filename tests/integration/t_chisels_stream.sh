@@ -10,7 +10,7 @@
 # pty). A hostile byte in the data comes out escaped.
 # timeout: 900
 . tests/lib/common.sh
-plan 28
+plan 30
 
 command -v bash >/dev/null || skip_rest bash "spy_users needs bash: apt-get install bash"
 
@@ -263,6 +263,29 @@ done
 	"syslog.facility exists and fd.name contains $TMP/dev/log" >"$TMP/sl" 2>/dev/null
 checkall "syslog.* fields: 19 local3 4 warn, then 1 user 3 err ($(tr '\n' '|' <"$TMP/sl"))" \
 	'[ "$(cat "$TMP/sl")" = "$(printf "19 local3 4 warn\n1 user 3 err")" ]'
+# -pc: sysdig's container columns (the host's processes: "host"); -j: the chisel's events as JSON
+"$SCRY" -r "$TMP/cap.scry" -pc -c fileslower 100 $F >"$TMP/pc" 2>&1
+"$SCRY" -r "$TMP/cap.scry" -pc -c stderr $F >"$TMP/pc2" 2>&1
+py "
+import re
+L = open('$TMP/pc').read().split('\n')
+assert L[0].split() == ['evt.datetime', 'container.id', 'container.name', 'proc.name', 'evt.type',
+                        'LATENCY(ms)', 'fd.name'], L[0]
+r = [l for l in L[2:] if l]
+assert len(r) == 1 and re.fullmatch(r'\S+ \S+ host {17}host {17}chwork +read +\d+ $TMP/fifo', r[0]), r
+assert 'host                 host                 to-stderr-chisel' in open('$TMP/pc2').read().split('\n')
+print('ok')" >"$TMP/res" 2>&1
+check "-pc: fileslower and stderr with sysdig's container columns" grep -qx ok "$TMP/res" ||
+	sed 's/^/#   /' "$TMP/res" | tail -4
+"$SCRY" -r "$TMP/cap.scry" -j -c netlower 100 $F >"$TMP/j" 2>"$TMP/j.err"
+py "
+import json
+E = [json.loads(l) for l in open('$TMP/j')]
+assert [(e['evt.type'], e['proc.name']) for e in E] == [('recvfrom', 'chwork')], E
+assert 290e6 <= E[0]['evt.latency'] <= 2e9, E
+print('ok')" >"$TMP/res" 2>&1
+check "-j -c netlower 100: its one event as JSON, its latency in ns" grep -qx ok "$TMP/res" ||
+	sed 's/^/#   /' "$TMP/res" | tail -4
 vrc=${vrc# }
 case " $vrc " in
 *=[!0]*) not_ok "every live chisel exited 0 ($vrc)" ;;

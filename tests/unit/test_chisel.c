@@ -217,8 +217,9 @@ static void errors(void **state)
 	}
 	nlines = 0;
 	assert_int_equal(run_cli(&o, "-c|fileslower|x1"), SCRY_EXIT_USAGE);
-	assert_string_equal(last_line, "scry: fileslower: expected a number >= 0 for 'x1'; usage: "
-			    "scry -c fileslower min_ms [disable_color] [FILTER] (scry -L fileslower)");
+	assert_string_equal(last_line, "scry: fileslower: expected a number >= 0 for 'x1'; "
+			    "usage: scry -c fileslower min_ms [disable_color] [FILTER] "
+			    "(scry -L fileslower)");
 	cli__free(&o);
 }
 
