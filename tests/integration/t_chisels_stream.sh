@@ -105,6 +105,25 @@ for cmd in ['cd ' + tmp + '/dev', 'env true spy-users-one', "sh -c 'cat /dev/nul
     drain(0.4)
 os.waitpid(pid, 0)
 truth['bash'] = pid
+# a shell whose stdin is not a terminal: its command is not a user's (unless a shell above this
+# workload has a terminal: then spy_users shows it under that one)
+subprocess.run(['sh', '-c', '/bin/true spy-users-hidden; true'], stdin=subprocess.DEVNULL,
+               check=True)
+def tty_shell_above(p):
+    for _ in range(16):
+        st = open('/proc/%d/stat' % p).read()
+        comm, ppid = st[st.index('(') + 1:st.rindex(')')], int(st[st.rindex(')') + 2:].split()[1])
+        try:
+            t = os.readlink('/proc/%d/fd/0' % p)
+        except OSError:
+            t = ''
+        if comm.endswith('sh') and t.startswith(('/dev/pts/', '/dev/tty', '/dev/console')):
+            return True
+        if ppid <= 1:
+            return False
+        p = ppid
+    return False
+truth['tty_shell_above'] = tty_shell_above(os.getppid())
 with open(tmp + '/truth.json', 'w') as f:
     json.dump(truth, f)
 EOF
@@ -253,6 +272,8 @@ elif name == 'spy_users':
     want = [(0, 'cd ' + tmp + '/dev'), (0, 'env true spy-users-one'), (0, 'true spy-users-one'),
             (0, 'sh -c cat /dev/null spy-users-two'), (3, 'cat /dev/null spy-users-two')]
     assert got == want, got
+    hidden = [l for l in L if l.endswith(') /bin/true spy-users-hidden')]
+    assert len(hidden) == (1 if T['tty_shell_above'] else 0), (hidden, T['tty_shell_above'])
 print('ok')
 EOF
 for v in "$@"; do
