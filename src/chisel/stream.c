@@ -50,8 +50,10 @@ static bool value_text(struct chisel_stream *s, size_t i, const struct scry_even
 		v->len = b->len;
 		return true;
 	default:
-		n = v->type == FT_S64 ? snprintf(num, sizeof(num), "%lld", (long long)v->s) :
-					snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
+		if (v->type == FT_S64)
+			n = snprintf(num, sizeof(num), "%lld", (long long)v->s);
+		else
+			n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
 	}
 	b->len = 0;
 	sbuf__write(b, num, n);
