@@ -88,7 +88,7 @@ static bool fits(const struct chisel_arg *a, char *const *words, int n)
 	case CA_IP:
 		return is_ip(words[0]);
 	case CA_FIELD:
-		return field_lookup(words[0]) != NULL;
+		return field_resolve(words[0]) != NULL;
 	case CA_STRING:
 		break;
 	}

@@ -91,7 +91,7 @@ static void put_field(struct spy_users *s, const struct field_desc *f,
 	char num[24];
 
 	sbuf__init_mem(&b, &s->scratch);
-	if (!f || !f->get(ev, &v, &b)) {
+	if (!f || !field_get(f, ev, &v, &b)) {
 		obuf__puts(&s->out, "<NA>");
 		return;
 	}
