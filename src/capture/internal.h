@@ -151,6 +151,8 @@ enum cap_limit {
 	CAP_LIM_PROCS,		/* processes in the process table */
 	CAP_LIM_THREADS,	/* threads in the process table */
 	CAP_LIM_CMD_BYTES,	/* executable paths and command lines of all processes */
+	CAP_LIM_USERS,		/* user and group entries of all user databases */
+	CAP_LIM_USER_BYTES,	/* bytes of their names, homes and shells */
 	CAP_LIM__MAX
 };
 
@@ -167,7 +169,7 @@ bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l);
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
 #define CAP_MAJOR		2	/* a reader refuses a file of a higher major version */
-#define CAP_MINOR		5	/* minor versions only add what older readers may skip */
+#define CAP_MINOR		6	/* minor versions only add what older readers may skip */
 #define CAP_MAJOR_UNFRAMED	1	/* format 1: event items carry no length (still read) */
 #define CAP_PREAMBLE		16	/* magic, major, minor, header length */
 #define CAP_HDR_BODY_MAX	65536
@@ -258,6 +260,7 @@ enum cap_tag {
 	CAP_TAG_THREAD = 0x42,
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
+	CAP_TAG_USERDB = 0x45,		/* since 2.6: a user or group of a user database */
 	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
@@ -380,6 +383,17 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
+
+/*
+ * A user or group entry of the user database of a container (ctr "" the host), as the recorder
+ * resolved it; decoded strings point into the payload, ctr is NUL-terminated.
+ */
+struct cap_userdb {
+	char ctr[CTR_ID_MAX];
+	struct user_ent e;
+};
+void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e);
+int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;

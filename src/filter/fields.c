@@ -13,6 +13,7 @@
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/state.h"
+#include "fields_user.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -917,6 +918,12 @@ const struct field_desc field_table[] = {
 	{ "evt.offcpu_reason", FT_STR, 0, "why that stretch began: preempt, sleep (interruptible), blocked (uninterruptible), stopped", get_offcpu_reason },
 	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
 	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
+	/* users (issue 15): names from the process's own user database, fields_user.c */
+	{ "user.name", FT_STR, 0, "name of user.uid in the process's own /etc/passwd (a container's, not the host's; on replay, as recorded)", get_user_name },
+	{ "user.homedir", FT_STR, 0, "home directory of user.uid, from the same /etc/passwd", get_user_homedir },
+	{ "user.shell", FT_STR, 0, "login shell of user.uid, from the same /etc/passwd", get_user_shell },
+	{ "user.loginname", FT_STR, 0, "name of the process's login uid (audit loginuid, inherited from the login) in the same /etc/passwd", get_user_loginname },
+	{ "group.name", FT_STR, 0, "name of group.gid in the process's own /etc/group", get_group_name },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 
