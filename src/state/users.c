@@ -45,7 +45,7 @@ struct userdb {
 	uint64_t dev, ino;		/* live: its root directory's */
 	char ctr[CTR_ID_MAX];		/* the container it was first read for ("" the host) */
 	uint32_t gen;			/* a slot's use: a process's memo of an older one misses */
-	uint32_t pid;			/* live: the last process its root was opened through */
+	uint32_t pid;			/* live: the last process its root was opened through (0: scry) */
 	uint64_t last_ts;		/* event time of its last lookup: the least recent goes */
 	uint64_t checked_ts;		/* when its files were last compared with what it read */
 	struct file_id files[2];	/* by enum users_kind, as last read */
@@ -235,11 +235,15 @@ static struct user_ent *db_put(struct userdb *db, const struct user_ent *e)
 
 /* --- live: the files ------------------------------------------------------------------------ */
 
+/* pid 0: scry's own root, the host's where scry runs on the host */
 static int open_root(uint32_t pid)
 {
 	char path[96];
 
-	snprintf(path, sizeof(path), "%s/%u/root", U.procfs, pid);
+	if (pid)
+		snprintf(path, sizeof(path), "%s/%u/root", U.procfs, pid);
+	else
+		snprintf(path, sizeof(path), "%s/self/root", U.procfs);
 	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
@@ -324,7 +328,7 @@ static int db_root(struct userdb *db, uint32_t pid)
 {
 	int fd = reopen(db, pid);
 
-	if (fd < 0 && db->pid && db->pid != pid)
+	if (fd < 0 && db->pid != pid)
 		fd = reopen(db, db->pid);
 	return fd;
 }
@@ -438,7 +442,8 @@ static int64_t live_slot(const struct scry_event *ev)
 	struct userdb *db;
 	struct stat st;
 	uint32_t i, slot, best = UINT32_MAX;
-	int fd = open_root(ev->proc->pid);
+	uint32_t via = ev->proc->pid;
+	int fd = open_root(via);
 
 	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
@@ -450,8 +455,9 @@ static int64_t live_slot(const struct scry_event *ev)
 				best = i;
 		if (best != UINT32_MAX || *ctr)
 			return best == UINT32_MAX ? -1 : (int64_t)best;
-		/* the host's: through init's root */
-		if ((fd = open_root(1)) < 0 || fstat(fd, &st)) {
+		/* a host process: the host's, through scry's own root (init's may be denied) */
+		via = 0;
+		if ((fd = open_root(via)) < 0 || fstat(fd, &st)) {
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -465,7 +471,7 @@ static int64_t live_slot(const struct scry_event *ev)
 		return -1;
 	db->dev = st.st_dev;
 	db->ino = st.st_ino;
-	db->pid = ev->proc->pid;
+	db->pid = via;
 	snprintf(db->ctr, sizeof(db->ctr), "%s", ctr);
 	return slot;
 }
