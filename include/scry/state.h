@@ -392,6 +392,8 @@ struct user_ent {
 
 /* Live: databases under `procfs` ("/proc"). NULL: a replay's, from users__add only. */
 void users__use(const char *procfs);
+/* Live: the process table, where a process gone before its lookup finds its ancestors. */
+void users__set_procs(struct proctab *pt);
 /* Forget every database (and the mode): names are unknown until users__use. */
 void users__reset(void);
 /*

@@ -53,6 +53,7 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 		err = -ENOMEM;
 		goto fail;
 	}
+	users__set_procs(src == RUN_LIVE ? r->procs : NULL);
 	r->containers = containers__new(&co, src == RUN_LIVE);
 	if (!r->containers) {
 		if (src == RUN_LIVE) {

@@ -59,6 +59,7 @@ static const char *const file_rel[] = { [USERS_USER] = "etc/passwd", [USERS_GROU
 static struct {
 	bool on, live;
 	char procfs[64];
+	struct proctab *pt;		/* live: where a process gone finds its ancestors */
 	struct userdb **dbs;		/* slot i: its memo is (gen << 32 | i + 1) */
 	uint32_t n, cap;
 	uint32_t gen;			/* the last generation handed out */
@@ -433,9 +434,47 @@ static struct userdb *db_new(uint32_t *slot)
 	return db;
 }
 
+void users__set_procs(struct proctab *pt)
+{
+	U.pt = pt;
+}
+
 static const char *ctr_key(const struct scry_event *ev)
 {
 	return ev->container ? ev->container->id : "";
+}
+
+static bool memo_valid(uint64_t m)
+{
+	uint32_t i = (uint32_t)m;
+
+	return i && i <= U.n && U.dbs[i - 1]->gen == m >> 32;
+}
+
+/*
+ * A process gone before its first lookup (a short command, printed after it exited): the root
+ * of its nearest living ancestor in the same container (a shell that ran it), by that one's
+ * memo or its /proc entry. Returns the memo's slot (*fd -1), or -1 with *fd the root or -1.
+ */
+#define ANCESTORS_MAX 8
+static int64_t ancestor_root(const struct scry_event *ev, int *fd, uint32_t *via)
+{
+	const struct scry_proc *q = ev->proc;
+	int n;
+
+	*fd = -1;
+	for (n = 0; U.pt && n < ANCESTORS_MAX && q->ppid && q->ppid != q->pid; n++) {
+		if (!(q = proctab__proc(U.pt, q->ppid)) || !q->ctr_known ||
+		    q->container != ev->container)
+			return -1;
+		if (memo_valid(q->users_ref))
+			return (uint32_t)q->users_ref - 1;
+		if ((*fd = open_root(q->pid)) >= 0) {
+			*via = q->pid;
+			return -1;
+		}
+	}
+	return -1;
 }
 
 /* Live: the database of the process's root, made if need be; -1 when the root is not known. */
@@ -446,8 +485,11 @@ static int64_t live_slot(const struct scry_event *ev)
 	struct stat st;
 	uint32_t i, slot, best = UINT32_MAX;
 	uint32_t via = ev->proc->pid;
+	int64_t anc;
 	int fd = open_root(via);
 
+	if (fd < 0 && (anc = ancestor_root(ev, &fd, &via)) >= 0)
+		return anc;
 	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
 			close(fd);
@@ -507,7 +549,7 @@ static struct userdb *db_of(const struct scry_event *ev)
 	uint32_t i = (uint32_t)m;
 	int64_t slot;
 
-	if (i && i <= U.n && U.dbs[i - 1]->gen == m >> 32)
+	if (memo_valid(m))
 		return U.dbs[i - 1];
 	/* a "none" memo holds until a database is made (its generation is the newest then) */
 	if (m && !i && m >> 32 == U.gen)
