@@ -428,6 +428,44 @@ static void gone_process(void **state)
 	ASSERT_NAME(&gone, USERS_USER, 4242, NULL);
 }
 
+/*
+ * A process gone before its lookup, whose shell is alive: the shell's root, if it is in the
+ * same container; a parent in another container (the runtime's shim, a host shell) is not.
+ */
+static void gone_ancestor(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct scry_container c = { .id = "cafe" }, d = { .id = "other" };
+	struct scry_proc tmpl = { .pid = 1200, .ppid = 1, .loginuid = UINT32_MAX }, *sh, *p;
+	struct fake f;
+
+	put("1200/root/etc/passwd", "anc:x:4242:1::/h:/s\n");
+	users__use(proc);
+	users__set_procs(pt);
+	sh = proctab__add_proc(pt, &tmpl, "/bin/sh", "sh", 2);
+	sh->container = &c;
+	sh->ctr_known = true;
+	tmpl.pid = 1201;
+	tmpl.ppid = 1200;
+	p = proctab__add_proc(pt, &tmpl, "/bin/cat", "cat", 3);
+	p->container = &c;
+	p->ctr_known = true;
+	fake_init(&f, 1201, SEC);
+	f.ev.proc = p;
+	f.ev.container = &c;
+	ASSERT_NAME(&f, USERS_USER, 4242, "anc");
+	/* its sibling in another container: not its parent's database */
+	tmpl.pid = 1202;
+	p = proctab__add_proc(pt, &tmpl, "/bin/cat", "cat", 3);
+	p->container = &d;
+	p->ctr_known = true;
+	f.ev.proc = p;
+	f.ev.container = &d;
+	ASSERT_NAME(&f, USERS_USER, 4242, NULL);
+	users__reset();
+	proctab__free(pt);
+}
+
 /* --- replay ------------------------------------------------------------------------------------ */
 
 static struct user_ent ent(enum users_kind k, uint32_t id, const char *name, const char *home,
@@ -638,6 +676,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(entries_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(roots_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_process, setup_proc, teardown_proc),
+		cmocka_unit_test_setup_teardown(gone_ancestor, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(replay_dbs, setup_proc, teardown_proc),
 		cmocka_unit_test(userdb_items),
 		cmocka_unit_test(userdb_crafted),
