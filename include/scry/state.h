@@ -365,10 +365,12 @@ int fd_seed_scan(const struct fd_seed_opts *o, struct fd_seed_stats *st);
  *
  * One database per root filesystem (its root directory's device and inode), USERS_DB_MAX at
  * most (the least recently used goes); it keeps the entries looked up (found or not),
- * USERS_DB_ENTRIES at most (then it starts over), and forgets them when its files change
- * (checked once a second of event time at most). A process remembers its database, so a
- * lookup is a hash lookup. A replay has no files: its databases are what the capture recorded
- * (users__add), one per container id ("" the host).
+ * USERS_DB_ENTRIES at most (then it starts over), forgets them when its files change (checked
+ * once a second of event time at most), and reads its files 64 times a second at most. A
+ * process remembers its database, so a lookup is a hash lookup. A process gone before its
+ * first lookup takes its nearest living ancestor's root in the same container. A replay has no
+ * files: its databases are what the capture recorded (users__add), one per container id ("" the
+ * host).
  */
 #define USERS_DB_MAX		256
 #define USERS_DB_ENTRIES	4096

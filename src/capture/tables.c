@@ -34,6 +34,18 @@ struct ctr_seen {
 	bool resolved;
 };
 
+/*
+ * The processes (and their ids) whose user entries the current file has: a direct-mapped
+ * cache, so that records of processes taking turns cost a few compares, not three lookups.
+ * An entry is only a shortcut: a process it forgot is looked up again (its entries marked).
+ */
+#define USERS_SEEN 256
+struct users_seen {
+	const struct scry_proc *proc;
+	const struct scry_container *ctr;
+	uint32_t uid, gid, loginuid;
+};
+
 struct cap_tables {
 	struct proctab *pt;
 	struct containers *ct;
@@ -43,6 +55,7 @@ struct cap_tables {
 	struct cap_buf meta;		/* container items not handed to the writer yet */
 	uint32_t meta_items;
 	uint32_t epoch;			/* the current file's mark on user entries it recorded */
+	struct users_seen seen[USERS_SEEN];	/* processes whose entries this file has */
 };
 
 /* Marks of user entries (users.c) are shared by every table: each file gets its own. */
@@ -443,27 +456,38 @@ static uint32_t snapshot_ctrs(struct cap_tables *t, struct cap_buf *out)
 
 /* --- user databases ------------------------------------------------------------------------ */
 
-static void see_user(struct cap_tables *t, const struct scry_event *ev, enum users_kind kind,
+/* False when the database gave no answer (not readable now, or out of reads): ask again. */
+static bool see_user(struct cap_tables *t, const struct scry_event *ev, enum users_kind kind,
 		     uint32_t id)
 {
 	struct user_ent *e = users__lookup(ev, kind, id);
 
 	/* an id without a name needs no item: a replay finds none either */
 	if (!e || !e->found || e->mark == t->epoch)
-		return;
+		return e != NULL;
 	e->mark = t->epoch;
 	cap_put_userdb(&t->meta, ev->container ? ev->container->id : "", e);
 	t->meta_items++;
+	return true;
 }
 
-void cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev)
+/* False when a database gave no answer: the caller asks again at the next record. */
+bool cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev)
 {
 	const struct scry_proc *p = ev->proc;
+	struct users_seen *s = &t->seen[((uintptr_t)p / sizeof(*p)) % USERS_SEEN];
 
-	see_user(t, ev, USERS_USER, p->uid);
-	see_user(t, ev, USERS_GROUP, p->gid);
-	if (p->loginuid != UINT32_MAX)
-		see_user(t, ev, USERS_USER, p->loginuid);
+	if (s->proc == p && s->ctr == ev->container && s->uid == p->uid && s->gid == p->gid &&
+	    s->loginuid == p->loginuid)
+		return true;
+	/* all three asked, whatever each answers */
+	if (see_user(t, ev, USERS_USER, p->uid) & see_user(t, ev, USERS_GROUP, p->gid) &
+	    (p->loginuid == UINT32_MAX || see_user(t, ev, USERS_USER, p->loginuid))) {
+		*s = (struct users_seen){ p, ev->container, p->uid, p->gid, p->loginuid };
+		return true;
+	}
+	s->proc = NULL;
+	return false;
 }
 
 /* --- processes and threads ------------------------------------------------------------------- */
@@ -510,6 +534,7 @@ uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
 	uint32_t n = 0;
 
 	t->epoch = next_epoch();	/* the new file records every user entry again */
+	memset(t->seen, 0, sizeof(t->seen));
 	/* Processes first: a thread item names its process, which must be known by then. */
 	while (t->pt && (p = proctab__next_proc(t->pt, &pos))) {
 		put_proc(out, p, first);

@@ -41,7 +41,7 @@ static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast 
 	f->ctr = c;
 	f->resolved = c && c->resolved;
 }
-void cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev);
+bool cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev);
 /*
  * A written record's process: records, once per file, the entries of its user database for its
  * uid, gid and login uid (users.c), so that a replay shows the names the recorder saw. The
@@ -55,7 +55,9 @@ static inline void cap_tables__see_users(struct cap_tables *t, struct cap_tables
 	if (!p || (p == f->proc && ev->container == f->uctr && p->uid == f->uid &&
 		   p->gid == f->gid && p->loginuid == f->loginuid))
 		return;
-	cap_tables__see_users_slow(t, ev);
+	/* a database that gave no answer is asked again at the process's next record */
+	if (!cap_tables__see_users_slow(t, ev))
+		return;
 	f->proc = p;
 	f->uctr = ev->container;
 	f->uid = p->uid;

@@ -27,6 +27,12 @@
 #include "scry/util.h"
 
 #define CHECK_NS	1000000000ULL	/* how often a database's files are compared (event time) */
+/*
+ * Reads of a database's files per second of event time, at most: a container that makes
+ * processes of ever new uids (its root may) costs scry a file read each, up to USERS_FILE_MAX;
+ * past the budget an id goes without a name until the next second.
+ */
+#define READS_PER_SEC	64
 
 /* What a file was when it was read: a change of any of these means it was rewritten. */
 struct file_id {
@@ -48,6 +54,8 @@ struct userdb {
 	uint32_t pid;			/* live: the last process its root was opened through (0: scry) */
 	uint64_t last_ts;		/* event time of its last lookup: the least recent goes */
 	uint64_t checked_ts;		/* when its files were last compared with what it read */
+	uint64_t reads_ts;		/* the second its reads are counted in, and how many */
+	uint32_t reads;
 	struct file_id files[2];	/* by enum users_kind, as last read */
 	bool known[2];			/* files[k] holds a read (its entries came from it) */
 	struct hashmap *ents;		/* kind << 32 | id -> struct user_ent */
@@ -371,6 +379,12 @@ static struct user_ent *db_read(struct userdb *db, uint32_t pid, enum users_kind
 	char *buf = NULL;
 	size_t len = 0;
 
+	if (db->reads_ts > db->last_ts || db->last_ts - db->reads_ts >= CHECK_NS) {
+		db->reads_ts = db->last_ts;
+		db->reads = 0;
+	}
+	if (db->reads++ >= READS_PER_SEC)
+		return NULL;
 	if (db->ents && hashmap__size(db->ents) >= USERS_DB_ENTRIES)
 		db_forget(db);	/* a flood of ids: start over rather than grow */
 	root = db_root(db, pid);

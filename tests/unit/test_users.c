@@ -378,10 +378,29 @@ static void entries_bound(void **state)
 	put("800/root/etc/passwd", "zero:x:0:0::/h:/s\nlast:x:99999:0::/h:/s\n");
 	users__use(proc);
 	fake_init(&a, 800, SEC);
-	for (id = 1; id <= USERS_DB_ENTRIES + 50; id++)
+	for (id = 1; id <= USERS_DB_ENTRIES + 50; id++) {
+		a.ev.ts += SEC / 32;	/* within the budget of reads */
 		ASSERT_NAME(&a, USERS_USER, id, NULL);
+	}
 	ASSERT_NAME(&a, USERS_USER, 0, "zero");
 	ASSERT_NAME(&a, USERS_USER, 99999, "last");
+}
+
+/* Past 64 reads in a second of event time, a new id waits for the next second for its name. */
+static void reads_budget(void **state)
+{
+	struct fake a;
+	uint32_t id;
+
+	put("850/root/etc/passwd", "late:x:100:0::/h:/s\n");
+	users__use(proc);
+	fake_init(&a, 850, 10 * SEC);
+	for (id = 1; id <= 64; id++)
+		ASSERT_NAME(&a, USERS_USER, id, NULL);
+	ASSERT_NAME(&a, USERS_USER, 100, NULL);
+	ASSERT_NAME(&a, USERS_USER, 1, NULL);	/* known: no read */
+	a.ev.ts += SEC;
+	ASSERT_NAME(&a, USERS_USER, 100, "late");
 }
 
 /* More roots than USERS_DB_MAX: the least recently used database goes; memos of it miss. */
@@ -662,6 +681,35 @@ static void writer_records_once(void **state)
 	cap_tables__free(t);
 }
 
+/* A database without an answer (out of reads this second): asked again at the next record. */
+static void writer_retries(void **state)
+{
+	struct cap_tables *t = cap_tables__new(NULL, NULL);
+	struct cap_tables_fast fast = {};
+	struct cap_buf meta;
+	struct fake a;
+	uint32_t id;
+
+	put("1400/root/etc/passwd", "late:x:100:0::/h:/s\n");
+	users__use(proc);
+	fake_init(&a, 1400, 10 * SEC);
+	for (id = 1; id <= 64; id++)
+		ASSERT_NAME(&a, USERS_USER, id, NULL);
+	a.p.uid = 100;
+	a.p.gid = 1;
+	cap_tables__see_users(t, &fast, &a.ev);
+	cap_tables__see_users(t, &fast, &a.ev);
+	cap_tables__take_meta(t, &meta);
+	assert_int_equal(count_userdb(&meta), 0);
+	cap_buf__free(&meta);
+	a.ev.ts += SEC;
+	cap_tables__see_users(t, &fast, &a.ev);
+	cap_tables__take_meta(t, &meta);
+	assert_int_equal(count_userdb(&meta), 1);	/* the user; gid 1 has no group file */
+	cap_buf__free(&meta);
+	cap_tables__free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +722,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cache_per_root, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(invalidation, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(entries_bound, setup_proc, teardown_proc),
+		cmocka_unit_test_setup_teardown(reads_budget, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(roots_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_process, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_ancestor, setup_proc, teardown_proc),
@@ -681,6 +730,7 @@ int main(void)
 		cmocka_unit_test(userdb_items),
 		cmocka_unit_test(userdb_crafted),
 		cmocka_unit_test_setup_teardown(writer_records_once, setup_proc, teardown_proc),
+		cmocka_unit_test_setup_teardown(writer_retries, setup_proc, teardown_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
