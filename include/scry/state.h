@@ -377,6 +377,7 @@ int fd_seed_scan(const struct fd_seed_opts *o, struct fd_seed_stats *st);
 #define USERS_FILE_MAX		(4u << 20)
 #define USERS_NAME_MAX		256	/* bytes of a name kept (the rest is cut) */
 #define USERS_PATH_MAX		1024	/* bytes of a home or shell kept */
+#define USERS_HELD_MAX		(32u << 20)	/* live: bytes of entries of all databases */
 
 enum users_kind {
 	USERS_USER,		/* passwd: name, home, shell */
@@ -394,6 +395,11 @@ struct user_ent {
 
 /* Live: databases under `procfs` ("/proc"). NULL: a replay's, from users__add only. */
 void users__use(const char *procfs);
+/*
+ * Live: bytes of entries all databases hold at most (USERS_HELD_MAX unless set after
+ * users__use); past it, the least recently used forget theirs.
+ */
+void users__limit(size_t held_max);
 /* Live: the process table, where a process gone before its lookup finds its ancestors. */
 void users__set_procs(struct proctab *pt);
 /* Forget every database (and the mode): names are unknown until users__use. */

@@ -60,6 +60,7 @@ struct userdb {
 	bool known[2];			/* files[k] holds a read (its entries came from it) */
 	struct hashmap *ents;		/* kind << 32 | id -> struct user_ent */
 	struct userdb *next;		/* replay: the next with the same ctr_hash */
+	size_t held;			/* bytes of its entries (U.held's share) */
 };
 
 static const char *const file_rel[] = { [USERS_USER] = "etc/passwd", [USERS_GROUP] = "etc/group" };
@@ -73,6 +74,7 @@ static struct {
 	uint32_t gen;			/* the last generation handed out */
 	struct hashmap *by_ctr;		/* replay: ctr_hash(id) -> the first database */
 	uint64_t entries, bytes;	/* replay: what users__add kept */
+	size_t held, held_max;		/* live: bytes of every database's entries, and their bound */
 } U;
 
 static uint64_t ent_key(enum users_kind kind, uint32_t id)
@@ -89,6 +91,8 @@ static void db_clear(struct userdb *db)
 		free(v);
 	hashmap__free(db->ents);
 	db->ents = NULL;
+	U.held -= db->held;
+	db->held = 0;
 }
 
 /* Its files changed: what it learnt from them goes. */
@@ -118,6 +122,7 @@ void users__use(const char *procfs)
 	U.on = true;
 	U.live = procfs != NULL;
 	U.gen = 1;	/* a "none" memo is never 0, which means "not looked up" */
+	U.held_max = USERS_HELD_MAX;
 	if (procfs)
 		snprintf(U.procfs, sizeof(U.procfs), "%s", procfs);
 }
@@ -227,6 +232,12 @@ static size_t ent_bytes(const struct user_ent *e)
 	return e->name_len + e->home_len + e->shell_len;
 }
 
+/* What an entry holds, its map slot included: the live bound counts this. */
+static size_t ent_cost(const struct user_ent *e)
+{
+	return sizeof(*e) + ent_bytes(e) + 1 + 2 * sizeof(void *);
+}
+
 /* Keep `e` in db (replacing one of the same id); NULL without memory. */
 static struct user_ent *db_put(struct userdb *db, const struct user_ent *e)
 {
@@ -241,8 +252,30 @@ static struct user_ent *db_put(struct userdb *db, const struct user_ent *e)
 		free(c);
 		return NULL;
 	}
+	db->held += ent_cost(c) - (old ? ent_cost(old) : 0);
+	U.held += ent_cost(c) - (old ? ent_cost(old) : 0);
 	free(old);
 	return c;
+}
+
+/*
+ * Live: room for `need` more bytes of entries within U.held_max: the least recently used other
+ * databases forget theirs first, then `db` its own (it reads them again when asked).
+ */
+static void make_room(struct userdb *db, size_t need)
+{
+	while (U.held + need > U.held_max) {
+		struct userdb *lru = NULL;
+		uint32_t i;
+
+		for (i = 0; i < U.n; i++)
+			if (U.dbs[i] != db && U.dbs[i]->held &&
+			    (!lru || U.dbs[i]->last_ts < lru->last_ts))
+				lru = U.dbs[i];
+		db_forget(lru ? lru : db);
+		if (!lru)
+			return;
+	}
 }
 
 /* --- live: the files ------------------------------------------------------------------------ */
@@ -403,6 +436,7 @@ static struct user_ent *db_read(struct userdb *db, uint32_t pid, enum users_kind
 	}
 	if (buf)
 		users_scan(buf, len, kind, id, &e);
+	make_room(db, ent_cost(&e));
 	db_put(db, &e);
 	free(buf);
 	return db->ents ? hashmap__find(db->ents, ent_key(kind, id)) : NULL;
@@ -451,6 +485,11 @@ static struct userdb *db_new(uint32_t *slot)
 void users__set_procs(struct proctab *pt)
 {
 	U.pt = pt;
+}
+
+void users__limit(size_t held_max)
+{
+	U.held_max = held_max;
 }
 
 static const char *ctr_key(const struct scry_event *ev)

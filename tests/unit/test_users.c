@@ -403,6 +403,37 @@ static void reads_budget(void **state)
 	ASSERT_NAME(&a, USERS_USER, 100, "late");
 }
 
+/*
+ * The bytes all databases hold are bounded: past users__limit, the least recently used forgets
+ * its entries (seen here as a file rewritten behind its back, size and mtime kept, being read
+ * again), and the one asked last keeps its own.
+ */
+static void held_bound(void **state)
+{
+	struct timeval tv[2] = { { 1000000, 0 }, { 1000000, 0 } };
+	char path[256];
+	struct fake a, b;
+
+	put("1500/root/etc/passwd", "aaaa:x:1:1::/h:/s\n");
+	put("1501/root/etc/passwd", "bbbb:x:1:1::/h:/s\nbbb2:x:2:1::/h:/s\n");
+	users__use(proc);
+	users__limit(2 * (sizeof(struct user_ent) + 32 + 2 * sizeof(void *)));
+	fake_init(&a, 1500, SEC);
+	fake_init(&b, 1501, SEC);
+	snprintf(path, sizeof(path), "%s/1500/root/etc/passwd", proc);
+	utimes(path, tv);
+	ASSERT_NAME(&a, USERS_USER, 1, "aaaa");
+	/* rewritten, same size and time: a's entry stays as read while it is held */
+	put("1500/root/etc/passwd", "AAAA:x:1:1::/h:/s\n");
+	utimes(path, tv);
+	ASSERT_NAME(&a, USERS_USER, 1, "aaaa");
+	b.ev.ts = a.ev.ts = 2 * SEC / 1000 + SEC;	/* within the second: no file check */
+	ASSERT_NAME(&b, USERS_USER, 1, "bbbb");
+	ASSERT_NAME(&b, USERS_USER, 2, "bbb2");	/* past the bound: a's entries go */
+	ASSERT_NAME(&a, USERS_USER, 1, "AAAA");	/* read again */
+	ASSERT_NAME(&b, USERS_USER, 2, "bbb2");
+}
+
 /* More roots than USERS_DB_MAX: the least recently used database goes; memos of it miss. */
 static void roots_bound(void **state)
 {
@@ -724,6 +755,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(entries_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(reads_budget, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(roots_bound, setup_proc, teardown_proc),
+		cmocka_unit_test_setup_teardown(held_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_process, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_ancestor, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(replay_dbs, setup_proc, teardown_proc),
