@@ -180,7 +180,8 @@ bool users_scan(const char *buf, size_t len, enum users_kind kind, uint32_t id,
 		 * More fields than the format's: the last would hold a ':', which none may. A
 		 * line of NIS's compat syntax (+name, -name, +@netgroup) names no user itself.
 		 */
-		if (nf == want && *line != '+' && *line != '-' && parse_id(f[id_at], flen[id_at], &v) && v == id && flen[0]) {
+		if (nf == want && *line != '+' && *line != '-' && flen[0] &&
+		    parse_id(f[id_at], flen[id_at], &v) && v == id) {
 			memset(out, 0, sizeof(*out));
 			out->id = id;
 			out->kind = kind;

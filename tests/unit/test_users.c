@@ -516,7 +516,7 @@ static void gone_ancestor(void **state)
 	proctab__free(pt);
 }
 
-/* --- replay ------------------------------------------------------------------------------------ */
+/* --- replay ------------------------------------------------------------------------------ */
 
 static struct user_ent ent(enum users_kind k, uint32_t id, const char *name, const char *home,
 			   const char *shell)
@@ -568,7 +568,7 @@ static void replay_dbs(void **state)
 	users__reset();
 }
 
-/* --- capture items ------------------------------------------------------------------------------ */
+/* --- capture items ----------------------------------------------------------------------- */
 
 static void userdb_items(void **state)
 {
