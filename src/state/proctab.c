@@ -472,6 +472,8 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	p->vpid = e->vpid;
 	p->uid = e->uid;
 	p->gid = e->gid;
+	/* a runtime's init pivots into the container's root, then execs: look its root up again */
+	p->users_ref = 0;
 	t->vtid = e->vtid;
 }
 

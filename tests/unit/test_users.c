@@ -516,6 +516,76 @@ static void gone_ancestor(void **state)
 	proctab__free(pt);
 }
 
+static void hdr(struct scry_hdr *h, uint16_t type, uint16_t size, uint32_t pid, const char *comm,
+		uint64_t ts)
+{
+	memset(h, 0, sizeof(*h));
+	h->type = type;
+	h->size = size;
+	h->pid = h->tid = pid;
+	h->ts = ts;
+	strncpy(h->comm, comm, sizeof(h->comm) - 1);
+}
+
+static struct scry_proc *apply(struct proctab *pt, const void *rec, uint32_t size)
+{
+	struct scry_event evs[2];
+	int n = decode__record(rec, size, evs), i;
+
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		proctab__apply(pt, &evs[i]);
+	return evs[n - 1].proc;
+}
+
+/*
+ * A fork inherits its parent's login uid; an exec looks the root up again (a runtime's init
+ * pivots into the container's root, then execs its entrypoint under the same pid).
+ */
+static void fork_and_exec(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct scry_proc tmpl = { .pid = 1699, .ppid = 1, .loginuid = 1000 }, *p;
+	static struct scry_rec_exec ex;
+	struct scry_rec_fork fk;
+	char a[256], b[256];
+	struct fake f;
+
+	put("rootA/etc/passwd", "before:x:4242:1::/h:/s\n");
+	put("rootB/etc/passwd", "after:x:4242:1::/h:/s\n");
+	snprintf(a, sizeof(a), "%s/rootA", proc);
+	snprintf(b, sizeof(b), "%s/rootB", proc);
+	put("1700/x", "");
+	link_to("1700/root", a);
+	users__use(proc);
+	assert_non_null(proctab__add_proc(pt, &tmpl, "/bin/sh", "sh", 2));
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), 1700, "runc:[2:INIT]", SEC);
+	fk.parent_pid = fk.parent_tid = fk.ppid = 1699;
+	fk.vpid = fk.vtid = 1;
+	fk.uid = 4242;
+	p = apply(pt, &fk, sizeof(fk));
+	assert_non_null(p);
+	assert_int_equal(p->loginuid, 1000);
+	fake_init(&f, 1700, SEC);
+	f.ev.proc = p;
+	ASSERT_NAME(&f, USERS_USER, 4242, "before");
+	link_to("1700/root", b);	/* pivot_root */
+	ASSERT_NAME(&f, USERS_USER, 4242, "before");	/* the memo: no look at /proc */
+	memset(&ex, 0, sizeof(ex));
+	ex.exe_len = 3;
+	memcpy(ex.data, "/ep", 3);
+	ex.old_tid = 1700;
+	ex.ppid = 1699;
+	ex.vpid = ex.vtid = 1;
+	ex.uid = 4242;
+	hdr(&ex.h, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 3, 1700, "ep", 2 * SEC);
+	assert_ptr_equal(apply(pt, &ex, ex.h.size), p);
+	ASSERT_NAME(&f, USERS_USER, 4242, "after");
+	users__reset();
+	proctab__free(pt);
+}
+
 /* --- replay ------------------------------------------------------------------------------ */
 
 static struct user_ent ent(enum users_kind k, uint32_t id, const char *name, const char *home,
@@ -758,6 +828,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(held_bound, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_process, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(gone_ancestor, setup_proc, teardown_proc),
+		cmocka_unit_test_setup_teardown(fork_and_exec, setup_proc, teardown_proc),
 		cmocka_unit_test_setup_teardown(replay_dbs, setup_proc, teardown_proc),
 		cmocka_unit_test(userdb_items),
 		cmocka_unit_test(userdb_crafted),
