@@ -367,7 +367,8 @@ int fd_seed_scan(const struct fd_seed_opts *o, struct fd_seed_stats *st);
  * most (the least recently used goes); it keeps the entries looked up (found or not),
  * USERS_DB_ENTRIES at most (then it starts over), forgets them when its files change (checked
  * once a second of event time at most), and reads its files 64 times a second at most. A
- * process remembers its database, so a lookup is a hash lookup. A process gone before its
+ * process remembers its database until it execs (a runtime's init pivots into the container's
+ * root, then execs), so a lookup is a hash lookup. A process gone before its
  * first lookup takes its nearest living ancestor's root in the same container. A replay has no
  * files: its databases are what the capture recorded (users__add), one per container id ("" the
  * host).

@@ -2,12 +2,12 @@
 # user.name, user.homedir, user.shell, user.loginname and group.name from each process's own user
 # database: a container whose /etc/passwd and /etc/group have a user and a group the host does
 # not have, one whose /etc/passwd is an absolute symlink (resolved inside the container, never to
-# the host file of that name, which the test plants with another name for the same uid), and a
-# host process with host names. The login uid comes from the process's ancestry (the private
+# the host file of that name, which the test plants with another name for the same uid), one
+# started while scry runs, and a host process with host names. The login uid comes from the process's ancestry (the private
 # dockerd is started with one, so its containers inherit it). Then the same from a capture,
 # replayed with the containers gone and the host's own passwd and group hidden.
 . tests/lib/common.sh
-plan 11
+plan 12
 . tests/lib/docker.sh
 tag=$$
 
@@ -67,14 +67,16 @@ host_login=$(cat /proc/$HOST_LOOP/loginuid)
 F='%container.name|%user.uid|%group.gid|%user.name|%user.homedir|%user.shell|%group.name|%user.loginname'
 # uid 0: a cat forked while scry started, whose fork it missed and which was gone before /proc
 # could say (the process table's blank entry; not what this test is about)
-FILTER="evt.type=openat and proc.name=cat and user.uid!=0 and (container.name in (ctr-$tag, lnk-$tag) or proc.ppid=$HOST_LOOP)"
+FILTER="evt.type=openat and proc.name=cat and user.uid!=0 and (container.name in (ctr-$tag, lnk-$tag, late-$tag) or proc.ppid=$HOST_LOOP)"
 view live -p "$F" "$FILTER" || { not_ok "scry -p starts"; skip_rest scry "did not start"; }
 view rec -w "$TMP/u.scry" || { not_ok "scry -w starts"; skip_rest scry "did not start"; }
+# one started while scry runs: the runtime's init is looked up on the host, then pivots and execs
+"$DOCKER" run -d --name "late-$tag" --user $U:$G --network none scry-users:1 sh -c "$loop" >/dev/null
 sleep 3
 stop_view live
 stop_view rec
 kill $HOST_LOOP
-"$DOCKER" rm -f "ctr-$tag" "lnk-$tag" >/dev/null
+"$DOCKER" rm -f "ctr-$tag" "lnk-$tag" "late-$tag" >/dev/null
 check "scry -p and scry -w exit 0 ($vrc)" [ "$vrc" = " live=0 rec=0" ] || sed 's/^/#   /' "$TMP/live.err" "$TMP/rec.err" | tail -6
 
 # The distinct lines of each, whole (no <NA> allowed where a value is expected).
@@ -88,6 +90,10 @@ ctr_want="ctr-$tag|$U|$G|ctruser|/home/ctruser|/bin/ctrsh|ctrgroup"
 checkall "a container user: user.name, homedir, shell and group.name from the container's /etc/passwd and /etc/group, on every line" \
 	'[ "$(grep "^ctr-$tag|" "$TMP/live.u" | cut -d"|" -f1-7 | sort -u)" = "$ctr_want" ]' ||
 	grep "^ctr-$tag|" "$TMP/live.u" | head -3 | sed 's/^/#   /'
+late_want="late-$tag|$U|$G|ctruser|/home/ctruser|/bin/ctrsh|ctrgroup"
+checkall "a container started while scry runs: the container's names too" \
+	'[ "$(grep "^late-$tag|" "$TMP/live.u" | cut -d"|" -f1-7 | sort -u)" = "$late_want" ]' ||
+	grep "^late-$tag|" "$TMP/live.u" | head -3 | sed 's/^/#   /'
 if [ $login_ok = 1 ] && [ "$ctr_login" = $U ]; then
 	checkall "user.loginname: the container's name of its login uid $U (inherited from dockerd), as /proc says" \
 		'[ "$(grep "^ctr-$tag|" "$TMP/live.u" | cut -d"|" -f8 | sort -u)" = ctruser ]' ||
