@@ -7,7 +7,7 @@
 # dockerd is started with one, so its containers inherit it). Then the same from a capture,
 # replayed with the containers gone and the host's own passwd and group hidden.
 . tests/lib/common.sh
-plan 12
+plan 13
 . tests/lib/docker.sh
 tag=$$
 
@@ -75,6 +75,9 @@ view rec -w "$TMP/u.scry" || { not_ok "scry -w starts"; skip_rest scry "did not 
 sleep 3
 stop_view live
 stop_view rec
+# the ps view's USER column: the container's name too (it was the host's NSS before)
+"$SCRY" -c ps -j --interval 0 -M 2 "container.name=ctr-$tag" >"$TMP/ps.json" 2>"$TMP/ps.err"
+ps_rc=$?
 kill $HOST_LOOP
 "$DOCKER" rm -f "ctr-$tag" "lnk-$tag" "late-$tag" >/dev/null
 check "scry -p and scry -w exit 0 ($vrc)" [ "$vrc" = " live=0 rec=0" ] || sed 's/^/#   /' "$TMP/live.err" "$TMP/rec.err" | tail -6
@@ -110,6 +113,16 @@ host_want="host|$H|$HG|$hname|$hhome|$hshell|$hgroup"
 checkall "a host process: the host's names for uid $H and gid $HG (getent), login name of loginuid $host_login" \
 	'[ "$(grep "^host|" "$TMP/live.u" | cut -d"|" -f1-$(echo "$host_want" | tr "|" "\n" | wc -l) | sort -u)" = "$host_want" ]' ||
 	grep "^host|" "$TMP/live.u" | head -3 | sed 's/^/#   /'
+
+py "
+import json
+rows = [r for l in open('$TMP/ps.json') for r in json.loads(l)['rows']]
+mine = [r for r in rows if r['user.uid'] == $U]
+assert mine and all(r['user.name'] == 'ctruser' for r in mine), rows
+print('ok')
+" >"$TMP/res" 2>&1
+check "the ps view names the container's processes of uid $U ctruser (exit $ps_rc)" grep -qx ok "$TMP/res" ||
+	sed 's/^/#   /' "$TMP/res" "$TMP/ps.err" | tail -3
 
 # --- the capture, replayed without the containers and with the host's files hidden ------------
 : >"$TMP/empty"
