@@ -105,7 +105,7 @@ static void db_forget(struct userdb *db)
 
 void users__reset(void)
 {
-	uint32_t i;
+	uint32_t i, gen = U.gen;
 
 	for (i = 0; i < U.n; i++) {
 		db_clear(U.dbs[i]);
@@ -114,6 +114,8 @@ void users__reset(void)
 	free(U.dbs);
 	hashmap__free(U.by_ctr);
 	memset(&U, 0, sizeof(U));
+	/* generations go on: a memo of a process from before (a test's) never matches a new one */
+	U.gen = gen;
 }
 
 void users__use(const char *procfs)
@@ -121,7 +123,7 @@ void users__use(const char *procfs)
 	users__reset();
 	U.on = true;
 	U.live = procfs != NULL;
-	U.gen = 1;	/* a "none" memo is never 0, which means "not looked up" */
+	U.gen += !U.gen;	/* a "none" memo is never 0, which means "not looked up" */
 	U.held_max = USERS_HELD_MAX;
 	if (procfs)
 		snprintf(U.procfs, sizeof(U.procfs), "%s", procfs);
