@@ -152,6 +152,8 @@ enum cap_limit {
 	CAP_LIM_THREADS,	/* threads in the process table */
 	CAP_LIM_CMD_BYTES,	/* executable paths and command lines of all processes */
 	CAP_LIM_MOUNTS,		/* mounts of one container (issue 15) */
+	CAP_LIM_USERS,		/* user and group entries of all user databases */
+	CAP_LIM_USER_BYTES,	/* bytes of their names, homes and shells */
 	CAP_LIM__MAX
 };
 
@@ -259,6 +261,7 @@ enum cap_tag {
 	CAP_TAG_THREAD = 0x42,
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
+	CAP_TAG_USERDB = 0x45,		/* since 2.6: a user or group of a user database */
 	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
@@ -381,6 +384,17 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
+
+/*
+ * A user or group entry of the user database of a container (ctr "" the host), as the recorder
+ * resolved it; decoded strings point into the payload, ctr is NUL-terminated.
+ */
+struct cap_userdb {
+	char ctr[CTR_ID_MAX];
+	struct user_ent e;
+};
+void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e);
+int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;

@@ -460,6 +460,7 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 		struct cap_proc cp;
 		struct cap_thread ct;
 		struct cap_ctr cc;
+		struct cap_userdb cu;
 
 		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
 		if (span < 0) {
@@ -479,6 +480,10 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
+			bad_item(r, s, "a user database's entry");
+		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
 		else if (replay)
 			unknown_item(r, tag);
 	}
@@ -646,6 +651,7 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 {
 	size_t off = 0, blen;
 	const uint8_t *body;
+	struct cap_userdb cu;
 	struct cap_ctr cc;
 	uint8_t tag;
 	int span;
@@ -663,6 +669,10 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
+			bad_item(r, s, "a user database's entry");
+		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
 		else
 			unknown_item(r, tag);
 	}

@@ -17,6 +17,7 @@
 #include "scry/filter.h"
 #include "scry/state.h"
 #include "internal.h"
+#include "fields_user.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -1257,6 +1258,12 @@ const struct field_desc field_table[] = {
 	  .values = &ctr_bool_values, .desc = "true if a mount is read-write: the Nth mount, or by source glob" },
 	{ .name = "container.mount.propagation", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_propagation,
 	  .desc = "a mount's propagation (rprivate, ...): the Nth mount's, or by source glob" },
+	/* users (issue 15): names from the process's own user database, fields_user.c */
+	{ "user.name", FT_STR, 0, "name of user.uid in the process's own /etc/passwd (a container's, not the host's; on replay, as recorded)", get_user_name },
+	{ "user.homedir", FT_STR, 0, "home directory of user.uid, from the same /etc/passwd", get_user_homedir },
+	{ "user.shell", FT_STR, 0, "login shell of user.uid, from the same /etc/passwd", get_user_shell },
+	{ "user.loginname", FT_STR, 0, "name of the process's login uid (audit loginuid, inherited from the login) in the same /etc/passwd", get_user_loginname },
+	{ "group.name", FT_STR, 0, "name of group.gid in the process's own /etc/group", get_group_name },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -120,6 +120,11 @@ struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 		if (status_last(buf, "NStgid:", &tmpl.vpid))
 			tmpl.vpid = pid;
 	}
+	/* the audit login uid, set once at login (pam_loginuid) and inherited by its children */
+	tmpl.loginuid = UINT32_MAX;
+	snprintf(path, sizeof(path), "%s/%u/loginuid", pt->procfs, pid);
+	if (read_file(path, buf, sizeof(buf)) > 0)
+		tmpl.loginuid = strtoul(buf, NULL, 10);
 	snprintf(path, sizeof(path), "%s/%u/exe", pt->procfs, pid);
 	elen = readlink(path, exe, sizeof(exe) - 1);
 	exe[elen > 0 ? elen : 0] = '\0';

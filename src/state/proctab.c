@@ -416,7 +416,8 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 	if (!p && pt->procfs)
 		p = procfs_seed_proc(pt, h->pid);
 	if (!p) {
-		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid };
+		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid,
+					  .loginuid = UINT32_MAX };
 
 		scry_comm_set(tmpl.comm, h->comm, SCRY_COMM_LEN);
 		p = proctab__add_proc(pt, &tmpl, NULL, NULL, 0);
@@ -442,6 +443,7 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 		struct scry_proc tmpl = {
 			.pid = f->h.pid, .ppid = f->ppid, .vpid = f->vpid, .uid = f->uid,
 			.gid = f->gid, .cgid = f->h.cgid, .start_ts = ts,
+			.loginuid = parent ? parent->loginuid : UINT32_MAX,
 		};
 
 		scry_comm_set(tmpl.comm, f->h.comm, SCRY_COMM_LEN);
@@ -470,6 +472,8 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	p->vpid = e->vpid;
 	p->uid = e->uid;
 	p->gid = e->gid;
+	/* a runtime's init pivots into the container's root, then execs: look its root up again */
+	p->users_ref = 0;
 	t->vtid = e->vtid;
 }
 
