@@ -10,12 +10,24 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scry/chisel_sink.h"
 #include "scry/cli.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/util.h"
 #include "scry/view.h"
 #include "run.h"
+
+/* -L CHISEL of a chisel sink: its argument and what it prints. */
+static int chisel_help(const struct chisel_sink *c)
+{
+	printf("%s: %s\n\nusage: scry -c %s%s%s%s [FILTER]\n", c->name, c->desc, c->name,
+	       c->arg ? " [" : "", c->arg ? c->arg->name : "", c->arg ? "]" : "");
+	if (c->arg)
+		printf("  %s: %s\n", c->arg->name, c->arg->desc);
+	printf("\n%s\n", c->usage);
+	return 0;
+}
 
 /* -L: one line per view; -L VIEW: its columns and JSON keys. */
 static int do_views(struct scry_opts *o)
@@ -30,8 +42,12 @@ static int do_views(struct scry_opts *o)
 			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
 		for (i = 0; i < stream_view_count; i++)
 			printf("%-24s %s\n", stream_views[i].name, stream_views[i].desc);
+		for (i = 0; i < chisel_sink_count; i++)
+			printf("%-24s %s\n", chisel_sinks[i].name, chisel_sinks[i].desc);
 		return 0;
 	}
+	if (chisel_sink_lookup(o->filter))
+		return chisel_help(chisel_sink_lookup(o->filter));
 	if (stream_view_lookup(o->filter)) {
 		printf("%s: %s\n\nusage: scry -c %s [-s SNAPLEN] [FILTER]\n", o->filter,
 		       stream_view_lookup(o->filter)->desc, o->filter);
@@ -102,7 +118,7 @@ static int check_usage(const struct scry_opts *o)
 	if (err)
 		return err;
 	if (o->view && strcmp(o->view, "lscontainers") && !(v = view_lookup(o->view)) &&
-	    !stream_view_lookup(o->view)) {
+	    !stream_view_lookup(o->view) && !chisel_sink_lookup(o->view)) {
 		log_err("unknown view '%s'; scry -L lists the views", o->view);
 		return SCRY_EXIT_USAGE;
 	}
@@ -126,6 +142,30 @@ static int check_usage(const struct scry_opts *o)
 	return 0;
 }
 
+/* A view of nothing: what the filter alone needs (fd tables, syscall enters). */
+static const struct view_desc no_view = { .key = KEY__MAX };
+
+/* A chisel that is a sink of its own (chisel_sinks.c). */
+static int add_chisel_sink(struct run *r, const struct chisel_sink *c)
+{
+	const struct scry_opts *o = r->o;
+	struct chisel_sink_opts co = {
+		.arg = o->view_arg, .json = o->json, .containers = o->containers,
+		.interval = o->interval, .top = o->top, .fd = STDOUT_FILENO, .format = o->format,
+		.data_fmt = o->data_fmt, .filter = pipeline__filter(r->pl),
+	};
+	void *ctx;
+
+	co.tty = chisel_tty_colours(STDOUT_FILENO, &co.width);
+	pipeline__set_fds(r->pl, (c->needs & (CN_FDS | CN_ALL_EVENTS)) ||
+			  view_needs_fds(&no_view, co.filter));
+	errno = 0;
+	ctx = c->create(&co, run__ctx(r));
+	if (!ctx)
+		return errno == EINVAL ? SCRY_EXIT_USAGE : -ENOMEM;
+	return run__add_sink(r, c->ops, ctx);
+}
+
 int run__add_output(struct run *r)
 {
 	const struct scry_opts *o = r->o;
@@ -140,6 +180,8 @@ int run__add_output(struct run *r)
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
 	}
+	if (o->view && chisel_sink_lookup(o->view))
+		return add_chisel_sink(r, chisel_sink_lookup(o->view));
 	if (o->view && stream_view_lookup(o->view)) {
 		po.view = stream_view_lookup(o->view);
 	} else if (o->view) {
@@ -184,6 +226,35 @@ static const char *const acct_fields[] = {
 	"evt.wait_ns", "evt.offcpu_ns", "evt.offcpu_reason", "evt.min_flt", "evt.maj_flt", NULL
 };
 
+/* A chisel sink live: what it needs traced, and nothing else. */
+static int do_chisel(struct scry_opts *o, const struct chisel_sink *c)
+{
+	struct scry_opts opts = *o;
+	enum syscall_mode mode = SYSCALLS_OFF;
+	struct run r;
+	int err;
+
+	if ((c->needs & CN_SNAPSHOT) && !opts.max_secs && !opts.max_events)
+		opts.max_secs = 1;
+	err = run__init(&r, &opts, RUN_LIVE);
+	if (!err)
+		err = run__add_output(&r);
+	r.no_acct = true;
+	r.no_cpu = true;
+	/* the data it parses (httptop): -s at the size it needs, at least */
+	if (c->snaplen)
+		r.snaplen = o->snaplen > c->snaplen ? o->snaplen : c->snaplen;
+	/* around shows what the filter does not match: nothing is left out in the kernel */
+	r.no_pushdown = c->needs & CN_ALL_EVENTS;
+	if (c->needs & CN_SYSCALLS)
+		mode = (c->needs & CN_ENTERS) || view_needs_enters(&no_view, pipeline__filter(r.pl)) ?
+		       SYSCALLS_ALL : SYSCALLS_EXITS;
+	if (!err)
+		err = run__go(&r, mode);
+	run__fini(&r);
+	return err;
+}
+
 static int do_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
@@ -193,6 +264,8 @@ static int do_stream(struct scry_opts *o)
 	struct run r;
 	int err;
 
+	if (chisel_sink_lookup(o->view))
+		return do_chisel(o, chisel_sink_lookup(o->view));
 	/*
 	 * lscontainers and netstat are a short look (one second unless -M or -n say otherwise),
 	 * then a list.

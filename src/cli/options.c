@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scry/chisel_sink.h"
 #include "scry/cli.h"
 #include "scry/decode.h"
 #include "scry/filter.h"
@@ -369,6 +370,10 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 			goto out;
 		/* As sysdig's chisel arguments: -c fdbytes_by FIELD, the field right after it. */
 		if (c == 'c' && takes_field(o->view) && optind < argc && filter_word(argv[optind]))
+			o->view_arg = argv[optind++];
+		/* a chisel sink's argument: a word it takes (spectrogram 200, httptop time) */
+		else if (c == 'c' && optind < argc &&
+			 chisel_sink_arg_ok(chisel_sink_lookup(o->view), argv[optind]))
 			o->view_arg = argv[optind++];
 	}
 	while (optind < argc)	/* after "--" */
