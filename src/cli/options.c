@@ -33,6 +33,7 @@ static const char usage[] =
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
 "  -c VIEW               run a view instead of the stream (scry -L lists them)\n"
 "  -c VIEW FIELD         a view by any field: fdbytes_by, fdtime_by (-c fdbytes_by fd.directory)\n"
+"  -c CHISEL ARG         a chisel with sysdig's argument (-c spectrogram 200, -c httptop time)\n"
 "  -L                    list the views\n"
 "      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end;\n"
 "                        a list, as netstat, comes once, at the end)\n"
