@@ -167,10 +167,10 @@ static int row_cmp_by(const struct top_row *a, const struct top_row *b, enum by 
 	return strcmp(a->key, b->key);
 }
 
-static enum by sort_by;
-static int row_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b, void *by)
 {
-	return row_cmp_by(*(struct top_row *const *)a, *(struct top_row *const *)b, sort_by);
+	return row_cmp_by(*(struct top_row *const *)a, *(struct top_row *const *)b,
+			  *(const enum by *)by);
 }
 
 static void top_count(struct httpview *h, const struct transaction *t)
@@ -263,8 +263,7 @@ static void top_render(struct httpview *h, uint64_t start, uint64_t end)
 
 	while (hashmap__next(h->rows, &pos, &key, &val))
 		h->sorted[i++] = val;
-	sort_by = h->by;
-	qsort(h->sorted, i, sizeof(*h->sorted), row_cmp);
+	qsort_r(h->sorted, i, sizeof(*h->sorted), row_cmp, &h->by);
 	shown = i < h->rows_max ? i : h->rows_max;
 	fmt_wall(t0, clock__wall(start), TIME_ISO_MS);
 	fmt_wall(t1, clock__wall(end), TIME_ISO_MS);

@@ -219,7 +219,7 @@ static void lsof_free(void *ctx)
 	free(l);
 }
 
-const struct sink_ops lsof_ops = SINK_OPS(lsof, "lsof", SINK_HIDDEN);
+const struct sink_ops lsof_ops = SINK_OPS(lsof, "lsof", 0);
 
 void *lsof__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
 {
