@@ -67,13 +67,14 @@ const struct chisel_sink chisel_sinks[] = {
 		     "socket reads and writes)",
 	  &(const struct chisel_arg){ "by", "ncalls (default), time (mean latency) or bytes "
 				      "(responses' Content-Length)", CA_WORD, "ncalls time bytes" },
-	  CN_SYSCALLS, 2048, &httpview_ops, httptop__new,
+	  CN_SYSCALLS | CN_FDS, 2048, &httpview_ops, httptop__new,
 	  "a table per --interval (default 1 s; 0: one at the end): the figure, then with -pc "
 	  "container.name, method, url (Host + target); --top rows (default 10, sysdig 30). A request and its "
-	  "response pair up per process and fd, in order (pipelining). Live, data is traced at "
+	  "response pair up per process and connection (its fd, or an IP socket's addresses: a "
+	  "socket dup'd onto stdin and stdout is one), in order (pipelining). Live, data is traced at "
 	  "-s 2048 at least.\n-j: one document per table." },
 	{ "httplog", "a log of every HTTP request: time, method, url, status, latency, size",
-	  NULL, CN_SYSCALLS, 2048, &httpview_ops, httplog__new,
+	  NULL, CN_SYSCALLS | CN_FDS, 2048, &httpview_ops, httplog__new,
 	  "sysdig's line: DATETIME [CONTAINER] DIR method=M url=U response_code=C latency=Lms "
 	  "size=SB; DIR '<' a request read (a server), '>' written (a client).\n-j: one object "
 	  "per request with latency_ns, proc.name, proc.pid, container.name." },

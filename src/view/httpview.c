@@ -2,7 +2,7 @@
 /*
  * httptop and httplog: HTTP/1 requests and their responses, read from the data of the reads,
  * writes, sends and receives on sockets (http1.c parses the heads). A connection is a process's
- * fd; each direction is a stream. A request read or written waits (HTTP_PIPELINE at most, in
+ * fd, or its IP socket's addresses (conn_key); each direction is a stream. A request read or written waits (HTTP_PIPELINE at most, in
  * order) for the next response going the other way on the same fd: that pair is a transaction,
  * with the request's method and url, the response's status and Content-Length, and the time
  * between the two calls. httplog prints each; httptop sums them per method and url (and
@@ -10,6 +10,7 @@
  * idle ones given up first) and so are httptop's rows.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,35 @@ static void on_msg(void *ctx, const struct http_msg *m)
 		log_transaction(h, &t);
 }
 
+/*
+ * A connection: its process and fd, or, for an IP socket the fd table knows the ends of, its
+ * process and addresses, whatever fd it is read and written through (a server that dup2s its
+ * socket onto stdin and stdout, as busybox httpd and inetd's children do).
+ */
+static uint64_t conn_key(const struct scry_event *ev, int64_t fd)
+{
+	const struct scry_fd *f = fdtab__of_event(ev, fd, 0);
+	struct {
+		uint32_t pid;
+		int32_t fd;
+		struct scry_sock_addr sa;
+	} k;
+
+	memset(&k, 0, sizeof(k));
+	k.pid = ev->rec->h.pid;
+	if (f && f->sock && f->sa.rport && (f->sa.family == AF_INET || f->sa.family == AF_INET6)) {
+		k.fd = -1;
+		k.sa.family = f->sa.family;
+		k.sa.lport = f->sa.lport;
+		k.sa.rport = f->sa.rport;
+		memcpy(k.sa.laddr, f->sa.laddr, sizeof(k.sa.laddr));
+		memcpy(k.sa.raddr, f->sa.raddr, sizeof(k.sa.raddr));
+	} else {
+		k.fd = (int32_t)fd;
+	}
+	return hash_bytes((const char *)&k, sizeof(k));
+}
+
 static void conn_drop(struct httpview *h, uint64_t key)
 {
 	struct http_conn *c = hashmap__del(h->conns, key);
@@ -401,13 +431,14 @@ static int httpview_event(void *ctx, const struct scry_event *ev, bool matched)
 	}
 	x = &ev->rec->exit;
 	if ((int)ev->nr == h->nr_close && ev->res == 0 && x->nargs) {
-		conn_drop(h, (uint64_t)ev->rec->h.pid << 32 | (uint32_t)x->args[0]);
+		if (h->nconns)
+			conn_drop(h, conn_key(ev, (int32_t)x->args[0]));
 		return 0;
 	}
 	if (ev->res <= 0 || !(d = evt_data(ev, &n)) || !(dir = iodata_dir(ev->nr)) ||
 	    !evt_fd_num(ev, &fd, &kind) || (kind && kind != SCRY_FD_SOCK))
 		return 0;
-	key = (uint64_t)ev->rec->h.pid << 32 | (uint32_t)fd;
+	key = conn_key(ev, fd);
 	c = hashmap__find(h->conns, key);
 	if (!c) {
 		if (!http_may_start(d, n))

@@ -13,15 +13,21 @@
 #   call in the column the test computes from its latency (the capture's event stream), the
 #   no-colour text has marks in those columns, a terminal gets colours;
 # - around: a thread's stat before1, 2.5 s, stat before2, the match (open of a missing path),
-#   stat after1, 2.5 s, stat after2: with 1000 ms the middle three, nothing of other threads.
+#   stat after1, 2.5 s, stat after2: with 1000 ms the middle three, nothing of other threads;
+# - httptop -pc per container: busybox httpd and wget in a container (its own loopback), 3 GET
+#   /c.txt and 2 GET /nope: the container's name on its rows.
 . tests/lib/common.sh
-plan 21
+plan 23
+. tests/lib/docker.sh
 
 for t in python3 mkfifo; do
 	command -v $t >/dev/null || skip_rest $t "install $t"
 done
 EXTRA_CLEANUP='[ -n "$VIEWS" ] && kill -KILL $VIEWS 2>/dev/null;
-	for p in $WWW $HOLD; do kill -KILL $p 2>/dev/null; done'
+	for p in $WWW $HOLD; do kill -KILL $p 2>/dev/null; done; docker_cleanup'
+DOCKER_OK=1
+dockerd_start && image_build || DOCKER_OK=
+name=cha-$$
 PORT=$((20000 + $$ % 20000))
 mkdir -p "$TMP/www" "$TMP/bin"
 printf 'hello a\n' >"$TMP/www/a.txt"
@@ -61,6 +67,8 @@ view ss -c subsecoffset -j $SPF || { not_ok "subsecoffset starts"; finish; }
 AF="evt.type=openat and fd.name contains match_$$"
 AP='%thread.tid %evt.dir %evt.type %fd.name %evt.num'
 view ar -c around 1000 -p "$AP" $AF || { not_ok "around starts"; finish; }
+[ -n "$DOCKER_OK" ] && { view hc -c httptop -pc $J container.name=$name ||
+	{ not_ok "httptop -pc starts"; finish; }; }
 view cap -w "$TMP/cap.scry" -s 2048 || { not_ok "scry -w starts"; finish; }
 
 # around's thread, beside the others
@@ -91,9 +99,15 @@ for u, n in (('/a.txt', 5), ('/b.txt', 2), ('/nope', 3)):
 for d in 0.2 0.5 1; do "$TMP/bin/petsleep" $d; done
 for i in $(seq 20); do "$TMP/bin/spsleep" 0.003; done
 for i in 1 2 3 4 5; do "$TMP/bin/spsleep" 0.1; done
+[ -n "$DOCKER_OK" ] && "$DOCKER" run --name "$name" --network none "$IMAGE" sh -c '
+	mkdir -p /www && echo container file >/www/c.txt && busybox httpd -p 127.0.0.1:8080 -h /www
+	for u in c.txt c.txt c.txt nope nope; do
+		busybox wget -q -O /dev/null http://127.0.0.1:8080/$u
+	done; true' >/dev/null 2>"$TMP/docker.err"
 wait_pid $AROUND 30
 sleep 0.5
 for n in ht hl bn ts pe sp ss ar cap; do stop_view $n; done
+[ -n "$DOCKER_OK" ] && stop_view hc
 # lsof live, while its process still holds its files; then /proc's truth
 "$SCRY" -c lsof -j proc.pid=$HOLD >"$TMP/lsof.out" 2>"$TMP/lsof.err"; vrc="$vrc lsof=$?"
 "$SCRY" -c lsof -j "proc.pid=$HOLD and fd.name contains lsof_b" >"$TMP/lsof_b.out" \
@@ -147,6 +161,7 @@ replay lat -p '%evt.latency' "$SPF and evt.dir=<"
 replay enters -p '%evt.rawtime' "$SPF and evt.dir=>"
 replay ar -c around 1000 -p "$AP" $AF
 replay lsof -c lsof -j proc.pid=$HOLD_PID
+replay hc -c httptop -pc $J container.name=$name
 
 # --- httplog, httptop ------------------------------------------------------------------------------
 HTTPLOG="
@@ -188,6 +203,26 @@ topcheck(L('ht.out'))"
 pycheck "replayed httptop: the same" "
 $HTTPTOP
 topcheck(L('ht.r'))"
+
+CTOP="
+def ctop(f):
+    rows = [r for d in L(f) for r in d['rows']]
+    got = {(r['container.name'], r['method'], r['url']): r['ncalls'] for r in rows}
+    want = {('$name', 'GET', '127.0.0.1:8080/c.txt'): 3, ('$name', 'GET', '127.0.0.1:8080/nope'): 2}
+    # busybox's httpd and wget both in it: each request seen from both ends
+    assert got == {k: 2 * v for k, v in want.items()}, got
+    print('ok')
+"
+if [ -n "$DOCKER_OK" ]; then
+	pycheck "live httptop -pc: the container's httpd and wget, by its name: 3 GET /c.txt, 2 /nope (each end)" "
+$CTOP
+ctop('hc.out')"
+	pycheck "replayed httptop -pc: the same" "
+$CTOP
+ctop('hc.r')"
+else
+	skip 2 docker "a private dockerd and the test image are needed"
+fi
 
 # --- bottlenecks, topscalls_time -----------------------------------------------------------------
 pycheck "live bottlenecks: slowrd's read of the FIFO (0.8 s) first, its open (0.3 s) second" "
