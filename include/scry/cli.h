@@ -7,10 +7,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct chisel;
+
 struct scry_opts {
 	const char *command;	/* in commands.c's table: "stream" (-c too), "top", "read"... */
 	const char *view;	/* -c VIEW */
-	const char *view_arg;	/* -c VIEW FIELD: the word after a view grouped by a field */
+	const char *view_arg;	/* -c VIEW FIELD: the field of a view grouped by one (bound) */
+	const char *chisel_words[4];	/* -c NAME ARGS: the words taken as its arguments */
+	int nchisel_words;
+	char *chisel_name;	/* -c 'NAME ARGS': the name, cut out */
+	const struct chisel *chisel;	/* a row of chisel_table, bound (cmd_run) */
+	const char *chisel_args[4];	/* its arguments' values (defaults too; NULL: absent) */
+	char chisel_buf[512];	/* where those values are kept */
 	double interval;	/* --interval SECS for views; 0: one table for the whole run */
 	unsigned int top;	/* --top N rows of a view table */
 	const char *write_path;	/* -w FILE */
@@ -22,6 +30,7 @@ struct scry_opts {
 	uint64_t max_events;	/* -n */
 	double max_secs;	/* -M, 0 = until stopped */
 	unsigned int snaplen;	/* -s: bytes of data per read, write, send, recv (default 80) */
+	bool snaplen_set;	/* -s given (a chisel's own snaplen gives way) */
 	int data_fmt;		/* -A, -X: enum data_fmt */
 	bool json;		/* -j */
 	bool containers;	/* -pc */
@@ -57,6 +66,12 @@ void cli__free(struct scry_opts *o);
 
 /* commands.c: run the command the options chose. */
 int cmd_run(struct scry_opts *o);
+/*
+ * -c NAME of the chisel table: its arguments checked (SCRY_EXIT_USAGE, said), its filter put
+ * before FILTER, its snaplen taken unless -s was given; a view chisel becomes its view and
+ * field. 0 for any other -c. cmd_run does it before a command that runs.
+ */
+int cli__bind_chisel(struct scry_opts *o);
 /* Whether a word is a command typed as one ("scry top"). */
 bool cli__is_command(const char *word);
 /* --help's lines for those commands. */

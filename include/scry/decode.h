@@ -59,6 +59,8 @@ struct scry_event {
 	struct scry_proc *proc;
 	struct scry_container *container;
 	struct scry_sock *sock;		/* network events: the socket (socktab), or NULL */
+	/* The fd table: this event changed the name of the fd it used (fd.name_changed). */
+	bool fd_name_changed;
 };
 
 /*

@@ -190,6 +190,8 @@ struct printer_opts {
 	const struct stream_view *view;	/* -c of a stream view, or NULL */
 	int fd;			/* output */
 };
+/* sysdig's format_bytes: 12B, 1.02KB, 3.50MB (chisels' byte columns too). */
+void fmt_bytes(struct sbuf *b, uint64_t v);
 /* Returns the sink's context or NULL (with an error printed). */
 void *printer__new(const struct printer_opts *o);
 extern const struct sink_ops printer_ops;

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
 #include "scry/cli.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
@@ -18,36 +18,47 @@
 #include "scry/view.h"
 #include "run.h"
 
-/* -L CHISEL of a chisel sink: its argument and what it prints. */
-static int chisel_help(const struct chisel_sink *c)
+/* One line of -L: the name and its arguments, then the description. */
+static void list_line(const char *name, const char *args, const char *desc)
 {
-	printf("%s: %s\n\nusage: scry -c %s%s%s%s [FILTER]\n", c->name, c->desc, c->name,
-	       c->arg ? " [" : "", c->arg ? c->arg->name : "", c->arg ? "]" : "");
-	if (c->arg)
-		printf("  %s: %s\n", c->arg->name, c->arg->desc);
-	printf("\n%s\n", c->usage);
-	return 0;
+	char nm[200];
+
+	snprintf(nm, sizeof(nm), "%s%s", name, args);
+	printf("%-24s %s\n", nm, desc);
 }
 
-/* -L: one line per view; -L VIEW: its columns and JSON keys. */
+/* -L: one line per chisel (views too), with its arguments; -L NAME: its columns and keys, or a
+ * stream chisel's arguments and events. */
 static int do_views(struct scry_opts *o)
 {
+	const struct chisel *ch;
 	const struct view_desc *v;
 	const struct key_col *c;
 	const uint8_t *f;
 	size_t i;
 
 	if (!o->filter) {
-		for (i = 0; i < view_count; i++)
-			printf("%-24s %s\n", view_table[i].name, view_table[i].desc);
+		char u[160];
+
+		for (i = 0; i < view_count; i++) {
+			chisel_usage(chisel_lookup(view_table[i].name), u, sizeof(u));
+			list_line(view_table[i].name, u, view_table[i].desc);
+		}
 		for (i = 0; i < stream_view_count; i++)
-			printf("%-24s %s\n", stream_views[i].name, stream_views[i].desc);
-		for (i = 0; i < chisel_sink_count; i++)
-			printf("%-24s %s\n", chisel_sinks[i].name, chisel_sinks[i].desc);
+			list_line(stream_views[i].name, "", stream_views[i].desc);
+		for (i = 0; i < chisel_count; i++) {
+			if (chisel_table[i].kind == CHISEL_VIEW)
+				continue;
+			chisel_usage(&chisel_table[i], u, sizeof(u));
+			list_line(chisel_table[i].name, u, chisel_table[i].desc);
+		}
 		return 0;
 	}
-	if (chisel_sink_lookup(o->filter))
-		return chisel_help(chisel_sink_lookup(o->filter));
+	ch = chisel_lookup(o->filter);
+	if (ch && ch->kind != CHISEL_VIEW) {
+		chisel_help(ch);
+		return 0;
+	}
 	if (stream_view_lookup(o->filter)) {
 		printf("%s: %s\n\nusage: scry -c %s [-s SNAPLEN] [FILTER]\n", o->filter,
 		       stream_view_lookup(o->filter)->desc, o->filter);
@@ -85,6 +96,8 @@ static int do_views(struct scry_opts *o)
 	else
 		printf("JSON: one document per table: {\"view\", \"start\", \"end\", \"start_ns\", "
 		       "\"end_ns\", \"seconds\", \"totals\": {figures}, \"rows\": [{keys and figures}]}\n");
+	if (ch)
+		chisel_help_args(ch);
 	return 0;
 }
 
@@ -94,8 +107,11 @@ static int do_fields(struct scry_opts *o)
 
 	for (i = 0; i < field_count; i++) {
 		const struct field_desc *f = &field_table[i];
+		char forms[160];
 
-		printf("%-22s %-4s %s\n", f->name,
+		/* a field with an argument shows its forms: evt.arg.NAME evt.arg[N] */
+		field_forms(f, forms, sizeof(forms));
+		printf("%-22s %-4s %s\n", forms,
 		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
 	}
 	return 0;
@@ -109,6 +125,7 @@ static int check_usage(const struct scry_opts *o)
 {
 	struct printer_opts po = { .format = o->format, .fd = -1 };
 	const struct view_desc *v = NULL;
+	char msg[256];
 	struct filter *f;
 	void *pr;
 	int err;
@@ -118,7 +135,7 @@ static int check_usage(const struct scry_opts *o)
 	if (err)
 		return err;
 	if (o->view && strcmp(o->view, "lscontainers") && !(v = view_lookup(o->view)) &&
-	    !stream_view_lookup(o->view) && !chisel_sink_lookup(o->view)) {
+	    !stream_view_lookup(o->view) && !o->chisel) {
 		log_err("unknown view '%s'; scry -L lists the views", o->view);
 		return SCRY_EXIT_USAGE;
 	}
@@ -127,8 +144,14 @@ static int check_usage(const struct scry_opts *o)
 			v->name, v->name, v->name);
 		return SCRY_EXIT_USAGE;
 	}
-	if (v && (v->flags & VF_FIELD_ARG) && !field_lookup(o->view_arg)) {
-		log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg, v->name);
+	if (v && (v->flags & VF_FIELD_ARG) && !field_resolve_msg(o->view_arg, msg, sizeof(msg))) {
+		if (errno == ENOMEM)
+			return -ENOMEM;
+		if (*msg)
+			log_err("%s: %s", v->name, msg);
+		else
+			log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg,
+				v->name);
 		return SCRY_EXIT_USAGE;
 	}
 	if (!o->format)
@@ -142,28 +165,33 @@ static int check_usage(const struct scry_opts *o)
 	return 0;
 }
 
-/* A view of nothing: what the filter alone needs (fd tables, syscall enters). */
-static const struct view_desc no_view = { .key = KEY__MAX };
-
-/* A chisel that is a sink of its own (chisel_sinks.c). */
-static int add_chisel_sink(struct run *r, const struct chisel_sink *c)
+/* A stream chisel's columns, or a chisel's own sink. */
+static int add_chisel(struct run *r)
 {
 	const struct scry_opts *o = r->o;
-	struct chisel_sink_opts co = {
-		.arg = o->view_arg, .json = o->json, .containers = o->containers,
-		.interval = o->interval, .top = o->top, .fd = STDOUT_FILENO, .format = o->format,
-		.data_fmt = o->data_fmt, .filter = pipeline__filter(r->pl),
+	const struct chisel *ch = o->chisel;
+	struct chisel_ctx c = {
+		.ch = ch, .json = o->json, .containers = o->containers, .interval = o->interval,
+		.top = o->top, .data_fmt = o->data_fmt, .format = o->format, .fd = STDOUT_FILENO,
+		.filter = pipeline__filter(r->pl), .live = r->source == RUN_LIVE,
 	};
+	const struct sink_ops *ops;
 	void *ctx;
+	size_t i;
 
-	co.tty = chisel_tty_colours(STDOUT_FILENO, &co.width);
-	pipeline__set_fds(r->pl, (c->needs & (CN_FDS | CN_ALL_EVENTS)) ||
-			  view_needs_fds(&no_view, co.filter));
+	if ((ch->flags & CF_LIVE_ONLY) && !c.live) {
+		log_err("%s runs live only, not on a capture", ch->name);
+		return SCRY_EXIT_USAGE;
+	}
+	for (i = 0; i < CHISEL_MAX_ARGS; i++)
+		c.args[i] = o->chisel_args[i];
+	ops = ch->kind == CHISEL_SINK ? ch->sink->ops : &chisel_stream_ops;
 	errno = 0;
-	ctx = c->create(&co, run__ctx(r));
-	if (!ctx)
-		return errno == EINVAL ? SCRY_EXIT_USAGE : -ENOMEM;
-	return run__add_sink(r, c->ops, ctx);
+	ctx = ch->kind == CHISEL_SINK ? ch->sink->new(&c, run__ctx(r)) :
+					 chisel_stream__new(&c, run__ctx(r));
+	if (!ctx)	/* said */
+		return errno == ENOMEM ? -ENOMEM : -EINVAL;
+	return run__add_sink(r, ops, ctx);
 }
 
 int run__add_output(struct run *r)
@@ -175,13 +203,15 @@ int run__add_output(struct run *r)
 	};
 	void *pr;
 
+	/* a stream chisel's -j and -p print its events; a chisel with its own output does them */
+	if (o->chisel && o->chisel->kind != CHISEL_VIEW &&
+	    ((o->chisel->flags & CF_OWN_OUTPUT) || (!o->json && !o->format)))
+		return add_chisel(r);
 	if (o->view && !strcmp(o->view, "lscontainers")) {
 		pipeline__set_fds(r->pl, false);
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
 	}
-	if (o->view && chisel_sink_lookup(o->view))
-		return add_chisel_sink(r, chisel_sink_lookup(o->view));
 	if (o->view && stream_view_lookup(o->view)) {
 		po.view = stream_view_lookup(o->view);
 	} else if (o->view) {
@@ -226,35 +256,6 @@ static const char *const acct_fields[] = {
 	"evt.wait_ns", "evt.offcpu_ns", "evt.offcpu_reason", "evt.min_flt", "evt.maj_flt", NULL
 };
 
-/* A chisel sink live: what it needs traced, and nothing else. */
-static int do_chisel(struct scry_opts *o, const struct chisel_sink *c)
-{
-	struct scry_opts opts = *o;
-	enum syscall_mode mode = SYSCALLS_OFF;
-	struct run r;
-	int err;
-
-	if ((c->needs & CN_SNAPSHOT) && !opts.max_secs && !opts.max_events)
-		opts.max_secs = 1;
-	err = run__init(&r, &opts, RUN_LIVE);
-	if (!err)
-		err = run__add_output(&r);
-	r.no_acct = true;
-	r.no_cpu = true;
-	/* the data it parses (httptop): -s at the size it needs, at least */
-	if (c->snaplen)
-		r.snaplen = o->snaplen > c->snaplen ? o->snaplen : c->snaplen;
-	/* around shows what the filter does not match: nothing is left out in the kernel */
-	r.no_pushdown = c->needs & CN_ALL_EVENTS;
-	if (c->needs & CN_SYSCALLS)
-		mode = (c->needs & CN_ENTERS) || view_needs_enters(&no_view, pipeline__filter(r.pl)) ?
-		       SYSCALLS_ALL : SYSCALLS_EXITS;
-	if (!err)
-		err = run__go(&r, mode);
-	run__fini(&r);
-	return err;
-}
-
 static int do_stream(struct scry_opts *o)
 {
 	const struct view_desc *v = o->view ? view_lookup(o->view) : NULL;
@@ -264,17 +265,19 @@ static int do_stream(struct scry_opts *o)
 	struct run r;
 	int err;
 
-	if (chisel_sink_lookup(o->view))
-		return do_chisel(o, chisel_sink_lookup(o->view));
 	/*
 	 * lscontainers and netstat are a short look (one second unless -M or -n say otherwise),
 	 * then a list.
 	 */
-	if ((ls || (v && (v->flags & VF_LIST))) && !opts.max_secs && !opts.max_events)
+	if ((ls || (v && (v->flags & VF_LIST)) ||
+	     (o->chisel && (o->chisel->flags & CF_SNAPSHOT))) && !opts.max_secs && !opts.max_events)
 		opts.max_secs = 1;
 	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)
 		err = run__add_output(&r);
+	/* a chisel that shows what its filter does not match: nothing left out in the kernel */
+	if (o->chisel && (o->chisel->flags & CF_ALL_EVENTS))
+		r.no_pushdown = true;
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
 	r.block = view_needs_block(v, pipeline__filter(r.pl));
@@ -288,7 +291,8 @@ static int do_stream(struct scry_opts *o)
 	r.no_acct = v && !(v->needs & NEED_ACCT) &&
 		    !filter__uses(pipeline__filter(r.pl), acct_fields);
 	/* The data costs a copy per read and write: only for the outputs that show it. */
-	r.snaplen = (!o->view || (sv && sv->needs_data)) ? o->snaplen : 0;
+	r.snaplen = (!o->view || (sv && sv->needs_data) ||
+		     (o->chisel && o->chisel->kind != CHISEL_VIEW)) ? o->snaplen : 0;
 	/*
 	 * Totals per process or container: summed in the kernel, no record per call. Then, with
 	 * no CPU shown, the scheduler programs (half of such a view's cost per message) stay off:
@@ -298,8 +302,10 @@ static int do_stream(struct scry_opts *o)
 		r.net_count = true;
 		r.no_cpu = !(v->needs & NEED_SCHED);
 	}
+	/* a chisel of latencies needs the enters whatever its filter says */
 	if (!err)
-		err = run__go(&r, syscall_mode(v, ls, pipeline__filter(r.pl)));
+		err = run__go(&r, o->chisel && (o->chisel->flags & CF_ENTERS) ? SYSCALLS_ALL :
+				  syscall_mode(v, ls, pipeline__filter(r.pl)));
 	run__fini(&r);
 	return err;
 }
@@ -342,6 +348,38 @@ void cli__usage_commands(FILE *f)
 				(int)(6 - strlen(cmds[i].name)), "", cmds[i].word_help);
 }
 
+/*
+ * -c NAME of the chisel table: its arguments checked and bound, its filter put before the
+ * user's, its snaplen taken unless -s was given; a view chisel becomes its view and field.
+ */
+int cli__bind_chisel(struct scry_opts *o)
+{
+	const struct chisel *ch = o->view ? chisel_lookup(o->view) : NULL;
+	struct chisel_ctx c = { };
+	char *filter;
+	size_t i;
+	int err;
+
+	if (!ch)
+		return 0;
+	err = chisel_bind(ch, o->chisel_words, o->nchisel_words, o->filter, o->chisel_buf,
+			  sizeof(o->chisel_buf), &c, &filter);
+	if (err)
+		return err;
+	free(o->filter);
+	o->filter = filter && filter[0] ? filter : (free(filter), NULL);
+	for (i = 0; i < CHISEL_MAX_ARGS; i++)
+		o->chisel_args[i] = c.args[i];
+	o->chisel = ch;
+	if (ch->kind == CHISEL_VIEW) {
+		o->view = ch->view;
+		o->view_arg = c.args[0];
+	} else if (!o->snaplen_set) {
+		o->snaplen = ch->snaplen;
+	}
+	return 0;
+}
+
 int cmd_run(struct scry_opts *o)
 {
 	size_t i;
@@ -350,7 +388,7 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && (err = check_usage(o)))
+		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
 #include "scry/cli.h"
 #include "scry/decode.h"
 #include "scry/filter.h"
@@ -31,10 +31,10 @@ static const char usage[] =
 "  -X, --print-hex-ascii show the data in hex and ASCII\n"
 "  -l, --list            list the fields that filters, -p and -j know\n"
 "  -v, --verbose         say more; show libbpf's log and the verifier's reasons\n"
-"  -c VIEW               run a view instead of the stream (scry -L lists them)\n"
-"  -c VIEW FIELD         a view by any field: fdbytes_by, fdtime_by (-c fdbytes_by fd.directory)\n"
-"  -c CHISEL ARG         a chisel with sysdig's argument (-c spectrogram 200, -c httptop time)\n"
-"  -L                    list the views\n"
+"  -c CHISEL [ARGS]      run a chisel (a view, or a stream of its own) instead of the stream,\n"
+"                        with its arguments as sysdig takes them: -c fileslower 100,\n"
+"                        -c 'spy_port 8080', -c fdbytes_by fd.directory (scry -L lists them)\n"
+"  -L [CHISEL]           list the chisels and their arguments; with a name, its help\n"
 "      --interval SECS   a view's table every SECS seconds (default 1; 0: one table at the end;\n"
 "                        a list, as netstat, comes once, at the end)\n"
 "      --top N           rows per view table (default 10)\n"
@@ -307,12 +307,40 @@ static bool filter_word(const char *w)
 	return w[0] != '-' || !w[1] || isdigit((unsigned char)w[1]);
 }
 
-/* -c VIEW FIELD: a view grouped by a field named on the command line (fdbytes_by). */
-static bool takes_field(const char *view)
-{
-	const struct view_desc *v = view_lookup(view);
+/*
+ * -c NAME [ARGS]: sysdig's chisel arguments, after the name (those the chisel takes: chisel.h)
+ * or with it in one word (-c 'fileslower 100'). The words are checked when the command runs.
+ */
+_Static_assert(ARRAY_SIZE(((struct scry_opts *)0)->chisel_words) == CHISEL_MAX_ARGS &&
+	       ARRAY_SIZE(((struct scry_opts *)0)->chisel_args) == CHISEL_MAX_ARGS,
+	       "scry_opts holds a chisel's arguments");
 
-	return v && (v->flags & VF_FIELD_ARG);
+static int chisel_words(struct scry_opts *o, int argc, char **argv)
+{
+	const char *sp = strchr(o->view, ' ');
+	int n, end;
+
+	o->nchisel_words = 0;
+	if (sp) {
+		free(o->chisel_name);
+		o->chisel_name = strndup(o->view, sp - o->view);
+		if (!o->chisel_name) {
+			log_err("out of memory");
+			return -ENOMEM;
+		}
+		while (*sp == ' ')
+			sp++;
+		o->view = o->chisel_name;
+		if (*sp)
+			o->chisel_words[o->nchisel_words++] = sp;
+		return 0;
+	}
+	for (end = optind; end < argc && strcmp(argv[end], "--") && filter_word(argv[end]); end++)
+		;
+	n = chisel_take_args(chisel_lookup(o->view), argv + optind, end - optind);
+	for (; n > 0; n--)
+		o->chisel_words[o->nchisel_words++] = argv[optind++];
+	return 0;
 }
 
 /*
@@ -369,13 +397,10 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 		err = option(o, c, argv, i);
 		if (err)
 			goto out;
-		/* As sysdig's chisel arguments: -c fdbytes_by FIELD, the field right after it. */
-		if (c == 'c' && takes_field(o->view) && optind < argc && filter_word(argv[optind]))
-			o->view_arg = argv[optind++];
-		/* a chisel sink's argument: a word it takes (spectrogram 200, httptop time) */
-		else if (c == 'c' && optind < argc &&
-			 chisel_sink_arg_ok(chisel_sink_lookup(o->view), argv[optind]))
-			o->view_arg = argv[optind++];
+		if (c == 's')
+			o->snaplen_set = true;
+		if (c == 'c' && (err = chisel_words(o, argc, argv)))
+			goto out;
 	}
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];
@@ -407,4 +432,6 @@ void cli__free(struct scry_opts *o)
 	o->filter = NULL;
 	free(o->read_paths);
 	o->read_paths = NULL;
+	free(o->chisel_name);
+	o->chisel_name = NULL;
 }

@@ -32,6 +32,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->proc = NULL;
 	ev->container = NULL;
 	ev->sock = NULL;
+	ev->fd_name_changed = false;
 
 	return d->decode ? d->decode(r, size, ev) : 1;
 }

@@ -54,4 +54,11 @@ struct suggest {
 void suggest__init(struct suggest *s, const char *word);
 void suggest__try(struct suggest *s, const char *candidate);
 
+/* fields_syslog.c (issue 15, chisels): syslog.* from a message's <PRI> header */
+bool get_syslog_facility(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+bool get_syslog_facility_str(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+bool get_syslog_severity(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+bool get_syslog_severity_str(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+bool get_syslog_message(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+
 #endif /* SCRY_FILTER_INTERNAL_H */

@@ -187,7 +187,7 @@ static void on_pair(struct scry_proc *p, const struct scry_event *ev,
 }
 
 /* A socket call's exit carries its socket's addresses: the entry learns them. */
-static void on_sock_addr(struct scry_proc *p, const struct scry_event *ev,
+static void on_sock_addr(struct scry_proc *p, struct scry_event *ev,
 			 const struct syscall_desc *d)
 {
 	const struct scry_sock_addr *a = evt_sock_addr(ev);
@@ -209,6 +209,8 @@ static void on_sock_addr(struct scry_proc *p, const struct scry_event *ev,
 		}
 	}
 	f->type = fdt_type_of_family(a->family);
+	/* sysdig's fd.name_changed: the fd's name (its tuple) is not what it was before the call */
+	ev->fd_name_changed = !f->sock || memcmp(&f->sa, a, sizeof(*a));
 	/* an unconnected datagram socket's peer is the call's, not the socket's */
 	f->sock = true;
 	f->sa = *a;
@@ -222,8 +224,10 @@ static void on_sock_addr(struct scry_proc *p, const struct scry_event *ev,
 		f->flags &= ~FDE_SERVER;
 	}
 	if (a->family == AF_UNIX && name && (f->name_len != strlen(name) ||
-					     memcmp(f->name, name, f->name_len)))
+					     memcmp(f->name, name, f->name_len))) {
 		fdt_set_name(f, name, strlen(name));
+		ev->fd_name_changed = true;
+	}
 }
 
 static void on_fcntl(struct scry_proc *p, const struct scry_event *ev)

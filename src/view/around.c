@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "scry/buf.h"
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/decode.h"
 #include "scry/sink.h"
 #include "scry/util.h"
@@ -146,13 +147,13 @@ static void around_free(void *ctx)
 
 const struct sink_ops around_ops = SINK_OPS(around, "around", SINK_UNFILTERED);
 
-void *around__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *around__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	struct printer_opts po = {
 		.json = o->json, .containers = o->containers, .format = o->format,
 		.data_fmt = o->data_fmt, .fd = -1,
 	};
-	long ms = chisel_arg_int(o->arg, 1000, 3600000);
+	long ms = chisel_arg_ms(o, "dump_range_ms", 1000);
 	struct around *a;
 
 	(void)run;

@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scry/buf.h"
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/container.h"
 #include "scry/decode.h"
 #include "scry/filter.h"
@@ -515,13 +517,14 @@ static void httpview_free(void *ctx)
 
 const struct sink_ops httpview_ops = SINK_OPS(httpview, "http", 0);
 
-static void *httpview_new(const struct chisel_sink_opts *o, const struct run_ctx *run, bool top)
+static void *httpview_new(const struct chisel_ctx *o, const struct run_ctx *run, bool top)
 {
 	struct httpview *h;
+	const char *arg = top ? chisel_arg(o, "by") : NULL;
 	enum by by = BY_NCALLS;
 
-	if (top && o->arg) {
-		for (by = 0; by <= BY_BYTES && strcmp(o->arg, by_name[by]); by++)
+	if (arg) {
+		for (by = 0; by <= BY_BYTES && strcasecmp(arg, by_name[by]); by++)
 			;
 		if (by > BY_BYTES) {
 			log_err("httptop: by is ncalls, time or bytes");
@@ -555,12 +558,12 @@ static void *httpview_new(const struct chisel_sink_opts *o, const struct run_ctx
 	return h;
 }
 
-void *httptop__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *httptop__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	return httpview_new(o, run, true);
 }
 
-void *httplog__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *httplog__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	return httpview_new(o, run, false);
 }

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "scry/buf.h"
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/container.h"
 #include "scry/decode.h"
 #include "scry/filter.h"
@@ -221,7 +222,7 @@ static void lsof_free(void *ctx)
 
 const struct sink_ops lsof_ops = SINK_OPS(lsof, "lsof", 0);
 
-void *lsof__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *lsof__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	struct lsof *l = calloc(1, sizeof(*l));
 

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "scry/buf.h"
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/container.h"
 #include "scry/decode.h"
 #include "scry/filter.h"
@@ -162,7 +163,7 @@ static void bottlenecks_free(void *ctx)
 
 const struct sink_ops bottlenecks_ops = SINK_OPS(bottlenecks, "bottlenecks", 0);
 
-void *bottlenecks__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *bottlenecks__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	struct bottlenecks *b = calloc(1, sizeof(*b));
 
@@ -279,16 +280,18 @@ static void proc_exec_time_free(void *ctx)
 
 const struct sink_ops proc_exec_time_ops = SINK_OPS(proc_exec_time, "proc_exec_time", 0);
 
-void *proc_exec_time__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *proc_exec_time__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	struct exec_time *x = calloc(1, sizeof(*x));
+	const char *nc = chisel_arg(o, "disable_color");
+	unsigned int width;
 
 	(void)run;
 	if (!x)
 		return NULL;
 	x->json = o->json;
 	x->containers = o->containers;
-	x->colour = o->tty && !o->json && !(o->arg && !strcmp(o->arg, "disable_colors"));
+	x->colour = chisel_tty_colours(o->fd, &width) && !o->json && !nc;
 	x->fname = field_lookup("proc.name");
 	x->fargs = field_lookup("proc.args");
 	x->fcid = field_lookup("container.id");

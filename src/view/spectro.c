@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "scry/buf.h"
-#include "scry/chisel_sink.h"
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/decode.h"
 #include "scry/sink.h"
 #include "scry/util.h"
@@ -273,9 +274,11 @@ static void spectro_free(void *ctx)
 
 const struct sink_ops spectro_ops = SINK_OPS(spectro, "spectro", 0);
 
-static void *spectro_new(const struct chisel_sink_opts *o, bool offset, long def_ms)
+static void *spectro_new(const struct chisel_ctx *o, bool offset, long def_ms)
 {
-	long ms = chisel_arg_int(o->arg, def_ms, 3600000);
+	long ms = chisel_arg_ms(o, "refresh_time", def_ms);
+	unsigned int width;
+	bool tty = chisel_tty_colours(o->fd, &width);
 	struct spectro *s;
 
 	if (ms < 0) {
@@ -289,9 +292,8 @@ static void *spectro_new(const struct chisel_sink_opts *o, bool offset, long def
 		return NULL;
 	s->offset = offset;
 	s->period = (uint64_t)ms * 1000000;
-	s->width = o->width < SPECTRO_WIDTH_MAX ? o->width : SPECTRO_WIDTH_MAX;
-	s->width = s->width ? s->width : 80;
-	s->colour = o->tty && !o->json;
+	s->width = width < SPECTRO_WIDTH_MAX ? width : SPECTRO_WIDTH_MAX;
+	s->colour = tty && !o->json;
 	s->json = o->json;
 	s->counts = calloc(s->width, sizeof(*s->counts));
 	if (!s->counts) {
@@ -302,13 +304,13 @@ static void *spectro_new(const struct chisel_sink_opts *o, bool offset, long def
 	return s;
 }
 
-void *spectrogram__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *spectrogram__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	(void)run;
 	return spectro_new(o, false, 500);
 }
 
-void *subsecoffset__new(const struct chisel_sink_opts *o, const struct run_ctx *run)
+void *subsecoffset__new(const struct chisel_ctx *o, const struct run_ctx *run)
 {
 	(void)run;
 	return spectro_new(o, true, 1000);

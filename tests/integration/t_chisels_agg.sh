@@ -389,5 +389,5 @@ $AROUND
 aroundcheck('ar.r')"
 checkall "scry -L lists the chisels and -L NAME shows sysdig's argument" \
 	'"$SCRY" -L | grep -q "^httptop " && "$SCRY" -L spectrogram | grep -q refresh_time &&
-	 "$SCRY" -L httptop | grep -q "ncalls (default), time"'
+	 "$SCRY" -L httptop | grep -q "one of: ncalls time bytes"'
 finish

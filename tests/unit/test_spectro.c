@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "scry/chisel_sink.h"
+#include "scry/chisel_calc.h"
 
 static void latency_columns(void **state)
 {
