@@ -66,6 +66,11 @@ typedef void (*http_msg_fn)(void *ctx, const struct http_msg *m);
  */
 void http_stream_feed(struct http_stream *s, const uint8_t *d, uint32_t n, uint64_t total,
 		      http_msg_fn fn, void *ctx);
+/*
+ * From `fn`, about the response just handed over: it has no body whatever its headers say (it
+ * answers a HEAD request), so the next bytes may begin a head.
+ */
+void http_stream_no_body(struct http_stream *s);
 /* Whether a call's bytes can start a head (a method's capital or "HTTP/"): worth a stream. */
 bool http_may_start(const uint8_t *d, uint32_t n);
 

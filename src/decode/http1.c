@@ -140,7 +140,10 @@ static void lose(struct http_stream *s)
 	s->lost++;
 }
 
-/* The head is complete: hand it over, then what follows it (a body to pass, or a new head). */
+/*
+ * The head is complete: what follows it (a body to pass, or a new head) is settled, then the
+ * head handed over, so that `fn` may still say there is no body (a response to HEAD).
+ */
 static void head_done(struct http_stream *s, http_msg_fn fn, void *ctx)
 {
 	struct http_msg *m = &s->msg;
@@ -155,15 +158,23 @@ static void head_done(struct http_stream *s, http_msg_fn fn, void *ctx)
 		copy_str(m->url, sizeof(m->url), m->target, strlen(m->target));
 	}
 	s->msgs++;
-	fn(ctx, m);
 	s->state = HS_START;
 	if (m->kind == HTTP_RESPONSE &&
 	    (m->status < 200 || m->status == 204 || m->status == 304))
-		return;		/* no body, whatever it says */
-	if (m->chunked || (m->kind == HTTP_RESPONSE && !m->has_length))
+		;		/* no body, whatever it says */
+	else if (m->chunked || (m->kind == HTTP_RESPONSE && !m->has_length))
 		lose(s);	/* a body whose end is not counted: found again at a call's start */
 	else if (m->has_length && m->length)
 		s->state = HS_BODY, s->skip = m->length;
+	fn(ctx, m);
+}
+
+void http_stream_no_body(struct http_stream *s)
+{
+	if (s->state == HS_BODY || s->state == HS_LOST) {
+		s->state = HS_START;
+		s->skip = 0;
+	}
 }
 
 /* One line of a head, its LF and CR gone; `whole`: it fitted in line[]. */

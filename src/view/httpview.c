@@ -104,7 +104,7 @@ static void container_name(struct httpview *h, const struct scry_event *ev, char
 	struct sbuf b;
 
 	sbuf__init_mem(&b, &h->scratch);
-	if (h->fcname && h->fcname->get(ev, &v, &b) && v.type == FT_STR)
+	if (h->fcname && field_get(h->fcname, ev, &v, &b) && v.type == FT_STR)
 		snprintf(buf, len, "%.*s", (int)v.len, v.str);
 	else
 		snprintf(buf, len, "host");
@@ -341,6 +341,8 @@ static void on_msg(void *ctx, const struct http_msg *m)
 	if (i == c->n)
 		return;
 	p = &c->pend[(c->first + i) % HTTP_PIPELINE];
+	if (!strcmp(p->method, "HEAD"))
+		http_stream_no_body(&c->s[h->dir]);
 	/* requests before it that went the same way (a proxy's both ends on one fd?): dropped */
 	c->first = (c->first + i + 1) % HTTP_PIPELINE;
 	c->n -= i + 1;

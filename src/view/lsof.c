@@ -79,7 +79,7 @@ static void put_str(struct lsof *l, const struct field_desc *f, const struct scr
 	size_t n = 0;
 
 	sbuf__init_mem(&b, &l->scratch);
-	if (f && f->get(ev, &v, &b)) {
+	if (f && field_get(f, ev, &v, &b)) {
 		if (v.type == FT_STR) {
 			s = v.str;
 			n = v.len;

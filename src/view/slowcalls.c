@@ -27,7 +27,7 @@ static void field_text(const struct field_desc *f, const struct scry_event *ev, 
 
 	b->len = 0;
 	b->buf[0] = '\0';
-	if (!f || !f->get(ev, &v, b)) {
+	if (!f || !field_get(f, ev, &v, b)) {
 		sbuf__puts(b, none);
 		return;
 	}

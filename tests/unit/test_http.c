@@ -106,6 +106,37 @@ static void pipelined(void **state)
 	assert_int_equal(g.m[5].status, 200);
 }
 
+/* A response to HEAD says its Content-Length but sends no body: the pairing tells the stream. */
+static void take_head(void *ctx, const struct http_msg *m)
+{
+	struct http_stream **s = ctx;
+
+	if (m->kind == HTTP_RESPONSE)
+		http_stream_no_body(*s);
+}
+
+static void head_response(void **state)
+{
+	static const char two[] = "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n"
+				  "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n";
+	struct http_stream s = {}, *sp = &s;
+	struct got g = {};
+
+	(void)state;
+	http_stream_feed(&s, (const uint8_t *)two, strlen(two), strlen(two), take_head, &sp);
+	assert_int_equal(s.msgs, 2);
+	assert_int_equal(s.state, HS_START);
+	/* without the hint, the second head is taken for the first one's body */
+	memset(&s, 0, sizeof(s));
+	feed_str(&s, two, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(s.state, HS_BODY);
+	/* the hint changes nothing for a stream waiting for a head */
+	memset(&s, 0, sizeof(s));
+	http_stream_no_body(&s);
+	assert_int_equal(s.state, HS_START);
+}
+
 /* Every split of a request and response pair into two calls finds the same two heads. */
 static void split_anywhere(void **state)
 {
@@ -288,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_and_response),
 		cmocka_unit_test(pipelined),
+		cmocka_unit_test(head_response),
 		cmocka_unit_test(split_anywhere),
 		cmocka_unit_test(snapped),
 		cmocka_unit_test(not_http),
