@@ -17,7 +17,7 @@
 
 #define HTTP_METHOD_MAX	16	/* "OPTIONS", with room: longer is not a method */
 #define HTTP_URL_MAX	256	/* Host and target kept (sysdig's url), cut beyond */
-#define HTTP_LINE_MAX	512	/* bytes of one line held; the rest of a longer one is passed */
+#define HTTP_LINE_MAX	512	/* bytes of one line held; the rest of a longer one passed */
 #define HTTP_HEADERS_MAX 128	/* header lines in one head, at most: past that, not HTTP */
 
 enum http_kind {
@@ -33,7 +33,7 @@ struct http_msg {
 	uint16_t status;	/* a response's code */
 	uint64_t length;	/* Content-Length */
 	char method[HTTP_METHOD_MAX];
-	char url[HTTP_URL_MAX];	/* Host and target ("127.0.0.1:8000/a"), as sysdig shows them */
+	char url[HTTP_URL_MAX];	/* Host and target ("127.0.0.1:8000/a"), as sysdig shows */
 	char target[HTTP_URL_MAX];	/* the target alone ("/a") */
 	char host[HTTP_URL_MAX];
 };

@@ -178,7 +178,7 @@ CALC_SINK(around);
 static const struct chisel_sink httptop_sink = { &httpview_ops, httptop__new };
 static const struct chisel_sink httplog_sink = { &httpview_ops, httplog__new };
 #define ARG_REFRESH(def)									\
-	{ "refresh_time", "chart refresh time in milliseconds", CA_NUMBER, true, def,		\
+	{ "refresh_time", "chart refresh time in milliseconds", CA_NUMBER, true, def, \
 	  .max = 3600000 }
 static const char *const http_by[] = { "ncalls", "time", "bytes", NULL };
 /* sysdig's: reads and writes with data (the closes too: a connection's state goes with it) */
@@ -186,14 +186,14 @@ static const struct chisel_filter http_filter[] = {
 	{ "($IO and evt.rawres > 0) or evt.type=close" },
 	{ NULL }
 };
-#define HTTP_MORE											\
-	"HTTP/1 heads are parsed from the data of reads, writes, sends and receives on sockets "	\
-	"(a line of 512 bytes held per direction, bodies passed by Content-Length, a stream that "	\
-	"is not HTTP lost until a call starts with what can begin a head). A request pairs with "	\
-	"the next response going the other way in the same process on the same connection: its "	\
-	"fd, or an IP socket's addresses (a socket dup'd onto stdin and stdout is one; sysdig's "	\
-	"key is the fd), pipelined ones in order. 1024 connections at most at once. A capture "	\
-	"for it needs -w -s 2048."
+#define HTTP_MORE										\
+	"HTTP/1 heads are parsed from the data of reads, writes, sends and receives on sockets " \
+	"(a line of 512 bytes held per direction, bodies passed by Content-Length, a stream " \
+	"that is not HTTP lost until a call starts with what can begin a head). A request " \
+	"pairs with the next response going the other way in the same process on the same " \
+	"connection: its fd, or an IP socket's addresses (a socket dup'd onto stdin and " \
+	"stdout is one; sysdig's key is the fd), pipelined ones in order. 1024 connections " \
+	"at most at once. A capture for it needs -w -s 2048."
 
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */

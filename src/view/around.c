@@ -18,7 +18,7 @@
 #include "scry/util.h"
 
 #define AROUND_RING 16384	/* events held */
-#define AROUND_LINE 512		/* bytes of a held line (a longer one is cut, "...\n" ending it) */
+#define AROUND_LINE 512		/* bytes of a held line (longer: cut, "...\n" ending it) */
 #define AROUND_FOLLOW_MAX 4096	/* threads followed at once (past that, a match's after-range
 				 * covers the events of the threads already followed only) */
 #define LINE_MAX_BYTES 65536

@@ -2,12 +2,13 @@
 /*
  * httptop and httplog: HTTP/1 requests and their responses, read from the data of the reads,
  * writes, sends and receives on sockets (http1.c parses the heads). A connection is a process's
- * fd, or its IP socket's addresses (conn_key); each direction is a stream. A request read or written waits (HTTP_PIPELINE at most, in
- * order) for the next response going the other way on the same fd: that pair is a transaction,
- * with the request's method and url, the response's status and Content-Length, and the time
- * between the two calls. httplog prints each; httptop sums them per method and url (and
- * container with -pc) per interval of event time. Connections are bounded (HTTP_CONNS_MAX, the
- * idle ones given up first) and so are httptop's rows.
+ * fd, or its IP socket's addresses (conn_key); each direction is a stream. A request read or
+ * written waits (HTTP_PIPELINE at most, in order) for the next response going the other way on
+ * the same connection: that pair is a transaction, with the request's method and url, the
+ * response's status and Content-Length, and the time between the two calls. httplog prints
+ * each; httptop sums them per method and url (and container with -pc) per interval of event
+ * time. Connections are bounded (HTTP_CONNS_MAX, the idle ones given up first) and so are
+ * httptop's rows.
  */
 #include <errno.h>
 #include <netinet/in.h>

@@ -29,7 +29,8 @@ const char spectro_chars[SPECTRO_SHADES + 1] = " .:-=+*#%@";
 
 /* 20 steps from dark green through yellow to red (xterm 256-colour numbers). */
 static const uint8_t palette[20] = {
-	22, 28, 34, 40, 46, 82, 118, 154, 190, 226, 220, 214, 208, 202, 196, 160, 161, 162, 163, 164,
+	22, 28, 34, 40, 46, 82, 118, 154, 190, 226,
+	220, 214, 208, 202, 196, 160, 161, 162, 163, 164,
 };
 
 unsigned int spectro_lat_col(uint64_t ns, unsigned int width)
@@ -106,7 +107,8 @@ static void put_axis(struct spectro *s)
 	while (x < s->width) {
 		/* a label where the axis reaches a new decade (a tenth of the period) */
 		unsigned int marks = s->offset ? 10 : LAT_DECADES;
-		unsigned int cur = x * marks / s->width, prev = x ? (x - 1) * marks / s->width : ~0u;
+		unsigned int cur = x * marks / s->width;
+		unsigned int prev = x ? (x - 1) * marks / s->width : ~0u;
 		int n;
 
 		if (cur == prev) {
@@ -115,7 +117,8 @@ static void put_axis(struct spectro *s)
 			continue;
 		}
 		if (s->offset) {
-			n = snprintf(label, sizeof(label), "|%gms", (double)s->period * cur / 10 / 1e6);
+			n = snprintf(label, sizeof(label), "|%gms",
+				     (double)s->period * cur / 10 / 1e6);
 		} else {
 			uint64_t ns = 1;
 

@@ -144,7 +144,8 @@ static void split_anywhere(void **state)
 	size_t n, cut, a, b;
 
 	(void)state;
-	n = snprintf(buf, sizeof(buf), "%s%s", RESP, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	n = snprintf(buf, sizeof(buf), "%s%s", RESP,
+		     "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	for (cut = 0; cut <= n; cut++) {
 		struct http_stream s = {};
 		struct got g = {};
