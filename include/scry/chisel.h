@@ -38,7 +38,7 @@ struct chisel_arg {
 	const char *def;	/* its value when not given (NULL: none) */
 	const char *const *choices;	/* CA_STRING: the words it takes, any case (NULL: any) */
 	double max;		/* CA_NUMBER: the largest value (0: no limit) */
-	/* CA_NUMBER: what $NAME is in the filter: the value times this, a whole number (ms -> ns) */
+	/* CA_NUMBER: $NAME in the filter is the value times this, a whole number (ms -> ns) */
 	uint64_t scale;
 	/* sysdig's, but not scry's: given, a usage error saying this (what to do instead) */
 	const char *unsupported;
@@ -51,7 +51,8 @@ struct chisel_arg {
  */
 struct chisel_filter {
 	const char *text;	/* NULL ends the list */
-	const char *arg;	/* NULL: always; "NAME": when the argument has a value; "!NAME": not */
+	/* NULL: always; "NAME": when that argument has a value; "!NAME": when it has none */
+	const char *arg;
 	const char *value;	/* with arg: only when its value is this (any case) */
 };
 
@@ -166,7 +167,7 @@ void chisel_help(const struct chisel *ch);
 void *chisel_stream__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops chisel_stream_ops;
 
-/* --- sinks of their own (chisel_table's CHISEL_SINK rows) --------------------------------------- */
+/* --- sinks of their own (chisel_table's CHISEL_SINK rows) ------------------------------------- */
 void *spy_users__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);

@@ -42,6 +42,33 @@ struct ctr_label {
 	char *val;
 };
 
+/* A mount as the runtime lists it (Docker's inspect `Mounts`; OCI bind mounts). */
+struct ctr_mount {
+	char *source;
+	char *dest;
+	char *mode;		/* Docker's Mode ("ro", "z", ""); "" elsewhere */
+	char *propagation;	/* "rprivate", ... ("" when the runtime says none) */
+	bool rw;
+};
+
+/* Whether the runtime says the container is privileged (0 also for a zeroed ctr_meta). */
+enum ctr_priv {
+	CTR_PRIV_UNKNOWN = 0,	/* a runtime that does not say (sysdig: docker-compatible only) */
+	CTR_PRIV_NO,
+	CTR_PRIV_YES,
+};
+
+/* A replay keeps at most this many mounts of a container, as a live run does. */
+#define CTR_MOUNTS_MAX 256
+
+/* The health probes sysdig knows, in its order (enum probe_type without PT_NONE). */
+enum ctr_probe {
+	CTR_PROBE_HEALTHCHECK,	/* Docker's HEALTHCHECK (Config.Healthcheck.Test) */
+	CTR_PROBE_LIVENESS,	/* Kubernetes livenessProbe.exec.command */
+	CTR_PROBE_READINESS,	/* Kubernetes readinessProbe.exec.command */
+	CTR_PROBE__MAX
+};
+
 struct ctr_meta {
 	char *name;		/* without Docker's leading '/' */
 	char *image;
@@ -51,11 +78,66 @@ struct ctr_meta {
 	char *pod_ns;		/* io.kubernetes.pod.namespace / cri sandbox-namespace */
 	char *k8s_container;	/* io.kubernetes.container.name / cri container-name */
 	uint64_t started_ns;	/* start time, ns since the epoch; 0 if unknown */
+	/* issue 15 (sysdig's container.image.*, .privileged, .mount*, health probes) */
+	char *image_id;		/* Docker's image id without "sha256:" (64 hex) */
+	char *image_repo;	/* the reference's repository, registry included */
+	char *image_tag;
+	char *image_digest;	/* "sha256:..." */
+	uint8_t privileged;	/* enum ctr_priv */
+	struct ctr_mount *mounts;
+	size_t nmounts;
+	/* Each kind's command: argv NUL-separated (as scry_proc.args), NULL if it has none. */
+	char *probe[CTR_PROBE__MAX];
+	uint32_t probe_len[CTR_PROBE__MAX];
 };
 
 void ctr_meta__free(struct ctr_meta *m);	/* frees the members, not m; accepts NULL */
+void ctr_mount__free(struct ctr_mount *mt);	/* frees its strings, not mt */
 /* The value of label `key`, or NULL. */
 const char *ctr_meta__label(const struct ctr_meta *m, const char *key);
+
+/* --- image.c: image references ---------------------------------------------------------- */
+/*
+ * An image reference split as Docker's grammar has it: [registry[:port]/]path[:tag][@digest].
+ * The tag is the part after the last ':' that follows the last '/', so a registry's port is
+ * never a tag; the digest is everything after the first '@'. Each part is a span of `ref`
+ * (len 0: absent). repo spans the registry and path, as sysdig's container.image.repository.
+ */
+struct ctr_image_ref {
+	size_t repo_len;
+	size_t tag_off, tag_len;
+	size_t digest_off, digest_len;
+};
+void ctr_image_ref_split(const char *ref, struct ctr_image_ref *out);
+/* m->image_repo/_tag/_digest from `ref` where still unset; 0 or -ENOMEM. */
+int ctr_meta_set_image_ref(struct ctr_meta *m, const char *ref);
+
+/* --- probes.c: health checks and probes ---------------------------------------------------- */
+/*
+ * Which of `m`'s probes the command line `args` (argv, NUL-separated, len bytes) is: its
+ * CTR_PROBE_*, or -1. Exact, as sysdig's match_health_probe: argv[0] and every argument.
+ */
+int ctr_probe_match(const struct ctr_meta *m, const char *args, size_t len);
+/* The process categories sysdig keeps per thread (sinsp_threadinfo::command_category). */
+struct proctab;
+struct scry_proc;
+enum ctr_cat {
+	CTR_CAT_UNSET = 0,	/* not judged yet (a process scry found running, or in a snapshot) */
+	CTR_CAT_NONE,
+	CTR_CAT_CONTAINER,	/* the container's init (vpid 1) and its descendants */
+	CTR_CAT_HEALTHCHECK,	/* CTR_CAT_HEALTHCHECK + enum ctr_probe */
+	CTR_CAT_LIVENESS,
+	CTR_CAT_READINESS,
+};
+
+/*
+ * Judge process `p` (in `pt`) as sysdig's identify_category does, at its fork (p the child) and
+ * at its exec, once its container is bound: a container's init (vpid 1) is CONTAINER; a process
+ * whose parent has a category takes it; else one in a container whose metadata is known, whose
+ * argv is one of the container's probes and that has no container init among its ancestors (a
+ * runtime's exec, not the container's own tree) is that probe; else it keeps what it had.
+ */
+void ctr_cat__judge(struct proctab *pt, struct scry_proc *p);
 
 /* docker.c: Docker Engine API (and Podman's compatible API) over a unix socket. */
 struct docker_client;
@@ -78,6 +160,12 @@ void docker__free(struct docker_client *d);
  * (not freed first) and left empty on error.
  */
 int docker__inspect(struct docker_client *d, const char *id, struct ctr_meta *out);
+/*
+ * GET /images/{m->image_id}/json: the tag and registry digest the inspect answer lacked (a
+ * container started by image id, or without a tag or digest in its reference), as sysdig asks.
+ * 0 (nothing to ask included), or -errno as docker__inspect; `m` keeps what it had on error.
+ */
+int docker__image(struct docker_client *d, struct ctr_meta *m);
 /* GET /containers/json: ids of running containers (malloc'd array of malloc'd strings). */
 int docker__list(struct docker_client *d, char ***ids, size_t *n);
 

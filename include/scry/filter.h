@@ -36,6 +36,11 @@ enum field_flags {
 	 * elsewhere (-p, -j, views) the bare form shows idx 1's value.
 	 */
 	FF_ANY = 1 << 2,
+	/*
+	 * An IP address compared with networks (sysdig's fd.net): the operand of =, != and `in` is
+	 * ADDR/BITS (or an address alone: all its bits), and = holds when the value is in it.
+	 */
+	FF_CIDR = 1 << 7,
 };
 
 #define FIELD_ANY_MAX 64

@@ -66,6 +66,7 @@ struct scry_proc {
 	char *cwd;		/* working directory, absolute; NULL: not known */
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
+	uint8_t ctr_cat;	/* enum ctr_cat: container init's tree, a health probe (ctr_cat__judge) */
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */

@@ -151,6 +151,7 @@ enum cap_limit {
 	CAP_LIM_PROCS,		/* processes in the process table */
 	CAP_LIM_THREADS,	/* threads in the process table */
 	CAP_LIM_CMD_BYTES,	/* executable paths and command lines of all processes */
+	CAP_LIM_MOUNTS,		/* mounts of one container (issue 15) */
 	CAP_LIM__MAX
 };
 
@@ -167,7 +168,7 @@ bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l);
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
 #define CAP_MAJOR		2	/* a reader refuses a file of a higher major version */
-#define CAP_MINOR		5	/* minor versions only add what older readers may skip */
+#define CAP_MINOR		6	/* minor versions only add what older readers may skip */
 #define CAP_MAJOR_UNFRAMED	1	/* format 1: event items carry no length (still read) */
 #define CAP_PREAMBLE		16	/* magic, major, minor, header length */
 #define CAP_HDR_BODY_MAX	65536
@@ -354,7 +355,7 @@ struct cap_ctr {
 	size_t cgids_len;
 	uint32_t ncgids;
 	size_t meta_bytes;		/* bytes of the strings kept in `meta` */
-	uint32_t cut;			/* 1 << CAP_LIM_LABELS, CAP_LIM_CTR_BYTES: what was not kept */
+	uint32_t cut;			/* 1 << CAP_LIM_LABELS, _CTR_BYTES, _MOUNTS: what was not kept */
 };
 
 void cap_put_loss(struct cap_buf *b, const struct cap_loss *l);

@@ -231,6 +231,37 @@ static const uint8_t rt_code[CTR_RUNTIME__MAX] = {
 };
 _Static_assert(CTR_RUNTIME__MAX == 6, "give a new runtime a code in rt_code[] and the docs");
 
+/* Since 2.6: the image's parts, privileged, mounts and health probes (issue 15). */
+static void put_ctr_15(struct cap_buf *b, const struct ctr_meta *m)
+{
+	size_t i;
+
+	buf_optstr(b, m->image_id);
+	buf_optstr(b, m->image_repo);
+	buf_optstr(b, m->image_tag);
+	buf_optstr(b, m->image_digest);
+	buf_uv(b, m->privileged);
+	buf_uv(b, m->nmounts);
+	for (i = 0; i < m->nmounts; i++) {
+		const struct ctr_mount *mt = &m->mounts[i];
+
+		buf_str(b, mt->source, strlen(mt->source));
+		buf_str(b, mt->dest, strlen(mt->dest));
+		buf_str(b, mt->mode, strlen(mt->mode));
+		buf_str(b, mt->propagation, strlen(mt->propagation));
+		buf_uv(b, mt->rw);
+	}
+	buf_uv(b, CTR_PROBE__MAX);
+	for (i = 0; i < CTR_PROBE__MAX; i++) {
+		/* optional, and its words NUL-separated: length + 1, then the bytes */
+		buf_uv(b, m->probe[i] ? m->probe_len[i] + 1ULL : 0);
+		if (m->probe[i] && buf_room(b, m->probe_len[i])) {
+			memcpy(b->p + b->len, m->probe[i], m->probe_len[i]);
+			b->len += m->probe_len[i];
+		}
+	}
+}
+
 void cap_put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64_t *cgids,
 		 uint32_t ncgids)
 {
@@ -254,6 +285,7 @@ void cap_put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64
 	buf_uv(b, ncgids);
 	for (i = 0; i < ncgids; i++)
 		buf_uv(b, cgids[i]);
+	put_ctr_15(b, m);
 	item_end(b, at);
 }
 
@@ -437,6 +469,113 @@ static int get_labels(struct rd *r, struct cap_ctr *c)
 	return err;
 }
 
+/* A probe's command line: its bytes may hold NULs (argv). Kept as rd_meta keeps strings. */
+static char *rd_probe(struct rd *r, struct cap_ctr *c, uint32_t *out_len, int *err)
+{
+	uint64_t n = rd_uv(r, UINT32_MAX);
+	const uint8_t *p = r->p;
+	char *s;
+
+	if (r->bad || !n--)
+		return NULL;
+	if (n > (uint64_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	if (c->meta_bytes + n > cap_limits[CAP_LIM_CTR_BYTES].max) {
+		c->cut |= 1u << CAP_LIM_CTR_BYTES;
+		return NULL;
+	}
+	s = malloc(n + 1);
+	if (!s) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memcpy(s, p, n);
+	s[n] = '\0';
+	c->meta_bytes += n;
+	*out_len = n;
+	return s;
+}
+
+/* Mounts: at most cap_limits' count kept, strings within the container's bytes. */
+static int get_mounts(struct rd *r, struct cap_ctr *c)
+{
+	uint64_t n = rd_uv(r, (r->end - r->p) / 5), i;	/* a mount takes at least five bytes */
+	uint64_t keep = cap_limits[CAP_LIM_MOUNTS].max;
+	struct ctr_meta *m = &c->meta;
+	int err = 0;
+
+	if (r->bad || !n)
+		return 0;
+	m->mounts = calloc(n < keep ? n : keep, sizeof(*m->mounts));
+	if (!m->mounts)
+		return -ENOMEM;
+	for (i = 0; i < n && !r->bad && !err; i++) {
+		struct ctr_mount mt = {};
+
+		if (m->nmounts == keep) {
+			c->cut |= 1u << CAP_LIM_MOUNTS;
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			rd_str(r, UINT32_MAX, &(size_t){ 0 });
+			rd_uv(r, UINT64_MAX);
+			continue;
+		}
+		mt.source = rd_meta(r, false, c, &err);
+		mt.dest = rd_meta(r, false, c, &err);
+		mt.mode = rd_meta(r, false, c, &err);
+		mt.propagation = rd_meta(r, false, c, &err);
+		mt.rw = rd_uv(r, UINT64_MAX) & 1;
+		if (mt.source && mt.dest && mt.mode && mt.propagation) {
+			m->mounts[m->nmounts++] = mt;
+			continue;
+		}
+		/* A mount missing a part (not kept, or no memory) goes whole, as a label does. */
+		c->meta_bytes -= (mt.source ? strlen(mt.source) : 0) + (mt.dest ? strlen(mt.dest) : 0) +
+				 (mt.mode ? strlen(mt.mode) : 0) +
+				 (mt.propagation ? strlen(mt.propagation) : 0);
+		ctr_mount__free(&mt);
+	}
+	return err;
+}
+
+/* The fields since 2.6, where the item has them (an older file's item ends before them). */
+static int get_ctr_15(struct rd *r, struct cap_ctr *c)
+{
+	struct ctr_meta *m = &c->meta;
+	uint64_t nprobes, i;
+	uint32_t plen = 0;
+	int err = 0;
+
+	if (r->bad || r->p == r->end)
+		return 0;
+	m->image_id = rd_meta(r, true, c, &err);
+	m->image_repo = rd_meta(r, true, c, &err);
+	m->image_tag = rd_meta(r, true, c, &err);
+	m->image_digest = rd_meta(r, true, c, &err);
+	m->privileged = rd_uv(r, UINT64_MAX);
+	if (m->privileged > CTR_PRIV_YES)
+		m->privileged = CTR_PRIV_UNKNOWN;	/* a newer scry's: unknown here */
+	err = err ?: get_mounts(r, c);
+	nprobes = rd_uv(r, (r->end - r->p));
+	for (i = 0; i < nprobes && !r->bad && !err; i++) {
+		char *s = rd_probe(r, c, &plen, &err);
+
+		if (i < CTR_PROBE__MAX) {
+			m->probe[i] = s;
+			m->probe_len[i] = s ? plen : 0;
+		} else {
+			if (s)
+				c->meta_bytes -= plen;
+			free(s);	/* a kind a newer scry knows */
+		}
+	}
+	return err;
+}
+
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c)
 {
 	struct rd r = { b, b + len, false };
@@ -467,6 +606,8 @@ int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c)
 	for (i = 0; i < c->ncgids && !r.bad; i++)
 		rd_uv(&r, UINT64_MAX);
 	c->cgids_len = r.p - c->cgids;
+	if (!err)
+		err = get_ctr_15(&r, c);
 	if (!err && (r.bad || !c->id[0] || memchr(c->id, '\0', n)))
 		err = -EBADMSG;
 	if (err)

@@ -32,6 +32,7 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 			      "are not tracked (their events show no process details)" },
 	[CAP_LIM_CMD_BYTES] = { 64 << 20, "bytes of executable paths and command lines at once",
 				"are not kept (those processes show none)" },
+	[CAP_LIM_MOUNTS] = { CTR_MOUNTS_MAX, "mounts of a container", "are not kept" },
 };
 
 bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l)

@@ -201,13 +201,35 @@ static void bound(struct cap_tables *t)
 
 /* --- containers --------------------------------------------------------------------------- */
 
-/* One container item; labels that would make it huge are left out (they are for display). */
+static size_t slen(const char *s)
+{
+	return s ? strlen(s) : 0;
+}
+
+/*
+ * One container item; labels that would make it huge are left out (they are for display), and
+ * so are mounts past half the budget (a replay keeps CAP_LIM_CTR_BYTES of strings in all: what
+ * is written is all kept, so a replay answers container.mount* as the run did).
+ */
 static void put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64_t *cgids,
 		    uint32_t n)
 {
+	const struct ctr_meta *m = &c->meta;
 	struct scry_container tmp = *c;
 	size_t i, bytes = 0;
 
+	bytes += slen(m->name) + slen(m->image) + slen(m->pod_name) + slen(m->pod_ns) +
+		 slen(m->k8s_container) + slen(m->image_id) + slen(m->image_repo) +
+		 slen(m->image_tag) + slen(m->image_digest);
+	for (i = 0; i < CTR_PROBE__MAX; i++)
+		bytes += m->probe_len[i];
+	for (i = 0; i < m->nmounts; i++) {
+		bytes += slen(m->mounts[i].source) + slen(m->mounts[i].dest) +
+			 slen(m->mounts[i].mode) + slen(m->mounts[i].propagation) + 8;
+		if (bytes > CTR_ITEM_SOFT_MAX / 2)
+			break;
+	}
+	tmp.meta.nmounts = i;
 	for (i = 0; i < c->meta.nlabels; i++) {
 		bytes += strlen(c->meta.labels[i].key) + strlen(c->meta.labels[i].val) + 8;
 		if (bytes > CTR_ITEM_SOFT_MAX)

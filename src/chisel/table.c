@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The chisel table: sysdig's chisels as rows of data (include/scry/chisel.h). The names,
- * arguments and meanings are sysdig's (userspace/sysdig/chisels/, one .lua each); the output columns are
- * theirs without the colours. A stream chisel is its filter and its columns: nothing here
- * prints.
+ * arguments and meanings are sysdig's (userspace/sysdig/chisels/, one .lua each); the output
+ * columns are theirs without the colours. A stream chisel is its filter and its columns:
+ * nothing here prints.
  */
 #include <string.h>
 
@@ -19,9 +19,9 @@ static const char *const no_colors[] = { "disable_colors", "disable_color", NULL
 
 #define MS 1000000ULL
 
-/* --- views whose rows come from an argument ---------------------------------------------------- */
-#define ARG_KEY												\
-	{ "key", "the field whose values are the rows (any field of scry -l, e.g. fd.directory)",	\
+/* --- views whose rows come from an argument --------------------------------------------------- */
+#define ARG_KEY											\
+	{ "key", "the field whose values are the rows (any field of scry -l, e.g. fd.directory)", \
 	  CA_FIELD }
 
 /* --- spy_file --------------------------------------------------------------------------------- */
@@ -47,7 +47,7 @@ static const struct chisel_col spy_file_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_ip, spy_port: the payloads, a header line per call ------------------------------------ */
+/* --- spy_ip, spy_port: the payloads, a header line per call ----------------------------------- */
 static const struct chisel_filter spy_ip_filter[] = {
 	{ "(fd.type=ipv4 or fd.type=ipv6) and (fd.lip=$host_ip or fd.rip=$host_ip)" },
 	{ "$IO and evt.rawres > 0" },
@@ -65,10 +65,19 @@ static const struct chisel_col spy_net_cols[] = {
 	{ NULL }
 };
 
-/* --- stdin, stdout, stderr ---------------------------------------------------------------------- */
-static const struct chisel_filter stdin_filter[] = { { "fd.num=0 and $IO and evt.rawres > 0" }, {} };
-static const struct chisel_filter stdout_filter[] = { { "fd.num=1 and $IO and evt.rawres > 0" }, {} };
-static const struct chisel_filter stderr_filter[] = { { "fd.num=2 and $IO and evt.rawres > 0" }, {} };
+/* --- stdin, stdout, stderr -------------------------------------------------------------------- */
+static const struct chisel_filter stdin_filter[] = {
+	{ "fd.num=0 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_filter stdout_filter[] = {
+	{ "fd.num=1 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_filter stderr_filter[] = {
+	{ "fd.num=2 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
 static const struct chisel_col data_cols[] = { { NULL, NULL, CC_DATA }, { NULL } };
 static const struct chisel_col stderr_cols[] = {
 	{ NULL, "container.id", .width = -20, .max = 20, .pc = true },
@@ -77,13 +86,13 @@ static const struct chisel_col stderr_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_logs, spy_syslog ----------------------------------------------------------------------- */
+/* --- spy_logs, spy_syslog --------------------------------------------------------------------- */
 /* sysdig's export of the events around each message: here, a recording and -c around */
-#define ARGS_DUMP											\
+#define ARGS_DUMP										\
 	{ "dump_file_name", "a file for the events around each message", CA_STRING, true,	\
-	  .unsupported = "record with -w FILE, then replay the events around each message with "	\
+	  .unsupported = "record with -w FILE, then replay the events around each message with " \
 			 "scry -r FILE -c around" },						\
-	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER,	\
+	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER, \
 	  true, .unsupported = "see dump_file_name" }
 static const struct chisel_filter spy_logs_filter[] = {
 	{ "(fd.name contains .log or fd.name contains _log or fd.name contains /var/log)" },
@@ -114,7 +123,7 @@ static const struct chisel_col spy_syslog_cols[] = {
 	{ NULL }
 };
 
-/* --- scallslower, fileslower, netlower: sysdig's columns and headers --------------------------- */
+/* --- scallslower, fileslower, netlower: sysdig's columns and headers -------------------------- */
 #define ARG_MIN_MS										\
 	{ "min_ms", "the threshold in milliseconds: calls slower than this are shown", CA_NUMBER, \
 	  .scale = MS }
@@ -153,7 +162,7 @@ static const struct chisel_col ioslower_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_users, udp_extract: sinks of their own ------------------------------------------------- */
+/* --- spy_users, udp_extract: sinks of their own ----------------------------------------------- */
 static const struct chisel_filter spy_users_filter[] = {
 	{ "evt.dir=< and evt.failed=0" },
 	{ "(evt.type in (execve, execveat) or (evt.type=chdir and proc.name endswith sh))" },
@@ -224,7 +233,8 @@ const struct chisel chisel_table[] = {
 	  2000, .cols = stderr_cols },
 	{ "spy_logs", "writes to log files (a name with .log, _log or /var/log, not .gz or .tgz), "
 	  "one line per line written: process, file, the line; with -pc the container first",
-	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000, .cols = spy_logs_cols },
+	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000,
+	  .cols = spy_logs_cols },
 	{ "spy_syslog", "messages written to syslog (a socket whose name holds /dev/log): "
 	  "facility.severity process[tid] message, from the message's <PRI>", CHISEL_STREAM,
 	  { ARGS_DUMP, ARG_NO_COLOR }, spy_syslog_filter, 1000, .cols = spy_syslog_cols },

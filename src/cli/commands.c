@@ -201,28 +201,30 @@ int run__add_output(struct run *r)
 		.json = o->json, .containers = o->containers, .format = o->format,
 		.data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
 	};
+	/* a stream chisel's events in -j's or -p's form instead: the printer's */
+	bool stream = o->chisel && o->chisel->kind != CHISEL_VIEW;
+	const char *view = stream ? NULL : o->view;
 	void *pr;
 
-	/* a stream chisel's -j and -p print its events; a chisel with its own output does them */
-	if (o->chisel && o->chisel->kind != CHISEL_VIEW &&
-	    ((o->chisel->flags & CF_OWN_OUTPUT) || (!o->json && !o->format)))
+	/* a chisel with its own output does -j and -p itself */
+	if (stream && ((o->chisel->flags & CF_OWN_OUTPUT) || (!o->json && !o->format)))
 		return add_chisel(r);
-	if (o->view && !strcmp(o->view, "lscontainers")) {
+	if (view && !strcmp(view, "lscontainers")) {
 		pipeline__set_fds(r->pl, false);
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
 	}
-	if (o->view && stream_view_lookup(o->view)) {
-		po.view = stream_view_lookup(o->view);
-	} else if (o->view) {
+	if (view && stream_view_lookup(view)) {
+		po.view = stream_view_lookup(view);
+	} else if (view) {
 		struct view_sink_opts vo = {
-			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
+			.view = view_lookup(view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
 			.field = o->view_arg,
 		};
 
 		if (!vo.view) {
-			log_err("unknown view '%s'; scry -L lists the views", o->view);
+			log_err("unknown view '%s'; scry -L lists the views", view);
 			return -EINVAL;
 		}
 		/* A list (netstat) is what is there at the end: once. */
@@ -388,7 +390,8 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
+		if ((cmds[i].flags & CMD_RUNS) &&
+		    ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}

@@ -71,6 +71,8 @@ static const char usage[] =
 "  scry -c netstat container.name=web        its open connections and listeners, now\n"
 "  scry -c topfiles_bytes container.name=web bytes read and written per file of container web\n"
 "  scry -c fdbytes_by fd.directory proc.pid=42  process 42's read/write bytes per directory\n"
+"  scry -c fileslower 100 container.name=web  its file reads and writes slower than 100 ms\n"
+"  scry -c spy_port 8080           the payloads sent and received on port 8080 (-L spy_port)\n"
 "  scry -c topcontainers_throttle  CPU against each container's quota: throttling, pressure\n"
 "  scry -c topcontainers_mem       memory usage, working set and limit per container, OOM kills\n"
 "  scry evt.type=oomkill           OOM kills as they happen: the victim and its container\n"

@@ -306,10 +306,78 @@ static uint64_t rfc3339_ns(const char *s)
 	return (uint64_t)sec * 1000000000ull + (uint64_t)frac;
 }
 
+/* One entry of the inspect answer's Mounts; -EPROTO for a shape no engine writes. */
+static int mount_from_json(struct json_object *o, struct ctr_mount *mt)
+{
+	const char *src, *dst, *mode, *prop;
+	struct json_object *rw;
+	int err;
+
+	if (!json_object_is_type(o, json_type_object) || json_str(o, "Source", &src) ||
+	    json_str(o, "Destination", &dst) || json_str(o, "Mode", &mode) ||
+	    json_str(o, "Propagation", &prop) || ctr_json_member(o, "RW", json_type_boolean, &rw))
+		return -EPROTO;
+	/* absent strings read as "", as sysdig's container_mount_info has them */
+	err = dup_str(&mt->source, src ?: "");
+	err = err ?: dup_str(&mt->dest, dst ?: "");
+	err = err ?: dup_str(&mt->mode, mode ?: "");
+	err = err ?: dup_str(&mt->propagation, prop ?: "");
+	mt->rw = rw && json_object_get_boolean(rw);
+	return err;
+}
+
+/* Mounts, in the engine's order (sysdig's container.mount[N] numbers them so), bounded. */
+static int mounts_from_json(struct json_object *arr, struct ctr_meta *m)
+{
+	size_t n = json_object_array_length(arr), i;
+	int err = 0;
+
+	if (n > CTR_MOUNTS_MAX)
+		n = CTR_MOUNTS_MAX;
+	if (!n)
+		return 0;
+	m->mounts = calloc(n, sizeof(*m->mounts));
+	if (!m->mounts)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++, m->nmounts++)
+		err = mount_from_json(json_object_array_get_idx(arr, i), &m->mounts[i]);
+	return err;
+}
+
+/*
+ * The image parts as sysdig's get_image_info takes them: the id from the top-level Image
+ * ("sha256:<hex>"; Podman writes a name there instead, with a '/'), repository, tag and digest
+ * from the reference the container was made with, unless that reference is the id itself
+ * ("docker run 4f2a..."), whose name only the image can tell (docker__image).
+ */
+static int image_from_inspect(const char *imgstr, const char *ref, struct ctr_meta *m)
+{
+	const char *colon;
+	int err = 0;
+
+	if (!imgstr)
+		imgstr = "";
+	if (!strchr(imgstr, '/')) {
+		colon = strchr(imgstr, ':');
+		/* Docker: "sha256:<hex>"; Podman's compat API: the bare hex */
+		if (colon)
+			err = dup_str(&m->image_id, colon + 1);
+		else if (strlen(imgstr) == 64 && !imgstr[strspn(imgstr, "0123456789abcdef")])
+			err = dup_str(&m->image_id, imgstr);
+		if (ref && *ref && !err && (!strncmp(imgstr, ref, strlen(ref)) ||
+				    (m->image_id && !strncmp(m->image_id, ref, strlen(ref)))))
+			return 0;
+		return err ?: ctr_meta_set_image_ref(m, ref);
+	}
+	return ctr_meta_set_image_ref(m, imgstr);
+}
+
 static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 {
-	struct json_object *config = NULL, *state = NULL, *labels = NULL;
-	const char *id, *name, *image = NULL, *started = NULL;
+	struct json_object *config = NULL, *state = NULL, *labels = NULL, *host = NULL;
+	struct json_object *priv = NULL, *mounts = NULL, *health = NULL;
+	const char *id, *name, *image = NULL, *started = NULL, *imgstr = NULL;
+	bool k8s_probes = false;
 	int err;
 
 	/* An answer without an Id is not an inspect answer, whatever its status said. */
@@ -322,6 +390,19 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 		return -EPROTO;
 	if (state && json_str(state, "StartedAt", &started))
 		return -EPROTO;
+	/*
+	 * Issue 15's fields are extras: one of an unexpected shape is left out (as sysdig does),
+	 * never the container's name with it.
+	 */
+	if (json_str(root, "Image", &imgstr))
+		imgstr = NULL;
+	if (ctr_json_member(root, "HostConfig", json_type_object, &host) ||
+	    (host && ctr_json_member(host, "Privileged", json_type_boolean, &priv)))
+		priv = NULL;
+	if (ctr_json_member(root, "Mounts", json_type_array, &mounts))
+		mounts = NULL;
+	if (config && ctr_json_member(config, "Healthcheck", json_type_object, &health))
+		health = NULL;
 
 	if (name && name[0] == '/')
 		name++;
@@ -333,6 +414,20 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 	err = err ?: dup_str(&m->pod_ns, ctr_meta__label(m, "io.kubernetes.pod.namespace"));
 	err = err ?: dup_str(&m->k8s_container, ctr_meta__label(m, "io.kubernetes.container.name"));
 	m->started_ns = rfc3339_ns(started);
+	err = err ?: image_from_inspect(imgstr, image, m);
+	if (priv)
+		m->privileged = json_object_get_boolean(priv) ? CTR_PRIV_YES : CTR_PRIV_NO;
+	if (!err && mounts && (err = mounts_from_json(mounts, m)) == -EPROTO) {
+		while (m->nmounts)
+			ctr_mount__free(&m->mounts[--m->nmounts]);
+		free(m->mounts);
+		m->mounts = NULL;
+		err = 0;
+	}
+	/* sysdig: a container with a Kubernetes probe has its Docker health check ignored */
+	err = err ?: ctr_probes_k8s(m, &k8s_probes);
+	if (!err && !k8s_probes)
+		err = ctr_probes_docker(health, m);
 	return err;
 }
 
@@ -361,6 +456,88 @@ int docker__inspect(struct docker_client *d, const char *id, struct ctr_meta *ou
 cleanup:
 	if (err)
 		ctr_meta__free(out);
+	json_object_put(root);
+	return err;
+}
+
+/* The string at `i` of a JSON array, or NULL. */
+static const char *str_at(struct json_object *arr, size_t i)
+{
+	struct json_object *v = json_object_array_get_idx(arr, i);
+
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+/*
+ * sysdig's parse_image_info: the digest of the first RepoDigests entry ("repo@sha256:...") that
+ * contains our repository (else the only digest there is), the tag of the first RepoTags entry
+ * ("repo:tag") that contains it; a repository the reference did not give comes from the first
+ * entry. A tag the reference gave stays (sysdig takes RepoTags' first, which for an image with
+ * several tags need not be the one the container was made with).
+ */
+static int image_info(struct json_object *img, struct ctr_meta *m)
+{
+	struct json_object *digests = NULL, *tags = NULL;
+	const char *s, *at, *only = NULL, *found = NULL;
+	bool several = false;
+	size_t i, n;
+	int err = 0;
+
+	if (!json_object_is_type(img, json_type_object) ||
+	    ctr_json_member(img, "RepoDigests", json_type_array, &digests) ||
+	    ctr_json_member(img, "RepoTags", json_type_array, &tags))
+		return -EPROTO;
+	n = digests ? json_object_array_length(digests) : 0;
+	for (i = 0; i < n && !found && !err; i++) {
+		if (!(s = str_at(digests, i)))
+			continue;
+		at = strchr(s, '@');
+		if (!m->image_repo) {
+			m->image_repo = at ? strndup(s, at - s) : strdup(s);
+			if (!m->image_repo)
+				return -ENOMEM;
+		}
+		at = at ? at + 1 : s;
+		several |= only && strcmp(only, at);
+		only = only ?: at;
+		if (strstr(s, m->image_repo))
+			found = at;
+	}
+	if (!found && !several)
+		found = only;
+	if (found && !m->image_digest)
+		err = dup_str(&m->image_digest, found);
+	n = tags ? json_object_array_length(tags) : 0;
+	for (i = 0; i < n && !err && !m->image_tag; i++) {
+		if (!(s = str_at(tags, i)) || !(at = strrchr(s, ':')))
+			continue;
+		if (!m->image_repo && !(m->image_repo = strndup(s, at - s)))
+			return -ENOMEM;
+		if (strstr(s, m->image_repo))
+			err = dup_str(&m->image_tag, at + 1);
+	}
+	return err;
+}
+
+int docker__image(struct docker_client *d, struct ctr_meta *m)
+{
+	struct json_object *root = NULL;
+	char path[DOCKER_REF_MAX + 48];
+	int err = 0;
+
+	/* sysdig asks when the reference lacked a part; an id it cannot use is not asked for */
+	if (!d || !m->image_id || (m->image_repo && m->image_tag && m->image_digest))
+		goto cleanup;
+	if (!valid_ref(m->image_id))
+		goto cleanup;
+	snprintf(path, sizeof(path), "/images/%s/json", m->image_id);
+	err = docker_get(d, path, &root);
+	if (!err)
+		err = image_info(root, m);
+cleanup:
+	/* Docker's own default, which sysdig shows for a reference without a tag */
+	if (!m->image_tag && m->image_repo && dup_str(&m->image_tag, "latest"))
+		err = err ?: -ENOMEM;
 	json_object_put(root);
 	return err;
 }

@@ -20,6 +20,11 @@ int ctr_json_labels(struct json_object *labels, struct ctr_meta *m);
 /* Member `key` of type `type` (enum json_type): NULL if absent or null, -EPROTO if mistyped. */
 int ctr_json_member(struct json_object *obj, const char *key, int type, struct json_object **out);
 
+/* probes.c: Config.Healthcheck -> m->probe[CTR_PROBE_HEALTHCHECK]; 0 or -errno. */
+int ctr_probes_docker(struct json_object *healthcheck, struct ctr_meta *m);
+/* The Kubernetes probes of the pod spec in m's labels; *found if it gave one. 0 or -errno. */
+int ctr_probes_k8s(struct ctr_meta *m, bool *found);
+
 /*
  * resolver.c: the thread that asks the runtimes for names. The registry queues requests (never
  * waiting) and takes the answers under the lock when it polls.

@@ -25,7 +25,24 @@ void ctr_meta__free(struct ctr_meta *m)
 	free(m->pod_name);
 	free(m->pod_ns);
 	free(m->k8s_container);
+	free(m->image_id);
+	free(m->image_repo);
+	free(m->image_tag);
+	free(m->image_digest);
+	for (i = 0; i < m->nmounts; i++)
+		ctr_mount__free(&m->mounts[i]);
+	free(m->mounts);
+	for (i = 0; i < CTR_PROBE__MAX; i++)
+		free(m->probe[i]);
 	memset(m, 0, sizeof(*m));
+}
+
+void ctr_mount__free(struct ctr_mount *mt)
+{
+	free(mt->source);
+	free(mt->dest);
+	free(mt->mode);
+	free(mt->propagation);
 }
 
 const char *ctr_meta__label(const struct ctr_meta *m, const char *key)

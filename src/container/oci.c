@@ -173,9 +173,77 @@ static int meta_from_annotations(struct json_object *ann, struct ctr_meta *m)
 	return 0;
 }
 
+/* The propagation among a mount's options, as the runtime spec spells them. */
+static const char *const propagations[] = {
+	"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
+};
+
+/* A bind mount of config.json's `mounts`: 1 if taken, 0 if not a bind mount, -errno. */
+static int oci_mount(struct json_object *o, struct ctr_mount *mt)
+{
+	struct json_object *src, *dst, *type, *opts = NULL;
+	const char *prop = "", *opt;
+	bool bind = false, ro = false;
+	size_t i, j, n;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    ctr_json_member(o, "source", json_type_string, &src) ||
+	    ctr_json_member(o, "destination", json_type_string, &dst) ||
+	    ctr_json_member(o, "type", json_type_string, &type) ||
+	    ctr_json_member(o, "options", json_type_array, &opts) || !dst)
+		return -EPROTO;
+	bind = type && !strcmp(json_object_get_string(type), "bind");
+	n = opts ? json_object_array_length(opts) : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(opts, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			return -EPROTO;
+		opt = json_object_get_string(v);
+		bind |= !strcmp(opt, "bind") || !strcmp(opt, "rbind");
+		ro |= !strcmp(opt, "ro");
+		for (j = 0; j < ARRAY_SIZE(propagations); j++)
+			if (!strcmp(opt, propagations[j]))
+				prop = propagations[j];
+	}
+	/* Only what a user or the orchestrator put in (hosts files, volumes), as CRI lists them:
+	 * not the proc, sysfs, tmpfs and devpts every container gets. */
+	if (!bind || !src)
+		return 0;
+	mt->source = strdup(json_object_get_string(src));
+	mt->dest = strdup(json_object_get_string(dst));
+	mt->mode = strdup("");
+	mt->propagation = strdup(prop);
+	mt->rw = !ro;
+	if (!mt->source || !mt->dest || !mt->mode || !mt->propagation)
+		return -ENOMEM;
+	return 1;
+}
+
+static int oci_mounts(struct json_object *arr, struct ctr_meta *m)
+{
+	size_t n = json_object_array_length(arr), i;
+	int r = 0;
+
+	if (!n)
+		return 0;
+	m->mounts = calloc(n < CTR_MOUNTS_MAX ? n : CTR_MOUNTS_MAX, sizeof(*m->mounts));
+	if (!m->mounts)
+		return -ENOMEM;
+	for (i = 0; i < n && m->nmounts < CTR_MOUNTS_MAX; i++) {
+		r = oci_mount(json_object_array_get_idx(arr, i), &m->mounts[m->nmounts]);
+		if (r < 0) {
+			ctr_mount__free(&m->mounts[m->nmounts]);
+			return r;
+		}
+		m->nmounts += r;
+	}
+	return 0;
+}
+
 int oci__read_config(const char *path, struct ctr_meta *out)
 {
-	struct json_object *root = NULL, *ann = NULL, *ver = NULL;
+	struct json_object *root = NULL, *ann = NULL, *ver = NULL, *mounts = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
@@ -195,6 +263,10 @@ int oci__read_config(const char *path, struct ctr_meta *out)
 	err = ctr_json_member(root, "annotations", json_type_object, &ann);
 	if (!err && ann)
 		err = meta_from_annotations(ann, out);
+	err = err ?: ctr_json_member(root, "mounts", json_type_array, &mounts);
+	err = err ?: (mounts ? oci_mounts(mounts, out) : 0);
+	err = err ?: ctr_meta_set_image_ref(out, out->image);
+	err = err ?: ctr_probes_k8s(out, &(bool){ false });
 cleanup:
 	if (err)
 		ctr_meta__free(out);

@@ -48,11 +48,17 @@ static void warn_source(const char *what, const char *where, int err)
 static int ask_engine_quietly(struct docker_client **cl, const char *sock, const char *id,
 			      struct ctr_meta *m)
 {
+	int err;
+
 	if (!*cl)
 		*cl = docker__new(sock, 0);
 	if (!*cl)
 		return -ENOMEM;
-	return docker__inspect(*cl, id, m);
+	err = docker__inspect(*cl, id, m);
+	/* The image's tag and digest are extras: the container is known without them. */
+	if (!err && docker__image(*cl, m))
+		log_debug("docker: no image details for container %.12s", id);
+	return err;
 }
 
 static int ask_engine(struct docker_client **cl, const char *what, const char *sock,

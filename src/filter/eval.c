@@ -4,6 +4,7 @@
  * grown to the longest value met. Recursion follows the tree, whose depth the parser bounds
  * (internal.h), so a hostile or generated expression cannot exhaust the stack here.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,6 +45,26 @@ static bool str_cmp(enum op op, const struct field_val *v, const struct operand 
 	}
 }
 
+/* FF_CIDR: whether the address the value spells is in the operand's network. */
+static bool in_net(const struct field_val *v, const struct operand *o)
+{
+	char s[INET6_ADDRSTRLEN + 1];
+	uint8_t a[16];
+	unsigned int full, rest;
+
+	if (v->type != FT_STR || v->len >= sizeof(s))
+		return false;
+	memcpy(s, v->str, v->len);
+	s[v->len] = '\0';
+	if (inet_pton(o->family, s, a) != 1)
+		return false;
+	full = o->bits / 8;
+	rest = o->bits % 8;
+	if (memcmp(a, o->net, full))
+		return false;
+	return !rest || !((a[full] ^ o->net[full]) & (0xff00 >> rest));
+}
+
 #define NUM_CMP(op, a, b)                                                                          \
 	((op) == OP_EQ || (op) == OP_IN ? (a) == (b) : (op) == OP_NE ? (a) != (b) :                \
 	 (op) == OP_LT ? (a) < (b) : (op) == OP_LE ? (a) <= (b) : (op) == OP_GT ? (a) > (b) :      \
@@ -60,7 +81,9 @@ static bool check_val(const struct node *n, const struct field_val *v)
 		bool hit;
 
 		/* The parser lets string operators reach string fields only. */
-		if (v->type == FT_STR)
+		if (n->field->flags & FF_CIDR)
+			hit = in_net(v, o) == (n->op != OP_NE);
+		else if (v->type == FT_STR)
 			hit = str_cmp(n->op, v, o);
 		else if (v->type == FT_U64)
 			hit = NUM_CMP(n->op, v->u, o->u);

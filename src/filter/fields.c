@@ -833,6 +833,19 @@ static bool get_fd_name_changed(const struct scry_event *ev, struct field_val *v
 	return (evt_fd(ev, &kind) || evt_sock_addr(ev)) && U(ev->fd_name_changed);
 }
 
+/* evt.type.is.NAME: 1 for an event of that type, else 0 (sysdig's). */
+static bool get_type_is(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *b)
+{
+	return a->key && U(!strcmp(evt_type_name(ev), a->key));
+}
+
+/* evt.outputtime: the time as the default line shows it (sysdig's -t; scry has one form). */
+static bool get_outputtime(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return get_time(ev, v, b);
+}
+
 /* syscall.type: evt.type of a syscall event only (not of scry's own events). */
 static bool get_syscall_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
@@ -894,6 +907,23 @@ static bool get_pod_name(const struct scry_event *ev, struct field_val *v, struc
 static bool get_pod_ns(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return ev->container && ev->container->meta.pod_ns && cstr(v, ev->container->meta.pod_ns);
+}
+
+/*
+ * The pod's UID, from what the runtime labelled the container with: the kubelet's
+ * io.kubernetes.pod.uid (Docker through cri-dockerd, CRI-O) or containerd's CRI annotation.
+ */
+static bool get_pod_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const char *const keys[] = { "io.kubernetes.pod.uid",
+					     "io.kubernetes.cri.sandbox-uid" };
+	const char *s;
+	size_t i;
+
+	for (i = 0; ev->container && i < ARRAY_SIZE(keys); i++)
+		if ((s = ctr_meta__label(&ev->container->meta, keys[i])) && *s)
+			return cstr(v, s);
+	return false;
 }
 
 static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -1144,9 +1174,18 @@ const struct field_desc field_table[] = {
 	  NULL, NULL, FA_BARE, get_any_ip },
 	{ "fd.port", FT_U64, FF_ANY, "filters: matches either end's port (fd.lport or fd.rport)",
 	  NULL, NULL, FA_BARE, get_any_port },
+	{ "fd.net", FT_STR, FF_ANY | FF_CIDR, "filters: either end's IP address is in the network (fd.net=10.0.0.0/8; =, != or in)",
+	  NULL, NULL, FA_BARE, get_any_ip },
+	{ "fd.lnet", FT_STR, FF_CIDR, "filters: the local IP address is in the network (ADDR/BITS)", get_lip },
+	{ "fd.rnet", FT_STR, FF_CIDR, "filters: the remote IP address is in the network", get_rip },
+	{ "fd.snet", FT_STR, FF_CIDR, "filters: the server's IP address is in the network", get_sip },
+	{ "fd.cnet", FT_STR, FF_CIDR, "filters: the client's IP address is in the network", get_cip },
 	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
 	  NULL, NULL, FA_BARE, get_any_proto },
 	{ "fd.name_changed", FT_U64, 0, "1 if the event changed the name of its fd: a socket's tuple (a connect, a datagram to or from a new peer), else 0", get_fd_name_changed },
+	{ "evt.type.is", FT_U64, 0, "evt.type.is.NAME: 1 for events of type NAME (evt.type.is.open), else 0",
+	  NULL, NULL, FA_DOT, get_type_is },
+	{ "evt.outputtime", FT_STR, 0, "the event's time as the default line prints it: evt.time (sysdig's -t picks other forms; scry prints this one)", get_outputtime },
 	{ "syscall.type", FT_STR, 0, "a syscall event's name (evt.type of syscalls only; none for scry's own events)", get_syscall_type },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },
@@ -1175,6 +1214,7 @@ const struct field_desc field_table[] = {
 	{ "container.labels", FT_STR, FF_CONTAINER, "container labels, key:value, ...", get_ctr_labels },
 	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
 	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },
+	{ "k8s.pod.id", FT_STR, FF_CONTAINER, "Kubernetes pod UID (the runtime's io.kubernetes.pod.uid label, or containerd's sandbox-uid annotation)", get_pod_id },
 	{ "k8s.container.name", FT_STR, 0, "Kubernetes container name", get_k8s_ctr },
 	{ "evt.blk.dev", FT_STR, 0, "blockio: the device, MAJ:MIN (the partition, else the disk)", get_blk_dev },
 	{ "evt.blk.devname", FT_STR, 0, "blockio: the device's name on this machine (vda, sda1)", get_blk_devname },
@@ -1192,6 +1232,31 @@ const struct field_desc field_table[] = {
 	{ "syslog.severity", FT_U64, 0, "the severity, PRI % 8 (0 emerg to 7 debug)", get_syslog_severity },
 	{ "syslog.severity.str", FT_STR, 0, "the severity's name: emerg, alert, crit, err, warn, notice, info, debug", get_syslog_severity_str },
 	{ "syslog.message", FT_STR, 0, "the data after the <PRI> header (a trailing newline or NUL left out)", get_syslog_message },
+	/* --- issue 15, containers (fields_ctr.c): none has a value on the host or before the runtime answered --- */
+	{ "container.image.repository", FT_STR, 0, "the image's repository, registry included (registry:port/path/name)", get_ctr_image_repo },
+	{ "container.image.tag", FT_STR, 0, "the image's tag (Docker: latest when the reference has none)", get_ctr_image_tag },
+	{ "container.image.id", FT_STR, 0, "the image's id, whole, without sha256: (Docker, Podman)", get_ctr_image_id },
+	{ "container.image.digest", FT_STR, 0, "the image's registry digest, sha256:... (from the reference, else the image's RepoDigests)", get_ctr_image_digest },
+	{ "container.privileged", FT_STR, 0, "true for a privileged container, false otherwise (Docker, Podman)", get_ctr_privileged, &ctr_bool_values },
+	{ "container.mounts", FT_STR, 0, "the mounts, comma-separated, each source:dest:mode:rdwr:propagation (Docker's Mounts; OCI bind mounts)", get_ctr_mounts },
+	{ "container.healthcheck", FT_STR, 0, "the Docker health check's command line; NONE without one", get_ctr_healthcheck },
+	{ "container.liveness_probe", FT_STR, 0, "the Kubernetes liveness probe's command (kubectl's last-applied pod spec); NONE without one", get_ctr_liveness },
+	{ "container.readiness_probe", FT_STR, 0, "the Kubernetes readiness probe's command; NONE without one", get_ctr_readiness },
+	{ "proc.is_container_healthcheck", FT_STR, 0, "true if the process runs the container's health check (its argv is the check's, started by the runtime's exec, not under the container's init) or descends from one", get_proc_is_healthcheck, &ctr_bool_values },
+	{ "proc.is_container_liveness_probe", FT_STR, 0, "true if the process runs the container's liveness probe, or descends from one", get_proc_is_liveness, &ctr_bool_values },
+	{ "proc.is_container_readiness_probe", FT_STR, 0, "true if the process runs the container's readiness probe, or descends from one", get_proc_is_readiness, &ctr_bool_values },
+	{ .name = "container.mount", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount,
+	  .desc = "one mount, source:dest:mode:rdwr:propagation: the Nth (from 0) or the first whose source matches the glob KEY (container.mount[/usr/*]); none: no value" },
+	{ .name = "container.mount.source", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_source,
+	  .desc = "a mount's source: the Nth mount's, or that of the first whose destination matches the glob KEY" },
+	{ .name = "container.mount.dest", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_dest,
+	  .desc = "a mount's destination: the Nth mount's, or that of the first whose source matches the glob KEY" },
+	{ .name = "container.mount.mode", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_mode,
+	  .desc = "a mount's mode (Docker's: ro, z, ...): the Nth mount's, or by source glob" },
+	{ .name = "container.mount.rdwr", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_rdwr,
+	  .values = &ctr_bool_values, .desc = "true if a mount is read-write: the Nth mount, or by source glob" },
+	{ .name = "container.mount.propagation", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_propagation,
+	  .desc = "a mount's propagation (rprivate, ...): the Nth mount's, or by source glob" },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -23,6 +23,7 @@
  * one node per chain (internal.h): the parser's recursion and the tree's depth stay bounded
  * whatever the expression's length.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -279,6 +280,42 @@ static bool member(struct parser *ps, const struct token *t, const struct field_
 	return false;
 }
 
+/* A network: 10.0.0.0/8, ::1/128, or an address alone (all its bits). */
+static bool network(struct parser *ps, const struct token *t, const struct field_desc *f,
+		    struct operand *o)
+{
+	char addr[INET6_ADDRSTRLEN + 1], *slash, *end;
+	unsigned long bits;
+	size_t n;
+
+	slash = memchr(o->str, '/', o->len);
+	n = slash ? (size_t)(slash - o->str) : o->len;
+	if (n >= sizeof(addr))
+		goto bad;
+	memcpy(addr, o->str, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, o->net) == 1)
+		o->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, o->net) == 1)
+		o->family = AF_INET6;
+	else
+		goto bad;
+	bits = o->family == AF_INET ? 32 : 128;
+	if (slash) {
+		errno = 0;
+		bits = strtoul(slash + 1, &end, 10);
+		if (!slash[1] || !isdigit((unsigned char)slash[1]) || *end || errno ||
+		    bits > (o->family == AF_INET ? 32u : 128u))
+			goto bad;
+	}
+	o->bits = bits;
+	return true;
+bad:
+	perr(ps, t->at, t->len, "%s takes a network, ADDR/BITS (10.0.0.0/8, fd00::/8) or an "
+	     "address, not '%.*s'", f->name, (int)(o->len > 64 ? 64 : o->len), o->str);
+	return false;
+}
+
 /* One more operand; *cap is the size of n->vals, doubled as needed (lists may be long). */
 static bool add_value(struct parser *ps, struct node *n, size_t *cap, const char *after)
 {
@@ -304,6 +341,8 @@ static bool add_value(struct parser *ps, struct node *n, size_t *cap, const char
 	n->nvals++;
 	if (n->field->type != FT_STR)
 		return number(ps, &t, n->field, o);
+	if (n->field->flags & FF_CIDR)
+		return network(ps, &t, n->field, o);
 	if (n->field->values && (n->op == OP_EQ || n->op == OP_NE || n->op == OP_IN))
 		return member(ps, &t, n->field, o);
 	return true;
@@ -393,6 +432,12 @@ static bool operator(struct parser *ps, struct node *n, const char **text)
 		perr(ps, ps->p, token_len(ps->p), "expected an operator after %s (=, !=, <, <=, >, "
 		     ">=, contains, icontains, startswith, endswith, in, exists), " FOUND_FMT,
 		     n->field->name, FOUND(ps->p));
+		return false;
+	}
+	if ((n->field->flags & FF_CIDR) && n->op != OP_EQ && n->op != OP_NE && n->op != OP_IN &&
+	    n->op != OP_EXISTS) {
+		perr(ps, t.at, t.len, "%s compares with networks: =, != or in (ADDR/BITS, ...)",
+		     n->field->name);
 		return false;
 	}
 	if (n->field->type != FT_STR && n->op >= OP_CONTAINS) {

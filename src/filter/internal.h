@@ -21,6 +21,10 @@ struct operand {
 	size_t len;
 	uint64_t u;		/* FT_U64 fields: parsed once, at compile time */
 	int64_t s;		/* FT_S64 fields */
+	/* FF_CIDR fields: the network, parsed once (family 0: not one) */
+	uint16_t family;
+	uint8_t bits;
+	uint8_t net[16];
 };
 
 struct node {
@@ -60,5 +64,31 @@ bool get_syslog_facility_str(const struct scry_event *ev, struct field_val *v, s
 bool get_syslog_severity(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
 bool get_syslog_severity_str(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
 bool get_syslog_message(const struct scry_event *ev, struct field_val *v, struct sbuf *b);
+/* --- fields_ctr.c: issue 15's container fields (the getters of their field_table rows) --- */
+#define CTR_GETTER(fn) bool fn(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+CTR_GETTER(get_ctr_image_id);
+CTR_GETTER(get_ctr_image_repo);
+CTR_GETTER(get_ctr_image_tag);
+CTR_GETTER(get_ctr_image_digest);
+CTR_GETTER(get_ctr_privileged);
+CTR_GETTER(get_ctr_mounts);
+CTR_GETTER(get_ctr_healthcheck);
+CTR_GETTER(get_ctr_liveness);
+CTR_GETTER(get_ctr_readiness);
+CTR_GETTER(get_proc_is_healthcheck);
+CTR_GETTER(get_proc_is_liveness);
+CTR_GETTER(get_proc_is_readiness);
+#undef CTR_GETTER
+#define CTR_ARG_GETTER(fn)                                                                        \
+	bool fn(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,     \
+		struct sbuf *b)
+CTR_ARG_GETTER(get_ctr_mount);
+CTR_ARG_GETTER(get_ctr_mount_source);
+CTR_ARG_GETTER(get_ctr_mount_dest);
+CTR_ARG_GETTER(get_ctr_mount_mode);
+CTR_ARG_GETTER(get_ctr_mount_rdwr);
+CTR_ARG_GETTER(get_ctr_mount_propagation);
+#undef CTR_ARG_GETTER
+extern const struct field_values ctr_bool_values;	/* "true", "false" */
 
 #endif /* SCRY_FILTER_INTERNAL_H */

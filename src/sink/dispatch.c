@@ -223,6 +223,10 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 		socktab__apply(pl->ctx.socks, ev);
 	if (pl->ctx.containers)
 		attribute(ev, c);
+	/* sysdig's process categories (health probes) follow forks and execs, live and replayed */
+	if (pl->ctx.procs && ev->proc && (ev->type == SCRY_REC_EXEC ||
+	    (ev->type == SCRY_REC_FORK && !(ev->rec->fork.fork_flags & SCRY_FORK_THREAD))))
+		ctr_cat__judge(pl->ctx.procs, ev->proc);
 	/*
 	 * Live, the recording begins once every CPU's time is accounted (live.c): what came before
 	 * keeps the state true, and goes to no sink, so that a capture replays as the run showed.

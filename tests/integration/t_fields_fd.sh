@@ -5,7 +5,7 @@
 # fd.uid (thread id and fd chained), fd.containername and fd.containerdirectory ("host:" and
 # the name), fd.dev.major/minor as stat gives them, syscall.type; live and from a capture.
 . tests/lib/common.sh
-plan 14
+plan 16
 
 # A port /etc/services names for tcp, that nothing listens on here.
 P= SVC=
@@ -98,11 +98,11 @@ check "a filter on syscall.type ($(sort -u "$TMP/st" | tr '\n' ' '))" \
 # and its name (the client's as its remote end, the server's as its local end).
 sends() { "$BUILD/scry" -r "$TMP/cap.scry" -p '%thread.tid' "evt.dir=< and evt.type=sendto and $1" 2>/dev/null | sort -u | tr '\n' ' '; }
 stid=$(awk -v t="$tid" '$1 == "sendto" && $2 != t { print $2; exit }' "$TMP/net")
-want=$(printf '%s\n%s\n' "$tid" "$stid" | sort -u | tr '\n' ' ')
+both=$(printf '%s\n%s\n' "$tid" "$stid" | sort -u | tr '\n' ' ')
 got=$(sends "fd.port=$P")
-check "fd.port=$P: the client's and the server's sends ($got; want $want)" [ "$got" = "$want" ]
+check "fd.port=$P: the client's and the server's sends ($got; want $both)" [ "$got" = "$both" ]
 got=$(sends "fd.proto=$SVC and fd.ip=127.0.0.1")
-check "fd.proto=$SVC and fd.ip=127.0.0.1: the same ($got)" [ "$got" = "$want" ]
+check "fd.proto=$SVC and fd.ip=127.0.0.1: the same ($got)" [ "$got" = "$both" ]
 got=$(sends "fd.port=$cport and not fd.port=$P")
 check "not fd.port=$P excludes both ends ('$got')" [ -z "$got" ]
 # fd.name_changed: an unconnected UDP socket's sends to A, A, B, A change its tuple at the
@@ -113,4 +113,9 @@ got=$(grep -E " ($pa|$pb) " "$TMP/udp" | tr '\n' ,)
 check "fd.name_changed on a UDP socket's sends to A, A, B, A ($got)" [ "$got" = "$want" ]
 got=$("$BUILD/scry" -r "$TMP/cap.scry" -p "$UFMT" "$UFLT" 2>/dev/null | grep -E " ($pa|$pb) " | tr '\n' ,)
 check "the same replayed ($got)" [ "$got" = "$want" ]
+# Networks: fd.net either end, fd.[lrsc]net one; /25 tests a prefix that is not whole bytes.
+got=$(sends "fd.net=127.0.0.0/8 and fd.port=$P")$(sends "fd.snet=127.0.0.0/25 and fd.cnet in (10.0.0.0/8, 127.0.0.1) and fd.port=$P")
+check "fd.net=127.0.0.0/8, fd.snet=127.0.0.0/25, fd.cnet in (..., 127.0.0.1): both sends ($got)" [ "$got" = "$both$both" ]
+got=$(sends "fd.port=$P and (fd.net=10.0.0.0/8 or fd.rnet=127.0.0.128/25 or fd.lnet != 127.0.0.0/8 or fd.net=::1)")
+check "networks that do not hold match nothing ('$got')" [ -z "$got" ]
 finish

@@ -586,6 +586,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, container, LOCAL),	/* from the container items */
 	MEMBER(struct scry_proc, fds, LOCAL), MEMBER(struct scry_proc, cwd, LOCAL), /* fd seeds */
 	MEMBER(struct scry_proc, ctr_cgid, LOCAL), MEMBER(struct scry_proc, ctr_known, LOCAL),
+	MEMBER(struct scry_proc, ctr_cat, LOCAL),	/* judged again from the records */
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
 	MEMBER(struct scry_proc, reapable, LOCAL), MEMBER(struct scry_proc, zombie_next, LOCAL),
@@ -628,6 +629,11 @@ static const struct member meta_members[] = {
 	MEMBER(struct ctr_meta, labels, OWN), MEMBER(struct ctr_meta, nlabels, OWN),
 	MEMBER(struct ctr_meta, pod_name, SAVED), MEMBER(struct ctr_meta, pod_ns, SAVED),
 	MEMBER(struct ctr_meta, k8s_container, SAVED), MEMBER(struct ctr_meta, started_ns, OWN),
+	MEMBER(struct ctr_meta, image_id, SAVED), MEMBER(struct ctr_meta, image_repo, SAVED),
+	MEMBER(struct ctr_meta, image_tag, SAVED), MEMBER(struct ctr_meta, image_digest, SAVED),
+	MEMBER(struct ctr_meta, privileged, OWN), MEMBER(struct ctr_meta, mounts, OWN),
+	MEMBER(struct ctr_meta, nmounts, OWN), MEMBER(struct ctr_meta, probe, OWN),
+	MEMBER(struct ctr_meta, probe_len, OWN),
 };
 
 /* The list is the struct: each member where the one before ends (aligned), none after. */
@@ -700,6 +706,21 @@ static void meta_equal(const struct ctr_meta *want, const struct ctr_meta *got)
 		assert_string_equal(got->labels[i].key, want->labels[i].key);
 		assert_string_equal(got->labels[i].val, want->labels[i].val);
 	}
+	assert_int_equal(got->privileged, want->privileged);
+	assert_int_equal(got->nmounts, want->nmounts);
+	for (i = 0; i < want->nmounts; i++) {
+		assert_string_equal(got->mounts[i].source, want->mounts[i].source);
+		assert_string_equal(got->mounts[i].dest, want->mounts[i].dest);
+		assert_string_equal(got->mounts[i].mode, want->mounts[i].mode);
+		assert_string_equal(got->mounts[i].propagation, want->mounts[i].propagation);
+		assert_int_equal(got->mounts[i].rw, want->mounts[i].rw);
+	}
+	for (i = 0; i < CTR_PROBE__MAX; i++) {
+		assert_int_equal(!got->probe[i], !want->probe[i]);
+		assert_int_equal(got->probe_len[i], want->probe_len[i]);
+		if (want->probe[i])
+			assert_memory_equal(got->probe[i], want->probe[i], want->probe_len[i]);
+	}
 }
 
 static void state_items_round_trip(void **state)
@@ -714,6 +735,9 @@ static void state_items_round_trip(void **state)
 				 .enter_ts = 0x3456789abULL, .enter_nr = 257, .dead = true,
 				 .dead_ts = 0x456789abcULL, .proc = &p };
 	struct ctr_label labels[2] = { { "app", "web" }, { "tier", "" } };
+	struct ctr_mount mounts[2] = { { "/srv/data", "/data", "ro", "rprivate", false },
+				       { "/var/lib/docker/volumes/v/_data", "/v", "", "", true } };
+	static const char probe[] = "/bin/sh\0-c\0cat /tmp/ready";
 	struct scry_container c = { .id = "0123456789abcdef0123", .runtime = CTR_PODMAN,
 				    .resolved = true }, c2 = { .id = "bare", .runtime = CTR_LXC };
 	uint64_t cgids[3] = { 5, 1ULL << 40, UINT64_MAX }, cg;
@@ -752,6 +776,15 @@ static void state_items_round_trip(void **state)
 	c.meta.pod_ns = "prod";
 	c.meta.k8s_container = "nginx";
 	c.meta.started_ns = 1700000000000000000ULL;
+	c.meta.image_id = "8f2a0c1e";
+	c.meta.image_repo = "registry.example:5000/team/web";
+	c.meta.image_tag = "1.25";
+	c.meta.image_digest = "sha256:0123abcd";
+	c.meta.privileged = CTR_PRIV_YES;
+	c.meta.mounts = mounts;
+	c.meta.nmounts = 2;
+	c.meta.probe[CTR_PROBE_READINESS] = (char *)probe;
+	c.meta.probe_len[CTR_PROBE_READINESS] = sizeof(probe) - 1;
 	cap_put_proc(&b, &p);
 	cap_put_thread(&b, &t, 300);
 	cap_put_ctr(&b, &c, cgids, 3);
@@ -835,8 +868,14 @@ static void state_items_round_trip(void **state)
 				assert_int_not_equal(cap_get_proc(copy, cut, &cp), 0);
 			if (tag == CAP_TAG_THREAD)
 				assert_int_not_equal(cap_get_thread(copy, cut, &ct), 0);
-			if (tag == CAP_TAG_CONTAINER)
-				assert_int_not_equal(cap_get_ctr(copy, cut, &cc), 0);
+			/* A whole 2.5 item (its cgroups last) is not a truncation: the fields since
+			 * 2.6 follow them, and an item of an older file ends there. */
+			if (tag == CAP_TAG_CONTAINER && !cap_get_ctr(copy, cut, &cc)) {
+				assert_ptr_equal(cc.cgids + cc.cgids_len, copy + cut);
+				assert_null(cc.meta.image_repo);
+				assert_int_equal(cc.meta.nmounts, 0);
+				ctr_meta__free(&cc.meta);
+			}
 			free(copy);
 		}
 	}

@@ -315,6 +315,153 @@ static void inspect_fields(void **state)
 	docker__free(d);
 }
 
+/*
+ * Issue 15's fields: `docker run --privileged -v /srv/data:/data:ro -v vol:/v --health-cmd
+ * 'test -f /tmp/ok' scry-ctr:t1`, trimmed (Docker 24); then the image, which has no registry
+ * digest (imported) and two tags.
+ */
+static void inspect_issue15(void **state)
+{
+	static const char body[] =
+		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
+		"\"Name\":\"/hc\",\"Image\":\"sha256:"
+		"ead0a4a53df89fd173874b46093b6e62d8c72967bbf606d672c9e8c9b601a4fc\","
+		"\"HostConfig\":{\"Privileged\":true,\"NetworkMode\":\"none\"},"
+		"\"Mounts\":[{\"Type\":\"bind\",\"Source\":\"/srv/data\",\"Destination\":\"/data\","
+		"\"Mode\":\"ro\",\"RW\":false,\"Propagation\":\"rprivate\"},"
+		"{\"Type\":\"volume\",\"Name\":\"vol\",\"Source\":\"/var/lib/docker/volumes/vol/_data\","
+		"\"Destination\":\"/v\",\"Driver\":\"local\",\"Mode\":\"z\",\"RW\":true,"
+		"\"Propagation\":\"\"}],"
+		"\"Config\":{\"Image\":\"scry-ctr:t1\",\"Labels\":{},"
+		"\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"test -f /tmp/ok\"],"
+		"\"Interval\":1000000000}}}";
+	static const char image[] =
+		"{\"Id\":\"sha256:ead0a4a53df89fd173874b46093b6e62d8c72967bbf606d672c9e8c9b601a4fc\","
+		"\"RepoTags\":[\"scry-ctr:t0\",\"scry-ctr:t1\"],\"RepoDigests\":[]}";
+	static const char hc[] = "/bin/sh\0-c\0test -f /tmp/ok";
+	struct fake *f = *state;
+	struct docker_client *d;
+	struct ctr_meta m;
+
+	f->resp[0] = http(200, "OK", body);
+	f->resp[1] = http(200, "OK", image);
+	fake_start(f, 2, true);
+	d = docker__new(f->sock, 2000);
+	assert_non_null(d);
+	assert_int_equal(docker__inspect(d, WEB_ID, &m), 0);
+	assert_string_equal(m.image_id,
+			    "ead0a4a53df89fd173874b46093b6e62d8c72967bbf606d672c9e8c9b601a4fc");
+	assert_string_equal(m.image_repo, "scry-ctr");
+	assert_string_equal(m.image_tag, "t1");
+	assert_null(m.image_digest);
+	assert_int_equal(m.privileged, CTR_PRIV_YES);
+	assert_int_equal(m.nmounts, 2);
+	assert_string_equal(m.mounts[0].source, "/srv/data");
+	assert_string_equal(m.mounts[0].dest, "/data");
+	assert_string_equal(m.mounts[0].mode, "ro");
+	assert_false(m.mounts[0].rw);
+	assert_string_equal(m.mounts[0].propagation, "rprivate");
+	assert_string_equal(m.mounts[1].source, "/var/lib/docker/volumes/vol/_data");
+	assert_string_equal(m.mounts[1].mode, "z");
+	assert_true(m.mounts[1].rw);
+	assert_string_equal(m.mounts[1].propagation, "");
+	assert_int_equal(m.probe_len[CTR_PROBE_HEALTHCHECK], sizeof(hc) - 1);
+	assert_memory_equal(m.probe[CTR_PROBE_HEALTHCHECK], hc, sizeof(hc) - 1);
+	assert_null(m.probe[CTR_PROBE_LIVENESS]);
+	/* the image: asked for the digest the reference lacked; the tag stays the reference's */
+	assert_int_equal(docker__image(d, &m), 0);
+	assert_string_equal(f->req[1], "GET /images/"
+			    "ead0a4a53df89fd173874b46093b6e62d8c72967bbf606d672c9e8c9b601a4fc"
+			    "/json HTTP/1.1");
+	assert_string_equal(m.image_tag, "t1");
+	assert_null(m.image_digest);
+	ctr_meta__free(&m);
+	docker__free(d);
+}
+
+/* Started by image id, CMD health check with quoted words, a Kubernetes liveness probe. */
+static void inspect_by_id(void **state)
+{
+	static const char body[] =
+		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
+		"\"Name\":\"/x\",\"Image\":\"sha256:ead0a4a53df89fd1\","
+		"\"HostConfig\":{\"Privileged\":false},\"Mounts\":[],"
+		"\"Config\":{\"Image\":\"ead0a4a5\",\"Healthcheck\":{\"Test\":[\"CMD\","
+		"\"/bin/check\",\"'--quiet'\",\"\\\"a b\\\"\"]}}}";
+	static const char image[] =
+		"{\"RepoTags\":[\"reg.example:5000/team/app:2.1\"],"
+		"\"RepoDigests\":[\"reg.example:5000/team/app@sha256:beef\"]}";
+	static const char k8s[] =
+		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
+		"\"Config\":{\"Image\":\"busybox\",\"Labels\":{\"annotation.kubectl.kubernetes.io/"
+		"last-applied-configuration\":\"{\\\"spec\\\":{\\\"containers\\\":[{\\\"name\\\":"
+		"\\\"c\\\",\\\"livenessProbe\\\":{\\\"exec\\\":{\\\"command\\\":[\\\"cat\\\","
+		"\\\"/tmp/healthy\\\"]}}}]}}\"},"
+		"\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}}";
+	static const char check[] = "/bin/check\0--quiet\0a b";
+	struct fake *f = *state;
+	struct docker_client *d;
+	struct ctr_meta m;
+
+	f->resp[0] = http(200, "OK", body);
+	f->resp[1] = http(200, "OK", image);
+	f->resp[2] = http(200, "OK", k8s);
+	fake_start(f, 3, true);
+	d = docker__new(f->sock, 2000);
+	assert_non_null(d);
+	assert_int_equal(docker__inspect(d, WEB_ID, &m), 0);
+	assert_string_equal(m.image_id, "ead0a4a53df89fd1");
+	assert_null(m.image_repo);	/* the reference is the id: the image tells */
+	assert_int_equal(m.privileged, CTR_PRIV_NO);
+	assert_int_equal(m.nmounts, 0);
+	assert_int_equal(m.probe_len[CTR_PROBE_HEALTHCHECK], sizeof(check) - 1);
+	assert_memory_equal(m.probe[CTR_PROBE_HEALTHCHECK], check, sizeof(check) - 1);
+	assert_int_equal(docker__image(d, &m), 0);
+	assert_string_equal(m.image_repo, "reg.example:5000/team/app");
+	assert_string_equal(m.image_tag, "2.1");
+	assert_string_equal(m.image_digest, "sha256:beef");
+	ctr_meta__free(&m);
+
+	/* a liveness probe in the pod spec: the Docker health check is ignored, as in sysdig */
+	assert_int_equal(docker__inspect(d, WEB_ID, &m), 0);
+	assert_null(m.probe[CTR_PROBE_HEALTHCHECK]);
+	assert_memory_equal(m.probe[CTR_PROBE_LIVENESS], "cat\0/tmp/healthy", 16);
+	assert_int_equal(m.probe_len[CTR_PROBE_LIVENESS], 16);
+	assert_string_equal(m.image_repo, "busybox");
+	assert_null(m.image_tag);	/* docker__image gives "latest" (not asked here) */
+	ctr_meta__free(&m);
+	docker__free(d);
+}
+
+/* Issue 15's members in shapes no engine writes are left out; the container is still known. */
+static void inspect_bad_healthcheck(void **state)
+{
+	static const char body[] =
+		"{\"Id\":\"8dfafdbc3a40aa2b0d4b2fdbd5e7a1f0c6b9c1d2e3f4a5b6c7d8e9f0a1b2c3d4\","
+		"\"Name\":\"/odd\",\"Image\":5,\"HostConfig\":{\"Privileged\":\"yes\"},"
+		"\"Mounts\":[{\"Source\":\"/a\",\"Destination\":\"/b\"},5],"
+		"\"Config\":{\"Image\":\"nginx\","
+		"\"Healthcheck\":{\"Test\":[\"CMD\",\"/bin/check\",5]}}}";
+	struct fake *f = *state;
+	struct docker_client *d;
+	struct ctr_meta m;
+
+	f->resp[0] = http(200, "OK", body);
+	fake_start(f, 1, true);
+	d = docker__new(f->sock, 2000);
+	assert_non_null(d);
+	assert_int_equal(docker__inspect(d, WEB_ID, &m), 0);
+	assert_string_equal(m.name, "odd");
+	assert_null(m.probe[CTR_PROBE_HEALTHCHECK]);
+	assert_int_equal(m.privileged, CTR_PRIV_UNKNOWN);
+	assert_int_equal(m.nmounts, 0);
+	assert_null(m.mounts);
+	assert_null(m.image_id);
+	assert_string_equal(m.image_repo, "nginx");
+	ctr_meta__free(&m);
+	docker__free(d);
+}
+
 /* A plain `docker run --name web nginx`: no labels at all, no Kubernetes fields. */
 static void inspect_plain(void **state)
 {
@@ -586,6 +733,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(inspect_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(inspect_issue15, setup, teardown),
+		cmocka_unit_test_setup_teardown(inspect_by_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(inspect_bad_healthcheck, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_times, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(inspect_bad_answers, setup, teardown),
