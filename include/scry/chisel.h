@@ -95,6 +95,10 @@ enum chisel_kind {
 enum chisel_flags {
 	CF_LIVE_ONLY = 1 << 0,	/* refused on replay (-r) */
 	CF_ENTERS = 1 << 1,	/* live: trace syscall enters too (latency) */
+	/* issue 15, computing chisels (CHA): */
+	CF_OWN_OUTPUT = 1 << 2,	/* its sink does -j and -p itself (else they print the events) */
+	CF_SNAPSHOT = 1 << 3,	/* live: a look (1 s unless -M or -n say), then its output */
+	CF_ALL_EVENTS = 1 << 4,	/* live: every event reaches scry (no push-down: around) */
 };
 
 struct chisel {
@@ -108,6 +112,7 @@ struct chisel {
 	const char *view;	/* CHISEL_VIEW: the view_table row */
 	const struct chisel_col *cols;	/* CHISEL_STREAM: columns, header NULL or all given */
 	const struct chisel_sink *sink;	/* CHISEL_SINK */
+	const char *more;	/* what -L NAME adds: its output, how it differs from sysdig's */
 };
 
 extern const struct chisel chisel_table[];
@@ -125,6 +130,7 @@ struct chisel_ctx {
 	double interval;	/* --interval */
 	unsigned int top;	/* --top */
 	int data_fmt;		/* -A, -X */
+	const char *format;	/* -p (CF_OWN_OUTPUT sinks that print events: around) */
 	int fd;			/* output */
 	const struct filter *filter;	/* the whole filter: the chisel's and the user's */
 	bool live;
@@ -166,5 +172,6 @@ void *spy_users__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops udp_extract_ops;
+/* and the computing chisels' (include/scry/chisel_calc.h) */
 
 #endif /* SCRY_CHISEL_H */

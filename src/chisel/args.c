@@ -443,4 +443,6 @@ void chisel_help(const struct chisel *ch)
 		printf("data: -s %u by itself (a -s given wins)\n", ch->snaplen);
 	if (ch->flags & CF_LIVE_ONLY)
 		printf("live only (not with -r)\n");
+	if (ch->more)
+		printf("\n%s\n", ch->more);
 }

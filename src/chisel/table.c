@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/util.h"
 
 /* sysdig's colour switch: taken, for its command lines; scry's chisels print no colour. */
@@ -175,6 +176,34 @@ static const struct chisel_filter udp_extract_filter[] = {
 };
 static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
 
+/* --- issue 15, the chisels that compute (CHA): sinks of their own, include/scry/chisel_calc.h -- */
+#define CALC_SINK(n) static const struct chisel_sink n##_sink = { &n##_ops, n##__new }
+CALC_SINK(lsof);
+CALC_SINK(proc_exec_time);
+CALC_SINK(bottlenecks);
+static const struct chisel_sink spectrogram_sink = { &spectro_ops, spectrogram__new };
+static const struct chisel_sink subsecoffset_sink = { &spectro_ops, subsecoffset__new };
+CALC_SINK(around);
+static const struct chisel_sink httptop_sink = { &httpview_ops, httptop__new };
+static const struct chisel_sink httplog_sink = { &httpview_ops, httplog__new };
+#define ARG_REFRESH(def)									\
+	{ "refresh_time", "chart refresh time in milliseconds", CA_NUMBER, true, def, \
+	  .max = 3600000 }
+static const char *const http_by[] = { "ncalls", "time", "bytes", NULL };
+/* sysdig's: reads and writes with data (the closes too: a connection's state goes with it) */
+static const struct chisel_filter http_filter[] = {
+	{ "($IO and evt.rawres > 0) or evt.type=close" },
+	{ NULL }
+};
+#define HTTP_MORE										\
+	"HTTP/1 heads are parsed from the data of reads, writes, sends and receives on sockets " \
+	"(a line of 512 bytes held per direction, bodies passed by Content-Length, a stream " \
+	"that is not HTTP lost until a call starts with what can begin a head). A request " \
+	"pairs with the next response going the other way in the same process on the same " \
+	"connection: its fd, or an IP socket's addresses (a socket dup'd onto stdin and " \
+	"stdout is one; sysdig's key is the fd), pipelined ones in order. 1024 connections " \
+	"at most at once. A capture for it needs -w -s 2048."
+
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
 	{ "fdbytes_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdbytes_by" },
@@ -228,6 +257,66 @@ const struct chisel chisel_table[] = {
 	{ "udp_extract", "the data of each UDP socket (DNS left out) into a file of its own in "
 	  "./udp_dump_files, named after its tuple; a line per file at the end (name, bytes)",
 	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
+	/* issue 15, the chisels that compute (CHA) */
+	{ "lsof", "open file descriptors of every process, as lsof; FILTER (sysdig's argument) "
+	  "picks them: 'proc.name=foo and fd.name contains /etc'", CHISEL_SINK, { }, NULL, 0,
+	  CF_OWN_OUTPUT | CF_SNAPSHOT, .sink = &lsof_sink,
+	  .more = "columns: COMMAND PID TID USER FD TYPE NAME (TID: the process's), from the fd "
+		  "tables after a look (1 s unless -M or -n say), or at a capture's end. FILTER "
+		  "judges each fd as its process's fstat(fd) exit: proc.*, user.*, container.*, "
+		  "fd.num, fd.name, fd.type, fd.directory... (evt.type reads fstat).\n"
+		  "-j: one array of objects keyed by field name." },
+	{ "proc_exec_time", "processes that ended, with how long each ran (proc.duration) and its "
+	  "command line; coloured by duration on a terminal", CHISEL_SINK,
+	  { { "disable_color", "'disable_colors': no colours on a terminal", CA_STRING, true, NULL,
+	      no_colors } }, NULL, 0, CF_OWN_OUTPUT, .sink = &proc_exec_time_sink,
+	  .more = "columns: proc.duration (sysdig's 1.50s, 120ms...), with -pc container.id and "
+		  "container.name, proc.name, proc.args. On a terminal whose TERM has colours: red "
+		  "above 10 s, yellow above 3 s, blue in a container, green on the host.\n"
+		  "-j: one object per process, with duration_ns." },
+	{ "bottlenecks", "the 10 system calls that took the longest to return", CHISEL_SINK, { },
+	  NULL, 0, CF_OWN_OUTPUT | CF_ENTERS, .sink = &bottlenecks_sink,
+	  .more = "at the end, the slowest first, a line each as sysdig's exit line: NUM) "
+		  "LATENCY(s.ns) PROC (TID) < TYPE ARGS, then (at TIME) of its exit; sysdig adds "
+		  "its enter's line.\n-j: one array of objects, the slowest first." },
+	{ "spectrogram", "syscall latencies as a spectrogram on the terminal: a line per refresh, "
+	  "a column per latency on a log scale (1 ns to 100 s), its shade the calls", CHISEL_SINK,
+	  { ARG_REFRESH("500") }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS, .sink = &spectrogram_sink,
+	  .more = "Colours (256) where the output is a terminal whose TERM has them; else a "
+		  "character per density, ' .:-=+*#%@', under an axis line. Lines are cut by the "
+		  "events' times (the wall clock's periods), the same live and replayed.\n-j: one "
+		  "object per refresh with its columns' latency range and count." },
+	{ "subsecoffset", "when syscalls start within each second (or refresh period), as a "
+	  "spectrogram: patterns that repeat within a second", CHISEL_SINK,
+	  { ARG_REFRESH("1000") }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS,
+	  .sink = &subsecoffset_sink,
+	  .more = "a line per period, a column per offset of a syscall's enter within it (the "
+		  "wall clock's). Shades, colours and -j as spectrogram's (offset ranges)." },
+	{ "around", "the events of the same thread around each match of FILTER: dump_range_ms "
+	  "before and after it", CHISEL_SINK,
+	  { { "dump_range_ms", "the time before and after each match, ms", CA_NUMBER, true, "1000",
+	      .max = 3600000 } }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS | CF_ALL_EVENTS,
+	  .sink = &around_sink,
+	  .more = "FILTER is required. Prints (as the stream does: -p, -j, -pc, -A, -X) each "
+		  "match and the events of its thread from dump_range_ms before it (a ring of the "
+		  "last 16384 events) to dump_range_ms after it, each once, a thread's in order; "
+		  "live too. sysdig writes them into a file (its first argument, dump_file_name): "
+		  "redirect the output, or make a capture of them with scry -r CAPTURE -w FILE "
+		  "and evt.around." },
+	{ "httptop", "top HTTP requests by: ncalls, time or bytes (HTTP/1, from the data of "
+	  "socket reads and writes)", CHISEL_SINK,
+	  { { "by", "ncalls: requests; time: mean time to the response; bytes: the responses' "
+	      "Content-Length", CA_STRING, true, "ncalls", http_by } },
+	  http_filter, 2048, CF_OWN_OUTPUT, .sink = &httptop_sink,
+	  .more = "a table per --interval of event time (0: one at the end): the figure, with "
+		  "-pc container.name, then method and url (Host + target); --top rows.\n"
+		  HTTP_MORE "\n-j: one document per table, every figure in each row." },
+	{ "httplog", "every HTTP request with its response: time, method, url, status, latency, "
+	  "size", CHISEL_SINK, { }, http_filter, 2048, CF_OWN_OUTPUT, .sink = &httplog_sink,
+	  .more = "sysdig's line: DATETIME [CONTAINER with -pc] DIR method=M url=U "
+		  "response_code=C latency=Lms size=SB; DIR < a request read (a server), > "
+		  "written (a client).\n" HTTP_MORE "\n-j: one object per request, with "
+		  "latency_ns, proc.pid, proc.name, container.name." },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

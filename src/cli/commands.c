@@ -172,7 +172,7 @@ static int add_chisel(struct run *r)
 	const struct chisel *ch = o->chisel;
 	struct chisel_ctx c = {
 		.ch = ch, .json = o->json, .containers = o->containers, .interval = o->interval,
-		.top = o->top, .data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
+		.top = o->top, .data_fmt = o->data_fmt, .format = o->format, .fd = STDOUT_FILENO,
 		.filter = pipeline__filter(r->pl), .live = r->source == RUN_LIVE,
 	};
 	const struct sink_ops *ops;
@@ -206,7 +206,8 @@ int run__add_output(struct run *r)
 	const char *view = stream ? NULL : o->view;
 	void *pr;
 
-	if (stream && !o->json && !o->format)
+	/* a chisel with its own output does -j and -p itself */
+	if (stream && ((o->chisel->flags & CF_OWN_OUTPUT) || (!o->json && !o->format)))
 		return add_chisel(r);
 	if (view && !strcmp(view, "lscontainers")) {
 		pipeline__set_fds(r->pl, false);
@@ -270,11 +271,15 @@ static int do_stream(struct scry_opts *o)
 	 * lscontainers and netstat are a short look (one second unless -M or -n say otherwise),
 	 * then a list.
 	 */
-	if ((ls || (v && (v->flags & VF_LIST))) && !opts.max_secs && !opts.max_events)
+	if ((ls || (v && (v->flags & VF_LIST)) ||
+	     (o->chisel && (o->chisel->flags & CF_SNAPSHOT))) && !opts.max_secs && !opts.max_events)
 		opts.max_secs = 1;
 	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)
 		err = run__add_output(&r);
+	/* a chisel that shows what its filter does not match: nothing left out in the kernel */
+	if (o->chisel && (o->chisel->flags & CF_ALL_EVENTS))
+		r.no_pushdown = true;
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
 	r.block = view_needs_block(v, pipeline__filter(r.pl));

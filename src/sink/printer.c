@@ -318,6 +318,22 @@ static void printer_free(void *ctx)
 
 const struct sink_ops printer_ops = SINK_OPS(printer, "printer", 0);
 
+size_t printer__line(void *ctx, const struct scry_event *ev, char *buf, size_t len)
+{
+	struct printer *pr = ctx;
+	size_t n;
+
+	/* A formatter's printer writes nothing: its buffer is emptied after each line. */
+	pr->out.len = 0;
+	printer_event(ctx, ev, true);
+	n = pr->out.len < len ? pr->out.len : len;
+	memcpy(buf, pr->out.buf, n);
+	pr->out.len = 0;
+	pr->out.broken = false;
+	pr->out.err = 0;
+	return n;
+}
+
 const struct stream_view stream_views[] = {
 	{ "echo_fds", "the data processes read and write (-s bytes a call), with direction and fd",
 	  STREAM_ECHO_FDS, true },

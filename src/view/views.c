@@ -335,6 +335,10 @@ const struct view_desc view_table[] = {
 	{ "topprocs_faults", "page faults, minor and major, per process", KEY_PROC,
 	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT,
 	  NEED_SCHED | NEED_ACCT, VF_ANY_FIGURE },
+	/* issue 15, chisels that compute (CHA): the others are sinks (chisel_calc.h) */
+	{ "topscalls_time", "time spent per syscall (the sum of its latencies), calls and mean",
+	  KEY_SYSCALL, FIGS(FIG_LAT_TOTAL, FIG_SYSCALLS, FIG_LAT_MEAN), FIG_LAT_TOTAL,
+	  NEED_SYSCALLS | NEED_LATENCY },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
