@@ -36,6 +36,10 @@ enum field_flags {
 	 * elsewhere (-p, -j, views) the bare form shows idx 1's value.
 	 */
 	FF_ANY = 1 << 2,
+	/* Filters only (sysdig's EPF_FILTER_ONLY: evt.around): -p, -j and views refuse it. */
+	FF_FILTER_ONLY = 1 << 3,
+	/* `F=D` means F <= D, and takes no other operator (sysdig's evt.around[T]=D). */
+	FF_WITHIN = 1 << 4,
 };
 
 #define FIELD_ANY_MAX 64

@@ -125,6 +125,11 @@ static int check_usage(const struct scry_opts *o)
 				v->name);
 		return SCRY_EXIT_USAGE;
 	}
+	if (v && (v->flags & VF_FIELD_ARG) &&
+	    (field_resolve(o->view_arg)->flags & FF_FILTER_ONLY)) {
+		log_err("%s: %s is for filters only", v->name, o->view_arg);
+		return SCRY_EXIT_USAGE;
+	}
 	if (!o->format)
 		return 0;
 	/* The printer's own parser judges the template, so this check and the run agree. */

@@ -350,9 +350,10 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 		struct key_col cols[2];
 		char header[64];
 	} *b;
+	const struct field_desc *f = field ? field_resolve(field) : NULL;
 	size_t i;
 
-	if (!field || !field_resolve(field)) {
+	if (!f || (f->flags & FF_FILTER_ONLY)) {
 		errno = EINVAL;
 		return NULL;
 	}

@@ -615,6 +615,178 @@ static void join_words(void **state)
 	free(s);
 }
 
+/* --- fields with an argument (issue 15) ---------------------------------------------------- */
+
+static bool matchf(const struct scry_event *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static bool matchf(const struct scry_event *e, const char *fmt, ...)
+{
+	char expr[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(expr, sizeof(expr), fmt, ap);
+	va_end(ap);
+	return matches(expr, e);
+}
+
+/* evt.around[T]=D: |rawtime - T| <= D ms, on both sides, to the ns. */
+static void around(void **state)
+{
+	struct scry_event e = ev;
+	unsigned long long t;
+
+	clock__set_wall_offset(1700000000000000000ULL);
+	e.ts = 5000000000ULL;
+	t = clock__wall(e.ts);
+	assert_true(matchf(&e, "evt.around[%llu]=0", t));
+	assert_false(matchf(&e, "evt.around[%llu]=0", t + 1));
+	assert_true(matchf(&e, "evt.around[%llu]=1", t + 1000000));
+	assert_false(matchf(&e, "evt.around[%llu]=1", t + 1000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1", t - 1000000));
+	assert_false(matchf(&e, "evt.around[%llu]=1", t - 1000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1000", t - 999999999));
+	assert_true(matchf(&e, "not evt.around[%llu]=1000", t + 1000000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1000 and proc.name=cat", t));
+	clock__set_wall_offset(0);
+}
+
+static const char *shown(const char *field, const struct scry_event *e, struct sbuf_mem *m)
+{
+	const struct field_desc *f = field_resolve(field);
+	static char out[256];
+	struct field_val v;
+	struct sbuf b;
+
+	assert_non_null(f);
+	sbuf__init_mem(&b, m);
+	if (!field_get(f, e, &v, &b))
+		return NULL;
+	if (v.type == FT_STR)
+		snprintf(out, sizeof(out), "%.*s", (int)v.len, v.str);
+	else if (v.type == FT_U64)
+		snprintf(out, sizeof(out), "%llu", (unsigned long long)v.u);
+	else
+		snprintf(out, sizeof(out), "%lld", (long long)v.s);
+	return out;
+}
+
+/* sysdig's format_time, at each of its steps. */
+static void latency_human(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *s;
+	} rows[] = {
+		{ 0, "0ns" }, { 999, "999ns" }, { 1000, "1.00us" }, { 1050, "1.05us" },
+		{ 9999, "9.99us" }, { 10000, "10us" }, { 999999, "999us" }, { 1000000, "1.00ms" },
+		{ 1504000, "1.50ms" }, { 10000000, "10ms" }, { 123456789, "123ms" },
+		{ 1000000000, "1.00s" }, { 1250000000, "1.25s" }, { 3600000000000ULL, "3600.00s" },
+	};
+	struct sbuf_mem m = {};
+	struct scry_event e = ev;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		e.latency = rows[i].ns;
+		assert_string_equal(shown("evt.latency.human", &e, &m), rows[i].s);
+	}
+	e.latency = 2500000001ULL;
+	assert_string_equal(shown("evt.latency.s", &e, &m), "2");
+	assert_string_equal(shown("evt.latency.ns", &e, &m), "500000001");
+	/* reltime and deltatime as the pipeline sets their origins */
+	e.ts = 7000000123ULL;
+	e.start_ts = 2000000000ULL;
+	e.prev_ts = 6999999000ULL;
+	assert_string_equal(shown("evt.reltime", &e, &m), "5000000123");
+	assert_string_equal(shown("evt.reltime.s", &e, &m), "5");
+	assert_string_equal(shown("evt.reltime.ns", &e, &m), "123");
+	assert_string_equal(shown("evt.deltatime", &e, &m), "1123");
+	assert_string_equal(shown("evt.deltatime.s", &e, &m), "0");
+	assert_string_equal(shown("evt.deltatime.ns", &e, &m), "1123");
+	sbuf_mem__free(&m);
+}
+
+static void *printer_for(const char *format)
+{
+	struct printer_opts o = { .format = format, .fd = -1 };
+
+	return printer__new(&o);
+}
+
+/* -p: bound fields, filters-only ones refused, a '[' after a plain field stays text. */
+static void templates(void **state)
+{
+	static const char *const good[] = {
+		"%evt.arg[0] %evt.arg.fd %evt.rawarg.res", "%proc.name[%proc.pid]",
+		"%evt.arg.path.", "[%evt.arg[1]]",
+	};
+	static const char *const bad[] = {
+		"%evt.around[1]", "%evt.arg", "%evt.arg[x]", "%proc.name.x", "%evt.nosuch[1]",
+	};
+	char forms[160];
+	size_t i;
+	void *pr;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		pr = printer_for(good[i]);
+		if (!pr)
+			fail_msg("-p %s refused", good[i]);
+		printer_ops.free(pr);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (printer_for(bad[i]))
+			fail_msg("-p %s accepted", bad[i]);
+	/* one interned copy per text, named by it */
+	assert_ptr_equal(field_resolve("evt.arg[1]"), field_resolve("evt.arg[1]"));
+	assert_ptr_not_equal(field_resolve("evt.arg[1]"), field_resolve("evt.arg[01]"));
+	assert_string_equal(field_resolve("evt.arg.fd")->name, "evt.arg.fd");
+	assert_string_equal(field_resolve("evt.arg.fd")->arg.key, "fd");
+	assert_int_equal(field_resolve("evt.arg[7]")->arg.idx, 7);
+	assert_null(field_resolve("evt.arg[7]")->arg.key);
+	assert_ptr_equal(field_resolve("proc.name"), field_lookup("proc.name"));
+	errno = 0;
+	assert_null(field_resolve("evt.arg"));
+	assert_int_equal(errno, EINVAL);
+	assert_null(field_resolve("evt.nosuch"));
+	assert_int_equal(errno, ENOENT);
+	field_forms(field_lookup("evt.arg"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.arg.NAME evt.arg[N]");
+	field_forms(field_lookup("evt.around"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.around[N]");
+	field_forms(field_lookup("proc.name"), forms, sizeof(forms));
+	assert_string_equal(forms, "proc.name");
+}
+
+/*
+ * The copies are bounded: past FIELD_BOUND_MAX distinct texts, NULL and a message that says
+ * so, in a filter too; the ones made stay usable. Last, as it fills the process-wide table.
+ */
+static void bound_fields_are_bounded(void **state)
+{
+	const struct field_desc *first = field_resolve("evt.arg.bound0"), *f;
+	struct filter_error err;
+	char name[64], msg[256];
+	int i;
+
+	assert_non_null(first);
+	for (i = 1; i <= FIELD_BOUND_MAX; i++) {
+		snprintf(name, sizeof(name), "evt.arg.bound%d", i);
+		f = field_resolve_msg(name, msg, sizeof(msg));
+		if (!f)
+			break;
+	}
+	assert_true(i <= FIELD_BOUND_MAX);
+	assert_int_equal(errno, ENOSPC);
+	assert_non_null(strstr(msg, "too many distinct fields with an argument"));
+	assert_null(filter__new("evt.arg.another=1", &err));
+	assert_non_null(strstr(err.msg, "too many distinct fields"));
+	assert_ptr_equal(field_resolve("evt.arg.bound0"), first);
+	assert_true(matches("evt.arg.bound0 exists or proc.name=cat", &ev));
+	/* plain fields are not copies: they still resolve */
+	assert_non_null(field_resolve("proc.name"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +798,10 @@ int main(void)
 		cmocka_unit_test(closed_sets_hold_the_getters_values),
 		cmocka_unit_test(long_values),
 		cmocka_unit_test(join_words),
+		cmocka_unit_test(around),
+		cmocka_unit_test(latency_human),
+		cmocka_unit_test(templates),
+		cmocka_unit_test(bound_fields_are_bounded),	/* last: it fills the table */
 	};
 
 	return cmocka_run_group_tests_name("filter", tests, setup, NULL);
