@@ -758,6 +758,35 @@ static void templates(void **state)
 	assert_string_equal(forms, "proc.name");
 }
 
+/* filter__uses names a field with an argument by its stem, in every form. */
+static void uses_by_stem(void **state)
+{
+	static const char *const arg[] = { "evt.arg", NULL };
+	static const char *const rawarg[] = { "evt.rawarg", NULL };
+	static const struct {
+		const char *expr;
+		const char *const *fields;
+		bool uses;
+	} rows[] = {
+		{ "evt.arg.fd=3", arg, true }, { "evt.arg[1]=3", arg, true },
+		{ "proc.name=x or not evt.arg.path exists", arg, true },
+		{ "evt.args contains x", arg, false }, { "evt.rawarg.fd=3", arg, false },
+		{ "evt.rawarg.fd=3", rawarg, true }, { "proc.name=x", arg, false },
+	};
+	struct filter_error err;
+	struct filter *f;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		f = filter__new(rows[i].expr, &err);
+		assert_non_null(f);
+		if (filter__uses(f, rows[i].fields) != rows[i].uses)
+			fail_msg("%s: uses %s should be %d", rows[i].expr, rows[i].fields[0],
+				 rows[i].uses);
+		filter__free(f);
+	}
+}
+
 /*
  * The copies are bounded: past FIELD_BOUND_MAX distinct texts, NULL and a message that says
  * so, in a filter too; the ones made stay usable. Last, as it fills the process-wide table.
@@ -801,6 +830,7 @@ int main(void)
 		cmocka_unit_test(around),
 		cmocka_unit_test(latency_human),
 		cmocka_unit_test(templates),
+		cmocka_unit_test(uses_by_stem),
 		cmocka_unit_test(bound_fields_are_bounded),	/* last: it fills the table */
 	};
 
