@@ -89,6 +89,8 @@ struct field_desc {
 	bool (*get_arg)(const struct scry_event *ev, const struct field_arg *a,
 			struct field_val *v, struct sbuf *scratch);
 	struct field_arg arg;	/* in a bound field: its argument */
+	/* FA_DOT / FA_KEY: the keys it knows (a typo is refused with a suggestion); NULL: any. */
+	const struct field_values *keys;
 };
 
 extern const struct field_desc field_table[];

@@ -921,10 +921,10 @@ const struct field_desc field_table[] = {
 	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
 	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
 	/* --- issue 15, events (fields_evt.c) --- */
-	{ "evt.arg", FT_STR, 0, "syscall exit: an argument as evt.info shows it, by name (evt.arg.fd, evt.arg.path; evt.arg.name: an open's path, as sysdig calls it) or by position (evt.arg[0] is res)", NULL, NULL,
-	  FA_DOT | FA_INDEX, evt_get_arg },
+	{ "evt.arg", FT_STR, 0, "syscall exit: an argument as evt.info shows it, by name (evt.arg.fd, evt.arg.path, evt.arg.data; evt.arg.name: an open's path, as sysdig calls it) or by position (evt.arg[0] is res)", NULL, NULL,
+	  FA_DOT | FA_INDEX, evt_get_arg, .keys = &evt_arg_names },
 	{ "evt.rawarg", FT_S64, 0, "syscall exit: an argument as the call passed it, a number (an fd or int argument sign-extended); a path argument: its text", NULL, NULL,
-	  FA_DOT | FA_INDEX, evt_get_rawarg },
+	  FA_DOT | FA_INDEX, evt_get_rawarg, .keys = &evt_arg_names },
 	{ "evt.args", FT_STR, 0, "the event's arguments as name=value pairs: evt.info", get_info },
 	{ "evt.is_io", FT_STR, 0, "true for the calls that read or write fds (read, write, send, recv... families, sendfile, splice, copy_file_range), enter and exit; else false", evt_get_is_io, &evt_bool_values },
 	{ "evt.is_io_read", FT_STR, 0, "true for the calls that read from fds (read, pread64, readv, recvfrom, recvmsg...); else false", evt_get_is_io_read, &evt_bool_values },

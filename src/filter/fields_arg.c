@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scry/filter.h"
+#include "internal.h"
 
 struct bound {
 	struct field_desc d;
@@ -157,6 +157,36 @@ static const struct field_desc *lookup_n(const char *text, size_t n)
 	return field_lookup(stem);
 }
 
+/* A key the field does not know: refused, with the closest one it does. */
+static bool key_known(const struct field_desc *f, const char *key, size_t klen, char open,
+		      char *msg, size_t len)
+{
+	char k[FIELD_NAME_MAX + 1];
+	struct suggest sg;
+	const char *c;
+	size_t i;
+
+	if (!f->keys)
+		return true;
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	if (field_values__has(f->keys, k))
+		return true;
+	suggest__init(&sg, k);
+	for (i = 0; (c = f->keys->nth(i)); i++)
+		if (*c)
+			suggest__try(&sg, c);
+	if (sg.best)
+		msg_set(msg, len, "%s has no %s '%s': did you mean %s%c%s%s?", f->name,
+			f->keys->what ? f->keys->what : "argument", k, f->name, open, sg.best,
+			open == '[' ? "]" : "");
+	else
+		msg_set(msg, len, "%s has no %s '%s'", f->name,
+			f->keys->what ? f->keys->what : "argument", k);
+	errno = EINVAL;
+	return false;
+}
+
 /* name[TEXT]: an index (digits) where the field takes one, else a key. */
 static const struct field_desc *bracket(const char *text, const char *open, char *msg, size_t len)
 {
@@ -193,7 +223,8 @@ static const struct field_desc *bracket(const char *text, const char *open, char
 		return intern(f, text, idx, NULL, 0, msg, len);
 	}
 	if (klen && (f->args & FA_KEY))
-		return intern(f, text, -1, k, klen, msg, len);
+		return key_known(f, k, klen, '[', msg, len) ? intern(f, text, -1, k, klen, msg, len) :
+		       NULL;
 	if (f->args & FA_INDEX)
 		msg_set(msg, len, "%s takes a number N >= 0 in [N], not '%.*s' (write %s)",
 			f->name, (int)(klen > 48 ? 48 : klen), k, forms);
@@ -247,6 +278,8 @@ const struct field_desc *field_resolve_msg(const char *text, char *msg, size_t l
 				errno = EINVAL;
 				return NULL;
 			}
+			if (!key_known(f, k, strlen(k), '.', msg, len))
+				return NULL;
 			return intern(f, text, -1, k, strlen(k), msg, len);
 		}
 		if (!plain)

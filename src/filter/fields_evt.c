@@ -242,6 +242,72 @@ bool evt_get_abspath(const struct scry_event *ev, struct field_val *v, struct sb
 /* --- arguments ---------------------------------------------------------------------------- */
 
 /*
+ * The names evt.arg takes: every argument name of the syscall table (either ABI), and the
+ * pairs evt.info adds: res, the fd a call made, the data; and sysdig's name for an open's path.
+ * Built once; the table is static, so the names point into it.
+ */
+#define ARG_NAMES_MAX 512
+static const char *arg_names[ARG_NAMES_MAX];
+static size_t narg_names;
+static pthread_once_t arg_names_once = PTHREAD_ONCE_INIT;
+
+static void arg_name_add(const char *n)
+{
+	size_t i;
+
+	for (i = 0; i < narg_names; i++)
+		if (!strcmp(arg_names[i], n))
+			return;
+	if (narg_names < ARG_NAMES_MAX)
+		arg_names[narg_names++] = n;
+}
+
+static void build_arg_names(void)
+{
+	static const char *const extra[] = { "res", "fd", "name", "data" };
+	const struct syscall_desc *d;
+	uint32_t nr;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(extra); i++)
+		arg_name_add(extra[i]);
+	for (nr = 0; nr < SCRY_NR_SYSCALLS; nr++) {
+		if ((d = syscall_desc(nr)))
+			for (i = 0; i < d->nargs; i++)
+				arg_name_add(d->argname[i]);
+		if ((d = syscall_desc(SCRY_NR_COMPAT_BASE + nr)))
+			for (i = 0; i < d->nargs; i++)
+				arg_name_add(d->argname[i]);
+	}
+}
+
+static const char *arg_name_nth(size_t i)
+{
+	pthread_once(&arg_names_once, build_arg_names);
+	return i < narg_names ? arg_names[i] : NULL;
+}
+
+const struct field_values evt_arg_names = { arg_name_nth, NULL, "argument name" };
+
+/* evt.arg.data: the data of a read or write (-s), as evt.info shows it. */
+static bool data_arg(const struct scry_event *ev, struct evt_arg *a, struct sbuf *b)
+{
+	const uint8_t *d;
+	uint32_t n;
+
+	d = evt_data(ev, &n);
+	if (!d)
+		return false;
+	a->name = "data";
+	a->raw = n;
+	a->str = (const char *)d;
+	a->len = n;
+	if (b)
+		iodata_put(b, d, n, DATA_DOTS);
+	return true;
+}
+
+/*
  * The pair an argument names: a position, or a name as evt.info shows it. sysdig calls an
  * open's path `name` (evt.arg.name contains /etc): that name finds the path where the call
  * has no argument of its own by it.
@@ -253,8 +319,17 @@ static bool find_arg(const struct scry_event *ev, const struct field_arg *fa, st
 	unsigned int i;
 	int path = -1;
 
-	if (!fa->key)
-		return fa->idx >= 0 && fa->idx < 64 && evt_arg(ev, fa->idx, a, b);
+	if (!fa->key) {
+		if (fa->idx < 0 || fa->idx >= 64)
+			return false;
+		for (i = 0; i < fa->idx && evt_arg(ev, i, a, NULL); i++)
+			;
+		/* the data is evt.info's last pair */
+		return i == fa->idx && (evt_arg(ev, i, a, b) ||
+					(i && data_arg(ev, a, b)));
+	}
+	if (!strcmp(fa->key, "data"))
+		return data_arg(ev, a, b);
 	for (i = 0; evt_arg(ev, i, a, NULL); i++) {
 		if (!strcmp(a->name, fa->key))
 			return evt_arg(ev, i, a, b);

@@ -51,6 +51,8 @@ EVT_GETTER(latency_human);
 bool evt_io_dir_call(const struct scry_event *ev, struct field_val *v);
 /* sysdig's human-readable duration: 1.25s, 123ms, 1.50ms, 12us, 800ns. */
 void evt_human_ns(struct sbuf *b, uint64_t ns);
+/* The names evt.arg.NAME takes: the syscall table's, and evt.info's res, fd, data. */
+extern const struct field_values evt_arg_names;
 /* "true", "false": the values of the event fields sysdig types as booleans. */
 extern const struct field_values evt_bool_values;
 

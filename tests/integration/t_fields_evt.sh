@@ -13,7 +13,7 @@ mkdir -p "$dir"
 F='proc.name=evt_calls and evt.type in (openat, open, read, write, nanosleep)'
 P='%evt.type|%evt.dir|%evt.rawres|%evt.arg[0]|%evt.arg.fd|%evt.arg.path|%evt.arg.name|%evt.arg.size|%evt.rawarg.size|%evt.rawarg.fd|%evt.is_io|%evt.is_io_read|%evt.is_io_write|%evt.io_dir|%evt.is_wait|%evt.is_open_read|%evt.is_open_write|%evt.is_open_exec|%evt.abspath|%evt.count.error|%evt.count.error.file|%evt.count.exit'
 # -j -p: every field a member; no literals needed
-J='%evt.type%evt.dir%evt.rawres%evt.arg[0]%evt.arg.fd%evt.arg.size%evt.rawarg.fd%evt.io_dir%evt.is_io_write%evt.is_wait%evt.wait_latency%evt.latency%evt.latency.s%evt.latency.ns%evt.latency.human%evt.count%evt.count.error.file%evt.rawtime%evt.rawtime.s%evt.rawtime.ns%evt.time.s%evt.datetime.s%evt.time.iso8601%evt.reltime%evt.reltime.s%evt.reltime.ns%evt.deltatime%evt.deltatime.s%evt.deltatime.ns%evt.args%evt.info'
+J='%evt.type%evt.dir%evt.rawres%evt.arg[0]%evt.arg.fd%evt.arg.size%evt.arg.data%evt.rawarg.fd%evt.io_dir%evt.is_io_write%evt.is_wait%evt.wait_latency%evt.latency%evt.latency.s%evt.latency.ns%evt.latency.human%evt.count%evt.count.error.file%evt.rawtime%evt.rawtime.s%evt.rawtime.ns%evt.time.s%evt.datetime.s%evt.time.iso8601%evt.reltime%evt.reltime.s%evt.reltime.ns%evt.deltatime%evt.deltatime.s%evt.deltatime.ns%evt.args%evt.info'
 
 now() { date +%s%N; }
 start_scry "$TMP/p.out" "$TMP/p.err" -p "$P" "$F" || { not_ok "scry -p starts"; finish; }
@@ -78,11 +78,11 @@ $1
 " 2>&1)
 	check "$d${out:+ ($out)}" [ "$out" = "" ]
 }
-jcheck "-j -p: the write's members, typed: evt.arg[0] '1234', evt.rawarg.fd $wfd, evt.is_io_write 'true'" j.out '
+jcheck "-j -p: the write's members, typed: evt.arg[0] '1234', evt.rawarg.fd $wfd, evt.is_io_write 'true', evt.arg.data its first 80 bytes" j.out '
 w = one("write", 1234)
 want = {"evt.arg[0]": "1234", "evt.arg.fd": "%d(<f>%s)" % (wfd, W), "evt.arg.size": "1234",
         "evt.rawarg.fd": wfd, "evt.io_dir": "w", "evt.is_io_write": "true", "evt.count": 1,
-        "evt.count.error.file": 0, "evt.is_wait": "false"}
+        "evt.count.error.file": 0, "evt.is_wait": "false", "evt.arg.data": "e" * 80}
 bad = {k: w.get(k) for k in want if w.get(k) != want[k]}
 if bad: print("differ:", bad)
 if w["evt.args"] != w["evt.info"]: print("evt.args != evt.info:", w["evt.args"])

@@ -793,14 +793,14 @@ static void uses_by_stem(void **state)
  */
 static void bound_fields_are_bounded(void **state)
 {
-	const struct field_desc *first = field_resolve("evt.arg.bound0"), *f;
+	const struct field_desc *first = field_resolve("evt.around[0]"), *f;
 	struct filter_error err;
 	char name[64], msg[256];
 	int i;
 
 	assert_non_null(first);
 	for (i = 1; i <= FIELD_BOUND_MAX; i++) {
-		snprintf(name, sizeof(name), "evt.arg.bound%d", i);
+		snprintf(name, sizeof(name), "evt.around[%d]", i);
 		f = field_resolve_msg(name, msg, sizeof(msg));
 		if (!f)
 			break;
@@ -808,10 +808,10 @@ static void bound_fields_are_bounded(void **state)
 	assert_true(i <= FIELD_BOUND_MAX);
 	assert_int_equal(errno, ENOSPC);
 	assert_non_null(strstr(msg, "too many distinct fields with an argument"));
-	assert_null(filter__new("evt.arg.another=1", &err));
+	assert_null(filter__new("evt.rawarg[33]=1", &err));
 	assert_non_null(strstr(err.msg, "too many distinct fields"));
-	assert_ptr_equal(field_resolve("evt.arg.bound0"), first);
-	assert_true(matches("evt.arg.bound0 exists or proc.name=cat", &ev));
+	assert_ptr_equal(field_resolve("evt.around[0]"), first);
+	assert_true(matches("evt.around[0]=1 or proc.name=cat", &ev));
 	/* plain fields are not copies: they still resolve */
 	assert_non_null(field_resolve("proc.name"));
 }
