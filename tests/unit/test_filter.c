@@ -22,6 +22,7 @@
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
+#include "../../src/filter/internal.h"
 
 static struct scry_rec_sys_exit rec;
 static struct scry_event ev, evs[2];
@@ -758,6 +759,73 @@ static void templates(void **state)
 	assert_string_equal(forms, "proc.name");
 }
 
+/*
+ * FF_ANY, with a made-up multi-valued field (the real ones, proc.aname..., have their own
+ * tests): bare in a filter, any of idx 1, 2, ... up to the first it lacks, 64 at most;
+ * elsewhere (field_get) idx 1.
+ */
+static int64_t any_calls, any_len;
+
+static bool get_any(const struct scry_event *e, const struct field_arg *a, struct field_val *v,
+		    struct sbuf *b)
+{
+	static const char *const vals[] = { "a", "b", "c" };
+
+	any_calls++;
+	assert_true(a->idx >= 1 && a->idx <= 64 && !a->key);
+	if (a->idx > any_len)
+		return false;
+	v->type = FT_STR;
+	v->str = a->idx <= 3 ? vals[a->idx - 1] : "x";
+	v->len = 1;
+	return true;
+}
+
+static void any_of_the_values(void **state)
+{
+	struct field_desc f = { "test.any", FT_STR, FF_ANY, "", NULL, NULL, FA_INDEX | FA_BARE,
+				get_any, { -1, NULL } };
+	struct operand o = { .str = "b", .len = 1 };
+	struct node n = { .kind = N_CHECK, .field = &f, .op = OP_EQ, .vals = &o, .nvals = 1 };
+	struct sbuf_mem m = {};
+	struct field_val v;
+	struct sbuf b;
+
+	any_len = 3;
+	assert_true(node__eval(&n, &ev, &m));
+	o.str = "d";
+	assert_false(node__eval(&n, &ev, &m));
+	assert_int_equal(any_calls, 2 + 4);	/* b found at 2; d: 1, 2, 3, and 4 lacks it */
+	n.op = OP_NE;
+	o.str = "a";
+	assert_true(node__eval(&n, &ev, &m));	/* b is not a */
+	any_len = 1;
+	assert_false(node__eval(&n, &ev, &m));	/* a alone */
+	n.op = OP_EXISTS;
+	assert_true(node__eval(&n, &ev, &m));
+	any_len = 0;
+	assert_false(node__eval(&n, &ev, &m));
+	/* never past 64 */
+	any_len = 1000;
+	any_calls = 0;
+	n.op = OP_EQ;
+	o.str = "y";
+	assert_false(node__eval(&n, &ev, &m));
+	assert_int_equal(any_calls, FIELD_ANY_MAX);
+	/* -p, -j, views: the first value */
+	any_len = 3;
+	sbuf__init_mem(&b, &m);
+	assert_true(field_get(&f, &ev, &v, &b));
+	assert_true(v.len == 1 && v.str[0] == 'a');
+	/* a bound index is that value, not any */
+	f.arg.idx = 3;
+	o.str = "c";
+	assert_true(node__eval(&n, &ev, &m));
+	o.str = "a";
+	assert_false(node__eval(&n, &ev, &m));
+	sbuf_mem__free(&m);
+}
+
 /* filter__uses names a field with an argument by its stem, in every form. */
 static void uses_by_stem(void **state)
 {
@@ -831,6 +899,7 @@ int main(void)
 		cmocka_unit_test(latency_human),
 		cmocka_unit_test(templates),
 		cmocka_unit_test(uses_by_stem),
+		cmocka_unit_test(any_of_the_values),
 		cmocka_unit_test(bound_fields_are_bounded),	/* last: it fills the table */
 	};
 
