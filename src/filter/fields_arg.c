@@ -72,9 +72,23 @@ static void msg_set(char *msg, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A few keys are shown one by one (evt.abspath.src), many by a placeholder (evt.arg.NAME). */
+#define FORMS_KEYS_MAX 8
+
+static size_t nkeys(const struct field_desc *f)
+{
+	size_t n = 0;
+
+	if (!f->keys || f->keys->valid)
+		return SIZE_MAX;
+	while (n <= FORMS_KEYS_MAX && f->keys->nth(n))
+		n++;
+	return n;
+}
+
 static void forms_sep(const struct field_desc *f, char *buf, size_t len, const char *sep)
 {
-	size_t at = 0;
+	size_t at = 0, i, n = nkeys(f);
 
 #define FORM(kind, fmt)                                                                            \
 	if ((f->args & (kind)) && at < len)                                                        \
@@ -86,9 +100,19 @@ static void forms_sep(const struct field_desc *f, char *buf, size_t len, const c
 		snprintf(buf, len, "%s", f->name);
 		return;
 	}
-	FORM(FA_DOT, "%s%s.NAME");
+	for (i = 0; n <= FORMS_KEYS_MAX && i < n && at < len; i++) {
+		const char *k = f->keys->nth(i);
+
+		if (*k && (f->args & FA_DOT))
+			at += snprintf(buf + at, len - at, "%s%s.%s", at ? sep : "", f->name, k);
+		if (*k && (f->args & FA_KEY) && at < len)
+			at += snprintf(buf + at, len - at, "%s%s[%s]", at ? sep : "", f->name, k);
+	}
+	if (n > FORMS_KEYS_MAX) {
+		FORM(FA_DOT, "%s%s.NAME");
+		FORM(FA_KEY, "%s%s[KEY]");
+	}
 	FORM(FA_INDEX, "%s%s[N]");
-	FORM(FA_KEY, "%s%s[KEY]");
 	FORM(FA_BARE, "%s%s");
 #undef FORM
 }

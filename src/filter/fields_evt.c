@@ -225,8 +225,13 @@ bool evt_get_is_open_exec(const struct scry_event *ev, struct field_val *v, stru
 	return is_open(ev, v, OPEN_EXEC);
 }
 
-/* The path of a call relative to a dirfd (openat, mkdirat, unlinkat...), made absolute. */
-bool evt_get_abspath(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+/*
+ * The path of a call relative to a dirfd (openat, mkdirat, unlinkat...), made absolute;
+ * evt.abspath.src is the same path (sysdig's name for the first of two: renameat's old one).
+ * The second (.dst) is not recorded: BPF copies one path per call.
+ */
+bool evt_get_abspath(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,
+		     struct sbuf *b)
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 	const struct syscall_desc *d;
@@ -607,6 +612,13 @@ bool evt_get_around(const struct scry_event *ev, const struct field_arg *fa, str
 }
 
 /* --- closed sets ---------------------------------------------------------------------------- */
+
+static const char *abspath_key_nth(size_t i)
+{
+	return i ? NULL : "src";
+}
+
+const struct field_values evt_abspath_keys = { abspath_key_nth, NULL, "recorded path" };
 
 static const char *bool_nth(size_t i)
 {

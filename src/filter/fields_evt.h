@@ -21,7 +21,7 @@ EVT_GETTER(wait_latency);
 EVT_GETTER(is_open_read);
 EVT_GETTER(is_open_write);
 EVT_GETTER(is_open_exec);
-EVT_GETTER(abspath);
+EVT_GETTER_ARG(abspath);
 EVT_GETTER(count);
 EVT_GETTER(count_error);
 EVT_GETTER(count_error_file);
@@ -53,6 +53,8 @@ bool evt_io_dir_call(const struct scry_event *ev, struct field_val *v);
 void evt_human_ns(struct sbuf *b, uint64_t ns);
 /* The names evt.arg.NAME takes: the syscall table's, and evt.info's res, fd, data. */
 extern const struct field_values evt_arg_names;
+/* evt.abspath.src: the one path a call records. */
+extern const struct field_values evt_abspath_keys;
 /* "true", "false": the values of the event fields sysdig types as booleans. */
 extern const struct field_values evt_bool_values;
 

@@ -755,6 +755,8 @@ static void templates(void **state)
 	assert_string_equal(forms, "evt.arg.NAME evt.arg[N]");
 	field_forms(field_lookup("evt.around"), forms, sizeof(forms));
 	assert_string_equal(forms, "evt.around[N]");
+	field_forms(field_lookup("evt.abspath"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.abspath.src evt.abspath");
 	field_forms(field_lookup("proc.name"), forms, sizeof(forms));
 	assert_string_equal(forms, "proc.name");
 }
