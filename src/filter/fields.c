@@ -930,6 +930,7 @@ const struct field_desc field_table[] = {
 	{ "evt.is_io_read", FT_STR, 0, "true for the calls that read from fds (read, pread64, readv, recvfrom, recvmsg...); else false", evt_get_is_io_read, &evt_bool_values },
 	{ "evt.is_io_write", FT_STR, 0, "true for the calls that write to fds (write, pwrite64, writev, sendto, sendmsg...); else false", evt_get_is_io_write, &evt_bool_values },
 	{ "evt.is_wait", FT_STR, 0, "true for the calls that make the thread wait (select, pselect6, poll, ppoll, epoll_wait, epoll_pwait, nanosleep, clock_nanosleep); else false", evt_get_is_wait, &evt_bool_values },
+	{ "evt.is_syslog", FT_STR, 0, "exit of a write-family call: true if its fd's name holds /dev/log (a write to syslog); other events false", evt_get_is_syslog, &evt_bool_values },
 	{ "evt.wait_latency", FT_U64, 0, "exit of a call that waits (evt.is_wait): ns it waited (its latency; 0 if its enter was unseen)", evt_get_wait_latency },
 	{ "evt.is_open_read", FT_STR, 0, "exit of open, openat, creat: true if opened for reading (O_RDONLY, O_RDWR); other events false; openat2 (flags out of reach) and enters: none", evt_get_is_open_read, &evt_bool_values },
 	{ "evt.is_open_write", FT_STR, 0, "exit of open, openat, creat: true if opened for writing (O_WRONLY, O_RDWR; creat); other events false", evt_get_is_open_write, &evt_bool_values },

@@ -135,6 +135,22 @@ bool evt_io_dir_call(const struct scry_event *ev, struct field_val *v)
 	return (k & CK_WRITE) ? cstr(v, "w") : (k & CK_READ) ? cstr(v, "r") : false;
 }
 
+/* A write to syslog: its fd's name (a unix socket's path) holds /dev/log, as sysdig says. */
+bool evt_get_is_syslog(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const struct field_desc *fd_name;
+	struct field_val name;
+
+	if (!(call_kind(ev) & CK_WRITE))
+		return bool_val(v, false);
+	if (ev->dir != '<')
+		return false;	/* its fd is known at its exit */
+	if (!fd_name)
+		fd_name = field_lookup("fd.name");
+	return bool_val(v, field_get(fd_name, ev, &name, b) &&
+			   memmem(name.str, name.len, "/dev/log", 8));
+}
+
 bool evt_get_is_wait(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return bool_val(v, call_kind(ev) & CK_WAIT);

@@ -17,6 +17,7 @@ EVT_GETTER(is_io);
 EVT_GETTER(is_io_read);
 EVT_GETTER(is_io_write);
 EVT_GETTER(is_wait);
+EVT_GETTER(is_syslog);
 EVT_GETTER(wait_latency);
 EVT_GETTER(is_open_read);
 EVT_GETTER(is_open_write);

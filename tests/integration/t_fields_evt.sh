@@ -1,19 +1,20 @@
 #!/bin/sh
 # Issue 15's event fields against what tests/helpers/evt_calls did: an openat through a dirfd
 # creating d/w.bin for writing with mode 0750, a write of 1234 bytes, an open for reading
-# relative to the cwd and a read of 777, a failed open, a 20 ms nanosleep. evt.arg.* and
+# relative to the cwd and a read of 777, a failed open, a 20 ms nanosleep, a datagram to a unix
+# socket at DIR/dev/log. evt.arg.* and
 # evt.arg[N] (as evt.info names them), evt.rawarg, the kinds of call, the open flags, the
 # absolute path, the error counters, and the time forms against the clock and each other; live
 # with -p and -j -p, and the same from a capture (-w, then -r), evt.around on the replay.
 . tests/lib/common.sh
-plan 22
+plan 23
 
 dir="$TMP/w"
 mkdir -p "$dir"
-F='proc.name=evt_calls and evt.type in (openat, open, read, write, nanosleep)'
+F='proc.name=evt_calls and evt.type in (openat, open, read, write, nanosleep, sendto)'
 P='%evt.type|%evt.dir|%evt.rawres|%evt.arg[0]|%evt.arg.fd|%evt.arg.path|%evt.arg.name|%evt.arg.size|%evt.rawarg.size|%evt.rawarg.fd|%evt.is_io|%evt.is_io_read|%evt.is_io_write|%evt.io_dir|%evt.is_wait|%evt.is_open_read|%evt.is_open_write|%evt.is_open_exec|%evt.abspath|%evt.count.error|%evt.count.error.file|%evt.count.exit'
 # -j -p: every field a member; no literals needed
-J='%evt.type%evt.dir%evt.rawres%evt.arg[0]%evt.arg.fd%evt.arg.size%evt.arg.data%evt.rawarg.fd%evt.io_dir%evt.is_io_write%evt.is_wait%evt.wait_latency%evt.latency%evt.latency.s%evt.latency.ns%evt.latency.human%evt.count%evt.count.error.file%evt.rawtime%evt.rawtime.s%evt.rawtime.ns%evt.time.s%evt.datetime.s%evt.time.iso8601%evt.reltime%evt.reltime.s%evt.reltime.ns%evt.deltatime%evt.deltatime.s%evt.deltatime.ns%evt.args%evt.info'
+J='%evt.type%evt.dir%evt.rawres%evt.arg[0]%evt.arg.fd%evt.arg.size%evt.arg.data%evt.rawarg.fd%evt.io_dir%evt.is_io_write%evt.is_syslog%evt.is_wait%evt.wait_latency%evt.latency%evt.latency.s%evt.latency.ns%evt.latency.human%evt.count%evt.count.error.file%evt.rawtime%evt.rawtime.s%evt.rawtime.ns%evt.time.s%evt.datetime.s%evt.time.iso8601%evt.reltime%evt.reltime.s%evt.reltime.ns%evt.deltatime%evt.deltatime.s%evt.deltatime.ns%evt.args%evt.info'
 
 now() { date +%s%N; }
 start_scry "$TMP/p.out" "$TMP/p.err" -p "$P" "$F" || { not_ok "scry -p starts"; finish; }
@@ -86,6 +87,13 @@ want = {"evt.arg[0]": "1234", "evt.arg.fd": "%d(<f>%s)" % (wfd, W), "evt.arg.siz
 bad = {k: w.get(k) for k in want if w.get(k) != want[k]}
 if bad: print("differ:", bad)
 if w["evt.args"] != w["evt.info"]: print("evt.args != evt.info:", w["evt.args"])
+'
+jcheck "-j -p: evt.is_syslog: true for the sendto to $dir/dev/log, false for the write to a file" j.out '
+s = one("sendto", 20)
+if (s["evt.is_syslog"], one("write", 1234)["evt.is_syslog"]) != ("true", "false"):
+	print("sendto:", s.get("evt.is_syslog"), s.get("evt.args"))
+if [e for e in ev if e["evt.dir"] == ">" and e["evt.type"] == "write" and "evt.is_syslog" in e]:
+	print("an enter of a write says it")
 '
 jcheck "-j -p: nanosleep(20 ms) waits: evt.is_wait, evt.wait_latency = evt.latency >= 20 ms, .s/.ns/.human agree" j.out '
 n = one("nanosleep", 0)
