@@ -403,8 +403,9 @@ bool view_needs_fds(const struct view_desc *v, const struct filter *f)
 		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", "fd.lip",
 		"fd.lport", "fd.rip", "fd.rport",
 		/* arguments show their fds' names; the rest read the table */
-		"evt.arg", "evt.rawarg", "evt.args", "evt.abspath", "evt.count.error.file",
-		"evt.count.error.net", "evt.count.error.memory", "evt.count.error.other", NULL
+		"evt.arg", "evt.rawarg", "evt.args", "evt.abspath", "evt.is_syslog",
+		"evt.count.error.file", "evt.count.error.net", "evt.count.error.memory",
+		"evt.count.error.other", NULL
 	};
 
 	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);

@@ -4,7 +4,8 @@
  * fd that creates d/w.bin for writing with mode 0750, a write of 1234 bytes to it, an open of
  * it for reading relative to the cwd, a read of 777 bytes, a failed open of a missing file, a
  * 20 ms nanosleep, a datagram sent as syslog(3) sends it: to a unix socket connected to
- * DIR/dev/log (syslog's path, as far as evt.is_syslog can tell). Prints its pid and the fds: "PID DIRFD WFD RFD".
+ * DIR/dev/log (syslog's path, as far as evt.is_syslog can tell). Prints its pid and the fds:
+ * "PID DIRFD WFD RFD".
  */
 #include <errno.h>
 #include <fcntl.h>
