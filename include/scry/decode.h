@@ -61,6 +61,9 @@ struct scry_event {
 	struct scry_sock *sock;		/* network events: the socket (socktab), or NULL */
 	/* The fd table: this event changed the name of the fd it used (fd.name_changed). */
 	bool fd_name_changed;
+	/* Set by the pipeline (dispatch.c), for evt.reltime and evt.deltatime; 0: not known. */
+	uint64_t start_ts;		/* when the recording began (a capture: from its header) */
+	uint64_t prev_ts;		/* the previous event the filter passed */
 };
 
 /*
@@ -183,6 +186,18 @@ static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 
 /* --- info.c: evt.info, the human-readable arguments of an event --------------------------- */
 void evt_info(const struct scry_event *ev, struct sbuf *b);
+/* A syscall exit's argument as evt.info shows it (evt.arg, evt.rawarg). */
+struct evt_arg {
+	const char *name;	/* as evt.info names it: res, fd, path... */
+	int64_t raw;		/* the value as passed (an int argument sign-extended) */
+	const char *str;	/* a path argument: its bytes (no NUL); else NULL */
+	size_t len;
+};
+/*
+ * The i-th name=value pair of a syscall exit's evt.info (0: res), its value as shown written
+ * to b when b is not NULL. false past the last pair, and for every other event.
+ */
+bool evt_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, struct sbuf *b);
 /* "ENOENT" style name for a failed syscall's result, or NULL if res is not an error. */
 const char *evt_res_errno(const struct scry_event *ev);
 /* Kind letter of an fd as in sysdig's fd.type abbreviations: f d p c b s a l, '?' unknown. */

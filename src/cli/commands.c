@@ -107,12 +107,14 @@ static int do_fields(struct scry_opts *o)
 
 	for (i = 0; i < field_count; i++) {
 		const struct field_desc *f = &field_table[i];
-		char forms[160];
+		char forms[160], *form, *save;
 
-		/* a field with an argument shows its forms: evt.arg.NAME evt.arg[N] */
+		/* a field with an argument: a line per form (evt.arg.NAME, evt.arg[N]) */
 		field_forms(f, forms, sizeof(forms));
-		printf("%-22s %-4s %s\n", forms,
-		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
+		for (form = strtok_r(forms, " ", &save); form; form = strtok_r(NULL, " ", &save))
+			printf("%-22s %-4s %s\n", form,
+			       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint",
+			       f->desc);
 	}
 	return 0;
 }
@@ -152,6 +154,11 @@ static int check_usage(const struct scry_opts *o)
 		else
 			log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg,
 				v->name);
+		return SCRY_EXIT_USAGE;
+	}
+	if (v && (v->flags & VF_FIELD_ARG) &&
+	    (field_resolve(o->view_arg)->flags & FF_FILTER_ONLY)) {
+		log_err("%s: %s is for filters only", v->name, o->view_arg);
 		return SCRY_EXIT_USAGE;
 	}
 	if (!o->format)

@@ -18,6 +18,7 @@
 #include "scry/state.h"
 #include "internal.h"
 #include "fields_user.h"
+#include "fields_evt.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -427,7 +428,9 @@ static bool get_buffer(const struct scry_event *ev, struct field_val *v, struct 
 
 static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return evt_has(ev, EVP_SOCK_IO) && cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
+	if (evt_has(ev, EVP_SOCK_IO))
+		return cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
+	return evt_io_dir_call(ev, v);
 }
 
 /*
@@ -1205,7 +1208,7 @@ const struct field_desc field_table[] = {
 	{ "fd.bytes_out", FT_U64, 0, "sockstate, tcpretrans, tcpreset: its payload bytes sent so far, each once", get_bytes_out },
 	{ "evt.buflen", FT_U64, 0, "sockio, and the exit of a read, write, send or receive: bytes the call moved", get_buflen },
 	{ "evt.buffer", FT_STR, FF_JSON, "the exit of a read, write, send or receive: the first -s bytes it moved", get_buffer },
-	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
+	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent); a read/write-family call (enter and exit): r (read, recvfrom...) or w (write, sendto...; a call that does both, as sendfile: w)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
 	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },
 	{ "container.name", FT_STR, FF_JSON | FF_CONTAINER, "container name from its runtime (its id until known)", get_ctr_name },
@@ -1264,6 +1267,46 @@ const struct field_desc field_table[] = {
 	{ "user.shell", FT_STR, 0, "login shell of user.uid, from the same /etc/passwd", get_user_shell },
 	{ "user.loginname", FT_STR, 0, "name of the process's login uid (audit loginuid, inherited from the login) in the same /etc/passwd", get_user_loginname },
 	{ "group.name", FT_STR, 0, "name of group.gid in the process's own /etc/group", get_group_name },
+	/* --- issue 15, events (fields_evt.c) --- */
+	{ "evt.arg", FT_STR, 0, "syscall exit: an argument as evt.info shows it, by name (evt.arg.fd, evt.arg.path, evt.arg.data; evt.arg.name: an open's path, as sysdig calls it) or by position (evt.arg[0] is res)", NULL, NULL,
+	  FA_DOT | FA_INDEX, evt_get_arg, .keys = &evt_arg_names },
+	{ "evt.rawarg", FT_S64, 0, "syscall exit: an argument as the call passed it, a number (an fd or int argument sign-extended); a path argument: its text", NULL, NULL,
+	  FA_DOT | FA_INDEX, evt_get_rawarg, .keys = &evt_arg_names },
+	{ "evt.args", FT_STR, 0, "the event's arguments as name=value pairs: evt.info", get_info },
+	{ "evt.is_io", FT_STR, 0, "true for the calls that read or write fds (read, write, send, recv... families, sendfile, splice, copy_file_range), enter and exit; else false", evt_get_is_io, &evt_bool_values },
+	{ "evt.is_io_read", FT_STR, 0, "true for the calls that read from fds (read, pread64, readv, recvfrom, recvmsg...); else false", evt_get_is_io_read, &evt_bool_values },
+	{ "evt.is_io_write", FT_STR, 0, "true for the calls that write to fds (write, pwrite64, writev, sendto, sendmsg...); else false", evt_get_is_io_write, &evt_bool_values },
+	{ "evt.is_wait", FT_STR, 0, "true for the calls that make the thread wait (select, pselect6, poll, ppoll, epoll_wait, epoll_pwait, nanosleep, clock_nanosleep); else false", evt_get_is_wait, &evt_bool_values },
+	{ "evt.is_syslog", FT_STR, 0, "exit of a write-family call: true if its fd's name holds /dev/log (a write to syslog); other events false", evt_get_is_syslog, &evt_bool_values },
+	{ "evt.wait_latency", FT_U64, 0, "exit of a call that waits (evt.is_wait): ns it waited (its latency; 0 if its enter was unseen)", evt_get_wait_latency },
+	{ "evt.is_open_read", FT_STR, 0, "exit of open, openat, creat: true if opened for reading (O_RDONLY, O_RDWR); other events false; openat2 (flags out of reach) and enters: none", evt_get_is_open_read, &evt_bool_values },
+	{ "evt.is_open_write", FT_STR, 0, "exit of open, openat, creat: true if opened for writing (O_WRONLY, O_RDWR; creat); other events false", evt_get_is_open_write, &evt_bool_values },
+	{ "evt.is_open_exec", FT_STR, 0, "exit of open, openat, creat: true if it creates a file (O_CREAT, O_TMPFILE) with an execute bit in its mode; other events false", evt_get_is_open_exec, &evt_bool_values },
+	{ "evt.abspath", FT_STR, 0, "exit of a call with a dirfd and a path (openat, mkdirat, unlinkat, renameat's old path...): the path made absolute against the dirfd or the cwd; .src the same (sysdig's first path of two; the second, .dst, is not recorded)", NULL, NULL,
+	  FA_BARE | FA_DOT, evt_get_abspath, .keys = &evt_abspath_keys },
+	{ "evt.count", FT_U64, 0, "1 for every event (to count them in views)", evt_get_count },
+	{ "evt.count.error", FT_U64, 0, "syscall exit: 1 if it failed, else 0", evt_get_count_error },
+	{ "evt.count.error.file", FT_U64, 0, "syscall exit about a file (its fd a file or directory, or an open): 1 if it failed, else 0", evt_get_count_error_file },
+	{ "evt.count.error.net", FT_U64, 0, "syscall exit about the network (its fd a socket, or accept, connect): 1 if it failed, else 0", evt_get_count_error_net },
+	{ "evt.count.error.memory", FT_U64, 0, "syscall exit of a memory call (brk, mmap, munmap, mremap, mprotect, mlock...): 1 if it failed, else 0", evt_get_count_error_memory },
+	{ "evt.count.error.other", FT_U64, 0, "syscall exit of any other call: 1 if it failed, else 0", evt_get_count_error_other },
+	{ "evt.count.exit", FT_U64, 0, "1 for exit events", evt_get_count_exit },
+	{ "evt.rawtime.s", FT_U64, 0, "time of the event: whole seconds since the epoch", evt_get_rawtime_s },
+	{ "evt.rawtime.ns", FT_U64, 0, "time of the event: the ns past evt.rawtime.s", evt_get_rawtime_ns },
+	{ "evt.time.s", FT_STR, 0, "time of the event, HH:MM:SS local", evt_get_time_s },
+	{ "evt.time.iso8601", FT_STR, 0, "date and time of the event, ISO 8601 in UTC with ns: 2023-11-14T22:13:20.123456789Z", evt_get_time_iso8601 },
+	{ "evt.datetime.s", FT_STR, 0, "date and time of the event, local, YYYY-MM-DD HH:MM:SS", evt_get_datetime_s },
+	{ "evt.reltime", FT_U64, 0, "ns since the recording began (live: the run's start; a capture: the same moment, from its header)", evt_get_reltime },
+	{ "evt.reltime.s", FT_U64, 0, "evt.reltime: whole seconds", evt_get_reltime_s },
+	{ "evt.reltime.ns", FT_U64, 0, "evt.reltime: the ns past evt.reltime.s", evt_get_reltime_ns },
+	{ "evt.deltatime", FT_U64, 0, "ns since the previous event the filter passed (the previous line), 0 for the first", evt_get_deltatime },
+	{ "evt.deltatime.s", FT_U64, 0, "evt.deltatime: whole seconds", evt_get_deltatime_s },
+	{ "evt.deltatime.ns", FT_U64, 0, "evt.deltatime: the ns past evt.deltatime.s", evt_get_deltatime_ns },
+	{ "evt.latency.s", FT_U64, 0, "syscall exit: evt.latency's whole seconds", evt_get_latency_s },
+	{ "evt.latency.ns", FT_U64, 0, "syscall exit: evt.latency's ns past evt.latency.s", evt_get_latency_ns },
+	{ "evt.latency.human", FT_STR, 0, "syscall exit: evt.latency as sysdig shows it: 1.25s, 123ms, 1.50ms, 12us, 800ns", evt_get_latency_human },
+	{ "evt.around", FT_U64, FF_FILTER_ONLY | FF_WITHIN, "filters only: evt.around[T]=D takes the events within D ms of T, an evt.rawtime", NULL, NULL,
+	  FA_INDEX, evt_get_around },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -440,6 +440,15 @@ static bool operator(struct parser *ps, struct node *n, const char **text)
 		     n->field->name);
 		return false;
 	}
+	/* sysdig's evt.around[T]=D: "=" reads as "within" (the getter gives the distance) */
+	if (n->field->flags & FF_WITHIN) {
+		if (n->op != OP_EQ) {
+			perr(ps, t.at, t.len, "%s takes only = (%s=D: within D)", n->field->name,
+			     n->field->name);
+			return false;
+		}
+		n->op = OP_LE;
+	}
 	if (n->field->type != FT_STR && n->op >= OP_CONTAINS) {
 		perr(ps, t.at, t.len, "%s is a number: %s does not apply (use " NUM_OPS ")",
 		     n->field->name, ops[i].text);

@@ -354,9 +354,10 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 		struct key_col cols[2];
 		char header[64];
 	} *b;
+	const struct field_desc *f = field ? field_resolve(field) : NULL;
 	size_t i;
 
-	if (!field || !field_resolve(field)) {
+	if (!f || (f->flags & FF_FILTER_ONLY)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -375,7 +376,11 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 
 bool view_needs_enters(const struct view_desc *v, const struct filter *f)
 {
-	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
+	static const char *const enter_fields[] = {
+		"evt.dir", "evt.latency", "evt.num", "evt.latency.s", "evt.latency.ns",
+		"evt.latency.human", "evt.wait_latency", "evt.deltatime", "evt.deltatime.s",
+		"evt.deltatime.ns", NULL
+	};
 
 	return !v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields);
 }
@@ -400,7 +405,11 @@ bool view_needs_fds(const struct view_desc *v, const struct filter *f)
 	static const char *const fd_fields[] = {
 		"fd.name", "fd.type", "fd.typechar", "fd.directory", "fd.filename", "fd.ino",
 		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", "fd.lip",
-		"fd.lport", "fd.rip", "fd.rport", NULL
+		"fd.lport", "fd.rip", "fd.rport",
+		/* arguments show their fds' names; the rest read the table */
+		"evt.arg", "evt.rawarg", "evt.args", "evt.abspath", "evt.is_syslog",
+		"evt.count.error.file", "evt.count.error.net", "evt.count.error.memory",
+		"evt.count.error.other", NULL
 	};
 
 	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);
