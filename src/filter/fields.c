@@ -1239,7 +1239,7 @@ const struct field_desc field_table[] = {
 	  .values = &ctr_bool_values, .desc = "true if a mount is read-write: the Nth mount, or by source glob" },
 	{ .name = "container.mount.propagation", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_propagation,
 	  .desc = "a mount's propagation (rprivate, ...): the Nth mount's, or by source glob" },
-	/* --- issue 15, fdlist.* (fields_fdlist.c): a poll or ppoll exit's ready fds (revents set), from the pollfd array it carries with -s: the first SNAPLEN / 8 fds of the array (10 at the default -s 80); none without -s, on the enter, or when no fd was ready --- */
+	/* --- issue 15, fdlist.* (fields_fdlist.c): a poll exit's ready fds, from its first -s/8 pollfds --- */
 	{ "fdlist.nums", FT_STR, 0, "a poll or ppoll exit: the fds it found ready, comma-separated (of the first -s/8 pollfds of its fds argument: 10 at -s 80)", get_fdlist_nums },
 	{ "fdlist.names", FT_STR, 0, "the same fds' names as fd.name gives them (a path, a socket's tuple...), <NA> for an fd the fd table does not know", get_fdlist_names },
 	{ "fdlist.cips", FT_STR, 0, "the client IP addresses of the same fds that are IP sockets with a client end (as fd.cip), comma-separated", get_fdlist_cips },
