@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * I/O data (-s SNAPLEN): which calls carry the bytes they moved and where their buffer is (one
- * table, by name, for every architecture; poll's pollfd array travels the same way), the check of a record's data against its size, and
+ * table, by name, for every architecture), the check of a record's data against its size, and
  * the data's renderings: sysdig's evt.info (printable ASCII, '.' for the rest), -A (the same with
  * newlines kept) and -X (hex and ASCII). Every rendering is terminal-safe by construction: no
- * byte of the data reaches an output but printable ASCII and, with -A, a newline.
+ * byte of the data reaches an output but printable ASCII and, with -A, a newline. poll's pollfd
+ * array travels in the same block under its own flag (SCRY_SX_POLL, pollfds.c): never data.
  */
 #include <errno.h>
 #include <pthread.h>
