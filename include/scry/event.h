@@ -127,6 +127,8 @@ enum scry_exit_xflags {
 	SCRY_SX_FDPAIR = 1 << 2, /* path[] holds a struct scry_exit_fdpair (pipe, socketpair) */
 	SCRY_SX_DATA = 1 << 3,	/* a struct scry_exit_data ends the record: the bytes the call
 				 * read or wrote (-s SNAPLEN) */
+	SCRY_SX_POLL = 1 << 4,	/* the same block, but holding poll's struct pollfd array (its
+				 * revents as the call left them), not data the call moved */
 };
 
 /*
@@ -664,6 +666,8 @@ enum scry_data_arg {
 	SCRY_DATA_MSG = 1 << 6,	/* a msghdr: its msg_iov and msg_iovlen */
 	SCRY_DATA_RECV = 1 << 5, /* a receive: with MSG_TRUNC its result may exceed what the
 				  * buffer got (or TCP discarded the bytes): no data then */
+	SCRY_DATA_POLL = 1 << 4, /* a struct pollfd array (poll, ppoll): its length is the next
+				  * argument (nfds) times 8, not the result (the ready fds) */
 	SCRY_DATA_POS = 0x0f,
 };
 #define SCRY_IOV_MAX	8	/* iovecs a data copy walks (the bytes past them are not shown) */

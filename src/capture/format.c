@@ -409,14 +409,16 @@ static inline uint8_t *put_tail_NONE(uint8_t *p, const union scry_rec *r)
 	return p;
 }
 
-/* 2.4: the data a read or write moved (-s), last: its length, then the bytes. */
+/*
+ * 2.4: the data a read or write moved (-s), last: its length, then the bytes. 2.6: poll's pollfd
+ * array the same way, under its own xflags bit, which a 2.4 reader leaves out with its bytes.
+ */
 static uint8_t *put_exit_data(uint8_t *p, const union scry_rec *r)
 {
-	struct scry_event ev = { .rec = r, .type = SCRY_REC_SYS_EXIT, .dir = '<' };
 	const uint8_t *d;
 	uint32_t n;
 
-	d = evt_data(&ev, &n);
+	d = exit_data_block(&r->exit, &n);
 	if (!d)
 		return p;
 	p = put_uv(p, n);
@@ -713,7 +715,8 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 	if (!get_uv(&p, end, &fl))
 		return false;
 	/* a newer writer's flags: their fields come after */
-	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA);
+	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
+			  SCRY_SX_POLL);
 	if (!(fl & SCRY_SX_SOCK))
 		goto more;
 	if (x->path_len)	/* the addresses stand where a path would */
@@ -780,7 +783,7 @@ static uint32_t get_exit_data(const uint8_t **pp, const uint8_t *end, struct scr
 
 	if (x->xflags & SCRY_SX_FILE)
 		off += sizeof(struct scry_exit_file);
-	if (!(x->xflags & SCRY_SX_DATA))
+	if (!(x->xflags & (SCRY_SX_DATA | SCRY_SX_POLL)))
 		return (x->xflags & SCRY_SX_FILE) ? off : SCRY_SYS_EXIT_ARGS + x->path_len;
 	d = (void *)((uint8_t *)x + off);
 	if (!x->nargs || !get_uv(pp, end, &n) || !n || n > SCRY_SNAPLEN_MAX ||

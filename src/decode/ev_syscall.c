@@ -50,7 +50,8 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 	if (x->enter_ts > r->h.ts)
 		return -EINVAL;
 	if (x->nargs > SCRY_NARGS || x->path_len > SCRY_PATH_MAX ||
-	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA)))
+	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
+			   SCRY_SX_POLL)))
 		return -EINVAL;
 	/*
 	 * Each part only where the syscall table puts it (the fd table and the printer read a
@@ -63,11 +64,13 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 		if (!x->nargs || !d || ((x->xflags & SCRY_SX_SOCK) && !d->sock) ||
 		    ((x->xflags & SCRY_SX_FDPAIR) && !d->pair) ||
 		    ((x->xflags & SCRY_SX_FILE) && d->fdop != FDOP_OPEN) ||
-		    ((x->xflags & SCRY_SX_DATA) && !iodata_dir(ev->nr)))
+		    ((x->xflags & SCRY_SX_DATA) && !iodata_dir(ev->nr)) ||
+		    ((x->xflags & SCRY_SX_POLL) && iodata_kind(ev->nr) != IODATA_POLL))
 			return -EINVAL;
 	}
 	/* The data ends the record: the rest is checked as the record without it. */
-	if ((x->xflags & SCRY_SX_DATA) && (int)(size = iodata_check(x, size)) < 0)
+	if ((x->xflags & (SCRY_SX_DATA | SCRY_SX_POLL)) &&
+	    (int)(size = iodata_check(x, size)) < 0)
 		return -EINVAL;
 	/* path[] holds one of: a path, a socket's addresses, a pair of fds */
 	if ((x->xflags & SCRY_SX_SOCK) && (x->xflags & SCRY_SX_FDPAIR))
@@ -246,6 +249,11 @@ static void put_arg(struct sbuf *b, const struct scry_event *ev, const struct sy
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 	uint64_t v = x->args[i];
 
+	/* poll's fds (its first argument; nfds the second) as sysdig shows them: 5:p1 4:f1 */
+	if (i == 0 && (x->xflags & SCRY_SX_POLL) && x->nargs > 1) {
+		pollfds_info(b, ev, x->args[1]);
+		return;
+	}
 	switch (d->fmt[i]) {
 	case ARG_N:
 	case ARG_F:

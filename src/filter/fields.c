@@ -1307,6 +1307,13 @@ const struct field_desc field_table[] = {
 	{ "evt.latency.human", FT_STR, 0, "syscall exit: evt.latency as sysdig shows it: 1.25s, 123ms, 1.50ms, 12us, 800ns", evt_get_latency_human },
 	{ "evt.around", FT_U64, FF_FILTER_ONLY | FF_WITHIN, "filters only: evt.around[T]=D takes the events within D ms of T, an evt.rawtime", NULL, NULL,
 	  FA_INDEX, evt_get_around },
+	/* --- issue 15, fdlist.* (fields_fdlist.c): a poll exit's ready fds, from its first -s/8 pollfds --- */
+	{ "fdlist.nums", FT_STR, 0, "a poll or ppoll exit: the fds it found ready, comma-separated (of the first -s/8 pollfds of its fds argument: 10 at -s 80)", get_fdlist_nums },
+	{ "fdlist.names", FT_STR, 0, "the same fds' names as fd.name gives them (a path, a socket's tuple...), <NA> for an fd the fd table does not know", get_fdlist_names },
+	{ "fdlist.cips", FT_STR, 0, "the client IP addresses of the same fds that are IP sockets with a client end (as fd.cip), comma-separated", get_fdlist_cips },
+	{ "fdlist.sips", FT_STR, 0, "the server IP addresses of the same fds that are IP sockets (as fd.sip; a listening socket's own address)", get_fdlist_sips },
+	{ "fdlist.cports", FT_STR, 0, "the client ports of the same fds that are IP sockets with a client end (as fd.cport)", get_fdlist_cports },
+	{ "fdlist.sports", FT_STR, 0, "the server ports of the same fds that are IP sockets (as fd.sport; a listening socket's own port)", get_fdlist_sports },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 
