@@ -41,6 +41,8 @@ enum field_flags {
 	 * ADDR/BITS (or an address alone: all its bits), and = holds when the value is in it.
 	 */
 	FF_CIDR = 1 << 7,
+	/* A flag shown as 1 or 0 (evt.failed, fd.is_server): filters take sysdig's true/false too. */
+	FF_BOOL = 1 << 8,
 	/* Filters only (sysdig's EPF_FILTER_ONLY: evt.around): -p, -j and views refuse it. */
 	FF_FILTER_ONLY = 1 << 3,
 	/* `F=D` means F <= D, and takes no other operator (sysdig's evt.around[T]=D). */

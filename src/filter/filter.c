@@ -220,6 +220,10 @@ static bool number(struct parser *ps, const struct token *t, const struct field_
 	const char *d = o->str + neg;
 	uint64_t v = 0;
 
+	if ((f->flags & FF_BOOL) && (!strcmp(o->str, "true") || !strcmp(o->str, "false"))) {
+		o->u = o->str[0] == 't';
+		return true;
+	}
 	if (!*d)
 		goto bad;
 	for (; *d; d++) {
