@@ -392,6 +392,44 @@ static __always_inline void stage_exit_call(struct scry_stage *s, struct task_st
 }
 
 /* TP_PROTO(struct task_struct *p[, bool group_dead]) */
+/*
+ * Where the kernel's find_new_reaper() will send the children of `father`, the last thread of
+ * its process (exit_notify() runs after this tracepoint): the nearest ancestor in the same pid
+ * namespace that is a child subreaper and still has a live thread, else the namespace's init.
+ * 0 when the namespace's init itself dies (its children die with it) or the walk is too deep.
+ */
+#define REAPER_DEPTH 32
+static __always_inline __u32 find_reaper(struct task_struct *father)
+{
+	struct pid *fpid = BPF_CORE_READ(father, thread_pid);
+	unsigned int level = BPF_CORE_READ(fpid, level);
+	struct pid_namespace *ns;
+	struct task_struct *init, *t;
+	struct upid up = {};
+	int i;
+
+	bpf_core_read(&up, sizeof(up), &fpid->numbers[level & 31]);
+	ns = up.ns;
+	init = BPF_CORE_READ(ns, child_reaper);
+	if (!init || BPF_CORE_READ(init, tgid) == father->tgid)
+		return 0;
+	if (!BPF_CORE_READ_BITFIELD_PROBED(father->signal, has_child_subreaper))
+		return BPF_CORE_READ(init, tgid);
+	t = father;
+	for (i = 0; i < REAPER_DEPTH; i++) {
+		struct signal_struct *sig;
+
+		t = BPF_CORE_READ(t, real_parent);
+		if (!t || t == init || BPF_CORE_READ(t, thread_pid, level) != level)
+			return BPF_CORE_READ(init, tgid);
+		sig = BPF_CORE_READ(t, signal);
+		if (BPF_CORE_READ_BITFIELD_PROBED(sig, is_child_subreaper) &&
+		    BPF_CORE_READ(sig, live.counter) > 0)
+			return BPF_CORE_READ(t, tgid);
+	}
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(scry_sched_exit, struct task_struct *p)
 {
@@ -404,6 +442,10 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 	r.exit_code = p->exit_code;
 	/* signal->live has already been decremented for this thread by do_exit(). */
 	r.exit_flags = BPF_CORE_READ(p, signal, live.counter) == 0 ? SCRY_EXIT_GROUP_DEAD : 0;
+	r.reaper = r.exit_flags ? find_reaper(p) : 0;
+	r.__pad = 0;
+	if (r.reaper)
+		r.exit_flags |= SCRY_EXIT_REAPER;
 	s = stage_get();
 	if (exit_only)
 		stage_exit_call(s, p, r.h.ts);

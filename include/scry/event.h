@@ -253,12 +253,20 @@ struct scry_rec_exec {
 
 enum scry_exit_flags {
 	SCRY_EXIT_GROUP_DEAD = 1 << 0,	/* last thread of the process */
+	SCRY_EXIT_REAPER = 1 << 1,	/* `reaper` is known (only with SCRY_EXIT_GROUP_DEAD) */
 };
 
 struct scry_rec_exit {
 	struct scry_hdr h;
 	__s32 exit_code;	/* task->exit_code: status << 8 | signal */
 	__u32 exit_flags;	/* enum scry_exit_flags */
+	/*
+	 * The last thread of a process: the process its children go to (the kernel's
+	 * find_new_reaper(): the nearest live child-subreaper ancestor in its pid namespace, else
+	 * the namespace's init), as a host tgid.
+	 */
+	__u32 reaper;
+	__u32 __pad;
 };
 
 /*
@@ -692,7 +700,7 @@ _Static_assert(SCRY_SYS_EXIT_SHORT == 72, "sys_exit short layout");
 _Static_assert(SCRY_SYS_EXIT_ARGS == 120, "sys_exit args layout");
 _Static_assert(sizeof(struct scry_rec_fork) == 80, "fork layout");
 _Static_assert(SCRY_EXEC_FIXED == 80, "exec layout");
-_Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
+_Static_assert(sizeof(struct scry_rec_exit) == 64, "exit layout");
 _Static_assert(sizeof(struct scry_sched_acct) == 32, "sched acct layout");
 _Static_assert(sizeof(struct scry_rec_switch) == 104, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 88, "cputick layout");

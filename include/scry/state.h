@@ -66,6 +66,14 @@ struct scry_proc {
 	char *cwd;		/* working directory, absolute; NULL: not known */
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
+	/* the table it is in: its ancestors are looked up there (proctab__parent) */
+	struct proctab *tab;
+	/*
+	 * It may have children in the table (it forked one, or was seeded, or is a reaper): its
+	 * exit looks for them to give them their new parent. Most processes never fork, and their
+	 * exit costs no scan of the table.
+	 */
+	bool kids;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */
@@ -153,6 +161,20 @@ struct proctab_limits {
 	void *ctx;
 };
 void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
+
+/*
+ * The parent of `p` as the table knows it, or NULL: none, not in the table, or an entry that is
+ * not its parent any more. A parent that exited is never named (the kernel gave its children to
+ * a reaper: the exit record says which, and the table moved them there), nor a process that
+ * started after `p` under the parent's pid (a reused pid).
+ */
+const struct scry_proc *proctab__parent(const struct scry_proc *p);
+/* Its thread entry whose tid is its pid (the main thread), NULL if not known. */
+const struct scry_thread *proctab__main_thread(const struct scry_proc *p);
+/* Where its table reads procfs ("/proc" live); NULL in a replay. */
+const char *proctab__procfs(const struct scry_proc *p);
+/* How many fds its fd table holds (0: none known). */
+size_t fdtab__count(const struct scry_proc *p);
 
 /* Called when a process entry is about to be freed (container registry drops its reference). */
 void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc *p), void *ctx);

@@ -280,7 +280,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(SYS_EXIT, F_SYS_EXIT, SCRY_SYS_EXIT_SHORT, EXIT)			\
 	X(FORK, F_FORK, sizeof(struct scry_rec_fork), NONE)			\
 	X(EXEC, F_EXEC, SCRY_EXEC_FIXED, EXEC)					\
-	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), NONE)			\
+	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), PEXIT)			\
 	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), SWACCT)		\
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), TICKACCT)	\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
@@ -537,6 +537,15 @@ static inline uint8_t *put_tail_SIO(uint8_t *p, const union scry_rec *r)
 	p = put_uv(p, s->dport);
 	p = enc_B16(p, s->saddr, r);
 	return enc_B16(p, s->daddr, r);
+}
+
+/* procexit, since 2.6: the reaper its children went to (SCRY_EXIT_REAPER). */
+static inline uint8_t *put_tail_PEXIT(uint8_t *p, const union scry_rec *r)
+{
+	if (!(r->pexit.exit_flags & SCRY_EXIT_REAPER))
+		return p;
+	p = put_uv(p, SCRY_EXIT_REAPER);
+	return put_uv(p, r->pexit.reaper);
 }
 
 static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
@@ -849,6 +858,27 @@ static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry
 	memcpy(e->data, *pp, n);
 	*pp += n;
 	return fixed + n;
+}
+
+/* 2.6's reaper of a process's children (an older item ends before it: not known). */
+static uint32_t get_tail_PEXIT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			       uint32_t fixed, bool framed)
+{
+	struct scry_rec_exit *x = &r->pexit;
+	uint64_t fl, reaper;
+
+	x->exit_flags &= ~SCRY_EXIT_REAPER;
+	if (!framed || *pp >= end)
+		return fixed;
+	if (!get_uv(pp, end, &fl))
+		return 0;
+	if (!(fl & SCRY_EXIT_REAPER))
+		return fixed;	/* a newer writer's flags alone: their fields come after */
+	if (!get_uv(pp, end, &reaper) || !reaper || reaper > UINT32_MAX)
+		return 0;
+	x->exit_flags |= SCRY_EXIT_REAPER;
+	x->reaper = reaper;
+	return fixed;
 }
 
 /* 2.3's byte counters of a TCP socket's record (an older item ends before them). */

@@ -13,6 +13,7 @@
 #include "scry/container.h"
 #include "scry/filter.h"
 #include "scry/state.h"
+#include "fields_proc.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -917,6 +918,23 @@ const struct field_desc field_table[] = {
 	{ "evt.offcpu_reason", FT_STR, 0, "why that stretch began: preempt, sleep (interruptible), blocked (uninterruptible), stopped", get_offcpu_reason },
 	{ "evt.min_flt", FT_U64, 0, "switch, cputick: minor page faults of the task since its previous one", get_min_flt },
 	{ "evt.maj_flt", FT_U64, 0, "switch, cputick: major page faults of the task since its previous one", get_maj_flt },
+	/* --- issue 15, processes and threads (fields_proc.c) --- */
+	{ "proc.pname", FT_STR, 0, "the parent's proc.name (none when the parent is not known, or has exited and its children were not told of their new one)", get_proc_pname },
+	{ "proc.pcmdline", FT_STR, 0, "the parent's proc.cmdline", get_proc_pcmdline },
+	{ "proc.ppid.duration", FT_U64, 0, "ns since the parent started", get_proc_ppid_duration },
+	{ "proc.loginshellid", FT_S64, 0, "pid of the oldest shell (a name ending in sh) among the process and its ancestors", get_proc_loginshellid },
+	{ "proc.cwd", FT_STR, 0, "the process's working directory (from chdir, fchdir and fork; /proc/PID/cwd for processes that predate scry)", get_proc_cwd },
+	{ "proc.duration", FT_U64, 0, "ns since the process started", get_proc_duration },
+	{ "proc.nthreads", FT_U64, 0, "live threads of the process, the main one included", get_proc_nthreads },
+	{ "proc.nchilds", FT_U64, 0, "live threads of the process other than the main one (sysdig's meaning: not child processes)", get_proc_nchilds },
+	{ "proc.exeline", FT_STR, 0, "the command line as exec'd: proc.exe and proc.args", get_proc_exeline },
+	{ "proc.fdopencount", FT_U64, 0, "fds the process holds open, as the fd table knows them", get_proc_fdopencount },
+	{ "thread.ismain", FT_U64, 0, "1 if the thread is the process's main thread (its tid is the pid), else 0", get_thread_ismain },
+	{ "thread.exectime", FT_U64, 0, "switch: on-CPU ns of the slice that just ended (evt.runtime)", get_thread_exectime },
+	{ "thread.totexectime", FT_U64, 0, "switch: on-CPU ns of the thread switched out, in all since scry first saw it", get_thread_totexectime },
+	{ "thread.pfmajor", FT_U64, 0, "major page faults of the thread since scry first saw it (faults before that from /proc for threads that predate scry)", get_thread_pfmajor },
+	{ "thread.pfminor", FT_U64, 0, "minor page faults of the thread, likewise", get_thread_pfminor },
+	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -327,6 +327,8 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->dead_idx = 0;
 	p->zombie = p->parked = p->reapable = false;
 	p->zombie_next = NULL;
+	p->tab = pt;
+	p->kids = true;		/* not known: its exit looks (a fork's child says it has none) */
 	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
 	set_args(pt, p, args, args_len);
 	if (hashmap__set(pt->procs, p->pid, p)) {
@@ -402,6 +404,43 @@ size_t proctab__nprocs(struct proctab *pt)
 	return hashmap__size(pt->procs);
 }
 
+const struct scry_proc *proctab__parent(const struct scry_proc *p)
+{
+	const struct scry_proc *q;
+	uint64_t tick;
+
+	if (!p->tab || !p->ppid || p->ppid == p->pid)
+		return NULL;
+	q = hashmap__find(p->tab->procs, p->ppid);
+	if (!q || q->dead || q->zombie)
+		return NULL;
+	/*
+	 * A parent starts before its child. procfs counts start times in clock ticks, rounded
+	 * down: a child read from there (its start a whole number of ticks) may seem to start up
+	 * to a tick before a parent whose fork record was seen.
+	 */
+	tick = 1000000000ULL / p->tab->clk_tck;
+	if (q->start_ts && p->start_ts &&
+	    q->start_ts > p->start_ts + (p->start_ts % tick ? 0 : tick))
+		return NULL;
+	return q;
+}
+
+const char *proctab__procfs(const struct scry_proc *p)
+{
+	return p->tab ? p->tab->procfs : NULL;
+}
+
+const struct scry_thread *proctab__main_thread(const struct scry_proc *p)
+{
+	const struct scry_thread *t;
+
+	if (!p->tab)
+		return NULL;
+	t = hashmap__find(p->tab->threads, p->pid);
+	return t && t->proc == p ? t : NULL;
+}
+
 /* --- upkeep from events ------------------------------------------------------------------------ */
 
 /* A thread first seen in a record: ask /proc (live), else build it from the header alone. */
@@ -450,6 +489,11 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 				      parent ? parent->args : NULL, parent ? parent->args_len : 0);
 		if (!p)
 			return;
+		p->kids = false;
+		/* the real parent: the forking process, or its parent (CLONE_PARENT) */
+		parent = f->ppid == f->parent_pid ? parent : hashmap__find(pt->procs, f->ppid);
+		if (parent)
+			parent->kids = true;
 	}
 	proctab__add_thread(pt, f->h.tid, f->vtid, f->h.comm, p);
 }
@@ -473,6 +517,30 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	t->vtid = e->vtid;
 }
 
+/*
+ * A process exited: the kernel gives its children to the reaper the exit record names (a
+ * subreaper among its ancestors, else its pid namespace's init). Without one (an older capture,
+ * a dying namespace) they keep a parent that proctab__parent refuses to name: no ancestry
+ * rather than a dead one.
+ */
+static void reparent(struct proctab *pt, struct scry_proc *dead, uint32_t reaper)
+{
+	struct scry_proc *q, *r;
+	size_t pos = 0;
+
+	if (!dead->kids || !reaper || reaper == dead->pid)
+		return;
+	dead->kids = false;
+	while ((q = proctab__next_proc(pt, &pos))) {
+		if (q == dead || q->dead || q->ppid != dead->pid ||
+		    (q->start_ts && dead->start_ts && q->start_ts < dead->start_ts))
+			continue;
+		q->ppid = reaper;
+		if ((r = hashmap__find(pt->procs, reaper)))
+			r->kids = true;
+	}
+}
+
 static void on_thread_exit(struct proctab *pt, struct scry_thread *t,
 			   const struct scry_rec_exit *x, uint64_t ts)
 {
@@ -484,6 +552,8 @@ static void on_thread_exit(struct proctab *pt, struct scry_thread *t,
 	if ((x->exit_flags & SCRY_EXIT_GROUP_DEAD) || !p->nthreads) {
 		proc_died(pt, p, ts);
 		p->exit_code = x->exit_code;
+		if (x->exit_flags & SCRY_EXIT_REAPER)
+			reparent(pt, p, x->reaper);
 	}
 }
 
