@@ -10,6 +10,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "procinfo.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -318,6 +319,10 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	/* CLONE_FILES: one fd table for both (a thread's always; a process's rarely) */
 	if (child->files == parent->files)
 		r.fork_flags |= SCRY_FORK_FILES;
+	if (r.fork_flags & SCRY_FORK_THREAD)
+		__builtin_memset(&r.pi, 0, sizeof(r.pi));
+	else
+		proc_info_fill(&r.pi, child);
 	emit_caused(&r, sizeof(r), false);
 	return 0;
 }
@@ -341,6 +346,7 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	r->uid = BPF_CORE_READ(p, cred, euid.val);
 	r->gid = BPF_CORE_READ(p, cred, egid.val);
 	r->__pad = 0;
+	proc_info_fill(&r->pi, p);
 
 	n = bpf_probe_read_kernel_str(r->data, SCRY_EXE_MAX, BPF_CORE_READ(bprm, filename));
 	exe_len = n > 1 ? n - 1 : 0;	/* without the NUL */

@@ -49,6 +49,7 @@ static inline void sched_sums_add(struct sched_sums *s, const struct scry_sched_
 struct scry_proc {
 	uint32_t pid, ppid, vpid;
 	uint32_t uid, gid;
+	uint32_t loginuid;	/* audit login uid; UINT32_MAX: unset, as the kernel's */
 	uint64_t cgid;
 	char comm[SCRY_COMM_LEN];
 	char *exe;		/* as exec'd (or /proc/PID/exe when seeded); never NULL */
@@ -66,6 +67,8 @@ struct scry_proc {
 	char *cwd;		/* working directory, absolute; NULL: not known */
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
+	/* session, group, terminal, login uid, fd limit, memory: as of its newest fork or exec */
+	struct scry_proc_info info;
 	/* the table it is in: its ancestors are looked up there (proctab__parent) */
 	struct proctab *tab;
 	/*
@@ -94,6 +97,8 @@ struct scry_thread {
 	bool dead;
 	uint64_t dead_ts;
 	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */
+	/* page faults before `sched` counts them (procfs at seed; a capture's snapshot) */
+	uint64_t min_flt_base, maj_flt_base;
 };
 
 struct proctab;

@@ -415,6 +415,8 @@ static void seed_thread(struct capture_reader *r, struct stream *s, const struct
 	if (!t)
 		return;
 	t->cpu_ns = ct->cpu_ns;
+	t->min_flt_base = ct->min_flt;
+	t->maj_flt_base = ct->maj_flt;
 	t->enter_nr = ct->enter_nr;
 	t->enter_ts = ct->enter_ts ? ct->enter_ts + s->delta : 0;
 	if (ct->dead)

@@ -153,12 +153,12 @@ bool get_thread_totexectime(const struct scry_event *ev, struct field_val *v, st
 
 bool get_thread_pfmajor(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return ev->thread && U(ev->thread->sched.maj_flt);
+	return ev->thread && U(ev->thread->maj_flt_base + ev->thread->sched.maj_flt);
 }
 
 bool get_thread_pfminor(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return ev->thread && U(ev->thread->sched.min_flt);
+	return ev->thread && U(ev->thread->min_flt_base + ev->thread->sched.min_flt);
 }
 
 /* --- cgroups: read from procfs when asked (live only) ------------------------------------- */
@@ -300,4 +300,71 @@ bool thread_cgroup_of(const struct scry_event *ev, const char *ctrl, struct fiel
 		return false;
 	cgroups_each(ev, buf, sizeof(buf), cg_match, &o);
 	return o.found && sbuf_val(v, b);
+}
+
+/* --- what the fork and exec records say (struct scry_proc_info) ---------------------------- */
+
+/* The event's process info, NULL when no record or seed told it (an older capture). */
+static const struct scry_proc_info *info_of(const struct scry_event *ev)
+{
+	return ev->proc && (ev->proc->info.pi_flags & SCRY_PI_VALID) ? &ev->proc->info : NULL;
+}
+
+#define INFO_U64(fn, expr)								\
+	bool fn(const struct scry_event *ev, struct field_val *v, struct sbuf *b)	\
+	{										\
+		const struct scry_proc_info *pi = info_of(ev);				\
+											\
+		return pi && U(expr);							\
+	}
+INFO_U64(get_proc_sid, pi->sid)
+INFO_U64(get_proc_vpgid, pi->vpgid)
+INFO_U64(get_proc_tty, pi->tty)
+INFO_U64(get_proc_fdlimit, pi->fdlimit)
+INFO_U64(get_proc_is_exe_writable, !!(pi->pi_flags & SCRY_PI_EXE_WRITABLE))
+INFO_U64(get_proc_vmsize, pi->vm_size_kb)
+INFO_U64(get_proc_vmrss, pi->vm_rss_kb)
+INFO_U64(get_proc_vmswap, pi->vm_swap_kb)
+/* sysdig's: the process's figure on its main thread, 0 on the others */
+INFO_U64(get_thread_vmsize, ev->rec->h.tid == ev->rec->h.pid ? pi->vm_size_kb : 0)
+INFO_U64(get_thread_vmrss, ev->rec->h.tid == ev->rec->h.pid ? pi->vm_rss_kb : 0)
+
+/* The audit login uid, -1 when unset (the kernel's UINT32_MAX), as sysdig shows it. */
+bool get_user_loginuid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	if (!ev->proc)
+		return false;
+	return S(ev->proc->loginuid == UINT32_MAX ? -1 : (int64_t)ev->proc->loginuid);
+}
+
+/* Open fds as a percentage of the fd limit (sysdig's ratio times 100: scry has no fractions). */
+bool get_proc_fdusage(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_proc_info *pi = info_of(ev);
+
+	if (!pi || !pi->fdlimit || !ev->proc->fds)
+		return false;
+	return U(fdtab__count(ev->proc) * 100 / pi->fdlimit);
+}
+
+/*
+ * The session leader's name: the process whose pid is the session id, else the eldest
+ * ancestor in the same session (the leader exited, or is not in the table).
+ */
+bool get_proc_sname(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	const struct scry_proc_info *pi = info_of(ev);
+	const struct scry_proc *p = ev->proc, *q, *found = NULL;
+	int i;
+
+	if (!pi || !pi->sid)
+		return false;
+	for (i = 0, q = p; q && i <= ANCESTRY_MAX; i++, q = proctab__parent(q)) {
+		if (!(q->info.pi_flags & SCRY_PI_VALID) || q->info.sid != pi->sid)
+			break;
+		found = q;
+		if (q->pid == pi->sid)
+			break;
+	}
+	return found && str_val(v, found->comm, strnlen(found->comm, SCRY_COMM_LEN));
 }

@@ -25,6 +25,19 @@ PROC_GETTER(get_thread_totexectime);
 PROC_GETTER(get_thread_pfmajor);
 PROC_GETTER(get_thread_pfminor);
 PROC_GETTER(get_thread_cgroups);
+PROC_GETTER(get_proc_sid);
+PROC_GETTER(get_proc_vpgid);
+PROC_GETTER(get_proc_sname);
+PROC_GETTER(get_proc_tty);
+PROC_GETTER(get_user_loginuid);
+PROC_GETTER(get_proc_fdlimit);
+PROC_GETTER(get_proc_fdusage);
+PROC_GETTER(get_proc_is_exe_writable);
+PROC_GETTER(get_proc_vmsize);
+PROC_GETTER(get_proc_vmrss);
+PROC_GETTER(get_proc_vmswap);
+PROC_GETTER(get_thread_vmsize);
+PROC_GETTER(get_thread_vmrss);
 #undef PROC_GETTER
 
 /* The n-th ancestor (0: the process itself, 1: its parent...); NULL past the known ones. */

@@ -455,7 +455,8 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 	if (!p && pt->procfs)
 		p = procfs_seed_proc(pt, h->pid);
 	if (!p) {
-		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid };
+		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid,
+					  .loginuid = UINT32_MAX };
 
 		scry_comm_set(tmpl.comm, h->comm, SCRY_COMM_LEN);
 		p = proctab__add_proc(pt, &tmpl, NULL, NULL, 0);
@@ -490,6 +491,14 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 		if (!p)
 			return;
 		p->kids = false;
+		/* an older capture's fork says nothing: the child has what its parent had */
+		if (f->pi.pi_flags & SCRY_PI_VALID) {
+			p->info = f->pi;
+			p->loginuid = f->pi.loginuid;
+		} else if (parent) {
+			p->info = parent->info;
+			p->loginuid = parent->loginuid;
+		}
 		/* the real parent: the forking process, or its parent (CLONE_PARENT) */
 		parent = f->ppid == f->parent_pid ? parent : hashmap__find(pt->procs, f->ppid);
 		if (parent)
@@ -515,6 +524,10 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	p->uid = e->uid;
 	p->gid = e->gid;
 	t->vtid = e->vtid;
+	if (e->pi.pi_flags & SCRY_PI_VALID) {
+		p->info = e->pi;
+		p->loginuid = e->pi.loginuid;
+	}
 }
 
 /*

@@ -575,7 +575,8 @@ struct member {
 static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, pid, SAVED), MEMBER(struct scry_proc, ppid, SAVED),
 	MEMBER(struct scry_proc, vpid, SAVED), MEMBER(struct scry_proc, uid, SAVED),
-	MEMBER(struct scry_proc, gid, SAVED), MEMBER(struct scry_proc, cgid, SAVED),
+	MEMBER(struct scry_proc, gid, SAVED), MEMBER(struct scry_proc, loginuid, SAVED),
+	MEMBER(struct scry_proc, cgid, SAVED),
 	MEMBER(struct scry_proc, comm, OWN), MEMBER(struct scry_proc, exe, OWN),
 	MEMBER(struct scry_proc, args, OWN), MEMBER(struct scry_proc, args_len, OWN),
 	MEMBER(struct scry_proc, start_ts, SAVED), MEMBER(struct scry_proc, cpu_ns, SAVED),
@@ -586,6 +587,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, container, LOCAL),	/* from the container items */
 	MEMBER(struct scry_proc, fds, LOCAL), MEMBER(struct scry_proc, cwd, LOCAL), /* fd seeds */
 	MEMBER(struct scry_proc, ctr_cgid, LOCAL), MEMBER(struct scry_proc, ctr_known, LOCAL),
+	MEMBER(struct scry_proc, info, SAVED),
 	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
 	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
@@ -600,6 +602,8 @@ static const struct member thread_members[] = {
 	MEMBER_TO(struct scry_thread, sched, LOCAL, 0),
 	THREAD(dead, SAVED), THREAD(dead_ts, SAVED),
 	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
+	MEMBER_TO(struct scry_thread, min_flt_base, SAVED, offsetof(struct cap_thread, min_flt)),
+	MEMBER_TO(struct scry_thread, maj_flt_base, SAVED, offsetof(struct cap_thread, maj_flt)),
 };
 
 /* What a thread item decodes into: each member is one of thread_members' (pid: `proc`). */
@@ -609,6 +613,7 @@ static const struct member cap_thread_members[] = {
 	MEMBER(struct cap_thread, cpu_ns, OWN), MEMBER(struct cap_thread, dead_ts, OWN),
 	MEMBER(struct cap_thread, enter_ts, OWN), MEMBER(struct cap_thread, enter_nr, OWN),
 	MEMBER(struct cap_thread, dead, OWN),
+	MEMBER(struct cap_thread, min_flt, OWN), MEMBER(struct cap_thread, maj_flt, OWN),
 };
 
 static const struct member ctr_members[] = {
@@ -711,10 +716,16 @@ static void state_items_round_trip(void **state)
 	struct scry_proc p = { .pid = 300, .ppid = 299999, .vpid = 7, .uid = 100000,
 			       .gid = 70000, .cgid = (1ULL << 40) + 99, .start_ts = 0x123456789ULL,
 			       .cpu_ns = 0xfedcba9876543210ULL, .dead = true, .exit_code = -9,
-			       .dead_ts = 0x23456789aULL };
+			       .dead_ts = 0x23456789aULL, .loginuid = 1000,
+			       .info = { .pi_flags = SCRY_PI_VALID | SCRY_PI_EXE_WRITABLE,
+					 .sid = 299998, .vpgid = 70001, .tty = 34816 + 3,
+					 .loginuid = 1000, .fdlimit = UINT64_MAX,
+					 .vm_size_kb = 123456789, .vm_rss_kb = 4567,
+					 .vm_swap_kb = 89 } };
 	struct scry_thread t = { .tid = 301, .vtid = 8, .cpu_ns = 0x1234567890ULL,
 				 .enter_ts = 0x3456789abULL, .enter_nr = 257, .dead = true,
-				 .dead_ts = 0x456789abcULL, .proc = &p };
+				 .dead_ts = 0x456789abcULL, .proc = &p,
+				 .min_flt_base = 1ULL << 33, .maj_flt_base = 77 };
 	struct ctr_label labels[2] = { { "app", "web" }, { "tier", "" } };
 	struct scry_container c = { .id = "0123456789abcdef0123", .runtime = CTR_PODMAN,
 				    .resolved = true }, c2 = { .id = "bare", .runtime = CTR_LXC };
@@ -826,17 +837,36 @@ static void state_items_round_trip(void **state)
 	assert_memory_equal(&e2, &end, sizeof(end));
 	assert_int_equal(off, b.len);
 
-	/* Every truncation of every item body is refused, never read past. */
+	/*
+	 * Every truncation of every item body is refused, never read past; but where a 2.5 item
+	 * ended (before a process's info and a thread's faults), it reads as that older item.
+	 */
 	for (off = 0; off < b.len; off += span) {
+		uint8_t tail[128];
+		size_t old_len;
+
 		span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+		old_len = tag == CAP_TAG_PROC ? blen - (cap_put_pi(tail, &p.info) - tail) - 2 :
+			  tag == CAP_TAG_THREAD ? blen - (put_uv(put_uv(tail, t.min_flt_base),
+								  t.maj_flt_base) - tail) : 0;
 		for (size_t cut = 0; cut < blen; cut++) {
 			uint8_t *copy = malloc(cut ? cut : 1);	/* ASan sees any overread */
 
 			memcpy(copy, body, cut);
-			if (tag == CAP_TAG_PROC)
+			/* 2.5 ends before the login uid (1000: two bytes), then the info */
+			if (tag == CAP_TAG_PROC && (cut == old_len || cut == old_len + 2)) {
+				assert_int_equal(cap_get_proc(copy, cut, &cp), 0);
+				assert_int_equal(cp.p.loginuid, cut == old_len ? UINT32_MAX : 1000);
+				assert_int_equal(cp.p.info.pi_flags, 0);
+			} else if (tag == CAP_TAG_PROC) {
 				assert_int_not_equal(cap_get_proc(copy, cut, &cp), 0);
-			if (tag == CAP_TAG_THREAD)
+			}
+			if (tag == CAP_TAG_THREAD && cut == old_len) {
+				assert_int_equal(cap_get_thread(copy, cut, &ct), 0);
+				assert_int_equal(ct.min_flt, 0);
+			} else if (tag == CAP_TAG_THREAD) {
 				assert_int_not_equal(cap_get_thread(copy, cut, &ct), 0);
+			}
 			if (tag == CAP_TAG_CONTAINER)
 				assert_int_not_equal(cap_get_ctr(copy, cut, &cc), 0);
 			free(copy);
