@@ -173,13 +173,18 @@ test: tests
 bench: $(BUILD)/scry $(BUILD)/scry-floor $(HELPER_BINS)
 	$(Q)BUILD=$(BUILD) sh tests/bench/bench.sh
 
+# docs/sysdig-parity.md: every sysdig field and chisel against `scry -l` and `scry -L`.
+parity: $(BUILD)/scry
+	$(Q)python3 tests/tools/sysdig_parity.py $(BUILD)/scry > docs/sysdig-parity.md.tmp
+	$(Q)mv docs/sysdig-parity.md.tmp docs/sysdig-parity.md
+
 install: $(BUILD)/scry
 	install -D -m 0755 $(BUILD)/scry $(DESTDIR)$(PREFIX)/bin/scry
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests test bench install clean
+.PHONY: all tests test bench parity install clean
 
 -include $(OBJS:.o=.d)
 

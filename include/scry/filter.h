@@ -30,6 +30,27 @@ struct field_val {
 enum field_flags {
 	FF_JSON = 1 << 0,	/* in the default -j object */
 	FF_CONTAINER = 1 << 1,	/* added to -j by -pc (container.*, k8s.*) */
+	/*
+	 * Multi-valued (proc.aname: every ancestor): used bare in a filter, a check holds when it
+	 * holds for any of idx 1, 2, ... (get_arg until it returns false, FIELD_ANY_MAX at most);
+	 * elsewhere (-p, -j, views) the bare form shows idx 1's value.
+	 */
+	FF_ANY = 1 << 2,
+};
+
+#define FIELD_ANY_MAX 64
+
+/* field_desc.args: the forms a field takes (a mask). */
+enum field_arg_kind {
+	FA_INDEX = 1 << 0,	/* name[N], N a decimal integer >= 0 */
+	FA_KEY = 1 << 1,	/* name[TEXT] (TEXT: any bytes but ']') */
+	FA_DOT = 1 << 2,	/* name.TEXT (TEXT: field characters) */
+	FA_BARE = 1 << 3,	/* also the name alone (then arg.idx = -1, arg.key = NULL) */
+};
+
+struct field_arg {
+	int64_t idx;		/* FA_INDEX: N; else -1 */
+	const char *key;	/* FA_KEY / FA_DOT: the text, NUL-terminated; else NULL */
 };
 
 /*
@@ -55,11 +76,49 @@ struct field_desc {
 	/* false when the field does not apply to this event (evt.res on an enter...). */
 	bool (*get)(const struct scry_event *ev, struct field_val *v, struct sbuf *scratch);
 	const struct field_values *values;	/* NULL: any value of its type */
+	/*
+	 * A field with an argument (evt.arg.NAME, proc.aname[N]): the table row has args != 0,
+	 * get == NULL and get_arg set, and its name is the stem ("proc.aname"); field_resolve
+	 * makes the bound copy that users' text names, with `arg` filled in.
+	 */
+	uint8_t args;		/* enum field_arg_kind mask; 0: a plain field */
+	bool (*get_arg)(const struct scry_event *ev, const struct field_arg *a,
+			struct field_val *v, struct sbuf *scratch);
+	struct field_arg arg;	/* in a bound field: its argument */
 };
 
 extern const struct field_desc field_table[];
 extern const size_t field_count;
+/* A table row by its exact name (a parametrized row by its stem). */
 const struct field_desc *field_lookup(const char *name);
+
+/*
+ * The field a user's text names: a plain row, or for "proc.aname[2]", "evt.arg.fd" or a bare
+ * FA_BARE stem a bound copy whose name is the whole text. Copies are interned (one per distinct
+ * text, kept until exit) and bounded (FIELD_BOUND_MAX). Everything that turns user text into a
+ * field (filter parser, -p templates, view FIELD arguments) goes through here. NULL with errno:
+ * ENOENT no such field, EINVAL an argument the field does not take (or lacks), ENOSPC too many
+ * distinct bound names, ENOMEM.
+ */
+#define FIELD_BOUND_MAX 4096
+#define FIELD_NAME_MAX 1024	/* longest text of a field: a mount's destination path fits */
+const struct field_desc *field_resolve(const char *text);
+/* field_resolve, with why it returned NULL in msg (one line; "" for ENOENT: the caller says
+ * "unknown field" and suggests one). */
+const struct field_desc *field_resolve_msg(const char *text, char *msg, size_t len);
+/* The forms a field takes as `scry -l` shows them ("proc.aname[N]"; plain: the name). */
+void field_forms(const struct field_desc *f, char *buf, size_t len);
+
+/* field_get's path for a parametrized field (fields_arg.c). */
+bool field__get_arg(const struct field_desc *f, const struct scry_event *ev,
+		    struct field_val *v, struct sbuf *scratch);
+
+/* Every caller reads a field's value through this (never f->get directly). */
+static inline bool field_get(const struct field_desc *f, const struct scry_event *ev,
+			     struct field_val *v, struct sbuf *scratch)
+{
+	return f->get ? f->get(ev, v, scratch) : field__get_arg(f, ev, v, scratch);
+}
 struct scry_proc;
 /* proc.cmdline of a process: its name and the arguments after argv[0], as they are. */
 void proc_cmdline(const struct scry_proc *p, struct sbuf *b);

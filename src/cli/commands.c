@@ -78,8 +78,11 @@ static int do_fields(struct scry_opts *o)
 
 	for (i = 0; i < field_count; i++) {
 		const struct field_desc *f = &field_table[i];
+		char forms[160];
 
-		printf("%-22s %-4s %s\n", f->name,
+		/* a field with an argument shows its forms: evt.arg.NAME evt.arg[N] */
+		field_forms(f, forms, sizeof(forms));
+		printf("%-22s %-4s %s\n", forms,
 		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
 	}
 	return 0;
@@ -93,6 +96,7 @@ static int check_usage(const struct scry_opts *o)
 {
 	struct printer_opts po = { .format = o->format, .fd = -1 };
 	const struct view_desc *v = NULL;
+	char msg[256];
 	struct filter *f;
 	void *pr;
 	int err;
@@ -111,8 +115,14 @@ static int check_usage(const struct scry_opts *o)
 			v->name, v->name, v->name);
 		return SCRY_EXIT_USAGE;
 	}
-	if (v && (v->flags & VF_FIELD_ARG) && !field_lookup(o->view_arg)) {
-		log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg, v->name);
+	if (v && (v->flags & VF_FIELD_ARG) && !field_resolve_msg(o->view_arg, msg, sizeof(msg))) {
+		if (errno == ENOMEM)
+			return -ENOMEM;
+		if (*msg)
+			log_err("%s: %s", v->name, msg);
+		else
+			log_err("unknown field '%s' for %s; scry -l lists the fields", o->view_arg,
+				v->name);
 		return SCRY_EXIT_USAGE;
 	}
 	if (!o->format)

@@ -49,15 +49,10 @@ static bool str_cmp(enum op op, const struct field_val *v, const struct operand 
 	 (op) == OP_LT ? (a) < (b) : (op) == OP_LE ? (a) <= (b) : (op) == OP_GT ? (a) > (b) :      \
 	 (op) == OP_GE ? (a) >= (b) : false)
 
-static bool check(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
+static bool check_val(const struct node *n, const struct field_val *v)
 {
-	struct sbuf b;
-	struct field_val v;
 	size_t i;
 
-	sbuf__init_mem(&b, scratch);
-	if (!n->field->get(ev, &v, &b))
-		return false;
 	if (n->op == OP_EXISTS)
 		return true;
 	for (i = 0; i < n->nvals; i++) {
@@ -65,16 +60,51 @@ static bool check(const struct node *n, const struct scry_event *ev, struct sbuf
 		bool hit;
 
 		/* The parser lets string operators reach string fields only. */
-		if (v.type == FT_STR)
-			hit = str_cmp(n->op, &v, o);
-		else if (v.type == FT_U64)
-			hit = NUM_CMP(n->op, v.u, o->u);
+		if (v->type == FT_STR)
+			hit = str_cmp(n->op, v, o);
+		else if (v->type == FT_U64)
+			hit = NUM_CMP(n->op, v->u, o->u);
 		else
-			hit = NUM_CMP(n->op, v.s, o->s);
+			hit = NUM_CMP(n->op, v->s, o->s);
 		if (hit)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * A multi-valued field used bare (proc.aname=bash, FF_ANY): the check holds when it holds for
+ * one of its values, idx 1, 2, ... up to the first the field does not have.
+ */
+static bool check_any(const struct node *n, const struct scry_event *ev,
+		      struct sbuf_mem *scratch)
+{
+	struct field_arg a = { 1, NULL };
+	struct field_val v;
+	struct sbuf b;
+
+	for (; a.idx <= FIELD_ANY_MAX; a.idx++) {
+		sbuf__init_mem(&b, scratch);
+		if (!n->field->get_arg(ev, &a, &v, &b))
+			return false;
+		if (check_val(n, &v))
+			return true;
+	}
+	return false;
+}
+
+static bool check(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)
+{
+	const struct field_desc *f = n->field;
+	struct field_val v;
+	struct sbuf b;
+
+	if ((f->flags & FF_ANY) && f->get_arg && f->arg.idx < 0 && !f->arg.key)
+		return check_any(n, ev, scratch);
+	sbuf__init_mem(&b, scratch);
+	if (!field_get(f, ev, &v, &b))
+		return false;
+	return check_val(n, &v);
 }
 
 bool node__eval(const struct node *n, const struct scry_event *ev, struct sbuf_mem *scratch)

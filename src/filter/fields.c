@@ -6,8 +6,11 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <netinet/in.h>
 #include <time.h>
 
 #include "scry/container.h"
@@ -589,6 +592,245 @@ static bool get_bytes_out(const struct scry_event *ev, struct field_val *v, stru
 	return get_conn_bytes(ev, v, false);
 }
 
+/* --- sysdig's other fd fields ---------------------------------------------------------------- */
+
+/* fd.uid: the thread id and the fd number, chained as sysdig does ("1234" and "5": "12345"). */
+static bool get_fd_uid(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	int64_t fd;
+	uint8_t kind;
+
+	if (!evt_has(ev, EVP_FD) || !evt_fd_num(ev, &fd, &kind))
+		return false;
+	sbuf__u64(b, ev->rec->h.tid);
+	sbuf__s64(b, fd);
+	return str_val(v, b->buf, b->len);
+}
+
+/*
+ * The container's id (12 characters, "host" outside), a colon, then the value of `get`:
+ * "ab12cd34ef56:/etc/hosts". The getter runs on the scratch buffer as it would alone (it may
+ * read what it wrote there); the prefix goes in front of its value afterwards.
+ */
+static bool ctr_chained(const struct scry_event *ev, struct field_val *v, struct sbuf *b,
+			bool (*get)(const struct scry_event *, struct field_val *, struct sbuf *))
+{
+	const char *id = ev->container ? ev->container->short_id : "host";
+	size_t base = b->len, plen = strlen(id) + 1, len, off, i;
+	uintptr_t at, lo = (uintptr_t)b->buf;
+	struct field_val in;
+
+	if (!get(ev, &in, b))
+		return false;
+	at = (uintptr_t)in.str;
+	if (at >= lo && at + in.len <= lo + b->len) {
+		/* the value is in the buffer, which may move as it grows: by its offset */
+		off = at - lo;
+		len = b->len;
+		for (i = 0; i < plen; i++)
+			sbuf__putc(b, ':');
+		if (b->len != len + plen)
+			return false;	/* a fixed buffer too small */
+		memmove(b->buf + off + plen, b->buf + off, in.len);
+		memcpy(b->buf + off, id, plen - 1);
+		b->buf[off + plen - 1] = ':';
+		return str_val(v, b->buf + off, in.len + plen);
+	}
+	b->len = base;
+	sbuf__puts(b, id);
+	sbuf__putc(b, ':');
+	sbuf__write(b, in.str, in.len);
+	return str_val(v, b->buf + base, b->len - base);
+}
+
+static bool get_fd_ctrname(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ctr_chained(ev, v, b, get_fd_name);
+}
+
+static bool get_fd_ctrdir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return ctr_chained(ev, v, b, get_fd_directory);
+}
+
+/*
+ * A port's service name as /etc/services has it for the transport (80/tcp: "http"), else the
+ * number: sysdig's fd.*proto. The file is read once, on first use, into a sorted array.
+ */
+struct service {
+	uint32_t seq;		/* its line's place: the first of a port wins */
+	uint16_t port;
+	uint8_t udp;
+	char name[32];
+};
+static struct service *services;
+static size_t nservices;
+
+static int service_cmp(const void *a, const void *b)
+{
+	const struct service *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->udp != y->udp)
+		return (int)x->udp - (int)y->udp;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int service_key_cmp(const void *a, const void *b)
+{
+	const struct service *x = a, *y = b;
+
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (int)x->udp - (int)y->udp;
+}
+
+static void services_load(void)
+{
+	static bool loaded;
+	size_t cap = 0;
+	FILE *f;
+	char line[512];
+
+	if (loaded)
+		return;
+	loaded = true;
+	f = fopen("/etc/services", "re");
+	if (!f)
+		return;
+	/* "name  port/proto  aliases  # comment": the first name of each port wins, as getservbyport */
+	while (fgets(line, sizeof(line), f)) {
+		char name[32], proto[8];
+		unsigned int port;
+		struct service *n;
+
+		if (sscanf(line, "%31s %u/%7s", name, &port, proto) != 3 || name[0] == '#' ||
+		    port > 65535 || (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+			continue;
+		if (nservices == cap) {
+			cap = cap ? cap * 2 : 256;
+			n = realloc(services, cap * sizeof(*n));
+			if (!n)
+				break;
+			services = n;
+		}
+		n = &services[nservices];
+		n->seq = nservices++;
+		n->port = port;
+		n->udp = !strcmp(proto, "udp");
+		snprintf(n->name, sizeof(n->name), "%s", name);
+	}
+	fclose(f);
+	qsort(services, nservices, sizeof(*services), service_cmp);
+}
+
+static const char *service_name(uint16_t port, bool udp)
+{
+	struct service key = { .port = port, .udp = udp };
+	const struct service *s;
+
+	services_load();
+	s = nservices ? bsearch(&key, services, nservices, sizeof(*services), service_key_cmp) :
+			NULL;
+	/* bsearch lands on any of equal keys: step back to the file's first */
+	while (s && s > services && !service_key_cmp(s - 1, s))
+		s--;
+	return s ? s->name : NULL;
+}
+
+static bool tuple_proto(const struct scry_event *ev, struct field_val *v, struct sbuf *b,
+			enum tuple_end end)
+{
+	struct sock_tuple tmp;
+	bool local;
+	const struct sock_tuple *t = tuple_end(ev, &tmp, end, &local);
+	uint16_t port;
+	const char *name;
+
+	if (!t)
+		return false;
+	port = local ? t->lport : t->rport;
+	name = service_name(port, t->protocol == IPPROTO_UDP);
+	if (name)
+		return cstr(v, name);
+	sbuf__u64(b, port);
+	return str_val(v, b->buf, b->len);
+}
+
+#define PROTO_GETTER(what, END)								   \
+	static bool get_##what##proto(const struct scry_event *ev, struct field_val *v,	   \
+				      struct sbuf *b)					   \
+	{										   \
+		return tuple_proto(ev, v, b, END);					   \
+	}
+PROTO_GETTER(l, END_LOCAL)
+PROTO_GETTER(r, END_REMOTE)
+PROTO_GETTER(s, END_SERVER)
+PROTO_GETTER(c, END_CLIENT)
+
+/* An IP socket with a peer: connected (TCP), or connect()ed (UDP). */
+static bool get_fd_connected(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const uint8_t zero[16];
+	struct sock_tuple tmp;
+	const struct sock_tuple *t = tuple_of(ev, &tmp);
+
+	if (!t)
+		return false;
+	return U(t->rport || memcmp(t->raddr, zero, sizeof(zero)));
+}
+
+static bool get_fd_dev_major(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	return f && f->dev && U(major(f->dev));
+}
+
+static bool get_fd_dev_minor(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	uint8_t kind;
+	const struct scry_fd *f = evt_fd(ev, &kind);
+
+	return f && f->dev && U(minor(f->dev));
+}
+
+/*
+ * fd.ip, fd.port, fd.proto: either end of the socket (sysdig: "client or server"), as a
+ * multi-valued field (FF_ANY): a filter's check holds when it holds for the local end (1) or the
+ * remote one (2).
+ */
+static enum tuple_end end_of(const struct field_arg *a)
+{
+	return a->idx == 2 ? END_REMOTE : END_LOCAL;
+}
+
+static bool get_any_ip(const struct scry_event *ev, const struct field_arg *a,
+		       struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_ip(ev, v, b, end_of(a));
+}
+
+static bool get_any_port(const struct scry_event *ev, const struct field_arg *a,
+			 struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_port(ev, v, end_of(a));
+}
+
+static bool get_any_proto(const struct scry_event *ev, const struct field_arg *a,
+			  struct field_val *v, struct sbuf *b)
+{
+	return a->idx >= 1 && a->idx <= 2 && tuple_proto(ev, v, b, end_of(a));
+}
+
+/* syscall.type: evt.type of a syscall event only (not of scry's own events). */
+static bool get_syscall_type(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return evt_has(ev, EVP_SYSCALL) && cstr(v, evt_type_name(ev));
+}
+
 /* --- containers: the host reads "host" for id and name, as in sysdig --------------------- */
 
 static bool get_ctr_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
@@ -880,6 +1122,23 @@ const struct field_desc field_table[] = {
 	{ "fd.filename", FT_STR, 0, "a file's name without its directory", get_fd_filename },
 	{ "fd.ino", FT_U64, 0, "the fd's inode number, where known (opens, pipes, fds open at start)", get_fd_ino },
 	{ "fd.dev", FT_U64, 0, "the device of the fd's file system, as stat's st_dev, where known", get_fd_dev },
+	{ "fd.uid", FT_STR, 0, "the thread id and the fd number chained, as sysdig: a key unique per thread and fd", get_fd_uid },
+	{ "fd.containername", FT_STR, 0, "container.id, ':', then fd.name: which container a file or socket belongs to", get_fd_ctrname },
+	{ "fd.containerdirectory", FT_STR, 0, "container.id, ':', then fd.directory", get_fd_ctrdir },
+	{ "fd.lproto", FT_STR, 0, "the local port's service name in /etc/services (80/tcp: http), else the port", get_lproto },
+	{ "fd.rproto", FT_STR, 0, "the remote port's service name, else the port", get_rproto },
+	{ "fd.sproto", FT_STR, 0, "the server port's service name, else the port", get_sproto },
+	{ "fd.cproto", FT_STR, 0, "the client port's service name, else the port", get_cproto },
+	{ "fd.connected", FT_U64, 0, "an IP socket: 1 if it has a peer (a TCP connection, a connect()ed UDP socket), else 0", get_fd_connected },
+	{ "fd.dev.major", FT_U64, 0, "major number of the device of the fd's file system, where known", get_fd_dev_major },
+	{ "fd.dev.minor", FT_U64, 0, "minor number of that device", get_fd_dev_minor },
+	{ "fd.ip", FT_STR, FF_ANY, "filters: matches either end's IP address of the socket (fd.lip or fd.rip)",
+	  NULL, NULL, FA_BARE, get_any_ip },
+	{ "fd.port", FT_U64, FF_ANY, "filters: matches either end's port (fd.lport or fd.rport)",
+	  NULL, NULL, FA_BARE, get_any_port },
+	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
+	  NULL, NULL, FA_BARE, get_any_proto },
+	{ "syscall.type", FT_STR, 0, "a syscall event's name (evt.type of syscalls only; none for scry's own events)", get_syscall_type },
 	{ "fd.sockfamily", FT_STR, 0, "sockio, sockstate, socket calls: the socket's family, ip or unix",
 	  get_sockfamily, &sockfamily_values },
 	{ "fd.l4proto", FT_STR, 0, "sockio, sockstate, socket calls: the IP socket's transport: tcp, udp, icmp, raw",

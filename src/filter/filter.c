@@ -9,7 +9,8 @@
  *   check   = FIELD ( CMP VALUE | "in" "(" VALUE { "," VALUE } ")" | "exists" ) ;
  *   CMP     = "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "icontains"
  *           | "startswith" | "endswith" ;
- *   FIELD   = fchar { fchar } ;                 fchar = letter | digit | "." | "_" | "[" | "]"
+ *   FIELD   = fchar { fchar | "[" ARG "]" } ;   fchar = letter | digit | "." | "_"
+ *   ARG     = { char - "]" } ;                  (proc.aname[2], container.mount.source[/d])
  *   VALUE   = WORD | "'" { char - "'" } "'" | '"' { char - '"' } '"' ;
  *   WORD    = wchar { wchar } ;                 wchar = char - space - "(" - ")" - ","
  *
@@ -308,35 +309,63 @@ static bool add_value(struct parser *ps, struct node *n, size_t *cap, const char
 	return true;
 }
 
+/* FIELD: name characters, and an argument in brackets (any bytes but ']'): proc.aname[2]. */
+static size_t field_len(const char *p)
+{
+	const char *s = p, *close;
+
+	while (*p == '[' || (is_field_char(*p) && *p != ']')) {
+		if (*p != '[') {
+			p++;
+			continue;
+		}
+		close = strchr(p, ']');
+		p = close ? close + 1 : p + strlen(p);
+	}
+	return p - s;
+}
+
 static bool field(struct parser *ps, struct node *n)
 {
-	const char *start = ps->p;
+	const char *start = ps->p, *open;
 	struct suggest sg;
-	char name[128];
-	size_t len, i;
+	char name[FIELD_NAME_MAX + 1], msg[sizeof(ps->err->msg)];
+	size_t len = field_len(start), stem, i;
 
-	while (is_field_char(*ps->p))
-		ps->p++;
-	len = ps->p - start;
+	ps->p += len;
 	if (!len) {
 		perr(ps, start, token_len(start), "expected a field name, " FOUND_FMT, FOUND(start));
 		return false;
 	}
-	if (len < sizeof(name)) {
-		memcpy(name, start, len);
-		name[len] = '\0';
-		n->field = field_lookup(name);
-		if (n->field)
-			return true;
-	} else {
-		name[0] = '\0';
+	if (len > FIELD_NAME_MAX) {
+		perr(ps, start, len, "unknown field '%.*s%s' (scry -l lists the fields)",
+		     QUOTE(start, len));
+		return false;
 	}
+	memcpy(name, start, len);
+	name[len] = '\0';
+	n->field = field_resolve_msg(name, msg, sizeof(msg));
+	if (n->field)
+		return true;
+	if (errno == ENOMEM) {
+		nomem(ps);
+		return false;
+	}
+	if (errno != ENOENT) {
+		perr(ps, start, len, "%s", msg);
+		return false;
+	}
+	/* A misspelt stem keeps its argument: proc.anme[2] -> proc.aname[2]. */
+	open = strchr(name, '[');
+	stem = open ? (size_t)(open - name) : len;
+	name[stem] = '\0';
 	suggest__init(&sg, name);
 	for (i = 0; i < field_count && name[0]; i++)
-		suggest__try(&sg, field_table[i].name);
-	perr(ps, start, len, "unknown field '%.*s%s'%s%s%s (scry -l lists the fields)",
+		if (!open || field_table[i].args)
+			suggest__try(&sg, field_table[i].name);
+	perr(ps, start, len, "unknown field '%.*s%s'%s%s%.*s%s (scry -l lists the fields)",
 	     QUOTE(start, len), sg.best ? ": did you mean " : "", sg.best ? sg.best : "",
-	     sg.best ? "?" : "");
+	     sg.best ? (int)(len - stem) : 0, start + stem, sg.best ? "?" : "");
 	return false;
 }
 

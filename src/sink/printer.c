@@ -74,7 +74,7 @@ static void put_field(struct printer *pr, const struct field_desc *f,
 	struct sbuf b;
 
 	sbuf__init_mem(&b, &pr->scratch);
-	if (f && f->get(ev, &v, &b))
+	if (f && field_get(f, ev, &v, &b))
 		put_val(&pr->out, &v);
 	else
 		obuf__puts(&pr->out, missing);
@@ -141,7 +141,7 @@ static void print_echo(struct printer *pr, const struct scry_event *ev)
 	obuf__write(o, "] ", 2);
 	/* <f>/etc/hosts, <4t>... as evt.info's fd=N(...): the fd table's type and name */
 	sbuf__init_mem(&b, &pr->scratch);
-	if (pr->fdtype->get(ev, &v, &b)) {
+	if (field_get(pr->fdtype, ev, &v, &b)) {
 		obuf__putc(o, '<');
 		obuf__text(o, v.str, v.len);
 		obuf__putc(o, '>');
@@ -166,7 +166,7 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	obuf__u64(o, ev->num);
 	obuf__putc(o, ' ');
 	sbuf__init_mem(&b, &pr->scratch);
-	pr->ftime->get(ev, &v, &b);
+	field_get(pr->ftime, ev, &v, &b);
 	obuf__write(o, v.str, v.len);
 	obuf__putc(o, ' ');
 	obuf__u64(o, ev->rec->h.cpu);
@@ -230,7 +230,7 @@ static void print_json(struct printer *pr, const struct scry_event *ev)
 
 		b.len = 0;	/* each getter starts from an empty value */
 		b.buf[0] = '\0';
-		if (!pr->json_fields[i]->get(ev, &v, &b))
+		if (!field_get(pr->json_fields[i], ev, &v, &b))
 			continue;
 		put_key(o, &pr->json_keys[i], skip);
 		skip = 0;
@@ -346,8 +346,9 @@ static int compile_format(struct printer *pr, const char *fmt)
 	int err;
 
 	while (*p) {
-		const char *start;
-		char name[128];
+		const struct field_desc *f;
+		const char *start, *close;
+		char name[FIELD_NAME_MAX + 1], msg[256];
 		size_t n;
 
 		if (*p != '%') {
@@ -362,17 +363,36 @@ static int compile_format(struct printer *pr, const char *fmt)
 		while (p > start && p[-1] == '.')	/* "%proc.name." ends a sentence */
 			p--;
 		n = p - start;
-		if (!n || n >= sizeof(name)) {
+		/*
+		 * An argument, where the field takes one in brackets: %proc.aname[2],
+		 * %container.mount.source[/data]; after another field a '[' stays text.
+		 */
+		if (n && n <= FIELD_NAME_MAX && *p == '[' && (close = strchr(p, ']'))) {
+			memcpy(name, start, n);
+			name[n] = '\0';
+			f = field_lookup(name);
+			if (f && (f->args & (FA_INDEX | FA_KEY)))
+				p = close + 1;
+		}
+		n = p - start;
+		if (!n || n > FIELD_NAME_MAX) {
 			log_err("-p: expected a field name after '%%' at column %d", (int)(start - fmt));
 			return -EINVAL;
 		}
 		memcpy(name, start, n);
 		name[n] = '\0';
-		if (!field_lookup(name)) {
+		f = field_resolve_msg(name, msg, sizeof(msg));
+		if (!f && errno == ENOMEM)
+			return -ENOMEM;
+		if (!f && *msg) {
+			log_err("-p: %s", msg);
+			return -EINVAL;
+		}
+		if (!f) {
 			log_err("-p: unknown field '%s' (scry -l lists the fields)", name);
 			return -EINVAL;
 		}
-		if ((err = add_seg(pr, field_lookup(name), NULL, 0)))
+		if ((err = add_seg(pr, f, NULL, 0)))
 			return err;
 		lit = p;
 	}

@@ -51,7 +51,7 @@ struct aggr *aggr__new(const struct view_desc *v)
 	if (v->key == KEY_FIELD && v->field) {
 		struct filter_error err;
 
-		a->field = field_lookup(v->field);
+		a->field = field_resolve(v->field);
 		/* The view table's own expression: one that does not compile is a bug. */
 		if (!a->field || (v->where && !(a->where = filter__new(v->where, &err))))
 			goto fail;
@@ -216,7 +216,7 @@ static struct view_row *field_row(struct aggr *a, const struct scry_event *ev)
 	if (!a->field)
 		return NULL;
 	sbuf__init_mem(&b, &a->scratch);
-	if (!a->field->get(ev, &v, &b))
+	if (!field_get(a->field, ev, &v, &b))
 		return NULL;
 	key = val_hash(&v);
 	while ((r = hashmap__find(a->rows, key)) && !val_eq(r->val, &v))

@@ -422,7 +422,7 @@ const struct key_desc key_table[KEY__MAX] = {
 
 const struct field_desc *key_col_field(const struct key_col *c)
 {
-	return c->own ? c->own : field_lookup(c->field);
+	return c->own ? c->own : field_resolve(c->field);
 }
 
 bool key_col_get(const struct key_col *c, const struct view_row *r, struct field_val *v,
@@ -457,5 +457,5 @@ bool key_col_get(const struct key_col *c, const struct view_row *r, struct field
 	memcpy(rec.h.comm, r->comm, SCRY_COMM_LEN);
 	memcpy(proc.comm, r->comm, SCRY_COMM_LEN);
 	rec.blk.dev = r->dev;	/* a device row's, for its own columns (the header stays) */
-	return f->get(&ev, v, scratch);
+	return field_get(f, &ev, v, scratch);
 }

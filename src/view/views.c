@@ -352,7 +352,7 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 	} *b;
 	size_t i;
 
-	if (!field || !field_lookup(field)) {
+	if (!field || !field_resolve(field)) {
 		errno = EINVAL;
 		return NULL;
 	}
