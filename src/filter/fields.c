@@ -1180,6 +1180,10 @@ const struct field_desc field_table[] = {
 	/* --- issue 15, processes and threads (fields_proc.c) --- */
 	{ "proc.pname", FT_STR, 0, "the parent's proc.name (none when the parent is not known, or has exited and its children were not told of their new one)", get_proc_pname },
 	{ "proc.pcmdline", FT_STR, 0, "the parent's proc.cmdline", get_proc_pcmdline },
+	{ "proc.aname", FT_STR, FF_ANY, "proc.aname[N]: the proc.name of the N-th ancestor (0 the process, 1 its parent, 2 its grandparent...); bare in a filter, any ancestor's (proc.aname=bash); bare elsewhere, the parent's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_aname },
+	{ "proc.apid", FT_U64, FF_ANY, "proc.apid[N]: the pid of the N-th ancestor, as proc.aname; bare in a filter, any ancestor's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_apid },
 	{ "proc.ppid.duration", FT_U64, 0, "ns since the parent started", get_proc_ppid_duration },
 	{ "proc.loginshellid", FT_S64, 0, "pid of the oldest shell (a name ending in sh) among the process and its ancestors", get_proc_loginshellid },
 	{ "proc.cwd", FT_STR, 0, "the process's working directory (from chdir, fchdir and fork; /proc/PID/cwd for processes that predate scry)", get_proc_cwd },
@@ -1207,6 +1211,8 @@ const struct field_desc field_table[] = {
 	{ "thread.vmsize", FT_U64, 0, "the main thread: proc.vmsize; other threads: 0", get_thread_vmsize },
 	{ "thread.vmrss", FT_U64, 0, "the main thread: proc.vmrss; other threads: 0", get_thread_vmrss },
 	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
+	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
+	  NULL, NULL, FA_DOT, get_thread_cgroup },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

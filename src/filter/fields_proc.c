@@ -161,6 +161,23 @@ bool get_thread_pfminor(const struct scry_event *ev, struct field_val *v, struct
 	return ev->thread && U(ev->thread->min_flt_base + ev->thread->sched.min_flt);
 }
 
+/* proc.aname[N]: the N-th ancestor's name (0 the process itself); bare in a filter, any. */
+bool get_proc_aname(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,
+		    struct sbuf *b)
+{
+	const struct scry_proc *q = ev->proc ? proc_ancestor(ev->proc, a->idx) : NULL;
+
+	return q && str_val(v, q->comm, strnlen(q->comm, SCRY_COMM_LEN));
+}
+
+bool get_proc_apid(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,
+		   struct sbuf *b)
+{
+	const struct scry_proc *q = ev->proc ? proc_ancestor(ev->proc, a->idx) : NULL;
+
+	return q && U(q->pid);
+}
+
 /* --- cgroups: read from procfs when asked (live only) ------------------------------------- */
 
 /*
@@ -289,14 +306,14 @@ static bool cg_match(void *ctx, const char *ctrl, size_t clen, const char *path,
 	return true;
 }
 
-/* The cgroup of one controller (thread.cgroup.cpu...). */
-bool thread_cgroup_of(const struct scry_event *ev, const char *ctrl, struct field_val *v,
-		      struct sbuf *b)
+/* thread.cgroup.CONTROLLER: the task's cgroup in that controller's hierarchy. */
+bool get_thread_cgroup(const struct scry_event *ev, const struct field_arg *a,
+		       struct field_val *v, struct sbuf *b)
 {
 	char buf[4096];
-	struct cg_one o = { ctrl, b, false };
+	struct cg_one o = { a->key, b, false };
 
-	if (!ctrl || !*ctrl)
+	if (!a->key || !*a->key)
 		return false;
 	cgroups_each(ev, buf, sizeof(buf), cg_match, &o);
 	return o.found && sbuf_val(v, b);

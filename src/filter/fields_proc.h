@@ -42,8 +42,13 @@ PROC_GETTER(get_thread_vmrss);
 
 /* The n-th ancestor (0: the process itself, 1: its parent...); NULL past the known ones. */
 const struct scry_proc *proc_ancestor(const struct scry_proc *p, int64_t n);
+#define PROC_ARG_GETTER(name)								\
+	bool name(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,	\
+		  struct sbuf *b)
+PROC_ARG_GETTER(get_proc_aname);
+PROC_ARG_GETTER(get_proc_apid);
 /* thread.cgroup.CONTROLLER: the task's cgroup in that controller's hierarchy (live only). */
-bool thread_cgroup_of(const struct scry_event *ev, const char *ctrl, struct field_val *v,
-		      struct sbuf *b);
+PROC_ARG_GETTER(get_thread_cgroup);
+#undef PROC_ARG_GETTER
 
 #endif /* SCRY_FIELDS_PROC_H */
