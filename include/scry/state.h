@@ -77,6 +77,13 @@ struct scry_proc {
 	 * exit costs no scan of the table.
 	 */
 	bool kids;
+	/*
+	 * Its /proc/PID/task/TID/cgroup text, read when a field first asks (live only) and kept
+	 * while its events' cgroup id stays `cg_cgid`: a line printed after the process exited
+	 * still shows its cgroups. At most 4 KiB.
+	 */
+	char *cg_text;
+	uint64_t cg_cgid;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -217,7 +218,8 @@ static bool cgroups_each(const struct scry_event *ev, char *buf, size_t len,
 				    size_t plen),
 			 void *ctx)
 {
-	const char *procfs = ev->proc ? proctab__procfs(ev->proc) : NULL;
+	struct scry_proc *pr = ev->proc;
+	const char *procfs = pr ? proctab__procfs(pr) : NULL;
 	char path[96], v2[256];
 	ssize_t n;
 	char *line, *next;
@@ -225,16 +227,23 @@ static bool cgroups_each(const struct scry_event *ev, char *buf, size_t len,
 
 	if (!procfs)
 		return false;
-	snprintf(path, sizeof(path), "%s/%u/task/%u/cgroup", procfs, ev->rec->h.pid,
-		 ev->rec->h.tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
+	if (!pr->cg_text || pr->cg_cgid != ev->rec->h.cgid) {
+		snprintf(path, sizeof(path), "%s/%u/task/%u/cgroup", procfs, ev->rec->h.pid,
+			 ev->rec->h.tid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		n = read(fd, buf, len - 1);
+		close(fd);
+		if (n <= 0)
+			return false;
+		buf[n] = '\0';
+		free(pr->cg_text);
+		pr->cg_text = strdup(buf);
+		pr->cg_cgid = ev->rec->h.cgid;
+	} else {
+		snprintf(buf, len, "%s", pr->cg_text);
+	}
 	for (line = buf; line && *line; line = next) {
 		char *c, *p, *ctl, *end;
 

@@ -181,6 +181,7 @@ static void proc_free(struct proctab *pt, struct scry_proc *p)
 		pt->on_free(pt->on_free_ctx, p);
 	set_exe(pt, p, NULL, 0);
 	set_args(pt, p, NULL, 0);
+	free(p->cg_text);
 	fdtab__release(p);
 	pt->nprocs--;
 	free(p);
@@ -328,6 +329,7 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->zombie = p->parked = p->reapable = false;
 	p->zombie_next = NULL;
 	p->tab = pt;
+	p->cg_text = NULL;
 	p->kids = true;		/* not known: its exit looks (a fork's child says it has none) */
 	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
 	set_args(pt, p, args, args_len);

@@ -6,7 +6,7 @@
 # 32 MiB mem_hog that predates scry (its memory and faults seeded from /proc). Each is checked
 # live (-p) and replayed from a capture (-w, then -r), and the two agree line by line.
 . tests/lib/common.sh
-plan 22
+plan 23
 PYT="$PWD/tests/integration/t_fields_proc.py"
 FMT=$(python3 "$PYT" format)
 FILTER='proc.name in (sleep, python3, mem_hog) and evt.type in (procexit, clock_nanosleep, nanosleep, switch)'

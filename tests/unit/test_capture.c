@@ -590,6 +590,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, info, SAVED),
 	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
 	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
+	MEMBER(struct scry_proc, cg_text, LOCAL), MEMBER(struct scry_proc, cg_cgid, LOCAL),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
 	MEMBER(struct scry_proc, reapable, LOCAL), MEMBER(struct scry_proc, zombie_next, LOCAL),
