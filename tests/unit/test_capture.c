@@ -403,6 +403,70 @@ static void acct_round_trip(void **state)
 	recs_free(r);
 }
 
+/*
+ * 2.6's tails: a process's info after a fork and an exec, the reaper after an exit. Each comes
+ * back equal; without it (what a 2.5 writer made) the item reads with no info and no reaper;
+ * cut inside it, the item is damaged.
+ */
+static void proc_tails_round_trip(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	static const struct scry_proc_info pi = {
+		.pi_flags = SCRY_PI_VALID | SCRY_PI_EXE_WRITABLE, .sid = UINT32_MAX, .vpgid = 7,
+		.tty = 34816, .loginuid = UINT32_MAX, .fdlimit = UINT64_MAX,
+		.vm_size_kb = UINT32_MAX, .vm_rss_kb = 1, .vm_swap_kb = 2,
+	};
+	struct recs *r = recs_new();
+	union scry_rec *x;
+	struct cap_ctx c, d;
+	uint8_t buf[8192], old[8192];
+	uint32_t size;
+	size_t n, n0, cut;
+	int i;
+
+	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 9, 9, "sh", 77, 3);
+	x->fork.ppid = 8;
+	x->fork.pi = pi;
+	x = add(r, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 7 + 5, 9, 9, "ls", 78, 3);
+	x->exec.exe_len = 7;
+	x->exec.args_len = 5;
+	memcpy(x->exec.data, "/bin/lsls\0-l\0", 12);
+	x->exec.pi = pi;
+	x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), 9, 9, "ls", 79, 3);
+	x->pexit.exit_flags = SCRY_EXIT_GROUP_DEAD | SCRY_EXIT_REAPER;
+	x->pexit.reaper = UINT32_MAX;
+	for (i = 0; i < r->n; i++) {
+		x = rec_at(r, i);
+		memset(&c, 0, sizeof(c));
+		memset(&d, 0, sizeof(d));
+		n = cap_event_encode(&c, buf, x);
+		assert_true(n <= cap_rec_bound(x) + 4);
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_int_equal(size, r->size[i]);
+		assert_memory_equal(&out.rec, x, size);
+		/* the item without its tail: no info, no reaper */
+		if (x->h.type == SCRY_REC_EXIT) {
+			x->pexit.exit_flags &= ~SCRY_EXIT_REAPER;
+			x->pexit.reaper = 0;
+		} else {
+			memset(x->h.type == SCRY_REC_FORK ? &x->fork.pi : &x->exec.pi, 0, sizeof(pi));
+		}
+		memset(&c, 0, sizeof(c));
+		n0 = cap_event_encode(&c, old, x);
+		assert_true(n0 < n);
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(cap_event_decode(&d, old, n0, &out.rec, &size), (int)n0);
+		assert_memory_equal(&out.rec, x, size);
+		/* cut inside the tail: damaged */
+		for (cut = n0 + 1; cut < n; cut++) {
+			memset(&d, 0, sizeof(d));
+			buf[1] = cut - 2;
+			assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size), -EBADMSG);
+		}
+	}
+	recs_free(r);
+}
+
 static void records_round_trip(void **state)
 {
 	struct recs *r = recs_new();
@@ -2662,6 +2726,7 @@ int main(void)
 		cmocka_unit_test(documented_example_framed),
 		cmocka_unit_test(exit_parts_round_trip),
 		cmocka_unit_test(acct_round_trip),
+		cmocka_unit_test(proc_tails_round_trip),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),
