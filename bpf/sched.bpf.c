@@ -327,6 +327,9 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	return 0;
 }
 
+/* proc.env is asked for: exec records carry the environment (SCRY_ENV_MAX bytes at most). */
+const volatile bool exec_env __weak;
+
 /* TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
@@ -370,7 +373,24 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	}
 	r->exe_len = exe_len;
 	r->args_len = args_len;
-	size = SCRY_EXEC_FIXED + exe_len + args_len;
+	r->env_len = 0;
+	if (exec_env) {
+		unsigned long env_start = BPF_CORE_READ(p, mm, env_start);
+		unsigned long env_end = BPF_CORE_READ(p, mm, env_end);
+		__u32 off = exe_len + args_len, env_len;
+
+		env_len = env_end > env_start ? env_end - env_start : 0;
+		if (env_len > SCRY_ENV_MAX)
+			env_len = SCRY_ENV_MAX;
+		/* what data[] has left after the path and argv */
+		if (off < SCRY_EXE_MAX + SCRY_ARGS_MAX && env_len > SCRY_EXE_MAX + SCRY_ARGS_MAX - off)
+			env_len = SCRY_EXE_MAX + SCRY_ARGS_MAX - off;
+		if (off < SCRY_EXE_MAX + SCRY_ARGS_MAX && env_len &&
+		    !bpf_probe_read_user(r->data + (off & (2 * SCRY_ARGS_MAX - 1)),
+					 env_len & (SCRY_ENV_MAX * 2 - 1), (void *)env_start))
+			r->env_len = env_len;
+	}
+	size = SCRY_EXEC_FIXED + exe_len + args_len + r->env_len;
 	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
 	r->h.flags = flags;
 	emit_caused(r, size, true);

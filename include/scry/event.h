@@ -23,6 +23,7 @@
 /* Bounds on variable-length payloads; the BPF side truncates and sets a flag. */
 #define SCRY_EXE_MAX	1024
 #define SCRY_ARGS_MAX	4096
+#define SCRY_ENV_MAX	1024	/* proc.env: bytes of a process's environment kept */
 #define SCRY_PATH_MAX	256
 /* The largest record any program emits (exec: header + payload + exe + args). */
 #define SCRY_REC_MAX	(128 + SCRY_EXE_MAX + SCRY_ARGS_MAX)
@@ -271,7 +272,12 @@ struct scry_rec_exec {
 	__u32 gid;
 	__u16 exe_len;		/* bytes of exe in data[] (no NUL) */
 	__u16 args_len;		/* bytes of argv in data[] after exe, NUL-separated */
-	__u32 __pad;
+	/*
+	 * bytes of environment in data[] after argv, NUL-separated (0 unless asked: the loader's
+	 * exec_env); at most SCRY_ENV_MAX and what data[] has left
+	 */
+	__u16 env_len;
+	__u16 __pad;
 	struct scry_proc_info pi;
 	char data[SCRY_EXE_MAX + SCRY_ARGS_MAX];
 };

@@ -84,6 +84,12 @@ struct scry_proc {
 	 */
 	char *cg_text;
 	uint64_t cg_cgid;
+	/*
+	 * proc.env: its environment, NUL-separated, env_len bytes (SCRY_ENV_MAX at most), when
+	 * asked (proctab__want_env; a capture recorded with it); never NULL
+	 */
+	char *env;
+	uint32_t env_len;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */
@@ -183,6 +189,10 @@ void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
 const struct scry_proc *proctab__parent(const struct scry_proc *p);
 /* Its thread entry whose tid is its pid (the main thread), NULL if not known. */
 const struct scry_thread *proctab__main_thread(const struct scry_proc *p);
+/* Keep processes' environments (proc.env): seeded from procfs, taken from exec records. */
+void proctab__want_env(struct proctab *pt, bool on);
+/* Set a process's environment (`n` bytes, NUL-separated; cut to SCRY_ENV_MAX). */
+void proctab__set_env(struct proctab *pt, struct scry_proc *p, const char *env, size_t n);
 /* Where its table reads procfs ("/proc" live); NULL in a replay. */
 const char *proctab__procfs(const struct scry_proc *p);
 /* How many fds its fd table holds (0: none known). */

@@ -606,7 +606,14 @@ static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
 	size_t n = r->exec.exe_len + r->exec.args_len;
 
 	memcpy(p, r->exec.data, n);
-	return cap_put_pi(p + n, &r->exec.pi);
+	p = cap_put_pi(p + n, &r->exec.pi);
+	/* 2.6: the environment (proc.env), after the info, when the recorder asked for it */
+	if (r->exec.env_len && (r->exec.pi.pi_flags & SCRY_PI_VALID)) {
+		p = put_uv(p, r->exec.env_len);
+		memcpy(p, r->exec.data + n, r->exec.env_len);
+		p += r->exec.env_len;
+	}
+	return p;
 }
 
 /* fdseed, since 2.4: its name (name_len bytes, with the NUL). */
@@ -910,9 +917,20 @@ static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry
 		return 0;
 	memcpy(e->data, *pp, n);
 	*pp += n;
+	e->env_len = 0;
 	if (framed && !cap_get_pi(pp, end, &e->pi))
 		return 0;
-	return fixed + n;
+	if (framed && *pp < end && (e->pi.pi_flags & SCRY_PI_VALID)) {
+		uint64_t v;
+
+		if (!get_uv(pp, end, &v) || !v || v > SCRY_ENV_MAX ||
+		    v > SCRY_EXE_MAX + SCRY_ARGS_MAX - n || v > (uint64_t)(end - *pp))
+			return 0;
+		memcpy(e->data + n, *pp, v);
+		*pp += v;
+		e->env_len = v;
+	}
+	return fixed + n + e->env_len;
 }
 
 static uint32_t get_tail_PFORK(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
@@ -1045,17 +1063,29 @@ static uint32_t get_tail_FDSEED(const uint8_t **pp, const uint8_t *end, union sc
 static const uint8_t *get_body(struct cap_ctx *c, uint8_t type, const uint8_t *p,
 			       const uint8_t *end, union scry_rec *out, uint32_t *size, bool framed)
 {
+	/* 2.6's tails are read in a 2.6 file or later: an older one's bytes there are not them */
+	bool framed26 = framed && c->minor >= 6;
 	uint32_t sz = 0;
 
 	memset(out, 0, REC_FIXED_MAX);
 	out->h.type = type;
 	if (!get_hdr(c, &p, end, &out->h))
 		return NULL;
+#define TAIL_FRAMED_NONE framed
+#define TAIL_FRAMED_EXIT framed
+#define TAIL_FRAMED_SOCK framed
+#define TAIL_FRAMED_SIO framed
+#define TAIL_FRAMED_SWACCT framed
+#define TAIL_FRAMED_TICKACCT framed
+#define TAIL_FRAMED_FDSEED framed
+#define TAIL_FRAMED_EXEC framed26
+#define TAIL_FRAMED_PFORK framed26
+#define TAIL_FRAMED_PEXIT framed26
 #define DEC_FIELD(T, m, how) DEC_##how(T, m);
 #define DEC_CASE(type, fields, fixed, tail)					\
 	case SCRY_REC_##type:							\
 		fields(DEC_FIELD)						\
-		sz = get_tail_##tail(&p, end, out, fixed, framed);		\
+		sz = get_tail_##tail(&p, end, out, fixed, TAIL_FRAMED_##tail);	\
 		break;
 	switch (type) {
 	RECORDS(DEC_CASE)

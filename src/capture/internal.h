@@ -268,6 +268,7 @@ struct cap_ctx {
 	uint64_t cgid;
 	uint32_t pid, tid;
 	uint16_t cpu;
+	uint16_t minor;		/* the file's minor version: which tails its items may have */
 	char comm[SCRY_COMM_LEN];
 };
 
@@ -337,6 +338,8 @@ struct cap_proc {
 	uint32_t exe_len;
 	const char *args;
 	uint32_t args_len;
+	const char *env;		/* 2.6: proc.env, NUL-separated (NULL: none) */
+	uint32_t env_len;
 };
 
 struct cap_thread {

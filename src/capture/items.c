@@ -213,6 +213,9 @@ void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
 	/* 2.6: its info, as fork and exec items end (its loginuid the one above) */
 	if (buf_room(b, 100))
 		b->len = cap_put_pi(b->p + b->len, &p->info) - b->p;
+	/* 2.6: its environment (proc.env), after the info, when the recorder kept it */
+	if (p->env_len && (p->info.pi_flags & SCRY_PI_VALID))
+		buf_str(b, p->env, p->env_len);
 	item_end(b, at);
 }
 
@@ -362,6 +365,10 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 	p->loginuid = r.p < r.end ? rd_uv(&r, UINT32_MAX) : UINT32_MAX;
 	if (!r.bad && !cap_get_pi(&r.p, r.end, &p->info))
 		r.bad = true;
+	if (!r.bad && r.p < r.end && (p->info.pi_flags & SCRY_PI_VALID)) {
+		cp->env = rd_str(&r, SCRY_ENV_MAX, &n);
+		cp->env_len = n;
+	}
 	return r.bad || !p->pid ? -EBADMSG : 0;
 }
 

@@ -179,6 +179,33 @@ bool get_proc_apid(const struct scry_event *ev, const struct field_arg *a, struc
 	return q && U(q->pid);
 }
 
+/*
+ * proc.env: the environment as "NAME=value NAME2=value2"; proc.env[NAME]: NAME's value. Only
+ * when asked for (the command line names proc.env) and SCRY_ENV_MAX bytes of it at most.
+ */
+bool get_proc_env(const struct scry_event *ev, const struct field_arg *a, struct field_val *v,
+		  struct sbuf *b)
+{
+	const struct scry_proc *p = ev->proc;
+	const char *s, *end;
+	size_t klen;
+
+	if (!p || !p->env_len)
+		return false;
+	if (!a->key) {
+		sbuf__join(b, p->env, p->env_len, ' ');
+		return sbuf_val(v, b);
+	}
+	klen = strlen(a->key);
+	for (s = p->env, end = p->env + p->env_len; s < end; s += strnlen(s, end - s) + 1) {
+		size_t n = strnlen(s, end - s);
+
+		if (n > klen && s[klen] == '=' && !memcmp(s, a->key, klen))
+			return str_val(v, s + klen + 1, n - klen - 1);
+	}
+	return false;
+}
+
 /* --- cgroups: read from procfs when asked (live only) ------------------------------------- */
 
 /*

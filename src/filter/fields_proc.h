@@ -47,6 +47,7 @@ const struct scry_proc *proc_ancestor(const struct scry_proc *p, int64_t n);
 		  struct sbuf *b)
 PROC_ARG_GETTER(get_proc_aname);
 PROC_ARG_GETTER(get_proc_apid);
+PROC_ARG_GETTER(get_proc_env);
 /* thread.cgroup.CONTROLLER: the task's cgroup in that controller's hierarchy (live only). */
 PROC_ARG_GETTER(get_thread_cgroup);
 #undef PROC_ARG_GETTER

@@ -168,7 +168,7 @@ static void seed_info(struct proctab *pt, uint32_t pid, const char *rp, const ch
 struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 {
 	char path[64], buf[8192], status[4096], exe[1024];
-	struct scry_proc tmpl = { .pid = pid };
+	struct scry_proc tmpl = { .pid = pid }, *p;
 	unsigned long long start = 0;
 	unsigned long ppid = 0;
 	char *rp;
@@ -208,7 +208,14 @@ struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 	/* cmdline ends with a NUL we do not keep (argv is NUL-separated, not terminated). */
 	if (n > 0 && buf[n - 1] == '\0')
 		n--;
-	return proctab__add_proc(pt, &tmpl, exe, buf, n > 0 ? n : 0);
+	p = proctab__add_proc(pt, &tmpl, exe, buf, n > 0 ? n : 0);
+	if (p && pt->want_env) {
+		snprintf(path, sizeof(path), "%s/%u/environ", pt->procfs, pid);
+		n = read_file(path, status, SCRY_ENV_MAX + 1);
+		if (n > 0)
+			proctab__set_env(pt, p, status, n);
+	}
+	return p;
 }
 
 struct scry_thread *procfs_seed_thread(struct proctab *pt, struct scry_proc *p, uint32_t tid)

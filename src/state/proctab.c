@@ -181,6 +181,7 @@ static void proc_free(struct proctab *pt, struct scry_proc *p)
 		pt->on_free(pt->on_free_ctx, p);
 	set_exe(pt, p, NULL, 0);
 	set_args(pt, p, NULL, 0);
+	proctab__set_env(pt, p, NULL, 0);
 	free(p->cg_text);
 	fdtab__release(p);
 	pt->nprocs--;
@@ -306,6 +307,26 @@ static void set_args(struct proctab *pt, struct scry_proc *p, const char *args, 
 	p->args_len = p->args == empty ? 0 : n;
 }
 
+void proctab__want_env(struct proctab *pt, bool on)
+{
+	pt->want_env = on;
+}
+
+void proctab__set_env(struct proctab *pt, struct scry_proc *p, const char *env, size_t n)
+{
+	if (p->env && p->env != empty) {
+		pt->cmd_bytes -= p->env_len;
+		free(p->env);
+	}
+	if (n > SCRY_ENV_MAX)
+		n = SCRY_ENV_MAX;
+	/* the environment ends with a NUL we do not keep, as argv's */
+	if (n && env[n - 1] == '\0')
+		n--;
+	p->env = dup_cmd(pt, env, env ? n : 0);
+	p->env_len = p->env == empty ? 0 : n;
+}
+
 struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *tmpl,
 				    const char *exe, const char *args, uint32_t args_len)
 {
@@ -330,6 +351,8 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->zombie_next = NULL;
 	p->tab = pt;
 	p->cg_text = NULL;
+	p->env = empty;
+	p->env_len = 0;
 	p->kids = true;		/* not known: its exit looks (a fork's child says it has none) */
 	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
 	set_args(pt, p, args, args_len);
@@ -493,6 +516,8 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 		if (!p)
 			return;
 		p->kids = false;
+		if (parent)
+			proctab__set_env(pt, p, parent->env, parent->env_len);
 		/* an older capture's fork says nothing: the child has what its parent had */
 		if (f->pi.pi_flags & SCRY_PI_VALID) {
 			p->info = f->pi;
@@ -530,6 +555,7 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 		p->info = e->pi;
 		p->loginuid = e->pi.loginuid;
 	}
+	proctab__set_env(pt, p, e->data + e->exe_len + e->args_len, e->env_len);
 }
 
 /*

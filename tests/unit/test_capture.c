@@ -427,10 +427,11 @@ static void proc_tails_round_trip(void **state)
 	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 9, 9, "sh", 77, 3);
 	x->fork.ppid = 8;
 	x->fork.pi = pi;
-	x = add(r, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 7 + 5, 9, 9, "ls", 78, 3);
+	x = add(r, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 7 + 5 + 8, 9, 9, "ls", 78, 3);
 	x->exec.exe_len = 7;
 	x->exec.args_len = 5;
-	memcpy(x->exec.data, "/bin/lsls\0-l\0", 12);
+	x->exec.env_len = 8;
+	memcpy(x->exec.data, "/bin/lsls\0-l\0A=1\0B=2\0", 20);
 	x->exec.pi = pi;
 	x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), 9, 9, "ls", 79, 3);
 	x->pexit.exit_flags = SCRY_EXIT_GROUP_DEAD | SCRY_EXIT_REAPER;
@@ -439,6 +440,7 @@ static void proc_tails_round_trip(void **state)
 		x = rec_at(r, i);
 		memset(&c, 0, sizeof(c));
 		memset(&d, 0, sizeof(d));
+		d.minor = 6;
 		n = cap_event_encode(&c, buf, x);
 		assert_true(n <= cap_rec_bound(x) + 4);
 		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
@@ -451,16 +453,36 @@ static void proc_tails_round_trip(void **state)
 		} else {
 			memset(x->h.type == SCRY_REC_FORK ? &x->fork.pi : &x->exec.pi, 0, sizeof(pi));
 		}
+		if (x->h.type == SCRY_REC_EXEC) {	/* no info: no environment either */
+			memset(x->exec.data + 12, 0, 8);
+			x->exec.env_len = 0;
+			x->h.size -= 8;
+			r->size[i] -= 8;
+		}
 		memset(&c, 0, sizeof(c));
 		n0 = cap_event_encode(&c, old, x);
 		assert_true(n0 < n);
 		memset(&d, 0, sizeof(d));
+		d.minor = 6;
 		assert_int_equal(cap_event_decode(&d, old, n0, &out.rec, &size), (int)n0);
 		assert_memory_equal(&out.rec, x, size);
-		/* cut inside the tail: damaged */
+		/* in a 2.5 file, the same bytes are a later version's additions: not read */
+		memset(&d, 0, sizeof(d));
+		d.minor = 5;
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_memory_equal(&out.rec, x, size);
+		/* cut inside the tail: damaged; an exec's info without its environment: none */
 		for (cut = n0 + 1; cut < n; cut++) {
 			memset(&d, 0, sizeof(d));
+		d.minor = 6;
 			buf[1] = cut - 2;
+			if (x->h.type == SCRY_REC_EXEC && cut == n - 9) {
+				assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size),
+						 (int)cut);
+				assert_int_equal(out.rec.exec.env_len, 0);
+				assert_int_equal(out.rec.exec.pi.sid, UINT32_MAX);
+				continue;
+			}
 			assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size), -EBADMSG);
 		}
 	}
@@ -655,6 +677,7 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
 	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
 	MEMBER(struct scry_proc, cg_text, LOCAL), MEMBER(struct scry_proc, cg_cgid, LOCAL),
+	MEMBER(struct scry_proc, env, OWN), MEMBER(struct scry_proc, env_len, OWN),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
 	MEMBER(struct scry_proc, reapable, LOCAL), MEMBER(struct scry_proc, zombie_next, LOCAL),
@@ -821,6 +844,8 @@ static void state_items_round_trip(void **state)
 	p.exe = "/usr/bin/app";
 	p.args = (char *)args;
 	p.args_len = sizeof(args) - 1;
+	p.env = "A=1\0B=two";
+	p.env_len = 9;
 	strcpy(t.comm, "worker");
 	c.meta.name = "web-1";
 	c.meta.image = "nginx:1.25";
@@ -851,6 +876,8 @@ static void state_items_round_trip(void **state)
 	assert_memory_equal(cp.exe, p.exe, cp.exe_len);
 	assert_int_equal(cp.args_len, p.args_len);
 	assert_memory_equal(cp.args, args, cp.args_len);
+	assert_int_equal(cp.env_len, p.env_len);
+	assert_memory_equal(cp.env, p.env, cp.env_len);
 
 	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
 	assert_true(span > 0 && tag == CAP_TAG_THREAD);
@@ -911,18 +938,24 @@ static void state_items_round_trip(void **state)
 		size_t old_len;
 
 		span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
-		old_len = tag == CAP_TAG_PROC ? blen - (cap_put_pi(tail, &p.info) - tail) - 2 :
+		old_len = tag == CAP_TAG_PROC ? blen - 10 - (cap_put_pi(tail, &p.info) - tail) - 2 :
 			  tag == CAP_TAG_THREAD ? blen - (put_uv(put_uv(tail, t.min_flt_base),
 								  t.maj_flt_base) - tail) : 0;
 		for (size_t cut = 0; cut < blen; cut++) {
 			uint8_t *copy = malloc(cut ? cut : 1);	/* ASan sees any overread */
 
 			memcpy(copy, body, cut);
-			/* 2.5 ends before the login uid (1000: two bytes), then the info */
+			/*
+			 * 2.5 ends before the login uid (1000: two bytes), then the info, then
+			 * the environment (ten bytes)
+			 */
 			if (tag == CAP_TAG_PROC && (cut == old_len || cut == old_len + 2)) {
 				assert_int_equal(cap_get_proc(copy, cut, &cp), 0);
 				assert_int_equal(cp.p.loginuid, cut == old_len ? UINT32_MAX : 1000);
 				assert_int_equal(cp.p.info.pi_flags, 0);
+			} else if (tag == CAP_TAG_PROC && cut == blen - 10) {
+				assert_int_equal(cap_get_proc(copy, cut, &cp), 0);
+				assert_int_equal(cp.env_len, 0);
 			} else if (tag == CAP_TAG_PROC) {
 				assert_int_not_equal(cap_get_proc(copy, cut, &cp), 0);
 			}
