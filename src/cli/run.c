@@ -53,11 +53,12 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 	}
 	/*
 	 * proc.env costs a copy at every exec and memory per process: only when the command line
-	 * names it (in the filter, or -p; a recording's filter keeps it in the file). A replay has
+	 * names it (in the filter, or -p), or records (-w: a replay may ask for it). A replay has
 	 * what the file recorded.
 	 */
 	r->exec_env = (o->filter && strstr(o->filter, "proc.env")) ||
-		      (o->format && strstr(o->format, "proc.env"));
+		      (o->format && strstr(o->format, "proc.env")) ||
+		      (src == RUN_LIVE && o->write_path);
 	proctab__want_env(r->procs, r->exec_env || src != RUN_LIVE);
 	r->containers = containers__new(&co, src == RUN_LIVE);
 	if (!r->containers) {

@@ -1190,7 +1190,7 @@ const struct field_desc field_table[] = {
 	{ "proc.duration", FT_U64, 0, "ns since the process started", get_proc_duration },
 	{ "proc.nthreads", FT_U64, 0, "live threads of the process, the main one included", get_proc_nthreads },
 	{ "proc.nchilds", FT_U64, 0, "live threads of the process other than the main one (sysdig's meaning: not child processes)", get_proc_nchilds },
-	{ "proc.env", FT_STR, 0, "its environment as NAME=value NAME2=value2 (proc.env[NAME]: NAME's value): the first 1024 bytes, as of its exec (/proc at start); kept only when the command line names proc.env",
+	{ "proc.env", FT_STR, 0, "its environment as NAME=value NAME2=value2 (proc.env[NAME]: NAME's value): the first 1024 bytes, as of its exec (/proc at start); kept only when the command line names proc.env, and when recording (-w)",
 	  NULL, NULL, FA_KEY | FA_BARE, get_proc_env },
 	{ "proc.exeline", FT_STR, 0, "the command line as exec'd: proc.exe and proc.args", get_proc_exeline },
 	{ "proc.fdopencount", FT_U64, 0, "fds the process holds open, as the fd table knows them", get_proc_fdopencount },

@@ -21,7 +21,7 @@ FIELDS = ['evt.type', 'proc.pid', 'thread.tid', 'proc.name', 'proc.ppid', 'proc.
           'thread.pfmajor', 'thread.cgroups', 'thread.cgroup.memory', 'proc.sid', 'proc.vpgid',
           'proc.sname', 'proc.tty', 'user.loginuid', 'proc.fdlimit', 'proc.fdusage',
           'proc.is_exe_writable', 'proc.vmsize', 'proc.vmrss', 'proc.vmswap', 'thread.vmsize',
-          'thread.vmrss', 'evt.runtime']
+          'thread.vmrss', 'evt.runtime', 'proc.env', 'proc.env[SCRY_T]']
 
 
 def stat(pid, tid=None):
@@ -95,7 +95,16 @@ def snap(pid):
         'exe_writable': os.access('/proc/%d/exe' % pid, os.W_OK),
         'sum_exec': int(open('/proc/%d/schedstat' % pid).read().split()[0]),
         'start': time.time(),
+        'env': env_text(pid),
     }
+
+
+def env_text(pid):
+    # what scry keeps: the first 1024 bytes, without a final NUL, strings joined by spaces
+    e = open('/proc/%d/environ' % pid, 'rb').read()[:1024]
+    if e.endswith(b'\0'):
+        e = e[:-1]
+    return e.replace(b'\0', b' ').decode()
 
 
 # The workload's processes, by command line, and how long after each is first seen its truth is
@@ -119,7 +128,7 @@ def run(d, truth_path):
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     script = os.path.join(d, 'w.sh')
     with open(script, 'w') as f:
-        f.write("cd '%s'\nulimit -n 123\nsh -c 'sleep 0.71 | cat'\nsh -c 'sleep 0.92 & exit 0'\n"
+        f.write("cd '%s'\nulimit -n 123\nenv -i SCRY_T=pipeline-7 \"PATH=$PATH\" sh -c 'sleep 0.71 | cat'\nsh -c 'sleep 0.92 & exit 0'\n"
                 "python3 -c '%s' threaded\nexec python3 -c '%s' cpu_burner\n" %
                 (d, THREADED, BURNER))
     truths, first = [], {}
@@ -155,6 +164,9 @@ def run(d, truth_path):
                 if not match(cmd):
                     continue
                 seen = first.setdefault(int(p), time.time())
+                # the threaded one once its three threads run
+                if m == 'threaded' and len(os.listdir('/proc/%s/task' % p)) != 4:
+                    continue
                 if time.time() - seen > DELAY[m]:
                     try:
                         t = snap(int(p))
@@ -277,6 +289,8 @@ def check(truth_path, out, src):
             want(errs, e, 'proc.fdopencount', t['fds'])
             want(errs, e, 'proc.fdusage', t['fds'] * 100 // t['fdlimit'])
             want(errs, e, 'proc.is_exe_writable', int(t['exe_writable']))
+            want(errs, e, 'proc.env[SCRY_T]', 'pipeline-7')
+            want(errs, e, 'proc.env', t['env'])
         if t['fdlimit'] != 123:
             errs.append('truth: fdlimit %d' % t['fdlimit'])
         return errs
@@ -340,7 +354,7 @@ def check(truth_path, out, src):
         if not near(int(e['thread.pfminor']), t['minflt'], 0.02, 64):
             errs.append('thread.pfminor %s, /proc %d' % (e['thread.pfminor'], t['minflt']))
         for f, k in (('proc.sid', 'sid'), ('proc.vpgid', 'vpgid'), ('proc.tty', 'tty'),
-                     ('proc.fdlimit', 'fdlimit'), ('proc.cwd', 'cwd')):
+                     ('proc.fdlimit', 'fdlimit'), ('proc.cwd', 'cwd'), ('proc.env', 'env')):
             want(errs, e, f, t[k])
         return errs
 
@@ -368,12 +382,13 @@ def check(truth_path, out, src):
           'pcmdline, aname[0-3], apid[1-3], loginshellid as /proc says', ancestry)
     group('a parent exits: its child goes to the child subreaper the kernel chose', orphan)
     group('a pty session: sid, sname, vpgid, tty, loginuid', session)
-    group('cwd (cd), exeline, fdlimit (ulimit -n 123), fdopencount, fdusage, is_exe_writable',
+    group('cwd (cd), exeline, fdlimit (ulimit -n 123), fdopencount, fdusage, is_exe_writable, '
+          'env, env[SCRY_T]',
           files)
     group('threads: nthreads 4, nchilds 3, ismain', threads)
     group('CPU: totexectime against schedstat, exectime as evt.runtime; pfminor, pfmajor', cpu)
     group('a process that predates scry: vmsize, vmrss, vmswap, thread.vm*, pfminor, sid, '
-          'vpgid, tty, fdlimit, cwd from /proc', predating)
+          'vpgid, tty, fdlimit, cwd, env from /proc', predating)
     group('thread.cgroups and thread.cgroup.memory as /proc/PID/task/TID/cgroup (live only)'
           if live else 'thread.cgroups and thread.cgroup.memory: none in a capture', cgroups)
     group('proc.duration of a 0.71 s sleep', duration)
