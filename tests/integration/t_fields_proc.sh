@@ -54,7 +54,7 @@ import json, sys
 sys.path.insert(0, '$(dirname "$PYT")')
 import t_fields_proc as t
 pids = {json.loads(l)['pid'] for l in open('$TMP/truth')}
-skip = {'thread.exectime', 'thread.totexectime', 'evt.runtime', 'proc.duration',
+skip = {'thread.exectime', 'thread.totexectime', 'evt.runtime', 'proc.duration', 'proc.ppid.duration',
         'thread.pfminor', 'thread.pfmajor', 'thread.cgroups', 'thread.cgroup.memory'}
 def lines(f):
     return sorted(json.dumps({k: v for k, v in e.items() if k not in skip}, sort_keys=True)
