@@ -267,6 +267,23 @@ static void seed_threads(struct proctab *pt, struct scry_proc *p)
 	closedir(d);
 }
 
+/*
+ * Which processes have children, now that all are known (a child may be read before its
+ * parent): only their exits look for children to give to a reaper.
+ */
+static void mark_parents(struct proctab *pt)
+{
+	struct scry_proc *p, *q;
+	size_t pos = 0;
+
+	while ((p = proctab__next_proc(pt, &pos)))
+		p->kids = false;
+	pos = 0;
+	while ((p = proctab__next_proc(pt, &pos)))
+		if (p->ppid && (q = proctab__proc(pt, p->ppid)))
+			q->kids = true;
+}
+
 int proctab__seed(struct proctab *pt)
 {
 	struct dirent *de;
@@ -293,6 +310,7 @@ int proctab__seed(struct proctab *pt)
 		count++;
 	}
 	closedir(d);
+	mark_parents(pt);
 	return count;
 }
 

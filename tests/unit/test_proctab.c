@@ -86,6 +86,7 @@ static void seed_reads_everything(void **state)
 	assert_memory_equal(p->args, "/usr/bin/app\0--flag\0value", p->args_len);
 	assert_int_equal(p->start_ts, 4200ULL * (1000000000ULL / sysconf(_SC_CLK_TCK)));
 	assert_int_equal(p->nthreads, 2);
+	assert_false(p->kids);	/* no process of the tree names it as its parent */
 	t = proctab__thread(pt, 301);
 	assert_non_null(t);
 	assert_string_equal(t->comm, "worker");
