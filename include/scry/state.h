@@ -69,6 +69,29 @@ struct scry_proc {
 	bool ctr_known;
 	uint8_t ctr_cat;	/* enum ctr_cat: container init's tree, a health probe (ctr_cat__judge) */
 	uint64_t users_ref;	/* users.c's: its user database (0: not looked up yet) */
+	/* session, group, terminal, login uid, fd limit, memory: as of its newest fork or exec */
+	struct scry_proc_info info;
+	/* the table it is in: its ancestors are looked up there (proctab__parent) */
+	struct proctab *tab;
+	/*
+	 * It may have children in the table (it forked one, or was seeded, or is a reaper): its
+	 * exit looks for them to give them their new parent. Most processes never fork, and their
+	 * exit costs no scan of the table.
+	 */
+	bool kids;
+	/*
+	 * Its /proc/PID/task/TID/cgroup text, read when a field first asks (live only) and kept
+	 * while its events' cgroup id stays `cg_cgid`: a line printed after the process exited
+	 * still shows its cgroups. At most 4 KiB.
+	 */
+	char *cg_text;
+	uint64_t cg_cgid;
+	/*
+	 * proc.env: its environment, NUL-separated, env_len bytes (SCRY_ENV_MAX at most), when
+	 * asked (proctab__want_env; a capture recorded with it); never NULL
+	 */
+	char *env;
+	uint32_t env_len;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */
@@ -89,6 +112,8 @@ struct scry_thread {
 	bool dead;
 	uint64_t dead_ts;
 	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */
+	/* page faults before `sched` counts them (procfs at seed; a capture's snapshot) */
+	uint64_t min_flt_base, maj_flt_base;
 };
 
 struct proctab;
@@ -156,6 +181,24 @@ struct proctab_limits {
 	void *ctx;
 };
 void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
+
+/*
+ * The parent of `p` as the table knows it, or NULL: none, not in the table, or an entry that is
+ * not its parent any more. A parent that exited is never named (the kernel gave its children to
+ * a reaper: the exit record says which, and the table moved them there), nor a process that
+ * started after `p` under the parent's pid (a reused pid).
+ */
+const struct scry_proc *proctab__parent(const struct scry_proc *p);
+/* Its thread entry whose tid is its pid (the main thread), NULL if not known. */
+const struct scry_thread *proctab__main_thread(const struct scry_proc *p);
+/* Keep processes' environments (proc.env): seeded from procfs, taken from exec records. */
+void proctab__want_env(struct proctab *pt, bool on);
+/* Set a process's environment (`n` bytes, NUL-separated; cut to SCRY_ENV_MAX). */
+void proctab__set_env(struct proctab *pt, struct scry_proc *p, const char *env, size_t n);
+/* Where its table reads procfs ("/proc" live); NULL in a replay. */
+const char *proctab__procfs(const struct scry_proc *p);
+/* How many fds its fd table holds (0: none known). */
+size_t fdtab__count(const struct scry_proc *p);
 
 /* Called when a process entry is about to be freed (container registry drops its reference). */
 void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc *p), void *ctx);

@@ -272,6 +272,7 @@ struct cap_ctx {
 	uint64_t cgid;
 	uint32_t pid, tid;
 	uint16_t cpu;
+	uint16_t minor;		/* the file's minor version: which tails its items may have */
 	char comm[SCRY_COMM_LEN];
 };
 
@@ -289,6 +290,9 @@ int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scr
 		     uint32_t *size);
 /* The same without the length: format 1's event items, the body of format 2's. */
 size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
+/* A process's info as fork, exec and process items end (2.6); cap_get_pi false: damage. */
+uint8_t *cap_put_pi(uint8_t *p, const struct scry_proc_info *pi);
+bool cap_get_pi(const uint8_t **pp, const uint8_t *end, struct scry_proc_info *pi);
 int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
 		   uint32_t *size);
 /* An upper bound of a record's encoded size (varints take at most 5/4 of their field). */
@@ -338,6 +342,8 @@ struct cap_proc {
 	uint32_t exe_len;
 	const char *args;
 	uint32_t args_len;
+	const char *env;		/* 2.6: proc.env, NUL-separated (NULL: none) */
+	uint32_t env_len;
 };
 
 struct cap_thread {
@@ -346,6 +352,7 @@ struct cap_thread {
 	uint64_t cpu_ns, dead_ts, enter_ts;
 	uint32_t enter_nr;
 	bool dead;
+	uint64_t min_flt, maj_flt;	/* 2.6: its page faults so far (0: not said) */
 };
 
 /* Container metadata; decoding allocates `meta` (the caller frees it or hands it over). */

@@ -210,6 +210,12 @@ void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
 	buf_str(b, p->exe, strlen(p->exe));
 	buf_str(b, p->args, p->args_len);
 	buf_uv(b, p->loginuid);		/* since 2.6 */
+	/* 2.6: its info, as fork and exec items end (its loginuid the one above) */
+	if (buf_room(b, 100))
+		b->len = cap_put_pi(b->p + b->len, &p->info) - b->p;
+	/* 2.6: its environment (proc.env), after the info, when the recorder kept it */
+	if (p->env_len && (p->info.pi_flags & SCRY_PI_VALID))
+		buf_str(b, p->env, p->env_len);
 	item_end(b, at);
 }
 
@@ -222,6 +228,9 @@ void cap_put_thread(struct cap_buf *b, const struct scry_thread *t, uint32_t pid
 
 	buf_fields(b, &ct, thread_fields, NFIELDS(thread_fields));
 	buf_str(b, t->comm, strnlen(t->comm, SCRY_COMM_LEN));
+	/* 2.6: its page faults so far (what thread.pfminor and pfmajor show) */
+	buf_uv(b, t->min_flt_base + t->sched.min_flt);
+	buf_uv(b, t->maj_flt_base + t->sched.maj_flt);
 	item_end(b, at);
 }
 
@@ -386,6 +395,12 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 	cp->args_len = n;
 	/* a 2.5 item ends here: its process's login uid is not known */
 	p->loginuid = r.p < r.end ? rd_uv(&r, UINT32_MAX) : UINT32_MAX;
+	if (!r.bad && !cap_get_pi(&r.p, r.end, &p->info))
+		r.bad = true;
+	if (!r.bad && r.p < r.end && (p->info.pi_flags & SCRY_PI_VALID)) {
+		cp->env = rd_str(&r, SCRY_ENV_MAX, &n);
+		cp->env_len = n;
+	}
 	return r.bad || !p->pid ? -EBADMSG : 0;
 }
 
@@ -396,6 +411,10 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t)
 	memset(t, 0, sizeof(*t));
 	rd_fields(&r, t, thread_fields, NFIELDS(thread_fields));
 	rd_comm(&r, t->comm);
+	if (r.p < r.end) {	/* 2.6 */
+		t->min_flt = rd_uv(&r, UINT64_MAX);
+		t->maj_flt = rd_uv(&r, UINT64_MAX);
+	}
 	return r.bad || !t->tid || !t->pid ? -EBADMSG : 0;
 }
 

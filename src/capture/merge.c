@@ -395,6 +395,8 @@ static void seed_proc(struct capture_reader *r, struct stream *s, const struct c
 	if (cp.p.dead_ts)
 		cp.p.dead_ts += s->delta;
 	p = proctab__add_proc(r->pt, &cp.p, exe, cp.args, cp.args_len);
+	if (p && cp.env_len)
+		proctab__set_env(r->pt, p, cp.env, cp.env_len);
 	/* Live, every process was attributed from /proc at start: do the same from its cgroup. */
 	if (p && p->cgid && r->ct)
 		containers__bind(p, containers__of_cgroup(r->ct, p->cgid, 0), p->cgid);
@@ -415,6 +417,8 @@ static void seed_thread(struct capture_reader *r, struct stream *s, const struct
 	if (!t)
 		return;
 	t->cpu_ns = ct->cpu_ns;
+	t->min_flt_base = ct->min_flt;
+	t->maj_flt_base = ct->maj_flt;
 	t->enter_nr = ct->enter_nr;
 	t->enter_ts = ct->enter_ts ? ct->enter_ts + s->delta : 0;
 	if (ct->dead)
@@ -705,6 +709,7 @@ static int advance(struct capture_reader *r, struct stream *s)
 			h->framed = cap_file__header(cur_file(r, s))->major > CAP_MAJOR_UNFRAMED;
 			h->dmg = cap_file__damage(cur_file(r, s));
 			memset(&h->ctx, 0, sizeof(h->ctx));
+			h->ctx.minor = cap_file__header(cur_file(r, s))->minor;
 			r->st.blocks++;
 		} else if (h->blk.h.kind == CAP_BLK_STATE) {
 			state_block(r, s, &h->blk, true);

@@ -529,6 +529,12 @@ static void put_thread(struct cap_buf *b, const struct scry_thread *t,
 		/* Take back what the first record did to it: the replay applies the record again. */
 		if (charges_cpu(first))
 			tmp.cpu_ns -= tmp.cpu_ns >= first->runtime_ns ? first->runtime_ns : tmp.cpu_ns;
+		if (first->acct) {
+			tmp.sched.min_flt -= tmp.sched.min_flt >= first->acct->min_flt ?
+					     first->acct->min_flt : tmp.sched.min_flt;
+			tmp.sched.maj_flt -= tmp.sched.maj_flt >= first->acct->maj_flt ?
+					     first->acct->maj_flt : tmp.sched.maj_flt;
+		}
 		if (first->type == SCRY_REC_SYS_EXIT && !first->rec->exit.enter_ts &&
 		    first->latency) {
 			tmp.enter_ts = first->ts - first->latency;

@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "fields_user.h"
 #include "fields_evt.h"
+#include "fields_proc.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -1314,6 +1315,44 @@ const struct field_desc field_table[] = {
 	{ "fdlist.sips", FT_STR, 0, "the server IP addresses of the same fds that are IP sockets (as fd.sip; a listening socket's own address)", get_fdlist_sips },
 	{ "fdlist.cports", FT_STR, 0, "the client ports of the same fds that are IP sockets with a client end (as fd.cport)", get_fdlist_cports },
 	{ "fdlist.sports", FT_STR, 0, "the server ports of the same fds that are IP sockets (as fd.sport; a listening socket's own port)", get_fdlist_sports },
+	/* --- issue 15, processes and threads (fields_proc.c) --- */
+	{ "proc.pname", FT_STR, 0, "the parent's proc.name (none when the parent is not known, or has exited and its children were not told of their new one)", get_proc_pname },
+	{ "proc.pcmdline", FT_STR, 0, "the parent's proc.cmdline", get_proc_pcmdline },
+	{ "proc.aname", FT_STR, FF_ANY, "proc.aname[N]: the proc.name of the N-th ancestor (0 the process, 1 its parent, 2 its grandparent...); bare in a filter, any ancestor's (proc.aname=bash); bare elsewhere, the parent's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_aname },
+	{ "proc.apid", FT_U64, FF_ANY, "proc.apid[N]: the pid of the N-th ancestor, as proc.aname; bare in a filter, any ancestor's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_apid },
+	{ "proc.ppid.duration", FT_U64, 0, "ns since the parent started", get_proc_ppid_duration },
+	{ "proc.loginshellid", FT_S64, 0, "pid of the oldest shell (a name ending in sh) among the process and its ancestors", get_proc_loginshellid },
+	{ "proc.cwd", FT_STR, 0, "the process's working directory (from chdir, fchdir and fork; /proc/PID/cwd for processes that predate scry)", get_proc_cwd },
+	{ "proc.duration", FT_U64, 0, "ns since the process started", get_proc_duration },
+	{ "proc.nthreads", FT_U64, 0, "live threads of the process, the main one included", get_proc_nthreads },
+	{ "proc.nchilds", FT_U64, 0, "live threads of the process other than the main one (sysdig's meaning: not child processes)", get_proc_nchilds },
+	{ "proc.env", FT_STR, 0, "its environment as NAME=value NAME2=value2 (proc.env[NAME]: NAME's value): the first 1024 bytes, as of its exec (/proc at start); kept only when the command line names proc.env, and when recording (-w)",
+	  NULL, NULL, FA_KEY | FA_BARE, get_proc_env },
+	{ "proc.exeline", FT_STR, 0, "the command line as exec'd: proc.exe and proc.args", get_proc_exeline },
+	{ "proc.fdopencount", FT_U64, 0, "fds the process holds open, as the fd table knows them", get_proc_fdopencount },
+	{ "thread.ismain", FT_U64, 0, "1 if the thread is the process's main thread (its tid is the pid), else 0", get_thread_ismain },
+	{ "thread.exectime", FT_U64, 0, "switch: on-CPU ns of the slice that just ended (evt.runtime)", get_thread_exectime },
+	{ "thread.totexectime", FT_U64, 0, "switch: on-CPU ns of the thread switched out, in all since scry first saw it", get_thread_totexectime },
+	{ "thread.pfmajor", FT_U64, 0, "major page faults of the thread since scry first saw it (faults before that from /proc for threads that predate scry)", get_thread_pfmajor },
+	{ "thread.pfminor", FT_U64, 0, "minor page faults of the thread, likewise", get_thread_pfminor },
+	{ "proc.sid", FT_U64, 0, "session id: the host pid of its session's leader (as of the process's newest fork or exec, or /proc at start)", get_proc_sid },
+	{ "proc.vpgid", FT_U64, 0, "process group id as its own pid namespace sees it (likewise)", get_proc_vpgid },
+	{ "proc.sname", FT_STR, 0, "name of its session's leader: the process whose pid is proc.sid, else its eldest ancestor in the same session", get_proc_sname },
+	{ "proc.tty", FT_U64, 0, "controlling terminal as /proc's tty_nr (major << 8 | minor, minor bits above 8 at 20), 0 for none", get_proc_tty },
+	{ "user.loginuid", FT_S64, 0, "audit login uid (set at login, inherited), -1 when unset", get_user_loginuid },
+	{ "proc.fdlimit", FT_U64, 0, "the soft limit on open fds (RLIMIT_NOFILE) as of its newest fork or exec", get_proc_fdlimit },
+	{ "proc.fdusage", FT_U64, 0, "proc.fdopencount as a percentage of proc.fdlimit (sysdig: a ratio)", get_proc_fdusage },
+	{ "proc.is_exe_writable", FT_U64, 0, "1 if its executable is writable by its fs user (root, the owner, else the mode's group or other bit; no ACLs), as of its exec", get_proc_is_exe_writable },
+	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its newest fork or exec (or /proc when scry started)", get_proc_vmsize },
+	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise", get_proc_vmrss },
+	{ "proc.vmswap", FT_U64, 0, "swapped-out memory, kB (VmSwap), likewise", get_proc_vmswap },
+	{ "thread.vmsize", FT_U64, 0, "the main thread: proc.vmsize; other threads: 0", get_thread_vmsize },
+	{ "thread.vmrss", FT_U64, 0, "the main thread: proc.vmrss; other threads: 0", get_thread_vmrss },
+	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
+	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
+	  NULL, NULL, FA_DOT, get_thread_cgroup },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

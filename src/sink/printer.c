@@ -18,7 +18,8 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 
-#define MAX_SEGS 64
+/* fields and the text between them: sysdig sets no bound, and 257 fields exist */
+#define MAX_SEGS 256
 
 struct seg {
 	const struct field_desc *field;	/* NULL: literal */
