@@ -103,7 +103,9 @@ def events(f):
         # execve's enter goes out at that tracer's tick if one falls inside the exec, named
         # after the old image (sh), else at the exec, named after the new one: whether the
         # filter on proc.name takes it depends on the tracer, so execve enters are left out.
-        if e['evt.type'] == 'switch' or (e['evt.type'] == 'execve' and e['evt.dir'] == '>'):
+        # A recording traces block requests, a stream whose filter does not ask for them does
+        # not: a page-in the loop happens to cause is only in the recording.
+        if e['evt.type'] in ('switch', 'blockio') or (e['evt.type'] == 'execve' and e['evt.dir'] == '>'):
             continue
         for k in ('evt.num', 'evt.time', 'evt.latency'):
             e.pop(k, None)
