@@ -48,11 +48,13 @@ check "getppid loops in two containers: exactly 30000 and 50000 enters and exits
 check "no warning while the engine answers" [ "$(grep -c warning "$TMP/err")" -eq 0 ] || grep warning "$TMP/err" | sed "s/^/#   /"
 
 # proc.vpid / thread.vtid: ids inside the container's pid namespace, as docker top shows them.
-"$SCRY" -n 2 -j -pc "container.name=$before and evt.type=getppid" >"$TMP/v" 2>/dev/null &
-sp=$!
-sleep 1
+# Started and tracing before the exec (a loaded machine takes more than a second to attach),
+# and never waited on without a bound.
+start_scry "$TMP/v" "$TMP/v.err" -n 2 -j -pc "container.name=$before and evt.type=getppid" ||
+	{ not_ok "scry starts"; finish; }
 "$DOCKER" exec "$before" /h/getppid_loop 10 >"$TMP/inner"
-wait $sp
+wait_pid "$SCRY_PID" 60
+SCRY_PID=
 py "
 import json
 e = json.loads(open('$TMP/v').readline())
