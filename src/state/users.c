@@ -216,7 +216,9 @@ static struct user_ent *ent_new(const struct user_ent *e)
 	*c = *e;
 	c->mark = 0;
 	s = (char *)(c + 1);
-	memcpy(s, e->name, e->name_len);
+	/* an id without an entry is kept too, with no strings (NULL, 0) */
+	if (e->name_len)
+		memcpy(s, e->name, e->name_len);
 	c->name = s;
 	s += e->name_len;
 	if (e->home_len)
