@@ -218,6 +218,8 @@ const struct chisel chisel_table[] = {
 	{ "udp_extract", "the data of each UDP socket (DNS left out) into a file of its own in "
 	  "./udp_dump_files, named after its tuple; a line per file at the end (name, bytes)",
 	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
+	/* issue 15, CHX: the rest of sysdig 0.29's */
+	{ "topcontainers_error", NULL, CHISEL_VIEW, { }, .view = "topcontainers_errors" },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

@@ -47,10 +47,15 @@ static int do_views(struct scry_opts *o)
 		for (i = 0; i < stream_view_count; i++)
 			list_line(stream_views[i].name, "", stream_views[i].desc);
 		for (i = 0; i < chisel_count; i++) {
-			if (chisel_table[i].kind == CHISEL_VIEW)
+			const struct chisel *vc = &chisel_table[i];
+
+			/* A view chisel of the view's own name was listed with it; sysdig's name
+			 * for a view (topcontainers_error) is a line of its own. */
+			if (vc->kind == CHISEL_VIEW && view_lookup(vc->name))
 				continue;
-			chisel_usage(&chisel_table[i], u, sizeof(u));
-			list_line(chisel_table[i].name, u, chisel_table[i].desc);
+			chisel_usage(vc, u, sizeof(u));
+			list_line(vc->name, u, vc->kind == CHISEL_VIEW ? view_lookup(vc->view)->desc :
+				  vc->desc);
 		}
 		return 0;
 	}
@@ -64,7 +69,7 @@ static int do_views(struct scry_opts *o)
 		       stream_view_lookup(o->filter)->desc, o->filter);
 		return 0;
 	}
-	v = view_lookup(o->filter);
+	v = view_lookup(ch && ch->kind == CHISEL_VIEW ? ch->view : o->filter);
 	if (!v) {
 		log_err("unknown view '%s'; scry -L lists the views", o->filter);
 		return SCRY_EXIT_USAGE;
