@@ -166,4 +166,20 @@ extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops udp_extract_ops;
 
+/* --- issue 15, CHX: memcachelog.c, iobytes.c, fdcount.c ----------------------------------------- */
+/* A memcached text-protocol command line: its words point into the buffer parsed. */
+#define MEMCACHE_WORDS 5
+struct memcache_cmd {
+	const char *method, *key;	/* words 1 and 2 of the first line */
+	size_t method_len, key_len;
+	uint64_t size;			/* word 5 (a set's <bytes>) when a number, else 0 */
+};
+/* The first line of d[n] (up to CR or LF) as sysdig's memcachelog reads it: a first word starting
+ * get or set, and a second. 0, or -EINVAL. Reads d[0..n) only. */
+int memcache_parse(const uint8_t *d, size_t n, struct memcache_cmd *c);
+void *memcachelog__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops memcachelog_ops;
+void *iobytes__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops iobytes_ops;
+
 #endif /* SCRY_CHISEL_H */

@@ -112,6 +112,7 @@ enum figure {
 	FIG_MAJ_FLT,		/* major page faults (read from disk) */
 	FIG_MIN_FLT_PS,
 	FIG_MAJ_FLT_PS,
+	FIG_FDS,		/* issue 15: distinct fds (number and name) seen, bounded */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -149,6 +150,7 @@ enum view_flags {
 enum view_counts {
 	VC_IO = 1 << 0,		/* the read/write family (the syscall table's io class) */
 	VC_ERRORS = 1 << 1,	/* failed calls */
+	VC_FDS = 1 << 2,	/* any call with an fd above 0 that has a name: FIG_FDS */
 };
 
 struct view_desc {
@@ -346,6 +348,9 @@ struct view_row {
 	uint32_t dev;				/* KEY_DEVICE: the device (kernel dev_t) */
 	struct sched_sums sched;		/* run-queue wait, off-CPU time, page faults */
 	struct log2_hist *wait_hist;		/* VF_WAIT_HIST: allocated on the first wait */
+	/* VC_FDS: the hashes of the fds (number and name) seen, and their count */
+	struct hashmap *fdset;
+	uint64_t fds;
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023

@@ -166,6 +166,21 @@ static const struct chisel_filter udp_extract_filter[] = {
 };
 static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
 
+/* --- issue 15, CHX: iobytes*, memcachelog ------------------------------------------------------ */
+static const struct chisel_sink iobytes_sink = { &iobytes_ops, iobytes__new };
+static const struct chisel_filter iobytes_file_filter[] = { { "fd.type=file" }, { NULL } };
+static const struct chisel_filter iobytes_net_filter[] = {
+	{ "(fd.type=ipv4 or fd.type=ipv6)" },
+	{ NULL }
+};
+#define IOBYTES_LINE "a line per second: 'HH:MM:SS in:N out:N tot:N' (bytes read, written, both)"
+static const char *const mc_methods[] = { "get", "set", NULL };
+static const struct chisel_filter memcachelog_filter[] = {
+	{ "(fd.sport=11211 or proc.name=memcached) and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_sink memcachelog_sink = { &memcachelog_ops, memcachelog__new };
+
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
 	{ "fdbytes_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdbytes_by" },
@@ -220,6 +235,21 @@ const struct chisel chisel_table[] = {
 	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
 	/* issue 15, CHX: the rest of sysdig 0.29's */
 	{ "topcontainers_error", NULL, CHISEL_VIEW, { }, .view = "topcontainers_errors" },
+	{ "fdcount_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdcount_by" },
+	{ "iobytes", "bytes moved by the read/write family on any fd (file, socket, pipe...): "
+	  IOBYTES_LINE, CHISEL_SINK, { }, .sink = &iobytes_sink },
+	{ "iobytes_file", "bytes moved by the read/write family on files (fd.type=file): "
+	  IOBYTES_LINE, CHISEL_SINK, { }, iobytes_file_filter, .sink = &iobytes_sink },
+	{ "iobytes_net", "bytes moved by the read/write family on IP sockets: " IOBYTES_LINE,
+	  CHISEL_SINK, { }, iobytes_net_filter, .sink = &iobytes_sink },
+	{ "memcachelog", "memcached's get and set commands (text protocol) in the data of the calls "
+	  "on port 11211 (fd.sport) or of a process named memcached, both ends: a line "
+	  "'DATETIME method=set size=5B key=K' each; turns -s 4096 on",
+	  CHISEL_SINK, { { "method", "get or set: only those commands (default: both)", CA_STRING,
+			   true, NULL, mc_methods },
+			 { "size", "with method set: only sets of at least this many bytes",
+			   CA_NUMBER, true } },
+	  memcachelog_filter, 4096, .sink = &memcachelog_sink },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

@@ -87,13 +87,15 @@ static int do_views(struct scry_opts *o)
 	if (v->flags & VF_FIELD_ARG)
 		printf(" FIELD (any field of scry -l, e.g. fd.directory: the JSON key is its name)");
 	printf("\n");
-	if (v->key == KEY_FIELD)
+	if (v->key == KEY_FIELD && (v->counts & (VC_IO | VC_ERRORS)))
 		printf("counts: %s%s%s\n",
 		       v->counts & VC_IO ? "read/write-family calls (read, write, pread64, readv, "
 					   "sendfile, splice...; sendfile's bytes to its out fd, "
 					   "splice's to its in fd)" : "",
 		       v->counts == (VC_IO | VC_ERRORS) ? " and " : "",
 		       v->counts & VC_ERRORS ? "failed calls" : "");
+	if (v->counts & VC_FDS)
+		printf("counts: syscall exits with an fd above 0 that has a name (fd.num, fd.name)\n");
 	if (v->where)
 		printf("of events where: %s\n", v->where);
 	if (v->flags & VF_LIST)

@@ -202,6 +202,8 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			     RATE(PER_SECOND, C(sched.min_flt)) },
 	[FIG_MAJ_FLT_PS] = { "faults.major_ps", "MAJFLT/S", "major page faults per second",
 			     RATE(PER_SECOND, C(sched.maj_flt)) },
+	[FIG_FDS] = { "fds", "FDS", "distinct fds seen (fd number and name, sysdig's fdcount_by), "
+		      "at most 65536 per row", COUNT(10, C(fds)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -335,6 +337,10 @@ const struct view_desc view_table[] = {
 	{ "topprocs_faults", "page faults, minor and major, per process", KEY_PROC,
 	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT,
 	  NEED_SCHED | NEED_ACCT, VF_ANY_FIGURE },
+	/* issue 15, CHX */
+	{ "fdcount_by", "distinct fds (number and name) used in calls, per value of FIELD",
+	  KEY_FIELD, FIGS(FIG_FDS), FIG_FDS, NEED_SYSCALLS, VF_FDS | VF_FIELD_ARG,
+	  .counts = VC_FDS },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
