@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iobytes, iobytes_file, iobytes_net (sysdig's): the bytes the read/write family moved (the
- * syscall table's io class, on fds the chisel's filter keeps), a line per second of event time:
+ * calls with a user buffer, sendfile, splice, copy_file_range; on fds the chisel's filter keeps),
+ * a line per second of event time:
  *   12:34:56 in:4096 out:120 tot:4216
  * in: calls that read (read, recv..., splice and copy_file_range's in), out: the others. The
  * seconds are whole seconds of wall-clock time, each line stamped with the second it ends at,
@@ -63,16 +64,20 @@ static int iobytes_event(void *ctx, const struct scry_event *ev, bool matched)
 {
 	struct iobytes *s = ctx;
 	const struct syscall_desc *d;
+	char dir;
 
 	advance(s, ev->ts);
 	if (ev->type != SCRY_REC_SYS_EXIT || ev->res <= 0)
 		return 0;
+	/* the calls with a user buffer (sockets' too, which the syscall table's io class leaves to
+	 * the socket records), then sendfile's and splice's */
+	dir = iodata_dir(ev->nr);
 	d = syscall_desc(ev->nr);
-	if (!d || !d->io)
-		return 0;
-	if (d->io == IO_READ || d->io == IO_XFER_AB)
+	if (!dir && d && (d->io == IO_XFER || d->io == IO_XFER_AB))
+		dir = d->io == IO_XFER_AB ? IODATA_READ : IODATA_WRITE;
+	if (dir == IODATA_READ)
 		s->in += ev->res;
-	else
+	else if (dir == IODATA_WRITE)
 		s->out_b += ev->res;
 	return s->out.broken ? (s->out.err ? s->out.err : SINK_DONE) : 0;
 }
