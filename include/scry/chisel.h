@@ -166,7 +166,7 @@ extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops udp_extract_ops;
 
-/* --- issue 15, CHX: memcachelog.c, iobytes.c, fdcount.c ----------------------------------------- */
+/* --- issue 15, CHX: memcachelog.c, iobytes.c, shells.c ------------------------------------------ */
 /* A memcached text-protocol command line: its words point into the buffer parsed. */
 #define MEMCACHE_WORDS 5
 struct memcache_cmd {
@@ -181,5 +181,18 @@ void *memcachelog__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops memcachelog_ops;
 void *iobytes__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops iobytes_ops;
+/* shells.c: list_login_shells, shellshock_detect */
+struct proctab;
+struct scry_proc;
+/* sysdig's proc.loginshellid: the pid of the oldest process named *sh among p and its ancestors
+ * in the table (64 at most), or -1. */
+int64_t login_shell_id(struct proctab *pt, const struct scry_proc *p);
+/* sysdig's shellshock pattern "() {" (the space optional) and one more byte: the offset of its
+ * "()" in s[n], or -1. */
+long shellshock_find(const char *s, size_t n);
+void *list_login_shells__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops list_login_shells_ops;
+void *shellshock_detect__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops shellshock_detect_ops;
 
 #endif /* SCRY_CHISEL_H */

@@ -180,6 +180,22 @@ static const struct chisel_filter memcachelog_filter[] = {
 	{ NULL }
 };
 static const struct chisel_sink memcachelog_sink = { &memcachelog_ops, memcachelog__new };
+/* sysdig's filter: its execve exits, of bash or sh for shellshock */
+static const struct chisel_filter exec_filter[] = {
+	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
+	{ NULL }
+};
+static const struct chisel_filter shellshock_filter[] = {
+	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
+	{ "proc.name in (bash, sh)" },
+	{ NULL }
+};
+static const struct chisel_sink list_login_shells_sink = {
+	&list_login_shells_ops, list_login_shells__new
+};
+static const struct chisel_sink shellshock_sink = {
+	&shellshock_detect_ops, shellshock_detect__new
+};
 
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
@@ -250,6 +266,19 @@ const struct chisel chisel_table[] = {
 			 { "size", "with method set: only sets of at least this many bytes",
 			   CA_NUMBER, true } },
 	  memcachelog_filter, 4096, .sink = &memcachelog_sink },
+	{ "list_login_shells", "the login shell ids (the pid of the oldest process named *sh among "
+	  "an exec's process and its ancestors: sysdig's proc.loginshellid) of the execs seen, each "
+	  "once, at the end ('All shells:' or 'Shells containing CMD:' first); with -pc the "
+	  "container's name and id after each", CHISEL_SINK,
+	  { { "command", "only shells that ran a program whose proc.exe holds this text (*: any)",
+	      CA_STRING, true },
+	    { "arguments", "only shells that ran a command whose arguments hold this text",
+	      CA_STRING, true } },
+	  exec_filter, .sink = &list_login_shells_sink },
+	{ "shellshock_detect", "execs of bash or sh with an argument defining a function as "
+	  "CVE-2014-6271 (shellshock) abuses ('() {'): time, the parent's name and pid, the text "
+	  "from '()' on; the environment, where the attack usually comes, is not read",
+	  CHISEL_SINK, { }, shellshock_filter, .sink = &shellshock_sink },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

@@ -5,10 +5,15 @@
 # the network a second apart), fdcount_by (a process and its child with known files open,
 # each read twice), topcontainers_error (failed opens of known errno), memcachelog (a
 # memcached text-protocol exchange with a fake server named memcached, a hostile key among its
-# commands).
+# commands), list_login_shells (the oldest *sh among a command's process and its ancestors,
+# from /proc, against a bash running /bin/true twice), shellshock_detect (bash and sh run with
+# a function definition in an argument; one in the environment, which is not read, and a
+# near miss are not shown).
 # timeout: 600
 . tests/lib/common.sh
-plan 17
+plan 29
+
+command -v bash >/dev/null || skip_rest bash "list_login_shells and shellshock_detect run bash"
 
 cat >"$TMP/work.py" <<'EOF'
 # The workload (comm chxwork); what it did goes to truth.json, written in one call at the end.
@@ -17,6 +22,18 @@ tmp = sys.argv[1]
 libc = ctypes.CDLL(None)
 libc.prctl(15, b'chxwork', 0, 0, 0)
 T = {'pid': os.getpid()}
+def login_shell(pid):
+    # the oldest process named *sh among pid and its ancestors, from /proc (before scry runs:
+    # these reads are file I/O)
+    found = None
+    while pid > 1:
+        st = open('/proc/%d/stat' % pid).read()
+        comm, rest = st[st.index('(') + 1:st.rindex(')')], st[st.rindex(')') + 2:].split()
+        if comm.endswith('sh'):
+            found = pid
+        pid = int(rest[1])
+    return found
+T['login'] = login_shell(os.getpid())
 ls = socket.socket(); ls.bind(('127.0.0.1', 0)); ls.listen(1)
 port = ls.getsockname()[1]
 # the fake memcached: named memcached, one recv and one answer per command
@@ -79,6 +96,15 @@ while got < 5000:
     got += len(cl.recv(5000 - got))
 cl.close(); th.join(); ls.close()
 T['net'] = 10000		# each way, both ends ours: in and out 10000
+# login shells and shellshock: bash's builtin true would exec nothing, /bin/true does; bash's
+# pid is the Popen's (two commands: it forks them)
+b = subprocess.Popen(['bash', '-c', '/bin/true chxmark1; /bin/true chxmark2'])
+assert b.wait() == 0
+T['login'] = T['login'] or b.pid
+subprocess.run(['bash', '-c', ': "() { :;}; echo CHXSHOCK"'], check=True)
+subprocess.run(['sh', '-c', ': "(){ x"'], check=True)
+subprocess.run(['env', 'X=() { :;}; echo envshock', 'bash', '-c', ':'], check=True)
+subprocess.run(['bash', '-c', ': "( ) { :;}"'], check=True)
 # memcached commands from a child (not chxwork's own I/O)
 subprocess.run([sys.executable, tmp + '/mcc.py', str(T['mc_port'])], check=True)
 srv.wait()
@@ -123,7 +149,13 @@ W="proc.pid=$WPID"
 set -- "iobytes|iobytes|$W" "iobytes_file|iobytes_file|$W" "iobytes_net|iobytes_net|$W" \
 	"fdcount_by|fdcount_by proc.pid --interval 0|fd.name startswith $TMP/fdc." \
 	"error|topcontainers_error --interval 0|$W" \
-	"mc|memcachelog|" "mc_set|memcachelog set 1000|" "mc_get|memcachelog get|"
+	"mc|memcachelog|" "mc_set|memcachelog set 1000|" "mc_get|memcachelog get|" \
+	"ls_all|list_login_shells|proc.args contains chxmark" \
+	"ls_cmd|list_login_shells true|proc.args contains chxmark" \
+	"ls_none|list_login_shells nosuchprogram|proc.args contains chxmark" \
+	"ls_args|list_login_shells true chxmark2|proc.args contains chxmark" \
+	"ls_noargs|list_login_shells true nosucharg|proc.args contains chxmark" \
+	"shock|shellshock_detect|proc.ppid=$WPID"
 for v in "$@"; do
 	IFS='|' read -r name args f <<EOF
 $v
@@ -131,7 +163,8 @@ EOF
 	view "$name" --ring-mb 4 -c $args ${f:+"$f"} || not_ok "scry -c $args starts"
 done
 view rec --ring-mb 8 -s 4096 -w "$TMP/cap.scry" \
-	"proc.pid=$WPID or proc.ppid=$WPID or proc.pid=$MCPID" || not_ok "the recorder starts"
+	"proc.pid=$WPID or proc.ppid=$WPID or proc.pid=$MCPID or proc.args contains chxmark" ||
+	not_ok "the recorder starts"
 touch "$TMP/go"
 wait_pid $WPID 60
 wrc=$?
@@ -204,6 +237,18 @@ elif name.startswith('mc'):
                    ('gets', 0, 'k2'), ('set', 3, evil[0])],
             'mc_set': [('set', 2000, 'big')], 'mc_get': [('get', 0, 'k1')]}[name]
     assert got == want, (got, want)
+elif name.startswith('ls_'):
+    head = 'All shells:' if name == 'ls_all' else 'Shells containing %s:' % (
+        'nosuchprogram' if name == 'ls_none' else 'true')
+    want = [head] + ([] if name in ('ls_none', 'ls_noargs') else [str(T['login'])])
+    assert L == want, (L, want)
+elif name == 'shock':
+    assert L[0].split() == ['TIME', 'PROCNAME', 'PID', 'FUNCTION'], L
+    r = [re.fullmatch(r'(\d\d:\d\d:\d\d\.\d{9}) +(\S+) +(\d+) +(.*)', l) for l in L[1:]]
+    assert all(r), L
+    # the environment's attack (env X=...) is not seen: scry reads the arguments
+    want = [('chxwork', T['pid'], '() { :;}; echo CHXSHOCK"'), ('chxwork', T['pid'], '(){ x"')]
+    assert [(m[2], int(m[3]), m[4]) for m in r] == want, L
 print('ok')
 EOF
 for v in "$@"; do

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memcachelog's parser: sysdig's reading of a memcached text command (first word starting get or
- * set, key, a set's <bytes>), on the first line only; hostile buffers (no line end, NULs, huge
- * numbers, every byte value, every length) read nothing past their end.
+ * The chisels' parsers (issue 15): memcachelog's, sysdig's reading of a memcached text command
+ * (first word starting get or set, key, a set's <bytes>), on the first line only, where hostile
+ * buffers (no line end, NULs, huge numbers, every byte value, every length) read nothing past
+ * their end; shellshock_detect's pattern "() {".
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -111,11 +112,37 @@ static void hostile(void **state)
 	}
 }
 
+/* sysdig's "%(%) ?{.+" */
+static void shellshock(void **state)
+{
+	static const struct { const char *s; long at; } t[] = {
+		{ "() { :;}; echo x", 0 }, { "X=(){ :;}", 2 }, { "a() {b", 1 }, { "() {", -1 },
+		{ "(){", -1 }, { "(){x", 0 }, { "()  { x", -1 }, { "( ) { x", -1 }, { "", -1 },
+		{ "(", -1 }, { "()", -1 }, { "() ", -1 }, { "f() (x) () {y", 8 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (shellshock_find(t[i].s, strlen(t[i].s)) != t[i].at)
+			fail_msg("'%s': %ld, not %ld", t[i].s, shellshock_find(t[i].s, strlen(t[i].s)),
+				 t[i].at);
+	/* every prefix in a block of its own size: nothing read past it */
+	for (i = 0; i <= 6; i++) {
+		char *b = malloc(i ? i : 1);
+
+		memcpy(b, "() { x", i);
+		assert_int_equal(shellshock_find(b, i), i >= 5 ? 0 : -1);	/* "() { " matches */
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(hostile),
+		cmocka_unit_test(shellshock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
