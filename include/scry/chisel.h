@@ -21,13 +21,14 @@ struct scry_event;
 struct sink_ops;
 struct filter;
 
-#define CHISEL_MAX_ARGS 4
+#define CHISEL_MAX_ARGS 8	/* table_generator's 7 */
 
 enum chisel_arg_type {
 	CA_NUMBER,	/* a decimal number >= 0 (sysdig's "int"; a fraction is taken too) */
 	CA_STRING,	/* any word (or one of `choices`) */
 	CA_FIELD,	/* a field name of scry -l */
 	CA_IP,		/* an IPv4 or IPv6 address (sysdig's "ipv4") */
+	CA_FILTER,	/* a filter expression: $NAME is it, in parentheses, as typed */
 };
 
 struct chisel_arg {

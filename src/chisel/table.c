@@ -166,7 +166,9 @@ static const struct chisel_filter udp_extract_filter[] = {
 };
 static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
 
-/* --- issue 15, CHX: iobytes*, memcachelog ------------------------------------------------------ */
+/* --- issue 15, CHX: table_generator, iobytes*, memcachelog ------------------------------------------------------ */
+static const char *const value_units[] = { "bytes", "time", "timepct", "none", NULL };
+static const struct chisel_filter table_generator_filter[] = { { "$filter" }, { NULL } };
 static const struct chisel_sink iobytes_sink = { &iobytes_ops, iobytes__new };
 static const struct chisel_filter iobytes_file_filter[] = { { "fd.type=file" }, { NULL } };
 static const struct chisel_filter iobytes_net_filter[] = {
@@ -252,6 +254,19 @@ const struct chisel chisel_table[] = {
 	/* issue 15, CHX: the rest of sysdig 0.29's */
 	{ "topcontainers_error", NULL, CHISEL_VIEW, { }, .view = "topcontainers_errors" },
 	{ "fdcount_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdcount_by" },
+	{ "table_generator", NULL, CHISEL_VIEW,
+	  { { "keys", "the field whose values are the rows (sysdig's comma-separated list: one "
+	      "field here)", CA_FIELD },
+	    { "keydescs", "the key column's header", CA_STRING },
+	    { "value", "the numeric field summed per key (values above 0)", CA_FIELD },
+	    { "valuedesc", "the value's description (sysdig's header; the column here is VALUE)",
+	      CA_STRING },
+	    { "filter", "a filter expression: the events counted (with the command line's)",
+	      CA_FILTER },
+	    { "top_number", "the rows shown (0: all), as --top", CA_NUMBER },
+	    { "value_units", "sysdig's rendering (bytes, time, timepct, none); scry shows the "
+	      "number", CA_STRING, .choices = value_units } },
+	  table_generator_filter, .view = "table_generator" },
 	{ "iobytes", "bytes moved by the read/write family on any fd (file, socket, pipe...): "
 	  IOBYTES_LINE, CHISEL_SINK, { }, .sink = &iobytes_sink },
 	{ "iobytes_file", "bytes moved by the read/write family on files (fd.type=file): "

@@ -4,6 +4,7 @@
  * o->command), and each builds its run with run.h, so every run is set up and torn down alike.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -223,7 +224,7 @@ int run__add_output(struct run *r)
 		struct view_sink_opts vo = {
 			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
-			.field = o->view_arg,
+			.field = o->view_arg, .value = o->view_value, .key_header = o->view_key_header,
 		};
 
 		if (!vo.view) {
@@ -375,6 +376,12 @@ int cli__bind_chisel(struct scry_opts *o)
 	if (ch->kind == CHISEL_VIEW) {
 		o->view = ch->view;
 		o->view_arg = c.args[0];
+		/* table_generator's: keys, keydescs, value, ..., top_number */
+		o->view_value = chisel_arg(&c, "value");
+		o->view_key_header = chisel_arg(&c, "keydescs");
+		/* sysdig's 0: every row */
+		if (chisel_arg(&c, "top_number"))
+			o->top = (unsigned int)strtod(chisel_arg(&c, "top_number"), NULL) ?: UINT_MAX;
 	} else if (!o->snaplen_set) {
 		o->snaplen = ch->snaplen;
 	}

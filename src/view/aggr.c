@@ -29,6 +29,7 @@ struct aggr {
 	struct filter *where;
 	struct sbuf_mem scratch;
 	const struct field_desc *fdnum, *fdname;	/* VC_FDS */
+	const struct field_desc *value;			/* VC_VALUE */
 	size_t nfds;			/* VC_FDS: entries in all the rows' sets */
 	struct log2_hist tot_blk_hist;	/* the totals row's block latencies (aggr__totals) */
 	struct log2_hist tot_wait_hist;	/* aggr__totals': the rows' wait histograms merged */
@@ -59,6 +60,8 @@ struct aggr *aggr__new(const struct view_desc *v)
 			goto fail;
 		a->fdnum = field_lookup("fd.num");
 		a->fdname = field_lookup("fd.name");
+		if ((v->counts & VC_VALUE) && !(a->value = v->value ? field_resolve(v->value) : NULL))
+			goto fail;
 	}
 	return a;
 fail:
@@ -347,6 +350,28 @@ static void count_fd(struct aggr *a, const struct scry_event *ev)
 	}
 }
 
+/* VC_VALUE: the value field's number, when above 0, added to the row of the key's value. */
+static void count_value(struct aggr *a, const struct scry_event *ev)
+{
+	struct field_val val;
+	struct view_row *r;
+	struct sbuf b;
+	uint64_t n;
+
+	sbuf__init_mem(&b, &a->scratch);
+	if (!field_get(a->value, ev, &val, &b))
+		return;
+	if (val.type == FT_S64 && val.s > 0)
+		n = val.s;
+	else if (val.type == FT_U64 && val.u)
+		n = val.u;
+	else
+		return;	/* not a number, or not above 0: sysdig's test */
+	if ((a->where && !filter__match(a->where, ev)) || !(r = field_row(a, ev)))
+		return;
+	r->value += n;
+}
+
 /*
  * KEY_FIELD: a syscall exit the view counts (its class, then its filter), in the row of its
  * value. A transfer's bytes go to its first fd, as fd.name names it: sendfile's out, splice's in.
@@ -469,6 +494,8 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 			return;
 		if (a->v->counts & VC_FDS)
 			count_fd(a, ev);
+		else if (a->v->counts & VC_VALUE)
+			count_value(a, ev);
 		else
 			field_event(a, ev);
 		return;
@@ -866,6 +893,7 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->io_ns += r->io_ns;
 		t->io_calls += r->io_calls;
 		t->fds += r->fds;
+		t->value += r->value;
 		t->oom_kills += r->oom_kills;
 		t->blk_rd += r->blk_rd;
 		t->blk_wr += r->blk_wr;

@@ -8,10 +8,10 @@
 # commands), list_login_shells (the oldest *sh among a command's process and its ancestors,
 # from /proc, against a bash running /bin/true twice), shellshock_detect (bash and sh run with
 # a function definition in an argument; one in the environment, which is not read, and a
-# near miss are not shown).
+# near miss are not shown), table_generator (bytes written per file).
 # timeout: 600
 . tests/lib/common.sh
-plan 29
+plan 31
 
 command -v bash >/dev/null || skip_rest bash "list_login_shells and shellshock_detect run bash"
 
@@ -155,7 +155,8 @@ set -- "iobytes|iobytes|$W" "iobytes_file|iobytes_file|$W" "iobytes_net|iobytes_
 	"ls_none|list_login_shells nosuchprogram|proc.args contains chxmark" \
 	"ls_args|list_login_shells true chxmark2|proc.args contains chxmark" \
 	"ls_noargs|list_login_shells true nosucharg|proc.args contains chxmark" \
-	"shock|shellshock_detect|proc.ppid=$WPID"
+	"shock|shellshock_detect|proc.ppid=$WPID" \
+	"tg|table_generator fd.name FILE evt.rawres BYTES evt.type=write 0 bytes --interval 0|$W"
 for v in "$@"; do
 	IFS='|' read -r name args f <<EOF
 $v
@@ -249,6 +250,12 @@ elif name == 'shock':
     # the environment's attack (env X=...) is not seen: scry reads the arguments
     want = [('chxwork', T['pid'], '() { :;}; echo CHXSHOCK"'), ('chxwork', T['pid'], '(){ x"')]
     assert [(m[2], int(m[3]), m[4]) for m in r] == want, L
+elif name == 'tg':
+    # bytes written per file: io.dat's three writes, truth.json's one
+    assert [l.split() for l in L if 'VALUE' in l][1] == ['VALUE', 'FILE'], L
+    r = dict((m[2], int(m[1])) for m in (re.fullmatch(r' *(\d+) +(\S+)', l) for l in L) if m)
+    tlen = len(open(tmp + '/truth.json', 'rb').read())
+    assert r.get(tmp + '/io.dat') == T['file_out'] and r.get(tmp + '/truth.json') == tlen, L
 print('ok')
 EOF
 for v in "$@"; do
