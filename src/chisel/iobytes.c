@@ -17,7 +17,7 @@
 #include "scry/sink.h"
 
 #define SEC 1000000000ULL
-/* A run that jumps far ahead (a capture's gap) prints at most this many empty seconds. */
+/* A run that jumps far ahead (a capture's gap) prints at most this many seconds of it. */
 #define MAX_EMPTY 3600
 
 struct iobytes {
@@ -54,9 +54,11 @@ static void advance(struct iobytes *s, uint64_t ts)
 		return;
 	}
 	while (ts >= s->end) {
-		if (s->in || s->out_b || empty++ < MAX_EMPTY)
-			put_line(s);
+		put_line(s);
 		s->end += SEC;
+		/* a gap longer than that (a crafted capture's): on to ts's second at once */
+		if (++empty == MAX_EMPTY && ts >= s->end)
+			s->end += (ts - s->end) / SEC * SEC + SEC;
 	}
 }
 
