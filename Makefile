@@ -56,7 +56,7 @@ $(call need_pc,ncursesw,libncurses-dev)
 endif
 
 PKGS := libbpf libelf libdeflate libcurl json-c ncursesw
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wstrict-prototypes -Wformat=2
 CFLAGS ?= -O2 -g

@@ -4,6 +4,8 @@
  * at the syscall's exit (the bytes are there then: a read has filled them, a write's are still
  * the caller's), min(ret, snaplen) of them, into a struct scry_exit_data at the record's end. A
  * vectored call's iovecs (readv, a msghdr's msg_iov) are walked in order, SCRY_IOV_MAX at most.
+ * poll and ppoll (when they return ready fds) carry their struct pollfd array the same way, as
+ * much of it as snaplen holds, for the fdlist.* fields.
  */
 #ifndef SCRY_IODATA_BPF_H
 #define SCRY_IODATA_BPF_H
@@ -83,13 +85,22 @@ static __always_inline __u32 exit_data_fill(struct scry_rec_sys_exit *r, __u32 o
 	if (off > sizeof(struct scry_sock_addr) + SCRY_UNIX_NAME_MAX)
 		return end;
 	d = (void *)r->path + off;
-	want = ret < snaplen ? ret : snaplen;
-	if (want > cap)
-		want = cap;
 	if (i >= SCRY_NARGS - 1)
 		return end;
 	uaddr = r->args[i];
 	iovcnt = r->args[i + 1];
+	/*
+	 * poll's result counts ready fds, not bytes, and they may be anywhere in the array: the
+	 * first nfds whole pollfds (8 bytes each) that snaplen holds.
+	 */
+	if (sa->data & SCRY_DATA_POLL)
+		want = iovcnt < snaplen / 8 ? iovcnt * 8 : snaplen & ~7U;
+	else
+		want = ret < snaplen ? ret : snaplen;
+	if (want > cap)
+		want = cap;
+	if (!want)	/* -s below 8: not one whole pollfd */
+		return end;
 	/*
 	 * MSG_TRUNC (0x20) in a receive's flags (recvfrom's after buf and size, recvmsg's after
 	 * the msghdr): the result may be the datagram's length, not what the buffer got.
@@ -101,14 +112,14 @@ static __always_inline __u32 exit_data_fill(struct scry_rec_sys_exit *r, __u32 o
 			return end;
 	}
 	/* a plain buffer: never more than the call's own count */
-	if (!(sa->data & (SCRY_DATA_IOV | SCRY_DATA_MSG)) && iovcnt < want)
+	if (!(sa->data & (SCRY_DATA_IOV | SCRY_DATA_MSG | SCRY_DATA_POLL)) && iovcnt < want)
 		want = iovcnt;
 	n = data_copy(d->data, uaddr, iovcnt, sa->data, want, cap);
 	if (!n)
 		return end;
 	d->len = n;
 	d->__pad = 0;
-	r->xflags |= SCRY_SX_DATA;
+	r->xflags |= sa->data & SCRY_DATA_POLL ? SCRY_SX_POLL : SCRY_SX_DATA;
 	return SCRY_SYS_EXIT_ARGS + off + sizeof(*d) + ((n + 7) & ~7U);
 }
 

@@ -6,56 +6,14 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "mm.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* KiB per page, set by the loader (4 on x86; arm64 may run 16 or 64 KiB pages). */
-const volatile __u32 page_kb = 4;
-
-/* The RSS counters' indexes, the same since Linux 4.5 (enum of mm_types_task.h, unnamed). */
-#define MM_FILEPAGES_ 0
-#define MM_ANONPAGES_ 1
-#define MM_SHMEMPAGES_ 3
 
 /* Before 5.14 task_struct.__state was `state`. */
 struct task_struct___pre514 {
 	long state;
 } __attribute__((preserve_access_index));
-
-/* Before 6.2 the RSS counters were atomics in struct mm_rss_stat, not percpu_counters. */
-struct mm_rss_stat___pre62 {
-	atomic_long_t count[4];
-} __attribute__((preserve_access_index));
-
-struct mm_struct___pre62 {
-	struct mm_rss_stat___pre62 rss_stat;
-} __attribute__((preserve_access_index));
-
-/*
- * One RSS counter, pages, as the kernel's own get_mm_counter() reads it (a percpu_counter's
- * folded count: what the OOM report prints too). Negative transients read as 0.
- */
-static __always_inline __u64 rss_pages(struct mm_struct *mm, int i)
-{
-	long v;
-
-	/*
-	 * Literal indexes: CO-RE relocates a constant index's whole offset, but a variable one's
-	 * stride would be this build's sizeof(struct percpu_counter), which debug kernels change.
-	 */
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62)) {
-		struct mm_struct___pre62 *m = (void *)mm;
-
-		v = i == 0 ? BPF_CORE_READ(m, rss_stat.count[0].counter) :
-		    i == 1 ? BPF_CORE_READ(m, rss_stat.count[1].counter) :
-			     BPF_CORE_READ(m, rss_stat.count[3].counter);
-	} else {
-		v = i == 0 ? BPF_CORE_READ(mm, rss_stat[0].count) :
-		    i == 1 ? BPF_CORE_READ(mm, rss_stat[1].count) :
-			     BPF_CORE_READ(mm, rss_stat[3].count);
-	}
-	return v > 0 ? v : 0;
-}
 
 /*
  * TP_PROTO(struct task_struct *task, uid_t uid) (Linux 6.8 on, and stable kernels that took

@@ -10,6 +10,7 @@
 #include "scry.bpf.h"
 #include "task.bpf.h"
 #include "emit.bpf.h"
+#include "procinfo.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -318,9 +319,16 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	/* CLONE_FILES: one fd table for both (a thread's always; a process's rarely) */
 	if (child->files == parent->files)
 		r.fork_flags |= SCRY_FORK_FILES;
+	if (r.fork_flags & SCRY_FORK_THREAD)
+		__builtin_memset(&r.pi, 0, sizeof(r.pi));
+	else
+		proc_info_fill(&r.pi, child);
 	emit_caused(&r, sizeof(r), false);
 	return 0;
 }
+
+/* proc.env is asked for: exec records carry the environment (SCRY_ENV_MAX bytes at most). */
+const volatile bool exec_env __weak;
 
 /* TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
 SEC("tp_btf/sched_process_exec")
@@ -341,6 +349,7 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	r->uid = BPF_CORE_READ(p, cred, euid.val);
 	r->gid = BPF_CORE_READ(p, cred, egid.val);
 	r->__pad = 0;
+	proc_info_fill(&r->pi, p);
 
 	n = bpf_probe_read_kernel_str(r->data, SCRY_EXE_MAX, BPF_CORE_READ(bprm, filename));
 	exe_len = n > 1 ? n - 1 : 0;	/* without the NUL */
@@ -364,7 +373,24 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	}
 	r->exe_len = exe_len;
 	r->args_len = args_len;
-	size = SCRY_EXEC_FIXED + exe_len + args_len;
+	r->env_len = 0;
+	if (exec_env) {
+		unsigned long env_start = BPF_CORE_READ(p, mm, env_start);
+		unsigned long env_end = BPF_CORE_READ(p, mm, env_end);
+		__u32 off = exe_len + args_len, env_len;
+
+		env_len = env_end > env_start ? env_end - env_start : 0;
+		if (env_len > SCRY_ENV_MAX)
+			env_len = SCRY_ENV_MAX;
+		/* what data[] has left after the path and argv */
+		if (off < SCRY_EXE_MAX + SCRY_ARGS_MAX && env_len > SCRY_EXE_MAX + SCRY_ARGS_MAX - off)
+			env_len = SCRY_EXE_MAX + SCRY_ARGS_MAX - off;
+		if (off < SCRY_EXE_MAX + SCRY_ARGS_MAX && env_len &&
+		    !bpf_probe_read_user(r->data + (off & (2 * SCRY_ARGS_MAX - 1)),
+					 env_len & (SCRY_ENV_MAX * 2 - 1), (void *)env_start))
+			r->env_len = env_len;
+	}
+	size = SCRY_EXEC_FIXED + exe_len + args_len + r->env_len;
 	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
 	r->h.flags = flags;
 	emit_caused(r, size, true);
@@ -392,6 +418,44 @@ static __always_inline void stage_exit_call(struct scry_stage *s, struct task_st
 }
 
 /* TP_PROTO(struct task_struct *p[, bool group_dead]) */
+/*
+ * Where the kernel's find_new_reaper() will send the children of `father`, the last thread of
+ * its process (exit_notify() runs after this tracepoint): the nearest ancestor in the same pid
+ * namespace that is a child subreaper and still has a live thread, else the namespace's init.
+ * 0 when the namespace's init itself dies (its children die with it) or the walk is too deep.
+ */
+#define REAPER_DEPTH 32
+static __always_inline __u32 find_reaper(struct task_struct *father)
+{
+	struct pid *fpid = BPF_CORE_READ(father, thread_pid);
+	unsigned int level = BPF_CORE_READ(fpid, level);
+	struct pid_namespace *ns;
+	struct task_struct *init, *t;
+	struct upid up = {};
+	int i;
+
+	bpf_core_read(&up, sizeof(up), &fpid->numbers[level & 31]);
+	ns = up.ns;
+	init = BPF_CORE_READ(ns, child_reaper);
+	if (!init || BPF_CORE_READ(init, tgid) == father->tgid)
+		return 0;
+	if (!BPF_CORE_READ_BITFIELD_PROBED(father->signal, has_child_subreaper))
+		return BPF_CORE_READ(init, tgid);
+	t = father;
+	for (i = 0; i < REAPER_DEPTH; i++) {
+		struct signal_struct *sig;
+
+		t = BPF_CORE_READ(t, real_parent);
+		if (!t || t == init || BPF_CORE_READ(t, thread_pid, level) != level)
+			return BPF_CORE_READ(init, tgid);
+		sig = BPF_CORE_READ(t, signal);
+		if (BPF_CORE_READ_BITFIELD_PROBED(sig, is_child_subreaper) &&
+		    BPF_CORE_READ(sig, live.counter) > 0)
+			return BPF_CORE_READ(t, tgid);
+	}
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(scry_sched_exit, struct task_struct *p)
 {
@@ -404,6 +468,10 @@ int BPF_PROG(scry_sched_exit, struct task_struct *p)
 	r.exit_code = p->exit_code;
 	/* signal->live has already been decremented for this thread by do_exit(). */
 	r.exit_flags = BPF_CORE_READ(p, signal, live.counter) == 0 ? SCRY_EXIT_GROUP_DEAD : 0;
+	r.reaper = r.exit_flags ? find_reaper(p) : 0;
+	r.__pad = 0;
+	if (r.reaper)
+		r.exit_flags |= SCRY_EXIT_REAPER;
 	s = stage_get();
 	if (exit_only)
 		stage_exit_call(s, p, r.h.ts);

@@ -39,7 +39,7 @@ struct chisel_arg {
 	const char *def;	/* its value when not given (NULL: none) */
 	const char *const *choices;	/* CA_STRING: the words it takes, any case (NULL: any) */
 	double max;		/* CA_NUMBER: the largest value (0: no limit) */
-	/* CA_NUMBER: what $NAME is in the filter: the value times this, a whole number (ms -> ns) */
+	/* CA_NUMBER: $NAME in the filter is the value times this, a whole number (ms -> ns) */
 	uint64_t scale;
 	/* sysdig's, but not scry's: given, a usage error saying this (what to do instead) */
 	const char *unsupported;
@@ -52,7 +52,8 @@ struct chisel_arg {
  */
 struct chisel_filter {
 	const char *text;	/* NULL ends the list */
-	const char *arg;	/* NULL: always; "NAME": when the argument has a value; "!NAME": not */
+	/* NULL: always; "NAME": when that argument has a value; "!NAME": when it has none */
+	const char *arg;
 	const char *value;	/* with arg: only when its value is this (any case) */
 };
 
@@ -95,6 +96,10 @@ enum chisel_kind {
 enum chisel_flags {
 	CF_LIVE_ONLY = 1 << 0,	/* refused on replay (-r) */
 	CF_ENTERS = 1 << 1,	/* live: trace syscall enters too (latency) */
+	/* issue 15, computing chisels (CHA): */
+	CF_OWN_OUTPUT = 1 << 2,	/* its sink does -j and -p itself (else they print the events) */
+	CF_SNAPSHOT = 1 << 3,	/* live: a look (1 s unless -M or -n say), then its output */
+	CF_ALL_EVENTS = 1 << 4,	/* live: every event reaches scry (no push-down: around) */
 };
 
 struct chisel {
@@ -108,6 +113,7 @@ struct chisel {
 	const char *view;	/* CHISEL_VIEW: the view_table row */
 	const struct chisel_col *cols;	/* CHISEL_STREAM: columns, header NULL or all given */
 	const struct chisel_sink *sink;	/* CHISEL_SINK */
+	const char *more;	/* what -L NAME adds: its output, how it differs from sysdig's */
 };
 
 extern const struct chisel chisel_table[];
@@ -125,6 +131,7 @@ struct chisel_ctx {
 	double interval;	/* --interval */
 	unsigned int top;	/* --top */
 	int data_fmt;		/* -A, -X */
+	const char *format;	/* -p (CF_OWN_OUTPUT sinks that print events: around) */
 	int fd;			/* output */
 	const struct filter *filter;	/* the whole filter: the chisel's and the user's */
 	bool live;
@@ -161,11 +168,12 @@ void chisel_help(const struct chisel *ch);
 void *chisel_stream__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops chisel_stream_ops;
 
-/* --- sinks of their own (chisel_table's CHISEL_SINK rows) --------------------------------------- */
+/* --- sinks of their own (chisel_table's CHISEL_SINK rows) ------------------------------------- */
 void *spy_users__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops udp_extract_ops;
+/* and the computing chisels' (include/scry/chisel_calc.h) */
 
 /* --- issue 15, CHX: memcachelog.c, iobytes.c, shells.c ------------------------------------------ */
 /* A memcached text-protocol command line: its words point into the buffer parsed. */

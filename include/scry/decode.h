@@ -61,6 +61,9 @@ struct scry_event {
 	struct scry_sock *sock;		/* network events: the socket (socktab), or NULL */
 	/* The fd table: this event changed the name of the fd it used (fd.name_changed). */
 	bool fd_name_changed;
+	/* Set by the pipeline (dispatch.c), for evt.reltime and evt.deltatime; 0: not known. */
+	uint64_t start_ts;		/* when the recording began (a capture: from its header) */
+	uint64_t prev_ts;		/* the previous event the filter passed */
 };
 
 /*
@@ -183,6 +186,18 @@ static inline bool evt_has(const struct scry_event *ev, unsigned int fields)
 
 /* --- info.c: evt.info, the human-readable arguments of an event --------------------------- */
 void evt_info(const struct scry_event *ev, struct sbuf *b);
+/* A syscall exit's argument as evt.info shows it (evt.arg, evt.rawarg). */
+struct evt_arg {
+	const char *name;	/* as evt.info names it: res, fd, path... */
+	int64_t raw;		/* the value as passed (an int argument sign-extended) */
+	const char *str;	/* a path argument: its bytes (no NUL); else NULL */
+	size_t len;
+};
+/*
+ * The i-th name=value pair of a syscall exit's evt.info (0: res), its value as shown written
+ * to b when b is not NULL. false past the last pair, and for every other event.
+ */
+bool evt_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, struct sbuf *b);
 /* "ENOENT" style name for a failed syscall's result, or NULL if res is not an error. */
 const char *evt_res_errno(const struct scry_event *ev);
 /* Kind letter of an fd as in sysdig's fd.type abbreviations: f d p c b s a l, '?' unknown. */
@@ -197,10 +212,13 @@ enum data_fmt {
 };
 #define IODATA_READ	'r'
 #define IODATA_WRITE	'w'
+#define IODATA_POLL	'p'	/* poll, ppoll: their pollfd array, not data (SCRY_SX_POLL) */
 /* The sysargs' data rules (struct scry_sysarg.data), over syscalls__bpf_rules' table. */
 void iodata__bpf_rules(struct scry_sysarg *rules, uint32_t n);
 /* IODATA_READ or IODATA_WRITE for a call that moves data in a user buffer, else 0. */
 char iodata_dir(uint32_t nr);
+/* The same, and IODATA_POLL for a call whose exit may carry its pollfd array. */
+char iodata_kind(uint32_t nr);
 /*
  * An exit record with SCRY_SX_DATA: -EINVAL unless its data block ends it, whole, within `size`;
  * else the size the record has without it (what the rest of the exit's checks expect).
@@ -209,8 +227,26 @@ struct scry_rec_sys_exit;
 int iodata_check(const struct scry_rec_sys_exit *x, uint32_t size);
 /* The data an exit event carries, or NULL; *len its bytes. */
 const uint8_t *evt_data(const struct scry_event *ev, uint32_t *len);
+/* The pollfd array (SCRY_SX_POLL) a poll exit carries, or NULL; see pollfds.c. */
+const uint8_t *evt_pollfds(const struct scry_event *ev, uint32_t *len);
+/* A checked exit record's block, either kind (SCRY_SX_DATA or SCRY_SX_POLL), or NULL. */
+const uint8_t *exit_data_block(const struct scry_rec_sys_exit *x, uint32_t *len);
 /* The data rendered as `f` says: only printable ASCII (and -A's newlines) come out. */
 void iodata_put(struct sbuf *b, const uint8_t *d, uint32_t n, enum data_fmt f);
+
+/* --- pollfds.c: poll's pollfd array (SCRY_SX_POLL, -s) -------------------------------------- */
+struct pollfd_ent {
+	int32_t fd;
+	uint16_t events, revents;	/* Linux's POLL* bits */
+};
+/* Entry i of the array (d, len), whole pollfds only; false past them (or with no array). */
+bool pollfds_at(const uint8_t *d, uint32_t len, uint32_t i, struct pollfd_ent *e);
+/* The next entry at or after *pos with revents set (a ready fd); *pos moves past it. */
+bool pollfds_next_ready(const uint8_t *d, uint32_t len, uint32_t *pos, struct pollfd_ent *e);
+/* POLL* bits as sysdig's PPM_POLL* (what its evt.info shows). */
+uint16_t poll_flags_sysdig(uint16_t events);
+/* The value of evt.info's fds= for a poll exit, 3:p1 4:f5 (nfds: the call's argument). */
+void pollfds_info(struct sbuf *b, const struct scry_event *ev, uint64_t nfds);
 
 /* --- syscalls.c ------------------------------------------------------------------------------ */
 enum arg_fmt {

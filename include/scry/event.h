@@ -23,6 +23,7 @@
 /* Bounds on variable-length payloads; the BPF side truncates and sets a flag. */
 #define SCRY_EXE_MAX	1024
 #define SCRY_ARGS_MAX	4096
+#define SCRY_ENV_MAX	1024	/* proc.env: bytes of a process's environment kept */
 #define SCRY_PATH_MAX	256
 /* The largest record any program emits (exec: header + payload + exe + args). */
 #define SCRY_REC_MAX	(128 + SCRY_EXE_MAX + SCRY_ARGS_MAX)
@@ -127,6 +128,8 @@ enum scry_exit_xflags {
 	SCRY_SX_FDPAIR = 1 << 2, /* path[] holds a struct scry_exit_fdpair (pipe, socketpair) */
 	SCRY_SX_DATA = 1 << 3,	/* a struct scry_exit_data ends the record: the bytes the call
 				 * read or wrote (-s SNAPLEN) */
+	SCRY_SX_POLL = 1 << 4,	/* the same block, but holding poll's struct pollfd array (its
+				 * revents as the call left them), not data the call moved */
 };
 
 /*
@@ -224,6 +227,30 @@ enum scry_fork_flags {
 	SCRY_FORK_FILES = 1 << 1,	/* child shares the parent's fd table (CLONE_FILES) */
 };
 
+/*
+ * What the kernel says of a process at its fork and exec (and procfs of one that predates scry):
+ * its session, group, terminal, login uid, fd limit and memory. Values that change between
+ * execs (memory above all) are as of the newest fork or exec record.
+ */
+enum scry_pi_flags {
+	SCRY_PI_VALID = 1 << 0,		/* the rest is filled in */
+	SCRY_PI_EXE_WRITABLE = 1 << 1,	/* its executable is writable by its fs user */
+};
+
+struct scry_proc_info {
+	__u32 pi_flags;		/* enum scry_pi_flags */
+	__u32 sid;		/* session id: its leader's host pid */
+	__u32 vpgid;		/* process group id in its own pid namespace */
+	__u32 tty;		/* controlling terminal as /proc's tty_nr (0: none) */
+	__u32 loginuid;		/* audit login uid (UINT32_MAX: not set) */
+	__u32 __pad;
+	__u64 fdlimit;		/* RLIMIT_NOFILE, soft */
+	__u32 vm_size_kb;	/* as /proc's VmSize, VmRSS, VmSwap */
+	__u32 vm_rss_kb;
+	__u32 vm_swap_kb;
+	__u32 __pad2;
+};
+
 struct scry_rec_fork {
 	struct scry_hdr h;	/* the child */
 	__u32 parent_pid;
@@ -234,6 +261,7 @@ struct scry_rec_fork {
 	__u32 uid;
 	__u32 gid;
 	__u32 fork_flags;	/* enum scry_fork_flags */
+	struct scry_proc_info pi;	/* the child's (a process's; a thread's is not filled in) */
 };
 
 struct scry_rec_exec {
@@ -246,19 +274,33 @@ struct scry_rec_exec {
 	__u32 gid;
 	__u16 exe_len;		/* bytes of exe in data[] (no NUL) */
 	__u16 args_len;		/* bytes of argv in data[] after exe, NUL-separated */
-	__u32 __pad;
+	/*
+	 * bytes of environment in data[] after argv, NUL-separated (0 unless asked: the loader's
+	 * exec_env); at most SCRY_ENV_MAX and what data[] has left
+	 */
+	__u16 env_len;
+	__u16 __pad;
+	struct scry_proc_info pi;
 	char data[SCRY_EXE_MAX + SCRY_ARGS_MAX];
 };
 #define SCRY_EXEC_FIXED	(__builtin_offsetof(struct scry_rec_exec, data))
 
 enum scry_exit_flags {
 	SCRY_EXIT_GROUP_DEAD = 1 << 0,	/* last thread of the process */
+	SCRY_EXIT_REAPER = 1 << 1,	/* `reaper` is known (only with SCRY_EXIT_GROUP_DEAD) */
 };
 
 struct scry_rec_exit {
 	struct scry_hdr h;
 	__s32 exit_code;	/* task->exit_code: status << 8 | signal */
 	__u32 exit_flags;	/* enum scry_exit_flags */
+	/*
+	 * The last thread of a process: the process its children go to (the kernel's
+	 * find_new_reaper(): the nearest live child-subreaper ancestor in its pid namespace, else
+	 * the namespace's init), as a host tgid.
+	 */
+	__u32 reaper;
+	__u32 __pad;
 };
 
 /*
@@ -664,6 +706,8 @@ enum scry_data_arg {
 	SCRY_DATA_MSG = 1 << 6,	/* a msghdr: its msg_iov and msg_iovlen */
 	SCRY_DATA_RECV = 1 << 5, /* a receive: with MSG_TRUNC its result may exceed what the
 				  * buffer got (or TCP discarded the bytes): no data then */
+	SCRY_DATA_POLL = 1 << 4, /* a struct pollfd array (poll, ppoll): its length is the next
+				  * argument (nfds) times 8, not the result (the ready fds) */
 	SCRY_DATA_POS = 0x0f,
 };
 #define SCRY_IOV_MAX	8	/* iovecs a data copy walks (the bytes past them are not shown) */
@@ -690,9 +734,10 @@ _Static_assert(sizeof(struct scry_batch) == 16, "scry_batch layout");
 _Static_assert(sizeof(struct scry_rec_sys_enter) == 56, "sys_enter layout");
 _Static_assert(SCRY_SYS_EXIT_SHORT == 72, "sys_exit short layout");
 _Static_assert(SCRY_SYS_EXIT_ARGS == 120, "sys_exit args layout");
-_Static_assert(sizeof(struct scry_rec_fork) == 80, "fork layout");
-_Static_assert(SCRY_EXEC_FIXED == 80, "exec layout");
-_Static_assert(sizeof(struct scry_rec_exit) == 56, "exit layout");
+_Static_assert(sizeof(struct scry_proc_info) == 48, "proc info layout");
+_Static_assert(sizeof(struct scry_rec_fork) == 128, "fork layout");
+_Static_assert(SCRY_EXEC_FIXED == 128, "exec layout");
+_Static_assert(sizeof(struct scry_rec_exit) == 64, "exit layout");
 _Static_assert(sizeof(struct scry_sched_acct) == 32, "sched acct layout");
 _Static_assert(sizeof(struct scry_rec_switch) == 104, "switch layout");
 _Static_assert(sizeof(struct scry_rec_cputick) == 88, "cputick layout");

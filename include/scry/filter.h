@@ -41,6 +41,12 @@ enum field_flags {
 	 * ADDR/BITS (or an address alone: all its bits), and = holds when the value is in it.
 	 */
 	FF_CIDR = 1 << 7,
+	/* A flag shown as 1 or 0 (evt.failed, fd.is_server): filters take sysdig's true/false too. */
+	FF_BOOL = 1 << 8,
+	/* Filters only (sysdig's EPF_FILTER_ONLY: evt.around): -p, -j and views refuse it. */
+	FF_FILTER_ONLY = 1 << 3,
+	/* `F=D` means F <= D, and takes no other operator (sysdig's evt.around[T]=D). */
+	FF_WITHIN = 1 << 4,
 };
 
 #define FIELD_ANY_MAX 64
@@ -90,6 +96,8 @@ struct field_desc {
 	bool (*get_arg)(const struct scry_event *ev, const struct field_arg *a,
 			struct field_val *v, struct sbuf *scratch);
 	struct field_arg arg;	/* in a bound field: its argument */
+	/* FA_DOT / FA_KEY: the keys it knows (a typo is refused with a suggestion); NULL: any. */
+	const struct field_values *keys;
 };
 
 extern const struct field_desc field_table[];

@@ -21,6 +21,7 @@ struct probe_opts {
 	const char *btf_path;	/* kernel BTF file when /sys/kernel/btf/vmlinux is missing */
 	const char *cgroup_v1;	/* take cgroup ids from this v1 controller's hierarchy, or NULL */
 	bool block;		/* attach the block request tracepoints: block I/O records */
+	bool exec_env;		/* exec records carry the environment (proc.env) */
 };
 
 /* Receives each raw event record; a non-zero return stops the current consume call. */

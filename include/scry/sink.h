@@ -195,5 +195,11 @@ void fmt_bytes(struct sbuf *b, uint64_t v);
 /* Returns the sink's context or NULL (with an error printed). */
 void *printer__new(const struct printer_opts *o);
 extern const struct sink_ops printer_ops;
+/*
+ * A printer (made with fd -1) as a formatter: the line (or -j object, -p template) it would
+ * print for `ev`, into buf; its length, cut at `len` (a line past the printer's 64 KiB buffer
+ * is cut there). For the chisels that hold lines before showing them (around).
+ */
+size_t printer__line(void *pr, const struct scry_event *ev, char *buf, size_t len);
 
 #endif /* SCRY_SINK_H */

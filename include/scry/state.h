@@ -49,6 +49,7 @@ static inline void sched_sums_add(struct sched_sums *s, const struct scry_sched_
 struct scry_proc {
 	uint32_t pid, ppid, vpid;
 	uint32_t uid, gid;
+	uint32_t loginuid;	/* audit login uid; UINT32_MAX: unset, as the kernel's */
 	uint64_t cgid;
 	char comm[SCRY_COMM_LEN];
 	char *exe;		/* as exec'd (or /proc/PID/exe when seeded); never NULL */
@@ -67,6 +68,30 @@ struct scry_proc {
 	uint64_t ctr_cgid;	/* the cgroup `container` was found for */
 	bool ctr_known;
 	uint8_t ctr_cat;	/* enum ctr_cat: container init's tree, a health probe (ctr_cat__judge) */
+	uint64_t users_ref;	/* users.c's: its user database (0: not looked up yet) */
+	/* session, group, terminal, login uid, fd limit, memory: as of its newest fork or exec */
+	struct scry_proc_info info;
+	/* the table it is in: its ancestors are looked up there (proctab__parent) */
+	struct proctab *tab;
+	/*
+	 * It may have children in the table (it forked one, or was seeded, or is a reaper): its
+	 * exit looks for them to give them their new parent. Most processes never fork, and their
+	 * exit costs no scan of the table.
+	 */
+	bool kids;
+	/*
+	 * Its /proc/PID/task/TID/cgroup text, read when a field first asks (live only) and kept
+	 * while its events' cgroup id stays `cg_cgid`: a line printed after the process exited
+	 * still shows its cgroups. At most 4 KiB.
+	 */
+	char *cg_text;
+	uint64_t cg_cgid;
+	/*
+	 * proc.env: its environment, NUL-separated, env_len bytes (SCRY_ENV_MAX at most), when
+	 * asked (proctab__want_env; a capture recorded with it); never NULL
+	 */
+	char *env;
+	uint32_t env_len;
 	/* private to proctab: thread entries pointing here, and how the entry is to be freed */
 	uint32_t refs;
 	uint32_t dead_idx;	/* 1 + its place in the heap of dead entries, 0 if not there */
@@ -87,6 +112,8 @@ struct scry_thread {
 	bool dead;
 	uint64_t dead_ts;
 	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */
+	/* page faults before `sched` counts them (procfs at seed; a capture's snapshot) */
+	uint64_t min_flt_base, maj_flt_base;
 };
 
 struct proctab;
@@ -154,6 +181,24 @@ struct proctab_limits {
 	void *ctx;
 };
 void proctab__set_limits(struct proctab *pt, const struct proctab_limits *l);
+
+/*
+ * The parent of `p` as the table knows it, or NULL: none, not in the table, or an entry that is
+ * not its parent any more. A parent that exited is never named (the kernel gave its children to
+ * a reaper: the exit record says which, and the table moved them there), nor a process that
+ * started after `p` under the parent's pid (a reused pid).
+ */
+const struct scry_proc *proctab__parent(const struct scry_proc *p);
+/* Its thread entry whose tid is its pid (the main thread), NULL if not known. */
+const struct scry_thread *proctab__main_thread(const struct scry_proc *p);
+/* Keep processes' environments (proc.env): seeded from procfs, taken from exec records. */
+void proctab__want_env(struct proctab *pt, bool on);
+/* Set a process's environment (`n` bytes, NUL-separated; cut to SCRY_ENV_MAX). */
+void proctab__set_env(struct proctab *pt, struct scry_proc *p, const char *env, size_t n);
+/* Where its table reads procfs ("/proc" live); NULL in a replay. */
+const char *proctab__procfs(const struct scry_proc *p);
+/* How many fds its fd table holds (0: none known). */
+size_t fdtab__count(const struct scry_proc *p);
 
 /* Called when a process entry is about to be freed (container registry drops its reference). */
 void proctab__on_free(struct proctab *pt, void (*fn)(void *ctx, struct scry_proc *p), void *ctx);
@@ -353,5 +398,74 @@ struct fd_seed_stats {
 };
 /* 0, emit's nonzero, or -errno when procfs cannot be read at all. */
 int fd_seed_scan(const struct fd_seed_opts *o, struct fd_seed_stats *st);
+
+/*
+ * --- users.c: user and group names from the process's own user database ---------------------
+ * uid -> name, home and shell, gid -> name, read from the passwd and group files of the
+ * process's root filesystem (/proc/PID/root: a container's image, not the host's), parsed
+ * here: NSS is the host's configuration and does not apply inside a container. The files are
+ * opened beneath that root (openat2 RESOLVE_IN_ROOT: an absolute symlink stays inside it),
+ * must be regular files, and are read USERS_FILE_MAX bytes at most.
+ *
+ * One database per root filesystem (its root directory's device and inode), USERS_DB_MAX at
+ * most (the least recently used goes); it keeps the entries looked up (found or not),
+ * USERS_DB_ENTRIES at most (then it starts over), forgets them when its files change (checked
+ * once a second of event time at most), and reads its files 64 times a second at most. A
+ * process remembers its database until it execs (a runtime's init pivots into the container's
+ * root, then execs), so a lookup is a hash lookup. A process gone before its
+ * first lookup takes its nearest living ancestor's root in the same container. A replay has no
+ * files: its databases are what the capture recorded (users__add), one per container id ("" the
+ * host).
+ */
+#define USERS_DB_MAX		256
+#define USERS_DB_ENTRIES	4096
+#define USERS_FILE_MAX		(4u << 20)
+#define USERS_NAME_MAX		256	/* bytes of a name kept (the rest is cut) */
+#define USERS_PATH_MAX		1024	/* bytes of a home or shell kept */
+#define USERS_HELD_MAX		(32u << 20)	/* live: bytes of entries of all databases */
+
+enum users_kind {
+	USERS_USER,		/* passwd: name, home, shell */
+	USERS_GROUP,		/* group: name */
+};
+
+struct user_ent {
+	uint32_t id;
+	uint8_t kind;		/* enum users_kind */
+	bool found;		/* false: the database has no such id */
+	uint16_t name_len, home_len, shell_len;
+	const char *name, *home, *shell;	/* as the file has them: any bytes, not terminated */
+	uint32_t mark;		/* the capture writer's: the file that recorded it */
+};
+
+/* Live: databases under `procfs` ("/proc"). NULL: a replay's, from users__add only. */
+void users__use(const char *procfs);
+/*
+ * Live: bytes of entries all databases hold at most (USERS_HELD_MAX unless set after
+ * users__use); past it, the least recently used forget theirs.
+ */
+void users__limit(size_t held_max);
+/* Live: the process table, where a process gone before its lookup finds its ancestors. */
+void users__set_procs(struct proctab *pt);
+/* Forget every database (and the mode): names are unknown until users__use. */
+void users__reset(void);
+/*
+ * The entry of `id` in the database of the event's process (resolved on the first lookup);
+ * NULL when there is no process, no mode, or no database could be read.
+ */
+struct user_ent *users__lookup(const struct scry_event *ev, enum users_kind kind, uint32_t id);
+/*
+ * Replay: an entry (found) of container `ctr`'s database ("" the host); a later one replaces
+ * an earlier. Keeps at most max_entries entries and max_bytes bytes of strings in all:
+ * 0, -ENOSPC past the entries, -EDQUOT past the bytes, -ENOMEM, or -EINVAL out of replay mode.
+ */
+int users__add(const char *ctr, const struct user_ent *e, uint64_t max_entries, uint64_t max_bytes);
+/*
+ * The first line of a passwd (USERS_USER) or group file's text whose id is `id`, as the C
+ * library's files backend reads them (a line with too few fields or a bad id is skipped);
+ * strings point into `buf`, not cut. False if none.
+ */
+bool users_scan(const char *buf, size_t len, enum users_kind kind, uint32_t id,
+		struct user_ent *out);
 
 #endif /* SCRY_STATE_H */

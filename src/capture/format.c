@@ -278,9 +278,9 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 #define RECORDS(X)								\
 	X(SYS_ENTER, F_SYS_ENTER, sizeof(struct scry_rec_sys_enter), NONE)	\
 	X(SYS_EXIT, F_SYS_EXIT, SCRY_SYS_EXIT_SHORT, EXIT)			\
-	X(FORK, F_FORK, sizeof(struct scry_rec_fork), NONE)			\
+	X(FORK, F_FORK, sizeof(struct scry_rec_fork), PFORK)			\
 	X(EXEC, F_EXEC, SCRY_EXEC_FIXED, EXEC)					\
-	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), NONE)			\
+	X(EXIT, F_EXIT, sizeof(struct scry_rec_exit), PEXIT)			\
 	X(SWITCH, F_SWITCH, sizeof(struct scry_rec_switch), SWACCT)		\
 	X(CPUTICK, F_CPUTICK, sizeof(struct scry_rec_cputick), TICKACCT)	\
 	X(RENAME, F_RENAME, sizeof(struct scry_rec_rename), NONE)		\
@@ -299,7 +299,7 @@ _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
 	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */
-#define REC_FIXED_MAX 120
+#define REC_FIXED_MAX 128
 #define CHECK_FIXED(type, fields, fixed, tail) _Static_assert(fixed <= REC_FIXED_MAX, #type);
 RECORDS(CHECK_FIXED)
 
@@ -409,14 +409,16 @@ static inline uint8_t *put_tail_NONE(uint8_t *p, const union scry_rec *r)
 	return p;
 }
 
-/* 2.4: the data a read or write moved (-s), last: its length, then the bytes. */
+/*
+ * 2.4: the data a read or write moved (-s), last: its length, then the bytes. 2.6: poll's pollfd
+ * array the same way, under its own xflags bit, which a 2.4 reader leaves out with its bytes.
+ */
 static uint8_t *put_exit_data(uint8_t *p, const union scry_rec *r)
 {
-	struct scry_event ev = { .rec = r, .type = SCRY_REC_SYS_EXIT, .dir = '<' };
 	const uint8_t *d;
 	uint32_t n;
 
-	d = evt_data(&ev, &n);
+	d = exit_data_block(&r->exit, &n);
 	if (!d)
 		return p;
 	p = put_uv(p, n);
@@ -539,12 +541,81 @@ static inline uint8_t *put_tail_SIO(uint8_t *p, const union scry_rec *r)
 	return enc_B16(p, s->daddr, r);
 }
 
+/*
+ * 2.6: a process's info (struct scry_proc_info) after a fork's fields and an exec's argv, when
+ * the record has it: its flags, then sid, vpgid, tty, loginuid, fdlimit, vm_size_kb, vm_rss_kb,
+ * vm_swap_kb. The capture's process items end with the same.
+ */
+uint8_t *cap_put_pi(uint8_t *p, const struct scry_proc_info *pi)
+{
+	if (!(pi->pi_flags & SCRY_PI_VALID))
+		return p;
+	p = put_uv(p, pi->pi_flags);
+	p = put_uv(p, pi->sid);
+	p = put_uv(p, pi->vpgid);
+	p = put_uv(p, pi->tty);
+	p = put_uv(p, pi->loginuid);
+	p = put_uv(p, pi->fdlimit);
+	p = put_uv(p, pi->vm_size_kb);
+	p = put_uv(p, pi->vm_rss_kb);
+	return put_uv(p, pi->vm_swap_kb);
+}
+
+/* false: damage. An item that ends before it (an older writer's) leaves *pi zero. */
+bool cap_get_pi(const uint8_t **pp, const uint8_t *end, struct scry_proc_info *pi)
+{
+	uint64_t fl, v[8];
+	int i;
+
+	memset(pi, 0, sizeof(*pi));
+	if (*pp >= end)
+		return true;
+	if (!get_uv(pp, end, &fl))
+		return false;
+	if (!(fl & SCRY_PI_VALID))
+		return true;	/* a newer writer's flags alone: their fields come after */
+	for (i = 0; i < 8; i++)
+		if (!get_uv(pp, end, &v[i]) || (i != 4 && v[i] > UINT32_MAX))
+			return false;
+	pi->pi_flags = fl & (SCRY_PI_VALID | SCRY_PI_EXE_WRITABLE);
+	pi->sid = v[0];
+	pi->vpgid = v[1];
+	pi->tty = v[2];
+	pi->loginuid = v[3];
+	pi->fdlimit = v[4];
+	pi->vm_size_kb = v[5];
+	pi->vm_rss_kb = v[6];
+	pi->vm_swap_kb = v[7];
+	return true;
+}
+
+static inline uint8_t *put_tail_PFORK(uint8_t *p, const union scry_rec *r)
+{
+	return cap_put_pi(p, &r->fork.pi);
+}
+
+/* procexit, since 2.6: the reaper its children went to (SCRY_EXIT_REAPER). */
+static inline uint8_t *put_tail_PEXIT(uint8_t *p, const union scry_rec *r)
+{
+	if (!(r->pexit.exit_flags & SCRY_EXIT_REAPER))
+		return p;
+	p = put_uv(p, SCRY_EXIT_REAPER);
+	return put_uv(p, r->pexit.reaper);
+}
+
 static inline uint8_t *put_tail_EXEC(uint8_t *p, const union scry_rec *r)
 {
 	size_t n = r->exec.exe_len + r->exec.args_len;
 
 	memcpy(p, r->exec.data, n);
-	return p + n;
+	p = cap_put_pi(p + n, &r->exec.pi);
+	/* 2.6: the environment (proc.env), after the info, when the recorder asked for it */
+	if (r->exec.env_len && (r->exec.pi.pi_flags & SCRY_PI_VALID)) {
+		p = put_uv(p, r->exec.env_len);
+		memcpy(p, r->exec.data + n, r->exec.env_len);
+		p += r->exec.env_len;
+	}
+	return p;
 }
 
 /* fdseed, since 2.4: its name (name_len bytes, with the NUL). */
@@ -713,7 +784,8 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 	if (!get_uv(&p, end, &fl))
 		return false;
 	/* a newer writer's flags: their fields come after */
-	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA);
+	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
+			  SCRY_SX_POLL);
 	if (!(fl & SCRY_SX_SOCK))
 		goto more;
 	if (x->path_len)	/* the addresses stand where a path would */
@@ -780,7 +852,7 @@ static uint32_t get_exit_data(const uint8_t **pp, const uint8_t *end, struct scr
 
 	if (x->xflags & SCRY_SX_FILE)
 		off += sizeof(struct scry_exit_file);
-	if (!(x->xflags & SCRY_SX_DATA))
+	if (!(x->xflags & (SCRY_SX_DATA | SCRY_SX_POLL)))
 		return (x->xflags & SCRY_SX_FILE) ? off : SCRY_SYS_EXIT_ARGS + x->path_len;
 	d = (void *)((uint8_t *)x + off);
 	if (!x->nargs || !get_uv(pp, end, &n) || !n || n > SCRY_SNAPLEN_MAX ||
@@ -848,7 +920,49 @@ static uint32_t get_tail_EXEC(const uint8_t **pp, const uint8_t *end, union scry
 		return 0;
 	memcpy(e->data, *pp, n);
 	*pp += n;
-	return fixed + n;
+	e->env_len = 0;
+	if (framed && !cap_get_pi(pp, end, &e->pi))
+		return 0;
+	if (framed && *pp < end && (e->pi.pi_flags & SCRY_PI_VALID)) {
+		uint64_t v;
+
+		if (!get_uv(pp, end, &v) || !v || v > SCRY_ENV_MAX ||
+		    v > SCRY_EXE_MAX + SCRY_ARGS_MAX - n || v > (uint64_t)(end - *pp))
+			return 0;
+		memcpy(e->data + n, *pp, v);
+		*pp += v;
+		e->env_len = v;
+	}
+	return fixed + n + e->env_len;
+}
+
+static uint32_t get_tail_PFORK(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			       uint32_t fixed, bool framed)
+{
+	if (framed && !cap_get_pi(pp, end, &r->fork.pi))
+		return 0;
+	return fixed;
+}
+
+/* 2.6's reaper of a process's children (an older item ends before it: not known). */
+static uint32_t get_tail_PEXIT(const uint8_t **pp, const uint8_t *end, union scry_rec *r,
+			       uint32_t fixed, bool framed)
+{
+	struct scry_rec_exit *x = &r->pexit;
+	uint64_t fl, reaper;
+
+	x->exit_flags &= ~SCRY_EXIT_REAPER;
+	if (!framed || *pp >= end)
+		return fixed;
+	if (!get_uv(pp, end, &fl))
+		return 0;
+	if (!(fl & SCRY_EXIT_REAPER))
+		return fixed;	/* a newer writer's flags alone: their fields come after */
+	if (!get_uv(pp, end, &reaper) || !reaper || reaper > UINT32_MAX)
+		return 0;
+	x->exit_flags |= SCRY_EXIT_REAPER;
+	x->reaper = reaper;
+	return fixed;
 }
 
 /* 2.3's byte counters of a TCP socket's record (an older item ends before them). */
@@ -952,17 +1066,29 @@ static uint32_t get_tail_FDSEED(const uint8_t **pp, const uint8_t *end, union sc
 static const uint8_t *get_body(struct cap_ctx *c, uint8_t type, const uint8_t *p,
 			       const uint8_t *end, union scry_rec *out, uint32_t *size, bool framed)
 {
+	/* 2.6's tails are read in a 2.6 file or later: an older one's bytes there are not them */
+	bool framed26 = framed && c->minor >= 6;
 	uint32_t sz = 0;
 
 	memset(out, 0, REC_FIXED_MAX);
 	out->h.type = type;
 	if (!get_hdr(c, &p, end, &out->h))
 		return NULL;
+#define TAIL_FRAMED_NONE framed
+#define TAIL_FRAMED_EXIT framed
+#define TAIL_FRAMED_SOCK framed
+#define TAIL_FRAMED_SIO framed
+#define TAIL_FRAMED_SWACCT framed
+#define TAIL_FRAMED_TICKACCT framed
+#define TAIL_FRAMED_FDSEED framed
+#define TAIL_FRAMED_EXEC framed26
+#define TAIL_FRAMED_PFORK framed26
+#define TAIL_FRAMED_PEXIT framed26
 #define DEC_FIELD(T, m, how) DEC_##how(T, m);
 #define DEC_CASE(type, fields, fixed, tail)					\
 	case SCRY_REC_##type:							\
 		fields(DEC_FIELD)						\
-		sz = get_tail_##tail(&p, end, out, fixed, framed);		\
+		sz = get_tail_##tail(&p, end, out, fixed, TAIL_FRAMED_##tail);	\
 		break;
 	switch (type) {
 	RECORDS(DEC_CASE)

@@ -152,6 +152,8 @@ enum cap_limit {
 	CAP_LIM_THREADS,	/* threads in the process table */
 	CAP_LIM_CMD_BYTES,	/* executable paths and command lines of all processes */
 	CAP_LIM_MOUNTS,		/* mounts of one container (issue 15) */
+	CAP_LIM_USERS,		/* user and group entries of all user databases */
+	CAP_LIM_USER_BYTES,	/* bytes of their names, homes and shells */
 	CAP_LIM__MAX
 };
 
@@ -259,6 +261,7 @@ enum cap_tag {
 	CAP_TAG_THREAD = 0x42,
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
+	CAP_TAG_USERDB = 0x45,		/* since 2.6: a user or group of a user database */
 	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
@@ -269,6 +272,7 @@ struct cap_ctx {
 	uint64_t cgid;
 	uint32_t pid, tid;
 	uint16_t cpu;
+	uint16_t minor;		/* the file's minor version: which tails its items may have */
 	char comm[SCRY_COMM_LEN];
 };
 
@@ -286,6 +290,9 @@ int cap_event_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scr
 		     uint32_t *size);
 /* The same without the length: format 1's event items, the body of format 2's. */
 size_t cap_rec_encode(struct cap_ctx *c, uint8_t *out, const union scry_rec *r);
+/* A process's info as fork, exec and process items end (2.6); cap_get_pi false: damage. */
+uint8_t *cap_put_pi(uint8_t *p, const struct scry_proc_info *pi);
+bool cap_get_pi(const uint8_t **pp, const uint8_t *end, struct scry_proc_info *pi);
 int cap_rec_decode(struct cap_ctx *c, const uint8_t *in, size_t len, union scry_rec *out,
 		   uint32_t *size);
 /* An upper bound of a record's encoded size (varints take at most 5/4 of their field). */
@@ -335,6 +342,8 @@ struct cap_proc {
 	uint32_t exe_len;
 	const char *args;
 	uint32_t args_len;
+	const char *env;		/* 2.6: proc.env, NUL-separated (NULL: none) */
+	uint32_t env_len;
 };
 
 struct cap_thread {
@@ -343,6 +352,7 @@ struct cap_thread {
 	uint64_t cpu_ns, dead_ts, enter_ts;
 	uint32_t enter_nr;
 	bool dead;
+	uint64_t min_flt, maj_flt;	/* 2.6: its page faults so far (0: not said) */
 };
 
 /* Container metadata; decoding allocates `meta` (the caller frees it or hands it over). */
@@ -381,6 +391,17 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t);
 int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c);
 /* The next cgid of a decoded container (*pos from 0); false at the end. */
 bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid);
+
+/*
+ * A user or group entry of the user database of a container (ctr "" the host), as the recorder
+ * resolved it; decoded strings point into the payload, ctr is NUL-terminated.
+ */
+struct cap_userdb {
+	char ctr[CTR_ID_MAX];
+	struct user_ent e;
+};
+void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e);
+int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;

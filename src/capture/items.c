@@ -209,6 +209,13 @@ void cap_put_proc(struct cap_buf *b, const struct scry_proc *p)
 	buf_str(b, p->comm, strnlen(p->comm, SCRY_COMM_LEN));
 	buf_str(b, p->exe, strlen(p->exe));
 	buf_str(b, p->args, p->args_len);
+	buf_uv(b, p->loginuid);		/* since 2.6 */
+	/* 2.6: its info, as fork and exec items end (its loginuid the one above) */
+	if (buf_room(b, 100))
+		b->len = cap_put_pi(b->p + b->len, &p->info) - b->p;
+	/* 2.6: its environment (proc.env), after the info, when the recorder kept it */
+	if (p->env_len && (p->info.pi_flags & SCRY_PI_VALID))
+		buf_str(b, p->env, p->env_len);
 	item_end(b, at);
 }
 
@@ -221,6 +228,9 @@ void cap_put_thread(struct cap_buf *b, const struct scry_thread *t, uint32_t pid
 
 	buf_fields(b, &ct, thread_fields, NFIELDS(thread_fields));
 	buf_str(b, t->comm, strnlen(t->comm, SCRY_COMM_LEN));
+	/* 2.6: its page faults so far (what thread.pfminor and pfmajor show) */
+	buf_uv(b, t->min_flt_base + t->sched.min_flt);
+	buf_uv(b, t->maj_flt_base + t->sched.maj_flt);
 	item_end(b, at);
 }
 
@@ -383,6 +393,14 @@ int cap_get_proc(const uint8_t *b, size_t len, struct cap_proc *cp)
 	cp->exe_len = n;
 	cp->args = rd_str(&r, CAP_ARGS_MAX, &n);
 	cp->args_len = n;
+	/* a 2.5 item ends here: its process's login uid is not known */
+	p->loginuid = r.p < r.end ? rd_uv(&r, UINT32_MAX) : UINT32_MAX;
+	if (!r.bad && !cap_get_pi(&r.p, r.end, &p->info))
+		r.bad = true;
+	if (!r.bad && r.p < r.end && (p->info.pi_flags & SCRY_PI_VALID)) {
+		cp->env = rd_str(&r, SCRY_ENV_MAX, &n);
+		cp->env_len = n;
+	}
 	return r.bad || !p->pid ? -EBADMSG : 0;
 }
 
@@ -393,6 +411,10 @@ int cap_get_thread(const uint8_t *b, size_t len, struct cap_thread *t)
 	memset(t, 0, sizeof(*t));
 	rd_fields(&r, t, thread_fields, NFIELDS(thread_fields));
 	rd_comm(&r, t->comm);
+	if (r.p < r.end) {	/* 2.6 */
+		t->min_flt = rd_uv(&r, UINT64_MAX);
+		t->maj_flt = rd_uv(&r, UINT64_MAX);
+	}
 	return r.bad || !t->tid || !t->pid ? -EBADMSG : 0;
 }
 
@@ -623,4 +645,45 @@ bool cap_ctr_next_cgid(const struct cap_ctr *c, size_t *pos, uint64_t *cgid)
 		return false;
 	*pos = p - c->cgids;
 	return true;
+}
+
+void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e)
+{
+	size_t at = item_begin(b, CAP_TAG_USERDB);
+
+	buf_str(b, ctr, strnlen(ctr, CTR_ID_MAX - 1));
+	buf_uv(b, e->kind);
+	buf_uv(b, e->id);
+	buf_str(b, e->name, e->name_len);
+	if (e->kind == USERS_USER) {
+		buf_str(b, e->home, e->home_len);
+		buf_str(b, e->shell, e->shell_len);
+	}
+	item_end(b, at);
+}
+
+int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u)
+{
+	struct rd r = { b, b + len, false };
+	struct user_ent *e = &u->e;
+	const char *ctr;
+	size_t n, ctr_len;
+
+	memset(u, 0, sizeof(*u));
+	ctr = rd_str(&r, CTR_ID_MAX - 1, &ctr_len);
+	memcpy(u->ctr, ctr, ctr_len);
+	e->kind = rd_uv(&r, USERS_GROUP);
+	e->id = rd_uv(&r, UINT32_MAX);
+	e->found = true;
+	/* No recorder keeps more: longer is damage. */
+	e->name = rd_str(&r, USERS_NAME_MAX, &n);
+	e->name_len = n;
+	e->home = e->shell = "";
+	if (e->kind == USERS_USER) {
+		e->home = rd_str(&r, USERS_PATH_MAX, &n);
+		e->home_len = n;
+		e->shell = rd_str(&r, USERS_PATH_MAX, &n);
+		e->shell_len = n;
+	}
+	return r.bad || !e->name_len || memchr(u->ctr, '\0', ctr_len) ? -EBADMSG : 0;
 }

@@ -395,6 +395,8 @@ static void seed_proc(struct capture_reader *r, struct stream *s, const struct c
 	if (cp.p.dead_ts)
 		cp.p.dead_ts += s->delta;
 	p = proctab__add_proc(r->pt, &cp.p, exe, cp.args, cp.args_len);
+	if (p && cp.env_len)
+		proctab__set_env(r->pt, p, cp.env, cp.env_len);
 	/* Live, every process was attributed from /proc at start: do the same from its cgroup. */
 	if (p && p->cgid && r->ct)
 		containers__bind(p, containers__of_cgroup(r->ct, p->cgid, 0), p->cgid);
@@ -415,6 +417,8 @@ static void seed_thread(struct capture_reader *r, struct stream *s, const struct
 	if (!t)
 		return;
 	t->cpu_ns = ct->cpu_ns;
+	t->min_flt_base = ct->min_flt;
+	t->maj_flt_base = ct->maj_flt;
 	t->enter_nr = ct->enter_nr;
 	t->enter_ts = ct->enter_ts ? ct->enter_ts + s->delta : 0;
 	if (ct->dead)
@@ -460,6 +464,7 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 		struct cap_proc cp;
 		struct cap_thread ct;
 		struct cap_ctr cc;
+		struct cap_userdb cu;
 
 		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
 		if (span < 0) {
@@ -479,6 +484,10 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
+			bad_item(r, s, "a user database's entry");
+		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
 		else if (replay)
 			unknown_item(r, tag);
 	}
@@ -646,6 +655,7 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 {
 	size_t off = 0, blen;
 	const uint8_t *body;
+	struct cap_userdb cu;
 	struct cap_ctr cc;
 	uint8_t tag;
 	int span;
@@ -663,6 +673,10 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 			bad_item(r, s, "a container");
 		else if (tag == CAP_TAG_CONTAINER)
 			ctr_meta__free(&cc.meta);
+		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
+			bad_item(r, s, "a user database's entry");
+		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
 		else
 			unknown_item(r, tag);
 	}
@@ -695,6 +709,7 @@ static int advance(struct capture_reader *r, struct stream *s)
 			h->framed = cap_file__header(cur_file(r, s))->major > CAP_MAJOR_UNFRAMED;
 			h->dmg = cap_file__damage(cur_file(r, s));
 			memset(&h->ctx, 0, sizeof(h->ctx));
+			h->ctx.minor = cap_file__header(cur_file(r, s))->minor;
 			r->st.blocks++;
 		} else if (h->blk.h.kind == CAP_BLK_STATE) {
 			state_block(r, s, &h->blk, true);

@@ -33,6 +33,10 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 	[CAP_LIM_CMD_BYTES] = { 64 << 20, "bytes of executable paths and command lines at once",
 				"are not kept (those processes show none)" },
 	[CAP_LIM_MOUNTS] = { CTR_MOUNTS_MAX, "mounts of a container", "are not kept" },
+	[CAP_LIM_USERS] = { 65536, "users and groups of user databases",
+			    "are not kept (their ids show no names)" },
+	[CAP_LIM_USER_BYTES] = { 16 << 20, "bytes of user and group names, homes and shells",
+				 "are not kept (their ids show no names)" },
 };
 
 bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l)
@@ -185,6 +189,24 @@ static int acc_add(struct cap_ctrs *s, uint32_t idx, struct cap_ctr *c, uint32_t
 	return 0;
 }
 
+/* A USERDB item into the replay's user databases (users.c), within the limits. */
+static int users_scan_item(const uint8_t *body, size_t blen, uint32_t *hit)
+{
+	struct cap_userdb u;
+	int err;
+
+	if (cap_get_userdb(body, blen, &u))
+		return 0;	/* said by the replay pass */
+	err = users__add(u.ctr, &u.e, cap_limits[CAP_LIM_USERS].max,
+			 cap_limits[CAP_LIM_USER_BYTES].max);
+	if (err == -ENOSPC)
+		*hit |= 1u << CAP_LIM_USERS;
+	if (err == -EDQUOT)
+		*hit |= 1u << CAP_LIM_USER_BYTES;
+	/* out of replay mode (a reader without a run: tests, merges) the entries are not wanted */
+	return err == -ENOMEM ? err : 0;
+}
+
 int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit)
 {
 	size_t off = 0, blen;
@@ -200,6 +222,10 @@ int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit)
 		if (span < 0)
 			break;	/* reported when the replay pass meets it */
 		off += span;
+		if (tag == CAP_TAG_USERDB) {
+			err = users_scan_item(body, blen, hit);
+			continue;
+		}
 		if (tag != CAP_TAG_CONTAINER)
 			continue;
 		err = cap_get_ctr(body, blen, &c);

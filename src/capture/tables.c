@@ -34,6 +34,18 @@ struct ctr_seen {
 	bool resolved;
 };
 
+/*
+ * The processes (and their ids) whose user entries the current file has: a direct-mapped
+ * cache, so that records of processes taking turns cost a few compares, not three lookups.
+ * An entry is only a shortcut: a process it forgot is looked up again (its entries marked).
+ */
+#define USERS_SEEN 256
+struct users_seen {
+	const struct scry_proc *proc;
+	const struct scry_container *ctr;
+	uint32_t uid, gid, loginuid;
+};
+
 struct cap_tables {
 	struct proctab *pt;
 	struct containers *ct;
@@ -42,7 +54,17 @@ struct cap_tables {
 	size_t prune_at;		/* entries in both maps that make the next pruning */
 	struct cap_buf meta;		/* container items not handed to the writer yet */
 	uint32_t meta_items;
+	uint32_t epoch;			/* the current file's mark on user entries it recorded */
+	struct users_seen seen[USERS_SEEN];	/* processes whose entries this file has */
 };
+
+/* Marks of user entries (users.c) are shared by every table: each file gets its own. */
+static uint32_t next_epoch(void)
+{
+	static uint32_t last;
+
+	return ++last ? last : ++last;
+}
 
 /* A cgroup's entry: its container's address, with bit 0 set when its item had the name. */
 static inline void *cg_val(const struct scry_container *c, bool resolved)
@@ -69,6 +91,7 @@ struct cap_tables *cap_tables__new(struct proctab *pt, struct containers *ct)
 	t->pt = pt;
 	t->ct = ct;
 	t->prune_at = PRUNE_MIN;
+	t->epoch = next_epoch();
 	t->cgids = hashmap__new(256);
 	t->ctrs = hashmap__new(64);
 	if (!t->cgids || !t->ctrs) {
@@ -453,6 +476,42 @@ static uint32_t snapshot_ctrs(struct cap_tables *t, struct cap_buf *out)
 	return n;
 }
 
+/* --- user databases ------------------------------------------------------------------------ */
+
+/* False when the database gave no answer (not readable now, or out of reads): ask again. */
+static bool see_user(struct cap_tables *t, const struct scry_event *ev, enum users_kind kind,
+		     uint32_t id)
+{
+	struct user_ent *e = users__lookup(ev, kind, id);
+
+	/* an id without a name needs no item: a replay finds none either */
+	if (!e || !e->found || e->mark == t->epoch)
+		return e != NULL;
+	e->mark = t->epoch;
+	cap_put_userdb(&t->meta, ev->container ? ev->container->id : "", e);
+	t->meta_items++;
+	return true;
+}
+
+/* False when a database gave no answer: the caller asks again at the next record. */
+bool cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev)
+{
+	const struct scry_proc *p = ev->proc;
+	struct users_seen *s = &t->seen[((uintptr_t)p / sizeof(*p)) % USERS_SEEN];
+
+	if (s->proc == p && s->ctr == ev->container && s->uid == p->uid && s->gid == p->gid &&
+	    s->loginuid == p->loginuid)
+		return true;
+	/* all three asked, whatever each answers */
+	if (see_user(t, ev, USERS_USER, p->uid) & see_user(t, ev, USERS_GROUP, p->gid) &
+	    (p->loginuid == UINT32_MAX || see_user(t, ev, USERS_USER, p->loginuid))) {
+		*s = (struct users_seen){ p, ev->container, p->uid, p->gid, p->loginuid };
+		return true;
+	}
+	s->proc = NULL;
+	return false;
+}
+
 /* --- processes and threads ------------------------------------------------------------------- */
 
 /* The event charged on-CPU time (ev->runtime_ns) to its task: a switch or a tick. */
@@ -470,6 +529,12 @@ static void put_thread(struct cap_buf *b, const struct scry_thread *t,
 		/* Take back what the first record did to it: the replay applies the record again. */
 		if (charges_cpu(first))
 			tmp.cpu_ns -= tmp.cpu_ns >= first->runtime_ns ? first->runtime_ns : tmp.cpu_ns;
+		if (first->acct) {
+			tmp.sched.min_flt -= tmp.sched.min_flt >= first->acct->min_flt ?
+					     first->acct->min_flt : tmp.sched.min_flt;
+			tmp.sched.maj_flt -= tmp.sched.maj_flt >= first->acct->maj_flt ?
+					     first->acct->maj_flt : tmp.sched.maj_flt;
+		}
 		if (first->type == SCRY_REC_SYS_EXIT && !first->rec->exit.enter_ts &&
 		    first->latency) {
 			tmp.enter_ts = first->ts - first->latency;
@@ -496,6 +561,8 @@ uint32_t cap_tables__snapshot(struct cap_tables *t, struct cap_buf *out,
 	size_t pos = 0;
 	uint32_t n = 0;
 
+	t->epoch = next_epoch();	/* the new file records every user entry again */
+	memset(t->seen, 0, sizeof(t->seen));
 	/* Processes first: a thread item names its process, which must be known by then. */
 	while (t->pt && (p = proctab__next_proc(t->pt, &pos))) {
 		put_proc(out, p, first);

@@ -19,6 +19,10 @@ struct cap_tables_fast {
 	uint64_t cgid;
 	const struct scry_container *ctr;
 	bool resolved;
+	/* the last record's process, as its user database entries were recorded */
+	const struct scry_proc *proc;
+	const struct scry_container *uctr;
+	uint32_t uid, gid, loginuid;
 };
 
 void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
@@ -36,6 +40,29 @@ static inline void cap_tables__see(struct cap_tables *t, struct cap_tables_fast 
 	f->cgid = cgid;
 	f->ctr = c;
 	f->resolved = c && c->resolved;
+}
+bool cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *ev);
+/*
+ * A written record's process: records, once per file, the entries of its user database for its
+ * uid, gid and login uid (users.c), so that a replay shows the names the recorder saw. The
+ * common case (the process of the previous record, ids unchanged) costs a few compares.
+ */
+static inline void cap_tables__see_users(struct cap_tables *t, struct cap_tables_fast *f,
+					 const struct scry_event *ev)
+{
+	const struct scry_proc *p = ev->proc;
+
+	if (!p || (p == f->proc && ev->container == f->uctr && p->uid == f->uid &&
+		   p->gid == f->gid && p->loginuid == f->loginuid))
+		return;
+	/* a database that gave no answer is asked again at the process's next record */
+	if (!cap_tables__see_users_slow(t, ev))
+		return;
+	f->proc = p;
+	f->uctr = ev->container;
+	f->uid = p->uid;
+	f->gid = p->gid;
+	f->loginuid = p->loginuid;
 }
 /* Containers whose name arrived since they were recorded (call at every tick). */
 void cap_tables__poll(struct cap_tables *t);

@@ -88,7 +88,7 @@ static bool fits(const struct chisel_arg *a, char *const *words, int n)
 	case CA_IP:
 		return is_ip(words[0]);
 	case CA_FIELD:
-		return field_lookup(words[0]) != NULL;
+		return field_resolve(words[0]) != NULL;
 	case CA_FILTER:
 		return makes_filter(words, 1);
 	case CA_STRING:
@@ -190,10 +190,11 @@ static int check_value(const struct chisel *ch, const struct chisel_arg *a, cons
 	case CA_IP:
 		return is_ip(w) ? 0 : usage_error(ch, "expected an IPv4 or IPv6 address, not", w);
 	case CA_FIELD:
-		if (field_lookup(w))
-			return 0;
-		log_err("unknown field '%s' for %s; scry -l lists the fields", w, ch->name);
-		return SCRY_EXIT_USAGE;
+		/*
+		 * The view it binds checks it (check_usage, as the field resolver judges any field
+		 * text: a form with an argument, proc.aname[2], too), with the message it gave.
+		 */
+		return 0;
 	case CA_FILTER:		/* the whole filter is compiled, and its errors said, later */
 		return 0;
 	case CA_STRING:
@@ -236,8 +237,8 @@ static int assign(const struct chisel *ch, const char **w, int nw, struct chisel
 			c->args[i] = w[at++];
 		} else if (!a->optional) {
 			if (a->type == CA_FIELD) {	/* the message the views gave */
-				log_err("%s groups by a field: scry -c %s FIELD [FILTER], e.g. -c %s "
-					"fd.directory", ch->name, ch->name, ch->name);
+				log_err("%s groups by a field: scry -c %s FIELD [FILTER], e.g. "
+					"-c %s fd.directory", ch->name, ch->name, ch->name);
 				return SCRY_EXIT_USAGE;
 			}
 			return usage_error(ch, "missing", a->name);
@@ -318,9 +319,12 @@ static int put_piece(struct sbuf *b, const struct chisel_ctx *c, const char *t)
 		if (i < ARRAY_SIZE(io)) {
 			put_io(b, io[i].dir);
 		} else {
-			for (i = 0; i < n; i++)
-				if (strlen(c->ch->args[i].name) == l && !strncmp(t, c->ch->args[i].name, l))
+			for (i = 0; i < n; i++) {
+				const char *name = c->ch->args[i].name;
+
+				if (strlen(name) == l && !strncmp(t, name, l))
 					break;
+			}
 			if (i == n || !c->args[i])
 				return -EINVAL;	/* a table row's mistake: test_chisel finds it */
 			if ((err = put_value(b, c->ch, &c->ch->args[i], c->args[i])))
@@ -449,4 +453,6 @@ void chisel_help(const struct chisel *ch)
 		printf("data: -s %u by itself (a -s given wins)\n", ch->snaplen);
 	if (ch->flags & CF_LIVE_ONLY)
 		printf("live only (not with -r)\n");
+	if (ch->more)
+		printf("\n%s\n", ch->more);
 }

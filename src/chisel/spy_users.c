@@ -6,8 +6,8 @@
  * "sh" (sysdig's test) and whose standard input is a terminal (its fd table's fd 0, a character
  * device: /dev/pts/N, /dev/ttyN, /dev/console; or an fd the table never saw made, as a pty's
  * end got by ioctl), live or from a capture alike, so that the shell scripts a machine runs
- * (their stdin a pipe, a file, /dev/null) stay out. A command is shown under the outermost such shell, indented by its generations
- * below it:
+ * (their stdin a pipe, a file, /dev/null) stay out. A command is shown under the outermost such
+ * shell, indented by its generations below it:
  *
  *   SHELLPID HH:MM:SS USER) EXE ARGS          with -pc: USER@CONTAINER)
  *   SHELLPID HH:MM:SS USER) cd DIR            a shell's own chdir
@@ -91,7 +91,7 @@ static void put_field(struct spy_users *s, const struct field_desc *f,
 	char num[24];
 
 	sbuf__init_mem(&b, &s->scratch);
-	if (!f || !f->get(ev, &v, &b)) {
+	if (!f || !field_get(f, ev, &v, &b)) {
 		obuf__puts(&s->out, "<NA>");
 		return;
 	}

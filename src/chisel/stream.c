@@ -32,7 +32,7 @@ static bool value_text(struct chisel_stream *s, size_t i, const struct scry_even
 	char num[48];
 	int n;
 
-	if (!s->fields[i] || !s->fields[i]->get(ev, v, b))
+	if (!s->fields[i] || !field_get(s->fields[i], ev, v, b))
 		return false;
 	if (v->type == FT_STR)
 		return true;
@@ -50,8 +50,10 @@ static bool value_text(struct chisel_stream *s, size_t i, const struct scry_even
 		v->len = b->len;
 		return true;
 	default:
-		n = v->type == FT_S64 ? snprintf(num, sizeof(num), "%lld", (long long)v->s) :
-					snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
+		if (v->type == FT_S64)
+			n = snprintf(num, sizeof(num), "%lld", (long long)v->s);
+		else
+			n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v->u);
 	}
 	b->len = 0;
 	sbuf__write(b, num, n);
@@ -235,14 +237,14 @@ void *chisel_stream__new(const struct chisel_ctx *c, const struct run_ctx *rc)
 	for (col = c->ch->cols; col && (col->field || col->conv != CC_FIELD); col++) {
 		if (col->pc && !c->containers)
 			continue;
-		if (s->ncols == MAX_COLS || (col->field && !field_lookup(col->field))) {
+		if (s->ncols == MAX_COLS || (col->field && !field_resolve(col->field))) {
 			/* a table row's mistake: test_chisel checks every row */
 			log_err("%s: column %s: no such field", c->ch->name, col->field);
 			chisel_stream_free(s);
 			errno = EINVAL;
 			return NULL;
 		}
-		s->fields[s->ncols] = col->field ? field_lookup(col->field) : NULL;
+		s->fields[s->ncols] = col->field ? field_resolve(col->field) : NULL;
 		s->cols[s->ncols++] = col;
 	}
 	if (s->ncols && s->cols[0]->header)

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The chisel table: sysdig's chisels as rows of data (include/scry/chisel.h). The names,
- * arguments and meanings are sysdig's (userspace/sysdig/chisels/, one .lua each); the output columns are
- * theirs without the colours. A stream chisel is its filter and its columns: nothing here
- * prints.
+ * arguments and meanings are sysdig's (userspace/sysdig/chisels/, one .lua each); the output
+ * columns are theirs without the colours. A stream chisel is its filter and its columns:
+ * nothing here prints.
  */
 #include <string.h>
 
 #include "scry/chisel.h"
+#include "scry/chisel_calc.h"
 #include "scry/util.h"
 
 /* sysdig's colour switch: taken, for its command lines; scry's chisels print no colour. */
@@ -18,9 +19,9 @@ static const char *const no_colors[] = { "disable_colors", "disable_color", NULL
 
 #define MS 1000000ULL
 
-/* --- views whose rows come from an argument ---------------------------------------------------- */
-#define ARG_KEY												\
-	{ "key", "the field whose values are the rows (any field of scry -l, e.g. fd.directory)",	\
+/* --- views whose rows come from an argument --------------------------------------------------- */
+#define ARG_KEY											\
+	{ "key", "the field whose values are the rows (any field of scry -l, e.g. fd.directory)", \
 	  CA_FIELD }
 
 /* --- spy_file --------------------------------------------------------------------------------- */
@@ -46,7 +47,7 @@ static const struct chisel_col spy_file_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_ip, spy_port: the payloads, a header line per call ------------------------------------ */
+/* --- spy_ip, spy_port: the payloads, a header line per call ----------------------------------- */
 static const struct chisel_filter spy_ip_filter[] = {
 	{ "(fd.type=ipv4 or fd.type=ipv6) and (fd.lip=$host_ip or fd.rip=$host_ip)" },
 	{ "$IO and evt.rawres > 0" },
@@ -64,10 +65,19 @@ static const struct chisel_col spy_net_cols[] = {
 	{ NULL }
 };
 
-/* --- stdin, stdout, stderr ---------------------------------------------------------------------- */
-static const struct chisel_filter stdin_filter[] = { { "fd.num=0 and $IO and evt.rawres > 0" }, {} };
-static const struct chisel_filter stdout_filter[] = { { "fd.num=1 and $IO and evt.rawres > 0" }, {} };
-static const struct chisel_filter stderr_filter[] = { { "fd.num=2 and $IO and evt.rawres > 0" }, {} };
+/* --- stdin, stdout, stderr -------------------------------------------------------------------- */
+static const struct chisel_filter stdin_filter[] = {
+	{ "fd.num=0 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_filter stdout_filter[] = {
+	{ "fd.num=1 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_filter stderr_filter[] = {
+	{ "fd.num=2 and $IO and evt.rawres > 0" },
+	{ NULL }
+};
 static const struct chisel_col data_cols[] = { { NULL, NULL, CC_DATA }, { NULL } };
 static const struct chisel_col stderr_cols[] = {
 	{ NULL, "container.id", .width = -20, .max = 20, .pc = true },
@@ -76,13 +86,13 @@ static const struct chisel_col stderr_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_logs, spy_syslog ----------------------------------------------------------------------- */
+/* --- spy_logs, spy_syslog --------------------------------------------------------------------- */
 /* sysdig's export of the events around each message: here, a recording and -c around */
-#define ARGS_DUMP											\
+#define ARGS_DUMP										\
 	{ "dump_file_name", "a file for the events around each message", CA_STRING, true,	\
-	  .unsupported = "record with -w FILE, then replay the events around each message with "	\
+	  .unsupported = "record with -w FILE, then replay the events around each message with " \
 			 "scry -r FILE -c around" },						\
-	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER,	\
+	{ "dump_range_ms", "the time around each message, ms (sysdig's default 1000)", CA_NUMBER, \
 	  true, .unsupported = "see dump_file_name" }
 static const struct chisel_filter spy_logs_filter[] = {
 	{ "(fd.name contains .log or fd.name contains _log or fd.name contains /var/log)" },
@@ -113,7 +123,7 @@ static const struct chisel_col spy_syslog_cols[] = {
 	{ NULL }
 };
 
-/* --- scallslower, fileslower, netlower: sysdig's columns and headers --------------------------- */
+/* --- scallslower, fileslower, netlower: sysdig's columns and headers -------------------------- */
 #define ARG_MIN_MS										\
 	{ "min_ms", "the threshold in milliseconds: calls slower than this are shown", CA_NUMBER, \
 	  .scale = MS }
@@ -152,7 +162,7 @@ static const struct chisel_col ioslower_cols[] = {
 	{ NULL }
 };
 
-/* --- spy_users, udp_extract: sinks of their own ------------------------------------------------- */
+/* --- spy_users, udp_extract: sinks of their own ----------------------------------------------- */
 static const struct chisel_filter spy_users_filter[] = {
 	{ "evt.dir=< and evt.failed=0" },
 	{ "(evt.type in (execve, execveat) or (evt.type=chdir and proc.name endswith sh))" },
@@ -166,6 +176,33 @@ static const struct chisel_filter udp_extract_filter[] = {
 };
 static const struct chisel_sink udp_extract_sink = { &udp_extract_ops, udp_extract__new };
 
+/* --- issue 15, the chisels that compute (CHA): sinks of their own, include/scry/chisel_calc.h -- */
+#define CALC_SINK(n) static const struct chisel_sink n##_sink = { &n##_ops, n##__new }
+CALC_SINK(lsof);
+CALC_SINK(proc_exec_time);
+CALC_SINK(bottlenecks);
+static const struct chisel_sink spectrogram_sink = { &spectro_ops, spectrogram__new };
+static const struct chisel_sink subsecoffset_sink = { &spectro_ops, subsecoffset__new };
+CALC_SINK(around);
+static const struct chisel_sink httptop_sink = { &httpview_ops, httptop__new };
+static const struct chisel_sink httplog_sink = { &httpview_ops, httplog__new };
+#define ARG_REFRESH(def)									\
+	{ "refresh_time", "chart refresh time in milliseconds", CA_NUMBER, true, def, \
+	  .max = 3600000 }
+static const char *const http_by[] = { "ncalls", "time", "bytes", NULL };
+/* sysdig's: reads and writes with data (the closes too: a connection's state goes with it) */
+static const struct chisel_filter http_filter[] = {
+	{ "($IO and evt.rawres > 0) or evt.type=close" },
+	{ NULL }
+};
+#define HTTP_MORE										\
+	"HTTP/1 heads are parsed from the data of reads, writes, sends and receives on sockets " \
+	"(a line of 512 bytes held per direction, bodies passed by Content-Length, a stream " \
+	"that is not HTTP lost until a call starts with what can begin a head). A request " \
+	"pairs with the next response going the other way in the same process on the same " \
+	"connection: its fd, or an IP socket's addresses (a socket dup'd onto stdin and " \
+	"stdout is one; sysdig's key is the fd), pipelined ones in order. 1024 connections " \
+	"at most at once. A capture for it needs -w -s 2048."
 /* --- issue 15, CHX: table_generator, iobytes*, memcachelog ------------------------------------------------------ */
 static const char *const value_units[] = { "bytes", "time", "timepct", "none", NULL };
 static const struct chisel_filter table_generator_filter[] = { { "$filter" }, { NULL } };
@@ -228,7 +265,8 @@ const struct chisel chisel_table[] = {
 	  2000, .cols = stderr_cols },
 	{ "spy_logs", "writes to log files (a name with .log, _log or /var/log, not .gz or .tgz), "
 	  "one line per line written: process, file, the line; with -pc the container first",
-	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000, .cols = spy_logs_cols },
+	  CHISEL_STREAM, { ARGS_DUMP, ARG_NO_COLOR }, spy_logs_filter, 2000,
+	  .cols = spy_logs_cols },
 	{ "spy_syslog", "messages written to syslog (a socket whose name holds /dev/log): "
 	  "facility.severity process[tid] message, from the message's <PRI>", CHISEL_STREAM,
 	  { ARGS_DUMP, ARG_NO_COLOR }, spy_syslog_filter, 1000, .cols = spy_syslog_cols },
@@ -251,6 +289,66 @@ const struct chisel chisel_table[] = {
 	{ "udp_extract", "the data of each UDP socket (DNS left out) into a file of its own in "
 	  "./udp_dump_files, named after its tuple; a line per file at the end (name, bytes)",
 	  CHISEL_SINK, { }, udp_extract_filter, 4096, .sink = &udp_extract_sink },
+	/* issue 15, the chisels that compute (CHA) */
+	{ "lsof", "open file descriptors of every process, as lsof; FILTER (sysdig's argument) "
+	  "picks them: 'proc.name=foo and fd.name contains /etc'", CHISEL_SINK, { }, NULL, 0,
+	  CF_OWN_OUTPUT | CF_SNAPSHOT, .sink = &lsof_sink,
+	  .more = "columns: COMMAND PID TID USER FD TYPE NAME (TID: the process's), from the fd "
+		  "tables after a look (1 s unless -M or -n say), or at a capture's end. FILTER "
+		  "judges each fd as its process's fstat(fd) exit: proc.*, user.*, container.*, "
+		  "fd.num, fd.name, fd.type, fd.directory... (evt.type reads fstat).\n"
+		  "-j: one array of objects keyed by field name." },
+	{ "proc_exec_time", "processes that ended, with how long each ran (proc.duration) and its "
+	  "command line; coloured by duration on a terminal", CHISEL_SINK,
+	  { { "disable_color", "'disable_colors': no colours on a terminal", CA_STRING, true, NULL,
+	      no_colors } }, NULL, 0, CF_OWN_OUTPUT, .sink = &proc_exec_time_sink,
+	  .more = "columns: proc.duration (sysdig's 1.50s, 120ms...), with -pc container.id and "
+		  "container.name, proc.name, proc.args. On a terminal whose TERM has colours: red "
+		  "above 10 s, yellow above 3 s, blue in a container, green on the host.\n"
+		  "-j: one object per process, with duration_ns." },
+	{ "bottlenecks", "the 10 system calls that took the longest to return", CHISEL_SINK, { },
+	  NULL, 0, CF_OWN_OUTPUT | CF_ENTERS, .sink = &bottlenecks_sink,
+	  .more = "at the end, the slowest first, a line each as sysdig's exit line: NUM) "
+		  "LATENCY(s.ns) PROC (TID) < TYPE ARGS, then (at TIME) of its exit; sysdig adds "
+		  "its enter's line.\n-j: one array of objects, the slowest first." },
+	{ "spectrogram", "syscall latencies as a spectrogram on the terminal: a line per refresh, "
+	  "a column per latency on a log scale (1 ns to 100 s), its shade the calls", CHISEL_SINK,
+	  { ARG_REFRESH("500") }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS, .sink = &spectrogram_sink,
+	  .more = "Colours (256) where the output is a terminal whose TERM has them; else a "
+		  "character per density, ' .:-=+*#%@', under an axis line. Lines are cut by the "
+		  "events' times (the wall clock's periods), the same live and replayed.\n-j: one "
+		  "object per refresh with its columns' latency range and count." },
+	{ "subsecoffset", "when syscalls start within each second (or refresh period), as a "
+	  "spectrogram: patterns that repeat within a second", CHISEL_SINK,
+	  { ARG_REFRESH("1000") }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS,
+	  .sink = &subsecoffset_sink,
+	  .more = "a line per period, a column per offset of a syscall's enter within it (the "
+		  "wall clock's). Shades, colours and -j as spectrogram's (offset ranges)." },
+	{ "around", "the events of the same thread around each match of FILTER: dump_range_ms "
+	  "before and after it", CHISEL_SINK,
+	  { { "dump_range_ms", "the time before and after each match, ms", CA_NUMBER, true, "1000",
+	      .max = 3600000 } }, NULL, 0, CF_OWN_OUTPUT | CF_ENTERS | CF_ALL_EVENTS,
+	  .sink = &around_sink,
+	  .more = "FILTER is required. Prints (as the stream does: -p, -j, -pc, -A, -X) each "
+		  "match and the events of its thread from dump_range_ms before it (a ring of the "
+		  "last 16384 events) to dump_range_ms after it, each once, a thread's in order; "
+		  "live too. sysdig writes them into a file (its first argument, dump_file_name): "
+		  "redirect the output, or make a capture of them with scry -r CAPTURE -w FILE "
+		  "and evt.around." },
+	{ "httptop", "top HTTP requests by: ncalls, time or bytes (HTTP/1, from the data of "
+	  "socket reads and writes)", CHISEL_SINK,
+	  { { "by", "ncalls: requests; time: mean time to the response; bytes: the responses' "
+	      "Content-Length", CA_STRING, true, "ncalls", http_by } },
+	  http_filter, 2048, CF_OWN_OUTPUT, .sink = &httptop_sink,
+	  .more = "a table per --interval of event time (0: one at the end): the figure, with "
+		  "-pc container.name, then method and url (Host + target); --top rows.\n"
+		  HTTP_MORE "\n-j: one document per table, every figure in each row." },
+	{ "httplog", "every HTTP request with its response: time, method, url, status, latency, "
+	  "size", CHISEL_SINK, { }, http_filter, 2048, CF_OWN_OUTPUT, .sink = &httplog_sink,
+	  .more = "sysdig's line: DATETIME [CONTAINER with -pc] DIR method=M url=U "
+		  "response_code=C latency=Lms size=SB; DIR < a request read (a server), > "
+		  "written (a client).\n" HTTP_MORE "\n-j: one object per request, with "
+		  "latency_ns, proc.pid, proc.name, container.name." },
 	/* issue 15, CHX: the rest of sysdig 0.29's */
 	{ "topcontainers_error", NULL, CHISEL_VIEW, { }, .view = "topcontainers_errors" },
 	{ "fdcount_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdcount_by" },

@@ -98,7 +98,7 @@ static int udp_extract_event(void *ctx, const struct scry_event *ev, bool matche
 
 	d = evt_data(ev, &n);
 	sbuf__init_mem(&b, &u->scratch);
-	if (!d || !u->fdname->get(ev, &v, &b) || !v.len)
+	if (!d || !field_get(u->fdname, ev, &v, &b) || !v.len)
 		return 0;
 	file_name(name, v.str, v.len);
 	f = file_of(u, name);

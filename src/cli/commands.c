@@ -115,12 +115,14 @@ static int do_fields(struct scry_opts *o)
 
 	for (i = 0; i < field_count; i++) {
 		const struct field_desc *f = &field_table[i];
-		char forms[160];
+		char forms[160], *form, *save;
 
-		/* a field with an argument shows its forms: evt.arg.NAME evt.arg[N] */
+		/* a field with an argument: a line per form (evt.arg.NAME, evt.arg[N]) */
 		field_forms(f, forms, sizeof(forms));
-		printf("%-22s %-4s %s\n", forms,
-		       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint", f->desc);
+		for (form = strtok_r(forms, " ", &save); form; form = strtok_r(NULL, " ", &save))
+			printf("%-22s %-4s %s\n", form,
+			       f->type == FT_STR ? "str" : f->type == FT_S64 ? "int" : "uint",
+			       f->desc);
 	}
 	return 0;
 }
@@ -162,6 +164,11 @@ static int check_usage(const struct scry_opts *o)
 				v->name);
 		return SCRY_EXIT_USAGE;
 	}
+	if (v && (v->flags & VF_FIELD_ARG) &&
+	    (field_resolve(o->view_arg)->flags & FF_FILTER_ONLY)) {
+		log_err("%s: %s is for filters only", v->name, o->view_arg);
+		return SCRY_EXIT_USAGE;
+	}
 	if (!o->format)
 		return 0;
 	/* The printer's own parser judges the template, so this check and the run agree. */
@@ -180,7 +187,7 @@ static int add_chisel(struct run *r)
 	const struct chisel *ch = o->chisel;
 	struct chisel_ctx c = {
 		.ch = ch, .json = o->json, .containers = o->containers, .interval = o->interval,
-		.top = o->top, .data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
+		.top = o->top, .data_fmt = o->data_fmt, .format = o->format, .fd = STDOUT_FILENO,
 		.filter = pipeline__filter(r->pl), .live = r->source == RUN_LIVE,
 	};
 	const struct sink_ops *ops;
@@ -209,26 +216,30 @@ int run__add_output(struct run *r)
 		.json = o->json, .containers = o->containers, .format = o->format,
 		.data_fmt = o->data_fmt, .fd = STDOUT_FILENO,
 	};
+	/* a stream chisel's events in -j's or -p's form instead: the printer's */
+	bool stream = o->chisel && o->chisel->kind != CHISEL_VIEW;
+	const char *view = stream ? NULL : o->view;
 	void *pr;
 
-	if (o->chisel && o->chisel->kind != CHISEL_VIEW && !o->json && !o->format)
+	/* a chisel with its own output does -j and -p itself */
+	if (stream && ((o->chisel->flags & CF_OWN_OUTPUT) || (!o->json && !o->format)))
 		return add_chisel(r);
-	if (o->view && !strcmp(o->view, "lscontainers")) {
+	if (view && !strcmp(view, "lscontainers")) {
 		pipeline__set_fds(r->pl, false);
 		return run__add_sink(r, &lscontainers_ops,
 				     lscontainers__new(run__ctx(r), o->json, STDOUT_FILENO));
 	}
-	if (o->view && stream_view_lookup(o->view)) {
-		po.view = stream_view_lookup(o->view);
-	} else if (o->view) {
+	if (view && stream_view_lookup(view)) {
+		po.view = stream_view_lookup(view);
+	} else if (view) {
 		struct view_sink_opts vo = {
-			.view = view_lookup(o->view), .interval = o->interval, .top = o->top,
+			.view = view_lookup(view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
 			.field = o->view_arg, .value = o->view_value, .key_header = o->view_key_header,
 		};
 
 		if (!vo.view) {
-			log_err("unknown view '%s'; scry -L lists the views", o->view);
+			log_err("unknown view '%s'; scry -L lists the views", view);
 			return -EINVAL;
 		}
 		/* A list (netstat) is what is there at the end: once. */
@@ -275,11 +286,15 @@ static int do_stream(struct scry_opts *o)
 	 * lscontainers and netstat are a short look (one second unless -M or -n say otherwise),
 	 * then a list.
 	 */
-	if ((ls || (v && (v->flags & VF_LIST))) && !opts.max_secs && !opts.max_events)
+	if ((ls || (v && (v->flags & VF_LIST)) ||
+	     (o->chisel && (o->chisel->flags & CF_SNAPSHOT))) && !opts.max_secs && !opts.max_events)
 		opts.max_secs = 1;
 	err = run__init(&r, &opts, RUN_LIVE);
 	if (!err)
 		err = run__add_output(&r);
+	/* a chisel that shows what its filter does not match: nothing left out in the kernel */
+	if (o->chisel && (o->chisel->flags & CF_ALL_EVENTS))
+		r.no_pushdown = true;
 	/* The stream too: a connection's close says what it moved. */
 	r.net_io = !v || (v->needs & NEED_NET);
 	r.block = view_needs_block(v, pipeline__filter(r.pl));
@@ -396,7 +411,8 @@ int cmd_run(struct scry_opts *o)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (strcmp(cmds[i].name, o->command))
 			continue;
-		if ((cmds[i].flags & CMD_RUNS) && ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
+		if ((cmds[i].flags & CMD_RUNS) &&
+		    ((err = cli__bind_chisel(o)) || (err = check_usage(o))))
 			return err;
 		return cmds[i].fn(o);
 	}

@@ -251,6 +251,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		.btf_path = o->btf_path,
 		.cgroup_v1 = cg ? cgroup_fs__controller(cg) : NULL,
 		.block = r->block,
+		.exec_env = r->exec_env,
 	};
 	struct probe_consumer to = { .record = on_record, .cgroup = on_cgroup, .ctx = r };
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];

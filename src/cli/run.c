@@ -46,11 +46,23 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 	err = run__compile_filter(o->filter, &f);
 	if (err)
 		return err;
+	/* user names: live from each process's root filesystem, on replay from the captures */
+	users__use(src == RUN_LIVE ? "/proc" : NULL);
 	r->procs = proctab__new(src == RUN_LIVE ? "/proc" : NULL);
 	if (!r->procs) {
 		err = -ENOMEM;
 		goto fail;
 	}
+	users__set_procs(src == RUN_LIVE ? r->procs : NULL);
+	/*
+	 * proc.env costs a copy at every exec and memory per process: only when the command line
+	 * names it (in the filter, or -p), or records (-w: a replay may ask for it). A replay has
+	 * what the file recorded.
+	 */
+	r->exec_env = (o->filter && strstr(o->filter, "proc.env")) ||
+		      (o->format && strstr(o->format, "proc.env")) ||
+		      (src == RUN_LIVE && o->write_path);
+	proctab__want_env(r->procs, r->exec_env || src != RUN_LIVE);
 	r->containers = containers__new(&co, src == RUN_LIVE);
 	if (!r->containers) {
 		if (src == RUN_LIVE) {
@@ -170,4 +182,5 @@ void run__fini(struct run *r)
 	r->containers = NULL;
 	capture_reader__free(r->reader);
 	r->reader = NULL;
+	users__reset();
 }

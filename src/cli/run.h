@@ -43,6 +43,7 @@ struct run {
 	bool no_cpu;		/* live: nothing shows CPU time (no sched_switch, no tick) */
 	bool block;		/* live: trace block requests (a block I/O view, a capture) */
 	bool no_acct;		/* live: nothing shows run-queue wait, off-CPU time or faults */
+	bool exec_env;		/* live: the filter or -p names proc.env: environments are kept */
 	unsigned int snaplen;	/* live: -s, for the outputs that show data (0: none) */
 	uint64_t sum_records;	/* live, net_count: sockio records all the same (map full) */
 	bool no_pushdown;	/* live: nothing in the kernel (top -n: FILTER and a screen's differ) */

@@ -9,7 +9,9 @@
 int exec_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2])
 {
 	if (r->exec.exe_len > SCRY_EXE_MAX || r->exec.args_len > SCRY_ARGS_MAX ||
-	    size != SCRY_EXEC_FIXED + r->exec.exe_len + r->exec.args_len)
+	    r->exec.env_len > SCRY_ENV_MAX ||
+	    r->exec.exe_len + r->exec.args_len + r->exec.env_len > SCRY_EXE_MAX + SCRY_ARGS_MAX ||
+	    size != SCRY_EXEC_FIXED + r->exec.exe_len + r->exec.args_len + r->exec.env_len)
 		return -EINVAL;
 	return 1;
 }

@@ -50,7 +50,8 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 	if (x->enter_ts > r->h.ts)
 		return -EINVAL;
 	if (x->nargs > SCRY_NARGS || x->path_len > SCRY_PATH_MAX ||
-	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA)))
+	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
+			   SCRY_SX_POLL)))
 		return -EINVAL;
 	/*
 	 * Each part only where the syscall table puts it (the fd table and the printer read a
@@ -63,11 +64,13 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 		if (!x->nargs || !d || ((x->xflags & SCRY_SX_SOCK) && !d->sock) ||
 		    ((x->xflags & SCRY_SX_FDPAIR) && !d->pair) ||
 		    ((x->xflags & SCRY_SX_FILE) && d->fdop != FDOP_OPEN) ||
-		    ((x->xflags & SCRY_SX_DATA) && !iodata_dir(ev->nr)))
+		    ((x->xflags & SCRY_SX_DATA) && !iodata_dir(ev->nr)) ||
+		    ((x->xflags & SCRY_SX_POLL) && iodata_kind(ev->nr) != IODATA_POLL))
 			return -EINVAL;
 	}
 	/* The data ends the record: the rest is checked as the record without it. */
-	if ((x->xflags & SCRY_SX_DATA) && (int)(size = iodata_check(x, size)) < 0)
+	if ((x->xflags & (SCRY_SX_DATA | SCRY_SX_POLL)) &&
+	    (int)(size = iodata_check(x, size)) < 0)
 		return -EINVAL;
 	/* path[] holds one of: a path, a socket's addresses, a pair of fds */
 	if ((x->xflags & SCRY_SX_SOCK) && (x->xflags & SCRY_SX_FDPAIR))
@@ -113,7 +116,6 @@ static void put_res(const struct scry_event *ev, struct sbuf *b)
 	const struct syscall_desc *d = syscall_desc(ev->nr);
 	const char *en = evt_res_errno(ev);
 
-	sbuf__puts(b, "res=");
 	if (d && d->ret == ARG_X && !en)
 		sbuf__hex(b, ev->res);
 	else
@@ -125,10 +127,9 @@ static void put_res(const struct scry_event *ev, struct sbuf *b)
 	}
 }
 
-/* fd=3(<4t>127.0.0.1:40000->127.0.0.1:8080): the socket's addresses, as sysdig shows them. */
+/* 3(<4t>127.0.0.1:40000->127.0.0.1:8080): the socket's addresses, as sysdig shows them. */
 static void put_sock_fd(struct sbuf *b, const struct scry_event *ev, int64_t fd)
 {
-	sbuf__puts(b, "fd=");
 	sbuf__s64(b, fd);
 	sbuf__putc(b, '(');
 	sock_addr_tuple(b, evt_sock_addr(ev), evt_sock_name(ev), evt_sock_role(ev), true);
@@ -205,90 +206,183 @@ bool evt_fd_num(const struct scry_event *ev, int64_t *fd, uint8_t *kind)
 	return true;
 }
 
-void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
+/*
+ * What evt.info shows for an exit, pair by pair: res, the fd the call made (with what it is),
+ * then the arguments. evt.arg (by position and by name) reads the same pairs, so the names and
+ * values of the field and of the line agree by construction.
+ */
+enum pair_kind { PK_RES, PK_MADE_FD, PK_SOCK_FD, PK_ARG };
+
+struct pair {
+	uint8_t kind;		/* enum pair_kind */
+	uint8_t arg;		/* PK_ARG, PK_SOCK_FD: the argument's index */
+};
+
+static unsigned int exit_pairs(const struct scry_event *ev, const struct syscall_desc *d,
+			       struct pair p[2 + SCRY_NARGS])
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
-	const struct syscall_desc *d = syscall_desc(ev->nr);
 	bool sock = evt_sock_addr(ev) != NULL;
-	int i;
+	unsigned int n = 0, i;
 
-	put_res(ev, b);
+	p[n++] = (struct pair){ PK_RES, 0 };
 	if (!d)
-		return;
+		return n;
 	/* accept: the fd it returned, with the connection it stands for, as sysdig's fd= */
 	if (sock && d->sock == SCRY_SYSARG_RET) {
-		sbuf__putc(b, ' ');
-		put_sock_fd(b, ev, ev->res);
+		p[n++] = (struct pair){ PK_SOCK_FD, 0 };
 	} else if (ev->res >= 0 && x->nargs && makes_fd(d, ev)) {
 		uint8_t k = d->fdop == FDOP_OPEN ? x->fd_kind[1] : 0;
 
 		/* nothing to add to res= when neither the table nor the kernel says more */
-		if (k || fdtab__of_event(ev, ev->res, k)) {
-			sbuf__puts(b, " fd=");
-			put_fd(b, ev, ev->res, k);
-		}
+		if (k || fdtab__of_event(ev, ev->res, k))
+			p[n++] = (struct pair){ PK_MADE_FD, 0 };
 	}
-	for (i = 0; i < x->nargs && i < d->nargs; i++) {
-		uint64_t v = x->args[i];
+	for (i = 0; i < x->nargs && i < d->nargs; i++)
+		p[n++] = (struct pair){ sock && i + 1 == d->sock ? PK_SOCK_FD : PK_ARG, i };
+	return n;
+}
 
-		sbuf__putc(b, ' ');
-		if (sock && i + 1 == d->sock) {
-			put_sock_fd(b, ev, (int32_t)v);
-			continue;
-		}
-		sbuf__puts(b, d->argname[i]);
-		sbuf__putc(b, '=');
-		switch (d->fmt[i]) {
-		case ARG_N:
-		case ARG_F:
-			if (i + 1 == d->fd_a || i + 1 == d->fd_b)
-				put_fd(b, ev, (int32_t)v, x->fd_kind[i + 1 == d->fd_a ? 0 : 1]);
-			else
-				sbuf__s64(b, (int32_t)v);
-			break;
-		case ARG_R:
-			if ((int32_t)v == AT_FDCWD)
-				sbuf__puts(b, "-100(AT_FDCWD)");
-			else
-				put_fd(b, ev, (int32_t)v, 0);
-			break;
-		case ARG_P: {
-			const struct scry_exit_fdpair *fp = evt_exit_fdpair(ev);
+static void put_arg(struct sbuf *b, const struct scry_event *ev, const struct syscall_desc *d,
+		    int i)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	uint64_t v = x->args[i];
 
-			if (!fp) {
-				sbuf__hex(b, v);
-				break;
-			}
-			/* fds=3(<p>pipe:[123]),4(<p>pipe:[123]) */
-			put_fd(b, ev, fp->fd[0], 0);
-			sbuf__putc(b, ',');
-			put_fd(b, ev, fp->fd[1], 0);
-			break;
-		}
-		case ARG_S:
-			if (i + 1 == d->path && x->path_len)
-				sbuf__write(b, x->path, x->path_len - 1);
-			else
-				sbuf__hex(b, v);
-			break;
-		case ARG_D:
+	/* poll's fds (its first argument; nfds the second) as sysdig shows them: 5:p1 4:f1 */
+	if (i == 0 && (x->xflags & SCRY_SX_POLL) && x->nargs > 1) {
+		pollfds_info(b, ev, x->args[1]);
+		return;
+	}
+	switch (d->fmt[i]) {
+	case ARG_N:
+	case ARG_F:
+		if (i + 1 == d->fd_a || i + 1 == d->fd_b)
+			put_fd(b, ev, (int32_t)v, x->fd_kind[i + 1 == d->fd_a ? 0 : 1]);
+		else
 			sbuf__s64(b, (int32_t)v);
-			break;
-		case ARG_L:
-			sbuf__s64(b, (int64_t)v);
-			break;
-		case ARG_X:
-		case ARG_A:
-		case ARG_A_OUT:
-		case ARG_M:
-		case ARG_M_OUT:
+		break;
+	case ARG_R:
+		if ((int32_t)v == AT_FDCWD)
+			sbuf__puts(b, "-100(AT_FDCWD)");
+		else
+			put_fd(b, ev, (int32_t)v, 0);
+		break;
+	case ARG_P: {
+		const struct scry_exit_fdpair *fp = evt_exit_fdpair(ev);
+
+		if (!fp) {
 			sbuf__hex(b, v);
 			break;
-		case ARG_O:
-			sbuf__oct(b, v);
-			break;
-		default:
-			sbuf__u64(b, v);
 		}
+		/* fds=3(<p>pipe:[123]),4(<p>pipe:[123]) */
+		put_fd(b, ev, fp->fd[0], 0);
+		sbuf__putc(b, ',');
+		put_fd(b, ev, fp->fd[1], 0);
+		break;
+	}
+	case ARG_S:
+		if (i + 1 == d->path && x->path_len)
+			sbuf__write(b, x->path, x->path_len - 1);
+		else
+			sbuf__hex(b, v);
+		break;
+	case ARG_D:
+		sbuf__s64(b, (int32_t)v);
+		break;
+	case ARG_L:
+		sbuf__s64(b, (int64_t)v);
+		break;
+	case ARG_X:
+	case ARG_A:
+	case ARG_A_OUT:
+	case ARG_M:
+	case ARG_M_OUT:
+		sbuf__hex(b, v);
+		break;
+	case ARG_O:
+		sbuf__oct(b, v);
+		break;
+	default:
+		sbuf__u64(b, v);
+	}
+}
+
+/* The value as the call passed it: an int argument sign-extended, a path as its text. */
+static void raw_arg(struct evt_arg *a, const struct scry_event *ev, const struct syscall_desc *d,
+		    int i)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	uint64_t v = x->args[i];
+
+	switch (d->fmt[i]) {
+	case ARG_N:
+	case ARG_F:
+	case ARG_R:
+	case ARG_D:
+		a->raw = (int32_t)v;
+		break;
+	case ARG_S:
+		if (i + 1 == d->path && x->path_len) {
+			a->str = x->path;
+			a->len = x->path_len - 1;
+		}
+		/* fall through */
+	default:
+		a->raw = (int64_t)v;
+	}
+}
+
+bool evt_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, struct sbuf *b)
+{
+	const struct syscall_desc *d;
+	struct pair p[2 + SCRY_NARGS];
+
+	if (ev->type != SCRY_REC_SYS_EXIT)
+		return false;
+	d = syscall_desc(ev->nr);
+	if (i >= exit_pairs(ev, d, p))
+		return false;
+	a->str = NULL;
+	a->len = 0;
+	a->raw = ev->res;
+	switch (p[i].kind) {
+	case PK_RES:
+		a->name = "res";
+		if (b)
+			put_res(ev, b);
+		return true;
+	case PK_MADE_FD:
+		a->name = "fd";
+		if (b)
+			put_fd(b, ev, ev->res, d->fdop == FDOP_OPEN ? ev->rec->exit.fd_kind[1] : 0);
+		return true;
+	case PK_SOCK_FD:
+		a->name = "fd";
+		if (d->sock != SCRY_SYSARG_RET)
+			a->raw = (int32_t)ev->rec->exit.args[p[i].arg];
+		if (b)
+			put_sock_fd(b, ev, a->raw);
+		return true;
+	default:
+		a->name = d->argname[p[i].arg];
+		raw_arg(a, ev, d, p[i].arg);
+		if (b)
+			put_arg(b, ev, d, p[i].arg);
+		return true;
+	}
+}
+
+void sys_exit_info(const struct scry_event *ev, struct sbuf *b)
+{
+	struct evt_arg a;
+	unsigned int i;
+
+	for (i = 0; evt_arg(ev, i, &a, NULL); i++) {
+		if (i)
+			sbuf__putc(b, ' ');
+		sbuf__puts(b, a.name);
+		sbuf__putc(b, '=');
+		evt_arg(ev, i, &a, b);
 	}
 }

@@ -4,7 +4,8 @@
  * table, by name, for every architecture), the check of a record's data against its size, and
  * the data's renderings: sysdig's evt.info (printable ASCII, '.' for the rest), -A (the same with
  * newlines kept) and -X (hex and ASCII). Every rendering is terminal-safe by construction: no
- * byte of the data reaches an output but printable ASCII and, with -A, a newline.
+ * byte of the data reaches an output but printable ASCII and, with -A, a newline. poll's pollfd
+ * array travels in the same block under its own flag (SCRY_SX_POLL, pollfds.c): never data.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +32,9 @@ static const struct data_rule {
 	{ "sendto", 2, IODATA_WRITE },
 	{ "recvmsg", 2 | SCRY_DATA_MSG | SCRY_DATA_RECV, IODATA_READ },
 	{ "sendmsg", 2 | SCRY_DATA_MSG, IODATA_WRITE },
+	/* not data the call moved: its pollfd array (fdlist.*, evt.info's fds=), SCRY_SX_POLL */
+	{ "poll", 1 | SCRY_DATA_POLL, IODATA_POLL },
+	{ "ppoll", 1 | SCRY_DATA_POLL, IODATA_POLL },
 };
 
 /* The rules by syscall number, built on first use (a lookup per event, never a name compare). */
@@ -73,6 +77,13 @@ char iodata_dir(uint32_t nr)
 {
 	const struct data_rule *r = rule_of(nr);
 
+	return r && r->dir != IODATA_POLL ? r->dir : 0;
+}
+
+char iodata_kind(uint32_t nr)
+{
+	const struct data_rule *r = rule_of(nr);
+
 	return r ? r->dir : 0;
 }
 
@@ -104,16 +115,32 @@ int iodata_check(const struct scry_rec_sys_exit *x, uint32_t size)
 	return SCRY_SYS_EXIT_ARGS + x->path_len;
 }
 
-const uint8_t *evt_data(const struct scry_event *ev, uint32_t *len)
+const uint8_t *exit_data_block(const struct scry_rec_sys_exit *x, uint32_t *len)
 {
-	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 	const struct scry_exit_data *d;
 
-	if (ev->type != SCRY_REC_SYS_EXIT || ev->dir != '<' || !(x->xflags & SCRY_SX_DATA))
+	if (!(x->xflags & (SCRY_SX_DATA | SCRY_SX_POLL)))
 		return NULL;
 	d = (const void *)((const uint8_t *)x + data_off(x));	/* checked by iodata_check */
 	*len = d->len;
 	return d->data;
+}
+
+static const uint8_t *exit_block_of(const struct scry_event *ev, uint32_t *len, uint8_t flag)
+{
+	if (ev->type != SCRY_REC_SYS_EXIT || ev->dir != '<' || !(ev->rec->exit.xflags & flag))
+		return NULL;
+	return exit_data_block(&ev->rec->exit, len);
+}
+
+const uint8_t *evt_data(const struct scry_event *ev, uint32_t *len)
+{
+	return exit_block_of(ev, len, SCRY_SX_DATA);
+}
+
+const uint8_t *evt_pollfds(const struct scry_event *ev, uint32_t *len)
+{
+	return exit_block_of(ev, len, SCRY_SX_POLL);
 }
 
 static const char hexdig[] = "0123456789abcdef";

@@ -154,13 +154,23 @@ bool node__eval(const struct node *n, const struct scry_event *ev, struct sbuf_m
 	}
 }
 
+/* A name, or for a field with an argument its stem: "evt.arg" is evt.arg.fd and evt.arg[1]. */
+static bool named(const struct field_desc *f, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!f->get_arg || strncmp(f->name, name, n))
+		return !strcmp(f->name, name);
+	return !f->name[n] || f->name[n] == '.' || f->name[n] == '[';
+}
+
 bool node__uses(const struct node *n, const char *const *fields)
 {
 	size_t i;
 
 	if (n->field)
 		for (i = 0; fields[i]; i++)
-			if (!strcmp(n->field->name, fields[i]))
+			if (named(n->field, fields[i]))
 				return true;
 	for (i = 0; i < n->nkids; i++)
 		if (node__uses(n->kids[i], fields))

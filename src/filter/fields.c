@@ -17,6 +17,9 @@
 #include "scry/filter.h"
 #include "scry/state.h"
 #include "internal.h"
+#include "fields_user.h"
+#include "fields_evt.h"
+#include "fields_proc.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -426,7 +429,9 @@ static bool get_buffer(const struct scry_event *ev, struct field_val *v, struct 
 
 static bool get_io_dir(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
-	return evt_has(ev, EVP_SOCK_IO) && cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
+	if (evt_has(ev, EVP_SOCK_IO))
+		return cstr(v, ev->rec->sio.dir == SCRY_SOCK_IN ? "r" : "w");
+	return evt_io_dir_call(ev, v);
 }
 
 /*
@@ -909,6 +914,23 @@ static bool get_pod_ns(const struct scry_event *ev, struct field_val *v, struct 
 	return ev->container && ev->container->meta.pod_ns && cstr(v, ev->container->meta.pod_ns);
 }
 
+/*
+ * The pod's UID, from what the runtime labelled the container with: the kubelet's
+ * io.kubernetes.pod.uid (Docker through cri-dockerd, CRI-O) or containerd's CRI annotation.
+ */
+static bool get_pod_id(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	static const char *const keys[] = { "io.kubernetes.pod.uid",
+					     "io.kubernetes.cri.sandbox-uid" };
+	const char *s;
+	size_t i;
+
+	for (i = 0; ev->container && i < ARRAY_SIZE(keys); i++)
+		if ((s = ctr_meta__label(&ev->container->meta, keys[i])) && *s)
+			return cstr(v, s);
+	return false;
+}
+
 static bool get_k8s_ctr(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return ev->container && ev->container->meta.k8s_container &&
@@ -1116,7 +1138,7 @@ const struct field_desc field_table[] = {
 	{ "evt.res", FT_STR, FF_JSON, "syscall exit: SUCCESS or the errno name (ENOENT...)", get_res,
 	  &res_values },
 	{ "evt.rawres", FT_S64, FF_JSON, "syscall exit: the return value", get_rawres },
-	{ "evt.failed", FT_U64, 0, "syscall exit: 1 if it returned an error", get_failed },
+	{ "evt.failed", FT_U64, FF_BOOL, "syscall exit: 1 if it returned an error, else 0 (filters: true or false too)", get_failed },
 	{ "evt.latency", FT_U64, FF_JSON, "syscall exit: ns since its enter (0 if unseen)", get_latency },
 	{ "evt.runtime", FT_U64, 0, "switch: on-CPU ns of the task switched out", get_runtime },
 	{ "syscall.nr", FT_U64, 0, "syscall number", get_syscall_nr },
@@ -1150,7 +1172,7 @@ const struct field_desc field_table[] = {
 	{ "fd.rproto", FT_STR, 0, "the remote port's service name, else the port", get_rproto },
 	{ "fd.sproto", FT_STR, 0, "the server port's service name, else the port", get_sproto },
 	{ "fd.cproto", FT_STR, 0, "the client port's service name, else the port", get_cproto },
-	{ "fd.connected", FT_U64, 0, "an IP socket: 1 if it has a peer (a TCP connection, a connect()ed UDP socket), else 0", get_fd_connected },
+	{ "fd.connected", FT_U64, FF_BOOL, "an IP socket: 1 if it has a peer (a TCP connection, a connect()ed UDP socket), else 0 (filters: true or false too)", get_fd_connected },
 	{ "fd.dev.major", FT_U64, 0, "major number of the device of the fd's file system, where known", get_fd_dev_major },
 	{ "fd.dev.minor", FT_U64, 0, "minor number of that device", get_fd_dev_minor },
 	{ "fd.ip", FT_STR, FF_ANY, "filters: matches either end's IP address of the socket (fd.lip or fd.rip)",
@@ -1165,7 +1187,7 @@ const struct field_desc field_table[] = {
 	{ "fd.cnet", FT_STR, FF_CIDR, "filters: the client's IP address is in the network", get_cip },
 	{ "fd.proto", FT_STR, FF_ANY, "filters: matches either end's service name (fd.lproto or fd.rproto)",
 	  NULL, NULL, FA_BARE, get_any_proto },
-	{ "fd.name_changed", FT_U64, 0, "1 if the event changed the name of its fd: a socket's tuple (a connect, a datagram to or from a new peer), else 0", get_fd_name_changed },
+	{ "fd.name_changed", FT_U64, FF_BOOL, "1 if the event changed the name of its fd: a socket's tuple (a connect, a datagram to or from a new peer), else 0 (filters: true or false too)", get_fd_name_changed },
 	{ "evt.type.is", FT_U64, 0, "evt.type.is.NAME: 1 for events of type NAME (evt.type.is.open), else 0",
 	  NULL, NULL, FA_DOT, get_type_is },
 	{ "evt.outputtime", FT_STR, 0, "the event's time as the default line prints it: evt.time (sysdig's -t picks other forms; scry prints this one)", get_outputtime },
@@ -1182,12 +1204,12 @@ const struct field_desc field_table[] = {
 	{ "fd.sport", FT_U64, 0, "the server's port", get_sport },
 	{ "fd.cip", FT_STR, 0, "the client's IP address: the end that connected (or sent a datagram)", get_cip },
 	{ "fd.cport", FT_U64, 0, "the client's port", get_cport },
-	{ "fd.is_server", FT_U64, 0, "1 if the event's process is the server end of the socket, 0 the client", get_is_server },
+	{ "fd.is_server", FT_U64, FF_BOOL, "1 if the event's process is the server end of the socket, 0 the client (filters: true or false too)", get_is_server },
 	{ "fd.bytes_in", FT_U64, 0, "sockstate, tcpretrans, tcpreset: the TCP connection's payload bytes received so far (the kernel's count; at the close, its total)", get_bytes_in },
 	{ "fd.bytes_out", FT_U64, 0, "sockstate, tcpretrans, tcpreset: its payload bytes sent so far, each once", get_bytes_out },
 	{ "evt.buflen", FT_U64, 0, "sockio, and the exit of a read, write, send or receive: bytes the call moved", get_buflen },
 	{ "evt.buffer", FT_STR, FF_JSON, "the exit of a read, write, send or receive: the first -s bytes it moved", get_buffer },
-	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent)", get_io_dir, &io_dir_values },
+	{ "evt.io_dir", FT_STR, 0, "sockio: r (received) or w (sent); a read/write-family call (enter and exit): r (read, recvfrom...) or w (write, sendto...; a call that does both, as sendfile: w)", get_io_dir, &io_dir_values },
 	{ "container.id", FT_STR, FF_JSON | FF_CONTAINER, "container id, 12 characters ('host' outside)", get_ctr_id },
 	{ "container.full_id", FT_STR, 0, "container id, whole", get_ctr_full_id },
 	{ "container.name", FT_STR, FF_JSON | FF_CONTAINER, "container name from its runtime (its id until known)", get_ctr_name },
@@ -1197,6 +1219,7 @@ const struct field_desc field_table[] = {
 	{ "container.labels", FT_STR, FF_CONTAINER, "container labels, key:value, ...", get_ctr_labels },
 	{ "k8s.pod.name", FT_STR, FF_CONTAINER, "Kubernetes pod name", get_pod_name },
 	{ "k8s.ns.name", FT_STR, FF_CONTAINER, "Kubernetes namespace", get_pod_ns },
+	{ "k8s.pod.id", FT_STR, FF_CONTAINER, "Kubernetes pod UID (the runtime's io.kubernetes.pod.uid label, or containerd's sandbox-uid annotation)", get_pod_id },
 	{ "k8s.container.name", FT_STR, 0, "Kubernetes container name", get_k8s_ctr },
 	{ "evt.blk.dev", FT_STR, 0, "blockio: the device, MAJ:MIN (the partition, else the disk)", get_blk_dev },
 	{ "evt.blk.devname", FT_STR, 0, "blockio: the device's name on this machine (vda, sda1)", get_blk_devname },
@@ -1239,6 +1262,97 @@ const struct field_desc field_table[] = {
 	  .values = &ctr_bool_values, .desc = "true if a mount is read-write: the Nth mount, or by source glob" },
 	{ .name = "container.mount.propagation", .type = FT_STR, .args = FA_INDEX | FA_KEY, .get_arg = get_ctr_mount_propagation,
 	  .desc = "a mount's propagation (rprivate, ...): the Nth mount's, or by source glob" },
+	/* users (issue 15): names from the process's own user database, fields_user.c */
+	{ "user.name", FT_STR, 0, "name of user.uid in the process's own /etc/passwd (a container's, not the host's; on replay, as recorded)", get_user_name },
+	{ "user.homedir", FT_STR, 0, "home directory of user.uid, from the same /etc/passwd", get_user_homedir },
+	{ "user.shell", FT_STR, 0, "login shell of user.uid, from the same /etc/passwd", get_user_shell },
+	{ "user.loginname", FT_STR, 0, "name of the process's login uid (audit loginuid, inherited from the login) in the same /etc/passwd", get_user_loginname },
+	{ "group.name", FT_STR, 0, "name of group.gid in the process's own /etc/group", get_group_name },
+	/* --- issue 15, events (fields_evt.c) --- */
+	{ "evt.arg", FT_STR, 0, "syscall exit: an argument as evt.info shows it, by name (evt.arg.fd, evt.arg.path, evt.arg.data; evt.arg.name: an open's path, as sysdig calls it) or by position (evt.arg[0] is res)", NULL, NULL,
+	  FA_DOT | FA_INDEX, evt_get_arg, .keys = &evt_arg_names },
+	{ "evt.rawarg", FT_S64, 0, "syscall exit: an argument as the call passed it, a number (an fd or int argument sign-extended); a path argument: its text", NULL, NULL,
+	  FA_DOT | FA_INDEX, evt_get_rawarg, .keys = &evt_arg_names },
+	{ "evt.args", FT_STR, 0, "the event's arguments as name=value pairs: evt.info", get_info },
+	{ "evt.is_io", FT_STR, 0, "true for the calls that read or write fds (read, write, send, recv... families, sendfile, splice, copy_file_range), enter and exit; else false", evt_get_is_io, &evt_bool_values },
+	{ "evt.is_io_read", FT_STR, 0, "true for the calls that read from fds (read, pread64, readv, recvfrom, recvmsg...); else false", evt_get_is_io_read, &evt_bool_values },
+	{ "evt.is_io_write", FT_STR, 0, "true for the calls that write to fds (write, pwrite64, writev, sendto, sendmsg...); else false", evt_get_is_io_write, &evt_bool_values },
+	{ "evt.is_wait", FT_STR, 0, "true for the calls that make the thread wait (select, pselect6, poll, ppoll, epoll_wait, epoll_pwait, nanosleep, clock_nanosleep); else false", evt_get_is_wait, &evt_bool_values },
+	{ "evt.is_syslog", FT_STR, 0, "exit of a write-family call: true if its fd's name holds /dev/log (a write to syslog); other events false", evt_get_is_syslog, &evt_bool_values },
+	{ "evt.wait_latency", FT_U64, 0, "exit of a call that waits (evt.is_wait): ns it waited (its latency; 0 if its enter was unseen)", evt_get_wait_latency },
+	{ "evt.is_open_read", FT_STR, 0, "exit of open, openat, creat: true if opened for reading (O_RDONLY, O_RDWR); other events false; openat2 (flags out of reach) and enters: none", evt_get_is_open_read, &evt_bool_values },
+	{ "evt.is_open_write", FT_STR, 0, "exit of open, openat, creat: true if opened for writing (O_WRONLY, O_RDWR; creat); other events false", evt_get_is_open_write, &evt_bool_values },
+	{ "evt.is_open_exec", FT_STR, 0, "exit of open, openat, creat: true if it creates a file (O_CREAT, O_TMPFILE) with an execute bit in its mode; other events false", evt_get_is_open_exec, &evt_bool_values },
+	{ "evt.abspath", FT_STR, 0, "exit of a call with a dirfd and a path (openat, mkdirat, unlinkat, renameat's old path...): the path made absolute against the dirfd or the cwd; .src the same (sysdig's first path of two; the second, .dst, is not recorded)", NULL, NULL,
+	  FA_BARE | FA_DOT, evt_get_abspath, .keys = &evt_abspath_keys },
+	{ "evt.count", FT_U64, 0, "1 for every event (to count them in views)", evt_get_count },
+	{ "evt.count.error", FT_U64, 0, "syscall exit: 1 if it failed, else 0", evt_get_count_error },
+	{ "evt.count.error.file", FT_U64, 0, "syscall exit about a file (its fd a file or directory, or an open): 1 if it failed, else 0", evt_get_count_error_file },
+	{ "evt.count.error.net", FT_U64, 0, "syscall exit about the network (its fd a socket, or accept, connect): 1 if it failed, else 0", evt_get_count_error_net },
+	{ "evt.count.error.memory", FT_U64, 0, "syscall exit of a memory call (brk, mmap, munmap, mremap, mprotect, mlock...): 1 if it failed, else 0", evt_get_count_error_memory },
+	{ "evt.count.error.other", FT_U64, 0, "syscall exit of any other call: 1 if it failed, else 0", evt_get_count_error_other },
+	{ "evt.count.exit", FT_U64, 0, "1 for exit events", evt_get_count_exit },
+	{ "evt.rawtime.s", FT_U64, 0, "time of the event: whole seconds since the epoch", evt_get_rawtime_s },
+	{ "evt.rawtime.ns", FT_U64, 0, "time of the event: the ns past evt.rawtime.s", evt_get_rawtime_ns },
+	{ "evt.time.s", FT_STR, 0, "time of the event, HH:MM:SS local", evt_get_time_s },
+	{ "evt.time.iso8601", FT_STR, 0, "date and time of the event, ISO 8601 in UTC with ns: 2023-11-14T22:13:20.123456789Z", evt_get_time_iso8601 },
+	{ "evt.datetime.s", FT_STR, 0, "date and time of the event, local, YYYY-MM-DD HH:MM:SS", evt_get_datetime_s },
+	{ "evt.reltime", FT_U64, 0, "ns since the recording began (live: the run's start; a capture: the same moment, from its header)", evt_get_reltime },
+	{ "evt.reltime.s", FT_U64, 0, "evt.reltime: whole seconds", evt_get_reltime_s },
+	{ "evt.reltime.ns", FT_U64, 0, "evt.reltime: the ns past evt.reltime.s", evt_get_reltime_ns },
+	{ "evt.deltatime", FT_U64, 0, "ns since the previous event the filter passed (the previous line), 0 for the first", evt_get_deltatime },
+	{ "evt.deltatime.s", FT_U64, 0, "evt.deltatime: whole seconds", evt_get_deltatime_s },
+	{ "evt.deltatime.ns", FT_U64, 0, "evt.deltatime: the ns past evt.deltatime.s", evt_get_deltatime_ns },
+	{ "evt.latency.s", FT_U64, 0, "syscall exit: evt.latency's whole seconds", evt_get_latency_s },
+	{ "evt.latency.ns", FT_U64, 0, "syscall exit: evt.latency's ns past evt.latency.s", evt_get_latency_ns },
+	{ "evt.latency.human", FT_STR, 0, "syscall exit: evt.latency as sysdig shows it: 1.25s, 123ms, 1.50ms, 12us, 800ns", evt_get_latency_human },
+	{ "evt.around", FT_U64, FF_FILTER_ONLY | FF_WITHIN, "filters only: evt.around[T]=D takes the events within D ms of T, an evt.rawtime", NULL, NULL,
+	  FA_INDEX, evt_get_around },
+	/* --- issue 15, fdlist.* (fields_fdlist.c): a poll exit's ready fds, from its first -s/8 pollfds --- */
+	{ "fdlist.nums", FT_STR, 0, "a poll or ppoll exit: the fds it found ready, comma-separated (of the first -s/8 pollfds of its fds argument: 10 at -s 80)", get_fdlist_nums },
+	{ "fdlist.names", FT_STR, 0, "the same fds' names as fd.name gives them (a path, a socket's tuple...), <NA> for an fd the fd table does not know", get_fdlist_names },
+	{ "fdlist.cips", FT_STR, 0, "the client IP addresses of the same fds that are IP sockets with a client end (as fd.cip), comma-separated", get_fdlist_cips },
+	{ "fdlist.sips", FT_STR, 0, "the server IP addresses of the same fds that are IP sockets (as fd.sip; a listening socket's own address)", get_fdlist_sips },
+	{ "fdlist.cports", FT_STR, 0, "the client ports of the same fds that are IP sockets with a client end (as fd.cport)", get_fdlist_cports },
+	{ "fdlist.sports", FT_STR, 0, "the server ports of the same fds that are IP sockets (as fd.sport; a listening socket's own port)", get_fdlist_sports },
+	/* --- issue 15, processes and threads (fields_proc.c) --- */
+	{ "proc.pname", FT_STR, 0, "the parent's proc.name (none when the parent is not known, or has exited and its children were not told of their new one)", get_proc_pname },
+	{ "proc.pcmdline", FT_STR, 0, "the parent's proc.cmdline", get_proc_pcmdline },
+	{ "proc.aname", FT_STR, FF_ANY, "proc.aname[N]: the proc.name of the N-th ancestor (0 the process, 1 its parent, 2 its grandparent...); bare in a filter, any ancestor's (proc.aname=bash); bare elsewhere, the parent's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_aname },
+	{ "proc.apid", FT_U64, FF_ANY, "proc.apid[N]: the pid of the N-th ancestor, as proc.aname; bare in a filter, any ancestor's",
+	  NULL, NULL, FA_INDEX | FA_BARE, get_proc_apid },
+	{ "proc.ppid.duration", FT_U64, 0, "ns since the parent started", get_proc_ppid_duration },
+	{ "proc.loginshellid", FT_S64, 0, "pid of the oldest shell (a name ending in sh) among the process and its ancestors", get_proc_loginshellid },
+	{ "proc.cwd", FT_STR, 0, "the process's working directory (from chdir, fchdir and fork; /proc/PID/cwd for processes that predate scry)", get_proc_cwd },
+	{ "proc.duration", FT_U64, 0, "ns since the process started", get_proc_duration },
+	{ "proc.nthreads", FT_U64, 0, "live threads of the process, the main one included", get_proc_nthreads },
+	{ "proc.nchilds", FT_U64, 0, "live threads of the process other than the main one (sysdig's meaning: not child processes)", get_proc_nchilds },
+	{ "proc.env", FT_STR, 0, "its environment as NAME=value NAME2=value2 (proc.env[NAME]: NAME's value): the first 1024 bytes, as of its exec (/proc at start); kept only when the command line names proc.env, and when recording (-w)",
+	  NULL, NULL, FA_KEY | FA_BARE, get_proc_env },
+	{ "proc.exeline", FT_STR, 0, "the command line as exec'd: proc.exe and proc.args", get_proc_exeline },
+	{ "proc.fdopencount", FT_U64, 0, "fds the process holds open, as the fd table knows them", get_proc_fdopencount },
+	{ "thread.ismain", FT_U64, 0, "1 if the thread is the process's main thread (its tid is the pid), else 0", get_thread_ismain },
+	{ "thread.exectime", FT_U64, 0, "switch: on-CPU ns of the slice that just ended (evt.runtime)", get_thread_exectime },
+	{ "thread.totexectime", FT_U64, 0, "switch: on-CPU ns of the thread switched out, in all since scry first saw it", get_thread_totexectime },
+	{ "thread.pfmajor", FT_U64, 0, "major page faults of the thread since scry first saw it (faults before that from /proc for threads that predate scry)", get_thread_pfmajor },
+	{ "thread.pfminor", FT_U64, 0, "minor page faults of the thread, likewise", get_thread_pfminor },
+	{ "proc.sid", FT_U64, 0, "session id: the host pid of its session's leader (as of the process's newest fork or exec, or /proc at start)", get_proc_sid },
+	{ "proc.vpgid", FT_U64, 0, "process group id as its own pid namespace sees it (likewise)", get_proc_vpgid },
+	{ "proc.sname", FT_STR, 0, "name of its session's leader: the process whose pid is proc.sid, else its eldest ancestor in the same session", get_proc_sname },
+	{ "proc.tty", FT_U64, 0, "controlling terminal as /proc's tty_nr (major << 8 | minor, minor bits above 8 at 20), 0 for none", get_proc_tty },
+	{ "user.loginuid", FT_S64, 0, "audit login uid (set at login, inherited), -1 when unset", get_user_loginuid },
+	{ "proc.fdlimit", FT_U64, 0, "the soft limit on open fds (RLIMIT_NOFILE) as of its newest fork or exec", get_proc_fdlimit },
+	{ "proc.fdusage", FT_U64, 0, "proc.fdopencount as a percentage of proc.fdlimit (sysdig: a ratio)", get_proc_fdusage },
+	{ "proc.is_exe_writable", FT_U64, 0, "1 if its executable is writable by its fs user (root, the owner, else the mode's group or other bit; no ACLs), as of its exec", get_proc_is_exe_writable },
+	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its newest fork or exec (or /proc when scry started)", get_proc_vmsize },
+	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise", get_proc_vmrss },
+	{ "proc.vmswap", FT_U64, 0, "swapped-out memory, kB (VmSwap), likewise", get_proc_vmswap },
+	{ "thread.vmsize", FT_U64, 0, "the main thread: proc.vmsize; other threads: 0", get_thread_vmsize },
+	{ "thread.vmrss", FT_U64, 0, "the main thread: proc.vmrss; other threads: 0", get_thread_vmrss },
+	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
+	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
+	  NULL, NULL, FA_DOT, get_thread_cgroup },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

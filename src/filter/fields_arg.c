@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scry/filter.h"
+#include "internal.h"
 
 struct bound {
 	struct field_desc d;
@@ -72,9 +72,23 @@ static void msg_set(char *msg, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* A few keys are shown one by one (evt.abspath.src), many by a placeholder (evt.arg.NAME). */
+#define FORMS_KEYS_MAX 8
+
+static size_t nkeys(const struct field_desc *f)
+{
+	size_t n = 0;
+
+	if (!f->keys || f->keys->valid)
+		return SIZE_MAX;
+	while (n <= FORMS_KEYS_MAX && f->keys->nth(n))
+		n++;
+	return n;
+}
+
 static void forms_sep(const struct field_desc *f, char *buf, size_t len, const char *sep)
 {
-	size_t at = 0;
+	size_t at = 0, i, n = nkeys(f);
 
 #define FORM(kind, fmt)                                                                            \
 	if ((f->args & (kind)) && at < len)                                                        \
@@ -86,9 +100,19 @@ static void forms_sep(const struct field_desc *f, char *buf, size_t len, const c
 		snprintf(buf, len, "%s", f->name);
 		return;
 	}
-	FORM(FA_DOT, "%s%s.NAME");
+	for (i = 0; n <= FORMS_KEYS_MAX && i < n && at < len; i++) {
+		const char *k = f->keys->nth(i);
+
+		if (*k && (f->args & FA_DOT))
+			at += snprintf(buf + at, len - at, "%s%s.%s", at ? sep : "", f->name, k);
+		if (*k && (f->args & FA_KEY) && at < len)
+			at += snprintf(buf + at, len - at, "%s%s[%s]", at ? sep : "", f->name, k);
+	}
+	if (n > FORMS_KEYS_MAX) {
+		FORM(FA_DOT, "%s%s.NAME");
+		FORM(FA_KEY, "%s%s[KEY]");
+	}
 	FORM(FA_INDEX, "%s%s[N]");
-	FORM(FA_KEY, "%s%s[KEY]");
 	FORM(FA_BARE, "%s%s");
 #undef FORM
 }
@@ -157,6 +181,36 @@ static const struct field_desc *lookup_n(const char *text, size_t n)
 	return field_lookup(stem);
 }
 
+/* A key the field does not know: refused, with the closest one it does. */
+static bool key_known(const struct field_desc *f, const char *key, size_t klen, char open,
+		      char *msg, size_t len)
+{
+	char k[FIELD_NAME_MAX + 1];
+	struct suggest sg;
+	const char *c;
+	size_t i;
+
+	if (!f->keys)
+		return true;
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	if (field_values__has(f->keys, k))
+		return true;
+	suggest__init(&sg, k);
+	for (i = 0; (c = f->keys->nth(i)); i++)
+		if (*c)
+			suggest__try(&sg, c);
+	if (sg.best)
+		msg_set(msg, len, "%s has no %s '%s': did you mean %s%c%s%s?", f->name,
+			f->keys->what ? f->keys->what : "argument", k, f->name, open, sg.best,
+			open == '[' ? "]" : "");
+	else
+		msg_set(msg, len, "%s has no %s '%s'", f->name,
+			f->keys->what ? f->keys->what : "argument", k);
+	errno = EINVAL;
+	return false;
+}
+
 /* name[TEXT]: an index (digits) where the field takes one, else a key. */
 static const struct field_desc *bracket(const char *text, const char *open, char *msg, size_t len)
 {
@@ -193,7 +247,8 @@ static const struct field_desc *bracket(const char *text, const char *open, char
 		return intern(f, text, idx, NULL, 0, msg, len);
 	}
 	if (klen && (f->args & FA_KEY))
-		return intern(f, text, -1, k, klen, msg, len);
+		return key_known(f, k, klen, '[', msg, len) ? intern(f, text, -1, k, klen, msg, len) :
+		       NULL;
 	if (f->args & FA_INDEX)
 		msg_set(msg, len, "%s takes a number N >= 0 in [N], not '%.*s' (write %s)",
 			f->name, (int)(klen > 48 ? 48 : klen), k, forms);
@@ -247,6 +302,8 @@ const struct field_desc *field_resolve_msg(const char *text, char *msg, size_t l
 				errno = EINVAL;
 				return NULL;
 			}
+			if (!key_known(f, k, strlen(k), '.', msg, len))
+				return NULL;
 			return intern(f, text, -1, k, strlen(k), msg, len);
 		}
 		if (!plain)

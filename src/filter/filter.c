@@ -220,6 +220,10 @@ static bool number(struct parser *ps, const struct token *t, const struct field_
 	const char *d = o->str + neg;
 	uint64_t v = 0;
 
+	if ((f->flags & FF_BOOL) && (!strcmp(o->str, "true") || !strcmp(o->str, "false"))) {
+		o->u = o->str[0] == 't';
+		return true;
+	}
 	if (!*d)
 		goto bad;
 	for (; *d; d++) {
@@ -439,6 +443,15 @@ static bool operator(struct parser *ps, struct node *n, const char **text)
 		perr(ps, t.at, t.len, "%s compares with networks: =, != or in (ADDR/BITS, ...)",
 		     n->field->name);
 		return false;
+	}
+	/* sysdig's evt.around[T]=D: "=" reads as "within" (the getter gives the distance) */
+	if (n->field->flags & FF_WITHIN) {
+		if (n->op != OP_EQ) {
+			perr(ps, t.at, t.len, "%s takes only = (%s=D: within D)", n->field->name,
+			     n->field->name);
+			return false;
+		}
+		n->op = OP_LE;
 	}
 	if (n->field->type != FT_STR && n->op >= OP_CONTAINS) {
 		perr(ps, t.at, t.len, "%s is a number: %s does not apply (use " NUM_OPS ")",

@@ -90,5 +90,14 @@ CTR_ARG_GETTER(get_ctr_mount_rdwr);
 CTR_ARG_GETTER(get_ctr_mount_propagation);
 #undef CTR_ARG_GETTER
 extern const struct field_values ctr_bool_values;	/* "true", "false" */
+/* --- fields_fdlist.c: issue 15's fdlist.* (poll's ready fds, from its pollfd array) --- */
+#define FDLIST_GETTER(fn) bool fn(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+FDLIST_GETTER(get_fdlist_nums);
+FDLIST_GETTER(get_fdlist_names);
+FDLIST_GETTER(get_fdlist_cips);
+FDLIST_GETTER(get_fdlist_sips);
+FDLIST_GETTER(get_fdlist_cports);
+FDLIST_GETTER(get_fdlist_sports);
+#undef FDLIST_GETTER
 
 #endif /* SCRY_FILTER_INTERNAL_H */

@@ -6,8 +6,9 @@
  *
  * One method serves every part: the filter is evaluated in three-valued logic (true, false,
  * unknown) with only one domain's fields known, those of a made-up event:
- *   - the call: evt.type, evt.dir, evt.failed, evt.category of an enter or exit record of each
- *     syscall number, decoded by the real decoder (a bit per number and direction);
+ *   - the call: evt.type, evt.dir, evt.failed, evt.category (and the kinds of call: evt.is_io,
+ *     evt.is_wait...) of an enter or exit record of each syscall number, decoded by the real
+ *     decoder (a bit per number and direction);
  *   - the container: container.* and k8s.* of one container (judged per cgroup as containers
  *     appear, in the consumer: filter__may_match_container);
  *   - the process: proc.pid, when every check of it is =, != or in.
@@ -65,11 +66,24 @@ static bool prefixed(const char *name, const char *prefix)
 	return !strncmp(name, prefix, strlen(prefix));
 }
 
-/* Fields whose value a syscall record's type, number and return value's sign decide. */
+/*
+ * Fields whose value a syscall record's type, number and whether it failed decide (what the
+ * made-up records vary), and nothing else: the kinds of call are the number's, the error
+ * counter is evt.failed's twin. A field with an argument is a different name: never here.
+ */
 static bool call_field(const struct field_desc *f)
 {
-	return !strcmp(f->name, "evt.type") || !strcmp(f->name, "evt.dir") ||
-	       !strcmp(f->name, "evt.failed") || !strcmp(f->name, "evt.category");
+	static const char *const names[] = {
+		"evt.type", "evt.dir", "evt.failed", "evt.category",
+		"evt.is_io", "evt.is_io_read", "evt.is_io_write", "evt.is_wait", "evt.count.exit",
+		"evt.count.error",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(f->name, names[i]))
+			return true;
+	return false;
 }
 
 /* Fields an event's container alone decides (their getters read ev->container only). */

@@ -377,6 +377,7 @@ struct probe *probe__open(const struct probe_opts *o)
 	p->skel->rodata->self_tgid = getpid();
 	p->skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	p->skel->rodata->snaplen = o->syscalls ? o->snaplen : 0;
+	p->skel->rodata->exec_env = o->exec_env;
 	/* Folded enters are flushed by sched_switch: without it every enter goes out alone. */
 	p->skel->rodata->fold_enters = bpf_program__autoload(p->skel->progs.scry_sched_switch);
 	/* Push-down's exit marks are safe only if a task's move between cgroups voids them. */

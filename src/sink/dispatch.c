@@ -21,6 +21,7 @@ struct pipeline {
 	uint64_t limit;		/* -n: end after this many events matched the filter (0: none) */
 	uint64_t num;		/* last evt.num given */
 	uint64_t matched;	/* events that passed the filter */
+	uint64_t prev_ts;	/* the last of them (evt.deltatime) */
 	uint64_t records;	/* records decoded */
 	uint64_t malformed;	/* records that failed to decode */
 	int want_enters;	/* run_request_enters: 1, 0, or -1 (none made) */
@@ -236,7 +237,15 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	hidden = evt_table[ev->type].hidden;
 	if (!hidden)
 		ev->num = ++pl->num;
+	/*
+	 * evt.deltatime is from the previous line, as sysdig's: the previous event the filter
+	 * passed, so that a capture written with a filter replays with the same deltas.
+	 */
+	ev->start_ts = pl->ctx.start_ts;
+	ev->prev_ts = pl->prev_ts;
 	matched = filter__match(pl->filter, ev);
+	if (matched && !hidden)
+		pl->prev_ts = ev->ts;
 	for (i = 0; i < pl->nsinks && !pl->status; i++) {
 		const struct sink_ops *ops = pl->sinks[i].ops;
 

@@ -18,7 +18,8 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 
-#define MAX_SEGS 64
+/* fields and the text between them: sysdig sets no bound, and 257 fields exist */
+#define MAX_SEGS 256
 
 struct seg {
 	const struct field_desc *field;	/* NULL: literal */
@@ -33,7 +34,7 @@ struct seg {
 #define JSON_KEY_COPY 32
 struct json_key {
 	char s[JSON_KEY_COPY + 1];
-	uint8_t len;
+	uint8_t len;		/* 0: escaped at each event */
 };
 
 struct printer {
@@ -242,7 +243,14 @@ static void print_json(struct printer *pr, const struct scry_event *ev)
 		b.buf[0] = '\0';
 		if (!field_get(pr->json_fields[i], ev, &v, &b))
 			continue;
-		put_key(o, &pr->json_keys[i], skip);
+		if (pr->json_keys[i].len) {
+			put_key(o, &pr->json_keys[i], skip);
+		} else {
+			if (!skip)
+				obuf__putc(o, ',');
+			obuf__json_str(o, pr->json_fields[i]->name, strlen(pr->json_fields[i]->name));
+			obuf__putc(o, ':');
+		}
 		skip = 0;
 		if (v.type == FT_U64)
 			obuf__u64(o, v.u);
@@ -317,6 +325,22 @@ static void printer_free(void *ctx)
 }
 
 const struct sink_ops printer_ops = SINK_OPS(printer, "printer", 0);
+
+size_t printer__line(void *ctx, const struct scry_event *ev, char *buf, size_t len)
+{
+	struct printer *pr = ctx;
+	size_t n;
+
+	/* A formatter's printer writes nothing: its buffer is emptied after each line. */
+	pr->out.len = 0;
+	printer_event(ctx, ev, true);
+	n = pr->out.len < len ? pr->out.len : len;
+	memcpy(buf, pr->out.buf, n);
+	pr->out.len = 0;
+	pr->out.broken = false;
+	pr->out.err = 0;
+	return n;
+}
 
 const struct stream_view stream_views[] = {
 	{ "echo_fds", "the data processes read and write (-s bytes a call), with direction and fd",
@@ -402,6 +426,10 @@ static int compile_format(struct printer *pr, const char *fmt)
 			log_err("-p: unknown field '%s' (scry -l lists the fields)", name);
 			return -EINVAL;
 		}
+		if (f->flags & FF_FILTER_ONLY) {
+			log_err("-p: %s is for filters only", name);
+			return -EINVAL;
+		}
 		if ((err = add_seg(pr, f, NULL, 0)))
 			return err;
 		lit = p;
@@ -409,6 +437,28 @@ static int compile_format(struct printer *pr, const char *fmt)
 	if (p > lit)
 		return add_seg(pr, NULL, lit, p - lit);
 	return 0;
+}
+
+/*
+ * A -j member. A key that is short and plain is made once, to leave in one copy; any other (a
+ * bound field's text may hold any byte: container.mount.source["/a b"]) is escaped per event.
+ */
+static void json_add(struct printer *pr, const struct field_desc *f)
+{
+	struct json_key *k = &pr->json_keys[pr->njson];
+	size_t n = strlen(f->name);
+	size_t i;
+
+	if (pr->njson == ARRAY_SIZE(pr->json_fields))
+		return;
+	for (i = 0; i < pr->njson; i++)
+		if (pr->json_fields[i] == f)
+			return;		/* "%proc.name %proc.name": one key */
+	k->len = 0;
+	if (n + 4 <= JSON_KEY_COPY && f->name[strspn(f->name, "abcdefghijklmnopqrstuvwxyz"
+						     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")] == '\0')
+		k->len = snprintf(k->s, sizeof(k->s), ",\"%s\":", f->name);
+	pr->json_fields[pr->njson++] = f;
 }
 
 void *printer__new(const struct printer_opts *o)
@@ -430,26 +480,19 @@ void *printer__new(const struct printer_opts *o)
 	pr->ftime = field_lookup("evt.time");
 	pr->cname = field_lookup("container.name");
 	pr->cid = field_lookup("container.id");
-	for (i = 0; i < field_count && pr->njson < ARRAY_SIZE(pr->json_fields); i++) {
-		uint32_t fl = field_table[i].flags;
-
-		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER))) {
-			struct json_key *k = &pr->json_keys[pr->njson];
-			int n = snprintf(k->s, sizeof(k->s), ",\"%s\":", field_table[i].name);
-
-			if (n < 0 || (size_t)n >= sizeof(k->s)) {
-				/* a longer name is a new field's typo */
-				log_err("-j: field name '%s' too long", field_table[i].name);
-				printer_free(pr);
-				return NULL;
-			}
-			k->len = n;
-			pr->json_fields[pr->njson++] = &field_table[i];
-		}
-	}
 	if (o->format && compile_format(pr, o->format)) {
 		printer_free(pr);
 		return NULL;
+	}
+	/* -j with -p: the template's fields are the object's members, as sysdig's -j does */
+	for (i = 0; pr->json && o->format && i < pr->nsegs; i++)
+		if (pr->segs[i].field)
+			json_add(pr, pr->segs[i].field);
+	for (i = 0; !(pr->json && o->format) && i < field_count; i++) {
+		uint32_t fl = field_table[i].flags;
+
+		if ((fl & FF_JSON) || (o->containers && (fl & FF_CONTAINER)))
+			json_add(pr, &field_table[i]);
 	}
 	return pr;
 }

@@ -420,3 +420,8 @@ const struct scry_fd *fdtab__of_event(const struct scry_event *ev, int64_t fd, u
 	return !kind || kind_agrees(f->type, kind) ? f : NULL;
 }
 
+
+size_t fdtab__count(const struct scry_proc *p)
+{
+	return p->fds ? hashmap__size(p->fds->map) : 0;
+}

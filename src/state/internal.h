@@ -29,7 +29,8 @@ struct proctab {
 	uint64_t now;			/* the newest event time applied */
 	struct proctab_limits lim;
 	uint64_t nprocs, nthreads;	/* entries allocated, zombies included */
-	uint64_t cmd_bytes;		/* exe and args bytes held */
+	uint64_t cmd_bytes;		/* exe, args and env bytes held */
+	bool want_env;			/* proctab__want_env */
 	void (*on_free)(void *ctx, struct scry_proc *p);
 	void *on_free_ctx;
 };

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -89,10 +91,84 @@ static int status_nth(const char *status, const char *key, int nth, uint32_t *ou
 	return 0;
 }
 
+/* "Key:   123 kB" of a status file, in kB (0 if absent: a kernel thread has no memory). */
+static uint32_t status_kb(const char *status, const char *key)
+{
+	const char *l = status_line(status, key);
+
+	return l ? strtoul(l, NULL, 10) : 0;
+}
+
+/* The soft limit of a /proc/PID/limits line ("Max open files  1024  4096  files"). */
+static uint64_t limit_soft(const char *limits, const char *key)
+{
+	const char *l = status_line(limits, key);
+
+	if (!l)
+		return 0;
+	l += strspn(l, " ");
+	return !strncmp(l, "unlimited", 9) ? UINT64_MAX : strtoull(l, NULL, 10);
+}
+
+/*
+ * Whether the process's fs user may write its executable: the rule procinfo.bpf.h applies at
+ * exec (mode bits; root and the owner may), a read-only mount saying no. `status` gives the
+ * fs uid and gid (the 4th of Uid: and Gid:).
+ */
+static bool exe_writable(const char *exe_link, const char *status)
+{
+	uint32_t fsuid = 0, fsgid = 0;
+	struct statvfs vfs;
+	struct stat st;
+
+	if (stat(exe_link, &st) || status_nth(status, "Uid:", 3, &fsuid) ||
+	    status_nth(status, "Gid:", 3, &fsgid))
+		return false;
+	if (!statvfs(exe_link, &vfs) && (vfs.f_flag & ST_RDONLY))
+		return false;
+	if (!fsuid || fsuid == st.st_uid)
+		return true;
+	return fsgid == st.st_gid ? st.st_mode & 0020 : st.st_mode & 0002;
+}
+
+/*
+ * What the fork and exec records say of a process (struct scry_proc_info), from procfs: stat's
+ * session and tty_nr (`rp`: stat after the comm's ')'), status, loginuid and limits.
+ */
+static void seed_info(struct proctab *pt, uint32_t pid, const char *rp, const char *status,
+		      struct scry_proc_info *pi)
+{
+	char path[64], buf[4096];
+	unsigned long sid = 0;
+	long tty = 0;
+
+	pi->pi_flags = SCRY_PI_VALID;
+	/* " S ppid pgrp session tty_nr" */
+	if (sscanf(rp + 2, "%*c %*s %*s %lu %ld", &sid, &tty) == 2) {
+		pi->sid = sid;
+		pi->tty = tty;
+	}
+	if (status && status_last(status, "NSpgid:", &pi->vpgid))
+		pi->vpgid = 0;
+	pi->vm_size_kb = status ? status_kb(status, "VmSize:") : 0;
+	pi->vm_rss_kb = status ? status_kb(status, "VmRSS:") : 0;
+	pi->vm_swap_kb = status ? status_kb(status, "VmSwap:") : 0;
+	pi->loginuid = UINT32_MAX;
+	snprintf(path, sizeof(path), "%s/%u/loginuid", pt->procfs, pid);
+	if (read_file(path, buf, sizeof(buf)) > 0)
+		pi->loginuid = strtoul(buf, NULL, 10);
+	snprintf(path, sizeof(path), "%s/%u/limits", pt->procfs, pid);
+	if (read_file(path, buf, sizeof(buf)) > 0)
+		pi->fdlimit = limit_soft(buf, "Max open files");
+	snprintf(path, sizeof(path), "%s/%u/exe", pt->procfs, pid);
+	if (status && exe_writable(path, status))
+		pi->pi_flags |= SCRY_PI_EXE_WRITABLE;
+}
+
 struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 {
-	char path[64], buf[8192], exe[1024];
-	struct scry_proc tmpl = { .pid = pid };
+	char path[64], buf[8192], status[4096], exe[1024];
+	struct scry_proc tmpl = { .pid = pid }, *p;
 	unsigned long long start = 0;
 	unsigned long ppid = 0;
 	char *rp;
@@ -114,12 +190,16 @@ struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 	tmpl.start_ts = start * (1000000000ULL / pt->clk_tck);
 
 	snprintf(path, sizeof(path), "%s/%u/status", pt->procfs, pid);
-	if (read_file(path, buf, sizeof(buf)) > 0) {
-		status_nth(buf, "Uid:", 1, &tmpl.uid);
-		status_nth(buf, "Gid:", 1, &tmpl.gid);
-		if (status_last(buf, "NStgid:", &tmpl.vpid))
+	if (read_file(path, status, sizeof(status)) > 0) {
+		status_nth(status, "Uid:", 1, &tmpl.uid);
+		status_nth(status, "Gid:", 1, &tmpl.gid);
+		if (status_last(status, "NStgid:", &tmpl.vpid))
 			tmpl.vpid = pid;
+		seed_info(pt, pid, rp, status, &tmpl.info);
+	} else {
+		seed_info(pt, pid, rp, NULL, &tmpl.info);
 	}
+	tmpl.loginuid = tmpl.info.loginuid;
 	snprintf(path, sizeof(path), "%s/%u/exe", pt->procfs, pid);
 	elen = readlink(path, exe, sizeof(exe) - 1);
 	exe[elen > 0 ? elen : 0] = '\0';
@@ -128,12 +208,21 @@ struct scry_proc *procfs_seed_proc(struct proctab *pt, uint32_t pid)
 	/* cmdline ends with a NUL we do not keep (argv is NUL-separated, not terminated). */
 	if (n > 0 && buf[n - 1] == '\0')
 		n--;
-	return proctab__add_proc(pt, &tmpl, exe, buf, n > 0 ? n : 0);
+	p = proctab__add_proc(pt, &tmpl, exe, buf, n > 0 ? n : 0);
+	if (p && pt->want_env) {
+		snprintf(path, sizeof(path), "%s/%u/environ", pt->procfs, pid);
+		n = read_file(path, status, SCRY_ENV_MAX + 1);
+		if (n > 0)
+			proctab__set_env(pt, p, status, n);
+	}
+	return p;
 }
 
 struct scry_thread *procfs_seed_thread(struct proctab *pt, struct scry_proc *p, uint32_t tid)
 {
-	char path[96], buf[4096], comm[SCRY_COMM_LEN] = "";
+	char path[96], buf[4096], comm[SCRY_COMM_LEN] = "", *rp;
+	unsigned long long minf, majf;
+	struct scry_thread *t;
 	uint32_t vtid = tid;
 	ssize_t n;
 
@@ -147,7 +236,15 @@ struct scry_thread *procfs_seed_thread(struct proctab *pt, struct scry_proc *p, 
 	snprintf(path, sizeof(path), "%s/%u/task/%u/status", pt->procfs, p->pid, tid);
 	if (read_file(path, buf, sizeof(buf)) > 0 && status_last(buf, "NSpid:", &vtid))
 		vtid = tid;
-	return proctab__add_thread(pt, tid, vtid, comm, p);
+	t = proctab__add_thread(pt, tid, vtid, comm, p);
+	/* its faults so far: " S ppid pgrp session tty tpgid flags minflt cminflt majflt" */
+	snprintf(path, sizeof(path), "%s/%u/task/%u/stat", pt->procfs, p->pid, tid);
+	if (t && read_file(path, buf, sizeof(buf)) > 0 && (rp = strrchr(buf, ')')) &&
+	    sscanf(rp + 2, "%*c %*s %*s %*s %*s %*s %*s %llu %*s %llu", &minf, &majf) == 2) {
+		t->min_flt_base = minf;
+		t->maj_flt_base = majf;
+	}
+	return t;
 }
 
 static void seed_threads(struct proctab *pt, struct scry_proc *p)
@@ -168,6 +265,23 @@ static void seed_threads(struct proctab *pt, struct scry_proc *p)
 		procfs_seed_thread(pt, p, tid);
 	}
 	closedir(d);
+}
+
+/*
+ * Which processes have children, now that all are known (a child may be read before its
+ * parent): only their exits look for children to give to a reaper.
+ */
+static void mark_parents(struct proctab *pt)
+{
+	struct scry_proc *p, *q;
+	size_t pos = 0;
+
+	while ((p = proctab__next_proc(pt, &pos)))
+		p->kids = false;
+	pos = 0;
+	while ((p = proctab__next_proc(pt, &pos)))
+		if (p->ppid && (q = proctab__proc(pt, p->ppid)))
+			q->kids = true;
 }
 
 int proctab__seed(struct proctab *pt)
@@ -196,6 +310,7 @@ int proctab__seed(struct proctab *pt)
 		count++;
 	}
 	closedir(d);
+	mark_parents(pt);
 	return count;
 }
 

@@ -181,6 +181,8 @@ static void proc_free(struct proctab *pt, struct scry_proc *p)
 		pt->on_free(pt->on_free_ctx, p);
 	set_exe(pt, p, NULL, 0);
 	set_args(pt, p, NULL, 0);
+	proctab__set_env(pt, p, NULL, 0);
+	free(p->cg_text);
 	fdtab__release(p);
 	pt->nprocs--;
 	free(p);
@@ -305,6 +307,26 @@ static void set_args(struct proctab *pt, struct scry_proc *p, const char *args, 
 	p->args_len = p->args == empty ? 0 : n;
 }
 
+void proctab__want_env(struct proctab *pt, bool on)
+{
+	pt->want_env = on;
+}
+
+void proctab__set_env(struct proctab *pt, struct scry_proc *p, const char *env, size_t n)
+{
+	if (p->env && p->env != empty) {
+		pt->cmd_bytes -= p->env_len;
+		free(p->env);
+	}
+	if (n > SCRY_ENV_MAX)
+		n = SCRY_ENV_MAX;
+	/* the environment ends with a NUL we do not keep, as argv's */
+	if (n && env[n - 1] == '\0')
+		n--;
+	p->env = dup_cmd(pt, env, env ? n : 0);
+	p->env_len = p->env == empty ? 0 : n;
+}
+
 struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *tmpl,
 				    const char *exe, const char *args, uint32_t args_len)
 {
@@ -327,6 +349,11 @@ struct scry_proc *proctab__add_proc(struct proctab *pt, const struct scry_proc *
 	p->dead_idx = 0;
 	p->zombie = p->parked = p->reapable = false;
 	p->zombie_next = NULL;
+	p->tab = pt;
+	p->cg_text = NULL;
+	p->env = empty;
+	p->env_len = 0;
+	p->kids = true;		/* not known: its exit looks (a fork's child says it has none) */
 	set_exe(pt, p, exe, exe ? strlen(exe) : 0);
 	set_args(pt, p, args, args_len);
 	if (hashmap__set(pt->procs, p->pid, p)) {
@@ -402,6 +429,43 @@ size_t proctab__nprocs(struct proctab *pt)
 	return hashmap__size(pt->procs);
 }
 
+const struct scry_proc *proctab__parent(const struct scry_proc *p)
+{
+	const struct scry_proc *q;
+	uint64_t tick;
+
+	if (!p->tab || !p->ppid || p->ppid == p->pid)
+		return NULL;
+	q = hashmap__find(p->tab->procs, p->ppid);
+	if (!q || q->dead || q->zombie)
+		return NULL;
+	/*
+	 * A parent starts before its child. procfs counts start times in clock ticks, rounded
+	 * down: a child read from there (its start a whole number of ticks) may seem to start up
+	 * to a tick before a parent whose fork record was seen.
+	 */
+	tick = 1000000000ULL / p->tab->clk_tck;
+	if (q->start_ts && p->start_ts &&
+	    q->start_ts > p->start_ts + (p->start_ts % tick ? 0 : tick))
+		return NULL;
+	return q;
+}
+
+const char *proctab__procfs(const struct scry_proc *p)
+{
+	return p->tab ? p->tab->procfs : NULL;
+}
+
+const struct scry_thread *proctab__main_thread(const struct scry_proc *p)
+{
+	const struct scry_thread *t;
+
+	if (!p->tab)
+		return NULL;
+	t = hashmap__find(p->tab->threads, p->pid);
+	return t && t->proc == p ? t : NULL;
+}
+
 /* --- upkeep from events ------------------------------------------------------------------------ */
 
 /* A thread first seen in a record: ask /proc (live), else build it from the header alone. */
@@ -416,7 +480,8 @@ static struct scry_thread *thread_for(struct proctab *pt, const struct scry_hdr 
 	if (!p && pt->procfs)
 		p = procfs_seed_proc(pt, h->pid);
 	if (!p) {
-		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid };
+		struct scry_proc tmpl = { .pid = h->pid, .vpid = h->pid, .cgid = h->cgid,
+					  .loginuid = UINT32_MAX };
 
 		scry_comm_set(tmpl.comm, h->comm, SCRY_COMM_LEN);
 		p = proctab__add_proc(pt, &tmpl, NULL, NULL, 0);
@@ -442,6 +507,7 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 		struct scry_proc tmpl = {
 			.pid = f->h.pid, .ppid = f->ppid, .vpid = f->vpid, .uid = f->uid,
 			.gid = f->gid, .cgid = f->h.cgid, .start_ts = ts,
+			.loginuid = parent ? parent->loginuid : UINT32_MAX,
 		};
 
 		scry_comm_set(tmpl.comm, f->h.comm, SCRY_COMM_LEN);
@@ -450,6 +516,21 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 				      parent ? parent->args : NULL, parent ? parent->args_len : 0);
 		if (!p)
 			return;
+		p->kids = false;
+		if (parent)
+			proctab__set_env(pt, p, parent->env, parent->env_len);
+		/* an older capture's fork says nothing: the child has what its parent had */
+		if (f->pi.pi_flags & SCRY_PI_VALID) {
+			p->info = f->pi;
+			p->loginuid = f->pi.loginuid;
+		} else if (parent) {
+			p->info = parent->info;
+			p->loginuid = parent->loginuid;
+		}
+		/* the real parent: the forking process, or its parent (CLONE_PARENT) */
+		parent = f->ppid == f->parent_pid ? parent : hashmap__find(pt->procs, f->ppid);
+		if (parent)
+			parent->kids = true;
 	}
 	proctab__add_thread(pt, f->h.tid, f->vtid, f->h.comm, p);
 }
@@ -470,7 +551,38 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 	p->vpid = e->vpid;
 	p->uid = e->uid;
 	p->gid = e->gid;
+	/* a runtime's init pivots into the container's root, then execs: look its root up again */
+	p->users_ref = 0;
 	t->vtid = e->vtid;
+	if (e->pi.pi_flags & SCRY_PI_VALID) {
+		p->info = e->pi;
+		p->loginuid = e->pi.loginuid;
+	}
+	proctab__set_env(pt, p, e->data + e->exe_len + e->args_len, e->env_len);
+}
+
+/*
+ * A process exited: the kernel gives its children to the reaper the exit record names (a
+ * subreaper among its ancestors, else its pid namespace's init). Without one (an older capture,
+ * a dying namespace) they keep a parent that proctab__parent refuses to name: no ancestry
+ * rather than a dead one.
+ */
+static void reparent(struct proctab *pt, struct scry_proc *dead, uint32_t reaper)
+{
+	struct scry_proc *q, *r;
+	size_t pos = 0;
+
+	if (!dead->kids || !reaper || reaper == dead->pid)
+		return;
+	dead->kids = false;
+	while ((q = proctab__next_proc(pt, &pos))) {
+		if (q == dead || q->dead || q->ppid != dead->pid ||
+		    (q->start_ts && dead->start_ts && q->start_ts < dead->start_ts))
+			continue;
+		q->ppid = reaper;
+		if ((r = hashmap__find(pt->procs, reaper)))
+			r->kids = true;
+	}
 }
 
 static void on_thread_exit(struct proctab *pt, struct scry_thread *t,
@@ -484,6 +596,8 @@ static void on_thread_exit(struct proctab *pt, struct scry_thread *t,
 	if ((x->exit_flags & SCRY_EXIT_GROUP_DEAD) || !p->nthreads) {
 		proc_died(pt, p, ts);
 		p->exit_code = x->exit_code;
+		if (x->exit_flags & SCRY_EXIT_REAPER)
+			reparent(pt, p, x->reaper);
 	}
 }
 

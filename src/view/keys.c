@@ -152,14 +152,23 @@ static int seq_cmp(const struct view_row *a, const struct view_row *b)
 
 /* --- columns only views have ---------------------------------------------------------------- */
 
+/*
+ * The name in the process's own user database (a container's, as the user.name field; on
+ * replay, as recorded), else its uid. Without a database (none could be read, or a capture
+ * recorded none), the host's name, as before there were any.
+ */
 static bool get_user_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	struct passwd pw, *res = NULL;
+	const struct user_ent *e;
 	char tmp[1024];
 
 	if (!ev->proc)
 		return false;
-	if (!getpwuid_r(ev->proc->uid, &pw, tmp, sizeof(tmp), &res) && res)
+	e = users__lookup(ev, USERS_USER, ev->proc->uid);
+	if (e && e->found)
+		sbuf__write(b, e->name, e->name_len);
+	else if (!e && !getpwuid_r(ev->proc->uid, &pw, tmp, sizeof(tmp), &res) && res)
 		sbuf__puts(b, pw.pw_name);
 	else
 		sbuf__u64(b, ev->proc->uid);

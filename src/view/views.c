@@ -339,6 +339,10 @@ const struct view_desc view_table[] = {
 	{ "topprocs_faults", "page faults, minor and major, per process", KEY_PROC,
 	  FIGS(FIG_MIN_FLT, FIG_MAJ_FLT, FIG_MIN_FLT_PS, FIG_MAJ_FLT_PS), FIG_MIN_FLT,
 	  NEED_SCHED | NEED_ACCT, VF_ANY_FIGURE },
+	/* issue 15, chisels that compute (CHA): the others are sinks (chisel_calc.h) */
+	{ "topscalls_time", "time spent per syscall (the sum of its latencies), calls and mean",
+	  KEY_SYSCALL, FIGS(FIG_LAT_TOTAL, FIG_SYSCALLS, FIG_LAT_MEAN), FIG_LAT_TOTAL,
+	  NEED_SYSCALLS | NEED_LATENCY },
 	/* issue 15, CHX */
 	{ "fdcount_by", "distinct fds (number and name) used in calls, per value of FIELD",
 	  KEY_FIELD, FIGS(FIG_FDS), FIG_FDS, NEED_SYSCALLS, VF_FDS | VF_FIELD_ARG,
@@ -368,9 +372,10 @@ struct view_desc *view_bind_value(const struct view_desc *v, const char *field, 
 		struct key_col cols[2];
 		char header[64];
 	} *b;
+	const struct field_desc *f = field ? field_resolve(field) : NULL;
 	size_t i;
 
-	if (!field || !field_resolve(field) || (value && !field_resolve(value))) {
+	if (!f || (f->flags & FF_FILTER_ONLY) || (value && !field_resolve(value))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -392,7 +397,11 @@ struct view_desc *view_bind_value(const struct view_desc *v, const char *field, 
 
 bool view_needs_enters(const struct view_desc *v, const struct filter *f)
 {
-	static const char *const enter_fields[] = { "evt.dir", "evt.latency", "evt.num", NULL };
+	static const char *const enter_fields[] = {
+		"evt.dir", "evt.latency", "evt.num", "evt.latency.s", "evt.latency.ns",
+		"evt.latency.human", "evt.wait_latency", "evt.deltatime", "evt.deltatime.s",
+		"evt.deltatime.ns", NULL
+	};
 
 	return !v || (v->needs & NEED_LATENCY) || filter__uses(f, enter_fields);
 }
@@ -417,7 +426,11 @@ bool view_needs_fds(const struct view_desc *v, const struct filter *f)
 	static const char *const fd_fields[] = {
 		"fd.name", "fd.type", "fd.typechar", "fd.directory", "fd.filename", "fd.ino",
 		"fd.dev", "fd.cip", "fd.cport", "fd.sip", "fd.sport", "fd.is_server", "fd.lip",
-		"fd.lport", "fd.rip", "fd.rport", NULL
+		"fd.lport", "fd.rip", "fd.rport",
+		/* arguments show their fds' names; the rest read the table */
+		"evt.arg", "evt.rawarg", "evt.args", "evt.abspath", "evt.is_syslog",
+		"evt.count.error.file", "evt.count.error.net", "evt.count.error.memory",
+		"evt.count.error.other", NULL
 	};
 
 	return !v || (v->flags & VF_FDS) || filter__uses(f, fd_fields);

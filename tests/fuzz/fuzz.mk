@@ -1,6 +1,6 @@
 # make fuzz [FUZZ_SECS=60]: the libFuzzer targets under AddressSanitizer + UBSan, one after the
 # other, each for FUZZ_SECS seconds (FUZZ_CAPTURE_SECS, FUZZ_FILTER_SECS to set them apart);
-# make fuzz-capture or fuzz-filter runs one.
+# make fuzz-capture, fuzz-filter or fuzz-http runs one.
 #
 # fuzz_capture: the capture reader. Seeds are small captures written by the capture unit test
 # (SCRY_FUZZ_CORPUS); the corpus it grows stays in $(BUILD)/fuzz/corpus between runs.
@@ -11,8 +11,9 @@
 FUZZ_SECS ?= 60
 FUZZ_CAPTURE_SECS ?= $(FUZZ_SECS)
 FUZZ_FILTER_SECS ?= $(FUZZ_SECS)
+FUZZ_HTTP_SECS ?= $(FUZZ_SECS)
 FUZZ_DIR := $(BUILD)/fuzz
-ifneq ($(filter fuzz fuzz-capture fuzz-filter,$(MAKECMDGOALS)),)
+ifneq ($(filter fuzz fuzz-capture fuzz-filter fuzz-http,$(MAKECMDGOALS)),)
 ifeq ($(wildcard $(shell $(CLANG) -print-file-name=libclang_rt.fuzzer-$(shell uname -m).a 2>/dev/null)),)
 $(error clang's libFuzzer runtime not found: install the Debian package libclang-rt-14-dev)
 endif
@@ -48,6 +49,10 @@ $(FUZZ_DIR)/fuzz_filter: tests/fuzz/fuzz_filter.c $(FUZZ_DIR)/libscry-fuzz.a
 	$(call msg,LD,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libscry-fuzz.a $(LIBS) -o $@
 
+$(FUZZ_DIR)/fuzz_http: tests/fuzz/fuzz_http.c $(FUZZ_DIR)/libscry-fuzz.a
+	$(call msg,LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_DIR)/libscry-fuzz.a $(LIBS) -o $@
+
 # run_fuzzer NAME SECS LOG ARGS...: run it, print its figures; on a crash its log and input.
 run_fuzzer = cd $(FUZZ_DIR) && ./$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1 $(4) 2>$(3); \
@@ -55,7 +60,7 @@ run_fuzzer = cd $(FUZZ_DIR) && ./$(1) -max_total_time=$(2) -timeout=10 -rss_limi
 	if [ $$rc -ne 0 ]; then tail -40 $(3); ls *crash-* *leak-* *timeout-* 2>/dev/null; exit 1; fi; \
 	echo "fuzz: $(1), $(2) s, no crash"
 
-fuzz: fuzz-capture fuzz-filter
+fuzz: fuzz-capture fuzz-filter fuzz-http
 
 fuzz-capture: $(FUZZ_DIR)/fuzz_capture $(BUILD)/tests/test_capture
 	$(Q)rm -rf $(FUZZ_DIR)/seed && mkdir -p $(FUZZ_DIR)/seed $(FUZZ_DIR)/corpus
@@ -76,6 +81,15 @@ fuzz-filter: $(FUZZ_DIR)/fuzz_filter
 	$(Q)$(call run_fuzzer,fuzz_filter,$(FUZZ_FILTER_SECS),fuzz-filter.log,-max_len=16384 \
 		-artifact_prefix=filter- -dict=$(CURDIR)/tests/fuzz/filter.dict corpus-filter seed-filter)
 
-.PHONY: fuzz fuzz-capture fuzz-filter
+# fuzz_http: the HTTP/1 head parser (httptop, httplog), calls of a request and a response as seeds.
+fuzz-http: $(FUZZ_DIR)/fuzz_http
+	$(Q)rm -rf $(FUZZ_DIR)/seed-http && mkdir -p $(FUZZ_DIR)/seed-http $(FUZZ_DIR)/corpus-http
+	$(Q)printf '\045\000GET /a HTTP/1.1\r\nHost: h\r\n\r\n\061\200HTTP/1.0 404 x\r\nContent-Length: 3\r\n\r\nabc' \
+		>$(FUZZ_DIR)/seed-http/pair
+	$(Q)$(call run_fuzzer,fuzz_http,$(FUZZ_HTTP_SECS),fuzz-http.log,-max_len=8192 \
+		-artifact_prefix=http- corpus-http seed-http)
 
--include $(FUZZ_OBJS:.o=.d) $(FUZZ_DIR)/fuzz_capture.d $(FUZZ_DIR)/fuzz_filter.d
+.PHONY: fuzz fuzz-capture fuzz-filter fuzz-http
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_DIR)/fuzz_capture.d $(FUZZ_DIR)/fuzz_filter.d \
+	$(FUZZ_DIR)/fuzz_http.d

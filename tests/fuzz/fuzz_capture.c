@@ -88,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = capture_reader__open(paths, 1);
 	if (!r)
 		goto out;
+	users__use(NULL);	/* the USERDB items load into the replay's user databases */
 	procs = proctab__new(NULL);
 	ctrs = containers__new(&co, false);
 	if (procs && ctrs && (pl = pipeline__new(procs, ctrs))) {
@@ -107,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	proctab__free(procs);
 	containers__free(ctrs);
 	capture_reader__free(r);
+	users__reset();
 out:
 	if (fd >= 0)
 		close(fd);

@@ -7,7 +7,7 @@
 # processes running the very same command line are not; container.mount[...] where scry has
 # parametrized fields. Live, and the same from a capture (-w then -r).
 . tests/lib/common.sh
-plan 14
+plan 16
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
@@ -37,14 +37,19 @@ start_scry "$TMP/priv" "$TMP/priv.err" -p '%container.name|%proc.name' \
 	{ not_ok "scry starts"; finish; }
 PRIVS=$SCRY_PID
 start_scry "$TMP/cap.out" "$TMP/cap.err" -w "$TMP/cap.scry" || { not_ok "scry -w starts"; finish; }
-EXTRA_CLEANUP="kill -KILL $LIVE $PRIVS $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
+POD=$SCRY_PID
+start_scry "$TMP/pod" "$TMP/pod.err" -p '%container.name|%k8s.pod.id' "container.name=$PL and evt.type=procexec" ||
+	{ not_ok "scry starts"; finish; }
+PODS=$SCRY_PID
+SCRY_PID=$POD
+EXTRA_CLEANUP="kill -KILL $LIVE $PRIVS $PODS $SCRY_PID 2>/dev/null; $EXTRA_CLEANUP"
 
 # The container's own loop runs exactly the health check's command line (/bin/sh -c 'cat
 # /data/ok'): only the runtime's exec of it is the health check.
 "$DOCKER" run -d --name "$HC" --network none -v "$hostdir:/data:ro" \
 	--health-cmd 'cat /data/ok' --health-interval 1s $PRIV "$REF" \
 	sh -c 'while :; do /bin/sh -c "cat /data/ok" >/dev/null; sleep 0.3; done' >/dev/null
-"$DOCKER" run -d --name "$PL" --network none "$IMAGE" \
+"$DOCKER" run -d --name "$PL" --network none --label io.kubernetes.pod.uid="uid-$tag" "$IMAGE" \
 	sh -c 'while :; do cat /etc/hostname >/dev/null; sleep 0.3; done' >/dev/null
 i=0
 until [ "$("$DOCKER" inspect -f '{{.State.Health.Status}}' "$HC" 2>/dev/null)" = healthy ] &&
@@ -54,6 +59,7 @@ done
 sleep 0.5
 SCRY_PID=$SCRY_PID; stop_scry INT; r3=$?
 SCRY_PID=$PRIVS; stop_scry INT; r2=$?
+SCRY_PID=$PODS; stop_scry INT
 SCRY_PID=$LIVE; stop_scry INT; r1=$?
 "$SCRY" -p "$FMT" -r "$TMP/cap.scry" "$FILTER" >"$TMP/replay" 2>"$TMP/replay.err"; r4=$?
 "$DOCKER" inspect "$HC" "$PL" >"$TMP/inspect.json"
@@ -170,4 +176,9 @@ fi
 checkall "a container.healthcheck!=NONE and container.privileged filter (pushed down per cgroup) shows the health-checked container only" \
 	'grep -q "^$HC|" "$TMP/priv" && ! grep -qv "^$HC|" "$TMP/priv"' ||
 	sort "$TMP/priv" | uniq -c | head -5 | sed 's/^/#   /'
+# k8s.pod.id from the kubelet's label on the container (here set by hand), live and replayed.
+got=$(sort -u "$TMP/pod" | tr '\n' ' ')
+check "k8s.pod.id from io.kubernetes.pod.uid ($got)" [ "$got" = "$PL|uid-$tag " ]
+got=$("$SCRY" -r "$TMP/cap.scry" -p '%container.name|%k8s.pod.id' "container.name=$PL and evt.type=procexec" 2>/dev/null | sort -u | tr '\n' ' ')
+check "k8s.pod.id replayed ($got)" [ "$got" = "$PL|uid-$tag " ]
 finish

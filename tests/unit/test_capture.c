@@ -403,6 +403,92 @@ static void acct_round_trip(void **state)
 	recs_free(r);
 }
 
+/*
+ * 2.6's tails: a process's info after a fork and an exec, the reaper after an exit. Each comes
+ * back equal; without it (what a 2.5 writer made) the item reads with no info and no reaper;
+ * cut inside it, the item is damaged.
+ */
+static void proc_tails_round_trip(void **state)
+{
+	union { union scry_rec rec; uint8_t b[SCRY_REC_MAX]; } out;
+	static const struct scry_proc_info pi = {
+		.pi_flags = SCRY_PI_VALID | SCRY_PI_EXE_WRITABLE, .sid = UINT32_MAX, .vpgid = 7,
+		.tty = 34816, .loginuid = UINT32_MAX, .fdlimit = UINT64_MAX,
+		.vm_size_kb = UINT32_MAX, .vm_rss_kb = 1, .vm_swap_kb = 2,
+	};
+	struct recs *r = recs_new();
+	union scry_rec *x;
+	struct cap_ctx c, d;
+	uint8_t buf[8192], old[8192];
+	uint32_t size;
+	size_t n, n0, cut;
+	int i;
+
+	x = add(r, SCRY_REC_FORK, sizeof(struct scry_rec_fork), 9, 9, "sh", 77, 3);
+	x->fork.ppid = 8;
+	x->fork.pi = pi;
+	x = add(r, SCRY_REC_EXEC, SCRY_EXEC_FIXED + 7 + 5 + 8, 9, 9, "ls", 78, 3);
+	x->exec.exe_len = 7;
+	x->exec.args_len = 5;
+	x->exec.env_len = 8;
+	memcpy(x->exec.data, "/bin/lsls\0-l\0A=1\0B=2\0", 20);
+	x->exec.pi = pi;
+	x = add(r, SCRY_REC_EXIT, sizeof(struct scry_rec_exit), 9, 9, "ls", 79, 3);
+	x->pexit.exit_flags = SCRY_EXIT_GROUP_DEAD | SCRY_EXIT_REAPER;
+	x->pexit.reaper = UINT32_MAX;
+	for (i = 0; i < r->n; i++) {
+		x = rec_at(r, i);
+		memset(&c, 0, sizeof(c));
+		memset(&d, 0, sizeof(d));
+		d.minor = 6;
+		n = cap_event_encode(&c, buf, x);
+		assert_true(n <= cap_rec_bound(x) + 4);
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_int_equal(size, r->size[i]);
+		assert_memory_equal(&out.rec, x, size);
+		/* the item without its tail: no info, no reaper */
+		if (x->h.type == SCRY_REC_EXIT) {
+			x->pexit.exit_flags &= ~SCRY_EXIT_REAPER;
+			x->pexit.reaper = 0;
+		} else {
+			memset(x->h.type == SCRY_REC_FORK ? &x->fork.pi : &x->exec.pi, 0, sizeof(pi));
+		}
+		if (x->h.type == SCRY_REC_EXEC) {	/* no info: no environment either */
+			memset(x->exec.data + 12, 0, 8);
+			x->exec.env_len = 0;
+			x->h.size -= 8;
+			r->size[i] -= 8;
+		}
+		memset(&c, 0, sizeof(c));
+		n0 = cap_event_encode(&c, old, x);
+		assert_true(n0 < n);
+		memset(&d, 0, sizeof(d));
+		d.minor = 6;
+		assert_int_equal(cap_event_decode(&d, old, n0, &out.rec, &size), (int)n0);
+		assert_memory_equal(&out.rec, x, size);
+		/* in a 2.5 file, the same bytes are a later version's additions: not read */
+		memset(&d, 0, sizeof(d));
+		d.minor = 5;
+		assert_int_equal(cap_event_decode(&d, buf, n, &out.rec, &size), (int)n);
+		assert_memory_equal(&out.rec, x, size);
+		/* cut inside the tail: damaged; an exec's info without its environment: none */
+		for (cut = n0 + 1; cut < n; cut++) {
+			memset(&d, 0, sizeof(d));
+		d.minor = 6;
+			buf[1] = cut - 2;
+			if (x->h.type == SCRY_REC_EXEC && cut == n - 9) {
+				assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size),
+						 (int)cut);
+				assert_int_equal(out.rec.exec.env_len, 0);
+				assert_int_equal(out.rec.exec.pi.sid, UINT32_MAX);
+				continue;
+			}
+			assert_int_equal(cap_event_decode(&d, buf, cut, &out.rec, &size), -EBADMSG);
+		}
+	}
+	recs_free(r);
+}
+
 static void records_round_trip(void **state)
 {
 	struct recs *r = recs_new();
@@ -575,7 +661,8 @@ struct member {
 static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, pid, SAVED), MEMBER(struct scry_proc, ppid, SAVED),
 	MEMBER(struct scry_proc, vpid, SAVED), MEMBER(struct scry_proc, uid, SAVED),
-	MEMBER(struct scry_proc, gid, SAVED), MEMBER(struct scry_proc, cgid, SAVED),
+	MEMBER(struct scry_proc, gid, SAVED), MEMBER(struct scry_proc, loginuid, SAVED),
+	MEMBER(struct scry_proc, cgid, SAVED),
 	MEMBER(struct scry_proc, comm, OWN), MEMBER(struct scry_proc, exe, OWN),
 	MEMBER(struct scry_proc, args, OWN), MEMBER(struct scry_proc, args_len, OWN),
 	MEMBER(struct scry_proc, start_ts, SAVED), MEMBER(struct scry_proc, cpu_ns, SAVED),
@@ -587,6 +674,12 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, fds, LOCAL), MEMBER(struct scry_proc, cwd, LOCAL), /* fd seeds */
 	MEMBER(struct scry_proc, ctr_cgid, LOCAL), MEMBER(struct scry_proc, ctr_known, LOCAL),
 	MEMBER(struct scry_proc, ctr_cat, LOCAL),	/* judged again from the records */
+	MEMBER(struct scry_proc, users_ref, LOCAL),	/* users.c's memo */
+	MEMBER(struct scry_proc, info, SAVED),
+	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
+	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
+	MEMBER(struct scry_proc, cg_text, LOCAL), MEMBER(struct scry_proc, cg_cgid, LOCAL),
+	MEMBER(struct scry_proc, env, OWN), MEMBER(struct scry_proc, env_len, OWN),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
 	MEMBER(struct scry_proc, reapable, LOCAL), MEMBER(struct scry_proc, zombie_next, LOCAL),
@@ -599,6 +692,8 @@ static const struct member thread_members[] = {
 	MEMBER_TO(struct scry_thread, sched, LOCAL, 0),
 	THREAD(dead, SAVED), THREAD(dead_ts, SAVED),
 	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
+	MEMBER_TO(struct scry_thread, min_flt_base, SAVED, offsetof(struct cap_thread, min_flt)),
+	MEMBER_TO(struct scry_thread, maj_flt_base, SAVED, offsetof(struct cap_thread, maj_flt)),
 };
 
 /* What a thread item decodes into: each member is one of thread_members' (pid: `proc`). */
@@ -608,6 +703,7 @@ static const struct member cap_thread_members[] = {
 	MEMBER(struct cap_thread, cpu_ns, OWN), MEMBER(struct cap_thread, dead_ts, OWN),
 	MEMBER(struct cap_thread, enter_ts, OWN), MEMBER(struct cap_thread, enter_nr, OWN),
 	MEMBER(struct cap_thread, dead, OWN),
+	MEMBER(struct cap_thread, min_flt, OWN), MEMBER(struct cap_thread, maj_flt, OWN),
 };
 
 static const struct member ctr_members[] = {
@@ -730,10 +826,16 @@ static void state_items_round_trip(void **state)
 	struct scry_proc p = { .pid = 300, .ppid = 299999, .vpid = 7, .uid = 100000,
 			       .gid = 70000, .cgid = (1ULL << 40) + 99, .start_ts = 0x123456789ULL,
 			       .cpu_ns = 0xfedcba9876543210ULL, .dead = true, .exit_code = -9,
-			       .dead_ts = 0x23456789aULL };
+			       .dead_ts = 0x23456789aULL, .loginuid = 1000,
+			       .info = { .pi_flags = SCRY_PI_VALID | SCRY_PI_EXE_WRITABLE,
+					 .sid = 299998, .vpgid = 70001, .tty = 34816 + 3,
+					 .loginuid = 1000, .fdlimit = UINT64_MAX,
+					 .vm_size_kb = 123456789, .vm_rss_kb = 4567,
+					 .vm_swap_kb = 89 } };
 	struct scry_thread t = { .tid = 301, .vtid = 8, .cpu_ns = 0x1234567890ULL,
 				 .enter_ts = 0x3456789abULL, .enter_nr = 257, .dead = true,
-				 .dead_ts = 0x456789abcULL, .proc = &p };
+				 .dead_ts = 0x456789abcULL, .proc = &p,
+				 .min_flt_base = 1ULL << 33, .maj_flt_base = 77 };
 	struct ctr_label labels[2] = { { "app", "web" }, { "tier", "" } };
 	struct ctr_mount mounts[2] = { { "/srv/data", "/data", "ro", "rprivate", false },
 				       { "/var/lib/docker/volumes/v/_data", "/v", "", "", true } };
@@ -767,6 +869,8 @@ static void state_items_round_trip(void **state)
 	p.exe = "/usr/bin/app";
 	p.args = (char *)args;
 	p.args_len = sizeof(args) - 1;
+	p.env = "A=1\0B=two";
+	p.env_len = 9;
 	strcpy(t.comm, "worker");
 	c.meta.name = "web-1";
 	c.meta.image = "nginx:1.25";
@@ -806,6 +910,8 @@ static void state_items_round_trip(void **state)
 	assert_memory_equal(cp.exe, p.exe, cp.exe_len);
 	assert_int_equal(cp.args_len, p.args_len);
 	assert_memory_equal(cp.args, args, cp.args_len);
+	assert_int_equal(cp.env_len, p.env_len);
+	assert_memory_equal(cp.env, p.env, cp.env_len);
 
 	span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
 	assert_true(span > 0 && tag == CAP_TAG_THREAD);
@@ -857,17 +963,42 @@ static void state_items_round_trip(void **state)
 	assert_memory_equal(&e2, &end, sizeof(end));
 	assert_int_equal(off, b.len);
 
-	/* Every truncation of every item body is refused, never read past. */
+	/*
+	 * Every truncation of every item body is refused, never read past; but where a 2.5 item
+	 * ended (before a process's info and a thread's faults), it reads as that older item.
+	 */
 	for (off = 0; off < b.len; off += span) {
+		uint8_t tail[128];
+		size_t old_len;
+
 		span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
+		old_len = tag == CAP_TAG_PROC ? blen - 10 - (cap_put_pi(tail, &p.info) - tail) - 2 :
+			  tag == CAP_TAG_THREAD ? blen - (put_uv(put_uv(tail, t.min_flt_base),
+								  t.maj_flt_base) - tail) : 0;
 		for (size_t cut = 0; cut < blen; cut++) {
 			uint8_t *copy = malloc(cut ? cut : 1);	/* ASan sees any overread */
 
 			memcpy(copy, body, cut);
-			if (tag == CAP_TAG_PROC)
+			/*
+			 * 2.5 ends before the login uid (1000: two bytes), then the info, then
+			 * the environment (ten bytes)
+			 */
+			if (tag == CAP_TAG_PROC && (cut == old_len || cut == old_len + 2)) {
+				assert_int_equal(cap_get_proc(copy, cut, &cp), 0);
+				assert_int_equal(cp.p.loginuid, cut == old_len ? UINT32_MAX : 1000);
+				assert_int_equal(cp.p.info.pi_flags, 0);
+			} else if (tag == CAP_TAG_PROC && cut == blen - 10) {
+				assert_int_equal(cap_get_proc(copy, cut, &cp), 0);
+				assert_int_equal(cp.env_len, 0);
+			} else if (tag == CAP_TAG_PROC) {
 				assert_int_not_equal(cap_get_proc(copy, cut, &cp), 0);
-			if (tag == CAP_TAG_THREAD)
+			}
+			if (tag == CAP_TAG_THREAD && cut == old_len) {
+				assert_int_equal(cap_get_thread(copy, cut, &ct), 0);
+				assert_int_equal(ct.min_flt, 0);
+			} else if (tag == CAP_TAG_THREAD) {
 				assert_int_not_equal(cap_get_thread(copy, cut, &ct), 0);
+			}
 			/* A whole 2.5 item (its cgroups last) is not a truncation: the fields since
 			 * 2.6 follow them, and an item of an older file ends there. */
 			if (tag == CAP_TAG_CONTAINER && !cap_get_ctr(copy, cut, &cc)) {
@@ -2668,6 +2799,7 @@ int main(void)
 		cmocka_unit_test(documented_example_framed),
 		cmocka_unit_test(exit_parts_round_trip),
 		cmocka_unit_test(acct_round_trip),
+		cmocka_unit_test(proc_tails_round_trip),
 		cmocka_unit_test(state_items_round_trip),
 		cmocka_unit_test(replay_matches_live),
 		cmocka_unit_test(truncation_at_every_offset),

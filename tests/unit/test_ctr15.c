@@ -255,6 +255,12 @@ static void fields(void **state)
 	ev.proc = proc(&w, 30, 10, 9, true, HC, sizeof(HC) - 1);
 	ev.container = w.c;
 
+	value_equal("k8s.pod.id", &ev, NULL);
+	m->labels = calloc(1, sizeof(*m->labels));
+	m->labels[0].key = strdup("io.kubernetes.cri.sandbox-uid");
+	m->labels[0].val = strdup("0d6f3e1a-2c4b");
+	m->nlabels = 1;
+	value_equal("k8s.pod.id", &ev, "0d6f3e1a-2c4b");
 	value_equal("container.image.id", &ev, "ead0a4a53df8");
 	value_equal("container.image.repository", &ev, "localhost:5000/app");
 	value_equal("container.image.tag", &ev, "v2");

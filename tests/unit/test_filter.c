@@ -22,6 +22,7 @@
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
+#include "../../src/filter/internal.h"
 
 static struct scry_rec_sys_exit rec;
 static struct scry_event ev, evs[2];
@@ -615,6 +616,276 @@ static void join_words(void **state)
 	free(s);
 }
 
+/* --- fields with an argument (issue 15) ---------------------------------------------------- */
+
+static bool matchf(const struct scry_event *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static bool matchf(const struct scry_event *e, const char *fmt, ...)
+{
+	char expr[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(expr, sizeof(expr), fmt, ap);
+	va_end(ap);
+	return matches(expr, e);
+}
+
+/* evt.around[T]=D: |rawtime - T| <= D ms, on both sides, to the ns. */
+static void around(void **state)
+{
+	struct scry_event e = ev;
+	unsigned long long t;
+
+	clock__set_wall_offset(1700000000000000000ULL);
+	e.ts = 5000000000ULL;
+	t = clock__wall(e.ts);
+	assert_true(matchf(&e, "evt.around[%llu]=0", t));
+	assert_false(matchf(&e, "evt.around[%llu]=0", t + 1));
+	assert_true(matchf(&e, "evt.around[%llu]=1", t + 1000000));
+	assert_false(matchf(&e, "evt.around[%llu]=1", t + 1000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1", t - 1000000));
+	assert_false(matchf(&e, "evt.around[%llu]=1", t - 1000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1000", t - 999999999));
+	assert_true(matchf(&e, "not evt.around[%llu]=1000", t + 1000000001));
+	assert_true(matchf(&e, "evt.around[%llu]=1000 and proc.name=cat", t));
+	clock__set_wall_offset(0);
+}
+
+static const char *shown(const char *field, const struct scry_event *e, struct sbuf_mem *m)
+{
+	const struct field_desc *f = field_resolve(field);
+	static char out[256];
+	struct field_val v;
+	struct sbuf b;
+
+	assert_non_null(f);
+	sbuf__init_mem(&b, m);
+	if (!field_get(f, e, &v, &b))
+		return NULL;
+	if (v.type == FT_STR)
+		snprintf(out, sizeof(out), "%.*s", (int)v.len, v.str);
+	else if (v.type == FT_U64)
+		snprintf(out, sizeof(out), "%llu", (unsigned long long)v.u);
+	else
+		snprintf(out, sizeof(out), "%lld", (long long)v.s);
+	return out;
+}
+
+/* sysdig's format_time, at each of its steps. */
+static void latency_human(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *s;
+	} rows[] = {
+		{ 0, "0ns" }, { 999, "999ns" }, { 1000, "1.00us" }, { 1050, "1.05us" },
+		{ 9999, "9.99us" }, { 10000, "10us" }, { 999999, "999us" }, { 1000000, "1.00ms" },
+		{ 1504000, "1.50ms" }, { 10000000, "10ms" }, { 123456789, "123ms" },
+		{ 1000000000, "1.00s" }, { 1250000000, "1.25s" }, { 3600000000000ULL, "3600.00s" },
+	};
+	struct sbuf_mem m = {};
+	struct scry_event e = ev;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		e.latency = rows[i].ns;
+		assert_string_equal(shown("evt.latency.human", &e, &m), rows[i].s);
+	}
+	e.latency = 2500000001ULL;
+	assert_string_equal(shown("evt.latency.s", &e, &m), "2");
+	assert_string_equal(shown("evt.latency.ns", &e, &m), "500000001");
+	/* reltime and deltatime as the pipeline sets their origins */
+	e.ts = 7000000123ULL;
+	e.start_ts = 2000000000ULL;
+	e.prev_ts = 6999999000ULL;
+	assert_string_equal(shown("evt.reltime", &e, &m), "5000000123");
+	assert_string_equal(shown("evt.reltime.s", &e, &m), "5");
+	assert_string_equal(shown("evt.reltime.ns", &e, &m), "123");
+	assert_string_equal(shown("evt.deltatime", &e, &m), "1123");
+	assert_string_equal(shown("evt.deltatime.s", &e, &m), "0");
+	assert_string_equal(shown("evt.deltatime.ns", &e, &m), "1123");
+	sbuf_mem__free(&m);
+}
+
+static void *printer_for(const char *format)
+{
+	struct printer_opts o = { .format = format, .fd = -1 };
+
+	return printer__new(&o);
+}
+
+/* -p: bound fields, filters-only ones refused, a '[' after a plain field stays text. */
+static void templates(void **state)
+{
+	static const char *const good[] = {
+		"%evt.arg[0] %evt.arg.fd %evt.rawarg.res", "%proc.name[%proc.pid]",
+		"%evt.arg.path.", "[%evt.arg[1]]",
+	};
+	static const char *const bad[] = {
+		"%evt.around[1]", "%evt.arg", "%evt.arg[x]", "%proc.name.x", "%evt.nosuch[1]",
+	};
+	char forms[160];
+	size_t i;
+	void *pr;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		pr = printer_for(good[i]);
+		if (!pr)
+			fail_msg("-p %s refused", good[i]);
+		printer_ops.free(pr);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (printer_for(bad[i]))
+			fail_msg("-p %s accepted", bad[i]);
+	/* one interned copy per text, named by it */
+	assert_ptr_equal(field_resolve("evt.arg[1]"), field_resolve("evt.arg[1]"));
+	assert_ptr_not_equal(field_resolve("evt.arg[1]"), field_resolve("evt.arg[01]"));
+	assert_string_equal(field_resolve("evt.arg.fd")->name, "evt.arg.fd");
+	assert_string_equal(field_resolve("evt.arg.fd")->arg.key, "fd");
+	assert_int_equal(field_resolve("evt.arg[7]")->arg.idx, 7);
+	assert_null(field_resolve("evt.arg[7]")->arg.key);
+	assert_ptr_equal(field_resolve("proc.name"), field_lookup("proc.name"));
+	errno = 0;
+	assert_null(field_resolve("evt.arg"));
+	assert_int_equal(errno, EINVAL);
+	assert_null(field_resolve("evt.nosuch"));
+	assert_int_equal(errno, ENOENT);
+	field_forms(field_lookup("evt.arg"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.arg.NAME evt.arg[N]");
+	field_forms(field_lookup("evt.around"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.around[N]");
+	field_forms(field_lookup("evt.abspath"), forms, sizeof(forms));
+	assert_string_equal(forms, "evt.abspath.src evt.abspath");
+	field_forms(field_lookup("proc.name"), forms, sizeof(forms));
+	assert_string_equal(forms, "proc.name");
+}
+
+/*
+ * FF_ANY, with a made-up multi-valued field (the real ones, proc.aname..., have their own
+ * tests): bare in a filter, any of idx 1, 2, ... up to the first it lacks, 64 at most;
+ * elsewhere (field_get) idx 1.
+ */
+static int64_t any_calls, any_len;
+
+static bool get_any(const struct scry_event *e, const struct field_arg *a, struct field_val *v,
+		    struct sbuf *b)
+{
+	static const char *const vals[] = { "a", "b", "c" };
+
+	any_calls++;
+	assert_true(a->idx >= 1 && a->idx <= 64 && !a->key);
+	if (a->idx > any_len)
+		return false;
+	v->type = FT_STR;
+	v->str = a->idx <= 3 ? vals[a->idx - 1] : "x";
+	v->len = 1;
+	return true;
+}
+
+static void any_of_the_values(void **state)
+{
+	struct field_desc f = { "test.any", FT_STR, FF_ANY, "", NULL, NULL, FA_INDEX | FA_BARE,
+				get_any, { -1, NULL } };
+	struct operand o = { .str = "b", .len = 1 };
+	struct node n = { .kind = N_CHECK, .field = &f, .op = OP_EQ, .vals = &o, .nvals = 1 };
+	struct sbuf_mem m = {};
+	struct field_val v;
+	struct sbuf b;
+
+	any_len = 3;
+	assert_true(node__eval(&n, &ev, &m));
+	o.str = "d";
+	assert_false(node__eval(&n, &ev, &m));
+	assert_int_equal(any_calls, 2 + 4);	/* b found at 2; d: 1, 2, 3, and 4 lacks it */
+	n.op = OP_NE;
+	o.str = "a";
+	assert_true(node__eval(&n, &ev, &m));	/* b is not a */
+	any_len = 1;
+	assert_false(node__eval(&n, &ev, &m));	/* a alone */
+	n.op = OP_EXISTS;
+	assert_true(node__eval(&n, &ev, &m));
+	any_len = 0;
+	assert_false(node__eval(&n, &ev, &m));
+	/* never past 64 */
+	any_len = 1000;
+	any_calls = 0;
+	n.op = OP_EQ;
+	o.str = "y";
+	assert_false(node__eval(&n, &ev, &m));
+	assert_int_equal(any_calls, FIELD_ANY_MAX);
+	/* -p, -j, views: the first value */
+	any_len = 3;
+	sbuf__init_mem(&b, &m);
+	assert_true(field_get(&f, &ev, &v, &b));
+	assert_true(v.len == 1 && v.str[0] == 'a');
+	/* a bound index is that value, not any */
+	f.arg.idx = 3;
+	o.str = "c";
+	assert_true(node__eval(&n, &ev, &m));
+	o.str = "a";
+	assert_false(node__eval(&n, &ev, &m));
+	sbuf_mem__free(&m);
+}
+
+/* filter__uses names a field with an argument by its stem, in every form. */
+static void uses_by_stem(void **state)
+{
+	static const char *const arg[] = { "evt.arg", NULL };
+	static const char *const rawarg[] = { "evt.rawarg", NULL };
+	static const struct {
+		const char *expr;
+		const char *const *fields;
+		bool uses;
+	} rows[] = {
+		{ "evt.arg.fd=3", arg, true }, { "evt.arg[1]=3", arg, true },
+		{ "proc.name=x or not evt.arg.path exists", arg, true },
+		{ "evt.args contains x", arg, false }, { "evt.rawarg.fd=3", arg, false },
+		{ "evt.rawarg.fd=3", rawarg, true }, { "proc.name=x", arg, false },
+	};
+	struct filter_error err;
+	struct filter *f;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		f = filter__new(rows[i].expr, &err);
+		assert_non_null(f);
+		if (filter__uses(f, rows[i].fields) != rows[i].uses)
+			fail_msg("%s: uses %s should be %d", rows[i].expr, rows[i].fields[0],
+				 rows[i].uses);
+		filter__free(f);
+	}
+}
+
+/*
+ * The copies are bounded: past FIELD_BOUND_MAX distinct texts, NULL and a message that says
+ * so, in a filter too; the ones made stay usable. Last, as it fills the process-wide table.
+ */
+static void bound_fields_are_bounded(void **state)
+{
+	const struct field_desc *first = field_resolve("evt.around[0]"), *f;
+	struct filter_error err;
+	char name[64], msg[256];
+	int i;
+
+	assert_non_null(first);
+	for (i = 1; i <= FIELD_BOUND_MAX; i++) {
+		snprintf(name, sizeof(name), "evt.around[%d]", i);
+		f = field_resolve_msg(name, msg, sizeof(msg));
+		if (!f)
+			break;
+	}
+	assert_true(i <= FIELD_BOUND_MAX);
+	assert_int_equal(errno, ENOSPC);
+	assert_non_null(strstr(msg, "too many distinct fields with an argument"));
+	assert_null(filter__new("evt.rawarg[33]=1", &err));
+	assert_non_null(strstr(err.msg, "too many distinct fields"));
+	assert_ptr_equal(field_resolve("evt.around[0]"), first);
+	assert_true(matches("evt.around[0]=1 or proc.name=cat", &ev));
+	/* plain fields are not copies: they still resolve */
+	assert_non_null(field_resolve("proc.name"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +897,12 @@ int main(void)
 		cmocka_unit_test(closed_sets_hold_the_getters_values),
 		cmocka_unit_test(long_values),
 		cmocka_unit_test(join_words),
+		cmocka_unit_test(around),
+		cmocka_unit_test(latency_human),
+		cmocka_unit_test(templates),
+		cmocka_unit_test(uses_by_stem),
+		cmocka_unit_test(any_of_the_values),
+		cmocka_unit_test(bound_fields_are_bounded),	/* last: it fills the table */
 	};
 
 	return cmocka_run_group_tests_name("filter", tests, setup, NULL);

@@ -12,7 +12,7 @@
  *   view NAME [json] [start=NS] [end=NS] [top=N] [field=F]   the block's events in one
  *                                                     interval (field: fdbytes_by's FIELD)
  *   ls [json]                                         lscontainers
- *   print [pc|json]                                   the printer, one line per event
+ *   print [pc|json] [format=S]                        the printer, one line per event (-p S)
  *   > TEXT                                            a line the action above must print
  * Values are bare words or "quoted" with \\ \" \n \t \0 and \xHH escapes. Record fields:
  *   sys_enter nr=NAME; sys_exit nr=NAME ret=N [args=A,B,..] [fd0=KIND] [fd1=KIND] [path=S]
@@ -54,6 +54,8 @@
 #define MAX_LINES 256
 #define MAX_RECS 64
 #define MAX_CTRS 8
+/* When the recording began, for evt.reltime: 50 ms before a block's first event. */
+#define REPLAY_START 50000000ULL
 /* 2023-11-14T22:13:20 UTC: dates and times in the files are this plus the event time. */
 #define WALL_OFFSET 1700000000000000000ULL
 
@@ -493,7 +495,7 @@ static int add_rec(struct block *b, const char *s)
  */
 static int replay(struct block *b, void (*fn)(void *ctx, struct scry_event *ev), void *ctx)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, prev = 0;
 	size_t i;
 
 	for (i = 0; i < b->nrec; i++) {
@@ -507,6 +509,10 @@ static int replay(struct block *b, void (*fn)(void *ctx, struct scry_event *ev),
 			struct scry_proc *p;
 
 			ev[k].num = ++n;
+			/* as the pipeline: the recording began at REPLAY_START, no filter */
+			ev[k].start_ts = REPLAY_START;
+			ev[k].prev_ts = prev;
+			prev = ev[k].ts;
 			proctab__apply(b->pt, &ev[k]);
 			/* as the pipeline attributes an event (sink/dispatch.c) */
 			p = ev[k].proc;
@@ -613,15 +619,23 @@ static void to_printer(void *ctx, struct scry_event *ev)
 
 static int do_print(struct block *b, const char *s, int fd)
 {
-	static const char *const words[] = { "json", "pc" };
 	struct printer_opts o = { .fd = fd };
-	int flags = flags_of(s, words, ARRAY_SIZE(words)), err;
+	char format[512];
+	struct kv kv;
+	int err;
 	void *pr;
 
-	if (flags < 0)
-		return flags;
-	o.json = flags & 1;
-	o.containers = flags & 2;
+	while (next_kv(&s, &kv)) {
+		if (!kv.key[0] && !strcmp(kv.val, "json") && !o.json)
+			o.json = true;
+		else if (!kv.key[0] && !strcmp(kv.val, "pc") && !o.containers)
+			o.containers = true;
+		else if (!strcmp(kv.key, "format") && !o.format &&
+			 snprintf(format, sizeof(format), "%s", kv.val) < (int)sizeof(format))
+			o.format = format;
+		else
+			return -EINVAL;
+	}
 	pr = printer__new(&o);
 	if (!pr)
 		return -ENOMEM;

@@ -86,6 +86,7 @@ static void seed_reads_everything(void **state)
 	assert_memory_equal(p->args, "/usr/bin/app\0--flag\0value", p->args_len);
 	assert_int_equal(p->start_ts, 4200ULL * (1000000000ULL / sysconf(_SC_CLK_TCK)));
 	assert_int_equal(p->nthreads, 2);
+	assert_false(p->kids);	/* no process of the tree names it as its parent */
 	t = proctab__thread(pt, 301);
 	assert_non_null(t);
 	assert_string_equal(t->comm, "worker");
@@ -635,6 +636,90 @@ static void reconcile_with_procfs(void **state)
 	proctab__free(pt);
 }
 
+/* A process fork record: `pid` forked by `parent` at `ts`. */
+static void fork_proc(struct proctab *pt, uint32_t pid, uint32_t parent, const char *comm,
+		      uint64_t ts)
+{
+	struct scry_rec_fork fk;
+	struct scry_event ev;
+
+	memset(&fk, 0, sizeof(fk));
+	hdr(&fk.h, SCRY_REC_FORK, sizeof(fk), pid, pid, comm, ts);
+	fk.parent_pid = parent;
+	fk.parent_tid = parent;
+	fk.ppid = parent;
+	fk.vpid = pid;
+	fk.vtid = pid;
+	apply(pt, &fk, sizeof(fk), &ev);
+}
+
+static void exit_proc(struct proctab *pt, uint32_t pid, uint32_t reaper, uint64_t ts)
+{
+	struct scry_rec_exit px;
+	struct scry_event ev;
+
+	memset(&px, 0, sizeof(px));
+	hdr(&px.h, SCRY_REC_EXIT, sizeof(px), pid, pid, "x", ts);
+	px.exit_flags = SCRY_EXIT_GROUP_DEAD | (reaper ? SCRY_EXIT_REAPER : 0);
+	px.reaper = reaper;
+	apply(pt, &px, sizeof(px), &ev);
+}
+
+/*
+ * Ancestry: parents by ppid, never one that exited (its children go to the reaper its exit
+ * record names, or nowhere) nor a process that took the parent's pid after the child started.
+ */
+static void ancestry_and_reparenting(void **state)
+{
+	struct proctab *pt = proctab__new(NULL);
+	struct scry_proc *init, *sh, *sub, *kid, *orphan, *reuse;
+
+	fork_proc(pt, 1, 0, "init", 10);
+	fork_proc(pt, 100, 1, "bash", 20);
+	fork_proc(pt, 200, 100, "sub", 30);
+	fork_proc(pt, 300, 200, "kid", 40);
+	fork_proc(pt, 400, 200, "orphan", 50);
+	init = proctab__proc(pt, 1);
+	sh = proctab__proc(pt, 100);
+	sub = proctab__proc(pt, 200);
+	kid = proctab__proc(pt, 300);
+	orphan = proctab__proc(pt, 400);
+	assert_null(proctab__parent(init));
+	assert_ptr_equal(proctab__parent(kid), sub);
+	assert_ptr_equal(proctab__parent(sub), sh);
+	assert_ptr_equal(proctab__parent(sh), init);
+	/* only processes that forked are looked for at their exit */
+	assert_true(sub->kids);
+	assert_false(kid->kids);
+
+	/* a leaf's exit changes nobody's parent */
+	exit_proc(pt, 300, 1, 60);
+	assert_int_equal(orphan->ppid, 200);
+
+	/* the parent exits: its live child goes to the reaper (the record names bash, a subreaper) */
+	exit_proc(pt, 200, 100, 70);
+	assert_int_equal(orphan->ppid, 100);
+	assert_ptr_equal(proctab__parent(orphan), sh);
+	assert_int_equal(kid->ppid, 200);	/* dead before its parent: left as it was */
+	assert_true(sh->kids);
+
+	/* an exit without a reaper (an older capture): the child names no parent, not a dead one */
+	fork_proc(pt, 500, 100, "p2", 80);
+	fork_proc(pt, 501, 500, "c2", 90);
+	exit_proc(pt, 500, 0, 100);
+	assert_int_equal(proctab__proc(pt, 501)->ppid, 500);
+	assert_null(proctab__parent(proctab__proc(pt, 501)));
+
+	/* pid 500 reused by a process that started after the child: not its parent */
+	proctab__reap(pt, 100000, 1000);
+	fork_proc(pt, 500, 1, "reuse", 200000);
+	reuse = proctab__proc(pt, 500);
+	assert_non_null(reuse);
+	assert_false(reuse->dead);
+	assert_null(proctab__parent(proctab__proc(pt, 501)));
+	proctab__free(pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -648,6 +733,7 @@ int main(void)
 		cmocka_unit_test(parked_dies_again),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(reconcile_with_procfs),
+		cmocka_unit_test(ancestry_and_reparenting),
 	};
 
 	return cmocka_run_group_tests_name("proctab", tests, make_procfs, rm_procfs);

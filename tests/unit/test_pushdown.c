@@ -111,6 +111,41 @@ static void calls_by_result_and_direction(void **state)
 	pushdown__release(&pd);
 }
 
+/* Issue 15's fields: the kinds of call are the number's; arguments are unknown here. */
+static void kinds_of_call(void **state)
+{
+	struct pushdown pd = pd_of("evt.is_io_write=true");
+
+	(void)state;
+	assert_true(pd.on == SCRY_PD_SYS);
+	assert_true(pushdown_bit(pd.enter, nr("write")));
+	assert_true(pushdown_bit(pd.enter, nr("sendmsg")));
+	assert_false(pushdown_bit(pd.enter, nr("read")));
+	assert_false(pushdown_bit(pd.enter, nr("getppid")));
+	pushdown__release(&pd);
+	pd = pd_of("evt.is_wait=true and evt.count.error=1");
+	assert_true(pushdown_bit(pd.exit_fail, nr("nanosleep")));
+	assert_false(pushdown_bit(pd.exit_ok, nr("nanosleep")));
+	assert_false(pushdown_bit(pd.enter, nr("write")));
+	pushdown__release(&pd);
+	pd = pd_of("evt.count.exit=1 and evt.is_io=false");
+	assert_false(pushdown_bit(pd.enter, nr("read")));
+	assert_true(pushdown_bit(pd.exit_ok, nr("getppid")));
+	pushdown__release(&pd);
+	/* a field with an argument, or one the made-up records cannot say: nothing left out */
+	pd = pd_of("evt.arg.fd=3");
+	assert_true(pd.on == 0);
+	pushdown__release(&pd);
+	pd = pd_of("evt.is_open_read=true or evt.around[1]=5");
+	assert_true(pd.on == 0);
+	pushdown__release(&pd);
+	pd = pd_of("evt.type=read and evt.arg[1]=3");
+	assert_true(pd.on == SCRY_PD_SYS);
+	assert_true(pushdown_bit(pd.enter, nr("read")));
+	assert_false(pushdown_bit(pd.enter, nr("write")));
+	pushdown__release(&pd);
+}
+
 static void pids(void **state)
 {
 	struct pushdown pd = pd_of("proc.pid in (7, 9, 7) and evt.type=read");
@@ -196,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(calls_by_name),
 		cmocka_unit_test(calls_by_result_and_direction),
+		cmocka_unit_test(kinds_of_call),
 		cmocka_unit_test(pids),
 		cmocka_unit_test(containers),
 		cmocka_unit_test(nothing_without_a_filter),
