@@ -191,11 +191,6 @@ extern const struct sink_ops memcachelog_ops;
 void *iobytes__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops iobytes_ops;
 /* shells.c: list_login_shells, shellshock_detect */
-struct proctab;
-struct scry_proc;
-/* sysdig's proc.loginshellid: the pid of the oldest process named *sh among p and its ancestors
- * in the table (64 at most), or -1. */
-int64_t login_shell_id(struct proctab *pt, const struct scry_proc *p);
 /* sysdig's shellshock pattern "() {" (the space optional) and one more byte: the offset of its
  * "()" in s[n], or -1. */
 long shellshock_find(const char *s, size_t n);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysdig's security chisels about shells, from execs and the process table:
- *  - list_login_shells [command] [arguments]: the login shell ids (the pid of the oldest process
- *    named *sh among an exec's process and its ancestors, sysdig's proc.loginshellid) of the
- *    execs seen, or of those whose program (proc.exe) or arguments hold the given text; printed
- *    at the end, each once, in the order first seen (with -pc: the container's name and id);
- *  - shellshock_detect: execs of bash or sh whose arguments define a function the way
+ *  - list_login_shells [command] [arguments]: the login shell ids (proc.loginshellid: the pid of
+ *    the oldest process named *sh among an exec's process and its ancestors) of the execs seen,
+ *    or of those whose program (proc.exe) or arguments hold the given text; printed at the end,
+ *    each once, in the order first seen (with -pc: the container's name and id);
+ *  - shellshock_detect: execs of bash or sh whose environment (proc.env, its first 1024 bytes:
+ *    the chisel's filter names it, which keeps it) or arguments define a function the way
  *    CVE-2014-6271 abuses ("() {" then anything): time, the parent's name and pid, the text from
- *    "()" on. sysdig reads the environment, where the attack comes; the process table here
- *    keeps no environment yet, so only the arguments are read.
+ *    "()" to the end of that variable or argument.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,38 +20,8 @@
 #include "scry/sink.h"
 #include "scry/state.h"
 
-/* Ancestors looked at: a deeper tree is cut there (sysdig walks them all). */
-#define ANCESTRY_MAX 64
 /* Distinct login shells kept (a new one past this is left out, said once). */
 #define SHELLS_MAX 4096
-
-static bool ends_in_sh(const struct scry_proc *p)
-{
-	size_t n = strnlen(p->comm, SCRY_COMM_LEN);
-
-	return n >= 2 && p->comm[n - 2] == 's' && p->comm[n - 1] == 'h';
-}
-
-int64_t login_shell_id(struct proctab *pt, const struct scry_proc *p)
-{
-	int64_t found = -1;
-	int i;
-
-	for (i = 0; p && i <= ANCESTRY_MAX; i++) {
-		const struct scry_proc *up;
-
-		if (ends_in_sh(p))
-			found = p->pid;
-		if (!pt || !p->ppid || p->ppid == p->pid)
-			break;
-		up = proctab__proc(pt, p->ppid);
-		/* a pid reused by a process younger than its "child" is not its parent */
-		if (up && up->start_ts && p->start_ts && up->start_ts > p->start_ts)
-			break;
-		p = up;
-	}
-	return found;
-}
 
 /* --- list_login_shells -------------------------------------------------------------------------- */
 struct login_shell {
@@ -61,14 +31,13 @@ struct login_shell {
 
 struct list_shells {
 	struct obuf out;
-	struct proctab *procs;
 	const char *command, *arguments;	/* NULL: any */
 	bool containers;
 	struct hashmap *seen;		/* id + 1 -> its entry */
 	struct login_shell *shells;
 	size_t n;
 	bool full_said;
-	const struct field_desc *exe, *args, *cname, *cid;
+	const struct field_desc *loginshellid, *exe, *args, *cname, *cid;
 	struct sbuf_mem scratch;
 };
 
@@ -106,9 +75,12 @@ static int list_login_shells_event(void *ctx, const struct scry_event *ev, bool 
 {
 	struct list_shells *s = ctx;
 	struct login_shell *l;
+	struct field_val v;
+	struct sbuf b;
 	int64_t id;
 
-	if (!ev->proc || (id = login_shell_id(s->procs, ev->proc)) < 0)
+	sbuf__init_mem(&b, &s->scratch);
+	if (!field_get(s->loginshellid, ev, &v, &b) || v.type != FT_S64 || (id = v.s) < 0)
 		return 0;
 	if (!holds(s->exe, ev, s->command, &s->scratch, false) ||
 	    !holds(s->args, ev, s->arguments, &s->scratch, true))
@@ -185,11 +157,11 @@ void *list_login_shells__new(const struct chisel_ctx *c, const struct run_ctx *r
 	if (!s)
 		goto nomem;
 	obuf__init(&s->out, c->fd);
-	s->procs = rc->procs;
 	/* sysdig's "*": any command */
 	s->command = cmd && strcmp(cmd, "*") ? cmd : NULL;
 	s->arguments = chisel_arg(c, "arguments");
 	s->containers = c->containers;
+	s->loginshellid = field_resolve("proc.loginshellid");
 	s->exe = field_resolve("proc.exe");
 	s->args = field_resolve("proc.args");
 	s->cname = field_resolve("container.name");
@@ -230,48 +202,60 @@ long shellshock_find(const char *s, size_t n)
 
 struct shellshock {
 	struct obuf out;
-	struct proctab *procs;
-	const struct field_desc *time;
+	const struct field_desc *time, *pname, *ppid;
 	struct sbuf_mem scratch;
 };
 
-static void pad(struct obuf *o, const char *s, size_t n, size_t width)
+/* The first NUL-separated string of s[n] with the pattern: *at its offset in it, *len its length. */
+static const char *find_in(const char *s, size_t n, long *at, size_t *len)
 {
-	obuf__text_col(o, s, n, width, 0);
+	const char *end = s + n;
+
+	for (; s < end; s += *len + 1) {
+		*len = strnlen(s, end - s);
+		if ((*at = shellshock_find(s, *len)) >= 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* A field's value in a cell of `width` (sysdig's extend_string: padded, never cut). */
+static void put_field(struct shellshock *s, const struct field_desc *f,
+		      const struct scry_event *ev, size_t width)
+{
+	struct field_val v;
+	char num[24];
+	struct sbuf b;
+
+	sbuf__init_mem(&b, &s->scratch);
+	if (!field_get(f, ev, &v, &b))
+		obuf__text_col(&s->out, "<NA>", 4, width, 0);
+	else if (v.type == FT_STR)
+		obuf__text_col(&s->out, v.str, v.len, width, 0);
+	else
+		obuf__text_col(&s->out, num, snprintf(num, sizeof(num), "%lld", v.type == FT_S64 ?
+						       (long long)v.s : (long long)v.u), width, 0);
 }
 
 static int shellshock_detect_event(void *ctx, const struct scry_event *ev, bool matched)
 {
 	struct shellshock *s = ctx;
-	const struct scry_proc *p = ev->proc, *parent;
-	const char *a, *end;
-	struct field_val v;
-	struct sbuf b;
-	char num[24];
+	const struct scry_proc *p = ev->proc;
+	const char *a;
+	size_t n = 0;
 	long at = -1;
-	size_t n;
 
 	if (!p)
 		return 0;
-	/* each argument on its own, as sysdig takes each variable of the environment */
-	for (a = p->args, end = p->args + p->args_len; a < end; a += n + 1) {
-		n = strnlen(a, end - a);
-		if ((at = shellshock_find(a, n)) >= 0)
-			break;
-	}
-	if (at < 0)
+	/* each variable on its own, as sysdig's; then each argument */
+	a = find_in(p->env, p->env_len, &at, &n);
+	if (!a)
+		a = find_in(p->args, p->args_len, &at, &n);
+	if (!a)
 		return 0;
-	sbuf__init_mem(&b, &s->scratch);
-	if (field_get(s->time, ev, &v, &b))
-		pad(&s->out, v.str, v.len, 22);
-	else
-		pad(&s->out, "<NA>", 4, 22);
-	parent = s->procs ? proctab__proc(s->procs, p->ppid) : NULL;
-	if (parent)
-		pad(&s->out, parent->comm, strnlen(parent->comm, SCRY_COMM_LEN), 22);
-	else
-		pad(&s->out, "<NA>", 4, 22);
-	pad(&s->out, num, snprintf(num, sizeof(num), "%u", p->ppid), 8);
+	put_field(s, s->time, ev, 22);
+	put_field(s, s->pname, ev, 22);
+	put_field(s, s->ppid, ev, 8);
 	obuf__text(&s->out, a + at, n - at);
 	obuf__putc(&s->out, '\n');
 	return s->out.broken ? (s->out.err ? s->out.err : SINK_DONE) : 0;
@@ -315,11 +299,12 @@ void *shellshock_detect__new(const struct chisel_ctx *c, const struct run_ctx *r
 		return NULL;
 	}
 	obuf__init(&s->out, c->fd);
-	s->procs = rc->procs;
 	s->time = field_resolve("evt.time");
-	pad(&s->out, "TIME", 4, 22);
-	pad(&s->out, "PROCNAME", 8, 22);
-	pad(&s->out, "PID", 3, 8);
+	s->pname = field_resolve("proc.pname");
+	s->ppid = field_resolve("proc.ppid");
+	obuf__text_col(&s->out, "TIME", 4, 22, 0);
+	obuf__text_col(&s->out, "PROCNAME", 8, 22, 0);
+	obuf__text_col(&s->out, "PID", 3, 8, 0);
 	obuf__puts(&s->out, "FUNCTION\n");
 	return s;
 }

@@ -224,9 +224,10 @@ static const struct chisel_filter exec_filter[] = {
 	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
 	{ NULL }
 };
+/* naming proc.env keeps the environments (their first 1024 bytes) */
 static const struct chisel_filter shellshock_filter[] = {
 	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
-	{ "proc.name in (bash, sh)" },
+	{ "proc.name in (bash, sh) and (proc.env contains \"()\" or proc.args contains \"()\")" },
 	{ NULL }
 };
 static const struct chisel_sink list_login_shells_sink = {
@@ -388,9 +389,9 @@ const struct chisel chisel_table[] = {
 	    { "arguments", "only shells that ran a command whose arguments hold this text",
 	      CA_STRING, true } },
 	  exec_filter, .sink = &list_login_shells_sink },
-	{ "shellshock_detect", "execs of bash or sh with an argument defining a function as "
-	  "CVE-2014-6271 (shellshock) abuses ('() {'): time, the parent's name and pid, the text "
-	  "from '()' on; the environment, where the attack usually comes, is not read",
+	{ "shellshock_detect", "execs of bash or sh with a variable of their environment (its "
+	  "first 1024 bytes) or an argument defining a function as CVE-2014-6271 (shellshock) "
+	  "abuses ('() {'): time, the parent's name and pid, the text from '()' on",
 	  CHISEL_SINK, { }, shellshock_filter, .sink = &shellshock_sink },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);

@@ -7,8 +7,7 @@
 # memcached text-protocol exchange with a fake server named memcached, a hostile key among its
 # commands), list_login_shells (the oldest *sh among a command's process and its ancestors,
 # from /proc, against a bash running /bin/true twice), shellshock_detect (bash and sh run with
-# a function definition in an argument; one in the environment, which is not read, and a
-# near miss are not shown), table_generator (bytes written per file).
+# a function definition in an argument or in the environment; a near miss is not shown), table_generator (bytes written per file).
 # timeout: 600
 . tests/lib/common.sh
 plan 31
@@ -101,10 +100,13 @@ T['net'] = 10000		# each way, both ends ours: in and out 10000
 b = subprocess.Popen(['bash', '-c', '/bin/true chxmark1; /bin/true chxmark2'])
 assert b.wait() == 0
 T['login'] = T['login'] or b.pid
-subprocess.run(['bash', '-c', ': "() { :;}; echo CHXSHOCK"'], check=True)
-subprocess.run(['sh', '-c', ': "(){ x"'], check=True)
-subprocess.run(['env', 'X=() { :;}; echo envshock', 'bash', '-c', ':'], check=True)
-subprocess.run(['bash', '-c', ': "( ) { :;}"'], check=True)
+# a clean environment (an exported bash function would be a "() {" of its own), then the attack
+# in an argument, in the environment, and a near miss
+E = {'PATH': os.environ.get('PATH', '/usr/bin:/bin')}
+subprocess.run(['bash', '-c', ': "() { :;}; echo CHXSHOCK"'], check=True, env=E)
+subprocess.run(['sh', '-c', ': "(){ x"'], check=True, env=E)
+subprocess.run(['env', 'X=() { :;}; echo envshock', 'bash', '-c', ':'], check=True, env=E)
+subprocess.run(['bash', '-c', ': "( ) { :;}"'], check=True, env=dict(E, Y='( ) {x'))
 # memcached commands from a child (not chxwork's own I/O)
 subprocess.run([sys.executable, tmp + '/mcc.py', str(T['mc_port'])], check=True)
 srv.wait()
@@ -247,8 +249,9 @@ elif name == 'shock':
     assert L[0].split() == ['TIME', 'PROCNAME', 'PID', 'FUNCTION'], L
     r = [re.fullmatch(r'(\d\d:\d\d:\d\d\.\d{9}) +(\S+) +(\d+) +(.*)', l) for l in L[1:]]
     assert all(r), L
-    # the environment's attack (env X=...) is not seen: scry reads the arguments
-    want = [('chxwork', T['pid'], '() { :;}; echo CHXSHOCK"'), ('chxwork', T['pid'], '(){ x"')]
+    # env X=... bash: env's parent runs bash (an exec keeps the pid)
+    want = [('chxwork', T['pid'], '() { :;}; echo CHXSHOCK"'), ('chxwork', T['pid'], '(){ x"'),
+            ('chxwork', T['pid'], '() { :;}; echo envshock')]
     assert [(m[2], int(m[3]), m[4]) for m in r] == want, L
 elif name == 'tg':
     # bytes written per file: io.dat's three writes, truth.json's one
