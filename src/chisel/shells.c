@@ -23,7 +23,7 @@
 /* Distinct login shells kept (a new one past this is left out, said once). */
 #define SHELLS_MAX 4096
 
-/* --- list_login_shells -------------------------------------------------------------------------- */
+/* --- list_login_shells ------------------------------------------------------------------------ */
 struct login_shell {
 	int64_t id;
 	char ctr_name[64], ctr_id[24];
@@ -89,8 +89,8 @@ static int list_login_shells_event(void *ctx, const struct scry_event *ev, bool 
 		return 0;
 	if (s->n == SHELLS_MAX) {
 		if (!s->full_said)
-			log_err("list_login_shells: more than %d login shells; the others are left out",
-				SHELLS_MAX);
+			log_err("list_login_shells: more than %d login shells; the others are "
+				"left out", SHELLS_MAX);
 		s->full_said = true;
 		return 0;
 	}
@@ -206,7 +206,7 @@ struct shellshock {
 	struct sbuf_mem scratch;
 };
 
-/* The first NUL-separated string of s[n] with the pattern: *at its offset in it, *len its length. */
+/* The first NUL-separated string of s[n] with the pattern (*at: where in it, *len: its length). */
 static const char *find_in(const char *s, size_t n, long *at, size_t *len)
 {
 	const char *end = s + n;

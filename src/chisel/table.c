@@ -203,7 +203,7 @@ static const struct chisel_filter http_filter[] = {
 	"connection: its fd, or an IP socket's addresses (a socket dup'd onto stdin and " \
 	"stdout is one; sysdig's key is the fd), pipelined ones in order. 1024 connections " \
 	"at most at once. A capture for it needs -w -s 2048."
-/* --- issue 15, CHX: table_generator, iobytes*, memcachelog ------------------------------------------------------ */
+/* --- issue 15, CHX: table_generator, iobytes*, memcachelog ------------------------------------ */
 static const char *const value_units[] = { "bytes", "time", "timepct", "none", NULL };
 static const struct chisel_filter table_generator_filter[] = { { "$filter" }, { NULL } };
 static const struct chisel_sink iobytes_sink = { &iobytes_ops, iobytes__new };

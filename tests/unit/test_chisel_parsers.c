@@ -3,7 +3,7 @@
  * The chisels' parsers (issue 15): memcachelog's, sysdig's reading of a memcached text command
  * (first word starting get or set, key, a set's <bytes>), on the first line only, where hostile
  * buffers (no line end, NULs, huge numbers, every byte value, every length) read nothing past
- * their end; shellshock_detect's pattern "() {".
+ * their end; shellshock_detect's pattern "() {"; iobytes' seconds, a crafted gap crossed at once.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -16,7 +16,11 @@
 
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "scry/chisel.h"
+#include "scry/decode.h"
+#include "scry/sink.h"
 
 struct mc_case {
 	const char *in;
@@ -137,12 +141,68 @@ static void shellshock(void **state)
 	}
 }
 
+/*
+ * iobytes: a line per second with the bytes of each, in and out; a gap of 30 years (a crafted
+ * capture's time) costs an hour of lines at most, not a line per second of it.
+ */
+static void iobytes_seconds(void **state)
+{
+	struct scry_event ev = { .type = SCRY_REC_SYS_EXIT };
+	struct chisel_ctx c = { .fd = -1 };
+	struct run_ctx rc = { };
+	char path[] = "/tmp/test_iobytes.XXXXXX", line[128];
+	unsigned int lines = 0, in, out, tot, sum_in = 0, sum_out = 0;
+	FILE *f;
+	void *s;
+
+	(void)state;
+	c.fd = mkstemp(path);
+	assert_true(c.fd >= 0);
+	unlink(path);
+	s = iobytes__new(&c, &rc);
+	assert_non_null(s);
+	ev.nr = syscall_lookup("read");
+	ev.ts = 5000000000ULL;		/* the wall clock's offset is 0: 5 s into a second */
+	ev.res = 100;
+	assert_int_equal(iobytes_ops.event(s, &ev, true), 0);
+	ev.ts += 2500000000ULL;		/* 7.5 s: the next second but one */
+	ev.nr = syscall_lookup("write");
+	ev.res = 7;
+	assert_int_equal(iobytes_ops.event(s, &ev, true), 0);
+	ev.ts += 30ULL * 365 * 86400 * 1000000000ULL;
+	ev.res = 1;
+	assert_int_equal(iobytes_ops.event(s, &ev, true), 0);
+	assert_int_equal(iobytes_ops.finish(s), 0);
+	iobytes_ops.free(s);
+	lseek(c.fd, 0, SEEK_SET);
+	f = fdopen(c.fd, "r");
+	while (fgets(line, sizeof(line), f)) {
+		assert_int_equal(sscanf(line, "%*2d:%*2d:%*2d in:%u out:%u tot:%u", &in, &out, &tot),
+				 3);
+		assert_int_equal(in + out, tot);
+		if (lines == 0)
+			assert_int_equal(in, 100);	/* the first second's */
+		if (lines == 1)
+			assert_int_equal(tot, 0);	/* 6 s: nothing */
+		if (lines == 2)
+			assert_int_equal(out, 7);
+		sum_in += in;
+		sum_out += out;
+		lines++;
+	}
+	fclose(f);
+	assert_int_equal(sum_in, 100);
+	assert_int_equal(sum_out, 8);
+	assert_true(lines > 3 && lines <= 3600 + 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(shellshock),
+		cmocka_unit_test(iobytes_seconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
