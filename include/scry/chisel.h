@@ -21,13 +21,14 @@ struct scry_event;
 struct sink_ops;
 struct filter;
 
-#define CHISEL_MAX_ARGS 4
+#define CHISEL_MAX_ARGS 8	/* table_generator's 7 */
 
 enum chisel_arg_type {
 	CA_NUMBER,	/* a decimal number >= 0 (sysdig's "int"; a fraction is taken too) */
 	CA_STRING,	/* any word (or one of `choices`) */
 	CA_FIELD,	/* a field name of scry -l */
 	CA_IP,		/* an IPv4 or IPv6 address (sysdig's "ipv4") */
+	CA_FILTER,	/* a filter expression: $NAME is it, in parentheses, as typed */
 };
 
 struct chisel_arg {
@@ -173,5 +174,29 @@ extern const struct sink_ops spy_users_ops;
 void *udp_extract__new(const struct chisel_ctx *c, const struct run_ctx *rc);
 extern const struct sink_ops udp_extract_ops;
 /* and the computing chisels' (include/scry/chisel_calc.h) */
+
+/* --- issue 15, CHX: memcachelog.c, iobytes.c, shells.c ------------------------------------------ */
+/* A memcached text-protocol command line: its words point into the buffer parsed. */
+#define MEMCACHE_WORDS 5
+struct memcache_cmd {
+	const char *method, *key;	/* words 1 and 2 of the first line */
+	size_t method_len, key_len;
+	uint64_t size;			/* word 5 (a set's <bytes>) when a number, else 0 */
+};
+/* The first line of d[n] (up to CR or LF) as sysdig's memcachelog reads it: a first word starting
+ * get or set, and a second. 0, or -EINVAL. Reads d[0..n) only. */
+int memcache_parse(const uint8_t *d, size_t n, struct memcache_cmd *c);
+void *memcachelog__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops memcachelog_ops;
+void *iobytes__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops iobytes_ops;
+/* shells.c: list_login_shells, shellshock_detect */
+/* sysdig's shellshock pattern "() {" (the space optional) and one more byte: the offset of its
+ * "()" in s[n], or -1. */
+long shellshock_find(const char *s, size_t n);
+void *list_login_shells__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops list_login_shells_ops;
+void *shellshock_detect__new(const struct chisel_ctx *c, const struct run_ctx *rc);
+extern const struct sink_ops shellshock_detect_ops;
 
 #endif /* SCRY_CHISEL_H */

@@ -13,11 +13,13 @@ struct scry_opts {
 	const char *command;	/* in commands.c's table: "stream" (-c too), "top", "read"... */
 	const char *view;	/* -c VIEW */
 	const char *view_arg;	/* -c VIEW FIELD: the field of a view grouped by one (bound) */
-	const char *chisel_words[4];	/* -c NAME ARGS: the words taken as its arguments */
+	/* -c table_generator: the value field summed per key, the key column's header */
+	const char *view_value, *view_key_header;
+	const char *chisel_words[8];	/* -c NAME ARGS: the words taken as its arguments */
 	int nchisel_words;
 	char *chisel_name;	/* -c 'NAME ARGS': the name, cut out */
 	const struct chisel *chisel;	/* a row of chisel_table, bound (cmd_run) */
-	const char *chisel_args[4];	/* its arguments' values (defaults too; NULL: absent) */
+	const char *chisel_args[8];	/* its arguments' values (defaults too; NULL: absent) */
 	char chisel_buf[512];	/* where those values are kept */
 	double interval;	/* --interval SECS for views; 0: one table for the whole run */
 	unsigned int top;	/* --top N rows of a view table */

@@ -112,6 +112,8 @@ enum figure {
 	FIG_MAJ_FLT,		/* major page faults (read from disk) */
 	FIG_MIN_FLT_PS,
 	FIG_MAJ_FLT_PS,
+	FIG_FDS,		/* issue 15: distinct fds (number and name) seen, bounded */
+	FIG_VALUE,		/* issue 15: the sum of the view's value field (table_generator) */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -149,6 +151,8 @@ enum view_flags {
 enum view_counts {
 	VC_IO = 1 << 0,		/* the read/write family (the syscall table's io class) */
 	VC_ERRORS = 1 << 1,	/* failed calls */
+	VC_FDS = 1 << 2,	/* any call with an fd above 0 that has a name: FIG_FDS */
+	VC_VALUE = 1 << 3,	/* any call: its value field's number, when above 0 (FIG_VALUE) */
 };
 
 struct view_desc {
@@ -167,6 +171,7 @@ struct view_desc {
 	const char *where;
 	uint8_t counts;
 	const struct key_col *cols;
+	const char *value;	/* VC_VALUE: the field summed (bound: view_bind_value) */
 };
 
 extern const struct view_desc view_table[];
@@ -178,6 +183,10 @@ const struct view_desc *view_lookup(const char *name);
  * EINVAL for an unknown field, ENOMEM.
  */
 struct view_desc *view_bind(const struct view_desc *v, const char *field);
+/* The same, VC_VALUE's value field (NULL: none) and the key column's header (NULL: the field's
+ * name in capitals) too: table_generator's. */
+struct view_desc *view_bind_value(const struct view_desc *v, const char *field, const char *value,
+				  const char *header);
 struct filter;
 /* Whether a view (or the event stream, v NULL) with this filter needs syscall enters traced:
  * latency, or a filter on evt.dir, evt.latency or evt.num. */
@@ -346,6 +355,10 @@ struct view_row {
 	uint32_t dev;				/* KEY_DEVICE: the device (kernel dev_t) */
 	struct sched_sums sched;		/* run-queue wait, off-CPU time, page faults */
 	struct log2_hist *wait_hist;		/* VF_WAIT_HIST: allocated on the first wait */
+	/* VC_FDS: the hashes of the fds (number and name) seen, and their count */
+	struct hashmap *fdset;
+	uint64_t fds;
+	uint64_t value;				/* VC_VALUE: the sum */
 };
 /* Command lines kept with a row (display: text tables cut them further). */
 #define ROW_CMDLINE_MAX 1023
@@ -461,6 +474,7 @@ struct view_sink_opts {
 	int fd;
 	const struct filter *filter;	/* the run's: which processes a ps view lists */
 	const char *field;	/* a VF_FIELD_ARG view's (-c fdbytes_by FIELD): view_bind */
+	const char *value, *key_header;	/* table_generator's: view_bind_value */
 };
 extern const struct sink_ops view_sink_ops;
 void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run);

@@ -89,6 +89,8 @@ static bool fits(const struct chisel_arg *a, char *const *words, int n)
 		return is_ip(words[0]);
 	case CA_FIELD:
 		return field_resolve(words[0]) != NULL;
+	case CA_FILTER:
+		return makes_filter(words, 1);
 	case CA_STRING:
 		break;
 	}
@@ -193,6 +195,8 @@ static int check_value(const struct chisel *ch, const struct chisel_arg *a, cons
 		 * text: a form with an argument, proc.aname[2], too), with the message it gave.
 		 */
 		return 0;
+	case CA_FILTER:		/* the whole filter is compiled, and its errors said, later */
+		return 0;
 	case CA_STRING:
 		break;
 	}
@@ -275,6 +279,12 @@ static int put_value(struct sbuf *b, const struct chisel *ch, const struct chise
 	char num[32];
 	double d;
 
+	if (a->type == CA_FILTER) {
+		sbuf__putc(b, '(');
+		sbuf__puts(b, v);
+		sbuf__putc(b, ')');
+		return 0;
+	}
 	if (a->type == CA_NUMBER && is_number(v, &d)) {
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)(d * (a->scale ?: 1) + 0.5));
 		sbuf__puts(b, num);
@@ -379,7 +389,7 @@ int chisel_bind(const struct chisel *ch, const char *const *words, int nwords,
 }
 
 static const char *const type_names[] = {
-	[CA_NUMBER] = "number", [CA_STRING] = "string", [CA_FIELD] = "field", [CA_IP] = "address",
+	[CA_NUMBER] = "number", [CA_STRING] = "string", [CA_FIELD] = "field", [CA_IP] = "address", [CA_FILTER] = "filter",
 };
 
 void chisel_usage(const struct chisel *ch, char *buf, size_t len)

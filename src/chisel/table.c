@@ -203,6 +203,39 @@ static const struct chisel_filter http_filter[] = {
 	"connection: its fd, or an IP socket's addresses (a socket dup'd onto stdin and " \
 	"stdout is one; sysdig's key is the fd), pipelined ones in order. 1024 connections " \
 	"at most at once. A capture for it needs -w -s 2048."
+/* --- issue 15, CHX: table_generator, iobytes*, memcachelog ------------------------------------ */
+static const char *const value_units[] = { "bytes", "time", "timepct", "none", NULL };
+static const struct chisel_filter table_generator_filter[] = { { "$filter" }, { NULL } };
+static const struct chisel_sink iobytes_sink = { &iobytes_ops, iobytes__new };
+static const struct chisel_filter iobytes_file_filter[] = { { "fd.type=file" }, { NULL } };
+static const struct chisel_filter iobytes_net_filter[] = {
+	{ "(fd.type=ipv4 or fd.type=ipv6)" },
+	{ NULL }
+};
+#define IOBYTES_LINE "a line per second: 'HH:MM:SS in:N out:N tot:N' (bytes read, written, both)"
+static const char *const mc_methods[] = { "get", "set", NULL };
+static const struct chisel_filter memcachelog_filter[] = {
+	{ "(fd.sport=11211 or proc.name=memcached) and $IO and evt.rawres > 0" },
+	{ NULL }
+};
+static const struct chisel_sink memcachelog_sink = { &memcachelog_ops, memcachelog__new };
+/* sysdig's filter: its execve exits, of bash or sh for shellshock */
+static const struct chisel_filter exec_filter[] = {
+	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
+	{ NULL }
+};
+/* naming proc.env keeps the environments (their first 1024 bytes) */
+static const struct chisel_filter shellshock_filter[] = {
+	{ "evt.type in (execve, execveat) and evt.dir=< and evt.failed=0" },
+	{ "proc.name in (bash, sh) and (proc.env contains \"()\" or proc.args contains \"()\")" },
+	{ NULL }
+};
+static const struct chisel_sink list_login_shells_sink = {
+	&list_login_shells_ops, list_login_shells__new
+};
+static const struct chisel_sink shellshock_sink = {
+	&shellshock_detect_ops, shellshock_detect__new
+};
 
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
@@ -317,6 +350,49 @@ const struct chisel chisel_table[] = {
 		  "response_code=C latency=Lms size=SB; DIR < a request read (a server), > "
 		  "written (a client).\n" HTTP_MORE "\n-j: one object per request, with "
 		  "latency_ns, proc.pid, proc.name, container.name." },
+	/* issue 15, CHX: the rest of sysdig 0.29's */
+	{ "topcontainers_error", NULL, CHISEL_VIEW, { }, .view = "topcontainers_errors" },
+	{ "fdcount_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdcount_by" },
+	{ "table_generator", NULL, CHISEL_VIEW,
+	  { { "keys", "the field whose values are the rows (sysdig's comma-separated list: one "
+	      "field here)", CA_FIELD },
+	    { "keydescs", "the key column's header", CA_STRING },
+	    { "value", "the numeric field summed per key (values above 0)", CA_FIELD },
+	    { "valuedesc", "the value's description (sysdig's header; the column here is VALUE)",
+	      CA_STRING },
+	    { "filter", "a filter expression: the events counted (with the command line's)",
+	      CA_FILTER },
+	    { "top_number", "the rows shown (0: all), as --top", CA_NUMBER },
+	    { "value_units", "sysdig's rendering (bytes, time, timepct, none); scry shows the "
+	      "number", CA_STRING, .choices = value_units } },
+	  table_generator_filter, .view = "table_generator" },
+	{ "iobytes", "bytes moved by the read/write family on any fd (file, socket, pipe...): "
+	  IOBYTES_LINE, CHISEL_SINK, { }, .sink = &iobytes_sink },
+	{ "iobytes_file", "bytes moved by the read/write family on files (fd.type=file): "
+	  IOBYTES_LINE, CHISEL_SINK, { }, iobytes_file_filter, .sink = &iobytes_sink },
+	{ "iobytes_net", "bytes moved by the read/write family on IP sockets: " IOBYTES_LINE,
+	  CHISEL_SINK, { }, iobytes_net_filter, .sink = &iobytes_sink },
+	{ "memcachelog", "memcached's get and set commands (text protocol) in the data of the calls "
+	  "on port 11211 (fd.sport) or of a process named memcached, both ends: a line "
+	  "'DATETIME method=set size=5B key=K' each; turns -s 4096 on",
+	  CHISEL_SINK, { { "method", "get or set: only those commands (default: both)", CA_STRING,
+			   true, NULL, mc_methods },
+			 { "size", "with method set: only sets of at least this many bytes",
+			   CA_NUMBER, true } },
+	  memcachelog_filter, 4096, .sink = &memcachelog_sink },
+	{ "list_login_shells", "the login shell ids (the pid of the oldest process named *sh among "
+	  "an exec's process and its ancestors: sysdig's proc.loginshellid) of the execs seen, each "
+	  "once, at the end ('All shells:' or 'Shells containing CMD:' first); with -pc the "
+	  "container's name and id after each", CHISEL_SINK,
+	  { { "command", "only shells that ran a program whose proc.exe holds this text (*: any)",
+	      CA_STRING, true },
+	    { "arguments", "only shells that ran a command whose arguments hold this text",
+	      CA_STRING, true } },
+	  exec_filter, .sink = &list_login_shells_sink },
+	{ "shellshock_detect", "execs of bash or sh with a variable of their environment (its "
+	  "first 1024 bytes) or an argument defining a function as CVE-2014-6271 (shellshock) "
+	  "abuses ('() {'): time, the parent's name and pid, the text from '()' on",
+	  CHISEL_SINK, { }, shellshock_filter, .sink = &shellshock_sink },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

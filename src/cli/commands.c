@@ -4,6 +4,7 @@
  * o->command), and each builds its run with run.h, so every run is set up and torn down alike.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -47,10 +48,15 @@ static int do_views(struct scry_opts *o)
 		for (i = 0; i < stream_view_count; i++)
 			list_line(stream_views[i].name, "", stream_views[i].desc);
 		for (i = 0; i < chisel_count; i++) {
-			if (chisel_table[i].kind == CHISEL_VIEW)
+			const struct chisel *vc = &chisel_table[i];
+
+			/* A view chisel of the view's own name was listed with it; sysdig's name
+			 * for a view (topcontainers_error) is a line of its own. */
+			if (vc->kind == CHISEL_VIEW && view_lookup(vc->name))
 				continue;
-			chisel_usage(&chisel_table[i], u, sizeof(u));
-			list_line(chisel_table[i].name, u, chisel_table[i].desc);
+			chisel_usage(vc, u, sizeof(u));
+			list_line(vc->name, u, vc->kind == CHISEL_VIEW ? view_lookup(vc->view)->desc :
+				  vc->desc);
 		}
 		return 0;
 	}
@@ -64,7 +70,7 @@ static int do_views(struct scry_opts *o)
 		       stream_view_lookup(o->filter)->desc, o->filter);
 		return 0;
 	}
-	v = view_lookup(o->filter);
+	v = view_lookup(ch && ch->kind == CHISEL_VIEW ? ch->view : o->filter);
 	if (!v) {
 		log_err("unknown view '%s'; scry -L lists the views", o->filter);
 		return SCRY_EXIT_USAGE;
@@ -82,13 +88,15 @@ static int do_views(struct scry_opts *o)
 	if (v->flags & VF_FIELD_ARG)
 		printf(" FIELD (any field of scry -l, e.g. fd.directory: the JSON key is its name)");
 	printf("\n");
-	if (v->key == KEY_FIELD)
+	if (v->key == KEY_FIELD && (v->counts & (VC_IO | VC_ERRORS)))
 		printf("counts: %s%s%s\n",
 		       v->counts & VC_IO ? "read/write-family calls (read, write, pread64, readv, "
 					   "sendfile, splice...; sendfile's bytes to its out fd, "
 					   "splice's to its in fd)" : "",
 		       v->counts == (VC_IO | VC_ERRORS) ? " and " : "",
 		       v->counts & VC_ERRORS ? "failed calls" : "");
+	if (v->counts & VC_FDS)
+		printf("counts: syscall exits with an fd above 0 that has a name (fd.num, fd.name)\n");
 	if (v->where)
 		printf("of events where: %s\n", v->where);
 	if (v->flags & VF_LIST)
@@ -227,7 +235,7 @@ int run__add_output(struct run *r)
 		struct view_sink_opts vo = {
 			.view = view_lookup(view), .interval = o->interval, .top = o->top,
 			.json = o->json, .fd = STDOUT_FILENO, .filter = pipeline__filter(r->pl),
-			.field = o->view_arg,
+			.field = o->view_arg, .value = o->view_value, .key_header = o->view_key_header,
 		};
 
 		if (!vo.view) {
@@ -383,6 +391,12 @@ int cli__bind_chisel(struct scry_opts *o)
 	if (ch->kind == CHISEL_VIEW) {
 		o->view = ch->view;
 		o->view_arg = c.args[0];
+		/* table_generator's: keys, keydescs, value, ..., top_number */
+		o->view_value = chisel_arg(&c, "value");
+		o->view_key_header = chisel_arg(&c, "keydescs");
+		/* sysdig's 0: every row */
+		if (chisel_arg(&c, "top_number"))
+			o->top = (unsigned int)strtod(chisel_arg(&c, "top_number"), NULL) ?: UINT_MAX;
 	} else if (!o->snaplen_set) {
 		o->snaplen = ch->snaplen;
 	}

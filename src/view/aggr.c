@@ -28,6 +28,9 @@ struct aggr {
 	const struct field_desc *field;
 	struct filter *where;
 	struct sbuf_mem scratch;
+	const struct field_desc *fdnum, *fdname;	/* VC_FDS */
+	const struct field_desc *value;			/* VC_VALUE */
+	size_t nfds;			/* VC_FDS: entries in all the rows' sets */
 	struct log2_hist tot_blk_hist;	/* the totals row's block latencies (aggr__totals) */
 	struct log2_hist tot_wait_hist;	/* aggr__totals': the rows' wait histograms merged */
 };
@@ -55,6 +58,10 @@ struct aggr *aggr__new(const struct view_desc *v)
 		/* The view table's own expression: one that does not compile is a bug. */
 		if (!a->field || (v->where && !(a->where = filter__new(v->where, &err))))
 			goto fail;
+		a->fdnum = field_lookup("fd.num");
+		a->fdname = field_lookup("fd.name");
+		if ((v->counts & VC_VALUE) && !(a->value = v->value ? field_resolve(v->value) : NULL))
+			goto fail;
 	}
 	return a;
 fail:
@@ -70,6 +77,7 @@ static void row_free(struct view_row *r)
 	free(r->errnos);
 	free(r->blk_hist);
 	free(r->wait_hist);
+	hashmap__free(r->fdset);
 	if (r->val)
 		free((char *)r->val->str);
 	free(r->val);
@@ -85,6 +93,7 @@ void aggr__reset(struct aggr *a)
 		row_free(v);
 	hashmap__free(a->rows);
 	a->rows = hashmap__new(256);
+	a->nfds = 0;
 }
 
 void aggr__free(struct aggr *a)
@@ -306,6 +315,64 @@ static void count_io(struct view_row *r, const struct scry_event *ev)
 }
 
 /*
+ * VC_FDS: the event's fd (a number above 0 with a name, as sysdig's fdcount_by takes it) in its
+ * row's set, by a hash of both. Sets are bounded per row and in all: past that, counts stop.
+ */
+#define FDSET_ROW_MAX 65536
+#define FDSET_ALL_MAX (1u << 20)
+static void count_fd(struct aggr *a, const struct scry_event *ev)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	struct field_val num, name;
+	struct view_row *r;
+	struct sbuf b;
+	size_t i;
+
+	sbuf__init_mem(&b, &a->scratch);
+	if (!field_get(a->fdnum, ev, &num, &b) || num.s <= 0 ||
+	    !field_get(a->fdname, ev, &name, &b) || !name.len)
+		return;
+	for (i = 0; i < sizeof(num.s); i++)
+		h = (h ^ ((uint64_t)num.s >> (8 * i) & 0xff)) * 0x100000001b3ULL;
+	for (i = 0; i < name.len; i++)
+		h = (h ^ (unsigned char)name.str[i]) * 0x100000001b3ULL;
+	h |= 1;		/* never 0 */
+	/* the fd's strings live in the scratch buffer that field_row reuses: hashed first */
+	if ((a->where && !filter__match(a->where, ev)) || !(r = field_row(a, ev)))
+		return;
+	if (!r->fdset && !(r->fdset = hashmap__new(16)))
+		return;
+	if (r->fds >= FDSET_ROW_MAX || a->nfds >= FDSET_ALL_MAX || hashmap__find(r->fdset, h))
+		return;
+	if (!hashmap__set(r->fdset, h, r)) {
+		r->fds++;
+		a->nfds++;
+	}
+}
+
+/* VC_VALUE: the value field's number, when above 0, added to the row of the key's value. */
+static void count_value(struct aggr *a, const struct scry_event *ev)
+{
+	struct field_val val;
+	struct view_row *r;
+	struct sbuf b;
+	uint64_t n;
+
+	sbuf__init_mem(&b, &a->scratch);
+	if (!field_get(a->value, ev, &val, &b))
+		return;
+	if (val.type == FT_S64 && val.s > 0)
+		n = val.s;
+	else if (val.type == FT_U64 && val.u)
+		n = val.u;
+	else
+		return;	/* not a number, or not above 0: sysdig's test */
+	if ((a->where && !filter__match(a->where, ev)) || !(r = field_row(a, ev)))
+		return;
+	r->value += n;
+}
+
+/*
  * KEY_FIELD: a syscall exit the view counts (its class, then its filter), in the row of its
  * value. A transfer's bytes go to its first fd, as fd.name names it: sendfile's out, splice's in.
  */
@@ -423,7 +490,13 @@ void aggr__event(struct aggr *a, const struct scry_event *ev)
 		return;
 	}
 	if (a->v->key == KEY_FIELD) {
-		if (ev->type == SCRY_REC_SYS_EXIT && (needs & NEED_SYSCALLS))
+		if (ev->type != SCRY_REC_SYS_EXIT || !(needs & NEED_SYSCALLS))
+			return;
+		if (a->v->counts & VC_FDS)
+			count_fd(a, ev);
+		else if (a->v->counts & VC_VALUE)
+			count_value(a, ev);
+		else
 			field_event(a, ev);
 		return;
 	}
@@ -819,6 +892,8 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 		t->io_out += r->io_out;
 		t->io_ns += r->io_ns;
 		t->io_calls += r->io_calls;
+		t->fds += r->fds;
+		t->value += r->value;
 		t->oom_kills += r->oom_kills;
 		t->blk_rd += r->blk_rd;
 		t->blk_wr += r->blk_wr;

@@ -134,7 +134,8 @@ void *view_sink__new(const struct view_sink_opts *o, const struct run_ctx *run)
 	if (!s)
 		return NULL;
 	s->v = o->view;
-	if ((o->view->flags & VF_FIELD_ARG) && !(s->v = s->bound = view_bind(o->view, o->field))) {
+	if ((o->view->flags & VF_FIELD_ARG) &&
+	    !(s->v = s->bound = view_bind_value(o->view, o->field, o->value, o->key_header))) {
 		free(s);
 		return NULL;
 	}

@@ -202,6 +202,10 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			     RATE(PER_SECOND, C(sched.min_flt)) },
 	[FIG_MAJ_FLT_PS] = { "faults.major_ps", "MAJFLT/S", "major page faults per second",
 			     RATE(PER_SECOND, C(sched.maj_flt)) },
+	[FIG_VALUE] = { "value", "VALUE", "the sum of the value field over the key's events "
+			"(table_generator)", COUNT(14, C(value)) },
+	[FIG_FDS] = { "fds", "FDS", "distinct fds seen (fd number and name, sysdig's fdcount_by), "
+		      "at most 65536 per row", COUNT(10, C(fds)) },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -339,6 +343,14 @@ const struct view_desc view_table[] = {
 	{ "topscalls_time", "time spent per syscall (the sum of its latencies), calls and mean",
 	  KEY_SYSCALL, FIGS(FIG_LAT_TOTAL, FIG_SYSCALLS, FIG_LAT_MEAN), FIG_LAT_TOTAL,
 	  NEED_SYSCALLS | NEED_LATENCY },
+	/* issue 15, CHX */
+	{ "fdcount_by", "distinct fds (number and name) used in calls, per value of FIELD",
+	  KEY_FIELD, FIGS(FIG_FDS), FIG_FDS, NEED_SYSCALLS, VF_FDS | VF_FIELD_ARG,
+	  .counts = VC_FDS },
+	/* sysdig's table_generator: -c table_generator KEY KEYDESC VALUE VALUEDESC FILTER N UNITS */
+	{ "table_generator", "the sum of a numeric field (VALUE) per value of FIELD, of the syscall "
+	  "exits the filter lets through", KEY_FIELD, FIGS(FIG_VALUE), FIG_VALUE,
+	  NEED_SYSCALLS | NEED_LATENCY, VF_FDS | VF_FIELD_ARG, .counts = VC_VALUE },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
@@ -349,6 +361,12 @@ const struct view_desc *view_lookup(const char *name)
 
 struct view_desc *view_bind(const struct view_desc *v, const char *field)
 {
+	return view_bind_value(v, field, NULL, NULL);
+}
+
+struct view_desc *view_bind_value(const struct view_desc *v, const char *field, const char *value,
+				  const char *header)
+{
 	struct bound {
 		struct view_desc v;
 		struct key_col cols[2];
@@ -357,7 +375,7 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 	const struct field_desc *f = field ? field_resolve(field) : NULL;
 	size_t i;
 
-	if (!f || (f->flags & FF_FILTER_ONLY)) {
+	if (!f || (f->flags & FF_FILTER_ONLY) || (value && !field_resolve(value))) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -366,9 +384,12 @@ struct view_desc *view_bind(const struct view_desc *v, const char *field)
 		return NULL;
 	b->v = *v;
 	b->v.field = field;
+	b->v.value = value;
 	b->v.cols = b->cols;
 	/* The column says which field it is, as the other views' headers do: FD.DIRECTORY. */
-	for (i = 0; field[i] && i + 1 < sizeof(b->header); i++)
+	if (header)
+		snprintf(b->header, sizeof(b->header), "%s", header);
+	for (i = 0; !header && field[i] && i + 1 < sizeof(b->header); i++)
 		b->header[i] = toupper((unsigned char)field[i]);
 	b->cols[0] = (struct key_col){ field, b->header, 0, 0, COL_ROW_VALUE };
 	return &b->v;

@@ -254,6 +254,7 @@ static void table_rows(void **state)
 				continue;
 			words[n++] = a->type == CA_NUMBER ? "1" : a->type == CA_IP ? "127.0.0.1" :
 				     a->type == CA_FIELD ? "fd.name" :
+				     a->type == CA_FILTER ? "evt.failed=0" :
 				     a->choices ? a->choices[0] : "x";
 		}
 		if (chisel_bind(ch, words, n, "proc.pid=1", buf, sizeof(buf), &c, &filter))
