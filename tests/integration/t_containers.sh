@@ -120,11 +120,17 @@ stop_scry INT
 check "--cgroup-v1 memory: exactly 40000 events of the loop in $before" [ "$(grep -c '"proc.name":"getppid_loop"' "$TMP/v1")" -eq 40000 ]
 
 # The engine goes away (live-restore keeps the containers running): ids, one warning.
-"$DOCKER" run -d --name "$after-3" --network none "$IMAGE" sh -c 'sleep 2; /h/getppid_loop 1000; sleep 600' >/dev/null
+# The loop waits for the tracer (a file the test makes once it traces), not for a fixed time: a
+# sanitizer build takes longer than two seconds to attach.
+mkdir -p "$TMP/go"
+"$DOCKER" run -d --name "$after-3" --network none -v "$TMP/go:/go" "$IMAGE" \
+	sh -c 'i=0; while [ ! -e /go/now ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	       /h/getppid_loop 1000; sleep 600' >/dev/null
 id3=$("$DOCKER" inspect -f '{{.Id}}' "$after-3" | cut -c1-12)
 dockerd_stop
 start_scry "$TMP/nd" "$TMP/nderr" -j -pc "evt.type=getppid and proc.name=getppid_loop" ||
 	{ not_ok "scry starts"; finish; }
+touch "$TMP/go/now"
 sleep 3
 stop_scry INT
 check "without the engine: the loop's 2000 events are attributed to container $id3 by id" \
