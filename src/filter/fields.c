@@ -24,18 +24,7 @@
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
 
-static bool str_val(struct field_val *v, const char *s, size_t n)
-{
-	v->type = FT_STR;
-	v->str = s;
-	v->len = n;
-	return true;
-}
 
-static bool cstr(struct field_val *v, const char *s)
-{
-	return str_val(v, s, strlen(s));
-}
 
 static bool get_num(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {

@@ -18,18 +18,7 @@
 #include "scry/state.h"
 #include "internal.h"
 
-static bool str_val(struct field_val *v, const char *s, size_t n)
-{
-	v->type = FT_STR;
-	v->str = s;
-	v->len = n;
-	return true;
-}
 
-static bool cstr(struct field_val *v, const char *s)
-{
-	return str_val(v, s, strlen(s));
-}
 
 static bool flag(struct field_val *v, bool on)
 {

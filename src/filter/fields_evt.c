@@ -16,21 +16,11 @@
 
 #include "fields_evt.h"
 #include "scry/state.h"
+#include "internal.h"
 
 #define NS 1000000000ULL
 
-static bool str_val(struct field_val *v, const char *s, size_t n)
-{
-	v->type = FT_STR;
-	v->str = s;
-	v->len = n;
-	return true;
-}
 
-static bool cstr(struct field_val *v, const char *s)
-{
-	return str_val(v, s, strlen(s));
-}
 
 static bool u64_val(struct field_val *v, uint64_t u)
 {

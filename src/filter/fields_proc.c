@@ -13,6 +13,7 @@
 
 #include "fields_proc.h"
 #include "scry/state.h"
+#include "internal.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -20,13 +21,6 @@
 /* Ancestors are walked at most this far (sysdig's own bound on a parent walk is similar). */
 #define ANCESTRY_MAX 64
 
-static bool str_val(struct field_val *v, const char *s, size_t n)
-{
-	v->type = FT_STR;
-	v->str = s;
-	v->len = n;
-	return true;
-}
 
 static bool sbuf_val(struct field_val *v, struct sbuf *b)
 {

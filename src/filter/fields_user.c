@@ -6,6 +6,7 @@
  */
 #include "scry/filter.h"
 #include "scry/state.h"
+#include "internal.h"
 #include "fields_user.h"
 
 static const struct user_ent *user_of(const struct scry_event *ev, enum users_kind kind,
@@ -16,13 +17,6 @@ static const struct user_ent *user_of(const struct scry_event *ev, enum users_ki
 	return e && e->found ? e : NULL;
 }
 
-static bool str_val(struct field_val *v, const char *s, size_t n)
-{
-	v->type = FT_STR;
-	v->str = s;
-	v->len = n;
-	return true;
-}
 
 bool get_user_name(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {

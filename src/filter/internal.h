@@ -8,7 +8,23 @@
 #ifndef SCRY_FILTER_INTERNAL_H
 #define SCRY_FILTER_INTERNAL_H
 
+#include <string.h>
+
 #include "scry/filter.h"
+
+/* A getter's string value: n bytes at s (not NUL-terminated necessarily), or a C string. */
+static inline bool str_val(struct field_val *v, const char *s, size_t n)
+{
+	v->type = FT_STR;
+	v->str = s;
+	v->len = n;
+	return true;
+}
+
+static inline bool cstr(struct field_val *v, const char *s)
+{
+	return str_val(v, s, strlen(s));
+}
 
 enum node_kind { N_TRUE, N_CHECK, N_NOT, N_AND, N_OR };
 
