@@ -170,15 +170,36 @@ print('ok')
 " >"$TMP/res" 2>&1
 check "the stream: blockio events of dd with evt.blk fields and evt.info, $MIB MiB each way" res
 # Every scry times each request with its own programs, a few microseconds apart from the
-# others: bytes and requests must be equal, latencies equal within 1% or 10 us a request (a
-# row of one 4 KiB read: 3 us of 145). Exactly, the replayed
-# view's latency is the sum of the replayed events' (the stream of the same file).
-"$SCRY" -r "$TMP/c.scry" -p '%evt.blk.latency' "evt.type=blockio and container.name=$name and proc.name=dd" \
+# others (the recorder, attached last, stamps each completion after the other tracers' programs
+# ran: a steady offset), and a vCPU the hypervisor pauses between two tracers' programs (a
+# millisecond on these machines) moves one request's latency in one of them. So: the same
+# requests (op, sector, bytes) in the live stream and the replay, each latency within 10 us of
+# the median offset but for at most one request in eight; the views' bytes and requests exact,
+# their latency totals within 5%.
+# Exactly, the replayed view's latency is the sum of the replayed events' (the stream of the
+# same file).
+"$SCRY" -r "$TMP/c.scry" -p '%evt.blk.latency %proc.name %evt.blk.op %evt.blk.bytes %evt.blk.devname %evt.info' \
+	"evt.type=blockio and container.name=$name and proc.name=dd" \
 	>"$TMP/rep_lat.out" 2>>"$TMP/rep.err"
 rrc="$rrc $?"
 py "
-import json
+import json, re
 assert '$rrc' == '0 0 0', ('replay exit status', '$rrc', open('$TMP/rep.err').read())
+def reqs(lines):
+    r = {}
+    for l in lines:
+        m = re.search(r' op=(\\w+) bytes=(\\d+) sector=(\\d+) lat=(\\d+)', l)
+        assert m, l
+        r.setdefault(m.groups()[:3], []).append(int(m.group(4)))
+    return r
+live = reqs(open('$TMP/stream.out'))
+rep = reqs(l.split(' ', 1)[1] for l in open('$TMP/rep_lat.out'))
+assert sorted(live) == sorted(rep) and all(len(live[k]) == len(rep[k]) for k in live), (live, rep)
+o = sorted(b - a for k in live for a, b in zip(live[k], rep[k]))
+d = sorted(abs(x - o[len(o) // 2]) for x in o)
+print('# per request, replay - live stream: median %d ns; %d requests, %d within 10 us of it, largest difference %d ns'
+      % (o[len(o) // 2], len(d), sum(x <= 10000 for x in d), d[-1]))
+assert sum(x > 10000 for x in d) * 8 <= len(d), d
 for live, rep, key in (('ctr', 'rep_ctr', 'container.name'), ('procs', 'rep_procs', 'proc.pid')):
     L = {r[key]: r for r in json.load(open('$TMP/%s.out' % live))['rows']}
     R = {r[key]: r for r in json.load(open('$TMP/%s.out' % rep))['rows']}
@@ -190,10 +211,10 @@ for live, rep, key in (('ctr', 'rep_ctr', 'container.name'), ('procs', 'rep_proc
         for f in ('blk.bytes', 'blk.read_bytes', 'blk.write_bytes', 'blk.reads', 'blk.writes'):
             assert R[k][f] == r[f], (live, k, f, r[f], R[k][f])
         lt, rt = r['blk.latency.total_ns'], R[k]['blk.latency.total_ns']
-        assert abs(lt - rt) <= max(0.01 * lt, 10000 * (r['blk.reads'] + r['blk.writes'])), (live, k, lt, rt)
+        assert abs(lt - rt) <= max(0.05 * lt, 10000 * (r['blk.reads'] + r['blk.writes'])), (live, k, lt, rt)
         assert sum(x[2] for x in r['blk.latency.hist']['buckets']) == sum(x[2] for x in R[k]['blk.latency.hist']['buckets'])
 c = [r for r in json.load(open('$TMP/rep_ctr.out'))['rows'] if r['container.name'] == '$name']
-lat = [int(l) for l in open('$TMP/rep_lat.out') if l.strip()]
+lat = [int(l.split(' ', 1)[0]) for l in open('$TMP/rep_lat.out') if l.strip()]
 assert len(c) == 1 and c[0]['blk.latency.total_ns'] == sum(lat), (c, sum(lat), len(lat))
 print('# replay: latency %d ns in %d events; live %d ns' % (sum(lat), len(lat),
       [r for r in json.load(open('$TMP/ctr.out'))['rows'] if r['container.name'] == '$name'][0]['blk.latency.total_ns']))
