@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * issue 18 (diff18): a container's changes as docker diff lists them (scry/fsdiff.h), from
+ * sequences of operations whose docker diff the cases spell out, and a rename's two paths
+ * carried in one exit record (event.h) through the decoder and the printer's arguments.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include <cmocka.h>
+
+#include "scry/decode.h"
+#include "scry/fsdiff.h"
+#include "scry/util.h"
+
+static const struct fsdiff_who sh = { 7, "sh" };
+
+/* The list as "K path bytes" lines, one string. */
+static char *list(struct fsdiff *d)
+{
+	static char out[4096];
+	struct fsdiff_change *c;
+	size_t n, i, len = 0;
+	int err = 1;
+
+	c = fsdiff__changes(d, &n, &err);
+	assert_int_equal(err, 0);
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(out + len, sizeof(out) - len, "%c %s %llu%s\n", c[i].kind, c[i].path,
+				(unsigned long long)c[i].bytes, c[i].implied ? " *" : "");
+	free(c);
+	return out;
+}
+
+#define OP(op, p, p2, b) assert_int_equal(fsdiff__op(d, op, p, p2, b, &sh), 0)
+
+static void kinds(void **state)
+{
+	struct fsdiff *d = fsdiff__new();
+
+	/* made and written: A, its directory C */
+	OP(FSD_CREATE, "/tmp/new", NULL, 0);
+	OP(FSD_CHANGE, "/tmp/new", NULL, 5);
+	OP(FSD_CHANGE, "/tmp/new", NULL, 6);
+	/* an image file written: C, and every directory above it (naive differ) */
+	OP(FSD_CHANGE, "/etc/sub/f", NULL, 3);
+	/* removed: D */
+	OP(FSD_REMOVE, "/etc/gone", NULL, 0);
+	/* made then removed: nothing, but its directory changed */
+	OP(FSD_CREATE, "/var/tmpfile", NULL, 0);
+	OP(FSD_CHANGE, "/var/tmpfile", NULL, 9);
+	OP(FSD_REMOVE, "/var/tmpfile", NULL, 0);
+	/* a new directory and what is in it: all A */
+	OP(FSD_MKDIR, "/nd", NULL, 0);
+	OP(FSD_MKDIR, "/nd/sub", NULL, 0);
+	OP(FSD_CREATE, "/nd/sub/f", NULL, 0);
+	assert_string_equal(list(d),
+			    "C /etc 0\n"
+			    "D /etc/gone 0\n"
+			    "C /etc/sub 0 *\n"
+			    "C /etc/sub/f 3\n"
+			    "A /nd 0\n"
+			    "A /nd/sub 0\n"
+			    "A /nd/sub/f 0\n"
+			    "C /tmp 0\n"
+			    "A /tmp/new 11\n"
+			    "C /var 0\n");
+	fsdiff__free(d);
+}
+
+static void renames(void **state)
+{
+	struct fsdiff *d = fsdiff__new();
+
+	/* a file made then renamed: only the new name, with its bytes */
+	OP(FSD_CREATE, "/tmp/a", NULL, 0);
+	OP(FSD_CHANGE, "/tmp/a", NULL, 4);
+	OP(FSD_RENAME, "/tmp/a", "/tmp/b", 0);
+	/* an image file renamed: D of the old name, A of the new */
+	OP(FSD_RENAME, "/etc/old", "/etc/new", 0);
+	/* a directory made, filled and renamed: what was below moves */
+	OP(FSD_MKDIR, "/d1", NULL, 0);
+	OP(FSD_CREATE, "/d1/x", NULL, 0);
+	OP(FSD_CHANGE, "/d1/x", NULL, 2);
+	OP(FSD_RENAME, "/d1", "/d2", 0);
+	/* renamed back and forth: nothing of the old name stays */
+	OP(FSD_CREATE, "/tmp/c", NULL, 0);
+	OP(FSD_RENAME, "/tmp/c", "/tmp/d", 0);
+	OP(FSD_RENAME, "/tmp/d", "/tmp/c", 0);
+	assert_string_equal(list(d),
+			    "A /d2 0\n"
+			    "A /d2/x 2\n"
+			    "C /etc 0\n"
+			    "A /etc/new 0\n"
+			    "D /etc/old 0\n"
+			    "C /tmp 0\n"
+			    "A /tmp/b 4\n"
+			    "A /tmp/c 0\n");
+	fsdiff__free(d);
+}
+
+static void removals(void **state)
+{
+	struct fsdiff *d = fsdiff__new();
+
+	/* rm -r of an image directory: D of it alone, nothing below */
+	OP(FSD_CHANGE, "/opt/app/conf", NULL, 1);
+	OP(FSD_REMOVE, "/opt/app/conf", NULL, 0);
+	OP(FSD_REMOVE, "/opt/app/bin", NULL, 0);
+	OP(FSD_RMDIR, "/opt/app", NULL, 0);
+	/* removed and made again: C */
+	OP(FSD_REMOVE, "/etc/motd", NULL, 0);
+	OP(FSD_CREATE, "/etc/motd", NULL, 0);
+	/* a directory made and removed with its files: nothing */
+	OP(FSD_MKDIR, "/tmp/w", NULL, 0);
+	OP(FSD_CREATE, "/tmp/w/f", NULL, 0);
+	OP(FSD_REMOVE, "/tmp/w/f", NULL, 0);
+	OP(FSD_RMDIR, "/tmp/w", NULL, 0);
+	assert_string_equal(list(d),
+			    "C /etc 0\n"
+			    "C /etc/motd 0\n"
+			    "C /opt 0\n"
+			    "D /opt/app 0\n"
+			    "C /tmp 0\n");
+	/* paths that are not absolute, or the root itself */
+	assert_int_equal(fsdiff__op(d, FSD_CREATE, "tmp/x", NULL, 0, &sh), -EINVAL);
+	assert_int_equal(fsdiff__op(d, FSD_REMOVE, "/", NULL, 0, &sh), -EINVAL);
+	assert_int_equal(fsdiff__op(d, FSD_RENAME, "/a", NULL, 0, &sh), -EINVAL);
+	fsdiff__free(d);
+}
+
+static void bounded(void **state)
+{
+	struct fsdiff *d = fsdiff__new();
+	char p[32];
+	int i, err = 0;
+
+	for (i = 0; i < FSDIFF_MAX + 10; i++) {
+		snprintf(p, sizeof(p), "/f%d", i);
+		err = fsdiff__op(d, FSD_CREATE, p, NULL, 0, &sh);
+		if (err)
+			break;
+	}
+	assert_int_equal(err, -ENOSPC);
+	assert_int_equal(i, FSDIFF_MAX);
+	assert_int_equal(fsdiff__op(d, FSD_CREATE, "/more", NULL, 0, &sh), -ENOSPC);
+	assert_int_equal(fsdiff__lost(d), 2);
+	/* what is there already still changes */
+	assert_int_equal(fsdiff__op(d, FSD_CHANGE, "/f1", NULL, 3, &sh), 0);
+	fsdiff__free(d);
+}
+
+/* rename's exit carries both paths in path[]: the printer shows both, evt_exit_path2 the second */
+static void rename_record(void **state)
+{
+	static union {
+		union scry_rec r;
+		uint8_t b[SCRY_REC_MAX];
+	} rec;
+	struct scry_rec_sys_exit *x = &rec.r.exit;
+	static const char paths[] = "/tmp/a\0/tmp/b";
+	struct scry_event ev[2];
+	const struct syscall_desc *desc;
+	const char *p2;
+	size_t n2 = 0;
+	uint32_t size;
+
+	memset(&rec, 0, sizeof(rec));
+	x->h.type = SCRY_REC_SYS_EXIT;
+	x->h.pid = x->h.tid = 10;
+	x->h.ts = 100;
+	x->nr = SYS_renameat;
+	x->nargs = 4;
+	x->args[0] = (uint64_t)-100;
+	x->args[2] = (uint64_t)-100;
+	memcpy(x->path, paths, sizeof(paths));
+	x->path_len = sizeof(paths);
+	size = SCRY_SYS_EXIT_ARGS + x->path_len;
+	x->h.size = size;
+	assert_int_equal(decode__record(&rec, size, ev), 1);
+	desc = syscall_desc(SYS_renameat);
+	assert_int_equal(desc->path, 2);
+	assert_int_equal(desc->path2, 4);
+	assert_int_equal(desc->dirfd, 1);
+	assert_int_equal(desc->dirfd2, 3);
+	p2 = evt_exit_path2(&ev[0], &n2);
+	assert_non_null(p2);
+	assert_int_equal(n2, 6);
+	assert_memory_equal(p2, "/tmp/b", 6);
+	/* one path only: no second */
+	x->path_len = 7;
+	x->h.size = SCRY_SYS_EXIT_ARGS + 7;
+	assert_int_equal(decode__record(&rec, x->h.size, ev), 1);
+	assert_null(evt_exit_path2(&ev[0], &n2));
+	/* symlinkat's dirfd is the second path's */
+	desc = syscall_desc(SYS_symlinkat);
+	assert_int_equal(desc->path, 1);
+	assert_int_equal(desc->dirfd, 0);
+	assert_int_equal(desc->path2, 3);
+	assert_int_equal(desc->dirfd2, 2);
+	/* a created mark stands only on an open's file */
+	x->nr = SYS_renameat;
+	x->xflags = SCRY_SX_CREATED;
+	assert_true(decode__record(&rec, x->h.size, ev) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kinds),
+		cmocka_unit_test(renames),
+		cmocka_unit_test(removals),
+		cmocka_unit_test(bounded),
+		cmocka_unit_test(rename_record),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
