@@ -64,10 +64,12 @@ struct fsdiff_change {
 	struct fsdiff_who who;	/* pid 0: none (an implied directory) */
 };
 /*
- * The changes, sorted by path as docker diff sorts them (byte order); *n of them. The array is
- * malloc'ed (the caller frees it), NULL with *n 0 when there are none or no memory (-ENOMEM in
- * *err if err).
+ * The changes, sorted by path as docker diff sorts them (byte order); *n of them. `keep` (NULL:
+ * all) says which paths are the container's root filesystem's: the others are not listed and
+ * make no directory above them listed. The array is malloc'ed (the caller frees it), NULL with
+ * *n 0 when there are none or no memory (-ENOMEM in *err if err).
  */
-struct fsdiff_change *fsdiff__changes(struct fsdiff *d, size_t *n, int *err);
+struct fsdiff_change *fsdiff__changes(struct fsdiff *d, bool (*keep)(void *ctx, const char *path),
+				      void *ctx, size_t *n, int *err);
 
 #endif /* SCRY_FSDIFF_H */

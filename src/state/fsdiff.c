@@ -454,7 +454,8 @@ static char kind_of(const struct fsd_ent *e)
 	return e->changed ? 'C' : 0;
 }
 
-struct fsdiff_change *fsdiff__changes(struct fsdiff *d, size_t *n, int *err)
+struct fsdiff_change *fsdiff__changes(struct fsdiff *d, bool (*keep)(void *ctx, const char *path),
+				      void *ctx, size_t *n, int *err)
 {
 	struct fsdiff_change *v = NULL, *grown;
 	struct hashmap *listed = NULL;
@@ -474,7 +475,7 @@ struct fsdiff_change *fsdiff__changes(struct fsdiff *d, size_t *n, int *err)
 		for (struct fsd_ent *en = val; en; en = en->next) {
 			char k = kind_of(en);
 
-			if (!k)
+			if (!k || (keep && !keep(ctx, en->path)))
 				continue;
 			if (*n == cap) {
 				cap = cap ? 2 * cap : 64;

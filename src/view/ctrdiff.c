@@ -11,9 +11,8 @@
  * Paths come from the calls' arguments made absolute against their dirfd or the process's cwd
  * (the fd table's), names of fds for the fd calls and the writes. What is not the container's
  * root filesystem is left out: the runtime's mounts (/proc, /sys, /dev, the files Docker binds
- * over /etc/hosts, /etc/hostname, /etc/resolv.conf) and the container's volumes and binds; a
- * path under the root's host directory (its runtime setting it up before pivot_root) is taken
- * as the container's path below it.
+ * over /etc/hosts, /etc/hostname, /etc/resolv.conf), the container's volumes and binds, and
+ * paths under the root's host directory (its runtime setting it up before pivot_root).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -129,28 +128,26 @@ static void learn_merged(struct ctr_diff *cd)
 }
 
 /*
- * The path as the container sees it, in *out (a pointer into b's text); false if it is not
- * on the container's root filesystem.
+ * Whether a path is on the container's root filesystem: not below one of the runtime's mounts or
+ * the container's volumes, nor below the root's host directory (the runtime setting it up before
+ * pivot_root). Judged at the end: the runtime's answer (mounts, upper directory) may come after
+ * the container's first calls.
  */
-static bool ctr_path(struct ctr_diff *cd, const char *p, const char **out)
+static bool on_root(void *ctx, const char *p)
 {
+	struct ctr_diff *cd = ctx;
 	const struct ctr_meta *m = &cd->c->meta;
 	size_t n = strlen(p), i;
 
 	learn_merged(cd);
-	if (cd->merged && under(p, n, cd->merged, cd->merged_len)) {
-		p += cd->merged_len;
-		n -= cd->merged_len;
-		if (!n)
-			return false;
-	}
+	if (cd->merged && under(p, n, cd->merged, cd->merged_len))
+		return false;
 	for (i = 0; i < ARRAY_SIZE(runtime_mounts); i++)
 		if (under(p, n, runtime_mounts[i], strlen(runtime_mounts[i])))
 			return false;
 	for (i = 0; i < m->nmounts; i++)
 		if (m->mounts[i].dest && under(p, n, m->mounts[i].dest, strlen(m->mounts[i].dest)))
 			return false;
-	*out = p;
 	return true;
 }
 
@@ -199,22 +196,13 @@ static void apply(struct ctrdiff *s, const struct scry_event *ev, enum fsdiff_op
 {
 	struct ctr_diff *cd = ctr_of(s, ev->container);
 	struct fsdiff_who who = { ev->proc->pid };
-	const char *p, *p2 = NULL;
-	int err;
 
 	if (!cd) {
 		s->failed++;
 		return;
 	}
 	memcpy(who.comm, ev->proc->comm, SCRY_COMM_LEN);
-	if (!ctr_path(cd, path, &p))
-		return;
-	if (path2 && !ctr_path(cd, path2, &p2)) {
-		/* moved out of the root filesystem (onto a volume): gone from it */
-		op = FSD_REMOVE;
-	}
-	err = fsdiff__op(cd->d, op, p, p2, bytes, &who);
-	if (err == -ENOMEM)
+	if (fsdiff__op(cd->d, op, path, path2, bytes, &who) == -ENOMEM)
 		s->failed++;
 }
 
@@ -416,7 +404,7 @@ static int ctrdiff_finish(void *ctx)
 		struct fsdiff_change *c;
 		size_t nc;
 
-		c = fsdiff__changes(v[i]->d, &nc, &err);
+		c = fsdiff__changes(v[i]->d, on_root, v[i], &nc, &err);
 		for (j = 0; j < nc && !s->out.broken; j++) {
 			if (s->json)
 				put_json(s, v[i], &c[j], first);

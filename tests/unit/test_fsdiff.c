@@ -29,7 +29,7 @@ static char *list(struct fsdiff *d)
 	size_t n, i, len = 0;
 	int err = 1;
 
-	c = fsdiff__changes(d, &n, &err);
+	c = fsdiff__changes(d, NULL, NULL, &n, &err);
 	assert_int_equal(err, 0);
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
@@ -136,6 +136,32 @@ static void removals(void **state)
 	fsdiff__free(d);
 }
 
+static bool not_vol(void *ctx, const char *p)
+{
+	return strncmp(p, "/vol", 4) || (p[4] && p[4] != '/');
+}
+
+/* What is not the root filesystem's (a volume) is not listed, nor makes its directory listed. */
+static void kept(void **state)
+{
+	struct fsdiff *d = fsdiff__new();
+	struct fsdiff_change *c;
+	size_t n;
+	int err;
+
+	OP(FSD_CREATE, "/vol/x", NULL, 0);
+	OP(FSD_CREATE, "/vol/sub/y", NULL, 0);
+	OP(FSD_CREATE, "/volume/z", NULL, 0);
+	c = fsdiff__changes(d, not_vol, NULL, &n, &err);
+	assert_int_equal(err, 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(c[0].path, "/volume");
+	assert_true(c[0].kind == 'C' && c[0].who.pid == 7 && !c[0].implied);
+	assert_string_equal(c[1].path, "/volume/z");
+	free(c);
+	fsdiff__free(d);
+}
+
 static void bounded(void **state)
 {
 	struct fsdiff *d = fsdiff__new();
@@ -217,6 +243,7 @@ int main(void)
 		cmocka_unit_test(kinds),
 		cmocka_unit_test(renames),
 		cmocka_unit_test(removals),
+		cmocka_unit_test(kept),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(rename_record),
 	};
