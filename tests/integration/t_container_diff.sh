@@ -6,7 +6,7 @@
 # bytes the script wrote and the processes that did it, and the host paths in the container's
 # upper directory, live and from a capture replayed after the engine stopped.
 . tests/lib/common.sh
-plan 9
+plan 10
 . tests/lib/docker.sh
 tag=$$
 name=scrydiff-$tag
@@ -137,4 +137,11 @@ assert lines[0].split()[:3] == ['CONTAINER', 'K', 'PATH'], lines[0]
 got = sorted((l[20], l[22:62].rstrip()) for l in lines[1:])
 assert got == want, (got, want)
 " || sed 's/^/#   /' "$TMP/rep.txt" | head -5
+# The exits of rename and symlink carry their second path: the stream shows it.
+"$SCRY" -r "$cap" "container.name=$name and evt.type in (rename, symlink, renameat, renameat2, symlinkat) and evt.dir=<" \
+	>"$TMP/ren.txt" 2>&1
+check "the stream: rename's newpath and symlink's linkpath as the script gave them" sh -c "
+	grep -q 'oldpath=/tmp/r1 newpath=/tmp/r2' '$TMP/ren.txt' &&
+	grep -q 'oldpath=/etc/old newpath=/etc/renamed' '$TMP/ren.txt' &&
+	grep -q 'target=/etc/conf linkpath=/tmp/link' '$TMP/ren.txt'" || sed 's/^/#   /' "$TMP/ren.txt" | head -5
 finish
