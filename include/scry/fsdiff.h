@@ -13,8 +13,9 @@
  * differ, and the overlay walk for changes one level down).
  *
  * Paths are as the container's processes see them (absolute, "." and ".." folded, no symlink
- * followed). What the calls cannot tell: whether a rename's or link's target existed before
- * (taken as not: A), changes made by mmap'ed writes, and what happened before the run.
+ * followed). What the calls cannot tell: whether a rename's target existed before when nothing
+ * opened or found it first (taken as not: A), changes made by mmap'ed writes, and what happened
+ * before the run.
  */
 #ifndef SCRY_FSDIFF_H
 #define SCRY_FSDIFF_H
@@ -52,6 +53,13 @@ void fsdiff__free(struct fsdiff *d);
  */
 int fsdiff__op(struct fsdiff *d, enum fsdiff_op op, const char *path, const char *path2,
 	       uint64_t bytes, const struct fsdiff_who *who);
+/*
+ * A path known to be there (an open that did not make it, a stat that found it): a rename onto
+ * it later replaces it (C) rather than adding it (A), as `sed -i` and editors do. Kept as a hash
+ * per path, FSDIFF_SEEN_MAX at most (past it, more are not remembered).
+ */
+#define FSDIFF_SEEN_MAX 65536
+void fsdiff__seen(struct fsdiff *d, const char *path);
 /* Changes to new paths not kept (FSDIFF_MAX). */
 uint64_t fsdiff__lost(const struct fsdiff *d);
 

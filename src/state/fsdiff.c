@@ -28,6 +28,7 @@ struct fsdiff {
 	size_t n;
 	uint64_t lost;
 	size_t ndirs;			/* directory entries: a removal or rename looks below */
+	struct hashmap *seen;		/* hashes of paths known to be there (fsdiff__seen) */
 };
 
 static uint64_t path_hash(const char *s, size_t n)
@@ -45,7 +46,8 @@ struct fsdiff *fsdiff__new(void)
 {
 	struct fsdiff *d = calloc(1, sizeof(*d));
 
-	if (d && !(d->map = hashmap__new(64))) {
+	if (d && (!(d->map = hashmap__new(64)) || !(d->seen = hashmap__new(64)))) {
+		hashmap__free(d->map);
 		free(d);
 		return NULL;
 	}
@@ -75,7 +77,18 @@ void fsdiff__free(struct fsdiff *d)
 		}
 	}
 	hashmap__free(d->map);
+	hashmap__free(d->seen);
 	free(d);
+}
+
+void fsdiff__seen(struct fsdiff *d, const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (hashmap__size(d->seen) < FSDIFF_SEEN_MAX)
+		hashmap__set(d->seen, path_hash(path, n), d);	/* no memory: not remembered */
 }
 
 uint64_t fsdiff__lost(const struct fsdiff *d)
@@ -340,7 +353,9 @@ static int op_rename(struct fsdiff *d, const char *from, size_t flen, const char
 	if (!dst) {
 		if (!(dst = get(d, to, tlen, &err)))
 			return err;
-		dst->base = false;	/* not known to have been there: taken as made */
+		/* not known to have been there: taken as made */
+		dst->base = hashmap__find(d->seen, path_hash(to, tlen)) != NULL;
+		dst->changed = dst->base;
 	} else {
 		dst->changed = dst->base;	/* replaced */
 	}

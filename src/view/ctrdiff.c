@@ -48,6 +48,7 @@ enum cd_act {
 	CD_UNLINKAT,	/* unlink, or rmdir with AT_REMOVEDIR */
 	CD_RMDIR,
 	CD_RENAME,
+	CD_SEEN,	/* found its path there (stat, access): a rename onto it replaces it */
 };
 
 static const struct {
@@ -71,6 +72,8 @@ static const struct {
 	{ "mkdir", CD_MKDIR }, { "mkdirat", CD_MKDIR },
 	{ "unlink", CD_UNLINK }, { "unlinkat", CD_UNLINKAT }, { "rmdir", CD_RMDIR },
 	{ "rename", CD_RENAME }, { "renameat", CD_RENAME }, { "renameat2", CD_RENAME },
+	{ "stat", CD_SEEN }, { "lstat", CD_SEEN }, { "newfstatat", CD_SEEN }, { "statx", CD_SEEN },
+	{ "access", CD_SEEN }, { "faccessat", CD_SEEN }, { "faccessat2", CD_SEEN },
 };
 
 /* Docker's mounts over the root filesystem in every container (its OCI spec's defaults). */
@@ -191,6 +194,15 @@ unresolved:
 	return false;
 }
 
+/* A path found there: only remembered (no change). */
+static void seen(struct ctrdiff *s, const struct scry_event *ev, const char *path)
+{
+	struct ctr_diff *cd = ctr_of(s, ev->container);
+
+	if (cd && path[0] == '/')
+		fsdiff__seen(cd->d, path);
+}
+
 static void apply(struct ctrdiff *s, const struct scry_event *ev, enum fsdiff_op op,
 		  const char *path, const char *path2, uint64_t bytes)
 {
@@ -237,6 +249,8 @@ static void on_open(struct ctrdiff *s, const struct scry_event *ev)
 	/* opened for writing: the overlay copies it up, and docker diff lists it */
 	else if ((f->oflags & O_ACCMODE) != O_RDONLY || (f->oflags & O_TRUNC))
 		apply(s, ev, FSD_CHANGE, f->name, NULL, 0);
+	else
+		seen(s, ev, f->name);
 }
 
 static int ctrdiff_event(void *ctx, const struct scry_event *ev, bool matched)
@@ -279,6 +293,9 @@ static int ctrdiff_event(void *ctx, const struct scry_event *ev, bool matched)
 	if (!resolve(s, ev, d->dirfd, x->path_len ? x->path : NULL, &b))
 		return 0;
 	switch (act) {
+	case CD_SEEN:
+		seen(s, ev, b.buf);
+		break;
 	case CD_PATH:
 		/* fchownat and utimensat with AT_EMPTY_PATH or no path: the dirfd's file */
 		apply(s, ev, FSD_CHANGE, b.buf, NULL, 0);

@@ -2,7 +2,8 @@
 # issue 18, diff18: container_diff against `docker diff`. A container of a private dockerd runs a
 # shell script that makes, writes, renames, links, chmods and removes known files and
 # directories (relative paths too, a volume and /dev/shm that docker diff leaves out, a file made
-# and removed); scry's list must be docker diff's exactly (as a set of kind and path), with the
+# and removed, sed -i's temporary file renamed over an image file); scry's list must be docker
+# diff's exactly (as a set of kind and path), with the
 # bytes the script wrote and the processes that did it, and the host paths in the container's
 # upper directory, live and from a capture replayed after the engine stopped.
 . tests/lib/common.sh
@@ -18,10 +19,11 @@ dockerd_start || { not_ok "private dockerd"; finish; }
 root="$TMP/dimage"
 mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/srv/olddir/in" "$root/data/keep" "$root/vol"
 cp /bin/busybox "$root/bin/busybox"
-for a in sh mkdir rm mv chmod dd printf echo ln cat touch; do ln -sf busybox "$root/bin/$a"; done
+for a in sh mkdir rm mv chmod dd printf echo ln cat touch sed; do ln -sf busybox "$root/bin/$a"; done
 printf 'conf\n' >"$root/etc/conf"
 printf 'gone\n' >"$root/etc/gone"
 printf 'old\n' >"$root/etc/old"
+printf 'edit me\n' >"$root/etc/edited"
 printf 'f\n' >"$root/srv/olddir/in/f"
 printf 'k\n' >"$root/data/keep/file"
 tar -C "$root" -c . | "$DOCKER" import - "$DIMAGE" >/dev/null ||
@@ -46,6 +48,7 @@ cd /etc && echo relative > rel
 ln -s /etc/conf /tmp/link
 echo v > /vol/x
 echo s > /dev/shm/y
+sed -i s/edit/EDIT/ /etc/edited
 '
 
 start_scry "$TMP/live.json" "$TMP/live.err" -c container_diff -j "container.name=$name" ||
@@ -102,7 +105,7 @@ want = {
     '/tmp/new': (6, 'sh'), '/etc/conf': (5, 'sh'), '/nd/sub/blob': (3000, 'dd'),
     '/tmp/r2': (2, 'mv'), '/etc/rel': (9, 'sh'), '/data/keep/file': (0, 'chmod'),
     '/tmp/link': (0, 'ln'), '/etc/renamed': (0, 'mv'), '/etc/gone': (0, 'rm'),
-    '/srv/olddir': (0, 'rm'),
+    '/srv/olddir': (0, 'rm'), '/etc/edited': (8, 'sed'),
 }
 for p, (b, proc) in want.items():
     r = rows[p]
@@ -116,7 +119,7 @@ print('ok')
 " >"$TMP/res" 2>&1
 }
 known_figures "$TMP/live.json"
-check "live: bytes written and processes as the script did them (sh 6 and 5 bytes, dd 3000, mv, rm, chmod, ln), host paths in the upper directory" \
+check "live: bytes written and processes as the script did them (sh 6 and 5 bytes, dd 3000, sed -i 8, mv, rm, chmod, ln), host paths in the upper directory" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 
 check "replay: both runs exit 0 without a word" [ "$(cat "$TMP/rep.rc" | tr '\n' ' ')" = "0 0 " -a ! -s "$TMP/rep.err" ] ||

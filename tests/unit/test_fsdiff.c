@@ -90,6 +90,11 @@ static void renames(void **state)
 	OP(FSD_CREATE, "/d1/x", NULL, 0);
 	OP(FSD_CHANGE, "/d1/x", NULL, 2);
 	OP(FSD_RENAME, "/d1", "/d2", 0);
+	/* sed -i: the file read, a temporary made and renamed over it: C, with the new bytes */
+	fsdiff__seen(d, "/etc/edited");
+	OP(FSD_CREATE, "/etc/sedXYZ", NULL, 0);
+	OP(FSD_CHANGE, "/etc/sedXYZ", NULL, 8);
+	OP(FSD_RENAME, "/etc/sedXYZ", "/etc/edited", 0);
 	/* renamed back and forth: nothing of the old name stays */
 	OP(FSD_CREATE, "/tmp/c", NULL, 0);
 	OP(FSD_RENAME, "/tmp/c", "/tmp/d", 0);
@@ -98,6 +103,7 @@ static void renames(void **state)
 			    "A /d2 0\n"
 			    "A /d2/x 2\n"
 			    "C /etc 0\n"
+			    "C /etc/edited 8\n"
 			    "A /etc/new 0\n"
 			    "D /etc/old 0\n"
 			    "C /tmp 0\n"
