@@ -3,9 +3,9 @@
 # shell script that makes, writes, renames, links, chmods and removes known files and
 # directories (relative paths too, a volume and /dev/shm that docker diff leaves out, a file made
 # and removed, sed -i's temporary file renamed over an image file); scry's list must be docker
-# diff's exactly (as a set of kind and path), with the
-# bytes the script wrote and the processes that did it, and the host paths in the container's
-# upper directory, live and from a capture replayed after the engine stopped.
+# diff's exactly (as a set of kind and path), with the bytes the script wrote and the processes
+# that did it, and the host paths in the container's upper directory, live and from a capture
+# replayed after the engine stopped.
 . tests/lib/common.sh
 plan 10
 . tests/lib/docker.sh
