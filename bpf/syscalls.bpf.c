@@ -267,13 +267,13 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 	 * left; the first filling it leaves none, and says so.
 	 */
 	if ((sa->path >> SCRY_SYSARG_PATH2_SHIFT) && plen > 0) {
+		__u8 pos2 = sa->path >> SCRY_SYSARG_PATH2_SHIFT;
 		__u32 off = plen & (SCRY_PATH_MAX - 1);
 		long n2 = -1;
 
 		if (plen < SCRY_PATH_MAX)
 			n2 = bpf_probe_read_user_str(r->path + off, SCRY_PATH_MAX - off,
-						     (const void *)arg_at(r, sa->path >>
-									    SCRY_SYSARG_PATH2_SHIFT));
+						     (const void *)arg_at(r, pos2));
 		if (n2 > 0 && n2 <= SCRY_PATH_MAX - off)
 			plen = off + n2;
 		if (n2 == SCRY_PATH_MAX - off || plen == SCRY_PATH_MAX)

@@ -451,7 +451,7 @@ int fsdiff__op(struct fsdiff *d, enum fsdiff_op op, const char *path, const char
 	return -EINVAL;
 }
 
-/* --- the list ---------------------------------------------------------------------------------- */
+/* --- the list --------------------------------------------------------------------------------- */
 
 static int change_cmp(const void *a, const void *b)
 {

@@ -232,7 +232,8 @@ static void on_write(struct ctrdiff *s, const struct scry_event *ev, const struc
 {
 	const struct scry_rec_sys_exit *x = &ev->rec->exit;
 	uint8_t pos = d->io == IO_XFER_AB ? d->fd_b : d->fd_a;
-	const struct scry_fd *f = file_of(ev, (int32_t)arg(ev, pos), x->fd_kind[pos == d->fd_a ? 0 : 1]);
+	uint8_t kind = x->fd_kind[pos == d->fd_a ? 0 : 1];
+	const struct scry_fd *f = file_of(ev, (int32_t)arg(ev, pos), kind);
 
 	if (f && ev->res > 0)
 		apply(s, ev, FSD_CHANGE, f->name, NULL, ev->res);
@@ -431,9 +432,9 @@ static int ctrdiff_finish(void *ctx)
 		}
 		free(c);
 		if (fsdiff__lost(v[i]->d))
-			log_warn("container_diff: %s: %llu changes to new paths not kept (%u at most)",
-				 ctr_name(v[i]->c), (unsigned long long)fsdiff__lost(v[i]->d),
-				 FSDIFF_MAX);
+			log_warn("container_diff: %s: %llu changes to new paths not kept "
+				 "(%u at most)", ctr_name(v[i]->c),
+				 (unsigned long long)fsdiff__lost(v[i]->d), FSDIFF_MAX);
 	}
 	if (s->json)
 		obuf__write(&s->out, "]\n", 2);

@@ -33,8 +33,8 @@ static char *list(struct fsdiff *d)
 	assert_int_equal(err, 0);
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
-		len += snprintf(out + len, sizeof(out) - len, "%c %s %llu%s\n", c[i].kind, c[i].path,
-				(unsigned long long)c[i].bytes, c[i].implied ? " *" : "");
+		len += snprintf(out + len, sizeof(out) - len, "%c %s %llu%s\n", c[i].kind,
+				c[i].path, (unsigned long long)c[i].bytes, c[i].implied ? " *" : "");
 	free(c);
 	return out;
 }
