@@ -190,7 +190,9 @@ static bool resolve(struct ctrdiff *s, const struct scry_event *ev, uint8_t dpos
 	if (fdtab__resolve(ev->proc, dirfd, path, b))
 		return true;
 unresolved:
-	s->unresolved++;
+	/* a change not listed; a stat's hint (CD_SEEN) not kept is no loss */
+	if (s->act_of[ev->nr] != CD_SEEN)
+		s->unresolved++;
 	return false;
 }
 
