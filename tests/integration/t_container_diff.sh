@@ -66,7 +66,7 @@ kill -INT "$LIVE_PID"
 wait_pid "$LIVE_PID" 60
 live_rc=$?
 check "scry -w and the live container_diff exit 0 (got $rec_rc and $live_rc), no warning" \
-	[ $rec_rc -eq 0 -a $live_rc -eq 0 ] && ! grep -q warning "$TMP/live.err" ||
+	sh -c "[ $rec_rc -eq 0 ] && [ $live_rc -eq 0 ] && ! grep -q warning '$TMP/live.err'" ||
 	sed 's/^/#   /' "$TMP/live.err" | tail -3
 check "the recording dropped nothing (got $(dropped "$TMP/rec.err"))" [ "$(dropped "$TMP/rec.err")" = 0 ]
 "$DOCKER" diff "$name" >"$TMP/docker.diff"
