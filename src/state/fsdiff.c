@@ -308,9 +308,15 @@ static int move_below(struct fsdiff *d, const char *from, size_t flen, const cha
 	for (i = 0; i < n && !err; i++) {
 		struct fsd_ent *e = kids[i];
 		size_t nlen = tlen + e->len - flen;
-		char *p = malloc(nlen + 1);
+		char *p;
 
-		if (!p) {
+		/* removed before: nothing of it moves */
+		if (!e->now) {
+			unlink_ent(d, e);
+			ent_free(e);
+			continue;
+		}
+		if (!(p = malloc(nlen + 1))) {
 			err = -ENOMEM;
 			break;
 		}

@@ -89,7 +89,12 @@ static void renames(void **state)
 	OP(FSD_MKDIR, "/d1", NULL, 0);
 	OP(FSD_CREATE, "/d1/x", NULL, 0);
 	OP(FSD_CHANGE, "/d1/x", NULL, 2);
+	OP(FSD_CREATE, "/d1/gone", NULL, 0);
+	OP(FSD_REMOVE, "/d1/gone", NULL, 0);
 	OP(FSD_RENAME, "/d1", "/d2", 0);
+	/* an image directory renamed after a file in it was removed: the removal does not move */
+	OP(FSD_REMOVE, "/img/x", NULL, 0);
+	OP(FSD_RENAME, "/img", "/img2", 0);
 	/* sed -i: the file read, a temporary made and renamed over it: C, with the new bytes */
 	fsdiff__seen(d, "/etc/edited");
 	OP(FSD_CREATE, "/etc/sedXYZ", NULL, 0);
@@ -106,6 +111,8 @@ static void renames(void **state)
 			    "C /etc/edited 8\n"
 			    "A /etc/new 0\n"
 			    "D /etc/old 0\n"
+			    "D /img 0\n"
+			    "A /img2 0\n"
 			    "C /tmp 0\n"
 			    "A /tmp/b 4\n"
 			    "A /tmp/c 0\n");
