@@ -12,11 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "scry/chisel.h"
+#include "scry/chisel_calc.h"
+#include "scry/container.h"
 #include "scry/decode.h"
 #include "scry/fsdiff.h"
+#include "scry/sink.h"
+#include "scry/state.h"
 #include "scry/util.h"
 
 static const struct fsdiff_who sh = { 7, "sh" };
@@ -34,7 +40,8 @@ static char *list(struct fsdiff *d)
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
 		len += snprintf(out + len, sizeof(out) - len, "%c %s %llu%s\n", c[i].kind,
-				c[i].path, (unsigned long long)c[i].bytes, c[i].implied ? " *" : "");
+				c[i].path, (unsigned long long)c[i].bytes,
+				c[i].implied ? " *" : "");
 	free(c);
 	return out;
 }
@@ -250,6 +257,133 @@ static void rename_record(void **state)
 	assert_true(decode__record(&rec, x->h.size, ev) < 0);
 }
 
+/* --- the sink: exits through the decoder, the process and fd tables, then container_diff --- */
+static union {
+	union scry_rec r;
+	uint8_t b[SCRY_REC_MAX];
+} srec;
+
+struct sink_t {
+	struct proctab *pt;
+	struct scry_container c;
+	const struct sink_ops *ops;
+	void *sink;
+};
+
+/* An exit of `name` by pid 100 in the container: args (as many as the table has), a path. */
+static void sys_exit(struct sink_t *t, const char *name, int64_t ret, const uint64_t *args,
+		     const char *path, size_t plen, uint8_t xflags)
+{
+	int nr = syscall_lookup(name);
+	const struct syscall_desc *d = syscall_desc(nr);
+	struct scry_rec_sys_exit *x = &srec.r.exit;
+	struct scry_event ev[2];
+	uint32_t size;
+	int n, i;
+
+	assert_true(nr >= 0 && d);
+	memset(&srec, 0, sizeof(srec));
+	x->h.type = SCRY_REC_SYS_EXIT;
+	x->h.pid = x->h.tid = 100;
+	x->h.ts = 1000;
+	memcpy(x->h.comm, "app", 3);
+	x->nr = nr;
+	x->ret = ret;
+	x->nargs = d->nargs;
+	for (i = 0; i < d->nargs; i++)
+		x->args[i] = args ? args[i] : 0;
+	x->fd_kind[0] = d->io == IO_WRITE ? SCRY_FD_REG : 0;
+	x->xflags = xflags;
+	x->path_len = plen;
+	memcpy(x->path, path, plen);
+	size = SCRY_SYS_EXIT_ARGS + plen;
+	if (xflags & SCRY_SX_FILE) {
+		x->fd_kind[1] = SCRY_FD_REG;
+		size = SCRY_SYS_EXIT_ARGS + ((plen + 7) & ~7u) + sizeof(struct scry_exit_file);
+	}
+	x->h.size = size;
+	n = decode__record(&srec, size, ev);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		proctab__apply(t->pt, &ev[i]);
+		fdtab__apply(t->pt, &ev[i]);
+		ev[i].container = &t->c;
+		assert_int_equal(t->ops->event(t->sink, &ev[i], true), 0);
+		fdtab__after(t->pt, &ev[i]);
+	}
+}
+
+#define A(...) ((const uint64_t[SCRY_NARGS]){ __VA_ARGS__ })
+#define P(s) s, sizeof(s)
+
+static void sink(void **state)
+{
+	struct sink_t t = { .ops = &ctrdiff_ops };
+	struct scry_proc tmpl = { .pid = 100, .vpid = 1 };
+	struct chisel_ctx cc = { .json = true };
+	struct scry_proc *p;
+	/* a newline is shown as \x0a (escaped, then JSON-encoded), a quote as \" */
+	static const struct {
+		char kind;
+		const char *path;
+		bool dir;
+		int bytes;
+	} rows[] = {
+		{ 'C', "/etc", true, 0 }, { 'D', "/etc/a", false, 0 }, { 'A', "/etc/b", false, 0 },
+		{ 'C', "/etc/conf", false, 0 }, { 'D', "/etc/gone", false, 0 },
+		{ 'C', "/tmp", true, 0 }, { 'A', "/tmp/x\\\\x0a\\\"y", false, 5 },
+	};
+	char out[4096], want[4096];
+	size_t i, len;
+	int fds[2];
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	cc.fd = fds[1];
+	t.pt = proctab__new(NULL);
+	p = proctab__add_proc(t.pt, &tmpl, "/bin/sh", "sh", 2);
+	assert_non_null(proctab__add_thread(t.pt, 100, 1, "sh", p));
+	strcpy(t.c.id, "4f2a");
+	strcpy(t.c.short_id, "4f2a");
+	t.c.meta.name = "web";
+	t.c.meta.upper_dir = "/u/diff";
+	t.sink = ctrdiff__new(&cc, NULL);
+	assert_non_null(t.sink);
+	/* chdir /tmp, then open("x\n\"y", O_WRONLY|O_CREAT) made it: fd 3, 5 bytes written */
+	sys_exit(&t, "chdir", 0, NULL, P("/tmp"), 0);
+	sys_exit(&t, "openat", 3, A((uint64_t)-100, 0, 0101), P("x\n\"y"),
+		 SCRY_SX_FILE | SCRY_SX_CREATED);
+	sys_exit(&t, "write", 5, A(3), NULL, 0, 0);
+	/* an image file opened for writing (not made), a removal, a rename's two paths */
+	sys_exit(&t, "openat", 4, A((uint64_t)-100, 0, 01), P("/etc/conf"), SCRY_SX_FILE);
+	sys_exit(&t, "unlink", 0, NULL, P("/etc/gone"), 0);
+	sys_exit(&t, "rename", 0, NULL, P("/etc/a\0/etc/b"), 0);
+	/* a failed call, a /proc write and a write to a volume: nothing */
+	sys_exit(&t, "unlink", -2, NULL, P("/etc/nothere"), 0);
+	sys_exit(&t, "openat", 5, A((uint64_t)-100, 0, 01), P("/proc/self/attr"), SCRY_SX_FILE);
+	assert_int_equal(t.ops->finish(t.sink), 0);
+	close(fds[1]);
+	n = read(fds[0], out, sizeof(out) - 1);
+	assert_true(n > 0);
+	out[n] = '\0';
+	/* every row: the container, the kind and path, the bytes, the process, the host path */
+	len = snprintf(want, sizeof(want), "[");
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		len += snprintf(want + len, sizeof(want) - len,
+				"%s{\"container.id\":\"4f2a\",\"container.name\":\"web\","
+				"\"kind\":\"%c\",\"path\":\"%s\",\"dir\":%s,\"bytes\":%d,"
+				"\"proc.name\":\"app\",\"proc.pid\":100,"
+				"\"host_path\":\"/u/diff%s\"}",
+				i ? ",\n" : "", rows[i].kind, rows[i].path,
+				rows[i].dir ? "true" : "false", rows[i].bytes, rows[i].path);
+	snprintf(want + len, sizeof(want) - len, "]\n");
+	assert_string_equal(out, want);
+	close(fds[0]);
+	t.ops->free(t.sink);
+	assert_int_equal(t.c.pins, 0);
+	proctab__free(t.pt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +393,7 @@ int main(void)
 		cmocka_unit_test(kept),
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(rename_record),
+		cmocka_unit_test(sink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
