@@ -295,7 +295,8 @@ static void sys_exit(struct sink_t *t, const char *name, int64_t ret, const uint
 	x->fd_kind[0] = d->io == IO_WRITE ? SCRY_FD_REG : 0;
 	x->xflags = xflags;
 	x->path_len = plen;
-	memcpy(x->path, path, plen);
+	if (plen)
+		memcpy(x->path, path, plen);
 	size = SCRY_SYS_EXIT_ARGS + plen;
 	if (xflags & SCRY_SX_FILE) {
 		x->fd_kind[1] = SCRY_FD_REG;
