@@ -6,8 +6,10 @@
  *
  * An argument spec is a space-separated list of name:fmt, one per argument in order, where fmt
  * is an enum arg_fmt letter. The first two F (or N) arguments become fd_a and fd_b (their file
- * kind is recorded by BPF), the S argument is copied as a path; an N argument's socket has its
- * addresses recorded, and an A/a/M/m argument names the peer of an unconnected one.
+ * kind is recorded by BPF), the S argument is copied as a path (a second S too, after the first
+ * in the record's path: rename's new name), an R argument is the dirfd of the S after it; an N
+ * argument's socket has its addresses recorded, and an A/a/M/m argument names the peer of an
+ * unconnected one.
  */
 #include <errno.h>
 #include <pthread.h>
