@@ -33,6 +33,7 @@
 #define AT_EMPTY_PATH	0x1000
 #endif
 #define AT_REMOVEDIR_	0x200
+#define RENAME_EXCHANGE_ 2	/* renameat2: the two swap, both stay */
 
 /* What a call does to the files, by name (the fd table keeps its fds apart: fdops.c). */
 enum cd_act {
@@ -319,6 +320,11 @@ static int ctrdiff_event(void *ctx, const struct scry_event *ev, bool matched)
 		apply(s, ev, FSD_RMDIR, b.buf, NULL, 0);
 		break;
 	case CD_RENAME:
+		if (!strcmp(d->name, "renameat2") && (arg(ev, 5) & RENAME_EXCHANGE_)) {
+			apply(s, ev, FSD_CHANGE, b.buf, NULL, 0);
+			apply(s, ev, FSD_CHANGE, b2.buf, NULL, 0);
+			break;
+		}
 		apply(s, ev, FSD_RENAME, b.buf, b2.buf, 0);
 		break;
 	}
