@@ -10,7 +10,8 @@
  * gone now), C (there before and now, changed). A path made then removed in the run has no
  * entry. A directory whose entries were made, removed or renamed is changed itself (its mtime
  * moved), and every directory above a change is listed as C, as docker diff does (its naive
- * differ, and the overlay walk for changes one level down).
+ * differ says so; its overlay walk finds each copied-up directory's mtime moved, since the
+ * entry below it was made in the upper layer).
  *
  * Paths are as the container's processes see them (absolute, "." and ".." folded, no symlink
  * followed). What the calls cannot tell: whether a rename's target existed before when nothing

@@ -72,7 +72,9 @@ check "the recording dropped nothing (got $(dropped "$TMP/rec.err"))" [ "$(dropp
 "$DOCKER" diff "$name" >"$TMP/docker.diff"
 "$DOCKER" inspect -f '{{.GraphDriver.Data.UpperDir}}' "$name" >"$TMP/upper"
 sed 's/^/# docker diff: /' "$TMP/docker.diff"
-# scry lists every directory above a change, as Docker's naive differ (this engine's) does
+# Every directory above a change is C in docker diff with either of Docker's differs (the native
+# one walks the upper layer, where each copied-up directory's mtime moved when the entry below it
+# was made there): the engine's storage, for the record.
 "$DOCKER" info -f '# storage: {{.Driver}} {{json .DriverStatus}}' 2>/dev/null
 dockerd_stop	# the replay knows the container from the file alone
 "$SCRY" -r "$cap" -c container_diff -j "container.name=$name" >"$TMP/rep.json" 2>"$TMP/rep.err"
