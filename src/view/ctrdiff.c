@@ -283,9 +283,11 @@ static int ctrdiff_event(void *ctx, const struct scry_event *ev, bool matched)
 			apply(s, ev, FSD_CHANGE, f->name, NULL, 0);
 		return 0;
 	}
-	/* a path the call was given: read whole from user memory, else not trusted */
-	if ((ev->rec->h.flags & SCRY_HF_TRUNC) || (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR)))
+	/* a path the call was given: read whole from user memory, else not trusted (and said) */
+	if ((ev->rec->h.flags & SCRY_HF_TRUNC) || (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR))) {
+		s->unresolved += act != CD_SEEN;
 		return 0;
+	}
 	sbuf__init(&b, buf, sizeof(buf));
 	sbuf__init(&b2, buf2, sizeof(buf2));
 	if (act == CD_MAKE2 || act == CD_RENAME) {
@@ -451,8 +453,8 @@ static int ctrdiff_finish(void *ctx)
 		log_warn("container_diff: %llu changes not kept (no memory)",
 			 (unsigned long long)s->failed);
 	if (s->unresolved)
-		log_warn("container_diff: %llu paths not resolved (their directory not known): "
-			 "their changes are not listed",
+		log_warn("container_diff: %llu paths not resolved (their directory not known, or "
+			 "cut at 256 bytes): their changes are not listed",
 			    (unsigned long long)s->unresolved);
 	obuf__flush(&s->out);
 	return err ?: s->out.err;
