@@ -226,7 +226,8 @@ static const struct scry_fd *file_of(const struct scry_event *ev, int64_t fd, ui
 {
 	const struct scry_fd *f = fd >= 0 ? fdtab__of_event(ev, fd, kind) : NULL;
 
-	if (!f || f->type != SCRY_FDT_FILE || f->name[0] != '/' || (f->flags & FDE_RELATIVE))
+	if (!f || f->type != SCRY_FDT_FILE || f->name[0] != '/' ||
+	    (f->flags & (FDE_RELATIVE | FDE_TRUNC)))
 		return NULL;
 	return f;
 }
@@ -246,8 +247,14 @@ static void on_open(struct ctrdiff *s, const struct scry_event *ev)
 {
 	const struct scry_fd *f = fdtab__get(ev->proc, ev->res);
 
-	if (!f || f->type != SCRY_FDT_FILE || f->name[0] != '/' || (f->flags & FDE_RELATIVE))
+	if (!f || f->type != SCRY_FDT_FILE)
 		return;
+	/* its name not known whole: the change is not listed, and said */
+	if (f->name[0] != '/' || (f->flags & (FDE_RELATIVE | FDE_TRUNC))) {
+		s->unresolved += (f->oflags & O_ACCMODE) != O_RDONLY ||
+				 (ev->rec->exit.xflags & SCRY_SX_CREATED);
+		return;
+	}
 	if (ev->rec->exit.xflags & SCRY_SX_CREATED)
 		apply(s, ev, FSD_CREATE, f->name, NULL, 0);
 	/* opened for writing: the overlay copies it up, and docker diff lists it */
