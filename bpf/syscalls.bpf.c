@@ -16,6 +16,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* include/linux/fs.h: an open that made its file (a macro, not in BTF; 1 << 20 since 4.19) */
+#define SCRY_FMODE_CREATED	(1U << 20)
+
 /* TP_PROTO(struct pt_regs *regs, long id) */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(scry_sys_enter, struct pt_regs *regs, long id)
@@ -253,11 +256,29 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 		return;
 	fill_exit(r, nr, ret, enter_ts);
 	fill_args(r, t, regs, sa);
-	plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX, (const void *)arg_at(r, sa->path));
+	plen = bpf_probe_read_user_str(r->path, SCRY_PATH_MAX,
+				       (const void *)arg_at(r, sa->path & SCRY_SYSARG_PATH_POS));
 	if (plen < 0)
 		plen = 0;
 	if (plen > SCRY_PATH_MAX)
 		plen = SCRY_PATH_MAX;
+	/*
+	 * diff18: a second path (rename's new name) right after the first, in what path[] has
+	 * left; the first filling it leaves none, and says so.
+	 */
+	if ((sa->path >> SCRY_SYSARG_PATH2_SHIFT) && plen > 0) {
+		__u8 pos2 = sa->path >> SCRY_SYSARG_PATH2_SHIFT;
+		__u32 off = plen & (SCRY_PATH_MAX - 1);
+		long n2 = -1;
+
+		if (plen < SCRY_PATH_MAX)
+			n2 = bpf_probe_read_user_str(r->path + off, SCRY_PATH_MAX - off,
+						     (const void *)arg_at(r, pos2));
+		if (n2 > 0 && n2 <= SCRY_PATH_MAX - off)
+			plen = off + n2;
+		if (n2 == SCRY_PATH_MAX - off || plen == SCRY_PATH_MAX)
+			plen = SCRY_PATH_MAX;	/* cut: flagged below */
+	}
 	r->path_len = plen;
 	size = SCRY_SYS_EXIT_ARGS + plen;
 	/* An open: the file it opened, for the fd table's type, inode and device. */
@@ -272,6 +293,9 @@ static __always_inline void emit_exit_path(struct scry_stage *s, struct task_str
 			file_ino_dev(f, &xf->ino, &xf->dev);
 			xf->__pad = 0;
 			r->xflags |= SCRY_SX_FILE;
+			/* diff18: the open made it (docker diff's A rather than C) */
+			if (BPF_CORE_READ(f, f_mode) & SCRY_FMODE_CREATED)
+				r->xflags |= SCRY_SX_CREATED;
 			/* NUL padding up to the file, as the decoder requires (little-endian) */
 			if ((plen & 7) && at >= 8 && at - 8 <= SCRY_PATH_MAX - 8)
 				*(__u64 *)((void *)r->path + at - 8) &= (1ULL << ((plen & 7) * 8)) - 1;

@@ -54,4 +54,8 @@ unsigned int spectro_shade(uint64_t count, uint64_t period_ns);
 unsigned int spectro_step(uint64_t count, uint64_t period_ns);
 extern const char spectro_chars[SPECTRO_SHADES + 1];
 
+/* --- issue 18, diff18: ctrdiff.c, container_diff (a live docker diff, scry/fsdiff.h) --------- */
+extern const struct sink_ops ctrdiff_ops;
+void *ctrdiff__new(const struct chisel_ctx *c, const struct run_ctx *run);
+
 #endif /* SCRY_CHISEL_CALC_H */

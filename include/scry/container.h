@@ -89,6 +89,11 @@ struct ctr_meta {
 	/* Each kind's command: argv NUL-separated (as scry_proc.args), NULL if it has none. */
 	char *probe[CTR_PROBE__MAX];
 	uint32_t probe_len[CTR_PROBE__MAX];
+	/*
+	 * issue 18 (diff18): the host directory its root filesystem's changes are written to (an
+	 * overlay's upperdir: Docker's GraphDriver.Data.UpperDir), NULL if not known
+	 */
+	char *upper_dir;
 };
 
 void ctr_meta__free(struct ctr_meta *m);	/* frees the members, not m; accepts NULL */

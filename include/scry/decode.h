@@ -176,6 +176,11 @@ bool evt_fd_num(const struct scry_event *ev, int64_t *fd, uint8_t *kind);
 /* An exit's SCRY_SX_FILE / SCRY_SX_FDPAIR parts, or NULL (the decoder checked their bounds). */
 const struct scry_exit_file *evt_exit_file(const struct scry_event *ev);
 const struct scry_exit_fdpair *evt_exit_fdpair(const struct scry_event *ev);
+/*
+ * diff18: the second path of an exit whose call has two (rename's new name: event.h), and its
+ * length (no NUL); NULL if the record has none.
+ */
+const char *evt_exit_path2(const struct scry_event *ev, size_t *len);
 void sock_addr_tuple(struct sbuf *b, const struct scry_sock_addr *a, const char *name,
 		     enum sock_call_role role, bool kind);
 /* Does the event have values for a group of fields (enum evt_fields)? */
@@ -313,6 +318,8 @@ struct syscall_desc {
 	uint8_t dirfd;		/* 1 + index of the ARG_R argument, 0 = none */
 	char fmt[SCRY_NARGS];	/* enum arg_fmt per argument */
 	char argname[SCRY_NARGS][16];
+	/* diff18: a second S argument (rename's new name) and its R dirfd, 1 + index, 0 = none */
+	uint8_t path2, dirfd2;
 };
 
 /* The table builds itself on first use (thread-safe): there is no init call. */

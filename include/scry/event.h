@@ -130,7 +130,20 @@ enum scry_exit_xflags {
 				 * read or wrote (-s SNAPLEN) */
 	SCRY_SX_POLL = 1 << 4,	/* the same block, but holding poll's struct pollfd array (its
 				 * revents as the call left them), not data the call moved */
+	/* issue 18 (diff18): no payload, a mark on an open's SCRY_SX_FILE */
+	SCRY_SX_CREATED = 1 << 5, /* the open made the file (the kernel's FMODE_CREATED) */
 };
+
+/*
+ * issue 18 (diff18): a call with two path arguments (rename, renameat, renameat2, link,
+ * linkat, symlink, symlinkat) carries both in path[]: the first NUL-terminated, the second
+ * right after it, NUL-terminated too, path_len covering both. A path read from user memory
+ * never holds a NUL, so a NUL before path[path_len - 1] says a second path follows. Both share
+ * SCRY_PATH_MAX: when the first fills it, the second is absent (and SCRY_HF_TRUNC set).
+ * scry_sysarg.path holds the second's position in its high nibble.
+ */
+#define SCRY_SYSARG_PATH_POS	0x0f
+#define SCRY_SYSARG_PATH2_SHIFT	4
 
 /*
  * SCRY_SX_DATA: the first min(ret, snaplen) bytes of the call's user buffer (read, write, their
@@ -683,7 +696,8 @@ struct scry_sysarg {
 	__u8 nargs;		/* arguments to copy into the exit record */
 	__u8 fd_a;		/* 1 + index of an fd argument whose file kind to record */
 	__u8 fd_b;		/* 1 + index of a second fd argument */
-	__u8 path;		/* 1 + index of a user path argument */
+	__u8 path;		/* 1 + index of a user path argument (low nibble); of a
+				 * second one, << SCRY_SYSARG_PATH2_SHIFT (diff18) */
 	__u8 sock;		/* 1 + index of the socket fd whose addresses to record, or
 				 * SCRY_SYSARG_RET: the fd the call returns (accept) */
 	__u8 peer;		/* 1 + index of a user sockaddr argument naming the peer of an

@@ -785,7 +785,10 @@ static bool get_exit_sock(const uint8_t **pp, const uint8_t *end, struct scry_re
 		return false;
 	/* a newer writer's flags: their fields come after */
 	x->xflags = fl & (SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
-			  SCRY_SX_POLL);
+			  SCRY_SX_POLL | SCRY_SX_CREATED);
+	/* 2.7 (diff18): a mark on an open's file, with no bytes of its own */
+	if (!(fl & SCRY_SX_FILE))
+		x->xflags &= ~SCRY_SX_CREATED;
 	if (!(fl & SCRY_SX_SOCK))
 		goto more;
 	if (x->path_len)	/* the addresses stand where a path would */

@@ -296,6 +296,7 @@ void cap_put_ctr(struct cap_buf *b, const struct scry_container *c, const uint64
 	for (i = 0; i < ncgids; i++)
 		buf_uv(b, cgids[i]);
 	put_ctr_15(b, m);
+	buf_optstr(b, m->upper_dir);	/* since 2.7 (issue 18, diff18) */
 	item_end(b, at);
 }
 
@@ -630,6 +631,9 @@ int cap_get_ctr(const uint8_t *b, size_t len, struct cap_ctr *c)
 	c->cgids_len = r.p - c->cgids;
 	if (!err)
 		err = get_ctr_15(&r, c);
+	/* 2.7 (diff18): its root's upper directory, where the item has it */
+	if (!err && !r.bad && r.p != r.end)
+		m->upper_dir = rd_meta(&r, true, c, &err);
 	if (!err && (r.bad || !c->id[0] || memchr(c->id, '\0', n)))
 		err = -EBADMSG;
 	if (err)

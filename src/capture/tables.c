@@ -243,7 +243,7 @@ static void put_ctr(struct cap_buf *b, const struct scry_container *c, const uin
 
 	bytes += slen(m->name) + slen(m->image) + slen(m->pod_name) + slen(m->pod_ns) +
 		 slen(m->k8s_container) + slen(m->image_id) + slen(m->image_repo) +
-		 slen(m->image_tag) + slen(m->image_digest);
+		 slen(m->image_tag) + slen(m->image_digest) + slen(m->upper_dir);
 	for (i = 0; i < CTR_PROBE__MAX; i++)
 		bytes += m->probe_len[i];
 	for (i = 0; i < m->nmounts; i++) {

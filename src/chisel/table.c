@@ -184,6 +184,7 @@ CALC_SINK(bottlenecks);
 static const struct chisel_sink spectrogram_sink = { &spectro_ops, spectrogram__new };
 static const struct chisel_sink subsecoffset_sink = { &spectro_ops, subsecoffset__new };
 CALC_SINK(around);
+static const struct chisel_sink container_diff_sink = { &ctrdiff_ops, ctrdiff__new };
 static const struct chisel_sink httptop_sink = { &httpview_ops, httptop__new };
 static const struct chisel_sink httplog_sink = { &httpview_ops, httplog__new };
 #define ARG_REFRESH(def)									\
@@ -393,6 +394,22 @@ const struct chisel chisel_table[] = {
 	  "first 1024 bytes) or an argument defining a function as CVE-2014-6271 (shellshock) "
 	  "abuses ('() {'): time, the parent's name and pid, the text from '()' on",
 	  CHISEL_SINK, { }, shellshock_filter, .sink = &shellshock_sink },
+	/* issue 18, diff18: a live docker diff */
+	{ "container_diff", "each container's changes to its files as docker diff lists them (A "
+	  "added, C changed, D deleted; the directories above a change C), from its processes' "
+	  "calls: path as the container sees it, bytes written, the process that last changed it, "
+	  "the path on the host", CHISEL_SINK, { }, NULL, 0, CF_OWN_OUTPUT,
+	  .sink = &container_diff_sink,
+	  .more = "columns: CONTAINER K PATH BYTES PROCESS HOST PATH, at the end of the run (a "
+		  "capture's end), by container name then path. A file made and removed in the run "
+		  "is not listed. Not seen: what happened before the run, writes through mmap, "
+		  "whether a rename's target was there before (taken as added). The runtime's "
+		  "mounts (/proc, /sys, /dev, /etc/hosts, /etc/hostname, /etc/resolv.conf) and the "
+		  "container's volumes are left out. HOST PATH: the root's upper directory (Docker: "
+		  "GraphDriver.Data.UpperDir) and the path.\n"
+		  "-j: one array of objects: container.id, container.name, kind, path, dir, bytes, "
+		  "proc.name, proc.pid (the last to change it; absent for a directory listed for "
+		  "what is below it), host_path." },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

@@ -375,8 +375,8 @@ static int image_from_inspect(const char *imgstr, const char *ref, struct ctr_me
 static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 {
 	struct json_object *config = NULL, *state = NULL, *labels = NULL, *host = NULL;
-	struct json_object *priv = NULL, *mounts = NULL, *health = NULL;
-	const char *id, *name, *image = NULL, *started = NULL, *imgstr = NULL;
+	struct json_object *priv = NULL, *mounts = NULL, *health = NULL, *gd = NULL, *gdd = NULL;
+	const char *id, *name, *image = NULL, *started = NULL, *imgstr = NULL, *upper = NULL;
 	bool k8s_probes = false;
 	int err;
 
@@ -403,6 +403,11 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 		mounts = NULL;
 	if (config && ctr_json_member(config, "Healthcheck", json_type_object, &health))
 		health = NULL;
+	/* diff18: where its root's changes go on the host (overlay2), for container_diff */
+	if (ctr_json_member(root, "GraphDriver", json_type_object, &gd) || !gd ||
+	    ctr_json_member(gd, "Data", json_type_object, &gdd) || !gdd ||
+	    json_str(gdd, "UpperDir", &upper))
+		upper = NULL;
 
 	if (name && name[0] == '/')
 		name++;
@@ -415,6 +420,7 @@ static int meta_from_inspect(struct json_object *root, struct ctr_meta *m)
 	err = err ?: dup_str(&m->k8s_container, ctr_meta__label(m, "io.kubernetes.container.name"));
 	m->started_ns = rfc3339_ns(started);
 	err = err ?: image_from_inspect(imgstr, image, m);
+	err = err ?: dup_str(&m->upper_dir, upper);
 	if (priv)
 		m->privileged = json_object_get_boolean(priv) ? CTR_PRIV_YES : CTR_PRIV_NO;
 	if (!err && mounts && (err = mounts_from_json(mounts, m)) == -EPROTO) {

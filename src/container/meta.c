@@ -34,6 +34,7 @@ void ctr_meta__free(struct ctr_meta *m)
 	free(m->mounts);
 	for (i = 0; i < CTR_PROBE__MAX; i++)
 		free(m->probe[i]);
+	free(m->upper_dir);
 	memset(m, 0, sizeof(*m));
 }
 

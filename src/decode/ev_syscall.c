@@ -39,6 +39,24 @@ const struct scry_exit_fdpair *evt_exit_fdpair(const struct scry_event *ev)
 	return (const void *)x->path;
 }
 
+const char *evt_exit_path2(const struct scry_event *ev, size_t *len)
+{
+	const struct scry_rec_sys_exit *x = &ev->rec->exit;
+	const struct syscall_desc *d;
+	size_t n1;
+
+	if (ev->type != SCRY_REC_SYS_EXIT || ev->size < SCRY_SYS_EXIT_ARGS || !x->path_len ||
+	    (x->xflags & (SCRY_SX_SOCK | SCRY_SX_FDPAIR)) || !(d = syscall_desc(ev->nr)) ||
+	    !d->path2)
+		return NULL;
+	n1 = strnlen(x->path, x->path_len);
+	if (n1 + 1 >= x->path_len)
+		return NULL;
+	/* the decoder made sure path[] ends in a NUL */
+	*len = x->path_len - n1 - 2;
+	return x->path + n1 + 1;
+}
+
 int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2])
 {
 	const struct scry_rec_sys_exit *x = &r->exit;
@@ -51,7 +69,10 @@ int sys_exit_decode(const union scry_rec *r, uint32_t size, struct scry_event ev
 		return -EINVAL;
 	if (x->nargs > SCRY_NARGS || x->path_len > SCRY_PATH_MAX ||
 	    (x->xflags & ~(SCRY_SX_SOCK | SCRY_SX_FILE | SCRY_SX_FDPAIR | SCRY_SX_DATA |
-			   SCRY_SX_POLL)))
+			   SCRY_SX_POLL | SCRY_SX_CREATED)))
+		return -EINVAL;
+	/* diff18: a mark on an open's file, nothing of its own */
+	if ((x->xflags & SCRY_SX_CREATED) && !(x->xflags & SCRY_SX_FILE))
 		return -EINVAL;
 	/*
 	 * Each part only where the syscall table puts it (the fd table and the printer read a
@@ -281,12 +302,18 @@ static void put_arg(struct sbuf *b, const struct scry_event *ev, const struct sy
 		put_fd(b, ev, fp->fd[1], 0);
 		break;
 	}
-	case ARG_S:
+	case ARG_S: {
+		const char *p2;
+		size_t n2;
+
 		if (i + 1 == d->path && x->path_len)
-			sbuf__write(b, x->path, x->path_len - 1);
+			sbuf__write(b, x->path, strnlen(x->path, x->path_len - 1));
+		else if (i + 1 == d->path2 && (p2 = evt_exit_path2(ev, &n2)))
+			sbuf__write(b, p2, n2);
 		else
 			sbuf__hex(b, v);
 		break;
+	}
 	case ARG_D:
 		sbuf__s64(b, (int32_t)v);
 		break;
@@ -325,7 +352,15 @@ static void raw_arg(struct evt_arg *a, const struct scry_event *ev, const struct
 	case ARG_S:
 		if (i + 1 == d->path && x->path_len) {
 			a->str = x->path;
-			a->len = x->path_len - 1;
+			a->len = strnlen(x->path, x->path_len - 1);
+		} else if (i + 1 == d->path2) {
+			size_t n2;
+			const char *p2 = evt_exit_path2(ev, &n2);
+
+			if (p2) {
+				a->str = p2;
+				a->len = n2;
+			}
 		}
 		/* fall through */
 	default:

@@ -6,8 +6,10 @@
  *
  * An argument spec is a space-separated list of name:fmt, one per argument in order, where fmt
  * is an enum arg_fmt letter. The first two F (or N) arguments become fd_a and fd_b (their file
- * kind is recorded by BPF), the S argument is copied as a path; an N argument's socket has its
- * addresses recorded, and an A/a/M/m argument names the peer of an unconnected one.
+ * kind is recorded by BPF), the S argument is copied as a path (a second S too, after the first
+ * in the record's path: rename's new name), an R argument is the dirfd of the S after it; an N
+ * argument's socket has its addresses recorded, and an A/a/M/m argument names the peer of an
+ * unconnected one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -113,9 +115,10 @@ static const struct arg_rule rules[] = {
 	{ "mkdir", "path:S mode:O" },
 	{ "mkdirat", "dirfd:R path:S mode:O" },
 	{ "rmdir", "path:S" },
-	{ "rename", "oldpath:S newpath:X" },
-	{ "renameat", "olddirfd:R oldpath:S newdirfd:D newpath:X" },
-	{ "renameat2", "olddirfd:R oldpath:S newdirfd:D newpath:X flags:X" },
+	/* diff18: the new name is carried too (a second path), its dirfd named */
+	{ "rename", "oldpath:S newpath:S" },
+	{ "renameat", "olddirfd:R oldpath:S newdirfd:R newpath:S" },
+	{ "renameat2", "olddirfd:R oldpath:S newdirfd:R newpath:S flags:X" },
 	{ "chdir", "path:S", .fdop = FDOP_CHDIR },
 	{ "fchdir", "fd:F", .fdop = FDOP_FCHDIR },
 	{ "chmod", "path:S mode:O" },
@@ -189,6 +192,23 @@ static const struct arg_rule rules[] = {
 	{ "poll", "fds:X nfds:U timeout:D" },
 	{ "ppoll", "fds:X nfds:U tsp:X sigmask:X" },
 	{ "bpf", "cmd:U attr:X size:U", .fdop = FDOP_BPF },
+	/* issue 18, diff18: what else changes a container's files (container_diff) */
+	{ "link", "oldpath:S newpath:S" },
+	{ "linkat", "olddirfd:R oldpath:S newdirfd:R newpath:S flags:X" },
+	{ "symlink", "target:S linkpath:S" },
+	{ "symlinkat", "target:S newdirfd:R linkpath:S" },
+	{ "mknod", "path:S mode:O dev:X" },
+	{ "mknodat", "dirfd:R path:S mode:O dev:X" },
+	{ "lchown", "path:S uid:D gid:D" },
+	{ "fchownat", "dirfd:R path:S uid:D gid:D flags:X" },
+	{ "fchmodat2", "dirfd:R path:S mode:O flags:X" },
+	{ "utimensat", "dirfd:R path:S times:X flags:X" },
+	{ "utimes", "path:S times:X" },
+	{ "utime", "path:S times:X" },
+	{ "setxattr", "path:S name:X value:X size:U flags:X" },
+	{ "lsetxattr", "path:S name:X value:X size:U flags:X" },
+	{ "removexattr", "path:S name:X" },
+	{ "lremovexattr", "path:S name:X" },
 };
 
 static struct syscall_desc table[SCRY_NR_SYSCALLS];
@@ -214,6 +234,7 @@ static int native_lookup(const char *name)
 static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 {
 	char buf[256], *save = NULL, *tok;
+	uint8_t dirfd = 0;
 	int i = 0;
 
 	snprintf(buf, sizeof(buf), "%s", r->spec);
@@ -237,12 +258,18 @@ static int parse_spec(struct syscall_desc *d, const struct arg_rule *r)
 				d->fd_b = i + 1;
 			break;
 		case ARG_S:
-			if (!d->path)
+			/* a dirfd is the one of the path after it (symlinkat's is the second's) */
+			if (!d->path) {
 				d->path = i + 1;
+				d->dirfd = dirfd;
+			} else if (!d->path2) {
+				d->path2 = i + 1;
+				d->dirfd2 = dirfd;
+			}
+			dirfd = 0;
 			break;
 		case ARG_R:
-			if (!d->dirfd)
-				d->dirfd = i + 1;
+			dirfd = i + 1;
 			break;
 		case ARG_P:
 			d->pair = i + 1;
@@ -398,7 +425,7 @@ void syscalls__bpf_rules(struct scry_sysarg *out, uint32_t n)
 		out[i].nargs = table[i].nargs;
 		out[i].fd_a = table[i].fd_a;
 		out[i].fd_b = table[i].fd_b;
-		out[i].path = table[i].path;
+		out[i].path = table[i].path | (table[i].path2 << SCRY_SYSARG_PATH2_SHIFT);
 		out[i].sock = table[i].sock;
 		out[i].peer = table[i].peer;
 		out[i].fdx = table[i].pair;

@@ -730,6 +730,7 @@ static const struct member meta_members[] = {
 	MEMBER(struct ctr_meta, privileged, OWN), MEMBER(struct ctr_meta, mounts, OWN),
 	MEMBER(struct ctr_meta, nmounts, OWN), MEMBER(struct ctr_meta, probe, OWN),
 	MEMBER(struct ctr_meta, probe_len, OWN),
+	MEMBER(struct ctr_meta, upper_dir, SAVED),	/* diff18 */
 };
 
 /* The list is the struct: each member where the one before ends (aligned), none after. */
@@ -889,6 +890,7 @@ static void state_items_round_trip(void **state)
 	c.meta.nmounts = 2;
 	c.meta.probe[CTR_PROBE_READINESS] = (char *)probe;
 	c.meta.probe_len[CTR_PROBE_READINESS] = sizeof(probe) - 1;
+	c.meta.upper_dir = "/var/lib/docker/overlay2/4f2a/diff";
 	cap_put_proc(&b, &p);
 	cap_put_thread(&b, &t, 300);
 	cap_put_ctr(&b, &c, cgids, 3);
@@ -969,12 +971,18 @@ static void state_items_round_trip(void **state)
 	 */
 	for (off = 0; off < b.len; off += span) {
 		uint8_t tail[128];
-		size_t old_len;
+		size_t old_len, up_len;
 
 		span = cap_item_span(b.p + off, b.len - off, &tag, &body, &blen);
 		old_len = tag == CAP_TAG_PROC ? blen - 10 - (cap_put_pi(tail, &p.info) - tail) - 2 :
 			  tag == CAP_TAG_THREAD ? blen - (put_uv(put_uv(tail, t.min_flt_base),
 								  t.maj_flt_base) - tail) : 0;
+		up_len = 0;
+		if (tag == CAP_TAG_CONTAINER) {
+			assert_int_equal(cap_get_ctr(body, blen, &cc), 0);
+			up_len = cc.meta.upper_dir ? 1 + strlen(cc.meta.upper_dir) : 1;
+			ctr_meta__free(&cc.meta);
+		}
 		for (size_t cut = 0; cut < blen; cut++) {
 			uint8_t *copy = malloc(cut ? cut : 1);	/* ASan sees any overread */
 
@@ -1001,7 +1009,16 @@ static void state_items_round_trip(void **state)
 			}
 			/* A whole 2.5 item (its cgroups last) is not a truncation: the fields since
 			 * 2.6 follow them, and an item of an older file ends there. */
-			if (tag == CAP_TAG_CONTAINER && !cap_get_ctr(copy, cut, &cc)) {
+			/*
+			 * 2.7 (diff18): a whole 2.6 item ends before the root's upper directory
+			 * (the first container's: 1 + 34 bytes; the second's, absent: 1).
+			 */
+			if (tag == CAP_TAG_CONTAINER && cut == blen - up_len &&
+			    !cap_get_ctr(copy, cut, &cc)) {
+				assert_null(cc.meta.upper_dir);
+				assert_int_equal(cc.meta.nmounts, up_len > 1 ? 2 : 0);
+				ctr_meta__free(&cc.meta);
+			} else if (tag == CAP_TAG_CONTAINER && !cap_get_ctr(copy, cut, &cc)) {
 				assert_ptr_equal(cc.cgids + cc.cgids_len, copy + cut);
 				assert_null(cc.meta.image_repo);
 				assert_int_equal(cc.meta.nmounts, 0);
