@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,7 @@ struct serve_http *serve_http__start(const char *listen)
 {
 	struct serve_http *h = calloc(1, sizeof(*h));
 	struct sockaddr_storage sa = {};
+	sigset_t all, old;
 	bool v6 = false;
 
 	if (!h) {
@@ -164,12 +166,20 @@ struct serve_http *serve_http__start(const char *listen)
 		errno = EINVAL;
 		return NULL;
 	}
+	/*
+	 * The server's thread must not take the signals the live loop reads from its signalfd:
+	 * one delivered there is lost (a background job's SIGINT is even ignored there), and
+	 * scry would not stop. The thread inherits the mask it is created with.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 				(v6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, handle, h,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				MHD_OPTION_CONNECTION_LIMIT, 64,
 				MHD_OPTION_CONNECTION_TIMEOUT, 30,
 				MHD_OPTION_END);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!h->d) {
 		log_err("cannot listen on %s (is the port in use, or the address not this "
 			"host's?)", listen);

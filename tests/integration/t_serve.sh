@@ -22,7 +22,7 @@
 #     the default attaches sys_exit alone of the syscall pair (bpftool's view of scry's links).
 # timeout: 420
 . tests/lib/common.sh
-plan 14
+plan 15
 . tests/lib/docker.sh
 
 command -v prometheus >/dev/null && command -v promtool >/dev/null ||
@@ -86,13 +86,16 @@ print(' '.join(sorted(out)))
 serve_start "$TMP/f1.out" "$TMP/f1.err" --metrics cpu || { not_ok "scry serve --metrics cpu starts"; finish; }
 l1=$(links "$SCRY_PID")
 stop_scry INT
+rc1=$?
 serve_start "$TMP/f2.out" "$TMP/f2.err" || { not_ok "scry serve starts"; finish; }
 l2=$(links "$SCRY_PID")
-stop_scry INT
+stop_scry TERM
+rc2=$?
 echo "# --metrics cpu: $l1"
 echo "# default:       $l2"
 checkall "--metrics cpu attaches sched_switch and nothing of syscalls, sockets or block I/O" \
 	'echo " $l1 " | grep -q " sched_switch " && ! echo " $l1 " | grep -Eq " (sys_enter|sys_exit|sock_send_length|sock_recv_length|block_rq_complete) "'
+check "scry serve stops on SIGINT and SIGTERM with status 0 (rc=$rc1, $rc2)" [ "$rc1.$rc2" = 0.0 ]
 checkall "the default attaches sys_exit, the socket and block programs, not sys_enter" \
 	'echo " $l2 " | grep -q " sys_exit " && ! echo " $l2 " | grep -q " sys_enter " && echo " $l2 " | grep -q " sock_send_length " && echo " $l2 " | grep -q " block_rq_complete "'
 
