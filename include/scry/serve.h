@@ -114,7 +114,13 @@ void serve_store__add(struct serve_ctr_row *r, enum serve_ctr c, uint64_t v);
 void serve_store__set(struct serve_ctr_row *r, enum serve_ctr c, uint64_t v);
 /* The row was seen at `now` (monotonic ns): expiry counts from its last sighting. */
 void serve_store__seen(struct serve_ctr_row *r, uint64_t now);
-/* Opt-in breakdowns: per (row, syscall nr), per (row, pid). false: the cap was reached. */
+/* The store's clock (monotonic ns), once an interval: what the breakdown rows count at. */
+void serve_store__tick(struct serve_store *s, uint64_t now);
+const char *serve_store__row_id(const struct serve_ctr_row *r);
+/*
+ * Opt-in breakdowns: per (row, syscall nr), per (row, pid). false: the cap was reached. A
+ * breakdown row goes with its container's, or after counting nothing for the expiry time.
+ */
 bool serve_store__syscall(struct serve_store *s, struct serve_ctr_row *r, uint32_t nr,
 			  uint64_t calls, uint64_t errors);
 bool serve_store__proc(struct serve_store *s, struct serve_ctr_row *r, uint32_t pid,

@@ -52,7 +52,8 @@ static struct serve_ctr_row *row_of(struct serve_sink *s, const struct scry_cont
 	struct serve_ctr_row *r = s->cache ? hashmap__find(s->cache, key) : NULL;
 	struct serve_labels l = { .id = "host", .name = "host", .image = "", .pod = "", .ns = "" };
 
-	if (r)
+	/* The address of a container the registry freed may be another's within the second. */
+	if (r && !strcmp(serve_store__row_id(r), c ? c->id : "host"))
 		return r;
 	r = serve_store__row(s->st, c ? c->id : "host");
 	if (!r)
@@ -81,6 +82,7 @@ static void take(struct serve_sink *s, uint64_t start, uint64_t end)
 	aggr__fill(s->done, &src);
 	rows = aggr__sorted(s->done, FIG__MAX, &n);
 	cache_reset(s);
+	serve_store__tick(s->st, now);
 	for (i = 0; i < n; i++) {
 		const struct view_row *vr = rows[i];
 		struct serve_ctr_row *r = row_of(s, vr->container);

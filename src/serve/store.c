@@ -35,6 +35,7 @@ struct brk {
 	uint32_t id;			/* syscall nr or pid */
 	char comm[SCRY_COMM_LEN];
 	uint64_t a, b;			/* calls and errors; cpu ns and calls */
+	uint64_t seen;			/* the store's clock when it last counted */
 };
 
 struct serve_store {
@@ -46,6 +47,7 @@ struct serve_store {
 	struct hashmap *brk;		/* hash(row, kind, id) -> brk */
 	uint64_t brk_dropped;
 	uint64_t now;			/* expire's, for its sweeps */
+	uint64_t clock;			/* serve_store__tick's: breakdown rows' last counts */
 };
 
 struct serve_store *serve_store__new(uint32_t groups, uint64_t expire_ns, const char *node)
@@ -57,6 +59,7 @@ struct serve_store *serve_store__new(uint32_t groups, uint64_t expire_ns, const 
 	s->groups = groups;
 	s->expire_ns = expire_ns;
 	s->node = strdup(node ? node : "");
+	s->clock = now_mono_ns();
 	s->rows = hashmap__new(64);
 	s->brk = hashmap__new(64);
 	if (!s->node || !s->rows || !s->brk) {
@@ -171,6 +174,16 @@ void serve_store__seen(struct serve_ctr_row *r, uint64_t now)
 	r->seen = now;
 }
 
+void serve_store__tick(struct serve_store *s, uint64_t now)
+{
+	s->clock = now;
+}
+
+const char *serve_store__row_id(const struct serve_ctr_row *r)
+{
+	return r->lab[0];
+}
+
 static uint64_t brk_key(const struct brk *b)
 {
 	uint64_t k[3] = { (uintptr_t)b->row, b->kind, b->id };
@@ -196,6 +209,7 @@ static struct brk *brk_get(struct serve_store *s, struct serve_ctr_row *r, uint8
 	b->row = r;
 	b->kind = kind;
 	b->id = id;
+	b->seen = s->clock;
 	if (hashmap__set(s->brk, h, b)) {
 		free(b);
 		return NULL;
@@ -214,6 +228,7 @@ bool serve_store__syscall(struct serve_store *s, struct serve_ctr_row *r, uint32
 	}
 	b->a += calls;
 	b->b += errors;
+	b->seen = s->clock;
 	return true;
 }
 
@@ -231,6 +246,7 @@ bool serve_store__proc(struct serve_store *s, struct serve_ctr_row *r, uint32_t 
 		memcpy(b->comm, comm, SCRY_COMM_LEN);
 	b->a += cpu_ns;
 	b->b += calls;
+	b->seen = s->clock;
 	return true;
 }
 
@@ -261,9 +277,13 @@ static size_t sweep(struct hashmap *m, bool (*gone)(void *v, uint64_t now, uint6
 	return n;
 }
 
+/* A breakdown row goes with its container's, or on its own once it has counted nothing for the
+ * expiry time (the processes that exited in a long-lived container). */
 static bool brk_gone(void *v, uint64_t now, uint64_t ttl)
 {
-	return now - ((struct brk *)v)->row->seen >= ttl;
+	const struct brk *b = v;
+
+	return now - b->row->seen >= ttl || now - b->seen >= ttl;
 }
 
 static void brk_drop(void *v, void *ctx, size_t *n)
