@@ -6,6 +6,7 @@
  * HTTP server on 127.0.0.1:PORT, and the process waits for SIGINT. tests/bench/bench_serve.sh
  * scrapes it and measures latency, CPU per scrape and RSS.
  *   bench_serve N PORT [K]
+ * Container 0's pod label is hostile, so that promtool checks its escaping too.
  * Also measures, in-process, what the consumer thread spends per publication (the snapshot).
  */
 #include <signal.h>
@@ -56,6 +57,9 @@ int main(int argc, char **argv)
 		id[64] = '\0';
 		snprintf(name, sizeof(name), "k8s_app_web-%u_default_%08x_0", i, i * 2654435761u);
 		snprintf(pod, sizeof(pod), "web-%u-7d4b9c8f6d-x2x9q", i);
+		/* one hostile pod label, for promtool: a quote, a backslash, a newline, a non-UTF-8 byte */
+		if (!i)
+			snprintf(pod, sizeof(pod), "we\"ird\\pod\nname\xff");
 		r = serve_store__row(st, id);
 		if (!r)
 			return 1;
