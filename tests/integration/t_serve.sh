@@ -12,8 +12,9 @@
 # (b) the same container's counter after its spinner ended equals its cgroup's usage_usec
 #     (within 1%, what the cgroup's shell and runc's init add meanwhile is far less);
 # (c) a container that waits on a FIFO, then makes 12345 getppid calls, 321 failed opens, writes
-#     and reads back 1 MiB of a file and sends 2x200x1000 bytes over a socketpair: the growth of
-#     its counters across the workload, in Prometheus, equals exactly those (the per-syscall
+#     and reads back 1 MiB of a file, sends 2x200x1000 bytes over a socketpair and 1000 over one
+#     TCP connection on its own loopback (accepted and connected there): the growth of its
+#     counters across the workload, in Prometheus, equals exactly those (the per-syscall
 #     breakdown is on: --metrics ...,by-syscall);
 # (d) drops: scry_events_dropped_total summed over the CPUs is 0;
 # (e) the scraped text passes `promtool check metrics`; a container whose pod label holds a
@@ -22,7 +23,7 @@
 #     the default attaches sys_exit alone of the syscall pair (bpftool's view of scry's links).
 # timeout: 420
 . tests/lib/common.sh
-plan 15
+plan 16
 . tests/lib/docker.sh
 
 command -v prometheus >/dev/null && command -v promtool >/dev/null ||
@@ -111,7 +112,9 @@ ok "scry serve starts and /healthz says ok once the probes are attached"
 mkfifo "$TMP/g/go"
 "$DOCKER" run -d --name "calls-$tag" --network none -v "$TMP/g:/g" "$IMAGE" sh -c \
 	'cat /g/go >/dev/null; /h/getppid_loop 12345 >/dev/null; /h/open_missing 321 >/dev/null;
-	 /h/file_io /tmp/f 1048576 >/dev/null; /h/net_io unix 200 1000 >/dev/null; : >/g/done;
+	 /h/file_io /tmp/f 1048576 >/dev/null; /h/net_io unix 200 1000 >/dev/null;
+	 /h/net_io serve 9000 1 >/dev/null & sleep 1; /h/net_io tcp 127.0.0.1 9000 1000 >/dev/null;
+	 wait; : >/g/done;
 	 exec sleep 1000' >/dev/null
 # (e)'s hostile label: a pod name with a quote, a backslash and a newline
 hostile=$(printf 'we"ird\\pod\nname')
@@ -212,8 +215,11 @@ check "(c) file bytes written exactly" $P delta "$tag" "$t_before" "$t_after" \
 check "(c) file bytes read exactly" $P delta "$tag" "$t_before" "$t_after" \
 	'scry_container_file_read_bytes_total{%(c)s}' 1048576
 check "(c) socket bytes sent and received exactly" sh -c "$P delta '$tag' '$t_before' '$t_after' \
-	'scry_container_network_transmit_bytes_total{%(c)s}' 400000 && $P delta '$tag' '$t_before' \
-	'$t_after' 'scry_container_network_receive_bytes_total{%(c)s}' 400000"
+	'scry_container_network_transmit_bytes_total{%(c)s}' 401000 && $P delta '$tag' '$t_before' \
+	'$t_after' 'scry_container_network_receive_bytes_total{%(c)s}' 401000"
+check "(c) one TCP connection accepted and one connected" sh -c "$P delta '$tag' '$t_before' \
+	'$t_after' 'scry_container_tcp_connections_total{%(c)s,direction=\"in\"}' 1 && $P delta '$tag' \
+	'$t_before' '$t_after' 'scry_container_tcp_connections_total{%(c)s,direction=\"out\"}' 1"
 check "(d) no record dropped, per CPU" $P drops "$tag" "$t_after"
 promtool check metrics <"$TMP/scrape.txt" >"$TMP/promtool.out" 2>&1
 rc=$?

@@ -86,11 +86,18 @@ if what == 'names':
     missing = sorted(set(want) - set(names))
     assert names == want, ('missing', missing[:10], 'extra', sorted(set(names) - set(want))[:10])
 elif what == 'resets':
-    r = q('sum(resets({__name__=~"scry_.*_total"}[15m]))')
-    total = float(r[0]['value'][1]) if r else 0
-    n = q('count({__name__=~"scry_.*_total"} offset 1m)')
-    print('# counter resets over 15 min: %d (over %s counter series)' % (total, n[0]['value'][1] if n else 0))
-    assert r and total == 0, r
+    # resets() drops the name: one query per counter family
+    u = 'http://127.0.0.1:%s/api/v1/label/__name__/values' % port
+    names = [n for n in json.load(urllib.request.urlopen(u))['data']
+             if n.startswith('scry_') and n.endswith('_total')]
+    total = series = 0
+    for n in names:
+        r = q('sum(resets(%s[15m]))' % n)
+        total += float(r[0]['value'][1]) if r else 0
+        c = q('count(count_over_time(%s[15m]))' % n)
+        series += int(c[0]['value'][1]) if c else 0
+    print('# counter resets over 15 min: %d, over %d series of %d counter families' % (total, series, len(names)))
+    assert len(names) >= 10 and series >= 100 and total == 0, (names, series, total)
 elif what == 'gone':
     r = q('count(scry_container_cpu_seconds_total{%s})' % sel)
     print('# churn series in Prometheus now: %s' % (r[0]['value'][1] if r else 0))
