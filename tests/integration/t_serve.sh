@@ -19,11 +19,15 @@
 # (d) drops: scry_events_dropped_total summed over the CPUs is 0;
 # (e) the scraped text passes `promtool check metrics`; a container whose pod label holds a
 #     quote, a backslash and a newline reaches Prometheus with exactly that value;
+# (g) with --metrics by-process, the busy container's busy_loop process: its CPU seconds against
+#     its own /proc/self/schedstat, read as it ended (1%: the row also has the few ms its shell
+#     child ran before the exec);
+# (h) the busy container's CFS throttled periods against cpu.stat's nr_throttled after the spin;
 # (f) a CPU-only configuration (--metrics cpu) attaches no syscall, socket or block program,
 #     the default attaches sys_exit alone of the syscall pair (bpftool's view of scry's links).
 # timeout: 420
 . tests/lib/common.sh
-plan 16
+plan 18
 . tests/lib/docker.sh
 
 command -v prometheus >/dev/null && command -v promtool >/dev/null ||
@@ -104,7 +108,8 @@ checkall "the default attaches sys_exit, the socket and block programs, not sys_
 prometheus --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom" \
 	--web.listen-address="127.0.0.1:$PPORT" >"$TMP/prom.log" 2>&1 &
 PROM_PID=$!
-serve_start "$TMP/s.out" "$TMP/s.err" --metrics cpu,wait,cgroup,syscalls,files,net,block,by-syscall \
+serve_start "$TMP/s.out" "$TMP/s.err" \
+	--metrics cpu,wait,cgroup,syscalls,files,net,block,by-syscall,by-process \
 	--node-name "node-$tag" || { not_ok "scry serve starts"; finish; }
 ok "scry serve starts and /healthz says ok once the probes are attached"
 
@@ -121,8 +126,8 @@ hostile=$(printf 'we"ird\\pod\nname')
 "$DOCKER" run -d --name "hostile-$tag" --network none --label "io.kubernetes.pod.name=$hostile" \
 	"$IMAGE" sleep 1000 >/dev/null
 # (a), (b): the busy container, its cgroup sampled every 0.5 s while it spins
-"$DOCKER" run -d --name "busy-$tag" --network none --cpus 0.5 "$IMAGE" \
-	sh -c '/h/busy_loop 24 >/dev/null; exec sleep 1000' >/dev/null
+"$DOCKER" run -d --name "busy-$tag" --network none --cpus 0.5 -v "$TMP/g:/g" "$IMAGE" \
+	sh -c '/h/busy_loop 24 >/g/busy.out; exec sleep 1000' >/dev/null
 init=$("$DOCKER" inspect -f '{{.State.Pid}}' "busy-$tag")
 bpath=$cg2$(sed -n 's/^0:://p' "/proc/$init/cgroup")
 : >"$TMP/busy_samples"
@@ -133,6 +138,15 @@ while [ $i -lt 56 ]; do
 done
 # the spinner has ended (24 s): its usage now, then its last sample in Prometheus
 busy_final=$(awk '$1 == "usage_usec" { print $2 }' "$bpath/cpu.stat")
+# its CFS throttling, from the cpu controller's cpu.stat (v1 where the cpu controller is, else v2)
+v1cpu=$(awk '$3 == "cgroup" && ("," $4 ",") ~ /,cpu,/ { print $2; exit }' /proc/mounts)
+v1path=$(sed -n 's/^[0-9]*:\([^:]*\):\(.*\)$/\1 \2/p' "/proc/$init/cgroup" |
+	awk '("," $1 ",") ~ /,cpu,/ { print $2 }')
+cstat=$bpath/cpu.stat
+[ -n "$v1cpu" ] && [ -n "$v1path" ] && cstat=$v1cpu$v1path/cpu.stat
+busy_thr=$(awk '$1 == "nr_throttled" { print $2 }' "$cstat")
+# the spinner's own on-CPU time, from its /proc/self/schedstat as it ended
+busy_sched=$(awk '{ print $4 }' "$TMP/g/busy.out")
 
 # (c): the counters before and after the workload, each once Prometheus holds them settled
 sleep 1
@@ -182,6 +196,16 @@ elif what == 'delta':
     a, b = one(sel, t0), one(sel, t1)
     print('# (c) %s: %d -> %d, grew %d, made %d' % (sel, a, b, b - a, want))
     assert b - a == want, (sel, a, b, want)
+elif what == 'throttled':
+    t, want = float(args[0]), int(args[1])
+    got = one('scry_container_cpu_cfs_throttled_periods_total{container_name="busy-%s"}' % tag, t)
+    print('# (h) throttled periods: prometheus %d, cpu.stat nr_throttled %d' % (got, want))
+    assert want > 10 and got == want, (got, want)
+elif what == 'proc':
+    t, want = float(args[0]), int(args[1])
+    got = one('scry_process_cpu_seconds_total{container_name="busy-%s",comm="busy_loop"}' % tag, t)
+    print('# (g) busy_loop process: prometheus %.6f s, its schedstat %.6f s' % (got, want / 1e9))
+    assert abs(got - want / 1e9) <= 0.01 * want / 1e9, (got, want)
 elif what == 'drops':
     t = float(args[0])
     r = q('scry_events_dropped_total', t)
@@ -221,6 +245,10 @@ check "(c) one TCP connection accepted and one connected" sh -c "$P delta '$tag'
 	'$t_after' 'scry_container_tcp_connections_total{%(c)s,direction=\"in\"}' 1 && $P delta '$tag' \
 	'$t_before' '$t_after' 'scry_container_tcp_connections_total{%(c)s,direction=\"out\"}' 1"
 check "(d) no record dropped, per CPU" $P drops "$tag" "$t_after"
+check "(g) by-process: busy_loop's CPU seconds equal its schedstat (1%)" \
+	$P proc "$tag" "$t_before" "$busy_sched"
+check "(h) the busy container's throttled periods equal cpu.stat's nr_throttled" \
+	$P throttled "$tag" "$t_before" "$busy_thr"
 promtool check metrics <"$TMP/scrape.txt" >"$TMP/promtool.out" 2>&1
 rc=$?
 checkall "(e) promtool check metrics: clean (rc=$rc)" '[ $rc = 0 ] && [ ! -s "$TMP/promtool.out" ]' ||
