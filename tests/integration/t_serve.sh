@@ -223,9 +223,9 @@ EOC
 P="python3 $TMP/check.py $PPORT"
 up=$(py "
 import json, urllib.request
-r = json.load(urllib.request.urlopen('http://127.0.0.1:$PPORT/api/v1/query?query=up'))
+r = json.load(urllib.request.urlopen('http://127.0.0.1:$PPORT/api/v1/query?query=up&time=$t_after'))
 print(r['data']['result'][0]['value'][1] if r['data']['result'] else 'none')" 2>&1)
-check "Prometheus scrapes scry serve (up = $up)" [ "$up" = 1 ] || tail -5 "$TMP/prom.log" | sed 's/^/#   /'
+check "Prometheus scraped scry serve while it ran (up = $up)" [ "$up" = 1 ] || tail -5 "$TMP/prom.log" | sed 's/^/#   /'
 check "(a) rate(cpu_seconds_total[15s]) of the busy container within 10% of its cgroup's growth" \
 	$P rate "$tag" "$TMP/busy_samples"
 check "(b) its cpu_seconds_total after the spin equals cgroup usage_usec (1%)" \
