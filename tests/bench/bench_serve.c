@@ -5,7 +5,7 @@
  * figure set; with BY_SYSCALL=K, K per-syscall series each), a snapshot is published to the real
  * HTTP server on 127.0.0.1:PORT, and the process waits for SIGINT. tests/bench/bench_serve.sh
  * scrapes it and measures latency, CPU per scrape and RSS.
- *   bench_serve N PORT [K]
+ *   bench_serve N PORT|ADDR:PORT [K]
  * Container 0's pod label is hostile, so that promtool checks its escaping too.
  * Also measures, in-process, what the consumer thread spends per publication (the snapshot).
  */
@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_serve N PORT [PER_SYSCALL_SERIES]\n");
 		return 2;
 	}
-	snprintf(listen, sizeof(listen), "127.0.0.1:%s", argv[2]);
+	/* a port, or ADDR:PORT as --listen takes it */
+	snprintf(listen, sizeof(listen), strchr(argv[2], ':') ? "%s" : "127.0.0.1:%s", argv[2]);
 	st = serve_store__new(SG_DEFAULT | (k ? SG_BY_SYSCALL : 0), 300000000000ULL, "bench-node");
 	if (!st)
 		return 1;

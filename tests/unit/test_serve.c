@@ -184,6 +184,28 @@ static void expiry(void **state)
 	serve_store__free(s);
 }
 
+/* A process row that stopped counting goes on its own; its container's row stays. */
+static void breakdown_rows_expire(void **state)
+{
+	struct serve_store *s = serve_store__new(SG_BY_PROCESS, 1000000, "n");
+	struct serve_ctr_row *r = serve_store__row(s, "a");
+	uint64_t now = now_mono_ns();
+	char *t;
+
+	(void)state;
+	serve_store__tick(s, now);
+	assert_true(serve_store__proc(s, r, 7, "old", 5, 1));
+	serve_store__tick(s, now + 2000000);
+	assert_true(serve_store__proc(s, r, 8, "new", 5, 1));
+	serve_store__seen(r, now + 2000000);
+	assert_int_equal(serve_store__expire(s, now + 2000000), 0);
+	t = render(s, NULL, 0);
+	assert_null(strstr(t, "pid=\"7\""));
+	assert_non_null(strstr(t, "pid=\"8\",comm=\"new\"} 1\n"));
+	free(t);
+	serve_store__free(s);
+}
+
 static void breakdown_cap(void **state)
 {
 	struct serve_store *s = serve_store__new(SG_BY_SYSCALL | SG_BY_PROCESS, 1000, "n");
@@ -231,6 +253,7 @@ int main(void)
 		cmocka_unit_test(counters_and_render),
 		cmocka_unit_test(groups_limit_families),
 		cmocka_unit_test(expiry),
+		cmocka_unit_test(breakdown_rows_expire),
 		cmocka_unit_test(breakdown_cap),
 		cmocka_unit_test(metrics_option),
 	};
