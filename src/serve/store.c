@@ -242,8 +242,12 @@ bool serve_store__proc(struct serve_store *s, struct serve_ctr_row *r, uint32_t 
 		return false;
 	}
 	/* A pid reused by another process of the same container continues its series. */
-	if (comm)
-		memcpy(b->comm, comm, SCRY_COMM_LEN);
+	if (comm) {
+		size_t n = strnlen(comm, SCRY_COMM_LEN - 1);
+
+		memcpy(b->comm, comm, n);
+		b->comm[n] = '\0';
+	}
 	b->a += cpu_ns;
 	b->b += calls;
 	b->seen = s->clock;
