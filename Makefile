@@ -53,9 +53,10 @@ $(call need_pc,libelf,libelf-dev)
 $(call need_pc,libcurl,libcurl4-openssl-dev)
 $(call need_pc,json-c,libjson-c-dev)
 $(call need_pc,ncursesw,libncurses-dev)
+$(call need_pc,libmicrohttpd,libmicrohttpd-dev)
 endif
 
-PKGS := libbpf libelf libdeflate libcurl json-c ncursesw
+PKGS := libbpf libelf libdeflate libcurl json-c ncursesw libmicrohttpd
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wstrict-prototypes -Wformat=2

@@ -4,7 +4,8 @@
 set -eu
 pkgs="make gcc clang llvm libclang-rt-14-dev pkg-config bpftool libbpf-dev libelf-dev libdeflate-dev zlib1g-dev linux-libc-dev
 libcurl4-openssl-dev libjson-c-dev libncurses-dev libcmocka-dev
-python3 docker.io busybox-static strace util-linux iproute2 procps tmux nftables iperf3 sockperf netbase"
+python3 docker.io busybox-static strace util-linux iproute2 procps tmux nftables iperf3 sockperf netbase
+libmicrohttpd-dev prometheus"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -45,6 +45,11 @@ struct scry_opts {
 	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
 	bool no_kernel_filter;	/* --no-kernel-filter: no push-down (the tests compare) */
 	char *filter;		/* positional words joined */
+	/* issue 16 (scry serve) */
+	const char *listen;	/* --listen ADDR:PORT (default 127.0.0.1:9780) */
+	const char *node_name;	/* --node-name (else $NODE_NAME, else the host name) */
+	const char *serve_metrics;	/* --metrics GROUP,... */
+	double expire_secs;	/* --expire SECS: a gone container's series go after this */
 };
 
 /*
@@ -84,6 +89,8 @@ int cmd_write(struct scry_opts *o);
 int cmd_read(struct scry_opts *o);
 /* top.c: scry top. */
 int cmd_top(struct scry_opts *o);
+/* serve.c: scry serve (issue 16). */
+int cmd_serve(struct scry_opts *o);
 
 /* What a live run traces of syscalls. */
 enum syscall_mode {

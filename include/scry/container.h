@@ -366,4 +366,8 @@ size_t containers__count(const struct containers *c);
  */
 uint64_t ctr_hash(const void *data, size_t len);
 
+/* issue 16 (scry serve): requests to a runtime for a container's metadata that failed (a
+ * missing container is not a failure), since the start; safe from any thread. */
+uint64_t containers__resolve_failures(void);
+
 #endif /* SCRY_CONTAINER_H */

@@ -90,6 +90,11 @@ struct probe_stats {
 	uint64_t filtered;	/* syscalls the filter's in-kernel part left out */
 };
 int probe__stats(struct probe *p, struct probe_stats *out);
+/* issue 16 (scry serve): records dropped per CPU (out[0..n), n from probe__ncpus), events and
+ * cgroup notices alike; 0 or -errno. */
+int probe__cpu_dropped(struct probe *p, uint64_t *out, unsigned int n);
+/* issue 16: bytes waiting in the ring buffer now, and its size; 0 or -errno. */
+int probe__ring_fill(struct probe *p, uint64_t *used, uint64_t *size);
 
 /*
  * The IPv4 and IPv6 sockets every process holds now (scry's own aside), from a BPF task_file

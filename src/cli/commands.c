@@ -343,6 +343,8 @@ static const struct cmd {
 	{ "read", cmd_read, CMD_RUNS, NULL },		/* -r FILE..., with or without -w */
 	{ "write", cmd_write, CMD_RUNS, NULL },		/* -w FILE */
 	{ "stream", do_stream, CMD_RUNS, NULL },	/* the default; -c VIEW */
+	/* issue 16 */
+	{ "serve", cmd_serve, CMD_RUNS, "Prometheus metrics per container over HTTP" },
 };
 
 bool cli__is_command(const char *word)

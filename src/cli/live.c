@@ -320,6 +320,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	/* Something reads the fd tables, or a capture keeps the seeds for its replay. */
 	if (mode != SYSCALLS_OFF && (pipeline__fds(pl) || o->write_path))
 		seed_fds(r, armed);
+	if (r->on_attached)
+		r->on_attached(r->hook_ctx, p);
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -392,6 +394,8 @@ int live__loop(struct run *r, enum syscall_mode mode)
 		now = now_mono_ns();
 		if (now >= next_tick) {
 			live_sums__read(sums, false);
+			if (r->on_tick)
+				r->on_tick(r->hook_ctx, p);
 			pipeline__tick(pl);
 			next_tick = now + RUN_TICK_NS;
 		}

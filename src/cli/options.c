@@ -54,6 +54,13 @@ static const char usage[] =
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
 "      --no-kernel-filter  judge FILTER in scry only: the kernel sends every syscall event\n"
 "                        (by default it leaves out those FILTER cannot match; -v says which)\n"
+"  scry serve (Prometheus metrics per container; docs/prometheus.md):\n"
+"      --listen ADDR:PORT  where to serve /metrics, /healthz and / (default 127.0.0.1:9780;\n"
+"                        0.0.0.0:9780 or [::]:9780 serve every address)\n"
+"      --node-name NAME  the node label (default $NODE_NAME, else the host name)\n"
+"      --metrics LIST    groups to trace and export (default cpu,wait,cgroup,syscalls,files,\n"
+"                        net,block; opt-in by-syscall, by-process): only their probes attach\n"
+"      --expire SECS     a container's series go SECS after it was last seen (default 300)\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -86,6 +93,7 @@ static const char usage[] =
 "                                  and network bytes per second; Enter: a container's processes,\n"
 "                                  c: its connections, f: its files, h: wait and block latency\n"
 "                                  histograms, Bksp: back\n"
+"  scry serve --listen 0.0.0.0:9780  Prometheus metrics per container at :9780/metrics\n"
 "  scry -w cap.scry -M 60          record a minute; replay anywhere with scry -r cap.scry\n"
 "  scry -r cap.scry -w web.scry container.name=web   cut a capture down to one container\n"
 "\n"
@@ -108,7 +116,9 @@ void cli__usage(void)
 #define RING_MB_MAX 2048
 
 enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP,
-       OPT_NO_KFILTER };
+       OPT_NO_KFILTER,
+       /* issue 16 (serve) */
+       OPT_LISTEN, OPT_NODE_NAME, OPT_METRICS, OPT_EXPIRE };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -132,6 +142,11 @@ static const struct option longopts[] = {
 	{ "print-hex-ascii", no_argument, NULL, 'X' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
+	/* issue 16 (serve) */
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "expire", required_argument, NULL, OPT_EXPIRE },
 	{ 0 }
 };
 
@@ -168,6 +183,10 @@ static const struct opt_field {
 	{ F(OPT_TICK_HZ, FIELD_UINT, tick_hz), 0, 10000, "--tick-hz", "0 to 10000" },
 	{ F('s', FIELD_UINT, snaplen), 0, SCRY_SNAPLEN_MAX, "-s",
 	  "0 to 4096 bytes" },
+	/* issue 16 (serve) */
+	{ F(OPT_LISTEN, FIELD_STR, listen) },
+	{ F(OPT_NODE_NAME, FIELD_STR, node_name) },
+	{ F(OPT_METRICS, FIELD_STR, serve_metrics) },
 };
 #undef F
 
@@ -234,6 +253,10 @@ static int option(struct scry_opts *o, int c, char **argv, int word)
 	case OPT_VERSION:
 		printf("scry %s\n", SCRY_VERSION);
 		return 1;
+	case OPT_EXPIRE:	/* issue 16 (serve) */
+		if (parse_seconds(optarg, 1, 86400 * 366, &o->expire_secs))
+			return bad_number("--expire", optarg, "seconds from 1");
+		break;
 	case OPT_INTERVAL:
 		if (parse_seconds(optarg, 0, 86400, &o->interval) ||
 		    (o->interval > 0 && o->interval < 0.01))
@@ -294,6 +317,18 @@ static int conflicts(const struct scry_opts *o)
 	if (o->write_path && (o->json || o->format || o->containers || o->view)) {
 		log_err("-j, -p and -c format events for reading: record with -w, then use them when "
 			"replaying with -r");
+		return -EINVAL;
+	}
+	/* issue 16 (serve) */
+	if ((o->listen || o->node_name || o->serve_metrics || o->expire_secs) &&
+	    strcmp(o->command, "serve")) {
+		log_err("--listen, --node-name, --metrics and --expire go with scry serve");
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "serve") && (o->write_path || o->nread || o->view || o->json ||
+					      o->format || o->containers)) {
+		log_err("scry serve is live and serves metrics: -w, -r, -c, -j and -p go with scry "
+			"[OPTIONS] [FILTER]");
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "top") && (o->write_path || o->nread || o->view || o->json ||

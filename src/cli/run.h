@@ -29,6 +29,7 @@ enum run_source {
 };
 
 struct capture_reader;
+struct probe;
 
 struct run {
 	const struct scry_opts *o;
@@ -49,6 +50,10 @@ struct run {
 	bool no_pushdown;	/* live: nothing in the kernel (top -n: FILTER and a screen's differ) */
 	struct live_pd *pd;	/* live: the filter's in-kernel part, or NULL */
 	struct pipeline *pl;
+	/* issue 16 (scry serve), live: told once the probes are attached, and at every tick */
+	void (*on_attached)(void *ctx, struct probe *p);
+	void (*on_tick)(void *ctx, struct probe *p);
+	void *hook_ctx;
 };
 
 struct filter;

@@ -26,6 +26,14 @@ static const char *why(int err)
 	}
 }
 
+/* issue 16 (scry serve): runtime requests that failed, for scry_resolver_failures_total. */
+static _Atomic uint64_t resolve_failures;
+
+uint64_t containers__resolve_failures(void)
+{
+	return resolve_failures;
+}
+
 /* One warning per source and kind of failure; a missing container (-ENOENT) is not a failure. */
 static void warn_source(const char *what, const char *where, int err)
 {
@@ -35,6 +43,7 @@ static void warn_source(const char *what, const char *where, int err)
 
 	if (err == -ENOENT || err == -EINVAL)
 		return;
+	resolve_failures++;
 	snprintf(k, sizeof(k), "%s:%d", what, err);
 	for (int i = 0; i < nkeys; i++)
 		if (!strcmp(key[i], k))

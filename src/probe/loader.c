@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -862,5 +863,48 @@ int probe__net_forget(struct probe *p, const struct scry_net_key *k)
 {
 	if (bpf_map_delete_elem(bpf_map__fd(p->skel->maps.net_counts), k) && errno != ENOENT)
 		return -errno;
+	return 0;
+}
+
+/* --- issue 16 (scry serve): health figures ------------------------------------------------- */
+int probe__cpu_dropped(struct probe *p, uint64_t *out, unsigned int n)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(p->skel->maps.stats), cpu;
+	struct scry_cpu_stats *vals;
+	uint32_t slot;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	memset(out, 0, n * sizeof(*out));
+	for (slot = 0; slot < SCRY_STATS__MAX; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, vals))
+			continue;
+		for (cpu = 0; cpu < ncpu && (unsigned int)cpu < n; cpu++)
+			out[cpu] += vals[cpu].dropped;
+	}
+	free(vals);
+	return 0;
+}
+
+/*
+ * The kernel's ring buffer ABI (not libbpf's private struct): the consumer position heads the
+ * map's first page, the producer position the second; both pages may be mapped read-only.
+ */
+int probe__ring_fill(struct probe *p, uint64_t *used, uint64_t *size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	const volatile unsigned long *pos;
+	void *m;
+
+	*size = bpf_map__max_entries(p->skel->maps.rb);
+	m = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, bpf_map__fd(p->skel->maps.rb), 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	pos = m;
+	*used = *(const volatile unsigned long *)((char *)m + page) - pos[0];
+	munmap(m, 2 * page);
 	return 0;
 }

@@ -20,3 +20,10 @@ $(BUILD)/bench_deflate: tests/bench/bench_deflate.c
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIBS) -lz -o $@
 
 bench: $(BUILD)/bench_deflate
+
+# scry serve's cost of serving simulated containers (tests/bench/bench_serve.c, issue 16).
+$(BUILD)/bench_serve: tests/bench/bench_serve.c $(BUILD)/libscry.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libscry.a $(LIBS) -o $@
+
+bench: $(BUILD)/bench_serve

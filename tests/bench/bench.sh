@@ -102,3 +102,6 @@ BUILD=$BUILD sh tests/bench/bench_io.sh
 BUILD=$BUILD sh tests/bench/bench_blk.sh
 echo
 BUILD=$BUILD sh tests/bench/bench_sched.sh
+echo
+# scry serve's cost of serving 100 and 1000 containers' series (issue 16).
+BUILD=$BUILD sh tests/bench/bench_serve.sh
