@@ -45,6 +45,8 @@ struct scry_opts {
 	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
 	bool no_kernel_filter;	/* --no-kernel-filter: no push-down (the tests compare) */
 	char *filter;		/* positional words joined */
+	/* issue 16: scry in a container */
+	const char *host_root;	/* --host-root DIR (else $SCRY_HOST_ROOT): the host's / */
 };
 
 /*

@@ -54,6 +54,9 @@ static const char usage[] =
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
 "      --no-kernel-filter  judge FILTER in scry only: the kernel sends every syscall event\n"
 "                        (by default it leaves out those FILTER cannot match; -v says which)\n"
+"      --host-root DIR   the host's / is mounted at DIR (scry in a container): its /proc,\n"
+"                        cgroups, BTF, runtime sockets and state are read there (default\n"
+"                        $SCRY_HOST_ROOT, else /); paths shown stay the host's\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -108,7 +111,9 @@ void cli__usage(void)
 #define RING_MB_MAX 2048
 
 enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP,
-       OPT_NO_KFILTER };
+       OPT_NO_KFILTER,
+       /* issue 16: scry in a container */
+       OPT_HOST_ROOT };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -132,6 +137,8 @@ static const struct option longopts[] = {
 	{ "print-hex-ascii", no_argument, NULL, 'X' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
+	/* issue 16: scry in a container */
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
 	{ 0 }
 };
 
@@ -168,6 +175,8 @@ static const struct opt_field {
 	{ F(OPT_TICK_HZ, FIELD_UINT, tick_hz), 0, 10000, "--tick-hz", "0 to 10000" },
 	{ F('s', FIELD_UINT, snaplen), 0, SCRY_SNAPLEN_MAX, "-s",
 	  "0 to 4096 bytes" },
+	/* issue 16: scry in a container */
+	{ F(OPT_HOST_ROOT, FIELD_STR, host_root) },
 };
 #undef F
 
@@ -305,6 +314,23 @@ static int conflicts(const struct scry_opts *o)
 	return 0;
 }
 
+/* --host-root DIR, else $SCRY_HOST_ROOT: checked and set before anything reads the host. */
+static int host_root(struct scry_opts *o)
+{
+	const char *dir = o->host_root, *what = "--host-root";
+	int err;
+
+	if (!dir) {
+		dir = getenv("SCRY_HOST_ROOT");
+		what = "SCRY_HOST_ROOT";
+	}
+	err = hostpath__set_root(dir);
+	if (err)
+		log_err("%s '%s': %s (the directory where the host's / is mounted)", what, dir,
+			strerror(-err));
+	return err;
+}
+
 /* Not an option: a word without a leading '-', a lone "-", or a negative number (-2). */
 static bool filter_word(const char *w)
 {
@@ -409,6 +435,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];
 	err = conflicts(o);
+	if (!err)
+		err = host_root(o);
 	/* The options that are commands, in the order they win (-l over everything). */
 	if (o->list_fields)
 		o->command = "fields";

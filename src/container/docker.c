@@ -12,6 +12,7 @@
  * Docker 29 rejects anything older than 1.44. Podman's compat API serves both spellings.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,17 +45,26 @@ struct docker_client {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/*
+ * $DOCKER_HOST is a path of this process's; the well-known sockets are the host's (under
+ * --host-root). Setup only: the answer lives in static buffers.
+ */
 const char *docker__socket_path(void)
 {
+	static char docker[PATH_MAX], podman[PATH_MAX];
 	const char *host = getenv("DOCKER_HOST");
 
 	if (host && !strncmp(host, "unix://", 7) && host[7])
 		return host + 7;
-	if (!access(DOCKER_SOCK, F_OK))
-		return DOCKER_SOCK;
-	if (!access(PODMAN_SOCK, F_OK))
-		return PODMAN_SOCK;
-	return DOCKER_SOCK;
+	if (hostpath(DOCKER_SOCK, docker, sizeof(docker)))
+		strcpy(docker, DOCKER_SOCK);
+	if (hostpath(PODMAN_SOCK, podman, sizeof(podman)))
+		strcpy(podman, PODMAN_SOCK);
+	if (!access(docker, F_OK))
+		return docker;
+	if (!access(podman, F_OK))
+		return podman;
+	return docker;
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;

@@ -6,6 +6,7 @@
  * sysdig's (libsinsp's sinsp_filter_check_thread); where scry differs, the row's text says how.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,8 @@ static size_t v2_controllers(char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		int fd = open(roots[i], O_RDONLY | O_CLOEXEC);
+		char path[PATH_MAX];
+		int fd = hostpath(roots[i], path, sizeof(path)) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 		ssize_t n;
 
 		if (fd < 0)

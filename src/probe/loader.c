@@ -4,6 +4,7 @@
  * way a hostile environment can refuse us: no privileges, no BTF, a verifier that says no.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -77,10 +78,28 @@ static void err_privileges(void)
 		"(CAP_SYS_ADMIN before Linux 5.8): run scry with sudo");
 }
 
-static struct btf *load_kernel_btf(const char *custom)
+/*
+ * The BTF file libbpf is to read instead of its default: --btf's, or under --host-root the
+ * host's /sys/kernel/btf/vmlinux (in `buf`); NULL: libbpf's own default.
+ */
+const char *probe_btf_path(const char *custom, char *buf, size_t len)
+{
+	if (custom || !*hostpath__root())
+		return custom;
+	return hostpath(SYSFS_BTF, buf, len) ? NULL : buf;
+}
+
+/* `host`: `custom` is the host's BTF under --host-root, not --btf's. */
+static struct btf *load_kernel_btf(const char *custom, bool host)
 {
 	struct btf *btf;
 
+	if (host && access(custom, R_OK)) {
+		log_err("the host's kernel BTF %s: %s: mount the host's /sys/kernel/btf there, or "
+			"give --btf FILE", custom, strerror(errno));
+		errno = ENOENT;
+		return NULL;
+	}
 	if (custom) {
 		if (access(custom, R_OK)) {
 			log_err("--btf %s: %s", custom, strerror(errno));
@@ -293,6 +312,8 @@ static void err_load(struct probe *p, int err)
 struct probe *probe__open(const struct probe_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	char btf_buf[PATH_MAX];
+	const char *btf_path;
 	struct probe *p = NULL;
 	struct btf *btf = NULL;
 	uint64_t ring_bytes;
@@ -306,7 +327,8 @@ struct probe *probe__open(const struct probe_opts *o)
 		errno = EPERM;
 		return NULL;
 	}
-	btf = load_kernel_btf(o->btf_path);
+	btf_path = probe_btf_path(o->btf_path, btf_buf, sizeof(btf_buf));
+	btf = load_kernel_btf(btf_path, btf_path && btf_path != o->btf_path);
 	if (!btf)
 		return NULL;
 	p = calloc(1, sizeof(*p));
@@ -314,7 +336,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		err = -ENOMEM;
 		goto fail;
 	}
-	oo.btf_custom_path = o->btf_path;
+	oo.btf_custom_path = btf_path;
 	p->skel = scry_bpf__open_opts(&oo);
 	if (!p->skel) {
 		err = -errno;
