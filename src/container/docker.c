@@ -29,6 +29,8 @@
 #include "scry/util.h"
 
 #define DOCKER_SOCK "/var/run/docker.sock"
+/* The same where only the host's /run is mounted (a DaemonSet's /host/run, no /var) */
+#define DOCKER_RUN_SOCK "/run/docker.sock"
 #define PODMAN_SOCK "/run/podman/podman.sock"
 /* An inspect answer is a few KiB; a list of thousands of containers stays well below this. */
 #define DOCKER_MAX_BODY (4u << 20)
@@ -51,17 +53,21 @@ struct docker_client {
  */
 const char *docker__socket_path(void)
 {
-	static char docker[PATH_MAX], podman[PATH_MAX];
+	static char docker[PATH_MAX], run[PATH_MAX], podman[PATH_MAX];
 	const char *host = getenv("DOCKER_HOST");
 
 	if (host && !strncmp(host, "unix://", 7) && host[7])
 		return host + 7;
 	if (hostpath(DOCKER_SOCK, docker, sizeof(docker)))
 		strcpy(docker, DOCKER_SOCK);
+	if (hostpath(DOCKER_RUN_SOCK, run, sizeof(run)))
+		strcpy(run, DOCKER_RUN_SOCK);
 	if (hostpath(PODMAN_SOCK, podman, sizeof(podman)))
 		strcpy(podman, PODMAN_SOCK);
 	if (!access(docker, F_OK))
 		return docker;
+	if (*hostpath__root() && !access(run, F_OK))
+		return run;
 	if (!access(podman, F_OK))
 		return podman;
 	return docker;

@@ -691,8 +691,10 @@ static void services_load(void)
 	if (loaded)
 		return;
 	loaded = true;
-	/* the host's, under --host-root (an image may have none) */
+	/* the host's, under --host-root; else the one in scry's image (the host's /etc unmounted) */
 	f = hostpath("/etc/services", path, sizeof(path)) ? NULL : fopen(path, "re");
+	if (!f && *hostpath__root())
+		f = fopen("/etc/services", "re");
 	if (!f)
 		return;
 	/* "name  port/proto  aliases  # comment": the first name of each port wins, as getservbyport */

@@ -79,38 +79,48 @@ static void err_privileges(void)
 }
 
 /*
- * The BTF file libbpf is to read instead of its default: --btf's, or under --host-root the
- * host's /sys/kernel/btf/vmlinux (in `buf`); NULL: libbpf's own default.
+ * The BTF file libbpf is to read instead of its default: --btf's; under --host-root the host's
+ * /sys/kernel/btf/vmlinux (in `buf`); without CAP_SYS_ADMIN, /sys/kernel/btf/vmlinux named
+ * explicitly: given no file, libbpf looks for CO-RE candidates that vmlinux lacks (the older
+ * layouts' flavors) in the kernel modules' BTF too, which needs CAP_SYS_ADMIN
+ * (BPF_BTF_GET_NEXT_ID) and fails the load with EPERM under CAP_BPF + CAP_PERFMON; with a
+ * file it searches that file alone, and scry's programs need nothing from modules.
+ * NULL: libbpf's own default.
  */
 const char *probe_btf_path(const char *custom, char *buf, size_t len)
 {
-	if (custom || !*hostpath__root())
+	if (custom)
 		return custom;
-	return hostpath(SYSFS_BTF, buf, len) ? NULL : buf;
+	if (*hostpath__root())
+		return hostpath(SYSFS_BTF, buf, len) ? NULL : buf;
+	if (!have_cap(CAP_SYS_ADMIN) && !access(SYSFS_BTF, R_OK))
+		return SYSFS_BTF;
+	return NULL;
 }
 
-/* `host`: `custom` is the host's BTF under --host-root, not --btf's. */
-static struct btf *load_kernel_btf(const char *custom, bool host)
+/* `given`: `path` is --btf's (else the kernel's own, or the host's under --host-root). */
+static struct btf *load_kernel_btf(const char *path, bool given)
 {
+	const char *what = given ? "--btf " : "the kernel's BTF ";
 	struct btf *btf;
 
-	if (host && access(custom, R_OK)) {
+	if (!given && path && access(path, R_OK)) {
 		log_err("the host's kernel BTF %s: %s: mount the host's /sys/kernel/btf there, or "
-			"give --btf FILE", custom, strerror(errno));
+			"give --btf FILE", path, strerror(errno));
 		errno = ENOENT;
 		return NULL;
 	}
-	if (custom) {
-		if (access(custom, R_OK)) {
-			log_err("--btf %s: %s", custom, strerror(errno));
+	if (path) {
+		if (access(path, R_OK)) {
+			log_err("%s%s: %s", what, path, strerror(errno));
 			return NULL;
 		}
-		btf = btf__parse(custom, NULL);
+		btf = btf__parse(path, NULL);
 		if (!btf) {
 			char msg[128];
 
 			libbpf_strerror(errno, msg, sizeof(msg));
-			log_err("--btf %s: not a kernel BTF file (%s)", custom, msg);
+			log_err("%s%s: not a kernel BTF file (%s)", what, path, msg);
 		}
 		return btf;
 	}
@@ -328,7 +338,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		return NULL;
 	}
 	btf_path = probe_btf_path(o->btf_path, btf_buf, sizeof(btf_buf));
-	btf = load_kernel_btf(btf_path, btf_path && btf_path != o->btf_path);
+	btf = load_kernel_btf(btf_path, btf_path && btf_path == o->btf_path);
 	if (!btf)
 		return NULL;
 	p = calloc(1, sizeof(*p));

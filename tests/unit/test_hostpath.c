@@ -263,6 +263,9 @@ static void runtime_state_and_sockets(void **state)
 	assert_int_equal(hostpath__set_root(test_dir), 0);
 	snprintf(want, sizeof(want), "%s/run/docker.sock", real);
 	assert_string_equal(docker__socket_path(), want);
+	/* only the host's /run mounted (a DaemonSet's /host/run): found there too */
+	assert_int_equal(unlink(test_path("var/run")), 0);
+	assert_string_equal(docker__socket_path(), want);
 	/* $DOCKER_HOST is this process's own path: never mapped */
 	setenv("DOCKER_HOST", "unix:///run/user/1000/docker.sock", 1);
 	assert_string_equal(docker__socket_path(), "/run/user/1000/docker.sock");
