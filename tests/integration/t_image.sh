@@ -38,8 +38,9 @@ check "the image holds scry, exactly its $(wc -l <"$TMP/ldd") libraries and what
 
 tag=$$
 A=scryimg-a-$tag B=scryimg-b-$tag
-"$DOCKER" run -d --name "$A" --network none "$IMAGE" sleep 600 >/dev/null
-"$DOCKER" run -d --name "$B" --network none "$IMAGE" /h/busy_loop 600 >/dev/null
+# Both on the CPU (a tenth of one each), so that a CPU view lists them.
+"$DOCKER" run -d --name "$A" --network none --cpus 0.1 "$IMAGE" /h/busy_loop 600 >/dev/null
+"$DOCKER" run -d --name "$B" --network none --cpus 0.1 "$IMAGE" /h/busy_loop 600 >/dev/null
 idA=$("$DOCKER" inspect -f '{{.Id}}' "$A" | cut -c1-12)
 idB=$("$DOCKER" inspect -f '{{.Id}}' "$B" | cut -c1-12)
 # The host's /run is not where this engine is: a directory standing for it, holding the
