@@ -10,7 +10,7 @@
 # exact capabilities, limits and mounts, as containerd would hand them to runc on a node.
 # timeout: 900
 . tests/lib/common.sh
-plan 5
+plan 6
 . tests/lib/docker.sh
 
 command -v runc >/dev/null 2>&1 || RUNC_MISSING=1
@@ -142,6 +142,23 @@ print('ok')" >"$TMP/res" 2>&1
 		sh -c "[ $nrc -eq 1 ] && grep -q 'CAP_BPF and CAP_PERFMON' '$TMP/nobpf.err' && [ ! -s '$TMP/nobpf.out' ]" ||
 		sed 's/^/#   /' "$TMP/nobpf.err" | tail -3
 fi
+
+# 6. The host binary with the same capabilities and no others (no CAP_SYS_ADMIN): libbpf is
+#    given vmlinux's BTF by name, or its search of the modules' BTF (which needs CAP_SYS_ADMIN)
+#    fails the load. BPF=39 PERFMON=38 SYS_PTRACE=19 DAC_READ_SEARCH=2.
+"$HELPERS/capdrop" 39,38,19,2 "$SCRY" -v -n 2000 -j -pc "container.name=$B and evt.type=getppid" \
+	>"$TMP/cd.out" 2>"$TMP/cd.err" &
+cdp=$!
+i=0
+until grep -q '^scry: tracing' "$TMP/cd.err" 2>/dev/null || [ $i -gt 600 ] || ! alive $cdp; do
+	i=$((i + 1)); sleep 0.1
+done
+"$DOCKER" exec "$B" /h/getppid_loop 5000 >/dev/null
+wait_pid $cdp 60
+crc=$?
+check "the host binary with CAP_BPF, CAP_PERFMON, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH alone traces container B by name" \
+	sh -c "[ $crc -eq 0 ] && [ \$(grep -c '\"container.name\":\"$B\"' '$TMP/cd.out') -eq 2000 ]" ||
+	sed 's/^/#   /' "$TMP/cd.err" | tail -3
 
 # 5. HOOK (issue 16, scry serve): when this build has `scry serve`, the image serves the same
 #    container series as the host binary. Until then this check is skipped.
