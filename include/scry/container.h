@@ -186,7 +186,8 @@ struct cgroup_fs;
  * The hierarchy whose directory inodes are the cgroup ids in the events: the cgroup2 mount
  * (/sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones), or with
  * `v1_controller` set (or no cgroup2 mount at all) the v1 hierarchy of that controller
- * ("memory" when it must pick). `mountinfo` is NULL (the host's: see cgroup_find_mount), or a fixture in tests.
+ * ("memory" when it must pick). `mountinfo` is NULL (the host's: see cgroup_find_mount), or a
+ * fixture in tests.
  */
 struct cgroup_fs *cgroup_fs__open(const char *mountinfo, const char *v1_controller);
 void cgroup_fs__free(struct cgroup_fs *cg);

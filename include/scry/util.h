@@ -257,7 +257,5 @@ const char *hostpath__procfs(void);
  */
 int hostpath(const char *path, char *out, size_t len);
 int hostpath_in(const char *root, const char *path, char *out, size_t len);
-/* hostpath() into a new string (setup only), NULL on error. */
-const char *hostpath__dup(const char *path);
 
 #endif /* SCRY_UTIL_H */

@@ -134,7 +134,8 @@ static int push_fd_seed(void *ctx, struct scry_rec_fd_seed *rec)
 static void seed_fds(struct run *r, uint64_t at)
 {
 	struct fd_seed_opts fo = {
-		.procfs = hostpath__procfs(), .self = getpid(), .ts = at, .emit = push_fd_seed, .ctx = r,
+		.procfs = hostpath__procfs(), .self = getpid(), .ts = at, .emit = push_fd_seed,
+		.ctx = r,
 	};
 	struct fd_seed_stats st;
 	uint64_t t0 = now_mono_ns();

@@ -215,9 +215,11 @@ static size_t v2_controllers(char *buf, size_t len)
 
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		char path[PATH_MAX];
-		int fd = hostpath(roots[i], path, sizeof(path)) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+		int fd = -1;
 		ssize_t n;
 
+		if (!hostpath(roots[i], path, sizeof(path)))
+			fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		n = read(fd, buf, len - 1);

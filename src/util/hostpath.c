@@ -133,7 +133,7 @@ static int resolve(const char *root, size_t rlen, const char *path, char *out, s
 		memcpy(cand + olen + 1, comp, clen);
 		cand[olen + 1 + clen] = '\0';
 		if (lstat(cand, &st) || !S_ISLNK(st.st_mode)) {
-			/* Absent or not a link: taken as is (an absent one fails where it is opened). */
+			/* Absent or not a link: taken as is (an absent one fails when opened). */
 			memcpy(out, cand, olen + 1 + clen + 1);
 			olen += 1 + clen;
 			memmove(rest, p, strlen(p) + 1);
@@ -145,7 +145,7 @@ static int resolve(const char *root, size_t rlen, const char *path, char *out, s
 		if (n < 0)
 			return -errno;
 		target[n] = '\0';
-		/* The link's text, then what followed it; an absolute one starts again at the root. */
+		/* The link's text, then what followed it; an absolute one restarts at the root. */
 		if ((size_t)n + strlen(p) + 2 > sizeof(rest))
 			return -ENAMETOOLONG;
 		memmove(rest + n + 1, p, strlen(p) + 1);
@@ -188,13 +188,4 @@ int hostpath_in(const char *root, const char *path, char *out, size_t len)
 int hostpath(const char *path, char *out, size_t len)
 {
 	return hostpath_in(H.root, path, out, len);
-}
-
-const char *hostpath__dup(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (hostpath(path, buf, sizeof(buf)))
-		return NULL;
-	return strdup(buf);
 }

@@ -56,7 +56,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	/*
-	 * (While CAP_SETPCAP is still held.) Root's exec would give back the full permitted set (file caps of root): SECBIT_NOROOT
+	 * (While CAP_SETPCAP is still held.) Root's exec would give back the full permitted set
+	 * (file caps of root): SECBIT_NOROOT
 	 * stops that, so that only the ambient set (== CAPS) is carried into PROG.
 	 */
 	if (prctl(PR_SET_SECUREBITS, 1 << 0 /* SECBIT_NOROOT */ | 1 << 1 /* _LOCKED */, 0, 0, 0)) {

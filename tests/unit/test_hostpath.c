@@ -253,7 +253,8 @@ static void runtime_state_and_sockets(void **state)
 	ln("/altrun", "run");
 	assert_int_equal(oci__find_config(real, id, got, sizeof(got)), 0);
 	snprintf(want, sizeof(want),
-		 "%s/altrun/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json", real, id);
+		 "%s/altrun/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json", real,
+		 id);
 	assert_string_equal(got, want);
 	assert_int_equal(unlink(test_path("run")), 0);
 	assert_int_equal(rename(test_path("run.real"), test_path("run")), 0);
