@@ -10,7 +10,7 @@
 # exact capabilities, limits and mounts, as containerd would hand them to runc on a node.
 # timeout: 900
 . tests/lib/common.sh
-plan 6
+plan 8
 . tests/lib/docker.sh
 
 command -v runc >/dev/null 2>&1 || RUNC_MISSING=1
@@ -159,6 +159,39 @@ crc=$?
 check "the host binary with CAP_BPF, CAP_PERFMON, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH alone traces container B by name" \
 	sh -c "[ $crc -eq 0 ] && [ \$(grep -c '\"container.name\":\"$B\"' '$TMP/cd.out') -eq 2000 ]" ||
 	sed 's/^/#   /' "$TMP/cd.err" | tail -3
+
+# 7. --host-root with the real / bind-mounted elsewhere (recursively, in a mount namespace of
+#    its own): the same containers, names and process counts as without.
+"$SCRY" -c lscontainers -j >"$TMP/ls.plain" 2>"$TMP/ls.plain.err"
+unshare -m sh -c "mount --make-rprivate / && mkdir -p '$TMP/hostroot' &&
+	mount --rbind / '$TMP/hostroot' && exec '$SCRY' --host-root '$TMP/hostroot' -c lscontainers -j" \
+	>"$TMP/ls.root" 2>"$TMP/ls.root.err"
+lrc=$?
+py "
+import json
+def rows(f):
+    return sorted((c['container.id'], c['container.name'], c['container.image'], c['procs'])
+                  for c in json.load(open(f)))
+p, r = rows('$TMP/ls.plain'), rows('$TMP/ls.root')
+assert p == r, (p, r)
+names = {x[1] for x in r}
+assert {'$A', '$B'} <= names, names
+print('ok')" >"$TMP/res" 2>&1
+check "--host-root at the real / bind-mounted elsewhere: lscontainers lists the same containers, names, images and process counts" \
+	sh -c "[ $lrc -eq 0 ] && grep -qx ok '$TMP/res'" ||
+	{ sed 's/^/#   /' "$TMP/res" | tail -3; sed 's/^/#   /' "$TMP/ls.root.err" | tail -3; }
+
+# 8. A root that is not a directory stops scry before anything runs (exit 2), from the option
+#    or from the environment, in one line naming it.
+"$SCRY" --host-root "$TMP/nonexistent" -c lscontainers >/dev/null 2>"$TMP/hr1"
+r1=$?
+SCRY_HOST_ROOT="$TMP/ls.plain" "$SCRY" -c lscontainers >/dev/null 2>"$TMP/hr2"
+r2=$?
+check "--host-root DIR that does not exist, SCRY_HOST_ROOT that is a file: exit 2, one line each" \
+	sh -c "[ $r1 -eq 2 ] && [ $r2 -eq 2 ] && [ \$(wc -l <'$TMP/hr1') -eq 1 ] && [ \$(wc -l <'$TMP/hr2') -eq 1 ] &&
+		grep -q -- \"--host-root '$TMP/nonexistent': No such file\" '$TMP/hr1' &&
+		grep -q \"SCRY_HOST_ROOT '$TMP/ls.plain': Not a directory\" '$TMP/hr2'" ||
+	sed 's/^/#   /' "$TMP/hr1" "$TMP/hr2"
 
 # 5. HOOK (issue 16, scry serve): when this build has `scry serve`, the image serves the same
 #    container series as the host binary. Until then this check is skipped.
