@@ -5,6 +5,7 @@
 #   make bench           overhead and throughput figures (root)
 #   make SAN=1 ...       AddressSanitizer + UBSan build in build-san/
 #   make install         install to $(DESTDIR)$(PREFIX)/bin
+#   make image           container image scry:$(VERSION) from build/scry, no registry (docker import)
 #   V=1                  show the commands
 
 .DELETE_ON_ERROR:
@@ -182,10 +183,16 @@ parity: $(BUILD)/scry
 install: $(BUILD)/scry
 	install -D -m 0755 $(BUILD)/scry $(DESTDIR)$(PREFIX)/bin/scry
 
+# scry's image from the built binary and exactly its libraries (docs/kubernetes.md); IMAGE=tag.
+IMAGE ?= scry:$(VERSION)
+image: $(BUILD)/scry
+	$(call msg,IMAGE,$(IMAGE))
+	$(Q)sh tools/mkimage.sh $(BUILD)/scry $(IMAGE) $(BUILD)/image
+
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests test bench parity install clean
+.PHONY: all tests test bench parity install image clean
 
 -include $(OBJS:.o=.d)
 

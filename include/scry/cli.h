@@ -50,6 +50,8 @@ struct scry_opts {
 	const char *node_name;	/* --node-name (else $NODE_NAME, else the host name) */
 	const char *serve_metrics;	/* --metrics GROUP,... */
 	double expire_secs;	/* --expire SECS: a gone container's series go after this */
+	/* issue 16: scry in a container */
+	const char *host_root;	/* --host-root DIR (else $SCRY_HOST_ROOT): the host's / */
 };
 
 /*

@@ -191,7 +191,8 @@ struct cgroup_fs;
  * The hierarchy whose directory inodes are the cgroup ids in the events: the cgroup2 mount
  * (/sys/fs/cgroup on unified hosts, /sys/fs/cgroup/unified on hybrid ones), or with
  * `v1_controller` set (or no cgroup2 mount at all) the v1 hierarchy of that controller
- * ("memory" when it must pick). `mountinfo` is /proc/self/mountinfo, or a fixture in tests.
+ * ("memory" when it must pick). `mountinfo` is NULL (the host's: see cgroup_find_mount), or a
+ * fixture in tests.
  */
 struct cgroup_fs *cgroup_fs__open(const char *mountinfo, const char *v1_controller);
 void cgroup_fs__free(struct cgroup_fs *cg);
@@ -256,7 +257,7 @@ bool cgstat_parse(const char *text, size_t len, enum cgstat_how how, const char 
 		  const char *sub, unsigned int word, uint64_t *out);
 
 struct cgstat_fs;
-/* The mounts to read from (`mountinfo` NULL: /proc/self/mountinfo); NULL if none is mounted. */
+/* The mounts to read from (`mountinfo` NULL: the host's); NULL if none is mounted. */
 struct cgstat_fs *cgstat_fs__open(const char *mountinfo);
 void cgstat_fs__free(struct cgstat_fs *f);
 /*
@@ -299,12 +300,12 @@ static inline const char *ctr_name(const struct scry_container *c)
 }
 
 struct containers_opts {
-	const char *mountinfo;		/* NULL: /proc/self/mountinfo */
+	const char *mountinfo;		/* NULL: the host's (--host-root) */
 	const char *v1_controller;	/* force a v1 hierarchy (see cgroup_fs__open) */
 	bool resolve;			/* ask the runtimes for names (live), in a thread */
 	const char *docker_sock;	/* NULL: docker__socket_path() */
-	const char *podman_sock;	/* NULL: $CONTAINER_HOST or /run/podman/podman.sock */
-	const char *oci_root;		/* NULL: "/" */
+	const char *podman_sock;	/* NULL: $CONTAINER_HOST or the host's /run/podman/podman.sock */
+	const char *oci_root;		/* NULL: "/", or --host-root's DIR */
 	long timeout_ms;		/* per runtime request; 0: 1000 */
 };
 

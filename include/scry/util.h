@@ -240,4 +240,22 @@ const void *table_find(const void *tab, size_t n, size_t size, size_t off, const
 	((__typeof__(&(tab)[0]))table_find((tab), (n), sizeof((tab)[0]),			\
 					   offsetof(__typeof__((tab)[0]), member), (name)))
 
+/* --- hostpath.c: the host's files from a container (--host-root, issue 16) ------------------ */
+/*
+ * DIR is where the host's / is mounted (NULL, "" or "/": none, the default). 0, or -errno when
+ * DIR is not a directory. Set once, before anything reads a host path.
+ */
+int hostpath__set_root(const char *dir);
+/* The canonical root, "" when none. */
+const char *hostpath__root(void);
+/* "/proc", or DIR/proc: the host's procfs (its magic links are the kernel's to follow). */
+const char *hostpath__procfs(void);
+/*
+ * The host's absolute `path` as this process opens it: under the root, symbolic links resolved
+ * inside it (never out of it); /proc paths are only prefixed. 0, -EINVAL (not absolute),
+ * -ENAMETOOLONG, -ELOOP. hostpath_in takes the root as an argument (tests).
+ */
+int hostpath(const char *path, char *out, size_t len);
+int hostpath_in(const char *root, const char *path, char *out, size_t len);
+
 #endif /* SCRY_UTIL_H */

@@ -19,6 +19,7 @@
  * that block.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -524,11 +525,13 @@ const char *capture_writer__path(const struct capture_writer *w, bool last)
 
 static void read_boot_id(uint8_t id[16])
 {
-	char text[64];
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	char text[64], path[PATH_MAX];
+	FILE *f;
 	int i = 0;
 
 	memset(id, 0, 16);
+	snprintf(path, sizeof(path), "%s/sys/kernel/random/boot_id", hostpath__procfs());
+	f = fopen(path, "re");
 	if (!f)
 		return;
 	if (fgets(text, sizeof(text), f))

@@ -6,6 +6,7 @@
  * one is never woken per event.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,7 @@ static void seed_socks(struct run *r, uint64_t at)
 		log_warn("the kernel refuses the BPF socket iterator (%s): connections open before "
 			 "scry are taken from sock_diag, in scry's network namespace only",
 			 strerror(-err));
-		err = probe__list_socks_diag("/proc", &found, &n);
+		err = probe__list_socks_diag(hostpath__procfs(), &found, &n);
 	}
 	if (err) {
 		log_warn("cannot list the sockets open before scry (%s): their connections are "
@@ -133,7 +134,8 @@ static int push_fd_seed(void *ctx, struct scry_rec_fd_seed *rec)
 static void seed_fds(struct run *r, uint64_t at)
 {
 	struct fd_seed_opts fo = {
-		.procfs = "/proc", .self = getpid(), .ts = at, .emit = push_fd_seed, .ctx = r,
+		.procfs = hostpath__procfs(), .self = getpid(), .ts = at, .emit = push_fd_seed,
+		.ctx = r,
 	};
 	struct fd_seed_stats st;
 	uint64_t t0 = now_mono_ns();
@@ -304,7 +306,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	/* Seed after attaching: whatever starts in between is both in /proc and in the stream. */
 	if ((n = proctab__seed(r->procs)) < 0)
 		log_warn("cannot read /proc (%s): processes are learnt from events only", strerror(-n));
-	containers__attach_procs(r->containers, r->procs, "/proc");
+	containers__attach_procs(r->containers, r->procs, hostpath__procfs());
 	/*
 	 * The recording begins once every CPU's time is accounted: a task already running as the
 	 * programs attached is charged from its CPU's first switch or tick on (bpf/sched.bpf.c), so

@@ -7,6 +7,7 @@
  * last sums are read, so that it holds the living, not the past.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +63,11 @@ void live_sums__free(struct live_sums *s)
 static bool proc_gone(struct proctab *pt, uint32_t tgid)
 {
 	struct scry_proc *p = proctab__proc(pt, tgid);
-	char path[32];
+	char path[PATH_MAX];
 
 	if (p)
 		return p->dead;
-	snprintf(path, sizeof(path), "/proc/%u", tgid);
+	snprintf(path, sizeof(path), "%s/%u", hostpath__procfs(), tgid);
 	return access(path, F_OK) && errno == ENOENT;
 }
 

@@ -61,6 +61,9 @@ static const char usage[] =
 "      --metrics LIST    groups to trace and export (default cpu,wait,cgroup,syscalls,files,\n"
 "                        net,block; opt-in by-syscall, by-process): only their probes attach\n"
 "      --expire SECS     a container's series go SECS after it was last seen (default 300)\n"
+"      --host-root DIR   the host's / is mounted at DIR (scry in a container): its /proc,\n"
+"                        cgroups, BTF, runtime sockets and state are read there (default\n"
+"                        $SCRY_HOST_ROOT, else /); paths shown stay the host's\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -118,7 +121,9 @@ void cli__usage(void)
 enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP,
        OPT_NO_KFILTER,
        /* issue 16 (serve) */
-       OPT_LISTEN, OPT_NODE_NAME, OPT_METRICS, OPT_EXPIRE };
+       OPT_LISTEN, OPT_NODE_NAME, OPT_METRICS, OPT_EXPIRE,
+       /* issue 16: scry in a container */
+       OPT_HOST_ROOT };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -147,6 +152,8 @@ static const struct option longopts[] = {
 	{ "node-name", required_argument, NULL, OPT_NODE_NAME },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "expire", required_argument, NULL, OPT_EXPIRE },
+	/* issue 16: scry in a container */
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
 	{ 0 }
 };
 
@@ -187,6 +194,8 @@ static const struct opt_field {
 	{ F(OPT_LISTEN, FIELD_STR, listen) },
 	{ F(OPT_NODE_NAME, FIELD_STR, node_name) },
 	{ F(OPT_METRICS, FIELD_STR, serve_metrics) },
+	/* issue 16: scry in a container */
+	{ F(OPT_HOST_ROOT, FIELD_STR, host_root) },
 };
 #undef F
 
@@ -340,6 +349,23 @@ static int conflicts(const struct scry_opts *o)
 	return 0;
 }
 
+/* --host-root DIR, else $SCRY_HOST_ROOT: checked and set before anything reads the host. */
+static int host_root(struct scry_opts *o)
+{
+	const char *dir = o->host_root, *what = "--host-root";
+	int err;
+
+	if (!dir) {
+		dir = getenv("SCRY_HOST_ROOT");
+		what = "SCRY_HOST_ROOT";
+	}
+	err = hostpath__set_root(dir);
+	if (err)
+		log_err("%s '%s': %s (the directory where the host's / is mounted)", what, dir,
+			strerror(-err));
+	return err;
+}
+
 /* Not an option: a word without a leading '-', a lone "-", or a negative number (-2). */
 static bool filter_word(const char *w)
 {
@@ -444,6 +470,8 @@ int cli__parse(int argc, char **argv, struct scry_opts *o)
 	while (optind < argc)	/* after "--" */
 		words[nwords++] = argv[optind++];
 	err = conflicts(o);
+	if (!err)
+		err = host_root(o);
 	/* The options that are commands, in the order they win (-l over everything). */
 	if (o->list_fields)
 		o->command = "fields";

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The run builder (run.h): setup and teardown in one order for every command, and the replay. */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "scry/capture.h"
 #include "scry/container.h"
+#include "scry/decode.h"
 #include "scry/filter.h"
 #include "scry/state.h"
 #include "scry/util.h"
@@ -47,8 +49,15 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 	if (err)
 		return err;
 	/* user names: live from each process's root filesystem, on replay from the captures */
-	users__use(src == RUN_LIVE ? "/proc" : NULL);
-	r->procs = proctab__new(src == RUN_LIVE ? "/proc" : NULL);
+	users__use(src == RUN_LIVE ? hostpath__procfs() : NULL);
+	if (src == RUN_LIVE && *hostpath__root()) {
+		char sysblk[PATH_MAX];
+
+		/* block device names: the host's sysfs (the container's may be another's) */
+		if (!hostpath("/sys/dev/block", sysblk, sizeof(sysblk)))
+			blk_dev_root(sysblk);
+	}
+	r->procs = proctab__new(src == RUN_LIVE ? hostpath__procfs() : NULL);
 	if (!r->procs) {
 		err = -ENOMEM;
 		goto fail;

@@ -62,13 +62,27 @@ static bool has_option(const char *opts, const char *name)
 	return false;
 }
 
-/* The cgroup2 mount (ctrl NULL) or the v1 mount of `ctrl`; 0 and the mount point, or -ENOENT. */
+/*
+ * The cgroup2 mount (ctrl NULL) or the v1 mount of `ctrl`; 0 and the mount point, or -ENOENT.
+ * mountinfo NULL: the host's mounts. Without --host-root they are scry's own; with it, those of
+ * the host's init (DIR/proc/1/mountinfo: a container's own cgroup mounts show only its own
+ * subtree), and each mount point is then taken under DIR.
+ */
 int cgroup_find_mount(const char *mountinfo, const char *ctrl, char *out, size_t len)
 {
-	char line[4096];
+	char line[4096], host_mi[PATH_MAX];
+	bool mapped = false;
 	int rc = -ENOENT;
-	FILE *f = fopen(mountinfo, "re");
+	FILE *f;
 
+	if (!mountinfo && *hostpath__root()) {
+		snprintf(host_mi, sizeof(host_mi), "%s/1/mountinfo", hostpath__procfs());
+		mountinfo = host_mi;
+		mapped = true;
+	} else if (!mountinfo) {
+		mountinfo = "/proc/self/mountinfo";
+	}
+	f = fopen(mountinfo, "re");
 	if (!f)
 		return -errno;
 	while (rc && fgets(line, sizeof(line), f)) {
@@ -91,10 +105,10 @@ int cgroup_find_mount(const char *mountinfo, const char *ctrl, char *out, size_t
 		if ((!ctrl && !strcmp(fstype, "cgroup2")) ||
 		    (ctrl && !strcmp(fstype, "cgroup") && super && has_option(super, ctrl))) {
 			unescape(mnt);
-			if (strlen(mnt) < len) {
-				strcpy(out, mnt);
-				rc = 0;
-			}
+			if (mapped)
+				rc = hostpath(mnt, out, len) ? -ENOENT : 0;
+			else if (strlen(mnt) < len)
+				strcpy(out, mnt), rc = 0;
 		}
 	}
 	fclose(f);
@@ -111,8 +125,6 @@ struct cgroup_fs *cgroup_fs__open(const char *mountinfo, const char *v1_controll
 	if (!cg)
 		return NULL;
 	cg->mount_fd = -1;
-	if (!mountinfo)
-		mountinfo = "/proc/self/mountinfo";
 	if (!v1_controller) {
 		err = cgroup_find_mount(mountinfo, NULL, cg->mount, sizeof(cg->mount));
 		for (i = 0; err == -ENOENT && i < ARRAY_SIZE(fallbacks); i++) {

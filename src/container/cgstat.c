@@ -85,8 +85,6 @@ struct cgstat_fs *cgstat_fs__open(const char *mountinfo)
 
 	if (!f)
 		return NULL;
-	if (!mountinfo)
-		mountinfo = "/proc/self/mountinfo";
 	any = !cgroup_find_mount(mountinfo, NULL, f->v2, sizeof(f->v2));
 	for (i = 0; i < ARRAY_SIZE(v1_ctrls); i++)
 		any |= !cgroup_find_mount(mountinfo, v1_ctrls[i], f->v1[i], sizeof(f->v1[i]));

@@ -12,6 +12,7 @@
  * Docker 29 rejects anything older than 1.44. Podman's compat API serves both spellings.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +29,8 @@
 #include "scry/util.h"
 
 #define DOCKER_SOCK "/var/run/docker.sock"
+/* The same where only the host's /run is mounted (a DaemonSet's /host/run, no /var) */
+#define DOCKER_RUN_SOCK "/run/docker.sock"
 #define PODMAN_SOCK "/run/podman/podman.sock"
 /* An inspect answer is a few KiB; a list of thousands of containers stays well below this. */
 #define DOCKER_MAX_BODY (4u << 20)
@@ -44,17 +47,30 @@ struct docker_client {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/*
+ * $DOCKER_HOST is a path of this process's; the well-known sockets are the host's (under
+ * --host-root). Setup only: the answer lives in static buffers.
+ */
 const char *docker__socket_path(void)
 {
+	static char docker[PATH_MAX], run[PATH_MAX], podman[PATH_MAX];
 	const char *host = getenv("DOCKER_HOST");
 
 	if (host && !strncmp(host, "unix://", 7) && host[7])
 		return host + 7;
-	if (!access(DOCKER_SOCK, F_OK))
-		return DOCKER_SOCK;
-	if (!access(PODMAN_SOCK, F_OK))
-		return PODMAN_SOCK;
-	return DOCKER_SOCK;
+	if (hostpath(DOCKER_SOCK, docker, sizeof(docker)))
+		strcpy(docker, DOCKER_SOCK);
+	if (hostpath(DOCKER_RUN_SOCK, run, sizeof(run)))
+		strcpy(run, DOCKER_RUN_SOCK);
+	if (hostpath(PODMAN_SOCK, podman, sizeof(podman)))
+		strcpy(podman, PODMAN_SOCK);
+	if (!access(docker, F_OK))
+		return docker;
+	if (*hostpath__root() && !access(run, F_OK))
+		return run;
+	if (!access(podman, F_OK))
+		return podman;
+	return docker;
 }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;

@@ -280,16 +280,16 @@ cleanup:
  * containerd that k3s and MicroK8s embed with state directories of their own.
  */
 static const char *const containerd_dirs[] = {
-	"run/containerd/io.containerd.runtime.v2.task",
-	"run/containerd/io.containerd.runtime.v1.linux",
-	"run/k3s/containerd/io.containerd.runtime.v2.task",
-	"var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task",
+	"/run/containerd/io.containerd.runtime.v2.task",
+	"/run/containerd/io.containerd.runtime.v1.linux",
+	"/run/k3s/containerd/io.containerd.runtime.v2.task",
+	"/var/snap/microk8s/common/run/containerd/io.containerd.runtime.v2.task",
 };
 
 /* containers/storage (CRI-O, Podman): <id>/userdata/config.json, in runroot, then graphroot. */
 static const char *const storage_dirs[] = {
-	"run/containers/storage/overlay-containers",
-	"var/lib/containers/storage/overlay-containers",
+	"/run/containers/storage/overlay-containers",
+	"/var/lib/containers/storage/overlay-containers",
 };
 
 /* The id becomes a path component: it must not climb out of the state directory. */
@@ -319,21 +319,17 @@ int oci__find_config(const char *root, const char *id, char *path, size_t len)
 {
 	char dir[PATH_MAX], cand[PATH_MAX];
 	struct dirent *de;
-	int rlen, n, err = -ENOENT;
+	int n, err = -ENOENT;
 	DIR *d;
 	size_t i;
 
 	if (!root || !id || !valid_id(id) || !path || !len)
 		return -EINVAL;
-	/* "/" and "/srv/fixture/" both end without a slash, so paths never hold "//". */
-	rlen = strlen(root);
-	while (rlen > 0 && root[rlen - 1] == '/')
-		rlen--;
-
+	/* The state directories as the host names them, their links resolved inside `root`. */
 	for (i = 0; i < ARRAY_SIZE(containerd_dirs) && err == -ENOENT; i++) {
-		n = snprintf(dir, sizeof(dir), "%.*s/%s", rlen, root, containerd_dirs[i]);
-		if (n < 0 || n >= (int)sizeof(dir))
-			return -ENAMETOOLONG;
+		n = hostpath_in(root, containerd_dirs[i], dir, sizeof(dir));
+		if (n)
+			return n;
 		/* The namespace is not in the cgroup path: k8s.io for CRI, moby for Docker, ... */
 		d = opendir(dir);
 		if (!d)
@@ -349,8 +345,10 @@ int oci__find_config(const char *root, const char *id, char *path, size_t len)
 		closedir(d);
 	}
 	for (i = 0; i < ARRAY_SIZE(storage_dirs) && err == -ENOENT; i++) {
-		n = snprintf(cand, sizeof(cand), "%.*s/%s/%s/userdata/config.json", rlen, root,
-			     storage_dirs[i], id);
+		n = hostpath_in(root, storage_dirs[i], dir, sizeof(dir));
+		if (n)
+			return n;
+		n = snprintf(cand, sizeof(cand), "%s/%s/userdata/config.json", dir, id);
 		if (n < 0 || n >= (int)sizeof(cand))
 			return -ENAMETOOLONG;
 		if (is_file(cand))

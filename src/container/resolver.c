@@ -6,6 +6,7 @@
  * once per kind of failure; the container is then shown by its id.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -167,13 +168,17 @@ static void *resolver_main(void *arg)
 	return NULL;
 }
 
+/* $CONTAINER_HOST is a path of this process's; the well-known one is the host's. */
 static const char *podman_socket(void)
 {
+	static char mapped[PATH_MAX];
 	const char *h = getenv("CONTAINER_HOST");
 
 	if (h && !strncmp(h, "unix://", 7))
 		return h + 7;
-	return "/run/podman/podman.sock";
+	if (hostpath("/run/podman/podman.sock", mapped, sizeof(mapped)))
+		return "/run/podman/podman.sock";
+	return mapped;
 }
 
 struct resolver *resolver_start(const struct containers_opts *o)
@@ -190,7 +195,7 @@ struct resolver *resolver_start(const struct containers_opts *o)
 	r->docker_sock = o->docker_sock ? o->docker_sock : docker__socket_path();
 	r->docker_host_set = o->docker_sock || getenv("DOCKER_HOST");
 	r->podman_sock = o->podman_sock ? o->podman_sock : podman_socket();
-	r->oci_root = o->oci_root ? o->oci_root : "/";
+	r->oci_root = o->oci_root ? o->oci_root : *hostpath__root() ? hostpath__root() : "/";
 	/* Signals are the consumer's business: the resolver thread never takes one. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);

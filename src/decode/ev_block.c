@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,7 +34,7 @@ const char *blk_op_name(uint8_t op)
 
 static struct {
 	pthread_mutex_t lock;
-	char root[256];
+	char root[PATH_MAX];
 	struct {
 		uint32_t dev;
 		bool used;
@@ -52,7 +53,7 @@ void blk_dev_root(const char *root)
 /* DEVNAME= of the device's uevent; "" when sysfs has none (a device gone, another machine's). */
 static void read_name(uint32_t dev, char *out, size_t len)
 {
-	char path[320], buf[1024], *p, *end;
+	char path[PATH_MAX + 32], buf[1024], *p, *end;
 	ssize_t n;
 	int fd;
 

@@ -5,12 +5,13 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
-#include <netinet/in.h>
 #include <time.h>
 
 #include "scry/container.h"
@@ -685,12 +686,15 @@ static void services_load(void)
 	static bool loaded;
 	size_t cap = 0;
 	FILE *f;
-	char line[512];
+	char line[512], path[PATH_MAX];
 
 	if (loaded)
 		return;
 	loaded = true;
-	f = fopen("/etc/services", "re");
+	/* the host's, under --host-root; else the one in scry's image (the host's /etc unmounted) */
+	f = hostpath("/etc/services", path, sizeof(path)) ? NULL : fopen(path, "re");
+	if (!f && *hostpath__root())
+		f = fopen("/etc/services", "re");
 	if (!f)
 		return;
 	/* "name  port/proto  aliases  # comment": the first name of each port wins, as getservbyport */

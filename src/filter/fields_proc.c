@@ -6,6 +6,7 @@
  * sysdig's (libsinsp's sinsp_filter_check_thread); where scry differs, the row's text says how.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,9 +214,12 @@ static size_t v2_controllers(char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		int fd = open(roots[i], O_RDONLY | O_CLOEXEC);
+		char path[PATH_MAX];
+		int fd = -1;
 		ssize_t n;
 
+		if (!hostpath(roots[i], path, sizeof(path)))
+			fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		n = read(fd, buf, len - 1);

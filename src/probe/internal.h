@@ -60,4 +60,7 @@ struct scry_sockcall;
 void sockcalls__slots(struct scry_sockcall *slots, size_t n);
 int sockcalls__fill(int map_fd);
 
+/* loader.c: --btf FILE, or the host's BTF under --host-root (in `buf`); NULL: libbpf's default. */
+const char *probe_btf_path(const char *custom, char *buf, size_t len);
+
 #endif /* SCRY_PROBE_INTERNAL_H */

@@ -4,6 +4,7 @@
  * way a hostile environment can refuse us: no privileges, no BTF, a verifier that says no.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
@@ -78,21 +79,49 @@ static void err_privileges(void)
 		"(CAP_SYS_ADMIN before Linux 5.8): run scry with sudo");
 }
 
-static struct btf *load_kernel_btf(const char *custom)
+/*
+ * The BTF file libbpf is to read instead of its default: --btf's; under --host-root the host's
+ * /sys/kernel/btf/vmlinux (in `buf`); without CAP_SYS_ADMIN, /sys/kernel/btf/vmlinux named
+ * explicitly: given no file, libbpf looks for CO-RE candidates that vmlinux lacks (the older
+ * layouts' flavors) in the kernel modules' BTF too, which needs CAP_SYS_ADMIN
+ * (BPF_BTF_GET_NEXT_ID) and fails the load with EPERM under CAP_BPF + CAP_PERFMON; with a
+ * file it searches that file alone, and scry's programs need nothing from modules.
+ * NULL: libbpf's own default.
+ */
+const char *probe_btf_path(const char *custom, char *buf, size_t len)
 {
+	if (custom)
+		return custom;
+	if (*hostpath__root())
+		return hostpath(SYSFS_BTF, buf, len) ? NULL : buf;
+	if (!have_cap(CAP_SYS_ADMIN) && !access(SYSFS_BTF, R_OK))
+		return SYSFS_BTF;
+	return NULL;
+}
+
+/* `given`: `path` is --btf's (else the kernel's own, or the host's under --host-root). */
+static struct btf *load_kernel_btf(const char *path, bool given)
+{
+	const char *what = given ? "--btf " : "the kernel's BTF ";
 	struct btf *btf;
 
-	if (custom) {
-		if (access(custom, R_OK)) {
-			log_err("--btf %s: %s", custom, strerror(errno));
+	if (!given && path && access(path, R_OK)) {
+		log_err("the host's kernel BTF %s: %s: mount the host's /sys/kernel/btf there, or "
+			"give --btf FILE", path, strerror(errno));
+		errno = ENOENT;
+		return NULL;
+	}
+	if (path) {
+		if (access(path, R_OK)) {
+			log_err("%s%s: %s", what, path, strerror(errno));
 			return NULL;
 		}
-		btf = btf__parse(custom, NULL);
+		btf = btf__parse(path, NULL);
 		if (!btf) {
 			char msg[128];
 
 			libbpf_strerror(errno, msg, sizeof(msg));
-			log_err("--btf %s: not a kernel BTF file (%s)", custom, msg);
+			log_err("%s%s: not a kernel BTF file (%s)", what, path, msg);
 		}
 		return btf;
 	}
@@ -294,6 +323,8 @@ static void err_load(struct probe *p, int err)
 struct probe *probe__open(const struct probe_opts *o)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	char btf_buf[PATH_MAX];
+	const char *btf_path;
 	struct probe *p = NULL;
 	struct btf *btf = NULL;
 	uint64_t ring_bytes;
@@ -307,7 +338,8 @@ struct probe *probe__open(const struct probe_opts *o)
 		errno = EPERM;
 		return NULL;
 	}
-	btf = load_kernel_btf(o->btf_path);
+	btf_path = probe_btf_path(o->btf_path, btf_buf, sizeof(btf_buf));
+	btf = load_kernel_btf(btf_path, btf_path && btf_path == o->btf_path);
 	if (!btf)
 		return NULL;
 	p = calloc(1, sizeof(*p));
@@ -315,7 +347,7 @@ struct probe *probe__open(const struct probe_opts *o)
 		err = -ENOMEM;
 		goto fail;
 	}
-	oo.btf_custom_path = o->btf_path;
+	oo.btf_custom_path = btf_path;
 	p->skel = scry_bpf__open_opts(&oo);
 	if (!p->skel) {
 		err = -errno;

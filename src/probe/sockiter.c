@@ -5,6 +5,7 @@
  * iterators: before 5.11) loses the seed and nothing else.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "iter.skel.h"
 #include "scry/event.h"
 #include "scry/probe.h"
+#include "internal.h"
 
 /* Appends what `fd` reads to *buf; 0 or -errno. */
 static int read_all(int fd, struct scry_iter_sock **buf, size_t *n)
@@ -53,7 +55,9 @@ static int read_all(int fd, struct scry_iter_sock **buf, size_t *n)
 
 int probe__list_socks(const char *btf_path, struct scry_iter_sock **out, size_t *n)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf_path);
+	char btf_buf[PATH_MAX];
+	LIBBPF_OPTS(bpf_object_open_opts, oo,
+		    .btf_custom_path = probe_btf_path(btf_path, btf_buf, sizeof(btf_buf)));
 	struct bpf_link *link = NULL;
 	struct iter_bpf *skel;
 	int fd = -1, err;

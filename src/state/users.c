@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ static const char *const file_rel[] = { [USERS_USER] = "etc/passwd", [USERS_GROU
 
 static struct {
 	bool on, live;
-	char procfs[64];
+	char procfs[PATH_MAX];
 	struct proctab *pt;		/* live: where a process gone finds its ancestors */
 	struct userdb **dbs;		/* slot i: its memo is (gen << 32 | i + 1) */
 	uint32_t n, cap;
@@ -285,11 +286,13 @@ static void make_room(struct userdb *db, size_t need)
 
 /* --- live: the files ------------------------------------------------------------------------ */
 
-/* pid 0: scry's own root, the host's where scry runs on the host */
+/* pid 0: the host's root: scry's own, or --host-root's DIR when scry runs in a container */
 static int open_root(uint32_t pid)
 {
-	char path[96];
+	char path[PATH_MAX + 32];
 
+	if (!pid && U.live && *hostpath__root())
+		return open(hostpath__root(), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pid)
 		snprintf(path, sizeof(path), "%s/%u/root", U.procfs, pid);
 	else
