@@ -231,7 +231,8 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 		j->lost_events += w->loss.events;
 		memset(&w->loss, 0, sizeof(w->loss));
 	}
-	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->container);
+	/* the cgroup's container: an entered process's events name another (nstab.c) */
+	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->entered ? NULL : ev->container);
 	cap_tables__see_users(w->tables, &w->fast, ev);
 	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);
 	j->nitems++;

@@ -995,7 +995,8 @@ static const char *evt_type_nth(size_t i)
 	const char *n;
 
 	if (i < SCRY_REC__MAX)
-		return !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ? evt_table[i].name : "";
+		return evt_table[i].name && !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ?
+		       evt_table[i].name : "";
 	i -= SCRY_REC__MAX;
 	if (i < syscall_count()) {
 		n = syscall_name(i);

@@ -77,6 +77,16 @@ const struct prog_desc prog_table[] = {
 	  .feeds = "scry_block_complete" },
 	{ "scry_block_complete", "block_rq_complete", "block I/O events (block I/O views)",
 	  E(BLOCK_IO), false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true },
+	/* issue 18 (ns18): zombies and processes entering containers (bpf/ns.bpf.c) */
+	{ "scry_ns_fork", "sched_process_fork",
+	  "namespaces of forks into other pid namespaces (nsenter -p: entered containers)", E(NS),
+	  false, false, PCTX_TASK, SCRY_STATS_TP },
+	{ "scry_ns_exec", "sched_process_exec",
+	  "namespaces of execs in other namespaces than the parent's (nsenter: entered containers)",
+	  E(NS), false, false, PCTX_TASK, SCRY_STATS_TP },
+	/* An RCU callback: softirq, or an rcuo kthread; the header is the freed process. */
+	{ "scry_proc_free", "sched_process_free", "reaped processes (zombies: they never end)",
+	  E(ZOMBIE), false, false, PCTX_SOFTIRQ, SCRY_STATS_RCU },
 };
 const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 
