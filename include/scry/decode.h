@@ -68,11 +68,12 @@ struct scry_event {
 	uint64_t prev_ts;		/* the previous event the filter passed */
 	/*
 	 * issue 18 (ns18), by nstab__apply: the process entered ev->container's namespaces from
-	 * outside its cgroup (the cgroup's container is the host); a hidden type's event that is
-	 * a line after all (an NS record that entered a container).
+	 * outside its cgroup (the cgroup's container is the host). By the decoder: an event of a
+	 * type that has lines which is bookkeeping this time (an NS record that entered no
+	 * container: nstab__apply clears it for one that did).
 	 */
 	bool entered;
-	bool shown;
+	bool quiet;
 };
 
 /*

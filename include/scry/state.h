@@ -493,6 +493,7 @@ void zombietab__apply(struct zombietab *zt, struct proctab *pt, const struct scr
 /* Iterate: *pos = 0 to start; NULL at the end. */
 const struct zombie *zombietab__next(const struct zombietab *zt, size_t *pos);
 size_t zombietab__count(const struct zombietab *zt);
+const struct zombie *zombietab__find(const struct zombietab *zt, uint32_t pid);
 /* How many zombies have `ppid` as their parent (ps's ZOMB column). */
 uint32_t zombietab__children(const struct zombietab *zt, uint32_t ppid);
 /* How many zombies a container (NULL: the host) holds. */

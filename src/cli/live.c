@@ -320,6 +320,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	/* Something reads the fd tables, or a capture keeps the seeds for its replay. */
 	if (mode != SYSCALLS_OFF && (pipeline__fds(pl) || o->write_path))
 		seed_fds(r, armed);
+	live_ns18__seed(r, armed);
 
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -34,7 +34,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->sock = NULL;
 	ev->fd_name_changed = false;
 	ev->entered = false;
-	ev->shown = false;
+	ev->quiet = false;
 
 	return d->decode ? d->decode(r, size, ev) : 1;
 }

@@ -59,13 +59,13 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 	 * issue 18 (ns18). A reaped process (or a zombie found at start): for the zombie table,
 	 * no line; its header is the process, but no task's doing now (the free runs in an RCU
 	 * callback). A process's namespaces: a line only when it entered a container's from
-	 * outside (nstab__apply says so, ev->shown), else bookkeeping (`hidden`, but not
-	 * EVF_HIDDEN: evt.type=nsenter is a filter's to ask for). nstab.c names its process.
+	 * outside (the decoder makes it ev->quiet, nstab__apply clears that for one that did),
+	 * else bookkeeping. nstab.c names its process.
 	 */
 	[SCRY_REC_ZOMBIE] = { "procreap", FIXED(struct scry_rec_zombie), true, EVC_PROCESS,
 			      EVF_HIDDEN | EVF_NOTASK | EVF_LIFECYCLE, 0, NULL, zombie_info },
-	[SCRY_REC_NS] = { "nsenter", FIXED(struct scry_rec_ns), true, EVC_PROCESS,
-			  EVF_NOTASK | EVF_LIFECYCLE, 0, NULL, ns_info },
+	[SCRY_REC_NS] = { "nsenter", FIXED(struct scry_rec_ns), false, EVC_PROCESS,
+			  EVF_NOTASK | EVF_LIFECYCLE, 0, ns_decode, ns_info },
 };
 
 /*

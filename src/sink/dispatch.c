@@ -244,7 +244,7 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	 */
 	if (pl->ctx.live && ev->ts < pl->ctx.start_ts)
 		goto after;
-	hidden = evt_table[ev->type].hidden && !ev->shown;
+	hidden = evt_table[ev->type].hidden || ev->quiet;
 	if (!hidden)
 		ev->num = ++pl->num;
 	/*

@@ -233,7 +233,7 @@ static void on_ns(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 		ev->container = e->entered;
 		ev->entered = true;
 		/* the moment it entered: a line (a seed is no moment, only what was so) */
-		ev->shown = r->kind != SCRY_NSK_SEED;
+		ev->quiet = r->kind == SCRY_NSK_SEED;
 	}
 }
 

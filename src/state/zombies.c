@@ -173,6 +173,11 @@ const struct zombie *zombietab__next(const struct zombietab *zt, size_t *pos)
 	return zt && hashmap__next(zt->by_pid, pos, NULL, &v) ? v : NULL;
 }
 
+const struct zombie *zombietab__find(const struct zombietab *zt, uint32_t pid)
+{
+	return zt ? hashmap__find(zt->by_pid, pid) : NULL;
+}
+
 size_t zombietab__count(const struct zombietab *zt)
 {
 	return zt ? hashmap__size(zt->by_pid) : 0;
