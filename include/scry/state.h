@@ -533,6 +533,8 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev);
 struct scry_container *nstab__entered(const struct nstab *nt, uint32_t pid);
 /* Its namespaces as a seed record at `ts`; false if none are known. */
 bool nstab__seed_of(const struct nstab *nt, uint32_t pid, uint64_t ts, struct scry_rec_ns *r);
+/* Iterate the processes whose namespaces are known: *pos = 0 to start; false at the end. */
+bool nstab__next(const struct nstab *nt, size_t *pos, uint32_t *pid);
 /*
  * Live: the namespaces of every process under `procfs` (but `self`) that has any other than
  * pid 1's, and pid 1's, as seed records at `ts`. Returns how many, or -errno.

@@ -323,6 +323,16 @@ bool nstab__seed_of(const struct nstab *nt, uint32_t pid, uint64_t ts, struct sc
 	return true;
 }
 
+bool nstab__next(const struct nstab *nt, size_t *pos, uint32_t *pid)
+{
+	uint64_t key;
+
+	if (!nt || !hashmap__next(nt->procs, pos, &key, NULL))
+		return false;
+	*pid = key;
+	return true;
+}
+
 static const char *const ns_names[SCRY_NS__MAX] = {
 	[SCRY_NS_PID] = "pid", [SCRY_NS_MNT] = "mnt", [SCRY_NS_NET] = "net", [SCRY_NS_UTS] = "uts",
 	[SCRY_NS_IPC] = "ipc", [SCRY_NS_CGROUP] = "cgroup", [SCRY_NS_USER] = "user",
