@@ -42,6 +42,7 @@ struct nstab {
 	struct hashmap *ctrs;		/* idx << 32 | inode -> the container (pinned) */
 	uint32_t host[SCRY_NS__MAX];
 	bool host_known;
+	size_t nentered;		/* entries with `entered`: most runs have none */
 };
 
 const struct nstab *nstab_current;
@@ -70,10 +71,11 @@ static void unpin(struct scry_container *c)
 		c->pins--;
 }
 
-static void set_entered(struct ns_proc *e, struct scry_container *c)
+static void set_entered(struct nstab *nt, struct ns_proc *e, struct scry_container *c)
 {
 	if (e->entered == c)
 		return;
+	nt->nentered += (c != NULL) - (e->entered != NULL);
 	unpin(e->entered);
 	e->entered = c;
 	if (c)
@@ -106,7 +108,7 @@ static void drop(struct nstab *nt, uint32_t pid)
 	struct ns_proc *e = hashmap__del(nt->procs, pid);
 
 	if (e) {
-		unpin(e->entered);
+		set_entered(nt, e, NULL);
 		free(e);
 	}
 }
@@ -160,7 +162,7 @@ static void rematch(struct nstab *nt)
 		struct ns_proc *e = v;
 
 		if (e->host_cg && !e->entered)
-			set_entered(e, match(nt, e));
+			set_entered(nt, e, match(nt, e));
 	}
 }
 
@@ -195,10 +197,10 @@ static void judge(struct nstab *nt, struct ns_proc *e, struct scry_container *cg
 {
 	e->host_cg = !cg_ctr;
 	if (cg_ctr) {
-		set_entered(e, NULL);
+		set_entered(nt, e, NULL);
 		learn(nt, e, cg_ctr);
 	} else {
-		set_entered(e, match(nt, e));
+		set_entered(nt, e, match(nt, e));
 	}
 }
 
@@ -290,7 +292,8 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	 * A host process's event: the container it entered, if it did. Not for the CPU it uses,
 	 * which the kernel charges to its cgroup (the host's): views count it there.
 	 */
-	if (ev->container || !ev->proc || (evt_table[ev->type].flags & (EVF_CPU | EVF_NOTASK)))
+	if (!nt->nentered || ev->container || !ev->proc ||
+	    (evt_table[ev->type].flags & (EVF_CPU | EVF_NOTASK)))
 		return;
 	e = hashmap__find(nt->procs, ev->proc->pid);
 	if (e && e->entered && e->host_cg) {
