@@ -25,9 +25,6 @@ static const uint8_t match_order[] = {
 	SCRY_NS_PID, SCRY_NS_MNT, SCRY_NS_NET, SCRY_NS_IPC, SCRY_NS_UTS,
 };
 
-/* A fork's NS record may arrive before its FORK record: the child keeps it. */
-#define FORK_PAIR_NS 1000000000ULL
-
 struct ns_proc {
 	uint32_t ns[SCRY_NS__MAX];
 	uint64_t ts;
@@ -239,20 +236,17 @@ static void on_ns(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	}
 }
 
-/* A child has its parent's namespaces, unless its own NS record came first. */
+/*
+ * A child has its parent's namespaces; one in others has its own NS record right after its
+ * fork record (the fork program sends both, in that order).
+ */
 static void on_fork(struct nstab *nt, struct scry_event *ev)
 {
 	const struct scry_rec_fork *r = &ev->rec->fork;
-	struct ns_proc *e = hashmap__find(nt->procs, r->h.pid), *pe;
+	struct ns_proc *e, *pe;
 
 	if (r->fork_flags & SCRY_FORK_THREAD)
 		return;
-	if (e && e->kind == SCRY_NSK_FORK && e->parent == r->parent_pid &&
-	    e->ts + FORK_PAIR_NS >= r->h.ts) {
-		e->kind = INHERITED;	/* paired: a later fork of the same pid is another child */
-		judge(nt, e, ev->entered ? NULL : ev->container);
-		return;
-	}
 	pe = hashmap__find(nt->procs, r->parent_pid);
 	if (!pe) {
 		drop(nt, r->h.pid);

@@ -198,10 +198,11 @@ static void entered_container(void **state)
 	fork_rec(f, 1, 10, CTR_CG, 200);			/* the container's init */
 	ns_rec(f, 10, SCRY_NSK_EXEC, 1, CTR_CG, 5000, 300);	/* its namespaces: 5000.. */
 	assert_null(nstab__entered(nstab_current, 10));
-	/* nsenter -p: its child's NS record comes before its fork record */
+	/* nsenter -p: its child's fork record, then its namespaces */
 	fork_rec(f, 90, 299, HOST_CG, 400);
-	ns_rec(f, 300, SCRY_NSK_FORK, 299, HOST_CG, 5000, 500);
 	fork_rec(f, 299, 300, HOST_CG, 499);
+	assert_null(nstab__entered(nstab_current, 300));
+	ns_rec(f, 300, SCRY_NSK_FORK, 299, HOST_CG, 5000, 500);
 	assert_ptr_equal(nstab__entered(nstab_current, 300), f->web);
 	assert_null(nstab__entered(nstab_current, 299));
 	/* its syscall: the container's, marked */
