@@ -16,8 +16,7 @@
 bool get_ctr_entered(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	(void)b;
-	return U(ev->entered || (ev->proc && ev->container && ev->container ==
-				 nstab__entered(nstab_current, ev->proc->pid)));
+	return U(ev->entered);
 }
 
 /* Its exited children that it has not reaped. */

@@ -286,10 +286,15 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	 * A host process's event: the container it entered, if it did. Not for the CPU it uses,
 	 * which the kernel charges to its cgroup (the host's): views count it there.
 	 */
-	if (!nt->nentered || ev->container || !ev->proc ||
-	    (evt_table[ev->type].flags & (EVF_CPU | EVF_NOTASK)))
+	if (!nt->nentered || !ev->proc || (evt_table[ev->type].flags & (EVF_CPU | EVF_NOTASK)))
 		return;
 	e = hashmap__find(nt->procs, ev->proc->pid);
+	/* it joined a container's cgroup since (runc's exec does, after setns): its own now */
+	if (e && ev->container) {
+		if (e->host_cg)
+			judge(nt, e, ev->container);
+		return;
+	}
 	if (e && e->entered && e->host_cg) {
 		ev->container = e->entered;
 		ev->entered = true;

@@ -23,9 +23,9 @@
 
 struct seen {
 	int lines;			/* events that reached a sink of lines */
-	const struct scry_container *ctr[8];
-	bool entered[8], quiet[8];
-	uint16_t type[8];
+	const struct scry_container *ctr[16];
+	bool entered[16];
+	uint16_t type[16];
 	int n;
 };
 
@@ -34,7 +34,7 @@ static int seen_event(void *ctx, const struct scry_event *ev, bool matched)
 	struct seen *s = ctx;
 
 	(void)matched;
-	if (s->n < 8) {
+	if (s->n < 16) {
 		s->ctr[s->n] = ev->container;
 		s->entered[s->n] = ev->entered;
 		s->type[s->n] = ev->type;
@@ -232,6 +232,12 @@ static void entered_container(void **state)
 	assert_false(f->s.entered[6]);
 	assert_int_equal(f->s.type[7], SCRY_REC_SYS_EXIT);
 	assert_null(f->s.ctr[7]);
+	/* it joins the container's cgroup (as runc's exec does after setns): its own, unmarked */
+	hdr(&ex.h, SCRY_REC_SYS_EXIT, SCRY_SYS_EXIT_SHORT, 300, CTR_CG, 850, "loop");
+	assert_int_equal(pipeline__record(f->pl, &ex, SCRY_SYS_EXIT_SHORT), 0);
+	assert_int_equal(f->s.n, 9);
+	assert_ptr_equal(f->s.ctr[8], f->web);
+	assert_false(f->s.entered[8]);
 	/* its exit forgets it */
 	exit_rec(f, 300, 1, HOST_CG, 900);
 	assert_null(nstab__entered(nstab_current, 300));
