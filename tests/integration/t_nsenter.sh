@@ -48,6 +48,7 @@ vrc="$vrc replay=$?"
 vrc="$vrc pc_replay=$?"
 
 py "
+import re
 from collections import Counter
 ns_vpid = int(open('$TMP/ns.pid').read().split()[0])
 ex_vpid = int(open('$TMP/ex.pid').read().split()[0])
@@ -64,7 +65,8 @@ for src in ('live', 'replay'):
                                 l[4] == '1' and l[5].startswith('nsenter ')]) == 1
                            or ('nsenter events', ev))
 for src in ('pc', 'pcr'):
-    lines = [l for l in open('$TMP/%s.out' % src) if ' getppid ' in l]
+    # an enter and an exit line per call
+    lines = [l for l in open('$TMP/%s.out' % src) if re.search(r' [<>] getppid( |$)', l)]
     marked = sum(' ns-$tag+entered (' in l for l in lines)
     plain = sum(' ns-$tag (' in l for l in lines)
     out[src] = (marked == $NS_N * 2 and plain == $EX_N * 2) or ('-pc lines', marked, plain, len(lines))
