@@ -6,7 +6,7 @@
 # workload under --init (tini reaps) has none. ps counts them on the parent (ZOMB). When the
 # container goes, its zombies are reaped, and a view that saw it all ends with none of them.
 . tests/lib/common.sh
-plan 9
+plan 10
 . tests/lib/docker.sh
 
 N=5
@@ -82,6 +82,8 @@ stop_view reap
 vrc="$vrc replay=$?"
 "$SCRY" -r "$TMP/z.scry" -c ps --interval 0 -j "container.name=zlive-$tag" >"$TMP/ps.out" 2>"$TMP/ps.err"
 vrc="$vrc ps=$?"
+"$SCRY" -r "$TMP/z.scry" -c zombies "container.name=zlive-$tag" >"$TMP/text.out" 2>"$TMP/text.err"
+vrc="$vrc text=$?"
 
 # rows NAME OUT: "pid ppid parent_vpid" of the view's rows of container NAME, sorted.
 py "
@@ -118,6 +120,11 @@ for src in live replay; do
 done
 checkall "the container removed: its zombies are reaped and leave the view, the others stay" 'res reap'
 checkall "ps from the capture: PID 1's ZOMB is $N" 'res ps'
+# the text table: a header, then a row per zombie: PID VPID PPID PVPID AGE PROC.NAME CONTAINER.NAME
+checkall "the text table from the capture: $N rows of zlive's PID 1 ($live), PVPID 1, named sleep" \
+	'head -1 "$TMP/text.out" | grep -q "^ *PID  *VPID  *PPID  *PVPID  *AGE  *PROC.NAME  *CONTAINER.NAME" &&
+	 [ "$(awk -v p="$live" -v c="zlive-$tag" "NR > 1 && \$3 == p && \$4 == 1 && \$6 == \"sleep\" && \$7 == c" "$TMP/text.out" | wc -l)" -eq $N ] &&
+	 [ "$(awk "NR > 1 && NF" "$TMP/text.out" | wc -l)" -eq $N ]' || sed 's/^/#   /' "$TMP/text.out" | head -8
 checkall "every scry exits 0 ($vrc)" '! echo "$vrc" | grep -q "=[1-9]"' ||
 	sed 's/^/#   /' "$TMP/live.err" "$TMP/replay.err" | tail -5
 finish
