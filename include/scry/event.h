@@ -646,6 +646,11 @@ enum scry_ns_kind {
 	SCRY_NSK_FORK = 0,	/* the child of a fork, in other namespaces than its parent's */
 	SCRY_NSK_EXEC = 1,	/* an exec in other namespaces than its parent's */
 	SCRY_NSK_SEED = 2,	/* made by userspace: a process found at start (or a file's start) */
+	/*
+	 * Made by userspace: the host's namespaces, not a process's: pid 1's and scry's own (on
+	 * some machines pid 1 is an agent in namespaces of its own, and scry with the rest).
+	 */
+	SCRY_NSK_HOST = 3,
 };
 
 enum scry_ns_idx {

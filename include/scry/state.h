@@ -516,7 +516,7 @@ uint32_t procfs_vpid(const char *procfs, uint32_t pid);
  * Namespaces of processes (SCRY_REC_NS records, and forks: a child has its parent's) and of
  * containers (those of the processes in their cgroups). A process outside every container's
  * cgroup (the host's) whose pid, mount, network, IPC or UTS namespace is a container's, and not
- * the host's own (pid 1's), entered that container from outside: nsenter, or a tool that calls
+ * the host's own (pid 1's or scry's), entered that container from outside: nsenter, or a tool that calls
  * setns. Its events name that container (ev->container) and say so (ev->entered), but the CPU
  * it uses stays the host's, as the kernel charges it to its cgroup.
  */
@@ -533,11 +533,14 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev);
 struct scry_container *nstab__entered(const struct nstab *nt, uint32_t pid);
 /* Its namespaces as a seed record at `ts`; false if none are known. */
 bool nstab__seed_of(const struct nstab *nt, uint32_t pid, uint64_t ts, struct scry_rec_ns *r);
+/* The i-th set of the host's namespaces as a SCRY_NSK_HOST record at `ts`; false past the last. */
+bool nstab__host_of(const struct nstab *nt, size_t i, uint64_t ts, struct scry_rec_ns *r);
 /* Iterate the processes whose namespaces are known: *pos = 0 to start; false at the end. */
 bool nstab__next(const struct nstab *nt, size_t *pos, uint32_t *pid);
 /*
- * Live: the namespaces of every process under `procfs` (but `self`) that has any other than
- * pid 1's, and pid 1's, as seed records at `ts`. Returns how many, or -errno.
+ * Live: the host's namespaces (pid 1's and `self`'s, SCRY_NSK_HOST records), then those of
+ * every process under `procfs` that has any other, as seed records at `ts`. Returns how many
+ * seeds, or -errno.
  */
 int ns_seed_scan(const char *procfs, uint32_t self, uint64_t ts, struct proctab *pt,
 		 int (*emit)(void *ctx, struct scry_rec_ns *r), void *ctx);

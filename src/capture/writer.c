@@ -339,6 +339,11 @@ static void put_ns18(struct capture_writer *w)
 		zombie_seed_of(z, run->last_ts, &rec.zombie);
 		put(w, &ev);
 	}
+	for (pos = 0; run && nstab__host_of(run->ns, pos, run->last_ts, &rec.ns); pos++) {
+		struct scry_event ev = { .rec = &rec, .type = SCRY_REC_NS, .ts = run->last_ts };
+
+		put(w, &ev);
+	}
 	pos = 0;
 	while (run && nstab__next(run->ns, &pos, &pid)) {
 		struct scry_proc *p = run->procs ? proctab__proc(run->procs, pid) : NULL;

@@ -5,9 +5,11 @@
  * although it sees the container's files, network and pids. Its namespaces tell: the table
  * keeps each process's (NS records: a fork into another pid namespace, an exec in other
  * namespaces than the parent's, the seeds at start; a fork's child has its parent's) and each
- * container's (those of the processes in its cgroup). A host process with a container's pid,
- * mount, network, IPC or UTS namespace (one that is not the host's own, pid 1's: a container
- * with --pid=host or --network=host shares those with every host process) entered it.
+ * container's (those of its processes that live in a pid namespace other than the host's: a
+ * runtime puts its init in the cgroup before it leaves the host's namespaces). A host process
+ * with a container's pid, mount, network, IPC or UTS namespace (one that is not the host's own,
+ * pid 1's or scry's: a container with --pid=host or --network=host shares those with every host
+ * process, and pid 1 may be an agent in namespaces of its own) entered it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +21,9 @@
 #include "scry/container.h"
 #include "scry/state.h"
 #include "scry/util.h"
+
+/* Sets of the host's namespaces kept: pid 1's and scry's own (a capture may add a few). */
+#define NS_HOSTS 4
 
 /* The namespaces that say which container, in the order they decide. */
 static const uint8_t match_order[] = {
@@ -37,8 +42,8 @@ struct ns_proc {
 struct nstab {
 	struct hashmap *procs;		/* pid -> struct ns_proc */
 	struct hashmap *ctrs;		/* idx << 32 | inode -> the container (pinned) */
-	uint32_t host[SCRY_NS__MAX];
-	bool host_known;
+	uint32_t host[NS_HOSTS][SCRY_NS__MAX];	/* the host's namespaces (SCRY_NSK_HOST) */
+	size_t nhost;
 	size_t nentered;		/* entries with `entered`: most runs have none */
 };
 
@@ -129,18 +134,31 @@ static uint64_t ns_key(unsigned int idx, uint32_t ino)
 	return (uint64_t)idx << 32 | ino;
 }
 
+/* A namespace of the host's (or not known): no container's. */
+static bool host_ns(const struct nstab *nt, unsigned int idx, uint32_t ino)
+{
+	size_t i;
+
+	if (!ino)
+		return true;
+	for (i = 0; i < nt->nhost; i++)
+		if (nt->host[i][idx] == ino)
+			return true;
+	return false;
+}
+
 /* The container a host process's namespaces belong to, or NULL. */
 static struct scry_container *match(const struct nstab *nt, const struct ns_proc *e)
 {
 	size_t i;
 
-	if (!nt->host_known)
+	if (!nt->nhost)
 		return NULL;
 	for (i = 0; i < ARRAY_SIZE(match_order); i++) {
 		unsigned int idx = match_order[i];
 		struct scry_container *c;
 
-		if (!e->ns[idx] || e->ns[idx] == nt->host[idx])
+		if (host_ns(nt, idx, e->ns[idx]))
 			continue;
 		c = hashmap__find(nt->ctrs, ns_key(idx, e->ns[idx]));
 		if (c)
@@ -163,18 +181,24 @@ static void rematch(struct nstab *nt)
 	}
 }
 
-/* A container's process: its namespaces are the container's. */
+/*
+ * A container's process: its namespaces are the container's. Only once it lives in a pid
+ * namespace that is not the host's: the runtime puts its init in the cgroup before it leaves
+ * the host's namespaces, and those are no container's.
+ */
 static void learn(struct nstab *nt, const struct ns_proc *e, struct scry_container *c)
 {
 	bool added = false;
 	size_t i;
 
+	if (!nt->nhost || host_ns(nt, SCRY_NS_PID, e->ns[SCRY_NS_PID]))
+		return;
 	for (i = 0; i < ARRAY_SIZE(match_order); i++) {
 		unsigned int idx = match_order[i];
 		uint64_t k = ns_key(idx, e->ns[idx]);
 		struct scry_container *old;
 
-		if (!e->ns[idx] || (nt->host_known && e->ns[idx] == nt->host[idx]))
+		if (host_ns(nt, idx, e->ns[idx]))
 			continue;
 		old = hashmap__find(nt->ctrs, k);
 		if (old == c)
@@ -201,12 +225,38 @@ static void judge(struct nstab *nt, struct ns_proc *e, struct scry_container *cg
 	}
 }
 
+/* The host's namespaces: what was learnt before may have counted them as a container's. */
+static void on_host(struct nstab *nt, const struct scry_rec_ns *r)
+{
+	size_t i, pos = 0;
+	void *v;
+
+	for (i = 0; i < nt->nhost; i++)
+		if (!memcmp(nt->host[i], r->ns, sizeof(r->ns)))
+			return;
+	if (nt->nhost == NS_HOSTS)
+		return;
+	memcpy(nt->host[nt->nhost++], r->ns, sizeof(r->ns));
+	for (i = 0; i < ARRAY_SIZE(match_order); i++)
+		unpin(hashmap__del(nt->ctrs, ns_key(match_order[i], r->ns[match_order[i]])));
+	while (hashmap__next(nt->procs, &pos, NULL, &v)) {
+		struct ns_proc *e = v;
+
+		if (e->host_cg)
+			set_entered(nt, e, match(nt, e));
+	}
+}
+
 static void on_ns(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 {
 	const struct scry_rec_ns *r = &ev->rec->ns;
-	struct ns_proc *e = entry(nt, r->h.pid);
-	size_t i;
+	struct ns_proc *e;
 
+	if (r->kind == SCRY_NSK_HOST) {
+		on_host(nt, r);
+		return;
+	}
+	e = entry(nt, r->h.pid);
 	if (pt) {
 		ev->proc = proctab__proc(pt, r->h.pid);
 		ev->thread = proctab__thread(pt, r->h.tid);
@@ -217,16 +267,6 @@ static void on_ns(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	e->ts = r->h.ts;
 	e->parent = r->parent;
 	e->kind = r->kind;
-	if (r->kind == SCRY_NSK_SEED && r->h.pid == 1 && !nt->host_known) {
-		memcpy(nt->host, r->ns, sizeof(nt->host));
-		nt->host_known = true;
-		/* what was learnt before counted the host's own namespaces as containers' */
-		for (i = 0; i < ARRAY_SIZE(match_order); i++) {
-			unsigned int idx = match_order[i];
-
-			unpin(hashmap__del(nt->ctrs, ns_key(idx, nt->host[idx])));
-		}
-	}
 	judge(nt, e, ev->container);
 	if (e->entered && e->host_cg) {
 		ev->container = e->entered;
@@ -355,23 +395,47 @@ static uint32_t ns_ino(const char *procfs, uint32_t pid, const char *name)
 	return lb ? (uint32_t)strtoul(lb + 1, NULL, 10) : 0;
 }
 
+/* A record of `pid`'s namespaces at `ts`, its process as the table has it. */
+static void seed_rec(struct scry_rec_ns *r, uint32_t pid, uint32_t kind, uint64_t ts,
+		     struct proctab *pt)
+{
+	struct scry_proc *p = pt ? proctab__proc(pt, pid) : NULL;
+
+	r->h.type = SCRY_REC_NS;
+	r->h.size = sizeof(*r);
+	r->h.pid = r->h.tid = pid;
+	r->h.ts = ts;
+	r->kind = kind;
+	if (p) {
+		memcpy(r->h.comm, p->comm, SCRY_COMM_LEN);
+		r->h.cgid = p->cgid ? p->cgid : p->ctr_cgid;
+		r->parent = p->ppid;
+		r->vpid = p->vpid;
+	}
+}
+
 int ns_seed_scan(const char *procfs, uint32_t self, uint64_t ts, struct proctab *pt,
 		 int (*emit)(void *ctx, struct scry_rec_ns *r), void *ctx)
 {
-	uint32_t host[SCRY_NS__MAX] = {};
+	uint32_t host[2][SCRY_NS__MAX] = {}, who[2] = { 1, self };
 	struct scry_rec_ns r;
 	struct dirent *de;
 	int n = 0, rc = 0;
-	unsigned int i;
+	unsigned int i, h;
 	DIR *d;
 
-	for (i = 0; i < SCRY_NS__MAX; i++)
-		host[i] = ns_ino(procfs, 1, ns_names[i]);
+	/* the host's: pid 1's and scry's own, first */
+	for (h = 0; h < 2 && !rc; h++) {
+		memset(&r, 0, sizeof(r));
+		for (i = 0; i < SCRY_NS__MAX; i++)
+			host[h][i] = r.ns[i] = ns_ino(procfs, who[h], ns_names[i]);
+		seed_rec(&r, who[h], SCRY_NSK_HOST, ts, pt);
+		rc = emit(ctx, &r);
+	}
 	d = opendir(procfs);
 	if (!d)
 		return -errno;
 	while (!rc && (de = readdir(d))) {
-		struct scry_proc *p;
 		uint64_t pid;
 		bool other = false;
 
@@ -379,27 +443,29 @@ int ns_seed_scan(const char *procfs, uint32_t self, uint64_t ts, struct proctab 
 			continue;
 		memset(&r, 0, sizeof(r));
 		for (i = 0; i < SCRY_NS__MAX; i++) {
-			r.ns[i] = pid == 1 ? host[i] : ns_ino(procfs, pid, ns_names[i]);
-			other |= r.ns[i] && r.ns[i] != host[i];
+			r.ns[i] = ns_ino(procfs, pid, ns_names[i]);
+			other |= r.ns[i] && r.ns[i] != host[0][i] && r.ns[i] != host[1][i];
 		}
-		/* pid 1's say what the host's are; a process in the host's all is no news */
-		if (pid != 1 && !other)
+		/* a process in the host's namespaces all is no news */
+		if (!other)
 			continue;
-		r.h.type = SCRY_REC_NS;
-		r.h.size = sizeof(r);
-		r.h.pid = r.h.tid = pid;
-		r.h.ts = ts;
-		p = pt ? proctab__proc(pt, pid) : NULL;
-		if (p) {
-			memcpy(r.h.comm, p->comm, SCRY_COMM_LEN);
-			r.h.cgid = p->cgid ? p->cgid : p->ctr_cgid;
-			r.parent = p->ppid;
-			r.vpid = p->vpid;
-		}
-		r.kind = SCRY_NSK_SEED;
+		seed_rec(&r, pid, SCRY_NSK_SEED, ts, pt);
 		n++;
 		rc = emit(ctx, &r);
 	}
 	closedir(d);
 	return rc < 0 ? rc : n;
+}
+
+bool nstab__host_of(const struct nstab *nt, size_t i, uint64_t ts, struct scry_rec_ns *r)
+{
+	if (!nt || i >= nt->nhost)
+		return false;
+	memset(r, 0, sizeof(*r));
+	memcpy(r->ns, nt->host[i], sizeof(r->ns));
+	r->h.type = SCRY_REC_NS;
+	r->h.size = sizeof(*r);
+	r->h.ts = ts;
+	r->kind = SCRY_NSK_HOST;
+	return true;
 }

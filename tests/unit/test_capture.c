@@ -1758,8 +1758,9 @@ static int strip_fd_seeds(struct recs *r, bool one_file)
 }
 
 /*
- * issue 18 (ns18): takes out the zombie and namespace seeds a next file carries after its fd
- * seeds (the workload's exits leave zombies: nothing reaps them); returns how many.
+ * issue 18 (ns18): takes out the zombie and namespace seeds (and the host's namespaces) a next
+ * file carries after its fd seeds (the workload's exits leave zombies: nothing reaps them);
+ * returns how many.
  */
 static int strip_ns18_seeds(struct recs *r)
 {
@@ -1769,7 +1770,8 @@ static int strip_ns18_seeds(struct recs *r)
 		const union scry_rec *x = rec_at(r, i);
 
 		if ((x->h.type == SCRY_REC_ZOMBIE && x->zombie.kind == SCRY_ZB_SEED) ||
-		    (x->h.type == SCRY_REC_NS && x->ns.kind == SCRY_NSK_SEED)) {
+		    (x->h.type == SCRY_REC_NS && (x->ns.kind == SCRY_NSK_SEED ||
+						   x->ns.kind == SCRY_NSK_HOST))) {
 			n++;
 			continue;
 		}

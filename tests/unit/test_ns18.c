@@ -193,7 +193,9 @@ static void entered_container(void **state)
 	struct scry_rec_sys_exit ex = { 0 };
 	int i;
 
-	ns_rec(f, 1, SCRY_NSK_SEED, 0, HOST_CG, 1000, 100);	/* the host's: 1000.. */
+	/* the host's: pid 1's (1000..), and scry's own (2000..: pid 1 is an agent elsewhere) */
+	ns_rec(f, 1, SCRY_NSK_HOST, 0, HOST_CG, 1000, 100);
+	ns_rec(f, 2, SCRY_NSK_HOST, 0, HOST_CG, 2000, 101);
 	fork_rec(f, 1, 90, HOST_CG, 150);			/* a host shell */
 	fork_rec(f, 1, 10, CTR_CG, 200);			/* the container's init */
 	ns_rec(f, 10, SCRY_NSK_EXEC, 1, CTR_CG, 5000, 300);	/* its namespaces: 5000.. */
@@ -241,6 +243,19 @@ static void entered_container(void **state)
 	/* its exit forgets it */
 	exit_rec(f, 300, 1, HOST_CG, 900);
 	assert_null(nstab__entered(nstab_current, 300));
+	/*
+	 * A runtime's init in the container's cgroup while still in the host's namespaces (scry's
+	 * set) teaches nothing: a host process in them is the host's.
+	 */
+	fork_rec(f, 1, 11, CTR_CG, 1000);
+	ns_rec(f, 11, SCRY_NSK_EXEC, 1, CTR_CG, 2000, 1001);
+	fork_rec(f, 90, 95, HOST_CG, 1002);
+	ns_rec(f, 95, SCRY_NSK_FORK, 90, HOST_CG, 2000, 1003);
+	assert_null(nstab__entered(nstab_current, 95));
+	/* nor pid 1's: a process in pid 1's namespaces, in the container's cgroup */
+	ns_rec(f, 12, SCRY_NSK_SEED, 1, CTR_CG, 1000, 1004);
+	ns_rec(f, 96, SCRY_NSK_SEED, 1, HOST_CG, 1000, 1005);
+	assert_null(nstab__entered(nstab_current, 96));
 }
 
 int main(void)
