@@ -313,14 +313,18 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	case SCRY_REC_FORK:
 		on_fork(nt, ev);
 		break;
-	case SCRY_REC_EXIT:
-		if (ev->rec->pexit.exit_flags & SCRY_EXIT_GROUP_DEAD) {
-			drop(nt, ev->rec->h.pid);
-			return;
-		}
-		break;
 	default:
 		break;
+	}
+	if (ev->type == SCRY_REC_EXIT && (ev->rec->pexit.exit_flags & SCRY_EXIT_GROUP_DEAD)) {
+		/* its exit is still its entered container's line; then it is forgotten */
+		e = hashmap__find(nt->procs, ev->rec->h.pid);
+		if (e && e->entered && e->host_cg && !ev->container) {
+			ev->container = e->entered;
+			ev->entered = true;
+		}
+		drop(nt, ev->rec->h.pid);
+		return;
 	}
 	/*
 	 * A host process's event: the container it entered, if it did. Not for the CPU it uses,

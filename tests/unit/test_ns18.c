@@ -240,9 +240,18 @@ static void entered_container(void **state)
 	assert_int_equal(f->s.n, 9);
 	assert_ptr_equal(f->s.ctr[8], f->web);
 	assert_false(f->s.entered[8]);
-	/* its exit forgets it */
-	exit_rec(f, 300, 1, HOST_CG, 900);
+	exit_rec(f, 300, 1, CTR_CG, 900);
 	assert_null(nstab__entered(nstab_current, 300));
+	/* another nsenter: its exit is still marked, then it is forgotten */
+	fork_rec(f, 299, 301, HOST_CG, 910);
+	ns_rec(f, 301, SCRY_NSK_FORK, 299, HOST_CG, 5000, 911);
+	assert_ptr_equal(nstab__entered(nstab_current, 301), f->web);
+	exit_rec(f, 301, 1, HOST_CG, 920);
+	assert_int_equal(f->s.n, 13);
+	assert_int_equal(f->s.type[12], SCRY_REC_EXIT);
+	assert_ptr_equal(f->s.ctr[12], f->web);
+	assert_true(f->s.entered[12]);
+	assert_null(nstab__entered(nstab_current, 301));
 	/*
 	 * A runtime's init in the container's cgroup while still in the host's namespaces (scry's
 	 * set) teaches nothing: a host process in them is the host's.
