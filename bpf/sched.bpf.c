@@ -11,6 +11,7 @@
 #include "task.bpf.h"
 #include "emit.bpf.h"
 #include "procinfo.bpf.h"
+#include "ns.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -324,6 +325,7 @@ int BPF_PROG(scry_sched_fork, struct task_struct *parent, struct task_struct *ch
 	else
 		proc_info_fill(&r.pi, child);
 	emit_caused(&r, sizeof(r), false);
+	ns_fork_check(parent, child);	/* issue 18 (ns18): after the child's fork record */
 	return 0;
 }
 
@@ -394,6 +396,7 @@ int BPF_PROG(scry_sched_exec, struct task_struct *p, pid_t old_pid, struct linux
 	hdr_fill(&r->h, SCRY_REC_EXEC, size, p, bpf_ktime_get_boot_ns());
 	r->h.flags = flags;
 	emit_caused(r, size, true);
+	ns_exec_check(p);	/* issue 18 (ns18): after the exec record */
 	return 0;
 }
 

@@ -34,6 +34,8 @@ union scry_rec {
 	struct scry_rec_block_io blk;
 	struct scry_rec_oom oom;
 	struct scry_rec_hang hang;
+	struct scry_rec_zombie zombie;	/* issue 18 (ns18) */
+	struct scry_rec_ns ns;
 };
 
 struct scry_event {
@@ -64,6 +66,14 @@ struct scry_event {
 	/* Set by the pipeline (dispatch.c), for evt.reltime and evt.deltatime; 0: not known. */
 	uint64_t start_ts;		/* when the recording began (a capture: from its header) */
 	uint64_t prev_ts;		/* the previous event the filter passed */
+	/*
+	 * issue 18 (ns18), by nstab__apply: the process entered ev->container's namespaces from
+	 * outside its cgroup (the cgroup's container is the host). By the decoder: an event of a
+	 * type that has lines which is bookkeeping this time (an NS record that entered no
+	 * container: nstab__apply clears it for one that did).
+	 */
+	bool entered;
+	bool quiet;
 };
 
 /*

@@ -47,6 +47,11 @@ enum scry_rec_type {
 	SCRY_REC_BLOCK_IO = 15,	/* block:block_rq_complete: a request's bytes and latency */
 	SCRY_REC_OOM = 16,	/* oom:mark_victim: a process chosen by the OOM killer */
 	SCRY_REC_HANG = 17,	/* sched:sched_process_hang: a task blocked past hung_task_timeout */
+	/* issue 18, zombies and nsenter (ns18) */
+	SCRY_REC_ZOMBIE = 23,	/* sched:sched_process_free of a process (reaped), or a zombie
+				 * found in /proc at start or kept at a capture file's start */
+	SCRY_REC_NS = 24,	/* a process's namespaces: at a fork or exec that changed them,
+				 * or of a process found at start (a seed) */
 	SCRY_REC__MAX
 };
 
@@ -619,6 +624,67 @@ struct scry_net_val {
 	__u64 calls;
 };
 
+/*
+ * issue 18 (ns18). A process's end in two steps: its last thread's exit (SCRY_REC_EXIT with
+ * GROUP_DEAD) makes it a zombie until its parent reaps it (wait) or the kernel does (SIGCHLD
+ * ignored, a dying pid namespace): then sched_process_free fires for its leader, from an RCU
+ * callback (softirq, or an rcuo kthread), so the header is the freed task, not the current
+ * one. A zombie that predates scry (or a capture file) is the same record made by userspace,
+ * SCRY_ZB_SEED, with what /proc (or the zombie table) knows of it.
+ */
+enum scry_zombie_kind {
+	SCRY_ZB_REAPED = 0,	/* the kernel freed the process: it is a zombie no more */
+	SCRY_ZB_SEED = 1,	/* a zombie when scry started (or the capture file began) */
+};
+
+struct scry_rec_zombie {
+	struct scry_hdr h;	/* the process (pid = tid = its tgid), its comm and cgroup */
+	__u32 kind;		/* enum scry_zombie_kind */
+	__u32 ppid;		/* SEED: its parent (host pid) */
+	__u32 vpid;		/* SEED: its pid in its own pid namespace */
+	__u32 parent_vpid;	/* SEED: its parent's, in the parent's namespace (0: not known) */
+	__u64 exit_ts;		/* SEED: when it exited (boot ns), 0 if not known (from /proc) */
+	__s32 exit_code;	/* SEED: status << 8 | signal */
+	__u32 __pad;
+};
+
+/*
+ * issue 18 (ns18). The namespaces of a process, by their inode numbers (what /proc/PID/ns/X
+ * links name: "net:[4026531840]"), sent when they may have changed under it: a fork into
+ * another pid namespace or with new namespaces (the child's; nsenter -p forks so), an exec
+ * with other namespaces than its parent's (nsenter without -p, runc's init), and by userspace
+ * for the processes found at start. setns(2) alone is seen at the process's next fork or exec.
+ */
+enum scry_ns_kind {
+	SCRY_NSK_FORK = 0,	/* the child of a fork, in other namespaces than its parent's */
+	SCRY_NSK_EXEC = 1,	/* an exec in other namespaces than its parent's */
+	SCRY_NSK_SEED = 2,	/* made by userspace: a process found at start (or a file's start) */
+	/*
+	 * Made by userspace: the host's namespaces, not a process's: pid 1's and scry's own (on
+	 * some machines pid 1 is an agent in namespaces of its own, and scry with the rest).
+	 */
+	SCRY_NSK_HOST = 3,
+};
+
+enum scry_ns_idx {
+	SCRY_NS_PID = 0,	/* the pid namespace it lives in (task_active_pid_ns) */
+	SCRY_NS_MNT,
+	SCRY_NS_NET,
+	SCRY_NS_UTS,
+	SCRY_NS_IPC,
+	SCRY_NS_CGROUP,
+	SCRY_NS_USER,
+	SCRY_NS__MAX
+};
+
+struct scry_rec_ns {
+	struct scry_hdr h;	/* the process */
+	__u32 kind;		/* enum scry_ns_kind */
+	__u32 parent;		/* FORK: the forking process (nsenter); EXEC: its real parent */
+	__u32 vpid;		/* its pid in its own pid namespace */
+	__u32 ns[SCRY_NS__MAX];	/* inode numbers by enum scry_ns_idx; 0: not known */
+};
+
 struct scry_rec_rename {
 	struct scry_hdr h;	/* comm = the new name */
 	char old_comm[SCRY_COMM_LEN];
@@ -685,6 +751,7 @@ enum scry_stats_slot {
 	SCRY_STATS_CTL = 2,	/* control records (cgroup made/removed): not events */
 	SCRY_STATS_NET = 3,	/* network tracepoints, which may run in softirq */
 	SCRY_STATS_BLOCK = 4,	/* block completions (hard IRQ or softirq) */
+	SCRY_STATS_RCU = 5,	/* issue 18: sched_process_free, from RCU callbacks (softirq) */
 	SCRY_STATS__MAX
 };
 
@@ -759,6 +826,8 @@ _Static_assert(sizeof(struct scry_rec_block_io) == 88, "block_io layout");
 _Static_assert(sizeof(struct scry_rec_oom) == 80, "oom layout");
 _Static_assert(sizeof(struct scry_rec_hang) == 56, "hang layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
+_Static_assert(sizeof(struct scry_rec_zombie) == 80, "zombie layout");
+_Static_assert(sizeof(struct scry_rec_ns) == 88, "ns layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 120, "sock_state layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) == 104, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");

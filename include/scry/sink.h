@@ -55,6 +55,9 @@ struct run_ctx {
 	struct proctab *procs;		/* the process table (may be NULL) */
 	struct containers *containers;	/* the container registry (may be NULL) */
 	struct socktab *socks;		/* the socket table (NULL if it could not be made) */
+	/* issue 18 (ns18): zombies, and processes that entered containers (NULL: none kept) */
+	struct zombietab *zombies;
+	struct nstab *ns;
 	uint64_t start_ts;	/* boot ns when the recording began (live: attach; replay: header) */
 	uint64_t last_ts;	/* time of the newest event decoded */
 	/*

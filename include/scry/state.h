@@ -468,4 +468,82 @@ int users__add(const char *ctr, const struct user_ent *e, uint64_t max_entries, 
 bool users_scan(const char *buf, size_t len, enum users_kind kind, uint32_t id,
 		struct user_ent *out);
 
+/*
+ * --- issue 18 (ns18): zombies.c, the processes that exited and are not reaped -----------------
+ * A process becomes a zombie at its last thread's exit (SCRY_REC_EXIT, GROUP_DEAD) and stops
+ * being one when the kernel frees it (SCRY_REC_ZOMBIE, REAPED): its parent waited, or nobody
+ * had to. Zombies found in /proc at start (state Z) come as SEED records, and a capture's next
+ * file starts with the table's. Each names its parent and the parent's pid in its namespace: a
+ * parent whose vpid is 1 is a container's init that does not reap its children.
+ */
+struct zombie {
+	uint32_t pid, vpid, ppid, parent_vpid;
+	char comm[SCRY_COMM_LEN];
+	uint64_t cgid;
+	struct scry_container *container;	/* NULL: the host; pinned while here */
+	uint64_t exit_ts;	/* when it exited (boot ns); 0: before scry, /proc did not say */
+	uint64_t seen_ts;	/* when scry learnt of it (its exit, or the seed) */
+	int32_t exit_code;
+};
+struct zombietab;
+struct zombietab *zombietab__new(void);
+void zombietab__free(struct zombietab *zt);
+/* Keep the table by an exit, a reap, a seed or a fork (a reused pid: its zombie is gone). */
+void zombietab__apply(struct zombietab *zt, struct proctab *pt, const struct scry_event *ev);
+/* Iterate: *pos = 0 to start; NULL at the end. */
+const struct zombie *zombietab__next(const struct zombietab *zt, size_t *pos);
+size_t zombietab__count(const struct zombietab *zt);
+const struct zombie *zombietab__find(const struct zombietab *zt, uint32_t pid);
+/* How many zombies have `ppid` as their parent (ps's ZOMB column). */
+uint32_t zombietab__children(const struct zombietab *zt, uint32_t ppid);
+/* How many zombies a container (NULL: the host) holds. */
+uint32_t zombietab__of_container(const struct zombietab *zt, const struct scry_container *c);
+/* A zombie as a seed record at `ts` (a capture's next file, or the start). */
+void zombie_seed_of(const struct zombie *z, uint64_t ts, struct scry_rec_zombie *r);
+/*
+ * Live: every process in state Z under `procfs` (not `self`) as a seed record at `ts`, handed
+ * to emit (which may stop the scan with nonzero). Returns how many, or -errno.
+ */
+int zombie_seed_scan(const char *procfs, uint32_t self, uint64_t ts, struct proctab *pt,
+		     int (*emit)(void *ctx, struct scry_rec_zombie *r), void *ctx);
+/* The table the pipeline keeps (the fields' and views' view of it); NULL: none. */
+extern const struct zombietab *zombietab_current;
+/* The last NSpid of procfs/PID/status: its pid in its own namespace (0: not said). */
+uint32_t procfs_vpid(const char *procfs, uint32_t pid);
+
+/*
+ * --- issue 18 (ns18): nstab.c, processes that entered a container's namespaces ----------------
+ * Namespaces of processes (SCRY_REC_NS records, and forks: a child has its parent's) and of
+ * containers (those of the processes in their cgroups). A process outside every container's
+ * cgroup (the host's) whose pid, mount, network, IPC or UTS namespace is a container's, and not
+ * the host's own (pid 1's or scry's), entered that container from outside: nsenter, or a tool that calls
+ * setns. Its events name that container (ev->container) and say so (ev->entered), but the CPU
+ * it uses stays the host's, as the kernel charges it to its cgroup.
+ */
+struct nstab;
+struct nstab *nstab__new(void);
+void nstab__free(struct nstab *nt);
+/*
+ * Keep the table by an event (after its container is known) and, for a host process that
+ * entered a container, point ev->container there and set ev->entered. An NS record that
+ * entered a container is shown (ev->shown); other NS records are bookkeeping.
+ */
+void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev);
+/* The container process `pid` entered from outside, or NULL. */
+struct scry_container *nstab__entered(const struct nstab *nt, uint32_t pid);
+/* Its namespaces as a seed record at `ts`; false if none are known. */
+bool nstab__seed_of(const struct nstab *nt, uint32_t pid, uint64_t ts, struct scry_rec_ns *r);
+/* The i-th set of the host's namespaces as a SCRY_NSK_HOST record at `ts`; false past the last. */
+bool nstab__host_of(const struct nstab *nt, size_t i, uint64_t ts, struct scry_rec_ns *r);
+/* Iterate the processes whose namespaces are known: *pos = 0 to start; false at the end. */
+bool nstab__next(const struct nstab *nt, size_t *pos, uint32_t *pid);
+/*
+ * Live: the host's namespaces (pid 1's and `self`'s, SCRY_NSK_HOST records), then those of
+ * every process under `procfs` that has any other, as seed records at `ts`. Returns how many
+ * seeds, or -errno.
+ */
+int ns_seed_scan(const char *procfs, uint32_t self, uint64_t ts, struct proctab *pt,
+		 int (*emit)(void *ctx, struct scry_rec_ns *r), void *ctx);
+extern const struct nstab *nstab_current;
+
 #endif /* SCRY_STATE_H */

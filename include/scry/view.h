@@ -36,6 +36,7 @@ enum view_key {
 	KEY_PORT,		/* one row per local port and protocol of the server ends */
 	KEY_FIELD,		/* one row per value of the view's field (fd.name: per file) */
 	KEY_DEVICE,		/* one row per block device (partition, else disk) */
+	KEY_ZOMBIE,		/* issue 18 (ns18): one row per zombie of the zombie table */
 	KEY__MAX
 };
 
@@ -413,6 +414,13 @@ void aggr__from_proctab(struct aggr *a, const struct view_src *src);
 void aggr__from_socktab(struct aggr *a, const struct view_src *src);
 /* lscontainers: one row per container of the registry, in its order, with its live processes. */
 void aggr__from_containers(struct aggr *a, const struct view_src *src);
+/* issue 18 (ns18), zombies.c: one row per zombie (those matching the filter); its columns. */
+void aggr__from_zombies(struct aggr *a, const struct view_src *src);
+int zombie_cmp(const struct view_row *a, const struct view_row *b);
+extern const struct key_col zombie_json[], zombie_text[];
+/* A row of `p` (a copy of its numbers) for `key`, for the fill functions of other files. */
+struct view_row *aggr__row_add(struct aggr *a, uint64_t key, struct scry_container *c,
+			       const struct scry_proc *p);
 /* The rows, sorted by `sort` (descending, ties broken by key); valid until the next call. */
 struct view_row **aggr__sorted(struct aggr *a, enum figure sort, size_t *n);
 /* KEY_CONTAINER: set each row's process count from the process table (live processes), adding

@@ -259,6 +259,20 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_oom, total_vm_kb, U) X(struct scry_rec_oom, rss_kb, U) \
 			X(struct scry_rec_oom, oom_score_adj, S) X(struct scry_rec_oom, uid, U)
 #define F_HANG(X)	X(struct scry_rec_hang, state, U)
+/* issue 18 (ns18), format 2.7 */
+#define F_ZOMBIE(X)	X(struct scry_rec_zombie, kind, U) X(struct scry_rec_zombie, ppid, U) \
+			X(struct scry_rec_zombie, vpid, U) \
+			X(struct scry_rec_zombie, parent_vpid, U) \
+			X(struct scry_rec_zombie, exit_ts, TSREL) \
+			X(struct scry_rec_zombie, exit_code, S)
+#define F_NS(X)		X(struct scry_rec_ns, kind, U) X(struct scry_rec_ns, parent, U) \
+			X(struct scry_rec_ns, vpid, U) X(struct scry_rec_ns, ns[SCRY_NS_PID], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_MNT], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_NET], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_UTS], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_IPC], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_CGROUP], U) \
+			X(struct scry_rec_ns, ns[SCRY_NS_USER], U)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -292,10 +306,14 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(FD_SEED, F_FD_SEED, SCRY_FD_SEED_FIXED, FDSEED)			\
 	X(BLOCK_IO, F_BLOCK_IO, sizeof(struct scry_rec_block_io), NONE)		\
 	X(OOM, F_OOM, sizeof(struct scry_rec_oom), NONE)			\
-	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)
+	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)			\
+	/* issue 18 (ns18) */							\
+	X(ZOMBIE, F_ZOMBIE, sizeof(struct scry_rec_zombie), NONE)		\
+	X(NS, F_NS, sizeof(struct scry_rec_ns), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
-_Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,
+/* ns18's branch alone: types 18..22 are other parts' of issue 18 (the merge fills them) */
+_Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1 - 5,
 	       "describe every record type in RECORDS: its capture encoding");
 
 /* The decoder zeroes this much of every record (padding included): a constant, so inline. */

@@ -232,7 +232,8 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 		j->lost_events += w->loss.events;
 		memset(&w->loss, 0, sizeof(w->loss));
 	}
-	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->container);
+	/* the cgroup's container: an entered process's events name another (nstab.c) */
+	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->entered ? NULL : ev->container);
 	cap_tables__see_users(w->tables, &w->fast, ev);
 	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);
 	j->nitems++;
@@ -319,6 +320,48 @@ static void put_fds(struct capture_writer *w)
 	}
 }
 
+/*
+ * issue 18 (ns18): a next file's zombies and processes' namespaces, as the first file has them
+ * from /proc: so that it replays alone with its zombies and its entered containers. Each names
+ * its process as the table has it; pid 1's namespaces (the host's) come along.
+ */
+static void put_ns18(struct capture_writer *w)
+{
+	const struct run_ctx *run = w->run;
+	union scry_rec rec;
+	const struct zombie *z;
+	size_t pos = 0;
+	uint32_t pid;
+
+	while (run && (z = zombietab__next(run->zombies, &pos))) {
+		struct scry_event ev = { .rec = &rec, .type = SCRY_REC_ZOMBIE, .ts = run->last_ts,
+					 .container = z->container };
+
+		zombie_seed_of(z, run->last_ts, &rec.zombie);
+		put(w, &ev);
+	}
+	for (pos = 0; run && nstab__host_of(run->ns, pos, run->last_ts, &rec.ns); pos++) {
+		struct scry_event ev = { .rec = &rec, .type = SCRY_REC_NS, .ts = run->last_ts };
+
+		put(w, &ev);
+	}
+	pos = 0;
+	while (run && nstab__next(run->ns, &pos, &pid)) {
+		struct scry_proc *p = run->procs ? proctab__proc(run->procs, pid) : NULL;
+		struct scry_event ev = { .rec = &rec, .type = SCRY_REC_NS, .ts = run->last_ts };
+
+		if (!nstab__seed_of(run->ns, pid, run->last_ts, &rec.ns) || (p && p->dead))
+			continue;
+		if (p) {
+			memcpy(rec.h.comm, p->comm, SCRY_COMM_LEN);
+			rec.h.cgid = p->cgid ? p->cgid : p->ctr_cgid;
+			rec.ns.vpid = p->vpid;
+			ev.container = p->ctr_known ? p->container : NULL;
+		}
+		put(w, &ev);
+	}
+}
+
 /* At a record boundary (or a tick): start the next file if -C or -G says so. */
 static int maybe_rotate(struct capture_writer *w)
 {
@@ -338,6 +381,7 @@ static int maybe_rotate(struct capture_writer *w)
 	if (!err) {
 		put_socks(w);
 		put_fds(w);
+		put_ns18(w);
 	}
 	return err;
 }

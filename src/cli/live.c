@@ -322,6 +322,7 @@ int live__loop(struct run *r, enum syscall_mode mode)
 	/* Something reads the fd tables, or a capture keeps the seeds for its replay. */
 	if (mode != SYSCALLS_OFF && (pipeline__fds(pl) || o->write_path))
 		seed_fds(r, armed);
+	live_ns18__seed(r, armed);
 	if (r->on_attached)
 		r->on_attached(r->hook_ctx, p);
 

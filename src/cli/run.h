@@ -97,4 +97,7 @@ void live_sums__read(struct live_sums *s, bool baseline);
 /* -v: what was summed; always: calls that found the map full (probe_stats.count_full). */
 void live_sums__summary(const struct live_sums *s, uint64_t count_full);
 
+/* issue 18 (ns18), live_ns18.c: zombies and namespaces of processes at start, as records */
+void live_ns18__seed(struct run *r, uint64_t at);
+
 #endif /* SCRY_CLI_RUN_H */

@@ -33,6 +33,8 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->container = NULL;
 	ev->sock = NULL;
 	ev->fd_name_changed = false;
+	ev->entered = false;
+	ev->quiet = false;
 
 	return d->decode ? d->decode(r, size, ev) : 1;
 }

@@ -23,6 +23,10 @@ void rename_info(const struct scry_event *ev, struct sbuf *b);
 /* ev_mem.c */
 void oom_info(const struct scry_event *ev, struct sbuf *b);
 void hang_info(const struct scry_event *ev, struct sbuf *b);
+/* issue 18 (ns18) */
+void zombie_info(const struct scry_event *ev, struct sbuf *b);
+void ns_info(const struct scry_event *ev, struct sbuf *b);
+int ns_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
 
 /* ev_sched.c */
 int switch_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);

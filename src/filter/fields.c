@@ -21,6 +21,7 @@
 #include "fields_user.h"
 #include "fields_evt.h"
 #include "fields_proc.h"
+#include "fields_ns18.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -999,7 +1000,8 @@ static const char *evt_type_nth(size_t i)
 	const char *n;
 
 	if (i < SCRY_REC__MAX)
-		return !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ? evt_table[i].name : "";
+		return evt_table[i].name && !(evt_table[i].flags & (EVF_SYSCALL | EVF_HIDDEN)) ?
+		       evt_table[i].name : "";
 	i -= SCRY_REC__MAX;
 	if (i < syscall_count()) {
 		n = syscall_name(i);
@@ -1346,6 +1348,15 @@ const struct field_desc field_table[] = {
 	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
 	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
 	  NULL, NULL, FA_DOT, get_thread_cgroup },
+	/* --- issue 18 (ns18): zombies, and processes that entered a container (fields_ns18.c) --- */
+	{ "container.entered", FT_U64, FF_BOOL, "1 if the process entered the container from outside: it has the container's pid, mount, network, IPC or UTS namespace (nsenter, setns) but not its cgroup; its CPU time is charged to its own cgroup (the host's), and views count it there", get_ctr_entered },
+	{ "proc.zombies", FT_U64, 0, "its children that exited and that it has not reaped (wait): zombies whose parent it is", get_proc_zombies },
+	{ "container.zombies", FT_U64, 0, "processes of the container (by cgroup; the host's outside every container's) that exited and are not reaped", get_ctr_zombies },
+	{ "zombie.vpid", FT_U64, 0, "a zombie (the zombies view, or an event of one): its pid in its own pid namespace", get_zombie_vpid },
+	{ "zombie.parent_vpid", FT_U64, 0, "a zombie's parent's pid in the parent's pid namespace: 1 is a container's init, which must reap the orphans it inherits", get_zombie_parent_vpid },
+	{ "zombie.age_ns", FT_U64, 0, "ns since the zombie exited (none for one found in /proc at start: its exit time is not known)", get_zombie_age_ns },
+	{ "zombie.age", FT_STR, 0, "time since the zombie exited, 12.3s; >12.3s for one found at start: at least since scry (or the capture) started", get_zombie_age },
+	{ "zombie.exit_code", FT_S64, 0, "the zombie's exit status as the kernel keeps it (status << 8 | signal); none for one found at start", get_zombie_exit_code },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

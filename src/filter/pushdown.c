@@ -86,9 +86,14 @@ static bool call_field(const struct field_desc *f)
 	return false;
 }
 
-/* Fields an event's container alone decides (their getters read ev->container only). */
+/*
+ * Fields an event's container alone decides (their getters read ev->container only). Not
+ * container.entered nor container.zombies: the process's namespaces and the zombie table say.
+ */
 static bool ctr_field(const struct field_desc *f)
 {
+	if (!strcmp(f->name, "container.entered") || !strcmp(f->name, "container.zombies"))
+		return false;
 	return prefixed(f->name, "container.") || prefixed(f->name, "k8s.");
 }
 

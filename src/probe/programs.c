@@ -22,10 +22,11 @@ const struct prog_desc prog_table[] = {
 	/* Also stages the enter of a syscall that has run since before the tick. */
 	{ "scry_cpu_tick", NULL, "CPU time of tasks that never switch out, until they do",
 	  E(CPUTICK) | E(SYS_ENTER), false, false, PCTX_TICK, SCRY_STATS_TICK },
+	/* Both also send a process's namespaces when they changed (issue 18, bpf/ns.bpf.h). */
 	{ "scry_sched_fork", "sched_process_fork", "fork events (new processes are learnt late)",
-	  E(FORK) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	  E(FORK) | E(SYS_ENTER) | E(NS), false, false, PCTX_TASK, SCRY_STATS_TP },
 	{ "scry_sched_exec", "sched_process_exec", "exec events (new executables are learnt late)",
-	  E(EXEC) | E(SYS_ENTER), false, false, PCTX_TASK, SCRY_STATS_TP },
+	  E(EXEC) | E(SYS_ENTER) | E(NS), false, false, PCTX_TASK, SCRY_STATS_TP },
 	/* In exit-only mode, exit/exit_group never return: their enter is reported here. */
 	{ "scry_sched_exit", "sched_process_exit", "exit events", E(EXIT) | E(SYS_ENTER), false,
 	  false, PCTX_TASK, SCRY_STATS_TP },
@@ -77,6 +78,10 @@ const struct prog_desc prog_table[] = {
 	  .feeds = "scry_block_complete" },
 	{ "scry_block_complete", "block_rq_complete", "block I/O events (block I/O views)",
 	  E(BLOCK_IO), false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true },
+	/* issue 18 (ns18): zombies and processes entering containers (bpf/ns.bpf.c) */
+	/* An RCU callback: softirq, or an rcuo kthread; the header is the freed process. */
+	{ "scry_proc_free", "sched_process_free", "reaped processes (zombies: they never end)",
+	  E(ZOMBIE), false, false, PCTX_SOFTIRQ, SCRY_STATS_RCU },
 };
 const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 

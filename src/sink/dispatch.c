@@ -69,6 +69,11 @@ struct pipeline *pipeline__new(struct proctab *procs, struct containers *contain
 	pl->want_enters = -1;
 	/* Without it, network events name no socket: a table full or out of memory says so. */
 	pl->ctx.socks = socktab__new();
+	/* issue 18 (ns18): out of memory, no zombies and no entered containers, nothing worse */
+	pl->ctx.zombies = zombietab__new();
+	pl->ctx.ns = containers ? nstab__new() : NULL;
+	zombietab_current = pl->ctx.zombies;
+	nstab_current = pl->ctx.ns;
 	if (procs && containers)
 		proctab__on_free(procs, proc_freed, NULL);
 	return pl;
@@ -224,6 +229,11 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 		socktab__apply(pl->ctx.socks, ev);
 	if (pl->ctx.containers)
 		attribute(ev, c);
+	/* issue 18 (ns18): entered containers first, so that a zombie knows its cgroup's */
+	if (pl->ctx.ns)
+		nstab__apply(pl->ctx.ns, pl->ctx.procs, ev);
+	if (pl->ctx.zombies)
+		zombietab__apply(pl->ctx.zombies, pl->ctx.procs, ev);
 	/* sysdig's process categories (health probes) follow forks and execs, live and replayed */
 	if (pl->ctx.procs && ev->proc && (ev->type == SCRY_REC_EXEC ||
 	    (ev->type == SCRY_REC_FORK && !(ev->rec->fork.fork_flags & SCRY_FORK_THREAD))))
@@ -234,7 +244,7 @@ static void dispatch(struct pipeline *pl, struct scry_event *ev, struct scry_con
 	 */
 	if (pl->ctx.live && ev->ts < pl->ctx.start_ts)
 		goto after;
-	hidden = evt_table[ev->type].hidden;
+	hidden = evt_table[ev->type].hidden || ev->quiet;
 	if (!hidden)
 		ev->num = ++pl->num;
 	/*
@@ -552,6 +562,8 @@ void pipeline__free(struct pipeline *pl)
 	reorder__free(pl->order);
 	free(pl->sums);
 	socktab__free(pl->ctx.socks);
+	zombietab__free(pl->ctx.zombies);
+	nstab__free(pl->ctx.ns);
 	free(pl);
 }
 

@@ -7,6 +7,7 @@
  *
  * Default line:  %evt.num %evt.time %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info
  * With -pc:      ... %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) ...
+ *                 (a process that entered the container from outside: NAME+entered (ID))
  */
 #include <ctype.h>
 #include <errno.h>
@@ -184,6 +185,9 @@ static void print_line(struct printer *pr, const struct scry_event *ev)
 	obuf__putc(o, ' ');
 	if (pr->containers) {
 		put_field(pr, pr->cname, ev, "host");
+		/* issue 18 (ns18): in the container's namespaces, not its cgroup (nsenter) */
+		if (ev->entered)
+			obuf__puts(o, "+entered");
 		obuf__write(o, " (", 2);
 		put_field(pr, pr->cid, ev, "host");
 		obuf__write(o, ") ", 2);

@@ -537,7 +537,7 @@ static void on_thread_fork(struct proctab *pt, const struct scry_rec_fork *f, ui
 
 static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const struct scry_rec_exec *e)
 {
-	struct scry_proc *p = t->proc;
+	struct scry_proc *p = t->proc, *parent;
 	const char *args = e->data + e->exe_len;
 	size_t n = e->args_len;
 
@@ -547,7 +547,13 @@ static void on_thread_exec(struct proctab *pt, struct scry_thread *t, const stru
 		n--;
 	set_args(pt, p, args, n);
 	scry_comm_set(p->comm, e->h.comm, SCRY_COMM_LEN);
-	p->ppid = e->ppid;
+	/*
+	 * The exec read its parent before taking its time: a parent whose exit came between (an
+	 * orphan's exec) has already given it to its reaper here, which stays its parent.
+	 */
+	parent = hashmap__find(pt->procs, e->ppid);
+	if (!parent || !parent->dead || p->ppid == e->ppid)
+		p->ppid = e->ppid;
 	p->vpid = e->vpid;
 	p->uid = e->uid;
 	p->gid = e->gid;

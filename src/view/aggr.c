@@ -913,3 +913,10 @@ void aggr__totals(struct aggr *a, struct view_row *t)
 	}
 	t->blk_hist = a->tot_blk_hist.n ? &a->tot_blk_hist : NULL;
 }
+
+/* issue 18 (ns18): row_add for the fill functions of other files (zombies.c). */
+struct view_row *aggr__row_add(struct aggr *a, uint64_t key, struct scry_container *c,
+			       const struct scry_proc *p)
+{
+	return row_add(a, key, c, p);
+}

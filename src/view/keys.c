@@ -339,11 +339,20 @@ static const struct key_col proc_text[] = {
 };
 static const struct key_col proc_top[] = {
 	COL("proc.pid", "PID", 7, 0), COL("proc.name", "PROC.NAME", 15, 15),
-	COL("container.name", "CONTAINER", 16, 16), COL("proc.cmdline", "CMDLINE", 0, 0), { NULL },
+	COL("container.name", "CONTAINER", 16, 16),
+	COL("proc.zombies", "ZOMB", 5, 0),	/* issue 18 (ns18) */
+	COL("proc.cmdline", "CMDLINE", 0, 0), { NULL },
+};
+/* ps's JSON: proc_json's and its zombies (issue 18, ns18) */
+static const struct key_col ps_json[] = {
+	{ "container.id" }, { "container.name" }, { "container.image" }, { "proc.pid" },
+	{ "proc.ppid" }, { "proc.name" }, { "user.uid" }, { "user.name", .own = &user_name },
+	{ "proc.cmdline" }, { "proc.zombies" }, { NULL },
 };
 static const struct key_col ps_text[] = {
 	COL("proc.pid", "PID", 7, 0), COL("proc.ppid", "PPID", 7, 0),
 	{ "user.name", "USER", 8, 8, .own = &user_name },
+	COL("proc.zombies", "ZOMB", 5, 0),	/* issue 18 (ns18) */
 	COL("container.name", "CONTAINER.NAME", 20, 20), COL("proc.cmdline", "CMDLINE", 0, CMDLINE_TEXT),
 	{ NULL },
 };
@@ -414,7 +423,7 @@ const struct key_desc key_table[KEY__MAX] = {
 			  syscall_cols, syscall_cols, syscall_cols },
 	/* Rows from the process table: no event counts in them. */
 	[KEY_PS] = { "process", NULL, proc_cmp, aggr__from_proctab, KF_PROC,
-		     proc_json, ps_text, proc_top },
+		     ps_json, ps_text, proc_top },
 	[KEY_CTR_LIST] = { "container", NULL, seq_cmp, aggr__from_containers, KF_REGISTRY,
 			   ctr_list_json, ctr_list_text, ctr_list_text },
 	[KEY_CONN] = { "connection", conn_key, conn_cmp, NULL, KF_PROC, conn_json, conn_text,
@@ -427,6 +436,9 @@ const struct key_desc key_table[KEY__MAX] = {
 	[KEY_FIELD] = { "value", NULL, field_cmp, NULL, 0, no_cols, no_cols, no_cols },
 	[KEY_DEVICE] = { "device", device_key, device_cmp, NULL, KF_NO_CTR, dev_cols, dev_cols,
 			 dev_cols },
+	/* issue 18 (ns18): rows from the zombie table (zombies.c) */
+	[KEY_ZOMBIE] = { "zombie", NULL, zombie_cmp, aggr__from_zombies, KF_PROC, zombie_json,
+			 zombie_text, zombie_text },
 };
 
 const struct field_desc *key_col_field(const struct key_col *c)

@@ -351,6 +351,10 @@ const struct view_desc view_table[] = {
 	{ "table_generator", "the sum of a numeric field (VALUE) per value of FIELD, of the syscall "
 	  "exits the filter lets through", KEY_FIELD, FIGS(FIG_VALUE), FIG_VALUE,
 	  NEED_SYSCALLS | NEED_LATENCY, VF_FDS | VF_FIELD_ARG, .counts = VC_VALUE },
+	/* issue 18 (ns18) */
+	{ "zombies", "processes that exited and are not reaped: parent, the parent's pid in its "
+	  "namespace (1: a container's init that does not wait), age, container", KEY_ZOMBIE,
+	  (const uint8_t[]){ FIG__MAX }, FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },
 };
 const size_t view_count = ARRAY_SIZE(view_table);
 
