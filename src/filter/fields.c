@@ -1334,14 +1334,18 @@ const struct field_desc field_table[] = {
 	{ "proc.fdlimit", FT_U64, 0, "the soft limit on open fds (RLIMIT_NOFILE) as of its newest fork or exec", get_proc_fdlimit },
 	{ "proc.fdusage", FT_U64, 0, "proc.fdopencount as a percentage of proc.fdlimit (sysdig: a ratio)", get_proc_fdusage },
 	{ "proc.is_exe_writable", FT_U64, 0, "1 if its executable is writable by its fs user (root, the owner, else the mode's group or other bit; no ACLs), as of its exec", get_proc_is_exe_writable },
-	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its newest fork or exec (or /proc when scry started)", get_proc_vmsize },
-	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise", get_proc_vmrss },
+	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its threads' newest switch or tick where it changed (else its newest fork or exec, or /proc when scry started)", get_proc_vmsize },
+	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise (the kernel's RSS counters, as /proc reads them)", get_proc_vmrss },
 	{ "proc.vmswap", FT_U64, 0, "swapped-out memory, kB (VmSwap), likewise", get_proc_vmswap },
 	{ "thread.vmsize", FT_U64, 0, "the main thread: proc.vmsize; other threads: 0", get_thread_vmsize },
 	{ "thread.vmrss", FT_U64, 0, "the main thread: proc.vmrss; other threads: 0", get_thread_vmrss },
-	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
-	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
+	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (read from /proc/PID/task/TID/cgroup when asked, once per process and cgroup; a capture records what the recorder read)", get_thread_cgroups },
+	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them), as thread.cgroups",
 	  NULL, NULL, FA_DOT, get_thread_cgroup },
+	/* issue 15, cpu15: the CPU share of a thread */
+	{ "thread.cpu", FT_U64, 0, "the thread's share of one CPU in the whole second (of the boot clock) before the event's, percent (0-100): its on-CPU time then; none until scry has seen a whole second", get_thread_cpu },
+	{ "thread.cpu.user", FT_U64, 0, "the user-mode part of thread.cpu: split in the ratio of the kernel's utime and stime growth in that second, as /proc's utime and stime are", get_thread_cpu_user },
+	{ "thread.cpu.system", FT_U64, 0, "the kernel-mode part of thread.cpu (thread.cpu.user + thread.cpu.system = thread.cpu)", get_thread_cpu_system },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -679,6 +679,8 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
 	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
 	MEMBER(struct scry_proc, cg_text, LOCAL), MEMBER(struct scry_proc, cg_cgid, LOCAL),
+	/* a file's CGROUPS items, not its snapshot, carry the cgroup files (cgtext.c) */
+	MEMBER(struct scry_proc, cg_mark, LOCAL), MEMBER(struct scry_proc, cg_mark_cgid, LOCAL),
 	MEMBER(struct scry_proc, env, OWN), MEMBER(struct scry_proc, env_len, OWN),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
@@ -694,6 +696,9 @@ static const struct member thread_members[] = {
 	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
 	MEMBER_TO(struct scry_thread, min_flt_base, SAVED, offsetof(struct cap_thread, min_flt)),
 	MEMBER_TO(struct scry_thread, maj_flt_base, SAVED, offsetof(struct cap_thread, maj_flt)),
+	/* thread.cpu counts whole seconds a reader saw from their start: none before a file's */
+	MEMBER_TO(struct scry_thread, cpu_cur, LOCAL, 0),
+	MEMBER_TO(struct scry_thread, cpu_prev, LOCAL, 0),
 };
 
 /* What a thread item decodes into: each member is one of thread_members' (pid: `proc`). */
