@@ -14,12 +14,13 @@
 #   vmswap and thread.vm* equal to /proc's within 1% or 256 kB (both read the same kernel
 #   counters, and the process sleeps between scry's last record of it and /proc's read; the
 #   margin is for pages the kernel may reclaim meanwhile). Its thread.cgroups and
-#   thread.cgroup.memory are /proc/PID/task/PID/cgroup's, live and replayed.
+#   thread.cgroup.memory are /proc/PID/task/PID/cgroup's at its write of "touched", live and
+#   replayed; replayed, at its exit too (what the recorder read while it ran).
 . tests/lib/common.sh
 plan 12
 FMT='%evt.type@@%proc.name@@%thread.tid@@%evt.info@@%thread.cpu@@%thread.cpu.user@@%thread.cpu.system@@%proc.vmsize@@%proc.vmrss@@%proc.vmswap@@%thread.vmsize@@%thread.vmrss@@%thread.cgroups@@%thread.cgroup.memory'
-FILTER='(proc.name=cpu_split and evt.type=openat) or (proc.name=mem_hog and evt.type=procexit)'
-RFILTER='proc.name in (cpu_split, mem_hog) and evt.type in (switch, cputick, openat, procexit)'
+FILTER='(proc.name=cpu_split and evt.type=openat) or (proc.name=mem_hog and evt.type in (write, procexit))'
+RFILTER='proc.name in (cpu_split, mem_hog) and evt.type in (switch, cputick, openat, write, procexit)'
 cap="$TMP/c.scry"
 CG=/sys/fs/cgroup/memory/scry_t_cpu15_$$
 mkdir "$CG" || { skip_rest "no v1 memory hierarchy to make a cgroup in"; }
@@ -114,8 +115,13 @@ elif what == 'cg':
         out += ['%s=%s' % (c, path) for c in (ctl.split(',') if ctl else v2)]
         if 'memory' in ctl.split(','):
             mem = path
-    ex = [e for e in evs if e['name'] == 'mem_hog' and e['type'] == 'procexit']
-    for e in ex or [{'cgroups': 'no procexit', 'cgmem': ''}]:
+    # its "touched" line, while it runs; replayed, its exit too (live, /proc has gone by then)
+    ex = [e for e in evs if e['name'] == 'mem_hog' and
+          (e['type'] == 'write' or (src == 'rep' and e['type'] == 'procexit'))]
+    kinds = sorted({e['type'] for e in ex})
+    if kinds != (['procexit', 'write'] if src == 'rep' else ['write']):
+        errs.append('events of mem_hog: %s' % kinds)
+    for e in ex:
         if e['cgroups'] != ' '.join(out) or e['cgmem'] != mem:
             errs.append('thread.cgroups %r memory %r; /proc %r %r'
                         % (e['cgroups'], e['cgmem'], ' '.join(out), mem))
