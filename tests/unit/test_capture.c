@@ -363,12 +363,18 @@ static void acct_round_trip(void **state)
 	a[1] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 78, 3)->tick.acct;
 	a[2] = &add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 9, 10, "w", 79, 3)->sw.acct;
 	a[3] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 80, 3)->tick.acct;
+	/* 2.7: the CPU split and the memory at their bounds, each alone, and neither */
 	for (i = 0; i < 2; i++)
 		*a[i] = (struct scry_sched_acct){ .wait_ns = UINT64_MAX, .off_ns = UINT64_MAX,
 						  .min_flt = UINT32_MAX, .maj_flt = UINT32_MAX,
-						  .off_reason = SCRY_OFF__MAX - 1 };
-	*a[2] = (struct scry_sched_acct){ .off_ns = 20000000, .off_reason = SCRY_OFF_SLEEP };
-	*a[3] = (struct scry_sched_acct){ .maj_flt = 1 };
+						  .off_reason = SCRY_OFF__MAX - 1,
+						  .utime_ns = UINT32_MAX, .stime_ns = UINT32_MAX,
+						  .acct_flags = SCRY_ACCT_MEM,
+						  .vm_size_kb = UINT32_MAX, .vm_rss_kb = UINT32_MAX,
+						  .vm_swap_kb = UINT32_MAX };
+	*a[2] = (struct scry_sched_acct){ .off_ns = 20000000, .off_reason = SCRY_OFF_SLEEP,
+					  .stime_ns = 4000000 };
+	*a[3] = (struct scry_sched_acct){ .acct_flags = SCRY_ACCT_MEM, .vm_rss_kb = 0 };
 	rec_at(r, 0)->sw.runtime_ns = UINT64_MAX;
 	for (i = 0; i < r->n; i++) {
 		union scry_rec *x = rec_at(r, i);
