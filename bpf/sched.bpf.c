@@ -130,11 +130,14 @@ static __always_inline void acct_mem(struct task_struct *t, struct sched_task *s
 				     struct scry_sched_acct *a)
 {
 	struct mm_struct *mm = t->mm;
+	__u64 vm;
 	__u32 size, rss, swap;
 
 	if (!mm)
 		return;	/* a kernel thread, or one past exit_mm() */
-	size = mm->total_vm * page_kb;
+	/* a sanitizer's shadow reserves some 20 TiB: kB past 2^32 - 1 read as that */
+	vm = mm->total_vm * page_kb;
+	size = vm > 0xffffffffULL ? 0xffffffffULL : vm;
 	rss = (rss_pages_btf(mm, MM_FILEPAGES_) + rss_pages_btf(mm, MM_ANONPAGES_) +
 	       rss_pages_btf(mm, MM_SHMEMPAGES_)) * page_kb;
 	swap = rss_pages_btf(mm, MM_SWAPENTS_) * page_kb;
