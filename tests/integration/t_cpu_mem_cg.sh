@@ -62,6 +62,7 @@ F = ['type', 'name', 'tid', 'info', 'cpu', 'user', 'sys', 'vmsize', 'vmrss', 'vm
      'tvmsize', 'tvmrss', 'cgroups', 'cgmem']
 evs = [dict(zip(F, l.rstrip('\n').split('@@'))) for l in open('%s/%s.out' % (tmp, src))]
 errs = []
+diag = []
 
 def split(mode):
     lines = open('%s/%s.truth' % (tmp, mode)).read().split('\n')
@@ -85,6 +86,8 @@ def split(mode):
             except ValueError:
                 errs.append('%s second %d: thread.cpu %r' % (mode, s0, e['cpu']))
                 continue
+            diag.append('# %s %s second %d: thread.cpu %d user %d system %d; /proc %.0f %.0f'
+                        % (src, mode, s0, c, u, y, pu, ps))
             if u + y != c or abs(c - (pu + ps)) > 3 or abs(u - pu) > 10 or abs(y - ps) > 10:
                 errs.append('%s second %d: thread.cpu %d user %d system %d; /proc %.0f %.0f'
                             % (mode, s0, c, u, y, pu, ps))
@@ -128,12 +131,15 @@ elif what == 'cg':
     if not mem.startswith('/scry_t_cpu15_'):
         errs.append('truth: memory cgroup %r, not the one made' % mem)
 print('ok' if not errs else '\n'.join(errs[:6]))
+if what == 'cpu':
+    print('\n'.join(diag))
 PYEOF
 for src in live rep; do
 	w=live; [ $src = rep ] && w=replayed
 	python3 "$TMP/check.py" "$TMP" $src cpu >"$TMP/res" 2>&1
 	check "$w: thread.cpu, .user and .system of a user loop and a /dev/zero reader as /proc's utime and stime per second" \
 		grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res"
+	grep '^# ' "$TMP/res"
 	python3 "$TMP/check.py" "$TMP" $src mem >"$TMP/res" 2>&1
 	check "$w: proc.vmsize, vmrss, vmswap and thread.vm* of a 48 MiB process started under scry as /proc/PID/status" \
 		grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res"
