@@ -230,7 +230,8 @@ enum scry_fork_flags {
 /*
  * What the kernel says of a process at its fork and exec (and procfs of one that predates scry):
  * its session, group, terminal, login uid, fd limit and memory. Values that change between
- * execs (memory above all) are as of the newest fork or exec record.
+ * execs (memory above all) are as of the newest fork or exec record; switch and tick records
+ * carry the memory as it moves (scry_sched_acct, SCRY_ACCT_MEM).
  */
 enum scry_pi_flags {
 	SCRY_PI_VALID = 1 << 0,		/* the rest is filled in */

@@ -69,7 +69,10 @@ struct scry_proc {
 	bool ctr_known;
 	uint8_t ctr_cat;	/* enum ctr_cat: container init's tree, a health probe (ctr_cat__judge) */
 	uint64_t users_ref;	/* users.c's: its user database (0: not looked up yet) */
-	/* session, group, terminal, login uid, fd limit, memory: as of its newest fork or exec */
+	/*
+	 * session, group, terminal, login uid, fd limit: as of its newest fork or exec; memory:
+	 * of its newest switch or tick record that carried it (SCRY_ACCT_MEM), else the same
+	 */
 	struct scry_proc_info info;
 	/* the table it is in: its ancestors are looked up there (proctab__parent) */
 	struct proctab *tab;
