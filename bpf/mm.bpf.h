@@ -51,4 +51,21 @@ static __always_inline __u64 rss_pages(struct mm_struct *mm, int i)
 	return v > 0 ? v : 0;
 }
 
+/*
+ * rss_pages() for the scheduler's hot path, where `mm` is a BTF pointer: plain loads instead of
+ * a probe-read helper call per counter (the pre-6.2 layout keeps the helper: rare kernels).
+ */
+static __always_inline __u64 rss_pages_btf(struct mm_struct *mm, int i)
+{
+	long v;
+
+	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
+		return rss_pages(mm, i);
+	v = i == 0 ? mm->rss_stat[0].count :
+	    i == 1 ? mm->rss_stat[1].count :
+	    i == 2 ? mm->rss_stat[2].count :
+		     mm->rss_stat[3].count;
+	return v > 0 ? v : 0;
+}
+
 #endif /* SCRY_MM_BPF_H */

@@ -12,6 +12,7 @@
 #include "emit.bpf.h"
 #include "procinfo.bpf.h"
 #include "ns.bpf.h"
+#include "mm.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -110,6 +111,45 @@ static __always_inline __u64 unseen_off(struct task_struct *t, const struct sche
 	return arrived > st->out_clk ? arrived - st->out_clk : 0;
 }
 
+/* Growth of a monotonic kernel counter since *base, at most 2^32-1: the rest goes out later. */
+static __always_inline __u32 grow32(__u64 *base, __u64 now)
+{
+	__u64 d = now > *base ? now - *base : 0;
+
+	if (d > 0xffffffffULL)
+		d = 0xffffffffULL;
+	*base = now > *base ? *base + d : now;
+	return d;
+}
+
+/*
+ * The process's memory, as /proc's VmSize, VmRSS and VmSwap compute it (task_mem()), into the
+ * record when it differs from what this task last sent: the counters are read at every record
+ * (plain loads from the mm the task is running on), a record grows only when they moved.
+ */
+static __always_inline void acct_mem(struct task_struct *t, struct sched_task *st,
+				     struct scry_sched_acct *a)
+{
+	struct mm_struct *mm = t->mm;
+	__u64 vm;
+	__u32 size, rss, swap;
+
+	if (!mm)
+		return;	/* a kernel thread, or one past exit_mm() */
+	/* a sanitizer's shadow reserves some 20 TiB: kB past 2^32 - 1 read as that */
+	vm = mm->total_vm * page_kb;
+	size = vm > 0xffffffffULL ? 0xffffffffULL : vm;
+	rss = (rss_pages_btf(mm, MM_FILEPAGES_) + rss_pages_btf(mm, MM_ANONPAGES_) +
+	       rss_pages_btf(mm, MM_SHMEMPAGES_)) * page_kb;
+	swap = rss_pages_btf(mm, MM_SWAPENTS_) * page_kb;
+	if (size == st->vm_size_kb && rss == st->vm_rss_kb && swap == st->vm_swap_kb)
+		return;
+	st->vm_size_kb = a->vm_size_kb = size;
+	st->vm_rss_kb = a->vm_rss_kb = rss;
+	st->vm_swap_kb = a->vm_swap_kb = swap;
+	a->acct_flags |= SCRY_ACCT_MEM;
+}
+
 /*
  * The accounting of `t`'s record, `t` running on this CPU (o: its slot, read before the charge
  * re-arms it): the growth of run_delay and of its fault counters since its previous record, and
@@ -125,9 +165,15 @@ static __always_inline struct sched_task *acct_take(struct task_struct *t, const
 						     BPF_LOCAL_STORAGE_GET_F_CREATE);
 	__u64 rd = run_delay(t), min = t->min_flt, maj = t->maj_flt;
 	bool in = o->valid && o->in_valid && o->tid == t->pid;
+	__u64 ut = t->utime, stt = t->stime;
 
 	if (!st)
 		return NULL;
+	/* The user/system split counts from a task's first record (no baseline at switch-in). */
+	if (!st->seen) {
+		st->utime = ut;
+		st->stime = stt;
+	}
 	if (!st->seen && in) {
 		st->run_delay = o->in_run_delay;
 		st->min_flt = o->in_min_flt;
@@ -143,7 +189,10 @@ static __always_inline struct sched_task *acct_take(struct task_struct *t, const
 				    o->in_ts > st->out_ts ? o->in_ts - st->out_ts : 0;
 		if (a->off_ns)
 			a->off_reason = st->out_reason;
+		a->utime_ns = grow32(&st->utime, ut);
+		a->stime_ns = grow32(&st->stime, stt);
 	}
+	acct_mem(t, st, a);
 	st->run_delay = rd;
 	st->min_flt = min;
 	st->maj_flt = maj;

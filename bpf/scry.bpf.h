@@ -160,6 +160,10 @@ struct sched_task {
 	__u8 out_reason;	/* enum scry_off_reason of that switch-out */
 	__u8 seen;		/* the values above are a baseline */
 	__u8 __pad[6];
+	__u64 utime, stime;	/* task->utime, stime at its last record */
+	/* its process's memory as its last record sent it (kB; SCRY_ACCT_MEM) */
+	__u32 vm_size_kb, vm_rss_kb, vm_swap_kb;
+	__u32 __pad2;
 };
 
 struct {

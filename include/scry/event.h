@@ -248,7 +248,8 @@ enum scry_fork_flags {
 /*
  * What the kernel says of a process at its fork and exec (and procfs of one that predates scry):
  * its session, group, terminal, login uid, fd limit and memory. Values that change between
- * execs (memory above all) are as of the newest fork or exec record.
+ * execs (memory above all) are as of the newest fork or exec record; switch and tick records
+ * carry the memory as it moves (scry_sched_acct, SCRY_ACCT_MEM).
  */
 enum scry_pi_flags {
 	SCRY_PI_VALID = 1 << 0,		/* the rest is filled in */
@@ -349,7 +350,26 @@ struct scry_sched_acct {
 	__u32 min_flt;		/* growth of task->min_flt (page faults without I/O) */
 	__u32 maj_flt;		/* growth of task->maj_flt (faults that read from disk) */
 	__u8 off_reason;	/* enum scry_off_reason of off_ns */
-	__u8 __pad[7];
+	__u8 acct_flags;	/* enum scry_acct_flags */
+	__u8 __pad[2];
+	/*
+	 * Growth of task->utime and task->stime, ns: the kernel's user/system split of the CPU
+	 * time (/proc's utime and stime scale their sum to sum_exec_runtime, keeping this ratio).
+	 * A task first seen counts from then; growth beyond 2^32-1 goes out with the next record.
+	 */
+	__u32 utime_ns;
+	__u32 stime_ns;
+	/*
+	 * SCRY_ACCT_MEM: the process's memory as /proc's VmSize, VmRSS and VmSwap (kB) now, sent
+	 * when it differs from what this task's previous record said.
+	 */
+	__u32 vm_size_kb;
+	__u32 vm_rss_kb;
+	__u32 vm_swap_kb;
+};
+
+enum scry_acct_flags {
+	SCRY_ACCT_MEM = 1 << 0,	/* vm_size_kb, vm_rss_kb and vm_swap_kb are set */
 };
 
 /*
@@ -819,9 +839,9 @@ _Static_assert(sizeof(struct scry_proc_info) == 48, "proc info layout");
 _Static_assert(sizeof(struct scry_rec_fork) == 128, "fork layout");
 _Static_assert(SCRY_EXEC_FIXED == 128, "exec layout");
 _Static_assert(sizeof(struct scry_rec_exit) == 64, "exit layout");
-_Static_assert(sizeof(struct scry_sched_acct) == 32, "sched acct layout");
-_Static_assert(sizeof(struct scry_rec_switch) == 104, "switch layout");
-_Static_assert(sizeof(struct scry_rec_cputick) == 88, "cputick layout");
+_Static_assert(sizeof(struct scry_sched_acct) == 48, "sched acct layout");
+_Static_assert(sizeof(struct scry_rec_switch) == 120, "switch layout");
+_Static_assert(sizeof(struct scry_rec_cputick) == 104, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_block_io) == 88, "block_io layout");
 _Static_assert(sizeof(struct scry_rec_oom) == 80, "oom layout");
 _Static_assert(sizeof(struct scry_rec_hang) == 56, "hang layout");

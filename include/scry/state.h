@@ -69,7 +69,10 @@ struct scry_proc {
 	bool ctr_known;
 	uint8_t ctr_cat;	/* enum ctr_cat: container init's tree, a health probe (ctr_cat__judge) */
 	uint64_t users_ref;	/* users.c's: its user database (0: not looked up yet) */
-	/* session, group, terminal, login uid, fd limit, memory: as of its newest fork or exec */
+	/*
+	 * session, group, terminal, login uid, fd limit: as of its newest fork or exec; memory:
+	 * of its newest switch or tick record that carried it (SCRY_ACCT_MEM), else the same
+	 */
 	struct scry_proc_info info;
 	/* the table it is in: its ancestors are looked up there (proctab__parent) */
 	struct proctab *tab;
@@ -86,6 +89,8 @@ struct scry_proc {
 	 */
 	char *cg_text;
 	uint64_t cg_cgid;
+	uint32_t cg_mark;	/* the capture file that recorded it (src/capture/tables.c) */
+	uint64_t cg_mark_cgid;	/* for that cgroup id */
 	/*
 	 * proc.env: its environment, NUL-separated, env_len bytes (SCRY_ENV_MAX at most), when
 	 * asked (proctab__want_env; a capture recorded with it); never NULL
@@ -101,6 +106,16 @@ struct scry_proc {
 	struct scry_proc *zombie_next;
 };
 
+/*
+ * thread.cpu (issue 15): a thread's on-CPU time and the kernel's user/system growth charged in
+ * one second of the boot clock (records dated in [sec, sec + 1) s).
+ */
+struct cpu_second {
+	uint64_t sec;
+	uint64_t run_ns;
+	uint64_t utime_ns, stime_ns;
+};
+
 struct scry_thread {
 	uint32_t tid, vtid;
 	char comm[SCRY_COMM_LEN];
@@ -114,10 +129,40 @@ struct scry_thread {
 	uint32_t dead_idx;	/* private to proctab: 1 + its place in the heap of dead threads */
 	/* page faults before `sched` counts them (procfs at seed; a capture's snapshot) */
 	uint64_t min_flt_base, maj_flt_base;
+	/* thread.cpu: the second its newest switch or tick fell in, and the one before that */
+	struct cpu_second cpu_cur, cpu_prev;
 };
 
 struct proctab;
 struct fdtab;
+
+/* --- thread.cpu, thread.cpu.user, thread.cpu.system (issue 15): src/state/cpushare.c ------- */
+/* A switch's or tick's on-CPU time and user/system split, into its thread's seconds. */
+void cpushare__add(struct scry_thread *t, uint64_t ts, uint64_t run_ns,
+		   const struct scry_sched_acct *a);
+/*
+ * The thread's share of one CPU in the whole second before the one `ts` falls in, percent
+ * (0-100): pct[0] in all, pct[1] user, pct[2] system (pct[1] + pct[2] == pct[0]). False when
+ * the table did not see all of that second (its first record came after the second began).
+ */
+bool cpushare__get(const struct scry_thread *t, uint64_t ts, uint64_t first_ts,
+		   unsigned int pct[3]);
+/* The time of the first record the table applied (0: none yet). */
+uint64_t proctab__first_ts(const struct proctab *pt);
+
+/* --- thread.cgroups in captures (issue 15): src/state/cgtext.c ------------------------------ */
+#define SCRY_CGTEXT_MAX 4095	/* bytes of a cgroup file kept */
+/*
+ * The /proc/PID/task/TID/cgroup text of `p` (pid, tid: the event's task) while its cgroup id
+ * is `cgid`: live, read once and kept in p->cg_text; in a replay, the capture's. NULL: none.
+ */
+const char *cgtext__of(struct scry_proc *p, uint32_t pid, uint32_t tid, uint64_t cgid);
+/* A replay's text of (pid, cgid), from a capture's item: 0, -ENOSPC/-EDQUOT at a limit, -errno. */
+int cgtext__add(uint32_t pid, uint64_t cgid, const char *text, size_t len, uint64_t max_entries,
+		uint64_t max_bytes);
+void cgtext__reset(void);
+/* The controllers cgroup2's root lists, space-separated, into buf; its length (0: none). */
+size_t cgtext__v2_controllers(char *buf, size_t len);
 
 /*
  * `procfs` is where to seed from and where to look up threads first seen in a record ("/proc"

@@ -521,18 +521,40 @@ static inline uint8_t *put_tail_SOCK(uint8_t *p, const union scry_rec *r)
  * varint (ACCT_PRESENT), then wait, off, its reason and the faults. Nothing when all are zero (most
  * ticks), so a 2.4 item and a silent one read alike.
  */
-enum { ACCT_PRESENT = 1 << 0 };
+/*
+ * 2.7 adds, after the five fields and flagged by their bits, the user/system split of the CPU
+ * time (ACCT_CPU) and the process's memory (ACCT_MEM). A 2.6 reader reads the five and ignores
+ * the rest.
+ */
+enum { ACCT_PRESENT = 1 << 0, ACCT_CPU = 1 << 1, ACCT_MEM = 1 << 2 };
 
 static inline uint8_t *put_acct(uint8_t *p, const struct scry_sched_acct *a)
 {
-	if (!a->wait_ns && !a->off_ns && !a->min_flt && !a->maj_flt && !a->off_reason)
+	uint64_t fl = ACCT_PRESENT;
+
+	if (a->utime_ns || a->stime_ns)
+		fl |= ACCT_CPU;
+	if (a->acct_flags & SCRY_ACCT_MEM)
+		fl |= ACCT_MEM;
+	if (fl == ACCT_PRESENT && !a->wait_ns && !a->off_ns && !a->min_flt && !a->maj_flt &&
+	    !a->off_reason)
 		return p;
-	p = put_uv(p, ACCT_PRESENT);
+	p = put_uv(p, fl);
 	p = put_uv(p, a->wait_ns);
 	p = put_uv(p, a->off_ns);
 	p = put_uv(p, a->off_reason);
 	p = put_uv(p, a->min_flt);
-	return put_uv(p, a->maj_flt);
+	p = put_uv(p, a->maj_flt);
+	if (fl & ACCT_CPU) {
+		p = put_uv(p, a->utime_ns);
+		p = put_uv(p, a->stime_ns);
+	}
+	if (fl & ACCT_MEM) {
+		p = put_uv(p, a->vm_size_kb);
+		p = put_uv(p, a->vm_rss_kb);
+		p = put_uv(p, a->vm_swap_kb);
+	}
+	return p;
 }
 
 static inline uint8_t *put_tail_SWACCT(uint8_t *p, const union scry_rec *r)
@@ -1031,6 +1053,26 @@ static uint32_t get_acct(const uint8_t **pp, const uint8_t *end, struct scry_sch
 	a->off_reason = why;
 	a->min_flt = min;
 	a->maj_flt = maj;
+	if (fl & ACCT_CPU) {
+		uint64_t u, sy;
+
+		if (!get_uv(pp, end, &u) || !get_uv(pp, end, &sy) || u > UINT32_MAX ||
+		    sy > UINT32_MAX)
+			return 0;
+		a->utime_ns = u;
+		a->stime_ns = sy;
+	}
+	if (fl & ACCT_MEM) {
+		uint64_t vs, vr, vw;
+
+		if (!get_uv(pp, end, &vs) || !get_uv(pp, end, &vr) || !get_uv(pp, end, &vw) ||
+		    vs > UINT32_MAX || vr > UINT32_MAX || vw > UINT32_MAX)
+			return 0;
+		a->vm_size_kb = vs;
+		a->vm_rss_kb = vr;
+		a->vm_swap_kb = vw;
+		a->acct_flags |= SCRY_ACCT_MEM;
+	}
 	return fixed;
 }
 

@@ -154,6 +154,8 @@ enum cap_limit {
 	CAP_LIM_MOUNTS,		/* mounts of one container (issue 15) */
 	CAP_LIM_USERS,		/* user and group entries of all user databases */
 	CAP_LIM_USER_BYTES,	/* bytes of their names, homes and shells */
+	CAP_LIM_CGTEXTS,	/* processes' cgroup files (issue 15) */
+	CAP_LIM_CGTEXT_BYTES,	/* their bytes */
 	CAP_LIM__MAX
 };
 
@@ -262,6 +264,7 @@ enum cap_tag {
 	CAP_TAG_CONTAINER = 0x43,
 	CAP_TAG_END = 0x44,
 	CAP_TAG_USERDB = 0x45,		/* since 2.6: a user or group of a user database */
+	CAP_TAG_CGROUPS = 0x46,		/* since 2.7: a process's cgroup file (issue 15) */
 	CAP_TAG__KNOWN_END		/* tags from here on are a newer version's */
 };
 #define CAP_TAG_LENGTH_PREFIXED	0x40
@@ -402,6 +405,16 @@ struct cap_userdb {
 };
 void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e);
 int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u);
+
+/* CGROUPS: the cgroup file of process `pid` while in cgroup `cgid` (thread.cgroups). */
+struct cap_cgtext {
+	uint32_t pid;
+	uint64_t cgid;
+	const char *text;	/* into the item's body, not NUL-terminated */
+	size_t len;
+};
+void cap_put_cgtext(struct cap_buf *b, uint32_t pid, uint64_t cgid, const char *text, size_t len);
+int cap_get_cgtext(const uint8_t *b, size_t len, struct cap_cgtext *c);
 
 /* --- deflate.c ------------------------------------------------------------------------------ */
 struct cap_zip;

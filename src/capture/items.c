@@ -666,6 +666,28 @@ void cap_put_userdb(struct cap_buf *b, const char *ctr, const struct user_ent *e
 	item_end(b, at);
 }
 
+void cap_put_cgtext(struct cap_buf *b, uint32_t pid, uint64_t cgid, const char *text, size_t len)
+{
+	size_t at = item_begin(b, CAP_TAG_CGROUPS);
+
+	buf_uv(b, pid);
+	buf_uv(b, cgid);
+	buf_str(b, text, len < SCRY_CGTEXT_MAX ? len : SCRY_CGTEXT_MAX);
+	item_end(b, at);
+}
+
+int cap_get_cgtext(const uint8_t *b, size_t len, struct cap_cgtext *c)
+{
+	struct rd r = { b, b + len, false };
+
+	memset(c, 0, sizeof(*c));
+	c->pid = rd_uv(&r, UINT32_MAX);
+	c->cgid = rd_uv(&r, UINT64_MAX);
+	c->text = rd_str(&r, SCRY_CGTEXT_MAX, &c->len);
+	/* a text with a NUL is not a cgroup file's */
+	return r.bad || !c->pid || memchr(c->text, '\0', c->len) ? -EBADMSG : 0;
+}
+
 int cap_get_userdb(const uint8_t *b, size_t len, struct cap_userdb *u)
 {
 	struct rd r = { b, b + len, false };

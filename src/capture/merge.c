@@ -465,6 +465,7 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 		struct cap_thread ct;
 		struct cap_ctr cc;
 		struct cap_userdb cu;
+		struct cap_cgtext cg;
 
 		span = cap_item_span(b->raw + off, b->len - off, &tag, &body, &blen);
 		if (span < 0) {
@@ -487,6 +488,10 @@ static void state_block(struct capture_reader *r, struct stream *s, const struct
 		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
 			bad_item(r, s, "a user database's entry");
 		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
+		else if (tag == CAP_TAG_CGROUPS && cap_get_cgtext(body, blen, &cg))
+			bad_item(r, s, "a process's cgroups");
+		else if (tag == CAP_TAG_CGROUPS)
 			;	/* loaded by the pre-scan */
 		else if (replay)
 			unknown_item(r, tag);
@@ -656,6 +661,7 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 	size_t off = 0, blen;
 	const uint8_t *body;
 	struct cap_userdb cu;
+	struct cap_cgtext cg;
 	struct cap_ctr cc;
 	uint8_t tag;
 	int span;
@@ -676,6 +682,10 @@ static void meta_block(struct capture_reader *r, struct stream *s, const struct 
 		else if (tag == CAP_TAG_USERDB && cap_get_userdb(body, blen, &cu))
 			bad_item(r, s, "a user database's entry");
 		else if (tag == CAP_TAG_USERDB)
+			;	/* loaded by the pre-scan */
+		else if (tag == CAP_TAG_CGROUPS && cap_get_cgtext(body, blen, &cg))
+			bad_item(r, s, "a process's cgroups");
+		else if (tag == CAP_TAG_CGROUPS)
 			;	/* loaded by the pre-scan */
 		else
 			unknown_item(r, tag);

@@ -37,6 +37,10 @@ const struct cap_limit_desc cap_limits[CAP_LIM__MAX] = {
 			    "are not kept (their ids show no names)" },
 	[CAP_LIM_USER_BYTES] = { 16 << 20, "bytes of user and group names, homes and shells",
 				 "are not kept (their ids show no names)" },
+	[CAP_LIM_CGTEXTS] = { 262144, "cgroup files of processes",
+			      "are not kept (their thread.cgroups shows none)" },
+	[CAP_LIM_CGTEXT_BYTES] = { 64 << 20, "bytes of cgroup files of processes",
+				   "are not kept (their thread.cgroups shows none)" },
 };
 
 bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l)
@@ -207,6 +211,23 @@ static int users_scan_item(const uint8_t *body, size_t blen, uint32_t *hit)
 	return err == -ENOMEM ? err : 0;
 }
 
+/* A CGROUPS item into the replay's cgroup texts (cgtext.c), within the limits. */
+static int cgtext_scan_item(const uint8_t *body, size_t blen, uint32_t *hit)
+{
+	struct cap_cgtext c;
+	int err;
+
+	if (cap_get_cgtext(body, blen, &c))
+		return 0;	/* said by the replay pass */
+	err = cgtext__add(c.pid, c.cgid, c.text, c.len, cap_limits[CAP_LIM_CGTEXTS].max,
+			  cap_limits[CAP_LIM_CGTEXT_BYTES].max);
+	if (err == -ENOSPC)
+		*hit |= 1u << CAP_LIM_CGTEXTS;
+	if (err == -EDQUOT)
+		*hit |= 1u << CAP_LIM_CGTEXT_BYTES;
+	return err == -ENOMEM ? err : 0;
+}
+
 int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit)
 {
 	size_t off = 0, blen;
@@ -224,6 +245,10 @@ int cap_ctrs__scan(struct cap_ctrs *s, const struct cap_block *b, uint32_t *hit)
 		off += span;
 		if (tag == CAP_TAG_USERDB) {
 			err = users_scan_item(body, blen, hit);
+			continue;
+		}
+		if (tag == CAP_TAG_CGROUPS) {
+			err = cgtext_scan_item(body, blen, hit);
 			continue;
 		}
 		if (tag != CAP_TAG_CONTAINER)

@@ -56,6 +56,9 @@ struct cap_tables {
 	uint32_t meta_items;
 	uint32_t epoch;			/* the current file's mark on user entries it recorded */
 	struct users_seen seen[USERS_SEEN];	/* processes whose entries this file has */
+	/* cgroup2's controllers as the current file's first CGROUPS item found them */
+	char v2[256];
+	uint32_t v2_epoch;
 };
 
 /* Marks of user entries (users.c) are shared by every table: each file gets its own. */
@@ -510,6 +513,69 @@ bool cap_tables__see_users_slow(struct cap_tables *t, const struct scry_event *e
 	}
 	s->proc = NULL;
 	return false;
+}
+
+/* --- cgroup files (thread.cgroups) -------------------------------------------------------- */
+
+/*
+ * `text` (a cgroup file) as a replay on any host reads it: cgroup2's "0::PATH" line names its
+ * controllers ("0:cpu,io,memory:PATH", as a v1 line would) as this host's root lists them, or
+ * goes when it lists none (thread.cgroups shows no controller for it then).
+ */
+static size_t cg_portable(const char *text, const char *v2, char *out, size_t cap)
+{
+	size_t n = 0, k;
+	const char *line, *end;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		if (!strncmp(line, "0::", 3)) {
+			if (!*v2)
+				continue;
+			if (n + 2 + strlen(v2) + (end - line - 2) + 1 > cap)
+				break;
+			n += snprintf(out + n, cap - n, "0:%s", v2);
+			for (k = n - strlen(v2); k < n; k++)
+				if (out[k] == ' ')
+					out[k] = ',';
+			memcpy(out + n, line + 2, end - line - 2);
+			n += end - line - 2;
+		} else {
+			if (n + (end - line) + 1 > cap)
+				break;
+			memcpy(out + n, line, end - line);
+			n += end - line;
+		}
+		out[n++] = '\n';
+	}
+	return n;
+}
+
+void cap_tables__see_cgroups_slow(struct cap_tables *t, const struct scry_event *ev)
+{
+	struct scry_proc *p = ev->proc;
+	char out[SCRY_CGTEXT_MAX + 1];
+	const char *text;
+	size_t n;
+
+	if (p->cg_mark == t->epoch && p->cg_mark_cgid == ev->rec->h.cgid)
+		return;
+	/* asked once per file and cgroup, whatever the answer (a process gone answers none) */
+	p->cg_mark = t->epoch;
+	p->cg_mark_cgid = ev->rec->h.cgid;
+	text = cgtext__of(p, ev->rec->h.pid, ev->rec->h.tid, ev->rec->h.cgid);
+	if (!text)
+		return;
+	if (t->v2_epoch != t->epoch) {
+		t->v2_epoch = t->epoch;
+		if (proctab__procfs(p))
+			cgtext__v2_controllers(t->v2, sizeof(t->v2));
+		else
+			t->v2[0] = '\0';	/* a replay's texts are portable already */
+	}
+	n = cg_portable(text, t->v2, out, sizeof(out) - 1);
+	cap_put_cgtext(&t->meta, ev->rec->h.pid, ev->rec->h.cgid, out, n);
+	t->meta_items++;
 }
 
 /* --- processes and threads ------------------------------------------------------------------- */

@@ -23,6 +23,9 @@ struct cap_tables_fast {
 	const struct scry_proc *proc;
 	const struct scry_container *uctr;
 	uint32_t uid, gid, loginuid;
+	/* the last record's process and cgroup, as its cgroup file was recorded */
+	const struct scry_proc *cgproc;
+	uint64_t cgcgid;
 };
 
 void cap_tables__see_slow(struct cap_tables *t, uint64_t cgid, const struct scry_container *c);
@@ -63,6 +66,20 @@ static inline void cap_tables__see_users(struct cap_tables *t, struct cap_tables
 	f->uid = p->uid;
 	f->gid = p->gid;
 	f->loginuid = p->loginuid;
+}
+void cap_tables__see_cgroups_slow(struct cap_tables *t, const struct scry_event *ev);
+/*
+ * A written record's process's cgroup file (thread.cgroups), once per file and cgroup id: live,
+ * read from /proc once per process and cgroup. The common case costs two compares.
+ */
+static inline void cap_tables__see_cgroups(struct cap_tables *t, struct cap_tables_fast *f,
+					   const struct scry_event *ev)
+{
+	if (!ev->proc || (ev->proc == f->cgproc && ev->rec->h.cgid == f->cgcgid))
+		return;
+	cap_tables__see_cgroups_slow(t, ev);
+	f->cgproc = ev->proc;
+	f->cgcgid = ev->rec->h.cgid;
 }
 /* Containers whose name arrived since they were recorded (call at every tick). */
 void cap_tables__poll(struct cap_tables *t);

@@ -235,6 +235,7 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 	/* the cgroup's container: an entered process's events name another (nstab.c) */
 	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->entered ? NULL : ev->container);
 	cap_tables__see_users(w->tables, &w->fast, ev);
+	cap_tables__see_cgroups(w->tables, &w->fast, ev);
 	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);
 	j->nitems++;
 	j->records++;

@@ -1340,13 +1340,13 @@ const struct field_desc field_table[] = {
 	{ "proc.fdlimit", FT_U64, 0, "the soft limit on open fds (RLIMIT_NOFILE) as of its newest fork or exec", get_proc_fdlimit },
 	{ "proc.fdusage", FT_U64, 0, "proc.fdopencount as a percentage of proc.fdlimit (sysdig: a ratio)", get_proc_fdusage },
 	{ "proc.is_exe_writable", FT_U64, 0, "1 if its executable is writable by its fs user (root, the owner, else the mode's group or other bit; no ACLs), as of its exec", get_proc_is_exe_writable },
-	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its newest fork or exec (or /proc when scry started)", get_proc_vmsize },
-	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise", get_proc_vmrss },
+	{ "proc.vmsize", FT_U64, 0, "virtual memory, kB (VmSize), as of its threads' newest switch or tick where it changed (else its newest fork or exec, or /proc when scry started)", get_proc_vmsize },
+	{ "proc.vmrss", FT_U64, 0, "resident memory, kB (VmRSS), likewise (the kernel's RSS counters, as /proc reads them)", get_proc_vmrss },
 	{ "proc.vmswap", FT_U64, 0, "swapped-out memory, kB (VmSwap), likewise", get_proc_vmswap },
 	{ "thread.vmsize", FT_U64, 0, "the main thread: proc.vmsize; other threads: 0", get_thread_vmsize },
 	{ "thread.vmrss", FT_U64, 0, "the main thread: proc.vmrss; other threads: 0", get_thread_vmrss },
-	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (live only: read from /proc/PID/task/TID/cgroup when asked; not in captures)", get_thread_cgroups },
-	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them); live only, as thread.cgroups",
+	{ "thread.cgroups", FT_STR, 0, "every cgroup controller of the thread with its cgroup: cpuset=/ cpu=/docker/ID ... (read from /proc/PID/task/TID/cgroup when asked, once per process and cgroup; a capture records what the recorder read)", get_thread_cgroups },
+	{ "thread.cgroup", FT_STR, 0, "thread.cgroup.CONTROLLER: the thread's cgroup in that controller's hierarchy (thread.cgroup.memory, thread.cgroup.cpu; cgroup v2's controllers as its root lists them), as thread.cgroups",
 	  NULL, NULL, FA_DOT, get_thread_cgroup },
 	/* --- issue 18 (ns18): zombies, and processes that entered a container (fields_ns18.c) --- */
 	{ "container.entered", FT_U64, FF_BOOL, "1 if the process entered the container from outside: it has the container's pid, mount, network, IPC or UTS namespace (nsenter, setns) but not its cgroup; its CPU time is charged to its own cgroup (the host's), and views count it there", get_ctr_entered },
@@ -1357,6 +1357,10 @@ const struct field_desc field_table[] = {
 	{ "zombie.age_ns", FT_U64, 0, "ns since the zombie exited (none for one found in /proc at start: its exit time is not known)", get_zombie_age_ns },
 	{ "zombie.age", FT_STR, 0, "time since the zombie exited, 12.3s; >12.3s for one found at start: at least since scry (or the capture) started", get_zombie_age },
 	{ "zombie.exit_code", FT_S64, 0, "the zombie's exit status as the kernel keeps it (status << 8 | signal); none for one found at start", get_zombie_exit_code },
+	/* issue 15, cpu15: the CPU share of a thread */
+	{ "thread.cpu", FT_U64, 0, "the thread's share of one CPU in the whole second (of the boot clock) before the event's, percent (0-100): its on-CPU time then; none until scry has seen a whole second", get_thread_cpu },
+	{ "thread.cpu.user", FT_U64, 0, "the user-mode part of thread.cpu: split in the ratio of the kernel's utime and stime growth in that second, as /proc's utime and stime are", get_thread_cpu_user },
+	{ "thread.cpu.system", FT_U64, 0, "the kernel-mode part of thread.cpu (thread.cpu.user + thread.cpu.system = thread.cpu)", get_thread_cpu_system },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

@@ -147,6 +147,31 @@ bool get_thread_totexectime(const struct scry_event *ev, struct field_val *v, st
 	return ev->type == SCRY_REC_SWITCH && ev->thread && U(ev->thread->cpu_ns);
 }
 
+/* thread.cpu*: the share of one CPU in the second before the event's (src/state/cpushare.c). */
+static bool thread_cpu(const struct scry_event *ev, struct field_val *v, int which)
+{
+	unsigned int pct[3];
+
+	return ev->thread && ev->proc && ev->proc->tab &&
+	       cpushare__get(ev->thread, ev->ts, proctab__first_ts(ev->proc->tab), pct) &&
+	       U(pct[which]);
+}
+
+bool get_thread_cpu(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return thread_cpu(ev, v, 0);
+}
+
+bool get_thread_cpu_user(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return thread_cpu(ev, v, 1);
+}
+
+bool get_thread_cpu_system(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
+{
+	return thread_cpu(ev, v, 2);
+}
+
 bool get_thread_pfmajor(const struct scry_event *ev, struct field_val *v, struct sbuf *b)
 {
 	return ev->thread && U(ev->thread->maj_flt_base + ev->thread->sched.maj_flt);
@@ -201,38 +226,7 @@ bool get_proc_env(const struct scry_event *ev, const struct field_arg *a, struct
 	return false;
 }
 
-/* --- cgroups: read from procfs when asked (live only) ------------------------------------- */
-
-/*
- * The controllers of the cgroup2 hierarchy, from its root's cgroup.controllers: what its "0::"
- * line of /proc/PID/cgroup stands for (none on a hybrid host whose v2 tree has no controllers).
- */
-static size_t v2_controllers(char *buf, size_t len)
-{
-	static const char *const roots[] = { "/sys/fs/cgroup/cgroup.controllers",
-					     "/sys/fs/cgroup/unified/cgroup.controllers" };
-	size_t i;
-
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		char path[PATH_MAX];
-		int fd = -1;
-		ssize_t n;
-
-		if (!hostpath(roots[i], path, sizeof(path)))
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, len - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		return n;
-	}
-	buf[0] = '\0';
-	return 0;
-}
+/* --- cgroups: read from procfs when asked (a replay: the capture's) ------------------------------------- */
 
 /*
  * Each controller the task's cgroups name, with its path, in the order of its cgroup file:
@@ -243,32 +237,14 @@ static bool cgroups_each(const struct scry_event *ev, char *buf, size_t len,
 				    size_t plen),
 			 void *ctx)
 {
-	struct scry_proc *pr = ev->proc;
-	const char *procfs = pr ? proctab__procfs(pr) : NULL;
-	char path[96], v2[256];
-	ssize_t n;
+	const char *text = ev->proc ? cgtext__of(ev->proc, ev->rec->h.pid, ev->rec->h.tid,
+						 ev->rec->h.cgid) : NULL;
+	char v2[256];
 	char *line, *next;
-	int fd;
 
-	if (!procfs)
+	if (!text)
 		return false;
-	if (!pr->cg_text || pr->cg_cgid != ev->rec->h.cgid) {
-		snprintf(path, sizeof(path), "%s/%u/task/%u/cgroup", procfs, ev->rec->h.pid,
-			 ev->rec->h.tid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return false;
-		n = read(fd, buf, len - 1);
-		close(fd);
-		if (n <= 0)
-			return false;
-		buf[n] = '\0';
-		free(pr->cg_text);
-		pr->cg_text = strdup(buf);
-		pr->cg_cgid = ev->rec->h.cgid;
-	} else {
-		snprintf(buf, len, "%s", pr->cg_text);
-	}
+	snprintf(buf, len, "%s", text);
 	for (line = buf; line && *line; line = next) {
 		char *c, *p, *ctl, *end;
 
@@ -282,7 +258,7 @@ static bool cgroups_each(const struct scry_event *ev, char *buf, size_t len,
 		c++;
 		p++;
 		if (c == p - 1) {	/* "0::/path": cgroup2, its controllers named at its root */
-			if (!v2_controllers(v2, sizeof(v2)))
+			if (!cgtext__v2_controllers(v2, sizeof(v2)))
 				continue;
 			c = v2;
 			p[-1] = '\0';

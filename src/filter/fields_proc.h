@@ -38,6 +38,10 @@ PROC_GETTER(get_proc_vmrss);
 PROC_GETTER(get_proc_vmswap);
 PROC_GETTER(get_thread_vmsize);
 PROC_GETTER(get_thread_vmrss);
+/* issue 15, cpu15 */
+PROC_GETTER(get_thread_cpu);
+PROC_GETTER(get_thread_cpu_user);
+PROC_GETTER(get_thread_cpu_system);
 #undef PROC_GETTER
 
 /* The n-th ancestor (0: the process itself, 1: its parent...); NULL past the known ones. */

@@ -27,6 +27,7 @@ struct proctab {
 	/* Replaced (zombie) or expired (parked) processes whose last thread entry went. */
 	struct scry_proc *reapable;
 	uint64_t now;			/* the newest event time applied */
+	uint64_t first_ts;		/* the first record's time (thread.cpu's first whole second) */
 	struct proctab_limits lim;
 	uint64_t nprocs, nthreads;	/* entries allocated, zombies included */
 	uint64_t cmd_bytes;		/* exe, args and env bytes held */

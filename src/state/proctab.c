@@ -451,6 +451,11 @@ const struct scry_proc *proctab__parent(const struct scry_proc *p)
 	return q;
 }
 
+uint64_t proctab__first_ts(const struct proctab *pt)
+{
+	return pt->first_ts;
+}
+
 const char *proctab__procfs(const struct scry_proc *p)
 {
 	return p->tab ? p->tab->procfs : NULL;
@@ -620,6 +625,8 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 	 */
 	if (ev->ts > pt->now)
 		pt->now = ev->ts;
+	if (!pt->first_ts)
+		pt->first_ts = ev->ts;
 	/* A socket's event names no task: no thread to look up (or to invent for pid 0). */
 	if (evt_table[ev->type].flags & EVF_NOTASK)
 		return;
@@ -667,6 +674,13 @@ void proctab__apply(struct proctab *pt, struct scry_event *ev)
 		if (ev->acct) {
 			sched_sums_add(&t->sched, ev->acct);
 			sched_sums_add(&t->proc->sched, ev->acct);
+			cpushare__add(t, ev->ts, ev->runtime_ns, ev->acct);
+			/* the process's memory now (proc.vmrss...), where it moved */
+			if (ev->acct->acct_flags & SCRY_ACCT_MEM) {
+				t->proc->info.vm_size_kb = ev->acct->vm_size_kb;
+				t->proc->info.vm_rss_kb = ev->acct->vm_rss_kb;
+				t->proc->info.vm_swap_kb = ev->acct->vm_swap_kb;
+			}
 		}
 		return;
 	}

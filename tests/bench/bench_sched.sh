@@ -8,6 +8,8 @@
 #    view loads no accounting) and under `-c topcontainers_wait` (which does); rounds side by
 #    side, medians; the overhead per context switch.
 # 2. `perf bench sched messaging` (if perf is installed; on CPU 1): its total time, same configs.
+#    With BENCH_SCRY_BEFORE, that scry under `-c topcontainers_wait` too: what a change to the
+#    accounting itself costs (issue 15 added the user/system split and the memory counters).
 # 3. The sched_switch program's own mean run time over the ping-pong (kernel.bpf_stats_enabled):
 #    the end-to-end figures move by more than the accounting costs on a shared VM, this does not.
 # scry runs on CPU 0.
@@ -58,6 +60,7 @@ for r in $(seq "$ROUNDS"); do
 		[ -n "$BEFORE" ] && traced "$w.before" "$BEFORE" $w
 		traced "$w.after" "$SCRY" $w
 		traced "$w.wait" "$SCRY" $w topcontainers_wait
+		[ -n "$BEFORE" ] && traced "$w.waitbefore" "$BEFORE" $w topcontainers_wait
 	done
 done
 
@@ -76,11 +79,14 @@ row "untraced" pp.untraced "ns/round trip" 2
 row "scry -c topcontainers_cpu, before the accounting" pp.before "ns/round trip" 2
 row "scry -c topcontainers_cpu" pp.after "ns/round trip" 2
 row "scry -c topcontainers_wait" pp.wait "ns/round trip" 2
+row "scry -c topcontainers_wait, BENCH_SCRY_BEFORE" pp.waitbefore "ns/round trip" 2
 echo "the sched_switch program's mean run time during the ping-pong (bpf_stats; median, min)"
-for c in before after wait; do
+for c in before after wait waitbefore; do
 	[ -s "$TMP/pp.$c.prog" ] && printf '%-44s %10.1f %10.1f ns/run\n' \
 		"$(case $c in before) echo "topcontainers_cpu, before";; after) echo topcontainers_cpu;;
-		   wait) echo topcontainers_wait;; esac)" "$(med pp.$c.prog)" "$(min pp.$c.prog)"
+		   wait) echo topcontainers_wait;;
+		   waitbefore) echo "topcontainers_wait, BENCH_SCRY_BEFORE";; esac)" \
+		"$(med pp.$c.prog)" "$(min pp.$c.prog)"
 done
 if [ -n "$PERF" ]; then
 	echo "perf bench sched messaging -g 4 -l 100 on CPU 1 (median, min)"
@@ -88,6 +94,7 @@ if [ -n "$PERF" ]; then
 	row "scry -c topcontainers_cpu, before the accounting" msg.before "us total" ""
 	row "scry -c topcontainers_cpu" msg.after "us total" ""
 	row "scry -c topcontainers_wait" msg.wait "us total" ""
+	row "scry -c topcontainers_wait, BENCH_SCRY_BEFORE" msg.waitbefore "us total" ""
 else
 	echo "perf bench sched messaging: perf is not installed"
 fi

@@ -366,12 +366,9 @@ def check(truth_path, out, src):
         for e in es or [None]:
             if e is None:
                 errs.append('no sleep call')
-            elif live:
+            else:
                 want(errs, e, 'thread.cgroups', t['cgroups'][str(t['pid'])])
                 want(errs, e, 'thread.cgroup.memory', mem[0][7:] if mem else '<NA>')
-            else:
-                want(errs, e, 'thread.cgroups', '<NA>')
-                want(errs, e, 'thread.cgroup.memory', '<NA>')
         return errs
 
     def duration():
@@ -394,8 +391,7 @@ def check(truth_path, out, src):
     group('CPU: totexectime against schedstat, exectime as evt.runtime; pfminor, pfmajor', cpu)
     group('a process that predates scry: vmsize, vmrss, vmswap, thread.vm*, pfminor, sid, '
           'vpgid, tty, fdlimit, cwd, env from /proc', predating)
-    group('thread.cgroups and thread.cgroup.memory as /proc/PID/task/TID/cgroup (live only)'
-          if live else 'thread.cgroups and thread.cgroup.memory: none in a capture', cgroups)
+    group('thread.cgroups and thread.cgroup.memory as /proc/PID/task/TID/cgroup', cgroups)
     group('proc.duration and proc.ppid.duration of a 0.71 s sleep', duration)
 
 

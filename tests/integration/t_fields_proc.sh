@@ -47,15 +47,14 @@ check "the replay exits 0 without a message" [ $? -eq 0 -a ! -s "$TMP/rep.err" ]
 python3 "$PYT" check "$TMP/truth" "$TMP/rep.out" replayed
 
 # The same lines live and replayed, for the workload's processes (two tracers: each has its own
-# switches and clock reads, so CPU times, durations and switch events are left out; cgroups are
-# read live only).
+# switches and clock reads, so CPU times, durations and switch events are left out).
 py "
 import json, sys
 sys.path.insert(0, '$(dirname "$PYT")')
 import t_fields_proc as t
 pids = {json.loads(l)['pid'] for l in open('$TMP/truth')}
 skip = {'thread.exectime', 'thread.totexectime', 'evt.runtime', 'proc.duration', 'proc.ppid.duration',
-        'thread.pfminor', 'thread.pfmajor', 'thread.cgroups', 'thread.cgroup.memory'}
+        'thread.pfminor', 'thread.pfmajor'}
 def lines(f):
     return sorted(json.dumps({k: v for k, v in e.items() if k not in skip}, sort_keys=True)
                   for e in t.load(f) if int(e['proc.pid']) in pids and e['evt.type'] != 'switch')

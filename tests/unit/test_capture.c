@@ -379,12 +379,18 @@ static void acct_round_trip(void **state)
 	a[1] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 78, 3)->tick.acct;
 	a[2] = &add(r, SCRY_REC_SWITCH, sizeof(struct scry_rec_switch), 9, 10, "w", 79, 3)->sw.acct;
 	a[3] = &add(r, SCRY_REC_CPUTICK, sizeof(struct scry_rec_cputick), 9, 9, "w", 80, 3)->tick.acct;
+	/* 2.7: the CPU split and the memory at their bounds, each alone, and neither */
 	for (i = 0; i < 2; i++)
 		*a[i] = (struct scry_sched_acct){ .wait_ns = UINT64_MAX, .off_ns = UINT64_MAX,
 						  .min_flt = UINT32_MAX, .maj_flt = UINT32_MAX,
-						  .off_reason = SCRY_OFF__MAX - 1 };
-	*a[2] = (struct scry_sched_acct){ .off_ns = 20000000, .off_reason = SCRY_OFF_SLEEP };
-	*a[3] = (struct scry_sched_acct){ .maj_flt = 1 };
+						  .off_reason = SCRY_OFF__MAX - 1,
+						  .utime_ns = UINT32_MAX, .stime_ns = UINT32_MAX,
+						  .acct_flags = SCRY_ACCT_MEM,
+						  .vm_size_kb = UINT32_MAX, .vm_rss_kb = UINT32_MAX,
+						  .vm_swap_kb = UINT32_MAX };
+	*a[2] = (struct scry_sched_acct){ .off_ns = 20000000, .off_reason = SCRY_OFF_SLEEP,
+					  .stime_ns = 4000000 };
+	*a[3] = (struct scry_sched_acct){ .acct_flags = SCRY_ACCT_MEM, .vm_rss_kb = 0 };
 	rec_at(r, 0)->sw.runtime_ns = UINT64_MAX;
 	for (i = 0; i < r->n; i++) {
 		union scry_rec *x = rec_at(r, i);
@@ -695,6 +701,8 @@ static const struct member proc_members[] = {
 	MEMBER(struct scry_proc, tab, LOCAL),	/* the table it is added to */
 	MEMBER(struct scry_proc, kids, LOCAL),	/* a hint: true for every entry not forked */
 	MEMBER(struct scry_proc, cg_text, LOCAL), MEMBER(struct scry_proc, cg_cgid, LOCAL),
+	/* a file's CGROUPS items, not its snapshot, carry the cgroup files (cgtext.c) */
+	MEMBER(struct scry_proc, cg_mark, LOCAL), MEMBER(struct scry_proc, cg_mark_cgid, LOCAL),
 	MEMBER(struct scry_proc, env, OWN), MEMBER(struct scry_proc, env_len, OWN),
 	MEMBER(struct scry_proc, refs, LOCAL), MEMBER(struct scry_proc, dead_idx, LOCAL),
 	MEMBER(struct scry_proc, zombie, LOCAL), MEMBER(struct scry_proc, parked, LOCAL),
@@ -710,6 +718,9 @@ static const struct member thread_members[] = {
 	MEMBER_TO(struct scry_thread, dead_idx, LOCAL, 0),
 	MEMBER_TO(struct scry_thread, min_flt_base, SAVED, offsetof(struct cap_thread, min_flt)),
 	MEMBER_TO(struct scry_thread, maj_flt_base, SAVED, offsetof(struct cap_thread, maj_flt)),
+	/* thread.cpu counts whole seconds a reader saw from their start: none before a file's */
+	MEMBER_TO(struct scry_thread, cpu_cur, LOCAL, 0),
+	MEMBER_TO(struct scry_thread, cpu_prev, LOCAL, 0),
 };
 
 /* What a thread item decodes into: each member is one of thread_members' (pid: `proc`). */
