@@ -232,6 +232,8 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 		memset(&w->loss, 0, sizeof(w->loss));
 	}
 	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->container);
+	if (evt_peer(ev))	/* a signal's sender: its container replays named too */
+		cap_tables__see(w->tables, &w->fast, evt_peer(ev)->cgid, ev->peer_container);
 	cap_tables__see_users(w->tables, &w->fast, ev);
 	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);
 	j->nitems++;

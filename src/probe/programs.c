@@ -77,6 +77,14 @@ const struct prog_desc prog_table[] = {
 	  .feeds = "scry_block_complete" },
 	{ "scry_block_complete", "block_rq_complete", "block I/O events (block I/O views)",
 	  E(BLOCK_IO), false, false, PCTX_SOFTIRQ, SCRY_STATS_BLOCK, .block = true },
+	/*
+	 * issue 18, signals (sig18): generate in the sender, or in a timer's hard IRQ (a slot of
+	 * its own, emitted directly); deliver in the target, as its header's task.
+	 */
+	{ "scry_signal_generate", "signal_generate", "signal events (signalgenerate)", E(SIGNAL),
+	  false, false, PCTX_SOFTIRQ, SCRY_STATS_SIGNAL },
+	{ "scry_signal_deliver", "signal_deliver", "signal delivery events (signaldeliver)",
+	  E(SIGDELIVER), false, false, PCTX_TASK, SCRY_STATS_TP },
 };
 const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 

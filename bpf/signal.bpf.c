@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Signals (issue 18): who sent which signal to whom, what the kernel made of it, and what the
+ * target did when it took it. Both records name the target in their header and the sender in
+ * a struct scry_peer after it. Signals are rare: each record goes out on its own, from the
+ * stack, with nothing allocated.
+ *
+ * signal_generate runs under the target's siglock with interrupts off, in the sender's context
+ * or in an interrupt (a POSIX or itimer timer fires in hard IRQ): it never touches the stage or
+ * the tracepoint stats slot, and names no sender when the current task is merely the one it
+ * interrupted. signal_deliver runs in the target, in task context.
+ */
+#include "scry.bpf.h"
+#include "task.bpf.h"
+#include "emit.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* include/trace/events/signal.h */
+#define TRACE_SIGNAL_DELIVERED	0
+#define SEND_SIG_NOINFO		0	/* info: SI_USER, from the current task */
+#define SEND_SIG_PRIV		1	/* info: SI_KERNEL */
+#define SI_USER			0
+#define SI_KERNEL		0x80
+#define SIGNAL_UNKILLABLE	0x00000040	/* include/linux/sched/signal.h */
+/* preempt_count's interrupt bits (include/linux/preempt.h): NMI, hard IRQ, serving a softirq */
+#define IRQ_BITS		(0x00f00000 | 0x000f0000 | 0x00000100)
+
+extern const int __preempt_count __ksym;
+
+/*
+ * The sender of a queued signal, by (target process, signal), until the target takes it: the
+ * deliver record names it (siginfo's si_pid is in the target's pid namespace, 0 from outside).
+ * LRU: a signal never taken (the process exited first) must not keep its slot.
+ */
+struct sig_key {
+	__u32 tgid;
+	__u32 sig;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sig_key);
+	__type(value, struct scry_peer);
+} sig_senders SEC(".maps");
+
+static __always_inline bool in_irq_ctx(void)
+{
+	const int *pc = bpf_this_cpu_ptr(&__preempt_count);
+
+	return *pc & IRQ_BITS;
+}
+
+static __always_inline void siginfo_read(struct kernel_siginfo *info, struct scry_rec_signal *r)
+{
+	unsigned long v = (unsigned long)info;
+
+	if (v == SEND_SIG_NOINFO) {
+		r->code = SI_USER;
+	} else if (v == SEND_SIG_PRIV) {
+		r->code = SI_KERNEL;
+	} else {
+		r->code = BPF_CORE_READ(info, si_code);
+		r->info_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+	}
+}
+
+/* The target's disposition for sig, whether it blocks it, and whether it is an init. */
+static __always_inline void target_read(struct task_struct *t, int sig, struct scry_rec_signal *r)
+{
+	unsigned long handler = 0, blocked, real_blocked;
+	struct sighand_struct *sh = BPF_CORE_READ(t, sighand);
+	__u32 bit = (sig - 1) & 63;
+
+	if (sh)
+		bpf_probe_read_kernel(&handler, sizeof(handler), &sh->action[bit].sa.sa_handler);
+	r->disp = handler == 0 ? SCRY_SIGD_DEFAULT : handler == 1 ? SCRY_SIGD_IGNORE :
+		  SCRY_SIGD_HANDLER;
+	blocked = BPF_CORE_READ(t, blocked.sig[0]);
+	real_blocked = BPF_CORE_READ(t, real_blocked.sig[0]);
+	if ((blocked | real_blocked) & (1UL << bit))
+		r->sig_flags |= SCRY_SIG_BLOCKED;
+	r->target_vpid = task_vpid(t);
+	if (r->target_vpid == 1)
+		r->sig_flags |= SCRY_SIG_INIT;
+	if (BPF_CORE_READ(t, signal, flags) & SIGNAL_UNKILLABLE)
+		r->sig_flags |= SCRY_SIG_UNKILLABLE;
+}
+
+static __always_inline void peer_fill(struct scry_peer *p, struct task_struct *t)
+{
+	p->pid = t->tgid;
+	p->tid = t->pid;
+	p->vpid = task_vpid(t);
+	p->cgid = task_cgid(t);
+	__builtin_memcpy(p->comm, t->comm, sizeof(p->comm));
+}
+
+/*
+ * TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
+ *	    int result)
+ */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(scry_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct scry_rec_signal r;
+	struct sig_key k;
+
+	if (task->tgid == self_tgid)
+		return 0;
+	__builtin_memset(&r, 0, sizeof(r));
+	hdr_fill(&r.h, SCRY_REC_SIGNAL, sizeof(r), task, bpf_ktime_get_boot_ns());
+	r.sig = sig;
+	r.result = result;
+	siginfo_read(info, &r);
+	target_read(task, sig, &r);
+	if (group)
+		r.sig_flags |= SCRY_SIG_GROUP;
+	if (in_irq_ctx())
+		r.sig_flags |= SCRY_SIG_IRQ;
+	else
+		peer_fill(&r.from, cur);
+	if (result == TRACE_SIGNAL_DELIVERED) {
+		k.tgid = task->tgid;
+		k.sig = sig;
+		bpf_map_update_elem(&sig_senders, &k, &r.from, BPF_ANY);
+	}
+	emit_direct(NULL, &r, sizeof(r), SCRY_STATS_SIGNAL);
+	return 0;
+}
+
+/* TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka) */
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(scry_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+	unsigned long handler = (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
+	struct scry_rec_signal r;
+	struct scry_peer *from;
+	struct sig_key k;
+
+	if (cur->tgid == self_tgid)
+		return 0;
+	__builtin_memset(&r, 0, sizeof(r));
+	hdr_fill(&r.h, SCRY_REC_SIGDELIVER, sizeof(r), cur, bpf_ktime_get_boot_ns());
+	r.sig = sig;
+	siginfo_read(info, &r);
+	target_read(cur, sig, &r);
+	/* the action taken is the one in hand now, not the one at generate */
+	r.disp = handler == 0 ? SCRY_SIGD_DEFAULT : handler == 1 ? SCRY_SIGD_IGNORE :
+		 SCRY_SIGD_HANDLER;
+	k.tgid = cur->tgid;
+	k.sig = sig;
+	from = bpf_map_lookup_elem(&sig_senders, &k);
+	if (from) {
+		r.from = *from;
+		r.sig_flags |= SCRY_SIG_PAIRED;
+		bpf_map_delete_elem(&sig_senders, &k);
+	}
+	emit_direct(stage_get(), &r, sizeof(r), SCRY_STATS_TP);
+	return 0;
+}
