@@ -7,8 +7,8 @@
  *
  * signal_generate runs under the target's siglock with interrupts off, in the sender's context
  * or in an interrupt (a POSIX or itimer timer fires in hard IRQ): it never touches the stage or
- * the tracepoint stats slot, and names no sender when the current task is merely the one it
- * interrupted. signal_deliver runs in the target, in task context.
+ * the tracepoint stats slot, and names no sender when the current task may merely be the one
+ * the interrupt landed on (sent_by_current). signal_deliver runs in the target, in task context.
  */
 #include "scry.bpf.h"
 #include "task.bpf.h"
@@ -23,10 +23,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define SI_USER			0
 #define SI_KERNEL		0x80
 #define SIGNAL_UNKILLABLE	0x00000040	/* include/linux/sched/signal.h */
-/* preempt_count's interrupt bits (include/linux/preempt.h): NMI, hard IRQ, serving a softirq */
-#define IRQ_BITS		(0x00f00000 | 0x000f0000 | 0x00000100)
-
-extern const int __preempt_count __ksym;
+#define SI_QUEUE		(-1)
+#define SI_TIMER		(-2)
+#define SI_MESGQ		(-3)
+#define SI_TKILL		(-6)
+#define SIGIO_			29
+#define SIGALRM_		14
+#define SIGURG_			23
+#define SIGKILL_		9
+#define PF_IDLE_		0x00000002
 
 /*
  * The sender of a queued signal, by (target process, signal), until the target takes it: the
@@ -45,11 +50,23 @@ struct {
 	__type(value, struct scry_peer);
 } sig_senders SEC(".maps");
 
-static __always_inline bool in_irq_ctx(void)
+/*
+ * Whether the current task sent the signal. The kernel's own test (preempt_count's interrupt
+ * bits) is a per-CPU variable that kallsyms does not list here, so the verifier cannot place
+ * it: the signal says it instead. kill, tkill, sigqueue and mq_notify (SI_USER, SI_TKILL,
+ * SI_QUEUE, SI_MESGQ) are syscalls, made by the current task; a POSIX timer (SI_TIMER), an
+ * itimer's SIGALRM and the SIGIO/SIGURG of an fd's owner come from interrupts and softirqs, where
+ * the current task is whoever was interrupted; other kernel-made signals (a fault's SIGSEGV, a
+ * child's SIGCHLD, SIGPIPE, the OOM killer's SIGKILL) are sent by the task that caused them.
+ * An idle CPU's task is never a sender.
+ */
+static __always_inline bool sent_by_current(int sig, int code, struct task_struct *cur)
 {
-	const int *pc = bpf_this_cpu_ptr(&__preempt_count);
-
-	return *pc & IRQ_BITS;
+	if (cur->flags & PF_IDLE_)
+		return false;
+	if (code == SI_USER || code == SI_TKILL || code == SI_QUEUE || code == SI_MESGQ)
+		return true;
+	return code != SI_TIMER && sig != SIGALRM_ && sig != SIGIO_ && sig != SIGURG_;
 }
 
 static __always_inline void siginfo_read(struct kernel_siginfo *info, struct scry_rec_signal *r)
@@ -119,10 +136,10 @@ int BPF_PROG(scry_signal_generate, int sig, struct kernel_siginfo *info, struct 
 	target_read(task, sig, &r);
 	if (group)
 		r.sig_flags |= SCRY_SIG_GROUP;
-	if (in_irq_ctx())
-		r.sig_flags |= SCRY_SIG_IRQ;
-	else
+	if (sent_by_current(sig, r.code, cur))
 		peer_fill(&r.from, cur);
+	else
+		r.sig_flags |= SCRY_SIG_NOTASK;
 	if (result == TRACE_SIGNAL_DELIVERED) {
 		k.tgid = task->tgid;
 		k.sig = sig;
@@ -146,8 +163,22 @@ int BPF_PROG(scry_signal_deliver, int sig, struct kernel_siginfo *info, struct k
 		return 0;
 	__builtin_memset(&r, 0, sizeof(r));
 	hdr_fill(&r.h, SCRY_REC_SIGDELIVER, sizeof(r), cur, bpf_ktime_get_boot_ns());
-	r.sig = sig;
 	siginfo_read(info, &r);
+	/*
+	 * A fatal signal (or exit_group) takes the whole process down: complete_signal() keeps the
+	 * signal in group_exit_code and queues SIGKILL to every thread, which get_signal() then
+	 * reports without a siginfo. Name the signal that did it.
+	 */
+	if (sig == SIGKILL_ && (unsigned long)info == SEND_SIG_NOINFO) {
+		int gec = BPF_CORE_READ(cur, signal, group_exit_code);
+
+		/* exit_group (an exit status, no signal): the threads' SIGKILL is no signal sent */
+		if (!(gec & 0x7f) || (gec & 0xff00))
+			return 0;
+		r.sig_flags |= SCRY_SIG_GROUP_EXIT;
+		sig = gec & 0x7f;
+	}
+	r.sig = sig;
 	target_read(cur, sig, &r);
 	/* the action taken is the one in hand now, not the one at generate */
 	r.disp = handler == 0 ? SCRY_SIGD_DEFAULT : handler == 1 ? SCRY_SIGD_IGNORE :

@@ -360,7 +360,8 @@ const struct scry_peer *evt_peer(const struct scry_event *ev);
 /* "SIGTERM", "SIGRTMIN+3"; NULL outside 1..64. */
 const char *sig_name(int sig);
 int sig_lookup(const char *name);		/* 15 for "SIGTERM" or "TERM", -1 if unknown */
-const char *sig_code_name(int code);		/* "SI_USER", "SI_KERNEL"...; NULL if no name */
+/* "SI_USER", "SI_KERNEL", SIGCHLD's "CLD_EXITED"...; NULL if no name */
+const char *sig_code_name(int sig, int code);
 /*
  * What became of a signal: generate: delivered (queued, not blocked), blocked, ignored,
  * pending (one already was), overflow, lost_info; deliver: handled, default, ignored.

@@ -637,7 +637,11 @@ enum scry_sig_disp {
 };
 
 enum scry_sig_flags {
-	SCRY_SIG_IRQ = 1 << 0,		/* generated in an interrupt: no task sent it (from = 0) */
+	/*
+	 * no task is named as the sender (from = 0): a timer's signal, or one an interrupt may
+	 * send (SIGALRM, SIGIO, SIGURG from the kernel), where the current task says nothing
+	 */
+	SCRY_SIG_NOTASK = 1 << 0,
 	SCRY_SIG_GROUP = 1 << 1,	/* to the whole process (kill), not one thread (tgkill) */
 	SCRY_SIG_BLOCKED = 1 << 2,	/* the target blocks it (sigprocmask): it waits, pending */
 	SCRY_SIG_INIT = 1 << 3,		/* the target is PID 1 of its pid namespace */
@@ -647,6 +651,12 @@ enum scry_sig_flags {
 	 */
 	SCRY_SIG_UNKILLABLE = 1 << 4,
 	SCRY_SIG_PAIRED = 1 << 5,	/* deliver: `from` is the sender its generate named */
+	/*
+	 * deliver: the kernel takes the whole process down (a fatal signal's default action, or
+	 * exit_group): each thread gets SIGKILL; `sig` is the fatal signal that did it (SIGKILL
+	 * for exit_group or a real SIGKILL)
+	 */
+	SCRY_SIG_GROUP_EXIT = 1 << 6,
 };
 
 /*
@@ -654,11 +664,11 @@ enum scry_sig_flags {
  * kernel's verdict (`result`, TRACE_SIGNAL_*: 0 queued, 1 ignored, 2 already pending, 3 queue
  * overflow, 4 queued without its siginfo) and the target's disposition and mask then. It fires
  * in the sender's context, or in an interrupt (a timer): `from` is the current task unless
- * SCRY_SIG_IRQ.
+ * SCRY_SIG_NOTASK.
  * signal:signal_deliver (SCRY_REC_SIGDELIVER): the header's task takes a signal off its queue
  * and acts on it (`disp`: its handler, the default action, or ignored); `from` is the sender
- * of the signal's last generate when the kernel saw it (SCRY_SIG_PAIRED), `info_pid` the siginfo's
- * (in the target's pid namespace: 0 from an ancestor one).
+ * of the signal's last generate when the kernel saw it (SCRY_SIG_PAIRED), `info_pid` the
+ * siginfo's (in the target's pid namespace: 0 from an ancestor one).
  */
 struct scry_rec_signal {
 	struct scry_hdr h;	/* the target */

@@ -82,8 +82,14 @@ static bool sig_kills(int sig)
 	return sig > 0 && sig <= SIG_MAX && (sig >= 32 || sig_defaults[sig] <= D_CORE);
 }
 
-const char *sig_code_name(int code)
+/* SIGCHLD's own codes (asm-generic/siginfo.h), the ones a container's init sees most */
+static const char *const cld_codes[] = { NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+					 "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
+
+const char *sig_code_name(int sig, int code)
 {
+	if (sig == 17 && code > 0 && code < (int)ARRAY_SIZE(cld_codes))
+		return cld_codes[code];
 	switch (code) {
 	case 0: return "SI_USER";
 	case 0x80: return "SI_KERNEL";
@@ -135,12 +141,11 @@ const char *sig_action(const struct scry_event *ev)
 const char *sig_sender_kind(const struct scry_event *ev)
 {
 	const struct scry_rec_signal *s = &ev->rec->sig;
-	bool alarm = s->sig == 14 || s->sig == 26 || s->sig == 27;	/* itimers' */
-
-	if (s->code == -2 || ((s->sig_flags & SCRY_SIG_IRQ) && alarm))
+	/* a POSIX timer's, or an itimer's SIGALRM (the kernel's, from its hrtimer) */
+	if (s->code == -2 || ((s->sig_flags & SCRY_SIG_NOTASK) && s->sig == 14))
 		return "timer";
-	/* kernel-made: SI_KERNEL, a signal's own code, or sent from an interrupt */
-	if (s->code == 0x80 || s->code > 0 || (s->sig_flags & SCRY_SIG_IRQ))
+	/* kernel-made: SI_KERNEL, a signal's own code, or one no task is named for */
+	if (s->code == 0x80 || s->code > 0 || (s->sig_flags & SCRY_SIG_NOTASK))
 		return "kernel";
 	return "process";
 }
@@ -225,7 +230,7 @@ bool signal_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, 
 		break;
 	case SP_CODE:
 		a->raw = s->code;
-		n = sig_code_name(s->code);
+		n = sig_code_name(s->sig, s->code);
 		if (n)
 			str_arg(a, b, n);
 		else if (b)

@@ -40,7 +40,7 @@ SIG_GETTER(code)
 
 	if (!is_sig(ev))
 		return false;
-	n = sig_code_name(ev->rec->sig.code);
+	n = sig_code_name(ev->rec->sig.sig, ev->rec->sig.code);
 	if (n)
 		return cstr(v, n);
 	sbuf__s64(b, ev->rec->sig.code);
