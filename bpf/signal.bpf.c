@@ -69,9 +69,23 @@ static __always_inline bool sent_by_current(int sig, int code, struct task_struc
 	return code != SI_TIMER && sig != SIGALRM_ && sig != SIGIO_ && sig != SIGURG_;
 }
 
-static __always_inline void siginfo_read(struct kernel_siginfo *info, struct scry_rec_signal *r)
+/*
+ * The siginfo argument as a plain number. The verifier takes a tp_btf pointer argument for a
+ * valid pointer and drops `info == NULL` branches as dead code, but the kernel passes
+ * SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) here: read the raw value through a helper, which
+ * leaves the verifier a scalar it cannot second-guess.
+ */
+static __always_inline unsigned long raw_arg(unsigned long long *ctx, int i)
 {
-	unsigned long v = (unsigned long)info;
+	unsigned long v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
+static __always_inline void siginfo_read(unsigned long v, struct scry_rec_signal *r)
+{
+	struct kernel_siginfo *info = (struct kernel_siginfo *)v;
 
 	if (v == SEND_SIG_NOINFO) {
 		r->code = SI_USER;
@@ -132,7 +146,7 @@ int BPF_PROG(scry_signal_generate, int sig, struct kernel_siginfo *info, struct 
 	hdr_fill(&r.h, SCRY_REC_SIGNAL, sizeof(r), task, bpf_ktime_get_boot_ns());
 	r.sig = sig;
 	r.result = result;
-	siginfo_read(info, &r);
+	siginfo_read(raw_arg(ctx, 1), &r);
 	target_read(task, sig, &r);
 	if (group)
 		r.sig_flags |= SCRY_SIG_GROUP;
@@ -157,19 +171,21 @@ int BPF_PROG(scry_signal_deliver, int sig, struct kernel_siginfo *info, struct k
 	unsigned long handler = (unsigned long)BPF_CORE_READ(ka, sa.sa_handler);
 	struct scry_rec_signal r;
 	struct scry_peer *from;
+	unsigned long infov;
 	struct sig_key k;
 
 	if (cur->tgid == self_tgid)
 		return 0;
 	__builtin_memset(&r, 0, sizeof(r));
 	hdr_fill(&r.h, SCRY_REC_SIGDELIVER, sizeof(r), cur, bpf_ktime_get_boot_ns());
-	siginfo_read(info, &r);
+	infov = raw_arg(ctx, 1);
+	siginfo_read(infov, &r);
 	/*
 	 * A fatal signal (or exit_group) takes the whole process down: complete_signal() keeps the
 	 * signal in group_exit_code and queues SIGKILL to every thread, which get_signal() then
 	 * reports without a siginfo. Name the signal that did it.
 	 */
-	if (sig == SIGKILL_ && (unsigned long)info == SEND_SIG_NOINFO) {
+	if (sig == SIGKILL_ && infov == SEND_SIG_NOINFO) {
 		int gec = BPF_CORE_READ(cur, signal, group_exit_code);
 
 		/* exit_group (an exit status, no signal): the threads' SIGKILL is no signal sent */

@@ -652,9 +652,8 @@ enum scry_sig_flags {
 	SCRY_SIG_UNKILLABLE = 1 << 4,
 	SCRY_SIG_PAIRED = 1 << 5,	/* deliver: `from` is the sender its generate named */
 	/*
-	 * deliver: the kernel takes the whole process down (a fatal signal's default action, or
-	 * exit_group): each thread gets SIGKILL; `sig` is the fatal signal that did it (SIGKILL
-	 * for exit_group or a real SIGKILL)
+	 * deliver: a fatal signal takes the whole process down: the kernel gives each thread
+	 * SIGKILL; `sig` is the signal that did it (exit_group's SIGKILLs are not reported)
 	 */
 	SCRY_SIG_GROUP_EXIT = 1 << 6,
 };
