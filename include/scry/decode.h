@@ -359,7 +359,6 @@ void blk_dev_root(const char *root);
 const struct scry_peer *evt_peer(const struct scry_event *ev);
 /* "SIGTERM", "SIGRTMIN+3"; NULL outside 1..64. */
 const char *sig_name(int sig);
-int sig_lookup(const char *name);		/* 15 for "SIGTERM" or "TERM", -1 if unknown */
 /* "SI_USER", "SI_KERNEL", SIGCHLD's "CLD_EXITED"...; NULL if no name */
 const char *sig_code_name(int sig, int code);
 /*

@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -45,18 +44,6 @@ const char *sig_name(int sig)
 		return NULL;
 	pthread_once(&rt_once, rt_build);
 	return rt_names[sig - 32];
-}
-
-int sig_lookup(const char *name)
-{
-	int i;
-
-	if (!strncasecmp(name, "SIG", 3))
-		name += 3;
-	for (i = 1; i <= SIG_MAX; i++)
-		if (!strcasecmp(sig_name(i) + 3, name))
-			return i;
-	return -1;
 }
 
 /* signal(7)'s table */
