@@ -161,8 +161,11 @@ rep = [e for e in rep if e['evt.rawtime'] <= end]
 def key(e):
     return tuple(sorted((k, str(v)) for k, v in e.items() if k != 'evt.rawtime'))
 a, b = collections.Counter(map(key, live)), collections.Counter(map(key, rep))
-assert a == b and len(live) >= $NC + $NH + 4, (len(live), len(rep), list((a - b).items())[:2],
-                                               list((b - a).items())[:2])
+miss = [e['evt.rawtime'] for e in live if a[key(e)] > b[key(e)]]
+assert a == b and len(live) >= $NC + $NH + 4, (len(live), len(rep), list((a - b).items())[:1],
+                                               list((b - a).items())[:1], miss[:3], miss[-3:],
+                                               min(e['evt.rawtime'] for e in rep),
+                                               min(e['evt.rawtime'] for e in live), end)
 print('ok')
 " >"$TMP/res" 2>&1
 check "the replay's signal events of the test's containers are the live ones, field for field" \
@@ -177,5 +180,5 @@ checkall "no drops, live or recorded" \
 	'grep -q " 0 dropped (" "$TMP/live.err" && grep -q " 0 dropped (" "$TMP/rec.err" &&
 	 grep -q " 0 dropped by the writer" "$TMP/rec.err" &&
 	 ! grep -qi "lost\|damage" "$TMP/replay.err"' ||
-	cat "$TMP/live.err" "$TMP/rec.err" "$TMP/replay.err" | sed 's/^/#   /' | tail -6
+	for f in live.err rec.err replay.err; do sed "s/^/#   $f: /" "$TMP/$f"; done
 finish
