@@ -60,6 +60,7 @@ n=0
 while [ $n -lt $NH ]; do kill -USR1 "$tgt_pid"; sleep 0.3; n=$((n + 1)); done
 "$DOCKER" logs "$tgt" >"$TMP/tgt.log" 2>&1
 sleep 0.5
+SCRY_PID=$LIVE_PID
 stop_scry INT
 check "scry exits 0" [ $? -eq 0 ] || sed "s/^/#   /" "$TMP/live.err" | tail -5
 SCRY_PID=$REC_PID
