@@ -36,6 +36,7 @@ union scry_rec {
 	struct scry_rec_hang hang;
 	struct scry_rec_zombie zombie;	/* issue 18 (ns18) */
 	struct scry_rec_ns ns;
+	struct scry_rec_signal sig;	/* issue 18, signals */
 };
 
 struct scry_event {
@@ -61,6 +62,8 @@ struct scry_event {
 	struct scry_proc *proc;
 	struct scry_container *container;
 	struct scry_sock *sock;		/* network events: the socket (socktab), or NULL */
+	/* A record with a second task (evt_desc.peer: a signal's sender): its container. */
+	struct scry_container *peer_container;
 	/* The fd table: this event changed the name of the fd it used (fd.name_changed). */
 	bool fd_name_changed;
 	/* Set by the pipeline (dispatch.c), for evt.reltime and evt.deltatime; 0: not known. */
@@ -92,6 +95,7 @@ enum evt_category {
 	EVC_NET,
 	EVC_IO,			/* block I/O */
 	EVC_MEMORY,		/* OOM kills */
+	EVC_SIGNAL,		/* issue 18: signals sent and taken */
 	EVC__MAX
 };
 
@@ -124,6 +128,7 @@ enum evt_fields {
 union scry_rec;
 struct scry_event;
 struct sbuf;
+struct evt_arg;
 
 /*
  * The single description of a record type: everything that is not specific to one consumer.
@@ -146,6 +151,13 @@ struct evt_desc {
 	int (*decode)(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
 	/* evt.info: name=value pairs, strings unescaped (outputs escape). NULL: empty. */
 	void (*info)(const struct scry_event *ev, struct sbuf *b);
+	/*
+	 * evt.arg for a type that is not a syscall: as evt_arg() (the i-th pair of its evt.info).
+	 * NULL: none.
+	 */
+	bool (*arg)(const struct scry_event *ev, unsigned int i, struct evt_arg *a, struct sbuf *b);
+	/* A struct scry_peer follows the header: a second task the event names (a sender). */
+	bool peer;
 };
 extern const struct evt_desc evt_table[SCRY_REC__MAX];
 /* evt.type of an event: the syscall name, or the event table's name. */
@@ -358,5 +370,31 @@ const char *blk_op_name(uint8_t op);	/* "read", "write", "flush", "discard", "ot
 size_t blk_dev_name(uint32_t dev, char *out, size_t len);
 /* Where device names are read (tests; default /sys/dev/block); forgets the names read. */
 void blk_dev_root(const char *root);
+
+/* --- ev_signal.c: issue 18, signals (sig18) ------------------------------------------------ */
+/* The second task a record names (a signal's sender), or NULL (none, or no task: pid 0). */
+const struct scry_peer *evt_peer(const struct scry_event *ev);
+/* "SIGTERM", "SIGRTMIN+3"; NULL outside 1..64. */
+const char *sig_name(int sig);
+/* "SI_USER", "SI_KERNEL", SIGCHLD's "CLD_EXITED"...; NULL if no name */
+const char *sig_code_name(int sig, int code);
+/*
+ * What became of a signal: generate: delivered (queued, not blocked), blocked, ignored,
+ * pending (one already was), overflow, lost_info; deliver: handled, default, ignored.
+ */
+const char *sig_result(const struct scry_event *ev);
+const char *sig_action(const struct scry_event *ev);	/* handler, default, ignore */
+/* The default action of a signal: term, core, stop, cont, ignore (NULL: no such signal). */
+const char *sig_default(int sig);
+/* Who sent it: process, kernel (on a task's behalf, or in an interrupt), timer. */
+const char *sig_sender_kind(const struct scry_event *ev);
+/*
+ * The trap: a signal whose default action ends a process, sent to a PID 1 (of its pid
+ * namespace) that has no handler for it, and so dropped by the kernel (docker stop's SIGTERM
+ * to a container whose PID 1 ignores it: the stop waits its timeout, then SIGKILL).
+ */
+bool sig_init_ignored(const struct scry_event *ev);
+/* The sentence the trap is named by (sig.trap, the spy_signals marker); NULL: not the trap. */
+const char *sig_trap(const struct scry_event *ev);
 
 #endif /* SCRY_DECODE_H */

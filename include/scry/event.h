@@ -47,6 +47,9 @@ enum scry_rec_type {
 	SCRY_REC_BLOCK_IO = 15,	/* block:block_rq_complete: a request's bytes and latency */
 	SCRY_REC_OOM = 16,	/* oom:mark_victim: a process chosen by the OOM killer */
 	SCRY_REC_HANG = 17,	/* sched:sched_process_hang: a task blocked past hung_task_timeout */
+	/* issue 18, signals (sig18): struct scry_rec_signal, the header is the target */
+	SCRY_REC_SIGNAL = 20,	/* signal:signal_generate: sender -> target, and what became of it */
+	SCRY_REC_SIGDELIVER = 21, /* signal:signal_deliver: the target takes it (handler, default) */
 	/* issue 18, zombies and nsenter (ns18) */
 	SCRY_REC_ZOMBIE = 23,	/* sched:sched_process_free of a process (reaped), or a zombie
 				 * found in /proc at start or kept at a capture file's start */
@@ -710,6 +713,74 @@ struct scry_rec_rename {
 	char old_comm[SCRY_COMM_LEN];
 };
 
+/* --- issue 18, signals (sig18) ------------------------------------------------------------- */
+/*
+ * A second task a record names besides its header's (a signal's sender), right after the header
+ * in every record type whose event table entry says so (evt_desc.peer). pid 0: no task (the
+ * kernel in an interrupt, a timer), and the rest is zero.
+ */
+struct scry_peer {
+	__u32 pid;		/* tgid, host */
+	__u32 tid;
+	__u32 vpid;		/* its tgid in its own pid namespace */
+	__u32 __pad;
+	__u64 cgid;		/* as scry_hdr.cgid */
+	char comm[SCRY_COMM_LEN];
+};
+
+/* The target's disposition for the signal (sighand->action[sig - 1].sa.sa_handler). */
+enum scry_sig_disp {
+	SCRY_SIGD_DEFAULT = 0,	/* SIG_DFL: the signal's default action */
+	SCRY_SIGD_IGNORE = 1,	/* SIG_IGN */
+	SCRY_SIGD_HANDLER = 2,	/* a handler of its own */
+};
+
+enum scry_sig_flags {
+	/*
+	 * no task is named as the sender (from = 0): a timer's signal, or one an interrupt may
+	 * send (SIGALRM, SIGIO, SIGURG from the kernel), where the current task says nothing
+	 */
+	SCRY_SIG_NOTASK = 1 << 0,
+	SCRY_SIG_GROUP = 1 << 1,	/* to the whole process (kill), not one thread (tgkill) */
+	SCRY_SIG_BLOCKED = 1 << 2,	/* the target blocks it (sigprocmask): it waits, pending */
+	SCRY_SIG_INIT = 1 << 3,		/* the target is PID 1 of its pid namespace */
+	/*
+	 * signal->flags has SIGNAL_UNKILLABLE: a pid namespace's init, to which the kernel drops
+	 * every signal it has no handler for (SIGKILL and SIGSTOP from an ancestor namespace aside)
+	 */
+	SCRY_SIG_UNKILLABLE = 1 << 4,
+	SCRY_SIG_PAIRED = 1 << 5,	/* deliver: `from` is the sender its generate named */
+	/*
+	 * deliver: a fatal signal takes the whole process down: the kernel gives each thread
+	 * SIGKILL; `sig` is the signal that did it (exit_group's SIGKILLs are not reported)
+	 */
+	SCRY_SIG_GROUP_EXIT = 1 << 6,
+};
+
+/*
+ * signal:signal_generate (SCRY_REC_SIGNAL): a signal sent to the header's task, with the
+ * kernel's verdict (`result`, TRACE_SIGNAL_*: 0 queued, 1 ignored, 2 already pending, 3 queue
+ * overflow, 4 queued without its siginfo) and the target's disposition and mask then. It fires
+ * in the sender's context, or in an interrupt (a timer): `from` is the current task unless
+ * SCRY_SIG_NOTASK.
+ * signal:signal_deliver (SCRY_REC_SIGDELIVER): the header's task takes a signal off its queue
+ * and acts on it (`disp`: its handler, the default action, or ignored); `from` is the sender
+ * of the signal's last generate when the kernel saw it (SCRY_SIG_PAIRED), `info_pid` the
+ * siginfo's (in the target's pid namespace: 0 from an ancestor one).
+ */
+struct scry_rec_signal {
+	struct scry_hdr h;	/* the target */
+	struct scry_peer from;	/* the sender */
+	__s32 sig;
+	__s32 code;		/* si_code: SI_USER 0, SI_KERNEL 0x80, SI_TKILL -6, SI_TIMER -2... */
+	__s32 result;		/* signal_generate's TRACE_SIGNAL_*; 0 for deliver */
+	__u32 target_vpid;	/* the target process's pid in its own pid namespace */
+	__u8 disp;		/* enum scry_sig_disp */
+	__u8 __pad;
+	__u16 sig_flags;	/* enum scry_sig_flags */
+	__u32 info_pid;	/* the siginfo's si_pid (0: none, or from an ancestor namespace) */
+};
+
 /*
  * Control records: for the collector itself, never events, never in captures; their types lie
  * beyond SCRY_REC__MAX.
@@ -772,6 +843,7 @@ enum scry_stats_slot {
 	SCRY_STATS_NET = 3,	/* network tracepoints, which may run in softirq */
 	SCRY_STATS_BLOCK = 4,	/* block completions (hard IRQ or softirq) */
 	SCRY_STATS_RCU = 5,	/* issue 18: sched_process_free, from RCU callbacks (softirq) */
+	SCRY_STATS_SIGNAL = 6,	/* signal_generate: any context, a timer's hard IRQ included */
 	SCRY_STATS__MAX
 };
 
@@ -848,6 +920,8 @@ _Static_assert(sizeof(struct scry_rec_hang) == 56, "hang layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_zombie) == 80, "zombie layout");
 _Static_assert(sizeof(struct scry_rec_ns) == 88, "ns layout");
+_Static_assert(sizeof(struct scry_peer) == 40, "peer layout");
+_Static_assert(sizeof(struct scry_rec_signal) == 112, "signal layout");
 _Static_assert(sizeof(struct scry_rec_sock_state) == 120, "sock_state layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) == 104, "sock_io layout");
 _Static_assert(sizeof(struct scry_rec_sock_io) <= SCRY_STAGE_REC_MAX, "sock_io is staged");

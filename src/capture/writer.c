@@ -234,6 +234,8 @@ static void put(struct capture_writer *w, const struct scry_event *ev)
 	}
 	/* the cgroup's container: an entered process's events name another (nstab.c) */
 	cap_tables__see(w->tables, &w->fast, r->h.cgid, ev->entered ? NULL : ev->container);
+	if (evt_peer(ev))	/* a signal's sender: its container replays named too */
+		cap_tables__see(w->tables, &w->fast, evt_peer(ev)->cgid, ev->peer_container);
 	cap_tables__see_users(w->tables, &w->fast, ev);
 	cap_tables__see_cgroups(w->tables, &w->fast, ev);
 	j->len += cap_event_encode(&j->ctx, j->buf + j->len, r);

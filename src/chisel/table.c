@@ -238,6 +238,24 @@ static const struct chisel_sink shellshock_sink = {
 	&shellshock_detect_ops, shellshock_detect__new
 };
 
+/* --- issue 18, signals (sig18): spy_signals ---------------------------------------------------- */
+static const struct chisel_filter spy_signals_filter[] = {
+	{ "evt.category=signal" },
+	{ NULL }
+};
+static const struct chisel_col spy_signals_cols[] = {
+	{ "TIME", "evt.time", .width = -18 },
+	{ "EVENT", "evt.type", .width = -14 },
+	{ "SENDER", "sig.sender", .width = -22, .max = 22 },
+	{ "FROM", "sig.sender.container.name", .width = -16, .max = 16 },
+	{ "TARGET", "sig.target", .width = -26, .max = 26 },
+	{ "IN", "container.name", .width = -16, .max = 16 },
+	{ "SIGNAL", "sig.name", .width = -9 },
+	{ "RESULT", "sig.result", .width = -9 },
+	{ "NOTE", "sig.trap" },
+	{ NULL }
+};
+
 const struct chisel chisel_table[] = {
 	/* views bound by their argument */
 	{ "fdbytes_by", NULL, CHISEL_VIEW, { ARG_KEY }, .view = "fdbytes_by" },
@@ -410,6 +428,17 @@ const struct chisel chisel_table[] = {
 		  "-j: one array of objects: container.id, container.name, kind, path, dir, bytes, "
 		  "proc.name, proc.pid (the last to change it; absent for a directory listed for "
 		  "what is below it), host_path." },
+	/* issue 18, signals (sig18) */
+	{ "spy_signals", "signals as they are sent and taken: time, event (signalgenerate: sent; "
+	  "signaldeliver: taken), sender name(pid) and its container (or kernel, timer), target "
+	  "name(pid) (PID1 for a pid namespace's init) and its container, signal, result, and a "
+	  "note naming the trap of a PID 1 with no handler, whose SIGTERM the kernel drops",
+	  CHISEL_STREAM, { }, spy_signals_filter, 0, .cols = spy_signals_cols,
+	  .more = "results: signalgenerate delivered (queued), blocked (queued, the target blocks "
+		  "it: it waits, e.g. for tini's sigtimedwait), ignored (dropped: a SIG_IGN, a "
+		  "signal whose default is to ignore, or the trap), pending (one was already), "
+		  "overflow; signaldeliver handled (its handler ran), default (the default "
+		  "action: term, core, stop...), ignored.\nThe fields: scry -l sig." },
 };
 const size_t chisel_count = ARRAY_SIZE(chisel_table);
 

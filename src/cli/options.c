@@ -88,6 +88,8 @@ static const char usage[] =
 "  scry -c topcontainers_throttle  CPU against each container's quota: throttling, pressure\n"
 "  scry -c topcontainers_mem       memory usage, working set and limit per container, OOM kills\n"
 "  scry evt.type=oomkill           OOM kills as they happen: the victim and its container\n"
+"  scry -c spy_signals             signals sent and taken: sender -> target, result; names the\n"
+"                                  PID 1 that drops docker stop's SIGTERM (no handler)\n"
 "  scry -c topcontainers_io        block I/O per container: bytes, requests, latency p50/p99\n"
 "  scry -c topdevices_io           the same per disk; evt.type=blockio: each request completed\n"
 "  scry -c topcontainers_wait      run-queue wait per container (%% of a CPU, p50, p99), off-CPU\n"

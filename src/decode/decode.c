@@ -10,7 +10,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	const struct evt_desc *d;
 
 	if (size < sizeof(struct scry_hdr) || r->h.size != size || r->h.type == SCRY_REC_NONE ||
-	    r->h.type >= SCRY_REC__MAX)
+	    r->h.type >= SCRY_REC__MAX || !evt_table[r->h.type].name)
 		return -EINVAL;
 	d = &evt_table[r->h.type];
 	if (size < d->min_size || (!d->variable && size != d->min_size))
@@ -32,6 +32,7 @@ int decode__record(const void *raw, uint32_t size, struct scry_event ev[2])
 	ev->proc = NULL;
 	ev->container = NULL;
 	ev->sock = NULL;
+	ev->peer_container = NULL;
 	ev->fd_name_changed = false;
 	ev->entered = false;
 	ev->quiet = false;

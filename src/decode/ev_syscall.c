@@ -374,7 +374,7 @@ bool evt_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, str
 	struct pair p[2 + SCRY_NARGS];
 
 	if (ev->type != SCRY_REC_SYS_EXIT)
-		return false;
+		return evt_table[ev->type].arg && evt_table[ev->type].arg(ev, i, a, b);
 	d = syscall_desc(ev->nr);
 	if (i >= exit_pairs(ev, d, p))
 		return false;

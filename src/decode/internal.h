@@ -47,4 +47,8 @@ void sock_moment_info(const struct scry_event *ev, struct sbuf *b);
 int block_io_decode(const union scry_rec *r, uint32_t size, struct scry_event ev[2]);
 void block_io_info(const struct scry_event *ev, struct sbuf *b);
 
+/* ev_signal.c (issue 18, signals) */
+void signal_info(const struct scry_event *ev, struct sbuf *b);
+bool signal_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, struct sbuf *b);
+
 #endif /* SCRY_DECODE_INTERNAL_H */

@@ -22,6 +22,7 @@
 #include "fields_evt.h"
 #include "fields_proc.h"
 #include "fields_ns18.h"
+#include "fields_sig.h"
 
 #define U(val) (v->type = FT_U64, v->u = (val), true)
 #define S(val) (v->type = FT_S64, v->s = (val), true)
@@ -1361,6 +1362,32 @@ const struct field_desc field_table[] = {
 	{ "thread.cpu", FT_U64, 0, "the thread's share of one CPU in the whole second (of the boot clock) before the event's, percent (0-100): its on-CPU time then; none until scry has seen a whole second", get_thread_cpu },
 	{ "thread.cpu.user", FT_U64, 0, "the user-mode part of thread.cpu: split in the ratio of the kernel's utime and stime growth in that second, as /proc's utime and stime are", get_thread_cpu_user },
 	{ "thread.cpu.system", FT_U64, 0, "the kernel-mode part of thread.cpu (thread.cpu.user + thread.cpu.system = thread.cpu)", get_thread_cpu_system },
+	/* --- issue 18, signals (fields_sig.c): signalgenerate and signaldeliver; proc.*, thread.* and container.* are the target's --- */
+	{ "sig.num", FT_U64, FF_JSON, "signal events: the signal's number (15)", get_sig_num },
+	{ "sig.name", FT_STR, FF_JSON, "signal events: the signal's name (SIGTERM; SIG32..SIG64 for real-time ones)", get_sig_name },
+	{ "sig.code", FT_STR, 0, "signal events: the siginfo's si_code (SI_USER: kill, SI_TKILL: tgkill, SI_QUEUE, SI_TIMER, SI_KERNEL; a number for a signal's own code, CLD_EXITED...)", get_sig_code },
+	{ "sig.result", FT_STR, FF_JSON, "signalgenerate: delivered (queued), blocked (queued, the target blocks it), ignored (dropped by the kernel), pending (one already was), overflow, lost_info; signaldeliver: handled (by its handler), default (the default action), ignored", get_sig_result },
+	{ "sig.action", FT_STR, 0, "signal events: the target's disposition for the signal then: handler, default or ignore", get_sig_action },
+	{ "sig.default", FT_STR, 0, "signal events: the signal's default action (signal(7)): term, core, stop, cont or ignore", get_sig_default },
+	{ "sig.blocked", FT_U64, FF_BOOL, "signalgenerate: 1 if the target blocks the signal (it waits, pending), else 0", get_sig_blocked },
+	{ "sig.sender", FT_STR, FF_JSON, "signal events: who sent it, name(pid), or kernel or timer when no task did", get_sig_sender },
+	{ "sig.sender.kind", FT_STR, 0, "signal events: process (a task sent it), kernel (made by the kernel: SI_KERNEL, a fault, SIGCHLD..., or from an interrupt) or timer", get_sig_sender_kind },
+	{ "sig.sender.pid", FT_U64, 0, "signal events: the sending process's pid (host); none for the kernel or a timer (signaldeliver: the sender its signalgenerate named)", get_sig_sender_pid },
+	{ "sig.sender.tid", FT_U64, 0, "signal events: the sending thread's tid (host)", get_sig_sender_tid },
+	{ "sig.sender.vpid", FT_U64, 0, "signal events: the sending process's pid in its own pid namespace", get_sig_sender_vpid },
+	{ "sig.sender.name", FT_STR, 0, "signal events: the sending thread's name (comm)", get_sig_sender_name },
+	{ "sig.sender.container.id", FT_STR, FF_CONTAINER, "signal events: the sender's container id ('host' outside one)", get_sig_sender_ctr_id },
+	{ "sig.sender.container.name", FT_STR, FF_CONTAINER, "signal events: the sender's container name", get_sig_sender_ctr_name },
+	{ "sig.target", FT_STR, FF_JSON, "signal events: the target, name(pid), with ' PID1' or ' vpid N' where its pid namespace numbers it otherwise", get_sig_target },
+	{ "sig.target.pid", FT_U64, 0, "signal events: the target's pid (host): proc.pid", get_sig_target_pid },
+	{ "sig.target.tid", FT_U64, 0, "signal events: the target thread's tid (host)", get_sig_target_tid },
+	{ "sig.target.vpid", FT_U64, 0, "signal events: the target's pid in its own pid namespace", get_sig_target_vpid },
+	{ "sig.target.name", FT_STR, 0, "signal events: the target thread's name (comm)", get_sig_target_name },
+	{ "sig.target.container.id", FT_STR, 0, "signal events: the target's container id: container.id", get_sig_target_ctr_id },
+	{ "sig.target.container.name", FT_STR, 0, "signal events: the target's container name: container.name", get_sig_target_ctr_name },
+	{ "sig.target.is_init", FT_U64, FF_BOOL, "signal events: 1 if the target is PID 1 of its pid namespace (a container's init), else 0", get_sig_target_is_init },
+	{ "sig.init_ignored", FT_U64, FF_BOOL, "signalgenerate: 1 for the trap: a signal that would end a process (SIGTERM, SIGINT...) sent to a PID 1 with no handler for it, which the kernel therefore drops (docker stop's SIGTERM: the stop waits its timeout, then SIGKILL), else 0", get_sig_init_ignored },
+	{ "sig.trap", FT_STR, 0, "signal events: the trap of sig.init_ignored named in a sentence, empty for every other signal", get_sig_trap },
 };
 const size_t field_count = ARRAY_SIZE(field_table);
 

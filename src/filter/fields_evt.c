@@ -275,7 +275,9 @@ static void arg_name_add(const char *n)
 
 static void build_arg_names(void)
 {
-	static const char *const extra[] = { "res", "fd", "name", "data" };
+	static const char *const extra[] = { "res", "fd", "name", "data",
+		/* issue 18: the pairs of the signal events' evt.info */
+		"spid", "dpid", "dvpid", "sig", "code", "result", "action", "trap" };
 	const struct syscall_desc *d;
 	uint32_t nr;
 	size_t i;

@@ -82,6 +82,14 @@ const struct prog_desc prog_table[] = {
 	/* An RCU callback: softirq, or an rcuo kthread; the header is the freed process. */
 	{ "scry_proc_free", "sched_process_free", "reaped processes (zombies: they never end)",
 	  E(ZOMBIE), false, false, PCTX_SOFTIRQ, SCRY_STATS_RCU },
+	/*
+	 * issue 18, signals (sig18): generate in the sender, or in a timer's hard IRQ (a slot of
+	 * its own, emitted directly); deliver in the target, as its header's task.
+	 */
+	{ "scry_signal_generate", "signal_generate", "signal events (signalgenerate)", E(SIGNAL),
+	  false, false, PCTX_SOFTIRQ, SCRY_STATS_SIGNAL },
+	{ "scry_signal_deliver", "signal_deliver", "signal delivery events (signaldeliver)",
+	  E(SIGDELIVER), false, false, PCTX_TASK, SCRY_STATS_TP },
 };
 const size_t prog_count = sizeof(prog_table) / sizeof(prog_table[0]);
 

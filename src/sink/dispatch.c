@@ -303,6 +303,10 @@ static int deliver(struct pipeline *pl, const void *raw, uint32_t size, struct s
 		pl->ctx.last_ts = ev[n - 1].ts;
 	if (pl->ctx.containers && !known)
 		c = container_of(pl, ev[0].rec->h.cgid, ev[0].ts);
+	/* a second task's container (a signal's sender): rare, so no cache of its own */
+	if (pl->ctx.containers && evt_peer(&ev[0]))
+		ev[0].peer_container = containers__of_cgroup(pl->ctx.containers,
+							     evt_peer(&ev[0])->cgid, ev[0].ts);
 	if (pl->cg_hook && ev[0].rec->h.cgid != pl->cg_last &&
 	    pl->cg_hook(pl->cg_ctx, ev[0].rec->h.cgid, c))
 		pl->cg_last = ev[0].rec->h.cgid;

@@ -76,7 +76,8 @@ assert st['tgkill'] == $N2 and st['rt_sigreturn'] == $N2 and st['execve'] == 1 a
 json.dump(st, open('$TMP/strace.json', 'w'))
 enters, exits = collections.Counter(), collections.Counter()
 # scry's events that are not syscalls (src/decode/event_table.c)
-other = ('procfork', 'procexec', 'procexit', 'procrename', 'switch', 'cputick', 'sockstate')
+other = ('procfork', 'procexec', 'procexit', 'procrename', 'switch', 'cputick', 'sockstate',
+         'signalgenerate', 'signaldeliver')
 for line in open('$TMP/out'):
     e = json.loads(line)
     if e['proc.pid'] == $spid and e['evt.type'] not in other:

@@ -280,6 +280,26 @@ static void all_kinds(struct recs *r)
 	x->ns.vpid = 14;
 	for (int k = 0; k < SCRY_NS__MAX; k++)
 		x->ns.ns[k] = k == SCRY_NS_CGROUP ? 0 : UINT32_MAX - k;
+	/* issue 18, signals: every field at a bound, then a deliver from no task */
+	x = add(r, SCRY_REC_SIGNAL, sizeof(struct scry_rec_signal), 5151, 5151, "sleep", ts + 23, 9);
+	x->sig.from.pid = UINT32_MAX;
+	x->sig.from.tid = 4243;
+	x->sig.from.vpid = 1;
+	x->sig.from.cgid = UINT64_MAX;
+	memcpy(x->sig.from.comm, "runc\x1b[1m", 9);
+	x->sig.sig = 64;
+	x->sig.code = INT32_MIN;
+	x->sig.result = 1;
+	x->sig.target_vpid = UINT32_MAX;
+	x->sig.disp = SCRY_SIGD_HANDLER;
+	x->sig.sig_flags = UINT16_MAX;
+	x->sig.info_pid = UINT32_MAX;
+	x = add(r, SCRY_REC_SIGDELIVER, sizeof(struct scry_rec_signal), 5151, 5152, "sleep",
+		ts + 24, 9);
+	x->sig.sig = 9;
+	x->sig.code = 0x80;
+	x->sig.target_vpid = 1;
+	x->sig.sig_flags = SCRY_SIG_INIT | SCRY_SIG_UNKILLABLE;
 }
 
 /*
@@ -542,7 +562,7 @@ static void records_round_trip(void **state)
 	}
 	assert_ptr_equal(buf + n, p);
 	for (i = 1; i < SCRY_REC__MAX; i++)
-		assert_true(seen[i]);
+		assert_true(seen[i] || !evt_table[i].name);	/* a nameless type is a gap */
 	free(buf);
 	recs_free(r);
 }

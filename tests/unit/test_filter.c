@@ -434,6 +434,8 @@ static void every_event_type(void **state)
 	int names = 0;
 
 	for (i = SCRY_REC_FORK; i < SCRY_REC__MAX; i++) {
+		if (!evt_table[i].name)
+			continue;	/* a gap: another part's number, not in this tree */
 		snprintf(expr, sizeof(expr), "evt.type=%s", evt_table[i].name);
 		f = filter__compile(expr, err, sizeof(err));
 		assert_non_null(f);

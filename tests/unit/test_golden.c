@@ -21,7 +21,8 @@
  *   next_tid=; cputick runtime=; both [wait= off= reason= minflt= majflt=] (scry_sched_acct);
  *   rename old=S (the header's comm is the new name); sockio bytes= dir= (0 out, 1 in) [cookie=
  *   family= proto=]; blockio dev= (major << 20 | minor) op= bytes= [sector= lat= queue= flags=
- *   error=] (device names from tests/data/sysblock).
+ *   error=] (device names from tests/data/sysblock); signal, sigdeliver [spid= stid= svpid= scgid=
+ *   scomm=S] (the sender) sig= code= result= vpid= disp= flags= info_pid=.
  *
  * Lines starting with '#' are comments. Anything the reader does not understand fails the test
  * and says why, never skipped or guessed: an unknown word, key or value, a number with trailing
@@ -267,6 +268,12 @@ static const struct {
 	NUM(SCRY_REC_BLOCK_IO, "bytes", blk.bytes), NUM(SCRY_REC_BLOCK_IO, "sector", blk.sector),
 	NUM(SCRY_REC_BLOCK_IO, "lat", blk.latency_ns), NUM(SCRY_REC_BLOCK_IO, "queue", blk.queue_ns),
 	NUM(SCRY_REC_BLOCK_IO, "flags", blk.blk_flags), NUM(SCRY_REC_BLOCK_IO, "error", blk.error),
+	/* issue 18, signals: the sender (s*), then the signal's own */
+#define SIGNUM(k, m) NUM(SCRY_REC_SIGNAL, k, m), NUM(SCRY_REC_SIGDELIVER, k, m)
+	SIGNUM("spid", sig.from.pid), SIGNUM("stid", sig.from.tid), SIGNUM("svpid", sig.from.vpid),
+	SIGNUM("scgid", sig.from.cgid), SIGNUM("sig", sig.sig), SIGNUM("code", sig.code),
+	SIGNUM("result", sig.result), SIGNUM("vpid", sig.target_vpid), SIGNUM("disp", sig.disp),
+	SIGNUM("flags", sig.sig_flags), SIGNUM("info_pid", sig.info_pid),
 	PNUM("pid", pid), PNUM("ppid", ppid), PNUM("vpid", vpid), PNUM("uid", uid), PNUM("gid", gid),
 	PNUM("cgid", cgid), PNUM("start", start_ts), PNUM("cpu", cpu_ns),
 };
@@ -335,7 +342,8 @@ static const struct {
 	{ "fork", SCRY_REC_FORK }, { "exec", SCRY_REC_EXEC }, { "exit", SCRY_REC_EXIT },
 	{ "switch", SCRY_REC_SWITCH }, { "cputick", SCRY_REC_CPUTICK },
 	{ "rename", SCRY_REC_RENAME }, { "sockio", SCRY_REC_SOCK_IO },
-	{ "blockio", SCRY_REC_BLOCK_IO },
+	{ "blockio", SCRY_REC_BLOCK_IO }, { "signal", SCRY_REC_SIGNAL },
+	{ "sigdeliver", SCRY_REC_SIGDELIVER },
 };
 
 static const struct {
@@ -412,6 +420,8 @@ static bool rec_field(union scry_rec *r, const struct kv *kv)
 		r->pexit.exit_flags = num(kv) ? SCRY_EXIT_GROUP_DEAD : 0;
 	} else if (t == SCRY_REC_SWITCH && !strcmp(k, "next_tid")) {
 		r->sw.next_tid = r->sw.next_pid = num(kv);
+	} else if ((t == SCRY_REC_SIGNAL || t == SCRY_REC_SIGDELIVER) && !strcmp(k, "scomm")) {
+		memcpy(r->sig.from.comm, kv->val, kv->len < SCRY_COMM_LEN ? kv->len : SCRY_COMM_LEN - 1);
 	} else if (t == SCRY_REC_RENAME && !strcmp(k, "old")) {
 		memcpy(r->rename.old_comm, kv->val, kv->len < SCRY_COMM_LEN ? kv->len : SCRY_COMM_LEN - 1);
 	} else {
@@ -435,6 +445,8 @@ static uint16_t rec_size(const union scry_rec *r)
 	case SCRY_REC_RENAME: return sizeof(r->rename);
 	case SCRY_REC_SOCK_IO: return sizeof(r->sio);
 	case SCRY_REC_BLOCK_IO: return sizeof(r->blk);
+	case SCRY_REC_SIGNAL:
+	case SCRY_REC_SIGDELIVER: return sizeof(r->sig);
 	}
 	return 0;
 }
@@ -523,6 +535,8 @@ static int replay(struct block *b, void (*fn)(void *ctx, struct scry_event *ev),
 				if (p)
 					containers__bind(p, ev[k].container, cgid);
 			}
+			if (evt_peer(&ev[k]))	/* a signal's sender, as the pipeline */
+				ev[k].peer_container = ctr_of(b, evt_peer(&ev[k])->cgid);
 			fn(ctx, &ev[k]);
 		}
 	}

@@ -82,7 +82,7 @@ static void contexts_own_their_slots(void **state)
 	emitted |= PROG_EMITS(SCRY_REC_SOCK_SEED);
 	emitted |= PROG_EMITS(SCRY_REC_FD_SEED);	/* userspace's, from /proc (fdseed.c) */
 	for (t = 1; t < SCRY_REC__MAX; t++)
-		if (!(emitted & PROG_EMITS(t)))
+		if (evt_table[t].name && !(emitted & PROG_EMITS(t)))
 			fail_msg("no program emits record type %d (%s)", t, evt_table[t].name);
 }
 
@@ -94,6 +94,8 @@ static void event_table_is_complete(void **state)
 	for (t = 1; t < SCRY_REC__MAX; t++) {
 		const struct evt_desc *d = &evt_table[t];
 
+		if (!d->min_size && !d->info)
+			continue;	/* a gap: another part's number, not in this tree */
 		assert_non_null(d->name);
 		assert_true(d->min_size >= sizeof(struct scry_hdr));
 		assert_true(d->category < EVC__MAX);
