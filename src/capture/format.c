@@ -259,6 +259,12 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_oom, total_vm_kb, U) X(struct scry_rec_oom, rss_kb, U) \
 			X(struct scry_rec_oom, oom_score_adj, S) X(struct scry_rec_oom, uid, U)
 #define F_HANG(X)	X(struct scry_rec_hang, state, U)
+/* issue 18 (format 2.7): a container's lifecycle moment */
+#define F_CONTAINER(X)	X(struct scry_rec_container, action, U) \
+			X(struct scry_rec_container, ctr_flags, U) \
+			X(struct scry_rec_container, exit_code, S) \
+			X(struct scry_rec_container, pid, U) X(struct scry_rec_container, procs, U) \
+			X(struct scry_rec_container, since_ts, TSREL)
 #define F_SOCK_IO(X)	X(struct scry_rec_sock_io, cookie, U) X(struct scry_rec_sock_io, bytes, U) \
 			X(struct scry_rec_sock_io, family, U) \
 			X(struct scry_rec_sock_io, protocol, U) \
@@ -292,7 +298,8 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(FD_SEED, F_FD_SEED, SCRY_FD_SEED_FIXED, FDSEED)			\
 	X(BLOCK_IO, F_BLOCK_IO, sizeof(struct scry_rec_block_io), NONE)		\
 	X(OOM, F_OOM, sizeof(struct scry_rec_oom), NONE)			\
-	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)
+	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)			\
+	X(CONTAINER, F_CONTAINER, sizeof(struct scry_rec_container), NONE)
 
 #define COUNT_ENTRY(type, fields, fixed, tail) + 1
 _Static_assert(0 RECORDS(COUNT_ENTRY) == SCRY_REC__MAX - 1,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include "scry/ctrlife.h"
 #include "internal.h"
 
 #define FIXED(T) sizeof(T), false
@@ -55,10 +56,13 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			   oom_info },
 	[SCRY_REC_HANG] = { "hungtask", FIXED(struct scry_rec_hang), false, EVC_SCHEDULER, 0, 0,
 			    NULL, hang_info },
+	/* issue 18: made by userspace from the kernel's events; no task (container.*) */
+	[SCRY_REC_CONTAINER] = { "container", FIXED(struct scry_rec_container), false,
+				 EVC_PROCESS, EVF_NOTASK, 0, NULL, ctr_evt_info },
 };
 
 /* Adding a record type without describing it here fails the build. */
-_Static_assert(SCRY_REC__MAX == 18, "describe every record type in evt_table");
+_Static_assert(SCRY_REC__MAX == 19, "describe every record type in evt_table");
 
 const char *const evt_category_name[EVC__MAX] = {
 	[EVC_SYSCALL] = "syscall",
