@@ -170,7 +170,7 @@ bool cap_limit_hit(bool said[CAP_LIM__MAX], enum cap_limit l);
 #define CAP_MAGIC		"\x89SCRY\r\n\x1a"	/* 8 bytes: binary, and mangled by text mode */
 #define CAP_MAGIC_LEN		8
 #define CAP_MAJOR		2	/* a reader refuses a file of a higher major version */
-#define CAP_MINOR		6	/* minor versions only add what older readers may skip */
+#define CAP_MINOR		7	/* minor versions only add what older readers may skip */
 #define CAP_MAJOR_UNFRAMED	1	/* format 1: event items carry no length (still read) */
 #define CAP_PREAMBLE		16	/* magic, major, minor, header length */
 #define CAP_HDR_BODY_MAX	65536

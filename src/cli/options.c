@@ -54,6 +54,8 @@ static const char usage[] =
 "      --tick-hz N       charge running tasks' CPU time N times a second (default 100, 0 off)\n"
 "      --no-kernel-filter  judge FILTER in scry only: the kernel sends every syscall event\n"
 "                        (by default it leaves out those FILTER cannot match; -v says which)\n"
+"      --ctr-procs       also a container event (action procs) each time a container's number\n"
+"                        of processes changes\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -108,7 +110,8 @@ void cli__usage(void)
 #define RING_MB_MAX 2048
 
 enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_INTERVAL, OPT_TOP,
-       OPT_NO_KFILTER };
+       OPT_NO_KFILTER,
+       OPT_CTR_PROCS /* issue 18 */ };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -132,6 +135,7 @@ static const struct option longopts[] = {
 	{ "print-hex-ascii", no_argument, NULL, 'X' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
+	{ "ctr-procs", no_argument, NULL, OPT_CTR_PROCS },	/* issue 18 */
 	{ 0 }
 };
 
@@ -168,6 +172,7 @@ static const struct opt_field {
 	{ F(OPT_TICK_HZ, FIELD_UINT, tick_hz), 0, 10000, "--tick-hz", "0 to 10000" },
 	{ F('s', FIELD_UINT, snaplen), 0, SCRY_SNAPLEN_MAX, "-s",
 	  "0 to 4096 bytes" },
+	{ F(OPT_CTR_PROCS, FIELD_FLAG, ctr_procs) },	/* issue 18 */
 };
 #undef F
 
