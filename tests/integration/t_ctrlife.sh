@@ -4,15 +4,15 @@
 # lives about 100 ms and exits 3, one killed by a signal, one the OOM killer kills; live, from a
 # capture, and in lscontainers.
 . tests/lib/common.sh
-plan 9
+plan 10
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 tag=$$
 short=ctrlife-short-$tag killed=ctrlife-killed-$tag oom=ctrlife-oom-$tag
 
-FMT='%evt.num %evt.rawtime %evt.type %container.id %container.name %container.image %evt.arg.action %evt.arg.exit_code %evt.arg.status %evt.arg.sig %evt.arg.lifetime %evt.arg.runtime_action %evt.arg.pid'
-start_scry "$TMP/live" "$TMP/live.err" -j -p "$FMT" "evt.type=container" ||
+FMT='%evt.num %evt.rawtime %evt.type %container.id %container.name %container.image %evt.arg.action %evt.arg.exit_code %evt.arg.status %evt.arg.sig %evt.arg.lifetime %evt.arg.runtime_action %evt.arg.pid %evt.arg.procs'
+start_scry "$TMP/live" "$TMP/live.err" --ctr-procs -j -p "$FMT" "evt.type=container" ||
 	{ not_ok "scry starts"; finish; }
 LIVE_PID=$SCRY_PID SCRY_PID=
 start_scry "$TMP/rec.out" "$TMP/rec.err" -w "$TMP/cap.scry" "container.type=docker" ||
@@ -121,6 +121,12 @@ def docker_events():
 mode = sys.argv[1]
 if mode == 'live':
     print(' '.join(check(events('$TMP/live'), 'live')))
+elif mode == 'procs':
+    # sh -c 'sleep 0.1; exit 3' forks one child after its start: 2 processes, then 1
+    per = events('$TMP/live')
+    got = [int(arg(e, 'procs')) for e in per['$short'] if arg(e, 'action') == 'procs']
+    assert got == [2, 1], got
+    print('ok')
 elif mode == 'names':
     # Docker's own events name the same moments: start, oom, die with the same exit code
     dev = docker_events()
@@ -169,6 +175,9 @@ check "live: a container whose PID 1 is SIGKILLed stops with sig=SIGKILL, exit c
 	grep -q killed "$TMP/res"
 check "live: an OOM-killed container shows oom then stopped with 137; docker inspect says OOMKilled" \
 	grep -q oom "$TMP/res"
+python3 "$TMP/chk.py" procs >"$TMP/res" 2>&1
+check "live, --ctr-procs: the short container's shell forks its sleep: 2 processes, then 1" \
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 python3 "$TMP/chk.py" names >"$TMP/res" 2>&1
 check "live: Docker's own events (start, oom, die and its exitCode) match ours, with the runtime's names" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
