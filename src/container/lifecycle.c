@@ -309,7 +309,7 @@ static void proc_gone(struct ctrlife *l, const struct scry_event *ev)
 		t->init_dead = true;
 		t->init_code = x->exit_code;
 	}
-	if (l->procs_events && t->members)
+	if (l->procs_events && t->members && t->started && !t->stopped)
 		emit(l, t, SCRY_CTR_PROCS, ev->ts, pid, x->h.cpu);
 	if (!t->members && t->started && !t->stopped) {
 		t->stopped = true;
