@@ -293,13 +293,25 @@ bool ctrlife__before(struct ctrlife *l, const struct scry_event *ev, struct scry
 }
 
 /* A process's last exit: it leaves its container, which stops when it was the last. */
-static void proc_gone(struct ctrlife *l, const struct scry_event *ev)
+static void proc_gone(struct ctrlife *l, const struct scry_event *ev, struct scry_container *c)
 {
 	const struct scry_rec_exit *x = &ev->rec->pexit;
 	uint32_t pid = x->h.pid;
 	struct track *t;
 
-	if (!(x->exit_flags & SCRY_EXIT_GROUP_DEAD) || !(t = hashmap__del(l->members, pid)))
+	if (!(x->exit_flags & SCRY_EXIT_GROUP_DEAD))
+		return;
+	t = hashmap__del(l->members, pid);
+	if (!t && c && !hashmap__find(l->tracks, (uintptr_t)c)) {
+		/* A container that predates scry, met at an exit: the others from the table. */
+		if (!(t = track_of(l, c, x->h.cgid, pid)))
+			return;
+		t->members++;		/* this one, leaving now */
+		if (ev->proc && ev->proc->vpid == 1)
+			t->init_pid = pid;
+		t->started = true;
+	}
+	if (!t)
 		return;
 	if (t->members)
 		t->members--;
@@ -334,7 +346,7 @@ void ctrlife__after(struct ctrlife *l, const struct scry_event *ev, struct scry_
 	if (!l->live)
 		return;
 	if (ev->type == SCRY_REC_EXIT) {
-		proc_gone(l, ev);
+		proc_gone(l, ev, c);
 		return;
 	}
 	if (!c)

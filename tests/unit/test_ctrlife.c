@@ -229,6 +229,18 @@ static void procs_when_asked(void **state)
 	assert_int_equal(R.out[3].procs, 2);
 }
 
+/* A container that predates scry (no process table here): its exit still stops it. */
+static void predating_container_stops(void **state)
+{
+	exit_(400, 1 << 8, 1400, 10);
+	assert_int_equal(R.n, 1);
+	assert_int_equal(R.out[0].action, SCRY_CTR_STOPPED);
+	assert_int_equal(R.out[0].since_ts, 0);		/* its start was not seen */
+	assert_int_equal(R.out[0].h.cgid, 10);
+	exit_(401, 0, 1500, 10);			/* no second stop */
+	assert_int_equal(R.n, 1);
+}
+
 /* A replay makes nothing: its container records are in the file, and keep the life. */
 static void replay_makes_nothing(void **state)
 {
@@ -258,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exit_status_and_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_exits, setup, teardown),
 		cmocka_unit_test_setup_teardown(procs_when_asked, setup, teardown),
+		cmocka_unit_test_setup_teardown(predating_container_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(replay_makes_nothing, setup, teardown),
 	};
 
