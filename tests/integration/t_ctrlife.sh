@@ -4,12 +4,15 @@
 # lives about 100 ms and exits 3, one killed by a signal, one the OOM killer kills; live, from a
 # capture, and in lscontainers.
 . tests/lib/common.sh
-plan 10
+plan 11
 . tests/lib/docker.sh
 
 dockerd_start && image_build || { not_ok "private dockerd and test image"; finish; }
 tag=$$
-short=ctrlife-short-$tag killed=ctrlife-killed-$tag oom=ctrlife-oom-$tag
+short=ctrlife-short-$tag killed=ctrlife-killed-$tag oom=ctrlife-oom-$tag pre=predate-$tag
+# one that runs before scry starts: its stop must be seen all the same
+"$DOCKER" run -d --name "$pre" --network none "$IMAGE" sleep 600 >/dev/null
+pre_pid=$("$DOCKER" inspect -f '{{.State.Pid}}' "$pre")
 
 FMT='%evt.num %evt.rawtime %evt.type %container.id %container.name %container.image %evt.arg.action %evt.arg.exit_code %evt.arg.status %evt.arg.sig %evt.arg.lifetime %evt.arg.runtime_action %evt.arg.pid %evt.arg.procs'
 start_scry "$TMP/live" "$TMP/live.err" --ctr-procs -j -p "$FMT" "evt.type=container" ||
@@ -22,6 +25,7 @@ view ls -c lscontainers -j -M 600 || { kill -KILL "$LIVE_PID" "$REC_PID"; not_ok
 EXTRA_CLEANUP="kill -KILL $LIVE_PID $REC_PID $VIEWS 2>/dev/null; docker_cleanup"
 since=$(date +%s.%N)
 
+"$DOCKER" kill -s KILL "$pre" >/dev/null
 # ~100 ms, exit status 3
 "$DOCKER" run --name "$short" --network none "$IMAGE" sh -c 'sleep 0.1; exit 3' >/dev/null
 # PID 1 killed by SIGKILL from outside: 128 + 9
@@ -40,7 +44,7 @@ wait_pid "$LIVE_PID" 60
 wait_pid "$REC_PID" 60
 stop_view ls
 
-for c in "$short" "$killed" "$oom"; do
+for c in "$short" "$killed" "$oom" "$pre"; do
 	"$DOCKER" inspect -f "$c {{.Id}} {{.State.ExitCode}} {{.State.OOMKilled}} {{.State.StartedAt}} {{.State.FinishedAt}}" "$c"
 done >"$TMP/inspect"
 "$DOCKER" events --since "$since" --until "$until" --filter type=container \
@@ -54,6 +58,7 @@ cat >"$TMP/chk.py" <<EOF
 import json, sys, datetime
 IMAGE = '$IMAGE'
 names = ['$short', '$killed', '$oom']
+pre = '$pre' 
 insp = {}
 for l in open('$TMP/inspect'):
     n, cid, code, oomk, st, fin = l.split()
@@ -68,7 +73,7 @@ def docker_life(n):
     return ts(insp[n]['fin']) - ts(insp[n]['start'])
 
 def events(path):
-    per = {n: [] for n in names}
+    per = {n: [] for n in names + [pre]}
     for l in open(path):
         e = json.loads(l)
         if e['evt.type'] != 'container':
@@ -121,6 +126,14 @@ def docker_events():
 mode = sys.argv[1]
 if mode == 'live':
     print(' '.join(check(events('$TMP/live'), 'live')))
+elif mode == 'pre':
+    per = events('$TMP/live')
+    a = actions(per, pre)
+    assert a == ['stopped', 'removed'], a
+    st = per[pre][0]
+    assert arg(st, 'sig') == 'SIGKILL' and int(arg(st, 'exit_code')) == insp[pre]['code'] == 137, (st, insp[pre])
+    assert int(arg(st, 'pid')) == $pre_pid, (st, $pre_pid)
+    print('ok')
 elif mode == 'procs':
     # sh -c 'sleep 0.1; exit 3' forks one child after its start: 2 processes, then 1
     per = events('$TMP/live')
@@ -177,6 +190,9 @@ check "live: a container whose PID 1 is SIGKILLed stops with sig=SIGKILL, exit c
 	grep -q killed "$TMP/res"
 check "live: an OOM-killed container shows oom then stopped with 137; docker inspect says OOMKilled" \
 	grep -q oom "$TMP/res"
+python3 "$TMP/chk.py" pre >"$TMP/res" 2>&1
+check "live: a container started before scry stops with its init's pid (docker inspect's State.Pid), SIGKILL, 137" \
+	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
 python3 "$TMP/chk.py" procs >"$TMP/res" 2>&1
 check "live, --ctr-procs: the short container's shell forks its sleep: 2 processes, then 1" \
 	grep -qx ok "$TMP/res" || sed 's/^/#   /' "$TMP/res" | tail -3
