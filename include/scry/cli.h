@@ -44,6 +44,7 @@ struct scry_opts {
 	unsigned int tick_hz;	/* --tick-hz */
 	const char *cgroup_v1;	/* --cgroup-v1 CONTROLLER */
 	bool no_kernel_filter;	/* --no-kernel-filter: no push-down (the tests compare) */
+	bool ctr_procs;		/* --ctr-procs: container events for process count changes */
 	char *filter;		/* positional words joined */
 	/* issue 16 (scry serve) */
 	const char *listen;	/* --listen ADDR:PORT (default 127.0.0.1:9780) */

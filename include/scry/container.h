@@ -288,6 +288,17 @@ struct scry_container {
 	uint32_t pins;			/* view rows pointing here */
 	char *cg_path;			/* its cgroup (the shortest path mapped here), or NULL */
 	struct ctr_cgstat cgs;		/* what its cgroup said (containers__read_cgstat) */
+	/* issue 18: its lifecycle as its container events said (lifecycle.c), live and replayed */
+	struct ctr_life {
+		uint64_t created_ts;	/* boot ns of each moment; 0: not seen */
+		uint64_t started_ts;
+		uint64_t stopped_ts;
+		uint64_t removed_ts;
+		int32_t exit_code;	/* the init's task->exit_code, if exit_known */
+		bool exit_known;
+		bool pinned;		/* kept in the registry for lscontainers' history */
+		uint32_t ooms;		/* OOM kills */
+	} life;
 	/* private to the registry */
 	uint32_t ncgroups;		/* cgroups mapped here */
 	struct scry_container *id_next;	/* the next container whose id has the same hash */

@@ -34,6 +34,7 @@ union scry_rec {
 	struct scry_rec_block_io blk;
 	struct scry_rec_oom oom;
 	struct scry_rec_hang hang;
+	struct scry_rec_container ctr;	/* issue 18 */
 	struct scry_rec_zombie zombie;	/* issue 18 (ns18) */
 	struct scry_rec_ns ns;
 	struct scry_rec_signal sig;	/* issue 18, signals */

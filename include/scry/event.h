@@ -47,6 +47,8 @@ enum scry_rec_type {
 	SCRY_REC_BLOCK_IO = 15,	/* block:block_rq_complete: a request's bytes and latency */
 	SCRY_REC_OOM = 16,	/* oom:mark_victim: a process chosen by the OOM killer */
 	SCRY_REC_HANG = 17,	/* sched:sched_process_hang: a task blocked past hung_task_timeout */
+	/* issue 18, container lifecycle (19 is left unused) */
+	SCRY_REC_CONTAINER = 18, /* a container's moment: created, started, stopped... (userspace) */
 	/* issue 18, signals (sig18): struct scry_rec_signal, the header is the target */
 	SCRY_REC_SIGNAL = 20,	/* signal:signal_generate: sender -> target, and what became of it */
 	SCRY_REC_SIGDELIVER = 21, /* signal:signal_deliver: the target takes it (handler, default) */
@@ -445,6 +447,39 @@ struct scry_rec_oom {
 	__u64 rss_kb;		/* its resident memory: anon + file + shmem */
 	__s32 oom_score_adj;
 	__u32 uid;
+};
+
+/*
+ * issue 18: a container's lifecycle moment, made by userspace (src/container/lifecycle.c) from
+ * kernel events: created and removed from cgroup_mkdir/rmdir, started from the first exec in
+ * its cgroup, stopped when its last process exits (sched_process_exit), oom from oom:mark_victim.
+ * The header names no task (pid 0); its cgid is the container's cgroup and its ts the kernel
+ * event's. A capture holds these records, so a replay shows what the live run decided.
+ */
+enum scry_ctr_action {
+	SCRY_CTR_NONE = 0,
+	SCRY_CTR_CREATED = 1,	/* its cgroup was made */
+	SCRY_CTR_STARTED = 2,	/* the first exec inside */
+	SCRY_CTR_STOPPED = 3,	/* its last process exited: exit_code is the init's */
+	SCRY_CTR_OOM = 4,	/* the OOM killer chose one of its processes (pid) */
+	SCRY_CTR_REMOVED = 5,	/* its cgroup was removed */
+	SCRY_CTR_PROCS = 6,	/* its number of live processes changed (--ctr-procs) */
+	SCRY_CTR__MAX
+};
+
+enum scry_ctr_flags {
+	SCRY_CTRF_EXIT = 1 << 0,	/* exit_code is the init's (its exit was seen) */
+};
+
+struct scry_rec_container {
+	struct scry_hdr h;	/* no task; cgid: the container's cgroup */
+	__u8 action;		/* enum scry_ctr_action */
+	__u8 ctr_flags;		/* enum scry_ctr_flags */
+	__u16 __pad;
+	__s32 exit_code;	/* STOPPED with SCRY_CTRF_EXIT: the init's task->exit_code */
+	__u32 pid;		/* host tgid: the init (STARTED, STOPPED), the victim (OOM); 0: none */
+	__u32 procs;		/* its live processes after the moment */
+	__u64 since_ts;		/* STOPPED: when it started (0: not seen), for its lifetime */
 };
 
 /* A task in D state longer than kernel.hung_task_timeout_secs (khungtaskd's report). */
@@ -917,6 +952,7 @@ _Static_assert(sizeof(struct scry_rec_cputick) == 104, "cputick layout");
 _Static_assert(sizeof(struct scry_rec_block_io) == 88, "block_io layout");
 _Static_assert(sizeof(struct scry_rec_oom) == 80, "oom layout");
 _Static_assert(sizeof(struct scry_rec_hang) == 56, "hang layout");
+_Static_assert(sizeof(struct scry_rec_container) == 72, "container layout");
 _Static_assert(sizeof(struct scry_rec_rename) == 64, "rename layout");
 _Static_assert(sizeof(struct scry_rec_zombie) == 80, "zombie layout");
 _Static_assert(sizeof(struct scry_rec_ns) == 88, "ns layout");

@@ -31,7 +31,10 @@ typedef int (*probe_record_fn)(void *ctx, void *data, size_t size);
  * NUL-terminated) or removed (path NULL) in the hierarchy scry attributes by. Each comes ahead
  * of any event from inside its cgroup.
  */
-typedef void (*probe_cgroup_fn)(void *ctx, uint64_t id, const char *path, size_t len);
+struct scry_hdr;
+/* `h`: the record's header (its time and CPU: issue 18's container created/removed events). */
+typedef void (*probe_cgroup_fn)(void *ctx, uint64_t id, const char *path, size_t len,
+				const struct scry_hdr *h);
 
 struct probe_consumer {
 	probe_record_fn record;

@@ -99,6 +99,8 @@ void run_request_kfilter(const struct run_ctx *ctx, const struct kfilter_req *re
 
 /* The pipeline: opaque to its sinks; set up and driven by the run (src/cli/run.c). */
 struct pipeline;
+/* issue 18: container events also when a container's number of processes changes. */
+void pipeline__ctr_procs(struct pipeline *pl, bool on);
 
 /* procs and containers (either may be NULL) outlive the pipeline; NULL when out of memory. */
 struct pipeline *pipeline__new(struct proctab *procs, struct containers *containers);

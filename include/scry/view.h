@@ -115,6 +115,10 @@ enum figure {
 	FIG_MAJ_FLT_PS,
 	FIG_FDS,		/* issue 15: distinct fds (number and name) seen, bounded */
 	FIG_VALUE,		/* issue 15: the sum of the view's value field (table_generator) */
+	/* issue 18: lscontainers' history, from the container events (live and replayed) */
+	FIG_CTR_STATE,		/* running, exited, created */
+	FIG_CTR_EXIT,		/* the init's exit code as Docker's (status, 128 + signal) */
+	FIG_CTR_LIFETIME,	/* started to stopped, seconds */
 	FIG__MAX		/* also: no figure (a view kept in the order its rows came) */
 };
 
@@ -256,6 +260,8 @@ struct figure_desc {
 	uint16_t of;		/* PER_PCT_OF, PER_RATIO_OF: the denominator's counter */
 	/* Cgroup readings it needs (view_row.cg_have); without them the figure is absent: "-". */
 	uint32_t cg;
+	/* issue 18: an FK_TEXT that is a number or "-": JSON gets the number, or null */
+	bool text_num;
 };
 extern const struct figure_desc figure_table[FIG__MAX];
 

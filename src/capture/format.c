@@ -259,6 +259,12 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 			X(struct scry_rec_oom, total_vm_kb, U) X(struct scry_rec_oom, rss_kb, U) \
 			X(struct scry_rec_oom, oom_score_adj, S) X(struct scry_rec_oom, uid, U)
 #define F_HANG(X)	X(struct scry_rec_hang, state, U)
+/* issue 18 (format 2.7): a container's lifecycle moment */
+#define F_CONTAINER(X)	X(struct scry_rec_container, action, U) \
+			X(struct scry_rec_container, ctr_flags, U) \
+			X(struct scry_rec_container, exit_code, S) \
+			X(struct scry_rec_container, pid, U) X(struct scry_rec_container, procs, U) \
+			X(struct scry_rec_container, since_ts, TSREL)
 /* issue 18 (ns18), format 2.7 */
 #define F_ZOMBIE(X)	X(struct scry_rec_zombie, kind, U) X(struct scry_rec_zombie, ppid, U) \
 			X(struct scry_rec_zombie, vpid, U) \
@@ -316,6 +322,7 @@ int cap_block_hdr_decode(const uint8_t in[CAP_BLOCK_HDR], struct cap_block_hdr *
 	X(BLOCK_IO, F_BLOCK_IO, sizeof(struct scry_rec_block_io), NONE)		\
 	X(OOM, F_OOM, sizeof(struct scry_rec_oom), NONE)			\
 	X(HANG, F_HANG, sizeof(struct scry_rec_hang), NONE)			\
+	X(CONTAINER, F_CONTAINER, sizeof(struct scry_rec_container), NONE)	\
 	X(SIGNAL, F_SIGNAL, sizeof(struct scry_rec_signal), NONE)		\
 	X(SIGDELIVER, F_SIGNAL, sizeof(struct scry_rec_signal), NONE)		\
 	/* issue 18 (ns18) */							\

@@ -46,12 +46,13 @@ static bool lifecycle(uint16_t type)
  * changes, which name no task, so a filter on a process or container rarely matches them, but
  * tell the replay's socket table each connection's tuple (a few per connection); and the sockets
  * and fds open before the recording, for the same reason (one each, at its start): a filter on
- * fd.name must find the names of fds opened before the recording on replay too.
+ * fd.name must find the names of fds opened before the recording on replay too. And the
+ * container events (issue 18): a few per container, and what a replay's lscontainers lists.
  */
 static bool kept(uint16_t type)
 {
 	return lifecycle(type) || type == SCRY_REC_SOCK_STATE || type == SCRY_REC_SOCK_SEED ||
-	       type == SCRY_REC_FD_SEED;
+	       type == SCRY_REC_FD_SEED || type == SCRY_REC_CONTAINER;
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "scry/container.h"
+#include "scry/ctrlife.h"
 #include "scry/event.h"
 #include "scry/probe.h"
 #include "scry/state.h"
@@ -51,14 +52,28 @@ static int on_record(void *ctx, void *data, size_t size)
 	return pipeline__record(r->pl, data, size);
 }
 
-/* Not events: they reach the registry ahead of the stage, before any record of the cgroup. */
-static void on_cgroup(void *ctx, uint64_t id, const char *path, size_t len)
+/*
+ * Not events: they reach the registry ahead of the stage, before any record of the cgroup.
+ * A container's cgroup made or removed is also its created or removed event (issue 18): a
+ * record into the stage, while the registry still maps the cgroup to its container.
+ */
+static void on_cgroup(void *ctx, uint64_t id, const char *path, size_t len,
+		      const struct scry_hdr *h)
 {
+	struct scry_rec_container ev;
 	struct run *r = ctx;
 
 	if (path) {
 		containers__cgroup_made(r->containers, id, path, len);
+		if (r->pl && r->containers) {
+			ctrlife_cgroup_rec(&ev, SCRY_CTR_CREATED, id, h);
+			pipeline__record(r->pl, &ev, sizeof(ev));
+		}
 	} else {
+		if (r->pl && r->containers) {
+			ctrlife_cgroup_rec(&ev, SCRY_CTR_REMOVED, id, h);
+			pipeline__record(r->pl, &ev, sizeof(ev));
+		}
 		containers__cgroup_removed(r->containers, id);
 		live_pd__cgroup_gone(r->pd, id);
 	}

@@ -64,6 +64,8 @@ static const char usage[] =
 "      --host-root DIR   the host's / is mounted at DIR (scry in a container): its /proc,\n"
 "                        cgroups, BTF, runtime sockets and state are read there (default\n"
 "                        $SCRY_HOST_ROOT, else /); paths shown stay the host's\n"
+"      --ctr-procs       also a container event (action procs) each time a container's number\n"
+"                        of processes changes\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -125,7 +127,8 @@ enum { OPT_VERSION = 256, OPT_BTF, OPT_RING_MB, OPT_TICK_HZ, OPT_CGROUP_V1, OPT_
        /* issue 16 (serve) */
        OPT_LISTEN, OPT_NODE_NAME, OPT_METRICS, OPT_EXPIRE,
        /* issue 16: scry in a container */
-       OPT_HOST_ROOT };
+       OPT_HOST_ROOT,
+       OPT_CTR_PROCS /* issue 18 */ };
 
 static const struct option longopts[] = {
 	{ "numevents", required_argument, NULL, 'n' },
@@ -156,6 +159,7 @@ static const struct option longopts[] = {
 	{ "expire", required_argument, NULL, OPT_EXPIRE },
 	/* issue 16: scry in a container */
 	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
+	{ "ctr-procs", no_argument, NULL, OPT_CTR_PROCS },	/* issue 18 */
 	{ 0 }
 };
 
@@ -198,6 +202,7 @@ static const struct opt_field {
 	{ F(OPT_METRICS, FIELD_STR, serve_metrics) },
 	/* issue 16: scry in a container */
 	{ F(OPT_HOST_ROOT, FIELD_STR, host_root) },
+	{ F(OPT_CTR_PROCS, FIELD_FLAG, ctr_procs) },	/* issue 18 */
 };
 #undef F
 

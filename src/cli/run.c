@@ -87,6 +87,7 @@ int run__init(struct run *r, const struct scry_opts *o, enum run_source src)
 		goto fail;
 	}
 	pipeline__set_filter(r->pl, f, o->max_events);
+	pipeline__ctr_procs(r->pl, o->ctr_procs);
 	return 0;
 fail:
 	filter__free(f);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
+#include "scry/ctrlife.h"
 #include "internal.h"
 #include "scry/state.h"
 
@@ -373,6 +374,8 @@ bool evt_arg(const struct scry_event *ev, unsigned int i, struct evt_arg *a, str
 	const struct syscall_desc *d;
 	struct pair p[2 + SCRY_NARGS];
 
+	if (ev->type == SCRY_REC_CONTAINER)	/* issue 18 */
+		return ctr_evt_arg(ev, i, a, b);
 	if (ev->type != SCRY_REC_SYS_EXIT)
 		return evt_table[ev->type].arg && evt_table[ev->type].arg(ev, i, a, b);
 	d = syscall_desc(ev->nr);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
+#include "scry/ctrlife.h"
 #include "internal.h"
 
 #define FIXED(T) sizeof(T), false
@@ -55,6 +56,9 @@ const struct evt_desc evt_table[SCRY_REC__MAX] = {
 			   oom_info },
 	[SCRY_REC_HANG] = { "hungtask", FIXED(struct scry_rec_hang), false, EVC_SCHEDULER, 0, 0,
 			    NULL, hang_info },
+	/* issue 18: made by userspace from the kernel's events; no task (container.*) */
+	[SCRY_REC_CONTAINER] = { "container", FIXED(struct scry_rec_container), false,
+				 EVC_PROCESS, EVF_NOTASK, 0, NULL, ctr_evt_info },
 	/* issue 18, signals (sig18): the header is the target, the sender follows it */
 	[SCRY_REC_SIGNAL] = { "signalgenerate", FIXED(struct scry_rec_signal), false, EVC_SIGNAL, 0,
 			      0, NULL, signal_info, .arg = signal_arg, .peer = true },

@@ -16,6 +16,7 @@
 
 #include "fields_evt.h"
 #include "scry/state.h"
+#include "scry/ctrlife.h"
 #include "internal.h"
 
 #define NS 1000000000ULL
@@ -284,6 +285,8 @@ static void build_arg_names(void)
 
 	for (i = 0; i < ARRAY_SIZE(extra); i++)
 		arg_name_add(extra[i]);
+	for (i = 0; ctr_arg_names[i]; i++)	/* issue 18: container events */
+		arg_name_add(ctr_arg_names[i]);
 	for (nr = 0; nr < SCRY_NR_SYSCALLS; nr++) {
 		if ((d = syscall_desc(nr)))
 			for (i = 0; i < d->nargs; i++)

@@ -524,7 +524,7 @@ static int emit(struct probe *p, const void *rec, size_t size)
 		return p->to.record(p->to.ctx, (void *)rec, size);
 	if (p->to.cgroup && cg->path_len <= size - SCRY_CTL_CGROUP_FIXED)
 		p->to.cgroup(p->to.ctx, cg->id, cg->h.type == SCRY_CTL_CGROUP ? cg->path : NULL,
-			     cg->path_len);
+			     cg->path_len, &cg->h);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scry/container.h"
+#include "scry/ctrlife.h"
 #include "scry/filter.h"
 #include "scry/sink.h"
 #include "scry/state.h"
@@ -45,6 +46,7 @@ struct pipeline {
 	size_t nsums, sum_head, sums_cap;
 	int status;		/* 0 running, SINK_DONE, or < 0 */
 	bool no_fds;		/* the fd tables are not kept (no output reads them) */
+	struct ctrlife *life;	/* issue 18: container lifecycle events (NULL: no registry) */
 };
 
 struct pending_sum {
@@ -55,6 +57,15 @@ struct pending_sum {
 static void proc_freed(void *ctx, struct scry_proc *p)
 {
 	containers__unbind(p);
+}
+
+static int deliver(struct pipeline *pl, const void *raw, uint32_t size, struct scry_container *c,
+		   bool known);
+
+/* A container record the lifecycle tracker made: delivered right away, at its moment. */
+static void life_emit(void *ctx, const struct scry_rec_container *r, struct scry_container *c)
+{
+	deliver(ctx, r, sizeof(*r), c, true);
 }
 
 struct pipeline *pipeline__new(struct proctab *procs, struct containers *containers)
@@ -76,7 +87,17 @@ struct pipeline *pipeline__new(struct proctab *procs, struct containers *contain
 	nstab_current = pl->ctx.ns;
 	if (procs && containers)
 		proctab__on_free(procs, proc_freed, NULL);
+	if (containers && !(pl->life = ctrlife__new(procs, life_emit, pl))) {
+		pipeline__free(pl);
+		return NULL;
+	}
 	return pl;
+}
+
+void pipeline__ctr_procs(struct pipeline *pl, bool on)
+{
+	if (pl->life)
+		ctrlife__set_procs(pl->life, on);
 }
 
 const struct run_ctx *pipeline__ctx(const struct pipeline *pl)
@@ -108,6 +129,8 @@ void pipeline__begin(struct pipeline *pl, uint64_t start_ts, uint64_t slice_ns, 
 	pl->ctx.start_ts = start_ts;
 	pl->ctx.slice_ns = slice_ns;
 	pl->ctx.live = live;
+	if (pl->life)
+		ctrlife__set_live(pl->life, live);
 }
 
 /* The context is the first member of the pipeline: a sink's request reaches its owner. */
@@ -310,8 +333,13 @@ static int deliver(struct pipeline *pl, const void *raw, uint32_t size, struct s
 	if (pl->cg_hook && ev[0].rec->h.cgid != pl->cg_last &&
 	    pl->cg_hook(pl->cg_ctx, ev[0].rec->h.cgid, c))
 		pl->cg_last = ev[0].rec->h.cgid;
-	for (i = 0; i < n && !pl->status; i++)
+	for (i = 0; i < n && !pl->status; i++) {
+		if (pl->life && ctrlife__before(pl->life, &ev[i], c))
+			continue;
 		dispatch(pl, &ev[i], c);
+		if (pl->life)
+			ctrlife__after(pl->life, &ev[i], c);
+	}
 	return pl->status;
 }
 
@@ -564,6 +592,7 @@ void pipeline__free(struct pipeline *pl)
 	}
 	hashmap__free(pl->holds);
 	reorder__free(pl->order);
+	ctrlife__free(pl->life);
 	free(pl->sums);
 	socktab__free(pl->ctx.socks);
 	zombietab__free(pl->ctx.zombies);

@@ -24,7 +24,9 @@ static void put_figure(struct obuf *o, enum figure f, const struct view_row *r, 
 
 	if (d->kind == FK_TEXT) {
 		d->text(r, buf, sizeof(buf));
-		if (json)
+		if (json && d->text_num)
+			obuf__puts(o, strcmp(buf, "-") ? buf : "null");
+		else if (json)
 			obuf__json_str(o, buf, strlen(buf));
 		else
 			obuf__printf(o, "%-*s", d->width, buf);

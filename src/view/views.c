@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scry/container.h"
+#include "scry/ctrlife.h"
 #include "scry/filter.h"
 #include "scry/util.h"
 #include "scry/view.h"
@@ -25,6 +26,41 @@ static void since(const struct view_row *r, char *buf, size_t len)
 	fmt_wall(t, !c ? 0 : c->meta.started_ns ? c->meta.started_ns : clock__wall(c->first_ts),
 		 TIME_DATE);
 	snprintf(buf, len, "%s", t);
+}
+
+/* issue 18: a container's life as its container events told it (scry/ctrlife.h). */
+static void ctr_state(const struct view_row *r, char *buf, size_t len)
+{
+	const struct scry_container *c = r->container;
+	const char *st = "-";
+
+	if (c && c->life.stopped_ts)
+		st = "exited";
+	else if (c && (r->procs || c->life.started_ts))
+		st = "running";
+	else if (c && c->life.created_ts)
+		st = "created";
+	snprintf(buf, len, "%s", st);
+}
+
+static void ctr_exit(const struct view_row *r, char *buf, size_t len)
+{
+	const struct scry_container *c = r->container;
+
+	if (c && c->life.stopped_ts && c->life.exit_known)
+		snprintf(buf, len, "%d", ctr_exit_code(c->life.exit_code));
+	else
+		snprintf(buf, len, "-");
+}
+
+static void ctr_lifetime(const struct view_row *r, char *buf, size_t len)
+{
+	const struct ctr_life *f = r->container ? &r->container->life : NULL;
+
+	if (f && f->stopped_ts && f->started_ts && f->started_ts <= f->stopped_ts)
+		snprintf(buf, len, "%.3f", (f->stopped_ts - f->started_ts) / 1e9);
+	else
+		snprintf(buf, len, "-");
 }
 
 /* The counters a figure adds up: offsets into struct view_row, + 1 so that 0 means none. */
@@ -206,6 +242,14 @@ const struct figure_desc figure_table[FIG__MAX] = {
 			"(table_generator)", COUNT(14, C(value)) },
 	[FIG_FDS] = { "fds", "FDS", "distinct fds seen (fd number and name, sysdig's fdcount_by), "
 		      "at most 65536 per row", COUNT(10, C(fds)) },
+	/* issue 18 */
+	[FIG_CTR_STATE] = { "state", "STATE", "running, exited (its last process exited while scry watched) or created (its cgroup made, nothing run yet)",
+			    .kind = FK_TEXT, .width = 8, .top_width = 8, .text = ctr_state },
+	[FIG_CTR_EXIT] = { "exit_code", "EXIT", "an exited container's init's exit code, as Docker's State.ExitCode (its status, or 128 + the signal that killed it)",
+			   .kind = FK_TEXT, .width = 4, .top_width = 4, .text = ctr_exit, .text_num = true },
+	[FIG_CTR_LIFETIME] = { "lifetime", "LIFETIME", "an exited container's life in seconds, from its first exec to its last exit",
+			       .kind = FK_TEXT, .width = 10, .top_width = 10, .text = ctr_lifetime,
+			       .text_num = true },
 };
 
 #define FIGS(...) ((const uint8_t[]){ __VA_ARGS__, FIG__MAX })
@@ -276,8 +320,10 @@ const struct view_desc view_table[] = {
 	  KEY_CONN, FIGS(FIG_NET_PS, FIG_NET_IN_PS, FIG_NET_OUT_PS, FIG_RETRANS), FIG_NET_TOTAL,
 	  NEED_NET },
 	/* Last: scry top steps through the views before it (it shows intervals, not lists). */
-	{ "lscontainers", "containers running and seen: id, name, image, processes, since",
-	  KEY_CTR_LIST, FIGS(FIG_LIVE_PROCS, FIG_SINCE), FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },
+	{ "lscontainers", "containers running and seen: id, name, image, processes, since; "
+	  "exited ones with their exit code and lifetime",
+	  KEY_CTR_LIST, FIGS(FIG_LIVE_PROCS, FIG_CTR_STATE, FIG_CTR_EXIT, FIG_CTR_LIFETIME,
+			     FIG_SINCE), FIG__MAX, 0, VF_ALL_ROWS | VF_LIST },
 	/* Appended: the digit keys of scry top pick the views above by their place. */
 	{ "topports_server", "bytes and connections of the server ends, per local port and protocol",
 	  KEY_PORT, FIGS(FIG_NET_TOTAL, FIG_NET_IN, FIG_NET_OUT, FIG_CONNS), FIG_NET_TOTAL, NEED_NET,

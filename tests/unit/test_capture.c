@@ -245,6 +245,17 @@ static void all_kinds(struct recs *r)
 	/* a hung task in D state */
 	x = add(r, SCRY_REC_HANG, sizeof(struct scry_rec_hang), 900, 901, "stuck", ts + 17, 4);
 	x->hang.state = 2;
+	/* issue 18: a container stopped by a signal, every field at a bound; a created one */
+	x = add(r, SCRY_REC_CONTAINER, sizeof(struct scry_rec_container), 0, 0, "", ts + 17,
+		UINT64_MAX);
+	x->ctr.action = SCRY_CTR_STOPPED;
+	x->ctr.ctr_flags = SCRY_CTRF_EXIT;
+	x->ctr.exit_code = INT32_MIN | 0x89;
+	x->ctr.pid = UINT32_MAX;
+	x->ctr.procs = UINT32_MAX;
+	x->ctr.since_ts = 1;
+	x = add(r, SCRY_REC_CONTAINER, sizeof(struct scry_rec_container), 0, 0, "", ts + 17, 5);
+	x->ctr.action = SCRY_CTR_CREATED;
 	/* block completions: every field at its bound, then a plain 4 KiB write */
 	x = add(r, SCRY_REC_BLOCK_IO, sizeof(struct scry_rec_block_io), 7, 8, "dd", ts + 18,
 		UINT64_MAX);
@@ -762,7 +773,10 @@ static const struct member ctr_members[] = {
 	MEMBER(struct scry_container, first_ts, LOCAL),
 	MEMBER(struct scry_container, last_ts, LOCAL), MEMBER(struct scry_container, procs, LOCAL),
 	MEMBER(struct scry_container, pins, LOCAL), MEMBER(struct scry_container, cg_path, LOCAL),
-	MEMBER(struct scry_container, cgs, LOCAL), MEMBER(struct scry_container, ncgroups, LOCAL),
+	MEMBER(struct scry_container, cgs, LOCAL),
+	/* issue 18: from the container records of the events, not from the state item */
+	MEMBER(struct scry_container, life, LOCAL),
+	MEMBER(struct scry_container, ncgroups, LOCAL),
 	MEMBER(struct scry_container, id_next, LOCAL),
 };
 
