@@ -110,7 +110,7 @@ rc=$?
 check "foreign BTF: exit 1, a failure while running, not a crash ($(status $rc))" exited $rc 1 "$TMP/e"
 # Every tracepoint program of the program table but the three the stub BTF has; the two sock
 # length tracepoints say it in one warning, which names the fallback at sys_exit (in the stub).
-check "foreign BTF: one warning per missing tracepoint (14)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 14 ]
+check "foreign BTF: one warning per missing tracepoint (17)" [ "$(grep -c 'warning: this kernel has no tracepoint' "$TMP/e")" -eq 17 ]
 check "foreign BTF: socket bytes fall back to the socket syscalls' exits, said once" \
 	[ "$(grep -c 'no tracepoint sock_send_length (before Linux 6.3): scry reads bytes on sockets at the socket syscalls. exits instead' "$TMP/e")" -eq 1 ]
 check "foreign BTF: refusal in one line, pointing at -v" \
