@@ -296,7 +296,12 @@ static int op_remove(struct fsdiff *d, const char *path, size_t len, bool dir,
 	return touch_parent(d, path, len, who);
 }
 
-/* The entries below `from` move below `to` (a directory renamed). */
+/*
+ * The entries below `from` move below `to` (a directory renamed). In two passes: all of them
+ * leave the table before any comes back, so that making room at a new place (an old entry of
+ * that name gives way) can never free one still to move, even when `to` lies below `from` (a
+ * rename the kernel refuses, but which the paths seen here can show when a symlink was renamed).
+ */
 static int move_below(struct fsdiff *d, const char *from, size_t flen, const char *to,
 		      size_t tlen)
 {
@@ -305,24 +310,22 @@ static int move_below(struct fsdiff *d, const char *from, size_t flen, const cha
 	int err = 0;
 
 	kids = collect_below(d, from, flen, &n, &err);
-	for (i = 0; i < n && !err; i++) {
+	for (i = 0; i < n; i++)
+		unlink_ent(d, kids[i]);
+	for (i = 0; i < n; i++) {
 		struct fsd_ent *e = kids[i];
 		size_t nlen = tlen + e->len - flen;
 		char *p;
 
-		/* removed before: nothing of it moves */
-		if (!e->now) {
-			unlink_ent(d, e);
+		/* removed before: nothing of it moves; after an error, nothing more does */
+		if (!e->now || err || !(p = malloc(nlen + 1))) {
+			if (e->now && !err)
+				err = -ENOMEM;
 			ent_free(e);
 			continue;
 		}
-		if (!(p = malloc(nlen + 1))) {
-			err = -ENOMEM;
-			break;
-		}
 		memcpy(p, to, tlen);
 		memcpy(p + tlen, e->path + flen, e->len - flen + 1);
-		unlink_ent(d, e);
 		free(e->path);
 		e->path = p;
 		e->len = nlen;
@@ -337,7 +340,6 @@ static int move_below(struct fsdiff *d, const char *from, size_t flen, const cha
 		if ((err = link_ent(d, e)))
 			ent_free(e);
 	}
-	/* on an error the entries not moved yet stay where they were */
 	free(kids);
 	return err;
 }
