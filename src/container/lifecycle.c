@@ -206,9 +206,24 @@ static struct track *track_of(struct ctrlife *l, struct scry_container *c, uint6
 	return t;
 }
 
-/* Done with a container: its history stays in its `life` while the registry keeps it. */
+/*
+ * Done with a container: its history stays in its `life` while the registry keeps it. Processes
+ * still counted as its members (their exits lost to a full ring, or moved out of its cgroup)
+ * are forgotten with it: their later exit or exec must not reach the freed entry. A walk of the
+ * members, at a container's end only. A deletion shifts later slots back into the one freed
+ * (hashmap.c): that slot is looked at again.
+ */
 static void track_end(struct ctrlife *l, struct track *t)
 {
+	size_t pos = 0;
+	uint64_t key;
+	void *val;
+
+	while (hashmap__next(l->members, &pos, &key, &val))
+		if (val == t) {
+			hashmap__del(l->members, key);
+			pos--;
+		}
 	hashmap__del(l->tracks, (uintptr_t)t->c);
 	if (t->c->pins)
 		t->c->pins--;
