@@ -31,11 +31,11 @@ void live_ns18__seed(struct run *r, uint64_t at)
 {
 	int nz, nn;
 
-	nz = zombie_seed_scan("/proc", getpid(), at, r->procs, push_zombie, r);
-	nn = ns_seed_scan("/proc", getpid(), at, r->procs, push_ns, r);
+	nz = zombie_seed_scan(hostpath__procfs(), getpid(), at, r->procs, push_zombie, r);
+	nn = ns_seed_scan(hostpath__procfs(), getpid(), at, r->procs, push_ns, r);
 	if (nz < 0 || nn < 0)
-		log_warn("cannot read /proc for zombies and namespaces (%s): zombies older than scry "
+		log_warn("cannot read %s for zombies and namespaces (%s): zombies older than scry "
 			 "and processes that entered containers before it are not known",
-			 strerror(-(nz < 0 ? nz : nn)));
+			 hostpath__procfs(), strerror(-(nz < 0 ? nz : nn)));
 	log_debug("%d zombies, %d processes outside the host's namespaces at start", nz, nn);
 }
