@@ -30,6 +30,8 @@ static struct {
 	uint64_t entries, bytes;
 } cgt;
 
+#define CHAIN_MAX 4	/* entries sharing one key */
+
 static uint64_t ent_key(uint32_t pid, uint64_t cgid)
 {
 	return ((uint64_t)pid << 32 ^ cgid * 0x9e3779b97f4a7c15ull) | 1;
@@ -40,16 +42,22 @@ int cgtext__add(uint32_t pid, uint64_t cgid, const char *text, size_t len, uint6
 {
 	uint64_t key = ent_key(pid, cgid);
 	struct cg_ent *e, *head;
+	unsigned int n;
 
 	if (len > SCRY_CGTEXT_MAX)
 		return -EINVAL;
 	if (!cgt.map && !(cgt.map = hashmap__new(64)))
 		return -ENOMEM;
 	head = hashmap__find(cgt.map, key);
-	for (e = head; e; e = e->next)
+	n = 0;
+	for (e = head; e; e = e->next, n++)
 		if (e->pid == pid && e->cgid == cgid)
 			return 0;	/* the first item says it (every file of a rotation has one) */
-	if (cgt.entries >= max_entries)
+	/*
+	 * Two pairs share a 64-bit key only when a file chose them to (the key can be inverted):
+	 * a bounded chain keeps such a file's load and lookups linear.
+	 */
+	if (n >= CHAIN_MAX || cgt.entries >= max_entries)
 		return -ENOSPC;
 	if (cgt.bytes + len > max_bytes)
 		return -EDQUOT;

@@ -129,6 +129,27 @@ static void replay_texts(void **state)
 	assert_string_equal(cgtext__of(&p, 5, 7, 10), "1:cpu:/c\n");
 	assert_null(cgtext__of(&p, 6, 6, 9));
 	cgtext__reset();
+	/*
+	 * A crafted file's pairs that share one key (cgid chosen per pid to cancel the pid's bits:
+	 * the key is pid << 32 ^ cgid * K): a few are kept, the rest refused as over a limit, so
+	 * the load stays linear instead of walking one chain per item.
+	 */
+	{
+		const uint64_t K = 0x9e3779b97f4a7c15ull, Kinv = 0xf1de83e19937733dull;
+		int kept = 0, refused = 0;
+
+		assert_true(K * Kinv == 1);
+		for (uint32_t pid = 1; pid <= 1000; pid++) {
+			uint64_t cgid = ((uint64_t)pid << 32) * Kinv;	/* key: 0 | 1 for all */
+			int err = cgtext__add(pid, cgid, "1:cpu:/x\n", 9, 1u << 20, 1u << 30);
+
+			kept += err == 0;
+			refused += err == -ENOSPC;
+		}
+		assert_int_equal(kept, 4);
+		assert_int_equal(refused, 996);
+		cgtext__reset();
+	}
 }
 
 int main(void)
