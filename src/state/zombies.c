@@ -16,8 +16,16 @@
 #include "scry/state.h"
 #include "scry/util.h"
 
+/*
+ * Zombies kept at most: a crafted capture's seeds, or free records lost (a zombie then stays
+ * until its pid is reused), must not grow the table without bound. pid_max is 4M, but a host
+ * with this many zombies has another problem; those past the bound are counted and said once.
+ */
+#define ZOMBIES_MAX 65536
+
 struct zombietab {
 	struct hashmap *by_pid;		/* pid -> struct zombie */
+	uint64_t dropped;		/* zombies not kept: the table was full */
 };
 
 const struct zombietab *zombietab_current;
@@ -77,10 +85,16 @@ static uint32_t vpid_of(struct proctab *pt, uint32_t pid)
 
 static void add(struct zombietab *zt, const struct zombie *tmpl)
 {
-	struct zombie *z = malloc(sizeof(*z));
+	struct zombie *z;
 
 	drop(zt, tmpl->pid);
-	if (!z)
+	if (hashmap__size(zt->by_pid) >= ZOMBIES_MAX) {
+		if (!zt->dropped++)
+			log_warn("more than %d zombies: those past it are not listed (zombies view, "
+				 "ZOMB columns)", ZOMBIES_MAX);
+		return;
+	}
+	if (!(z = malloc(sizeof(*z))))
 		return;
 	*z = *tmpl;
 	if (hashmap__set(zt->by_pid, z->pid, z)) {

@@ -267,11 +267,28 @@ static void entered_container(void **state)
 	assert_null(nstab__entered(nstab_current, 96));
 }
 
+/* A crafted capture's zombie seeds: the table keeps 65536 and no more. */
+static void zombies_bounded(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t pid;
+
+	for (pid = 1000; pid < 1000 + 65536 + 100; pid++)
+		zombie_rec(f, pid, SCRY_ZB_SEED, 100, 7000 + pid);
+	assert_int_equal(zombietab__count(zombietab_current), 65536);
+	assert_null(zombietab__find(zombietab_current, 1000 + 65536));
+	/* one reaped makes room again */
+	zombie_rec(f, 1000, SCRY_ZB_REAPED, 0, 100000000);
+	zombie_rec(f, 1000 + 65536, SCRY_ZB_SEED, 100, 100000001);
+	assert_non_null(zombietab__find(zombietab_current, 1000 + 65536));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(zombies_from_exit_to_reap, setup, teardown),
 		cmocka_unit_test_setup_teardown(entered_container, setup, teardown),
+		cmocka_unit_test_setup_teardown(zombies_bounded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
