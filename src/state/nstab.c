@@ -115,11 +115,14 @@ static void drop(struct nstab *nt, uint32_t pid)
 	}
 }
 
+/* No pid is above the kernel's PID_MAX_LIMIT (4M): a capture's record of one is no process. */
+#define PID_LIMIT (4u << 20)
+
 static struct ns_proc *entry(struct nstab *nt, uint32_t pid)
 {
 	struct ns_proc *e = hashmap__find(nt->procs, pid);
 
-	if (e)
+	if (e || pid > PID_LIMIT)
 		return e;
 	e = calloc(1, sizeof(*e));
 	if (!e || hashmap__set(nt->procs, pid, e)) {
@@ -302,6 +305,26 @@ static void on_fork(struct nstab *nt, struct scry_event *ev)
 	judge(nt, e, ev->container);
 }
 
+/*
+ * A container gone (its cgroup removed): its namespaces are no longer its own. The kernel reuses
+ * a freed namespace's inode number, and a later host namespace (unshare, a service's private
+ * network) must not match the dead container; nor may its keys keep it pinned for the rest of a
+ * long run. A walk of the containers' keys, at a container's end only; a deletion shifts later
+ * slots back into the one freed (hashmap.c), which is looked at again.
+ */
+static void forget(struct nstab *nt, struct scry_container *c)
+{
+	size_t pos = 0;
+	uint64_t key;
+	void *v;
+
+	while (hashmap__next(nt->ctrs, &pos, &key, &v))
+		if (v == c) {
+			unpin(hashmap__del(nt->ctrs, key));
+			pos--;
+		}
+}
+
 void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 {
 	struct ns_proc *e;
@@ -309,6 +332,10 @@ void nstab__apply(struct nstab *nt, struct proctab *pt, struct scry_event *ev)
 	switch (ev->type) {
 	case SCRY_REC_NS:
 		on_ns(nt, pt, ev);
+		return;
+	case SCRY_REC_CONTAINER:
+		if (ev->rec->ctr.action == SCRY_CTR_REMOVED && ev->container)
+			forget(nt, ev->container);
 		return;
 	case SCRY_REC_FORK:
 		on_fork(nt, ev);

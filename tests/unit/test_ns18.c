@@ -283,12 +283,41 @@ static void zombies_bounded(void **state)
 	assert_non_null(zombietab__find(zombietab_current, 1000 + 65536));
 }
 
+/*
+ * A container removed: its namespaces' inode numbers go back to the kernel, which gives them to
+ * new namespaces; a host process that gets one later has entered nothing.
+ */
+static void removed_container_forgotten(void **state)
+{
+	struct fixture *f = *state;
+	struct scry_rec_container rc = { 0 };
+
+	ns_rec(f, 1, SCRY_NSK_HOST, 0, HOST_CG, 1000, 100);
+	fork_rec(f, 1, 90, HOST_CG, 150);
+	fork_rec(f, 1, 10, CTR_CG, 200);
+	ns_rec(f, 10, SCRY_NSK_EXEC, 1, CTR_CG, 5000, 300);
+	fork_rec(f, 90, 300, HOST_CG, 400);
+	ns_rec(f, 300, SCRY_NSK_FORK, 90, HOST_CG, 5000, 500);
+	assert_ptr_equal(nstab__entered(nstab_current, 300), f->web);
+	exit_rec(f, 300, 1, HOST_CG, 600);
+	exit_rec(f, 10, 1, CTR_CG, 700);
+	hdr(&rc.h, SCRY_REC_CONTAINER, sizeof(rc), 0, CTR_CG, 800, "");
+	rc.h.tid = 0;
+	rc.action = SCRY_CTR_REMOVED;
+	assert_int_equal(pipeline__record(f->pl, &rc, sizeof(rc)), 0);
+	/* unshare -n -p: new namespaces that got the dead container's numbers */
+	fork_rec(f, 90, 400, HOST_CG, 900);
+	ns_rec(f, 400, SCRY_NSK_FORK, 90, HOST_CG, 5000, 1000);
+	assert_null(nstab__entered(nstab_current, 400));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(zombies_from_exit_to_reap, setup, teardown),
 		cmocka_unit_test_setup_teardown(entered_container, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombies_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(removed_container_forgotten, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
