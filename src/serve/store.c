@@ -257,7 +257,7 @@ bool serve_store__proc(struct serve_store *s, struct serve_ctr_row *r, uint32_t 
 /* Keys of `m` whose value `gone` judges gone at `now`, removed; each value to `drop`. */
 static size_t sweep(struct hashmap *m, bool (*gone)(void *v, uint64_t now, uint64_t ttl),
 		    void (*drop)(void *v, void *ctx, size_t *n), void *ctx, uint64_t now,
-		    uint64_t ttl)
+		    uint64_t ttl, bool *partial)
 {
 	size_t pos = 0, nk = 0, i, n = 0;
 	uint64_t key, *keys = NULL;
@@ -270,8 +270,10 @@ static size_t sweep(struct hashmap *m, bool (*gone)(void *v, uint64_t now, uint6
 		if (!gone(v, now, ttl))
 			continue;
 		k = realloc(keys, (nk + 1) * sizeof(*keys));
-		if (!k)
-			break;	/* out of memory: the rest goes at the next sweep */
+		if (!k) {
+			*partial = true;	/* out of memory: the rest goes at the next sweep */
+			break;
+		}
 		keys = k;
 		keys[nk++] = key;
 	}
@@ -334,10 +336,17 @@ static void chain_drop(void *v, void *ctx, size_t *n)
 
 size_t serve_store__expire(struct serve_store *s, uint64_t now)
 {
-	/* Breakdowns of the rows that go first: they point at them. */
+	bool partial = false;
+
+	/*
+	 * Breakdowns of the rows that go first: they point at them. When not all of them could
+	 * go (no memory for the keys), no row goes either: a breakdown left would point at it.
+	 */
 	s->now = now;
-	sweep(s->brk, brk_gone, brk_drop, s, now, s->expire_ns);
-	return sweep(s->rows, chain_gone, chain_drop, s, now, s->expire_ns);
+	sweep(s->brk, brk_gone, brk_drop, s, now, s->expire_ns, &partial);
+	if (partial)
+		return 0;
+	return sweep(s->rows, chain_gone, chain_drop, s, now, s->expire_ns, &partial);
 }
 
 size_t serve_store__rows(const struct serve_store *s)
