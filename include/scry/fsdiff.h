@@ -29,6 +29,8 @@
 
 /* Entries one container keeps at most; past it, changes to new paths are counted, not kept. */
 #define FSDIFF_MAX 200000
+/* ... and all containers together (about 100 MB): past it, likewise. */
+#define FSDIFF_TOTAL_MAX 1000000
 
 enum fsdiff_op {
 	FSD_CREATE,	/* a file made (open that created it, mknod, symlink, link) */

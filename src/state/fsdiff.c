@@ -60,6 +60,12 @@ static void ent_free(struct fsd_ent *e)
 	free(e);
 }
 
+/*
+ * Entries of every container together (the consumer's thread alone touches them): each
+ * container's own bound times many containers is no bound.
+ */
+static size_t fsd_total;
+
 void fsdiff__free(struct fsdiff *d)
 {
 	size_t pos = 0;
@@ -68,6 +74,7 @@ void fsdiff__free(struct fsdiff *d)
 
 	if (!d)
 		return;
+	fsd_total -= d->n;
 	while (hashmap__next(d->map, &pos, &key, &val)) {
 		struct fsd_ent *e = val, *next;
 
@@ -117,6 +124,7 @@ static int link_ent(struct fsdiff *d, struct fsd_ent *e)
 		return -ENOMEM;
 	}
 	d->n++;
+	fsd_total++;
 	d->ndirs += e->dir;
 	return 0;
 }
@@ -137,6 +145,7 @@ static void unlink_ent(struct fsdiff *d, struct fsd_ent *e)
 		hashmap__del(d->map, h);
 	e->next = NULL;
 	d->n--;
+	fsd_total--;
 	d->ndirs -= e->dir;
 }
 
@@ -147,7 +156,7 @@ static struct fsd_ent *get(struct fsdiff *d, const char *path, size_t len, int *
 
 	if (e)
 		return e;
-	if (d->n >= FSDIFF_MAX) {
+	if (d->n >= FSDIFF_MAX || fsd_total >= FSDIFF_TOTAL_MAX) {
 		d->lost++;
 		*err = -ENOSPC;
 		return NULL;

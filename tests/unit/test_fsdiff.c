@@ -404,6 +404,29 @@ static void rename_into_itself(void **state)
 	(void)state;
 }
 
+/* Many containers: their entries together are bounded too; one freed makes room again. */
+static void bounded_together(void **state)
+{
+	struct fsdiff *d[FSDIFF_TOTAL_MAX / FSDIFF_MAX + 1];
+	size_t k, n = ARRAY_SIZE(d) - 1;
+	char p[32];
+
+	for (k = 0; k <= n; k++)
+		assert_non_null(d[k] = fsdiff__new());
+	for (k = 0; k < n; k++)
+		for (int i = 0; i < FSDIFF_MAX; i++) {
+			snprintf(p, sizeof(p), "/f%d", i);
+			assert_int_equal(fsdiff__op(d[k], FSD_CREATE, p, NULL, 0, &sh), 0);
+		}
+	assert_int_equal(fsdiff__op(d[n], FSD_CREATE, "/x", NULL, 0, &sh), -ENOSPC);
+	assert_int_equal(fsdiff__lost(d[n]), 1);
+	fsdiff__free(d[0]);
+	assert_int_equal(fsdiff__op(d[n], FSD_CREATE, "/x", NULL, 0, &sh), 0);
+	for (k = 1; k <= n; k++)
+		fsdiff__free(d[k]);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +438,7 @@ int main(void)
 		cmocka_unit_test(rename_record),
 		cmocka_unit_test(sink),
 		cmocka_unit_test(rename_into_itself),
+		cmocka_unit_test(bounded_together),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
