@@ -281,6 +281,7 @@ struct scry_container {
 	bool resolved;			/* metadata came from the runtime */
 	bool pending;			/* the resolver has not answered yet */
 	bool unasked;			/* its queue was full: asked again at the next poll */
+	uint8_t tries;			/* requests whose runtime failed to answer (RESOLVE_TRIES) */
 	uint64_t asked_mono;		/* monotonic ns when the resolver was asked */
 	uint64_t first_ts;		/* boot ns of the first event seen */
 	uint64_t last_ts;		/* boot ns of the latest event seen */

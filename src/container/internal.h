@@ -40,6 +40,7 @@ struct answer {
 	char id[CTR_ID_MAX];
 	struct ctr_meta meta;
 	bool ok;
+	bool retry;	/* not ok, but the runtime may answer if asked again */
 };
 
 struct resolver {

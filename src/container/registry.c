@@ -454,6 +454,9 @@ struct scry_container *containers__of_cgroup(struct containers *c, uint64_t cgid
 	return ctr;
 }
 
+/* Requests a container gets at most when its runtime fails to answer. */
+#define RESOLVE_TRIES 3
+
 int containers__poll(struct containers *c)
 {
 	struct answer *a;
@@ -474,6 +477,14 @@ int containers__poll(struct containers *c)
 
 		if (ctr)
 			ctr->pending = false;
+		/*
+		 * A runtime that failed to answer (a timeout under load, a restart) is asked again,
+		 * a few times: a name lost to one slow moment is lost for the whole run otherwise.
+		 */
+		if (ctr && !a[i].ok && a[i].retry && ++ctr->tries < RESOLVE_TRIES && !ctr->unasked) {
+			ctr->unasked = true;
+			c->nunasked++;
+		}
 		if (!ctr || !a[i].ok) {
 			ctr_meta__free(&a[i].meta);
 			continue;

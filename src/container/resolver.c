@@ -109,27 +109,29 @@ static int ask_oci(struct resolver *r, const char *id, struct ctr_meta *m)
 	return err;
 }
 
-/* The sources worth asking for each runtime, best first. */
-static bool resolve_one(struct resolver *r, const struct request *q, struct ctr_meta *m)
+/* The sources worth asking for each runtime, best first: 0, or the last source's error. */
+static int resolve_one(struct resolver *r, const struct request *q, struct ctr_meta *m)
 {
+	int err;
+
 	switch (q->rt) {
 	case CTR_DOCKER:
-		return !ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
+		return ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
 	case CTR_PODMAN:
 		if (!ask_podman(r, q->id, m))
-			return true;
-		return !ask_oci(r, q->id, m);
+			return 0;
+		return ask_oci(r, q->id, m);
 	case CTR_CONTAINERD:
 	case CTR_CRIO:
-		if (!ask_oci(r, q->id, m))
-			return true;
+		if (!(err = ask_oci(r, q->id, m)))
+			return 0;
 		/* Kubernetes on Docker (cri-dockerd) writes the cgroupfs layout without a prefix. */
-		return !ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
+		return ask_engine(&r->docker, "Docker", r->docker_sock, q->id, m);
 	case CTR_LXC:
 		m->name = strdup(q->id);
-		return m->name != NULL;
+		return m->name ? 0 : -ENOMEM;
 	default:
-		return false;
+		return -ENOENT;
 	}
 }
 
@@ -141,6 +143,7 @@ static void *resolver_main(void *arg)
 	for (;;) {
 		struct request q;
 		struct answer a = {};
+		int err;
 
 		while (!r->req_len && !r->stop) {
 			r->busy = false;
@@ -156,7 +159,10 @@ static void *resolver_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 
 		memcpy(a.id, q.id, sizeof(a.id));
-		a.ok = resolve_one(r, &q, &a.meta);
+		err = resolve_one(r, &q, &a.meta);
+		a.ok = !err;
+		/* a runtime that did not answer (in time) may later: not one that knows no such id */
+		a.retry = err && err != -ENOENT && err != -EINVAL;
 
 		pthread_mutex_lock(&r->lock);
 		/* resolver_ask made room for every answer it asked for: no allocation here. */
