@@ -23,8 +23,16 @@
  */
 #define ZOMBIES_MAX 65536
 
+/*
+ * Frees met before their process's exit record: the exit is staged on its CPU and may reach the
+ * consumer after the free, which the RCU callback sends straight to the ring (bpf/ns.bpf.c).
+ * Kept until that exit comes (or the pid is reused), at most this many.
+ */
+#define EARLY_FREES_MAX 4096
+
 struct zombietab {
 	struct hashmap *by_pid;		/* pid -> struct zombie */
+	struct hashmap *early;		/* pid -> ts + 1 of a free no zombie was there for */
 	uint64_t dropped;		/* zombies not kept: the table was full */
 };
 
@@ -37,7 +45,10 @@ struct zombietab *zombietab__new(void)
 	if (!zt)
 		return NULL;
 	zt->by_pid = hashmap__new(64);
-	if (!zt->by_pid) {
+	zt->early = hashmap__new(64);
+	if (!zt->by_pid || !zt->early) {
+		hashmap__free(zt->by_pid);
+		hashmap__free(zt->early);
 		free(zt);
 		errno = ENOMEM;
 		return NULL;
@@ -64,6 +75,7 @@ void zombietab__free(struct zombietab *zt)
 	while (hashmap__next(zt->by_pid, &pos, NULL, &v))
 		zombie_free(v);
 	hashmap__free(zt->by_pid);
+	hashmap__free(zt->early);
 	free(zt);
 }
 
@@ -131,6 +143,15 @@ static void on_exit_rec(struct zombietab *zt, struct proctab *pt, const struct s
 		return;
 	if (hashmap__size(zt->by_pid) && (r->exit_flags & SCRY_EXIT_REAPER))
 		reparent(zt, pt, r->h.pid, r->reaper);
+	/* freed already (its free came first): no zombie, not even for a moment */
+	if (hashmap__size(zt->early)) {
+		uintptr_t freed = (uintptr_t)hashmap__del(zt->early, r->h.pid);
+
+		if (freed && freed - 1 >= r->h.ts) {
+			drop(zt, r->h.pid);
+			return;
+		}
+	}
 	z.pid = r->h.pid;
 	z.ppid = p ? p->ppid : 0;
 	z.vpid = p ? p->vpid : 0;
@@ -157,6 +178,8 @@ void zombietab__apply(struct zombietab *zt, struct proctab *pt, const struct scr
 		/* a reused pid: its zombie was reaped (its free record was lost) */
 		if (!(r->fork.fork_flags & SCRY_FORK_THREAD) && hashmap__size(zt->by_pid))
 			drop(zt, r->h.pid);
+		if (!(r->fork.fork_flags & SCRY_FORK_THREAD) && hashmap__size(zt->early))
+			hashmap__del(zt->early, r->h.pid);
 		return;
 	case SCRY_REC_ZOMBIE:
 		break;
@@ -164,6 +187,12 @@ void zombietab__apply(struct zombietab *zt, struct proctab *pt, const struct scr
 		return;
 	}
 	if (r->zombie.kind != SCRY_ZB_SEED) {
+		if (!hashmap__find(zt->by_pid, r->h.pid)) {
+			/* its exit record is still on its way: said to it when it comes */
+			if (hashmap__size(zt->early) < EARLY_FREES_MAX)
+				hashmap__set(zt->early, r->h.pid, (void *)(uintptr_t)(r->h.ts + 1));
+			return;
+		}
 		drop(zt, r->h.pid);
 		return;
 	}

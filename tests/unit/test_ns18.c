@@ -311,6 +311,26 @@ static void removed_container_forgotten(void **state)
 	assert_null(nstab__entered(nstab_current, 400));
 }
 
+/*
+ * The free record ahead of its exit record (the exit waited in its CPU's stage, the free went to
+ * the ring at once): no zombie is left behind; a later exit of the same pid, after a fork that
+ * reused it, is a zombie again.
+ */
+static void free_before_exit(void **state)
+{
+	struct fixture *f = *state;
+
+	fork_rec(f, 1, 100, CTR_CG, 1000);
+	fork_rec(f, 100, 200, CTR_CG, 2000);
+	zombie_rec(f, 200, SCRY_ZB_REAPED, 0, 3100);
+	exit_rec(f, 200, 1, CTR_CG, 3000);
+	assert_null(zombietab__find(zombietab_current, 200));
+	assert_int_equal(zombietab__count(zombietab_current), 0);
+	fork_rec(f, 100, 200, CTR_CG, 4000);
+	exit_rec(f, 200, 1, CTR_CG, 5000);
+	assert_non_null(zombietab__find(zombietab_current, 200));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +338,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(entered_container, setup, teardown),
 		cmocka_unit_test_setup_teardown(zombies_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(removed_container_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_before_exit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
