@@ -459,6 +459,13 @@ int intervals__start(struct intervals *iv, uint64_t origin, uint64_t grace_ns);
  * intervals__start only (later calls change nothing), as its origin is set once.
  */
 void intervals__floor(struct intervals *iv, uint64_t floor);
+struct run_ctx;
+/*
+ * The first interval of a run's sink, at its first event `ts`: it starts with the recording, and
+ * nothing before counts (a slice reaching back before it: that part); or with the first event
+ * if that is earlier (a capture whose start was taken late). Views and scry serve alike.
+ */
+int intervals__start_run(struct intervals *iv, const struct run_ctx *run, uint64_t ts);
 void intervals__event(struct intervals *iv, const struct scry_event *ev);
 /* Whether the oldest interval is complete at event time `now`. */
 bool intervals__due(const struct intervals *iv, uint64_t now);

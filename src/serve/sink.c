@@ -123,17 +123,6 @@ static int flush_until(struct serve_sink *s, uint64_t now, bool all)
 	return 0;
 }
 
-static int start(struct serve_sink *s, uint64_t ts)
-{
-	const struct run_ctx *run = s->run;
-	bool rec = run->start_ts && run->start_ts <= ts;
-
-	if (rec)
-		intervals__floor(s->iv, run->start_ts);
-	return intervals__start(s->iv, rec ? run->start_ts : ts,
-				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
-}
-
 /* The per-event counts: TCP connections by direction, and the opt-in breakdowns. */
 static void count_event(struct serve_sink *s, const struct scry_event *ev)
 {
@@ -177,7 +166,7 @@ static int serve_event(void *ctx, const struct scry_event *ev, bool matched)
 	if (!view_counts(&s->v, ev))
 		return 0;
 	if (!s->started) {
-		if ((rc = start(s, ev->ts)))
+		if ((rc = intervals__start_run(s->iv, s->run, ev->ts)))
 			return rc;
 		s->started = true;
 	}
@@ -207,7 +196,7 @@ static int serve_tick(void *ctx, uint64_t ts)
 	struct serve_sink *s = ctx;
 
 	/* A configuration that counts nothing per event (cgroup files only) starts here. */
-	if (!s->started && ts && !start(s, ts))
+	if (!s->started && ts && !intervals__start_run(s->iv, s->run, ts))
 		s->started = true;
 	if (s->started)
 		flush_until(s, ts, false);

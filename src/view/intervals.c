@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scry/sink.h"
 #include "scry/view.h"
 
 /* Printing more empty tables than this after a gap (a capture set with holes) helps no one. */
@@ -315,4 +316,14 @@ bool intervals__take(struct intervals *iv, uint64_t now, bool all, struct aggr *
 			iv->first += iv->ival;
 	}
 	return true;
+}
+
+int intervals__start_run(struct intervals *iv, const struct run_ctx *run, uint64_t ts)
+{
+	bool rec = run->start_ts && run->start_ts <= ts;
+
+	if (rec)
+		intervals__floor(iv, run->start_ts);
+	return intervals__start(iv, rec ? run->start_ts : ts,
+				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
 }

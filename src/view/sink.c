@@ -54,21 +54,6 @@ static int flush_until(struct view_sink *s, uint64_t now, bool all)
 	return s->out.broken ? SINK_DONE : 0;
 }
 
-/*
- * The first interval starts with the recording, and nothing before counts (a slice reaching
- * back before it: that part); or with the first event if that is earlier (a capture whose start
- * was taken late).
- */
-static int start(struct view_sink *s, uint64_t ts)
-{
-	const struct run_ctx *run = s->run;
-	bool rec = run->start_ts && run->start_ts <= ts;
-
-	if (rec)
-		intervals__floor(s->iv, run->start_ts);
-	return intervals__start(s->iv, rec ? run->start_ts : ts,
-				run->slice_ns ? run->slice_ns : PIPELINE_SLICE_NS);
-}
 
 static int view_event(void *ctx, const struct scry_event *ev, bool matched)
 {
@@ -79,7 +64,7 @@ static int view_event(void *ctx, const struct scry_event *ev, bool matched)
 	if (!view_counts(s->v, ev))
 		return 0;
 	if (!s->started) {
-		if ((rc = start(s, ev->ts)))
+		if ((rc = intervals__start_run(s->iv, s->run, ev->ts)))
 			return rc;
 		s->started = true;
 	}
@@ -101,7 +86,7 @@ static int view_finish(void *ctx)
 	struct view_sink *s = ctx;
 	uint64_t end = s->run->last_ts;
 
-	start(s, end);
+	intervals__start_run(s->iv, s->run, end);
 	flush_until(s, end, true);
 	if (!s->rendered) {
 		/* Nothing happened that the view counts: still one (empty) table. */
